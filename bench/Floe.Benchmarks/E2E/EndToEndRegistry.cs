@@ -1,0 +1,9 @@
+namespace Floe.Benchmarks.E2E;
+
+/// <summary>The list of end-to-end subcommands; each bench adds one line here.</summary>
+internal static partial class EndToEndRegistry
+{
+    public static void RegisterAll()
+    {
+    }
+}

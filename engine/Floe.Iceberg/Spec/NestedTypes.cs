@@ -1,0 +1,28 @@
+namespace Floe.Iceberg.Spec;
+
+/// <summary>A struct: an ordered list of fields, each with a unique id.</summary>
+public sealed record StructType(IReadOnlyList<NestedField> Fields) : IcebergType
+{
+    /// <inheritdoc />
+    public override bool IsPrimitive => false;
+
+    /// <summary>Structural equality over the fields.</summary>
+    public bool Equals(StructType? other) => other is not null && Fields.SequenceEqual(other.Fields);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Fields.Count;
+}
+
+/// <summary>A list whose elements carry their own field id.</summary>
+public sealed record ListType(int ElementId, bool ElementRequired, IcebergType ElementType) : IcebergType
+{
+    /// <inheritdoc />
+    public override bool IsPrimitive => false;
+}
+
+/// <summary>A map whose keys and values carry their own field ids.</summary>
+public sealed record MapType(int KeyId, IcebergType KeyType, int ValueId, bool ValueRequired, IcebergType ValueType) : IcebergType
+{
+    /// <inheritdoc />
+    public override bool IsPrimitive => false;
+}
