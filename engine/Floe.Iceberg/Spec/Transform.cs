@@ -42,6 +42,18 @@ public sealed record Transform(TransformKind Kind, int Parameter = 0)
         throw Errors.InvalidArgument($"unknown partition transform '{text}' (expected identity, year, month, day, hour, bucket[N], truncate[W] or void)");
     }
 
+    /// <summary>
+    /// The type of the partition value this transform produces from <paramref name="source"/>:
+    /// identity/truncate keep the source type, year/month/day/hour/bucket give int (day is stored as int and shown
+    /// as a date), void keeps the source type and is always null.
+    /// </summary>
+    public PrimitiveType ResultType(PrimitiveType source) => Kind switch
+    {
+        TransformKind.Identity or TransformKind.Truncate or TransformKind.Void => source,
+        TransformKind.Day => PrimitiveType.Date,
+        _ => PrimitiveType.Int,
+    };
+
     /// <summary>The spec's string form.</summary>
     public override string ToString() => Kind switch
     {
