@@ -1,0 +1,137 @@
+using System.Runtime.InteropServices;
+using Apache.Arrow;
+using Apache.Arrow.Types;
+
+namespace Floe.Core.Arrow;
+
+/// <summary>
+/// Gathers rows of Arrow arrays by index (Arrow's <c>take</c>): the building block for splitting a batch by
+/// partition or sorting it. Fixed-width types copy through spans with no per-row allocation.
+/// </summary>
+public static class ArrowTake
+{
+    /// <summary>Returns a batch with the rows of <paramref name="batch"/> at <paramref name="indices"/>, in that order.</summary>
+    public static RecordBatch Take(RecordBatch batch, ReadOnlySpan<int> indices)
+    {
+        var columns = new IArrowArray[batch.ColumnCount];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            columns[i] = Take(batch.Column(i), indices);
+        }
+        return new RecordBatch(batch.Schema, columns, indices.Length);
+    }
+
+    /// <summary>Returns the values of <paramref name="array"/> at <paramref name="indices"/>.</summary>
+    public static IArrowArray Take(IArrowArray array, ReadOnlySpan<int> indices)
+    {
+        var data = array.Data;
+        switch (data.DataType)
+        {
+            case BooleanType:
+                return TakeBoolean((BooleanArray)array, indices);
+            case FixedWidthType fixedWidth when fixedWidth is not BooleanType:
+                return ArrowArrayFactory.BuildArray(TakeFixed(data, indices, fixedWidth.BitWidth / 8));
+            case StringType:
+            case BinaryType:
+                return ArrowArrayFactory.BuildArray(TakeVariable(data, indices));
+            default:
+                throw Floe.Core.Errors.Errors.Unsupported($"take is not supported for Arrow type {data.DataType.Name}");
+        }
+    }
+
+    private static ArrayData TakeFixed(ArrayData data, ReadOnlySpan<int> indices, int width)
+    {
+        var source = data.Buffers[1].Span.Slice(data.Offset * width);
+        var values = new byte[indices.Length * width];
+        var (validity, nulls) = TakeValidity(data, indices);
+        switch (width)
+        {
+            case 8:
+                Gather(MemoryMarshal.Cast<byte, long>(source), indices, MemoryMarshal.Cast<byte, long>(values.AsSpan()));
+                break;
+            case 4:
+                Gather(MemoryMarshal.Cast<byte, int>(source), indices, MemoryMarshal.Cast<byte, int>(values.AsSpan()));
+                break;
+            case 2:
+                Gather(MemoryMarshal.Cast<byte, short>(source), indices, MemoryMarshal.Cast<byte, short>(values.AsSpan()));
+                break;
+            default:
+                for (var i = 0; i < indices.Length; i++)
+                {
+                    source.Slice(indices[i] * width, width).CopyTo(values.AsSpan(i * width, width));
+                }
+                break;
+        }
+        return new ArrayData(data.DataType, indices.Length, nulls, 0, new[] { validity, new ArrowBuffer(values) });
+    }
+
+    private static void Gather<T>(ReadOnlySpan<T> source, ReadOnlySpan<int> indices, Span<T> destination)
+        where T : unmanaged
+    {
+        for (var i = 0; i < indices.Length; i++)
+        {
+            destination[i] = source[indices[i]];
+        }
+    }
+
+    private static ArrayData TakeVariable(ArrayData data, ReadOnlySpan<int> indices)
+    {
+        var offsets = MemoryMarshal.Cast<byte, int>(data.Buffers[1].Span).Slice(data.Offset);
+        var bytes = data.Buffers[2].Span;
+        long total = 0;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            total += offsets[indices[i] + 1] - offsets[indices[i]];
+        }
+        if (total > int.MaxValue) throw Floe.Core.Errors.Errors.Unsupported("take result exceeds 2 GiB of string data");
+        var newOffsets = new int[indices.Length + 1];
+        var newBytes = new byte[total];
+        var position = 0;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var start = offsets[indices[i]];
+            var length = offsets[indices[i] + 1] - start;
+            bytes.Slice(start, length).CopyTo(newBytes.AsSpan(position));
+            position += length;
+            newOffsets[i + 1] = position;
+        }
+        var (validity, nulls) = TakeValidity(data, indices);
+        return new ArrayData(data.DataType, indices.Length, nulls, 0,
+            new[] { validity, new ArrowBuffer(MemoryMarshal.AsBytes(newOffsets.AsSpan()).ToArray()), new ArrowBuffer(newBytes) });
+    }
+
+    private static BooleanArray TakeBoolean(BooleanArray array, ReadOnlySpan<int> indices)
+    {
+        var builder = new BooleanArray.Builder().Reserve(indices.Length);
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var v = array.GetValue(indices[i]);
+            if (v.HasValue) builder.Append(v.Value); else builder.AppendNull();
+        }
+        return builder.Build();
+    }
+
+    private static (ArrowBuffer Validity, int NullCount) TakeValidity(ArrayData data, ReadOnlySpan<int> indices)
+    {
+        if (data.NullCount == 0 || data.Buffers[0].IsEmpty)
+        {
+            return (ArrowBuffer.Empty, 0);
+        }
+        var source = data.Buffers[0].Span;
+        var bitmap = new byte[(indices.Length + 7) / 8];
+        var nulls = 0;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var bit = data.Offset + indices[i];
+            if ((source[bit >> 3] & (1 << (bit & 7))) != 0)
+            {
+                bitmap[i >> 3] |= (byte)(1 << (i & 7));
+            }
+            else
+            {
+                nulls++;
+            }
+        }
+        return (new ArrowBuffer(bitmap), nulls);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text;
+using Floe.Core.Errors;
+using Floe.Iceberg.Catalog;
+using Floe.Iceberg.Io;
+using Floe.Iceberg.Spec;
+using Floe.Iceberg.Spec.Serde;
+
+namespace Floe.Iceberg.Tables;
+
+/// <summary>
+/// Reads and commits one table's metadata: a commit writes a new metadata file, then compare-and-swaps the
+/// catalog pointer. A lost race deletes the new file and raises a retryable CommitConflict.
+/// </summary>
+public sealed class TableOperations
+{
+    private string? _cachedLocation;
+    private TableMetadata? _cachedMetadata;
+
+    /// <summary>Creates operations for <paramref name="id"/> in <paramref name="catalog"/>.</summary>
+    public TableOperations(ICatalog catalog, TableIdentifier id, IFileIO io)
+    {
+        Catalog = catalog;
+        Identifier = id;
+        Io = io;
+    }
+
+    /// <summary>The catalog holding the pointer.</summary>
+    public ICatalog Catalog { get; }
+
+    /// <summary>The table's name.</summary>
+    public TableIdentifier Identifier { get; }
+
+    /// <summary>Storage access.</summary>
+    public IFileIO Io { get; }
+
+    /// <summary>Loads the current metadata from the catalog pointer (re-reading the file only when it moved).</summary>
+    public (TableMetadata Metadata, string Location) Refresh()
+    {
+        var location = Catalog.LoadMetadataLocation(Identifier);
+        if (location == _cachedLocation && _cachedMetadata is not null)
+        {
+            return (_cachedMetadata, location);
+        }
+        var metadata = ReadMetadata(Io, location);
+        _cachedLocation = location;
+        _cachedMetadata = metadata;
+        return (metadata, location);
+    }
+
+    /// <summary>Reads and parses a metadata file.</summary>
+    public static TableMetadata ReadMetadata(IFileIO io, string location)
+    {
+        using var stream = io.OpenRead(location);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return TableMetadataParser.Parse(reader.ReadToEnd(), location);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="updated"/> as the next metadata version after <paramref name="baseLocation"/> and swaps
+    /// the catalog pointer. Returns the new metadata location.
+    /// </summary>
+    public string Commit(TableMetadata baseMetadata, string baseLocation, TableMetadata updated)
+    {
+        var withLog = updated with
+        {
+            MetadataLog = AppendMetadataLog(baseMetadata, baseLocation, updated),
+        };
+        var newLocation = NewMetadataLocation(withLog.Location, VersionOf(baseLocation) + 1);
+        Io.WriteAtomic(newLocation, Encoding.UTF8.GetBytes(TableMetadataParser.ToJson(withLog)));
+        try
+        {
+            Catalog.SwapMetadataLocation(Identifier, baseLocation, newLocation);
+        }
+        catch (FloeException e) when (e.Code == FloeErrorCode.CommitConflict)
+        {
+            Io.Delete(newLocation);
+            throw;
+        }
+        _cachedLocation = newLocation;
+        _cachedMetadata = withLog;
+        return newLocation;
+    }
+
+    /// <summary>The location of metadata version <paramref name="version"/>: <c>metadata/00001-uuid.metadata.json</c> as Java names them.</summary>
+    public static string NewMetadataLocation(string tableLocation, int version) =>
+        $"{tableLocation.TrimEnd('/')}/metadata/{version:D5}-{Guid.NewGuid()}.metadata.json";
+
+    /// <summary>The version number a metadata file name starts with (<c>00003-…</c> or <c>v3.metadata.json</c>), or 0.</summary>
+    public static int VersionOf(string metadataLocation)
+    {
+        var name = metadataLocation[(metadataLocation.LastIndexOf('/') + 1)..];
+        if (name.StartsWith('v')) name = name[1..];
+        var end = 0;
+        while (end < name.Length && char.IsAsciiDigit(name[end])) end++;
+        return end > 0 && int.TryParse(name.AsSpan(0, end), out var v) ? v : 0;
+    }
+
+    private static IReadOnlyList<MetadataLogEntry> AppendMetadataLog(TableMetadata baseMetadata, string baseLocation, TableMetadata updated)
+    {
+        var max = updated.Properties.TryGetValue("write.metadata.previous-versions-max", out var s) && int.TryParse(s, out var m) ? m : 100;
+        var log = new List<MetadataLogEntry>(updated.MetadataLog) { new(baseMetadata.LastUpdatedMs, baseLocation) };
+        return log.Count > max ? log.GetRange(log.Count - max, max) : log;
+    }
+}

@@ -1,0 +1,169 @@
+using Floe.Core.Errors;
+using Floe.Iceberg.Manifests;
+using Floe.Iceberg.Spec;
+using Floe.Iceberg.Spec.Serde;
+using Floe.Iceberg.Tables;
+
+namespace Floe.Iceberg.Transactions;
+
+/// <summary>
+/// The commit loop every snapshot-producing operation shares: refresh, validate against the fresh base, build
+/// the new manifest list, write metadata, compare-and-swap; on a lost race back off and redo it all from the new
+/// base. The snapshot id is fixed for the operation so manifests written in one attempt are reused by the next.
+/// Files of attempts that did not land are deleted.
+/// </summary>
+public abstract class SnapshotProducer
+{
+    private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
+    private readonly List<string> _writtenManifestLists = new();
+    private readonly List<ManifestFile> _writtenManifests = new();
+    private int _attempt;
+
+    /// <summary>Creates a producer for <paramref name="table"/>.</summary>
+    protected SnapshotProducer(Table table)
+    {
+        Table = table;
+        SnapshotId = NewSnapshotId();
+    }
+
+    /// <summary>The table being changed.</summary>
+    protected Table Table { get; }
+
+    /// <summary>The id the new snapshot will have.</summary>
+    public long SnapshotId { get; }
+
+    /// <summary>The branch the snapshot is committed to (default main).</summary>
+    public string Branch { get; private set; } = SnapshotRef.MainBranch;
+
+    /// <summary>The spec operation name: append, overwrite, replace or delete.</summary>
+    protected abstract string Operation { get; }
+
+    /// <summary>Commits to <paramref name="branch"/> instead of main; the branch is created when it does not exist.</summary>
+    public SnapshotProducer ToBranch(string branch)
+    {
+        Branch = string.IsNullOrWhiteSpace(branch) ? throw Errors.InvalidArgument("branch name is empty") : branch;
+        return this;
+    }
+
+    /// <summary>Adds a custom summary property (lineage such as <c>floe.code-version</c>).</summary>
+    public SnapshotProducer Set(string key, string value)
+    {
+        _properties[key] = value;
+        return this;
+    }
+
+    /// <summary>
+    /// Checks the operation still applies on top of <paramref name="current"/> (head of the branch) when the base
+    /// moved since <paramref name="startingSnapshotId"/>; throws CommitConflict (non-retryable for callers) if not.
+    /// </summary>
+    protected virtual void Validate(TableMetadata metadata, Snapshot? current, long? startingSnapshotId)
+    {
+    }
+
+    /// <summary>Returns the new snapshot's manifests, recording added/removed files in <paramref name="summary"/>.</summary>
+    private protected abstract IReadOnlyList<ManifestFile> Apply(TableMetadata metadata, Snapshot? parent, SnapshotSummaryBuilder summary);
+
+    /// <summary>Writes a manifest of <paramref name="entries"/> for spec <paramref name="spec"/>; tracked for cleanup.</summary>
+    protected ManifestFile WriteManifest(TableMetadata metadata, PartitionSpec spec, ManifestContent content, IEnumerable<ManifestEntry> entries)
+    {
+        var location = $"{metadata.Location.TrimEnd('/')}/metadata/{Guid.NewGuid()}-m{_writtenManifests.Count}.avro";
+        var schema = metadata.CurrentSchema;
+        var writer = new ManifestWriter(Table.Io, location, spec, schema, metadata.FormatVersion, SnapshotId, content,
+            SchemaParser.ToJson(schema), PartitionSpecParser.FieldsToJson(spec));
+        foreach (var entry in entries)
+        {
+            writer.Add(entry);
+        }
+        var manifest = writer.Close();
+        _writtenManifests.Add(manifest);
+        return manifest;
+    }
+
+    /// <summary>The manifests of <paramref name="snapshot"/> (none for null).</summary>
+    protected IReadOnlyList<ManifestFile> ManifestsOf(Snapshot? snapshot) =>
+        snapshot is null ? Array.Empty<ManifestFile>() : ManifestListReader.Read(Table.Io, snapshot.ManifestList);
+
+    /// <summary>Commits with retries; returns the committed snapshot and refreshes <see cref="Table"/>.</summary>
+    public Snapshot Commit()
+    {
+        var policy = CommitRetryPolicy.From(Table.Metadata.Properties);
+        var started = Environment.TickCount64;
+        long? startingSnapshotId = Table.Metadata.SnapshotForRef(Branch)?.SnapshotId;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    var snapshot = CommitOnce(startingSnapshotId);
+                    DeleteUnusedFiles(snapshot);
+                    return snapshot;
+                }
+                catch (FloeException e) when (e.Code == FloeErrorCode.CommitConflict && IsRetryable(e) && _attempt <= policy.NumRetries
+                                              && Environment.TickCount64 - started < policy.TotalTimeoutMs)
+                {
+                    Thread.Sleep(policy.Backoff(_attempt));
+                }
+            }
+        }
+        catch
+        {
+            DeleteUnusedFiles(committed: null);
+            throw;
+        }
+    }
+
+    private Snapshot CommitOnce(long? startingSnapshotId)
+    {
+        _attempt++;
+        var (metadata, location) = Table.Operations.Refresh();
+        Table.Update(metadata, location);
+        var parent = metadata.SnapshotForRef(Branch);
+        if (parent is null && metadata.Refs.ContainsKey(Branch))
+        {
+            throw Errors.InvalidData($"{location}: ref '{Branch}' points at a snapshot that is not in the metadata");
+        }
+        if (metadata.Refs.TryGetValue(Branch, out var existing) && existing.Type == SnapshotRefType.Tag)
+        {
+            throw Errors.InvalidArgument($"'{Branch}' is a tag; commits go to branches only");
+        }
+        Validate(metadata, parent, startingSnapshotId);
+
+        var summary = new SnapshotSummaryBuilder();
+        var manifests = Apply(metadata, parent, summary);
+        var sequenceNumber = metadata.FormatVersion >= 2 ? metadata.LastSequenceNumber + 1 : 0;
+        var manifestList = $"{metadata.Location.TrimEnd('/')}/metadata/snap-{SnapshotId}-{_attempt}-{Guid.NewGuid()}.avro";
+        ManifestListWriter.Write(Table.Io, manifestList, SnapshotId, parent?.SnapshotId, sequenceNumber, metadata.FormatVersion, manifests);
+        _writtenManifestLists.Add(manifestList);
+
+        var now = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), metadata.LastUpdatedMs + 1);
+        var snapshot = new Snapshot(SnapshotId, parent?.SnapshotId, sequenceNumber, now, manifestList,
+            summary.Build(Operation, parent, _properties), metadata.CurrentSchemaId);
+        var updated = MetadataUpdates.AddSnapshot(metadata, snapshot, Branch, now);
+        var newLocation = Table.Operations.Commit(metadata, location, updated);
+        Table.Update(Table.Operations.Refresh().Metadata, newLocation);
+        return snapshot;
+    }
+
+    private static bool IsRetryable(FloeException e) => e.Retryable && !e.Message.Contains("[validation]", StringComparison.Ordinal);
+
+    private void DeleteUnusedFiles(Snapshot? committed)
+    {
+        foreach (var list in _writtenManifestLists)
+        {
+            if (committed is null || list != committed.ManifestList) Table.Io.Delete(list);
+        }
+        if (committed is null)
+        {
+            foreach (var m in _writtenManifests) Table.Io.Delete(m.ManifestPath);
+            return;
+        }
+        var live = new HashSet<string>(ManifestsOf(committed).Select(m => m.ManifestPath), StringComparer.Ordinal);
+        foreach (var m in _writtenManifests)
+        {
+            if (!live.Contains(m.ManifestPath)) Table.Io.Delete(m.ManifestPath);
+        }
+    }
+
+    private static long NewSnapshotId() => Random.Shared.NextInt64(1, long.MaxValue);
+}
