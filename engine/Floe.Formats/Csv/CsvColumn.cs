@@ -4,7 +4,7 @@ using Floe.Core.Errors;
 using Floe.Core.Text;
 using Floe.Iceberg.Spec;
 
-namespace Floe.Ingest.Csv;
+namespace Floe.Formats.Csv;
 
 /// <summary>
 /// Converts one CSV column's UTF-8 cells to an Arrow array of the Iceberg column's type. A cell that does not

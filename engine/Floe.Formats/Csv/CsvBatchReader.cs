@@ -4,7 +4,7 @@ using Floe.Core.Errors;
 using Floe.Iceberg.Arrow;
 using Floe.Iceberg.Spec;
 
-namespace Floe.Ingest.Csv;
+namespace Floe.Formats.Csv;
 
 /// <summary>
 /// Reads a CSV file with a header row into Arrow record batches of a table schema. Header names must match the

@@ -1,0 +1,73 @@
+using Apache.Arrow;
+using Floe.Core.Errors;
+using Floe.Formats.Csv;
+using Floe.Formats.Parquet;
+using Floe.Iceberg.Catalog;
+using Floe.Iceberg.Spec;
+using Floe.Iceberg.Tables;
+using Floe.Iceberg.Transactions;
+using Floe.Iceberg.Writing;
+
+namespace Floe.Application.Ingest;
+
+/// <summary>
+/// Loads a CSV or Parquet file into a table: converts values to the table schema, writes partitioned Parquet
+/// data files, and commits them in one snapshot. A failure at any point deletes the files written and leaves the
+/// table at its previous snapshot.
+/// </summary>
+public sealed class IngestService
+{
+    private readonly Warehouse _warehouse;
+
+    /// <summary>Creates the service over a warehouse.</summary>
+    public IngestService(Warehouse warehouse) => _warehouse = warehouse;
+
+    /// <summary>Ingests <paramref name="path"/> (<c>.csv</c> or <c>.parquet</c>) into <paramref name="tableName"/>.</summary>
+    public IngestResult Ingest(string tableName, string path, IngestOptions options)
+    {
+        var table = _warehouse.LoadTable(TableIdentifier.Parse(tableName));
+        return Ingest(table, ReadFile(path, table.Schema), options);
+    }
+
+    /// <summary>Ingests Arrow batches whose columns are the table schema's, in order.</summary>
+    public static IngestResult Ingest(Table table, IEnumerable<RecordBatch> batches, IngestOptions options)
+    {
+        var writer = new PartitionedWriter(table);
+        try
+        {
+            foreach (var batch in batches) writer.Write(batch);
+            var files = writer.Complete();
+            SnapshotProducer producer = options.Mode switch
+            {
+                IngestMode.Append => files.Aggregate(new FastAppend(table), (a, f) => a.AppendFile(f)),
+                IngestMode.OverwritePartitions => files.Aggregate(new DynamicPartitionOverwrite(table), (o, f) => o.AddFile(f)),
+                _ => throw Errors.InvalidArgument($"unknown ingest mode {options.Mode}"),
+            };
+            producer.ToBranch(options.Branch);
+            foreach (var (k, v) in options.Properties) producer.Set(k, v);
+            var snapshot = producer.Commit();
+            return new IngestResult(snapshot.SnapshotId, snapshot.Operation, writer.RowsWritten, files.Count, snapshot.Summary);
+        }
+        catch
+        {
+            writer.Abort();
+            throw;
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+
+    /// <summary>Reads a CSV or Parquet file as batches of <paramref name="schema"/>.</summary>
+    public static IEnumerable<RecordBatch> ReadFile(string path, Schema schema)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        return extension switch
+        {
+            ".csv" => CsvBatchReader.Read(path, schema),
+            ".parquet" => ParquetBatchReader.Read(path, schema),
+            _ => throw Errors.InvalidArgument($"{path}: unsupported file type '{extension}' (expected .csv or .parquet)"),
+        };
+    }
+}

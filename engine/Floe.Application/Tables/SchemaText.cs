@@ -1,0 +1,93 @@
+using System.Globalization;
+using Floe.Core.Errors;
+using Floe.Iceberg.Spec;
+
+namespace Floe.Application.Tables;
+
+/// <summary>
+/// The compact schema syntax of the CLI and the C ABI: <c>"id:long not null,amount:decimal(10,2),ts:timestamptz"</c>.
+/// Columns are optional unless followed by <c>not null</c>; field ids are assigned 1..n in order.
+/// </summary>
+public static class SchemaText
+{
+    /// <summary>Parses the syntax into a schema with id 0.</summary>
+    public static Schema Parse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw Errors.InvalidArgument("schema is empty; expected \"name:type,...\"");
+        var fields = new List<NestedField>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in SplitTopLevel(text))
+        {
+            var colon = part.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0) throw Errors.InvalidArgument($"schema column '{part}' must be name:type");
+            var name = part[..colon].Trim();
+            var typeText = part[(colon + 1)..].Trim();
+            var required = false;
+            if (typeText.EndsWith(" not null", StringComparison.OrdinalIgnoreCase))
+            {
+                required = true;
+                typeText = typeText[..^" not null".Length].Trim();
+            }
+            if (!names.Add(name)) throw Errors.InvalidArgument($"schema column '{name}' is declared twice");
+            fields.Add(new NestedField(fields.Count + 1, name, required, ParseType(typeText, name)));
+        }
+        return new Schema(0, fields);
+    }
+
+    /// <summary>Parses one primitive type name as the spec spells it (<c>decimal(9,2)</c>, <c>fixed[16]</c>, ...).</summary>
+    public static PrimitiveType ParseType(string text, string column)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        switch (t)
+        {
+            case "boolean" or "bool": return PrimitiveType.Boolean;
+            case "int" or "integer" or "int32": return PrimitiveType.Int;
+            case "long" or "bigint" or "int64": return PrimitiveType.Long;
+            case "float": return PrimitiveType.Float;
+            case "double": return PrimitiveType.Double;
+            case "date": return PrimitiveType.Date;
+            case "time": return PrimitiveType.Time;
+            case "timestamp": return PrimitiveType.Timestamp;
+            case "timestamptz": return PrimitiveType.TimestampTz;
+            case "string": return PrimitiveType.String;
+            case "uuid": return PrimitiveType.Uuid;
+            case "binary": return PrimitiveType.Binary;
+        }
+        if (t.StartsWith("decimal(", StringComparison.Ordinal) && t.EndsWith(')'))
+        {
+            var args = t["decimal(".Length..^1].Split(',');
+            if (args.Length == 2 && int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var p) &&
+                int.TryParse(args[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) && p is >= 1 and <= 38 && s >= 0 && s <= p)
+            {
+                return PrimitiveType.Decimal(p, s);
+            }
+        }
+        if (t.StartsWith("fixed[", StringComparison.Ordinal) && t.EndsWith(']') &&
+            int.TryParse(t["fixed[".Length..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var length) && length > 0)
+        {
+            return PrimitiveType.Fixed(length);
+        }
+        throw Errors.InvalidArgument($"column '{column}': unknown type '{text}' (expected boolean, int, long, float, double, decimal(P,S), date, time, timestamp, timestamptz, string, uuid, binary or fixed[L])");
+    }
+
+    /// <summary>Splits on commas that are not inside parentheses or brackets.</summary>
+    internal static IEnumerable<string> SplitTopLevel(string text)
+    {
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '(' or '[': depth++; break;
+                case ')' or ']': depth--; break;
+                case ',' when depth == 0:
+                    yield return text[start..i].Trim();
+                    start = i + 1;
+                    break;
+            }
+        }
+        var last = text[start..].Trim();
+        if (last.Length > 0) yield return last;
+    }
+}

@@ -1,0 +1,155 @@
+using Floe.Core.Errors;
+using Floe.Iceberg.Expressions;
+using Floe.Iceberg.Manifests;
+using Floe.Iceberg.Spec;
+using Floe.Iceberg.Tables;
+
+namespace Floe.Iceberg.Scan;
+
+/// <summary>
+/// Plans and reads a table at one snapshot: opens only manifests whose partition summaries may match the filter,
+/// keeps only files whose partition values and column bounds may match, and pairs each data file with the delete
+/// files that apply to it. Immutable builder: each <c>Use*</c>/<c>Filter</c>/<c>Select</c> returns a new scan.
+/// </summary>
+public sealed partial class TableScan
+{
+    private readonly Table _table;
+    private readonly Snapshot? _snapshot;
+    private readonly bool _explicitSnapshot;
+    private readonly Expression _filter;
+    private readonly IReadOnlyList<string>? _columns;
+
+    /// <summary>A scan of the table's current snapshot on main, all columns, no filter.</summary>
+    public TableScan(Table table)
+        : this(table, table.Metadata.CurrentSnapshot, false, Expression.AlwaysTrue, null)
+    {
+    }
+
+    private TableScan(Table table, Snapshot? snapshot, bool explicitSnapshot, Expression filter, IReadOnlyList<string>? columns)
+    {
+        _table = table;
+        _snapshot = snapshot;
+        _explicitSnapshot = explicitSnapshot;
+        _filter = filter;
+        _columns = columns;
+    }
+
+    /// <summary>The snapshot read, or null for a table without snapshots (the scan is empty).</summary>
+    public Snapshot? Snapshot => _snapshot;
+
+    /// <summary>The filter.</summary>
+    public Expression FilterExpression => _filter;
+
+    /// <summary>
+    /// The schema rows are read with: the snapshot's own schema for time travel by id or timestamp (so columns added
+    /// later do not appear in old reads), else the current schema.
+    /// </summary>
+    public Schema TableSchema =>
+        _explicitSnapshot && _snapshot?.SchemaId is { } id && _table.Metadata.Schemas.Any(s => s.SchemaId == id)
+            ? _table.Metadata.SchemaById(id)
+            : _table.Metadata.CurrentSchema;
+
+    /// <summary>The output schema: <see cref="TableSchema"/> restricted to the selected columns, in selection order.</summary>
+    public Schema ProjectedSchema
+    {
+        get
+        {
+            var schema = TableSchema;
+            if (_columns is null) return schema;
+            var fields = new List<NestedField>(_columns.Count);
+            foreach (var c in _columns) fields.Add(schema.GetField(c));
+            return new Schema(schema.SchemaId, fields);
+        }
+    }
+
+    /// <summary>Reads snapshot <paramref name="snapshotId"/>.</summary>
+    public TableScan UseSnapshot(long snapshotId) => new(_table, SnapshotSelector.ById(_table.Metadata, snapshotId), true, _filter, _columns);
+
+    /// <summary>Reads the head of branch or tag <paramref name="name"/>.</summary>
+    public TableScan UseRef(string name) => new(_table, SnapshotSelector.ByRef(_table.Metadata, name), false, _filter, _columns);
+
+    /// <summary>Reads the snapshot that was current on main at <paramref name="timestampMs"/>.</summary>
+    public TableScan AsOf(long timestampMs) => new(_table, SnapshotSelector.AsOf(_table.Metadata, timestampMs), true, _filter, _columns);
+
+    /// <summary>Adds a row filter (combined with AND).</summary>
+    public TableScan Filter(Expression filter) => new(_table, _snapshot, _explicitSnapshot, Expression.And(_filter, filter), _columns);
+
+    /// <summary>Projects to <paramref name="columns"/> (top-level names).</summary>
+    public TableScan Select(IReadOnlyList<string> columns)
+    {
+        foreach (var c in columns) TableSchema.GetField(c);
+        return new(_table, _snapshot, _explicitSnapshot, _filter, columns);
+    }
+
+    /// <summary>Plans the files to read.</summary>
+    public (IReadOnlyList<FileScanTask> Tasks, ScanMetrics Metrics) PlanFiles()
+    {
+        if (_snapshot is null) return (Array.Empty<FileScanTask>(), new ScanMetrics());
+        var metadata = _table.Metadata;
+        var schema = TableSchema;
+        var io = _table.Io;
+        var manifests = ManifestListReader.Read(io, _snapshot.ManifestList);
+        var skippedManifests = 0;
+        var totalFiles = 0;
+        var skippedFiles = 0;
+        var dataFiles = new List<(DataFile File, long Sequence)>();
+        var deletes = new DeleteFileIndex();
+        var manifestEvaluators = new Dictionary<int, ManifestEvaluator>();
+        var partitionEvaluators = new Dictionary<int, PartitionEvaluator>();
+        var metricsEvaluator = new InclusiveMetricsEvaluator(_filter, schema);
+
+        foreach (var manifest in manifests)
+        {
+            var spec = metadata.SpecById(manifest.PartitionSpecId);
+            if (!manifestEvaluators.TryGetValue(spec.SpecId, out var manifestEvaluator))
+            {
+                manifestEvaluator = new ManifestEvaluator(_filter, spec, schema);
+                manifestEvaluators[spec.SpecId] = manifestEvaluator;
+                partitionEvaluators[spec.SpecId] = new PartitionEvaluator(_filter, spec, schema);
+            }
+            if (manifest.Partitions is not null && !manifestEvaluator.MightMatch(manifest.Partitions))
+            {
+                skippedManifests++;
+                continue;
+            }
+            var partitionEvaluator = partitionEvaluators[spec.SpecId];
+            foreach (var entry in ManifestReader.Read(io, manifest, metadata.SpecById, schema))
+            {
+                if (entry.Status == ManifestEntryStatus.Deleted) continue;
+                var file = entry.DataFile;
+                var sequence = entry.SequenceNumber ?? 0;
+                if (file.Content == FileContent.Data)
+                {
+                    totalFiles++;
+                    if (!partitionEvaluator.MightMatch(file.Partition) || !metricsEvaluator.MightMatch(file))
+                    {
+                        skippedFiles++;
+                        continue;
+                    }
+                    dataFiles.Add((file, sequence));
+                }
+                else if (partitionEvaluator.MightMatch(file.Partition))
+                {
+                    deletes.Add(file, sequence);
+                }
+            }
+        }
+
+        var tasks = new List<FileScanTask>(dataFiles.Count);
+        var usedDeletes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (file, sequence) in dataFiles)
+        {
+            var applicable = deletes.For(file, sequence);
+            foreach (var d in applicable) usedDeletes.Add(d.FilePath);
+            tasks.Add(new FileScanTask(file, sequence, applicable));
+        }
+        return (tasks, new ScanMetrics
+        {
+            TotalManifests = manifests.Count,
+            SkippedManifests = skippedManifests,
+            TotalDataFiles = totalFiles,
+            SkippedDataFiles = skippedFiles,
+            DeleteFiles = usedDeletes.Count,
+        });
+    }
+}

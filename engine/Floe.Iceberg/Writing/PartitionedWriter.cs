@@ -1,0 +1,144 @@
+using Apache.Arrow;
+using Floe.Core.Arrow;
+using Floe.Core.Errors;
+using Floe.Iceberg.Parquet;
+using Floe.Iceberg.Spec;
+using Floe.Iceberg.Spec.Serde;
+using Floe.Iceberg.Tables;
+
+namespace Floe.Iceberg.Writing;
+
+/// <summary>
+/// Writes Arrow batches of the table schema into Parquet data files under the table's default spec: rows are
+/// routed to one open file per partition (hidden partitioning: the partition values are computed, never supplied),
+/// and a file rolls over once it reaches <c>write.target-file-size-bytes</c>. Nothing is committed here: the
+/// returned <see cref="DataFile"/>s go to an append or overwrite. <see cref="Abort"/> deletes what was written.
+/// </summary>
+public sealed class PartitionedWriter : IDisposable
+{
+    private readonly Table _table;
+    private readonly Schema _schema;
+    private readonly PartitionSpec _spec;
+    private readonly PartitionKeyer _keyer;
+    private readonly ParquetWriterOptions _options;
+    private readonly string _schemaJson;
+    private readonly long _targetFileSize;
+    private readonly Dictionary<int, (ParquetDataWriter Writer, string Location)> _open = new();
+    private readonly List<DataFile> _completed = new();
+    private readonly List<string> _written = new();
+    private readonly string _writeId = Guid.NewGuid().ToString("N")[..12];
+    private int _fileCounter;
+    private int[] _ordinals = Array.Empty<int>();
+
+    /// <summary>Creates a writer for the table's current schema and default spec.</summary>
+    public PartitionedWriter(Table table)
+    {
+        _table = table;
+        _schema = table.Metadata.CurrentSchema;
+        _spec = table.Metadata.DefaultSpec;
+        _keyer = new PartitionKeyer(_spec, _schema);
+        _options = ParquetWriterOptions.FromTableProperties(table.Metadata.Properties);
+        _schemaJson = SchemaParser.ToJson(_schema);
+        _targetFileSize = table.Metadata.Properties.TryGetValue("write.target-file-size-bytes", out var s) && long.TryParse(s, out var t) && t > 0
+            ? t
+            : 512L * 1024 * 1024;
+    }
+
+    /// <summary>Rows written so far.</summary>
+    public long RowsWritten { get; private set; }
+
+    /// <summary>Writes one batch (columns in table-schema order).</summary>
+    public void Write(RecordBatch batch)
+    {
+        if (batch.ColumnCount != _schema.Fields.Count)
+        {
+            throw Errors.InvalidData($"batch has {batch.ColumnCount} columns but table '{_table.Identifier}' has {_schema.Fields.Count}");
+        }
+        if (batch.Length == 0) return;
+        if (_ordinals.Length < batch.Length) _ordinals = new int[batch.Length];
+        var ordinals = _ordinals.AsSpan(0, batch.Length);
+        _keyer.Assign(batch, ordinals);
+
+        // Counting sort of row indices by partition ordinal, then one gather per column; each partition's rows
+        // are a contiguous slice of the gathered batch.
+        var partitions = _keyer.Partitions.Count;
+        var counts = new int[partitions + 1];
+        var single = true;
+        for (var i = 0; i < ordinals.Length; i++)
+        {
+            counts[ordinals[i] + 1]++;
+            single &= ordinals[i] == ordinals[0];
+        }
+        if (single)
+        {
+            WriteSlice(ordinals[0], batch, 0, batch.Length);
+            RowsWritten += batch.Length;
+            return;
+        }
+        for (var p = 0; p < partitions; p++) counts[p + 1] += counts[p];
+        var starts = (int[])counts.Clone();
+        var permutation = new int[ordinals.Length];
+        for (var i = 0; i < ordinals.Length; i++) permutation[counts[ordinals[i]]++] = i;
+        var sorted = ArrowTake.Take(batch, permutation);
+        for (var p = 0; p < partitions; p++)
+        {
+            var length = starts[p + 1] - starts[p];
+            if (length > 0) WriteSlice(p, sorted, starts[p], length);
+        }
+        RowsWritten += batch.Length;
+    }
+
+    /// <summary>Closes every open file and returns the data files written.</summary>
+    public IReadOnlyList<DataFile> Complete()
+    {
+        foreach (var ordinal in _open.Keys.ToList()) CloseFile(ordinal);
+        return _completed;
+    }
+
+    /// <summary>Deletes every file this writer created (for a failed write).</summary>
+    public void Abort()
+    {
+        foreach (var (writer, _) in _open.Values)
+        {
+            try { writer.Dispose(); } catch (IOException) { }
+        }
+        _open.Clear();
+        foreach (var location in _written) _table.Io.Delete(location);
+        _completed.Clear();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var (writer, _) in _open.Values) writer.Dispose();
+        _open.Clear();
+    }
+
+    private void WriteSlice(int ordinal, RecordBatch batch, int start, int length)
+    {
+        if (!_open.TryGetValue(ordinal, out var open))
+        {
+            var location = NewFileLocation(_keyer.Partitions[ordinal]);
+            _written.Add(location);
+            open = (new ParquetDataWriter(_table.Io, location, _schema, _options, _schemaJson), location);
+            _open[ordinal] = open;
+        }
+        open.Writer.Write(batch, start, length);
+        if (open.Writer.EstimatedSize >= _targetFileSize) CloseFile(ordinal);
+    }
+
+    private void CloseFile(int ordinal)
+    {
+        var (writer, location) = _open[ordinal];
+        _open.Remove(ordinal);
+        var metrics = writer.Close();
+        _completed.Add(metrics.ToDataFile(location, _schema, _keyer.Partitions[ordinal], _spec.SpecId));
+    }
+
+    private string NewFileLocation(PartitionData partition)
+    {
+        var dataDir = _table.Metadata.Properties.TryGetValue("write.data.path", out var p) ? p.TrimEnd('/') : _table.Metadata.Location.TrimEnd('/') + "/data";
+        var partitionPath = _spec.Fields.Count == 0 ? "" : TransformFunctions.PartitionPath(_spec, _schema, partition) + "/";
+        return $"{dataDir}/{partitionPath}{_fileCounter++:D5}-{_writeId}.parquet";
+    }
+}
