@@ -16,11 +16,18 @@ public sealed record Snapshot(
     /// <summary>The snapshot's operation: append, replace, overwrite or delete.</summary>
     public string Operation => Summary.TryGetValue("operation", out var op) ? op : "append";
 
+    /// <summary>first-row-id (v3 row lineage): the first row id assigned by this snapshot; null before v3.</summary>
+    public long? FirstRowId { get; init; }
+
+    /// <summary>added-rows (v3 row lineage): upper bound of rows given row ids by this snapshot; null before v3.</summary>
+    public long? AddedRows { get; init; }
+
     /// <summary>Structural equality (summary compared by content).</summary>
     public bool Equals(Snapshot? other) =>
         other is not null && SnapshotId == other.SnapshotId && ParentSnapshotId == other.ParentSnapshotId &&
         SequenceNumber == other.SequenceNumber && TimestampMs == other.TimestampMs &&
         ManifestList == other.ManifestList && SchemaId == other.SchemaId &&
+        FirstRowId == other.FirstRowId && AddedRows == other.AddedRows &&
         Summary.Count == other.Summary.Count &&
         Summary.All(kv => other.Summary.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
