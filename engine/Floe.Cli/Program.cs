@@ -1,10 +1,21 @@
+using System.CommandLine;
+using Floe.Cli.Commands;
+
 namespace Floe.Cli;
 
+/// <summary>The standalone <c>floe</c> binary: a thin face over Floe.Application.</summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        Console.WriteLine("floe 0.1.0");
-        return 0;
+        var root = new RootCommand("Floe: an embedded feature-store lakehouse engine (Apache Iceberg tables, feature computation).");
+        root.Add(GlobalOptions.Warehouse);
+        root.Add(GlobalOptions.Json);
+        root.Add(TableCommands.Build());
+        root.Add(IngestCommand.Build());
+        root.Add(ScanCommand.Build());
+        root.Add(SnapshotsCommand.Build());
+        var parse = root.Parse(args);
+        return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 }

@@ -1,0 +1,64 @@
+using Floe.Core.Errors;
+using Floe.Formats.Output;
+using Floe.Iceberg.Catalog;
+using Floe.Iceberg.Expressions;
+using Floe.Iceberg.Scan;
+
+namespace Floe.Application.Scanning;
+
+/// <summary>Reads tables: resolves the snapshot, parses the filter against the table schema, streams batches to a sink.</summary>
+public sealed class ScanService
+{
+    private readonly Warehouse _warehouse;
+
+    /// <summary>Creates the service over a warehouse.</summary>
+    public ScanService(Warehouse warehouse) => _warehouse = warehouse;
+
+    /// <summary>Builds the scan a request describes.</summary>
+    public TableScan Prepare(string tableName, ScanRequest request)
+    {
+        var table = _warehouse.LoadTable(TableIdentifier.Parse(tableName));
+        var selectors = (request.SnapshotId is null ? 0 : 1) + (request.Ref is null ? 0 : 1) + (request.AsOf is null ? 0 : 1);
+        if (selectors > 1) throw Errors.InvalidArgument("give at most one of --snapshot, --ref and --as-of");
+        var scan = new TableScan(table);
+        if (request.SnapshotId is { } id) scan = scan.UseSnapshot(id);
+        if (request.Ref is { } name) scan = scan.UseRef(name);
+        if (request.AsOf is { } asOf) scan = scan.AsOf(SnapshotSelector.ParseTimestampMs(asOf));
+        if (!string.IsNullOrWhiteSpace(request.Filter)) scan = scan.Filter(ExpressionParser.Parse(request.Filter, scan.TableSchema));
+        if (request.Columns is { Count: > 0 } columns) scan = scan.Select(columns);
+        return scan;
+    }
+
+    /// <summary>Streams the rows to <paramref name="sink"/>.</summary>
+    public ScanResult Scan(string tableName, ScanRequest request, IBatchSink sink)
+    {
+        var scan = Prepare(tableName, request);
+        var (tasks, metrics) = scan.PlanFiles();
+        sink.Begin(scan.ProjectedSchema);
+        long rows = 0;
+        foreach (var batch in scan.ReadBatches(tasks))
+        {
+            sink.Write(batch);
+            rows += batch.Length;
+        }
+        sink.Complete();
+        return new ScanResult(rows, scan.Snapshot?.SnapshotId, metrics);
+    }
+
+    /// <summary>
+    /// Counts the rows. Without a filter and without applicable delete files the count comes from the manifests'
+    /// record counts and no data file is opened.
+    /// </summary>
+    public ScanResult Count(string tableName, ScanRequest request)
+    {
+        var scan = Prepare(tableName, request);
+        var (tasks, metrics) = scan.PlanFiles();
+        if (scan.FilterExpression is AlwaysTrue && tasks.All(t => t.Deletes.Count == 0))
+        {
+            return new ScanResult(tasks.Sum(t => t.File.RecordCount), scan.Snapshot?.SnapshotId, metrics);
+        }
+        long rows = 0;
+        foreach (var batch in scan.ReadBatches(tasks)) rows += batch.Length;
+        return new ScanResult(rows, scan.Snapshot?.SnapshotId, metrics);
+    }
+}

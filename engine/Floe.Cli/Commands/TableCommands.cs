@@ -1,0 +1,108 @@
+using System.CommandLine;
+using Floe.Application.Tables;
+
+namespace Floe.Cli.Commands;
+
+/// <summary><c>floe table create|register|list|show|drop</c>.</summary>
+internal static class TableCommands
+{
+    public static Command Build()
+    {
+        var table = new Command("table", "Create, register, list, show and drop tables");
+        table.Add(Create());
+        table.Add(Register());
+        table.Add(List());
+        table.Add(Show());
+        table.Add(Drop());
+        return table;
+    }
+
+    private static Command Create()
+    {
+        var name = new Argument<string>("NS.TABLE") { Description = "Table name" };
+        var schema = new Option<string>("--schema") { Description = "Columns: \"name:type[ not null],...\" with types boolean, int, long, float, double, decimal(P,S), date, time, timestamp, timestamptz, string, uuid, binary, fixed[L]", Required = true };
+        var partition = new Option<string?>("--partition") { Description = "Hidden partitioning, e.g. \"day(event_time),bucket(16,entity_id)\"; transforms identity, year, month, day, hour, bucket(N,col), truncate(W,col), void" };
+        var property = new Option<string[]>("--property") { Description = "Table property key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("create", "Create a format-v2 table") { name, schema, partition, property };
+        CommandRunner.SetAction(command, parse =>
+        {
+            var service = new TableService(GlobalOptions.OpenWarehouse(parse));
+            var description = service.Create(parse.GetValue(name)!, parse.GetValue(schema)!, parse.GetValue(partition),
+                TableService.ParseProperties(parse.GetValue(property) ?? Array.Empty<string>()));
+            Print(parse, description);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Register()
+    {
+        var name = new Argument<string>("NS.TABLE") { Description = "Name to register the table under" };
+        var metadata = new Argument<string>("METADATA_JSON") { Description = "Path of the table's metadata.json" };
+        var map = new Option<string[]>("--location-map") { Description = "FROM=TO: read locations starting with FROM from local folder TO (repeatable; default maps the metadata's location to the folder above metadata/)" };
+        var command = new Command("register", "Register an existing Iceberg table by its metadata file") { name, metadata, map };
+        CommandRunner.SetAction(command, parse =>
+        {
+            var service = new TableService(GlobalOptions.OpenWarehouse(parse));
+            var mappings = TableService.ParseLocationMap(parse.GetValue(map) ?? Array.Empty<string>());
+            Print(parse, service.Register(parse.GetValue(name)!, parse.GetValue(metadata)!, mappings));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List tables");
+        CommandRunner.SetAction(command, parse =>
+        {
+            var tables = new TableService(GlobalOptions.OpenWarehouse(parse)).List();
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                CommandRunner.WriteJson(json =>
+                {
+                    json.WriteStartArray();
+                    foreach (var t in tables) json.WriteStringValue(t);
+                    json.WriteEndArray();
+                });
+            }
+            else
+            {
+                foreach (var t in tables) Console.WriteLine(t);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var name = new Argument<string>("NS.TABLE") { Description = "Table name" };
+        var command = new Command("show", "Show schema, partition spec, current snapshot and metadata location") { name };
+        CommandRunner.SetAction(command, parse =>
+        {
+            Print(parse, new TableService(GlobalOptions.OpenWarehouse(parse)).Describe(parse.GetValue(name)!));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Drop()
+    {
+        var name = new Argument<string>("NS.TABLE") { Description = "Table name" };
+        var purge = new Option<bool>("--purge") { Description = "Also delete the table's files (never for registered tables)" };
+        var command = new Command("drop", "Drop a table from the catalog") { name, purge };
+        CommandRunner.SetAction(command, parse =>
+        {
+            new TableService(GlobalOptions.OpenWarehouse(parse)).Drop(parse.GetValue(name)!, parse.GetValue(purge));
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(ParseResult parse, TableDescription description)
+    {
+        if (parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(description.WriteJson);
+        else Console.WriteLine(description.ToText());
+    }
+}
