@@ -23,7 +23,7 @@ public sealed class TableService
     {
         var id = TableIdentifier.Parse(name);
         var schema = SchemaText.Parse(schemaText);
-        var spec = string.IsNullOrWhiteSpace(partitionText) ? PartitionSpec.Unpartitioned : PartitionSpecText.Parse(partitionText, schema);
+        var spec = string.IsNullOrWhiteSpace(partitionText) ? PartitionSpec.Unpartitioned : PartitionSpecBuilder.Parse(partitionText, schema);
         return TableDescription.Of(Warehouse.CreateTable(id, schema, spec, properties));
     }
 

@@ -3,7 +3,7 @@ using Floe.Core.Arrow;
 using Floe.Core.Errors;
 using Floe.Iceberg.Parquet;
 using Floe.Iceberg.Spec;
-using Floe.Iceberg.Spec.Serde;
+using Floe.Iceberg.Transforms;
 using Floe.Iceberg.Tables;
 
 namespace Floe.Iceberg.Writing;
