@@ -54,6 +54,12 @@ public sealed record DataFile
     public int? SortOrderId { get; init; }
     /// <summary>referenced_data_file (v3 / position deletes scoped to one file)</summary>
     public string? ReferencedDataFile { get; init; }
+    /// <summary>first_row_id (v3 row lineage): the _row_id of the file's first row, or null to inherit.</summary>
+    public long? FirstRowId { get; init; }
+    /// <summary>content_offset (v3 deletion vectors): offset of the blob in the Puffin file.</summary>
+    public long? ContentOffset { get; init; }
+    /// <summary>content_size_in_bytes (v3 deletion vectors): length of the blob.</summary>
+    public long? ContentSizeInBytes { get; init; }
 }
 
 /// <summary>Status of a manifest entry.</summary>
@@ -123,4 +129,6 @@ public sealed record ManifestFile
     public IReadOnlyList<PartitionFieldSummary>? Partitions { get; init; }
     /// <summary>key_metadata</summary>
     public byte[]? KeyMetadata { get; init; }
+    /// <summary>first_row_id (v3): the first _row_id assigned to rows of ADDED data files, or null.</summary>
+    public long? FirstRowId { get; init; }
 }
