@@ -1,0 +1,281 @@
+using System.Buffers.Binary;
+using Apache.Arrow;
+using Floe.Core.Errors;
+using Floe.Iceberg.Io;
+using Floe.Iceberg.Parquet.Thrift;
+using Floe.Iceberg.Parquet.Writing;
+using Floe.Iceberg.Spec;
+using Schema = Floe.Iceberg.Spec.Schema;
+
+namespace Floe.Iceberg.Parquet;
+
+/// <summary>
+/// Writes Arrow record batches into one Parquet data file for an Iceberg table and computes the file's Iceberg
+/// metrics. The file carries field ids on every schema node, Parquet logical types (timestamps as
+/// TIMESTAMP(MICROS|NANOS, isAdjustedToUTC)), row-group statistics in the column's own units and the
+/// <c>iceberg.schema</c> key/value entry. Values are PLAIN encoded with RLE definition levels in v1 data pages,
+/// compressed with zstd level 3 by default.
+/// <para>Batch columns are matched to the schema's top-level fields by position; Arrow types must be the ones
+/// <see cref="Arrow.ArrowSchemas.ToArrowType"/> gives. Only primitive top-level fields can be written.
+/// Not thread-safe: one writer belongs to one thread (it parallelizes across columns internally).</para>
+/// </summary>
+public sealed class ParquetDataWriter : IDisposable
+{
+    private static readonly byte[] Magic = "PAR1"u8.ToArray();
+
+    private readonly IFileIO? _io;
+    private readonly Stream _output;
+    private readonly ColumnWriter[] _columns;
+    private readonly ParquetWriterOptions _options;
+    private readonly string _schemaJson;
+    private readonly List<RowGroupInfo> _rowGroups = new();
+    private long _position;
+    private long _compressedSoFar;
+    private long _uncompressedSoFar;
+    private int _bufferedRows;
+    private ParquetFileMetrics? _metrics;
+    private bool _disposed;
+
+    /// <summary>
+    /// Creates <paramref name="location"/> through <paramref name="io"/> and starts a Parquet file for
+    /// <paramref name="schema"/>; <paramref name="icebergSchemaJson"/> is stored under the footer key <c>iceberg.schema</c>.
+    /// </summary>
+    /// <exception cref="FloeException">Unsupported when the schema has nested top-level fields.</exception>
+    public ParquetDataWriter(IFileIO io, string location, Schema schema, string icebergSchemaJson, ParquetWriterOptions? options = null)
+        : this(Open(io, location), location, schema, icebergSchemaJson, options)
+    {
+        _io = io;
+    }
+
+    /// <summary>Writes to a caller-owned, writable stream (disposed by this writer); <paramref name="location"/> names it in errors.</summary>
+    public ParquetDataWriter(Stream output, string location, Schema schema, string icebergSchemaJson, ParquetWriterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(schema);
+        Location = location;
+        Schema = schema;
+        _output = output;
+        _schemaJson = icebergSchemaJson ?? throw new ArgumentNullException(nameof(icebergSchemaJson));
+        _options = options ?? new ParquetWriterOptions();
+        try
+        {
+            _columns = new ColumnWriter[schema.Fields.Count];
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                _columns[i] = new ColumnWriter(ColumnDescriptor.For(schema.Fields[i]), _options, location);
+            }
+            WriteRaw(Magic);
+        }
+        catch
+        {
+            DisposeColumns();
+            _output.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The file location.</summary>
+    public string Location { get; }
+
+    /// <summary>The Iceberg schema written.</summary>
+    public Schema Schema { get; }
+
+    /// <summary>Rows written so far.</summary>
+    public long RecordCount { get; private set; }
+
+    /// <summary>
+    /// Estimated final size: bytes already written plus the buffered row group scaled by the compression ratio seen
+    /// so far (used to roll files at <c>write.target-file-size-bytes</c>).
+    /// </summary>
+    public long EstimatedFileSize
+    {
+        get
+        {
+            long buffered = 0;
+            foreach (var c in _columns) buffered += c.BufferedBytes;
+            var ratio = _uncompressedSoFar > 0 ? (double)_compressedSoFar / _uncompressedSoFar : 0.5;
+            return _position + (long)(buffered * ratio);
+        }
+    }
+
+    /// <summary>Appends all rows of <paramref name="batch"/>.</summary>
+    /// <exception cref="FloeException">InvalidArgument naming the column when the batch does not match the schema.</exception>
+    public void Write(RecordBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ThrowIfClosed();
+        if (batch.ColumnCount != _columns.Length)
+        {
+            throw Errors.InvalidArgument($"{Location}: batch has {batch.ColumnCount} columns, schema has {_columns.Length}");
+        }
+        for (var c = 0; c < _columns.Length; c++)
+        {
+            _columns[c].Validate(batch.Column(c));
+        }
+        var offset = 0;
+        while (offset < batch.Length)
+        {
+            var take = Math.Min(batch.Length - offset, _options.RowGroupRows - _bufferedRows);
+            AppendColumns(batch, offset, take);
+            offset += take;
+            _bufferedRows += take;
+            RecordCount += take;
+            if (_bufferedRows >= _options.RowGroupRows || BufferedBytes() >= _options.RowGroupBytes)
+            {
+                FlushRowGroup();
+            }
+        }
+    }
+
+    /// <summary>Finishes the file (footer, close) and returns its metrics. Idempotent.</summary>
+    public ParquetFileMetrics Close()
+    {
+        if (_metrics is not null) return _metrics;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            if (_bufferedRows > 0) FlushRowGroup();
+            WriteFooter();
+            _output.Flush();
+            _output.Dispose();
+        }
+        catch (IOException e)
+        {
+            throw Errors.Io(Location, e);
+        }
+        _metrics = BuildMetrics();
+        DisposeColumns();
+        _disposed = true;
+        return _metrics;
+    }
+
+    /// <summary>Closes without finishing when <see cref="Close"/> was not called, deleting the partial file when it was created through an <see cref="IFileIO"/>.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        DisposeColumns();
+        _output.Dispose();
+        if (_metrics is null) _io?.Delete(Location);
+    }
+
+    private static Stream Open(IFileIO io, string location)
+    {
+        ArgumentNullException.ThrowIfNull(io);
+        return io.Create(location);
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_metrics is not null || _disposed) throw new InvalidOperationException($"{Location}: writer is closed");
+    }
+
+    private long BufferedBytes()
+    {
+        long total = 0;
+        foreach (var c in _columns) total += c.BufferedBytes;
+        return total;
+    }
+
+    private void AppendColumns(RecordBatch batch, int offset, int count)
+    {
+        // Small batches stay on the caller's thread: spreading them costs more than the copy.
+        if (count >= 16384 && _columns.Length > 1)
+        {
+            Parallel.For(0, _columns.Length, c => _columns[c].Append(batch.Column(c), offset, count));
+        }
+        else
+        {
+            for (var c = 0; c < _columns.Length; c++) _columns[c].Append(batch.Column(c), offset, count);
+        }
+    }
+
+    private void FlushRowGroup()
+    {
+        if (_columns.Length > 1)
+        {
+            Parallel.For(0, _columns.Length, c => _columns[c].EncodeChunk());
+        }
+        else
+        {
+            foreach (var c in _columns) c.EncodeChunk();
+        }
+        var start = _position;
+        var offsets = new long[_columns.Length];
+        var chunks = new ChunkInfo[_columns.Length];
+        long uncompressed = 0, compressed = 0;
+        try
+        {
+            for (var c = 0; c < _columns.Length; c++)
+            {
+                offsets[c] = _position;
+                chunks[c] = _columns[c].LastChunk;
+                WriteRaw(_columns[c].ChunkBytes);
+                uncompressed += chunks[c].UncompressedSize;
+                compressed += chunks[c].CompressedSize;
+                _columns[c].ResetRowGroup();
+            }
+        }
+        catch (IOException e)
+        {
+            throw Errors.Io(Location, e);
+        }
+        _rowGroups.Add(new RowGroupInfo(start, _bufferedRows, uncompressed, compressed, offsets, chunks));
+        _uncompressedSoFar += uncompressed;
+        _compressedSoFar += compressed;
+        _bufferedRows = 0;
+    }
+
+    private void WriteFooter()
+    {
+        var w = new ThriftCompactWriter(4096);
+        var descriptors = new ColumnDescriptor[_columns.Length];
+        for (var i = 0; i < descriptors.Length; i++) descriptors[i] = _columns[i].Descriptor;
+        var keyValues = new[] { new KeyValuePair<string, string>("iceberg.schema", _schemaJson) };
+        var codec = new PageCompressor(_options.Codec, _options.ZstdLevel).ThriftCodec;
+        FooterWriter.Write(w, descriptors, _rowGroups, RecordCount, keyValues, "Floe version 0.1.0", codec);
+        WriteRaw(w.WrittenSpan);
+        Span<byte> trailer = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32LittleEndian(trailer, w.Length);
+        Magic.CopyTo(trailer[4..]);
+        WriteRaw(trailer);
+    }
+
+    private void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
+        _output.Write(bytes);
+        _position += bytes.Length;
+    }
+
+    private ParquetFileMetrics BuildMetrics()
+    {
+        var sizes = new Dictionary<int, long>();
+        var values = new Dictionary<int, long>();
+        var nulls = new Dictionary<int, long>();
+        var nans = new Dictionary<int, long>();
+        var lower = new Dictionary<int, object>();
+        var upper = new Dictionary<int, object>();
+        foreach (var c in _columns)
+        {
+            var id = c.Descriptor.Field.Id;
+            sizes[id] = c.FileCompressedBytes;
+            values[id] = c.FileValueCount;
+            nulls[id] = c.FileNullCount;
+            if (c.Descriptor.Kind is ColumnKind.Float or ColumnKind.Double) nans[id] = c.FileNanCount;
+            if (c.TryGetBounds(_options.BoundsTruncateLength, out var lo, out var hi))
+            {
+                if (lo is not null) lower[id] = lo;
+                if (hi is not null) upper[id] = hi;
+            }
+        }
+        var splits = new long[_rowGroups.Count];
+        for (var i = 0; i < splits.Length; i++) splits[i] = _rowGroups[i].FileOffset;
+        return new ParquetFileMetrics(RecordCount, _position, sizes, values, nulls, nans, lower, upper, splits);
+    }
+
+    private void DisposeColumns()
+    {
+        if (_columns is null) return;
+        foreach (var c in _columns) c?.Dispose();
+    }
+}

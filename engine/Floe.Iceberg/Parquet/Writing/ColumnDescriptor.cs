@@ -1,0 +1,65 @@
+using Floe.Core.Errors;
+using Floe.Iceberg.Spec;
+
+namespace Floe.Iceberg.Parquet.Writing;
+
+/// <summary>The Parquet shape of one flat Iceberg column: physical type, width and logical annotations.</summary>
+internal sealed class ColumnDescriptor
+{
+    private ColumnDescriptor(NestedField field, PrimitiveType type, ColumnKind kind, ParquetPhysicalType physical, int width)
+    {
+        Field = field;
+        Type = type;
+        Kind = kind;
+        Physical = physical;
+        Width = width;
+    }
+
+    public NestedField Field { get; }
+
+    public PrimitiveType Type { get; }
+
+    public ColumnKind Kind { get; }
+
+    public ParquetPhysicalType Physical { get; }
+
+    /// <summary>Bytes per PLAIN value for fixed-width kinds (FLBA length for fixed/decimal), 0 for byte arrays.</summary>
+    public int Width { get; }
+
+    public bool Optional => !Field.Required;
+
+    public static ColumnDescriptor For(NestedField field)
+    {
+        if (field.Type is not PrimitiveType type)
+        {
+            throw Errors.Unsupported($"column '{field.Name}' (id {field.Id}): writing nested type {field.Type} to Parquet is not supported yet");
+        }
+        return type.Id switch
+        {
+            Spec.TypeId.Boolean => new(field, type, ColumnKind.Boolean, ParquetPhysicalType.Boolean, 1),
+            Spec.TypeId.Int or Spec.TypeId.Date => new(field, type, ColumnKind.Int32, ParquetPhysicalType.Int32, 4),
+            Spec.TypeId.Long or Spec.TypeId.Time or Spec.TypeId.Timestamp or Spec.TypeId.TimestampTz
+                or Spec.TypeId.TimestampNs or Spec.TypeId.TimestampTzNs => new(field, type, ColumnKind.Int64, ParquetPhysicalType.Int64, 8),
+            Spec.TypeId.Float => new(field, type, ColumnKind.Float, ParquetPhysicalType.Float, 4),
+            Spec.TypeId.Double => new(field, type, ColumnKind.Double, ParquetPhysicalType.Double, 8),
+            Spec.TypeId.Decimal when type.Precision <= 9 => new(field, type, ColumnKind.DecimalInt32, ParquetPhysicalType.Int32, 4),
+            Spec.TypeId.Decimal when type.Precision <= 18 => new(field, type, ColumnKind.DecimalInt64, ParquetPhysicalType.Int64, 8),
+            Spec.TypeId.Decimal => new(field, type, ColumnKind.DecimalFixed, ParquetPhysicalType.FixedLenByteArray, DecimalBytes(type.Precision)),
+            Spec.TypeId.String or Spec.TypeId.Binary => new(field, type, ColumnKind.ByteArray, ParquetPhysicalType.ByteArray, 0),
+            Spec.TypeId.Uuid => new(field, type, ColumnKind.Fixed, ParquetPhysicalType.FixedLenByteArray, 16),
+            Spec.TypeId.Fixed => new(field, type, ColumnKind.Fixed, ParquetPhysicalType.FixedLenByteArray, type.Length),
+            _ => throw Errors.Unsupported($"column '{field.Name}': type {type} cannot be written to Parquet"),
+        };
+    }
+
+    /// <summary>The fewest bytes whose two's complement holds every unscaled value of the given precision.</summary>
+    public static int DecimalBytes(int precision)
+    {
+        var max = System.Numerics.BigInteger.Pow(10, precision) - 1;
+        for (var n = 1; n <= 16; n++)
+        {
+            if (System.Numerics.BigInteger.Pow(2, 8 * n - 1) - 1 >= max) return n;
+        }
+        return 16;
+    }
+}
