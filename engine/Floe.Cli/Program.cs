@@ -15,6 +15,7 @@ internal static class Program
         root.Add(IngestCommand.Build());
         root.Add(ScanCommand.Build());
         root.Add(SnapshotsCommand.Build());
+        root.Add(GenerateCommand.Build());
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

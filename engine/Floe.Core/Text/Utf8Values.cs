@@ -98,8 +98,8 @@ public static class Utf8Values
     /// <summary>Parses true/false/1/0 (case-insensitive).</summary>
     public static bool TryParseBoolean(ReadOnlySpan<byte> text, out bool value)
     {
-        if (text.SequenceEqual("1"u8) || Ascii.EqualsIgnoreCase(text, "true"u8)) { value = true; return true; }
-        if (text.SequenceEqual("0"u8) || Ascii.EqualsIgnoreCase(text, "false"u8)) { value = false; return true; }
+        if (text.SequenceEqual("1"u8) || System.Text.Ascii.EqualsIgnoreCase(text, "true"u8)) { value = true; return true; }
+        if (text.SequenceEqual("0"u8) || System.Text.Ascii.EqualsIgnoreCase(text, "false"u8)) { value = false; return true; }
         value = false;
         return false;
     }

@@ -103,6 +103,16 @@ public sealed class ParquetDataWriter : IDisposable
     public void Write(RecordBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        Write(batch, 0, batch.Length);
+    }
+
+    /// <summary>Appends rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) of <paramref name="batch"/>.</summary>
+    /// <exception cref="FloeException">InvalidArgument naming the column when the batch does not match the schema.</exception>
+    public void Write(RecordBatch batch, int start, int length)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + length, batch.Length);
         ThrowIfClosed();
         if (batch.ColumnCount != _columns.Length)
         {
@@ -112,10 +122,11 @@ public sealed class ParquetDataWriter : IDisposable
         {
             _columns[c].Validate(batch.Column(c));
         }
-        var offset = 0;
-        while (offset < batch.Length)
+        var offset = start;
+        var end = start + length;
+        while (offset < end)
         {
-            var take = Math.Min(batch.Length - offset, _options.RowGroupRows - _bufferedRows);
+            var take = Math.Min(end - offset, _options.RowGroupRows - _bufferedRows);
             AppendColumns(batch, offset, take);
             offset += take;
             _bufferedRows += take;

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Iceberg.Spec;
+using Schema = Floe.Iceberg.Spec.Schema;
 using Floe.Iceberg.Transforms;
 
 namespace Floe.Iceberg.Writing;

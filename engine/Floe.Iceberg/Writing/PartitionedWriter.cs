@@ -3,8 +3,10 @@ using Floe.Core.Arrow;
 using Floe.Core.Errors;
 using Floe.Iceberg.Parquet;
 using Floe.Iceberg.Spec;
+using Schema = Floe.Iceberg.Spec.Schema;
 using Floe.Iceberg.Transforms;
 using Floe.Iceberg.Tables;
+using Table = Floe.Iceberg.Tables.Table;
 
 namespace Floe.Iceberg.Writing;
 
@@ -120,11 +122,11 @@ public sealed class PartitionedWriter : IDisposable
         {
             var location = NewFileLocation(_keyer.Partitions[ordinal]);
             _written.Add(location);
-            open = (new ParquetDataWriter(_table.Io, location, _schema, _options, _schemaJson), location);
+            open = (new ParquetDataWriter(_table.Io, location, _schema, _schemaJson, _options), location);
             _open[ordinal] = open;
         }
         open.Writer.Write(batch, start, length);
-        if (open.Writer.EstimatedSize >= _targetFileSize) CloseFile(ordinal);
+        if (open.Writer.EstimatedFileSize >= _targetFileSize) CloseFile(ordinal);
     }
 
     private void CloseFile(int ordinal)

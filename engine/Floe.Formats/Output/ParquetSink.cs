@@ -1,0 +1,29 @@
+using Apache.Arrow;
+using Floe.Iceberg.Parquet;
+using Floe.Iceberg.Spec;
+using Schema = Floe.Iceberg.Spec.Schema;
+
+namespace Floe.Formats.Output;
+
+/// <summary>Writes rows to a Parquet file (zstd) that keeps the Iceberg field ids of the scanned columns.</summary>
+public sealed class ParquetSink : IBatchSink
+{
+    private readonly string _path;
+    private ParquetDataWriter? _writer;
+
+    /// <summary>Writes to the local file <paramref name="path"/>.</summary>
+    public ParquetSink(string path) => _path = path;
+
+    /// <inheritdoc />
+    public void Begin(Schema schema) =>
+        _writer = new ParquetDataWriter(File.Create(_path), _path, schema, SchemaParser.ToJson(schema));
+
+    /// <inheritdoc />
+    public void Write(RecordBatch batch) => _writer!.Write(batch);
+
+    /// <inheritdoc />
+    public void Complete() => _writer!.Close();
+
+    /// <inheritdoc />
+    public void Dispose() => _writer?.Dispose();
+}
