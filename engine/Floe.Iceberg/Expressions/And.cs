@@ -1,0 +1,8 @@
+namespace Floe.Iceberg.Expressions;
+
+/// <summary><c>left and right</c>.</summary>
+public sealed record And(Expression Left, Expression Right) : Expression
+{
+    /// <inheritdoc />
+    public override string ToString() => $"({Left} and {Right})";
+}

@@ -1,0 +1,8 @@
+namespace Floe.Iceberg.Expressions;
+
+/// <summary><c>not child</c>.</summary>
+public sealed record Not(Expression Child) : Expression
+{
+    /// <inheritdoc />
+    public override string ToString() => $"(not {Child})";
+}

@@ -1,0 +1,8 @@
+namespace Floe.Iceberg.Expressions;
+
+/// <summary><c>left or right</c>.</summary>
+public sealed record Or(Expression Left, Expression Right) : Expression
+{
+    /// <inheritdoc />
+    public override string ToString() => $"({Left} or {Right})";
+}
