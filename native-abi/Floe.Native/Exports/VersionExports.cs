@@ -2,20 +2,43 @@ using System.Runtime.InteropServices;
 
 namespace Floe.Native.Exports;
 
+/// <summary>Exports of the version module: <c>floe_version</c>, <c>floe_abi_version</c>.</summary>
 internal static unsafe class VersionExports
 {
-    private static readonly byte* VersionString = (byte*)NativeMemory.AllocZeroed(16);
+    /// <summary>The library version; must equal <c>FLOE_VERSION</c> in floe.h (checked by the C tests).</summary>
+    internal const string Version = "0.1.0";
 
-    static VersionExports()
+    /// <summary>The ABI generation; must equal <c>FLOE_ABI_VERSION</c> in floe.h (checked by the C tests).</summary>
+    internal const int AbiVersionNumber = 1;
+
+    private static readonly byte* VersionString = Utf8Marshal.AllocStatic("0.1.0"u8);
+
+    /// <summary><c>const char* floe_version(void)</c>: static storage, borrowed, never freed, never NULL.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_version")]
+    public static byte* GetVersion()
     {
-        "0.1.0"u8.CopyTo(new Span<byte>(VersionString, 15));
+        try
+        {
+            return VersionString;
+        }
+        catch (Exception)
+        {
+            // Only a failed static initialiser (out of memory) lands here; the header promises non-NULL.
+            return LastError.OutOfMemoryRecord->Message;
+        }
     }
 
-    /// <summary>floe_version: the library version string, static storage, never freed.</summary>
-    [UnmanagedCallersOnly(EntryPoint = "floe_version")]
-    public static byte* Version() => VersionString;
-
-    /// <summary>floe_abi_version: the ABI version bindings check at load.</summary>
+    /// <summary><c>int floe_abi_version(void)</c>: the ABI generation bindings check at load.</summary>
     [UnmanagedCallersOnly(EntryPoint = "floe_abi_version")]
-    public static int AbiVersion() => 1;
+    public static int GetAbiVersion()
+    {
+        try
+        {
+            return AbiVersionNumber;
+        }
+        catch (Exception)
+        {
+            return AbiVersionNumber;
+        }
+    }
 }

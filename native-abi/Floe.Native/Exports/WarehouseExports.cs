@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using Floe.Core.Errors;
+using Floe.Native.Interop;
+
+namespace Floe.Native.Exports;
+
+/// <summary>Exports of the warehouse module: <c>floe_warehouse_open/close/path</c>.</summary>
+internal static unsafe class WarehouseExports
+{
+    /// <summary>
+    /// <c>int floe_warehouse_open(floe_warehouse** out, const char* path)</c>: opens the warehouse at a folder.
+    /// <c>*out</c> is the caller's, closed with <c>floe_warehouse_close</c>; it is NULL on failure.
+    /// Errors: <c>FLOE_EINVALID_ARG</c> (NULL out/path, empty or non-UTF-8 path), <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_warehouse_open")]
+    public static int Open(nint* @out, byte* path)
+    {
+        try
+        {
+            if (@out == null)
+            {
+                throw Errors.InvalidArgument("out must not be NULL");
+            }
+
+            *@out = 0;
+            string folder = Utf8Marshal.ReadRequired(path, "path");
+            if (folder.Length == 0)
+            {
+                throw Errors.InvalidArgument("path must not be empty");
+            }
+
+            *@out = Handles.Warehouses.Add(new NativeWarehouse(Path.GetFullPath(folder)));
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_warehouse_open");
+        }
+    }
+
+    /// <summary>
+    /// <c>void floe_warehouse_close(floe_warehouse* w)</c>: closes the handle; NULL is a no-op, a closed or forged
+    /// handle is ignored and reported through <c>floe_last_error</c> as <c>FLOE_EINVALID_HANDLE</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_warehouse_close")]
+    public static void Close(nint warehouse)
+    {
+        try
+        {
+            if (warehouse != 0 && Handles.Warehouses.Remove(warehouse) is null)
+            {
+                throw Handles.Warehouses.Invalid(warehouse);
+            }
+        }
+        catch (Exception e)
+        {
+            NativeCall.Fail(e, "floe_warehouse_close");
+        }
+    }
+
+    /// <summary>
+    /// <c>int floe_warehouse_path(floe_buf* out, const floe_warehouse* w)</c>: the absolute folder as UTF-8,
+    /// freed with <c>floe_buf_free</c>; {NULL, 0} on failure.
+    /// Errors: <c>FLOE_EINVALID_ARG</c> (NULL out), <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_warehouse_path")]
+    public static int GetPath(FloeBuf* @out, nint warehouse)
+    {
+        try
+        {
+            NativeBuffers.Reset(@out, "out");
+            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            NativeBuffers.FillUtf8(@out, state.Path);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_warehouse_path");
+        }
+    }
+}

@@ -1,0 +1,210 @@
+/* C tests of the warehouse module: open/close/path, argument checks and handle validation. */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "floe_test.h"
+
+/* Reads a warehouse's path into `text`; asserts success and the trailing NUL. */
+static void read_path(floe_warehouse *w, char *text, size_t size)
+{
+    floe_buf buf = {NULL, 0};
+    FT_OK(floe_warehouse_path(&buf, w));
+    FT_ASSERT(buf.data != NULL);
+    FT_ASSERT(buf.len < size);
+    FT_ASSERT_INT(0, buf.data[buf.len]);
+    FT_ASSERT_INT(buf.len, strlen((const char *)buf.data));
+    memcpy(text, buf.data, buf.len + 1);
+    floe_buf_free(&buf);
+}
+
+void test_warehouse__open_returns_handle_and_path(void)
+{
+    floe_warehouse *w = NULL;
+    char path[4096];
+    FT_OK(floe_warehouse_open(&w, "/tmp/floe-wh"));
+    FT_ASSERT(w != NULL);
+    read_path(w, path, sizeof path);
+    FT_ASSERT_STR("/tmp/floe-wh", path);
+    floe_warehouse_close(w);
+}
+
+void test_warehouse__relative_path_becomes_absolute(void)
+{
+    floe_warehouse *w = NULL;
+    char cwd[2048], expected[4096], path[4096];
+    FT_ASSERT(getcwd(cwd, sizeof cwd) != NULL);
+    snprintf(expected, sizeof expected, "%s/some/warehouse", cwd);
+
+    FT_OK(floe_warehouse_open(&w, "some/./warehouse"));
+    read_path(w, path, sizeof path);
+    FT_ASSERT_STR(expected, path);
+    floe_warehouse_close(w);
+}
+
+void test_warehouse__utf8_path_round_trips(void)
+{
+    const char *folder = "/tmp/donn\xc3\xa9" "es/\xe5\x80\x89\xe5\xba\xab"; /* "données/倉庫" */
+    floe_warehouse *w = NULL;
+    char path[4096];
+    FT_OK(floe_warehouse_open(&w, folder));
+    read_path(w, path, sizeof path);
+    FT_ASSERT_STR(folder, path);
+    floe_warehouse_close(w);
+}
+
+void test_warehouse__open_null_path_is_invalid_arg(void)
+{
+    floe_warehouse *w = (floe_warehouse *)(uintptr_t)0xdeadbeef;
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_warehouse_open(&w, NULL));
+    FT_ASSERT(w == NULL); /* out is zeroed on failure */
+    FT_ASSERT_CONTAINS("path must not be NULL", floe_last_error()->message);
+}
+
+void test_warehouse__open_empty_path_is_invalid_arg(void)
+{
+    floe_warehouse *w = NULL;
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_warehouse_open(&w, ""));
+    FT_ASSERT(w == NULL);
+    FT_ASSERT_CONTAINS("path must not be empty", floe_last_error()->message);
+}
+
+void test_warehouse__open_invalid_utf8_is_invalid_arg(void)
+{
+    floe_warehouse *w = NULL;
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_warehouse_open(&w, "/tmp/ab\xff\xfe"));
+    FT_ASSERT(w == NULL);
+    FT_ASSERT_CONTAINS("path is not valid UTF-8 (byte 7)", floe_last_error()->message);
+}
+
+void test_warehouse__open_null_out_is_invalid_arg(void)
+{
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_warehouse_open(NULL, "/tmp"));
+    FT_ASSERT_CONTAINS("out must not be NULL", floe_last_error()->message);
+}
+
+void test_warehouse__path_null_out_is_invalid_arg(void)
+{
+    floe_warehouse *w = NULL;
+    FT_OK(floe_warehouse_open(&w, "/tmp"));
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_warehouse_path(NULL, w));
+    floe_warehouse_close(w);
+}
+
+void test_warehouse__null_handle_is_invalid_handle(void)
+{
+    floe_buf buf = {NULL, 0};
+    FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_warehouse_path(&buf, NULL));
+    FT_ASSERT(buf.data == NULL);
+}
+
+void test_warehouse__forged_handle_is_invalid_handle(void)
+{
+    static int not_a_handle;
+    floe_buf buf = {NULL, 0};
+    FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_warehouse_path(&buf, (floe_warehouse *)(uintptr_t)0x1234));
+    FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_warehouse_path(&buf, (floe_warehouse *)(void *)&not_a_handle));
+    FT_ASSERT_INT(FLOE_EINVALID_HANDLE,
+                  floe_warehouse_path(&buf, (floe_warehouse *)(uintptr_t)UINT64_C(0xffffffffffffffff)));
+    FT_ASSERT(buf.data == NULL);
+    FT_ASSERT_INT(0, buf.len);
+    FT_ASSERT_STR("invalid_handle", floe_last_error()->category);
+}
+
+void test_warehouse__closed_handle_is_invalid_handle(void)
+{
+    floe_warehouse *old = NULL, *reused = NULL;
+    floe_buf buf = {NULL, 0};
+    FT_OK(floe_warehouse_open(&old, "/tmp/a"));
+    floe_warehouse_close(old);
+    FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_warehouse_path(&buf, old));
+
+    /* The freed slot is reused, but its generation moved on: the old handle stays dead. */
+    FT_OK(floe_warehouse_open(&reused, "/tmp/b"));
+    FT_ASSERT(reused != old);
+    FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_warehouse_path(&buf, old));
+    FT_OK(floe_warehouse_path(&buf, reused));
+    floe_buf_free(&buf);
+    floe_warehouse_close(reused);
+}
+
+/* Makes the thread's last error a known EINVALID_ARG, so later checks can tell whether a call replaced it. */
+static void mark_last_error(void)
+{
+    floe_warehouse *w = NULL;
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_warehouse_open(&w, ""));
+}
+
+void test_warehouse__close_null_is_noop(void)
+{
+    mark_last_error();
+    floe_warehouse_close(NULL);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_last_error()->code);
+}
+
+void test_warehouse__close_twice_reports_invalid_handle(void)
+{
+    floe_warehouse *w = NULL;
+    FT_OK(floe_warehouse_open(&w, "/tmp"));
+    mark_last_error();
+    floe_warehouse_close(w);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_last_error()->code);
+    floe_warehouse_close(w);
+    FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_last_error()->code);
+}
+
+void test_warehouse__many_handles_stay_distinct(void)
+{
+    enum { count = 5000 };
+    static floe_warehouse *handles[count];
+    char folder[64], path[4096];
+    int i;
+    for (i = 0; i < count; i++) {
+        snprintf(folder, sizeof folder, "/tmp/w%d", i);
+        FT_OK(floe_warehouse_open(&handles[i], folder));
+    }
+    for (i = 0; i < count; i += 499) {
+        snprintf(folder, sizeof folder, "/tmp/w%d", i);
+        read_path(handles[i], path, sizeof path);
+        FT_ASSERT_STR(folder, path);
+    }
+    mark_last_error();
+    for (i = 0; i < count; i++) {
+        floe_warehouse_close(handles[i]);
+    }
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_last_error()->code); /* no close failed */
+}
+
+static void *open_read_close(void *arg)
+{
+    int i;
+    long failures = 0;
+    (void)arg;
+    for (i = 0; i < 2000; i++) {
+        floe_warehouse *w = NULL;
+        floe_buf buf = {NULL, 0};
+        if (floe_warehouse_open(&w, "/tmp/concurrent") != FLOE_OK) failures++;
+        if (floe_warehouse_path(&buf, w) != FLOE_OK) failures++;
+        if (buf.data == NULL || strcmp((const char *)buf.data, "/tmp/concurrent") != 0) failures++;
+        floe_buf_free(&buf);
+        floe_warehouse_close(w);
+        if (floe_warehouse_path(&buf, w) != FLOE_EINVALID_HANDLE) failures++;
+    }
+    return (void *)(intptr_t)failures;
+}
+
+void test_warehouse__handles_are_thread_safe(void)
+{
+    enum { threads = 4 };
+    pthread_t ids[threads];
+    int i;
+    for (i = 0; i < threads; i++) {
+        FT_ASSERT_INT(0, pthread_create(&ids[i], NULL, open_read_close, NULL));
+    }
+    for (i = 0; i < threads; i++) {
+        void *failures = NULL;
+        FT_ASSERT_INT(0, pthread_join(ids[i], &failures));
+        FT_ASSERT_INT(0, (intptr_t)failures);
+    }
+}

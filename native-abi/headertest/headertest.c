@@ -1,0 +1,72 @@
+/*
+ * Header test: compiled (never run) as C99, C11, C++11 and C++17 under
+ * -Wall -Wextra -Werror -pedantic and friends. It proves floe.h is
+ * self-contained, idempotent, valid in both languages, and that its
+ * declarations have the signatures and layouts the library implements.
+ */
+#include "floe.h"
+#include "floe.h" /* the include guard must make a second inclusion harmless */
+
+/* A compile-time assertion valid in C99 and C++98 alike. */
+#define HT_ASSERT(name, cond) typedef char ht_assert_##name[(cond) ? 1 : -1]
+
+/* Error codes mirror engine/Floe.Core/Errors/FloeErrorCode.cs. */
+HT_ASSERT(ok, FLOE_OK == 0);
+HT_ASSERT(einternal, FLOE_EINTERNAL == -1);
+HT_ASSERT(einvalid_arg, FLOE_EINVALID_ARG == -2);
+HT_ASSERT(enotfound, FLOE_ENOTFOUND == -3);
+HT_ASSERT(eexists, FLOE_EEXISTS == -4);
+HT_ASSERT(einvalid_data, FLOE_EINVALID_DATA == -5);
+HT_ASSERT(econflict, FLOE_ECONFLICT == -6);
+HT_ASSERT(eio, FLOE_EIO == -7);
+HT_ASSERT(eunsupported, FLOE_EUNSUPPORTED == -8);
+HT_ASSERT(einvalid_handle, FLOE_EINVALID_HANDLE == -9);
+HT_ASSERT(evalidation, FLOE_EVALIDATION == -10);
+
+/* Versions. */
+HT_ASSERT(version_check_self, FLOE_VERSION_CHECK(FLOE_VERSION_MAJOR, FLOE_VERSION_MINOR, FLOE_VERSION_PATCH));
+HT_ASSERT(version_check_newer, !FLOE_VERSION_CHECK(FLOE_VERSION_MAJOR, FLOE_VERSION_MINOR + 1, 0));
+HT_ASSERT(version_check_older, FLOE_VERSION_CHECK(0, 0, 0));
+HT_ASSERT(abi_version, FLOE_ABI_VERSION >= 1);
+HT_ASSERT(version_string, sizeof(FLOE_VERSION) >= 6);
+
+/* Layouts the C# mirrors (Interop/FloeBuf.cs, Interop/FloeError.cs) assume. */
+HT_ASSERT(buf_size, sizeof(floe_buf) == 2 * sizeof(void *));
+HT_ASSERT(buf_len, offsetof(floe_buf, len) == sizeof(void *));
+HT_ASSERT(error_category, offsetof(floe_error, category) == sizeof(void *));
+HT_ASSERT(error_message, offsetof(floe_error, message) == 2 * sizeof(void *));
+
+/* Arrow C Data Interface layouts (64-bit). */
+HT_ASSERT(arrow_schema, sizeof(struct ArrowSchema) == 9 * 8 || sizeof(void *) != 8);
+HT_ASSERT(arrow_array, sizeof(struct ArrowArray) == 10 * 8 || sizeof(void *) != 8);
+HT_ASSERT(arrow_stream, sizeof(struct ArrowArrayStream) == 5 * 8 || sizeof(void *) != 8);
+HT_ASSERT(arrow_flags, ARROW_FLAG_DICTIONARY_ORDERED == 1 && ARROW_FLAG_NULLABLE == 2 &&
+                       ARROW_FLAG_MAP_KEYS_SORTED == 4);
+
+/*
+ * Assigning each function to a pointer of the exact expected type fails to
+ * compile if a declaration drifts. Nothing here runs; the object is not linked.
+ */
+void headertest_signatures(void);
+void headertest_signatures(void)
+{
+    const char *(*version)(void) = floe_version;
+    int (*abi_version)(void) = floe_abi_version;
+    const floe_error *(*last_error)(void) = floe_last_error;
+    void (*buf_free)(floe_buf *) = floe_buf_free;
+    int (*warehouse_open)(floe_warehouse **, const char *) = floe_warehouse_open;
+    void (*warehouse_close)(floe_warehouse *) = floe_warehouse_close;
+    int (*warehouse_path)(floe_buf *, const floe_warehouse *) = floe_warehouse_path;
+    floe_error_code code = FLOE_OK;
+    floe_buf buf = {0, 0};
+
+    (void)version;
+    (void)abi_version;
+    (void)last_error;
+    (void)buf_free;
+    (void)warehouse_open;
+    (void)warehouse_close;
+    (void)warehouse_path;
+    (void)code;
+    (void)buf;
+}
