@@ -21,7 +21,7 @@ public sealed partial class TableScan
 
     /// <summary>A scan of the table's current snapshot on main, all columns, no filter.</summary>
     public TableScan(Table table)
-        : this(table, table.Metadata.CurrentSnapshot, false, Expression.AlwaysTrue, null)
+        : this(table, table.Metadata.CurrentSnapshot, false, AlwaysTrue.Instance, null)
     {
     }
 
@@ -96,7 +96,7 @@ public sealed partial class TableScan
         var deletes = new DeleteFileIndex();
         var manifestEvaluators = new Dictionary<int, ManifestEvaluator>();
         var partitionEvaluators = new Dictionary<int, PartitionEvaluator>();
-        var metricsEvaluator = new InclusiveMetricsEvaluator(_filter, schema);
+        var metricsEvaluator = new InclusiveMetricsEvaluator(_filter);
 
         foreach (var manifest in manifests)
         {
@@ -107,7 +107,7 @@ public sealed partial class TableScan
                 manifestEvaluators[spec.SpecId] = manifestEvaluator;
                 partitionEvaluators[spec.SpecId] = new PartitionEvaluator(_filter, spec, schema);
             }
-            if (manifest.Partitions is not null && !manifestEvaluator.MightMatch(manifest.Partitions))
+            if (manifest.Partitions is not null && !manifestEvaluator.MayMatch(manifest.Partitions))
             {
                 skippedManifests++;
                 continue;
@@ -121,14 +121,14 @@ public sealed partial class TableScan
                 if (file.Content == FileContent.Data)
                 {
                     totalFiles++;
-                    if (!partitionEvaluator.MightMatch(file.Partition) || !metricsEvaluator.MightMatch(file))
+                    if (!partitionEvaluator.MayMatch(file.Partition) || !metricsEvaluator.MayMatch(file))
                     {
                         skippedFiles++;
                         continue;
                     }
                     dataFiles.Add((file, sequence));
                 }
-                else if (partitionEvaluator.MightMatch(file.Partition))
+                else if (partitionEvaluator.MayMatch(file.Partition))
                 {
                     deletes.Add(file, sequence);
                 }

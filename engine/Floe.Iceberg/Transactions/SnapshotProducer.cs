@@ -1,7 +1,6 @@
 using Floe.Core.Errors;
 using Floe.Iceberg.Manifests;
 using Floe.Iceberg.Spec;
-using Floe.Iceberg.Spec.Serde;
 using Floe.Iceberg.Tables;
 
 namespace Floe.Iceberg.Transactions;
@@ -68,11 +67,11 @@ public abstract class SnapshotProducer
     {
         var location = $"{metadata.Location.TrimEnd('/')}/metadata/{Guid.NewGuid()}-m{_writtenManifests.Count}.avro";
         var schema = metadata.CurrentSchema;
-        var writer = new ManifestWriter(Table.Io, location, spec, schema, metadata.FormatVersion, SnapshotId, content,
+        using var writer = new ManifestWriter(Table.Io, location, spec, schema, metadata.FormatVersion, SnapshotId, content,
             SchemaParser.ToJson(schema), PartitionSpecParser.FieldsToJson(spec));
         foreach (var entry in entries)
         {
-            writer.Add(entry);
+            writer.AddEntry(entry);
         }
         var manifest = writer.Close();
         _writtenManifests.Add(manifest);
@@ -133,8 +132,12 @@ public abstract class SnapshotProducer
         var manifests = Apply(metadata, parent, summary);
         var sequenceNumber = metadata.FormatVersion >= 2 ? metadata.LastSequenceNumber + 1 : 0;
         var manifestList = $"{metadata.Location.TrimEnd('/')}/metadata/snap-{SnapshotId}-{_attempt}-{Guid.NewGuid()}.avro";
-        ManifestListWriter.Write(Table.Io, manifestList, SnapshotId, parent?.SnapshotId, sequenceNumber, metadata.FormatVersion, manifests);
         _writtenManifestLists.Add(manifestList);
+        using (var listWriter = new ManifestListWriter(Table.Io, manifestList, metadata.FormatVersion, SnapshotId, parent?.SnapshotId, sequenceNumber))
+        {
+            listWriter.AddAll(manifests);
+            listWriter.Close();
+        }
 
         var now = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), metadata.LastUpdatedMs + 1);
         var snapshot = new Snapshot(SnapshotId, parent?.SnapshotId, sequenceNumber, now, manifestList,

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Apache.Arrow.Arrays;
 using Floe.Core.Errors;
 using Floe.Iceberg.Spec;
 

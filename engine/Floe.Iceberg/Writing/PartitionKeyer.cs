@@ -21,8 +21,8 @@ internal sealed class PartitionKeyer
     private readonly List<object>[] _codeValues;
     private readonly Dictionary<int, int> _ordinalOfTuple = new();
     private readonly List<PartitionData> _partitions = new();
-    private long[][] _codes = Array.Empty<long[]>();
-    private int[] _scratch = Array.Empty<int>();
+    private long[][] _codes = System.Array.Empty<long[]>();
+    private int[] _scratch = System.Array.Empty<int>();
 
     public PartitionKeyer(PartitionSpec spec, Schema schema)
     {

@@ -30,7 +30,7 @@ public sealed class PartitionedWriter : IDisposable
     private readonly List<string> _written = new();
     private readonly string _writeId = Guid.NewGuid().ToString("N")[..12];
     private int _fileCounter;
-    private int[] _ordinals = Array.Empty<int>();
+    private int[] _ordinals = System.Array.Empty<int>();
 
     /// <summary>Creates a writer for the table's current schema and default spec.</summary>
     public PartitionedWriter(Table table)

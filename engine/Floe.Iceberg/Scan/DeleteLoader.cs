@@ -1,0 +1,163 @@
+using Floe.Core.Errors;
+using Floe.Iceberg.Io;
+using Floe.Iceberg.Parquet;
+using Floe.Iceberg.Spec;
+using Floe.Iceberg.Writing;
+using Apache.Arrow;
+using Schema = Floe.Iceberg.Spec.Schema;
+
+namespace Floe.Iceberg.Scan;
+
+/// <summary>
+/// Loads delete files once per scan and answers, per data file, which row positions are deleted and which
+/// equality keys delete rows. Position deletes that name other data files (or files no longer live) are ignored.
+/// </summary>
+internal sealed class DeleteLoader
+{
+    /// <summary>Reserved field ids of the position delete schema (spec): file_path and pos.</summary>
+    private static readonly Schema PositionDeleteSchema = new(0, new[]
+    {
+        new NestedField(2147483546, "file_path", true, PrimitiveType.String),
+        new NestedField(2147483545, "pos", true, PrimitiveType.Long),
+    });
+
+    private readonly IFileIO _io;
+    private readonly Schema _tableSchema;
+    private readonly Dictionary<string, Dictionary<string, HashSet<long>>> _positions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _equality = new(StringComparer.Ordinal);
+
+    public DeleteLoader(IFileIO io, Schema tableSchema)
+    {
+        _io = io;
+        _tableSchema = tableSchema;
+    }
+
+    public IReadOnlySet<long>? PositionsFor(FileScanTask task)
+    {
+        HashSet<long>? result = null;
+        foreach (var delete in task.Deletes)
+        {
+            if (delete.Content != FileContent.PositionDeletes) continue;
+            if (!_positions.TryGetValue(delete.FilePath, out var byFile))
+            {
+                byFile = LoadPositions(delete);
+                _positions[delete.FilePath] = byFile;
+            }
+            if (byFile.TryGetValue(task.File.FilePath, out var positions))
+            {
+                result ??= new HashSet<long>();
+                result.UnionWith(positions);
+            }
+        }
+        return result;
+    }
+
+    public EqualityDeletes? EqualityFor(FileScanTask task, Schema readSchema)
+    {
+        EqualityDeletes? result = null;
+        foreach (var delete in task.Deletes)
+        {
+            if (delete.Content != FileContent.EqualityDeletes) continue;
+            var ids = delete.EqualityIds ?? throw Errors.InvalidData(delete.FilePath, "equality delete file has no equality_ids");
+            if (!_equality.TryGetValue(delete.FilePath, out var keys))
+            {
+                keys = LoadEqualityKeys(delete, ids);
+                _equality[delete.FilePath] = keys;
+            }
+            (result ??= new EqualityDeletes(readSchema)).Add(ids, keys);
+        }
+        return result;
+    }
+
+    private Dictionary<string, HashSet<long>> LoadPositions(DataFile delete)
+    {
+        var result = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
+        using var reader = ParquetDataReader.Open(_io, delete.FilePath, PositionDeleteSchema);
+        foreach (var (batch, _) in reader.ReadAll())
+        {
+            var paths = (StringArray)batch.Column(0);
+            var positions = (Int64Array)batch.Column(1);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var path = paths.GetString(i);
+                if (!result.TryGetValue(path, out var set))
+                {
+                    set = new HashSet<long>();
+                    result[path] = set;
+                }
+                set.Add(positions.GetValue(i)!.Value);
+            }
+        }
+        return result;
+    }
+
+    private HashSet<string> LoadEqualityKeys(DataFile delete, IReadOnlyList<int> ids)
+    {
+        var fields = ids.Select(id => _tableSchema.FindField(id) ?? throw Errors.InvalidData(delete.FilePath, $"equality field id {id} is not in the table schema")).ToList();
+        var schema = new Schema(0, fields);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        using var reader = ParquetDataReader.Open(_io, delete.FilePath, schema);
+        foreach (var (batch, _) in reader.ReadAll())
+        {
+            var columns = Enumerable.Range(0, fields.Count).Select(batch.Column).ToArray();
+            for (var row = 0; row < batch.Length; row++) keys.Add(EqualityDeletes.Key(columns, fields, row));
+        }
+        return keys;
+    }
+}
+
+/// <summary>Equality delete keys that apply to one data file, checked against its rows.</summary>
+internal sealed class EqualityDeletes
+{
+    private readonly Schema _readSchema;
+    private readonly List<(int[] Columns, NestedField[] Fields, HashSet<string> Keys)> _groups = new();
+
+    public EqualityDeletes(Schema readSchema) => _readSchema = readSchema;
+
+    public void Add(IReadOnlyList<int> ids, HashSet<string> keys)
+    {
+        var columns = new int[ids.Count];
+        var fields = new NestedField[ids.Count];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            columns[i] = -1;
+            for (var c = 0; c < _readSchema.Fields.Count; c++)
+            {
+                if (_readSchema.Fields[c].Id == ids[i]) columns[i] = c;
+            }
+            if (columns[i] < 0) throw Errors.Unsupported($"equality delete on field id {ids[i]}, which is not a top-level column");
+            fields[i] = _readSchema.Fields[columns[i]];
+        }
+        _groups.Add((columns, fields, keys));
+    }
+
+    public void Apply(RecordBatch batch, Span<bool> keep)
+    {
+        foreach (var (columns, fields, keys) in _groups)
+        {
+            var arrays = columns.Select(batch.Column).ToArray();
+            for (var row = 0; row < keep.Length; row++)
+            {
+                if (keep[row] && keys.Contains(Key(arrays, fields, row))) keep[row] = false;
+            }
+        }
+    }
+
+    /// <summary>A row's key over the equality columns: type-aware text joined by a separator no value contains unescaped.</summary>
+    public static string Key(IReadOnlyList<IArrowArray> columns, IReadOnlyList<NestedField> fields, int row)
+    {
+        var parts = new string[columns.Count];
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var value = fields[i].Type is PrimitiveType type ? ArrowValues.Get(columns[i], row, type) : null;
+            parts[i] = value switch
+            {
+                null => "\u0000null",
+                byte[] b => Convert.ToBase64String(b),
+                IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                _ => value.ToString()!.Replace("\u0001", "\u0001\u0001", StringComparison.Ordinal),
+            };
+        }
+        return string.Join('\u0001', parts);
+    }
+}

@@ -1,0 +1,118 @@
+using Apache.Arrow;
+using Floe.Core.Arrow;
+using Floe.Iceberg.Expressions;
+using Floe.Iceberg.Parquet;
+using Floe.Iceberg.Spec;
+using Schema = Floe.Iceberg.Spec.Schema;
+
+namespace Floe.Iceberg.Scan;
+
+public sealed partial class TableScan
+{
+    /// <summary>
+    /// Reads the planned files as Arrow batches of <see cref="ProjectedSchema"/>: applies position and equality
+    /// deletes, fills identity-partition columns that writers left out of the files from the manifest's partition
+    /// values, and keeps only rows that match the filter.
+    /// </summary>
+    public IEnumerable<RecordBatch> ReadBatches(IReadOnlyList<FileScanTask> tasks)
+    {
+        var tableSchema = TableSchema;
+        var projected = ProjectedSchema;
+        var readSchema = ReadSchema(tableSchema, projected, tasks);
+        var rowFilter = _filter is AlwaysTrue ? null : new RowFilter(_filter);
+        var deletes = new DeleteLoader(_table.Io, tableSchema);
+        var outputSchema = Arrow.ArrowSchemas.ToArrow(projected);
+        var outputColumns = projected.Fields.Select(f => IndexOf(readSchema, f.Id)).ToArray();
+        foreach (var task in tasks)
+        {
+            var positions = deletes.PositionsFor(task);
+            var equality = deletes.EqualityFor(task, readSchema);
+            using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
+            foreach (var (batch, firstRow) in reader.ReadAll())
+            {
+                var selected = Select(batch, firstRow, positions, equality, rowFilter);
+                if (selected.Length == 0) continue;
+                var columns = new IArrowArray[outputColumns.Length];
+                for (var c = 0; c < columns.Length; c++) columns[c] = selected.Column(outputColumns[c]);
+                yield return new RecordBatch(outputSchema, columns, selected.Length);
+            }
+        }
+    }
+
+    private static RecordBatch Select(RecordBatch batch, long firstRow, IReadOnlySet<long>? positions, EqualityDeletes? equality, RowFilter? filter)
+    {
+        if (positions is null && equality is null && filter is null) return batch;
+        var keep = new bool[batch.Length];
+        if (filter is null) keep.AsSpan().Fill(true);
+        else filter.Evaluate(batch, keep);
+        if (positions is not null)
+        {
+            for (var i = 0; i < keep.Length; i++)
+            {
+                if (keep[i] && positions.Contains(firstRow + i)) keep[i] = false;
+            }
+        }
+        equality?.Apply(batch, keep);
+        var count = 0;
+        foreach (var k in keep) count += k ? 1 : 0;
+        if (count == batch.Length) return batch;
+        var indices = new int[count];
+        for (int i = 0, j = 0; i < keep.Length; i++)
+        {
+            if (keep[i]) indices[j++] = i;
+        }
+        return ArrowTake.Take(batch, indices);
+    }
+
+    /// <summary>The columns to read: the projection plus the filter's and every equality delete's columns, in table order.</summary>
+    private Schema ReadSchema(Schema tableSchema, Schema projected, IReadOnlyList<FileScanTask> tasks)
+    {
+        var ids = new HashSet<int>(projected.Fields.Select(f => f.Id));
+        CollectFieldIds(_filter, ids);
+        foreach (var task in tasks)
+        {
+            foreach (var delete in task.Deletes)
+            {
+                if (delete.EqualityIds is { } equalityIds) ids.UnionWith(equalityIds);
+            }
+        }
+        return new Schema(tableSchema.SchemaId, tableSchema.Fields.Where(f => ids.Contains(f.Id)).ToList());
+    }
+
+    private static void CollectFieldIds(Expression expression, HashSet<int> ids)
+    {
+        switch (expression)
+        {
+            case And a: CollectFieldIds(a.Left, ids); CollectFieldIds(a.Right, ids); break;
+            case Or o: CollectFieldIds(o.Left, ids); CollectFieldIds(o.Right, ids); break;
+            case Not n: CollectFieldIds(n.Child, ids); break;
+            case BoundPredicate p: ids.Add(p.FieldId); break;
+        }
+    }
+
+    private static int IndexOf(Schema schema, int fieldId)
+    {
+        for (var i = 0; i < schema.Fields.Count; i++)
+        {
+            if (schema.Fields[i].Id == fieldId) return i;
+        }
+        throw new InvalidOperationException($"field {fieldId} missing from the read schema");
+    }
+
+    /// <summary>Identity-partition values of the file's own spec, keyed by source field id.</summary>
+    private IReadOnlyDictionary<int, object?>? IdentityConstants(DataFile file, Schema readSchema)
+    {
+        var spec = _table.Metadata.PartitionSpecs.FirstOrDefault(s => s.SpecId == file.SpecId);
+        if (spec is null || file.Partition.Count != spec.Fields.Count) return null;
+        Dictionary<int, object?>? constants = null;
+        for (var i = 0; i < spec.Fields.Count; i++)
+        {
+            var field = spec.Fields[i];
+            if (field.Transform.Kind == TransformKind.Identity && readSchema.FindField(field.SourceId) is not null)
+            {
+                (constants ??= new Dictionary<int, object?>())[field.SourceId] = file.Partition[i];
+            }
+        }
+        return constants;
+    }
+}
