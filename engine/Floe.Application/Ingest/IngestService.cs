@@ -7,6 +7,8 @@ using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
 using Floe.Iceberg.Transactions;
 using Floe.Iceberg.Writing;
+using Schema = Floe.Iceberg.Spec.Schema;
+using Table = Floe.Iceberg.Tables.Table;
 
 namespace Floe.Application.Ingest;
 

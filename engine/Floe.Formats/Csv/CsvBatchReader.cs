@@ -3,6 +3,7 @@ using CsvHelper;
 using Floe.Core.Errors;
 using Floe.Iceberg.Arrow;
 using Floe.Iceberg.Spec;
+using Schema = Floe.Iceberg.Spec.Schema;
 
 namespace Floe.Formats.Csv;
 
@@ -27,7 +28,7 @@ public static class CsvBatchReader
             TrackLineNumbers = true,
         };
         using var reader = CsvReader.FromFile(path, options);
-        var arrowSchema = ArrowSchemas.ToArrowSchema(schema);
+        var arrowSchema = ArrowSchemas.ToArrow(schema);
         var ordinals = MapHeader(reader, schema, path);
         var rows = 0;
         var columns = NewColumns(schema, path);

@@ -1,6 +1,7 @@
 using System.Text;
 using Apache.Arrow;
 using Floe.Iceberg.Spec;
+using Schema = Floe.Iceberg.Spec.Schema;
 using Floe.Iceberg.Writing;
 
 namespace Floe.Formats.Output;

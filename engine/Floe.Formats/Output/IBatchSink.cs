@@ -1,5 +1,6 @@
 using Apache.Arrow;
 using Floe.Iceberg.Spec;
+using Schema = Floe.Iceberg.Spec.Schema;
 
 namespace Floe.Formats.Output;
 

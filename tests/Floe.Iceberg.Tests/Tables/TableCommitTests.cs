@@ -40,8 +40,8 @@ public sealed class TableCommitTests
         var table = _t.CreateEvents();
         var first = TestTables.Append(table, TestTables.Events(TestTables.Rows(new[] { 0 }, 5, 0)));
         var second = TestTables.Append(table, TestTables.Events(TestTables.Rows(new[] { 1 }, 5, 0)));
-        var firstManifests = Manifests.ManifestListReader.Read(table.Io, first.ManifestList).Select(m => m.ManifestPath);
-        var secondManifests = Manifests.ManifestListReader.Read(table.Io, second.ManifestList).Select(m => m.ManifestPath);
+        var firstManifests = Floe.Iceberg.Manifests.ManifestListReader.Read(table.Io, first.ManifestList).Select(m => m.ManifestPath);
+        var secondManifests = Floe.Iceberg.Manifests.ManifestListReader.Read(table.Io, second.ManifestList).Select(m => m.ManifestPath);
         Assert.That(secondManifests, Is.SupersetOf(firstManifests));
         Assert.That(second.ParentSnapshotId, Is.EqualTo(first.SnapshotId));
         Assert.That(second.SequenceNumber, Is.EqualTo(first.SequenceNumber + 1));
@@ -147,7 +147,7 @@ public sealed class TableCommitTests
         var table = _t.CreateEvents();
         TestTables.Append(table, TestTables.Events(TestTables.Rows(Enumerable.Range(0, 10), 3, 0)));
         var day3 = TestTables.Day0 + 3 * TestTables.MicrosPerDay;
-        var filter = Expressions.ExpressionParser.Parse("event_time >= '2024-01-04T00:00:00Z' and event_time < '2024-01-05T00:00:00Z'", table.Schema);
+        var filter = Floe.Iceberg.Expressions.ExpressionParser.Parse("event_time >= '2024-01-04T00:00:00Z' and event_time < '2024-01-05T00:00:00Z'", table.Schema);
         var scan = new TableScan(table).Filter(filter);
         var (tasks, metrics) = scan.PlanFiles();
 

@@ -3,7 +3,9 @@ using Floe.Iceberg.Arrow;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
 using Floe.Iceberg.Spec;
+using Schema = Floe.Iceberg.Spec.Schema;
 using Floe.Iceberg.Tables;
+using Table = Floe.Iceberg.Tables.Table;
 using Floe.Iceberg.Transactions;
 using Floe.Iceberg.Writing;
 
