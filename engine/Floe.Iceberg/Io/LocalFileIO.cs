@@ -23,7 +23,7 @@ public sealed class LocalFileIO : IFileIO
     /// <summary>Maps every location starting with <paramref name="fromPrefix"/> to <paramref name="toDirectory"/>. Longest prefix wins.</summary>
     public LocalFileIO AddMapping(string fromPrefix, string toDirectory)
     {
-        _mappings.Add((fromPrefix.TrimEnd('/'), Path.GetFullPath(toDirectory).TrimEnd('/')));
+        _mappings.Add((Normalize(fromPrefix).TrimEnd('/'), Path.GetFullPath(toDirectory).TrimEnd('/')));
         _mappings.Sort((a, b) => b.From.Length.CompareTo(a.From.Length));
         return this;
     }
@@ -31,6 +31,7 @@ public sealed class LocalFileIO : IFileIO
     /// <summary>Resolves a location to a local absolute path.</summary>
     public string Resolve(string location)
     {
+        location = Normalize(location);
         foreach (var (from, to) in _mappings)
         {
             if (location == from) return to;
@@ -137,6 +138,13 @@ public sealed class LocalFileIO : IFileIO
         {
             yield return (file, File.GetLastWriteTimeUtc(file));
         }
+    }
+
+    /// <summary>Drops a leading <c>./</c>, which writers add or omit for the same relative location.</summary>
+    private static string Normalize(string location)
+    {
+        while (location.StartsWith("./", StringComparison.Ordinal)) location = location[2..];
+        return location;
     }
 
     private static void TryDelete(string path)

@@ -87,7 +87,7 @@ public abstract class SnapshotProducer
     {
         var policy = CommitRetryPolicy.From(Table.Metadata.Properties);
         var started = Environment.TickCount64;
-        long? startingSnapshotId = Table.Metadata.SnapshotForRef(Branch)?.SnapshotId;
+        long? startingSnapshotId = (Table.Metadata.Refs.ContainsKey(Branch) ? Table.Metadata.SnapshotForRef(Branch) : Table.Metadata.CurrentSnapshot)?.SnapshotId;
         try
         {
             while (true)
@@ -117,7 +117,8 @@ public abstract class SnapshotProducer
         _attempt++;
         var (metadata, location) = Table.Operations.Refresh();
         Table.Update(metadata, location);
-        var parent = metadata.SnapshotForRef(Branch);
+        // A branch that does not exist yet starts from main's head, so a staging branch sees main's rows.
+        var parent = metadata.Refs.ContainsKey(Branch) ? metadata.SnapshotForRef(Branch) : metadata.CurrentSnapshot;
         if (parent is null && metadata.Refs.ContainsKey(Branch))
         {
             throw Errors.InvalidData($"{location}: ref '{Branch}' points at a snapshot that is not in the metadata");
