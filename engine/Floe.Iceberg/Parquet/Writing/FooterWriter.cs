@@ -158,7 +158,8 @@ internal static class FooterWriter
     {
         w.BeginStruct();
         w.FieldListOfStruct(1, columns.Count);
-        Span<int> encodings = stackalloc int[] { 0, 3 }; // PLAIN values, RLE levels
+        Span<int> plainEncodings = stackalloc int[] { 0, 3 }; // PLAIN values, RLE levels
+        Span<int> dictionaryEncodings = stackalloc int[] { 0, 3, 8 }; // PLAIN dictionary, RLE levels, RLE_DICTIONARY values
         for (var c = 0; c < columns.Count; c++)
         {
             var chunk = group.Chunks[c];
@@ -167,13 +168,17 @@ internal static class FooterWriter
             w.FieldI64(2, offset);
             w.FieldStruct(3);
             w.FieldI32(1, (int)columns[c].Physical);
-            w.FieldListOfI32(2, encodings);
+            w.FieldListOfI32(2, chunk.DictionaryPageLength >= 0 ? dictionaryEncodings : plainEncodings);
             w.FieldListOfString(3, new[] { columns[c].Field.Name });
             w.FieldI32(4, codec);
             w.FieldI64(5, chunk.NumValues);
             w.FieldI64(6, chunk.UncompressedSize);
             w.FieldI64(7, chunk.CompressedSize);
-            w.FieldI64(9, offset);
+            w.FieldI64(9, offset + Math.Max(0, chunk.DictionaryPageLength));
+            if (chunk.DictionaryPageLength >= 0)
+            {
+                w.FieldI64(11, offset);
+            }
             w.FieldStruct(12);
             w.FieldI64(3, chunk.NullCount);
             if (chunk.HasStatistics)
