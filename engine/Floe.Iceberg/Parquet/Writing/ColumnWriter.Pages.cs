@@ -145,13 +145,3 @@ internal sealed partial class ColumnWriter
     }
 }
 
-/// <summary>Footer facts of one encoded column chunk.</summary>
-internal readonly record struct ChunkInfo(
-    long NumValues,
-    long NullCount,
-    long UncompressedSize,
-    long CompressedSize,
-    bool HasStatistics,
-    byte[] Min,
-    byte[] Max,
-    int DictionaryPageLength);

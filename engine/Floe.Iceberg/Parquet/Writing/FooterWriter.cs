@@ -3,9 +3,6 @@ using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Parquet.Writing;
 
-/// <summary>One finished row group: where each column chunk landed and its footer facts.</summary>
-internal sealed record RowGroupInfo(long FileOffset, long NumRows, long TotalByteSize, long TotalCompressedSize, long[] ChunkOffsets, ChunkInfo[] Chunks);
-
 /// <summary>
 /// Encodes the Parquet <c>FileMetaData</c>: the schema with Iceberg field ids on every node and logical types,
 /// row groups with statistics, <c>column_orders</c> (so readers trust min_value/max_value) and key/value metadata.
