@@ -14,11 +14,11 @@ public sealed class ArrowSchemasTests
     private static readonly Schema Nested = new(3, new[]
     {
         new NestedField(1, "id", true, PrimitiveType.Long),
-        new NestedField(2, "s", false, new Spec.StructType(new[]
+        new NestedField(2, "s", false, new Floe.Iceberg.Spec.StructType(new[]
         {
             new NestedField(3, "a", false, PrimitiveType.TimestampNs),
-            new NestedField(4, "tags", false, new Spec.ListType(5, true, PrimitiveType.String)),
-            new NestedField(6, "m", true, new Spec.MapType(7, PrimitiveType.String, 8, false, PrimitiveType.Decimal(10, 3))),
+            new NestedField(4, "tags", false, new Floe.Iceberg.Spec.ListType(5, true, PrimitiveType.String)),
+            new NestedField(6, "m", true, new Floe.Iceberg.Spec.MapType(7, PrimitiveType.String, 8, false, PrimitiveType.Decimal(10, 3))),
         })),
     });
 
