@@ -96,7 +96,10 @@ public sealed class ExactSum
         }
     }
 
-    /// <summary>Propagates carries so every limb but the top one holds 0..2^32-1; returns the sign carry (0 or -1).</summary>
+    /// <summary>
+    /// Propagates carries so every limb holds 0..2^32-1, except that a negative total keeps its top limb in
+    /// -2^32..-1 (the sign lives there, since nothing is stored above it). Returns -1 for a negative total, else 0.
+    /// </summary>
     private long Normalise()
     {
         long carry = 0;
@@ -107,12 +110,16 @@ public sealed class ExactSum
             _limbs[i] = v & 0xFFFF_FFFF;
         }
         _pendingAdds = 0;
-        if (carry != 0 && carry != -1)
+        while (carry != 0 && carry != -1)
         {
             // Spill into the limb above, which always exists because values never reach the top limbs.
             _hi++;
-            _limbs[_hi] = carry;
-            return Normalise();
+            _limbs[_hi] = carry & 0xFFFF_FFFF;
+            carry >>= LimbBits;
+        }
+        if (carry == -1)
+        {
+            _limbs[_hi] -= 1L << LimbBits;
         }
         return carry;
     }
@@ -129,7 +136,7 @@ public sealed class ExactSum
             long sign = Normalise();
             if (sign == 0)
             {
-                return Round(_limbs, _lo, _hi);
+                return Round(_limbs.AsSpan(_lo, _hi - _lo + 1), _lo);
             }
             // Negative: read the magnitude from a two's complement copy so the state stays untouched.
             int n = _hi - _lo + 1;
@@ -141,13 +148,15 @@ public sealed class ExactSum
                 borrow = v >> LimbBits;
                 mag[i] = v & 0xFFFF_FFFF;
             }
-            return -Round(mag[..n], 0, n - 1);
+            return -Round(mag[..n], _lo);
         }
     }
 
-    private static double Round(ReadOnlySpan<long> limbs, int lo, int hi)
+    /// <summary>Rounds the non-negative number in <paramref name="limbs"/>, whose limb 0 is absolute limb <paramref name="baseLimb"/>.</summary>
+    private static double Round(ReadOnlySpan<long> limbs, int baseLimb)
     {
-        int top = hi;
+        const int lo = 0;
+        int top = limbs.Length - 1;
         while (top >= lo && limbs[top] == 0)
         {
             top--;
@@ -175,7 +184,7 @@ public sealed class ExactSum
         }
         // head has taken*32 bits; its least significant bit weighs 2^(32*(lowest) - 1074).
         head <<= 32 * (3 - taken);
-        int scale = 32 * (lowest - (3 - taken)) - Bias;
+        int scale = 32 * (baseLimb + lowest - (3 - taken)) - Bias;
         return ScaleExact(head, scale);
     }
 
