@@ -137,19 +137,22 @@ public sealed class FeatureGroup
     /// <summary>Builds the output batch for chunk rows <paramref name="rows"/> (all rows when null).</summary>
     internal RecordBatch BuildOutput(EventChunk chunk, ColumnData[] features, int[]? rows)
     {
-        var def = Definition;
-        var arrays = new List<IArrowArray>();
-        ColumnData Pick(ColumnData c) => rows is null ? c : c.TakeAny(rows);
-        foreach (var e in def.Entity)
-        {
-            arrays.Add(ArrowColumns.ToArray(Pick(chunk.Columns[e])));
-        }
-        var time = ColumnData.FromLongs(ValueKind.Timestamp, chunk.Time, null, chunk.Length);
-        arrays.Add(ArrowColumns.ToArray(Pick(time)));
-        foreach (var f in features)
-        {
-            arrays.Add(ArrowColumns.ToArray(Pick(f)));
-        }
+        var columns = OutputColumns(chunk, features, rows);
+        var arrays = new List<IArrowArray>(columns.Length);
+        foreach (var c in columns) { arrays.Add(ArrowColumns.ToArray(c)); }
         return new RecordBatch(OutputSchema, arrays, rows?.Length ?? chunk.Length);
+    }
+
+    /// <summary>The output columns (entity keys, time, features) for chunk rows <paramref name="rows"/> (all when null).</summary>
+    internal ColumnData[] OutputColumns(EventChunk chunk, ColumnData[] features, int[]? rows)
+    {
+        var def = Definition;
+        var result = new ColumnData[def.Entity.Count + 1 + features.Length];
+        ColumnData Pick(ColumnData c) => rows is null ? c : c.TakeAny(rows);
+        int at = 0;
+        foreach (var e in def.Entity) { result[at++] = Pick(chunk.Columns[e]); }
+        result[at++] = Pick(ColumnData.FromLongs(ValueKind.Timestamp, chunk.Time, null, chunk.Length));
+        foreach (var f in features) { result[at++] = Pick(f); }
+        return result;
     }
 }
