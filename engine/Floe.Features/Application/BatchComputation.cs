@@ -15,6 +15,7 @@ namespace Floe.Features.Application;
 /// </summary>
 internal static class BatchComputation
 {
+    public static readonly double[] T = new double[4];
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism)
     {
         if (to <= from) { throw Errors.InvalidArgument($"--to ({to:O}) must be after --from ({from:O})"); }
@@ -50,13 +51,17 @@ internal static class BatchComputation
 
         long RunChunk(long? start, long end, bool output)
         {
+            var sw0 = System.Diagnostics.Stopwatch.StartNew();
             var batches = source.Read(def.Timestamp, start is { } s ? FromMicros(s) : null, FromMicros(end));
             var (columns, length) = FeatureGroup.Gather(batches);
             if (length == 0) { return 0; }
             columns = RestrictTime(columns, length, def.Timestamp, start ?? long.MinValue, end, out length);
             if (length == 0) { return 0; }
+            T[0] += sw0.Elapsed.TotalSeconds; sw0.Restart();
             var chunk = engine.Encode(columns, length);
+            T[1] += sw0.Elapsed.TotalSeconds; sw0.Restart();
             var features = engine.Process(chunk);
+            T[2] += sw0.Elapsed.TotalSeconds; sw0.Restart();
             if (!output) { return length; }
             var rows = new List<int>(chunk.Length);
             for (int i = 0; i < chunk.Length; i++)
@@ -66,6 +71,7 @@ internal static class BatchComputation
             if (rows.Count == 0) { return length; }
             var cols = group.OutputColumns(chunk, features, rows.Count == chunk.Length ? null : [.. rows]);
             sink.WritePartition(DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)FloorDay(chunk.Time[rows[0]])), names, cols, rows.Count);
+            T[3] += sw0.Elapsed.TotalSeconds;
             rowsWritten += rows.Count;
             partitions++;
             return length;

@@ -22,4 +22,8 @@ internal sealed class SlotWindowState
     public MonotonicDeque<long>? LMin;
     public MonotonicDeque<long>? LMax;
     public Dictionary<long, int>? Distinct;
+
+    /// <summary>The run (absolute position of its first event) whose float sum <see cref="CachedSum"/> holds.</summary>
+    public long CachedRun = -1;
+    public double CachedSum;
 }

@@ -22,6 +22,7 @@ internal static class WindowKernel
         int nw = windows.Length;
         int ns = plan.Slots.Length;
         var time = chunk.Time;
+        Span<long> keepValues = ns <= 32 ? stackalloc long[32] : new long[ns];
         int i = 0;
         while (i < rows.Length)
         {
@@ -31,6 +32,8 @@ internal static class WindowKernel
 
             // Add the run.
             long keepEvents = KeepEventsFrom(st, windows);
+            for (int s = 0; s < ns; s++) { keepValues[s] = KeepValuesFrom(plan, st, s); }
+            long runStart = st.Total;
             for (int r = i; r < j; r++)
             {
                 int row = rows[r];
@@ -42,7 +45,7 @@ internal static class WindowKernel
                     if (valid is not null && !valid[row]) { continue; }
                     long bits = chunk.SlotBits[s][row];
                     var buffer = st.Slots[s];
-                    buffer.Append(pos, bits, KeepValuesFrom(plan, st, s));
+                    buffer.Append(pos, bits, keepValues[s]);
                     bool isFloat = plan.Slots[s].Kind == ValueKind.Float64;
                     for (int w = 0; w < nw; w++)
                     {
@@ -84,7 +87,7 @@ internal static class WindowKernel
             // Read each feature once for the run and write it to every row of the run.
             foreach (var o in outputs)
             {
-                Emit(plan, st, o, rows[i..j]);
+                Emit(plan, st, o, rows[i..j], runStart);
             }
             i = j;
         }
@@ -201,7 +204,7 @@ internal static class WindowKernel
         if (--c == 0) { counts.Remove(key); }
     }
 
-    private static void Emit(FeaturePlan plan, EntityState st, AggOutputBuffer o, ReadOnlySpan<int> rows)
+    private static void Emit(FeaturePlan plan, EntityState st, AggOutputBuffer o, ReadOnlySpan<int> rows, long run)
     {
         var spec = o.Spec;
         int w = spec.Window;
@@ -230,12 +233,12 @@ internal static class WindowKernel
                 break;
             case AggregationKind.Sum:
                 if (n == 0) { valid = false; }
-                else if (isFloat) { dv = FloatSum(pair); }
+                else if (isFloat) { dv = FloatSum(pair, run); }
                 else { lv = checked((long)pair.IntSum); }
                 break;
             case AggregationKind.Mean:
                 if (n == 0) { valid = false; }
-                else if (isFloat) { dv = FloatSum(pair) / n; }
+                else if (isFloat) { dv = FloatSum(pair, run) / n; }
                 else { dv = (double)pair.IntSum / n; }
                 break;
             case AggregationKind.Variance:
@@ -302,12 +305,18 @@ internal static class WindowKernel
         }
     }
 
-    private static double FloatSum(SlotWindowState p)
+    // sum and mean of one (slot, window) read the exact sum once per run.
+    private static double FloatSum(SlotWindowState p, long run)
     {
         if (p.NaN > 0 || (p.PosInf > 0 && p.NegInf > 0)) { return double.NaN; }
         if (p.PosInf > 0) { return double.PositiveInfinity; }
         if (p.NegInf > 0) { return double.NegativeInfinity; }
-        return p.Sum!.Value;
+        if (p.CachedRun != run)
+        {
+            p.CachedSum = p.Sum!.Value;
+            p.CachedRun = run;
+        }
+        return p.CachedSum;
     }
 
     /// <summary>
