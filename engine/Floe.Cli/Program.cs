@@ -16,6 +16,7 @@ internal static class Program
         root.Add(ScanCommand.Build());
         root.Add(SnapshotsCommand.Build());
         root.Add(GenerateCommand.Build());
+        root.Add(FeaturesCommands.Build());
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

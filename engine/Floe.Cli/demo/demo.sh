@@ -36,6 +36,27 @@ floe scan demo.events --filter "event_time >= '2024-01-05T00:00:00Z'" --count --
 step "time travel to the first snapshot"
 echo "rows at snapshot $FIRST: $(floe scan demo.events --snapshot "$FIRST" --count)"
 
+step "compute point-in-time features from the table (same definition serves batch and streaming)"
+cat > "$WORK/user_txn.json" <<'JSON'
+{
+  "name": "user_txn", "version": 1,
+  "entity": ["entity_id"], "timestamp": "event_time",
+  "source": {"table": "demo.events"},
+  "filter": "amount > 0",
+  "features": [
+    {"name": "txn_count_1h",   "agg": "count", "window": "1h"},
+    {"name": "amount_sum_7d",  "agg": "sum",  "column": "amount", "window": "7d"},
+    {"name": "amount_mean_1d", "agg": "mean", "column": "amount", "window": "1d"},
+    {"name": "amount_max_1d",  "agg": "max",  "column": "amount", "window": "1d"},
+    {"name": "txn_count_7d",   "agg": "count", "window": "7d"},
+    {"name": "avg_ticket_7d",  "expr": "amount_sum_7d / txn_count_7d"}
+  ]
+}
+JSON
+floe features validate "$WORK/user_txn.json"
+floe features compute "$WORK/user_txn.json" --from 2024-01-05 --to 2024-01-07 --output "$WORK/features.csv"
+head -4 "$WORK/features.csv"
+
 step "table and history"
 floe table show demo.events
 floe snapshots demo.events
