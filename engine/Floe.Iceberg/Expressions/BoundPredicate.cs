@@ -85,7 +85,7 @@ public sealed record BoundPredicate : Expression
     {
         if (Op == Operation.IsNull) return value is null;
         if (Op == Operation.NotNull) return value is not null;
-        if (value is null || Expressions.Literals.IsNaN(value)) return false;
+        if (value is null || ValueOrder.IsNaN(value)) return false;
         switch (Op)
         {
             case Operation.In:
@@ -94,7 +94,7 @@ public sealed record BoundPredicate : Expression
                 var found = false;
                 foreach (var l in Literals)
                 {
-                    if (Expressions.Literals.Compare(Type, value, l) == 0)
+                    if (ValueOrder.Compare(Type, value, l) == 0)
                     {
                         found = true;
                         break;
@@ -104,7 +104,7 @@ public sealed record BoundPredicate : Expression
             }
             default:
             {
-                var c = Expressions.Literals.Compare(Type, value, Literal);
+                var c = ValueOrder.Compare(Type, value, Literal);
                 return Op switch
                 {
                     Operation.Eq => c == 0,
@@ -127,7 +127,7 @@ public sealed record BoundPredicate : Expression
         }
         for (var i = 0; i < Literals.Count; i++)
         {
-            if (Expressions.Literals.Compare(Type, Literals[i], other.Literals[i]) != 0) return false;
+            if (ValueOrder.Compare(Type, Literals[i], other.Literals[i]) != 0) return false;
         }
         return true;
     }

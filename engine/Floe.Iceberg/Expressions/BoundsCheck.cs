@@ -8,15 +8,15 @@ internal static class BoundsCheck
     /// <summary>False only when every value in the bounds fails <paramref name="p"/>; unknown (null) or NaN bounds never exclude.</summary>
     public static bool MayMatch(BoundPredicate p, object? lower, object? upper)
     {
-        if (lower is not null && Literals.IsNaN(lower)) lower = null;
-        if (upper is not null && Literals.IsNaN(upper)) upper = null;
+        if (lower is not null && ValueOrder.IsNaN(lower)) lower = null;
+        if (upper is not null && ValueOrder.IsNaN(upper)) upper = null;
         var t = p.Type;
         switch (p.Op)
         {
-            case Operation.Lt: return lower is null || Literals.Compare(t, lower, p.Literal) < 0;
-            case Operation.LtEq: return lower is null || Literals.Compare(t, lower, p.Literal) <= 0;
-            case Operation.Gt: return upper is null || Literals.Compare(t, upper, p.Literal) > 0;
-            case Operation.GtEq: return upper is null || Literals.Compare(t, upper, p.Literal) >= 0;
+            case Operation.Lt: return lower is null || ValueOrder.Compare(t, lower, p.Literal) < 0;
+            case Operation.LtEq: return lower is null || ValueOrder.Compare(t, lower, p.Literal) <= 0;
+            case Operation.Gt: return upper is null || ValueOrder.Compare(t, upper, p.Literal) > 0;
+            case Operation.GtEq: return upper is null || ValueOrder.Compare(t, upper, p.Literal) >= 0;
             case Operation.Eq: return InRange(t, p.Literal, lower, upper);
             case Operation.In:
                 foreach (var lit in p.Literals)
@@ -30,7 +30,7 @@ internal static class BoundsCheck
     }
 
     private static bool InRange(PrimitiveType t, object lit, object? lower, object? upper) =>
-        (lower is null || Literals.Compare(t, lit, lower) >= 0) && (upper is null || Literals.Compare(t, lit, upper) <= 0);
+        (lower is null || ValueOrder.Compare(t, lit, lower) >= 0) && (upper is null || ValueOrder.Compare(t, lit, upper) <= 0);
 
     public static object? Decode(PrimitiveType type, byte[]? bytes)
     {

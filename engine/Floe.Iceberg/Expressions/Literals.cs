@@ -110,50 +110,6 @@ internal static class Literals
         }
     }
 
-    public static bool IsNaN(object value) => value is double d ? double.IsNaN(d) : value is float f && float.IsNaN(f);
-
-    /// <summary>Compares two non-null values of <paramref name="type"/> (NaN sorts above every number).</summary>
-    public static int Compare(PrimitiveType type, object a, object b)
-    {
-        switch (a)
-        {
-            case bool x: return x.CompareTo((bool)b);
-            case int x: return x.CompareTo(Convert.ToInt32(b, CultureInfo.InvariantCulture));
-            case long x: return x.CompareTo(Convert.ToInt64(b, CultureInfo.InvariantCulture));
-            case float x: return x.CompareTo(Convert.ToSingle(b, CultureInfo.InvariantCulture));
-            case double x: return x.CompareTo(Convert.ToDouble(b, CultureInfo.InvariantCulture));
-            case decimal x: return x.CompareTo((decimal)b);
-            case string x: return CompareCodePoints(x, (string)b);
-            case Guid x: return x.CompareTo((Guid)b) switch { 0 => 0, _ => CompareGuid(x, (Guid)b) };
-            case byte[] x: return x.AsSpan().SequenceCompareTo((byte[])b);
-            default: throw Errors.Unsupported($"cannot compare values of type {type}");
-        }
-    }
-
-    /// <summary>Ordinal comparison in code point order (UTF-16 ordinal puts U+E000..U+FFFF after surrogates; fix that).</summary>
-    public static int CompareCodePoints(string a, string b)
-    {
-        var n = Math.Min(a.Length, b.Length);
-        for (var i = 0; i < n; i++)
-        {
-            var x = a[i];
-            var y = b[i];
-            if (x == y) continue;
-            return Fix(x) - Fix(y);
-        }
-        return a.Length - b.Length;
-
-        static int Fix(char c) => c >= 0xD800 ? (c >= 0xE000 ? c - 0x800 : c + 0x2000) : c;
-    }
-
-    private static int CompareGuid(Guid a, Guid b)
-    {
-        Span<byte> x = stackalloc byte[16];
-        Span<byte> y = stackalloc byte[16];
-        a.TryWriteBytes(x, bigEndian: true, out _);
-        b.TryWriteBytes(y, bigEndian: true, out _);
-        return x.SequenceCompareTo(y);
-    }
 
     /// <summary>A literal as expression text (strings and temporal values quoted).</summary>
     public static string Format(PrimitiveType type, object value) => type.Id switch

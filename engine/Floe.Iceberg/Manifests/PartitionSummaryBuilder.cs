@@ -25,13 +25,13 @@ internal sealed class PartitionSummaryBuilder
             _containsNull = true;
             return;
         }
-        if (PartitionValueCodec.IsNaN(value))
+        if (ValueOrder.IsNaN(value))
         {
             _containsNan = true;
             return;
         }
-        if (_min is null || PartitionValueCodec.Compare(_type, value, _min) < 0) _min = value;
-        if (_max is null || PartitionValueCodec.Compare(_type, value, _max) > 0) _max = value;
+        if (_min is null || ValueOrder.Compare(_type, value, _min) < 0) _min = value;
+        if (_max is null || ValueOrder.Compare(_type, value, _max) > 0) _max = value;
     }
 
     /// <summary>The summary; bounds are null when every value was null or NaN.</summary>

@@ -158,46 +158,6 @@ internal static class PartitionValueCodec
         }
     }
 
-    /// <summary>Orders two non-null values of <paramref name="type"/> as Iceberg does (strings by code point, binary unsigned).</summary>
-    public static int Compare(PrimitiveType type, object a, object b)
-    {
-        switch (type.Id)
-        {
-            case TypeId.Boolean:
-                return ((bool)a).CompareTo((bool)b);
-            case TypeId.Int:
-            case TypeId.Date:
-                return ((int)a).CompareTo((int)b);
-            case TypeId.Long:
-            case TypeId.Time:
-            case TypeId.Timestamp:
-            case TypeId.TimestampTz:
-            case TypeId.TimestampNs:
-            case TypeId.TimestampTzNs:
-                return Convert.ToInt64(a, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToInt64(b, System.Globalization.CultureInfo.InvariantCulture));
-            case TypeId.Float:
-                return ((float)a).CompareTo((float)b);
-            case TypeId.Double:
-                return Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(b, System.Globalization.CultureInfo.InvariantCulture));
-            case TypeId.Decimal:
-                return ((decimal)a).CompareTo((decimal)b);
-            case TypeId.String:
-                return CompareCodePoints((string)a, (string)b);
-            case TypeId.Uuid:
-            {
-                Span<byte> x = stackalloc byte[16];
-                Span<byte> y = stackalloc byte[16];
-                ((Guid)a).TryWriteBytes(x, bigEndian: true, out _);
-                ((Guid)b).TryWriteBytes(y, bigEndian: true, out _);
-                return x.SequenceCompareTo(y);
-            }
-            default:
-                return ((byte[])a).AsSpan().SequenceCompareTo((byte[])b);
-        }
-    }
-
-    /// <summary>True for a float or double NaN.</summary>
-    public static bool IsNaN(object value) => value is double d ? double.IsNaN(d) : value is float f && float.IsNaN(f);
 
     /// <summary>
     /// An Avro-compatible name for <paramref name="name"/>, spelled as Java's <c>AvroSchemaUtil.makeCompatibleName</c>:
@@ -271,21 +231,4 @@ internal static class PartitionValueCodec
         return bytes.ToArray();
     }
 
-    private static int CompareCodePoints(string a, string b)
-    {
-        // UTF-16 ordinal order differs from code point (UTF-8 byte) order only around surrogates, so compare by
-        // runes there; the common ASCII/BMP case takes the fast ordinal path.
-        var ordinal = string.CompareOrdinal(a, b);
-        if (!a.AsSpan().ContainsAnyInRange('\uD800', '\uFFFF') && !b.AsSpan().ContainsAnyInRange('\uD800', '\uFFFF')) return ordinal;
-        var ea = a.EnumerateRunes();
-        var eb = b.EnumerateRunes();
-        while (true)
-        {
-            var hasA = ea.MoveNext();
-            var hasB = eb.MoveNext();
-            if (!hasA || !hasB) return hasA ? 1 : hasB ? -1 : 0;
-            var c = ea.Current.Value.CompareTo(eb.Current.Value);
-            if (c != 0) return c;
-        }
-    }
 }

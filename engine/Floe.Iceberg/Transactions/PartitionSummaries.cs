@@ -28,13 +28,12 @@ internal static class PartitionSummaries
                 continue;
             }
             if (summary.LowerBound is null || summary.UpperBound is null) continue;
-            if (value is not IComparable comparable) continue;
             // The summary bounds are serialized with the partition field's result type.
             if (schema.FindField(spec.Fields[i].SourceId)?.Type is not PrimitiveType source) continue;
             var type = spec.Fields[i].Transform.ResultType(source);
             var lower = Conversions.FromBytes(type, summary.LowerBound);
             var upper = Conversions.FromBytes(type, summary.UpperBound);
-            if (comparable.CompareTo(lower) < 0 || comparable.CompareTo(upper) > 0) return false;
+            if (ValueOrder.Compare(type, value, lower) < 0 || ValueOrder.Compare(type, value, upper) > 0) return false;
         }
         return true;
     }

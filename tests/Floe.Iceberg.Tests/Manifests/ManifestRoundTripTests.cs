@@ -256,8 +256,8 @@ public sealed class ManifestRoundTripTests
             }
             var lower = Conversions.FromBytes(type, summary.LowerBound!);
             var upper = Conversions.FromBytes(type, summary.UpperBound!);
-            Assert.That(real.Any(v => PartitionValueCodec.Compare(type, v, lower) == 0), Is.True, "lower bound is a value");
-            Assert.That(real.All(v => PartitionValueCodec.Compare(type, v, lower) >= 0 && PartitionValueCodec.Compare(type, v, upper) <= 0), Is.True, spec.Fields[i].Name);
+            Assert.That(real.Any(v => ValueOrder.Compare(type, v, lower) == 0), Is.True, "lower bound is a value");
+            Assert.That(real.All(v => ValueOrder.Compare(type, v, lower) >= 0 && ValueOrder.Compare(type, v, upper) <= 0), Is.True, spec.Fields[i].Name);
         }
     }
 
