@@ -149,4 +149,26 @@ public sealed class ExpireSnapshotsTests
         Assert.That(result.ExpiredSnapshotIds, Is.EqualTo(new[] { s1.SnapshotId }));
         Assert.That(table.Refresh().Metadata.Refs.Keys, Is.EquivalentTo(new[] { SnapshotRef.MainBranch }));
     }
+
+    [Test]
+    public void Expire_DroppedBranchAfterCherryPick_KeepsFilesMainStillUses()
+    {
+        var table = _t.CreateEvents();
+        TestTables.Append(table, TestTables.Events(Rows(0, 0)));
+        var append = new FastAppend(table);
+        foreach (var f in TestTables.Write(table, TestTables.Events(Rows(1, 5)))) append.AppendFile(f);
+        var staged = append.ToBranch("stage").Commit();
+        TestTables.Append(table.Refresh(), TestTables.Events(Rows(2, 0)));
+        new CherryPick(table, staged.SnapshotId).Commit();
+        new ManageSnapshots(table).DropBranch("stage").Commit();
+        var expected = TestTables.Read(new TableScan(table.Refresh()));
+        var live = MaintenanceFiles.Tree(table, table.Metadata.CurrentSnapshot!);
+
+        var result = new ExpireSnapshots(table).ExpireOlderThan(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1000).Execute();
+
+        Assert.That(result.ExpiredSnapshotIds, Has.Count.EqualTo(3), "the staged snapshot and main's two older ones");
+        Assert.That(result.DeletedDataFiles, Is.Empty, "the staged files are live on main through the cherry-pick");
+        Assert.That(MaintenanceFiles.OnDisk(table), Is.SupersetOf(live));
+        Assert.That(TestTables.Read(new TableScan(table.Refresh())), Is.EqualTo(expected));
+    }
 }
