@@ -16,6 +16,7 @@ internal static class Program
         root.Add(ScanCommand.Build());
         root.Add(SnapshotsCommand.Build());
         root.Add(GenerateCommand.Build());
+        root.Add(FeaturesCommands.Build());
         root.Add(BranchCommands.Build());
         root.Add(TagCommands.Build());
         foreach (var command in MaintenanceCommands.Build()) root.Add(command);

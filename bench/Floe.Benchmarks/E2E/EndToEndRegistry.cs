@@ -5,5 +5,6 @@ internal static partial class EndToEndRegistry
 {
     public static void RegisterAll()
     {
+        EndToEnd.Register("features", Features.FeaturesEndToEnd.Run);
     }
 }

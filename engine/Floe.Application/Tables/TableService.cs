@@ -19,7 +19,7 @@ public sealed class TableService
     public Warehouse Warehouse { get; }
 
     /// <summary>Creates a table from the compact schema syntax and an optional partition syntax such as <c>day(event_time),bucket(16,id)</c>.</summary>
-    public TableDescription Create(string name, string schemaText, string? partitionText, IReadOnlyDictionary<string, string>? properties = null)
+    public TableDescription Create(string name, string schemaText, string? partitionText = null, IReadOnlyDictionary<string, string>? properties = null)
     {
         var id = TableIdentifier.Parse(name);
         var schema = SchemaText.Parse(schemaText);

@@ -172,7 +172,7 @@ public sealed class ParquetDataReader : IDisposable
             {
                 var leafNode = _leaves[leafIndex];
                 var topLevel = _root.Children.Contains(leafNode);
-                leaves[leafIndex] = await LeafColumn.ReadAsync(rowGroup, leafNode, _dataFields[leafIndex], target, topLevel, cancellationToken).ConfigureAwait(false);
+                leaves[leafIndex] = await LeafColumn.ReadAsync(rowGroup, leafNode, _dataFields[leafIndex], target, topLevel, _stream, cancellationToken).ConfigureAwait(false);
             }
             var assembler = new ColumnAssembler(leaves, _byId);
             var columns = new IArrowArray[Projection.Fields.Count];

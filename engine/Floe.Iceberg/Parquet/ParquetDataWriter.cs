@@ -93,7 +93,8 @@ public sealed class ParquetDataWriter : IDisposable
         {
             long buffered = 0;
             foreach (var c in _columns) buffered += c.BufferedBytes;
-            var ratio = _uncompressedSoFar > 0 ? (double)_compressedSoFar / _uncompressedSoFar : 0.5;
+            // Before the first row group is flushed the ratio is unknown; assuming none keeps files from overshooting.
+            var ratio = _uncompressedSoFar > 0 ? (double)_compressedSoFar / _uncompressedSoFar : 1.0;
             return _position + (long)(buffered * ratio);
         }
     }

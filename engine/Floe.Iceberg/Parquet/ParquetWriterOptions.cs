@@ -20,6 +20,12 @@ public sealed record ParquetWriterOptions
     /// <summary>Target uncompressed bytes per data page (default 1 MiB, <c>write.parquet.page-size-bytes</c>).</summary>
     public int PageBytes { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// Largest dictionary (PLAIN bytes) per string/binary column chunk before falling back to PLAIN
+    /// (default 2 MiB, <c>write.parquet.dict-size-bytes</c>); 0 disables dictionary encoding.
+    /// </summary>
+    public int DictionaryPageBytes { get; init; } = 2 << 20;
+
     /// <summary>Truncation length of string/binary bounds in the metrics (Iceberg's default mode <c>truncate(16)</c>).</summary>
     public int BoundsTruncateLength { get; init; } = 16;
 
@@ -53,6 +59,10 @@ public sealed record ParquetWriterOptions
         if (properties.TryGetValue("write.parquet.row-group-size-bytes", out var rg))
         {
             options = options with { RowGroupBytes = ParseInt("write.parquet.row-group-size-bytes", rg) };
+        }
+        if (properties.TryGetValue("write.parquet.dict-size-bytes", out var dict))
+        {
+            options = options with { DictionaryPageBytes = ParseInt("write.parquet.dict-size-bytes", dict) };
         }
         if (properties.TryGetValue("write.parquet.page-size-bytes", out var page))
         {

@@ -241,6 +241,34 @@ public sealed class ParquetDataReaderTests
         });
     }
 
+    [Test]
+    public void ReadRowGroup_FileWithoutFieldIds_MatchesByName()
+    {
+        var path = Path.Combine(_dir, "noids.parquet");
+        var a = new global::Parquet.Schema.DataField<int>("a", true);
+        var b = new global::Parquet.Schema.DataField<string>("b", true);
+        using (var stream = File.Create(path))
+        {
+            var writer = global::Parquet.ParquetWriter.CreateAsync(new global::Parquet.Schema.ParquetSchema(a, b), stream).GetAwaiter().GetResult();
+            using (var rg = writer.CreateRowGroup())
+            {
+                rg.WriteAsync<int>(a, new int?[] { 1, null, 3 }.AsMemory()).GetAwaiter().GetResult();
+                rg.WriteAsync(b, new[] { "x", "y", null }).GetAwaiter().GetResult();
+            }
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        var projection = new Schema(0, new[]
+        {
+            new NestedField(11, "b", false, PrimitiveType.String),
+            new NestedField(10, "a", false, PrimitiveType.Long),
+        });
+        using var reader = ParquetDataReader.Open(new LocalFileIO(), path, projection);
+        var batch = reader.ReadRowGroup(0).Batch;
+        Assert.That(reader.MatchesByFieldId, Is.False);
+        Assert.That(Render(batch.Column(0)), Is.EqualTo(new object?[] { "x", "y", null }));
+        Assert.That(Render(batch.Column(1)), Is.EqualTo(new object?[] { 1L, null, 3L }));
+    }
+
     internal static object?[] Render(IArrowArray array)
     {
         var result = new object?[array.Length];

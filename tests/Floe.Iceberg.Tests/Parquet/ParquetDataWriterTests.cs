@@ -226,4 +226,56 @@ public sealed class ParquetDataWriterTests
         var ex = Assert.Throws<FloeException>(() => new ParquetDataWriter(new MemoryStream(), "mem", schema, "{}"));
         Assert.That(ex!.Code, Is.EqualTo(FloeErrorCode.Unsupported));
     }
+
+    [TestCase(0)]
+    [TestCase(64)]
+    [TestCase(1 << 20)]
+    public void Write_StringColumnAnyDictionaryLimit_DuckDbReadsSameStrings(int dictionaryBytes)
+    {
+        var schema = new Schema(0, new[]
+        {
+            new NestedField(1, "id", true, PrimitiveType.Long),
+            new NestedField(2, "s", false, PrimitiveType.String),
+        });
+        var path = Path.Combine(_dir, "dict.parquet");
+        var options = new ParquetWriterOptions { DictionaryPageBytes = dictionaryBytes, RowGroupRows = 700, PageBytes = 512 };
+        var expected = new List<string?>();
+        ParquetFileMetrics metrics;
+        using (var writer = new ParquetDataWriter(new LocalFileIO(), path, schema, "{}", options))
+        {
+            for (var b = 0; b < 5; b++)
+            {
+                var ids = new List<long?>();
+                var strings = new List<string?>();
+                for (var i = 0; i < 300; i++)
+                {
+                    var row = b * 300 + i;
+                    ids.Add(row);
+                    strings.Add(row % 11 == 0 ? null : "key-" + (row % (b < 3 ? 5 : 97)));
+                }
+                expected.AddRange(strings);
+                using var batch = new Apache.Arrow.RecordBatch(Floe.Iceberg.Arrow.ArrowSchemas.ToArrow(schema), new[]
+                {
+                    ArrowTestData.Primitive<long>(Apache.Arrow.Types.Int64Type.Default, ids),
+                    ArrowTestData.Strings(strings),
+                }, 300);
+                writer.Write(batch);
+            }
+            metrics = writer.Close();
+        }
+        var rows = DuckDb.Query($"SELECT s FROM read_parquet({DuckDb.Quote(path)}) ORDER BY id");
+        var encodings = DuckDb.Query($"SELECT encodings FROM parquet_metadata({DuckDb.Quote(path)}) WHERE path_in_schema = 's'");
+        Assert.Multiple(() =>
+        {
+            Assert.That(rows.Select(r => (string?)r["s"]), Is.EqualTo(expected));
+            Assert.That(metrics.LowerBounds[2], Is.EqualTo("key-0"));
+            Assert.That(metrics.UpperBounds[2], Is.EqualTo("key-96"));
+            Assert.That(metrics.NullValueCounts[2], Is.EqualTo(expected.Count(s => s is null)));
+            var first = encodings[0]["encodings"]?.ToString();
+            Assert.That(first, dictionaryBytes == 0 ? Does.Not.Contain("DICTIONARY") : Does.Contain("RLE_DICTIONARY"));
+        });
+        using var reader = ParquetDataReader.Open(new LocalFileIO(), path, schema);
+        var ours = reader.ReadAll().SelectMany(b => ParquetDataReaderTests.Render(b.Batch.Column(1))).ToList();
+        Assert.That(ours, Is.EqualTo(expected));
+    }
 }

@@ -47,6 +47,57 @@ internal sealed partial class LeafColumn
     /// (a leaf read for the structure of its parent group).
     /// </summary>
     public static async Task<LeafColumn> ReadAsync(
+        ParquetRowGroupReader rowGroup, FileSchemaNode leaf, DataField fileField, PrimitiveType? target, bool topLevel, Stream stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadWithParquetNetAsync(rowGroup, leaf, fileField, target, topLevel, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotImplementedException)
+        {
+            // Parquet.Net 6.1 lacks some page layouts (v2 pages of repeated columns); decode those ourselves.
+            var chunk = FallbackChunkReader.Read(stream, leaf, rowGroup.RowGroup.Columns[leaf.LeafIndex]);
+            return FromFallback(leaf, chunk, target);
+        }
+    }
+
+    private static LeafColumn FromFallback(FileSchemaNode leaf, FallbackChunkReader chunk, PrimitiveType? target)
+    {
+        var levels = chunk.Def.Length;
+        var column = new LeafColumn
+        {
+            Node = leaf,
+            Def = leaf.DefinitionLevel > 0 ? chunk.Def : null,
+            Rep = leaf.RepetitionLevel > 0 ? chunk.Rep : null,
+            LevelCount = levels,
+        };
+        if (target is null) return column;
+        var values = chunk.Values;
+        switch (leaf.Element.Type)
+        {
+            case ParquetType.BOOLEAN:
+                column.NormalizeBool(Array.ConvertAll(values, v => v is bool b && b), target);
+                break;
+            case ParquetType.INT32:
+                column.NormalizeInt32(Array.ConvertAll(values, v => v is int i ? i : 0), target);
+                break;
+            case ParquetType.INT64:
+                column.NormalizeInt64(Array.ConvertAll(values, v => v is long l ? l : 0), target);
+                break;
+            case ParquetType.FLOAT:
+                column.NormalizeFloat(Array.ConvertAll(values, v => v is float f ? f : 0), target);
+                break;
+            case ParquetType.DOUBLE:
+                column.NormalizeDouble(Array.ConvertAll(values, v => v is double d ? d : 0), target);
+                break;
+            default:
+                column.NormalizeBytes(Array.ConvertAll(values, v => v is ReadOnlyMemory<byte> m ? m : ReadOnlyMemory<byte>.Empty), target);
+                break;
+        }
+        return column;
+    }
+
+    private static async Task<LeafColumn> ReadWithParquetNetAsync(
         ParquetRowGroupReader rowGroup, FileSchemaNode leaf, DataField fileField, PrimitiveType? target, bool topLevel, CancellationToken cancellationToken)
     {
         var chunk = rowGroup.RowGroup.Columns[leaf.LeafIndex];

@@ -8,6 +8,7 @@ internal sealed partial class ColumnWriter
 {
     private const int EncodingPlain = 0;
     private const int EncodingRle = 3;
+    private const int EncodingRleDictionary = 8;
 
     private readonly ParquetWriterOptions _options;
     private readonly PageCompressor _compressor;
@@ -27,6 +28,12 @@ internal sealed partial class ColumnWriter
     {
         _chunk.Length = 0;
         var uncompressedTotal = 0L;
+        var dictionaryPageLength = 0;
+        if (_dictionaryMode)
+        {
+            uncompressedTotal += WriteDictionaryPage();
+            dictionaryPageLength = _chunk.Length;
+        }
         var rows = _rows;
         var avgBytesPerRow = rows == 0 ? 1 : Math.Max(1, _values.Length / rows);
         var rowsPerPage = (int)Math.Clamp(_options.PageBytes / avgBytesPerRow, 1, Math.Max(1, rows));
@@ -48,7 +55,7 @@ internal sealed partial class ColumnWriter
             _header.FieldI32(3, compressedSize);
             _header.FieldStruct(5);
             _header.FieldI32(1, n);
-            _header.FieldI32(2, EncodingPlain);
+            _header.FieldI32(2, _dictionaryMode ? EncodingRleDictionary : EncodingPlain);
             _header.FieldI32(3, EncodingRle);
             _header.FieldI32(4, EncodingRle);
             _header.EndStruct();
@@ -58,7 +65,7 @@ internal sealed partial class ColumnWriter
             uncompressedTotal += _header.Length + _page.Length;
         }
         var hasStats = TryGetChunkStatistics(out var min, out var max);
-        LastChunk = new ChunkInfo(rows, _nulls, uncompressedTotal, _chunk.Length, hasStats, min, max);
+        LastChunk = new ChunkInfo(rows, _nulls, uncompressedTotal, _chunk.Length, hasStats, min, max, _dictionaryMode ? dictionaryPageLength : -1);
         FileValueCount += rows;
         FileNullCount += _nulls;
         FileCompressedBytes += _chunk.Length;
@@ -68,6 +75,8 @@ internal sealed partial class ColumnWriter
     {
         switch (Descriptor.Kind)
         {
+            case ColumnKind.ByteArray when _dictionaryMode:
+                return count * 4;
             case ColumnKind.ByteArray:
             {
                 var span = _values.WrittenSpan;
@@ -106,7 +115,11 @@ internal sealed partial class ColumnWriter
             BinaryPrimitives.WriteInt32LittleEndian(_page.WrittenSpan.Slice(lengthSlot, 4), _page.Length - lengthSlot - 4);
         }
         var values = _values.WrittenSpan.Slice(valueOffset, valueBytes);
-        if (Descriptor.Kind == ColumnKind.Boolean)
+        if (_dictionaryMode)
+        {
+            WriteDictionaryIndices(values);
+        }
+        else if (Descriptor.Kind == ColumnKind.Boolean)
         {
             var dest = _page.Reserve((nonNull + 7) >> 3);
             dest.Clear();
@@ -132,12 +145,3 @@ internal sealed partial class ColumnWriter
     }
 }
 
-/// <summary>Footer facts of one encoded column chunk.</summary>
-internal readonly record struct ChunkInfo(
-    long NumValues,
-    long NullCount,
-    long UncompressedSize,
-    long CompressedSize,
-    bool HasStatistics,
-    byte[] Min,
-    byte[] Max);

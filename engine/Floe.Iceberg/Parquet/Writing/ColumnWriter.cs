@@ -26,6 +26,7 @@ internal sealed partial class ColumnWriter : IDisposable
         _location = location;
         _options = options;
         _compressor = new PageCompressor(options.Codec, options.ZstdLevel);
+        InitDictionary();
     }
 
     public ColumnDescriptor Descriptor { get; }
@@ -34,7 +35,7 @@ internal sealed partial class ColumnWriter : IDisposable
     public int Rows => _rows;
 
     /// <summary>PLAIN bytes buffered for the current row group (the uncompressed size estimate).</summary>
-    public long BufferedBytes => _values.Length + _validity.Length;
+    public long BufferedBytes => _values.Length + _validity.Length + _dictionary.Length;
 
     /// <summary>Appends rows [start, start+count) of <paramref name="array"/>.</summary>
     public void Append(IArrowArray array, int start, int count)
@@ -65,6 +66,11 @@ internal sealed partial class ColumnWriter : IDisposable
             case ColumnKind.DecimalFixed:
                 AppendDecimals((Decimal128Array)arr, start, count, hasNulls);
                 break;
+            case ColumnKind.ByteArray when _dictionaryMode:
+                AppendDictionaryIndices((BinaryArray)arr, start, count, hasNulls);
+                _rows += count;
+                _nulls += nulls;
+                return; // statistics were taken as dictionary entries were added
             case ColumnKind.ByteArray:
                 AppendByteArrays((BinaryArray)arr, start, count, hasNulls);
                 break;
@@ -120,6 +126,7 @@ internal sealed partial class ColumnWriter : IDisposable
         _rows = 0;
         _nulls = 0;
         ResetChunkStatistics();
+        ResetDictionary();
     }
 
     private int AppendValidity(Apache.Arrow.Array arr, int start, int count)
@@ -248,6 +255,7 @@ internal sealed partial class ColumnWriter : IDisposable
     {
         _values.Dispose();
         _validity.Dispose();
+        _dictionary.Dispose();
         _chunk.Dispose();
         _page.Dispose();
         _compressor.Dispose();

@@ -3,9 +3,6 @@ using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Parquet.Writing;
 
-/// <summary>One finished row group: where each column chunk landed and its footer facts.</summary>
-internal sealed record RowGroupInfo(long FileOffset, long NumRows, long TotalByteSize, long TotalCompressedSize, long[] ChunkOffsets, ChunkInfo[] Chunks);
-
 /// <summary>
 /// Encodes the Parquet <c>FileMetaData</c>: the schema with Iceberg field ids on every node and logical types,
 /// row groups with statistics, <c>column_orders</c> (so readers trust min_value/max_value) and key/value metadata.
@@ -158,7 +155,8 @@ internal static class FooterWriter
     {
         w.BeginStruct();
         w.FieldListOfStruct(1, columns.Count);
-        Span<int> encodings = stackalloc int[] { 0, 3 }; // PLAIN values, RLE levels
+        Span<int> plainEncodings = stackalloc int[] { 0, 3 }; // PLAIN values, RLE levels
+        Span<int> dictionaryEncodings = stackalloc int[] { 0, 3, 8 }; // PLAIN dictionary, RLE levels, RLE_DICTIONARY values
         for (var c = 0; c < columns.Count; c++)
         {
             var chunk = group.Chunks[c];
@@ -167,13 +165,17 @@ internal static class FooterWriter
             w.FieldI64(2, offset);
             w.FieldStruct(3);
             w.FieldI32(1, (int)columns[c].Physical);
-            w.FieldListOfI32(2, encodings);
+            w.FieldListOfI32(2, chunk.DictionaryPageLength >= 0 ? dictionaryEncodings : plainEncodings);
             w.FieldListOfString(3, new[] { columns[c].Field.Name });
             w.FieldI32(4, codec);
             w.FieldI64(5, chunk.NumValues);
             w.FieldI64(6, chunk.UncompressedSize);
             w.FieldI64(7, chunk.CompressedSize);
-            w.FieldI64(9, offset);
+            w.FieldI64(9, offset + Math.Max(0, chunk.DictionaryPageLength));
+            if (chunk.DictionaryPageLength >= 0)
+            {
+                w.FieldI64(11, offset);
+            }
             w.FieldStruct(12);
             w.FieldI64(3, chunk.NullCount);
             if (chunk.HasStatistics)

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Floe.Features.Application;
+using Floe.Features.Definitions;
+using Floe.Features.Sources;
+using Parquet;
+using Parquet.Schema;
+
+namespace Floe.Benchmarks.Features;
+
+/// <summary>
+/// End-to-end feature computation, Floe against DuckDB in the same run on the same Parquet file: count, sum, mean
+/// and max of <c>amount</c> over 1h, 1d and 7d sliding windows, per entity, one output row per event.
+/// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- features [--rows N] [--entities N] [--days N] [--threads N] [--dir PATH] [--skip-duckdb]</c>
+/// </summary>
+internal static class FeaturesEndToEnd
+{
+    private static readonly string[] Windows = ["1h", "1d", "7d"];
+    private static readonly long[] WindowMicros = [3_600_000_000L, 86_400_000_000L, 604_800_000_000L];
+
+    public static int Run(string[] args)
+    {
+        long rows = 10_000_000;
+        int entities = 100_000, days = 30, threads = Environment.ProcessorCount;
+        string dir = Path.Combine(Path.GetTempPath(), "floe-bench-features");
+        bool skipDuck = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--rows": rows = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--entities": entities = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--days": days = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dir": dir = args[++i]; break;
+                case "--skip-duckdb": skipDuck = true; break;
+                default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
+            }
+        }
+        Directory.CreateDirectory(dir);
+        string input = Path.Combine(dir, $"events-{rows}-{entities}-{days}.parquet");
+        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        if (!File.Exists(input))
+        {
+            var sw = Stopwatch.StartNew();
+            Generate(input, rows, entities, days, start).GetAwaiter().GetResult();
+            Console.WriteLine($"generated {rows:N0} events ({entities:N0} entities, {days} days) in {sw.Elapsed.TotalSeconds:F1} s: {input}");
+        }
+
+        // Floe: read Parquet, compute day by day, write Parquet.
+        string floeOut = Path.Combine(dir, "floe-out.parquet");
+        var def = FeatureGroupParser.Parse(DefinitionJson(), DefinitionFormat.Json);
+        GC.Collect();
+        var floeWatch = Stopwatch.StartNew();
+        var source = ParquetEventSource.Load([input]);
+        double loadSeconds = floeWatch.Elapsed.TotalSeconds;
+        var result = FeatureCommands.Compute(def, source, start, start.AddDays(days), floeOut, threads);
+        double floeSeconds = floeWatch.Elapsed.TotalSeconds;
+        long floePeak = Process.GetCurrentProcess().PeakWorkingSet64;
+        Console.WriteLine($"floe:   {floeSeconds,8:F2} s  (parquet load {loadSeconds:F2} s, compute+write {result.Elapsed.TotalSeconds:F2} s)  rows {result.RowsWritten:N0}  {result.RowsWritten / floeSeconds / 1e6:F2} M rows/s  peak working set {floePeak / 1048576.0:F0} MiB  threads {threads}");
+        Console.WriteLine("breakdown read/encode/process/write: " + string.Join(" ", Floe.Features.Application.BatchComputation.T.Select(x => x.ToString("F2", CultureInfo.InvariantCulture))));
+        source = null;
+        GC.Collect();
+        if (skipDuck)
+        {
+            return 0;
+        }
+
+        string duckOut = Path.Combine(dir, "duck-out.parquet");
+        using var conn = new DuckDBConnection("Data Source=:memory:");
+        conn.Open();
+        Exec(conn, $"SET threads TO {threads}");
+        var duckWatch = Stopwatch.StartNew();
+        Exec(conn, $"COPY ({DuckSql(input)}) TO '{duckOut}' (FORMAT PARQUET)");
+        double duckSeconds = duckWatch.Elapsed.TotalSeconds;
+        long totalPeak = Process.GetCurrentProcess().PeakWorkingSet64;
+        Console.WriteLine($"duckdb: {duckSeconds,8:F2} s  {result.RowsWritten / duckSeconds / 1e6:F2} M rows/s  process peak working set after DuckDB {totalPeak / 1048576.0:F0} MiB");
+        Console.WriteLine($"speed-up (DuckDB time / Floe time): {duckSeconds / floeSeconds:F1}x");
+
+        long mismatches = Compare(conn, floeOut, duckOut, out long compared);
+        Console.WriteLine($"compared {compared:N0} distinct (entity, time) rows, 12 features each: {mismatches:N0} mismatches");
+        return mismatches == 0 ? 0 : 1;
+    }
+
+    private static string DefinitionJson()
+    {
+        var features = new List<string>();
+        foreach (var w in Windows)
+        {
+            features.Add($$"""{"name": "cnt_{{w}}", "agg": "count", "window": "{{w}}"}""");
+            features.Add($$"""{"name": "sum_{{w}}", "agg": "sum", "column": "amount", "window": "{{w}}"}""");
+            features.Add($$"""{"name": "mean_{{w}}", "agg": "mean", "column": "amount", "window": "{{w}}"}""");
+            features.Add($$"""{"name": "max_{{w}}", "agg": "max", "column": "amount", "window": "{{w}}"}""");
+        }
+        return $$"""{"name": "bench", "version": 1, "entity": "entity_id", "timestamp": "event_time", "features": [{{string.Join(",", features)}}]}""";
+    }
+
+    // RANGE frames are closed ([t − w, t]); Floe's windows are (t − w, t], so DuckDB gets w − 1 µs.
+    private static string DuckSql(string input)
+    {
+        var cols = new List<string>();
+        var wins = new List<string>();
+        for (int i = 0; i < Windows.Length; i++)
+        {
+            string w = Windows[i];
+            wins.Add($"w{w} AS (PARTITION BY entity_id ORDER BY event_time RANGE BETWEEN INTERVAL '{WindowMicros[i] - 1} microseconds' PRECEDING AND CURRENT ROW)");
+            cols.Add($"count(*) OVER w{w} AS cnt_{w}, sum(amount) OVER w{w} AS sum_{w}, avg(amount) OVER w{w} AS mean_{w}, max(amount) OVER w{w} AS max_{w}");
+        }
+        return $"SELECT entity_id, event_time, {string.Join(", ", cols)} FROM read_parquet('{input}') WINDOW {string.Join(", ", wins)}";
+    }
+
+    private static long Compare(DuckDBConnection conn, string floeOut, string duckOut, out long compared)
+    {
+        // Rows with the same (entity, time) carry identical values in both engines, so compare distinct rows.
+        var checks = new List<string>();
+        foreach (var w in Windows)
+        {
+            checks.Add($"f.cnt_{w} <> d.cnt_{w}");
+            foreach (var f in new[] { "sum", "mean", "max" })
+            {
+                checks.Add($"abs(f.{f}_{w} - d.{f}_{w}) > 1e-9 * greatest(1, abs(d.{f}_{w}))");
+            }
+        }
+        string sql = $"""
+            WITH f AS (SELECT DISTINCT * FROM read_parquet('{floeOut}')),
+                 d AS (SELECT DISTINCT * FROM read_parquet('{duckOut}'))
+            SELECT count(*) AS n,
+                   count(*) FILTER (WHERE d.entity_id IS NULL OR {string.Join(" OR ", checks)}) AS bad
+            FROM f FULL OUTER JOIN d ON f.entity_id = d.entity_id AND f.event_time = d.event_time
+            """;
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        using var reader = cmd.ExecuteReader();
+        reader.Read();
+        compared = reader.GetInt64(0);
+        return reader.GetInt64(1);
+    }
+
+    private static void Exec(DuckDBConnection conn, string sql)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static async Task Generate(string path, long rows, int entities, int days, DateTimeOffset start)
+    {
+        var rnd = new Random(42);
+        var entityField = new DataField<long>("entity_id", false);
+        var timeField = new DateTimeDataField("event_time", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false);
+        var amountField = new DataField<double>("amount", false);
+        await using var fs = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(entityField, timeField, amountField), fs,
+            new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.Fastest });
+        const int group = 1_000_000;
+        long spanMicros = days * 86_400_000_000L;
+        for (long done = 0; done < rows; done += group)
+        {
+            int n = (int)Math.Min(group, rows - done);
+            var e = new long[n];
+            var t = new DateTime[n];
+            var a = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                // Mild skew: squaring a uniform draw favours low entity ids.
+                double u = rnd.NextDouble();
+                e[i] = (long)(u * u * entities);
+                long micros = (long)(rnd.NextDouble() * spanMicros) / 1_000_000 * 1_000_000; // whole seconds: ties happen
+                t[i] = start.UtcDateTime.AddTicks(micros * 10);
+                a[i] = Math.Round(rnd.NextDouble() * 500, 2);
+            }
+            using var rg = writer.CreateRowGroup();
+            await rg.WriteAsync<long>(entityField, e.AsMemory());
+            await rg.WriteAsync<DateTime>(timeField, t.AsMemory());
+            await rg.WriteAsync<double>(amountField, a.AsMemory());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Floe.Features.Application;
+using Floe.Features.Sources;
+using Floe.Iceberg.Catalog;
+
+namespace Floe.Application.Features;
+
+/// <summary>Feature computation for the faces: definitions whose source is a table read it through the warehouse.</summary>
+public sealed class FeatureService
+{
+    private readonly Warehouse _warehouse;
+
+    /// <summary>Creates the service over a warehouse.</summary>
+    public FeatureService(Warehouse warehouse) => _warehouse = warehouse;
+
+    /// <summary>Validates a definition file.</summary>
+    public static ValidateResult Validate(string definitionPath) => FeatureCommands.Validate(definitionPath);
+
+    /// <summary>
+    /// Computes the features of <paramref name="definitionPath"/> for events in [<paramref name="from"/>, <paramref name="to"/>)
+    /// into <paramref name="outputPath"/> (.parquet or .csv). <paramref name="sourceOverride"/> replaces the definition's
+    /// source: a .csv/.parquet file or a table name.
+    /// </summary>
+    public ComputeResult Compute(string definitionPath, DateTimeOffset from, DateTimeOffset to, string? sourceOverride, string outputPath) =>
+        FeatureCommands.Compute(definitionPath, from, to, sourceOverride, outputPath, OpenTable);
+
+    /// <summary>An event source over a table of this warehouse.</summary>
+    public IEventSource OpenTable(string tableName) => new IcebergEventSource(_warehouse.LoadTable(TableIdentifier.Parse(tableName)));
+}

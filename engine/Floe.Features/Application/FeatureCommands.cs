@@ -1,0 +1,128 @@
+using Floe.Core.Errors;
+using Floe.Features.Definitions;
+using Floe.Features.Output;
+using Floe.Features.Sources;
+
+namespace Floe.Features.Application;
+
+/// <summary>
+/// The application API behind <c>floe features validate</c> and <c>floe features compute</c>; the CLI and the C ABI
+/// are thin faces over these calls.
+/// </summary>
+public static class FeatureCommands
+{
+    /// <summary>Parses and validates the definition at <paramref name="defPath"/>; problems are returned, not thrown.</summary>
+    /// <exception cref="FloeException">NotFound when the file does not exist; Io when it cannot be read.</exception>
+    public static ValidateResult Validate(string defPath)
+    {
+        ArgumentNullException.ThrowIfNull(defPath);
+        string text;
+        try
+        {
+            text = File.ReadAllText(defPath);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw Errors.NotFound($"{defPath}: feature group definition not found");
+        }
+        catch (IOException e)
+        {
+            throw Errors.Io(defPath, e);
+        }
+        var format = FeatureGroupParser.FormatOf(defPath);
+        var errors = FeatureGroupParser.Validate(text, format);
+        return errors.Count > 0
+            ? new ValidateResult(false, errors, null)
+            : new ValidateResult(true, [], FeatureGroupParser.Parse(text, format, defPath));
+    }
+
+    /// <summary>
+    /// Computes the features of the definition at <paramref name="defPath"/> for events with time in
+    /// [<paramref name="from"/>, <paramref name="to"/>), reading the lookback before <paramref name="from"/> too, and
+    /// writes entity key(s), event time and every feature to <paramref name="outputPath"/> (.parquet or .csv), one
+    /// day partition (row group) at a time.
+    /// </summary>
+    /// <param name="defPath">The definition file (.json, .yaml or .yml).</param>
+    /// <param name="from">First event time output (inclusive).</param>
+    /// <param name="to">End of the output range (exclusive).</param>
+    /// <param name="sourceOverride">A .csv/.parquet file, or a <c>namespace.table</c>, replacing the definition's source; null keeps it.</param>
+    /// <param name="outputPath">The output file; its extension picks the format.</param>
+    /// <param name="tableResolver">Opens Iceberg tables by identifier; required only for table sources.</param>
+    /// <param name="parallelism">Worker threads; 0 uses every core.</param>
+    /// <exception cref="FloeException">InvalidData (definition or source), NotFound (files), Unsupported (table source without a resolver), Io.</exception>
+    public static ComputeResult Compute(
+        string defPath,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        string? sourceOverride,
+        string outputPath,
+        Func<string, IEventSource>? tableResolver = null,
+        int parallelism = 0)
+    {
+        ArgumentNullException.ThrowIfNull(defPath);
+        ArgumentNullException.ThrowIfNull(outputPath);
+        var def = FeatureGroupParser.ParseFile(defPath);
+        string baseDir = Path.GetDirectoryName(Path.GetFullPath(defPath)) ?? ".";
+        IEventSource source;
+        if (sourceOverride is not null)
+        {
+            source = OpenSource(sourceOverride, Environment.CurrentDirectory, tableResolver);
+        }
+        else if (def.Source is null)
+        {
+            throw Errors.InvalidArgument($"{defPath}: the definition has no source; pass one (--source FILE|NS.TABLE)");
+        }
+        else if (def.Source.Table is { } table)
+        {
+            source = OpenSource(table, baseDir, tableResolver);
+        }
+        else
+        {
+            var files = def.Source.Files.Select(f => Path.IsPathRooted(f) ? f : Path.Combine(baseDir, f)).ToList();
+            source = OpenFiles(files);
+        }
+        return Compute(def, source, from, to, outputPath, parallelism);
+    }
+
+    /// <summary>Computes <paramref name="definition"/> over <paramref name="source"/>; see the file-based overload.</summary>
+    public static ComputeResult Compute(FeatureGroupDefinition definition, IEventSource source, DateTimeOffset from, DateTimeOffset to, string outputPath, int parallelism = 0)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(source);
+        using var sink = OpenSink(outputPath);
+        return BatchComputation.Run(definition, source, from, to, sink, parallelism);
+    }
+
+    /// <summary>Opens a source spec: a .csv or .parquet path (relative to <paramref name="baseDir"/>), else a table identifier.</summary>
+    public static IEventSource OpenSource(string spec, string baseDir, Func<string, IEventSource>? tableResolver)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (FeatureGroupParser.IsSupportedFile(spec))
+        {
+            return OpenFiles([Path.IsPathRooted(spec) ? spec : Path.Combine(baseDir, spec)]);
+        }
+        if (tableResolver is null)
+        {
+            throw Errors.Unsupported($"source '{spec}': Iceberg table sources need a table resolver from the host (or pass a .csv/.parquet file)");
+        }
+        return tableResolver(spec);
+    }
+
+    private static IEventSource OpenFiles(IReadOnlyList<string> files)
+    {
+        bool allCsv = files.All(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase));
+        bool allParquet = files.All(f => f.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase));
+        if (allCsv) { return CsvEventSource.Load(files); }
+        if (allParquet) { return ParquetEventSource.Load(files); }
+        throw Errors.InvalidArgument("source files must be all .csv or all .parquet");
+    }
+
+    private static IFeatureSink OpenSink(string outputPath)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(outputPath));
+        if (dir is not null) { Directory.CreateDirectory(dir); }
+        if (outputPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)) { return new ParquetFeatureSink(outputPath); }
+        if (outputPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) { return new CsvFeatureSink(outputPath); }
+        throw Errors.InvalidArgument($"--output '{outputPath}': must end in .parquet or .csv");
+    }
+}

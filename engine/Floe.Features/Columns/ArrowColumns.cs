@@ -1,0 +1,211 @@
+using System.Runtime.InteropServices;
+using Apache.Arrow;
+using Apache.Arrow.Types;
+using Floe.Core.Errors;
+using Floe.Features.Expressions;
+
+namespace Floe.Features.Columns;
+
+/// <summary>Converts between Arrow arrays and engine columns (timestamps become µs UTC; small ints widen to Int64).</summary>
+internal static class ArrowColumns
+{
+    /// <summary>The engine kind of an Arrow type, or null when unsupported.</summary>
+    public static ValueKind? KindOf(IArrowType type) => type.TypeId switch
+    {
+        ArrowTypeId.Int8 or ArrowTypeId.Int16 or ArrowTypeId.Int32 or ArrowTypeId.Int64
+            or ArrowTypeId.UInt8 or ArrowTypeId.UInt16 or ArrowTypeId.UInt32 => ValueKind.Int64,
+        ArrowTypeId.Float or ArrowTypeId.Double or ArrowTypeId.HalfFloat => ValueKind.Float64,
+        ArrowTypeId.Boolean => ValueKind.Bool,
+        ArrowTypeId.String or ArrowTypeId.LargeString => ValueKind.String,
+        ArrowTypeId.Timestamp or ArrowTypeId.Date32 or ArrowTypeId.Date64 => ValueKind.Timestamp,
+        _ => null,
+    };
+
+    /// <summary>The kinds of every supported column of <paramref name="schema"/> (unsupported columns are left out).</summary>
+    public static Dictionary<string, ValueKind> KindsOf(Schema schema)
+    {
+        var kinds = new Dictionary<string, ValueKind>(StringComparer.Ordinal);
+        foreach (var f in schema.FieldsList)
+        {
+            if (KindOf(f.DataType) is { } k) { kinds[f.Name] = k; }
+        }
+        return kinds;
+    }
+
+    /// <summary>Converts the supported columns of <paramref name="batch"/>.</summary>
+    public static Dictionary<string, ColumnData> FromBatch(RecordBatch batch)
+    {
+        var result = new Dictionary<string, ColumnData>(StringComparer.Ordinal);
+        for (int c = 0; c < batch.ColumnCount; c++)
+        {
+            var field = batch.Schema.GetFieldByIndex(c);
+            if (KindOf(field.DataType) is null) { continue; }
+            result[field.Name] = FromArray(batch.Column(c), field.Name);
+        }
+        return result;
+    }
+
+    private static bool[]? Validity(IArrowArray a)
+    {
+        if (a.NullCount == 0) { return null; }
+        var v = new bool[a.Length];
+        for (int i = 0; i < v.Length; i++) { v[i] = a.IsValid(i); }
+        return v;
+    }
+
+    public static ColumnData FromArray(IArrowArray array, string name)
+    {
+        int n = array.Length;
+        var valid = Validity(array);
+        switch (array)
+        {
+            case Int64Array a: return ColumnData.FromLongs(ValueKind.Int64, a.Values.ToArray(), valid);
+            case Int32Array a: return Widen(a.Values, valid);
+            case Int16Array a: return Widen(a.Values, valid);
+            case Int8Array a: return Widen(a.Values, valid);
+            case UInt32Array a: return Widen(a.Values, valid);
+            case UInt16Array a: return Widen(a.Values, valid);
+            case UInt8Array a: return Widen(a.Values, valid);
+            case DoubleArray a: return ColumnData.FromDoubles(a.Values.ToArray(), valid);
+            case FloatArray a:
+                {
+                    var d = new double[n];
+                    var src = a.Values;
+                    for (int i = 0; i < n; i++) { d[i] = src[i]; }
+                    return ColumnData.FromDoubles(d, valid);
+                }
+            case BooleanArray a:
+                {
+                    var l = new long[n];
+                    for (int i = 0; i < n; i++) { l[i] = a.GetValue(i) == true ? 1 : 0; }
+                    return ColumnData.FromLongs(ValueKind.Bool, l, valid);
+                }
+            case StringArray a:
+                {
+                    var s = new string?[n];
+                    for (int i = 0; i < n; i++) { s[i] = a.IsValid(i) ? a.GetString(i) : null; }
+                    return ColumnData.FromStrings(s);
+                }
+            case LargeStringArray a:
+                {
+                    var s = new string?[n];
+                    for (int i = 0; i < n; i++) { s[i] = a.IsValid(i) ? a.GetString(i) : null; }
+                    return ColumnData.FromStrings(s);
+                }
+            case TimestampArray a:
+                {
+                    var unit = ((TimestampType)a.Data.DataType).Unit;
+                    var l = a.Values.ToArray();
+                    (long mul, long div) = unit switch
+                    {
+                        TimeUnit.Second => (1_000_000L, 1L),
+                        TimeUnit.Millisecond => (1_000L, 1L),
+                        TimeUnit.Microsecond => (1L, 1L),
+                        _ => (1L, 1_000L),
+                    };
+                    for (int i = 0; i < n; i++) { l[i] = div == 1 ? l[i] * mul : Math.DivRem(l[i], div).Quotient - (l[i] % div < 0 ? 1 : 0); }
+                    return ColumnData.FromLongs(ValueKind.Timestamp, l, valid);
+                }
+            case Date32Array a:
+                {
+                    var l = new long[n];
+                    var src = a.Values;
+                    for (int i = 0; i < n; i++) { l[i] = src[i] * 86_400_000_000L; }
+                    return ColumnData.FromLongs(ValueKind.Timestamp, l, valid);
+                }
+            case Date64Array a:
+                {
+                    var l = new long[n];
+                    var src = a.Values;
+                    for (int i = 0; i < n; i++) { l[i] = src[i] * 1_000L; }
+                    return ColumnData.FromLongs(ValueKind.Timestamp, l, valid);
+                }
+            default:
+                throw Errors.Unsupported($"column '{name}': Arrow type {array.Data.DataType.Name} is not supported");
+        }
+    }
+
+    private static ColumnData Widen<T>(ReadOnlySpan<T> src, bool[]? valid)
+        where T : struct, System.Numerics.IBinaryInteger<T>
+    {
+        var l = new long[src.Length];
+        for (int i = 0; i < l.Length; i++) { l[i] = long.CreateTruncating(src[i]); }
+        return ColumnData.FromLongs(ValueKind.Int64, l, valid);
+    }
+
+    /// <summary>The Arrow type an engine column of <paramref name="kind"/> is written as.</summary>
+    public static IArrowType ArrowType(ValueKind kind) => kind switch
+    {
+        ValueKind.Int64 => Int64Type.Default,
+        ValueKind.Float64 => DoubleType.Default,
+        ValueKind.Bool => BooleanType.Default,
+        ValueKind.String => StringType.Default,
+        _ => new TimestampType(TimeUnit.Microsecond, "UTC"),
+    };
+
+    public static Field FieldOf(string name, ColumnData column) =>
+        column.IsList
+            ? new Field(name, new ListType(new Field("item", ArrowType(column.Kind), true)), true)
+            : new Field(name, ArrowType(column.Kind), true);
+
+    public static Field FieldOf(string name, ValueKind kind, bool isList) =>
+        isList ? new Field(name, new ListType(new Field("item", ArrowType(kind), true)), true) : new Field(name, ArrowType(kind), true);
+
+    /// <summary>Builds an Arrow array from <paramref name="c"/>.</summary>
+    public static IArrowArray ToArray(ColumnData c)
+    {
+        int n = c.Length;
+        var (bitmap, nulls) = Bitmap(c.Valid, n);
+        if (c.IsList)
+        {
+            var values = ToArray(c.ListValues!);
+            var offsets = new byte[(n + 1) * 4];
+            MemoryMarshal.AsBytes(c.ListOffsets.AsSpan(0, n + 1)).CopyTo(offsets);
+            var type = new ListType(new Field("item", ArrowType(c.Kind), true));
+            return new ListArray(type, n, new ArrowBuffer(offsets), values, bitmap, nulls);
+        }
+        switch (c.Kind)
+        {
+            case ValueKind.Float64:
+                return new DoubleArray(Bytes<double>(c.Doubles.AsSpan(0, n)), bitmap, n, nulls, 0);
+            case ValueKind.Int64:
+                return new Int64Array(Bytes<long>(c.Longs.AsSpan(0, n)), bitmap, n, nulls, 0);
+            case ValueKind.Timestamp:
+                return new TimestampArray(new TimestampType(TimeUnit.Microsecond, "UTC"), Bytes<long>(c.Longs.AsSpan(0, n)), bitmap, n, nulls, 0);
+            case ValueKind.Bool:
+                {
+                    var bits = new byte[(n + 7) / 8];
+                    for (int i = 0; i < n; i++) { if (c.Longs![i] != 0) { bits[i >> 3] |= (byte)(1 << (i & 7)); } }
+                    return new BooleanArray(new ArrowBuffer(bits), bitmap, n, nulls, 0);
+                }
+            default:
+                {
+                    var b = new StringArray.Builder();
+                    for (int i = 0; i < n; i++)
+                    {
+                        if (c.Strings![i] is { } s) { b.Append(s); } else { b.AppendNull(); }
+                    }
+                    return b.Build();
+                }
+        }
+    }
+
+    private static ArrowBuffer Bytes<T>(ReadOnlySpan<T> values)
+        where T : struct
+    {
+        var bytes = MemoryMarshal.AsBytes(values).ToArray();
+        return new ArrowBuffer(bytes);
+    }
+
+    private static (ArrowBuffer Bitmap, int Nulls) Bitmap(bool[]? valid, int n)
+    {
+        if (valid is null) { return (ArrowBuffer.Empty, 0); }
+        var bits = new byte[(n + 7) / 8];
+        int nulls = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (valid[i]) { bits[i >> 3] |= (byte)(1 << (i & 7)); } else { nulls++; }
+        }
+        return nulls == 0 ? (ArrowBuffer.Empty, 0) : (new ArrowBuffer(bits), nulls);
+    }
+}

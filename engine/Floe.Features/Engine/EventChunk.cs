@@ -1,0 +1,138 @@
+using Floe.Core.Errors;
+using Floe.Features.Columns;
+using Floe.Features.Expressions;
+
+namespace Floe.Features.Engine;
+
+/// <summary>
+/// A set of events ready for the kernels: filtered source columns, each row's dense entity id, event time (µs),
+/// and every slot's value bits and validity. Row order is input (arrival) order, which breaks timestamp ties.
+/// </summary>
+internal sealed class EventChunk
+{
+    private EventChunk(int length, Dictionary<string, ColumnData> columns, int[] entity, long[] time, long[][] slotBits, bool[]?[] slotValid)
+    {
+        Length = length;
+        Columns = columns;
+        Entity = entity;
+        Time = time;
+        SlotBits = slotBits;
+        SlotValid = slotValid;
+    }
+
+    public int Length { get; }
+
+    public Dictionary<string, ColumnData> Columns { get; }
+
+    public int[] Entity { get; }
+
+    public long[] Time { get; }
+
+    public long[][] SlotBits { get; }
+
+    public bool[]?[] SlotValid { get; }
+
+    /// <summary>
+    /// Filters and encodes source columns. Rows where the filter is not true, or whose entity key or timestamp is
+    /// null, are dropped.
+    /// </summary>
+    public static EventChunk Build(FeaturePlan plan, Dictionary<string, ColumnData> source, int length, EntityIndex entities, StringPool strings)
+    {
+        var def = plan.Definition;
+        ColumnData? Resolve(string name) => source.GetValueOrDefault(name);
+
+        // Keep rows passing the filter with non-null keys and time.
+        var keep = new bool[length];
+        keep.AsSpan().Fill(true);
+        if (plan.Filter is not null)
+        {
+            var f = Evaluate(plan.Filter, Resolve, length, $"feature group '{def.Name}': filter");
+            for (int i = 0; i < length; i++)
+            {
+                keep[i] = f.IsValid(i) && f.Longs![i] == 1;
+            }
+        }
+        var timeCol = source[def.Timestamp];
+        for (int i = 0; i < length; i++)
+        {
+            keep[i] &= timeCol.IsValid(i);
+        }
+        foreach (var e in def.Entity)
+        {
+            var c = source[e];
+            if (c.Valid is not null)
+            {
+                for (int i = 0; i < length; i++) { keep[i] &= c.Valid[i]; }
+            }
+        }
+        int kept = 0;
+        for (int i = 0; i < length; i++) { kept += keep[i] ? 1 : 0; }
+        Dictionary<string, ColumnData> columns;
+        if (kept == length)
+        {
+            columns = source;
+        }
+        else
+        {
+            var rows = new int[kept];
+            for (int i = 0, j = 0; i < length; i++)
+            {
+                if (keep[i]) { rows[j++] = i; }
+            }
+            columns = new Dictionary<string, ColumnData>(source.Count, StringComparer.Ordinal);
+            foreach (var (name, col) in source)
+            {
+                columns[name] = col.Take(rows);
+            }
+        }
+        int n = kept;
+        var time = columns[def.Timestamp].Longs!;
+        if (time.Length != n)
+        {
+            Array.Resize(ref time, n);
+        }
+        var keyCols = new ColumnData[def.Entity.Count];
+        for (int k = 0; k < keyCols.Length; k++) { keyCols[k] = columns[def.Entity[k]]; }
+        var entity = new int[n];
+        entities.Assign(keyCols, strings, entity);
+
+        var slotBits = new long[plan.Slots.Length][];
+        var slotValid = new bool[]?[plan.Slots.Length];
+        for (int s = 0; s < plan.Slots.Length; s++)
+        {
+            var spec = plan.Slots[s];
+            var v = Evaluate(spec.Expr, name => columns.GetValueOrDefault(name), n, $"feature group '{def.Name}': column '{spec.Text}'");
+            var bits = new long[n];
+            if (v.Doubles is not null)
+            {
+                System.Runtime.InteropServices.MemoryMarshal.Cast<double, long>(v.Doubles.AsSpan(0, n)).CopyTo(bits);
+            }
+            else if (v.Longs is not null)
+            {
+                v.Longs.AsSpan(0, n).CopyTo(bits);
+            }
+            else
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    if (v.Strings![i] is { } str) { bits[i] = strings.Intern(str); }
+                }
+            }
+            slotBits[s] = bits;
+            slotValid[s] = v.Valid;
+        }
+        return new EventChunk(n, columns, entity, time, slotBits, slotValid);
+    }
+
+    private static ColumnData Evaluate(Expr e, Func<string, ColumnData?> resolve, int n, string what)
+    {
+        try
+        {
+            return ExpressionEvaluator.Evaluate(e, resolve, n);
+        }
+        catch (ExpressionException ex)
+        {
+            throw Errors.InvalidData($"{what}: {ex.Message}");
+        }
+    }
+}

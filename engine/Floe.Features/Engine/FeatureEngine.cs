@@ -1,0 +1,146 @@
+using Floe.Core.Errors;
+using Floe.Features.Columns;
+using Floe.Features.Expressions;
+
+namespace Floe.Features.Engine;
+
+/// <summary>
+/// The stateful core shared by batch and streaming: it owns the entity index, the string pool and every entity's
+/// window state, and turns a chunk of events into feature values. Chunks must arrive in event-time order: every
+/// event of a later chunk must be later than every event of the entities' earlier chunks (a batch run feeds one
+/// chunk per day; a stream feeds everything before a watermark).
+/// </summary>
+internal sealed class FeatureEngine
+{
+    private EntityState?[] _states = new EntityState?[1024];
+
+    public FeatureEngine(FeaturePlan plan, int parallelism)
+    {
+        Plan = plan;
+        Parallelism = Math.Max(1, parallelism);
+    }
+
+    public FeaturePlan Plan { get; }
+
+    public int Parallelism { get; }
+
+    public EntityIndex Entities { get; } = new();
+
+    public StringPool Strings { get; } = new();
+
+    /// <summary>Events that arrived at or before their entity's last processed time and were dropped.</summary>
+    public long LateEvents;
+
+    /// <summary>Encodes source columns into a chunk (filter, entity ids, slots).</summary>
+    public EventChunk Encode(Dictionary<string, ColumnData> source, int length) =>
+        EventChunk.Build(Plan, source, length, Entities, Strings);
+
+    /// <summary>
+    /// Computes every feature for every row of <paramref name="chunk"/>; the returned columns are indexed by
+    /// feature and hold one value per chunk row, in chunk row order.
+    /// </summary>
+    public ColumnData[] Process(EventChunk chunk)
+    {
+        int n = chunk.Length;
+        var plan = Plan;
+        var outputs = new AggOutputBuffer[plan.Aggs.Length];
+        for (int a = 0; a < outputs.Length; a++)
+        {
+            var spec = plan.Aggs[a];
+            outputs[a] = new AggOutputBuffer(spec, spec.Slot >= 0 ? plan.Slots[spec.Slot].Kind : ValueKind.Int64, n);
+        }
+        if (_states.Length < Entities.Count)
+        {
+            Array.Resize(ref _states, Math.Max(Entities.Count, _states.Length * 2));
+        }
+
+        var (order, groupStarts) = ChunkSorter.SortByEntityAndTime(chunk, Parallelism);
+        int groups = groupStarts.Length - 1;
+        var late = new long[Parallelism];
+        // Split the entity groups into contiguous ranges of about equal row counts, one per worker; an entity's
+        // events all go to one worker, so states are never shared between threads.
+        int parts = Math.Min(Parallelism, Math.Max(1, groups));
+        var bounds = new int[parts + 1];
+        for (int p = 1, g = 0; p < parts; p++)
+        {
+            long target = (long)n * p / parts;
+            while (g < groups && groupStarts[g] < target) { g++; }
+            bounds[p] = g;
+        }
+        bounds[parts] = groups;
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            for (int g = bounds[part]; g < bounds[part + 1]; g++)
+            {
+                int start = groupStarts[g], end = groupStarts[g + 1];
+                int entity = chunk.Entity[order[start]];
+                var st = _states[entity] ??= new EntityState(plan);
+                var rows = order.AsSpan(start, end - start);
+                // Drop events not after the entity's last processed time (late for a stream).
+                int skip = 0;
+                while (skip < rows.Length && chunk.Time[rows[skip]] <= st.LastTime) { skip++; }
+                if (skip > 0)
+                {
+                    late[part] += skip;
+                    foreach (int row in rows[..skip])
+                    {
+                        foreach (var o in outputs) { o.Valid[row] = false; }
+                    }
+                }
+                WindowKernel.Process(plan, st, chunk, rows[skip..], outputs);
+            }
+        });
+        foreach (long l in late) { LateEvents += l; }
+
+        var result = new ColumnData[plan.Definition.Features.Count];
+        foreach (var o in outputs)
+        {
+            result[o.Spec.FeatureIndex] = ToColumn(o, n);
+        }
+        EvaluateExpressions(chunk, result);
+        return result;
+    }
+
+    private ColumnData ToColumn(AggOutputBuffer o, int n)
+    {
+        if (o.Spec.IsList)
+        {
+            return ListColumns.Create(o, n, Strings);
+        }
+        bool allValid = Array.IndexOf(o.Valid, false) < 0;
+        var valid = allValid ? null : o.Valid;
+        if (o.D is not null)
+        {
+            return ColumnData.FromDoubles(o.D, valid);
+        }
+        if (o.ElementKind == ValueKind.String)
+        {
+            var s = new string?[n];
+            for (int i = 0; i < n; i++)
+            {
+                if (o.Valid[i]) { s[i] = Strings.Get(o.L![i]); }
+            }
+            return ColumnData.FromStrings(s);
+        }
+        return ColumnData.FromLongs(o.ElementKind, o.L!, valid);
+    }
+
+    private void EvaluateExpressions(EventChunk chunk, ColumnData[] result)
+    {
+        var def = Plan.Definition;
+        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < def.Features.Count; i++) { byName[def.Features[i].Name] = i; }
+        foreach (var (index, expr, _) in Plan.Expressions)
+        {
+            try
+            {
+                result[index] = ExpressionEvaluator.Evaluate(expr, name =>
+                    byName.TryGetValue(name, out int j) ? result[j] : chunk.Columns.GetValueOrDefault(name), chunk.Length);
+            }
+            catch (ExpressionException e)
+            {
+                throw Errors.InvalidData($"feature group '{def.Name}': features[{index}].expr: {e.Message}");
+            }
+        }
+    }
+}

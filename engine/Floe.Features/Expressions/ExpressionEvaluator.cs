@@ -1,0 +1,625 @@
+using Floe.Features.Columns;
+using Floe.Kernels.Arithmetic;
+
+namespace Floe.Features.Expressions;
+
+/// <summary>
+/// Evaluates an <see cref="Expr"/> a whole column at a time. Null semantics follow SQL: operators and functions give
+/// null when an input is null (except <c>is null</c>, <c>coalesce</c>, <c>and</c>/<c>or</c> with three-valued logic);
+/// <c>/</c> is safe division (a zero divisor gives null). Type errors throw <see cref="ExpressionException"/>; calling
+/// with zero-length columns type-checks an expression without data.
+/// </summary>
+internal static class ExpressionEvaluator
+{
+    /// <summary>Evaluates <paramref name="e"/> over <paramref name="length"/> rows, resolving names through <paramref name="resolve"/>.</summary>
+    public static ColumnData Evaluate(Expr e, Func<string, ColumnData?> resolve, int length)
+    {
+        switch (e)
+        {
+            case LiteralExpr lit:
+                return Constant(lit.Value, length);
+            case ColumnExpr col:
+                return resolve(col.Name) ?? throw new ExpressionException($"unknown column or feature '{col.Name}'");
+            case UnaryExpr u:
+                return Unary(u.Op, Evaluate(u.Operand, resolve, length));
+            case BinaryExpr b:
+                return Binary(b.Op, Evaluate(b.Left, resolve, length), Evaluate(b.Right, resolve, length));
+            case IsNullExpr isn:
+                {
+                    var v = Evaluate(isn.Operand, resolve, length);
+                    var r = new long[length];
+                    for (int i = 0; i < length; i++)
+                    {
+                        r[i] = v.IsValid(i) != isn.Negated ? 0 : 1;
+                    }
+                    return ColumnData.FromLongs(ValueKind.Bool, r, null);
+                }
+            case CastExpr cast:
+                return Cast(Evaluate(cast.Operand, resolve, length), cast.Target, cast.Operand is LiteralExpr { Value: null });
+            case CaseExpr ce:
+                return Case(ce, resolve, length);
+            case CallExpr call:
+                return Call(call, resolve, length);
+            default:
+                throw new ExpressionException("unsupported expression");
+        }
+    }
+
+    private static ColumnData Constant(object? value, int length)
+    {
+        switch (value)
+        {
+            case null:
+                return ColumnData.FromLongs(ValueKind.Int64, new long[length], new bool[length]);
+            case long l:
+                {
+                    var a = new long[length];
+                    a.AsSpan().Fill(l);
+                    return ColumnData.FromLongs(ValueKind.Int64, a, null);
+                }
+            case double d:
+                {
+                    var a = new double[length];
+                    a.AsSpan().Fill(d);
+                    return ColumnData.FromDoubles(a, null);
+                }
+            case bool b:
+                {
+                    var a = new long[length];
+                    a.AsSpan().Fill(b ? 1 : 0);
+                    return ColumnData.FromLongs(ValueKind.Bool, a, null);
+                }
+            case string s:
+                {
+                    var a = new string?[length];
+                    a.AsSpan().Fill(s);
+                    return ColumnData.FromStrings(a);
+                }
+            default:
+                throw new ExpressionException("unsupported literal");
+        }
+    }
+
+    private static bool[]? AndValid(ColumnData a, ColumnData b)
+    {
+        if (a.Valid is null)
+        {
+            return b.Valid is null ? null : (bool[])b.Valid.Clone();
+        }
+        if (b.Valid is null)
+        {
+            return (bool[])a.Valid.Clone();
+        }
+        var r = new bool[a.Length];
+        ValidityAnd.And(a.Valid, b.Valid, r);
+        return r;
+    }
+
+    private static double[] AsDoubles(ColumnData c)
+    {
+        if (c.Doubles is not null)
+        {
+            return c.Doubles;
+        }
+        var r = new double[c.Length];
+        var src = c.Longs!;
+        for (int i = 0; i < r.Length; i++)
+        {
+            r[i] = src[i];
+        }
+        return r;
+    }
+
+    private static bool IsIntegral(ValueKind k) => k is ValueKind.Int64 or ValueKind.Timestamp;
+
+    private static string KindName(ValueKind k) => k.ToString().ToLowerInvariant();
+
+    private static ColumnData Unary(string op, ColumnData v)
+    {
+        int n = v.Length;
+        if (op == "not")
+        {
+            RequireBool(v, "not");
+            var r = new long[n];
+            var src = v.Longs!;
+            for (int i = 0; i < n; i++)
+            {
+                r[i] = src[i] ^ 1;
+            }
+            return ColumnData.FromLongs(ValueKind.Bool, r, v.Valid);
+        }
+        if (v.Kind == ValueKind.Float64)
+        {
+            var r = new double[n];
+            System.Numerics.Tensors.TensorPrimitives.Negate(v.Doubles!, r);
+            return ColumnData.FromDoubles(r, v.Valid);
+        }
+        if (v.Kind == ValueKind.Int64)
+        {
+            var r = new long[n];
+            var src = v.Longs!;
+            for (int i = 0; i < n; i++)
+            {
+                r[i] = unchecked(-src[i]);
+            }
+            return ColumnData.FromLongs(ValueKind.Int64, r, v.Valid);
+        }
+        throw new ExpressionException($"cannot negate a {KindName(v.Kind)}");
+    }
+
+    private static void RequireBool(ColumnData v, string op)
+    {
+        if (v.Kind != ValueKind.Bool)
+        {
+            throw new ExpressionException($"'{op}' needs boolean operands, got {KindName(v.Kind)}");
+        }
+    }
+
+    private static ColumnData Binary(string op, ColumnData a, ColumnData b)
+    {
+        int n = a.Length;
+        switch (op)
+        {
+            case "and":
+            case "or":
+                return Logical(op == "and", a, b);
+            case "=": case "!=": case "<": case "<=": case ">": case ">=":
+                return Compare(op, a, b);
+        }
+        bool aNum = a.IsNumeric || a.Kind == ValueKind.Timestamp;
+        bool bNum = b.IsNumeric || b.Kind == ValueKind.Timestamp;
+        if (!aNum || !bNum)
+        {
+            throw new ExpressionException($"'{op}' needs numeric operands, got {KindName(a.Kind)} and {KindName(b.Kind)}");
+        }
+        var valid = AndValid(a, b);
+        if (op == "/")
+        {
+            var r = new double[n];
+            valid ??= ColumnData.CreateAllValid(n);
+            SafeDivide.Divide(AsDoubles(a), AsDoubles(b), r, valid);
+            return ColumnData.FromDoubles(r, valid);
+        }
+        if (IsIntegral(a.Kind) && IsIntegral(b.Kind))
+        {
+            var x = a.Longs!;
+            var y = b.Longs!;
+            var r = new long[n];
+            switch (op)
+            {
+                case "+": for (int i = 0; i < n; i++) { r[i] = unchecked(x[i] + y[i]); } break;
+                case "-": for (int i = 0; i < n; i++) { r[i] = unchecked(x[i] - y[i]); } break;
+                case "*": for (int i = 0; i < n; i++) { r[i] = unchecked(x[i] * y[i]); } break;
+                case "%":
+                    valid ??= ColumnData.CreateAllValid(n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        if (y[i] == 0 || (y[i] == -1 && x[i] == long.MinValue)) { valid[i] = false; }
+                        else { r[i] = x[i] % y[i]; }
+                    }
+                    break;
+                default: throw new ExpressionException($"unknown operator '{op}'");
+            }
+            return ColumnData.FromLongs(ValueKind.Int64, r, valid);
+        }
+        var dx = AsDoubles(a);
+        var dy = AsDoubles(b);
+        var d = new double[n];
+        switch (op)
+        {
+            case "+": System.Numerics.Tensors.TensorPrimitives.Add(dx, dy, d); break;
+            case "-": System.Numerics.Tensors.TensorPrimitives.Subtract(dx, dy, d); break;
+            case "*": System.Numerics.Tensors.TensorPrimitives.Multiply(dx, dy, d); break;
+            case "%":
+                valid ??= ColumnData.CreateAllValid(n);
+                for (int i = 0; i < n; i++)
+                {
+                    if (dy[i] == 0.0) { valid[i] = false; }
+                    else { d[i] = dx[i] % dy[i]; }
+                }
+                break;
+            default: throw new ExpressionException($"unknown operator '{op}'");
+        }
+        return ColumnData.FromDoubles(d, valid);
+    }
+
+    private static ColumnData Logical(bool isAnd, ColumnData a, ColumnData b)
+    {
+        RequireBool(a, isAnd ? "and" : "or");
+        RequireBool(b, isAnd ? "and" : "or");
+        int n = a.Length;
+        var r = new long[n];
+        bool[]? valid = null;
+        var x = a.Longs!;
+        var y = b.Longs!;
+        for (int i = 0; i < n; i++)
+        {
+            bool av = a.IsValid(i), bv = b.IsValid(i);
+            if (av && bv)
+            {
+                r[i] = isAnd ? x[i] & y[i] : x[i] | y[i];
+                continue;
+            }
+            // Three-valued logic: false AND null = false, true OR null = true, otherwise null.
+            long dominant = isAnd ? 0 : 1;
+            if ((av && x[i] == dominant) || (bv && y[i] == dominant))
+            {
+                r[i] = dominant;
+                continue;
+            }
+            valid ??= ColumnData.CreateAllValid(n);
+            valid[i] = false;
+        }
+        return ColumnData.FromLongs(ValueKind.Bool, r, valid);
+    }
+
+    private static ColumnData Compare(string op, ColumnData a, ColumnData b)
+    {
+        int n = a.Length;
+        var r = new long[n];
+        var valid = AndValid(a, b);
+        bool aNum = a.IsNumeric || a.Kind == ValueKind.Timestamp;
+        bool bNum = b.IsNumeric || b.Kind == ValueKind.Timestamp;
+        if (a.Kind == ValueKind.String && b.Kind == ValueKind.String)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                r[i] = Test(op, string.CompareOrdinal(a.Strings![i], b.Strings![i])) ? 1 : 0;
+            }
+        }
+        else if (aNum && bNum && (a.Longs is null || b.Longs is null))
+        {
+            var x = AsDoubles(a);
+            var y = AsDoubles(b);
+            for (int i = 0; i < n; i++)
+            {
+                r[i] = TestDouble(op, x[i], y[i]) ? 1 : 0;
+            }
+        }
+        else if ((aNum && bNum) || (a.Kind == ValueKind.Bool && b.Kind == ValueKind.Bool))
+        {
+            var x = a.Longs!;
+            var y = b.Longs!;
+            for (int i = 0; i < n; i++)
+            {
+                r[i] = Test(op, x[i].CompareTo(y[i])) ? 1 : 0;
+            }
+        }
+        else
+        {
+            throw new ExpressionException($"cannot compare {KindName(a.Kind)} with {KindName(b.Kind)}");
+        }
+        return ColumnData.FromLongs(ValueKind.Bool, r, valid);
+    }
+
+    private static bool Test(string op, int c) => op switch
+    {
+        "=" => c == 0,
+        "!=" => c != 0,
+        "<" => c < 0,
+        "<=" => c <= 0,
+        ">" => c > 0,
+        _ => c >= 0,
+    };
+
+    // IEEE comparisons: NaN compares unequal to everything, so only != is true.
+    private static bool TestDouble(string op, double x, double y) => op switch
+    {
+        "=" => x == y,
+        "!=" => x != y,
+        "<" => x < y,
+        "<=" => x <= y,
+        ">" => x > y,
+        _ => x >= y,
+    };
+
+    private static ColumnData Cast(ColumnData v, ValueKind target, bool isNullLiteral)
+    {
+        int n = v.Length;
+        if (isNullLiteral)
+        {
+            return AllNull(target, n);
+        }
+        if (v.Kind == target || (target == ValueKind.Int64 && v.Kind == ValueKind.Timestamp))
+        {
+            return v.Kind == target ? v : ColumnData.FromLongs(target, v.Longs!, v.Valid);
+        }
+        switch (target)
+        {
+            case ValueKind.Float64 when v.Longs is not null:
+                return ColumnData.FromDoubles(AsDoubles(v), v.Valid);
+            case ValueKind.Float64 when v.Kind == ValueKind.String:
+                {
+                    var r = new double[n];
+                    var valid = ColumnData.CreateAllValid(n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        valid[i] = v.IsValid(i) && double.TryParse(v.Strings![i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out r[i]);
+                    }
+                    return ColumnData.FromDoubles(r, valid);
+                }
+            case ValueKind.Int64 or ValueKind.Timestamp when v.Kind == ValueKind.Float64:
+                {
+                    // Truncates toward zero; NaN and out-of-range values become null.
+                    var r = new long[n];
+                    var valid = ColumnData.CreateAllValid(n);
+                    var src = v.Doubles!;
+                    for (int i = 0; i < n; i++)
+                    {
+                        double d = Math.Truncate(src[i]);
+                        valid[i] = v.IsValid(i) && d >= -9.2233720368547758E18 && d < 9.2233720368547758E18;
+                        r[i] = valid[i] ? (long)d : 0;
+                    }
+                    return ColumnData.FromLongs(target, r, valid);
+                }
+            case ValueKind.Int64 or ValueKind.Timestamp when v.Longs is not null:
+                return ColumnData.FromLongs(target, v.Longs, v.Valid);
+            case ValueKind.Int64 when v.Kind == ValueKind.String:
+                {
+                    var r = new long[n];
+                    var valid = ColumnData.CreateAllValid(n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        valid[i] = v.IsValid(i) && long.TryParse(v.Strings![i], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out r[i]);
+                    }
+                    return ColumnData.FromLongs(ValueKind.Int64, r, valid);
+                }
+            case ValueKind.Bool when v.IsNumeric:
+                {
+                    var r = new long[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        r[i] = v.GetDouble(i) != 0.0 ? 1 : 0;
+                    }
+                    return ColumnData.FromLongs(ValueKind.Bool, r, v.Valid);
+                }
+            case ValueKind.String:
+                {
+                    var r = new string?[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        if (!v.IsValid(i)) { continue; }
+                        r[i] = v.Kind switch
+                        {
+                            ValueKind.Float64 => v.Doubles![i].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                            ValueKind.Bool => v.Longs![i] != 0 ? "true" : "false",
+                            _ => v.Longs![i].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        };
+                    }
+                    return ColumnData.FromStrings(r);
+                }
+        }
+        throw new ExpressionException($"cannot cast {KindName(v.Kind)} to {KindName(target)}");
+    }
+
+    private static ColumnData AllNull(ValueKind kind, int n) => kind switch
+    {
+        ValueKind.Float64 => ColumnData.FromDoubles(new double[n], new bool[n]),
+        ValueKind.String => ColumnData.FromStrings(new string?[n]),
+        _ => ColumnData.FromLongs(kind, new long[n], new bool[n]),
+    };
+
+    /// <summary>Brings branch values to one kind: numeric kinds widen to double; null literals take the common kind.</summary>
+    private static ColumnData[] Unify(IReadOnlyList<Expr> exprs, ColumnData[] values, string what)
+    {
+        ValueKind? kind = null;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (exprs[i] is LiteralExpr { Value: null })
+            {
+                continue;
+            }
+            var k = values[i].Kind;
+            if (kind is null) { kind = k; }
+            else if (kind != k)
+            {
+                bool bothNumeric = kind is ValueKind.Int64 or ValueKind.Float64 && k is ValueKind.Int64 or ValueKind.Float64;
+                if (!bothNumeric)
+                {
+                    throw new ExpressionException($"{what}: cannot mix {KindName(kind.Value)} and {KindName(k)}");
+                }
+                kind = ValueKind.Float64;
+            }
+        }
+        var target = kind ?? ValueKind.Int64;
+        var result = new ColumnData[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = exprs[i] is LiteralExpr { Value: null } ? AllNull(target, values[i].Length) : Cast(values[i], target, false);
+        }
+        return result;
+    }
+
+    private static ColumnData Case(CaseExpr ce, Func<string, ColumnData?> resolve, int n)
+    {
+        var exprs = new List<Expr>();
+        foreach (var (_, then) in ce.Branches) { exprs.Add(then); }
+        var elseExpr = ce.Else ?? new LiteralExpr(null);
+        exprs.Add(elseExpr);
+        var values = new ColumnData[exprs.Count];
+        for (int i = 0; i < exprs.Count; i++)
+        {
+            values[i] = Evaluate(exprs[i], resolve, n);
+        }
+        values = Unify(exprs, values, "case");
+        var conditions = new ColumnData[ce.Branches.Count];
+        for (int i = 0; i < conditions.Length; i++)
+        {
+            conditions[i] = Evaluate(ce.Branches[i].When, resolve, n);
+            RequireBool(conditions[i], "when");
+        }
+        var pick = new int[n];
+        for (int row = 0; row < n; row++)
+        {
+            int chosen = conditions.Length;
+            for (int c = 0; c < conditions.Length; c++)
+            {
+                if (conditions[c].IsValid(row) && conditions[c].Longs![row] == 1)
+                {
+                    chosen = c;
+                    break;
+                }
+            }
+            pick[row] = chosen;
+        }
+        return Select(values, pick);
+    }
+
+    /// <summary>Builds a column taking row i from <c>values[pick[i]]</c> (all of one kind).</summary>
+    private static ColumnData Select(ColumnData[] values, int[] pick)
+    {
+        int n = pick.Length;
+        var kind = values[0].Kind;
+        var valid = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            valid[i] = values[pick[i]].IsValid(i);
+        }
+        if (kind == ValueKind.Float64)
+        {
+            var r = new double[n];
+            for (int i = 0; i < n; i++) { r[i] = values[pick[i]].Doubles![i]; }
+            return ColumnData.FromDoubles(r, valid);
+        }
+        if (kind == ValueKind.String)
+        {
+            var r = new string?[n];
+            for (int i = 0; i < n; i++) { r[i] = valid[i] ? values[pick[i]].Strings![i] : null; }
+            return ColumnData.FromStrings(r);
+        }
+        var l = new long[n];
+        for (int i = 0; i < n; i++) { l[i] = values[pick[i]].Longs![i]; }
+        return ColumnData.FromLongs(kind, l, valid);
+    }
+
+    private static ColumnData Call(CallExpr call, Func<string, ColumnData?> resolve, int n)
+    {
+        var args = new ColumnData[call.Args.Count];
+        for (int i = 0; i < args.Length; i++)
+        {
+            args[i] = Evaluate(call.Args[i], resolve, n);
+        }
+        switch (call.Name)
+        {
+            case "coalesce":
+                {
+                    var unified = Unify(call.Args, args, "coalesce");
+                    var pick = new int[n];
+                    for (int row = 0; row < n; row++)
+                    {
+                        int c = 0;
+                        while (c < unified.Length - 1 && !unified[c].IsValid(row)) { c++; }
+                        pick[row] = c;
+                    }
+                    return Select(unified, pick);
+                }
+            case "if":
+            case "iif":
+                {
+                    RequireBool(args[0], call.Name);
+                    var branches = new[] { call.Args[1], call.Args[2] };
+                    var unified = Unify(branches, [args[1], args[2]], call.Name);
+                    var pick = new int[n];
+                    for (int row = 0; row < n; row++)
+                    {
+                        pick[row] = args[0].IsValid(row) && args[0].Longs![row] == 1 ? 0 : 1;
+                    }
+                    return Select(unified, pick);
+                }
+            case "safe_div":
+                {
+                    var q = Binary("/", args[0], args[1]);
+                    if (args.Length == 2)
+                    {
+                        return q;
+                    }
+                    // safe_div(a, b, fallback): the fallback where the quotient is null.
+                    var unified = Unify([call.Args[0], call.Args[2]], [q, args[2]], "safe_div");
+                    var pick = new int[n];
+                    for (int row = 0; row < n; row++) { pick[row] = unified[0].IsValid(row) ? 0 : 1; }
+                    return Select(unified, pick);
+                }
+            case "least":
+            case "greatest":
+                {
+                    var unified = Unify(call.Args, args, call.Name);
+                    if (!unified[0].IsNumeric)
+                    {
+                        throw new ExpressionException($"'{call.Name}' needs numeric arguments");
+                    }
+                    bool greatest = call.Name == "greatest";
+                    var pick = new int[n];
+                    for (int row = 0; row < n; row++)
+                    {
+                        int best = -1;
+                        for (int c = 0; c < unified.Length; c++)
+                        {
+                            if (!unified[c].IsValid(row)) { continue; }
+                            if (best < 0) { best = c; continue; }
+                            double x = unified[c].GetDouble(row), y = unified[best].GetDouble(row);
+                            if (greatest ? x > y : x < y) { best = c; }
+                        }
+                        pick[row] = best < 0 ? 0 : best;
+                    }
+                    return Select(unified, pick);
+                }
+            case "abs":
+                if (args[0].Kind == ValueKind.Int64)
+                {
+                    var r = new long[n];
+                    for (int i = 0; i < n; i++) { r[i] = Math.Abs(args[0].Longs![i] == long.MinValue ? 0 : args[0].Longs![i]); }
+                    return ColumnData.FromLongs(ValueKind.Int64, r, args[0].Valid);
+                }
+                return MathUnary(call.Name, args[0]);
+            case "is_nan":
+                {
+                    RequireNumeric(call.Name, args[0]);
+                    var r = new long[n];
+                    for (int i = 0; i < n; i++) { r[i] = double.IsNaN(args[0].GetDouble(i)) ? 1 : 0; }
+                    return ColumnData.FromLongs(ValueKind.Bool, r, args[0].Valid);
+                }
+            case "pow":
+            case "power":
+                {
+                    RequireNumeric(call.Name, args[0]);
+                    RequireNumeric(call.Name, args[1]);
+                    var r = new double[n];
+                    for (int i = 0; i < n; i++) { r[i] = Math.Pow(args[0].GetDouble(i), args[1].GetDouble(i)); }
+                    return ColumnData.FromDoubles(r, AndValid(args[0], args[1]));
+                }
+            default:
+                return MathUnary(call.Name, args[0]);
+        }
+    }
+
+    private static void RequireNumeric(string fn, ColumnData v)
+    {
+        if (!v.IsNumeric)
+        {
+            throw new ExpressionException($"'{fn}' needs a numeric argument, got {KindName(v.Kind)}");
+        }
+    }
+
+    private static ColumnData MathUnary(string fn, ColumnData v)
+    {
+        RequireNumeric(fn, v);
+        int n = v.Length;
+        var x = AsDoubles(v);
+        var r = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            r[i] = fn switch
+            {
+                "abs" => Math.Abs(x[i]),
+                "sqrt" => Math.Sqrt(x[i]),
+                "ln" => Math.Log(x[i]),
+                "log10" => Math.Log10(x[i]),
+                "exp" => Math.Exp(x[i]),
+                "floor" => Math.Floor(x[i]),
+                "ceil" => Math.Ceiling(x[i]),
+                _ => Math.Round(x[i], MidpointRounding.ToEven),
+            };
+        }
+        return ColumnData.FromDoubles(r, v.Valid);
+    }
+}

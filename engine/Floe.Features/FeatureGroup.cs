@@ -1,0 +1,158 @@
+using Apache.Arrow;
+using Floe.Core.Errors;
+using Floe.Features.Columns;
+using Floe.Features.Definitions;
+using Floe.Features.Engine;
+using Floe.Features.Expressions;
+
+namespace Floe.Features;
+
+/// <summary>
+/// A feature group compiled for one input schema: the single implementation of its features, called by batch
+/// (<see cref="Compute(IEnumerable{RecordBatch})"/>, <see cref="Application.FeatureCommands"/>) and streaming
+/// (<see cref="OpenStream"/>) alike. Output rows carry the entity key column(s), the event time (timestamp µs, UTC)
+/// and every feature, one row per source event that passes the filter.
+/// </summary>
+public sealed class FeatureGroup
+{
+    private FeatureGroup(FeaturePlan plan, Schema inputSchema)
+    {
+        Plan = plan;
+        InputSchema = inputSchema;
+        OutputSchema = BuildOutputSchema(plan);
+    }
+
+    internal FeaturePlan Plan { get; }
+
+    /// <summary>The validated definition.</summary>
+    public FeatureGroupDefinition Definition => Plan.Definition;
+
+    /// <summary>The schema events must have.</summary>
+    public Schema InputSchema { get; }
+
+    /// <summary>The schema of computed batches: entity key(s), event time, then features in definition order.</summary>
+    public Schema OutputSchema { get; }
+
+    /// <summary>
+    /// Compiles <paramref name="definition"/> for events of <paramref name="inputSchema"/>.
+    /// </summary>
+    /// <exception cref="FloeException">InvalidData naming the definition path when a column is missing or mistyped.</exception>
+    public static FeatureGroup Compile(FeatureGroupDefinition definition, Schema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new FeatureGroup(FeaturePlan.Compile(definition, ArrowColumns.KindsOf(inputSchema)), inputSchema);
+    }
+
+    /// <summary>
+    /// The event-time range a batch computation of output rows with time in [<paramref name="from"/>, <paramref name="to"/>)
+    /// must read: [from − longest window, to). Null start means every earlier event (an unbounded window).
+    /// </summary>
+    public static (DateTimeOffset? From, DateTimeOffset To) RequiredRange(FeatureGroupDefinition definition, DateTimeOffset from, DateTimeOffset to)
+    {
+        long longest = definition.LongestWindowMicros;
+        if (longest == long.MaxValue) { return (null, to); }
+        return (from.AddTicks(-longest * 10), to);
+    }
+
+    /// <summary>
+    /// Computes every feature for every event of <paramref name="batches"/> in one pass (one chunk), as of each
+    /// event's time; rows come back in input order. Window state starts empty, so events before the first one
+    /// given are not seen.
+    /// </summary>
+    /// <param name="batches">Events in any order; all batches must have <see cref="InputSchema"/>'s columns.</param>
+    /// <param name="parallelism">Worker threads (entity-partitioned); defaults to the processor count.</param>
+    public RecordBatch Compute(IEnumerable<RecordBatch> batches, int parallelism = 0)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        var engine = new FeatureEngine(Plan, parallelism > 0 ? parallelism : Environment.ProcessorCount);
+        var (columns, length) = Gather(batches);
+        var chunk = engine.Encode(columns, length);
+        var features = engine.Process(chunk);
+        return BuildOutput(chunk, features, null);
+    }
+
+    /// <summary>Computes every feature for the events of one batch. See <see cref="Compute(IEnumerable{RecordBatch}, int)"/>.</summary>
+    public RecordBatch Compute(RecordBatch events, int parallelism = 0) => Compute([events], parallelism);
+
+    /// <summary>Opens an incremental computation that keeps per-entity window state between calls.</summary>
+    public FeatureStream OpenStream(int parallelism = 1) =>
+        new(this, new FeatureEngine(Plan, Math.Max(1, parallelism)));
+
+    internal static (Dictionary<string, ColumnData> Columns, int Length) Gather(IEnumerable<RecordBatch> batches)
+    {
+        var parts = new Dictionary<string, List<ColumnData>>(StringComparer.Ordinal);
+        int length = 0;
+        foreach (var b in batches)
+        {
+            foreach (var (name, col) in ArrowColumns.FromBatch(b))
+            {
+                if (!parts.TryGetValue(name, out var list)) { parts[name] = list = []; }
+                list.Add(col);
+            }
+            length += b.Length;
+        }
+        var columns = new Dictionary<string, ColumnData>(StringComparer.Ordinal);
+        foreach (var (name, list) in parts)
+        {
+            columns[name] = ColumnData.Concat(list);
+        }
+        return (columns, length);
+    }
+
+    internal static Schema BuildOutputSchema(FeaturePlan plan)
+    {
+        var def = plan.Definition;
+        var fields = new List<Field>();
+        foreach (var e in def.Entity)
+        {
+            fields.Add(ArrowColumns.FieldOf(e, plan.SourceKinds[e], false));
+        }
+        fields.Add(ArrowColumns.FieldOf(def.Timestamp, ValueKind.Timestamp, false));
+        for (int i = 0; i < def.Features.Count; i++)
+        {
+            var f = def.Features[i];
+            ValueKind kind = plan.FeatureKinds[i];
+            bool isList = f.Aggregation == AggregationKind.LastN;
+            fields.Add(ArrowColumns.FieldOf(f.Name, kind, isList));
+        }
+        return new Schema(fields, null);
+    }
+
+    /// <summary>A batch with <see cref="OutputSchema"/> and no rows.</summary>
+    public RecordBatch EmptyOutput()
+    {
+        var arrays = new List<IArrowArray>();
+        foreach (var f in OutputSchema.FieldsList)
+        {
+            bool isList = f.DataType is Apache.Arrow.Types.ListType;
+            var elementType = isList ? ((Apache.Arrow.Types.ListType)f.DataType).ValueDataType : f.DataType;
+            var kind = ArrowColumns.KindOf(elementType) ?? ValueKind.Int64;
+            var empty = ColumnData.Empty(kind);
+            arrays.Add(ArrowColumns.ToArray(isList ? ColumnData.FromList(kind, [0], empty, null) : empty));
+        }
+        return new RecordBatch(OutputSchema, arrays, 0);
+    }
+
+    /// <summary>Builds the output batch for chunk rows <paramref name="rows"/> (all rows when null).</summary>
+    internal RecordBatch BuildOutput(EventChunk chunk, ColumnData[] features, int[]? rows)
+    {
+        var columns = OutputColumns(chunk, features, rows);
+        var arrays = new List<IArrowArray>(columns.Length);
+        foreach (var c in columns) { arrays.Add(ArrowColumns.ToArray(c)); }
+        return new RecordBatch(OutputSchema, arrays, rows?.Length ?? chunk.Length);
+    }
+
+    /// <summary>The output columns (entity keys, time, features) for chunk rows <paramref name="rows"/> (all when null).</summary>
+    internal ColumnData[] OutputColumns(EventChunk chunk, ColumnData[] features, int[]? rows)
+    {
+        var def = Definition;
+        var result = new ColumnData[def.Entity.Count + 1 + features.Length];
+        ColumnData Pick(ColumnData c) => rows is null ? c : c.TakeAny(rows);
+        int at = 0;
+        foreach (var e in def.Entity) { result[at++] = Pick(chunk.Columns[e]); }
+        result[at++] = Pick(ColumnData.FromLongs(ValueKind.Timestamp, chunk.Time, null, chunk.Length));
+        foreach (var f in features) { result[at++] = Pick(f); }
+        return result;
+    }
+}

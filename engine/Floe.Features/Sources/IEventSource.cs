@@ -1,0 +1,20 @@
+using Apache.Arrow;
+
+namespace Floe.Features.Sources;
+
+/// <summary>
+/// Where a batch computation reads events from. Implementations exist for CSV and Parquet files; the Iceberg table
+/// source (a scan with a time-range filter) is provided by the host over this same interface.
+/// </summary>
+public interface IEventSource
+{
+    /// <summary>The schema of the batches <see cref="Read"/> yields.</summary>
+    Schema Schema { get; }
+
+    /// <summary>
+    /// Yields batches holding at least every event whose <paramref name="timestampColumn"/> value is in
+    /// [<paramref name="from"/>, <paramref name="to"/>) (null <paramref name="from"/>: no lower bound). Extra rows are
+    /// allowed (the engine filters by time); every batch must have <see cref="Schema"/>.
+    /// </summary>
+    IEnumerable<RecordBatch> Read(string timestampColumn, DateTimeOffset? from, DateTimeOffset to);
+}

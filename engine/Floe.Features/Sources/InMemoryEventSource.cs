@@ -1,0 +1,103 @@
+using Apache.Arrow;
+using Floe.Core.Errors;
+using Floe.Features.Columns;
+using Floe.Features.Expressions;
+
+namespace Floe.Features.Sources;
+
+/// <summary>
+/// An event source over columns held in memory (what the file sources load). Rows are indexed by day of event
+/// time on first use, so reading one day plus its lookback touches only those days' rows.
+/// </summary>
+public class InMemoryEventSource : IEventSource
+{
+    private readonly Dictionary<string, ColumnData> _columns;
+    private readonly int _length;
+    private string? _indexedColumn;
+    private SortedDictionary<long, List<int>>? _byDay;
+
+    internal InMemoryEventSource(Schema schema, Dictionary<string, ColumnData> columns, int length)
+    {
+        Schema = schema;
+        _columns = columns;
+        _length = length;
+    }
+
+    /// <summary>Wraps Arrow batches (all of one schema).</summary>
+    public static InMemoryEventSource FromBatches(IReadOnlyList<RecordBatch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        if (batches.Count == 0) { throw Errors.InvalidArgument("at least one batch is required"); }
+        var (columns, length) = FeatureGroup.Gather(batches);
+        return new InMemoryEventSource(batches[0].Schema, columns, length);
+    }
+
+    /// <inheritdoc />
+    public Schema Schema { get; }
+
+    /// <summary>Total rows held.</summary>
+    public int RowCount => _length;
+
+    /// <inheritdoc />
+    public IEnumerable<RecordBatch> Read(string timestampColumn, DateTimeOffset? from, DateTimeOffset to)
+    {
+        if (!_columns.TryGetValue(timestampColumn, out var time) || time.Longs is null)
+        {
+            throw Errors.InvalidData($"source: timestamp column '{timestampColumn}' is missing or not a timestamp");
+        }
+        long lo = from is { } f ? FeatureStream.Micros(f) : long.MinValue;
+        long hi = FeatureStream.Micros(to);
+        var index = DayIndex(timestampColumn, time);
+        var rows = new List<int>();
+        foreach (var (day, dayRows) in index)
+        {
+            long dayStart = day * Definitions.Durations.MicrosPerDay;
+            if (dayStart >= hi) { break; }
+            if (dayStart + Definitions.Durations.MicrosPerDay <= lo) { continue; }
+            foreach (int r in dayRows)
+            {
+                long t = time.Longs[r];
+                if (t >= lo && t < hi) { rows.Add(r); }
+            }
+        }
+        rows.Sort();
+        yield return ToBatch(rows);
+    }
+
+    private SortedDictionary<long, List<int>> DayIndex(string column, ColumnData time)
+    {
+        if (_byDay is not null && _indexedColumn == column) { return _byDay; }
+        var index = new SortedDictionary<long, List<int>>();
+        for (int i = 0; i < _length; i++)
+        {
+            if (!time.IsValid(i)) { continue; }
+            long day = Math.DivRem(time.Longs![i], Definitions.Durations.MicrosPerDay, out long rem) - (rem < 0 ? 1 : 0);
+            if (!index.TryGetValue(day, out var list)) { index[day] = list = []; }
+            list.Add(i);
+        }
+        _indexedColumn = column;
+        return _byDay = index;
+    }
+
+    private RecordBatch ToBatch(List<int> rows)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
+        var arrays = new List<IArrowArray>();
+        var fields = new List<Field>();
+        foreach (var field in Schema.FieldsList)
+        {
+            if (!_columns.TryGetValue(field.Name, out var col)) { continue; }
+            var taken = rows.Count == _length ? col : col.Take(span);
+            fields.Add(ArrowColumns.FieldOf(field.Name, taken));
+            arrays.Add(ArrowColumns.ToArray(taken));
+        }
+        return new RecordBatch(new Schema(fields, null), arrays, rows.Count);
+    }
+
+    internal static Schema SchemaOf(IEnumerable<(string Name, ValueKind Kind)> columns)
+    {
+        var fields = new List<Field>();
+        foreach (var (name, kind) in columns) { fields.Add(ArrowColumns.FieldOf(name, kind, false)); }
+        return new Schema(fields, null);
+    }
+}

@@ -1,0 +1,76 @@
+using Floe.Application.Demo;
+using Floe.Application.Features;
+using Floe.Application.Ingest;
+using Floe.Core.Errors;
+using NUnit.Framework;
+
+namespace Floe.Application.Tests.Features;
+
+[TestFixture]
+public sealed class FeatureServiceTests
+{
+    private const string Definition = """
+        {
+          "name": "user_txn", "version": 1,
+          "entity": ["entity_id"], "timestamp": "event_time",
+          "source": {"table": "demo.events"},
+          "filter": "amount > 0",
+          "features": [
+            {"name": "txn_count_1h",   "agg": "count", "window": "1h"},
+            {"name": "amount_sum_7d",  "agg": "sum",  "column": "amount", "window": "7d"},
+            {"name": "amount_mean_1d", "agg": "mean", "column": "amount", "window": "1d"},
+            {"name": "amount_max_1d",  "agg": "max",  "column": "amount", "window": "1d"},
+            {"name": "txn_count_7d",   "agg": "count", "window": "7d"},
+            {"name": "avg_ticket_7d",  "expr": "amount_sum_7d / txn_count_7d"}
+          ]
+        }
+        """;
+
+    [Test]
+    public void Compute_FromTable_EqualsComputeFromTheSameEventsAsCsv()
+    {
+        using var w = new TempWarehouse();
+        var csv = Path.Combine(w.Directory, "events.csv");
+        new EventGenerator { Rows = 20_000, Entities = 300, Days = 6 }.WriteCsv(csv);
+        w.Tables.Create("demo.events", EventGenerator.Schema, "day(event_time)");
+        w.Ingest.Ingest("demo.events", csv, new IngestOptions());
+        var def = w.WriteFile("def.json", Definition);
+        var service = new FeatureService(w.Warehouse);
+        var from = new DateTimeOffset(2024, 1, 3, 0, 0, 0, TimeSpan.Zero);
+        var to = from.AddDays(2);
+
+        var fromTable = service.Compute(def, from, to, null, Path.Combine(w.Directory, "t.csv"));
+        var fromCsv = service.Compute(def, from, to, csv, Path.Combine(w.Directory, "c.csv"));
+
+        Assert.That(fromTable.RowsWritten, Is.GreaterThan(0));
+        Assert.That(fromTable.RowsWritten, Is.EqualTo(fromCsv.RowsWritten));
+        Assert.That(Sorted(Path.Combine(w.Directory, "t.csv")), Is.EqualTo(Sorted(Path.Combine(w.Directory, "c.csv"))));
+    }
+
+    [Test]
+    public void TableSource_ReadsOnlyTheLookbackPartitions()
+    {
+        using var w = new TempWarehouse();
+        var csv = Path.Combine(w.Directory, "events.csv");
+        new EventGenerator { Rows = 3_000, Entities = 50, Days = 10 }.WriteCsv(csv);
+        w.Tables.Create("demo.events", EventGenerator.Schema, "day(event_time)");
+        w.Ingest.Ingest("demo.events", csv, new IngestOptions());
+        var source = (IcebergEventSource)new FeatureService(w.Warehouse).OpenTable("demo.events");
+
+        var rows = source.Read("event_time", new DateTimeOffset(2024, 1, 4, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 1, 6, 0, 0, 0, TimeSpan.Zero)).Sum(b => b.Length);
+
+        Assert.That(rows, Is.EqualTo(600));
+        Assert.That(source.LastScanMetrics!.TotalDataFiles - source.LastScanMetrics.SkippedDataFiles, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Compute_UnknownSourceTable_FailsNotFound()
+    {
+        using var w = new TempWarehouse();
+        var def = w.WriteFile("def.json", Definition);
+        var error = Assert.Throws<FloeException>(() => new FeatureService(w.Warehouse).Compute(def, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, Path.Combine(w.Directory, "o.csv")));
+        Assert.That(error!.Code, Is.EqualTo(FloeErrorCode.NotFound));
+    }
+
+    private static List<string> Sorted(string path) => File.ReadAllLines(path).OrderBy(l => l, StringComparer.Ordinal).ToList();
+}

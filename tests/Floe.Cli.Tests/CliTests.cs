@@ -1,0 +1,125 @@
+using System.Text.Json;
+using NUnit.Framework;
+
+namespace Floe.Cli.Tests;
+
+[TestFixture]
+[Category("Integration")]
+public sealed class CliTests
+{
+    private string _dir = "";
+    private string _warehouse = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "floe-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+        _warehouse = Path.Combine(_dir, "wh");
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private FloeProcess.Result Floe(params string[] args) => FloeProcess.Run(_warehouse, args);
+
+    private FloeProcess.Result Ok(params string[] args)
+    {
+        var r = Floe(args);
+        Assert.That(r.ExitCode, Is.EqualTo(0), $"floe {string.Join(' ', args)} failed: {r.Stderr}");
+        return r;
+    }
+
+    [Test]
+    public void CreateIngestScan_JsonOutputs_DescribeTheTable()
+    {
+        var csv = Path.Combine(_dir, "e.csv");
+        Ok("generate", "events", "--rows", "3000", "--days", "3", "--output", csv);
+        Ok("table", "create", "demo.events", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string", "--partition", "day(event_time),bucket(4,entity_id)");
+        var ingest = JsonDocument.Parse(Ok("--json", "ingest", "demo.events", csv, "--property", "floe.code-version=v1").Stdout).RootElement;
+
+        Assert.That(ingest.GetProperty("rows").GetInt64(), Is.EqualTo(3000));
+        Assert.That(ingest.GetProperty("summary").GetProperty("floe.code-version").GetString(), Is.EqualTo("v1"));
+        Assert.That(Ok("scan", "demo.events", "--count").Stdout.Trim(), Is.EqualTo("3000"));
+        var lines = Ok("scan", "demo.events", "--columns", "entity_id,amount", "--filter", "event_time < '2024-01-02T00:00:00Z'").Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[0].Trim(), Is.EqualTo("entity_id,amount"));
+        Assert.That(lines.Length - 1, Is.EqualTo(1000));
+        var show = JsonDocument.Parse(Ok("--json", "table", "show", "demo.events").Stdout).RootElement;
+        Assert.That(show.GetProperty("current_snapshot_id").GetInt64(), Is.EqualTo(ingest.GetProperty("snapshot_id").GetInt64()));
+        var snapshots = JsonDocument.Parse(Ok("--json", "snapshots", "demo.events").Stdout).RootElement;
+        Assert.That(snapshots.GetArrayLength(), Is.EqualTo(1));
+        Assert.That(Ok("table", "list").Stdout.Trim(), Is.EqualTo("demo.events"));
+    }
+
+    [Test]
+    public void Scan_ParquetOutput_IsReadableAsInput()
+    {
+        var csv = Path.Combine(_dir, "e.csv");
+        var parquet = Path.Combine(_dir, "out.parquet");
+        Ok("generate", "events", "--rows", "500", "--output", csv);
+        const string schema = "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string";
+        Ok("table", "create", "a.t", "--schema", schema);
+        Ok("ingest", "a.t", csv);
+        Ok("scan", "a.t", "--format", "parquet", "--output", parquet);
+        Ok("table", "create", "a.copy", "--schema", schema, "--partition", "day(event_time)");
+        Ok("ingest", "a.copy", parquet);
+
+        Assert.That(Ok("scan", "a.copy", "--count").Stdout.Trim(), Is.EqualTo("500"));
+        Assert.That(Sorted(Ok("scan", "a.copy", "--format", "json").Stdout), Is.EqualTo(Sorted(Ok("scan", "a.t", "--format", "json").Stdout)));
+    }
+
+    private static List<string> Sorted(string lines) => lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).OrderBy(l => l, StringComparer.Ordinal).ToList();
+
+    private static IEnumerable<TestCaseData> Errors()
+    {
+        yield return new TestCaseData(new[] { "table", "show", "no.such" }, 3, "table 'no.such' does not exist").SetName("Show_UnknownTable_Exit3");
+        yield return new TestCaseData(new[] { "table", "create", "x.y", "--schema", "a:nope" }, 2, "unknown type 'nope'").SetName("Create_BadType_Exit2");
+        yield return new TestCaseData(new[] { "table", "create", "x.y", "--schema", "a:long", "--partition", "week(a)" }, 2, "week(a)").SetName("Create_UnknownTransform_Exit2");
+        yield return new TestCaseData(new[] { "table", "create", "nodot", "--schema", "a:long" }, 2, "NAMESPACE.TABLE").SetName("Create_BadName_Exit2");
+        yield return new TestCaseData(new[] { "ingest", "x.y", "/no/such/file.csv" }, 3, "does not exist").SetName("Ingest_UnknownTable_Exit3");
+        yield return new TestCaseData(new[] { "table", "register", "x.y", "/no/such/v1.metadata.json" }, 3, "/no/such/v1.metadata.json").SetName("Register_MissingFile_Exit3");
+    }
+
+    [TestCaseSource(nameof(Errors))]
+    public void Command_BadInput_PrintsOneLineOnStderrAndExitsNonZero(string[] args, int exitCode, string message)
+    {
+        var r = Floe(args);
+        Assert.That(r.ExitCode, Is.EqualTo(exitCode), r.Stderr);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), r.Stderr);
+        Assert.That(lines[0], Does.StartWith("floe: error: ").And.Contain(message));
+    }
+
+    [Test]
+    public void Ingest_CorruptMetadataFile_FailsNamingTheFileAndKeepsTable()
+    {
+        var csv = Path.Combine(_dir, "e.csv");
+        Ok("generate", "events", "--rows", "100", "--output", csv);
+        Ok("table", "create", "a.t", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string");
+        var meta = JsonDocument.Parse(Ok("--json", "table", "show", "a.t").Stdout).RootElement.GetProperty("metadata_location").GetString()!;
+        var path = new Uri(meta).LocalPath;
+        var original = File.ReadAllText(path);
+        File.WriteAllText(path, original[..(original.Length / 2)]);
+
+        var r = Floe("ingest", "a.t", csv);
+
+        Assert.That(r.ExitCode, Is.EqualTo(5), r.Stderr);
+        Assert.That(r.Stderr, Does.Contain(Path.GetFileName(path)));
+        File.WriteAllText(path, original);
+        Assert.That(Ok("scan", "a.t", "--count").Stdout.Trim(), Is.EqualTo("0"));
+    }
+
+    [TestCase("table")]
+    [TestCase("table create")]
+    [TestCase("ingest")]
+    [TestCase("scan")]
+    [TestCase("snapshots")]
+    [TestCase("generate events")]
+    public void Help_EveryCommand_PrintsUsage(string command)
+    {
+        var args = command.Split(' ').Append("--help").ToArray();
+        var r = Ok(args);
+        Assert.That(r.Stdout, Does.Contain("Usage:"));
+    }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text;
+using Floe.Core.Errors;
+using Floe.Features.Application;
+using Floe.Features.Sources;
+using Floe.Features.Tests.Support;
+
+namespace Floe.Features.Tests.Application;
+
+public sealed class FeatureCommandsTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "floe-features-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, true);
+
+    private const string Definition = """
+        {
+          "name": "user_txn", "version": 1,
+          "entity": ["entity_id"], "timestamp": "event_time",
+          "source": {"files": ["events.csv"]},
+          "filter": "amount > 0",
+          "features": [
+            {"name": "txn_count_1h",   "agg": "count", "window": "1h"},
+            {"name": "amount_sum_7d",  "agg": "sum",  "column": "amount", "window": "7d"},
+            {"name": "amount_mean_1d", "agg": "mean", "column": "amount", "window": "1d"},
+            {"name": "amount_max_1d",  "agg": "max",  "column": "amount", "window": "1d"},
+            {"name": "txn_count_7d",   "agg": "count", "window": "7d"},
+            {"name": "merchants_2d",   "agg": "last_n", "n": 2, "column": "merchant", "window": "2d"},
+            {"name": "avg_ticket_7d",  "expr": "amount_sum_7d / txn_count_7d"}
+          ]
+        }
+        """;
+
+    private static string WriteCsv(string path, TestEvents ev)
+    {
+        var sb = new StringBuilder("entity_id,event_time,amount,qty,merchant\n");
+        for (int i = 0; i < ev.Length; i++)
+        {
+            var t = DateTime.UnixEpoch.AddTicks(ev.Time[i] * 10);
+            sb.Append(ev.Entity[i]).Append(',')
+              .Append(t.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)).Append(',')
+              .Append(ev.Amount[i] is { } a && double.IsFinite(a) ? a.ToString("R", CultureInfo.InvariantCulture) : "").Append(',')
+              .Append(ev.Qty[i]?.ToString(CultureInfo.InvariantCulture) ?? "").Append(',')
+              .Append(ev.Merchant[i] ?? "").Append('\n');
+        }
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
+    [TestCase("out.parquet")]
+    [TestCase("out.csv")]
+    public void Compute_CsvSourceWithLookback_MatchesFullHistoryComputation(string output)
+    {
+        var ev = TestEvents.Random(21, 3000, 40, 20L * 86_400_000_000L, specials: false);
+        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition);
+        var epoch = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
+        var from = epoch.AddDays(10);
+        var to = epoch.AddDays(13).AddHours(5);
+
+        var result = FeatureCommands.Compute(defPath, from, to, null, Path.Combine(_dir, output), parallelism: 2);
+
+        // Reference: the whole history in memory, then keep the rows in [from, to).
+        var source = CsvEventSource.Load([Path.Combine(_dir, "events.csv")]);
+        var group = FeatureGroup.Compile(Floe.Features.Definitions.FeatureGroupParser.ParseFile(defPath), source.Schema);
+        var all = group.Compute(source.Read("event_time", null, DateTimeOffset.MaxValue), 1);
+        var expected = new List<object?[]>();
+        for (int r = 0; r < all.Length; r++)
+        {
+            long t = (long)ResultComparer.Cell(all.Column(1), r)!;
+            if (t >= (from - DateTimeOffset.UnixEpoch).Ticks / 10 && t < (to - DateTimeOffset.UnixEpoch).Ticks / 10)
+            {
+                expected.Add(Enumerable.Range(0, all.ColumnCount).Select(c => ResultComparer.Cell(all.Column(c), r)).ToArray());
+            }
+        }
+        Assert.That(result.RowsWritten, Is.EqualTo(expected.Count));
+        Assert.That(result.Partitions, Is.EqualTo(4));
+        Assert.That(result.ReadFrom, Is.EqualTo(from.AddDays(-7)));
+        Assert.That(result.EventsRead, Is.LessThan(ev.Length));
+
+        if (output.EndsWith(".parquet", StringComparison.Ordinal))
+        {
+            var back = ParquetEventSource.Load([Path.Combine(_dir, output)]);
+            var batch = back.Read("event_time", null, DateTimeOffset.MaxValue).Single();
+            var actual = new List<object?[]>();
+            for (int r = 0; r < batch.Length; r++)
+            {
+                actual.Add(Enumerable.Range(0, batch.ColumnCount).Select(c => ResultComparer.Cell(batch.Column(c), r)).ToArray());
+            }
+            // Output is day-partitioned, input order within a day; compare as sorted sets of rows (list column as text).
+            static string Key(object?[] row) => string.Join("|", row.Select(ResultComparer.Show));
+            var exp = expected.Select(r => Key(r.Select(v => v is System.Collections.IList l ? "[" + string.Join(";", l.Cast<object?>()) + "]" : v).ToArray())).Order(StringComparer.Ordinal).ToList();
+            var act = actual.Select(Key).Order(StringComparer.Ordinal).ToList();
+            Assert.That(act, Is.EqualTo(exp));
+        }
+        else
+        {
+            var lines = File.ReadAllLines(Path.Combine(_dir, output));
+            Assert.That(lines[0], Is.EqualTo("entity_id,event_time,txn_count_1h,amount_sum_7d,amount_mean_1d,amount_max_1d,txn_count_7d,merchants_2d,avg_ticket_7d"));
+            Assert.That(lines, Has.Length.EqualTo(expected.Count + 1));
+        }
+    }
+
+    [Test]
+    public void Compute_NoEventsInRange_WritesEmptyFileWithSchema()
+    {
+        var ev = TestEvents.Random(2, 50, 3, 86_400_000_000L, specials: false);
+        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition);
+        var result = FeatureCommands.Compute(defPath, new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2030, 1, 3, 0, 0, 0, TimeSpan.Zero), null, Path.Combine(_dir, "o.csv"));
+        Assert.That(result.RowsWritten, Is.Zero);
+        Assert.That(File.ReadAllLines(Path.Combine(_dir, "o.csv")), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void Validate_BadWindow_ReturnsPathNamedError()
+    {
+        string defPath = Path.Combine(_dir, "bad.yaml");
+        File.WriteAllText(defPath, "name: g\nversion: 1\nentity: e\ntimestamp: t\nfeatures:\n  - {name: a, agg: count, window: 7x}\n");
+        var result = FeatureCommands.Validate(defPath);
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.Errors, Is.EqualTo(new[] { "features[0].window: '7x' is not a duration" }));
+    }
+
+    [Test]
+    public void Compute_TableSourceWithoutResolver_ThrowsUnsupported()
+    {
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition.Replace("{\"files\": [\"events.csv\"]}", "{\"table\": \"demo.events\"}", StringComparison.Ordinal));
+        var e = Assert.Throws<FloeException>(() => FeatureCommands.Compute(defPath, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, Path.Combine(_dir, "o.csv")));
+        Assert.That(e!.Code, Is.EqualTo(FloeErrorCode.Unsupported));
+    }
+
+    [Test]
+    public void Compute_MissingColumn_ThrowsNamingIt()
+    {
+        var ev = TestEvents.Random(2, 20, 3, 86_400_000_000L, specials: false);
+        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition.Replace("\"column\": \"amount\", \"window\": \"7d\"", "\"column\": \"amout\", \"window\": \"7d\"", StringComparison.Ordinal));
+        var e = Assert.Throws<FloeException>(() => FeatureCommands.Compute(defPath, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, Path.Combine(_dir, "o.csv")));
+        Assert.That(e!.Message, Does.Contain("features[1].column: unknown column or feature 'amout'"));
+    }
+
+    [Test]
+    public void CsvLoad_BadValue_ThrowsNamingFileLineAndColumn()
+    {
+        string path = Path.Combine(_dir, "bad.csv");
+        var sb = new StringBuilder("entity_id,event_time,amount\n");
+        for (int i = 0; i < 1200; i++) { sb.Append("1,2024-01-01T00:00:00Z,1.5\n"); }
+        sb.Append("2,2024-01-01T00:00:00Z,abc\n");
+        File.WriteAllText(path, sb.ToString());
+        var e = Assert.Throws<FloeException>(() => CsvEventSource.Load([path]));
+        Assert.That(e!.Message, Does.Contain("bad.csv: line 1202, column 'amount': 'abc' is not a float64"));
+    }
+}

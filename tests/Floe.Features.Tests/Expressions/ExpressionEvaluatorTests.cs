@@ -1,0 +1,70 @@
+using Floe.Features.Columns;
+using Floe.Features.Expressions;
+
+namespace Floe.Features.Tests.Expressions;
+
+public sealed class ExpressionEvaluatorTests
+{
+    private static readonly Dictionary<string, ColumnData> Columns = new()
+    {
+        ["a"] = ColumnData.FromDoubles([1.5, 4, 0, -2], [true, true, true, false]),
+        ["b"] = ColumnData.FromLongs(ValueKind.Int64, [2, 0, 5, 7], null),
+        ["s"] = ColumnData.FromStrings(["x", "y", null, "x"]),
+        ["f"] = ColumnData.FromLongs(ValueKind.Bool, [1, 0, 1, 0], [true, true, false, true]),
+    };
+
+    private static List<object?> Eval(string text)
+    {
+        var c = ExpressionEvaluator.Evaluate(ExpressionParser.Parse(text), n => Columns.GetValueOrDefault(n), 4);
+        var r = new List<object?>();
+        for (int i = 0; i < 4; i++)
+        {
+            r.Add(!c.IsValid(i) ? null : c.Kind switch
+            {
+                ValueKind.Float64 => c.Doubles![i],
+                ValueKind.Bool => c.Longs![i] == 1,
+                ValueKind.String => c.Strings![i],
+                _ => (object)c.Longs![i],
+            });
+        }
+        return r;
+    }
+
+    [TestCase("a / b", new object?[] { 0.75, null, 0.0, null })]
+    [TestCase("b * 2 + 1", new object?[] { 5L, 1L, 11L, 15L })]
+    [TestCase("a > 1 and b != 0", new object?[] { true, false, false, null })]
+    [TestCase("f or a > 1", new object?[] { true, true, null, null })]
+    [TestCase("coalesce(a, b)", new object?[] { 1.5, 4.0, 0.0, 7.0 })]
+    [TestCase("case when b > 4 then 'big' when b > 0 then 'small' else 'zero' end", new object?[] { "small", "zero", "big", "big" })]
+    [TestCase("cast(a as bigint)", new object?[] { 1L, 4L, 0L, null })]
+    [TestCase("safe_div(b, a, -1)", new object?[] { 2 / 1.5, 0.0, -1.0, -1.0 })]
+    [TestCase("s = 'x'", new object?[] { true, false, null, true })]
+    [TestCase("s is null", new object?[] { false, false, true, false })]
+    [TestCase("not (b >= 5)", new object?[] { true, true, false, false })]
+    [TestCase("-b % 3", new object?[] { -2L, 0L, -2L, -1L })]
+    [TestCase("if(b > 1, a, 0)", new object?[] { 1.5, 0.0, 0.0, null })]
+    [TestCase("greatest(a, b)", new object?[] { 2.0, 4.0, 5.0, 7.0 })]
+    public void Evaluate_Expression_GivesSqlSemantics(string text, object?[] expected) =>
+        Assert.That(Eval(text), Is.EqualTo(expected));
+
+    [TestCase("a + s", "needs numeric operands")]
+    [TestCase("s > 1", "cannot compare string with int64")]
+    [TestCase("nope + 1", "unknown column or feature 'nope'")]
+    [TestCase("b and f", "'and' needs boolean operands")]
+    public void Evaluate_TypeError_Throws(string text, string message)
+    {
+        var e = Assert.Throws<ExpressionException>(() => Eval(text));
+        Assert.That(e!.Message, Does.Contain(message));
+    }
+
+    [TestCase("1 +", "unexpected end")]
+    [TestCase("(a", "expected ')'")]
+    [TestCase("'abc", "unterminated string")]
+    [TestCase("case a end", "expected 'when'")]
+    [TestCase("coalesce()", "takes 1+ argument")]
+    public void Parse_Malformed_Throws(string text, string message)
+    {
+        var e = Assert.Throws<ExpressionException>(() => ExpressionParser.Parse(text));
+        Assert.That(e!.Message, Does.Contain(message));
+    }
+}

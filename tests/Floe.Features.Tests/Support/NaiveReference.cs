@@ -1,0 +1,136 @@
+using System.Numerics;
+using Floe.Features.Definitions;
+
+namespace Floe.Features.Tests.Support;
+
+/// <summary>
+/// A deliberately naive oracle: for every event it scans every event of the same entity, keeps those with time in
+/// (t − w, t] (or ≤ t when unbounded), in (time, input) order, and aggregates them from scratch. Sums are computed
+/// exactly with BigInteger and rounded once, independently of the engine's accumulator.
+/// </summary>
+internal static class NaiveReference
+{
+    /// <summary>Aggregates one feature for row <paramref name="row"/>; values: (isNull, value) of the column per row.</summary>
+    public static object? Compute(FeatureDefinition f, TestEvents ev, int row, Func<int, object?> column, bool[] kept)
+    {
+        long t = ev.Time[row];
+        long w = f.Window.Micros;
+        var window = new List<int>();
+        for (int j = 0; j < ev.Length; j++)
+        {
+            if (!kept[j] || ev.Entity[j] != ev.Entity[row]) { continue; }
+            long tj = ev.Time[j];
+            bool inside = tj <= t && (f.Window.IsUnbounded || tj > t - w);
+            if (inside) { window.Add(j); }
+        }
+        window.Sort((x, y) => ev.Time[x] != ev.Time[y] ? ev.Time[x].CompareTo(ev.Time[y]) : x.CompareTo(y));
+        if (f.Column is null)
+        {
+            return (long)window.Count;
+        }
+        var values = new List<object>();
+        foreach (int j in window)
+        {
+            if (column(j) is { } v) { values.Add(v); }
+        }
+        int n = values.Count;
+        switch (f.Aggregation!.Value)
+        {
+            case AggregationKind.Count: return (long)n;
+            case AggregationKind.CountDistinct:
+                {
+                    var set = new HashSet<object>();
+                    foreach (var v in values) { set.Add(v is double d ? (d == 0 ? 0.0 : double.IsNaN(d) ? double.NaN : d) : v); }
+                    return (long)set.Count;
+                }
+            case AggregationKind.First: return n == 0 ? null : Normalize(values[0]);
+            case AggregationKind.Last: return n == 0 ? null : Normalize(values[^1]);
+            case AggregationKind.LastN: return n == 0 ? null : values.Skip(Math.Max(0, n - f.N)).Select(Normalize).ToList();
+        }
+        if (n == 0) { return null; }
+        if (values[0] is long)
+        {
+            var longs = values.Select(v => (long)v).ToList();
+            return f.Aggregation switch
+            {
+                AggregationKind.Sum => longs.Sum(),
+                AggregationKind.Mean => (double)longs.Select(x => (BigInteger)x).Aggregate(BigInteger.Zero, (x, y) => x + y) / n,
+                AggregationKind.Min => longs.Min(),
+                AggregationKind.Max => longs.Max(),
+                AggregationKind.Variance => n < 2 ? null : TwoPassVariance(longs.Select(x => (double)x).ToList()),
+                AggregationKind.Stddev => n < 2 ? null : Math.Sqrt(TwoPassVariance(longs.Select(x => (double)x).ToList())),
+                _ => throw new InvalidOperationException(),
+            };
+        }
+        if (values[0] is bool)
+        {
+            var longs = values.Select(v => (bool)v ? 1L : 0L).ToList();
+            return f.Aggregation switch
+            {
+                AggregationKind.Sum => (object)longs.Sum(),
+                AggregationKind.Mean => (object)((double)longs.Sum() / n),
+                _ => throw new InvalidOperationException(),
+            };
+        }
+        var ds = values.Select(v => (double)v).ToList();
+        bool nan = ds.Any(double.IsNaN);
+        bool pinf = ds.Any(double.IsPositiveInfinity);
+        bool ninf = ds.Any(double.IsNegativeInfinity);
+        double special = nan || (pinf && ninf) ? double.NaN : pinf ? double.PositiveInfinity : ninf ? double.NegativeInfinity : 0;
+        bool hasSpecial = nan || pinf || ninf;
+        switch (f.Aggregation)
+        {
+            case AggregationKind.Sum: return hasSpecial ? special : ExactSum(ds);
+            case AggregationKind.Mean: return hasSpecial ? special : ExactSum(ds) / n;
+            case AggregationKind.Min: return nan ? double.NaN : ds.Min();
+            case AggregationKind.Max: return nan ? double.NaN : ds.Max();
+            case AggregationKind.Variance: return n < 2 ? null : hasSpecial ? double.NaN : TwoPassVariance(ds);
+            case AggregationKind.Stddev: return n < 2 ? null : hasSpecial ? double.NaN : Math.Sqrt(TwoPassVariance(ds));
+        }
+        throw new InvalidOperationException();
+    }
+
+    private static object Normalize(object v) => v is bool b ? b : v;
+
+    private static double TwoPassVariance(List<double> xs)
+    {
+        // Exact mean via BigInteger, then a compensated second pass: precise enough to judge the engine within 1e-9.
+        double mean = ExactSum(xs) / xs.Count;
+        double s = 0, c = 0;
+        foreach (var x in xs)
+        {
+            double d = x - mean;
+            double y = d * d - c;
+            double tt = s + y;
+            c = (tt - s) - y;
+            s = tt;
+        }
+        return Math.Max(0, s / (xs.Count - 1));
+    }
+
+    /// <summary>The exact sum of finite doubles, correctly rounded to nearest-even.</summary>
+    public static double ExactSum(IEnumerable<double> xs)
+    {
+        BigInteger total = BigInteger.Zero;
+        foreach (var x in xs)
+        {
+            long bits = BitConverter.DoubleToInt64Bits(x);
+            int exp = (int)((bits >> 52) & 0x7FF);
+            long mant = bits & 0xF_FFFF_FFFF_FFFFL;
+            if (exp == 0) { exp = 1; } else { mant |= 1L << 52; }
+            var v = new BigInteger(mant) << (exp - 1);
+            total += bits < 0 ? -v : v;
+        }
+        int sign = total.Sign;
+        var mag = BigInteger.Abs(total);
+        if (mag.IsZero) { return 0.0; }
+        long len = (long)mag.GetBitLength();
+        if (len <= 53) { return sign * Math.ScaleB((double)mag, -1074); }
+        int shift = (int)(len - 53);
+        var q = mag >> shift;
+        var rem = mag - (q << shift);
+        var half = BigInteger.One << (shift - 1);
+        if (rem > half || (rem == half && !q.IsEven)) { q += 1; }
+        return sign * Math.ScaleB((double)q, shift - 1074);
+    }
+}

@@ -1,0 +1,91 @@
+using Apache.Arrow;
+using Apache.Arrow.Types;
+
+namespace Floe.Features.Tests.Support;
+
+/// <summary>
+/// Random event sets for engine-vs-reference tests: skewed entities (one huge), coarse timestamps (many ties),
+/// out-of-order rows, nulls, NaN and infinities in the double column, plus integer, string and boolean columns.
+/// </summary>
+internal sealed class TestEvents
+{
+    public required long[] Entity { get; init; }
+    public required long[] Time { get; init; }
+    public required double?[] Amount { get; init; }
+    public required long?[] Qty { get; init; }
+    public required string?[] Merchant { get; init; }
+    public required bool?[] Flag { get; init; }
+
+    public int Length => Entity.Length;
+
+    public const long Minute = 60_000_000L;
+    public static readonly long Epoch = new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1000;
+
+    public static TestEvents Random(int seed, int rows, int entities, long spanMicros, bool specials = true)
+    {
+        var rnd = new Random(seed);
+        var e = new long[rows];
+        var t = new long[rows];
+        var a = new double?[rows];
+        var q = new long?[rows];
+        var m = new string?[rows];
+        var f = new bool?[rows];
+        long granularity = rnd.Next(3) switch { 0 => Minute, 1 => 17 * Minute, _ => 1_000_000L };
+        for (int i = 0; i < rows; i++)
+        {
+            // Skew: a third of all rows belong to entity 0 (the huge one); the rest are Zipf-ish.
+            e[i] = rnd.Next(3) == 0 ? 0 : (long)Math.Floor(Math.Pow(rnd.NextDouble(), 2) * entities);
+            t[i] = Epoch + (long)(rnd.NextDouble() * spanMicros) / granularity * granularity;
+            int kind = rnd.Next(40);
+            a[i] = kind switch
+            {
+                0 => null,
+                1 when specials => double.NaN,
+                2 when specials => double.PositiveInfinity,
+                3 when specials => double.NegativeInfinity,
+                4 => 0.0,
+                5 => -0.0,
+                6 => 1e15 + rnd.Next(100),
+                7 => Math.Round(rnd.NextDouble() * 100, 2),
+                _ => Math.Round((rnd.NextDouble() - 0.2) * 1000, 2),
+            };
+            q[i] = rnd.Next(15) == 0 ? null : rnd.Next(-50, 1000);
+            m[i] = rnd.Next(12) == 0 ? null : "m" + rnd.Next(8);
+            f[i] = rnd.Next(10) == 0 ? null : rnd.Next(2) == 0;
+        }
+        return new TestEvents { Entity = e, Time = t, Amount = a, Qty = q, Merchant = m, Flag = f };
+    }
+
+    public static Schema Schema { get; } = new Schema(
+        [
+            new Field("entity_id", Int64Type.Default, false),
+            new Field("event_time", new TimestampType(TimeUnit.Microsecond, "UTC"), false),
+            new Field("amount", DoubleType.Default, true),
+            new Field("qty", Int64Type.Default, true),
+            new Field("merchant", StringType.Default, true),
+            new Field("flag", BooleanType.Default, true),
+        ],
+        null);
+
+    public RecordBatch ToBatch(int start = 0, int count = -1) => ToBatch(Enumerable.Range(start, count < 0 ? Length - start : count).ToArray());
+
+    public RecordBatch ToBatch(int[] rows)
+    {
+        var e = new Int64Array.Builder();
+        var t = new TimestampArray.Builder(new TimestampType(TimeUnit.Microsecond, "UTC"));
+        var a = new DoubleArray.Builder();
+        var q = new Int64Array.Builder();
+        var m = new StringArray.Builder();
+        var f = new BooleanArray.Builder();
+        foreach (int i in rows)
+        {
+            e.Append(Entity[i]);
+            t.Append(DateTimeOffset.UnixEpoch.AddTicks(Time[i] * 10));
+            if (Amount[i] is { } av) { a.Append(av); } else { a.AppendNull(); }
+            if (Qty[i] is { } qv) { q.Append(qv); } else { q.AppendNull(); }
+            if (Merchant[i] is { } mv) { m.Append(mv); } else { m.AppendNull(); }
+            if (Flag[i] is { } fv) { f.Append(fv); } else { f.AppendNull(); }
+        }
+        return new RecordBatch(Schema, [e.Build(), t.Build(), a.Build(), q.Build(), m.Build(), f.Build()], rows.Length);
+    }
+}

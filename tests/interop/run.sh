@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# ctest entry point for the JavaScript interop tests: installs the pinned npm packages (package-lock.json) when
+# node_modules is missing or older than the lock file, then runs `node --test`. Exits 77 (ctest: skipped) with a
+# clear message when node/npm are missing or too old, or the packages cannot be installed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+skip() {
+    echo "SKIPPED: $*" >&2
+    exit 77
+}
+
+command -v node >/dev/null 2>&1 || skip "node is not installed (apt-get install nodejs npm); the icebird interop test needs it"
+command -v npm >/dev/null 2>&1 || skip "npm is not installed (apt-get install npm); the icebird interop test needs it"
+major="$(node -p 'process.versions.node.split(".")[0]')"
+((major >= 18)) || skip "node $(node --version) is too old; the interop test needs node >= 18 (built-in test runner and fetch)"
+
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    echo "npm ci (tests/interop)"
+    npm ci --no-audit --no-fund --loglevel=error || skip "npm ci failed (is the npm registry reachable?)"
+fi
+
+exec node --test --test-reporter=spec "$@" ./*.test.mjs
