@@ -17,6 +17,9 @@ internal static class Program
         root.Add(SnapshotsCommand.Build());
         root.Add(GenerateCommand.Build());
         root.Add(FeaturesCommands.Build());
+        root.Add(BranchCommands.Build());
+        root.Add(TagCommands.Build());
+        foreach (var command in MaintenanceCommands.Build()) root.Add(command);
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

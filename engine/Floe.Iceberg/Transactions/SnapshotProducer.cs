@@ -85,31 +85,20 @@ public abstract class SnapshotProducer
     /// <summary>Commits with retries; returns the committed snapshot and refreshes <see cref="Table"/>.</summary>
     public Snapshot Commit()
     {
-        var policy = CommitRetryPolicy.From(Table.Metadata.Properties);
-        var started = Environment.TickCount64;
         long? startingSnapshotId = (Table.Metadata.Refs.ContainsKey(Branch) ? Table.Metadata.SnapshotForRef(Branch) : Table.Metadata.CurrentSnapshot)?.SnapshotId;
+        Snapshot snapshot;
         try
         {
-            while (true)
-            {
-                try
-                {
-                    var snapshot = CommitOnce(startingSnapshotId);
-                    DeleteUnusedFiles(snapshot);
-                    return snapshot;
-                }
-                catch (FloeException e) when (e.Code == FloeErrorCode.CommitConflict && IsRetryable(e) && _attempt <= policy.NumRetries
-                                              && Environment.TickCount64 - started < policy.TotalTimeoutMs)
-                {
-                    Thread.Sleep(policy.Backoff(_attempt));
-                }
-            }
+            snapshot = CommitRetries.Run(Table, () => CommitOnce(startingSnapshotId));
         }
         catch
         {
             DeleteUnusedFiles(committed: null);
             throw;
         }
+        // Outside the try: once committed, a failure while tidying must never delete the committed manifests.
+        DeleteUnusedFiles(snapshot);
+        return snapshot;
     }
 
     private Snapshot CommitOnce(long? startingSnapshotId)
@@ -148,8 +137,6 @@ public abstract class SnapshotProducer
         Table.Update(Table.Operations.Refresh().Metadata, newLocation);
         return snapshot;
     }
-
-    private static bool IsRetryable(FloeException e) => e.Retryable && !e.Message.Contains("[validation]", StringComparison.Ordinal);
 
     private void DeleteUnusedFiles(Snapshot? committed)
     {

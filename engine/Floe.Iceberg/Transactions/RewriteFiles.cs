@@ -1,0 +1,132 @@
+using Floe.Core.Errors;
+using Floe.Iceberg.Manifests;
+using Floe.Iceberg.Spec;
+using Floe.Iceberg.Tables;
+
+namespace Floe.Iceberg.Transactions;
+
+/// <summary>
+/// Replaces data files by others holding the same rows (compaction): one <c>replace</c> snapshot marks the old
+/// files deleted and adds the new ones. Only manifests that hold a replaced file are rewritten. Fails with a
+/// non-retryable conflict when a commit since this operation started removed one of the replaced files or added
+/// delete files (those could apply to the old files' rows but, by sequence number, not to the new files); other
+/// concurrent commits are merged by retry.
+/// </summary>
+public sealed class RewriteFiles : SnapshotProducer
+{
+    private readonly List<DataFile> _deleted = new();
+    private readonly List<DataFile> _added = new();
+    private IReadOnlyList<ManifestFile>? _addedManifests;
+
+    /// <summary>Creates a rewrite on <paramref name="table"/>.</summary>
+    public RewriteFiles(Table table)
+        : base(table)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override string Operation => "replace";
+
+    /// <summary>Removes data file <paramref name="file"/> (it must be live in the branch head).</summary>
+    public RewriteFiles DeleteFile(DataFile file)
+    {
+        if (file.Content != FileContent.Data) throw Errors.InvalidArgument($"{file.FilePath}: only data files can be rewritten");
+        _deleted.Add(file);
+        return this;
+    }
+
+    /// <summary>Adds data file <paramref name="file"/>.</summary>
+    public RewriteFiles AddFile(DataFile file)
+    {
+        if (file.Content != FileContent.Data) throw Errors.InvalidArgument($"{file.FilePath}: only data files can be added by a rewrite");
+        _added.Add(file);
+        return this;
+    }
+
+    private HashSet<string> DeletedPaths() => _deleted.Select(f => f.FilePath).ToHashSet(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    protected override void Validate(TableMetadata metadata, Snapshot? current, long? startingSnapshotId)
+    {
+        if (current is null || current.SnapshotId == startingSnapshotId) return;
+        var deleted = DeletedPaths();
+        var reachedStart = false;
+        foreach (var snapshot in SnapshotAncestry.Ancestors(metadata, current))
+        {
+            if (snapshot.SnapshotId == startingSnapshotId)
+            {
+                reachedStart = true;
+                break;
+            }
+            var changes = SnapshotChanges.Of(Table.Io, metadata, snapshot);
+            foreach (var removed in changes.RemovedDataFiles)
+            {
+                if (deleted.Contains(removed.FilePath))
+                {
+                    throw Errors.CommitConflict(
+                        $"[validation] snapshot {snapshot.SnapshotId} ({snapshot.Operation}) removed {removed.FilePath} of table '{Table.Identifier}' while it was being rewritten; rerun the rewrite");
+                }
+            }
+            if (changes.AddedDeleteFiles.Count > 0)
+            {
+                throw Errors.CommitConflict(
+                    $"[validation] snapshot {snapshot.SnapshotId} added delete files to table '{Table.Identifier}' while files were being rewritten; rerun the rewrite");
+            }
+        }
+        if (startingSnapshotId is not null && !reachedStart)
+        {
+            throw Errors.CommitConflict($"[validation] snapshot {startingSnapshotId} is no longer an ancestor of branch '{Branch}'; rerun the rewrite");
+        }
+    }
+
+    private protected override IReadOnlyList<ManifestFile> Apply(TableMetadata metadata, Snapshot? parent, SnapshotSummaryBuilder summary)
+    {
+        _addedManifests ??= _added
+            .GroupBy(f => f.SpecId)
+            .Select(g => WriteManifest(metadata, metadata.SpecById(g.Key), ManifestContent.Data,
+                g.Select(f => new ManifestEntry(ManifestEntryStatus.Added, SnapshotId, null, null, f))))
+            .ToList();
+        foreach (var f in _added) summary.Added(f);
+
+        var deleted = DeletedPaths();
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        var partitionsBySpec = _deleted.GroupBy(f => f.SpecId).ToDictionary(g => g.Key, g => g.Select(f => f.Partition).Distinct().ToList());
+        var result = new List<ManifestFile>(_addedManifests);
+        foreach (var manifest in ManifestsOf(parent))
+        {
+            if (manifest.Content != ManifestContent.Data || !partitionsBySpec.TryGetValue(manifest.PartitionSpecId, out var partitions) ||
+                !PartitionSummaries.MayContainAny(metadata.SpecById(manifest.PartitionSpecId), metadata.CurrentSchema, manifest.Partitions, partitions))
+            {
+                result.Add(manifest);
+                continue;
+            }
+            var entries = ManifestReader.Read(Table.Io, manifest, metadata.SpecById, metadata.CurrentSchema)
+                .Where(e => e.Status != ManifestEntryStatus.Deleted)
+                .ToList();
+            if (!entries.Any(e => deleted.Contains(e.DataFile.FilePath)))
+            {
+                result.Add(manifest);
+                continue;
+            }
+            var rewritten = new List<ManifestEntry>(entries.Count);
+            foreach (var e in entries)
+            {
+                if (!deleted.Contains(e.DataFile.FilePath))
+                {
+                    rewritten.Add(e with { Status = ManifestEntryStatus.Existing });
+                    continue;
+                }
+                found.Add(e.DataFile.FilePath);
+                summary.Removed(e.DataFile);
+                rewritten.Add(e with { Status = ManifestEntryStatus.Deleted, SnapshotId = SnapshotId });
+            }
+            result.Add(WriteManifest(metadata, metadata.SpecById(manifest.PartitionSpecId), ManifestContent.Data, rewritten));
+        }
+        if (found.Count != deleted.Count)
+        {
+            var missing = deleted.First(p => !found.Contains(p));
+            throw Errors.CommitConflict($"[validation] {missing} is no longer a live file of branch '{Branch}' of table '{Table.Identifier}'; rerun the rewrite");
+        }
+        return result;
+    }
+}
