@@ -22,6 +22,8 @@ public sealed class DynamicPartitionOverwrite : SnapshotProducer
     public DynamicPartitionOverwrite(Table table)
         : base(table)
     {
+        // Java marks dynamic overwrites this way; cherry-pick and other engines rely on it.
+        Set("replace-partitions", "true");
     }
 
     /// <inheritdoc />
