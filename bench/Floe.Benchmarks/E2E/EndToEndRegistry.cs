@@ -5,5 +5,6 @@ internal static partial class EndToEndRegistry
 {
     public static void RegisterAll()
     {
+        RegisterIngest();
     }
 }
