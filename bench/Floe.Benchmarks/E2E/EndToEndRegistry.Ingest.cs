@@ -9,5 +9,6 @@ internal static partial class EndToEndRegistry
         EndToEnd.Register("ingest", IngestBench.Run);
         EndToEnd.Register("ingest-floe", FloeIngestRun.Run);
         EndToEnd.Register("ingest-duckdb", DuckDbIngestRun.Run);
+        EndToEnd.Register("ingest-profile", IngestProfile.Run);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DuckDB.NET.Data;
 
 namespace Floe.Benchmarks.E2E.Ingest;
@@ -32,29 +31,29 @@ internal static class DuckDbIngestRun
         var dir = Path.Combine(work, "events");
 
         var m = new Measurement();
-        var sw = Stopwatch.StartNew();
+        var sw = StageTimer.Start();
         Execute(connection,
             $"COPY (SELECT *, CAST(event_time AS DATE) AS d FROM {Source(input)}) TO '{dir}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (d))");
-        m["ingest_s"] = sw.Elapsed.TotalSeconds;
+        sw.Lap(m, "ingest");
         m["files"] = BenchFiles.CountOf(dir, ".parquet");
         m["data_bytes"] = BenchFiles.SizeOf(dir, ".parquet");
         var glob = $"read_parquet('{dir}/**/*.parquet', hive_partitioning = true)";
 
         sw.Restart();
         var (fullRows, fullSum) = RowsAndSum(connection, $"SELECT count(*), sum(amount) FROM {glob}");
-        m["full_scan_s"] = sw.Elapsed.TotalSeconds;
+        sw.Lap(m, "full_scan");
         m["full_rows"] = fullRows;
         m["full_sum"] = fullSum;
 
         sw.Restart();
         var (dayRows, daySum) = RowsAndSum(connection, $"SELECT count(*), sum(amount) FROM {glob} WHERE d = DATE '{day}'");
-        m["day_scan_s"] = sw.Elapsed.TotalSeconds;
+        sw.Lap(m, "day_scan");
         m["day_rows"] = dayRows;
         m["day_sum"] = daySum;
 
         sw.Restart();
         var (countRows, _) = RowsAndSum(connection, $"SELECT count(*), 0.0 FROM {glob}");
-        m["count_s"] = sw.Elapsed.TotalSeconds;
+        sw.Lap(m, "count");
         m["count_rows"] = countRows;
         m["rows_written"] = countRows;
         m["peak_mib"] = BenchFiles.PeakMiB();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Apache.Arrow;
 using Floe.Application.Demo;
 using Floe.Application.Ingest;
@@ -31,9 +30,9 @@ internal static class FloeIngestRun
         new TableService(warehouse).Create(TableName, EventGenerator.Schema, "day(event_time)");
 
         var m = new Measurement();
-        var sw = Stopwatch.StartNew();
+        var sw = StageTimer.Start();
         var result = new IngestService(warehouse).Ingest(TableName, input, new IngestOptions());
-        m["ingest_s"] = sw.Elapsed.TotalSeconds;
+        sw.Lap(m, "ingest");
         m["rows_written"] = result.RowsWritten;
         m["files"] = result.FilesWritten;
         m["data_bytes"] = BenchFiles.SizeOf(Path.Combine(work, "bench"), ".parquet");
@@ -41,7 +40,7 @@ internal static class FloeIngestRun
         var table = warehouse.LoadTable(TableIdentifier.Parse(TableName));
         sw.Restart();
         var (fullRows, fullSum) = SumAmount(new TableScan(table).Select(new[] { "amount" }));
-        m["full_scan_s"] = sw.Elapsed.TotalSeconds;
+        sw.Lap(m, "full_scan");
         m["full_rows"] = fullRows;
         m["full_sum"] = fullSum;
 
@@ -52,13 +51,13 @@ internal static class FloeIngestRun
         dayScan = dayScan.Filter(ExpressionParser.Parse($"event_time >= '{from}T00:00:00Z' and event_time < '{to}T00:00:00Z'", dayScan.TableSchema))
             .Select(new[] { "amount" });
         var (dayRows, daySum) = SumAmount(dayScan);
-        m["day_scan_s"] = sw.Elapsed.TotalSeconds;
+        sw.Lap(m, "day_scan");
         m["day_rows"] = dayRows;
         m["day_sum"] = daySum;
 
         sw.Restart();
         var count = new ScanService(warehouse).Count(TableName, new ScanRequest());
-        m["count_s"] = sw.Elapsed.TotalSeconds;
+        sw.Lap(m, "count");
         m["count_rows"] = count.Rows;
         m["peak_mib"] = BenchFiles.PeakMiB();
         m.Print();

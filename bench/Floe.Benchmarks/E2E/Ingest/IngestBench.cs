@@ -55,8 +55,10 @@ internal static class IngestBench
             report.AppendLine("| step | Floe | DuckDB | Floe/DuckDB |");
             report.AppendLine("|---|---:|---:|---:|");
             Row(report, "ingest (s)", floe["ingest_s"], duck["ingest_s"], "F2");
+            Row(report, "ingest CPU (s, all threads)", floe["ingest_cpu_s"], duck["ingest_cpu_s"], "F2");
             Row(report, "ingest (M rows/s)", rows / floe["ingest_s"] / 1e6, rows / duck["ingest_s"] / 1e6, "F2");
             Row(report, "full scan, sum(amount) (s)", floe["full_scan_s"], duck["full_scan_s"], "F3");
+            Row(report, "full scan CPU (s)", floe["full_scan_cpu_s"], duck["full_scan_cpu_s"], "F3");
             Row(report, "one-day scan, sum(amount) (s)", floe["day_scan_s"], duck["day_scan_s"], "F3");
             Row(report, "count (s)", floe["count_s"], duck["count_s"], "F3");
             Row(report, "data files", floe["files"], duck["files"], "F0");
