@@ -10,7 +10,7 @@ using Floe.Iceberg.Writing;
 namespace Floe.Benchmarks.E2E.Ingest;
 
 /// <summary>
-/// <c>ingest-profile --input FILE [--work DIR]</c>: Floe's ingest cut into stages, each timed on its own over the
+/// <c>ingest-profile --input FILE [--work DIR] [--codec zstd|snappy|none] [--level N]</c>: Floe's ingest cut into stages, each timed on its own over the
 /// whole file: read/parse into Arrow batches, partition keying, counting sort + take, the full
 /// <see cref="PartitionedWriter"/> (keying + take + Parquet encode/compress/write), and the commit.
 /// Encode is reported as writer − keying − take.
@@ -24,7 +24,10 @@ internal static class IngestProfile
         var work = Path.GetFullPath(a.Get("work", Path.Combine(Path.GetTempPath(), "floe-bench-profile")));
         BenchFiles.Fresh(work);
         var warehouse = new Warehouse(work);
-        new TableService(warehouse).Create(FloeIngestRun.TableName, EventGenerator.Schema, "day(event_time)");
+        var properties = new Dictionary<string, string>();
+        if (a.Has("codec")) properties["write.parquet.compression-codec"] = a.Require("codec");
+        if (a.Has("level")) properties["write.parquet.compression-level"] = a.Require("level");
+        new TableService(warehouse).Create(FloeIngestRun.TableName, EventGenerator.Schema, "day(event_time)", properties);
         var table = warehouse.LoadTable(TableIdentifier.Parse(FloeIngestRun.TableName));
         var m = new Measurement();
 
@@ -58,12 +61,14 @@ internal static class IngestProfile
 
         m["encode_s"] = m["writer_s"] - m["keying_s"] - m["take_s"];
         m["encode_cpu_s"] = m["writer_cpu_s"] - m["keying_cpu_s"] - m["take_cpu_s"];
+        m["data_bytes"] = BenchFiles.SizeOf(work, ".parquet");
         m["peak_mib"] = BenchFiles.PeakMiB();
         m.Print();
         foreach (var stage in new[] { "parse", "keying", "take", "encode", "writer", "commit" })
         {
             Console.Error.WriteLine($"{stage,-8} wall {m[stage + "_s"],7:F2}s  cpu {m[stage + "_cpu_s"],7:F2}s");
         }
+        Console.Error.WriteLine($"data {m["data_bytes"] / 1048576.0:F1} MiB, peak {m["peak_mib"]:F0} MiB");
         return 0;
     }
 
