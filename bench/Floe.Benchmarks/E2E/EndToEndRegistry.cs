@@ -6,5 +6,6 @@ internal static partial class EndToEndRegistry
     public static void RegisterAll()
     {
         EndToEnd.Register("features", Features.FeaturesEndToEnd.Run);
+        RegisterIngest();
     }
 }

@@ -7,22 +7,25 @@ using Floe.Iceberg.Spec;
 namespace Floe.Formats.Csv;
 
 /// <summary>
-/// Converts one CSV column's UTF-8 cells to an Arrow array of the Iceberg column's type. A cell that does not
-/// parse throws with the file, line, column and the offending text.
+/// Converts one CSV column's UTF-8 cells to an Arrow array of the Iceberg column's type, a run of rows at a time
+/// into arrays sized up front (no per-cell builder calls). Stateless, so one instance serves every parallel chunk.
+/// An empty cell is null; an empty cell in a required column, or a cell that does not parse, throws with the
+/// file, line, column and the offending text.
 /// </summary>
 internal abstract class CsvColumn
 {
-    protected CsvColumn(NestedField field, string file)
+    protected CsvColumn(NestedField field, int ordinal)
     {
         Field = field;
-        File = file;
+        Ordinal = ordinal;
     }
 
     public NestedField Field { get; }
 
-    protected string File { get; }
+    /// <summary>The column's field position in the CSV rows.</summary>
+    public int Ordinal { get; }
 
-    public static CsvColumn For(NestedField field, string file)
+    public static CsvColumn For(NestedField field, int ordinal, string file)
     {
         if (field.Type is not PrimitiveType type)
         {
@@ -30,190 +33,345 @@ internal abstract class CsvColumn
         }
         return type.Id switch
         {
-            TypeId.Boolean => new BooleanColumn(field, file),
-            TypeId.Int => new Int32Column(field, file, static (ReadOnlySpan<byte> s, out int v) => Utf8Values.TryParseInt(s, out v), Int32Type.Default, "int"),
-            TypeId.Date => new Int32Column(field, file, static (ReadOnlySpan<byte> s, out int v) => Utf8Values.TryParseDate(s, out v), Date32Type.Default, "date (yyyy-MM-dd)"),
-            TypeId.Long => new Int64Column(field, file, static (ReadOnlySpan<byte> s, out long v) => Utf8Values.TryParseLong(s, out v), Int64Type.Default, "long"),
-            TypeId.Time => new Int64Column(field, file, static (ReadOnlySpan<byte> s, out long v) => Utf8Values.TryParseTime(s, out v), new Time64Type(TimeUnit.Microsecond), "time (HH:mm:ss)"),
-            TypeId.Timestamp => new Int64Column(field, file, static (ReadOnlySpan<byte> s, out long v) => Utf8Values.TryParseTimestamp(s, out v), new TimestampType(TimeUnit.Microsecond, (string?)null), "timestamp (ISO-8601)"),
-            TypeId.TimestampTz => new Int64Column(field, file, static (ReadOnlySpan<byte> s, out long v) => Utf8Values.TryParseTimestamp(s, out v), new TimestampType(TimeUnit.Microsecond, "UTC"), "timestamptz (ISO-8601)"),
-            TypeId.Float => new FloatColumn(field, file),
-            TypeId.Double => new DoubleColumn(field, file),
-            TypeId.Decimal => new DecimalColumn(field, file, type),
-            TypeId.String => new StringColumn(field, file),
-            TypeId.Uuid => new UuidColumn(field, file),
-            TypeId.Binary => new BinaryColumn(field, file),
+            TypeId.Boolean => new BooleanColumn(field, ordinal),
+            TypeId.Int => new Int32Column<IntParser>(field, ordinal, Int32Type.Default),
+            TypeId.Date => new Int32Column<DateParser>(field, ordinal, Date32Type.Default),
+            TypeId.Long => new Int64Column<LongParser>(field, ordinal, Int64Type.Default),
+            TypeId.Time => new Int64Column<TimeParser>(field, ordinal, new Time64Type(TimeUnit.Microsecond)),
+            TypeId.Timestamp => new Int64Column<TimestampParser>(field, ordinal, new TimestampType(TimeUnit.Microsecond, (string?)null)),
+            TypeId.TimestampTz => new Int64Column<TimestampTzParser>(field, ordinal, new TimestampType(TimeUnit.Microsecond, "UTC")),
+            TypeId.Float => new FloatColumn(field, ordinal),
+            TypeId.Double => new DoubleColumn(field, ordinal),
+            TypeId.Decimal => new DecimalColumn(field, ordinal, type),
+            TypeId.String => new StringColumn(field, ordinal),
+            TypeId.Uuid => new UuidColumn(field, ordinal),
+            TypeId.Binary => new BinaryColumn(field, ordinal),
             _ => throw Errors.Unsupported($"{file}: column '{field.Name}' of type {type} cannot be read from CSV"),
         };
     }
 
-    public abstract void Append(ReadOnlySpan<byte> cell, long line);
+    /// <summary>Parses rows [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of <paramref name="cells"/>.</summary>
+    public abstract IArrowArray Parse(in CsvCells cells, int first, int count);
 
-    public abstract void AppendNull();
+    protected FloeException Invalid(in CsvCells cells, int row, string expected) =>
+        Errors.InvalidData(cells.File,
+            $"line {cells.LineOf(row)}, column '{Field.Name}': '{System.Text.Encoding.UTF8.GetString(cells.Cell(row, Ordinal))}' is not a valid {expected}");
 
-    public abstract IArrowArray Build();
+    protected FloeException RequiredButEmpty(in CsvCells cells, int row) =>
+        Errors.InvalidData(cells.File, $"line {cells.LineOf(row)}, column '{Field.Name}': value is required but empty");
 
-    protected FloeException Invalid(ReadOnlySpan<byte> cell, long line, string expected) =>
-        Errors.InvalidData(File, $"line {line}, column '{Field.Name}': '{System.Text.Encoding.UTF8.GetString(cell)}' is not a valid {expected}");
+    /// <summary>Marks row <paramref name="i"/> null in <paramref name="validity"/> (all set to valid up front).</summary>
+    protected static void SetNull(byte[] validity, int i) => validity[i >> 3] &= (byte)~(1 << (i & 7));
 
-    internal delegate bool Parser<T>(ReadOnlySpan<byte> text, out T value);
-
-    private sealed class Int32Column(NestedField field, string file, Parser<int> parse, IArrowType type, string expected) : CsvColumn(field, file)
+    protected static byte[] AllValid(int count)
     {
-        private readonly ArrowBuffer.Builder<int> _values = new();
-        private readonly ArrowBuffer.BitmapBuilder _validity = new();
-
-        public override void Append(ReadOnlySpan<byte> cell, long line)
-        {
-            if (!parse(cell, out var v)) throw Invalid(cell, line, expected);
-            _values.Append(v);
-            _validity.Append(true);
-        }
-
-        public override void AppendNull()
-        {
-            _values.Append(0);
-            _validity.Append(false);
-        }
-
-        public override IArrowArray Build() => ArrowArrayFactory.BuildArray(new ArrayData(type, _values.Length, _validity.UnsetBitCount, 0,
-            new[] { _validity.UnsetBitCount == 0 ? ArrowBuffer.Empty : _validity.Build(), _values.Build() }));
+        var bitmap = new byte[(count + 7) >> 3];
+        bitmap.AsSpan().Fill(0xFF);
+        return bitmap;
     }
 
-    private sealed class Int64Column(NestedField field, string file, Parser<long> parse, IArrowType type, string expected) : CsvColumn(field, file)
+    protected static ArrowBuffer Validity(byte[] bitmap, int nulls) => nulls == 0 ? ArrowBuffer.Empty : new ArrowBuffer(bitmap);
+
+    /// <summary>A value parser as a struct, so the column loops are specialised per type (no delegate call per cell).</summary>
+    internal interface IValueParser<T>
     {
-        private readonly ArrowBuffer.Builder<long> _values = new();
-        private readonly ArrowBuffer.BitmapBuilder _validity = new();
+        static abstract bool TryParse(ReadOnlySpan<byte> text, out T value);
 
-        public override void Append(ReadOnlySpan<byte> cell, long line)
-        {
-            if (!parse(cell, out var v)) throw Invalid(cell, line, expected);
-            _values.Append(v);
-            _validity.Append(true);
-        }
-
-        public override void AppendNull()
-        {
-            _values.Append(0);
-            _validity.Append(false);
-        }
-
-        public override IArrowArray Build() => ArrowArrayFactory.BuildArray(new ArrayData(type, _values.Length, _validity.UnsetBitCount, 0,
-            new[] { _validity.UnsetBitCount == 0 ? ArrowBuffer.Empty : _validity.Build(), _values.Build() }));
+        static abstract string Expected { get; }
     }
 
-    private sealed class DoubleColumn(NestedField field, string file) : CsvColumn(field, file)
+    internal readonly struct IntParser : IValueParser<int>
     {
-        private readonly DoubleArray.Builder _builder = new();
+        public static bool TryParse(ReadOnlySpan<byte> text, out int value) => Utf8Values.TryParseInt(text, out value);
 
-        public override void Append(ReadOnlySpan<byte> cell, long line)
+        public static string Expected => "int";
+    }
+
+    internal readonly struct DateParser : IValueParser<int>
+    {
+        public static bool TryParse(ReadOnlySpan<byte> text, out int value) => Utf8Values.TryParseDate(text, out value);
+
+        public static string Expected => "date (yyyy-MM-dd)";
+    }
+
+    internal readonly struct LongParser : IValueParser<long>
+    {
+        public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseLong(text, out value);
+
+        public static string Expected => "long";
+    }
+
+    internal readonly struct TimeParser : IValueParser<long>
+    {
+        public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTime(text, out value);
+
+        public static string Expected => "time (HH:mm:ss)";
+    }
+
+    internal readonly struct TimestampParser : IValueParser<long>
+    {
+        public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTimestamp(text, out value);
+
+        public static string Expected => "timestamp (ISO-8601)";
+    }
+
+    internal readonly struct TimestampTzParser : IValueParser<long>
+    {
+        public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTimestamp(text, out value);
+
+        public static string Expected => "timestamptz (ISO-8601)";
+    }
+
+    private sealed class Int32Column<TParser>(NestedField field, int ordinal, IArrowType type) : CsvColumn(field, ordinal)
+        where TParser : struct, IValueParser<int>
+    {
+        public override IArrowArray Parse(in CsvCells cells, int first, int count)
         {
-            if (!Utf8Values.TryParseDouble(cell, out var v)) throw Invalid(cell, line, "double");
-            _builder.Append(v);
+            var values = new int[count];
+            var validity = AllValid(count);
+            var nulls = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var cell = cells.Cell(first + i, Ordinal);
+                if (cell.IsEmpty)
+                {
+                    if (Field.Required) throw RequiredButEmpty(cells, first + i);
+                    SetNull(validity, i);
+                    nulls++;
+                }
+                else if (!TParser.TryParse(cell, out values[i]))
+                {
+                    throw Invalid(cells, first + i, TParser.Expected);
+                }
+            }
+            return ArrowArrayFactory.BuildArray(new ArrayData(type, count, nulls, 0,
+                new[] { Validity(validity, nulls), new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray()) }));
+        }
+    }
+
+    private sealed class Int64Column<TParser>(NestedField field, int ordinal, IArrowType type) : CsvColumn(field, ordinal)
+        where TParser : struct, IValueParser<long>
+    {
+        public override IArrowArray Parse(in CsvCells cells, int first, int count)
+        {
+            var bytes = new byte[count * sizeof(long)];
+            var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(bytes.AsSpan());
+            var validity = AllValid(count);
+            var nulls = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var cell = cells.Cell(first + i, Ordinal);
+                if (cell.IsEmpty)
+                {
+                    if (Field.Required) throw RequiredButEmpty(cells, first + i);
+                    SetNull(validity, i);
+                    nulls++;
+                }
+                else if (!TParser.TryParse(cell, out values[i]))
+                {
+                    throw Invalid(cells, first + i, TParser.Expected);
+                }
+            }
+            return ArrowArrayFactory.BuildArray(new ArrayData(type, count, nulls, 0, new[] { Validity(validity, nulls), new ArrowBuffer(bytes) }));
+        }
+    }
+
+    private sealed class DoubleColumn(NestedField field, int ordinal) : CsvColumn(field, ordinal)
+    {
+        public override IArrowArray Parse(in CsvCells cells, int first, int count)
+        {
+            var bytes = new byte[count * sizeof(double)];
+            var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(bytes.AsSpan());
+            var validity = AllValid(count);
+            var nulls = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var cell = cells.Cell(first + i, Ordinal);
+                if (cell.IsEmpty)
+                {
+                    if (Field.Required) throw RequiredButEmpty(cells, first + i);
+                    SetNull(validity, i);
+                    nulls++;
+                }
+                else if (!FastDouble.TryParse(cell, out values[i]))
+                {
+                    throw Invalid(cells, first + i, "double");
+                }
+            }
+            return ArrowArrayFactory.BuildArray(new ArrayData(DoubleType.Default, count, nulls, 0, new[] { Validity(validity, nulls), new ArrowBuffer(bytes) }));
+        }
+    }
+
+    private sealed class StringColumn(NestedField field, int ordinal) : CsvColumn(field, ordinal)
+    {
+        public override IArrowArray Parse(in CsvCells cells, int first, int count)
+        {
+            long total = 0;
+            for (var i = 0; i < count; i++) total += cells.Lengths[(first + i) * cells.Fields + Ordinal];
+            var data = new byte[total];
+            var offsetBytes = new byte[(count + 1) * sizeof(int)];
+            var offsets = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(offsetBytes.AsSpan());
+            var validity = AllValid(count);
+            var nulls = 0;
+            var position = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var cell = cells.Cell(first + i, Ordinal);
+                if (cell.IsEmpty)
+                {
+                    if (Field.Required) throw RequiredButEmpty(cells, first + i);
+                    SetNull(validity, i);
+                    nulls++;
+                }
+                cell.CopyTo(data.AsSpan(position));
+                position += cell.Length;
+                offsets[i + 1] = position;
+            }
+            return new StringArray(new ArrayData(StringType.Default, count, nulls, 0,
+                new[] { Validity(validity, nulls), new ArrowBuffer(offsetBytes), new ArrowBuffer(data) }));
+        }
+    }
+
+    /// <summary>Columns of rarer types: per-cell conversion through Arrow builders.</summary>
+    private abstract class BuilderColumn(NestedField field, int ordinal) : CsvColumn(field, ordinal)
+    {
+        public override IArrowArray Parse(in CsvCells cells, int first, int count)
+        {
+            Begin(count);
+            for (var i = 0; i < count; i++)
+            {
+                var cell = cells.Cell(first + i, Ordinal);
+                if (cell.IsEmpty)
+                {
+                    if (Field.Required) throw RequiredButEmpty(cells, first + i);
+                    AppendNull();
+                }
+                else if (TryAppend(cell) is { } expected)
+                {
+                    throw Invalid(cells, first + i, expected);
+                }
+            }
+            return Build();
         }
 
-        public override void AppendNull() => _builder.AppendNull();
+        protected abstract void Begin(int count);
 
-        public override IArrowArray Build() => _builder.Build();
+        /// <summary>Appends the parsed cell; returns null, or what the cell should have been when it does not parse.</summary>
+        protected abstract string? TryAppend(ReadOnlySpan<byte> cell);
+
+        protected abstract void AppendNull();
+
+        protected abstract IArrowArray Build();
     }
 
-    private sealed class FloatColumn(NestedField field, string file) : CsvColumn(field, file)
+    // Builder columns keep a fresh builder per Parse call in a thread-static, so parallel chunks never share one.
+    private sealed class FloatColumn(NestedField field, int ordinal) : BuilderColumn(field, ordinal)
     {
-        private readonly FloatArray.Builder _builder = new();
+        [ThreadStatic] private static FloatArray.Builder? t_builder;
 
-        public override void Append(ReadOnlySpan<byte> cell, long line)
+
+        protected override void Begin(int count) => t_builder = new FloatArray.Builder().Reserve(count);
+
+        protected override string? TryAppend(ReadOnlySpan<byte> cell)
         {
-            if (!Utf8Values.TryParseDouble(cell, out var v)) throw Invalid(cell, line, "float");
-            _builder.Append((float)v);
+            if (!FastDouble.TryParse(cell, out var v)) return "float";
+            t_builder!.Append((float)v);
+            return null;
         }
 
-        public override void AppendNull() => _builder.AppendNull();
+        protected override void AppendNull() => t_builder!.AppendNull();
 
-        public override IArrowArray Build() => _builder.Build();
+        protected override IArrowArray Build() => t_builder!.Build();
     }
 
-    private sealed class BooleanColumn(NestedField field, string file) : CsvColumn(field, file)
+    private sealed class BooleanColumn(NestedField field, int ordinal) : BuilderColumn(field, ordinal)
     {
-        private readonly BooleanArray.Builder _builder = new();
+        [ThreadStatic] private static BooleanArray.Builder? t_builder;
 
-        public override void Append(ReadOnlySpan<byte> cell, long line)
+
+        protected override void Begin(int count) => t_builder = new BooleanArray.Builder().Reserve(count);
+
+        protected override string? TryAppend(ReadOnlySpan<byte> cell)
         {
-            if (!Utf8Values.TryParseBoolean(cell, out var v)) throw Invalid(cell, line, "boolean (true/false)");
-            _builder.Append(v);
+            if (!Utf8Values.TryParseBoolean(cell, out var v)) return "boolean (true/false)";
+            t_builder!.Append(v);
+            return null;
         }
 
-        public override void AppendNull() => _builder.AppendNull();
+        protected override void AppendNull() => t_builder!.AppendNull();
 
-        public override IArrowArray Build() => _builder.Build();
+        protected override IArrowArray Build() => t_builder!.Build();
     }
 
-    private sealed class DecimalColumn(NestedField field, string file, PrimitiveType type) : CsvColumn(field, file)
+    private sealed class DecimalColumn(NestedField field, int ordinal, PrimitiveType type) : BuilderColumn(field, ordinal)
     {
-        private readonly Decimal128Array.Builder _builder = new(new Decimal128Type(type.Precision, type.Scale));
+        [ThreadStatic] private static Decimal128Array.Builder? t_builder;
 
-        public override void Append(ReadOnlySpan<byte> cell, long line)
+
+        protected override void Begin(int count) => t_builder = new Decimal128Array.Builder(new Decimal128Type(type.Precision, type.Scale)).Reserve(count);
+
+        protected override string? TryAppend(ReadOnlySpan<byte> cell)
         {
-            if (!Utf8Values.TryParseDecimal(cell, out var v)) throw Invalid(cell, line, $"decimal({type.Precision},{type.Scale})");
-            if (decimal.Round(v, type.Scale) != v) throw Invalid(cell, line, $"decimal({type.Precision},{type.Scale}) (too many fractional digits)");
-            _builder.Append(v);
+            if (!Utf8Values.TryParseDecimal(cell, out var v)) return $"decimal({type.Precision},{type.Scale})";
+            if (decimal.Round(v, type.Scale) != v) return $"decimal({type.Precision},{type.Scale}) (too many fractional digits)";
+            t_builder!.Append(v);
+            return null;
         }
 
-        public override void AppendNull() => _builder.AppendNull();
+        protected override void AppendNull() => t_builder!.AppendNull();
 
-        public override IArrowArray Build() => _builder.Build();
+        protected override IArrowArray Build() => t_builder!.Build();
     }
 
-    private sealed class StringColumn(NestedField field, string file) : CsvColumn(field, file)
+    private sealed class BinaryColumn(NestedField field, int ordinal) : BuilderColumn(field, ordinal)
     {
-        private readonly StringArray.Builder _builder = new();
+        [ThreadStatic] private static BinaryArray.Builder? t_builder;
 
-        public override void Append(ReadOnlySpan<byte> cell, long line) => _builder.Append(cell);
 
-        public override void AppendNull() => _builder.AppendNull();
+        protected override void Begin(int count) => t_builder = new BinaryArray.Builder().Reserve(count);
 
-        public override IArrowArray Build() => _builder.Build();
-    }
-
-    private sealed class BinaryColumn(NestedField field, string file) : CsvColumn(field, file)
-    {
-        private readonly BinaryArray.Builder _builder = new();
-
-        public override void Append(ReadOnlySpan<byte> cell, long line)
+        protected override string? TryAppend(ReadOnlySpan<byte> cell)
         {
             Span<byte> decoded = new byte[cell.Length];
-            if (System.Buffers.Text.Base64.DecodeFromUtf8(cell, decoded, out _, out var written) != System.Buffers.OperationStatus.Done)
-            {
-                throw Invalid(cell, line, "binary (base64)");
-            }
-            _builder.Append(decoded[..written]);
+            if (System.Buffers.Text.Base64.DecodeFromUtf8(cell, decoded, out _, out var written) != System.Buffers.OperationStatus.Done) return "binary (base64)";
+            t_builder!.Append(decoded[..written]);
+            return null;
         }
 
-        public override void AppendNull() => _builder.AppendNull();
+        protected override void AppendNull() => t_builder!.AppendNull();
 
-        public override IArrowArray Build() => _builder.Build();
+        protected override IArrowArray Build() => t_builder!.Build();
     }
 
-    private sealed class UuidColumn(NestedField field, string file) : CsvColumn(field, file)
+    private sealed class UuidColumn(NestedField field, int ordinal) : BuilderColumn(field, ordinal)
     {
-        private readonly ArrowBuffer.Builder<byte> _values = new();
-        private readonly ArrowBuffer.BitmapBuilder _validity = new();
+        [ThreadStatic] private static ArrowBuffer.Builder<byte>? t_values;
+        [ThreadStatic] private static ArrowBuffer.BitmapBuilder? t_validity;
 
-        public override void Append(ReadOnlySpan<byte> cell, long line)
+
+        protected override void Begin(int count)
         {
-            if (!Guid.TryParse(System.Text.Encoding.ASCII.GetString(cell), out var g)) throw Invalid(cell, line, "uuid");
+            t_values = new ArrowBuffer.Builder<byte>(count * 16);
+            t_validity = new ArrowBuffer.BitmapBuilder(count);
+        }
+
+        protected override string? TryAppend(ReadOnlySpan<byte> cell)
+        {
+            if (!Guid.TryParse(System.Text.Encoding.ASCII.GetString(cell), out var g)) return "uuid";
             Span<byte> bytes = stackalloc byte[16];
             g.TryWriteBytes(bytes, bigEndian: true, out _);
-            _values.Append(bytes);
-            _validity.Append(true);
+            t_values!.Append(bytes);
+            t_validity!.Append(true);
+            return null;
         }
 
-        public override void AppendNull()
+        protected override void AppendNull()
         {
-            _values.Append(stackalloc byte[16]);
-            _validity.Append(false);
+            t_values!.Append(stackalloc byte[16]);
+            t_validity!.Append(false);
         }
 
-        public override IArrowArray Build() => ArrowArrayFactory.BuildArray(new ArrayData(new FixedSizeBinaryType(16), _validity.Length, _validity.UnsetBitCount, 0,
-            new[] { _validity.UnsetBitCount == 0 ? ArrowBuffer.Empty : _validity.Build(), _values.Build() }));
+        protected override IArrowArray Build() => ArrowArrayFactory.BuildArray(new ArrayData(new FixedSizeBinaryType(16), t_validity!.Length, t_validity.UnsetBitCount, 0,
+            new[] { t_validity.UnsetBitCount == 0 ? ArrowBuffer.Empty : t_validity.Build(), t_values!.Build() }));
     }
 }

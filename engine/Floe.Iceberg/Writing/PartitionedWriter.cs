@@ -93,7 +93,26 @@ public sealed class PartitionedWriter : IDisposable
     /// <summary>Closes every open file and returns the data files written.</summary>
     public IReadOnlyList<DataFile> Complete()
     {
-        foreach (var ordinal in _open.Keys.ToList()) CloseFile(ordinal);
+        // Closing a file encodes and compresses its buffered row group, usually most of the write's work: files
+        // close in parallel (each writer stays on one thread) and their data files are listed in partition order.
+        var ordinals = _open.Keys.Order().ToArray();
+        var metrics = new ParquetFileMetrics[ordinals.Length];
+        try
+        {
+            Parallel.For(0, ordinals.Length, i => metrics[i] = _open[ordinals[i]].Writer.Close());
+        }
+        catch (AggregateException e)
+        {
+            // Surface the first file's own error (a FloeException naming it), as a sequential close would.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+        for (var i = 0; i < ordinals.Length; i++)
+        {
+            var (_, location) = _open[ordinals[i]];
+            _completed.Add(metrics[i].ToDataFile(location, _schema, _keyer.Partitions[ordinals[i]], _spec.SpecId));
+        }
+        _open.Clear();
         return _completed;
     }
 

@@ -1,0 +1,14 @@
+using Floe.Benchmarks.E2E.Ingest;
+
+namespace Floe.Benchmarks.E2E;
+
+internal static partial class EndToEndRegistry
+{
+    private static void RegisterIngest()
+    {
+        EndToEnd.Register("ingest", IngestBench.Run);
+        EndToEnd.Register("ingest-floe", FloeIngestRun.Run);
+        EndToEnd.Register("ingest-duckdb", DuckDbIngestRun.Run);
+        EndToEnd.Register("ingest-profile", IngestProfile.Run);
+    }
+}
