@@ -21,7 +21,7 @@ public sealed partial class ConcurrentCommitTests
     {
         var cli = FloeCli.Locate();
         var writers = StressSettings.Writers;
-        var commits = StressSettings.CommitsPerWriter;
+        var commits = StressSettings.CommitsPerWriter(cli);
         TestContext.Out.WriteLine($"{writers} writers x {commits} commits with {cli.Description}, seed {StressSettings.Seed}");
         using var temp = new TempDirectory("floe-stress");
         var warehouse = Path.Combine(temp.Path, "warehouse");
@@ -114,6 +114,14 @@ public sealed partial class ConcurrentCommitTests
             EventTable.AssertSameRows(keys, EventTable.ReadKeys(warehouse, snapshot), $"time travel to snapshot {snapshot}");
         }
         Assert.That(committed.Values.Count(o => !o.Overwrite), Is.EqualTo(plans.Sum(p => p.Count(o => !o.Overwrite))), "every append committed");
+
+        // Retried and rejected commits clean up after themselves: every data file, manifest and manifest list on
+        // disk is referenced. Only metadata files that aged out of the metadata log may be unreferenced.
+        var tableDirectory = Path.Combine(warehouse, "stress", "events");
+        var referenced = TableFiles.Referenced(warehouse);
+        Assert.That(referenced.Where(f => !File.Exists(f)), Is.Empty, "referenced files missing");
+        var leaked = TableFiles.OnDisk(tableDirectory).Except(referenced).Where(f => TableFiles.KindOf(f) != "metadata").ToList();
+        Assert.That(leaked, Is.Empty, "files of retried or rejected commits left behind");
     }
 
     /// <summary>

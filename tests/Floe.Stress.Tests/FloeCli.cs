@@ -22,6 +22,9 @@ internal sealed class FloeCli
     /// <summary>Arguments before floe's own (the dll path under <c>dotnet</c>).</summary>
     public IReadOnlyList<string> LeadingArguments { get; }
 
+    /// <summary>Whether this is the JIT floe.dll under <c>dotnet</c> rather than the NativeAOT binary.</summary>
+    public bool IsJit => LeadingArguments.Count > 0;
+
     /// <summary>What runs, for messages.</summary>
     public string Description => string.Join(' ', LeadingArguments.Prepend(FileName));
 
