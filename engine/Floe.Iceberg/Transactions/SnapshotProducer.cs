@@ -88,15 +88,15 @@ public abstract class SnapshotProducer
         var policy = CommitRetryPolicy.From(Table.Metadata.Properties);
         var started = Environment.TickCount64;
         long? startingSnapshotId = (Table.Metadata.Refs.ContainsKey(Branch) ? Table.Metadata.SnapshotForRef(Branch) : Table.Metadata.CurrentSnapshot)?.SnapshotId;
+        Snapshot snapshot;
         try
         {
             while (true)
             {
                 try
                 {
-                    var snapshot = CommitOnce(startingSnapshotId);
-                    DeleteUnusedFiles(snapshot);
-                    return snapshot;
+                    snapshot = CommitOnce(startingSnapshotId);
+                    break;
                 }
                 catch (FloeException e) when (e.Code == FloeErrorCode.CommitConflict && IsRetryable(e) && _attempt <= policy.NumRetries
                                               && Environment.TickCount64 - started < policy.TotalTimeoutMs)
@@ -110,6 +110,17 @@ public abstract class SnapshotProducer
             DeleteUnusedFiles(committed: null);
             throw;
         }
+        // The catalog points at the new metadata: the commit stands. Tidying up is best effort, and a failure in it
+        // must neither delete committed files nor tell the caller (who would then delete the data files) it failed.
+        try
+        {
+            DeleteUnusedFiles(snapshot);
+        }
+        catch (Exception e) when (e is FloeException or IOException or UnauthorizedAccessException)
+        {
+            // Leftovers are unreferenced files, reclaimed by orphan-file removal.
+        }
+        return snapshot;
     }
 
     private Snapshot CommitOnce(long? startingSnapshotId)
@@ -145,7 +156,15 @@ public abstract class SnapshotProducer
             summary.Build(Operation, parent, _properties), metadata.CurrentSchemaId);
         var updated = MetadataUpdates.AddSnapshot(metadata, snapshot, Branch, now);
         var newLocation = Table.Operations.Commit(metadata, location, updated);
-        Table.Update(Table.Operations.Refresh().Metadata, newLocation);
+        // Committed: from here on nothing may throw, or the caller's cleanup would delete the committed files.
+        try
+        {
+            Table.Update(Table.Operations.Refresh().Metadata, newLocation);
+        }
+        catch (Exception e) when (e is FloeException or IOException or UnauthorizedAccessException)
+        {
+            // The table view stays at the base; the next refresh sees the commit.
+        }
         return snapshot;
     }
 
