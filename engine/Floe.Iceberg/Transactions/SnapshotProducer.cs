@@ -96,8 +96,16 @@ public abstract class SnapshotProducer
             DeleteUnusedFiles(committed: null);
             throw;
         }
-        // Outside the try: once committed, a failure while tidying must never delete the committed manifests.
-        DeleteUnusedFiles(snapshot);
+        // The catalog points at the new metadata: the commit stands. Tidying up is best effort, and a failure in it
+        // must neither delete committed files nor tell the caller (who would then delete the data files) it failed.
+        try
+        {
+            DeleteUnusedFiles(snapshot);
+        }
+        catch (Exception e) when (e is FloeException or IOException or UnauthorizedAccessException)
+        {
+            // Leftovers are unreferenced files, reclaimed by orphan-file removal.
+        }
         return snapshot;
     }
 
@@ -134,7 +142,15 @@ public abstract class SnapshotProducer
             summary.Build(Operation, parent, _properties), metadata.CurrentSchemaId);
         var updated = MetadataUpdates.AddSnapshot(metadata, snapshot, Branch, now);
         var newLocation = Table.Operations.Commit(metadata, location, updated);
-        Table.Update(Table.Operations.Refresh().Metadata, newLocation);
+        // Committed: from here on nothing may throw, or the caller's cleanup would delete the committed files.
+        try
+        {
+            Table.Update(Table.Operations.Refresh().Metadata, newLocation);
+        }
+        catch (Exception e) when (e is FloeException or IOException or UnauthorizedAccessException)
+        {
+            // The table view stays at the base; the next refresh sees the commit.
+        }
         return snapshot;
     }
 
