@@ -59,7 +59,6 @@ internal static class FeaturesEndToEnd
         double floeSeconds = floeWatch.Elapsed.TotalSeconds;
         long floePeak = Process.GetCurrentProcess().PeakWorkingSet64;
         Console.WriteLine($"floe:   {floeSeconds,8:F2} s  (parquet load {loadSeconds:F2} s, compute+write {result.Elapsed.TotalSeconds:F2} s)  rows {result.RowsWritten:N0}  {result.RowsWritten / floeSeconds / 1e6:F2} M rows/s  peak working set {floePeak / 1048576.0:F0} MiB  threads {threads}");
-        Console.WriteLine("breakdown read/encode/process/write: " + string.Join(" ", Floe.Features.Application.BatchComputation.T.Select(x => x.ToString("F2", CultureInfo.InvariantCulture))));
         source = null;
         GC.Collect();
         if (skipDuck)
