@@ -9,7 +9,7 @@ namespace Floe.Features.Sources;
 /// An event source over columns held in memory (what the file sources load). Rows are indexed by day of event
 /// time on first use, so reading one day plus its lookback touches only those days' rows.
 /// </summary>
-public class InMemoryEventSource : IEventSource
+public sealed class InMemoryEventSource : IEventSource
 {
     private readonly Dictionary<string, ColumnData> _columns;
     private readonly int _length;
