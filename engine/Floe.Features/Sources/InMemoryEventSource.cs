@@ -29,7 +29,12 @@ public sealed class InMemoryEventSource : IEventSource
         ArgumentNullException.ThrowIfNull(batches);
         if (batches.Count == 0) { throw Errors.InvalidArgument("at least one batch is required"); }
         var (columns, length) = FeatureGroup.Gather(batches);
-        return new InMemoryEventSource(batches[0].Schema, columns, length);
+        var order = new List<(string, ValueKind)>();
+        foreach (var f in batches[0].Schema.FieldsList)
+        {
+            if (columns.TryGetValue(f.Name, out var c)) { order.Add((f.Name, c.Kind)); }
+        }
+        return new InMemoryEventSource(SchemaOf(order), columns, length);
     }
 
     /// <inheritdoc />
