@@ -15,7 +15,12 @@ namespace Floe.Features.Application;
 /// </summary>
 internal static class BatchComputation
 {
-    public static readonly double[] T = new double[4];
+    /// <summary>
+    /// Days are read one at a time but processed in chunks of up to this many events, which bounds memory while
+    /// amortising the per-entity cost of each chunk when entities have few events per day.
+    /// </summary>
+    public const int MaxChunkRows = 4_000_000;
+
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism)
     {
         if (to <= from) { throw Errors.InvalidArgument($"--to ({to:O}) must be after --from ({from:O})"); }
@@ -28,19 +33,24 @@ internal static class BatchComputation
         var names = group.OutputSchema.FieldsList.Select(f => f.Name).ToArray();
         long rowsWritten = 0, eventsRead = 0;
         int partitions = 0;
+        var pending = new List<Dictionary<string, ColumnData>>();
+        int pendingRows = 0;
 
         // Unbounded windows need all history: read everything before the first output day as one chunk.
         long day = FloorDay(readFrom is { } rf ? FeatureStream.Micros(rf) : fromMicros);
         if (readFrom is null)
         {
-            eventsRead += RunChunk(null, day * Durations.MicrosPerDay, false);
+            Read(null, day * Durations.MicrosPerDay);
+            Flush();
         }
         for (; day * Durations.MicrosPerDay < toMicros; day++)
         {
             long start = Math.Max(day * Durations.MicrosPerDay, readFrom is { } r ? FeatureStream.Micros(r) : long.MinValue);
             long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
-            eventsRead += RunChunk(start, end, end > fromMicros);
+            Read(start, end);
+            if (pendingRows >= MaxChunkRows) { Flush(); }
         }
+        Flush();
         if (partitions == 0)
         {
             // Leave a file with the output schema even when no event falls in the range.
@@ -49,32 +59,54 @@ internal static class BatchComputation
         var files = sink.Complete();
         return new ComputeResult(rowsWritten, eventsRead, partitions, readFrom, readTo, files, started.Elapsed);
 
-        long RunChunk(long? start, long end, bool output)
+        void Read(long? start, long end)
         {
-            var sw0 = System.Diagnostics.Stopwatch.StartNew();
             var batches = source.Read(def.Timestamp, start is { } s ? FromMicros(s) : null, FromMicros(end));
             var (columns, length) = FeatureGroup.Gather(batches);
-            if (length == 0) { return 0; }
+            if (length == 0) { return; }
             columns = RestrictTime(columns, length, def.Timestamp, start ?? long.MinValue, end, out length);
-            if (length == 0) { return 0; }
-            T[0] += sw0.Elapsed.TotalSeconds; sw0.Restart();
-            var chunk = engine.Encode(columns, length);
-            T[1] += sw0.Elapsed.TotalSeconds; sw0.Restart();
-            var features = engine.Process(chunk);
-            T[2] += sw0.Elapsed.TotalSeconds; sw0.Restart();
-            if (!output) { return length; }
-            var rows = new List<int>(chunk.Length);
-            for (int i = 0; i < chunk.Length; i++)
+            if (length == 0) { return; }
+            pending.Add(columns);
+            pendingRows += length;
+            eventsRead += length;
+        }
+
+        void Flush()
+        {
+            if (pendingRows == 0) { return; }
+            var columns = pending[0];
+            if (pending.Count > 1)
             {
-                if (chunk.Time[i] >= fromMicros && chunk.Time[i] < toMicros) { rows.Add(i); }
+                columns = new Dictionary<string, ColumnData>(StringComparer.Ordinal);
+                foreach (var name in pending[0].Keys)
+                {
+                    var parts = new List<ColumnData>(pending.Count);
+                    foreach (var p in pending) { parts.Add(p[name]); }
+                    columns[name] = ColumnData.Concat(parts);
+                }
             }
-            if (rows.Count == 0) { return length; }
-            var cols = group.OutputColumns(chunk, features, rows.Count == chunk.Length ? null : [.. rows]);
-            sink.WritePartition(DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)FloorDay(chunk.Time[rows[0]])), names, cols, rows.Count);
-            T[3] += sw0.Elapsed.TotalSeconds;
-            rowsWritten += rows.Count;
-            partitions++;
-            return length;
+            int length = pendingRows;
+            pending.Clear();
+            pendingRows = 0;
+            var chunk = engine.Encode(columns, length);
+            var features = engine.Process(chunk);
+            // Chunk rows are in day order (days were appended in order), so each day is one contiguous run.
+            var rows = new List<int>();
+            long currentDay = long.MinValue;
+            for (int i = 0; i <= chunk.Length; i++)
+            {
+                long d = i < chunk.Length ? FloorDay(chunk.Time[i]) : long.MaxValue;
+                if (d != currentDay && rows.Count > 0)
+                {
+                    var cols = group.OutputColumns(chunk, features, rows.Count == chunk.Length ? null : [.. rows]);
+                    sink.WritePartition(DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)currentDay), names, cols, rows.Count);
+                    rowsWritten += rows.Count;
+                    partitions++;
+                    rows.Clear();
+                }
+                currentDay = d;
+                if (i < chunk.Length && chunk.Time[i] >= fromMicros && chunk.Time[i] < toMicros) { rows.Add(i); }
+            }
         }
     }
 

@@ -21,6 +21,39 @@ internal sealed class AggOutputBuffer
 
     public AggSpec Spec { get; }
 
+    /// <summary>
+    /// The kernels write values at sorted positions (entity, time); this moves position k to row
+    /// <c>order[k]</c>, one tight pass per array.
+    /// </summary>
+    public void PermuteToRowOrder(int[] order)
+    {
+        if (Stride == 1)
+        {
+            if (D is not null) { Permute(D, order); }
+            if (L is not null) { Permute(L, order); }
+        }
+        else
+        {
+            var len = ListLength!;
+            if (D is not null) { PermuteStrided(D, order, Stride); }
+            if (L is not null) { PermuteStrided(L, order, Stride); }
+            Permute(len, order);
+        }
+        Permute(Valid, order);
+    }
+
+    private static void Permute<T>(T[] values, int[] order)
+    {
+        var copy = values.AsSpan(0, order.Length).ToArray();
+        for (int k = 0; k < order.Length; k++) { values[order[k]] = copy[k]; }
+    }
+
+    private static void PermuteStrided<T>(T[] values, int[] order, int stride)
+    {
+        var copy = values.AsSpan(0, order.Length * stride).ToArray();
+        for (int k = 0; k < order.Length; k++) { copy.AsSpan(k * stride, stride).CopyTo(values.AsSpan(order[k] * stride)); }
+    }
+
     /// <summary>The kind of each value (of each list element for <c>last_n</c>).</summary>
     public ValueKind ElementKind { get; }
 

@@ -13,6 +13,10 @@ internal static class ChunkSorter
         var entity = chunk.Entity;
         int maxId = -1;
         for (int i = 0; i < n; i++) { if (entity[i] > maxId) { maxId = entity[i]; } }
+        if (RadixSort.TrySortByEntityAndTime(entity, chunk.Time, n, maxId, out var radixOrder, out var radixStarts))
+        {
+            return (radixOrder, radixStarts);
+        }
         var order = new int[n];
         int[] groupStarts;
         if (maxId < 4L * n + 1024)

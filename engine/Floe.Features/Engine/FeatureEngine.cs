@@ -82,17 +82,18 @@ internal sealed class FeatureEngine
                 if (skip > 0)
                 {
                     late[part] += skip;
-                    foreach (int row in rows[..skip])
-                    {
-                        foreach (var o in outputs) { o.Valid[row] = false; }
-                    }
+                    foreach (var o in outputs) { o.Valid.AsSpan(start, skip).Clear(); }
                 }
-                WindowKernel.Process(plan, st, chunk, rows[skip..], outputs);
+                WindowKernel.Process(plan, st, chunk, rows[skip..], outputs, start + skip);
             }
         });
         foreach (long l in late) { LateEvents += l; }
 
         var result = new ColumnData[plan.Definition.Features.Count];
+        Parallel.For(0, outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, a =>
+        {
+            outputs[a].PermuteToRowOrder(order);
+        });
         foreach (var o in outputs)
         {
             result[o.Spec.FeatureIndex] = ToColumn(o, n);

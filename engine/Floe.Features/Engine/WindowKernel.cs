@@ -14,9 +14,10 @@ internal static class WindowKernel
 {
     /// <summary>
     /// Processes <paramref name="rows"/> (chunk row indices of one entity, sorted by time then arrival) and writes
-    /// every aggregation feature's value for each row into <paramref name="outputs"/>.
+    /// every aggregation feature's value for <c>rows[r]</c> at position <paramref name="outputStart"/> + r of
+    /// <paramref name="outputs"/> (sorted order: contiguous writes; the caller permutes back to row order once).
     /// </summary>
-    public static void Process(FeaturePlan plan, EntityState st, EventChunk chunk, ReadOnlySpan<int> rows, AggOutputBuffer[] outputs)
+    public static void Process(FeaturePlan plan, EntityState st, EventChunk chunk, ReadOnlySpan<int> rows, AggOutputBuffer[] outputs, int outputStart)
     {
         var windows = plan.Windows;
         int nw = windows.Length;
@@ -87,7 +88,7 @@ internal static class WindowKernel
             // Read each feature once for the run and write it to every row of the run.
             foreach (var o in outputs)
             {
-                Emit(plan, st, o, rows[i..j], runStart);
+                Emit(plan, st, o, outputStart + i, outputStart + j, runStart);
             }
             i = j;
         }
@@ -204,7 +205,7 @@ internal static class WindowKernel
         if (--c == 0) { counts.Remove(key); }
     }
 
-    private static void Emit(FeaturePlan plan, EntityState st, AggOutputBuffer o, ReadOnlySpan<int> rows, long run)
+    private static void Emit(FeaturePlan plan, EntityState st, AggOutputBuffer o, int from, int to, long run)
     {
         var spec = o.Spec;
         int w = spec.Window;
@@ -213,7 +214,8 @@ internal static class WindowKernel
         {
             // count of events
             long count = st.Total - (unbounded ? 0 : st.Left[w]);
-            foreach (int row in rows) { o.L![row] = count; o.Valid[row] = true; }
+            o.L.AsSpan(from, to - from).Fill(count);
+            o.Valid.AsSpan(from, to - from).Fill(true);
             return;
         }
         var buffer = st.Slots[spec.Slot];
@@ -273,11 +275,12 @@ internal static class WindowKernel
                     int k = (int)Math.Min(n, spec.N);
                     if (k == 0)
                     {
-                        foreach (int row in rows) { o.Valid[row] = false; o.ListLength![row] = 0; }
+                        o.Valid.AsSpan(from, to - from).Clear();
+                        o.ListLength.AsSpan(from, to - from).Clear();
                         return;
                     }
                     var src = buffer.Val.AsSpan(buffer.VCount - k, k);
-                    foreach (int row in rows)
+                    for (int row = from; row < to; row++)
                     {
                         o.Valid[row] = true;
                         o.ListLength![row] = k;
@@ -297,11 +300,13 @@ internal static class WindowKernel
         {
             // first/last/min/max of a double slot read raw bits.
             if (spec.Kind is AggregationKind.First or AggregationKind.Last) { dv = BitConverter.Int64BitsToDouble(lv); }
-            foreach (int row in rows) { o.D[row] = dv; o.Valid[row] = valid; }
+            o.D.AsSpan(from, to - from).Fill(dv);
+            o.Valid.AsSpan(from, to - from).Fill(valid);
         }
         else
         {
-            foreach (int row in rows) { o.L![row] = lv; o.Valid[row] = valid; }
+            o.L.AsSpan(from, to - from).Fill(lv);
+            o.Valid.AsSpan(from, to - from).Fill(valid);
         }
     }
 

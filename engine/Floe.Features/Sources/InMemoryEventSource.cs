@@ -9,7 +9,7 @@ namespace Floe.Features.Sources;
 /// An event source over columns held in memory (what the file sources load). Rows are indexed by day of event
 /// time on first use, so reading one day plus its lookback touches only those days' rows.
 /// </summary>
-public class InMemoryEventSource : IEventSource
+public sealed class InMemoryEventSource : IEventSource
 {
     private readonly Dictionary<string, ColumnData> _columns;
     private readonly int _length;
@@ -29,7 +29,12 @@ public class InMemoryEventSource : IEventSource
         ArgumentNullException.ThrowIfNull(batches);
         if (batches.Count == 0) { throw Errors.InvalidArgument("at least one batch is required"); }
         var (columns, length) = FeatureGroup.Gather(batches);
-        return new InMemoryEventSource(batches[0].Schema, columns, length);
+        var order = new List<(string, ValueKind)>();
+        foreach (var f in batches[0].Schema.FieldsList)
+        {
+            if (columns.TryGetValue(f.Name, out var c)) { order.Add((f.Name, c.Kind)); }
+        }
+        return new InMemoryEventSource(SchemaOf(order), columns, length);
     }
 
     /// <inheritdoc />

@@ -23,6 +23,13 @@ public sealed class ExactSum
     // Each add moves a limb by less than 2^32; normalising before 2^30 adds keeps every limb far from overflow.
     private const int AddsBeforeNormalise = 1 << 30;
 
+    // Fast path: values that are exact multiples of 2^-64 below 2^40 in magnitude are summed in one Int128 (each
+    // term < 2^104; on the rare overflow the fast part moves to the limbs); the rest go to the wide limbs. Both parts are exact, so the
+    // split never changes a result, only its cost.
+    private const int FastLsb = -64;
+    private const int FastMaxExponent = 40;
+    private Int128 _fast;
+
     private readonly long[] _limbs = new long[Limbs];
     private int _lo = Limbs;
     private int _hi = -1;
@@ -39,6 +46,7 @@ public sealed class ExactSum
     /// <summary>Resets the sum to exactly zero.</summary>
     public void Clear()
     {
+        _fast = 0;
         if (_hi >= _lo)
         {
             Array.Clear(_limbs, _lo, _hi - _lo + 1);
@@ -66,6 +74,24 @@ public sealed class ExactSum
             mantissa |= 1UL << 52;
         }
         // value = mantissa * 2^(exponent - 1075); its lowest bit sits at offset (exponent - 1) above 2^-1074.
+        int lsb = exponent - 1075 + System.Numerics.BitOperations.TrailingZeroCount(mantissa);
+        if (lsb >= FastLsb && exponent - 1023 < FastMaxExponent)
+        {
+            Int128 term = (Int128)(mantissa >> (lsb - (exponent - 1075))) << (lsb - FastLsb);
+            if ((bits < 0) != negate)
+            {
+                term = -term;
+            }
+            Int128 sum = _fast + term;
+            // Overflow needs millions of terms near 2^40: move the fast part to the wide limbs and start over.
+            if ((_fast < 0) == (term < 0) && (sum < 0) != (_fast < 0))
+            {
+                AddWide(_fast, 1);
+                sum = term;
+            }
+            _fast = sum;
+            return;
+        }
         int offset = exponent - 1;
         int k = offset >> 5;
         int shift = offset & (LimbBits - 1);
@@ -129,10 +155,65 @@ public sealed class ExactSum
     {
         get
         {
-            if (_hi < _lo)
+            if (_hi < _lo || IsWideZero())
             {
-                return 0.0;
+                // (double)Int128 rounds once, to nearest even; scaling by 2^-64 is exact for any non-zero result.
+                return _fast == 0 ? 0.0 : Math.ScaleB((double)_fast, FastLsb);
             }
+            if (_fast != 0)
+            {
+                AddWide(_fast, 1);
+                double v = WideValue();
+                AddWide(_fast, -1);
+                return v;
+            }
+            return WideValue();
+        }
+    }
+
+    private bool IsWideZero()
+    {
+        for (int i = _lo; i <= _hi; i++)
+        {
+            if (_limbs[i] != 0)
+            {
+                // Carry-save limbs can hold a zero total with non-zero limbs; normalise to be sure.
+                Normalise();
+                for (int k = _lo; k <= _hi; k++)
+                {
+                    if (_limbs[k] != 0) { return false; }
+                }
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Adds <paramref name="sign"/> × <paramref name="value"/> × 2^-64 to the wide limbs.</summary>
+    private void AddWide(Int128 value, int sign)
+    {
+        bool negative = (value < 0) != (sign < 0);
+        UInt128 mag = value < 0 ? (UInt128)(-value) : (UInt128)value;
+        // 2^-64 sits at bit 1010 above 2^-1074: limb 31, bit 18.
+        const int offset = -64 + Bias;
+        int k = offset >> 5;
+        int shift = offset & (LimbBits - 1);
+        for (int i = 0; i < 5; i++)
+        {
+            // Take 32-bit digits of mag << shift without overflowing: digit i covers bits [32i - shift, 32i + 32 - shift).
+            int lowBit = (32 * i) - shift;
+            ulong digit = lowBit >= 0 ? (ulong)((mag >> lowBit) & 0xFFFF_FFFF) : (ulong)((mag << -lowBit) & 0xFFFF_FFFF);
+            long d = (long)digit;
+            _limbs[k + i] += negative ? -d : d;
+        }
+        if (k < _lo) { _lo = k; }
+        if (k + 4 > _hi) { _hi = k + 4; }
+        _pendingAdds++;
+    }
+
+    private double WideValue()
+    {
+        {
             long sign = Normalise();
             if (sign == 0)
             {
