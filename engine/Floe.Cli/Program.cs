@@ -13,6 +13,7 @@ internal static class Program
         root.Add(GlobalOptions.Json);
         root.Add(TableCommands.Build());
         root.Add(IngestCommand.Build());
+        root.Add(DeleteCommand.Build());
         root.Add(ScanCommand.Build());
         root.Add(SnapshotsCommand.Build());
         root.Add(GenerateCommand.Build());

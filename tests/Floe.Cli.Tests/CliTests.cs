@@ -110,6 +110,23 @@ public sealed class CliTests
         Assert.That(Ok("scan", "a.t", "--count").Stdout.Trim(), Is.EqualTo("0"));
     }
 
+    [Test]
+    public void Delete_OldDays_RemovesThemInOneSnapshot()
+    {
+        var csv = Path.Combine(_dir, "e.csv");
+        Ok("generate", "events", "--rows", "700", "--days", "7", "--output", csv);
+        Ok("table", "create", "a.t", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string", "--partition", "day(event_time)");
+        Ok("ingest", "a.t", csv);
+
+        var result = JsonDocument.Parse(Ok("--json", "delete", "a.t", "--filter", "event_time < '2024-01-03T00:00:00Z'").Stdout).RootElement;
+
+        Assert.That(result.GetProperty("deleted_files").GetInt32(), Is.EqualTo(2));
+        Assert.That(Ok("scan", "a.t", "--count").Stdout.Trim(), Is.EqualTo("500"));
+        var refused = Floe("delete", "a.t", "--filter", "amount > 100");
+        Assert.That(refused.ExitCode, Is.EqualTo(2));
+        Assert.That(refused.Stderr, Does.Contain("deletes remove whole files"));
+    }
+
     [TestCase("table")]
     [TestCase("table create")]
     [TestCase("ingest")]

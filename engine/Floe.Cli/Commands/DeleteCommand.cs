@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Floe.Application.Tables;
+
+namespace Floe.Cli.Commands;
+
+/// <summary><c>floe delete NS.TABLE --filter EXPR</c>: remove whole files (partitions) in one commit.</summary>
+internal static class DeleteCommand
+{
+    public static Command Build()
+    {
+        var name = new Argument<string>("NS.TABLE") { Description = "Table name" };
+        var filter = new Option<string>("--filter") { Description = "Rows to delete, on partition columns, e.g. \"event_time < '2024-01-01T00:00:00Z'\"; a file that matches only in part is refused", Required = true };
+        var branch = new Option<string>("--branch") { Description = "Commit to this branch instead of main", DefaultValueFactory = _ => "main" };
+        var property = new Option<string[]>("--property") { Description = "Snapshot summary property k=v (repeatable)" };
+        var command = new Command("delete", "Delete the data files whose rows all match a filter (whole partitions), atomically") { name, filter, branch, property };
+        CommandRunner.SetAction(command, parse =>
+        {
+            var result = new DeleteService(GlobalOptions.OpenWarehouse(parse)).Delete(parse.GetValue(name)!, parse.GetValue(filter)!,
+                parse.GetValue(branch)!, TableService.ParseProperties(parse.GetValue(property) ?? Array.Empty<string>()));
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                CommandRunner.WriteJson(json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("snapshot_id", result.SnapshotId);
+                    json.WriteNumber("deleted_files", result.DeletedFiles);
+                    json.WriteStartObject("summary");
+                    foreach (var (k, v) in result.Summary) json.WriteString(k, v);
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                });
+            }
+            else
+            {
+                Console.WriteLine($"committed snapshot {result.SnapshotId} (delete): {result.DeletedFiles} files, {result.Summary.GetValueOrDefault("deleted-records", "0")} rows removed");
+            }
+            return 0;
+        });
+        return command;
+    }
+}
