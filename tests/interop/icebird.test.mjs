@@ -298,4 +298,28 @@ describe('icebird reads a floe table', () => {
     }
     assert.deepEqual(eventKeys(rows, 'us'), eventKeys(floeScan(warehouse, TABLE), 'us'))
   })
+
+  // Runs last: it changes the table (tag, whole-partition delete, snapshot expiry, orphan removal).
+  it('after a tag, a partition delete, expiry and orphan removal still reads current and tagged rows', async () => {
+    const appendId = String(ingested.append.snapshot_id)
+    floe(warehouse, 'tag', 'create', TABLE, 'v1', '--from', appendId)
+    floe(warehouse, 'branch', 'drop', TABLE, 'staging')
+    floe(warehouse, 'delete', TABLE, '--filter', "event_time >= '2024-01-03T00:00:00Z'")
+    const future = new Date(Date.now() + 60_000).toISOString()
+    floe(warehouse, 'expire-snapshots', TABLE, '--older-than', future, '--retain-last', '1')
+    floe(warehouse, 'remove-orphans', TABLE, '--older-than', future)
+
+    const { fileName, raw } = current()
+    const retained = raw.snapshots.map(s => String(s['snapshot-id'])).sort()
+    assert.deepEqual(retained, [appendId, String(raw['current-snapshot-id'])].sort(), 'expiry keeps the head and the tagged snapshot')
+    const metadata = await icebergMetadata({ tableUrl, metadataFileName: fileName })
+    assert.deepEqual(Object.keys(metadata.refs).sort(), ['main', 'v1'])
+    assert.equal(metadata.refs.v1.type, 'tag')
+
+    const rows = await icebergRead({ tableUrl, metadataFileName: fileName })
+    assert.deepEqual(eventKeys(rows, 'ms'), eventKeys(floeScan(warehouse, TABLE), 'ms'))
+    const tagged = await icebergRead({ tableUrl, metadata: { ...metadata, 'current-snapshot-id': metadata.refs.v1['snapshot-id'] } })
+    assert.equal(tagged.length, 5000)
+    assert.deepEqual(eventKeys(tagged, 'ms'), eventKeys(floeScan(warehouse, TABLE, '--ref', 'v1'), 'ms'))
+  })
 })
