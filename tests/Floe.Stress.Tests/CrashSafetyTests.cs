@@ -132,7 +132,7 @@ public sealed class CrashSafetyTests
         TestContext.Out.WriteLine($"unreferenced files left behind: {leftovers.Count} (" +
                                   string.Join(", ", leftovers.GroupBy(TableFiles.KindOf).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}")) + ")");
 
-        RemoveOrphansIfAvailable(cli, warehouse);
+        RemoveOrphansIfAvailable(cli, warehouse, tableDirectory);
 
         // Leftovers are reclaimable: deleting every unreferenced file leaves each snapshot reading as it did.
         foreach (var file in TableFiles.OnDisk(tableDirectory).Except(referenced)) File.Delete(file);
@@ -243,16 +243,20 @@ public sealed class CrashSafetyTests
     }
 
     /// <summary>Runs <c>floe remove-orphans</c> when the CLI has it; the table must stay readable afterwards.</summary>
-    private static void RemoveOrphansIfAvailable(FloeCli cli, string warehouse)
+    private static void RemoveOrphansIfAvailable(FloeCli cli, string warehouse, string tableDirectory)
     {
         if (!cli.RunOk(warehouse, "--help").Contains("remove-orphans", StringComparison.Ordinal))
         {
             TestContext.Out.WriteLine("floe remove-orphans is not available; leftovers are deleted by the test instead");
             return;
         }
-        var result = cli.Run(warehouse, "remove-orphans", EventTable.Name);
+        // The leftovers are seconds old, so the default 3-day grace period would keep them: give a cutoff in the future.
+        var cutoff = DateTimeOffset.UtcNow.AddMinutes(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var result = cli.Run(warehouse, "remove-orphans", EventTable.Name, "--older-than", cutoff);
         Assert.That(result.ExitCode, Is.EqualTo(0), $"floe remove-orphans: {result.Stderr}");
         TestContext.Out.WriteLine($"floe remove-orphans: {result.Stdout.Trim()}");
-        Assert.That(TableFiles.Referenced(warehouse).Where(f => !File.Exists(f)), Is.Empty, "remove-orphans deleted a referenced file");
+        var referenced = TableFiles.Referenced(warehouse);
+        Assert.That(referenced.Where(f => !File.Exists(f)), Is.Empty, "remove-orphans deleted a referenced file");
+        Assert.That(TableFiles.OnDisk(tableDirectory).Except(referenced), Is.Empty, "remove-orphans left files of killed writers behind");
     }
 }
