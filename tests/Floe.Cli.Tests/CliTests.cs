@@ -127,6 +127,28 @@ public sealed class CliTests
         Assert.That(refused.Stderr, Does.Contain("deletes remove whole files"));
     }
 
+    [Test]
+    public void Register_ForeignTableWithLocationMap_ReadsItInPlace()
+    {
+        string? fixtures = Environment.GetEnvironmentVariable("FLOE_FIXTURES");
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); fixtures is null && dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
+            if (Directory.Exists(candidate)) fixtures = candidate;
+        }
+        if (fixtures is null) Assert.Ignore("shared/fixtures not found (set FLOE_FIXTURES); fixture tests skipped");
+        var root = Path.Combine(fixtures!, "iceberg", "icebird-spark-bunnies");
+
+        Ok("table", "register", "fx.bunnies", Path.Combine(root, "metadata", "v5.metadata.json"),
+            "--location-map", $"s3a://hyperparam-iceberg/spark/bunnies={root}");
+
+        Assert.That(Ok("scan", "fx.bunnies", "--count").Stdout.Trim(), Is.EqualTo("20"));
+        Assert.That(Ok("scan", "fx.bunnies", "--snapshot", "7505300640432048841", "--count").Stdout.Trim(), Is.EqualTo("21"));
+        var rows = Ok("scan", "fx.bunnies", "--columns", "Breed Name", "--filter", "\"Average Weight\" >= 4").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(rows[0].Trim(), Is.EqualTo("Breed Name"));
+        Assert.That(rows.Skip(1).Select(r => r.Trim()), Does.Contain("Flemish Giant"));
+    }
+
     [TestCase("table")]
     [TestCase("table create")]
     [TestCase("ingest")]
