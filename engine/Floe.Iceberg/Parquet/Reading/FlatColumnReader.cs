@@ -52,7 +52,7 @@ internal sealed class FlatColumnReader
         _outputWidth = target.Id is TypeId.Int or TypeId.Date or TypeId.Float ? 4 : 8;
         if (leaf.DefinitionLevel > 0) _validity = new byte[(rows + 7) >> 3];
         if (_strings) _offsets = new int[rows + 1];
-        else _fixed = new byte[rows * _outputWidth];
+        else _fixed = GC.AllocateUninitializedArray<byte>(rows * _outputWidth); // every slot is written, nulls as zero
     }
 
     /// <summary>True when <paramref name="leaf"/> read as <paramref name="target"/> is a layout this reader decodes.</summary>
@@ -210,19 +210,27 @@ internal sealed class FlatColumnReader
             if (_levels.Length < count) _levels = new int[count];
             defs = _levels.AsSpan(0, count);
             RleHybrid.Decode(levels, 1, defs);
-            nonNull = 0;
             var validity = _validity!;
-            for (var i = 0; i < count; i++)
+            if (defs.IndexOfAnyExcept(1) < 0)
             {
-                if (defs[i] == 1)
-                {
-                    var row = _row + i;
-                    validity[row >> 3] |= (byte)(1 << (row & 7));
-                    nonNull++;
-                }
+                // No nulls in the page (the usual case): set the bits in bulk, values are dense.
+                Writing.Bits.SetOnes(validity, _row, count);
+                defs = default;
             }
-            _nulls += count - nonNull;
-            if (nonNull == count) defs = default;
+            else
+            {
+                nonNull = 0;
+                for (var i = 0; i < count; i++)
+                {
+                    if (defs[i] == 1)
+                    {
+                        var row = _row + i;
+                        validity[row >> 3] |= (byte)(1 << (row & 7));
+                        nonNull++;
+                    }
+                }
+                _nulls += count - nonNull;
+            }
         }
         Span<int> indices = default;
         if (encoding is not Encoding.PLAIN)
@@ -311,7 +319,7 @@ internal sealed class FlatColumnReader
         var next = 0;
         for (var i = 0; i < output.Length; i++)
         {
-            if (defs[i] == 1) output[i] = source[next++];
+            output[i] = defs[i] == 1 ? source[next++] : default;
         }
     }
 
@@ -327,7 +335,7 @@ internal sealed class FlatColumnReader
         var next = 0;
         for (var i = 0; i < output.Length; i++)
         {
-            if (defs[i] == 1) output[i] = convert(source[next++]);
+            output[i] = defs[i] == 1 ? convert(source[next++]) : default;
         }
     }
 
