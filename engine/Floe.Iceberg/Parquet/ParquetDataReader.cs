@@ -165,7 +165,11 @@ public sealed class ParquetDataReader : IDisposable
                 var field = Projection.Fields[f];
                 if (_constants.ContainsKey(field.Id)) continue;
                 matches[f] = probe.Match(_root, field);
-                if (matches[f] is { } node) CollectLeaves(probe, field.Type, node, needed);
+            }
+            var fast = ReadFlatColumns(rowGroup.RowGroup, matches, rows);
+            for (var f = 0; f < Projection.Fields.Count; f++)
+            {
+                if (fast[f] is null && matches[f] is { } node) CollectLeaves(probe, Projection.Fields[f].Type, node, needed);
             }
             var leaves = new Dictionary<int, LeafColumn>(needed.Count);
             foreach (var (leafIndex, target) in needed)
@@ -179,7 +183,11 @@ public sealed class ParquetDataReader : IDisposable
             for (var f = 0; f < columns.Length; f++)
             {
                 var field = Projection.Fields[f];
-                if (_constants.TryGetValue(field.Id, out var constant))
+                if (fast[f] is { } decoded)
+                {
+                    columns[f] = decoded;
+                }
+                else if (_constants.TryGetValue(field.Id, out var constant))
                 {
                     columns[f] = ArrowArrays.Constant(field.Type, constant, rows);
                 }
@@ -202,6 +210,46 @@ public sealed class ParquetDataReader : IDisposable
         {
             throw Errors.InvalidData(Location, $"row group {index}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Decodes the projected top-level primitive columns that <see cref="FlatColumnReader"/> covers, straight into
+    /// Arrow arrays: chunks are read one after another from the file, then decoded in parallel. Entries stay null
+    /// for the columns left to the general reader.
+    /// </summary>
+    private IArrowArray?[] ReadFlatColumns(global::Parquet.Meta.RowGroup rowGroup, FileSchemaNode?[] matches, int rows)
+    {
+        var result = new IArrowArray?[matches.Length];
+        var work = new List<(int Field, FileSchemaNode Leaf, global::Parquet.Meta.ColumnMetaData Meta, PrimitiveType Target, byte[] Chunk)>();
+        for (var f = 0; f < matches.Length; f++)
+        {
+            if (matches[f] is not { IsLeaf: true } leaf || Projection.Fields[f].Type is not PrimitiveType target) continue;
+            if (leaf.LeafIndex >= rowGroup.Columns.Count || rowGroup.Columns[leaf.LeafIndex].MetaData is not { } meta) continue;
+            if (meta.NumValues != rows || !FlatColumnReader.CanRead(leaf, target, meta.Codec)) continue;
+            work.Add((f, leaf, meta, target, FlatColumnReader.ReadChunk(_stream, meta)));
+        }
+        if (work.Count == 1)
+        {
+            var w = work[0];
+            result[w.Field] = FlatColumnReader.TryRead(w.Chunk, w.Leaf, w.Meta, w.Target, rows);
+        }
+        else if (work.Count > 1)
+        {
+            try
+            {
+                Parallel.For(0, work.Count, i =>
+                {
+                    var w = work[i];
+                    result[w.Field] = FlatColumnReader.TryRead(w.Chunk, w.Leaf, w.Meta, w.Target, rows);
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // Surface the column's own error (named file/column) rather than the wrapper.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+        }
+        return result;
     }
 
     private static void CollectLeaves(ColumnAssembler probe, IcebergType type, FileSchemaNode node, Dictionary<int, PrimitiveType?> needed)

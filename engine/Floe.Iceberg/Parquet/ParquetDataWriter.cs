@@ -189,6 +189,22 @@ public sealed class ParquetDataWriter : IDisposable
         return total;
     }
 
+    /// <summary>Bytes held for the row group not yet written (values, validity and dictionaries of every column).</summary>
+    public long BufferedRowGroupBytes => _metrics is not null || _disposed ? 0 : BufferedBytes();
+
+    /// <summary>Rows held for the row group not yet written.</summary>
+    public int BufferedRows => _bufferedRows;
+
+    /// <summary>
+    /// Writes the buffered rows as a row group now (no-op when none are buffered), releasing their memory; callers
+    /// that keep many files open use it to bound memory.
+    /// </summary>
+    public void FlushRowGroupNow()
+    {
+        ThrowIfClosed();
+        if (_bufferedRows > 0) FlushRowGroup(release: true);
+    }
+
     private void AppendColumns(RecordBatch batch, int offset, int count)
     {
         // Small batches stay on the caller's thread: spreading them costs more than the copy.
@@ -202,7 +218,7 @@ public sealed class ParquetDataWriter : IDisposable
         }
     }
 
-    private void FlushRowGroup()
+    private void FlushRowGroup(bool release = false)
     {
         if (_columns.Length > 1)
         {
@@ -225,7 +241,7 @@ public sealed class ParquetDataWriter : IDisposable
                 WriteRaw(_columns[c].ChunkBytes);
                 uncompressed += chunks[c].UncompressedSize;
                 compressed += chunks[c].CompressedSize;
-                _columns[c].ResetRowGroup();
+                _columns[c].ResetRowGroup(release);
             }
         }
         catch (IOException e)

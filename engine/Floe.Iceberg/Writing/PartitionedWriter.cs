@@ -25,6 +25,7 @@ public sealed class PartitionedWriter : IDisposable
     private readonly ParquetWriterOptions _options;
     private readonly string _schemaJson;
     private readonly long _targetFileSize;
+    private readonly long _bufferBudget;
     private readonly Dictionary<int, (ParquetDataWriter Writer, string Location)> _open = new();
     private readonly List<DataFile> _completed = new();
     private readonly List<string> _written = new();
@@ -44,7 +45,16 @@ public sealed class PartitionedWriter : IDisposable
         _targetFileSize = table.Metadata.Properties.TryGetValue("write.target-file-size-bytes", out var s) && long.TryParse(s, out var t) && t > 0
             ? t
             : 512L * 1024 * 1024;
+        _bufferBudget = table.Metadata.Properties.TryGetValue(BufferBudgetProperty, out var b) && long.TryParse(b, out var budget) && budget > 0
+            ? budget
+            : DefaultBufferBudget;
     }
+
+    /// <summary>Table property bounding the bytes buffered across all open files (default <see cref="DefaultBufferBudget"/>).</summary>
+    public const string BufferBudgetProperty = "write.floe.buffer-budget-bytes";
+
+    /// <summary>Default budget of buffered row-group bytes across the open files of one write (64 MiB).</summary>
+    public const long DefaultBufferBudget = 64L << 20;
 
     /// <summary>Rows written so far.</summary>
     public long RowsWritten { get; private set; }
@@ -75,6 +85,7 @@ public sealed class PartitionedWriter : IDisposable
         {
             WriteSlice(ordinals[0], batch, 0, batch.Length);
             RowsWritten += batch.Length;
+            EnforceBufferBudget();
             return;
         }
         for (var p = 0; p < partitions; p++) counts[p + 1] += counts[p];
@@ -88,6 +99,36 @@ public sealed class PartitionedWriter : IDisposable
             if (length > 0) WriteSlice(p, sorted, starts[p], length);
         }
         RowsWritten += batch.Length;
+        EnforceBufferBudget();
+    }
+
+    /// <summary>
+    /// Every open file buffers a whole row group until it fills; with many partitions open that is most of the
+    /// input. Once the open files together hold more than the budget, the largest buffers are written out as row
+    /// groups (largest first, so row groups stay as big as the budget allows).
+    /// </summary>
+    private void EnforceBufferBudget()
+    {
+        if (_open.Count == 0) return;
+        long total = 0;
+        foreach (var (writer, _) in _open.Values) total += writer.BufferedRowGroupBytes;
+        while (total > _bufferBudget)
+        {
+            ParquetDataWriter? largest = null;
+            long largestBytes = 0;
+            foreach (var (writer, _) in _open.Values)
+            {
+                var bytes = writer.BufferedRowGroupBytes;
+                if (bytes > largestBytes)
+                {
+                    largest = writer;
+                    largestBytes = bytes;
+                }
+            }
+            if (largest is null) return;
+            largest.FlushRowGroupNow();
+            total -= largestBytes;
+        }
     }
 
     /// <summary>Closes every open file and returns the data files written.</summary>

@@ -210,7 +210,7 @@ internal sealed class FallbackChunkReader
     }
 
     /// <summary>The page header fields this reader uses.</summary>
-    private readonly record struct PageHeaderInfo(
+    internal readonly record struct PageHeaderInfo(
         PageType Type, int UncompressedSize, int CompressedSize, int NumValues, Encoding Encoding,
         int DefinitionLength, int RepetitionLength, bool IsCompressed)
     {

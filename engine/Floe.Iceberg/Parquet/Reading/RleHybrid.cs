@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Floe.Iceberg.Parquet.Reading;
 
 /// <summary>Decoder of Parquet's RLE / bit-packing hybrid encoding (levels and dictionary indices).</summary>
@@ -6,9 +8,11 @@ internal static class RleHybrid
     /// <summary>Fills <paramref name="target"/> with values of <paramref name="bitWidth"/> bits.</summary>
     public static void Decode(ReadOnlySpan<byte> data, int bitWidth, Span<int> target)
     {
+        if (bitWidth is < 0 or > 32) throw new InvalidDataException($"RLE bit width {bitWidth} out of range");
         var position = 0;
         var written = 0;
         var byteWidth = (bitWidth + 7) / 8;
+        var mask = bitWidth == 32 ? ulong.MaxValue >> 32 : (1UL << bitWidth) - 1;
         while (written < target.Length)
         {
             if (position >= data.Length) throw new InvalidDataException("RLE data ends early");
@@ -25,18 +29,35 @@ internal static class RleHybrid
             }
             else
             {
-                var values = (int)(header >> 1) * 8;
-                var bitPosition = position * 8L;
-                for (var i = 0; i < values && written < target.Length; i++)
+                var groups = (int)(header >> 1);
+                var values = Math.Min(groups * 8, target.Length - written);
+                var runBytes = groups * bitWidth;
+                if (bitWidth == 0)
                 {
-                    var value = 0;
-                    for (var bit = 0; bit < bitWidth; bit++, bitPosition++)
-                    {
-                        if ((data[(int)(bitPosition >> 3)] & (1 << (int)(bitPosition & 7))) != 0) value |= 1 << bit;
-                    }
-                    target[written++] = value;
+                    target.Slice(written, values).Clear();
+                    written += values;
+                    position += runBytes;
+                    continue;
                 }
-                position += (int)(header >> 1) * bitWidth;
+                var run = data.Slice(position, Math.Min(runBytes, data.Length - position));
+                long bitPosition = 0;
+                var i = 0;
+                // Fast path: whole 8-byte windows are available; a value (≤ 32 bits at shift ≤ 7) fits in one window.
+                var safeEnd = run.Length - 8;
+                for (; i < values && (bitPosition >> 3) <= safeEnd; i++, bitPosition += bitWidth)
+                {
+                    var window = BinaryPrimitives.ReadUInt64LittleEndian(run[(int)(bitPosition >> 3)..]);
+                    target[written + i] = (int)((window >> (int)(bitPosition & 7)) & mask);
+                }
+                for (; i < values; i++, bitPosition += bitWidth)
+                {
+                    ulong window = 0;
+                    var start = (int)(bitPosition >> 3);
+                    for (var b = 0; b < 8 && start + b < run.Length; b++) window |= (ulong)run[start + b] << (8 * b);
+                    target[written + i] = (int)((window >> (int)(bitPosition & 7)) & mask);
+                }
+                written += values;
+                position += runBytes;
             }
         }
     }

@@ -119,7 +119,8 @@ internal sealed partial class ColumnWriter : IDisposable
     }
 
     /// <summary>Forgets the buffered row group (after <see cref="EncodeChunk"/>).</summary>
-    public void ResetRowGroup()
+    /// <param name="release">Also give the buffers' memory back (the writer may stay idle for long).</param>
+    public void ResetRowGroup(bool release = false)
     {
         _values.Length = 0;
         _validity.Length = 0;
@@ -127,6 +128,17 @@ internal sealed partial class ColumnWriter : IDisposable
         _nulls = 0;
         ResetChunkStatistics();
         ResetDictionary();
+        if (release)
+        {
+            _values.Release();
+            _validity.Release();
+            _chunk.Length = 0;
+            _chunk.Release();
+            _page.Length = 0;
+            _page.Release();
+            _compressed.Length = 0;
+            _compressed.Release();
+        }
     }
 
     private int AppendValidity(Apache.Arrow.Array arr, int start, int count)

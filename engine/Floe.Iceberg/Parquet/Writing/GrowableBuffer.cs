@@ -47,6 +47,14 @@ internal sealed class GrowableBuffer : IDisposable
         _array = next;
     }
 
+    /// <summary>Gives a large, empty buffer's array back to the pool (a flushed writer that may stay idle keeps no memory).</summary>
+    public void Release(int keep = 4096)
+    {
+        if (Length != 0 || _array.Length <= keep) return;
+        ArrayPool<byte>.Shared.Return(_array);
+        _array = ArrayPool<byte>.Shared.Rent(keep);
+    }
+
     public void Dispose()
     {
         if (_array.Length > 0)
