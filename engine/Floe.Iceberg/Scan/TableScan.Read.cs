@@ -20,12 +20,17 @@ public sealed partial class TableScan
         var projected = ProjectedSchema;
         // Files whose metrics prove every row matches (e.g. a day partition under a filter on that day) skip the
         // row filter; when that holds for every file the filter's columns are not read at all.
-        var strictFilter = _filter is AlwaysTrue ? null : _filter.RewriteNot();
+        var strict = new Dictionary<int, StrictMetricsEvaluator>();
         var allRows = new bool[tasks.Count];
         var everyTaskAllRows = true;
         for (var t = 0; t < tasks.Count; t++)
         {
-            allRows[t] = strictFilter is null || AllRowsMatch(strictFilter, tasks[t].File);
+            var file = tasks[t].File;
+            if (_filter is not AlwaysTrue && !strict.ContainsKey(file.SpecId))
+            {
+                strict[file.SpecId] = new StrictMetricsEvaluator(_filter, _table.Metadata.SpecById(file.SpecId));
+            }
+            allRows[t] = _filter is AlwaysTrue || strict[file.SpecId].AllMatch(file);
             everyTaskAllRows &= allRows[t];
         }
         var readSchema = ReadSchema(tableSchema, projected, tasks, includeFilterColumns: !everyTaskAllRows);
@@ -89,43 +94,6 @@ public sealed partial class TableScan
             }
         }
         return new Schema(tableSchema.SchemaId, tableSchema.Fields.Where(f => ids.Contains(f.Id)).ToList());
-    }
-
-    /// <summary>
-    /// True only when the file's metrics prove every row satisfies <paramref name="e"/> (negations already pushed
-    /// into predicates). Needs exact bounds and zero null (and NaN) counts; string/binary bounds may be truncated
-    /// and float bounds have NaN/signed-zero subtleties, so neither proves anything. Unknown metrics give false.
-    /// </summary>
-    private static bool AllRowsMatch(Expression e, DataFile file) => e switch
-    {
-        AlwaysTrue => true,
-        AlwaysFalse => false,
-        And a => AllRowsMatch(a.Left, file) && AllRowsMatch(a.Right, file),
-        Or o => AllRowsMatch(o.Left, file) || AllRowsMatch(o.Right, file),
-        BoundPredicate p => AllRowsMatch(p, file),
-        _ => false,
-    };
-
-    private static bool AllRowsMatch(BoundPredicate p, DataFile file)
-    {
-        var id = p.FieldId;
-        if (file.NullValueCounts is null || !file.NullValueCounts.TryGetValue(id, out var nulls) || nulls != 0) return false;
-        if (p.Op == Operation.NotNull) return true;
-        // Truncated string bounds prove nothing; float bounds are left out for NaN and signed-zero subtleties.
-        if (p.Type.Id is TypeId.String or TypeId.Binary or TypeId.Fixed or TypeId.Uuid or TypeId.Float or TypeId.Double) return false;
-        var lower = BoundsCheck.Decode(p.Type, file.LowerBounds is not null && file.LowerBounds.TryGetValue(id, out var lb) ? lb : null);
-        var upper = BoundsCheck.Decode(p.Type, file.UpperBounds is not null && file.UpperBounds.TryGetValue(id, out var ub) ? ub : null);
-        if (lower is null || upper is null || ValueOrder.IsNaN(lower) || ValueOrder.IsNaN(upper)) return false;
-        var t = p.Type;
-        return p.Op switch
-        {
-            Operation.Lt => ValueOrder.Compare(t, upper, p.Literal) < 0,
-            Operation.LtEq => ValueOrder.Compare(t, upper, p.Literal) <= 0,
-            Operation.Gt => ValueOrder.Compare(t, lower, p.Literal) > 0,
-            Operation.GtEq => ValueOrder.Compare(t, lower, p.Literal) >= 0,
-            Operation.Eq => ValueOrder.Compare(t, lower, p.Literal) == 0 && ValueOrder.Compare(t, upper, p.Literal) == 0,
-            _ => false,
-        };
     }
 
     private static void CollectFieldIds(Expression expression, HashSet<int> ids)
