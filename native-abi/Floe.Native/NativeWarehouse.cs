@@ -1,18 +1,24 @@
+using Floe.Iceberg.Catalog;
+
 namespace Floe.Native;
 
 /// <summary>
-/// The object behind a <c>floe_warehouse</c> handle. For now it holds only the folder; the catalog it will open
-/// belongs to the application layer, not to this face.
+/// The object behind a <c>floe_warehouse</c> handle: the opened <see cref="Iceberg.Catalog.Warehouse"/> (its folder
+/// and catalog.db). Exports build the application services over it exactly as the CLI does, so this face has no
+/// logic of its own.
 /// </summary>
 internal sealed class NativeWarehouse
 {
-    /// <summary>Creates the state for an opened warehouse.</summary>
-    /// <param name="path">The absolute warehouse folder.</param>
-    public NativeWarehouse(string path)
+    /// <summary>Wraps an opened warehouse.</summary>
+    /// <param name="warehouse">The warehouse; the handle owns it.</param>
+    public NativeWarehouse(Warehouse warehouse)
     {
-        Path = path;
+        Warehouse = warehouse;
     }
 
+    /// <summary>The opened warehouse.</summary>
+    public Warehouse Warehouse { get; }
+
     /// <summary>The absolute warehouse folder.</summary>
-    public string Path { get; }
+    public string Path => Warehouse.Directory;
 }

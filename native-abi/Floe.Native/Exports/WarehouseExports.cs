@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Floe.Core.Errors;
+using Floe.Iceberg.Catalog;
 using Floe.Native.Interop;
 
 namespace Floe.Native.Exports;
@@ -8,9 +9,10 @@ namespace Floe.Native.Exports;
 internal static unsafe class WarehouseExports
 {
     /// <summary>
-    /// <c>int floe_warehouse_open(floe_warehouse** out, const char* path)</c>: opens the warehouse at a folder.
+    /// <c>int floe_warehouse_open(floe_warehouse** out, const char* path)</c>: opens the warehouse at a folder,
+    /// creating the folder and its catalog.db when missing.
     /// <c>*out</c> is the caller's, closed with <c>floe_warehouse_close</c>; it is NULL on failure.
-    /// Errors: <c>FLOE_EINVALID_ARG</c> (NULL out/path, empty or non-UTF-8 path), <c>FLOE_EINTERNAL</c>.
+    /// Errors: <c>FLOE_EINVALID_ARG</c> (NULL out/path, empty or non-UTF-8 path), <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "floe_warehouse_open")]
     public static int Open(nint* @out, byte* path)
@@ -29,7 +31,7 @@ internal static unsafe class WarehouseExports
                 throw Errors.InvalidArgument("path must not be empty");
             }
 
-            *@out = Handles.Warehouses.Add(new NativeWarehouse(Path.GetFullPath(folder)));
+            *@out = Handles.Warehouses.Add(new NativeWarehouse(new Warehouse(folder)));
             return 0;
         }
         catch (Exception e)

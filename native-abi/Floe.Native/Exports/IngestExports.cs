@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+using Floe.Application.Ingest;
+using Floe.Core.Errors;
+using Floe.Native.Interop;
+
+namespace Floe.Native.Exports;
+
+/// <summary>Exports of the ingest module: <c>floe_ingest_file</c>, the CLI's <c>ingest</c> command over <see cref="IngestService"/>.</summary>
+internal static unsafe class IngestExports
+{
+    /// <summary>
+    /// <c>int floe_ingest_file(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* path,
+    /// const floe_ingest_options* opts)</c>: loads a CSV or Parquet file in one atomic commit and returns the JSON of
+    /// <c>floe ingest --json</c> (<c>{snapshot_id, operation, rows, files, summary}</c>), freed with <c>floe_buf_free</c>.
+    /// opts may be NULL (append to main). Errors: <c>FLOE_EINVALID_ARG</c> (NULL out/table/path, unknown mode or version,
+    /// bad properties JSON), <c>FLOE_ENOTFOUND</c>, <c>FLOE_EINVALID_DATA</c>, <c>FLOE_ECONFLICT</c>,
+    /// <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_ingest_file")]
+    public static int IngestFile(FloeBuf* @out, nint warehouse, byte* table, byte* path, FloeIngestOptions* options)
+    {
+        try
+        {
+            NativeBuffers.Reset(@out, "out_json");
+            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            string name = Utf8Marshal.ReadRequired(table, "table");
+            string file = Utf8Marshal.ReadRequired(path, "path");
+            IngestOptions ingest = ReadOptions(options);
+            IngestResult result = new IngestService(state.Warehouse).Ingest(name, file, ingest);
+            NativeJson.Fill(@out, json =>
+            {
+                json.WriteStartObject();
+                json.WriteNumber("snapshot_id", result.SnapshotId);
+                json.WriteString("operation", result.Operation);
+                json.WriteNumber("rows", result.RowsWritten);
+                json.WriteNumber("files", result.FilesWritten);
+                json.WriteStartObject("summary");
+                foreach (var (key, value) in result.Summary)
+                {
+                    json.WriteString(key, value);
+                }
+
+                json.WriteEndObject();
+                json.WriteEndObject();
+            });
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_ingest_file");
+        }
+    }
+
+    private static IngestOptions ReadOptions(FloeIngestOptions* options)
+    {
+        if (options == null)
+        {
+            return new IngestOptions();
+        }
+
+        if (options->Version < 1)
+        {
+            throw Errors.InvalidArgument($"opts->version {options->Version} is not supported (initialise with FLOE_INGEST_OPTIONS_INIT)");
+        }
+
+        IngestMode mode = options->Mode switch
+        {
+            0 => IngestMode.Append,
+            1 => IngestMode.OverwritePartitions,
+            _ => throw Errors.InvalidArgument($"opts->mode {options->Mode} is not FLOE_INGEST_APPEND or FLOE_INGEST_OVERWRITE_PARTITIONS"),
+        };
+        return new IngestOptions
+        {
+            Mode = mode,
+            Branch = Utf8Marshal.ReadOptional(options->Branch, "opts->branch") ?? "main",
+            Properties = NativeJson.ParseStringMap(Utf8Marshal.ReadOptional(options->PropertiesJson, "opts->properties_json"), "opts->properties_json"),
+        };
+    }
+}
