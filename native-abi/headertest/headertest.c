@@ -36,6 +36,13 @@ HT_ASSERT(buf_len, offsetof(floe_buf, len) == sizeof(void *));
 HT_ASSERT(error_category, offsetof(floe_error, category) == sizeof(void *));
 HT_ASSERT(error_message, offsetof(floe_error, message) == 2 * sizeof(void *));
 
+/* Option layouts the C# mirrors (Interop/FloeIngestOptions.cs, Interop/FloeScanOptions.cs) assume (64-bit). */
+HT_ASSERT(ingest_options_size, sizeof(floe_ingest_options) == 24 || sizeof(void *) != 8);
+HT_ASSERT(ingest_options_branch, offsetof(floe_ingest_options, branch) == 8 || sizeof(void *) != 8);
+HT_ASSERT(scan_options_size, sizeof(floe_scan_options) == 48 || sizeof(void *) != 8);
+HT_ASSERT(scan_options_snapshot, offsetof(floe_scan_options, snapshot_id) == 8);
+HT_ASSERT(ingest_modes, FLOE_INGEST_APPEND == 0 && FLOE_INGEST_OVERWRITE_PARTITIONS == 1);
+
 /* Arrow C Data Interface layouts (64-bit). */
 HT_ASSERT(arrow_schema, sizeof(struct ArrowSchema) == 9 * 8 || sizeof(void *) != 8);
 HT_ASSERT(arrow_array, sizeof(struct ArrowArray) == 10 * 8 || sizeof(void *) != 8);
@@ -57,6 +64,19 @@ void headertest_signatures(void)
     int (*warehouse_open)(floe_warehouse **, const char *) = floe_warehouse_open;
     void (*warehouse_close)(floe_warehouse *) = floe_warehouse_close;
     int (*warehouse_path)(floe_buf *, const floe_warehouse *) = floe_warehouse_path;
+    int (*table_create)(const floe_warehouse *, const char *, const char *, const char *) = floe_table_create;
+    int (*table_describe)(floe_buf *, const floe_warehouse *, const char *) = floe_table_describe;
+    int (*table_list)(floe_buf *, const floe_warehouse *) = floe_table_list;
+    int (*snapshots)(floe_buf *, const floe_warehouse *, const char *) = floe_snapshots;
+    int (*ingest_file)(floe_buf *, const floe_warehouse *, const char *, const char *,
+                       const floe_ingest_options *) = floe_ingest_file;
+    int (*scan_count)(int64_t *, const floe_warehouse *, const char *, const char *) = floe_scan_count;
+    int (*scan)(struct ArrowArrayStream *, const floe_warehouse *, const char *, const floe_scan_options *) = floe_scan;
+    int (*branch_create)(const floe_warehouse *, const char *, const char *, const char *) = floe_branch_create;
+    int (*branch_fast_forward)(const floe_warehouse *, const char *, const char *, const char *) =
+        floe_branch_fast_forward;
+    floe_ingest_options ingest_options = FLOE_INGEST_OPTIONS_INIT;
+    floe_scan_options scan_options = FLOE_SCAN_OPTIONS_INIT;
     floe_error_code code = FLOE_OK;
     floe_buf buf = {0, 0};
 
@@ -67,6 +87,17 @@ void headertest_signatures(void)
     (void)warehouse_open;
     (void)warehouse_close;
     (void)warehouse_path;
+    (void)table_create;
+    (void)table_describe;
+    (void)table_list;
+    (void)snapshots;
+    (void)ingest_file;
+    (void)scan_count;
+    (void)scan;
+    (void)branch_create;
+    (void)branch_fast_forward;
+    (void)ingest_options;
+    (void)scan_options;
     (void)code;
     (void)buf;
 }

@@ -164,7 +164,8 @@ typedef struct floe_warehouse floe_warehouse;
 /* ---------------------------------------------------------------- warehouse */
 
 /**
- * Opens the warehouse rooted at a folder.
+ * Opens the warehouse rooted at a folder, creating the folder and its catalog
+ * (catalog.db) when missing.
  *
  * @param[out] out   receives the handle; free with floe_warehouse_close.
  *                   Set to NULL on failure.
@@ -258,6 +259,206 @@ struct ArrowArrayStream {
 };
 
 #endif /* ARROW_C_STREAM_INTERFACE */
+
+/* ---------------------------------------------------------------- tables */
+
+/*
+ * Table names are "namespace.table" (the namespace is created when missing).
+ * JSON results use the same shapes as the CLI's --json output.
+ */
+
+/**
+ * Creates a format-v2 table (the CLI's `floe table create`).
+ *
+ * @param w          the warehouse; borrowed.
+ * @param name       the table name, e.g. "db.events"; borrowed.
+ * @param schema     the columns, "name:type[ not null],..." with types boolean, int,
+ *                   long, float, double, decimal(P,S), date, time, timestamp,
+ *                   timestamptz, string, uuid, binary, fixed[L]; borrowed.
+ * @param partition  hidden partitioning, e.g. "day(event_time),bucket(16,id)",
+ *                   or NULL for an unpartitioned table; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when name or schema is NULL, not UTF-8, or
+ *         the schema or partition text is malformed; FLOE_EEXISTS when the table
+ *         exists; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_table_create(const floe_warehouse *w, const char *name, const char *schema,
+                               const char *partition);
+
+/**
+ * Describes a table as JSON (the CLI's `floe table show --json`): an object with
+ * name, metadata_location, location, format_version, schema, partition_spec,
+ * current_snapshot_id (or null), refs and properties.
+ *
+ * @param[out] out_json  receives the UTF-8 JSON; free with floe_buf_free.
+ *                       Set to {NULL, 0} on failure.
+ * @param      w         the warehouse; borrowed.
+ * @param      name      the table name; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when out_json or name is NULL or not UTF-8;
+ *         FLOE_ENOTFOUND when there is no such table; FLOE_EINVALID_HANDLE;
+ *         FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_table_describe(floe_buf *out_json, const floe_warehouse *w, const char *name);
+
+/**
+ * Lists the warehouse's tables as a JSON array of names (the CLI's
+ * `floe table list --json`).
+ *
+ * @param[out] out_json  receives the UTF-8 JSON; free with floe_buf_free.
+ *                       Set to {NULL, 0} on failure.
+ * @param      w         the warehouse; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when out_json is NULL; FLOE_EINVALID_HANDLE;
+ *         FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_table_list(floe_buf *out_json, const floe_warehouse *w);
+
+/**
+ * Lists a table's snapshots, oldest first, as a JSON array (the CLI's
+ * `floe snapshots --json`); each object carries snapshot_id among its fields.
+ *
+ * @param[out] out_json  receives the UTF-8 JSON; free with floe_buf_free.
+ *                       Set to {NULL, 0} on failure.
+ * @param      w         the warehouse; borrowed.
+ * @param      table     the table name; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND when there is no such
+ *         table; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_snapshots(floe_buf *out_json, const floe_warehouse *w, const char *table);
+
+/* ---------------------------------------------------------------- ingest */
+
+/** How floe_ingest_file commits. */
+typedef enum floe_ingest_mode {
+    /** Add the file's rows in a new snapshot. */
+    FLOE_INGEST_APPEND = 0,
+    /** Atomically replace the partitions present in the file. */
+    FLOE_INGEST_OVERWRITE_PARTITIONS = 1
+} floe_ingest_mode;
+
+/** Options of floe_ingest_file; initialise with FLOE_INGEST_OPTIONS_INIT. */
+typedef struct floe_ingest_options {
+    /** The struct version: 1. */
+    uint32_t version;
+    /** A floe_ingest_mode value. */
+    int mode;
+    /** The branch to commit to (created when missing), or NULL for main; borrowed. */
+    const char *branch;
+    /** Snapshot summary properties as a JSON object of strings ({"k":"v"}), or NULL; borrowed. */
+    const char *properties_json;
+} floe_ingest_options;
+
+/** The defaults: version 1, append, main, no properties. */
+#define FLOE_INGEST_OPTIONS_INIT { 1u, FLOE_INGEST_APPEND, NULL, NULL }
+
+/**
+ * Loads a CSV (with a header row) or Parquet file into a table in one atomic
+ * commit (the CLI's `floe ingest`).
+ *
+ * @param[out] out_json  receives {"snapshot_id", "operation", "rows", "files",
+ *                       "summary"} as UTF-8 JSON; free with floe_buf_free.
+ *                       Set to {NULL, 0} on failure.
+ * @param      w         the warehouse; borrowed.
+ * @param      table     the table name; borrowed.
+ * @param      path      the file to load; borrowed.
+ * @param      opts      options, or NULL for FLOE_INGEST_OPTIONS_INIT; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when out_json, table or path is NULL, the
+ *         options' version or mode is unknown or properties_json is not an
+ *         object of strings; FLOE_ENOTFOUND when the table or file does not
+ *         exist; FLOE_EINVALID_DATA when the file does not match the schema;
+ *         FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_ingest_file(floe_buf *out_json, const floe_warehouse *w, const char *table,
+                              const char *path, const floe_ingest_options *opts);
+
+/* ---------------------------------------------------------------- scan */
+
+/** Options of floe_scan; initialise with FLOE_SCAN_OPTIONS_INIT. Give at most one of snapshot_id, ref and as_of. */
+typedef struct floe_scan_options {
+    /** The struct version: 1. */
+    uint32_t version;
+    /** Read this snapshot; 0 for none. */
+    int64_t snapshot_id;
+    /** Read the head of this branch or tag, or NULL; borrowed. */
+    const char *ref;
+    /** Read what main showed at this time, e.g. "2024-06-01 12:00:00" (UTC unless an offset is given), or NULL; borrowed. */
+    const char *as_of;
+    /** Comma-separated columns to read, or NULL for all; borrowed. */
+    const char *columns;
+    /** A row filter, e.g. "amount > 10 and id in (1, 2)", or NULL; borrowed. */
+    const char *filter;
+} floe_scan_options;
+
+/** The defaults: version 1, main's current snapshot, all columns, no filter. */
+#define FLOE_SCAN_OPTIONS_INIT { 1u, 0, NULL, NULL, NULL, NULL }
+
+/**
+ * Counts the rows of main's current snapshot (the CLI's `floe scan --count`).
+ *
+ * @param[out] out     receives the row count; set to 0 on failure.
+ * @param      w       the warehouse; borrowed.
+ * @param      table   the table name; borrowed.
+ * @param      filter  a row filter, or NULL to count every row; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when out or table is NULL or the filter is
+ *         malformed; FLOE_ENOTFOUND when there is no such table;
+ *         FLOE_EINVALID_DATA; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_scan_count(int64_t *out, const floe_warehouse *w, const char *table,
+                             const char *filter);
+
+/**
+ * Reads a table as an Arrow C stream. The table, snapshot selection and filter
+ * are resolved and the files planned now, so those errors are returned here;
+ * the data is read lazily, one record batch per get_next. Read errors are
+ * reported by get_next's return value and the stream's get_last_error. The
+ * stream may be released before it is consumed to the end.
+ *
+ * @param[out] out    receives the stream (a struct column per batch, one child
+ *                    per projected column); release with out->release. Left
+ *                    with release == NULL on failure.
+ * @param      w      the warehouse; borrowed (keep it open while reading).
+ * @param      table  the table name; borrowed.
+ * @param      opts   options, or NULL for FLOE_SCAN_OPTIONS_INIT; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when out or table is NULL, the options'
+ *         version is unknown, more than one snapshot selector is given or the
+ *         filter or a column is unknown; FLOE_ENOTFOUND when the table,
+ *         snapshot or ref does not exist; FLOE_EINVALID_HANDLE; FLOE_EIO;
+ *         FLOE_EINTERNAL.
+ */
+FLOE_API int floe_scan(struct ArrowArrayStream *out, const floe_warehouse *w, const char *table,
+                       const floe_scan_options *opts);
+
+/* ---------------------------------------------------------------- branches */
+
+/**
+ * Creates a branch (the CLI's `floe branch create`).
+ *
+ * @param w      the warehouse; borrowed.
+ * @param table  the table name; borrowed.
+ * @param name   the new branch; borrowed.
+ * @param from   a branch, tag or snapshot id to start from, or NULL for main's
+ *               head; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND when the table or from does
+ *         not exist; FLOE_EEXISTS when the ref exists; FLOE_ECONFLICT;
+ *         FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_branch_create(const floe_warehouse *w, const char *table, const char *name,
+                                const char *from);
+
+/**
+ * Moves a branch to another ref's snapshot when the branch's head is an ancestor
+ * of it (the CLI's `floe branch fast-forward`); with branch "main" and a staging
+ * branch as `to`, this is the publish step of write-audit-publish.
+ *
+ * @param w       the warehouse; borrowed.
+ * @param table   the table name; borrowed.
+ * @param branch  the branch to move (created when missing); borrowed.
+ * @param to      a branch, tag or snapshot id; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when an argument is NULL or branch is a
+ *         tag; FLOE_EVALIDATION when the move is not a fast-forward (the
+ *         histories diverged); FLOE_ENOTFOUND when the table or `to` does not
+ *         exist; FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_branch_fast_forward(const floe_warehouse *w, const char *table,
+                                      const char *branch, const char *to);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -33,8 +33,8 @@ internal static unsafe class BranchExports
     /// <summary>
     /// <c>int floe_branch_fast_forward(const floe_warehouse* w, const char* table, const char* branch, const char* to)</c>:
     /// moves <c>branch</c> to <c>to</c>'s snapshot when its head is an ancestor of it (the publish step of
-    /// write-audit-publish). Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EVALIDATION</c> or
-    /// <c>FLOE_EINVALID_ARG</c> when not a fast-forward, <c>FLOE_ECONFLICT</c>, <c>FLOE_EINVALID_HANDLE</c>,
+    /// write-audit-publish). Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EVALIDATION</c>
+    /// when not a fast-forward, <c>FLOE_ECONFLICT</c>, <c>FLOE_EINVALID_HANDLE</c>,
     /// <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "floe_branch_fast_forward")]
