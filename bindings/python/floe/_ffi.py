@@ -102,3 +102,132 @@ floe_warehouse_close = _bind("floe_warehouse_close", None, [floe_warehouse_p])
 # int floe_warehouse_path(floe_buf* out, const floe_warehouse* w);
 floe_warehouse_path = _bind("floe_warehouse_path", ctypes.c_int,
                             [ctypes.POINTER(floe_buf), floe_warehouse_p])
+
+# --- Arrow C Data / Stream Interface (floe.h) ---------------------------------------------------
+
+
+class ArrowSchema(ctypes.Structure):
+    """struct ArrowSchema (Arrow C Data Interface)."""
+
+
+ArrowSchema._fields_ = [
+    ("format", ctypes.c_char_p),
+    ("name", ctypes.c_char_p),
+    ("metadata", ctypes.c_void_p),
+    ("flags", ctypes.c_int64),
+    ("n_children", ctypes.c_int64),
+    ("children", ctypes.POINTER(ctypes.POINTER(ArrowSchema))),
+    ("dictionary", ctypes.POINTER(ArrowSchema)),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(ArrowSchema))),
+    ("private_data", ctypes.c_void_p),
+]
+
+
+class ArrowArray(ctypes.Structure):
+    """struct ArrowArray (Arrow C Data Interface)."""
+
+
+ArrowArray._fields_ = [
+    ("length", ctypes.c_int64),
+    ("null_count", ctypes.c_int64),
+    ("offset", ctypes.c_int64),
+    ("n_buffers", ctypes.c_int64),
+    ("n_children", ctypes.c_int64),
+    ("buffers", ctypes.POINTER(ctypes.c_void_p)),
+    ("children", ctypes.POINTER(ctypes.POINTER(ArrowArray))),
+    ("dictionary", ctypes.POINTER(ArrowArray)),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(ArrowArray))),
+    ("private_data", ctypes.c_void_p),
+]
+
+
+class ArrowArrayStream(ctypes.Structure):
+    """struct ArrowArrayStream (Arrow C Stream Interface)."""
+
+
+ArrowArrayStream._fields_ = [
+    ("get_schema", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ArrowArrayStream), ctypes.POINTER(ArrowSchema))),
+    ("get_next", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ArrowArrayStream), ctypes.POINTER(ArrowArray))),
+    ("get_last_error", ctypes.CFUNCTYPE(ctypes.c_char_p, ctypes.POINTER(ArrowArrayStream))),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(ArrowArrayStream))),
+    ("private_data", ctypes.c_void_p),
+]
+
+# --- tables ------------------------------------------------------------------------------------
+
+# int floe_table_create(const floe_warehouse* w, const char* name, const char* schema, const char* partition);
+floe_table_create = _bind("floe_table_create", ctypes.c_int,
+                          [floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p])
+# int floe_table_describe(floe_buf* out_json, const floe_warehouse* w, const char* name);
+floe_table_describe = _bind("floe_table_describe", ctypes.c_int,
+                            [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
+# int floe_table_list(floe_buf* out_json, const floe_warehouse* w);
+floe_table_list = _bind("floe_table_list", ctypes.c_int, [ctypes.POINTER(floe_buf), floe_warehouse_p])
+# int floe_snapshots(floe_buf* out_json, const floe_warehouse* w, const char* table);
+floe_snapshots = _bind("floe_snapshots", ctypes.c_int,
+                       [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
+
+# --- ingest ------------------------------------------------------------------------------------
+
+FLOE_INGEST_APPEND = 0
+FLOE_INGEST_OVERWRITE_PARTITIONS = 1
+
+
+class floe_ingest_options(ctypes.Structure):
+    """typedef struct floe_ingest_options { uint32_t version; int mode; const char* branch;
+    const char* properties_json; } floe_ingest_options;  (FLOE_INGEST_OPTIONS_INIT: version 1)"""
+    _fields_ = [
+        ("version", ctypes.c_uint32),
+        ("mode", ctypes.c_int),
+        ("branch", ctypes.c_char_p),
+        ("properties_json", ctypes.c_char_p),
+    ]
+
+
+def FLOE_INGEST_OPTIONS_INIT():
+    return floe_ingest_options(1, FLOE_INGEST_APPEND, None, None)
+
+
+# int floe_ingest_file(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* path,
+#                      const floe_ingest_options* opts);
+floe_ingest_file = _bind("floe_ingest_file", ctypes.c_int,
+                         [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p,
+                          ctypes.POINTER(floe_ingest_options)])
+
+# --- scan --------------------------------------------------------------------------------------
+
+
+class floe_scan_options(ctypes.Structure):
+    """typedef struct floe_scan_options { uint32_t version; int64_t snapshot_id; const char* ref;
+    const char* as_of; const char* columns; const char* filter; } floe_scan_options;"""
+    _fields_ = [
+        ("version", ctypes.c_uint32),
+        ("snapshot_id", ctypes.c_int64),
+        ("ref", ctypes.c_char_p),
+        ("as_of", ctypes.c_char_p),
+        ("columns", ctypes.c_char_p),
+        ("filter", ctypes.c_char_p),
+    ]
+
+
+def FLOE_SCAN_OPTIONS_INIT():
+    return floe_scan_options(1, 0, None, None, None, None)
+
+
+# int floe_scan_count(int64_t* out, const floe_warehouse* w, const char* table, const char* filter);
+floe_scan_count = _bind("floe_scan_count", ctypes.c_int,
+                        [ctypes.POINTER(ctypes.c_int64), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p])
+# int floe_scan(struct ArrowArrayStream* out, const floe_warehouse* w, const char* table,
+#               const floe_scan_options* opts);
+floe_scan = _bind("floe_scan", ctypes.c_int,
+                  [ctypes.POINTER(ArrowArrayStream), floe_warehouse_p, ctypes.c_char_p,
+                   ctypes.POINTER(floe_scan_options)])
+
+# --- branches ----------------------------------------------------------------------------------
+
+# int floe_branch_create(const floe_warehouse* w, const char* table, const char* name, const char* from);
+floe_branch_create = _bind("floe_branch_create", ctypes.c_int,
+                           [floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p])
+# int floe_branch_fast_forward(const floe_warehouse* w, const char* table, const char* branch, const char* to);
+floe_branch_fast_forward = _bind("floe_branch_fast_forward", ctypes.c_int,
+                                 [floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p])

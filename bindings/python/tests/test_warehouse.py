@@ -1,6 +1,7 @@
 """Warehouse: open, path, close, context manager, use after close, threads."""
 import os
 import pathlib
+import tempfile
 import threading
 import unittest
 
@@ -22,8 +23,15 @@ class WarehouseTests(unittest.TestCase):
             floe.ABI_VERSION = original
 
     def test_path_is_absolute(self):
-        with floe.Warehouse("rel/wh") as warehouse:
-            self.assertEqual(warehouse.path, os.path.join(os.getcwd(), "rel", "wh"))
+        # Opening creates the folder and its catalog.db, so work in a temporary current directory.
+        previous = os.getcwd()
+        with tempfile.TemporaryDirectory() as scratch:
+            os.chdir(scratch)
+            try:
+                with floe.Warehouse("rel/wh") as warehouse:
+                    self.assertEqual(warehouse.path, os.path.join(os.getcwd(), "rel", "wh"))
+            finally:
+                os.chdir(previous)
 
     def test_accepts_pathlike_and_non_ascii(self):
         folder = pathlib.Path("/tmp/données/倉庫")
@@ -48,7 +56,7 @@ class WarehouseTests(unittest.TestCase):
 
         def work(index):
             try:
-                for _ in range(200):
+                for _ in range(20):  # each open opens the real catalog.db
                     with floe.Warehouse(f"/tmp/t{index}") as warehouse:
                         if warehouse.path != f"/tmp/t{index}":
                             failures.append(warehouse.path)

@@ -1,0 +1,98 @@
+/* C tests of the table module: create, describe, list, snapshots, and their errors. */
+#define _POSIX_C_SOURCE 200809L
+#include "floe_fixture.h"
+
+void test_table__create_then_describe_and_list(void)
+{
+    fx_warehouse fx;
+    floe_buf json = {NULL, 0};
+    fx_open_with_table(&fx);
+
+    FT_OK(floe_table_describe(&json, fx.w, FX_TABLE));
+    FT_ASSERT_CONTAINS("\"name\":\"db.events\"", (const char *)json.data);
+    FT_ASSERT_CONTAINS("\"format_version\":2", (const char *)json.data);
+    FT_ASSERT_CONTAINS("\"current_snapshot_id\":null", (const char *)json.data);
+    FT_ASSERT_CONTAINS("\"amount\"", (const char *)json.data);
+    floe_buf_free(&json);
+
+    FT_OK(floe_table_list(&json, fx.w));
+    FT_ASSERT_STR("[\"db.events\"]", (const char *)json.data);
+    floe_buf_free(&json);
+    fx_close(&fx);
+}
+
+void test_table__create_partitioned(void)
+{
+    fx_warehouse fx;
+    floe_buf json = {NULL, 0};
+    fx_open(&fx);
+    FT_OK(floe_table_create(fx.w, "db.parts", "id:long,ts:timestamp", "day(ts),bucket(4,id)"));
+    FT_OK(floe_table_describe(&json, fx.w, "db.parts"));
+    FT_ASSERT_CONTAINS("\"transform\":\"day\"", (const char *)json.data);
+    floe_buf_free(&json);
+    fx_close(&fx);
+}
+
+void test_table__create_twice_is_exists(void)
+{
+    fx_warehouse fx;
+    fx_open_with_table(&fx);
+    FT_ASSERT_INT(FLOE_EEXISTS, floe_table_create(fx.w, FX_TABLE, FX_SCHEMA, NULL));
+    fx_close(&fx);
+}
+
+void test_table__bad_schema_is_invalid_arg(void)
+{
+    fx_warehouse fx;
+    fx_open(&fx);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_create(fx.w, "db.bad", "id:notatype", NULL));
+    FT_ASSERT_CONTAINS("floe_table_create", floe_last_error()->message);
+    fx_close(&fx);
+}
+
+void test_table__unknown_table_is_not_found_naming_it(void)
+{
+    fx_warehouse fx;
+    floe_buf json = {NULL, 0};
+    int64_t n = 7;
+    fx_open(&fx);
+    FT_ASSERT_INT(FLOE_ENOTFOUND, floe_table_describe(&json, fx.w, "db.nosuch"));
+    FT_ASSERT(json.data == NULL);
+    FT_ASSERT_CONTAINS("db.nosuch", floe_last_error()->message);
+    FT_ASSERT_INT(FLOE_ENOTFOUND, floe_snapshots(&json, fx.w, "db.nosuch"));
+    FT_ASSERT_CONTAINS("db.nosuch", floe_last_error()->message);
+    FT_ASSERT_INT(FLOE_ENOTFOUND, floe_scan_count(&n, fx.w, "db.nosuch", NULL));
+    FT_ASSERT_INT(0, n);
+    FT_ASSERT_CONTAINS("db.nosuch", floe_last_error()->message);
+    fx_close(&fx);
+}
+
+void test_table__closed_handle_is_invalid_handle(void)
+{
+    fx_warehouse fx;
+    floe_buf json = {NULL, 0};
+    int64_t n = 0;
+    fx_open_with_table(&fx);
+    floe_warehouse_close(fx.w);
+    FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_table_describe(&json, fx.w, FX_TABLE));
+    FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_table_create(fx.w, "db.other", FX_SCHEMA, NULL));
+    FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_scan_count(&n, fx.w, FX_TABLE, NULL));
+    FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_table_list(&json, NULL));
+    FT_OK(floe_warehouse_open(&fx.w, fx.dir)); /* so fx_close has a live handle to close */
+    fx_close(&fx);
+}
+
+void test_table__null_out_is_invalid_arg(void)
+{
+    fx_warehouse fx;
+    fx_open_with_table(&fx);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_describe(NULL, fx.w, FX_TABLE));
+    FT_ASSERT_CONTAINS("out_json must not be NULL", floe_last_error()->message);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_list(NULL, fx.w));
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_snapshots(NULL, fx.w, FX_TABLE));
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_scan_count(NULL, fx.w, FX_TABLE, NULL));
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_scan(NULL, fx.w, FX_TABLE, NULL));
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_ingest_file(NULL, fx.w, FX_TABLE, "/x.csv", NULL));
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_create(fx.w, NULL, FX_SCHEMA, NULL));
+    fx_close(&fx);
+}
