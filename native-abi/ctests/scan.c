@@ -217,3 +217,16 @@ void test_scan__ingest_bad_options_is_invalid_arg(void)
     FT_ASSERT_INT(0, fx_count(&fx));
     fx_close(&fx);
 }
+
+void test_scan__empty_table_streams_schema_and_no_batches(void)
+{
+    fx_warehouse fx;
+    struct ArrowArrayStream stream;
+    int64_t rows, valid;
+    fx_open_with_table(&fx);
+    FT_OK(floe_scan(&stream, fx.w, FX_TABLE, NULL));
+    FT_ASSERT(scan_sum(&stream, "id", &rows, &valid) == 0);
+    FT_ASSERT_INT(0, rows);
+    stream.release(&stream);
+    fx_close(&fx);
+}
