@@ -58,12 +58,15 @@ internal static class FeaturesEndToEnd
         var floeWatch = Stopwatch.StartNew();
         var source = ParquetEventSource.Load([input]);
         double loadSeconds = floeWatch.Elapsed.TotalSeconds;
+        proc.Refresh();
+        double loadCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
         var result = FeatureCommands.Compute(def, source, start, start.AddDays(days), floeOut, threads);
         double floeSeconds = floeWatch.Elapsed.TotalSeconds;
         proc.Refresh();
         double floeCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
         long floePeak = proc.PeakWorkingSet64;
-        Console.WriteLine($"floe:   {floeSeconds,8:F2} s wall, {floeCpu:F2} s cpu  (parquet load {loadSeconds:F2} s, compute+write {result.Elapsed.TotalSeconds:F2} s)  rows {result.RowsWritten:N0}  {result.RowsWritten / floeSeconds / 1e6:F2} M rows/s  peak working set {floePeak / 1048576.0:F0} MiB  threads {threads}");
+        Console.WriteLine($"floe:   {floeSeconds,8:F2} s wall, {floeCpu:F2} s cpu  (parquet load {loadSeconds:F2} s / {loadCpu:F2} CPU-s, compute+write {result.Elapsed.TotalSeconds:F2} s)  rows {result.RowsWritten:N0}  {result.RowsWritten / floeSeconds / 1e6:F2} M rows/s  peak working set {floePeak / 1048576.0:F0} MiB  threads {threads}");
+        Console.WriteLine($"floe stages: {Floe.Features.Diagnostics.StageTimes.Describe()}");
         source = null;
         GC.Collect();
         if (skipDuck)

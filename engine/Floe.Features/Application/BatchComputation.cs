@@ -1,6 +1,7 @@
 using Floe.Core.Errors;
 using Floe.Features.Columns;
 using Floe.Features.Definitions;
+using Floe.Features.Diagnostics;
 using Floe.Features.Engine;
 using Floe.Features.Output;
 using Floe.Features.Sources;
@@ -56,11 +57,14 @@ internal static class BatchComputation
             // Leave a file with the output schema even when no event falls in the range.
             sink.WritePartition(DateOnly.FromDateTime(from.UtcDateTime), names, EmptyColumns(group), 0);
         }
+        long tc = StageTimes.Now;
         var files = sink.Complete();
+        StageTimes.Add(ref StageTimes.Write, tc);
         return new ComputeResult(rowsWritten, eventsRead, partitions, readFrom, readTo, files, started.Elapsed);
 
         void Read(long? start, long end)
         {
+            long t0 = StageTimes.Now;
             var batches = source.Read(def.Timestamp, start is { } s ? FromMicros(s) : null, FromMicros(end));
             var (columns, length) = FeatureGroup.Gather(batches);
             if (length == 0) { return; }
@@ -69,6 +73,7 @@ internal static class BatchComputation
             pending.Add(columns);
             pendingRows += length;
             eventsRead += length;
+            StageTimes.Add(ref StageTimes.Read, t0);
         }
 
         void Flush()
@@ -88,7 +93,9 @@ internal static class BatchComputation
             int length = pendingRows;
             pending.Clear();
             pendingRows = 0;
+            long t0 = StageTimes.Now;
             var chunk = engine.Encode(columns, length);
+            StageTimes.Add(ref StageTimes.Encode, t0);
             var features = engine.Process(chunk);
             // Chunk rows are in day order (days were appended in order), so each day is one contiguous run.
             var rows = new List<int>();
@@ -98,8 +105,12 @@ internal static class BatchComputation
                 long d = i < chunk.Length ? FloorDay(chunk.Time[i]) : long.MaxValue;
                 if (d != currentDay && rows.Count > 0)
                 {
+                    long t1 = StageTimes.Now;
                     var cols = group.OutputColumns(chunk, features, rows.Count == chunk.Length ? null : [.. rows]);
+                    StageTimes.Add(ref StageTimes.Output, t1);
+                    t1 = StageTimes.Now;
                     sink.WritePartition(DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)currentDay), names, cols, rows.Count);
+                    StageTimes.Add(ref StageTimes.Write, t1);
                     rowsWritten += rows.Count;
                     partitions++;
                     rows.Clear();

@@ -54,8 +54,29 @@ internal sealed class FeatureEngine
             Array.Resize(ref _states, Math.Max(Entities.Count, _states.Length * 2));
         }
 
+        long t0 = Diagnostics.StageTimes.Now;
         var (order, groupStarts) = ChunkSorter.SortByEntityAndTime(chunk, Parallelism);
+        Diagnostics.StageTimes.Add(ref Diagnostics.StageTimes.Sort, t0);
+        t0 = Diagnostics.StageTimes.Now;
         int groups = groupStarts.Length - 1;
+        // Gather time and slot values into sorted order once: the kernel then streams through contiguous arrays
+        // instead of chasing row indices into chunk-sized arrays (a cache miss per event and column).
+        int ns = plan.Slots.Length;
+        var time = new long[n];
+        var bits = new long[ns][];
+        var valid = new bool[]?[ns];
+        Parallel.For(0, ns + 1, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, c =>
+        {
+            if (c == ns) { Gather(chunk.Time, order, time); return; }
+            bits[c] = new long[n];
+            Gather(chunk.SlotBits[c], order, bits[c]);
+            if (chunk.SlotValid[c] is { } v)
+            {
+                var sv = new bool[n];
+                Gather(v, order, sv);
+                valid[c] = sv;
+            }
+        });
         var late = new long[Parallelism];
         // Split the entity groups into contiguous ranges of about equal row counts, one per worker; an entity's
         // events all go to one worker, so states are never shared between threads.
@@ -75,19 +96,20 @@ internal sealed class FeatureEngine
                 int start = groupStarts[g], end = groupStarts[g + 1];
                 int entity = chunk.Entity[order[start]];
                 var st = _states[entity] ??= new EntityState(plan);
-                var rows = order.AsSpan(start, end - start);
                 // Drop events not after the entity's last processed time (late for a stream).
                 int skip = 0;
-                while (skip < rows.Length && chunk.Time[rows[skip]] <= st.LastTime) { skip++; }
+                while (start + skip < end && time[start + skip] <= st.LastTime) { skip++; }
                 if (skip > 0)
                 {
                     late[part] += skip;
                     foreach (var o in outputs) { o.Valid.AsSpan(start, skip).Clear(); }
                 }
-                WindowKernel.Process(plan, st, chunk, rows[skip..], outputs, start + skip);
+                WindowKernel.Process(plan, st, time, bits, valid, start + skip, end, outputs);
             }
         });
         foreach (long l in late) { LateEvents += l; }
+        Diagnostics.StageTimes.Add(ref Diagnostics.StageTimes.Kernel, t0);
+        t0 = Diagnostics.StageTimes.Now;
 
         var result = new ColumnData[plan.Definition.Features.Count];
         Parallel.For(0, outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, a =>
@@ -99,7 +121,13 @@ internal sealed class FeatureEngine
             result[o.Spec.FeatureIndex] = ToColumn(o, n);
         }
         EvaluateExpressions(chunk, result);
+        Diagnostics.StageTimes.Add(ref Diagnostics.StageTimes.Permute, t0);
         return result;
+    }
+
+    private static void Gather<T>(T[] source, int[] order, T[] destination)
+    {
+        for (int k = 0; k < order.Length; k++) { destination[k] = source[order[k]]; }
     }
 
     private ColumnData ToColumn(AggOutputBuffer o, int n)

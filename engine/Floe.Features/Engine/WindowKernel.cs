@@ -13,23 +13,26 @@ namespace Floe.Features.Engine;
 internal static class WindowKernel
 {
     /// <summary>
-    /// Processes <paramref name="rows"/> (chunk row indices of one entity, sorted by time then arrival) and writes
-    /// every aggregation feature's value for <c>rows[r]</c> at position <paramref name="outputStart"/> + r of
-    /// <paramref name="outputs"/> (sorted order: contiguous writes; the caller permutes back to row order once).
+    /// Processes the events at positions [<paramref name="from"/>, <paramref name="to"/>) of the sorted event arrays
+    /// (one entity's events, sorted by time then arrival) and writes every aggregation feature's value for position
+    /// k at position k of <paramref name="outputs"/> (sorted order: contiguous reads and writes; the caller permutes
+    /// back to row order once).
     /// </summary>
-    public static void Process(FeaturePlan plan, EntityState st, EventChunk chunk, ReadOnlySpan<int> rows, AggOutputBuffer[] outputs, int outputStart)
+    public static void Process(FeaturePlan plan, EntityState st, long[] time, long[][] slotBits, bool[]?[] slotValid, int from, int to, AggOutputBuffer[] outputs)
     {
         var windows = plan.Windows;
         int nw = windows.Length;
         int ns = plan.Slots.Length;
-        var time = chunk.Time;
         Span<long> keepValues = ns <= 32 ? stackalloc long[32] : new long[ns];
-        int i = 0;
-        while (i < rows.Length)
+        Span<bool> isFloat = ns <= 32 ? stackalloc bool[32] : new bool[ns];
+        for (int s = 0; s < ns; s++) { isFloat[s] = plan.Slots[s].Kind == ValueKind.Float64; }
+        var pairs = st.Pairs;
+        int i = from;
+        while (i < to)
         {
-            long t = time[rows[i]];
-            int j = i;
-            while (j < rows.Length && time[rows[j]] == t) { j++; }
+            long t = time[i];
+            int j = i + 1;
+            while (j < to && time[j] == t) { j++; }
 
             // Add the run.
             long keepEvents = KeepEventsFrom(st, windows);
@@ -37,21 +40,19 @@ internal static class WindowKernel
             long runStart = st.Total;
             for (int r = i; r < j; r++)
             {
-                int row = rows[r];
                 long pos = st.Total;
                 st.AppendTime(t, keepEvents);
                 for (int s = 0; s < ns; s++)
                 {
-                    var valid = chunk.SlotValid[s];
-                    if (valid is not null && !valid[row]) { continue; }
-                    long bits = chunk.SlotBits[s][row];
-                    var buffer = st.Slots[s];
-                    buffer.Append(pos, bits, keepValues[s]);
-                    bool isFloat = plan.Slots[s].Kind == ValueKind.Float64;
+                    var valid = slotValid[s];
+                    if (valid is not null && !valid[r]) { continue; }
+                    long bits = slotBits[s][r];
+                    st.Slots[s].Append(pos, bits, keepValues[s]);
+                    bool f = isFloat[s];
                     for (int w = 0; w < nw; w++)
                     {
-                        var pair = st.Pairs[s * nw + w];
-                        if (pair is not null) { Add(pair, pos, bits, isFloat); }
+                        var pair = pairs[s * nw + w];
+                        if (pair is not null) { Add(pair, pos, bits, f); }
                     }
                 }
             }
@@ -64,18 +65,21 @@ internal static class WindowKernel
                 if (len == long.MaxValue) { continue; }
                 long limit = t >= long.MinValue + len ? t - len : long.MinValue;
                 long left = st.Left[w];
-                while (st.Times[left - st.TBase] <= limit) { left++; }
+                var times = st.Times;
+                long tBase = st.TBase;
+                while (times[left - tBase] <= limit) { left++; }
+                if (left == st.Left[w]) { continue; }
                 st.Left[w] = left;
                 for (int s = 0; s < ns; s++)
                 {
-                    var pair = st.Pairs[s * nw + w];
+                    var pair = pairs[s * nw + w];
                     if (pair is null) { continue; }
                     var buffer = st.Slots[s];
-                    bool isFloat = plan.Slots[s].Kind == ValueKind.Float64;
+                    bool f = isFloat[s];
                     long total = buffer.Total;
                     while (pair.P < total && buffer.Pos[pair.P - buffer.VBase] < left)
                     {
-                        Remove(pair, buffer.Val[pair.P - buffer.VBase], isFloat);
+                        Remove(pair, buffer.Val[pair.P - buffer.VBase], f);
                         pair.P++;
                     }
                     pair.DMin?.EvictBefore(left);
@@ -88,7 +92,7 @@ internal static class WindowKernel
             // Read each feature once for the run and write it to every row of the run.
             foreach (var o in outputs)
             {
-                Emit(plan, st, o, outputStart + i, outputStart + j, runStart);
+                Emit(plan, st, o, i, j, runStart);
             }
             i = j;
         }
