@@ -35,6 +35,8 @@ internal static class BatchComputation
         long rowsWritten = 0, eventsRead = 0;
         int partitions = 0;
         var pending = new List<Dictionary<string, ColumnData>>();
+        var memory = source as InMemoryEventSource;
+        var pendingIndices = new List<int>();
         int pendingRows = 0;
 
         // Unbounded windows need all history: read everything before the first output day as one chunk.
@@ -55,7 +57,7 @@ internal static class BatchComputation
         if (partitions == 0)
         {
             // Leave a file with the output schema even when no event falls in the range.
-            sink.WritePartition(DateOnly.FromDateTime(from.UtcDateTime), names, EmptyColumns(group), 0);
+            sink.WritePartition(DateOnly.FromDateTime(from.UtcDateTime), names, EmptyColumns(group), 0, 0);
         }
         long tc = StageTimes.Now;
         var files = sink.Complete();
@@ -65,6 +67,17 @@ internal static class BatchComputation
         void Read(long? start, long end)
         {
             long t0 = StageTimes.Now;
+            if (memory is not null)
+            {
+                // In-memory sources hand out row indices; the chunk takes its columns once at flush.
+                int before = pendingIndices.Count;
+                memory.RowsIn(def.Timestamp, start ?? long.MinValue, end, pendingIndices);
+                int added = pendingIndices.Count - before;
+                pendingRows += added;
+                eventsRead += added;
+                StageTimes.Add(ref StageTimes.Read, t0);
+                return;
+            }
             var batches = source.Read(def.Timestamp, start is { } s ? FromMicros(s) : null, FromMicros(end));
             var (columns, length) = FeatureGroup.Gather(batches);
             if (length == 0) { return; }
@@ -79,6 +92,13 @@ internal static class BatchComputation
         void Flush()
         {
             if (pendingRows == 0) { return; }
+            if (memory is not null)
+            {
+                long tt = StageTimes.Now;
+                pending.Add(memory.Take(pendingIndices));
+                pendingIndices.Clear();
+                StageTimes.Add(ref StageTimes.Read, tt);
+            }
             var columns = pending[0];
             if (pending.Count > 1)
             {
@@ -97,26 +117,38 @@ internal static class BatchComputation
             var chunk = engine.Encode(columns, length);
             StageTimes.Add(ref StageTimes.Encode, t0);
             var features = engine.Process(chunk);
-            // Chunk rows are in day order (days were appended in order), so each day is one contiguous run.
+            // Chunk rows are in day order (days were appended in order), so each day is one contiguous run, and the
+            // rows output for it (time in [from, to)) are usually contiguous too: then the sink reads a row range of
+            // the full columns instead of a copy.
+            long t1 = StageTimes.Now;
+            var all = group.OutputColumns(chunk, features, null);
+            StageTimes.Add(ref StageTimes.Output, t1);
             var rows = new List<int>();
             long currentDay = long.MinValue;
+            var time = chunk.Time;
             for (int i = 0; i <= chunk.Length; i++)
             {
-                long d = i < chunk.Length ? FloorDay(chunk.Time[i]) : long.MaxValue;
+                long d = i < chunk.Length ? FloorDay(time[i]) : long.MaxValue;
                 if (d != currentDay && rows.Count > 0)
                 {
-                    long t1 = StageTimes.Now;
-                    var cols = group.OutputColumns(chunk, features, rows.Count == chunk.Length ? null : [.. rows]);
-                    StageTimes.Add(ref StageTimes.Output, t1);
                     t1 = StageTimes.Now;
-                    sink.WritePartition(DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)currentDay), names, cols, rows.Count);
+                    var date = DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)currentDay);
+                    if (rows[^1] - rows[0] + 1 == rows.Count)
+                    {
+                        sink.WritePartition(date, names, all, rows[0], rows.Count);
+                    }
+                    else
+                    {
+                        var picked = group.OutputColumns(chunk, features, [.. rows]);
+                        sink.WritePartition(date, names, picked, 0, rows.Count);
+                    }
                     StageTimes.Add(ref StageTimes.Write, t1);
                     rowsWritten += rows.Count;
                     partitions++;
                     rows.Clear();
                 }
                 currentDay = d;
-                if (i < chunk.Length && chunk.Time[i] >= fromMicros && chunk.Time[i] < toMicros) { rows.Add(i); }
+                if (i < chunk.Length && time[i] >= fromMicros && time[i] < toMicros) { rows.Add(i); }
             }
         }
     }

@@ -29,23 +29,26 @@ internal sealed class AggOutputBuffer
     {
         if (Stride == 1)
         {
-            if (D is not null) { Permute(D, order); }
-            if (L is not null) { Permute(L, order); }
+            if (D is not null) { D = Permute(D, order); }
+            if (L is not null) { L = Permute(L, order); }
         }
         else
         {
             var len = ListLength!;
             if (D is not null) { PermuteStrided(D, order, Stride); }
             if (L is not null) { PermuteStrided(L, order, Stride); }
-            Permute(len, order);
+            ListLength = Permute(len, order);
         }
-        Permute(Valid, order);
+        // All-valid (the usual case) reads the same in any order.
+        if (Array.IndexOf(Valid, false) >= 0) { Valid = Permute(Valid, order); }
     }
 
-    private static void Permute<T>(T[] values, int[] order)
+    // Scatter into a fresh array rather than copy-then-scatter in place: one pass and one allocation fewer.
+    private static T[] Permute<T>(T[] values, int[] order)
     {
-        var copy = values.AsSpan(0, order.Length).ToArray();
-        for (int k = 0; k < order.Length; k++) { values[order[k]] = copy[k]; }
+        var result = GC.AllocateUninitializedArray<T>(values.Length);
+        for (int k = 0; k < order.Length; k++) { result[order[k]] = values[k]; }
+        return result;
     }
 
     private static void PermuteStrided<T>(T[] values, int[] order, int stride)
@@ -59,11 +62,11 @@ internal sealed class AggOutputBuffer
 
     public int Stride { get; }
 
-    public long[]? L { get; }
+    public long[]? L { get; private set; }
 
-    public double[]? D { get; }
+    public double[]? D { get; private set; }
 
-    public bool[] Valid { get; }
+    public bool[] Valid { get; private set; }
 
-    public int[]? ListLength { get; }
+    public int[]? ListLength { get; private set; }
 }

@@ -218,6 +218,12 @@ internal static class WindowKernel
         {
             // count of events
             long count = st.Total - (unbounded ? 0 : st.Left[w]);
+            if (to - from == 1)
+            {
+                o.L![from] = count;
+                o.Valid[from] = true;
+                return;
+            }
             o.L.AsSpan(from, to - from).Fill(count);
             o.Valid.AsSpan(from, to - from).Fill(true);
             return;
@@ -300,18 +306,18 @@ internal static class WindowKernel
                     return;
                 }
         }
-        if (o.D is not null)
+        if (o.D is { } d)
         {
             // first/last/min/max of a double slot read raw bits.
             if (spec.Kind is AggregationKind.First or AggregationKind.Last) { dv = BitConverter.Int64BitsToDouble(lv); }
-            o.D.AsSpan(from, to - from).Fill(dv);
-            o.Valid.AsSpan(from, to - from).Fill(valid);
+            if (to - from == 1) { d[from] = dv; }
+            else { d.AsSpan(from, to - from).Fill(dv); }
         }
-        else
-        {
-            o.L.AsSpan(from, to - from).Fill(lv);
-            o.Valid.AsSpan(from, to - from).Fill(valid);
-        }
+        else if (to - from == 1) { o.L![from] = lv; }
+        else { o.L.AsSpan(from, to - from).Fill(lv); }
+        // Runs are usually one event long: a plain store beats a span fill.
+        if (to - from == 1) { o.Valid[from] = valid; }
+        else { o.Valid.AsSpan(from, to - from).Fill(valid); }
     }
 
     // sum and mean of one (slot, window) read the exact sum once per run.

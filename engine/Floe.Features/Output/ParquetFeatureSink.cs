@@ -26,7 +26,7 @@ internal sealed class ParquetFeatureSink : IFeatureSink
 
     public ParquetFeatureSink(string path) => _path = path;
 
-    public void WritePartition(DateOnly day, string[] names, ColumnData[] columns, int rows)
+    public void WritePartition(DateOnly day, string[] names, ColumnData[] columns, int start, int rows)
     {
         if (_writer is null)
         {
@@ -50,12 +50,12 @@ internal sealed class ParquetFeatureSink : IFeatureSink
             if (col.IsList)
             {
                 var text = new string?[rows];
-                for (int r = 0; r < rows; r++) { text[r] = col.IsValid(r) ? ListText(col, r) : null; }
+                for (int r = 0; r < rows; r++) { text[r] = col.IsValid(start + r) ? ListText(col, start + r) : null; }
                 arrays[c] = ArrowColumns.ToArray(ColumnData.FromStrings(text));
             }
             else
             {
-                arrays[c] = ArrowColumns.ToArray(col);
+                arrays[c] = ArrowColumns.ToArray(col, start, rows);
             }
         });
         _writer.Write(new RecordBatch(_arrowSchema!, arrays, rows));

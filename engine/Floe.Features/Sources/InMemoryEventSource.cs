@@ -69,6 +69,53 @@ public sealed class InMemoryEventSource : IEventSource
         yield return ToBatch(rows);
     }
 
+    /// <summary>
+    /// Appends the rows with a valid time in [<paramref name="lo"/>, <paramref name="hi"/>) to <paramref name="rows"/>,
+    /// day by day and in row (arrival) order within a day: the order <see cref="Read"/> gives for one day.
+    /// </summary>
+    internal void RowsIn(string timestampColumn, long lo, long hi, List<int> rows)
+    {
+        if (!_columns.TryGetValue(timestampColumn, out var time) || time.Longs is null)
+        {
+            throw Errors.InvalidData($"source: timestamp column '{timestampColumn}' is missing or not a timestamp");
+        }
+        var index = DayIndex(timestampColumn, time);
+        var times = time.Longs;
+        foreach (var (day, dayRows) in index)
+        {
+            long dayStart = day * Definitions.Durations.MicrosPerDay;
+            if (dayStart >= hi) { break; }
+            if (dayStart + Definitions.Durations.MicrosPerDay <= lo) { continue; }
+            int before = rows.Count;
+            foreach (int r in dayRows)
+            {
+                long t = times[r];
+                if (t >= lo && t < hi) { rows.Add(r); }
+            }
+            // Day lists are built in row order, so they are already sorted.
+            System.Diagnostics.Debug.Assert(IsSorted(rows, before));
+        }
+    }
+
+    private static bool IsSorted(List<int> rows, int from)
+    {
+        for (int i = from + 1; i < rows.Count; i++) { if (rows[i] < rows[i - 1]) { return false; } }
+        return true;
+    }
+
+    /// <summary>The source columns at <paramref name="rows"/>.</summary>
+    internal Dictionary<string, ColumnData> Take(List<int> rows)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
+        bool identity = rows.Count == _length && IsSorted(rows, 0);
+        var result = new Dictionary<string, ColumnData>(_columns.Count, StringComparer.Ordinal);
+        foreach (var field in Schema.FieldsList)
+        {
+            if (_columns.TryGetValue(field.Name, out var col)) { result[field.Name] = identity ? col : col.Take(span); }
+        }
+        return result;
+    }
+
     private SortedDictionary<long, List<int>> DayIndex(string column, ColumnData time)
     {
         if (_byDay is not null && _indexedColumn == column) { return _byDay; }
