@@ -20,7 +20,7 @@ internal static class BatchComputation
     /// Days are read one at a time but processed in chunks of up to this many events, which bounds memory while
     /// amortising the per-entity cost of each chunk when entities have few events per day.
     /// </summary>
-    public const int MaxChunkRows = 4_000_000;
+    public const int MaxChunkRows = 1_000_000;
 
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism)
     {

@@ -170,11 +170,11 @@ internal static class ArrowColumns
         switch (c.Kind)
         {
             case ValueKind.Float64:
-                return new DoubleArray(Bytes<double>(c.Doubles.AsSpan(start, n)), bitmap, n, nulls, 0);
+                return new DoubleArray(Bytes(c.Doubles, start, n), bitmap, n, nulls, 0);
             case ValueKind.Int64:
-                return new Int64Array(Bytes<long>(c.Longs.AsSpan(start, n)), bitmap, n, nulls, 0);
+                return new Int64Array(Bytes(c.Longs, start, n), bitmap, n, nulls, 0);
             case ValueKind.Timestamp:
-                return new TimestampArray(new TimestampType(TimeUnit.Microsecond, "UTC"), Bytes<long>(c.Longs.AsSpan(start, n)), bitmap, n, nulls, 0);
+                return new TimestampArray(new TimestampType(TimeUnit.Microsecond, "UTC"), Bytes(c.Longs, start, n), bitmap, n, nulls, 0);
             case ValueKind.Bool:
                 {
                     var bits = new byte[(n + 7) / 8];
@@ -193,11 +193,12 @@ internal static class ArrowColumns
         }
     }
 
-    private static ArrowBuffer Bytes<T>(ReadOnlySpan<T> values)
-        where T : struct
+    private static ArrowBuffer Bytes<T>(T[]? values, int start, int n)
+        where T : unmanaged
     {
-        var bytes = MemoryMarshal.AsBytes(values).ToArray();
-        return new ArrowBuffer(bytes);
+        // Wrap, don't copy: engine columns are immutable once built, and a copy of every output column was a
+        // measurable share of the write stage.
+        return new ArrowBuffer(new ArrayByteMemory<T>(values!, start, n).Memory);
     }
 
     private static (ArrowBuffer Bitmap, int Nulls) Bitmap(bool[]? valid, int start, int n)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Floe.Features.Expressions;
 
 namespace Floe.Features.Engine;
@@ -13,11 +14,16 @@ internal sealed class AggOutputBuffer
         Spec = spec;
         ElementKind = spec.IsList ? slotKind : spec.OutputKind;
         Stride = spec.IsList ? spec.N : 1;
-        if (ElementKind == ValueKind.Float64) { D = new double[rows * Stride]; }
-        else { L = new long[rows * Stride]; }
+        // Scalar outputs are written in sorted order into pooled scratch and permuted into fresh arrays, so the
+        // scratch (one array per feature per chunk) is reused across chunks instead of churning the large heap.
+        _rented = Stride == 1;
+        if (ElementKind == ValueKind.Float64) { D = _rented ? ArrayPool<double>.Shared.Rent(rows) : new double[rows * Stride]; }
+        else { L = _rented ? ArrayPool<long>.Shared.Rent(rows) : new long[rows * Stride]; }
         Valid = new bool[rows];
         if (spec.IsList) { ListLength = new int[rows]; }
     }
+
+    private bool _rented;
 
     public AggSpec Spec { get; }
 
@@ -29,8 +35,19 @@ internal sealed class AggOutputBuffer
     {
         if (Stride == 1)
         {
-            if (D is not null) { D = Permute(D, order); }
-            if (L is not null) { L = Permute(L, order); }
+            if (D is not null)
+            {
+                var scratch = D;
+                D = Permute(scratch, order);
+                ArrayPool<double>.Shared.Return(scratch);
+            }
+            if (L is not null)
+            {
+                var scratch = L;
+                L = Permute(scratch, order);
+                ArrayPool<long>.Shared.Return(scratch);
+            }
+            _rented = false;
         }
         else
         {
@@ -46,7 +63,7 @@ internal sealed class AggOutputBuffer
     // Scatter into a fresh array rather than copy-then-scatter in place: one pass and one allocation fewer.
     private static T[] Permute<T>(T[] values, int[] order)
     {
-        var result = GC.AllocateUninitializedArray<T>(values.Length);
+        var result = GC.AllocateUninitializedArray<T>(order.Length);
         for (int k = 0; k < order.Length; k++) { result[order[k]] = values[k]; }
         return result;
     }
