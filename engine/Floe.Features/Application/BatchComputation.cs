@@ -24,6 +24,22 @@ internal static class BatchComputation
 
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism)
     {
+        // A batch run is all throughput: background (concurrent) GC costs ~10% more CPU on both cores and a larger
+        // peak heap for pause times nobody waits on. Restored afterwards, since the setting is process-wide.
+        var latency = System.Runtime.GCSettings.LatencyMode;
+        if (latency == System.Runtime.GCLatencyMode.Interactive) { System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.Batch; }
+        try
+        {
+            return RunCore(def, source, from, to, sink, parallelism);
+        }
+        finally
+        {
+            if (latency == System.Runtime.GCLatencyMode.Interactive) { System.Runtime.GCSettings.LatencyMode = latency; }
+        }
+    }
+
+    private static ComputeResult RunCore(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism)
+    {
         if (to <= from) { throw Errors.InvalidArgument($"--to ({to:O}) must be after --from ({from:O})"); }
         var started = System.Diagnostics.Stopwatch.StartNew();
         var group = FeatureGroup.Compile(def, source.Schema);
