@@ -41,27 +41,53 @@ public static class ParquetEventSource
 
     private static int ReadFile(IFileIO io, string path, Dictionary<string, List<ColumnData>> parts, List<(string, ValueKind)> order, bool first)
     {
-        using var reader = ParquetDataReader.Open(io, path);
         var fields = new List<(int Index, string Name)>();
-        var schema = reader.ArrowSchema;
-        for (int c = 0; c < schema.FieldsList.Count; c++)
+        int groups;
+        using (var reader = ParquetDataReader.Open(io, path))
         {
-            var f = schema.FieldsList[c];
-            if (ArrowColumns.KindOf(f.DataType) is not { } kind) { continue; }
-            fields.Add((c, f.Name));
-            if (first) { order.Add((f.Name, kind)); parts[f.Name] = []; }
-            else if (!parts.ContainsKey(f.Name)) { throw Errors.InvalidData(path, $"column '{f.Name}' is not in the first file"); }
+            var schema = reader.ArrowSchema;
+            for (int c = 0; c < schema.FieldsList.Count; c++)
+            {
+                var f = schema.FieldsList[c];
+                if (ArrowColumns.KindOf(f.DataType) is not { } kind) { continue; }
+                fields.Add((c, f.Name));
+                if (first) { order.Add((f.Name, kind)); parts[f.Name] = []; }
+                else if (!parts.ContainsKey(f.Name)) { throw Errors.InvalidData(path, $"column '{f.Name}' is not in the first file"); }
+            }
+            groups = reader.RowGroupCount;
+        }
+        // Row groups decode independently: one reader per worker, each taking every workers-th group.
+        var results = new ColumnData[groups][];
+        var lengths = new int[groups];
+        int workers = Math.Max(1, Math.Min(Environment.ProcessorCount, groups));
+        try
+        {
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, ReadGroups);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Surface the worker's own error (a FloeException naming the file) rather than the wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
         int rows = 0;
-        foreach (var batch in reader.ReadAll())
+        for (int g = 0; g < groups; g++)
         {
-            var b = batch.Batch;
-            foreach (var (index, name) in fields)
-            {
-                parts[name].Add(ArrowColumns.FromArray(b.Column(index), name));
-            }
-            rows = checked(rows + b.Length);
+            for (int k = 0; k < fields.Count; k++) { parts[fields[k].Name].Add(results[g][k]); }
+            rows = checked(rows + lengths[g]);
         }
         return rows;
+
+        void ReadGroups(int w)
+        {
+            using var reader = ParquetDataReader.Open(io, path);
+            for (int g = w; g < groups; g += workers)
+            {
+                var b = reader.ReadRowGroup(g).Batch;
+                var cols = new ColumnData[fields.Count];
+                for (int k = 0; k < cols.Length; k++) { cols[k] = ArrowColumns.FromArray(b.Column(fields[k].Index), fields[k].Name); }
+                results[g] = cols;
+                lengths[g] = b.Length;
+            }
+        }
     }
 }
