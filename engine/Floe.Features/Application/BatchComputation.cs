@@ -132,7 +132,7 @@ internal static class BatchComputation
             long t0 = StageTimes.Now;
             var chunk = engine.Encode(columns, length);
             StageTimes.Add(ref StageTimes.Encode, t0);
-            var features = engine.Process(chunk);
+            var features = engine.Process(chunk, pooled: true);
             // Chunk rows are in day order (days were appended in order), so each day is one contiguous run, and the
             // rows output for it (time in [from, to)) are usually contiguous too: then the sink reads a row range of
             // the full columns instead of a copy.
@@ -166,6 +166,8 @@ internal static class BatchComputation
                 currentDay = d;
                 if (i < chunk.Length && time[i] >= fromMicros && time[i] < toMicros) { rows.Add(i); }
             }
+            // The sinks copy what they write, so the chunk's feature arrays can go back to the pool.
+            engine.ReturnPooled(features);
         }
     }
 

@@ -31,20 +31,25 @@ internal sealed class AggOutputBuffer
     /// The kernels write values at sorted positions (entity, time); this moves position k to row
     /// <c>order[k]</c>, one tight pass per array.
     /// </summary>
-    public void PermuteToRowOrder(int[] order)
+    /// <summary>
+    /// Permutes the sorted-order values into row order. With <paramref name="pooled"/> the row-order value array is
+    /// rented from <see cref="ArrayPool{T}.Shared"/> (it may be longer than the row count) and the caller returns it
+    /// once the column has been consumed (<see cref="FeatureEngine.ReturnPooled"/>).
+    /// </summary>
+    public void PermuteToRowOrder(int[] order, bool pooled = false)
     {
         if (Stride == 1)
         {
             if (D is not null)
             {
                 var scratch = D;
-                D = Permute(scratch, order);
+                D = Permute(scratch, order, pooled);
                 ArrayPool<double>.Shared.Return(scratch);
             }
             if (L is not null)
             {
                 var scratch = L;
-                L = Permute(scratch, order);
+                L = Permute(scratch, order, pooled);
                 ArrayPool<long>.Shared.Return(scratch);
             }
             _rented = false;
@@ -61,9 +66,9 @@ internal sealed class AggOutputBuffer
     }
 
     // Scatter into a fresh array rather than copy-then-scatter in place: one pass and one allocation fewer.
-    private static T[] Permute<T>(T[] values, int[] order)
+    private static T[] Permute<T>(T[] values, int[] order, bool pooled = false)
     {
-        var result = GC.AllocateUninitializedArray<T>(order.Length);
+        var result = pooled ? ArrayPool<T>.Shared.Rent(order.Length) : GC.AllocateUninitializedArray<T>(order.Length);
         for (int k = 0; k < order.Length; k++) { result[order[k]] = values[k]; }
         return result;
     }

@@ -39,8 +39,17 @@ internal sealed class FeatureEngine
     /// Computes every feature for every row of <paramref name="chunk"/>; the returned columns are indexed by
     /// feature and hold one value per chunk row, in chunk row order.
     /// </summary>
-    public ColumnData[] Process(EventChunk chunk)
+    public ColumnData[] Process(EventChunk chunk) => Process(chunk, false);
+
+    /// <summary>
+    /// As <see cref="Process(EventChunk)"/>; with <paramref name="pooled"/> the scalar aggregation columns' value
+    /// arrays are rented (and may be longer than the chunk): hand the result to <see cref="ReturnPooled"/> once it has
+    /// been written. The batch computation does this so a chunk's dozen output arrays are reused by the next chunk.
+    /// </summary>
+    public ColumnData[] Process(EventChunk chunk, bool pooled)
     {
+        // The expression kernels work on whole arrays, so a group with expressions gets exact-length arrays.
+        pooled &= Plan.Expressions.Length == 0;
         int n = chunk.Length;
         var plan = Plan;
         var outputs = new AggOutputBuffer[plan.Aggs.Length];
@@ -114,7 +123,7 @@ internal sealed class FeatureEngine
         var result = new ColumnData[plan.Definition.Features.Count];
         Parallel.For(0, outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, a =>
         {
-            outputs[a].PermuteToRowOrder(order);
+            outputs[a].PermuteToRowOrder(order, pooled && !outputs[a].Spec.IsList);
         });
         foreach (var o in outputs)
         {
@@ -140,7 +149,7 @@ internal sealed class FeatureEngine
         var valid = allValid ? null : o.Valid;
         if (o.D is not null)
         {
-            return ColumnData.FromDoubles(o.D, valid);
+            return ColumnData.FromDoubles(o.D, valid, n);
         }
         if (o.ElementKind == ValueKind.String)
         {
@@ -151,7 +160,20 @@ internal sealed class FeatureEngine
             }
             return ColumnData.FromStrings(s);
         }
-        return ColumnData.FromLongs(o.ElementKind, o.L!, valid);
+        return ColumnData.FromLongs(o.ElementKind, o.L!, valid, n);
+    }
+
+    /// <summary>Returns the rented arrays of a <see cref="Process(EventChunk, bool)"/> result with pooling on.</summary>
+    public void ReturnPooled(ColumnData[] features)
+    {
+        if (Plan.Expressions.Length > 0) { return; }
+        foreach (var spec in Plan.Aggs)
+        {
+            if (spec.IsList) { continue; }
+            var c = features[spec.FeatureIndex];
+            if (c.Doubles is { } d) { System.Buffers.ArrayPool<double>.Shared.Return(d); }
+            else if (c.Longs is { } l && c.Kind != ValueKind.String) { System.Buffers.ArrayPool<long>.Shared.Return(l); }
+        }
     }
 
     private void EvaluateExpressions(EventChunk chunk, ColumnData[] result)
