@@ -23,7 +23,6 @@ internal static class WindowKernel
         var windows = plan.Windows;
         int nw = windows.Length;
         int ns = plan.Slots.Length;
-        Span<long> keepValues = ns <= 32 ? stackalloc long[32] : new long[ns];
         Span<bool> isFloat = ns <= 32 ? stackalloc bool[32] : new bool[ns];
         for (int s = 0; s < ns; s++) { isFloat[s] = plan.Slots[s].Kind == ValueKind.Float64; }
         var pairs = st.Pairs;
@@ -34,20 +33,21 @@ internal static class WindowKernel
             int j = i + 1;
             while (j < to && time[j] == t) { j++; }
 
-            // Add the run.
-            long keepEvents = KeepEventsFrom(st, windows);
-            for (int s = 0; s < ns; s++) { keepValues[s] = KeepValuesFrom(plan, st, s); }
+            // Add the run. The keep-from positions only matter when a buffer is full (they say what it may drop),
+            // and nothing they depend on (window left edges, pair positions) moves while a run is added, so they
+            // are computed only then.
             long runStart = st.Total;
             for (int r = i; r < j; r++)
             {
                 long pos = st.Total;
-                st.AppendTime(t, keepEvents);
+                st.AppendTime(t, st.TCount == st.Times.Length ? KeepEventsFrom(st, windows) : 0);
                 for (int s = 0; s < ns; s++)
                 {
                     var valid = slotValid[s];
                     if (valid is not null && !valid[r]) { continue; }
                     long bits = slotBits[s][r];
-                    st.Slots[s].Append(pos, bits, keepValues[s]);
+                    var slot = st.Slots[s];
+                    slot.Append(pos, bits, slot.VCount == slot.Pos.Length ? KeepValuesFrom(plan, st, s) : 0);
                     bool f = isFloat[s];
                     for (int w = 0; w < nw; w++)
                     {
