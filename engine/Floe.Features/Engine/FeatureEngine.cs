@@ -71,17 +71,18 @@ internal sealed class FeatureEngine
         // Gather time and slot values into sorted order once: the kernel then streams through contiguous arrays
         // instead of chasing row indices into chunk-sized arrays (a cache miss per event and column).
         int ns = plan.Slots.Length;
-        var time = new long[n];
+        // The gathered arrays live only for the kernel pass: rented, and returned right after it.
+        var time = System.Buffers.ArrayPool<long>.Shared.Rent(n);
         var bits = new long[ns][];
         var valid = new bool[]?[ns];
         Parallel.For(0, ns + 1, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, c =>
         {
             if (c == ns) { Gather(chunk.Time, order, time); return; }
-            bits[c] = new long[n];
+            bits[c] = System.Buffers.ArrayPool<long>.Shared.Rent(n);
             Gather(chunk.SlotBits[c], order, bits[c]);
             if (chunk.SlotValid[c] is { } v)
             {
-                var sv = new bool[n];
+                var sv = System.Buffers.ArrayPool<bool>.Shared.Rent(n);
                 Gather(v, order, sv);
                 valid[c] = sv;
             }
@@ -117,6 +118,12 @@ internal sealed class FeatureEngine
             }
         });
         foreach (long l in late) { LateEvents += l; }
+        System.Buffers.ArrayPool<long>.Shared.Return(time);
+        for (int c = 0; c < ns; c++)
+        {
+            System.Buffers.ArrayPool<long>.Shared.Return(bits[c]);
+            if (valid[c] is { } v) { System.Buffers.ArrayPool<bool>.Shared.Return(v); }
+        }
         Diagnostics.StageTimes.Add(ref Diagnostics.StageTimes.Kernel, t0);
         t0 = Diagnostics.StageTimes.Now;
 
