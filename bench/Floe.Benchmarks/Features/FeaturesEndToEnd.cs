@@ -12,7 +12,8 @@ namespace Floe.Benchmarks.Features;
 /// <summary>
 /// End-to-end feature computation, Floe against DuckDB in the same run on the same Parquet file: count, sum, mean
 /// and max of <c>amount</c> over 1h, 1d and 7d sliding windows, per entity, one output row per event.
-/// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- features [--rows N] [--entities N] [--days N] [--threads N] [--dir PATH] [--skip-duckdb]</c>
+/// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- features [--rows N] [--entities N] [--days N] [--threads N] [--dir PATH] [--skip-duckdb] [--skip-floe]</c>
+/// (<c>--skip-floe</c> runs DuckDB alone, so the process peak working set is DuckDB's own.)
 /// </summary>
 internal static class FeaturesEndToEnd
 {
@@ -24,7 +25,7 @@ internal static class FeaturesEndToEnd
         long rows = 10_000_000;
         int entities = 100_000, days = 30, threads = Environment.ProcessorCount;
         string dir = Path.Combine(Path.GetTempPath(), "floe-bench-features");
-        bool skipDuck = false;
+        bool skipDuck = false, skipFloe = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -35,6 +36,7 @@ internal static class FeaturesEndToEnd
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dir": dir = args[++i]; break;
                 case "--skip-duckdb": skipDuck = true; break;
+                case "--skip-floe": skipFloe = true; break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
         }
@@ -48,6 +50,11 @@ internal static class FeaturesEndToEnd
             Console.WriteLine($"generated {rows:N0} events ({entities:N0} entities, {days} days) in {sw.Elapsed.TotalSeconds:F1} s: {input}");
         }
 
+        if (skipFloe)
+        {
+            return RunDuckOnly(input, dir, threads);
+        }
+
         // Floe: read Parquet, compute day by day, write Parquet.
         string floeOut = Path.Combine(dir, "floe-out.parquet");
         var def = FeatureGroupParser.Parse(DefinitionJson(), DefinitionFormat.Json);
@@ -55,15 +62,23 @@ internal static class FeaturesEndToEnd
         var proc = Process.GetCurrentProcess();
         proc.Refresh();
         var cpu0 = proc.TotalProcessorTime;
+        int[] gcs0 = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        var pause0 = GC.GetTotalPauseDuration();
         var floeWatch = Stopwatch.StartNew();
         var source = ParquetEventSource.Load([input]);
         double loadSeconds = floeWatch.Elapsed.TotalSeconds;
+        proc.Refresh();
+        double loadCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
+        Console.WriteLine($"floe after load: working set {proc.WorkingSet64 / 1048576.0:F0} MiB, peak {proc.PeakWorkingSet64 / 1048576.0:F0} MiB, GC heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB");
         var result = FeatureCommands.Compute(def, source, start, start.AddDays(days), floeOut, threads);
         double floeSeconds = floeWatch.Elapsed.TotalSeconds;
         proc.Refresh();
         double floeCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
         long floePeak = proc.PeakWorkingSet64;
-        Console.WriteLine($"floe:   {floeSeconds,8:F2} s wall, {floeCpu:F2} s cpu  (parquet load {loadSeconds:F2} s, compute+write {result.Elapsed.TotalSeconds:F2} s)  rows {result.RowsWritten:N0}  {result.RowsWritten / floeSeconds / 1e6:F2} M rows/s  peak working set {floePeak / 1048576.0:F0} MiB  threads {threads}");
+        Console.WriteLine($"floe:   {floeSeconds,8:F2} s wall, {floeCpu:F2} s cpu  (parquet load {loadSeconds:F2} s / {loadCpu:F2} CPU-s, compute+write {result.Elapsed.TotalSeconds:F2} s)  rows {result.RowsWritten:N0}  {result.RowsWritten / floeSeconds / 1e6:F2} M rows/s  peak working set {floePeak / 1048576.0:F0} MiB  threads {threads}");
+        Console.WriteLine($"floe stages: {Floe.Features.Diagnostics.StageTimes.Describe()}");
+        Console.WriteLine($"floe GC heap after run {GC.GetTotalMemory(false) / 1048576.0:F0} MiB (live + garbage), max committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} MiB");
+        Console.WriteLine($"floe GC: gen0 {GC.CollectionCount(0) - gcs0[0]}, gen1 {GC.CollectionCount(1) - gcs0[1]}, gen2 {GC.CollectionCount(2) - gcs0[2]}, pauses {(GC.GetTotalPauseDuration() - pause0).TotalSeconds:F2} s");
         source = null;
         GC.Collect();
         if (skipDuck)
@@ -89,6 +104,23 @@ internal static class FeaturesEndToEnd
         long mismatches = Compare(conn, floeOut, duckOut, out long compared);
         Console.WriteLine($"compared {compared:N0} distinct (entity, time) rows, 12 features each: {mismatches:N0} mismatches");
         return mismatches == 0 ? 0 : 1;
+    }
+
+    private static int RunDuckOnly(string input, string dir, int threads)
+    {
+        string duckOut = Path.Combine(dir, "duck-only-out.parquet");
+        using var conn = new DuckDBConnection("Data Source=:memory:");
+        conn.Open();
+        Exec(conn, $"SET threads TO {threads}");
+        var proc = Process.GetCurrentProcess();
+        proc.Refresh();
+        var cpu0 = proc.TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        Exec(conn, $"COPY ({DuckSql(input)}) TO '{duckOut}' (FORMAT PARQUET)");
+        double seconds = watch.Elapsed.TotalSeconds;
+        proc.Refresh();
+        Console.WriteLine($"duckdb alone: {seconds,8:F2} s wall, {(proc.TotalProcessorTime - cpu0).TotalSeconds:F2} s cpu  process peak working set {proc.PeakWorkingSet64 / 1048576.0:F0} MiB  threads {threads}");
+        return 0;
     }
 
     private static string DefinitionJson()

@@ -40,7 +40,7 @@ public static class FeatureCommands
     /// Computes the features of the definition at <paramref name="defPath"/> for events with time in
     /// [<paramref name="from"/>, <paramref name="to"/>), reading the lookback before <paramref name="from"/> too, and
     /// writes entity key(s), event time and every feature to <paramref name="outputPath"/> (.parquet or .csv), one
-    /// day partition (row group) at a time.
+    /// day partition at a time.
     /// </summary>
     /// <param name="defPath">The definition file (.json, .yaml or .yml).</param>
     /// <param name="from">First event time output (inclusive).</param>

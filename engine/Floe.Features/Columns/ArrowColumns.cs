@@ -152,12 +152,15 @@ internal static class ArrowColumns
         isList ? new Field(name, new ListType(new Field("item", ArrowType(kind), true)), true) : new Field(name, ArrowType(kind), true);
 
     /// <summary>Builds an Arrow array from <paramref name="c"/>.</summary>
-    public static IArrowArray ToArray(ColumnData c)
+    public static IArrowArray ToArray(ColumnData c) => ToArray(c, 0, c.Length);
+
+    /// <summary>Builds an Arrow array from rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="n"/>) of <paramref name="c"/> (lists: only the whole column).</summary>
+    public static IArrowArray ToArray(ColumnData c, int start, int n)
     {
-        int n = c.Length;
-        var (bitmap, nulls) = Bitmap(c.Valid, n);
+        var (bitmap, nulls) = Bitmap(c.Valid, start, n);
         if (c.IsList)
         {
+            if (start != 0 || n != c.Length) { throw new ArgumentException("list columns convert whole", nameof(start)); }
             var values = ToArray(c.ListValues!);
             var offsets = new byte[(n + 1) * 4];
             MemoryMarshal.AsBytes(c.ListOffsets.AsSpan(0, n + 1)).CopyTo(offsets);
@@ -167,15 +170,15 @@ internal static class ArrowColumns
         switch (c.Kind)
         {
             case ValueKind.Float64:
-                return new DoubleArray(Bytes<double>(c.Doubles.AsSpan(0, n)), bitmap, n, nulls, 0);
+                return new DoubleArray(Bytes(c.Doubles, start, n), bitmap, n, nulls, 0);
             case ValueKind.Int64:
-                return new Int64Array(Bytes<long>(c.Longs.AsSpan(0, n)), bitmap, n, nulls, 0);
+                return new Int64Array(Bytes(c.Longs, start, n), bitmap, n, nulls, 0);
             case ValueKind.Timestamp:
-                return new TimestampArray(new TimestampType(TimeUnit.Microsecond, "UTC"), Bytes<long>(c.Longs.AsSpan(0, n)), bitmap, n, nulls, 0);
+                return new TimestampArray(new TimestampType(TimeUnit.Microsecond, "UTC"), Bytes(c.Longs, start, n), bitmap, n, nulls, 0);
             case ValueKind.Bool:
                 {
                     var bits = new byte[(n + 7) / 8];
-                    for (int i = 0; i < n; i++) { if (c.Longs![i] != 0) { bits[i >> 3] |= (byte)(1 << (i & 7)); } }
+                    for (int i = 0; i < n; i++) { if (c.Longs![start + i] != 0) { bits[i >> 3] |= (byte)(1 << (i & 7)); } }
                     return new BooleanArray(new ArrowBuffer(bits), bitmap, n, nulls, 0);
                 }
             default:
@@ -183,28 +186,29 @@ internal static class ArrowColumns
                     var b = new StringArray.Builder();
                     for (int i = 0; i < n; i++)
                     {
-                        if (c.Strings![i] is { } s) { b.Append(s); } else { b.AppendNull(); }
+                        if (c.Strings![start + i] is { } s) { b.Append(s); } else { b.AppendNull(); }
                     }
                     return b.Build();
                 }
         }
     }
 
-    private static ArrowBuffer Bytes<T>(ReadOnlySpan<T> values)
-        where T : struct
+    private static ArrowBuffer Bytes<T>(T[]? values, int start, int n)
+        where T : unmanaged
     {
-        var bytes = MemoryMarshal.AsBytes(values).ToArray();
-        return new ArrowBuffer(bytes);
+        // Wrap, don't copy: engine columns are immutable once built, and a copy of every output column was a
+        // measurable share of the write stage.
+        return new ArrowBuffer(new ArrayByteMemory<T>(values!, start, n).Memory);
     }
 
-    private static (ArrowBuffer Bitmap, int Nulls) Bitmap(bool[]? valid, int n)
+    private static (ArrowBuffer Bitmap, int Nulls) Bitmap(bool[]? valid, int start, int n)
     {
         if (valid is null) { return (ArrowBuffer.Empty, 0); }
         var bits = new byte[(n + 7) / 8];
         int nulls = 0;
         for (int i = 0; i < n; i++)
         {
-            if (valid[i]) { bits[i >> 3] |= (byte)(1 << (i & 7)); } else { nulls++; }
+            if (valid[start + i]) { bits[i >> 3] |= (byte)(1 << (i & 7)); } else { nulls++; }
         }
         return nulls == 0 ? (ArrowBuffer.Empty, 0) : (new ArrowBuffer(bits), nulls);
     }

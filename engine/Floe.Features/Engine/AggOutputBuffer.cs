@@ -1,3 +1,4 @@
+using System.Buffers;
 using Floe.Features.Expressions;
 
 namespace Floe.Features.Engine;
@@ -13,11 +14,16 @@ internal sealed class AggOutputBuffer
         Spec = spec;
         ElementKind = spec.IsList ? slotKind : spec.OutputKind;
         Stride = spec.IsList ? spec.N : 1;
-        if (ElementKind == ValueKind.Float64) { D = new double[rows * Stride]; }
-        else { L = new long[rows * Stride]; }
+        // Scalar outputs are written in sorted order into pooled scratch and permuted into fresh arrays, so the
+        // scratch (one array per feature per chunk) is reused across chunks instead of churning the large heap.
+        _rented = Stride == 1;
+        if (ElementKind == ValueKind.Float64) { D = _rented ? ArrayPool<double>.Shared.Rent(rows) : new double[rows * Stride]; }
+        else { L = _rented ? ArrayPool<long>.Shared.Rent(rows) : new long[rows * Stride]; }
         Valid = new bool[rows];
         if (spec.IsList) { ListLength = new int[rows]; }
     }
+
+    private bool _rented;
 
     public AggSpec Spec { get; }
 
@@ -25,27 +31,46 @@ internal sealed class AggOutputBuffer
     /// The kernels write values at sorted positions (entity, time); this moves position k to row
     /// <c>order[k]</c>, one tight pass per array.
     /// </summary>
-    public void PermuteToRowOrder(int[] order)
+    /// <summary>
+    /// Permutes the sorted-order values into row order. With <paramref name="pooled"/> the row-order value array is
+    /// rented from <see cref="ArrayPool{T}.Shared"/> (it may be longer than the row count) and the caller returns it
+    /// once the column has been consumed (<see cref="FeatureEngine.ReturnPooled"/>).
+    /// </summary>
+    public void PermuteToRowOrder(int[] order, bool pooled = false)
     {
         if (Stride == 1)
         {
-            if (D is not null) { Permute(D, order); }
-            if (L is not null) { Permute(L, order); }
+            if (D is not null)
+            {
+                var scratch = D;
+                D = Permute(scratch, order, pooled);
+                ArrayPool<double>.Shared.Return(scratch);
+            }
+            if (L is not null)
+            {
+                var scratch = L;
+                L = Permute(scratch, order, pooled);
+                ArrayPool<long>.Shared.Return(scratch);
+            }
+            _rented = false;
         }
         else
         {
             var len = ListLength!;
             if (D is not null) { PermuteStrided(D, order, Stride); }
             if (L is not null) { PermuteStrided(L, order, Stride); }
-            Permute(len, order);
+            ListLength = Permute(len, order);
         }
-        Permute(Valid, order);
+        // All-valid (the usual case) reads the same in any order.
+        if (Array.IndexOf(Valid, false) >= 0) { Valid = Permute(Valid, order); }
     }
 
-    private static void Permute<T>(T[] values, int[] order)
+    // Scatter into a fresh array rather than copy-then-scatter in place: one pass and one allocation fewer.
+    private static T[] Permute<T>(T[] values, int[] order, bool pooled = false)
     {
-        var copy = values.AsSpan(0, order.Length).ToArray();
-        for (int k = 0; k < order.Length; k++) { values[order[k]] = copy[k]; }
+        var result = pooled ? ArrayPool<T>.Shared.Rent(order.Length) : GC.AllocateUninitializedArray<T>(order.Length);
+        for (int k = 0; k < order.Length; k++) { result[order[k]] = values[k]; }
+        return result;
     }
 
     private static void PermuteStrided<T>(T[] values, int[] order, int stride)
@@ -59,11 +84,11 @@ internal sealed class AggOutputBuffer
 
     public int Stride { get; }
 
-    public long[]? L { get; }
+    public long[]? L { get; private set; }
 
-    public double[]? D { get; }
+    public double[]? D { get; private set; }
 
-    public bool[] Valid { get; }
+    public bool[] Valid { get; private set; }
 
-    public int[]? ListLength { get; }
+    public int[]? ListLength { get; private set; }
 }

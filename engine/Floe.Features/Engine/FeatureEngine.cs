@@ -39,8 +39,17 @@ internal sealed class FeatureEngine
     /// Computes every feature for every row of <paramref name="chunk"/>; the returned columns are indexed by
     /// feature and hold one value per chunk row, in chunk row order.
     /// </summary>
-    public ColumnData[] Process(EventChunk chunk)
+    public ColumnData[] Process(EventChunk chunk) => Process(chunk, false);
+
+    /// <summary>
+    /// As <see cref="Process(EventChunk)"/>; with <paramref name="pooled"/> the scalar aggregation columns' value
+    /// arrays are rented (and may be longer than the chunk): hand the result to <see cref="ReturnPooled"/> once it has
+    /// been written. The batch computation does this so a chunk's dozen output arrays are reused by the next chunk.
+    /// </summary>
+    public ColumnData[] Process(EventChunk chunk, bool pooled)
     {
+        // The expression kernels work on whole arrays, so a group with expressions gets exact-length arrays.
+        pooled &= Plan.Expressions.Length == 0;
         int n = chunk.Length;
         var plan = Plan;
         var outputs = new AggOutputBuffer[plan.Aggs.Length];
@@ -54,8 +63,30 @@ internal sealed class FeatureEngine
             Array.Resize(ref _states, Math.Max(Entities.Count, _states.Length * 2));
         }
 
+        long t0 = Diagnostics.StageTimes.Now;
         var (order, groupStarts) = ChunkSorter.SortByEntityAndTime(chunk, Parallelism);
+        Diagnostics.StageTimes.Add(ref Diagnostics.StageTimes.Sort, t0);
+        t0 = Diagnostics.StageTimes.Now;
         int groups = groupStarts.Length - 1;
+        // Gather time and slot values into sorted order once: the kernel then streams through contiguous arrays
+        // instead of chasing row indices into chunk-sized arrays (a cache miss per event and column).
+        int ns = plan.Slots.Length;
+        // The gathered arrays live only for the kernel pass: rented, and returned right after it.
+        var time = System.Buffers.ArrayPool<long>.Shared.Rent(n);
+        var bits = new long[ns][];
+        var valid = new bool[]?[ns];
+        Parallel.For(0, ns + 1, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, c =>
+        {
+            if (c == ns) { Gather(chunk.Time, order, time); return; }
+            bits[c] = System.Buffers.ArrayPool<long>.Shared.Rent(n);
+            Gather(chunk.SlotBits[c], order, bits[c]);
+            if (chunk.SlotValid[c] is { } v)
+            {
+                var sv = System.Buffers.ArrayPool<bool>.Shared.Rent(n);
+                Gather(v, order, sv);
+                valid[c] = sv;
+            }
+        });
         var late = new long[Parallelism];
         // Split the entity groups into contiguous ranges of about equal row counts, one per worker; an entity's
         // events all go to one worker, so states are never shared between threads.
@@ -75,31 +106,44 @@ internal sealed class FeatureEngine
                 int start = groupStarts[g], end = groupStarts[g + 1];
                 int entity = chunk.Entity[order[start]];
                 var st = _states[entity] ??= new EntityState(plan);
-                var rows = order.AsSpan(start, end - start);
                 // Drop events not after the entity's last processed time (late for a stream).
                 int skip = 0;
-                while (skip < rows.Length && chunk.Time[rows[skip]] <= st.LastTime) { skip++; }
+                while (start + skip < end && time[start + skip] <= st.LastTime) { skip++; }
                 if (skip > 0)
                 {
                     late[part] += skip;
                     foreach (var o in outputs) { o.Valid.AsSpan(start, skip).Clear(); }
                 }
-                WindowKernel.Process(plan, st, chunk, rows[skip..], outputs, start + skip);
+                WindowKernel.Process(plan, st, time, bits, valid, start + skip, end, outputs);
             }
         });
         foreach (long l in late) { LateEvents += l; }
+        System.Buffers.ArrayPool<long>.Shared.Return(time);
+        for (int c = 0; c < ns; c++)
+        {
+            System.Buffers.ArrayPool<long>.Shared.Return(bits[c]);
+            if (valid[c] is { } v) { System.Buffers.ArrayPool<bool>.Shared.Return(v); }
+        }
+        Diagnostics.StageTimes.Add(ref Diagnostics.StageTimes.Kernel, t0);
+        t0 = Diagnostics.StageTimes.Now;
 
         var result = new ColumnData[plan.Definition.Features.Count];
         Parallel.For(0, outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, a =>
         {
-            outputs[a].PermuteToRowOrder(order);
+            outputs[a].PermuteToRowOrder(order, pooled && !outputs[a].Spec.IsList);
         });
         foreach (var o in outputs)
         {
             result[o.Spec.FeatureIndex] = ToColumn(o, n);
         }
         EvaluateExpressions(chunk, result);
+        Diagnostics.StageTimes.Add(ref Diagnostics.StageTimes.Permute, t0);
         return result;
+    }
+
+    private static void Gather<T>(T[] source, int[] order, T[] destination)
+    {
+        for (int k = 0; k < order.Length; k++) { destination[k] = source[order[k]]; }
     }
 
     private ColumnData ToColumn(AggOutputBuffer o, int n)
@@ -112,7 +156,7 @@ internal sealed class FeatureEngine
         var valid = allValid ? null : o.Valid;
         if (o.D is not null)
         {
-            return ColumnData.FromDoubles(o.D, valid);
+            return ColumnData.FromDoubles(o.D, valid, n);
         }
         if (o.ElementKind == ValueKind.String)
         {
@@ -123,7 +167,20 @@ internal sealed class FeatureEngine
             }
             return ColumnData.FromStrings(s);
         }
-        return ColumnData.FromLongs(o.ElementKind, o.L!, valid);
+        return ColumnData.FromLongs(o.ElementKind, o.L!, valid, n);
+    }
+
+    /// <summary>Returns the rented arrays of a <see cref="Process(EventChunk, bool)"/> result with pooling on.</summary>
+    public void ReturnPooled(ColumnData[] features)
+    {
+        if (Plan.Expressions.Length > 0) { return; }
+        foreach (var spec in Plan.Aggs)
+        {
+            if (spec.IsList) { continue; }
+            var c = features[spec.FeatureIndex];
+            if (c.Doubles is { } d) { System.Buffers.ArrayPool<double>.Shared.Return(d); }
+            else if (c.Longs is { } l && c.Kind != ValueKind.String) { System.Buffers.ArrayPool<long>.Shared.Return(l); }
+        }
     }
 
     private void EvaluateExpressions(EventChunk chunk, ColumnData[] result)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace Floe.Features.Engine;
@@ -35,15 +36,21 @@ internal static class RadixSort
         {
             return false;
         }
-        var keys = new ulong[n];
-        var rows = new int[n];
+        // Scratch comes from the shared pool (a chunk's sort buffers are reused by the next chunk); only the final
+        // order is a fresh exact-length array, since it outlives the call.
+        var pooledKeys = ArrayPool<ulong>.Shared.Rent(n);
+        var pooledKeys2 = ArrayPool<ulong>.Shared.Rent(n);
+        var pooledRows = ArrayPool<int>.Shared.Rent(n);
+        var result = new int[n];
+        var keys = pooledKeys;
+        var rows = result;
         for (int i = 0; i < n; i++)
         {
             keys[i] = ((ulong)entity[i] << timeBits) | (ulong)(time[i] - minTime);
             rows[i] = i;
         }
-        var keys2 = new ulong[n];
-        var rows2 = new int[n];
+        var keys2 = pooledKeys2;
+        var rows2 = pooledRows;
         var counts = new int[Buckets];
         int totalBits = timeBits + entityBits;
         for (int shift = 0; shift < totalBits; shift += DigitBits)
@@ -64,6 +71,11 @@ internal static class RadixSort
             (keys, keys2) = (keys2, keys);
             (rows, rows2) = (rows2, rows);
         }
+        if (!ReferenceEquals(rows, result)) { rows.AsSpan(0, n).CopyTo(result); }
+        rows = result;
+        ArrayPool<ulong>.Shared.Return(pooledKeys);
+        ArrayPool<ulong>.Shared.Return(pooledKeys2);
+        ArrayPool<int>.Shared.Return(pooledRows);
         var starts = new List<int>();
         for (int i = 0; i < n; i++)
         {

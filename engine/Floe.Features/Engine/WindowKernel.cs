@@ -13,45 +13,46 @@ namespace Floe.Features.Engine;
 internal static class WindowKernel
 {
     /// <summary>
-    /// Processes <paramref name="rows"/> (chunk row indices of one entity, sorted by time then arrival) and writes
-    /// every aggregation feature's value for <c>rows[r]</c> at position <paramref name="outputStart"/> + r of
-    /// <paramref name="outputs"/> (sorted order: contiguous writes; the caller permutes back to row order once).
+    /// Processes the events at positions [<paramref name="from"/>, <paramref name="to"/>) of the sorted event arrays
+    /// (one entity's events, sorted by time then arrival) and writes every aggregation feature's value for position
+    /// k at position k of <paramref name="outputs"/> (sorted order: contiguous reads and writes; the caller permutes
+    /// back to row order once).
     /// </summary>
-    public static void Process(FeaturePlan plan, EntityState st, EventChunk chunk, ReadOnlySpan<int> rows, AggOutputBuffer[] outputs, int outputStart)
+    public static void Process(FeaturePlan plan, EntityState st, long[] time, long[][] slotBits, bool[]?[] slotValid, int from, int to, AggOutputBuffer[] outputs)
     {
         var windows = plan.Windows;
         int nw = windows.Length;
         int ns = plan.Slots.Length;
-        var time = chunk.Time;
-        Span<long> keepValues = ns <= 32 ? stackalloc long[32] : new long[ns];
-        int i = 0;
-        while (i < rows.Length)
+        Span<bool> isFloat = ns <= 32 ? stackalloc bool[32] : new bool[ns];
+        for (int s = 0; s < ns; s++) { isFloat[s] = plan.Slots[s].Kind == ValueKind.Float64; }
+        var pairs = st.Pairs;
+        int i = from;
+        while (i < to)
         {
-            long t = time[rows[i]];
-            int j = i;
-            while (j < rows.Length && time[rows[j]] == t) { j++; }
+            long t = time[i];
+            int j = i + 1;
+            while (j < to && time[j] == t) { j++; }
 
-            // Add the run.
-            long keepEvents = KeepEventsFrom(st, windows);
-            for (int s = 0; s < ns; s++) { keepValues[s] = KeepValuesFrom(plan, st, s); }
+            // Add the run. The keep-from positions only matter when a buffer is full (they say what it may drop),
+            // and nothing they depend on (window left edges, pair positions) moves while a run is added, so they
+            // are computed only then.
             long runStart = st.Total;
             for (int r = i; r < j; r++)
             {
-                int row = rows[r];
                 long pos = st.Total;
-                st.AppendTime(t, keepEvents);
+                st.AppendTime(t, st.TCount == st.Times.Length ? KeepEventsFrom(st, windows) : 0);
                 for (int s = 0; s < ns; s++)
                 {
-                    var valid = chunk.SlotValid[s];
-                    if (valid is not null && !valid[row]) { continue; }
-                    long bits = chunk.SlotBits[s][row];
-                    var buffer = st.Slots[s];
-                    buffer.Append(pos, bits, keepValues[s]);
-                    bool isFloat = plan.Slots[s].Kind == ValueKind.Float64;
+                    var valid = slotValid[s];
+                    if (valid is not null && !valid[r]) { continue; }
+                    long bits = slotBits[s][r];
+                    var slot = st.Slots[s];
+                    slot.Append(pos, bits, slot.VCount == slot.Pos.Length ? KeepValuesFrom(plan, st, s) : 0);
+                    bool f = isFloat[s];
                     for (int w = 0; w < nw; w++)
                     {
-                        var pair = st.Pairs[s * nw + w];
-                        if (pair is not null) { Add(pair, pos, bits, isFloat); }
+                        var pair = pairs[s * nw + w];
+                        if (pair is not null) { Add(pair, pos, bits, f); }
                     }
                 }
             }
@@ -64,18 +65,21 @@ internal static class WindowKernel
                 if (len == long.MaxValue) { continue; }
                 long limit = t >= long.MinValue + len ? t - len : long.MinValue;
                 long left = st.Left[w];
-                while (st.Times[left - st.TBase] <= limit) { left++; }
+                var times = st.Times;
+                long tBase = st.TBase;
+                while (times[left - tBase] <= limit) { left++; }
+                if (left == st.Left[w]) { continue; }
                 st.Left[w] = left;
                 for (int s = 0; s < ns; s++)
                 {
-                    var pair = st.Pairs[s * nw + w];
+                    var pair = pairs[s * nw + w];
                     if (pair is null) { continue; }
                     var buffer = st.Slots[s];
-                    bool isFloat = plan.Slots[s].Kind == ValueKind.Float64;
+                    bool f = isFloat[s];
                     long total = buffer.Total;
                     while (pair.P < total && buffer.Pos[pair.P - buffer.VBase] < left)
                     {
-                        Remove(pair, buffer.Val[pair.P - buffer.VBase], isFloat);
+                        Remove(pair, buffer.Val[pair.P - buffer.VBase], f);
                         pair.P++;
                     }
                     pair.DMin?.EvictBefore(left);
@@ -88,7 +92,7 @@ internal static class WindowKernel
             // Read each feature once for the run and write it to every row of the run.
             foreach (var o in outputs)
             {
-                Emit(plan, st, o, outputStart + i, outputStart + j, runStart);
+                Emit(plan, st, o, i, j, runStart);
             }
             i = j;
         }
@@ -214,6 +218,12 @@ internal static class WindowKernel
         {
             // count of events
             long count = st.Total - (unbounded ? 0 : st.Left[w]);
+            if (to - from == 1)
+            {
+                o.L![from] = count;
+                o.Valid[from] = true;
+                return;
+            }
             o.L.AsSpan(from, to - from).Fill(count);
             o.Valid.AsSpan(from, to - from).Fill(true);
             return;
@@ -296,18 +306,18 @@ internal static class WindowKernel
                     return;
                 }
         }
-        if (o.D is not null)
+        if (o.D is { } d)
         {
             // first/last/min/max of a double slot read raw bits.
             if (spec.Kind is AggregationKind.First or AggregationKind.Last) { dv = BitConverter.Int64BitsToDouble(lv); }
-            o.D.AsSpan(from, to - from).Fill(dv);
-            o.Valid.AsSpan(from, to - from).Fill(valid);
+            if (to - from == 1) { d[from] = dv; }
+            else { d.AsSpan(from, to - from).Fill(dv); }
         }
-        else
-        {
-            o.L.AsSpan(from, to - from).Fill(lv);
-            o.Valid.AsSpan(from, to - from).Fill(valid);
-        }
+        else if (to - from == 1) { o.L![from] = lv; }
+        else { o.L.AsSpan(from, to - from).Fill(lv); }
+        // Runs are usually one event long: a plain store beats a span fill.
+        if (to - from == 1) { o.Valid[from] = valid; }
+        else { o.Valid.AsSpan(from, to - from).Fill(valid); }
     }
 
     // sum and mean of one (slot, window) read the exact sum once per run.

@@ -30,7 +30,7 @@ internal sealed class CsvFeatureSink : IFeatureSink
         }
     }
 
-    public void WritePartition(DateOnly day, string[] names, ColumnData[] columns, int rows)
+    public void WritePartition(DateOnly day, string[] names, ColumnData[] columns, int start, int rows)
     {
         if (!_headerWritten)
         {
@@ -43,7 +43,7 @@ internal sealed class CsvFeatureSink : IFeatureSink
             _headerWritten = true;
         }
         Span<char> buf = stackalloc char[64];
-        for (int r = 0; r < rows; r++)
+        for (int r = start; r < start + rows; r++)
         {
             for (int c = 0; c < columns.Length; c++)
             {

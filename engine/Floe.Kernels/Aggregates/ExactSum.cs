@@ -30,7 +30,9 @@ public sealed class ExactSum
     private const int FastMaxExponent = 40;
     private Int128 _fast;
 
-    private readonly long[] _limbs = new long[Limbs];
+    // Allocated on the first value outside the fast path: most windows (prices, amounts) never need the wide limbs,
+    // and 544 bytes per accumulator adds up over millions of (entity, window) states.
+    private long[] _limbs = [];
     private int _lo = Limbs;
     private int _hi = -1;
     private int _pendingAdds;
@@ -92,6 +94,7 @@ public sealed class ExactSum
             _fast = sum;
             return;
         }
+        if (_limbs.Length == 0) { _limbs = new long[Limbs]; }
         int offset = exponent - 1;
         int k = offset >> 5;
         int shift = offset & (LimbBits - 1);
@@ -192,6 +195,7 @@ public sealed class ExactSum
     /// <summary>Adds <paramref name="sign"/> × <paramref name="value"/> × 2^-64 to the wide limbs.</summary>
     private void AddWide(Int128 value, int sign)
     {
+        if (_limbs.Length == 0) { _limbs = new long[Limbs]; }
         bool negative = (value < 0) != (sign < 0);
         UInt128 mag = value < 0 ? (UInt128)(-value) : (UInt128)value;
         // 2^-64 sits at bit 1010 above 2^-1074: limb 31, bit 18.
