@@ -110,6 +110,18 @@ public sealed class Warehouse
         return new Table(ops, metadata, location);
     }
 
+    /// <summary>
+    /// Loads a table whose storage access goes through <paramref name="decorate"/>, applied to the warehouse's own
+    /// file IO (instrumentation such as counting reads, or caching); throws NotFound.
+    /// </summary>
+    public Table LoadTable(TableIdentifier id, Func<IFileIO, IFileIO> decorate)
+    {
+        ArgumentNullException.ThrowIfNull(decorate);
+        var ops = new TableOperations(Catalog, id, decorate(NewIo(id)));
+        var (metadata, location) = ops.Refresh();
+        return new Table(ops, metadata, location);
+    }
+
     /// <summary>Drops a table from the catalog; with <paramref name="purge"/> also deletes its files (never a registered table's).</summary>
     public void DropTable(TableIdentifier id, bool purge = false)
     {
