@@ -63,7 +63,7 @@ public sealed class Warehouse
         };
         var io = NewIo(id);
         var metadataLocation = TableOperations.NewMetadataLocation(location, 0);
-        io.WriteAtomic(metadataLocation, Encoding.UTF8.GetBytes(TableMetadataParser.ToJson(metadata)));
+        io.WriteAtomic(metadataLocation, TableMetadataParser.ToUtf8Json(metadata));
         try
         {
             Catalog.CreateTableEntry(id, metadataLocation);
