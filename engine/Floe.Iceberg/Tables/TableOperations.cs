@@ -83,8 +83,9 @@ public sealed class TableOperations
     public static TableMetadata ReadMetadata(IFileIO io, string location)
     {
         using var stream = io.OpenRead(location);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return TableMetadataParser.Parse(reader.ReadToEnd(), location);
+        using var bytes = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, int.MaxValue) : 0);
+        stream.CopyTo(bytes);
+        return TableMetadataParser.Parse(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), location);
     }
 
     /// <summary>
