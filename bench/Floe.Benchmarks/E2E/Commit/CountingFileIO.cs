@@ -29,6 +29,7 @@ internal sealed class CountingFileIO : IFileIO
     public Stream OpenRead(string location)
     {
         Count(location, read: true);
+        if (Environment.GetEnvironmentVariable("FLOE_BENCH_TRACE") == "1") Console.WriteLine($"  read {location}");
         return _inner.OpenRead(location);
     }
 
