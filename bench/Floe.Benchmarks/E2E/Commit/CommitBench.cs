@@ -51,7 +51,7 @@ internal static class CommitBench
     {
         public int Snapshots, Files, Manifests;
         public double GrowSeconds, MetadataKb, FirstMergeMs, JsonEncodeMs, JsonWriteMs;
-        public (double Median, double P95) Append, ColdAppend, Overwrite, PlanDay, PlanFull;
+        public (double Median, double P95) PairedFresh, Append, ColdAppend, Overwrite, PlanDay, PlanFull;
         public string AppendIo = "", OverwriteIo = "";
         public int DayOpened, DayTotal, FullOpened, FullTotal, DayFiles;
     }
@@ -81,10 +81,17 @@ internal static class CommitBench
         }
 
         // Warm: one table handle, commits in a row (a long-running writer).
+        // A fresh table committed to in alternation with this one, so both see the same machine load (the ratio).
+        var paired = warehouse.CreateTable(TableIdentifier.Parse($"bench.{name}_{snapshots}_paired_fresh"), CommitTableBuilder.EventsSchema,
+            CommitTableBuilder.DaySpec, mergeMode == "merge" ? new Dictionary<string, string> { ["commit.manifest-merge.enabled"] = "true" } : null);
+        var pairedSamples = new List<double>();
         var samples = new List<double>();
         int maxManifestReads = 0, maxManifestWrites = 0, maxListReads = 0;
         for (var c = 0; c < commits; c++)
         {
+            sw.Restart();
+            AppendCommit(paired, CommitTableBuilder.FileFor(template, CommitTableBuilder.Day0 + c), perCommit, mergeMode);
+            pairedSamples.Add(sw.Elapsed.TotalMilliseconds);
             var day = CommitTableBuilder.Day0 + days + c; // new days: appends never touch existing partitions
             var file = CommitTableBuilder.FileFor(template, day);
             counting.Reset();
@@ -96,6 +103,7 @@ internal static class CommitBench
             maxListReads = Math.Max(maxListReads, counting.ListReads);
         }
         row.Append = Latency.Of(samples);
+        row.PairedFresh = Latency.Of(pairedSamples);
         row.AppendIo = $"{maxManifestReads} / {maxManifestWrites} (lists read {maxListReads})";
 
         // Cold: load the table (parse its metadata) and commit, as one CLI invocation does.
@@ -109,36 +117,6 @@ internal static class CommitBench
             samples.Add(sw.Elapsed.TotalMilliseconds);
         }
         row.ColdAppend = Latency.Of(samples);
-
-        // Dynamic overwrite of one existing day (a different day each time).
-        samples.Clear();
-        maxManifestReads = maxManifestWrites = 0;
-        var overwrites = Math.Max(3, commits / 2);
-        for (var c = 0; c < overwrites; c++)
-        {
-            var day = snapshots == 0 ? CommitTableBuilder.Day0 + days + c : CommitTableBuilder.Day0 + (int)((long)c * days / overwrites);
-            var overwrite = new DynamicPartitionOverwrite(table);
-            var file = CommitTableBuilder.FileFor(template, day);
-            for (var k = 0; k < perCommit; k++) overwrite.AddFile(file);
-            counting.Reset();
-            sw.Restart();
-            overwrite.Commit();
-            samples.Add(sw.Elapsed.TotalMilliseconds);
-            maxManifestReads = Math.Max(maxManifestReads, counting.ManifestReads);
-            maxManifestWrites = Math.Max(maxManifestWrites, counting.ManifestWrites);
-        }
-        row.Overwrite = Latency.Of(samples);
-        row.OverwriteIo = $"{maxManifestReads} / {maxManifestWrites}";
-
-        // Where the metadata JSON goes: encoding (snapshot fragments cached by now) and the atomic write with fsync.
-        sw.Restart();
-        var json = Floe.Iceberg.Spec.TableMetadataParser.ToUtf8Json(table.Metadata);
-        row.JsonEncodeMs = sw.Elapsed.TotalMilliseconds;
-        var probe = $"{table.Metadata.Location.TrimEnd('/')}/metadata/probe-{Guid.NewGuid()}.json";
-        sw.Restart();
-        table.Io.WriteAtomic(probe, json);
-        row.JsonWriteMs = sw.Elapsed.TotalMilliseconds;
-        table.Io.Delete(probe);
 
         // Planning: one day in the middle of the history vs everything.
         var planDay = snapshots == 0 ? CommitTableBuilder.Day0 + days : CommitTableBuilder.Day0 + (int)((long)(snapshots / 2) * days / snapshots);
@@ -168,8 +146,38 @@ internal static class CommitBench
             row.FullOpened = counting.ManifestReads;
         }
         row.PlanFull = Latency.Of(samples);
+        // Where the metadata JSON goes: encoding (snapshot fragments cached by now) and the atomic write with fsync.
+        sw.Restart();
+        var json = Floe.Iceberg.Spec.TableMetadataParser.ToUtf8Json(table.Metadata);
+        row.JsonEncodeMs = sw.Elapsed.TotalMilliseconds;
+        var probe = $"{table.Metadata.Location.TrimEnd('/')}/metadata/probe-{Guid.NewGuid()}.json";
+        sw.Restart();
+        table.Io.WriteAtomic(probe, json);
+        row.JsonWriteMs = sw.Elapsed.TotalMilliseconds;
+        table.Io.Delete(probe);
+
+        // Dynamic overwrite of one existing day (a different day each time).
+        samples.Clear();
+        maxManifestReads = maxManifestWrites = 0;
+        var overwrites = Math.Max(3, commits / 2);
+        for (var c = 0; c < overwrites; c++)
+        {
+            var day = snapshots == 0 ? CommitTableBuilder.Day0 + days + c : CommitTableBuilder.Day0 + (int)((long)c * days / overwrites);
+            var overwrite = new DynamicPartitionOverwrite(table);
+            var file = CommitTableBuilder.FileFor(template, day);
+            for (var k = 0; k < perCommit; k++) overwrite.AddFile(file);
+            counting.Reset();
+            sw.Restart();
+            overwrite.Commit();
+            samples.Add(sw.Elapsed.TotalMilliseconds);
+            maxManifestReads = Math.Max(maxManifestReads, counting.ManifestReads);
+            maxManifestWrites = Math.Max(maxManifestWrites, counting.ManifestWrites);
+        }
+        row.Overwrite = Latency.Of(samples);
+        row.OverwriteIo = $"{maxManifestReads} / {maxManifestWrites}";
+
         row.Manifests = row.FullTotal;
-        Console.WriteLine($"[{snapshots} snapshots] append {row.Append.Median:F1} ms, cold {row.ColdAppend.Median:F1} ms, overwrite {row.Overwrite.Median:F1} ms, " +
+        Console.WriteLine($"[{snapshots} snapshots] append {row.Append.Median:F1} ms (paired fresh {row.PairedFresh.Median:F1} ms), cold {row.ColdAppend.Median:F1} ms, overwrite {row.Overwrite.Median:F1} ms, " +
                           $"first merge {row.FirstMergeMs:F0} ms, JSON encode {row.JsonEncodeMs:F1} ms write {row.JsonWriteMs:F1} ms, plan day {row.PlanDay.Median:F1} ms ({row.DayOpened}/{row.DayTotal} manifests), full {row.PlanFull.Median:F1} ms");
         return row;
     }
@@ -191,15 +199,14 @@ internal static class CommitBench
 
     private static void Print(List<Row> rows)
     {
-        var fresh = rows[0];
         Console.WriteLine();
-        Console.WriteLine("| snapshots | data files | manifests at head | metadata JSON | append median / p95 (ms) | × fresh | manifests read / written per append | cold load+append median / p95 (ms) | one-day overwrite median / p95 (ms) | manifests read / written per overwrite | plan one day median (ms) | manifests opened | plan all median (ms) |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|---:|");
+        Console.WriteLine("| snapshots | data files | manifests at head | metadata JSON | append median / p95 (ms) | paired fresh-table append median (ms) | × fresh | manifests read / written per append | cold load+append median / p95 (ms) | one-day overwrite median / p95 (ms) | manifests read / written per overwrite | plan one day median (ms) | manifests opened | plan all median (ms) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|---:|");
         foreach (var r in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {(r.Snapshots == 0 ? "fresh" : r.Snapshots.ToString("N0", CultureInfo.InvariantCulture))} | {r.Files:N0} | {r.Manifests:N0} | {r.MetadataKb:F0} KiB | " +
-                $"{r.Append.Median:F1} / {r.Append.P95:F1} | {r.Append.Median / fresh.Append.Median:F2} | {r.AppendIo} | {r.ColdAppend.Median:F1} / {r.ColdAppend.P95:F1} | " +
+                $"{r.Append.Median:F1} / {r.Append.P95:F1} | {r.PairedFresh.Median:F1} | {r.Append.Median / r.PairedFresh.Median:F2} | {r.AppendIo} | {r.ColdAppend.Median:F1} / {r.ColdAppend.P95:F1} | " +
                 $"{r.Overwrite.Median:F1} / {r.Overwrite.P95:F1} | {r.OverwriteIo} | {r.PlanDay.Median:F1} | {r.DayOpened} of {r.DayTotal} | {r.PlanFull.Median:F1} |"));
         }
     }
