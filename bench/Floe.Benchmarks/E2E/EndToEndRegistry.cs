@@ -7,5 +7,6 @@ internal static partial class EndToEndRegistry
     {
         EndToEnd.Register("features", Features.FeaturesEndToEnd.Run);
         RegisterIngest();
+        EndToEnd.Register("commit", Commit.CommitBench.Run);
     }
 }

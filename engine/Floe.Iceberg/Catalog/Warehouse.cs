@@ -63,7 +63,7 @@ public sealed class Warehouse
         };
         var io = NewIo(id);
         var metadataLocation = TableOperations.NewMetadataLocation(location, 0);
-        io.WriteAtomic(metadataLocation, Encoding.UTF8.GetBytes(TableMetadataParser.ToJson(metadata)));
+        io.WriteAtomic(metadataLocation, TableMetadataParser.ToUtf8Json(metadata));
         try
         {
             Catalog.CreateTableEntry(id, metadataLocation);
@@ -106,6 +106,18 @@ public sealed class Warehouse
     public Table LoadTable(TableIdentifier id)
     {
         var ops = new TableOperations(Catalog, id, NewIo(id));
+        var (metadata, location) = ops.Refresh();
+        return new Table(ops, metadata, location);
+    }
+
+    /// <summary>
+    /// Loads a table whose storage access goes through <paramref name="decorate"/>, applied to the warehouse's own
+    /// file IO (instrumentation such as counting reads, or caching); throws NotFound.
+    /// </summary>
+    public Table LoadTable(TableIdentifier id, Func<IFileIO, IFileIO> decorate)
+    {
+        ArgumentNullException.ThrowIfNull(decorate);
+        var ops = new TableOperations(Catalog, id, decorate(NewIo(id)));
         var (metadata, location) = ops.Refresh();
         return new Table(ops, metadata, location);
     }

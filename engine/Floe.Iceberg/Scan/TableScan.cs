@@ -107,6 +107,13 @@ public sealed partial class TableScan
                 manifestEvaluators[spec.SpecId] = manifestEvaluator;
                 partitionEvaluators[spec.SpecId] = new PartitionEvaluator(_filter, spec, schema);
             }
+            // A data manifest whose files were all deleted (what an overwrite leaves behind) has nothing to plan;
+            // Java skips it the same way.
+            if (manifest.Content == ManifestContent.Data && manifest.AddedFilesCount == 0 && manifest.ExistingFilesCount == 0)
+            {
+                skippedManifests++;
+                continue;
+            }
             if (manifest.Partitions is not null && !manifestEvaluator.MayMatch(manifest.Partitions))
             {
                 skippedManifests++;

@@ -25,6 +25,29 @@ public static partial class TableMetadataParser
         return Read(doc.RootElement, sourceName);
     }
 
+    /// <summary>
+    /// Parses table metadata from UTF-8 bytes (a leading byte-order mark is skipped): the form files are read in,
+    /// which spares decoding large documents to a string and back.
+    /// </summary>
+    /// <exception cref="FloeException">As <see cref="Parse(string, string)"/>.</exception>
+    public static TableMetadata Parse(ReadOnlyMemory<byte> utf8, string sourceName)
+    {
+        if (utf8.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8 = utf8[3..];
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(utf8, new JsonDocumentOptions { AllowTrailingCommas = false, MaxDepth = 256 });
+        }
+        catch (JsonException e)
+        {
+            throw Errors.InvalidData(sourceName, $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
+        }
+        using (doc)
+        {
+            return Read(doc.RootElement, sourceName);
+        }
+    }
+
     internal static TableMetadata Read(JsonElement root, string src)
     {
         if (root.ValueKind != JsonValueKind.Object)

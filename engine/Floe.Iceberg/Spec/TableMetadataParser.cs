@@ -31,6 +31,21 @@ public static partial class TableMetadataParser
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>
+    /// Serializes <paramref name="metadata"/> as compact UTF-8 JSON, the form commits write. Snapshots are
+    /// immutable, so each one's JSON is encoded once and reused by later commits: a table with thousands of
+    /// snapshots then costs a copy per snapshot instead of a re-encode.
+    /// </summary>
+    public static byte[] ToUtf8Json(TableMetadata metadata)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024 + metadata.Snapshots.Count * 512);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = true }))
+        {
+            Write(w, metadata);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Writes the UTF-8 JSON of <paramref name="metadata"/> to <paramref name="writer"/>.</summary>
     public static void Write(Utf8JsonWriter writer, TableMetadata metadata)
     {
@@ -90,7 +105,11 @@ public static partial class TableMetadataParser
         }
         w.WriteEndObject();
         w.WriteStartArray("snapshots");
-        foreach (var s in m.Snapshots) SnapshotJson.WriteSnapshot(w, s, v);
+        foreach (var s in m.Snapshots)
+        {
+            if (w.Options.Indented) SnapshotJson.WriteSnapshot(w, s, v);
+            else w.WriteRawValue(SnapshotJson.CompactSnapshot(s, v), skipInputValidation: true);
+        }
         w.WriteEndArray();
         w.WriteStartArray("snapshot-log");
         foreach (var e in m.SnapshotLog)

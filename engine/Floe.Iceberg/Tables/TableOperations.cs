@@ -2,6 +2,7 @@ using System.Text;
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Io;
+using Floe.Iceberg.Manifests;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Spec.Serde;
 
@@ -13,8 +14,13 @@ namespace Floe.Iceberg.Tables;
 /// </summary>
 public sealed class TableOperations
 {
+    private const int CachedManifestLists = 4;
+
     private string? _cachedLocation;
     private TableMetadata? _cachedMetadata;
+    // Manifest lists are immutable once written, so the few most recent ones (the parent a commit builds on, the
+    // list it just wrote) are kept: a writer committing in a row never re-reads the list it wrote itself.
+    private readonly List<(string Location, IReadOnlyList<ManifestFile> Manifests)> _manifestLists = new();
 
     /// <summary>Creates operations for <paramref name="id"/> in <paramref name="catalog"/>.</summary>
     public TableOperations(ICatalog catalog, TableIdentifier id, IFileIO io)
@@ -47,12 +53,39 @@ public sealed class TableOperations
         return (metadata, location);
     }
 
+    /// <summary>The manifests listed in the manifest list at <paramref name="location"/> (cached: manifest lists never change).</summary>
+    public IReadOnlyList<ManifestFile> ReadManifestList(string location)
+    {
+        lock (_manifestLists)
+        {
+            foreach (var (cached, manifests) in _manifestLists)
+            {
+                if (cached == location) return manifests;
+            }
+        }
+        var read = ManifestListReader.Read(Io, location);
+        RememberManifestList(location, read);
+        return read;
+    }
+
+    /// <summary>Records the content of a manifest list this process wrote, as the reader would return it.</summary>
+    public void RememberManifestList(string location, IReadOnlyList<ManifestFile> manifests)
+    {
+        lock (_manifestLists)
+        {
+            _manifestLists.RemoveAll(e => e.Location == location);
+            _manifestLists.Add((location, manifests));
+            if (_manifestLists.Count > CachedManifestLists) _manifestLists.RemoveAt(0);
+        }
+    }
+
     /// <summary>Reads and parses a metadata file.</summary>
     public static TableMetadata ReadMetadata(IFileIO io, string location)
     {
         using var stream = io.OpenRead(location);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return TableMetadataParser.Parse(reader.ReadToEnd(), location);
+        using var bytes = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, int.MaxValue) : 0);
+        stream.CopyTo(bytes);
+        return TableMetadataParser.Parse(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), location);
     }
 
     /// <summary>
@@ -66,7 +99,7 @@ public sealed class TableOperations
             MetadataLog = AppendMetadataLog(baseMetadata, baseLocation, updated),
         };
         var newLocation = NewMetadataLocation(withLog.Location, VersionOf(baseLocation) + 1);
-        Io.WriteAtomic(newLocation, Encoding.UTF8.GetBytes(TableMetadataParser.ToJson(withLog)));
+        Io.WriteAtomic(newLocation, TableMetadataParser.ToUtf8Json(withLog));
         try
         {
             Catalog.SwapMetadataLocation(Identifier, baseLocation, newLocation);

@@ -17,6 +17,7 @@ public abstract class SnapshotProducer
     private readonly List<string> _writtenManifestLists = new();
     private readonly List<ManifestFile> _writtenManifests = new();
     private int _attempt;
+    private IReadOnlyList<ManifestFile>? _lastListed;
 
     /// <summary>Creates a producer for <paramref name="table"/>.</summary>
     protected SnapshotProducer(Table table)
@@ -80,7 +81,7 @@ public abstract class SnapshotProducer
 
     /// <summary>The manifests of <paramref name="snapshot"/> (none for null).</summary>
     protected IReadOnlyList<ManifestFile> ManifestsOf(Snapshot? snapshot) =>
-        snapshot is null ? Array.Empty<ManifestFile>() : ManifestListReader.Read(Table.Io, snapshot.ManifestList);
+        snapshot is null ? Array.Empty<ManifestFile>() : Table.Operations.ReadManifestList(snapshot.ManifestList);
 
     /// <summary>Commits with retries; returns the committed snapshot and refreshes <see cref="Table"/>.</summary>
     public Snapshot Commit()
@@ -135,6 +136,7 @@ public abstract class SnapshotProducer
         {
             listWriter.AddAll(manifests);
             listWriter.Close();
+            _lastListed = listWriter.Manifests;
         }
 
         var now = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), metadata.LastUpdatedMs + 1);
@@ -142,6 +144,7 @@ public abstract class SnapshotProducer
             summary.Build(Operation, parent, _properties), metadata.CurrentSchemaId);
         var updated = MetadataUpdates.AddSnapshot(metadata, snapshot, Branch, now);
         var newLocation = Table.Operations.Commit(metadata, location, updated);
+        Table.Operations.RememberManifestList(manifestList, _lastListed!);
         // Committed: from here on nothing may throw, or the caller's cleanup would delete the committed files.
         try
         {
@@ -165,7 +168,8 @@ public abstract class SnapshotProducer
             foreach (var m in _writtenManifests) Table.Io.Delete(m.ManifestPath);
             return;
         }
-        var live = new HashSet<string>(ManifestsOf(committed).Select(m => m.ManifestPath), StringComparer.Ordinal);
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var m in _lastListed ?? ManifestsOf(committed)) live.Add(m.ManifestPath);
         foreach (var m in _writtenManifests)
         {
             if (!live.Contains(m.ManifestPath)) Table.Io.Delete(m.ManifestPath);

@@ -83,6 +83,26 @@ public sealed class TableMetadataParserTests
     }
 
     [TestCaseSource(nameof(TableFixtureFiles))]
+    public void ToUtf8Json_TableFixtureMetadata_RoundTripsTwiceThroughCachedSnapshotsAndUtf8Parse(string relative)
+    {
+        var path = SpecFixtures.Require(relative);
+        var m = TableMetadataParser.Parse(File.ReadAllText(path), relative);
+        var first = TableMetadataParser.ToUtf8Json(m);
+        var second = TableMetadataParser.ToUtf8Json(m);
+        Assert.That(second, Is.EqualTo(first), "cached snapshot fragments give the same bytes");
+        var withBom = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(first).ToArray();
+        MetadataAssert.AreEqual(m, TableMetadataParser.Parse(withBom, "compact"));
+        MetadataAssert.AreEqual(m, TableMetadataParser.Parse(System.Text.Encoding.UTF8.GetString(first), "compact-string"));
+    }
+
+    [Test]
+    public void Parse_Utf8InvalidJson_ThrowsNamingSource()
+    {
+        var ex = Assert.Throws<FloeException>(() => TableMetadataParser.Parse("{\"format-version\": "u8.ToArray(), "broken.metadata.json"));
+        Assert.That(ex!.Message, Does.StartWith("broken.metadata.json:"));
+    }
+
+    [TestCaseSource(nameof(TableFixtureFiles))]
     public void Parse_TableFixtureMetadata_ParsesAndRoundTrips(string relative)
     {
         var path = SpecFixtures.Require(relative);

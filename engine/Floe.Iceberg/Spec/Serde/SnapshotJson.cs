@@ -6,6 +6,30 @@ namespace Floe.Iceberg.Spec.Serde;
 /// <summary>JSON of snapshots, refs, log entries and sort orders inside table metadata (spec Appendix C).</summary>
 internal static class SnapshotJson
 {
+    // Snapshots are immutable records, so their compact JSON is computed once per instance (per format version)
+    // and dropped with the instance.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Snapshot, CompactJson> Compact = new();
+
+    private sealed class CompactJson
+    {
+        public required int FormatVersion { get; init; }
+        public required byte[] Utf8 { get; init; }
+    }
+
+    /// <summary>The compact UTF-8 JSON of <paramref name="s"/> (cached per snapshot instance).</summary>
+    public static byte[] CompactSnapshot(Snapshot s, int formatVersion)
+    {
+        if (Compact.TryGetValue(s, out var cached) && cached.FormatVersion == formatVersion) return cached.Utf8;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            WriteSnapshot(w, s, formatVersion);
+        }
+        var json = new CompactJson { FormatVersion = formatVersion, Utf8 = buffer.WrittenSpan.ToArray() };
+        Compact.AddOrUpdate(s, json);
+        return json.Utf8;
+    }
+
     public static void WriteSnapshot(Utf8JsonWriter w, Snapshot s, int formatVersion)
     {
         w.WriteStartObject();
