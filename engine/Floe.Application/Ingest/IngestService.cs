@@ -41,7 +41,9 @@ public sealed class IngestService
             var files = writer.Complete();
             SnapshotProducer producer = options.Mode switch
             {
-                IngestMode.Append => files.Aggregate(new FastAppend(table), (a, f) => a.AppendFile(f)),
+                // As Java's newAppend: manifests are merged once there are many (commit.manifest.min-count-to-merge),
+                // which keeps commits and planning fast on tables with thousands of snapshots.
+                IngestMode.Append => files.Aggregate(new MergeAppend(table), (a, f) => a.AppendFile(f)),
                 IngestMode.OverwritePartitions => files.Aggregate(new DynamicPartitionOverwrite(table), (o, f) => o.AddFile(f)),
                 _ => throw Errors.InvalidArgument($"unknown ingest mode {options.Mode}"),
             };
