@@ -16,7 +16,6 @@ namespace Floe.Iceberg.Transactions;
 public sealed class DynamicPartitionOverwrite : SnapshotProducer
 {
     private readonly List<DataFile> _files = new();
-    private IReadOnlyList<ManifestFile>? _addedManifests;
 
     /// <summary>Creates an overwrite on <paramref name="table"/>.</summary>
     public DynamicPartitionOverwrite(Table table)
@@ -32,8 +31,7 @@ public sealed class DynamicPartitionOverwrite : SnapshotProducer
     /// <summary>Adds a data file; its partition is replaced.</summary>
     public DynamicPartitionOverwrite AddFile(DataFile file)
     {
-        if (file.Content != FileContent.Data) throw Errors.InvalidArgument($"{file.FilePath}: only data files can be added by an overwrite");
-        _files.Add(file);
+        _files.Add(RequireDataFile(file, "added by an overwrite"));
         return this;
     }
 
@@ -71,16 +69,11 @@ public sealed class DynamicPartitionOverwrite : SnapshotProducer
 
     private protected override IReadOnlyList<ManifestFile> Apply(TableMetadata metadata, Snapshot? parent, SnapshotSummaryBuilder summary)
     {
-        _addedManifests ??= _files
-            .GroupBy(f => f.SpecId)
-            .Select(g => WriteManifest(metadata, metadata.SpecById(g.Key), ManifestContent.Data,
-                g.Select(f => new ManifestEntry(ManifestEntryStatus.Added, SnapshotId, null, null, f))))
-            .ToList();
-        foreach (var f in _files) summary.Added(f);
+        var added = AddedDataManifests(metadata, _files, summary);
 
         var replaced = Replaced();
         var replacedBySpec = replaced.GroupBy(r => r.SpecId).ToDictionary(g => g.Key, g => g.Select(r => r.Partition).ToList());
-        var result = new List<ManifestFile>(_addedManifests);
+        var result = new List<ManifestFile>(added);
         foreach (var manifest in ManifestsOf(parent))
         {
             if (manifest.Content != ManifestContent.Data || !replacedBySpec.TryGetValue(manifest.PartitionSpecId, out var partitions) ||

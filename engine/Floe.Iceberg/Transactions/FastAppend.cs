@@ -11,7 +11,6 @@ namespace Floe.Iceberg.Transactions;
 public sealed class FastAppend : SnapshotProducer
 {
     private readonly List<DataFile> _files = new();
-    private IReadOnlyList<ManifestFile>? _newManifests;
 
     /// <summary>Creates an append on <paramref name="table"/>.</summary>
     public FastAppend(Table table)
@@ -25,20 +24,14 @@ public sealed class FastAppend : SnapshotProducer
     /// <summary>Adds a data file (its SpecId must be a spec of the table).</summary>
     public FastAppend AppendFile(DataFile file)
     {
-        if (file.Content != FileContent.Data) throw Errors.InvalidArgument($"{file.FilePath}: only data files can be appended");
-        _files.Add(file);
+        _files.Add(RequireDataFile(file, "appended"));
         return this;
     }
 
     private protected override IReadOnlyList<ManifestFile> Apply(TableMetadata metadata, Snapshot? parent, SnapshotSummaryBuilder summary)
     {
-        _newManifests ??= _files
-            .GroupBy(f => f.SpecId)
-            .Select(g => WriteManifest(metadata, metadata.SpecById(g.Key), ManifestContent.Data,
-                g.Select(f => new ManifestEntry(ManifestEntryStatus.Added, SnapshotId, null, null, f))))
-            .ToList();
-        foreach (var f in _files) summary.Added(f);
-        var result = new List<ManifestFile>(_newManifests);
+        var added = AddedDataManifests(metadata, _files, summary);
+        var result = new List<ManifestFile>(added);
         result.AddRange(ManifestsOf(parent));
         return result;
     }

@@ -26,7 +26,6 @@ public sealed class MergeAppend : SnapshotProducer
     public const string TargetSizeBytesProperty = "commit.manifest.target-size-bytes";
 
     private readonly List<DataFile> _files = new();
-    private IReadOnlyList<ManifestFile>? _newManifests;
 
     /// <summary>Creates an append on <paramref name="table"/>.</summary>
     public MergeAppend(Table table)
@@ -40,20 +39,14 @@ public sealed class MergeAppend : SnapshotProducer
     /// <summary>Adds a data file (its SpecId must be a spec of the table).</summary>
     public MergeAppend AppendFile(DataFile file)
     {
-        if (file.Content != FileContent.Data) throw Errors.InvalidArgument($"{file.FilePath}: only data files can be appended");
-        _files.Add(file);
+        _files.Add(RequireDataFile(file, "appended"));
         return this;
     }
 
     private protected override IReadOnlyList<ManifestFile> Apply(TableMetadata metadata, Snapshot? parent, SnapshotSummaryBuilder summary)
     {
-        _newManifests ??= _files
-            .GroupBy(f => f.SpecId)
-            .Select(g => WriteManifest(metadata, metadata.SpecById(g.Key), ManifestContent.Data,
-                g.Select(f => new ManifestEntry(ManifestEntryStatus.Added, SnapshotId, null, null, f))))
-            .ToList();
-        foreach (var f in _files) summary.Added(f);
-        var all = new List<ManifestFile>(_newManifests);
+        var added = AddedDataManifests(metadata, _files, summary);
+        var all = new List<ManifestFile>(added);
         all.AddRange(ManifestsOf(parent));
         if (!Bool(metadata, MergeEnabledProperty, true)) return all;
         var minCount = (int)Long(metadata, MinCountToMergeProperty, 100);
@@ -87,7 +80,7 @@ public sealed class MergeAppend : SnapshotProducer
                 }
                 else
                 {
-                    result.Add(Merge(metadata, metadata.SpecById(specId), bin));
+                    result.Add(Merge(metadata, metadata.SpecById(specId), bin, added));
                 }
             }
         }
@@ -133,12 +126,12 @@ public sealed class MergeAppend : SnapshotProducer
     /// Rewrites <paramref name="bin"/> as one manifest: this operation's files stay added, live files of earlier
     /// snapshots become existing (keeping their snapshot id and sequence numbers), files deleted earlier are dropped.
     /// </summary>
-    private ManifestFile Merge(TableMetadata metadata, PartitionSpec spec, List<ManifestFile> bin)
+    private ManifestFile Merge(TableMetadata metadata, PartitionSpec spec, List<ManifestFile> bin, IReadOnlyList<ManifestFile> added)
     {
         var entries = new List<ManifestEntry>();
         foreach (var manifest in bin)
         {
-            if (_newManifests!.Contains(manifest))
+            if (added.Contains(manifest))
             {
                 foreach (var f in _files)
                 {

@@ -16,7 +16,6 @@ public sealed class RewriteFiles : SnapshotProducer
 {
     private readonly List<DataFile> _deleted = new();
     private readonly List<DataFile> _added = new();
-    private IReadOnlyList<ManifestFile>? _addedManifests;
 
     /// <summary>Creates a rewrite on <paramref name="table"/>.</summary>
     public RewriteFiles(Table table)
@@ -30,7 +29,7 @@ public sealed class RewriteFiles : SnapshotProducer
     /// <summary>Removes data file <paramref name="file"/> (it must be live in the branch head).</summary>
     public RewriteFiles DeleteFile(DataFile file)
     {
-        if (file.Content != FileContent.Data) throw Errors.InvalidArgument($"{file.FilePath}: only data files can be rewritten");
+        RequireDataFile(file, "rewritten");
         _deleted.Add(file);
         return this;
     }
@@ -38,8 +37,7 @@ public sealed class RewriteFiles : SnapshotProducer
     /// <summary>Adds data file <paramref name="file"/>.</summary>
     public RewriteFiles AddFile(DataFile file)
     {
-        if (file.Content != FileContent.Data) throw Errors.InvalidArgument($"{file.FilePath}: only data files can be added by a rewrite");
-        _added.Add(file);
+        _added.Add(RequireDataFile(file, "added by a rewrite"));
         return this;
     }
 
@@ -81,17 +79,12 @@ public sealed class RewriteFiles : SnapshotProducer
 
     private protected override IReadOnlyList<ManifestFile> Apply(TableMetadata metadata, Snapshot? parent, SnapshotSummaryBuilder summary)
     {
-        _addedManifests ??= _added
-            .GroupBy(f => f.SpecId)
-            .Select(g => WriteManifest(metadata, metadata.SpecById(g.Key), ManifestContent.Data,
-                g.Select(f => new ManifestEntry(ManifestEntryStatus.Added, SnapshotId, null, null, f))))
-            .ToList();
-        foreach (var f in _added) summary.Added(f);
+        var added = AddedDataManifests(metadata, _added, summary);
 
         var deleted = DeletedPaths();
         var found = new HashSet<string>(StringComparer.Ordinal);
         var partitionsBySpec = _deleted.GroupBy(f => f.SpecId).ToDictionary(g => g.Key, g => g.Select(f => f.Partition).Distinct().ToList());
-        var result = new List<ManifestFile>(_addedManifests);
+        var result = new List<ManifestFile>(added);
         foreach (var manifest in ManifestsOf(parent))
         {
             if (manifest.Content != ManifestContent.Data || !partitionsBySpec.TryGetValue(manifest.PartitionSpecId, out var partitions) ||

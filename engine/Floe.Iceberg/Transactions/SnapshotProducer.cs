@@ -16,6 +16,7 @@ public abstract class SnapshotProducer
     private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
     private readonly List<string> _writtenManifestLists = new();
     private readonly List<ManifestFile> _writtenManifests = new();
+    private IReadOnlyList<ManifestFile>? _addedManifests;
     private int _attempt;
     private IReadOnlyList<ManifestFile>? _lastListed;
 
@@ -62,6 +63,26 @@ public abstract class SnapshotProducer
 
     /// <summary>Returns the new snapshot's manifests, recording added/removed files in <paramref name="summary"/>.</summary>
     private protected abstract IReadOnlyList<ManifestFile> Apply(TableMetadata metadata, Snapshot? parent, SnapshotSummaryBuilder summary);
+
+    /// <summary>
+    /// Writes the manifests of the data files this operation adds (one per partition spec) on the first attempt and
+    /// returns the same ones on retries: added entries inherit their sequence number from the manifest list, so they
+    /// fit whatever base a retry lands on. Records the files in <paramref name="summary"/>.
+    /// </summary>
+    private protected IReadOnlyList<ManifestFile> AddedDataManifests(TableMetadata metadata, IReadOnlyList<DataFile> files, SnapshotSummaryBuilder summary)
+    {
+        _addedManifests ??= files
+            .GroupBy(f => f.SpecId)
+            .Select(g => WriteManifest(metadata, metadata.SpecById(g.Key), ManifestContent.Data,
+                g.Select(f => new ManifestEntry(ManifestEntryStatus.Added, SnapshotId, null, null, f))))
+            .ToList();
+        foreach (var f in files) summary.Added(f);
+        return _addedManifests;
+    }
+
+    /// <summary>Returns <paramref name="file"/>, or throws when it is a delete file (<paramref name="action"/> names what was tried).</summary>
+    protected static DataFile RequireDataFile(DataFile file, string action) =>
+        file.Content == FileContent.Data ? file : throw Errors.InvalidArgument($"{file.FilePath}: only data files can be {action}");
 
     /// <summary>Writes a manifest of <paramref name="entries"/> for spec <paramref name="spec"/>; tracked for cleanup.</summary>
     protected ManifestFile WriteManifest(TableMetadata metadata, PartitionSpec spec, ManifestContent content, IEnumerable<ManifestEntry> entries)
