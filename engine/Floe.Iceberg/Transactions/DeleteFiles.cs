@@ -36,47 +36,35 @@ public sealed class DeleteFiles : SnapshotProducer
         var schema = metadata.CurrentSchema;
         var metrics = new InclusiveMetricsEvaluator(_filter);
         var result = new List<ManifestFile>();
-        foreach (var manifest in ManifestsOf(parent))
-        {
-            var spec = metadata.SpecById(manifest.PartitionSpecId);
-            if (manifest.Content != ManifestContent.Data || !new ManifestEvaluator(_filter, spec, schema).MayMatch(manifest.Partitions))
+        var manifestEvaluators = new Dictionary<int, ManifestEvaluator>();
+        var fileEvaluators = new Dictionary<int, (PartitionEvaluator Partitions, StrictMetricsEvaluator Strict)>();
+        CarryOverRemoving(metadata, parent, summary, result,
+            manifest =>
             {
-                result.Add(manifest);
-                continue;
-            }
-            var partitions = new PartitionEvaluator(_filter, spec, schema);
-            var strict = new StrictMetricsEvaluator(_filter, spec);
-            var entries = ManifestReader.Read(Table.Io, manifest, metadata.SpecById, schema)
-                .Where(e => e.Status != ManifestEntryStatus.Deleted)
-                .ToList();
-            var deleted = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var entry in entries)
+                if (!manifestEvaluators.TryGetValue(manifest.PartitionSpecId, out var evaluator))
+                {
+                    evaluator = new ManifestEvaluator(_filter, metadata.SpecById(manifest.PartitionSpecId), schema);
+                    manifestEvaluators[manifest.PartitionSpecId] = evaluator;
+                }
+                return evaluator.MayMatch(manifest.Partitions);
+            },
+            file =>
             {
-                var file = entry.DataFile;
-                if (!partitions.MayMatch(file.Partition) || !metrics.MayMatch(file)) continue;
-                if (!strict.AllMatch(file))
+                if (!fileEvaluators.TryGetValue(file.SpecId, out var evaluators))
+                {
+                    var spec = metadata.SpecById(file.SpecId);
+                    evaluators = (new PartitionEvaluator(_filter, spec, schema), new StrictMetricsEvaluator(_filter, spec));
+                    fileEvaluators[file.SpecId] = evaluators;
+                }
+                if (!evaluators.Partitions.MayMatch(file.Partition) || !metrics.MayMatch(file)) return false;
+                if (!evaluators.Strict.AllMatch(file))
                 {
                     throw Errors.InvalidArgument(
                         $"filter '{_filter}' matches only some rows of {file.FilePath}; deletes remove whole files, so filter on partition columns (or on ranges the files' bounds separate)");
                 }
-                deleted.Add(file.FilePath);
-            }
-            if (deleted.Count == 0)
-            {
-                result.Add(manifest);
-                continue;
-            }
-            var rewritten = entries.Select(e =>
-            {
-                if (!deleted.Contains(e.DataFile.FilePath)) return e with { Status = ManifestEntryStatus.Existing };
-                summary.Removed(e.DataFile);
-                return e with { Status = ManifestEntryStatus.Deleted, SnapshotId = SnapshotId };
-            }).ToList();
-            DeletedFiles += deleted.Count;
-            // The rewritten manifest keeps the deleted entries (status DELETED) so readers of this snapshot's
-            // changes see what it removed, as Java's delete does.
-            result.Add(WriteManifest(metadata, spec, ManifestContent.Data, rewritten));
-        }
+                DeletedFiles++;
+                return true;
+            });
         return result;
     }
 }

@@ -74,33 +74,10 @@ public sealed class DynamicPartitionOverwrite : SnapshotProducer
         var replaced = Replaced();
         var replacedBySpec = replaced.GroupBy(r => r.SpecId).ToDictionary(g => g.Key, g => g.Select(r => r.Partition).ToList());
         var result = new List<ManifestFile>(added);
-        foreach (var manifest in ManifestsOf(parent))
-        {
-            if (manifest.Content != ManifestContent.Data || !replacedBySpec.TryGetValue(manifest.PartitionSpecId, out var partitions) ||
-                !PartitionSummaries.MayContainAny(metadata.SpecById(manifest.PartitionSpecId), metadata.CurrentSchema, manifest.Partitions, partitions))
-            {
-                result.Add(manifest);
-                continue;
-            }
-            var entries = ManifestReader.Read(Table.Io, manifest, metadata.SpecById, metadata.CurrentSchema)
-                .Where(e => e.Status != ManifestEntryStatus.Deleted)
-                .ToList();
-            if (!entries.Any(e => replaced.Contains((e.DataFile.SpecId, e.DataFile.Partition))))
-            {
-                result.Add(manifest);
-                continue;
-            }
-            var rewritten = entries.Select(e =>
-            {
-                if (!replaced.Contains((e.DataFile.SpecId, e.DataFile.Partition)))
-                {
-                    return e with { Status = ManifestEntryStatus.Existing };
-                }
-                summary.Removed(e.DataFile);
-                return e with { Status = ManifestEntryStatus.Deleted, SnapshotId = SnapshotId };
-            });
-            result.Add(WriteManifest(metadata, metadata.SpecById(manifest.PartitionSpecId), ManifestContent.Data, rewritten));
-        }
+        CarryOverRemoving(metadata, parent, summary, result,
+            manifest => replacedBySpec.TryGetValue(manifest.PartitionSpecId, out var partitions) &&
+                        PartitionSummaries.MayContainAny(metadata.SpecById(manifest.PartitionSpecId), metadata.CurrentSchema, manifest.Partitions, partitions),
+            file => replaced.Contains((file.SpecId, file.Partition)));
         return result;
     }
 }

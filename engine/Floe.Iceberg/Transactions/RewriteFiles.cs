@@ -85,36 +85,10 @@ public sealed class RewriteFiles : SnapshotProducer
         var found = new HashSet<string>(StringComparer.Ordinal);
         var partitionsBySpec = _deleted.GroupBy(f => f.SpecId).ToDictionary(g => g.Key, g => g.Select(f => f.Partition).Distinct().ToList());
         var result = new List<ManifestFile>(added);
-        foreach (var manifest in ManifestsOf(parent))
-        {
-            if (manifest.Content != ManifestContent.Data || !partitionsBySpec.TryGetValue(manifest.PartitionSpecId, out var partitions) ||
-                !PartitionSummaries.MayContainAny(metadata.SpecById(manifest.PartitionSpecId), metadata.CurrentSchema, manifest.Partitions, partitions))
-            {
-                result.Add(manifest);
-                continue;
-            }
-            var entries = ManifestReader.Read(Table.Io, manifest, metadata.SpecById, metadata.CurrentSchema)
-                .Where(e => e.Status != ManifestEntryStatus.Deleted)
-                .ToList();
-            if (!entries.Any(e => deleted.Contains(e.DataFile.FilePath)))
-            {
-                result.Add(manifest);
-                continue;
-            }
-            var rewritten = new List<ManifestEntry>(entries.Count);
-            foreach (var e in entries)
-            {
-                if (!deleted.Contains(e.DataFile.FilePath))
-                {
-                    rewritten.Add(e with { Status = ManifestEntryStatus.Existing });
-                    continue;
-                }
-                found.Add(e.DataFile.FilePath);
-                summary.Removed(e.DataFile);
-                rewritten.Add(e with { Status = ManifestEntryStatus.Deleted, SnapshotId = SnapshotId });
-            }
-            result.Add(WriteManifest(metadata, metadata.SpecById(manifest.PartitionSpecId), ManifestContent.Data, rewritten));
-        }
+        CarryOverRemoving(metadata, parent, summary, result,
+            manifest => partitionsBySpec.TryGetValue(manifest.PartitionSpecId, out var partitions) &&
+                        PartitionSummaries.MayContainAny(metadata.SpecById(manifest.PartitionSpecId), metadata.CurrentSchema, manifest.Partitions, partitions),
+            file => deleted.Contains(file.FilePath) && found.Add(file.FilePath));
         if (found.Count != deleted.Count)
         {
             var missing = deleted.First(p => !found.Contains(p));

@@ -80,6 +80,53 @@ public abstract class SnapshotProducer
         return _addedManifests;
     }
 
+    /// <summary>
+    /// Carries the parent's manifests into <paramref name="result"/> while removing the live data files
+    /// <paramref name="remove"/> selects (it is asked once per live file). Manifests that <paramref name="mayHold"/>
+    /// rules out are kept without being read; a manifest that loses no file is kept as it is; any other is rewritten
+    /// with the removed entries DELETED by this snapshot and the rest EXISTING (keeping their sequence numbers).
+    /// Delete manifests are always kept.
+    /// </summary>
+    private protected void CarryOverRemoving(TableMetadata metadata, Snapshot? parent, SnapshotSummaryBuilder summary, List<ManifestFile> result,
+        Func<ManifestFile, bool> mayHold, Func<DataFile, bool> remove)
+    {
+        foreach (var manifest in ManifestsOf(parent))
+        {
+            if (manifest.Content != ManifestContent.Data || !mayHold(manifest))
+            {
+                result.Add(manifest);
+                continue;
+            }
+            var entries = ManifestReader.Read(Table.Io, manifest, metadata.SpecById, metadata.CurrentSchema)
+                .Where(e => e.Status != ManifestEntryStatus.Deleted)
+                .ToList();
+            var removed = new bool[entries.Count];
+            var any = false;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                removed[i] = remove(entries[i].DataFile);
+                any |= removed[i];
+            }
+            if (!any)
+            {
+                result.Add(manifest);
+                continue;
+            }
+            var rewritten = new List<ManifestEntry>(entries.Count);
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (!removed[i])
+                {
+                    rewritten.Add(entries[i] with { Status = ManifestEntryStatus.Existing });
+                    continue;
+                }
+                summary.Removed(entries[i].DataFile);
+                rewritten.Add(entries[i] with { Status = ManifestEntryStatus.Deleted, SnapshotId = SnapshotId });
+            }
+            result.Add(WriteManifest(metadata, metadata.SpecById(manifest.PartitionSpecId), ManifestContent.Data, rewritten));
+        }
+    }
+
     /// <summary>Returns <paramref name="file"/>, or throws when it is a delete file (<paramref name="action"/> names what was tried).</summary>
     protected static DataFile RequireDataFile(DataFile file, string action) =>
         file.Content == FileContent.Data ? file : throw Errors.InvalidArgument($"{file.FilePath}: only data files can be {action}");
