@@ -10,7 +10,7 @@ internal static class FeaturesCommands
 {
     public static Command Build()
     {
-        var features = new Command("features", "Validate and compute declarative feature groups (see docs/features.md)");
+        var features = new Command("features", "Validate and compute declarative feature groups (see engine/Floe.Features/docs/features.md)");
         features.Add(Validate());
         features.Add(Compute());
         return features;

@@ -5,6 +5,6 @@ public enum DefinitionFormat
 {
     /// <summary>JSON (RFC 8259).</summary>
     Json,
-    /// <summary>The YAML subset described in docs/features.md (block mappings and sequences, flow collections, scalars).</summary>
+    /// <summary>The YAML subset described in engine/Floe.Features/docs/features.md (block mappings and sequences, flow collections, scalars).</summary>
     Yaml,
 }

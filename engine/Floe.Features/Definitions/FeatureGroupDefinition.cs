@@ -1,6 +1,6 @@
 namespace Floe.Features.Definitions;
 
-/// <summary>A validated, declarative feature group (see docs/features.md for the schema and semantics).</summary>
+/// <summary>A validated, declarative feature group (see engine/Floe.Features/docs/features.md for the schema and semantics).</summary>
 public sealed class FeatureGroupDefinition
 {
     /// <summary>Creates a definition (use <see cref="FeatureGroupParser"/> to get validated ones).</summary>

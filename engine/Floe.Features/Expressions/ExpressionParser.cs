@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Floe.Features.Expressions;
 
 /// <summary>
-/// Recursive-descent parser for the row expression language (docs/features.md, "Expressions"):
+/// Recursive-descent parser for the row expression language (engine/Floe.Features/docs/features.md, "Expressions"):
 /// <c>or</c> &lt; <c>and</c> &lt; <c>not</c> &lt; comparison / <c>is [not] null</c> &lt; <c>+ -</c> &lt; <c>* / %</c> &lt; unary minus.
 /// </summary>
 internal sealed class ExpressionParser

@@ -13,7 +13,7 @@ namespace Floe.Kernels.Aggregates;
 /// The state is a 2,112-bit two's complement fixed-point number whose least significant bit is 2^-1074, the smallest
 /// subnormal, held as 66 signed 64-bit limbs of 32 value bits each in carry-save form. Adding a value touches three
 /// limbs; reading normalises only the limbs ever touched. Non-finite values are not accepted here: callers count NaN
-/// and infinities separately (see the feature semantics in docs/features.md).
+/// and infinities separately (see the feature semantics in engine/Floe.Features/docs/features.md).
 /// </remarks>
 public sealed class ExactSum
 {
