@@ -76,7 +76,7 @@ internal static class FeaturesEndToEnd
         double floeCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
         long floePeak = proc.PeakWorkingSet64;
         Console.WriteLine($"floe:   {floeSeconds,8:F2} s wall, {floeCpu:F2} s cpu  (parquet load {loadSeconds:F2} s / {loadCpu:F2} CPU-s, compute+write {result.Elapsed.TotalSeconds:F2} s)  rows {result.RowsWritten:N0}  {result.RowsWritten / floeSeconds / 1e6:F2} M rows/s  peak working set {floePeak / 1048576.0:F0} MiB  threads {threads}");
-        Console.WriteLine($"floe stages: {Floe.Features.Diagnostics.StageTimes.Describe()}");
+        Console.WriteLine($"floe {Floe.Features.Diagnostics.StageTimes.Describe()}");
         Console.WriteLine($"floe GC heap after run {GC.GetTotalMemory(false) / 1048576.0:F0} MiB (live + garbage), max committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} MiB");
         Console.WriteLine($"floe GC: gen0 {GC.CollectionCount(0) - gcs0[0]}, gen1 {GC.CollectionCount(1) - gcs0[1]}, gen2 {GC.CollectionCount(2) - gcs0[2]}, pauses {(GC.GetTotalPauseDuration() - pause0).TotalSeconds:F2} s");
         source = null;

@@ -75,14 +75,14 @@ internal static class BatchComputation
             // Leave a file with the output schema even when no event falls in the range.
             sink.WritePartition(DateOnly.FromDateTime(from.UtcDateTime), names, EmptyColumns(group), 0, 0);
         }
-        long tc = StageTimes.Now;
+        var tc = StageTimes.Now;
         var files = sink.Complete();
-        StageTimes.Add(ref StageTimes.Write, tc);
+        StageTimes.Add(Stage.Write, tc);
         return new ComputeResult(rowsWritten, eventsRead, partitions, readFrom, readTo, files, started.Elapsed);
 
         void Read(long? start, long end)
         {
-            long t0 = StageTimes.Now;
+            var t0 = StageTimes.Now;
             if (memory is not null)
             {
                 // In-memory sources hand out row indices; the chunk takes its columns once at flush.
@@ -91,7 +91,7 @@ internal static class BatchComputation
                 int added = pendingIndices.Count - before;
                 pendingRows += added;
                 eventsRead += added;
-                StageTimes.Add(ref StageTimes.Read, t0);
+                StageTimes.Add(Stage.Read, t0);
                 return;
             }
             var batches = source.Read(def.Timestamp, start is { } s ? FromMicros(s) : null, FromMicros(end));
@@ -102,7 +102,7 @@ internal static class BatchComputation
             pending.Add(columns);
             pendingRows += length;
             eventsRead += length;
-            StageTimes.Add(ref StageTimes.Read, t0);
+            StageTimes.Add(Stage.Read, t0);
         }
 
         void Flush()
@@ -110,10 +110,10 @@ internal static class BatchComputation
             if (pendingRows == 0) { return; }
             if (memory is not null)
             {
-                long tt = StageTimes.Now;
+                var tt = StageTimes.Now;
                 pending.Add(memory.Take(pendingIndices));
                 pendingIndices.Clear();
-                StageTimes.Add(ref StageTimes.Read, tt);
+                StageTimes.Add(Stage.Read, tt);
             }
             var columns = pending[0];
             if (pending.Count > 1)
@@ -129,16 +129,16 @@ internal static class BatchComputation
             int length = pendingRows;
             pending.Clear();
             pendingRows = 0;
-            long t0 = StageTimes.Now;
+            var t0 = StageTimes.Now;
             var chunk = engine.Encode(columns, length);
-            StageTimes.Add(ref StageTimes.Encode, t0);
+            StageTimes.Add(Stage.Encode, t0);
             var features = engine.Process(chunk, pooled: true);
             // Chunk rows are in day order (days were appended in order), so each day is one contiguous run, and the
             // rows output for it (time in [from, to)) are usually contiguous too: then the sink reads a row range of
             // the full columns instead of a copy.
-            long t1 = StageTimes.Now;
+            var t1 = StageTimes.Now;
             var all = group.OutputColumns(chunk, features, null);
-            StageTimes.Add(ref StageTimes.Output, t1);
+            StageTimes.Add(Stage.Output, t1);
             var rows = new List<int>();
             long currentDay = long.MinValue;
             var time = chunk.Time;
@@ -158,7 +158,7 @@ internal static class BatchComputation
                         var picked = group.OutputColumns(chunk, features, [.. rows]);
                         sink.WritePartition(date, names, picked, 0, rows.Count);
                     }
-                    StageTimes.Add(ref StageTimes.Write, t1);
+                    StageTimes.Add(Stage.Write, t1);
                     rowsWritten += rows.Count;
                     partitions++;
                     rows.Clear();

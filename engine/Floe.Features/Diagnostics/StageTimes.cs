@@ -3,31 +3,63 @@ using System.Diagnostics;
 namespace Floe.Features.Diagnostics;
 
 /// <summary>
-/// Process CPU time spent per stage of a batch computation, accumulated across runs in this process (read by the
-/// benchmarks to see where time goes on a shared machine, where wall time is noise; cheap enough to leave on: a
-/// few clock reads per chunk). Stages run one after another, each using every core inside.
+/// Process CPU time and managed bytes allocated per stage of a batch computation, accumulated across runs in this
+/// process (read by the benchmarks to see where time and garbage go on a shared machine, where wall time is noise;
+/// cheap enough to leave on: a few clock reads per chunk). Stages run one after another, each using every core
+/// inside, so process-wide counters attribute correctly.
 /// </summary>
 internal static class StageTimes
 {
-    public static long Read, Encode, Sort, Kernel, Permute, Output, Write;
+    private static readonly string[] Names = Enum.GetNames<Stage>();
+    private static readonly long[] Cpu = new long[Names.Length];
+    private static readonly long[] Allocated = new long[Names.Length];
 
-    /// <summary>The process's CPU time so far, in <see cref="TimeSpan"/> ticks.</summary>
-    public static long Now
+    /// <summary>The process's CPU time (in <see cref="TimeSpan"/> ticks) and managed allocations so far.</summary>
+    public static StageMark Now
     {
         get
         {
             using var p = Process.GetCurrentProcess();
-            return p.TotalProcessorTime.Ticks;
+            return new StageMark(p.TotalProcessorTime.Ticks, GC.GetTotalAllocatedBytes(false));
         }
     }
 
-    public static void Add(ref long stage, long since) => Interlocked.Add(ref stage, Now - since);
+    public static void Add(Stage stage, StageMark since)
+    {
+        var now = Now;
+        Interlocked.Add(ref Cpu[(int)stage], now.CpuTicks - since.CpuTicks);
+        Interlocked.Add(ref Allocated[(int)stage], now.AllocatedBytes - since.AllocatedBytes);
+    }
 
-    public static void Reset() => Read = Encode = Sort = Kernel = Permute = Output = Write = 0;
+    public static void Reset()
+    {
+        Array.Clear(Cpu);
+        Array.Clear(Allocated);
+    }
 
     public static string Describe()
     {
-        static string S(long t) => TimeSpan.FromTicks(t).TotalSeconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
-        return $"CPU-s: read {S(Read)}, encode {S(Encode)}, sort {S(Sort)}, kernel {S(Kernel)}, permute {S(Permute)}, output {S(Output)}, write {S(Write)}";
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var parts = new List<string>(Names.Length);
+        for (int i = 0; i < Names.Length; i++)
+        {
+            parts.Add(string.Create(inv, $"{Names[i].ToLowerInvariant()} {TimeSpan.FromTicks(Cpu[i]).TotalSeconds:F2} CPU-s/{Allocated[i] / 1048576.0:F0} MiB"));
+        }
+        return "stage CPU and allocations: " + string.Join(", ", parts);
     }
 }
+
+/// <summary>The stages of a batch computation that <see cref="StageTimes"/> accounts for.</summary>
+internal enum Stage
+{
+    Read,
+    Encode,
+    Sort,
+    Kernel,
+    Permute,
+    Output,
+    Write,
+}
+
+/// <summary>A reading of the process's CPU clock and allocation counter.</summary>
+internal readonly record struct StageMark(long CpuTicks, long AllocatedBytes);

@@ -12,12 +12,26 @@ namespace Floe.Features.Engine;
 /// </summary>
 internal sealed class FeatureEngine
 {
-    private EntityState?[] _states = new EntityState?[1024];
+    private readonly KernelLayout _layout;
+    private readonly LifetimeStates _lifetime;
+    private readonly KernelScratch[] _scratch;
+    // The events each entity keeps for its bounded windows, and the buffer a chunk merges them with its new events
+    // into. The merge copies the whole history, so the kept tail of the merge is written back over it afterwards.
+    private readonly EntityEvents _history;
+    private readonly EntityEvents _merged;
+    private int[] _historyFrom = [];
+    private int[] _mergedWork = [];
 
     public FeatureEngine(FeaturePlan plan, int parallelism)
     {
         Plan = plan;
         Parallelism = Math.Max(1, parallelism);
+        _layout = new KernelLayout(plan);
+        _lifetime = new LifetimeStates(_layout, plan.Slots.Length);
+        _history = new EntityEvents(plan.Slots.Length);
+        _merged = new EntityEvents(plan.Slots.Length);
+        _scratch = new KernelScratch[Parallelism];
+        for (int p = 0; p < _scratch.Length; p++) { _scratch[p] = new KernelScratch(plan); }
     }
 
     public FeaturePlan Plan { get; }
@@ -58,73 +72,35 @@ internal sealed class FeatureEngine
             var spec = plan.Aggs[a];
             outputs[a] = new AggOutputBuffer(spec, spec.Slot >= 0 ? plan.Slots[spec.Slot].Kind : ValueKind.Int64, n);
         }
-        if (_states.Length < Entities.Count)
-        {
-            Array.Resize(ref _states, Math.Max(Entities.Count, _states.Length * 2));
-        }
+        _lifetime.EnsureCapacity(Entities.Count);
 
-        long t0 = Diagnostics.StageTimes.Now;
+        var t0 = Diagnostics.StageTimes.Now;
         var (order, groupStarts) = ChunkSorter.SortByEntityAndTime(chunk, Parallelism);
-        Diagnostics.StageTimes.Add(ref Diagnostics.StageTimes.Sort, t0);
+        Diagnostics.StageTimes.Add(Diagnostics.Stage.Sort, t0);
         t0 = Diagnostics.StageTimes.Now;
-        int groups = groupStarts.Length - 1;
-        // Gather time and slot values into sorted order once: the kernel then streams through contiguous arrays
-        // instead of chasing row indices into chunk-sized arrays (a cache miss per event and column).
-        int ns = plan.Slots.Length;
-        // The gathered arrays live only for the kernel pass: rented, and returned right after it.
-        var time = System.Buffers.ArrayPool<long>.Shared.Rent(n);
-        var bits = new long[ns][];
-        var valid = new bool[]?[ns];
-        Parallel.For(0, ns + 1, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, c =>
-        {
-            if (c == ns) { Gather(chunk.Time, order, time); return; }
-            bits[c] = System.Buffers.ArrayPool<long>.Shared.Rent(n);
-            Gather(chunk.SlotBits[c], order, bits[c]);
-            if (chunk.SlotValid[c] is { } v)
-            {
-                var sv = System.Buffers.ArrayPool<bool>.Shared.Rent(n);
-                Gather(v, order, sv);
-                valid[c] = sv;
-            }
-        });
-        var late = new long[Parallelism];
-        // Split the entity groups into contiguous ranges of about equal row counts, one per worker; an entity's
-        // events all go to one worker, so states are never shared between threads.
+        Merge(chunk, order, groupStarts);
+        var merged = _merged;
+        var kernel = new WindowKernel(_layout, merged, outputs, _lifetime);
+        // Split the merged groups into contiguous ranges of about equal event counts, one per worker; an entity's
+        // events all go to one worker, so no state is shared between threads.
+        int groups = merged.Groups;
         int parts = Math.Min(Parallelism, Math.Max(1, groups));
         var bounds = new int[parts + 1];
+        long total = merged.Count;
         for (int p = 1, g = 0; p < parts; p++)
         {
-            long target = (long)n * p / parts;
-            while (g < groups && groupStarts[g] < target) { g++; }
+            long target = total * p / parts;
+            while (g < groups && merged.Starts[g] < target) { g++; }
             bounds[p] = g;
         }
         bounds[parts] = groups;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
-            for (int g = bounds[part]; g < bounds[part + 1]; g++)
-            {
-                int start = groupStarts[g], end = groupStarts[g + 1];
-                int entity = chunk.Entity[order[start]];
-                var st = _states[entity] ??= new EntityState(plan);
-                // Drop events not after the entity's last processed time (late for a stream).
-                int skip = 0;
-                while (start + skip < end && time[start + skip] <= st.LastTime) { skip++; }
-                if (skip > 0)
-                {
-                    late[part] += skip;
-                    foreach (var o in outputs) { o.Valid.AsSpan(start, skip).Clear(); }
-                }
-                WindowKernel.Process(plan, st, time, bits, valid, start + skip, end, outputs);
-            }
+            var scratch = _scratch[part];
+            for (int g = bounds[part]; g < bounds[part + 1]; g++) { kernel.Run(g, scratch); }
         });
-        foreach (long l in late) { LateEvents += l; }
-        System.Buffers.ArrayPool<long>.Shared.Return(time);
-        for (int c = 0; c < ns; c++)
-        {
-            System.Buffers.ArrayPool<long>.Shared.Return(bits[c]);
-            if (valid[c] is { } v) { System.Buffers.ArrayPool<bool>.Shared.Return(v); }
-        }
-        Diagnostics.StageTimes.Add(ref Diagnostics.StageTimes.Kernel, t0);
+        Retain();
+        Diagnostics.StageTimes.Add(Diagnostics.Stage.Kernel, t0);
         t0 = Diagnostics.StageTimes.Now;
 
         var result = new ColumnData[plan.Definition.Features.Count];
@@ -137,8 +113,174 @@ internal sealed class FeatureEngine
             result[o.Spec.FeatureIndex] = ToColumn(o, n);
         }
         EvaluateExpressions(chunk, result);
-        Diagnostics.StageTimes.Add(ref Diagnostics.StageTimes.Permute, t0);
+        Diagnostics.StageTimes.Add(Diagnostics.Stage.Permute, t0);
         return result;
+    }
+
+    /// <summary>
+    /// Builds the merged buffer: every entity of the history or the chunk, in entity order, with its retained events
+    /// followed by its new events in (time, arrival) order. New events at or before the entity's last processed
+    /// time are late: they are left out (their outputs stay null) and counted.
+    /// </summary>
+    private void Merge(EventChunk chunk, int[] order, int[] groupStarts)
+    {
+        var history = _history;
+        var merged = _merged;
+        int groups = groupStarts.Length - 1;
+        merged.Reserve(history.Groups + groups, history.Count + chunk.Length);
+        if (_historyFrom.Length < history.Groups + groups) { _historyFrom = new int[history.Groups + groups]; }
+        var historyFrom = _historyFrom;
+        var lastTime = _lifetime.LastTime;
+        var time = chunk.Time;
+        var entityOf = chunk.Entity;
+        int hg = 0, mg = 0, position = 0;
+        long late = 0;
+        for (int g = 0; g <= groups; g++)
+        {
+            int entity = g < groups ? entityOf[order[groupStarts[g]]] : int.MaxValue;
+            // History-only entities before this one carry over unchanged.
+            for (; hg < history.Groups && history.Entities[hg] < entity; hg++, mg++)
+            {
+                int count = history.Starts[hg + 1] - history.Starts[hg];
+                merged.Entities[mg] = history.Entities[hg];
+                merged.Starts[mg] = position;
+                historyFrom[mg] = history.Starts[hg];
+                position += count;
+                merged.NewStarts[mg] = position;
+                merged.OutputStarts[mg] = -1;
+            }
+            if (g == groups) { break; }
+            merged.Entities[mg] = entity;
+            merged.Starts[mg] = position;
+            if (hg < history.Groups && history.Entities[hg] == entity)
+            {
+                historyFrom[mg] = history.Starts[hg];
+                position += history.Starts[hg + 1] - history.Starts[hg];
+                hg++;
+            }
+            else
+            {
+                historyFrom[mg] = -1;
+            }
+            int start = groupStarts[g], end = groupStarts[g + 1];
+            long last = lastTime[entity];
+            int skip = 0;
+            while (start + skip < end && time[order[start + skip]] <= last) { skip++; }
+            late += skip;
+            merged.NewStarts[mg] = position;
+            merged.OutputStarts[mg] = start + skip;
+            position += end - start - skip;
+            mg++;
+        }
+        merged.Groups = mg;
+        merged.Starts[mg] = position;
+        LateEvents += late;
+
+        // Copy retained and new events into place, entity ranges split across workers.
+        int parts = Math.Min(Parallelism, Math.Max(1, mg));
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            int from = (int)((long)mg * part / parts), to = (int)((long)mg * (part + 1) / parts);
+            var bits = chunk.SlotBits;
+            var valid = chunk.SlotValid;
+            int ns = bits.Length;
+            for (int g = from; g < to; g++)
+            {
+                int at = merged.Starts[g], newAt = merged.NewStarts[g];
+                if (historyFrom[g] >= 0) { merged.CopyFrom(history, historyFrom[g], at, newAt - at); }
+                int rows = merged.Starts[g + 1] - newAt;
+                if (rows == 0) { continue; }
+                var rowOrder = order.AsSpan(merged.OutputStarts[g], rows);
+                var mt = merged.Time.AsSpan(newAt, rows);
+                for (int k = 0; k < rows; k++) { mt[k] = time[rowOrder[k]]; }
+                for (int s = 0; s < ns; s++)
+                {
+                    var src = bits[s];
+                    var dst = merged.Bits[s].AsSpan(newAt, rows);
+                    for (int k = 0; k < rows; k++) { dst[k] = src[rowOrder[k]]; }
+                    var present = merged.Valid[s].AsSpan(newAt, rows);
+                    if (valid[s] is { } v)
+                    {
+                        for (int k = 0; k < rows; k++) { present[k] = v[rowOrder[k]]; }
+                    }
+                    else
+                    {
+                        present.Fill(true);
+                    }
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// Records each entity's last time and keeps, as the next history, the events its future windows can still
+    /// reach: those after its last time minus the longest bounded window, plus the newest values an unbounded
+    /// <c>last</c>/<c>last_n</c> reads.
+    /// </summary>
+    private void Retain()
+    {
+        var merged = _merged;
+        var next = _history;
+        var layout = _layout;
+        var lastTime = _lifetime.LastTime;
+        int groups = merged.Groups;
+        if (_mergedWork.Length < groups) { _mergedWork = new int[groups]; }
+        var keepFrom = _mergedWork;
+        int kept = 0, keptGroups = 0;
+        var time = merged.Time;
+        for (int g = 0; g < groups; g++)
+        {
+            int start = merged.Starts[g], end = merged.Starts[g + 1];
+            if (merged.NewStarts[g] < end) { lastTime[merged.Entities[g]] = time[end - 1]; }
+            int from = end;
+            if (layout.LongestBounded > 0)
+            {
+                long limit = lastTime[merged.Entities[g]] - layout.LongestBounded;
+                from = start;
+                while (from < end && time[from] <= limit) { from++; }
+            }
+            for (int s = 0; s < layout.KeepLast.Length; s++)
+            {
+                int need = layout.KeepLast[s];
+                if (need == 0) { continue; }
+                var valid = merged.Valid[s];
+                int i = end - 1;
+                for (; i >= start && need > 0; i--)
+                {
+                    if (valid[i]) { need--; }
+                }
+                from = Math.Min(from, i + 1);
+            }
+            keepFrom[g] = from;
+            if (from < end)
+            {
+                kept += end - from;
+                keptGroups++;
+            }
+        }
+        next.Reserve(keptGroups, kept);
+        var source = _historyFrom;
+        int h = 0, position = 0;
+        for (int g = 0; g < groups; g++)
+        {
+            int end = merged.Starts[g + 1];
+            if (keepFrom[g] == end) { continue; }
+            next.Entities[h] = merged.Entities[g];
+            next.Starts[h] = position;
+            source[h] = keepFrom[g];
+            position += end - keepFrom[g];
+            h++;
+        }
+        next.Groups = h;
+        next.Starts[h] = position;
+        int parts = Math.Min(Parallelism, Math.Max(1, h));
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            for (int k = (int)((long)h * part / parts), to = (int)((long)h * (part + 1) / parts); k < to; k++)
+            {
+                next.CopyFrom(merged, source[k], next.Starts[k], next.Starts[k + 1] - next.Starts[k]);
+            }
+        });
     }
 
     private static void Gather<T>(T[] source, int[] order, T[] destination)

@@ -1,0 +1,117 @@
+using Floe.Features.Definitions;
+using Floe.Features.Expressions;
+
+namespace Floe.Features.Engine;
+
+/// <summary>
+/// A <see cref="FeaturePlan"/> arranged for the window kernel: per window, the slots it aggregates and the outputs
+/// it feeds; per slot, whether it holds doubles and how many of its newest values must outlive their windows.
+/// </summary>
+internal sealed class KernelLayout
+{
+    public KernelLayout(FeaturePlan plan)
+    {
+        Windows = plan.Windows;
+        Needs = plan.Needs;
+        int nw = Windows.Length, ns = plan.Slots.Length;
+        IsFloat = new bool[ns];
+        NeedsBySlot = new SlotNeeds[ns];
+        KeepLast = new int[ns];
+        for (int s = 0; s < ns; s++)
+        {
+            IsFloat[s] = plan.Slots[s].Kind == ValueKind.Float64;
+            for (int w = 0; w < nw; w++) { NeedsBySlot[s] |= Needs[s * nw + w]; }
+        }
+        SlotsByWindow = new int[nw][];
+        OutputsByWindow = new int[nw][];
+        var slots = new List<int>();
+        var outputs = new List<int>();
+        for (int w = 0; w < nw; w++)
+        {
+            slots.Clear();
+            outputs.Clear();
+            for (int s = 0; s < ns; s++)
+            {
+                if (Needs[s * nw + w] != SlotNeeds.None) { slots.Add(s); }
+            }
+            foreach (var spec in plan.Aggs)
+            {
+                if (spec.Window != w) { continue; }
+                outputs.Add(spec.Output);
+                // Unbounded last/last_n read values older than any time horizon: keep that many per slot.
+                if (Windows[w] == long.MaxValue && spec.Slot >= 0)
+                {
+                    if (spec.Kind == AggregationKind.Last) { KeepLast[spec.Slot] = Math.Max(KeepLast[spec.Slot], 1); }
+                    if (spec.Kind == AggregationKind.LastN) { KeepLast[spec.Slot] = Math.Max(KeepLast[spec.Slot], spec.N); }
+                }
+            }
+            SlotsByWindow[w] = [.. slots];
+            OutputsByWindow[w] = [.. outputs];
+        }
+        for (int w = 0; w < nw; w++)
+        {
+            if (Windows[w] != long.MaxValue) { LongestBounded = Math.Max(LongestBounded, Windows[w]); }
+            else { HasUnbounded = true; }
+        }
+        Passes = BuildPasses(plan);
+    }
+
+    /// <summary>The kernel's passes over each entity's events, window by window.</summary>
+    public WindowPass[] Passes { get; }
+
+    private WindowPass[] BuildPasses(FeaturePlan plan)
+    {
+        var passes = new List<WindowPass>();
+        int nw = Windows.Length;
+        var outputs = new List<int>();
+        for (int w = 0; w < nw; w++)
+        {
+            bool bounded = Windows[w] != long.MaxValue;
+            var eventCounts = new List<int>();
+            foreach (var spec in plan.Aggs)
+            {
+                if (spec.Window == w && spec.Slot < 0) { eventCounts.Add(spec.Output); }
+            }
+            foreach (int s in SlotsByWindow[w])
+            {
+                outputs.Clear();
+                outputs.AddRange(eventCounts);
+                eventCounts.Clear();
+                bool fast = bounded && (Needs[s * nw + w] & (SlotNeeds.SumOfSquares | SlotNeeds.Distinct)) == 0;
+                foreach (var spec in plan.Aggs)
+                {
+                    if (spec.Window != w || spec.Slot != s) { continue; }
+                    outputs.Add(spec.Output);
+                    fast &= spec.Kind is AggregationKind.Count or AggregationKind.Sum or AggregationKind.Mean or AggregationKind.Min or AggregationKind.Max;
+                }
+                passes.Add(new WindowPass(w, s, [s], [.. outputs], fast));
+            }
+            if (eventCounts.Count > 0) { passes.Add(new WindowPass(w, -1, [], [.. eventCounts], bounded)); }
+        }
+        return [.. passes];
+    }
+
+    /// <summary>Window lengths in microseconds, ascending; <see cref="long.MaxValue"/> is unbounded.</summary>
+    public long[] Windows { get; }
+
+    /// <summary>Indexed <c>slot * Windows.Length + window</c>.</summary>
+    public SlotNeeds[] Needs { get; }
+
+    /// <summary>Per slot, the union of its needs over all windows.</summary>
+    public SlotNeeds[] NeedsBySlot { get; }
+
+    public bool[] IsFloat { get; }
+
+    public int[][] SlotsByWindow { get; }
+
+    /// <summary>Per window, the indices (into the aggregation outputs) of the features it computes.</summary>
+    public int[][] OutputsByWindow { get; }
+
+    /// <summary>Per slot, how many of an entity's newest values are kept whatever their age.</summary>
+    public int[] KeepLast { get; }
+
+    /// <summary>The longest bounded window (0 when there is none): events older than that are dropped.</summary>
+    public long LongestBounded { get; }
+
+    public bool HasUnbounded { get; }
+}
