@@ -3,9 +3,10 @@ using Floe.Kernels.Aggregates;
 namespace Floe.Features.Engine;
 
 /// <summary>
-/// The incremental aggregators of one slot over one window. For a bounded window it lives in a worker's scratch
-/// and is rebuilt for every entity and chunk from the entity's retained events, so it holds no per-entity garbage;
-/// for an unbounded window it is the entity's persistent lifetime state. Sums are exact (integers in Int128, doubles
+/// One entity's incremental aggregators of one slot over one window, carried from chunk to chunk so every event is
+/// added once and evicted once however the events are chunked. <see cref="Left"/> is the window's left edge as an
+/// absolute event number of the entity (see <see cref="EventArena.Base"/>). The min/max deques are rebuilt from the
+/// window's retained events at the start of each chunk, into the worker's scratch. Sums are exact (integers in Int128, doubles
 /// in <see cref="ExactSum"/>), so a value depends only on the window's contents: NaN and infinities are counted
 /// apart, which is why rebuilding and carrying state give bit-identical results.
 /// </summary>
@@ -13,6 +14,7 @@ internal struct AggregatorState
 {
     /// <summary>Non-null values in the window (NaN included).</summary>
     public long Count;
+    public long Left;
     public Int128 IntSum;
     public int NaN;
     public int PosInf;
@@ -21,9 +23,12 @@ internal struct AggregatorState
     public ExactSum? Sum;
     public ExactSum? SumSq;
 
-    // Bounded windows: monotonic deques of event positions in the worker's queue arrays, plus the oldest and newest
-    // positions holding a value.
+    // Bounded windows, for the current chunk only: monotonic deques of event positions in the worker's queue arrays,
+    // plus the oldest and newest positions holding a value.
     public int MinHead;
+    // The deques as they stood after the last chunk, kept in EntityStates when short (-1: too long, rebuild).
+    public int MinSaved;
+    public int MaxSaved;
     public int MinTail;
     public int MaxHead;
     public int MaxTail;
@@ -38,4 +43,7 @@ internal struct AggregatorState
     public bool HasMax;
     public bool HasFirst;
     public HashSet<long>? Seen;
+
+    // Bounded windows: how many times each distinct value occurs in the window.
+    public Dictionary<long, int>? Distinct;
 }

@@ -13,23 +13,22 @@ namespace Floe.Features.Engine;
 internal sealed class FeatureEngine
 {
     private readonly KernelLayout _layout;
-    private readonly LifetimeStates _lifetime;
+    private readonly EntityStates _states;
     private readonly KernelScratch[] _scratch;
-    // The events each entity keeps for its bounded windows, and the buffer a chunk merges them with its new events
-    // into. The merge copies the whole history, so the kept tail of the merge is written back over it afterwards.
-    private readonly EntityEvents _history;
-    private readonly EntityEvents _merged;
-    private int[] _historyFrom = [];
-    private int[] _mergedWork = [];
+    // The events each entity keeps for its bounded windows, with each chunk's new events appended behind them.
+    private readonly EventArena _arena;
+    // Per entity group of the current chunk: its entity, its first non-late sorted row, and its new events.
+    private int[] _groupEntity = [];
+    private int[] _groupOutput = [];
+    private int[] _groupAdded = [];
 
     public FeatureEngine(FeaturePlan plan, int parallelism)
     {
         Plan = plan;
         Parallelism = Math.Max(1, parallelism);
         _layout = new KernelLayout(plan);
-        _lifetime = new LifetimeStates(_layout, plan.Slots.Length);
-        _history = new EntityEvents(plan.Slots.Length);
-        _merged = new EntityEvents(plan.Slots.Length);
+        _states = new EntityStates(_layout.Passes.Length, _layout.Passes.Any(p => (p.Needs & (SlotNeeds.Min | SlotNeeds.Max)) != 0));
+        _arena = new EventArena(plan.Slots.Length);
         _scratch = new KernelScratch[Parallelism];
         for (int p = 0; p < _scratch.Length; p++) { _scratch[p] = new KernelScratch(plan); }
     }
@@ -72,34 +71,39 @@ internal sealed class FeatureEngine
             var spec = plan.Aggs[a];
             outputs[a] = new AggOutputBuffer(spec, spec.Slot >= 0 ? plan.Slots[spec.Slot].Kind : ValueKind.Int64, n);
         }
-        _lifetime.EnsureCapacity(Entities.Count);
+        _states.EnsureCapacity(Entities.Count);
+        _arena.EnsureEntities(Entities.Count);
 
         var t0 = Diagnostics.StageTimes.Now;
         var (order, groupStarts) = ChunkSorter.SortByEntityAndTime(chunk, Parallelism);
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Sort, t0);
         t0 = Diagnostics.StageTimes.Now;
-        Merge(chunk, order, groupStarts);
-        var merged = _merged;
-        var kernel = new WindowKernel(_layout, merged, outputs, _lifetime);
-        // Split the merged groups into contiguous ranges of about equal event counts, one per worker; an entity's
-        // events all go to one worker, so no state is shared between threads.
-        int groups = merged.Groups;
+        int groups = PlanGroups(chunk, order, groupStarts);
+        var kernel = new WindowKernel(_layout, _arena, outputs, _states);
+        // Split the groups into contiguous ranges of about equal event counts, one per worker; an entity's events
+        // all go to one worker, so no state is shared between threads.
         int parts = Math.Min(Parallelism, Math.Max(1, groups));
         var bounds = new int[parts + 1];
-        long total = merged.Count;
         for (int p = 1, g = 0; p < parts; p++)
         {
-            long target = total * p / parts;
-            while (g < groups && merged.Starts[g] < target) { g++; }
+            long target = (long)n * p / parts;
+            while (g < groups && groupStarts[g] < target) { g++; }
             bounds[p] = g;
         }
         bounds[parts] = groups;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             var scratch = _scratch[part];
-            for (int g = bounds[part]; g < bounds[part + 1]; g++) { kernel.Run(g, scratch); }
+            for (int g = bounds[part]; g < bounds[part + 1]; g++)
+            {
+                int entity = _groupEntity[g];
+                int added = _groupAdded[g];
+                if (added == 0) { continue; }
+                int newStart = Append(chunk, order, entity, _groupOutput[g], added);
+                kernel.Run(entity, _arena.Start[entity], newStart, newStart + added, _groupOutput[g], scratch);
+                Retain(entity);
+            }
         });
-        Retain();
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Kernel, t0);
         t0 = Diagnostics.StageTimes.Now;
 
@@ -118,169 +122,100 @@ internal sealed class FeatureEngine
     }
 
     /// <summary>
-    /// Builds the merged buffer: every entity of the history or the chunk, in entity order, with its retained events
-    /// followed by its new events in (time, arrival) order. New events at or before the entity's last processed
-    /// time are late: they are left out (their outputs stay null) and counted.
+    /// Notes each entity group's entity, its first sorted row that is not late, and how many new events it appends,
+    /// and plans room for them in the arena. New events at or before the entity's last processed time are late:
+    /// they are left out (their outputs stay null) and counted.
     /// </summary>
-    private void Merge(EventChunk chunk, int[] order, int[] groupStarts)
+    private int PlanGroups(EventChunk chunk, int[] order, int[] groupStarts)
     {
-        var history = _history;
-        var merged = _merged;
         int groups = groupStarts.Length - 1;
-        merged.Reserve(history.Groups + groups, history.Count + chunk.Length);
-        if (_historyFrom.Length < history.Groups + groups) { _historyFrom = new int[history.Groups + groups]; }
-        var historyFrom = _historyFrom;
-        var lastTime = _lifetime.LastTime;
-        var time = chunk.Time;
-        var entityOf = chunk.Entity;
-        int hg = 0, mg = 0, position = 0;
-        long late = 0;
-        for (int g = 0; g <= groups; g++)
+        if (_groupEntity.Length < groups)
         {
-            int entity = g < groups ? entityOf[order[groupStarts[g]]] : int.MaxValue;
-            // History-only entities before this one carry over unchanged.
-            for (; hg < history.Groups && history.Entities[hg] < entity; hg++, mg++)
-            {
-                int count = history.Starts[hg + 1] - history.Starts[hg];
-                merged.Entities[mg] = history.Entities[hg];
-                merged.Starts[mg] = position;
-                historyFrom[mg] = history.Starts[hg];
-                position += count;
-                merged.NewStarts[mg] = position;
-                merged.OutputStarts[mg] = -1;
-            }
-            if (g == groups) { break; }
-            merged.Entities[mg] = entity;
-            merged.Starts[mg] = position;
-            if (hg < history.Groups && history.Entities[hg] == entity)
-            {
-                historyFrom[mg] = history.Starts[hg];
-                position += history.Starts[hg + 1] - history.Starts[hg];
-                hg++;
-            }
-            else
-            {
-                historyFrom[mg] = -1;
-            }
+            _groupEntity = new int[groups];
+            _groupAdded = new int[groups];
+            _groupOutput = new int[groups];
+        }
+        var lastTime = _states.LastTime;
+        var time = chunk.Time;
+        long late = 0;
+        for (int g = 0; g < groups; g++)
+        {
             int start = groupStarts[g], end = groupStarts[g + 1];
+            int entity = chunk.Entity[order[start]];
             long last = lastTime[entity];
             int skip = 0;
             while (start + skip < end && time[order[start + skip]] <= last) { skip++; }
             late += skip;
-            merged.NewStarts[mg] = position;
-            merged.OutputStarts[mg] = start + skip;
-            position += end - start - skip;
-            mg++;
+            _groupEntity[g] = entity;
+            _groupOutput[g] = start + skip;
+            _groupAdded[g] = end - start - skip;
         }
-        merged.Groups = mg;
-        merged.Starts[mg] = position;
         LateEvents += late;
+        _arena.Plan(_groupEntity, _groupAdded, groups);
+        return groups;
+    }
 
-        // Copy retained and new events into place, entity ranges split across workers.
-        int parts = Math.Min(Parallelism, Math.Max(1, mg));
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+    /// <summary>Copies an entity's new events (sorted rows [<paramref name="row"/>, + <paramref name="added"/>)) behind its retained ones.</summary>
+    private int Append(EventChunk chunk, int[] order, int entity, int row, int added)
+    {
+        var arena = _arena;
+        int at = arena.MakeRoom(entity, added);
+        var rows = order.AsSpan(row, added);
+        var time = chunk.Time;
+        var dst = arena.Time.AsSpan(at, added);
+        for (int k = 0; k < rows.Length; k++) { dst[k] = time[rows[k]]; }
+        for (int s = 0; s < chunk.SlotBits.Length; s++)
         {
-            int from = (int)((long)mg * part / parts), to = (int)((long)mg * (part + 1) / parts);
-            var bits = chunk.SlotBits;
-            var valid = chunk.SlotValid;
-            int ns = bits.Length;
-            for (int g = from; g < to; g++)
+            var src = chunk.SlotBits[s];
+            var bits = arena.Bits[s].AsSpan(at, added);
+            for (int k = 0; k < rows.Length; k++) { bits[k] = src[rows[k]]; }
+            var present = arena.Valid[s].AsSpan(at, added);
+            if (chunk.SlotValid[s] is { } v)
             {
-                int at = merged.Starts[g], newAt = merged.NewStarts[g];
-                if (historyFrom[g] >= 0) { merged.CopyFrom(history, historyFrom[g], at, newAt - at); }
-                int rows = merged.Starts[g + 1] - newAt;
-                if (rows == 0) { continue; }
-                var rowOrder = order.AsSpan(merged.OutputStarts[g], rows);
-                var mt = merged.Time.AsSpan(newAt, rows);
-                for (int k = 0; k < rows; k++) { mt[k] = time[rowOrder[k]]; }
-                for (int s = 0; s < ns; s++)
-                {
-                    var src = bits[s];
-                    var dst = merged.Bits[s].AsSpan(newAt, rows);
-                    for (int k = 0; k < rows; k++) { dst[k] = src[rowOrder[k]]; }
-                    var present = merged.Valid[s].AsSpan(newAt, rows);
-                    if (valid[s] is { } v)
-                    {
-                        for (int k = 0; k < rows; k++) { present[k] = v[rowOrder[k]]; }
-                    }
-                    else
-                    {
-                        present.Fill(true);
-                    }
-                }
+                for (int k = 0; k < rows.Length; k++) { present[k] = v[rows[k]]; }
             }
-        });
+            else
+            {
+                present.Fill(true);
+            }
+        }
+        arena.End[entity] = at + added;
+        return at;
     }
 
     /// <summary>
-    /// Records each entity's last time and keeps, as the next history, the events its future windows can still
-    /// reach: those after its last time minus the longest bounded window, plus the newest values an unbounded
-    /// <c>last</c>/<c>last_n</c> reads.
+    /// Records the entity's last time and drops the events its future windows cannot reach: those at or before its
+    /// last time minus the longest bounded window, except the newest values an unbounded <c>last</c>/<c>last_n</c>
+    /// reads.
     /// </summary>
-    private void Retain()
+    private void Retain(int entity)
     {
-        var merged = _merged;
-        var next = _history;
+        var arena = _arena;
         var layout = _layout;
-        var lastTime = _lifetime.LastTime;
-        int groups = merged.Groups;
-        if (_mergedWork.Length < groups) { _mergedWork = new int[groups]; }
-        var keepFrom = _mergedWork;
-        int kept = 0, keptGroups = 0;
-        var time = merged.Time;
-        for (int g = 0; g < groups; g++)
+        int start = arena.Start[entity], end = arena.End[entity];
+        var time = arena.Time;
+        long last = time[end - 1];
+        _states.LastTime[entity] = last;
+        int from = end;
+        if (layout.LongestBounded > 0)
         {
-            int start = merged.Starts[g], end = merged.Starts[g + 1];
-            if (merged.NewStarts[g] < end) { lastTime[merged.Entities[g]] = time[end - 1]; }
-            int from = end;
-            if (layout.LongestBounded > 0)
-            {
-                long limit = lastTime[merged.Entities[g]] - layout.LongestBounded;
-                from = start;
-                while (from < end && time[from] <= limit) { from++; }
-            }
-            for (int s = 0; s < layout.KeepLast.Length; s++)
-            {
-                int need = layout.KeepLast[s];
-                if (need == 0) { continue; }
-                var valid = merged.Valid[s];
-                int i = end - 1;
-                for (; i >= start && need > 0; i--)
-                {
-                    if (valid[i]) { need--; }
-                }
-                from = Math.Min(from, i + 1);
-            }
-            keepFrom[g] = from;
-            if (from < end)
-            {
-                kept += end - from;
-                keptGroups++;
-            }
+            long limit = last - layout.LongestBounded;
+            from = start;
+            while (from < end && time[from] <= limit) { from++; }
         }
-        next.Reserve(keptGroups, kept);
-        var source = _historyFrom;
-        int h = 0, position = 0;
-        for (int g = 0; g < groups; g++)
+        for (int s = 0; s < layout.KeepLast.Length; s++)
         {
-            int end = merged.Starts[g + 1];
-            if (keepFrom[g] == end) { continue; }
-            next.Entities[h] = merged.Entities[g];
-            next.Starts[h] = position;
-            source[h] = keepFrom[g];
-            position += end - keepFrom[g];
-            h++;
-        }
-        next.Groups = h;
-        next.Starts[h] = position;
-        int parts = Math.Min(Parallelism, Math.Max(1, h));
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            for (int k = (int)((long)h * part / parts), to = (int)((long)h * (part + 1) / parts); k < to; k++)
+            int need = layout.KeepLast[s];
+            if (need == 0) { continue; }
+            var valid = arena.Valid[s];
+            int i = end - 1;
+            for (; i >= start && need > 0; i--)
             {
-                next.CopyFrom(merged, source[k], next.Starts[k], next.Starts[k + 1] - next.Starts[k]);
+                if (valid[i]) { need--; }
             }
-        });
+            from = Math.Min(from, i + 1);
+        }
+        arena.DropBefore(entity, from);
     }
 
     private static void Gather<T>(T[] source, int[] order, T[] destination)

@@ -23,13 +23,10 @@ internal sealed class KernelLayout
             for (int w = 0; w < nw; w++) { NeedsBySlot[s] |= Needs[s * nw + w]; }
         }
         SlotsByWindow = new int[nw][];
-        OutputsByWindow = new int[nw][];
         var slots = new List<int>();
-        var outputs = new List<int>();
         for (int w = 0; w < nw; w++)
         {
             slots.Clear();
-            outputs.Clear();
             for (int s = 0; s < ns; s++)
             {
                 if (Needs[s * nw + w] != SlotNeeds.None) { slots.Add(s); }
@@ -37,7 +34,6 @@ internal sealed class KernelLayout
             foreach (var spec in plan.Aggs)
             {
                 if (spec.Window != w) { continue; }
-                outputs.Add(spec.Output);
                 // Unbounded last/last_n read values older than any time horizon: keep that many per slot.
                 if (Windows[w] == long.MaxValue && spec.Slot >= 0)
                 {
@@ -46,7 +42,6 @@ internal sealed class KernelLayout
                 }
             }
             SlotsByWindow[w] = [.. slots];
-            OutputsByWindow[w] = [.. outputs];
         }
         for (int w = 0; w < nw; w++)
         {
@@ -77,16 +72,17 @@ internal sealed class KernelLayout
                 outputs.Clear();
                 outputs.AddRange(eventCounts);
                 eventCounts.Clear();
-                bool fast = bounded && (Needs[s * nw + w] & (SlotNeeds.SumOfSquares | SlotNeeds.Distinct)) == 0;
+                var needs = Needs[s * nw + w];
+                bool fast = bounded && (needs & (SlotNeeds.SumOfSquares | SlotNeeds.Distinct)) == 0;
                 foreach (var spec in plan.Aggs)
                 {
                     if (spec.Window != w || spec.Slot != s) { continue; }
                     outputs.Add(spec.Output);
                     fast &= spec.Kind is AggregationKind.Count or AggregationKind.Sum or AggregationKind.Mean or AggregationKind.Min or AggregationKind.Max;
                 }
-                passes.Add(new WindowPass(w, s, [s], [.. outputs], fast));
+                passes.Add(new WindowPass(w, Windows[w], s, IsFloat[s], needs, [.. outputs], fast));
             }
-            if (eventCounts.Count > 0) { passes.Add(new WindowPass(w, -1, [], [.. eventCounts], bounded)); }
+            if (eventCounts.Count > 0) { passes.Add(new WindowPass(w, Windows[w], -1, false, SlotNeeds.None, [.. eventCounts], bounded)); }
         }
         return [.. passes];
     }
@@ -104,8 +100,6 @@ internal sealed class KernelLayout
 
     public int[][] SlotsByWindow { get; }
 
-    /// <summary>Per window, the indices (into the aggregation outputs) of the features it computes.</summary>
-    public int[][] OutputsByWindow { get; }
 
     /// <summary>Per slot, how many of an entity's newest values are kept whatever their age.</summary>
     public int[] KeepLast { get; }

@@ -1,46 +1,29 @@
-using Floe.Kernels.Aggregates;
-
 namespace Floe.Features.Engine;
 
 /// <summary>
-/// One worker's reusable working memory for bounded windows: an aggregator state, exact sums, min/max deques and a
-/// distinct-count table per slot, reset for every (entity, window) instead of kept per entity.
+/// One worker's reusable working memory: the min/max deques of the window being evaluated (rebuilt per entity and
+/// chunk, so they never need to be kept per entity) and room to gather a <c>last_n</c> row.
 /// </summary>
 internal sealed class KernelScratch
 {
     public KernelScratch(FeaturePlan plan)
     {
         int ns = plan.Slots.Length;
-        States = new AggregatorState[ns];
-        Sums = new ExactSum[ns];
-        SumSquares = new ExactSum[ns];
         MinQueues = new int[ns][];
         MaxQueues = new int[ns][];
-        Distinct = new Dictionary<long, int>[ns];
         int maxN = 1;
         for (int s = 0; s < ns; s++)
         {
-            Sums[s] = new ExactSum();
-            SumSquares[s] = new ExactSum();
             MinQueues[s] = [];
             MaxQueues[s] = [];
-            Distinct[s] = [];
             maxN = Math.Max(maxN, plan.MaxLastN[s]);
         }
         LastValues = new long[maxN];
     }
 
-    public AggregatorState[] States { get; }
-
-    public ExactSum[] Sums { get; }
-
-    public ExactSum[] SumSquares { get; }
-
     public int[][] MinQueues { get; }
 
     public int[][] MaxQueues { get; }
-
-    public Dictionary<long, int>[] Distinct { get; }
 
     /// <summary>Holds the values of one <c>last_n</c> row while they are gathered newest first.</summary>
     public long[] LastValues { get; }

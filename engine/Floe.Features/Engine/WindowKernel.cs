@@ -1,111 +1,173 @@
 using System.Runtime.CompilerServices;
 using Floe.Features.Definitions;
-using Floe.Features.Expressions;
 using Floe.Kernels.Aggregates;
 
 namespace Floe.Features.Engine;
 
 /// <summary>
 /// Evaluates every aggregation of one chunk, one entity at a time, over the entity's retained events followed by its
-/// new ones (both in one flat <see cref="EntityEvents"/> buffer). Each window is a two-pointer pass: an event is added
-/// once and evicted once, so a chunk costs O(events × windows) whatever the window lengths. Bounded windows start
-/// from empty scratch state at the oldest retained event inside the window, so no per-entity aggregator survives a
-/// chunk; unbounded windows continue the entity's lifetime state. Events with the same timestamp form a run: the
-/// whole run is added before any value is read, so each sees all of them (window (t − w, t] includes every event at
-/// t). Batch chunks and streaming emits run the same code, which is why they agree bit for bit.
+/// new ones (one contiguous range of the <see cref="EventArena"/>). Each window is a two-pointer pass whose
+/// aggregators persist between chunks (<see cref="EntityStates"/>): an event is added once and evicted once, so the
+/// cost is O(events × windows) whatever the window lengths and however the events are chunked. Events with the same
+/// timestamp form a run: the whole run is added before any value is read, so each sees all of them (window
+/// (t − w, t] includes every event at t). Batch chunks and streaming emits run the same code on the same state,
+/// which is why they agree bit for bit.
 /// </summary>
 internal sealed class WindowKernel
 {
     private readonly KernelLayout _layout;
-    private readonly EntityEvents _events;
+    private readonly EventArena _events;
     private readonly AggOutputBuffer[] _outputs;
-    private readonly LifetimeStates _lifetime;
+    private readonly EntityStates _states;
 
-    public WindowKernel(KernelLayout layout, EntityEvents events, AggOutputBuffer[] outputs, LifetimeStates lifetime)
+    public WindowKernel(KernelLayout layout, EventArena events, AggOutputBuffer[] outputs, EntityStates states)
     {
         _layout = layout;
         _events = events;
         _outputs = outputs;
-        _lifetime = lifetime;
+        _states = states;
     }
 
-    /// <summary>Computes every aggregation for the new events of group <paramref name="g"/> of the merged events.</summary>
-    public void Run(int g, KernelScratch scratch)
+    /// <summary>
+    /// Computes every aggregation for the new events [<paramref name="newStart"/>, <paramref name="end"/>) of
+    /// <paramref name="entity"/>, whose retained events start at <paramref name="first"/>; the value for new event
+    /// k goes to output row <paramref name="outputStart"/> + (k − <paramref name="newStart"/>).
+    /// </summary>
+    public void Run(int entity, int first, int newStart, int end, int outputStart, KernelScratch scratch)
     {
-        var m = _events;
-        int first = m.Starts[g], newStart = m.NewStarts[g], end = m.Starts[g + 1];
         if (newStart == end) { return; }
-        int entity = m.Entities[g];
-        var layout = _layout;
-        var windows = layout.Windows;
-        var time = m.Time;
-        scratch.EnsureQueues(end - first, layout.NeedsBySlot);
-        foreach (var pass in layout.Passes)
+        var passes = _layout.Passes;
+        scratch.EnsureQueues(end - first, _layout.NeedsBySlot);
+        long eventsBefore = _states.Events[entity];
+        // Absolute event number n sits at arena position n − origin.
+        long origin = _events.Base[entity] - first;
+        for (int p = 0; p < passes.Length; p++)
         {
-            int w = pass.Window;
-            var slots = pass.Slots;
-            var outputs = pass.Outputs;
-            long length = windows[w];
-            bool unbounded = length == long.MaxValue;
-            int left = first;
-            if (!unbounded)
+            var pass = passes[p];
+            ref var st = ref _states.Of(entity, p);
+            if (pass.Unbounded)
             {
-                long limit = Before(time[newStart], length);
-                while (left < newStart && time[left] <= limit) { left++; }
-                if (pass.Fast)
-                {
-                    RunFast(pass, scratch, length, left, newStart, end, m.OutputStarts[g]);
-                    continue;
-                }
+                RunGeneral(pass, ref st, scratch, first, first, newStart, end, outputStart, eventsBefore);
+                continue;
             }
-            Span<AggregatorState> states = unbounded ? _lifetime.SlotsOf(entity) : scratch.States;
-            int right;
-            if (unbounded)
+            int left = (int)(st.Left - origin);
+            if (pass.Slot >= 0) { RestoreWindow(pass, ref st, scratch, entity, p, left, newStart); }
+            left = pass.Fast
+                ? RunFast(pass, ref st, scratch, left, newStart, end, outputStart)
+                : RunGeneral(pass, ref st, scratch, first, left, newStart, end, outputStart, 0);
+            st.Left = left + origin;
+            if ((pass.Needs & (SlotNeeds.Min | SlotNeeds.Max)) != 0) { SaveDeques(pass, ref st, scratch, entity, p, left); }
+        }
+        _states.Events[entity] = eventsBefore + (end - newStart);
+    }
+
+    /// <summary>
+    /// Restores what a bounded window keeps outside its state: the newest value's position and the min/max deques,
+    /// from their saved copies or, when a deque was too long to save, by replaying the window's retained events
+    /// [<paramref name="left"/>, <paramref name="newStart"/>).
+    /// </summary>
+    private void RestoreWindow(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int entity, int p, int left, int newStart)
+    {
+        int s = pass.Slot;
+        var valid = _events.Valid[s];
+        var values = _events.Bits[s];
+        st.FirstValid = left;
+        st.LastValid = -1;
+        for (int i = newStart - 1; i >= left; i--)
+        {
+            if (valid[i]) { st.LastValid = i; break; }
+        }
+        var needs = pass.Needs;
+        var replay = SlotNeeds.None;
+        if ((needs & SlotNeeds.Min) != 0) { replay |= Restore(_states.SavedDeque(entity, p, false), st.MinSaved, scratch.MinQueues[s], left, out st.MinHead, out st.MinTail) ? SlotNeeds.None : SlotNeeds.Min; }
+        if ((needs & SlotNeeds.Max) != 0) { replay |= Restore(_states.SavedDeque(entity, p, true), st.MaxSaved, scratch.MaxQueues[s], left, out st.MaxHead, out st.MaxTail) ? SlotNeeds.None : SlotNeeds.Max; }
+        if (replay == SlotNeeds.None) { return; }
+        for (int i = left; i < newStart; i++)
+        {
+            if (!valid[i]) { continue; }
+            if (pass.IsFloat)
             {
-                right = newStart;
-                foreach (int s in slots) { states[s].LastValid = LastValidBefore(s, newStart, first); }
+                double d = BitConverter.Int64BitsToDouble(values[i]);
+                if (!double.IsNaN(d)) { PushDouble(ref st, scratch, s, i, d, replay); }
             }
             else
             {
-                right = left;
-                foreach (int s in slots) { Reset(ref states[s], scratch, s, w, left); }
-            }
-            long eventsBefore = unbounded ? _lifetime.Events[entity] : 0;
-            for (int k = newStart; k < end;)
-            {
-                long t = time[k];
-                int runEnd = k + 1;
-                while (runEnd < end && time[runEnd] == t) { runEnd++; }
-                for (; right < runEnd; right++)
-                {
-                    foreach (int s in slots) { Add(ref states[s], scratch, s, w, right, unbounded); }
-                }
-                if (!unbounded)
-                {
-                    long limit = Before(t, length);
-                    if (time[left] <= limit)
-                    {
-                        // time[k] = t > limit, so the scan stops inside the window.
-                        int newLeft = left + 1;
-                        while (time[newLeft] <= limit) { newLeft++; }
-                        foreach (int s in slots) { Evict(ref states[s], scratch, s, w, left, newLeft); }
-                        left = newLeft;
-                    }
-                }
-                long events = unbounded ? eventsBefore + (runEnd - newStart) : runEnd - left;
-                int row = m.OutputStarts[g] + (k - newStart);
-                foreach (int o in outputs) { Emit(_outputs[o], states, scratch, unbounded, events, left, right, row, runEnd - k); }
-                k = runEnd;
-            }
-            if (!unbounded)
-            {
-                foreach (int s in slots)
-                {
-                    if ((layout.Needs[s * windows.Length + w] & SlotNeeds.Distinct) != 0) { ForgetDistinct(scratch.Distinct[s], s, left, right); }
-                }
+                PushLong(ref st, scratch, s, i, values[i], replay);
             }
         }
-        if (_lifetime.Events.Length > 0) { _lifetime.Events[entity] += end - newStart; }
+    }
+
+    private static bool Restore(ReadOnlySpan<int> saved, int count, int[] queue, int left, out int head, out int tail)
+    {
+        head = tail = 0;
+        if (count < 0) { return false; }
+        for (int i = 0; i < count; i++) { queue[i] = left + saved[i]; }
+        tail = count;
+        return true;
+    }
+
+    private void SaveDeques(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int entity, int p, int left)
+    {
+        if ((pass.Needs & SlotNeeds.Min) != 0) { st.MinSaved = Save(_states.SavedDeque(entity, p, false), scratch.MinQueues[pass.Slot], st.MinHead, st.MinTail, left); }
+        if ((pass.Needs & SlotNeeds.Max) != 0) { st.MaxSaved = Save(_states.SavedDeque(entity, p, true), scratch.MaxQueues[pass.Slot], st.MaxHead, st.MaxTail, left); }
+    }
+
+    private static int Save(Span<int> saved, int[] queue, int head, int tail, int left)
+    {
+        int count = tail - head;
+        if (count > saved.Length) { return -1; }
+        for (int i = 0; i < count; i++) { saved[i] = queue[head + i] - left; }
+        return count;
+    }
+
+    /// <summary>
+    /// Any aggregation over any window. Returns the window's new left edge (bounded windows); an unbounded window
+    /// only adds, and its event count continues from <paramref name="eventsBefore"/>.
+    /// </summary>
+    private int RunGeneral(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int first, int left, int newStart, int end, int outputStart, long eventsBefore)
+    {
+        var time = _events.Time;
+        bool unbounded = pass.Unbounded;
+        long length = pass.Length;
+        int s = pass.Slot;
+        if (unbounded && s >= 0)
+        {
+            st.LastValid = -1;
+            var valid = _events.Valid[s];
+            for (int i = newStart - 1; i >= first; i--)
+            {
+                if (valid[i]) { st.LastValid = i; break; }
+            }
+        }
+        int right = newStart;
+        for (int k = newStart; k < end;)
+        {
+            long t = time[k];
+            int runEnd = k + 1;
+            while (runEnd < end && time[runEnd] == t) { runEnd++; }
+            if (s >= 0)
+            {
+                for (; right < runEnd; right++) { Add(pass, ref st, scratch, right); }
+            }
+            right = runEnd;
+            if (!unbounded)
+            {
+                long limit = Before(t, length);
+                if (time[left] <= limit)
+                {
+                    // time[k] = t > limit, so the scan stops inside the window.
+                    int newLeft = left + 1;
+                    while (time[newLeft] <= limit) { newLeft++; }
+                    if (s >= 0) { Evict(pass, ref st, scratch, left, newLeft); }
+                    left = newLeft;
+                }
+            }
+            long events = unbounded ? eventsBefore + (runEnd - newStart) : runEnd - left;
+            int row = outputStart + (k - newStart);
+            foreach (int o in pass.Outputs) { Emit(_outputs[o], pass, ref st, scratch, events, left, right, row, runEnd - k); }
+            k = runEnd;
+        }
+        return left;
     }
 
     /// <summary>
@@ -113,27 +175,27 @@ internal sealed class WindowKernel
     /// aggregator in locals. Same arithmetic as the general pass (exact sums, NaN and infinities counted apart,
     /// newest-wins deques), so either pass gives identical values.
     /// </summary>
-    private void RunFast(WindowPass pass, KernelScratch scratch, long length, int left, int newStart, int end, int rowBase)
+    private int RunFast(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int left, int newStart, int end, int rowBase)
     {
         var time = _events.Time;
         int s = pass.Slot;
         bool hasSlot = s >= 0;
         var values = hasSlot ? _events.Bits[s] : [];
         var present = hasSlot ? _events.Valid[s] : [];
-        var needs = hasSlot ? _layout.Needs[s * _layout.Windows.Length + pass.Window] : SlotNeeds.None;
-        bool isFloat = hasSlot && _layout.IsFloat[s];
+        var needs = pass.Needs;
+        bool isFloat = pass.IsFloat;
+        long length = pass.Length;
         bool wantSum = (needs & SlotNeeds.Sum) != 0;
         bool wantMin = (needs & SlotNeeds.Min) != 0;
         bool wantMax = (needs & SlotNeeds.Max) != 0;
-        var sum = hasSlot ? scratch.Sums[s] : null;
-        if (wantSum && isFloat) { sum!.Clear(); }
+        var sum = wantSum && isFloat ? st.Sum ??= new ExactSum() : null;
         var minQ = hasSlot ? scratch.MinQueues[s] : [];
         var maxQ = hasSlot ? scratch.MaxQueues[s] : [];
-        int minHead = 0, minTail = 0, maxHead = 0, maxTail = 0;
-        long count = 0;
-        Int128 intSum = 0;
-        int nan = 0, posInf = 0, negInf = 0;
-        int right = left;
+        int minHead = st.MinHead, minTail = st.MinTail, maxHead = st.MaxHead, maxTail = st.MaxTail;
+        long count = st.Count;
+        Int128 intSum = st.IntSum;
+        int nan = st.NaN, posInf = st.PosInf, negInf = st.NegInf;
+        int right = newStart;
         var outputs = pass.Outputs;
         for (int k = newStart; k < end;)
         {
@@ -252,43 +314,27 @@ internal sealed class WindowKernel
             }
             k = runEnd;
         }
+        st.Count = count;
+        st.MinHead = minHead;
+        st.MinTail = minTail;
+        st.MaxHead = maxHead;
+        st.MaxTail = maxTail;
+        st.IntSum = intSum;
+        st.NaN = nan;
+        st.PosInf = posInf;
+        st.NegInf = negInf;
+        return left;
     }
 
     private static long Before(long t, long length) => t >= long.MinValue + length ? t - length : long.MinValue;
 
-    private int LastValidBefore(int s, int newStart, int first)
+    private void Add(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int i)
     {
-        var valid = _events.Valid[s];
-        int i = newStart - 1;
-        while (i >= first && !valid[i]) { i--; }
-        return i;
-    }
-
-    private void Reset(ref AggregatorState st, KernelScratch scratch, int s, int w, int left)
-    {
-        var needs = _layout.Needs[s * _layout.Windows.Length + w];
-        bool isFloat = _layout.IsFloat[s];
-        st = default;
-        st.FirstValid = left;
-        st.LastValid = -1;
-        if ((needs & SlotNeeds.Sum) != 0 && (isFloat || (needs & SlotNeeds.SumOfSquares) != 0))
-        {
-            st.Sum = scratch.Sums[s];
-            st.Sum.Clear();
-        }
-        if ((needs & SlotNeeds.SumOfSquares) != 0)
-        {
-            st.SumSq = scratch.SumSquares[s];
-            st.SumSq.Clear();
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Add(ref AggregatorState st, KernelScratch scratch, int s, int w, int i, bool unbounded)
-    {
+        int s = pass.Slot;
         if (!_events.Valid[s][i]) { return; }
         long bits = _events.Bits[s][i];
-        var needs = _layout.Needs[s * _layout.Windows.Length + w];
+        var needs = pass.Needs;
+        bool unbounded = pass.Unbounded;
         st.Count++;
         st.LastValid = i;
         if (unbounded && !st.HasFirst)
@@ -296,7 +342,8 @@ internal sealed class WindowKernel
             st.HasFirst = true;
             st.FirstBits = bits;
         }
-        if (_layout.IsFloat[s])
+        bool wantSquares = (needs & SlotNeeds.SumOfSquares) != 0;
+        if (pass.IsFloat)
         {
             double d = BitConverter.Int64BitsToDouble(bits);
             if (double.IsNaN(d)) { st.NaN++; }
@@ -304,22 +351,22 @@ internal sealed class WindowKernel
             else if (double.IsNegativeInfinity(d)) { st.NegInf++; }
             else
             {
-                st.Sum?.Add(d);
-                if (st.SumSq is not null) { AddSquare(ref st, d, true); }
+                if ((needs & SlotNeeds.Sum) != 0) { (st.Sum ??= new ExactSum()).Add(d); }
+                if (wantSquares) { AddSquare(ref st, d, true); }
             }
             if (!double.IsNaN(d) && (needs & (SlotNeeds.Min | SlotNeeds.Max)) != 0)
             {
                 if (unbounded) { TrackDoubleExtremes(ref st, bits, d, needs); }
                 else { PushDouble(ref st, scratch, s, i, d, needs); }
             }
-            if ((needs & SlotNeeds.Distinct) != 0) { AddDistinct(ref st, scratch.Distinct[s], CanonicalBits(d), unbounded); }
+            if ((needs & SlotNeeds.Distinct) != 0) { AddDistinct(ref st, CanonicalBits(d), unbounded); }
             return;
         }
         st.IntSum += bits;
-        if (st.Sum is not null)
+        if (wantSquares)
         {
             double d = bits;
-            st.Sum.Add(d);
+            (st.Sum ??= new ExactSum()).Add(d);
             AddSquare(ref st, d, true);
         }
         if ((needs & (SlotNeeds.Min | SlotNeeds.Max)) != 0)
@@ -327,15 +374,17 @@ internal sealed class WindowKernel
             if (unbounded) { TrackLongExtremes(ref st, bits, needs); }
             else { PushLong(ref st, scratch, s, i, bits, needs); }
         }
-        if ((needs & SlotNeeds.Distinct) != 0) { AddDistinct(ref st, scratch.Distinct[s], bits, unbounded); }
+        if ((needs & SlotNeeds.Distinct) != 0) { AddDistinct(ref st, bits, unbounded); }
     }
 
-    private void Evict(ref AggregatorState st, KernelScratch scratch, int s, int w, int from, int to)
+    private void Evict(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int from, int to)
     {
+        int s = pass.Slot;
         var valid = _events.Valid[s];
         var values = _events.Bits[s];
-        var needs = _layout.Needs[s * _layout.Windows.Length + w];
-        bool isFloat = _layout.IsFloat[s];
+        var needs = pass.Needs;
+        bool isFloat = pass.IsFloat;
+        bool wantSquares = (needs & SlotNeeds.SumOfSquares) != 0;
         for (int i = from; i < to; i++)
         {
             if (!valid[i]) { continue; }
@@ -350,19 +399,19 @@ internal sealed class WindowKernel
                 else
                 {
                     st.Sum?.Remove(d);
-                    if (st.SumSq is not null) { AddSquare(ref st, d, false); }
+                    if (wantSquares) { AddSquare(ref st, d, false); }
                 }
-                if ((needs & SlotNeeds.Distinct) != 0) { RemoveDistinct(scratch.Distinct[s], CanonicalBits(d)); }
+                if ((needs & SlotNeeds.Distinct) != 0) { RemoveDistinct(st.Distinct!, CanonicalBits(d)); }
                 continue;
             }
             st.IntSum -= bits;
-            if (st.Sum is not null)
+            if (wantSquares)
             {
                 double d = bits;
-                st.Sum.Remove(d);
+                st.Sum!.Remove(d);
                 AddSquare(ref st, d, false);
             }
-            if ((needs & SlotNeeds.Distinct) != 0) { RemoveDistinct(scratch.Distinct[s], bits); }
+            if ((needs & SlotNeeds.Distinct) != 0) { RemoveDistinct(st.Distinct!, bits); }
         }
         if ((needs & SlotNeeds.Min) != 0)
         {
@@ -433,21 +482,22 @@ internal sealed class WindowKernel
             return;
         }
         double lo = Math.FusedMultiplyAdd(d, d, -hi);
-        if (add) { st.SumSq!.Add(hi); st.SumSq.Add(lo); }
-        else { st.SumSq!.Remove(hi); st.SumSq.Remove(lo); }
+        var sumSq = st.SumSq ??= new ExactSum();
+        if (add) { sumSq.Add(hi); sumSq.Add(lo); }
+        else { sumSq.Remove(hi); sumSq.Remove(lo); }
     }
 
     private static long CanonicalBits(double d) =>
         d == 0.0 ? 0L : double.IsNaN(d) ? BitConverter.DoubleToInt64Bits(double.NaN) : BitConverter.DoubleToInt64Bits(d);
 
-    private static void AddDistinct(ref AggregatorState st, Dictionary<long, int> counts, long key, bool unbounded)
+    private static void AddDistinct(ref AggregatorState st, long key, bool unbounded)
     {
         if (unbounded)
         {
             (st.Seen ??= []).Add(key);
             return;
         }
-        ref int c = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _);
+        ref int c = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(st.Distinct ??= [], key, out _);
         c++;
     }
 
@@ -457,20 +507,7 @@ internal sealed class WindowKernel
         if (--c == 0) { counts.Remove(key); }
     }
 
-    // Leaves the scratch table empty for the next entity; removing the window's keys costs O(window), where Clear
-    // would cost the table's largest-ever capacity for every entity.
-    private void ForgetDistinct(Dictionary<long, int> counts, int s, int left, int right)
-    {
-        var valid = _events.Valid[s];
-        var values = _events.Bits[s];
-        bool isFloat = _layout.IsFloat[s];
-        for (int i = left; i < right && counts.Count > 0; i++)
-        {
-            if (valid[i]) { counts.Remove(isFloat ? CanonicalBits(BitConverter.Int64BitsToDouble(values[i])) : values[i]); }
-        }
-    }
-
-    private void Emit(AggOutputBuffer o, Span<AggregatorState> states, KernelScratch scratch, bool unbounded, long events, int left, int right, int row, int rows)
+    private void Emit(AggOutputBuffer o, WindowPass pass, ref AggregatorState st, KernelScratch scratch, long events, int left, int right, int row, int rows)
     {
         var spec = o.Spec;
         if (spec.Slot < 0)
@@ -479,9 +516,9 @@ internal sealed class WindowKernel
             return;
         }
         int s = spec.Slot;
-        ref var st = ref states[s];
+        bool unbounded = pass.Unbounded;
         long n = st.Count;
-        bool isFloat = _layout.IsFloat[s];
+        bool isFloat = pass.IsFloat;
         var values = _events.Bits[s];
         bool valid = true;
         long lv = 0;
@@ -492,7 +529,7 @@ internal sealed class WindowKernel
                 lv = n;
                 break;
             case AggregationKind.CountDistinct:
-                lv = unbounded ? st.Seen?.Count ?? 0 : scratch.Distinct[s].Count;
+                lv = unbounded ? st.Seen?.Count ?? 0 : st.Distinct?.Count ?? 0;
                 break;
             case AggregationKind.Sum:
                 if (n == 0) { valid = false; }

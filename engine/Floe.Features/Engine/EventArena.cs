@@ -1,0 +1,193 @@
+namespace Floe.Features.Engine;
+
+/// <summary>
+/// Every entity's retained events in one set of flat arrays (struct of arrays): entity e owns the region
+/// [<c>RegionStart[e]</c>, <c>RegionEnd[e]</c>) and its live events are [<c>Start[e]</c>, <c>End[e]</c>), sorted by
+/// (time, arrival). A chunk appends an entity's new events behind its retained ones, so the kernel reads one
+/// contiguous range per entity, and dropping events that left every window only moves <c>Start</c>. A region that
+/// runs out of room is compacted in place or moved to the end of the arena with twice the room; when the arena itself
+/// is full it is rebuilt with only live events. Nothing is allocated per entity or per chunk in the steady state.
+/// </summary>
+internal sealed class EventArena
+{
+    private const int MinRegion = 8;
+
+    private readonly int _slots;
+    private int _top;
+    // Per entity with new events in the current chunk: where its live events must move before appending (-1: stay).
+    private int[] _moveTo = [];
+
+    public EventArena(int slots)
+    {
+        _slots = slots;
+        Bits = new long[slots][];
+        Valid = new bool[slots][];
+        for (int s = 0; s < slots; s++)
+        {
+            Bits[s] = [];
+            Valid[s] = [];
+        }
+    }
+
+    public long[] Time { get; private set; } = [];
+
+    /// <summary>Per slot, each event's value bits (long, double bits, or string id).</summary>
+    public long[][] Bits { get; private set; }
+
+    /// <summary>Per slot, whether the event has a (non-null) value.</summary>
+    public bool[][] Valid { get; private set; }
+
+    public int[] Start { get; private set; } = [];
+
+    /// <summary>
+    /// Per entity, the absolute event number (counting every event the entity ever had) of the event at
+    /// <c>Start</c>: positions move when regions are compacted or moved, absolute numbers do not.
+    /// </summary>
+    public long[] Base { get; private set; } = [];
+
+    public int[] End { get; private set; } = [];
+
+    private int[] RegionStart { get; set; } = [];
+
+    private int[] RegionEnd { get; set; } = [];
+
+    /// <summary>Makes room for entity ids below <paramref name="entities"/>.</summary>
+    public void EnsureEntities(int entities)
+    {
+        if (Start.Length >= entities) { return; }
+        int size = Math.Max(entities, Start.Length * 2);
+        Start = Resized(Start, size);
+        var bases = Base;
+        Array.Resize(ref bases, size);
+        Base = bases;
+        End = Resized(End, size);
+        RegionStart = Resized(RegionStart, size);
+        RegionEnd = Resized(RegionEnd, size);
+        _moveTo = Resized(_moveTo, size);
+    }
+
+    private static int[] Resized(int[] a, int size)
+    {
+        Array.Resize(ref a, size);
+        return a;
+    }
+
+    /// <summary>
+    /// Plans room for <paramref name="added"/>[k] new events behind the live events of entity
+    /// <paramref name="entities"/>[k], for every k &lt; <paramref name="count"/>: sequential, cheap bookkeeping. The
+    /// moves themselves happen in <see cref="MakeRoom"/>, per entity, on the workers.
+    /// </summary>
+    public void Plan(int[] entities, int[] added, int count)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            int e = entities[k];
+            int live = End[e] - Start[e];
+            _moveTo[e] = -1;
+            if (RegionEnd[e] - RegionStart[e] >= live + added[k]) { continue; }
+            int room = Math.Max(MinRegion, 2 * (live + added[k]));
+            if ((long)_top + room > Time.Length)
+            {
+                Rebuild(entities, added, count);
+                return;
+            }
+            _moveTo[e] = _top;
+            RegionStart[e] = _top;
+            RegionEnd[e] = _top + room;
+            _top += room;
+        }
+    }
+
+    /// <summary>
+    /// Moves entity <paramref name="entity"/>'s live events where <see cref="Plan"/> put them, or to the front of its
+    /// region when <paramref name="added"/> new events would not fit behind them; returns where the new events go.
+    /// </summary>
+    public int MakeRoom(int entity, int added)
+    {
+        int start = Start[entity], live = End[entity] - start;
+        int to = _moveTo[entity];
+        if (to < 0 && End[entity] + added > RegionEnd[entity]) { to = RegionStart[entity]; }
+        if (to >= 0 && to != start)
+        {
+            Move(start, to, live);
+            Start[entity] = to;
+            End[entity] = to + live;
+        }
+        return End[entity];
+    }
+
+    /// <summary>Drops the events before <paramref name="from"/> from <paramref name="entity"/>'s live range.</summary>
+    public void DropBefore(int entity, int from)
+    {
+        Base[entity] += from - Start[entity];
+        Start[entity] = from;
+        if (from == End[entity])
+        {
+            // Nothing left: the region restarts empty, so appends need no compaction.
+            Start[entity] = End[entity] = RegionStart[entity];
+        }
+    }
+
+    private void Move(int from, int to, int count)
+    {
+        Time.AsSpan(from, count).CopyTo(Time.AsSpan(to, count));
+        for (int s = 0; s < _slots; s++)
+        {
+            Bits[s].AsSpan(from, count).CopyTo(Bits[s].AsSpan(to, count));
+            Valid[s].AsSpan(from, count).CopyTo(Valid[s].AsSpan(to, count));
+        }
+    }
+
+    /// <summary>
+    /// Copies every entity's live events into fresh arrays, each entity with room for twice its live events plus its
+    /// pending new ones, and a quarter again at the end for entities still to come.
+    /// </summary>
+    private void Rebuild(int[] entities, int[] added, int count)
+    {
+        var extra = new int[Start.Length];
+        for (int k = 0; k < count; k++) { extra[entities[k]] = added[k]; }
+        long total = 0;
+        for (int e = 0; e < Start.Length; e++)
+        {
+            int live = End[e] - Start[e] + extra[e];
+            if (live > 0) { total += Math.Max(MinRegion, 2 * live); }
+        }
+        long size = Math.Max(1024, total + total / 4);
+        if (size > Array.MaxLength) { throw new InvalidOperationException($"feature state needs {size:N0} events in memory, more than one array holds"); }
+        var time = GC.AllocateUninitializedArray<long>((int)size);
+        var bits = new long[_slots][];
+        var valid = new bool[_slots][];
+        for (int s = 0; s < _slots; s++)
+        {
+            bits[s] = GC.AllocateUninitializedArray<long>((int)size);
+            valid[s] = GC.AllocateUninitializedArray<bool>((int)size);
+        }
+        int top = 0;
+        for (int e = 0; e < Start.Length; e++)
+        {
+            int live = End[e] - Start[e];
+            int want = live + extra[e];
+            if (want == 0)
+            {
+                Start[e] = End[e] = RegionStart[e] = RegionEnd[e] = 0;
+                continue;
+            }
+            int room = Math.Max(MinRegion, 2 * want);
+            Time.AsSpan(Start[e], live).CopyTo(time.AsSpan(top, live));
+            for (int s = 0; s < _slots; s++)
+            {
+                Bits[s].AsSpan(Start[e], live).CopyTo(bits[s].AsSpan(top, live));
+                Valid[s].AsSpan(Start[e], live).CopyTo(valid[s].AsSpan(top, live));
+            }
+            Start[e] = RegionStart[e] = top;
+            End[e] = top + live;
+            RegionEnd[e] = top + room;
+            top += room;
+        }
+        for (int k = 0; k < count; k++) { _moveTo[entities[k]] = -1; }
+        Time = time;
+        Bits = bits;
+        Valid = valid;
+        _top = top;
+    }
+}
