@@ -69,7 +69,7 @@ public sealed class FeatureGroup
         var (columns, length) = Gather(batches);
         var chunk = engine.Encode(columns, length);
         var features = engine.Process(chunk);
-        return BuildOutput(chunk, features, null);
+        return BuildOutput(engine, chunk, features, null);
     }
 
     /// <summary>Computes every feature for the events of one batch. See <see cref="Compute(IEnumerable{RecordBatch}, int)"/>.</summary>
@@ -135,22 +135,30 @@ public sealed class FeatureGroup
     }
 
     /// <summary>Builds the output batch for chunk rows <paramref name="rows"/> (all rows when null).</summary>
-    internal RecordBatch BuildOutput(EventChunk chunk, ColumnData[] features, int[]? rows)
+    internal RecordBatch BuildOutput(FeatureEngine engine, EventChunk chunk, ColumnData[] features, int[]? rows)
     {
-        var columns = OutputColumns(chunk, features, rows);
+        var columns = OutputColumns(engine, chunk, features, rows);
         var arrays = new List<IArrowArray>(columns.Length);
         foreach (var c in columns) { arrays.Add(ArrowColumns.ToArray(c)); }
         return new RecordBatch(OutputSchema, arrays, rows?.Length ?? chunk.Length);
     }
 
     /// <summary>The output columns (entity keys, time, features) for chunk rows <paramref name="rows"/> (all when null).</summary>
-    internal ColumnData[] OutputColumns(EventChunk chunk, ColumnData[] features, int[]? rows)
+    internal ColumnData[] OutputColumns(FeatureEngine engine, EventChunk chunk, ColumnData[] features, int[]? rows)
     {
         var def = Definition;
         var result = new ColumnData[def.Entity.Count + 1 + features.Length];
         ColumnData Pick(ColumnData c) => rows is null ? c : c.TakeAny(rows);
         int at = 0;
-        foreach (var e in def.Entity) { result[at++] = Pick(chunk.Columns[e]); }
+        // Key values come from the entity index, so encoded chunks need not carry the key columns.
+        var entityIds = chunk.Entity.AsSpan(0, chunk.Length);
+        int[]? picked = null;
+        if (rows is not null)
+        {
+            picked = new int[rows.Length];
+            for (int i = 0; i < rows.Length; i++) { picked[i] = chunk.Entity[rows[i]]; }
+        }
+        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], picked ?? entityIds, engine.Strings); }
         result[at++] = Pick(ColumnData.FromLongs(ValueKind.Timestamp, chunk.Time, null, chunk.Length));
         foreach (var f in features) { result[at++] = Pick(f); }
         return result;

@@ -65,7 +65,7 @@ internal static class FeaturesEndToEnd
         int[] gcs0 = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         var pause0 = GC.GetTotalPauseDuration();
         var floeWatch = Stopwatch.StartNew();
-        var source = ParquetEventSource.Load([input]);
+        var source = new ParquetFileSource([input]);
         double loadSeconds = floeWatch.Elapsed.TotalSeconds;
         proc.Refresh();
         double loadCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;

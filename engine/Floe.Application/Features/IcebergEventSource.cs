@@ -33,6 +33,18 @@ public sealed class IcebergEventSource : IEventSource
     /// <summary>Files the last <see cref="Read"/> planned and skipped.</summary>
     public ScanMetrics? LastScanMetrics { get; private set; }
 
+    /// <summary>True when the table is partitioned by a year/month/day/hour transform of the event-time column.</summary>
+    public bool PrunesByTime(string timestampColumn)
+    {
+        var field = _table.Schema.FindField(timestampColumn);
+        if (field is null) { return false; }
+        foreach (var p in _table.Spec.Fields)
+        {
+            if (p.SourceId == field.Id && p.Transform.Kind is TransformKind.Year or TransformKind.Month or TransformKind.Day or TransformKind.Hour) { return true; }
+        }
+        return false;
+    }
+
     /// <inheritdoc />
     public IEnumerable<RecordBatch> Read(string timestampColumn, DateTimeOffset? from, DateTimeOffset to)
     {

@@ -1,3 +1,4 @@
+using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Features.Columns;
 using Floe.Features.Definitions;
@@ -47,27 +48,55 @@ internal static class BatchComputation
         var (readFrom, readTo) = FeatureGroup.RequiredRange(def, from, to);
         long fromMicros = FeatureStream.Micros(from);
         long toMicros = FeatureStream.Micros(to);
+        long readStart = readFrom is { } rf ? FeatureStream.Micros(rf) : long.MinValue;
         var names = group.OutputSchema.FieldsList.Select(f => f.Name).ToArray();
+        // Once encoded, events keep only the source columns that expression features read.
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, expr, _) in group.Plan.Expressions) { Expressions.ExprColumns.Collect(expr, keep); }
         long rowsWritten = 0, eventsRead = 0;
         int partitions = 0;
-        var pending = new List<Dictionary<string, ColumnData>>();
-        var memory = source as InMemoryEventSource;
-        var pendingIndices = new List<int>();
+        var pending = new List<EventChunk>();
         int pendingRows = 0;
 
-        // Unbounded windows need all history: read everything before the first output day as one chunk.
-        long day = FloorDay(readFrom is { } rf ? FeatureStream.Micros(rf) : fromMicros);
-        if (readFrom is null)
+        if (source.PrunesByTime(def.Timestamp))
         {
-            Read(null, day * Durations.MicrosPerDay);
-            Flush();
+            // Day by day: memory holds about one chunk plus the windows' state.
+            long day = FloorDay(readFrom is { } r0 ? FeatureStream.Micros(r0) : fromMicros);
+            if (readFrom is null)
+            {
+                // Unbounded windows need all history: everything before the first output day goes first.
+                foreach (var batch in source.Read(def.Timestamp, null, FromMicros(day * Durations.MicrosPerDay)))
+                {
+                    Add(Encode(batch, long.MinValue, day * Durations.MicrosPerDay));
+                }
+                Flush();
+            }
+            for (; day * Durations.MicrosPerDay < toMicros; day++)
+            {
+                long start = Math.Max(day * Durations.MicrosPerDay, readStart);
+                long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
+                foreach (var batch in source.Read(def.Timestamp, FromMicros(start), FromMicros(end)))
+                {
+                    Add(Encode(batch, start, end));
+                }
+                if (pendingRows >= MaxChunkRows) { Flush(); }
+            }
         }
-        for (; day * Durations.MicrosPerDay < toMicros; day++)
+        else
         {
-            long start = Math.Max(day * Durations.MicrosPerDay, readFrom is { } r ? FeatureStream.Micros(r) : long.MinValue);
-            long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
-            Read(start, end);
-            if (pendingRows >= MaxChunkRows) { Flush(); }
+            // One scan: each batch is encoded as it arrives and filed by day, then the days are computed in order.
+            var days = new SortedDictionary<long, List<EventChunk>>();
+            foreach (var batch in source.Read(def.Timestamp, readFrom, to))
+            {
+                if (Encode(batch, readStart, toMicros) is { } piece) { FileByDay(piece, days); }
+            }
+            while (days.Count > 0)
+            {
+                var (day, pieces) = days.First();
+                days.Remove(day);
+                foreach (var piece in pieces) { Add(piece); }
+                if (pendingRows >= MaxChunkRows) { Flush(); }
+            }
         }
         Flush();
         if (partitions == 0)
@@ -80,65 +109,43 @@ internal static class BatchComputation
         StageTimes.Add(Stage.Write, tc);
         return new ComputeResult(rowsWritten, eventsRead, partitions, readFrom, readTo, files, started.Elapsed);
 
-        void Read(long? start, long end)
+        EventChunk? Encode(RecordBatch batch, long start, long end)
         {
             var t0 = StageTimes.Now;
-            if (memory is not null)
-            {
-                // In-memory sources hand out row indices; the chunk takes its columns once at flush.
-                int before = pendingIndices.Count;
-                memory.RowsIn(def.Timestamp, start ?? long.MinValue, end, pendingIndices);
-                int added = pendingIndices.Count - before;
-                pendingRows += added;
-                eventsRead += added;
-                StageTimes.Add(Stage.Read, t0);
-                return;
-            }
-            var batches = source.Read(def.Timestamp, start is { } s ? FromMicros(s) : null, FromMicros(end));
-            var (columns, length) = FeatureGroup.Gather(batches);
-            if (length == 0) { return; }
-            columns = RestrictTime(columns, length, def.Timestamp, start ?? long.MinValue, end, out length);
-            if (length == 0) { return; }
-            pending.Add(columns);
-            pendingRows += length;
-            eventsRead += length;
+            var columns = ArrowColumns.FromBatch(batch);
+            int length = batch.Length;
+            columns = RestrictTime(columns, length, def.Timestamp, start, end, out length);
             StageTimes.Add(Stage.Read, t0);
+            if (length == 0) { return null; }
+            t0 = StageTimes.Now;
+            var chunk = engine.Encode(columns, length).Project(keep);
+            StageTimes.Add(Stage.Encode, t0);
+            return chunk.Length == 0 ? null : chunk;
+        }
+
+        void Add(EventChunk? piece)
+        {
+            if (piece is null) { return; }
+            pending.Add(piece);
+            pendingRows += piece.Length;
+            eventsRead += piece.Length;
         }
 
         void Flush()
         {
             if (pendingRows == 0) { return; }
-            if (memory is not null)
-            {
-                var tt = StageTimes.Now;
-                pending.Add(memory.Take(pendingIndices));
-                pendingIndices.Clear();
-                StageTimes.Add(Stage.Read, tt);
-            }
-            var columns = pending[0];
-            if (pending.Count > 1)
-            {
-                columns = new Dictionary<string, ColumnData>(StringComparer.Ordinal);
-                foreach (var name in pending[0].Keys)
-                {
-                    var parts = new List<ColumnData>(pending.Count);
-                    foreach (var p in pending) { parts.Add(p[name]); }
-                    columns[name] = ColumnData.Concat(parts);
-                }
-            }
-            int length = pendingRows;
+            var t0 = StageTimes.Now;
+            var chunk = EventChunk.Concat(pending);
             pending.Clear();
             pendingRows = 0;
-            var t0 = StageTimes.Now;
-            var chunk = engine.Encode(columns, length);
             StageTimes.Add(Stage.Encode, t0);
             var features = engine.Process(chunk, pooled: true);
             // Chunk rows are in day order (days were appended in order), so each day is one contiguous run, and the
             // rows output for it (time in [from, to)) are usually contiguous too: then the sink reads a row range of
             // the full columns instead of a copy.
-            var t1 = StageTimes.Now;
-            var all = group.OutputColumns(chunk, features, null);
-            StageTimes.Add(Stage.Output, t1);
+            var mark = StageTimes.Now;
+            var all = group.OutputColumns(engine, chunk, features, null);
+            StageTimes.Add(Stage.Output, mark);
             var rows = new List<int>();
             long currentDay = long.MinValue;
             var time = chunk.Time;
@@ -147,7 +154,7 @@ internal static class BatchComputation
                 long d = i < chunk.Length ? FloorDay(time[i]) : long.MaxValue;
                 if (d != currentDay && rows.Count > 0)
                 {
-                    t1 = StageTimes.Now;
+                    mark = StageTimes.Now;
                     var date = DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)currentDay);
                     if (rows[^1] - rows[0] + 1 == rows.Count)
                     {
@@ -155,10 +162,10 @@ internal static class BatchComputation
                     }
                     else
                     {
-                        var picked = group.OutputColumns(chunk, features, [.. rows]);
+                        var picked = group.OutputColumns(engine, chunk, features, [.. rows]);
                         sink.WritePartition(date, names, picked, 0, rows.Count);
                     }
-                    StageTimes.Add(Stage.Write, t1);
+                    StageTimes.Add(Stage.Write, mark);
                     rowsWritten += rows.Count;
                     partitions++;
                     rows.Clear();
@@ -168,6 +175,57 @@ internal static class BatchComputation
             }
             // The sinks copy what they write, so the chunk's feature arrays can go back to the pool.
             engine.ReturnPooled(features);
+        }
+    }
+
+    /// <summary>Splits an encoded batch by UTC day of event time (a stable counting sort), filing each day's rows.</summary>
+    private static void FileByDay(EventChunk piece, SortedDictionary<long, List<EventChunk>> days)
+    {
+        var t0 = StageTimes.Now;
+        var time = piece.Time;
+        int n = piece.Length;
+        long first = long.MaxValue, last = long.MinValue;
+        for (int i = 0; i < n; i++)
+        {
+            long d = FloorDay(time[i]);
+            if (d < first) { first = d; }
+            if (d > last) { last = d; }
+        }
+        if (first == last)
+        {
+            Filed(first, piece);
+        }
+        else if (last - first < 1 << 16)
+        {
+            int span = (int)(last - first + 1);
+            var starts = new int[span + 1];
+            for (int i = 0; i < n; i++) { starts[FloorDay(time[i]) - first + 1]++; }
+            for (int d = 0; d < span; d++) { starts[d + 1] += starts[d]; }
+            var rows = GC.AllocateUninitializedArray<int>(n);
+            var next = starts.AsSpan(0, span).ToArray();
+            for (int i = 0; i < n; i++) { rows[next[FloorDay(time[i]) - first]++] = i; }
+            for (int d = 0; d < span; d++)
+            {
+                if (starts[d + 1] > starts[d]) { Filed(first + d, piece.Take(rows.AsSpan(starts[d], starts[d + 1] - starts[d]))); }
+            }
+        }
+        else
+        {
+            var byDay = new SortedDictionary<long, List<int>>();
+            for (int i = 0; i < n; i++)
+            {
+                long d = FloorDay(time[i]);
+                if (!byDay.TryGetValue(d, out var list)) { byDay[d] = list = []; }
+                list.Add(i);
+            }
+            foreach (var (d, list) in byDay) { Filed(d, piece.Take(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list))); }
+        }
+        StageTimes.Add(Stage.Encode, t0);
+
+        void Filed(long day, EventChunk part)
+        {
+            if (!days.TryGetValue(day, out var list)) { days[day] = list = []; }
+            list.Add(part);
         }
     }
 
@@ -191,16 +249,23 @@ internal static class BatchComputation
         {
             throw Errors.InvalidData($"source: timestamp column '{timestamp}' is missing or not a timestamp");
         }
-        var rows = new List<int>(length);
+        var values = time.Longs;
+        int inside = 0;
         for (int i = 0; i < length; i++)
         {
-            if (time.IsValid(i) && time.Longs[i] >= start && time.Longs[i] < end) { rows.Add(i); }
+            long t = values[i];
+            inside += time.IsValid(i) && t >= start && t < end ? 1 : 0;
         }
-        kept = rows.Count;
-        if (kept == length) { return columns; }
+        kept = inside;
+        if (inside == length) { return columns; }
+        var rows = new int[inside];
+        for (int i = 0, j = 0; i < length; i++)
+        {
+            long t = values[i];
+            if (time.IsValid(i) && t >= start && t < end) { rows[j++] = i; }
+        }
         var result = new Dictionary<string, ColumnData>(columns.Count, StringComparer.Ordinal);
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
-        foreach (var (name, c) in columns) { result[name] = c.Take(span); }
+        foreach (var (name, c) in columns) { result[name] = c.Take(rows); }
         return result;
     }
 

@@ -113,7 +113,7 @@ public static class FeatureCommands
         bool allCsv = files.All(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase));
         bool allParquet = files.All(f => f.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase));
         if (allCsv) { return CsvEventSource.Load(files); }
-        if (allParquet) { return ParquetEventSource.Load(files); }
+        if (allParquet) { return new ParquetFileSource(files); }
         throw Errors.InvalidArgument("source files must be all .csv or all .parquet");
     }
 

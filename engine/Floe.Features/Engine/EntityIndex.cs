@@ -10,6 +10,9 @@ internal sealed class EntityIndex
 
     private readonly Dictionary<long, int> _single = [];
     private readonly Dictionary<KeyTuple, int> _multi = [];
+    // Each entity's key values by dense id (string keys as pool ids), so output rows need not carry key columns.
+    private long[][] _keys = [];
+    private int _keyColumns;
 
     public int Count { get; private set; }
 
@@ -26,7 +29,11 @@ internal sealed class EntityIndex
             {
                 if (!col.IsValid(i)) { ids[i] = -1; continue; }
                 ref int slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_single, single[i], out bool exists);
-                if (!exists) { slot = Count++; }
+                if (!exists)
+                {
+                    slot = Count++;
+                    Remember(slot, keys, single[i], 0, 0, 0);
+                }
                 ids[i] = slot;
             }
             return;
@@ -45,8 +52,46 @@ internal sealed class EntityIndex
             if (isNull) { ids[i] = -1; continue; }
             var key = new KeyTuple(parts[0], parts[1], parts[2], parts[3]);
             ref int slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_multi, key, out bool exists);
-            if (!exists) { slot = Count++; }
+            if (!exists)
+            {
+                slot = Count++;
+                Remember(slot, keys, parts[0], parts[1], parts[2], parts[3]);
+            }
             ids[i] = slot;
         }
+    }
+
+    private void Remember(int id, IReadOnlyList<ColumnData> keys, long a, long b, long c, long d)
+    {
+        if (_keyColumns != keys.Count)
+        {
+            _keyColumns = keys.Count;
+            _keys = new long[keys.Count][];
+            for (int k = 0; k < keys.Count; k++) { _keys[k] = new long[1024]; }
+        }
+        if (id >= _keys[0].Length)
+        {
+            for (int k = 0; k < _keys.Length; k++) { Array.Resize(ref _keys[k], Math.Max(id + 1, _keys[k].Length * 2)); }
+        }
+        _keys[0][id] = a;
+        if (_keys.Length > 1) { _keys[1][id] = b; }
+        if (_keys.Length > 2) { _keys[2][id] = c; }
+        if (_keys.Length > 3) { _keys[3][id] = d; }
+    }
+
+    /// <summary>The values of key column <paramref name="k"/> (of <paramref name="kind"/>) for the entities <paramref name="ids"/>, in that order.</summary>
+    public ColumnData KeyColumn(int k, ValueKind kind, ReadOnlySpan<int> ids, StringPool strings)
+    {
+        if (ids.Length == 0) { return ColumnData.Empty(kind); }
+        var source = _keys[k];
+        if (kind == ValueKind.String)
+        {
+            var text = new string?[ids.Length];
+            for (int i = 0; i < ids.Length; i++) { text[i] = strings.Get(source[ids[i]]); }
+            return ColumnData.FromStrings(text);
+        }
+        var values = GC.AllocateUninitializedArray<long>(ids.Length);
+        for (int i = 0; i < ids.Length; i++) { values[i] = source[ids[i]]; }
+        return ColumnData.FromLongs(kind, values, null);
     }
 }

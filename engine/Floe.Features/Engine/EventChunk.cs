@@ -124,6 +124,94 @@ internal sealed class EventChunk
         return new EventChunk(n, columns, entity, time, slotBits, slotValid);
     }
 
+    /// <summary>
+    /// The same events keeping only the source columns in <paramref name="keep"/>: once encoded, a chunk needs its
+    /// source columns only for expression features, so a batch run holding days of events keeps just those.
+    /// </summary>
+    public EventChunk Project(IReadOnlySet<string> keep)
+    {
+        var columns = new Dictionary<string, ColumnData>(keep.Count, StringComparer.Ordinal);
+        foreach (var (name, column) in Columns)
+        {
+            if (keep.Contains(name)) { columns[name] = column; }
+        }
+        return new EventChunk(Length, columns, Entity, Time, SlotBits, SlotValid);
+    }
+
+    /// <summary>The events at <paramref name="rows"/>, in that order.</summary>
+    public EventChunk Take(ReadOnlySpan<int> rows)
+    {
+        int n = rows.Length;
+        var entity = GC.AllocateUninitializedArray<int>(n);
+        var time = GC.AllocateUninitializedArray<long>(n);
+        for (int i = 0; i < n; i++)
+        {
+            entity[i] = Entity[rows[i]];
+            time[i] = Time[rows[i]];
+        }
+        var bits = new long[SlotBits.Length][];
+        var valid = new bool[]?[SlotBits.Length];
+        for (int s = 0; s < bits.Length; s++)
+        {
+            var src = SlotBits[s];
+            var dst = bits[s] = GC.AllocateUninitializedArray<long>(n);
+            for (int i = 0; i < n; i++) { dst[i] = src[rows[i]]; }
+            if (SlotValid[s] is { } v)
+            {
+                var present = valid[s] = GC.AllocateUninitializedArray<bool>(n);
+                for (int i = 0; i < n; i++) { present[i] = v[rows[i]]; }
+            }
+        }
+        var columns = new Dictionary<string, ColumnData>(Columns.Count, StringComparer.Ordinal);
+        foreach (var (name, column) in Columns) { columns[name] = column.Take(rows); }
+        return new EventChunk(n, columns, entity, time, bits, valid);
+    }
+
+    /// <summary>Concatenates chunks of one plan, in order.</summary>
+    public static EventChunk Concat(IReadOnlyList<EventChunk> parts)
+    {
+        if (parts.Count == 1) { return parts[0]; }
+        int n = 0;
+        foreach (var p in parts) { n = checked(n + p.Length); }
+        var first = parts[0];
+        var entity = GC.AllocateUninitializedArray<int>(n);
+        var time = GC.AllocateUninitializedArray<long>(n);
+        int slots = first.SlotBits.Length;
+        var bits = new long[slots][];
+        var valid = new bool[]?[slots];
+        for (int s = 0; s < slots; s++)
+        {
+            bits[s] = GC.AllocateUninitializedArray<long>(n);
+            bool anyNull = false;
+            foreach (var p in parts) { anyNull |= p.SlotValid[s] is not null; }
+            if (anyNull) { valid[s] = GC.AllocateUninitializedArray<bool>(n); }
+        }
+        int at = 0;
+        foreach (var p in parts)
+        {
+            p.Entity.AsSpan(0, p.Length).CopyTo(entity.AsSpan(at));
+            p.Time.AsSpan(0, p.Length).CopyTo(time.AsSpan(at));
+            for (int s = 0; s < slots; s++)
+            {
+                p.SlotBits[s].AsSpan(0, p.Length).CopyTo(bits[s].AsSpan(at));
+                if (valid[s] is { } v)
+                {
+                    if (p.SlotValid[s] is { } pv) { pv.AsSpan(0, p.Length).CopyTo(v.AsSpan(at)); }
+                    else { v.AsSpan(at, p.Length).Fill(true); }
+                }
+            }
+            at += p.Length;
+        }
+        var columns = new Dictionary<string, ColumnData>(first.Columns.Count, StringComparer.Ordinal);
+        foreach (var name in first.Columns.Keys)
+        {
+            var list = new List<ColumnData>(parts.Count);
+            foreach (var p in parts) { list.Add(p.Columns[name]); }
+            columns[name] = ColumnData.Concat(list);
+        }
+        return new EventChunk(n, columns, entity, time, bits, valid);
+    }
+
     private static ColumnData Evaluate(Expr e, Func<string, ColumnData?> resolve, int n, string what)
     {
         try

@@ -17,4 +17,12 @@ public interface IEventSource
     /// allowed (the engine filters by time); every batch must have <see cref="Schema"/>.
     /// </summary>
     IEnumerable<RecordBatch> Read(string timestampColumn, DateTimeOffset? from, DateTimeOffset to);
+
+    /// <summary>
+    /// Whether reading a range of <paramref name="timestampColumn"/> costs in proportion to the range (a table
+    /// partitioned by time, where a scan prunes the rest): a batch run then reads one day at a time, holding one day
+    /// plus the windows' state. Otherwise (files, where every read scans everything) it reads once, keeping the
+    /// events compactly encoded.
+    /// </summary>
+    bool PrunesByTime(string timestampColumn) => false;
 }
