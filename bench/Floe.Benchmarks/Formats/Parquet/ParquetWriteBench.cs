@@ -25,6 +25,7 @@ internal static class ParquetWriteBench
         var rows = 1_000_000;
         var reps = 5;
         var dictBytes = new ParquetWriterOptions().DictionaryPageBytes;
+        string? only = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,6 +33,7 @@ internal static class ParquetWriteBench
                 case "--rows": rows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dict-bytes": dictBytes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--only": only = args[++i]; break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
         }
@@ -41,7 +43,15 @@ internal static class ParquetWriteBench
             fields.Add(new NestedField(c + 1, Names[c], false, c < 5 ? PrimitiveType.Long : PrimitiveType.Double));
         }
         var schema = new Schema(0, fields);
-        using var batch = Build(schema, rows);
+        using var full = Build(schema, rows);
+        var batch = full;
+        if (only is not null)
+        {
+            // One column alone (--only NAME) shows what each costs.
+            var c = System.Array.IndexOf(Names, only);
+            schema = new Schema(0, [fields[c]]);
+            batch = new RecordBatch(ArrowSchemas.ToArrow(schema), [full.Column(c)], rows);
+        }
         var dir = Path.Combine(Path.GetTempPath(), "floe-bench-pqwrite");
         Directory.CreateDirectory(dir);
         foreach (var codec in new[] { ParquetCodec.Snappy, ParquetCodec.Zstd })
