@@ -13,7 +13,9 @@ namespace Floe.Benchmarks.Formats.Parquet;
 /// Write speed and file size of Floe's Parquet writer on a batch shaped like the feature engine's output:
 /// sorted entity ids (~10 rows each), microsecond event times, small counts, random 2-decimal sums, random means
 /// and a max column with few distinct values.
-/// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- parquet-write [--rows N] [--reps N] [--dict-bytes N]</c>
+/// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- parquet-write [--rows N] [--reps N] [--dict-bytes N] [--only COLUMN] [--input FILE] [--batch ROWS]</c>
+/// (<c>--input</c> rewrites the first row group of an existing file; <c>--batch</c> hands it to the writer in slices);
+/// <c>parquet-write --inspect FILE</c> prints an existing file's compressed bytes and encodings per column.
 /// </summary>
 internal static class ParquetWriteBench
 {
@@ -26,6 +28,8 @@ internal static class ParquetWriteBench
         var reps = 5;
         var dictBytes = new ParquetWriterOptions().DictionaryPageBytes;
         string? only = null;
+        string? input = null;
+        var batchRows = int.MaxValue;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,6 +38,9 @@ internal static class ParquetWriteBench
                 case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dict-bytes": dictBytes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--only": only = args[++i]; break;
+                case "--inspect": PrintColumnSizes(args[++i]); return 0;
+                case "--input": input = args[++i]; break;
+                case "--batch": batchRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
         }
@@ -43,14 +50,15 @@ internal static class ParquetWriteBench
             fields.Add(new NestedField(c + 1, Names[c], false, c < 5 ? PrimitiveType.Long : PrimitiveType.Double));
         }
         var schema = new Schema(0, fields);
-        using var full = Build(schema, rows);
+        using var full = input is null ? Build(schema, rows) : Load(input, out schema);
+        rows = full.Length;
         var batch = full;
         if (only is not null)
         {
             // One column alone (--only NAME) shows what each costs.
-            var c = System.Array.IndexOf(Names, only);
-            schema = new Schema(0, [fields[c]]);
-            batch = new RecordBatch(ArrowSchemas.ToArrow(schema), [full.Column(c)], rows);
+            var c = schema.Fields.ToList().FindIndex(f => f.Name == only);
+            batch = new RecordBatch(ArrowSchemas.ToArrow(new Schema(0, [schema.Fields[c]])), [full.Column(c)], rows);
+            schema = new Schema(0, [schema.Fields[c]]);
         }
         var dir = Path.Combine(Path.GetTempPath(), "floe-bench-pqwrite");
         Directory.CreateDirectory(dir);
@@ -69,7 +77,7 @@ internal static class ParquetWriteBench
                 var sw = Stopwatch.StartNew();
                 using (var writer = new ParquetDataWriter(new Floe.Iceberg.Io.LocalFileIO(), path, schema, "{}", options))
                 {
-                    writer.Write(batch);
+                    for (var from = 0; from < rows; from += batchRows) writer.Write(batch, from, Math.Min(batchRows, rows - from));
                     writer.Close();
                 }
                 sw.Stop();
@@ -91,12 +99,26 @@ internal static class ParquetWriteBench
         using var conn = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
         conn.Open();
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT path_in_schema, sum(total_compressed_size)::BIGINT, string_agg(DISTINCT encodings, '|') FROM parquet_metadata('{path}') GROUP BY 1 ORDER BY min(column_id)";
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+        cmd.CommandText = $"SELECT path_in_schema, sum(total_compressed_size)::BIGINT, string_agg(DISTINCT encodings, ' | ') FROM parquet_metadata('{path}') GROUP BY 1 ORDER BY min(column_id)";
+        var rows = new List<(string Name, long Bytes, string Encodings)>();
+        using (var reader = cmd.ExecuteReader())
         {
-            Console.WriteLine($"    {reader.GetString(0),-11} {reader.GetInt64(1),12:N0}  {reader.GetString(2)}");
+            while (reader.Read()) rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
         }
+        foreach (var (name, bytes, encodings) in rows)
+        {
+            using var distinct = conn.CreateCommand();
+            distinct.CommandText = $"SELECT count(DISTINCT \"{name}\") FROM read_parquet('{path}')";
+            Console.WriteLine($"    {name,-11} {bytes,12:N0}  distinct {Convert.ToInt64(distinct.ExecuteScalar(), CultureInfo.InvariantCulture),10:N0}  {encodings}");
+        }
+    }
+
+    /// <summary>An existing Parquet file (its first row group) as one batch, e.g. the feature engine's output.</summary>
+    private static RecordBatch Load(string path, out Schema schema)
+    {
+        using var reader = ParquetDataReader.Open(new Floe.Iceberg.Io.LocalFileIO(), path);
+        schema = reader.FileSchema;
+        return reader.ReadRowGroup(0).Batch;
     }
 
     private static RecordBatch Build(Schema schema, int rows)

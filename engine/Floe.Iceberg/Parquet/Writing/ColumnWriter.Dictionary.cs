@@ -37,7 +37,7 @@ internal sealed partial class ColumnWriter
         if (_dictionaryCount > 0)
         {
             if (Descriptor.Kind == ColumnKind.ByteArray) System.Array.Clear(_buckets);
-            else System.Array.Clear(_slotIndices);
+            else System.Array.Clear(_slots);
         }
         _dictionary.Length = 0;
         _dictionaryCount = 0;

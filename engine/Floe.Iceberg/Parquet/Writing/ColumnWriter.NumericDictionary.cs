@@ -23,9 +23,8 @@ internal sealed partial class ColumnWriter
 
     private const ulong FibonacciMultiplier = 0x9E3779B97F4A7C15UL;
 
-    // Open addressing over the raw bits: the key inline beside its index + 1 (0 marks an empty slot).
-    private ulong[] _slotKeys = System.Array.Empty<ulong>();
-    private int[] _slotIndices = System.Array.Empty<int>();
+    // Open addressing over the raw bits, key and index side by side so a probe touches one cache line.
+    private Slot[] _slots = System.Array.Empty<Slot>();
     private int _slotShift;
     private long _dictionaryValues;
     private bool _dictionarySampled;
@@ -42,7 +41,7 @@ internal sealed partial class ColumnWriter
         var width = Descriptor.Width;
         var n = (_values.Length - start) / width;
         if (n == 0) return;
-        if (_slotIndices.Length == 0) GrowSlots(1024);
+        if (_slots.Length == 0) GrowSlots(1024);
         var done = 0;
         while (done < n)
         {
@@ -149,18 +148,22 @@ internal sealed partial class ColumnWriter
 
     private int IndexOfBits(ulong key)
     {
-        var mask = _slotIndices.Length - 1;
+        var slots = _slots;
+        var mask = slots.Length - 1;
         var slot = (int)((key * FibonacciMultiplier) >> _slotShift);
         while (true)
         {
-            var entry = _slotIndices[slot];
-            if (entry == 0) break;
-            if (_slotKeys[slot] == key) return entry - 1;
+            ref var entry = ref slots[slot];
+            if (entry.IndexPlusOne == 0) return Insert(slot, key);
+            if (entry.Key == key) return entry.IndexPlusOne - 1;
             slot = (slot + 1) & mask;
         }
+    }
+
+    private int Insert(int slot, ulong key)
+    {
         var index = _dictionaryCount++;
-        _slotKeys[slot] = key;
-        _slotIndices[slot] = index + 1;
+        _slots[slot] = new Slot(key, index + 1);
         if (Descriptor.Width == 4)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(_dictionary.Reserve(4), (uint)key);
@@ -169,26 +172,22 @@ internal sealed partial class ColumnWriter
         {
             BinaryPrimitives.WriteUInt64LittleEndian(_dictionary.Reserve(8), key);
         }
-        if (_dictionaryCount * 2 > _slotIndices.Length) GrowSlots(_slotIndices.Length * 2);
+        if (_dictionaryCount * 2 > _slots.Length) GrowSlots(_slots.Length * 2);
         return index;
     }
 
     private void GrowSlots(int size)
     {
-        var oldKeys = _slotKeys;
-        var oldIndices = _slotIndices;
-        _slotKeys = new ulong[size];
-        _slotIndices = new int[size];
+        var old = _slots;
+        _slots = new Slot[size];
         _slotShift = 64 - System.Numerics.BitOperations.Log2((uint)size);
         var mask = size - 1;
-        for (var i = 0; i < oldIndices.Length; i++)
+        foreach (var entry in old)
         {
-            if (oldIndices[i] == 0) continue;
-            var key = oldKeys[i];
-            var slot = (int)((key * FibonacciMultiplier) >> _slotShift);
-            while (_slotIndices[slot] != 0) slot = (slot + 1) & mask;
-            _slotKeys[slot] = key;
-            _slotIndices[slot] = oldIndices[i];
+            if (entry.IndexPlusOne == 0) continue;
+            var slot = (int)((entry.Key * FibonacciMultiplier) >> _slotShift);
+            while (_slots[slot].IndexPlusOne != 0) slot = (slot + 1) & mask;
+            _slots[slot] = entry;
         }
     }
 
@@ -209,9 +208,8 @@ internal sealed partial class ColumnWriter
     }
 
     /// <summary>Drops the hash table (the column is PLAIN for good, or the writer may stay idle); the next use regrows it.</summary>
-    private void ReleaseSlots()
-    {
-        _slotKeys = System.Array.Empty<ulong>();
-        _slotIndices = System.Array.Empty<int>();
-    }
+    private void ReleaseSlots() => _slots = System.Array.Empty<Slot>();
+
+    /// <summary>A hash slot: the value's raw bits and its dictionary index + 1 (0 marks an empty slot).</summary>
+    private readonly record struct Slot(ulong Key, int IndexPlusOne);
 }
