@@ -13,7 +13,7 @@ namespace Floe.Benchmarks.Formats.Parquet;
 /// Write speed and file size of Floe's Parquet writer on a batch shaped like the feature engine's output:
 /// sorted entity ids (~10 rows each), microsecond event times, small counts, random 2-decimal sums, random means
 /// and a max column with few distinct values.
-/// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- parquet-write [--rows N] [--reps N] [--dict-bytes N] [--only COLUMN] [--input FILE] [--batch ROWS]</c>
+/// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- parquet-write [--rows N] [--reps N] [--dict-bytes N] [--only COLUMN] [--input FILE] [--batch ROWS] [--row-group ROWS]</c>
 /// (<c>--input</c> rewrites the first row group of an existing file; <c>--batch</c> hands it to the writer in slices);
 /// <c>parquet-write --inspect FILE</c> prints an existing file's compressed bytes and encodings per column.
 /// </summary>
@@ -30,6 +30,7 @@ internal static class ParquetWriteBench
         string? only = null;
         string? input = null;
         var batchRows = int.MaxValue;
+        var rowGroupRows = new ParquetWriterOptions().RowGroupRows;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -40,6 +41,7 @@ internal static class ParquetWriteBench
                 case "--only": only = args[++i]; break;
                 case "--inspect": PrintColumnSizes(args[++i]); return 0;
                 case "--input": input = args[++i]; break;
+                case "--row-group": rowGroupRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--batch": batchRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
@@ -64,7 +66,7 @@ internal static class ParquetWriteBench
         Directory.CreateDirectory(dir);
         foreach (var codec in new[] { ParquetCodec.Snappy, ParquetCodec.Zstd })
         {
-            var options = new ParquetWriterOptions { Codec = codec, DictionaryPageBytes = dictBytes };
+            var options = new ParquetWriterOptions { Codec = codec, DictionaryPageBytes = dictBytes, RowGroupRows = rowGroupRows };
             var path = Path.Combine(dir, $"out-{codec}.parquet");
             var times = new List<double>();
             var cpus = new List<double>();
