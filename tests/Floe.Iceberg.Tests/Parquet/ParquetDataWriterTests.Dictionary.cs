@@ -153,24 +153,24 @@ public sealed partial class ParquetDataWriterTests
         var result = new Dictionary<string, List<long?>> { ["i"] = new(), ["l"] = new(), ["f"] = new(), ["d"] = new() };
         WithParquetNet(path, reader =>
         {
-        var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name);
-        for (var g = 0; g < reader.RowGroupCount; g++)
-        {
-            using var group = reader.OpenRowGroupReader(g);
-            var n = (int)group.RowCount;
-            var ints = new int?[n];
-            group.ReadAsync<int>(fields["i"], ints.AsMemory()).GetAwaiter().GetResult();
-            result["i"].AddRange(ints.Select(v => (long?)v));
-            var longs = new long?[n];
-            group.ReadAsync<long>(fields["l"], longs.AsMemory()).GetAwaiter().GetResult();
-            result["l"].AddRange(longs);
-            var floats = new float?[n];
-            group.ReadAsync<float>(fields["f"], floats.AsMemory()).GetAwaiter().GetResult();
-            result["f"].AddRange(floats.Select(v => v is { } x ? BitConverter.SingleToInt32Bits(x) : (long?)null));
-            var doubles = new double?[n];
-            group.ReadAsync<double>(fields["d"], doubles.AsMemory()).GetAwaiter().GetResult();
-            result["d"].AddRange(doubles.Select(v => v is { } x ? BitConverter.DoubleToInt64Bits(x) : (long?)null));
-        }
+            var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name);
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                var n = (int)group.RowCount;
+                var ints = new int?[n];
+                group.ReadAsync<int>(fields["i"], ints.AsMemory()).GetAwaiter().GetResult();
+                result["i"].AddRange(ints.Select(v => (long?)v));
+                var longs = new long?[n];
+                group.ReadAsync<long>(fields["l"], longs.AsMemory()).GetAwaiter().GetResult();
+                result["l"].AddRange(longs);
+                var floats = new float?[n];
+                group.ReadAsync<float>(fields["f"], floats.AsMemory()).GetAwaiter().GetResult();
+                result["f"].AddRange(floats.Select(v => v is { } x ? BitConverter.SingleToInt32Bits(x) : (long?)null));
+                var doubles = new double?[n];
+                group.ReadAsync<double>(fields["d"], doubles.AsMemory()).GetAwaiter().GetResult();
+                result["d"].AddRange(doubles.Select(v => v is { } x ? BitConverter.DoubleToInt64Bits(x) : (long?)null));
+            }
         });
         return result;
     }
