@@ -8,5 +8,6 @@ internal static partial class EndToEndRegistry
         EndToEnd.Register("features", Features.FeaturesEndToEnd.Run);
         RegisterIngest();
         EndToEnd.Register("commit", Commit.CommitBench.Run);
+        EndToEnd.Register("parquet-write", Formats.Parquet.ParquetWriteBench.Run);
     }
 }

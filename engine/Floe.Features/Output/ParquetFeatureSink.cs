@@ -10,7 +10,7 @@ using Floe.Iceberg.Spec;
 namespace Floe.Features.Output;
 
 /// <summary>
-/// Writes rows to one Parquet file with Floe's own <see cref="ParquetDataWriter"/> (snappy, dictionary strings, row
+/// Writes rows to one Parquet file with Floe's own <see cref="ParquetDataWriter"/> (snappy, dictionary encoding, row
 /// groups of up to 1M rows). Columns carry Iceberg field ids 1..n in output order, so the file can be added to an
 /// Iceberg table as is. Timestamps are TIMESTAMP(MICROS, UTC); list features are written as text <c>[a;b]</c>.
 /// </summary>

@@ -13,8 +13,9 @@ namespace Floe.Iceberg.Parquet;
 /// Writes Arrow record batches into one Parquet data file for an Iceberg table and computes the file's Iceberg
 /// metrics. The file carries field ids on every schema node, Parquet logical types (timestamps as
 /// TIMESTAMP(MICROS|NANOS, isAdjustedToUTC)), row-group statistics in the column's own units and the
-/// <c>iceberg.schema</c> key/value entry. Values are PLAIN encoded with RLE definition levels in v1 data pages,
-/// compressed with zstd level 3 by default.
+/// <c>iceberg.schema</c> key/value entry. Values go in v1 data pages with RLE definition levels, compressed with
+/// zstd level 3 by default: string, binary, int, long, float, double, date, time, timestamp and int-backed decimal
+/// columns are dictionary encoded (a PLAIN dictionary page plus RLE_DICTIONARY pages) while that pays, the rest PLAIN.
 /// <para>Batch columns are matched to the schema's top-level fields by position; Arrow types must be the ones
 /// <see cref="Arrow.ArrowSchemas.ToArrowType"/> gives. Only primitive top-level fields can be written.
 /// Not thread-safe: one writer belongs to one thread (it parallelizes across columns internally).</para>

@@ -21,8 +21,11 @@ public sealed record ParquetWriterOptions
     public int PageBytes { get; init; } = 1 << 20;
 
     /// <summary>
-    /// Largest dictionary (PLAIN bytes) per string/binary column chunk before falling back to PLAIN
-    /// (default 2 MiB, <c>write.parquet.dict-size-bytes</c>); 0 disables dictionary encoding.
+    /// Largest dictionary (PLAIN bytes) per column chunk before the column falls back to PLAIN for the rest of the
+    /// file (default 2 MiB, <c>write.parquet.dict-size-bytes</c>); 0 disables dictionary encoding. Applies to
+    /// string/binary columns and to the fixed-width INT32/INT64/FLOAT/DOUBLE ones (dates, times, timestamps and
+    /// decimals up to precision 18 included); a fixed-width column whose first 32k values of a row group show the
+    /// dictionary would not beat PLAIN also stays PLAIN from then on.
     /// </summary>
     public int DictionaryPageBytes { get; init; } = 2 << 20;
 

@@ -8,7 +8,7 @@ using Floe.Iceberg.Spec;
 namespace Floe.Iceberg.Tests.Parquet;
 
 [TestFixture]
-public sealed class ParquetDataWriterTests
+public sealed partial class ParquetDataWriterTests
 {
     private string _dir = "";
 

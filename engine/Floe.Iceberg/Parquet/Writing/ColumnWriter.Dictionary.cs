@@ -8,7 +8,7 @@ namespace Floe.Iceberg.Parquet.Writing;
 /// rows as indices, written as a dictionary page plus RLE_DICTIONARY data pages. Repeated strings (categories,
 /// entity keys) shrink to a few bits per row, which also leaves far less for zstd to compress. A row group whose
 /// dictionary outgrows <see cref="ParquetWriterOptions.DictionaryPageBytes"/> falls back to PLAIN, and the column
-/// stays PLAIN from then on.
+/// stays PLAIN from then on. Fixed-width columns share the page writing (see ColumnWriter.NumericDictionary.cs).
 /// </summary>
 internal sealed partial class ColumnWriter
 {
@@ -23,14 +23,26 @@ internal sealed partial class ColumnWriter
     public bool DictionaryEncoded => _dictionaryMode;
 
     private void InitDictionary() =>
-        _dictionaryMode = Descriptor.Kind == ColumnKind.ByteArray && _options.DictionaryPageBytes > 0 && !_dictionaryAbandoned;
+        _dictionaryMode = (Descriptor.Kind == ColumnKind.ByteArray || IsFixedWidthDictionaryKind(Descriptor.Kind))
+            && _options.DictionaryPageBytes > 0 && !_dictionaryAbandoned;
 
     private void ResetDictionary()
     {
+        ClearDictionary();
+        InitDictionary();
+    }
+
+    private void ClearDictionary()
+    {
+        if (_dictionaryCount > 0)
+        {
+            if (Descriptor.Kind == ColumnKind.ByteArray) System.Array.Clear(_buckets);
+            else System.Array.Clear(_slots);
+        }
         _dictionary.Length = 0;
         _dictionaryCount = 0;
-        System.Array.Clear(_buckets);
-        InitDictionary();
+        _dictionaryValues = 0;
+        _dictionarySampled = false;
     }
 
     private void AppendDictionaryIndices(BinaryArray arr, int start, int count, bool hasNulls)
@@ -45,7 +57,7 @@ internal sealed partial class ColumnWriter
             dest[n++] = IndexOf(data.Slice(offsets[i], offsets[i + 1] - offsets[i]));
         }
         _values.Length += n * 4;
-        if (_dictionary.Length > _options.DictionaryPageBytes) AbandonDictionary();
+        if (_dictionary.Length > _options.DictionaryPageBytes) AbandonDictionary(forFile: true);
     }
 
     private int IndexOf(ReadOnlySpan<byte> value)
@@ -99,8 +111,33 @@ internal sealed partial class ColumnWriter
         return h.ToHashCode() & int.MaxValue;
     }
 
-    /// <summary>Rewrites the buffered indices as PLAIN values and stops dictionary encoding this column.</summary>
-    private void AbandonDictionary()
+    /// <summary>
+    /// Rewrites the buffered indices as PLAIN values and stops dictionary encoding the row group, and with
+    /// <paramref name="forFile"/> every later one too.
+    /// </summary>
+    private void AbandonDictionary(bool forFile)
+    {
+        if (Descriptor.Kind == ColumnKind.ByteArray)
+        {
+            RestoreByteArrayValues();
+        }
+        else
+        {
+            var n = _values.Length / 4;
+            _values.Ensure(n * Descriptor.Width - _values.Length);
+            _values.Length = n * Descriptor.Width;
+            RestoreFixedWidthValues(n);
+        }
+        _dictionaryMode = false;
+        ClearDictionary();
+        if (forFile)
+        {
+            _dictionaryAbandoned = true;
+            ReleaseSlots();
+        }
+    }
+
+    private void RestoreByteArrayValues()
     {
         var indices = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(_values.WrittenSpan).ToArray();
         _values.Length = 0;
@@ -111,11 +148,6 @@ internal sealed partial class ColumnWriter
             BinaryPrimitives.WriteInt32LittleEndian(span, value.Length);
             value.CopyTo(span[4..]);
         }
-        _dictionaryMode = false;
-        _dictionaryAbandoned = true;
-        _dictionary.Length = 0;
-        _dictionaryCount = 0;
-        System.Array.Clear(_buckets);
     }
 
     /// <summary>Writes the dictionary page into the chunk; returns its size (header included).</summary>
@@ -138,13 +170,44 @@ internal sealed partial class ColumnWriter
         return _header.Length + _dictionary.Length;
     }
 
-    /// <summary>Appends RLE_DICTIONARY values: the bit width, then one bit-packed run of the indices.</summary>
+    /// <summary>
+    /// Appends RLE_DICTIONARY values: the bit width, then the indices in the RLE / bit-packing hybrid. Runs of at
+    /// least 8 equal indices (sorted keys, repeated counts) become RLE runs; the rest is bit-packed in groups of 8.
+    /// </summary>
     private void WriteDictionaryIndices(ReadOnlySpan<byte> indexBytes)
     {
         var indices = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(indexBytes);
-        var width = Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)Math.Max(0, _dictionaryCount - 1)));
+        var width = IndexBitWidth(_dictionaryCount);
         _page.Reserve(1)[0] = (byte)width;
-        if (indices.Length == 0) return;
+        var n = indices.Length;
+        var literalStart = 0;
+        var i = 0;
+        while (i < n)
+        {
+            var v = indices[i];
+            var j = i + 1;
+            while (j < n && indices[j] == v) j++;
+            if (j - i >= 8)
+            {
+                // Bit-packed groups hold 8 values, so the run first tops up the pending literals to a full group.
+                var pad = (8 - ((i - literalStart) & 7)) & 7;
+                if (j - i - pad >= 8)
+                {
+                    if (i + pad > literalStart) WriteBitPacked(indices[literalStart..(i + pad)], width);
+                    WriteVarint((uint)(j - i - pad) << 1);
+                    var value = _page.Reserve((width + 7) >> 3);
+                    for (var b = 0; b < value.Length; b++) value[b] = (byte)(v >> (8 * b));
+                    literalStart = j;
+                }
+            }
+            i = j;
+        }
+        if (literalStart < n) WriteBitPacked(indices[literalStart..], width);
+    }
+
+    /// <summary>One bit-packed run; a partial last group is padded with zeros (only the page's last run may have one).</summary>
+    private void WriteBitPacked(ReadOnlySpan<int> indices, int width)
+    {
         var groups = (indices.Length + 7) >> 3;
         WriteVarint(((uint)groups << 1) | 1);
         var dest = _page.Reserve(groups * width);

@@ -3,7 +3,7 @@ using Floe.Iceberg.Parquet.Thrift;
 
 namespace Floe.Iceberg.Parquet.Writing;
 
-/// <summary>Cuts the buffered row group into v1 data pages (RLE-hybrid definition levels, PLAIN values) and compresses them.</summary>
+/// <summary>Cuts the buffered row group into v1 data pages (RLE-hybrid definition levels, PLAIN or RLE_DICTIONARY values) and compresses them.</summary>
 internal sealed partial class ColumnWriter
 {
     private const int EncodingPlain = 0;
@@ -27,6 +27,11 @@ internal sealed partial class ColumnWriter
     public void EncodeChunk()
     {
         _chunk.Length = 0;
+        // A row group too small to reach the sample point is judged now; it alone goes PLAIN if the dictionary loses.
+        if (_dictionaryMode && Descriptor.Kind != ColumnKind.ByteArray && !_dictionarySampled && !DictionaryPays())
+        {
+            AbandonDictionary(forFile: false);
+        }
         var uncompressedTotal = 0L;
         var dictionaryPageLength = 0;
         if (_dictionaryMode)
@@ -73,10 +78,9 @@ internal sealed partial class ColumnWriter
 
     private int ValueBytes(int offset, int count)
     {
+        if (_dictionaryMode) return count * 4;
         switch (Descriptor.Kind)
         {
-            case ColumnKind.ByteArray when _dictionaryMode:
-                return count * 4;
             case ColumnKind.ByteArray:
             {
                 var span = _values.WrittenSpan;

@@ -81,6 +81,7 @@ internal sealed partial class ColumnWriter : IDisposable
         _rows += count;
         _nulls += nulls;
         UpdateStatistics(_values.WrittenSpan[before..]);
+        if (_dictionaryMode) EncodeFixedWidthIndices(before);
     }
 
     /// <summary>Checks that an Arrow array has the physical layout this column expects.</summary>
@@ -138,6 +139,7 @@ internal sealed partial class ColumnWriter : IDisposable
             _page.Release();
             _compressed.Length = 0;
             _compressed.Release();
+            ReleaseSlots();
         }
     }
 

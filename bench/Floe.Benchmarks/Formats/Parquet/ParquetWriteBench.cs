@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using Apache.Arrow;
+using Apache.Arrow.Types;
+using Floe.Iceberg.Arrow;
+using Floe.Iceberg.Parquet;
+using Floe.Iceberg.Spec;
+using Schema = Floe.Iceberg.Spec.Schema;
+
+namespace Floe.Benchmarks.Formats.Parquet;
+
+/// <summary>
+/// Write speed and file size of Floe's Parquet writer on a batch shaped like the feature engine's output:
+/// sorted entity ids (~10 rows each), microsecond event times, small counts, random 2-decimal sums, random means
+/// and a max column with few distinct values.
+/// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- parquet-write [--rows N] [--reps N] [--dict-bytes N] [--only COLUMN] [--input FILE] [--batch ROWS] [--row-group ROWS]</c>
+/// (<c>--input</c> rewrites the first row group of an existing file; <c>--batch</c> hands it to the writer in slices);
+/// <c>parquet-write --inspect FILE</c> prints an existing file's compressed bytes and encodings per column.
+/// </summary>
+internal static class ParquetWriteBench
+{
+    private static readonly string[] Names =
+        ["entity_id", "event_time", "cnt_1h", "cnt_1d", "cnt_7d", "sum_1d", "mean_1d", "max_7d"];
+
+    public static int Run(string[] args)
+    {
+        var rows = 1_000_000;
+        var reps = 5;
+        var dictBytes = new ParquetWriterOptions().DictionaryPageBytes;
+        string? only = null;
+        string? input = null;
+        var batchRows = int.MaxValue;
+        var rowGroupRows = new ParquetWriterOptions().RowGroupRows;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--rows": rows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dict-bytes": dictBytes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--only": only = args[++i]; break;
+                case "--inspect": PrintColumnSizes(args[++i]); return 0;
+                case "--input": input = args[++i]; break;
+                case "--row-group": rowGroupRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--batch": batchRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
+            }
+        }
+        var fields = new List<NestedField>();
+        for (var c = 0; c < Names.Length; c++)
+        {
+            fields.Add(new NestedField(c + 1, Names[c], false, c < 5 ? PrimitiveType.Long : PrimitiveType.Double));
+        }
+        var schema = new Schema(0, fields);
+        using var full = input is null ? Build(schema, rows) : Load(input, out schema);
+        rows = full.Length;
+        var batch = full;
+        if (only is not null)
+        {
+            // One column alone (--only NAME) shows what each costs.
+            var c = schema.Fields.ToList().FindIndex(f => f.Name == only);
+            batch = new RecordBatch(ArrowSchemas.ToArrow(new Schema(0, [schema.Fields[c]])), [full.Column(c)], rows);
+            schema = new Schema(0, [schema.Fields[c]]);
+        }
+        var dir = Path.Combine(Path.GetTempPath(), "floe-bench-pqwrite");
+        Directory.CreateDirectory(dir);
+        foreach (var codec in new[] { ParquetCodec.Snappy, ParquetCodec.Zstd })
+        {
+            var options = new ParquetWriterOptions { Codec = codec, DictionaryPageBytes = dictBytes, RowGroupRows = rowGroupRows };
+            var path = Path.Combine(dir, $"out-{codec}.parquet");
+            var times = new List<double>();
+            var cpus = new List<double>();
+            var proc = Process.GetCurrentProcess();
+            for (var r = 0; r < reps + 1; r++)
+            {
+                GC.Collect();
+                proc.Refresh();
+                var cpu0 = proc.TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                using (var writer = new ParquetDataWriter(new Floe.Iceberg.Io.LocalFileIO(), path, schema, "{}", options))
+                {
+                    for (var from = 0; from < rows; from += batchRows) writer.Write(batch, from, Math.Min(batchRows, rows - from));
+                    writer.Close();
+                }
+                sw.Stop();
+                proc.Refresh();
+                if (r == 0) continue; // warm-up
+                times.Add(sw.Elapsed.TotalMilliseconds);
+                cpus.Add((proc.TotalProcessorTime - cpu0).TotalMilliseconds);
+            }
+            times.Sort();
+            cpus.Sort();
+            Console.WriteLine($"{codec,-7} rows {rows:N0}  median {times[times.Count / 2],7:F1} ms wall  {cpus[cpus.Count / 2],7:F1} ms cpu  (min {times[0]:F1} ms)  size {new FileInfo(path).Length:N0} bytes");
+            PrintColumnSizes(path);
+        }
+        return 0;
+    }
+
+    private static void PrintColumnSizes(string path)
+    {
+        using var conn = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT path_in_schema, sum(total_compressed_size)::BIGINT, string_agg(DISTINCT encodings, ' | ') FROM parquet_metadata('{path}') GROUP BY 1 ORDER BY min(column_id)";
+        var rows = new List<(string Name, long Bytes, string Encodings)>();
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read()) rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        }
+        foreach (var (name, bytes, encodings) in rows)
+        {
+            using var distinct = conn.CreateCommand();
+            distinct.CommandText = $"SELECT count(DISTINCT \"{name}\") FROM read_parquet('{path}')";
+            Console.WriteLine($"    {name,-11} {bytes,12:N0}  distinct {Convert.ToInt64(distinct.ExecuteScalar(), CultureInfo.InvariantCulture),10:N0}  {encodings}");
+        }
+    }
+
+    /// <summary>An existing Parquet file (its first row group) as one batch, e.g. the feature engine's output.</summary>
+    private static RecordBatch Load(string path, out Schema schema)
+    {
+        using var reader = ParquetDataReader.Open(new Floe.Iceberg.Io.LocalFileIO(), path);
+        schema = reader.FileSchema;
+        return reader.ReadRowGroup(0).Batch;
+    }
+
+    private static RecordBatch Build(Schema schema, int rows)
+    {
+        var random = new Random(42);
+        var entity = new long[rows];
+        var time = new long[rows];
+        var c1 = new long[rows];
+        var c2 = new long[rows];
+        var c3 = new long[rows];
+        var sum = new double[rows];
+        var mean = new double[rows];
+        var max = new double[rows];
+        var t0 = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1000;
+        for (var i = 0; i < rows; i++)
+        {
+            entity[i] = 1_000_000 + i / 10;
+            time[i] = t0 + random.NextInt64(30L * 86_400_000_000L);
+            c1[i] = 1 + random.Next(5);
+            c2[i] = 1 + random.Next(50);
+            c3[i] = 1 + random.Next(200);
+            sum[i] = Math.Round(random.NextDouble() * 10_000, 2);
+            mean[i] = random.NextDouble() * 500;
+            max[i] = Math.Round(random.Next(40) * 12.5, 2);
+        }
+        var arrays = new IArrowArray[]
+        {
+            Longs(entity), Longs(time), Longs(c1), Longs(c2), Longs(c3), Doubles(sum), Doubles(mean), Doubles(max),
+        };
+        return new RecordBatch(ArrowSchemas.ToArrow(schema), arrays, rows);
+    }
+
+    private static Int64Array Longs(long[] values) =>
+        new(new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray()), ArrowBuffer.Empty, values.Length, 0, 0);
+
+    private static DoubleArray Doubles(double[] values) =>
+        new(new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray()), ArrowBuffer.Empty, values.Length, 0, 0);
+}
