@@ -19,7 +19,10 @@ internal sealed class AggOutputBuffer
         _rented = Stride == 1;
         if (ElementKind == ValueKind.Float64) { D = _rented ? ArrayPool<double>.Shared.Rent(rows) : new double[rows * Stride]; }
         else { L = _rented ? ArrayPool<long>.Shared.Rent(rows) : new long[rows * Stride]; }
-        Valid = new bool[rows];
+        // Most values are valid: start all true so the kernels store only the nulls (one write stream fewer per
+        // feature); rows the kernels never reach (late events) are cleared by the engine.
+        Valid = GC.AllocateUninitializedArray<bool>(rows);
+        Valid.AsSpan().Fill(true);
         if (spec.IsList) { ListLength = new int[rows]; }
     }
 

@@ -104,6 +104,17 @@ internal sealed class FeatureEngine
                 Retain(entity);
             }
         });
+        // Late events (at the front of their entity's sorted rows) get no values.
+        for (int g = 0; g < groups; g++)
+        {
+            int late = _groupOutput[g] - groupStarts[g];
+            if (late == 0) { continue; }
+            foreach (var o in outputs)
+            {
+                o.Valid.AsSpan(groupStarts[g], late).Clear();
+                o.ListLength?.AsSpan(groupStarts[g], late).Clear();
+            }
+        }
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Kernel, t0);
         t0 = Diagnostics.StageTimes.Now;
 

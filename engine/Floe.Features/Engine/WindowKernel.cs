@@ -607,14 +607,15 @@ internal sealed class WindowKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Write(AggOutputBuffer o, int row, int rows, long lv, double dv, bool valid)
     {
+        // Validity starts true (see AggOutputBuffer): only nulls are stored.
         if (rows == 1)
         {
             if (o.D is { } d) { d[row] = dv; } else { o.L![row] = lv; }
-            o.Valid[row] = valid;
+            if (!valid) { o.Valid[row] = false; }
             return;
         }
         if (o.D is { } dd) { dd.AsSpan(row, rows).Fill(dv); } else { o.L.AsSpan(row, rows).Fill(lv); }
-        o.Valid.AsSpan(row, rows).Fill(valid);
+        if (!valid) { o.Valid.AsSpan(row, rows).Clear(); }
     }
 
     private void WriteLastN(AggOutputBuffer o, KernelScratch scratch, int s, int k, int right, int row, int rows)
