@@ -90,6 +90,9 @@ internal static class BatchComputation
             {
                 if (Encode(batch, readStart, toMicros) is { } piece) { FileByDay(piece, days); }
             }
+            // Decoding left several times the encoded events' size in garbage: collect it once, and give the
+            // memory back, before the chunks start allocating their own buffers.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             while (days.Count > 0)
             {
                 var (day, pieces) = days.First();
