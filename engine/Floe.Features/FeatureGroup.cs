@@ -144,6 +144,30 @@ public sealed class FeatureGroup
     }
 
     /// <summary>The output columns (entity keys, time, features) for chunk rows <paramref name="rows"/> (all when null).</summary>
+    /// <summary>
+    /// Output columns for features already in the order of <paramref name="rowAt"/> (output row i is chunk row
+    /// <c>rowAt[i]</c>, see <see cref="FeatureEngine.ProcessByDay"/>): keys and time are gathered into that order.
+    /// </summary>
+    internal ColumnData[] OrderedOutputColumns(FeatureEngine engine, EventChunk chunk, ColumnData[] features, int[] rowAt)
+    {
+        var def = Definition;
+        int n = rowAt.Length;
+        var result = new ColumnData[def.Entity.Count + 1 + features.Length];
+        var ids = GC.AllocateUninitializedArray<int>(n);
+        var time = GC.AllocateUninitializedArray<long>(n);
+        for (int i = 0; i < n; i++)
+        {
+            int row = rowAt[i];
+            ids[i] = chunk.Entity[row];
+            time[i] = chunk.Time[row];
+        }
+        int at = 0;
+        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids, engine.Strings); }
+        result[at++] = ColumnData.FromLongs(ValueKind.Timestamp, time, null, n);
+        foreach (var f in features) { result[at++] = f; }
+        return result;
+    }
+
     internal ColumnData[] OutputColumns(FeatureEngine engine, EventChunk chunk, ColumnData[] features, int[]? rows)
     {
         var def = Definition;

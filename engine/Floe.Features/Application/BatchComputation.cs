@@ -142,16 +142,15 @@ internal static class BatchComputation
             pending.Clear();
             pendingRows = 0;
             StageTimes.Add(Stage.Encode, t0);
-            var features = engine.Process(chunk, pooled: true);
-            // Chunk rows are in day order (days were appended in order), so each day is one contiguous run, and the
-            // rows output for it (time in [from, to)) are usually contiguous too: then the sink reads a row range of
-            // the full columns instead of a copy.
+            // Outputs come in (day, entity, time) order, so each day is one contiguous block of rows, and the rows
+            // output for it (time in [from, to)) are the whole block unless from/to cut a day.
+            var features = engine.ProcessByDay(chunk, out var rowAt);
             var mark = StageTimes.Now;
-            var all = group.OutputColumns(engine, chunk, features, null);
+            var all = group.OrderedOutputColumns(engine, chunk, features, rowAt);
             StageTimes.Add(Stage.Output, mark);
+            var time = all[def.Entity.Count].Longs!;
             var rows = new List<int>();
             long currentDay = long.MinValue;
-            var time = chunk.Time;
             for (int i = 0; i <= chunk.Length; i++)
             {
                 long d = i < chunk.Length ? FloorDay(time[i]) : long.MaxValue;
@@ -165,7 +164,8 @@ internal static class BatchComputation
                     }
                     else
                     {
-                        var picked = group.OutputColumns(engine, chunk, features, [.. rows]);
+                        var picked = new ColumnData[all.Length];
+                        for (int c = 0; c < all.Length; c++) { picked[c] = all[c].TakeAny(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows)); }
                         sink.WritePartition(date, names, picked, 0, rows.Count);
                     }
                     StageTimes.Add(Stage.Write, mark);
@@ -272,7 +272,7 @@ internal static class BatchComputation
         return result;
     }
 
-    private static long FloorDay(long micros) => Math.DivRem(micros, Durations.MicrosPerDay, out long rem) - (rem < 0 ? 1 : 0);
+    private static long FloorDay(long micros) => Durations.FloorDay(micros);
 
     private static DateTimeOffset FromMicros(long micros) =>
         micros >= 253_402_300_799_000_000L ? DateTimeOffset.MaxValue : DateTimeOffset.UnixEpoch.AddTicks(micros * 10);

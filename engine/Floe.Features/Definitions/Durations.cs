@@ -12,6 +12,9 @@ public static class Durations
     /// <summary>Microseconds per day.</summary>
     public const long MicrosPerDay = 86_400_000_000L;
 
+    /// <summary>The UTC day (days since 1970-01-01) holding <paramref name="micros"/>, rounding down for times before 1970.</summary>
+    public static long FloorDay(long micros) => Math.DivRem(micros, MicrosPerDay, out long rem) - (rem < 0 ? 1 : 0);
+
     /// <summary>Parses <paramref name="text"/> into a positive number of microseconds; false when malformed.</summary>
     public static bool TryParse(string text, out long micros)
     {

@@ -68,6 +68,27 @@ internal sealed class AggOutputBuffer
         if (Array.IndexOf(Valid, false) >= 0) { Valid = Permute(Valid, order); }
     }
 
+    /// <summary>
+    /// Keeps the values where the kernels wrote them (already in output order). Without <paramref name="pooled"/>
+    /// the scalar arrays are copied to exact-length arrays and the rented ones returned.
+    /// </summary>
+    public void Keep(bool pooled)
+    {
+        if (Stride != 1 || pooled) { return; }
+        if (D is not null)
+        {
+            var rented = D;
+            D = rented.AsSpan(0, Valid.Length).ToArray();
+            ArrayPool<double>.Shared.Return(rented);
+        }
+        if (L is not null)
+        {
+            var rented = L;
+            L = rented.AsSpan(0, Valid.Length).ToArray();
+            ArrayPool<long>.Shared.Return(rented);
+        }
+    }
+
     // Scatter into a fresh array rather than copy-then-scatter in place: one pass and one allocation fewer.
     private static T[] Permute<T>(T[] values, int[] order, bool pooled = false)
     {

@@ -59,7 +59,30 @@ internal sealed class FeatureEngine
     /// arrays are rented (and may be longer than the chunk): hand the result to <see cref="ReturnPooled"/> once it has
     /// been written. The batch computation does this so a chunk's dozen output arrays are reused by the next chunk.
     /// </summary>
-    public ColumnData[] Process(EventChunk chunk, bool pooled)
+    public ColumnData[] Process(EventChunk chunk, bool pooled) => Compute(chunk, pooled, null);
+
+    /// <summary>
+    /// Computes every feature for every row of <paramref name="chunk"/>, in (UTC day, entity, time, arrival) order
+    /// rather than chunk row order: the kernels write each day's rows as one sequential stream and no permutation
+    /// pass or second buffer is needed, and a batch run writes each day as one contiguous block.
+    /// <paramref name="rowAt"/>[i] is the chunk row of output row i. Value arrays are pooled as with
+    /// <see cref="Process(EventChunk, bool)"/> (pooled).
+    /// </summary>
+    public ColumnData[] ProcessByDay(EventChunk chunk, out int[] rowAt)
+    {
+        var layout = new int[chunk.Length];
+        var features = Compute(chunk, true, layout);
+        rowAt = layout;
+        return features;
+    }
+
+    /// <param name="chunk">The events.</param>
+    /// <param name="pooled">Rent the scalar value arrays (see <see cref="ReturnPooled"/>).</param>
+    /// <param name="rowAt">
+    /// Null for chunk row order; else an array of the chunk's length that receives, for each output row of the
+    /// (day, entity, time) order, its chunk row.
+    /// </param>
+    private ColumnData[] Compute(EventChunk chunk, bool pooled, int[]? rowAt)
     {
         // The expression kernels work on whole arrays, so a group with expressions gets exact-length arrays.
         pooled &= Plan.Expressions.Length == 0;
@@ -79,7 +102,8 @@ internal sealed class FeatureEngine
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Sort, t0);
         t0 = Diagnostics.StageTimes.Now;
         int groups = PlanGroups(chunk, order, groupStarts);
-        var kernel = new WindowKernel(_layout, _arena, outputs, _states);
+        int[]? positions = rowAt is null ? null : DayPositions(chunk, order, rowAt);
+        var kernel = new WindowKernel(_layout, _arena, outputs, _states, positions);
         // Split the groups into contiguous ranges of about equal event counts, one per worker; an entity's events
         // all go to one worker, so no state is shared between threads.
         int parts = Math.Min(Parallelism, Math.Max(1, groups));
@@ -109,27 +133,69 @@ internal sealed class FeatureEngine
         {
             int late = _groupOutput[g] - groupStarts[g];
             if (late == 0) { continue; }
-            foreach (var o in outputs)
+            for (int k = groupStarts[g]; k < groupStarts[g] + late; k++)
             {
-                o.Valid.AsSpan(groupStarts[g], late).Clear();
-                o.ListLength?.AsSpan(groupStarts[g], late).Clear();
+                int at = positions is null ? k : positions[k];
+                foreach (var o in outputs)
+                {
+                    o.Valid[at] = false;
+                    if (o.ListLength is { } lengths) { lengths[at] = 0; }
+                }
             }
         }
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Kernel, t0);
         t0 = Diagnostics.StageTimes.Now;
 
         var result = new ColumnData[plan.Definition.Features.Count];
-        Parallel.For(0, outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, a =>
+        if (rowAt is null)
         {
-            outputs[a].PermuteToRowOrder(order, pooled && !outputs[a].Spec.IsList);
-        });
+            Parallel.For(0, outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, a =>
+            {
+                outputs[a].PermuteToRowOrder(order, pooled && !outputs[a].Spec.IsList);
+            });
+        }
+        else
+        {
+            foreach (var o in outputs) { o.Keep(pooled); }
+        }
         foreach (var o in outputs)
         {
             result[o.Spec.FeatureIndex] = ToColumn(o, n);
         }
-        EvaluateExpressions(chunk, result);
+        EvaluateExpressions(chunk, result, rowAt);
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Permute, t0);
         return result;
+    }
+
+    /// <summary>
+    /// Assigns each sorted event its output row in (day, entity, time) order: a stable counting sort by UTC day of
+    /// the (entity, time) order. Fills <paramref name="rowAt"/> and returns the output row of each sorted position.
+    /// </summary>
+    private static int[] DayPositions(EventChunk chunk, int[] order, int[] rowAt)
+    {
+        int n = chunk.Length;
+        var time = chunk.Time;
+        long first = long.MaxValue, last = long.MinValue;
+        for (int i = 0; i < n; i++)
+        {
+            long d = Definitions.Durations.FloorDay(time[i]);
+            if (d < first) { first = d; }
+            if (d > last) { last = d; }
+        }
+        var positions = new int[n];
+        if (n == 0) { return positions; }
+        if (last - first >= 1 << 20) { throw Errors.Unsupported($"a chunk spans {last - first + 1:N0} days; batch chunks span a few"); }
+        var next = new int[last - first + 2];
+        for (int i = 0; i < n; i++) { next[Definitions.Durations.FloorDay(time[i]) - first + 1]++; }
+        for (int d = 1; d < next.Length; d++) { next[d] += next[d - 1]; }
+        for (int k = 0; k < n; k++)
+        {
+            int row = order[k];
+            int at = next[Definitions.Durations.FloorDay(time[row]) - first]++;
+            positions[k] = at;
+            rowAt[at] = row;
+        }
+        return positions;
     }
 
     /// <summary>
@@ -271,9 +337,17 @@ internal sealed class FeatureEngine
         }
     }
 
-    private void EvaluateExpressions(EventChunk chunk, ColumnData[] result)
+    private void EvaluateExpressions(EventChunk chunk, ColumnData[] result, int[]? rowAt)
     {
+        if (Plan.Expressions.Length == 0) { return; }
         var def = Plan.Definition;
+        // Source columns follow the output order.
+        var source = chunk.Columns;
+        if (rowAt is not null)
+        {
+            source = new Dictionary<string, ColumnData>(chunk.Columns.Count, StringComparer.Ordinal);
+            foreach (var (name, column) in chunk.Columns) { source[name] = column.TakeAny(rowAt); }
+        }
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < def.Features.Count; i++) { byName[def.Features[i].Name] = i; }
         foreach (var (index, expr, _) in Plan.Expressions)
@@ -281,7 +355,7 @@ internal sealed class FeatureEngine
             try
             {
                 result[index] = ExpressionEvaluator.Evaluate(expr, name =>
-                    byName.TryGetValue(name, out int j) ? result[j] : chunk.Columns.GetValueOrDefault(name), chunk.Length);
+                    byName.TryGetValue(name, out int j) ? result[j] : source.GetValueOrDefault(name), chunk.Length);
             }
             catch (ExpressionException e)
             {

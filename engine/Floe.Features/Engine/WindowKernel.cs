@@ -19,9 +19,12 @@ internal sealed class WindowKernel
     private readonly EventArena _events;
     private readonly AggOutputBuffer[] _outputs;
     private readonly EntityStates _states;
+    private readonly int[]? _positions;
 
-    public WindowKernel(KernelLayout layout, EventArena events, AggOutputBuffer[] outputs, EntityStates states)
+    /// <param name="positions">Null to write sorted position k to output row k; else the output row of each sorted position.</param>
+    public WindowKernel(KernelLayout layout, EventArena events, AggOutputBuffer[] outputs, EntityStates states, int[]? positions)
     {
+        _positions = positions;
         _layout = layout;
         _events = events;
         _outputs = outputs;
@@ -163,7 +166,7 @@ internal sealed class WindowKernel
                 }
             }
             long events = unbounded ? eventsBefore + (runEnd - newStart) : runEnd - left;
-            int row = outputStart + (k - newStart);
+            int row = _positions is null ? outputStart + (k - newStart) : _positions[outputStart + (k - newStart)];
             foreach (int o in pass.Outputs) { Emit(_outputs[o], pass, ref st, scratch, events, left, right, row, runEnd - k); }
             k = runEnd;
         }
@@ -278,7 +281,7 @@ internal sealed class WindowKernel
                 else if (negInf > 0) { total = double.NegativeInfinity; }
                 else { total = sum!.Value; }
             }
-            int row = rowBase + (k - newStart);
+            int row = _positions is null ? rowBase + (k - newStart) : _positions[rowBase + (k - newStart)];
             int rows = runEnd - k;
             foreach (int index in outputs)
             {
