@@ -65,22 +65,25 @@ public sealed class ParquetFileSource : IEventSource
             });
             int workers = Math.Max(1, Math.Min(Environment.ProcessorCount, groups));
             var readers = new ParquetDataReader?[workers];
+            Task<RecordBatch[]>? next = null;
             try
             {
-                var wave = new RecordBatch[workers];
-                for (int g0 = 0; g0 < groups; g0 += workers)
+                // Decode one wave ahead: while the caller encodes wave k, wave k + 1 decodes on the other cores.
+                next = groups > 0 ? Task.Run(() => DecodeWave(path, io, readers, indices, 0, groups)) : null;
+                for (int g0 = 0; next is not null; g0 += workers)
                 {
-                    int count = Math.Min(workers, groups - g0);
-                    int first = g0;
-                    Guard(path, () => Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, w =>
+                    RecordBatch[] wave;
+                    try
                     {
-                        var reader = readers[w] ??= ParquetDataReader.Open(io, path);
-                        var batch = reader.ReadRowGroup(first + w).Batch;
-                        var arrays = new IArrowArray[indices.Length];
-                        for (int k = 0; k < arrays.Length; k++) { arrays[k] = batch.Column(indices[k]); }
-                        wave[w] = new RecordBatch(Schema, arrays, batch.Length);
-                    }));
-                    for (int w = 0; w < count; w++)
+                        wave = next.GetAwaiter().GetResult();
+                    }
+                    catch (Exception e) when (e is not FloeException and (IOException or InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException or OverflowException))
+                    {
+                        throw Errors.InvalidData(path, $"cannot read Parquet: {e.Message}", e);
+                    }
+                    int following = g0 + workers;
+                    next = following < groups ? Task.Run(() => DecodeWave(path, io, readers, indices, following, groups)) : null;
+                    for (int w = 0; w < wave.Length; w++)
                     {
                         yield return wave[w];
                         wave[w] = null!;
@@ -89,9 +92,28 @@ public sealed class ParquetFileSource : IEventSource
             }
             finally
             {
+                // A caller that stops early abandons the wave in flight: let it finish before closing its readers
+                // (its result, or error, is of no use to anyone now).
+                if (next is not null) { ((IAsyncResult)next).AsyncWaitHandle.WaitOne(); }
                 foreach (var r in readers) { r?.Dispose(); }
             }
         }
+    }
+
+    // Decodes row groups [first, first + readers) on one core each, reader w reusing its file handle.
+    private RecordBatch[] DecodeWave(string path, IFileIO io, ParquetDataReader?[] readers, int[] indices, int first, int groups)
+    {
+        int count = Math.Min(readers.Length, groups - first);
+        var wave = new RecordBatch[count];
+        Guard(path, () => Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, w =>
+        {
+            var reader = readers[w] ??= ParquetDataReader.Open(io, path);
+            var batch = reader.ReadRowGroup(first + w).Batch;
+            var arrays = new IArrowArray[indices.Length];
+            for (int k = 0; k < arrays.Length; k++) { arrays[k] = batch.Column(indices[k]); }
+            wave[w] = new RecordBatch(Schema, arrays, batch.Length);
+        }));
+        return wave;
     }
 
     private static void Guard(string path, Action action)
