@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
+using Floe.Application.Features;
+using Floe.Application.Ingest;
+using Floe.Application.Tables;
 using Floe.Features.Application;
 using Floe.Features.Definitions;
 using Floe.Features.Sources;
+using Floe.Iceberg.Catalog;
 using Parquet;
 using Parquet.Schema;
 
@@ -12,7 +16,9 @@ namespace Floe.Benchmarks.Features;
 /// <summary>
 /// End-to-end feature computation, Floe against DuckDB in the same run on the same Parquet file: count, sum, mean
 /// and max of <c>amount</c> over 1h, 1d and 7d sliding windows, per entity, one output row per event.
-/// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- features [--rows N] [--entities N] [--days N] [--threads N] [--dir PATH] [--skip-duckdb] [--skip-floe]</c>
+/// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- features [--rows N] [--entities N] [--days N] [--threads N] [--dir PATH] [--source file|table] [--skip-duckdb] [--skip-floe]</c>
+/// (<c>--source table</c>: Floe reads the same events from a day-partitioned Iceberg table, ingested once and kept
+/// under <c>--dir</c>, so it holds one day plus the windows' state; DuckDB still reads the Parquet file.)
 /// (<c>--skip-floe</c> runs DuckDB alone, so the process peak working set is DuckDB's own.)
 /// </summary>
 internal static class FeaturesEndToEnd
@@ -25,7 +31,7 @@ internal static class FeaturesEndToEnd
         long rows = 10_000_000;
         int entities = 100_000, days = 30, threads = Environment.ProcessorCount;
         string dir = Path.Combine(Path.GetTempPath(), "floe-bench-features");
-        bool skipDuck = false, skipFloe = false;
+        bool skipDuck = false, skipFloe = false, fromTable = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -37,6 +43,14 @@ internal static class FeaturesEndToEnd
                 case "--dir": dir = args[++i]; break;
                 case "--skip-duckdb": skipDuck = true; break;
                 case "--skip-floe": skipFloe = true; break;
+                case "--source":
+                    fromTable = args[++i] switch
+                    {
+                        "table" => true,
+                        "file" => false,
+                        var other => throw new ArgumentException($"--source {other}: expected file or table"),
+                    };
+                    break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
         }
@@ -55,17 +69,22 @@ internal static class FeaturesEndToEnd
             return RunDuckOnly(input, dir, threads);
         }
 
-        // Floe: read Parquet, compute day by day, write Parquet.
+        // Floe: read Parquet (or the same events ingested into a day-partitioned Iceberg table), compute day by day,
+        // write Parquet.
         string floeOut = Path.Combine(dir, "floe-out.parquet");
         var def = FeatureGroupParser.Parse(DefinitionJson(), DefinitionFormat.Json);
+        Warehouse? warehouse = fromTable ? OpenEventsTable(dir, input, rows, entities, days) : null;
         GC.Collect();
+        ResetPeakWorkingSet();
         var proc = Process.GetCurrentProcess();
         proc.Refresh();
         var cpu0 = proc.TotalProcessorTime;
         int[] gcs0 = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         var pause0 = GC.GetTotalPauseDuration();
         var floeWatch = Stopwatch.StartNew();
-        var source = new ParquetFileSource([input]);
+        IEventSource source = warehouse is null
+            ? new ParquetFileSource([input])
+            : new IcebergEventSource(warehouse.LoadTable(TableIdentifier.Parse(EventsTable)));
         double loadSeconds = floeWatch.Elapsed.TotalSeconds;
         proc.Refresh();
         double loadCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
@@ -79,7 +98,7 @@ internal static class FeaturesEndToEnd
         Console.WriteLine($"floe {Floe.Features.Diagnostics.StageTimes.Describe()}");
         Console.WriteLine($"floe GC heap after run {GC.GetTotalMemory(false) / 1048576.0:F0} MiB (live + garbage), max committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} MiB");
         Console.WriteLine($"floe GC: gen0 {GC.CollectionCount(0) - gcs0[0]}, gen1 {GC.CollectionCount(1) - gcs0[1]}, gen2 {GC.CollectionCount(2) - gcs0[2]}, pauses {(GC.GetTotalPauseDuration() - pause0).TotalSeconds:F2} s");
-        source = null;
+        source = null!;
         GC.Collect();
         if (skipDuck)
         {
@@ -121,6 +140,38 @@ internal static class FeaturesEndToEnd
         proc.Refresh();
         Console.WriteLine($"duckdb alone: {seconds,8:F2} s wall, {(proc.TotalProcessorTime - cpu0).TotalSeconds:F2} s cpu  process peak working set {proc.PeakWorkingSet64 / 1048576.0:F0} MiB  threads {threads}");
         return 0;
+    }
+
+    private const string EventsTable = "bench.events";
+
+    /// <summary>The events in a table partitioned by day(event_time), ingested once per data set and reused.</summary>
+    private static Warehouse OpenEventsTable(string dir, string input, long rows, int entities, int days)
+    {
+        string path = Path.Combine(dir, $"warehouse-{rows}-{entities}-{days}");
+        // The catalog records absolute locations, so the table is built in place; a marker says it is complete.
+        string complete = Path.Combine(path, ".complete");
+        if (File.Exists(complete)) { return new Warehouse(path); }
+        if (Directory.Exists(path)) { Directory.Delete(path, true); }
+        var sw = Stopwatch.StartNew();
+        var warehouse = new Warehouse(path);
+        new TableService(warehouse).Create(EventsTable, "entity_id:long not null,event_time:timestamptz not null,amount:double not null", "day(event_time)");
+        var result = new IngestService(warehouse).Ingest(EventsTable, input, new IngestOptions());
+        Console.WriteLine($"ingested {result.RowsWritten:N0} events into {EventsTable} (day-partitioned) in {sw.Elapsed.TotalSeconds:F1} s");
+        File.WriteAllText(complete, "");
+        return warehouse;
+    }
+
+    // Linux: writing 5 to clear_refs resets the peak resident set, so what follows is measured on its own.
+    private static void ResetPeakWorkingSet()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.WriteLine($"(peak working set not reset: {e.Message})");
+        }
     }
 
     private static string DefinitionJson()

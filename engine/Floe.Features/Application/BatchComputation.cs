@@ -75,11 +75,18 @@ internal static class BatchComputation
             {
                 long start = Math.Max(day * Durations.MicrosPerDay, readStart);
                 long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
+                var dayPieces = new List<EventChunk>();
+                int dayRows = 0;
                 foreach (var batch in source.Read(def.Timestamp, FromMicros(start), FromMicros(end)))
                 {
-                    Add(Encode(batch, start, end));
+                    if (Encode(batch, start, end) is { } piece)
+                    {
+                        dayPieces.Add(piece);
+                        dayRows += piece.Length;
+                    }
                 }
-                if (pendingRows >= MaxChunkRows) { Flush(); }
+                if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
+                foreach (var piece in dayPieces) { Add(piece); }
             }
         }
         else
@@ -97,8 +104,12 @@ internal static class BatchComputation
             {
                 var (day, pieces) = days.First();
                 days.Remove(day);
+                // Keep chunks within MaxChunkRows (one day may exceed it alone): the per-chunk arrays are then
+                // reused at one size rather than pooled at two.
+                int dayRows = 0;
+                foreach (var piece in pieces) { dayRows += piece.Length; }
+                if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
                 foreach (var piece in pieces) { Add(piece); }
-                if (pendingRows >= MaxChunkRows) { Flush(); }
             }
         }
         Flush();

@@ -9,16 +9,17 @@ namespace Floe.Features.Engine;
 /// </summary>
 internal sealed class AggOutputBuffer
 {
-    public AggOutputBuffer(AggSpec spec, ValueKind slotKind, int rows)
+    public AggOutputBuffer(AggSpec spec, ValueKind slotKind, int rows, ChunkArrays pool)
     {
         Spec = spec;
+        _pool = pool;
         ElementKind = spec.IsList ? slotKind : spec.OutputKind;
         Stride = spec.IsList ? spec.N : 1;
         // Scalar outputs are written in sorted order into pooled scratch and permuted into fresh arrays, so the
         // scratch (one array per feature per chunk) is reused across chunks instead of churning the large heap.
         _rented = Stride == 1;
-        if (ElementKind == ValueKind.Float64) { D = _rented ? ArrayPool<double>.Shared.Rent(rows) : new double[rows * Stride]; }
-        else { L = _rented ? ArrayPool<long>.Shared.Rent(rows) : new long[rows * Stride]; }
+        if (ElementKind == ValueKind.Float64) { D = _rented ? pool.Doubles.Rent(rows) : new double[rows * Stride]; }
+        else { L = _rented ? pool.Longs.Rent(rows) : new long[rows * Stride]; }
         // Most values are valid: start all true so the kernels store only the nulls (one write stream fewer per
         // feature); rows the kernels never reach (late events) are cleared by the engine.
         Valid = GC.AllocateUninitializedArray<bool>(rows);
@@ -26,6 +27,7 @@ internal sealed class AggOutputBuffer
         if (spec.IsList) { ListLength = new int[rows]; }
     }
 
+    private readonly ChunkArrays _pool;
     private bool _rented;
 
     public AggSpec Spec { get; }
@@ -36,7 +38,7 @@ internal sealed class AggOutputBuffer
     /// </summary>
     /// <summary>
     /// Permutes the sorted-order values into row order. With <paramref name="pooled"/> the row-order value array is
-    /// rented from <see cref="ArrayPool{T}.Shared"/> (it may be longer than the row count) and the caller returns it
+    /// rented from the engine's <see cref="ChunkArrays"/> (it may be longer than the row count) and the caller returns it
     /// once the column has been consumed (<see cref="FeatureEngine.ReturnPooled"/>).
     /// </summary>
     public void PermuteToRowOrder(int[] order, bool pooled = false)
@@ -46,14 +48,14 @@ internal sealed class AggOutputBuffer
             if (D is not null)
             {
                 var scratch = D;
-                D = Permute(scratch, order, pooled);
-                ArrayPool<double>.Shared.Return(scratch);
+                D = Permute(scratch, order, pooled ? _pool.Doubles : null);
+                _pool.Doubles.Return(scratch);
             }
             if (L is not null)
             {
                 var scratch = L;
-                L = Permute(scratch, order, pooled);
-                ArrayPool<long>.Shared.Return(scratch);
+                L = Permute(scratch, order, pooled ? _pool.Longs : null);
+                _pool.Longs.Return(scratch);
             }
             _rented = false;
         }
@@ -79,20 +81,20 @@ internal sealed class AggOutputBuffer
         {
             var rented = D;
             D = rented.AsSpan(0, Valid.Length).ToArray();
-            ArrayPool<double>.Shared.Return(rented);
+            _pool.Doubles.Return(rented);
         }
         if (L is not null)
         {
             var rented = L;
             L = rented.AsSpan(0, Valid.Length).ToArray();
-            ArrayPool<long>.Shared.Return(rented);
+            _pool.Longs.Return(rented);
         }
     }
 
     // Scatter into a fresh array rather than copy-then-scatter in place: one pass and one allocation fewer.
-    private static T[] Permute<T>(T[] values, int[] order, bool pooled = false)
+    private static T[] Permute<T>(T[] values, int[] order, ArrayPool<T>? pool = null)
     {
-        var result = pooled ? ArrayPool<T>.Shared.Rent(order.Length) : GC.AllocateUninitializedArray<T>(order.Length);
+        var result = pool is not null ? pool.Rent(order.Length) : GC.AllocateUninitializedArray<T>(order.Length);
         for (int k = 0; k < order.Length; k++) { result[order[k]] = values[k]; }
         return result;
     }

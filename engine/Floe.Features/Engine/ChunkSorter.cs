@@ -7,13 +7,13 @@ namespace Floe.Features.Engine;
 internal static class ChunkSorter
 {
     /// <summary>Returns row indices in order and the start of each entity group (plus a final end marker).</summary>
-    public static (int[] Order, int[] GroupStarts) SortByEntityAndTime(EventChunk chunk, int parallelism)
+    public static (int[] Order, int[] GroupStarts) SortByEntityAndTime(EventChunk chunk, int parallelism, ChunkArrays arrays)
     {
         int n = chunk.Length;
         var entity = chunk.Entity;
         int maxId = -1;
         for (int i = 0; i < n; i++) { if (entity[i] > maxId) { maxId = entity[i]; } }
-        if (RadixSort.TrySortByEntityAndTime(entity, chunk.Time, n, maxId, out var radixOrder, out var radixStarts))
+        if (RadixSort.TrySortByEntityAndTime(entity, chunk.Time, n, maxId, arrays, out var radixOrder, out var radixStarts))
         {
             return (radixOrder, radixStarts);
         }

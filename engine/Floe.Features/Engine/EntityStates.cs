@@ -42,7 +42,8 @@ internal sealed class EntityStates
     {
         int old = LastTime.Length;
         if (old >= entities) { return; }
-        int size = Math.Max(entities, old * 2);
+        // Grow by an eighth: geometric (amortised O(1)) but without doubling state that is ~150 bytes per entity and pass.
+        int size = Math.Max(entities, old + (old / 8) + 1024);
         var last = LastTime;
         Array.Resize(ref last, size);
         last.AsSpan(old).Fill(long.MinValue);

@@ -55,7 +55,7 @@ internal sealed class EventArena
     public void EnsureEntities(int entities)
     {
         if (Start.Length >= entities) { return; }
-        int size = Math.Max(entities, Start.Length * 2);
+        int size = Math.Max(entities, Start.Length + (Start.Length / 8) + 1024);
         Start = Resized(Start, size);
         var bases = Base;
         Array.Resize(ref bases, size);

@@ -17,6 +17,7 @@ internal sealed class FeatureEngine
     private readonly KernelScratch[] _scratch;
     // The events each entity keeps for its bounded windows, with each chunk's new events appended behind them.
     private readonly EventArena _arena;
+    private readonly ChunkArrays _arrays = new();
     // Per entity group of the current chunk: its entity, its first non-late sorted row, and its new events.
     private int[] _groupEntity = [];
     private int[] _groupOutput = [];
@@ -92,13 +93,13 @@ internal sealed class FeatureEngine
         for (int a = 0; a < outputs.Length; a++)
         {
             var spec = plan.Aggs[a];
-            outputs[a] = new AggOutputBuffer(spec, spec.Slot >= 0 ? plan.Slots[spec.Slot].Kind : ValueKind.Int64, n);
+            outputs[a] = new AggOutputBuffer(spec, spec.Slot >= 0 ? plan.Slots[spec.Slot].Kind : ValueKind.Int64, n, _arrays);
         }
         _states.EnsureCapacity(Entities.Count);
         _arena.EnsureEntities(Entities.Count);
 
         var t0 = Diagnostics.StageTimes.Now;
-        var (order, groupStarts) = ChunkSorter.SortByEntityAndTime(chunk, Parallelism);
+        var (order, groupStarts) = ChunkSorter.SortByEntityAndTime(chunk, Parallelism, _arrays);
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Sort, t0);
         t0 = Diagnostics.StageTimes.Now;
         int groups = PlanGroups(chunk, order, groupStarts);
@@ -332,8 +333,8 @@ internal sealed class FeatureEngine
         {
             if (spec.IsList) { continue; }
             var c = features[spec.FeatureIndex];
-            if (c.Doubles is { } d) { System.Buffers.ArrayPool<double>.Shared.Return(d); }
-            else if (c.Longs is { } l && c.Kind != ValueKind.String) { System.Buffers.ArrayPool<long>.Shared.Return(l); }
+            if (c.Doubles is { } d) { _arrays.Doubles.Return(d); }
+            else if (c.Longs is { } l && c.Kind != ValueKind.String) { _arrays.Longs.Return(l); }
         }
     }
 

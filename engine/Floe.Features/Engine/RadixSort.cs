@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 
 namespace Floe.Features.Engine;
@@ -14,7 +13,7 @@ internal static class RadixSort
     private const int DigitBits = 11;
     private const int Buckets = 1 << DigitBits;
 
-    public static bool TrySortByEntityAndTime(int[] entity, long[] time, int n, int maxId, out int[] order, out int[] groupStarts)
+    public static bool TrySortByEntityAndTime(int[] entity, long[] time, int n, int maxId, ChunkArrays arrays, out int[] order, out int[] groupStarts)
     {
         order = [];
         groupStarts = [];
@@ -38,9 +37,9 @@ internal static class RadixSort
         }
         // Scratch comes from the shared pool (a chunk's sort buffers are reused by the next chunk); only the final
         // order is a fresh exact-length array, since it outlives the call.
-        var pooledKeys = ArrayPool<ulong>.Shared.Rent(n);
-        var pooledKeys2 = ArrayPool<ulong>.Shared.Rent(n);
-        var pooledRows = ArrayPool<int>.Shared.Rent(n);
+        var pooledKeys = arrays.Keys.Rent(n);
+        var pooledKeys2 = arrays.Keys.Rent(n);
+        var pooledRows = arrays.Ints.Rent(n);
         var result = new int[n];
         var keys = pooledKeys;
         var rows = result;
@@ -73,9 +72,9 @@ internal static class RadixSort
         }
         if (!ReferenceEquals(rows, result)) { rows.AsSpan(0, n).CopyTo(result); }
         rows = result;
-        ArrayPool<ulong>.Shared.Return(pooledKeys);
-        ArrayPool<ulong>.Shared.Return(pooledKeys2);
-        ArrayPool<int>.Shared.Return(pooledRows);
+        arrays.Keys.Return(pooledKeys);
+        arrays.Keys.Return(pooledKeys2);
+        arrays.Ints.Return(pooledRows);
         var starts = new List<int>();
         for (int i = 0; i < n; i++)
         {

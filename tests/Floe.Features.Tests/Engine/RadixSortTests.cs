@@ -17,7 +17,7 @@ public sealed class RadixSortTests
             entity[i] = rnd.Next(entities);
             time[i] = 1_700_000_000_000_000L + rnd.NextInt64(span);
         }
-        Assert.That(RadixSort.TrySortByEntityAndTime(entity, time, n, entities - 1, out var order, out var starts), Is.True);
+        Assert.That(RadixSort.TrySortByEntityAndTime(entity, time, n, entities - 1, new ChunkArrays(), out var order, out var starts), Is.True);
         var expected = Enumerable.Range(0, n).OrderBy(i => entity[i]).ThenBy(i => time[i]).ThenBy(i => i).ToArray();
         Assert.That(order, Is.EqualTo(expected));
         Assert.That(starts[^1], Is.EqualTo(n));
