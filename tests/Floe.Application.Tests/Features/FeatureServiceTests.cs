@@ -47,6 +47,34 @@ public sealed class FeatureServiceTests
         Assert.That(Sorted(Path.Combine(w.Directory, "t.csv")), Is.EqualTo(Sorted(Path.Combine(w.Directory, "c.csv"))));
     }
 
+    /// <summary>
+    /// A table partitioned by day is read day by day (pruned scans); an unpartitioned one in a single scan, like
+    /// files. Both must give what the CSV of the same events gives.
+    /// </summary>
+    [TestCase("day(event_time)", true)]
+    [TestCase("hour(event_time)", true)]
+    [TestCase(null, false)]
+    [TestCase("bucket(4, entity_id)", false)]
+    public void Compute_AnyPartitioning_EqualsCsvAndPicksTheReadPlan(string? partitioning, bool prunes)
+    {
+        using var w = new TempWarehouse();
+        var csv = Path.Combine(w.Directory, "events.csv");
+        new EventGenerator { Rows = 5_000, Entities = 80, Days = 5 }.WriteCsv(csv);
+        w.Tables.Create("demo.events", EventGenerator.Schema, partitioning);
+        w.Ingest.Ingest("demo.events", csv, new IngestOptions());
+        var def = w.WriteFile("def.json", Definition);
+        var service = new FeatureService(w.Warehouse);
+        var from = new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero);
+        var to = from.AddDays(3);
+
+        Assert.That(service.OpenTable("demo.events").PrunesByTime("event_time"), Is.EqualTo(prunes));
+        var fromTable = service.Compute(def, from, to, null, Path.Combine(w.Directory, "t.csv"));
+        var fromCsv = service.Compute(def, from, to, csv, Path.Combine(w.Directory, "c.csv"));
+
+        Assert.That(fromTable.RowsWritten, Is.GreaterThan(0));
+        Assert.That(Sorted(Path.Combine(w.Directory, "t.csv")), Is.EqualTo(Sorted(Path.Combine(w.Directory, "c.csv"))));
+    }
+
     [Test]
     public void TableSource_ReadsOnlyTheLookbackPartitions()
     {

@@ -101,12 +101,35 @@ public sealed class FeatureCommandsTests
             var exp = expected.Select(r => Key(r.Select(v => v is System.Collections.IList l ? "[" + string.Join(";", l.Cast<object?>()) + "]" : v).ToArray())).Order(StringComparer.Ordinal).ToList();
             var act = actual.Select(Key).Order(StringComparer.Ordinal).ToList();
             Assert.That(act, Is.EqualTo(exp));
+            AssertDayThenEntityClustered(actual);
         }
         else
         {
             var lines = File.ReadAllLines(Path.Combine(_dir, output));
             Assert.That(lines[0], Is.EqualTo("entity_id,event_time,txn_count_1h,amount_sum_7d,amount_mean_1d,amount_max_1d,txn_count_7d,merchants_2d,avg_ticket_7d"));
             Assert.That(lines, Has.Length.EqualTo(expected.Count + 1));
+        }
+    }
+
+    /// <summary>Rows come day by day; inside a day each entity's rows are contiguous and in time order.</summary>
+    private static void AssertDayThenEntityClustered(List<object?[]> rows)
+    {
+        const long day = 86_400_000_000L;
+        var seenToday = new HashSet<long>();
+        for (int r = 0; r < rows.Count; r++)
+        {
+            long entity = (long)rows[r][0]!, time = (long)rows[r][1]!;
+            if (r == 0 || time / day != (long)rows[r - 1][1]! / day)
+            {
+                Assert.That(r == 0 || time / day > (long)rows[r - 1][1]! / day, $"row {r}: days out of order");
+                seenToday.Clear();
+            }
+            else if (entity == (long)rows[r - 1][0]!)
+            {
+                Assert.That(time, Is.GreaterThanOrEqualTo((long)rows[r - 1][1]!), $"row {r}: time order inside entity {entity}");
+                continue;
+            }
+            Assert.That(seenToday.Add(entity), Is.True, $"row {r}: entity {entity} is split inside its day");
         }
     }
 
