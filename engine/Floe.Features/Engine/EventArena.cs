@@ -5,8 +5,8 @@ namespace Floe.Features.Engine;
 /// [<c>RegionStart[e]</c>, <c>RegionEnd[e]</c>) and its live events are [<c>Start[e]</c>, <c>End[e]</c>), sorted by
 /// (time, arrival). A chunk appends an entity's new events behind its retained ones, so the kernel reads one
 /// contiguous range per entity, and dropping events that left every window only moves <c>Start</c>. A region that
-/// runs out of room is compacted in place or moved to the end of the arena with twice the room; when the arena itself
-/// is full it is rebuilt with only live events. Nothing is allocated per entity or per chunk in the steady state.
+/// runs out of room is compacted in place or moved to the end of the arena with half as much room again as it needs;
+/// when the arena itself is full it is rebuilt with only live events. Nothing is allocated per entity or per chunk in the steady state.
 /// </summary>
 internal sealed class EventArena
 {
@@ -51,6 +51,10 @@ internal sealed class EventArena
 
     private int[] RegionEnd { get; set; } = [];
 
+    // Half as much again as needed: a region moves O(log) times as its entity grows, and compacting a full region
+    // moves at most two events per appended event, for a third of the memory doubling would take.
+    private static int Room(int events) => Math.Max(MinRegion, events + (events / 2));
+
     /// <summary>Makes room for entity ids below <paramref name="entities"/>.</summary>
     public void EnsureEntities(int entities)
     {
@@ -85,7 +89,7 @@ internal sealed class EventArena
             int live = End[e] - Start[e];
             _moveTo[e] = -1;
             if (RegionEnd[e] - RegionStart[e] >= live + added[k]) { continue; }
-            int room = Math.Max(MinRegion, 2 * (live + added[k]));
+            int room = Room(live + added[k]);
             if ((long)_top + room > Time.Length)
             {
                 Rebuild(entities, added, count);
@@ -139,8 +143,8 @@ internal sealed class EventArena
     }
 
     /// <summary>
-    /// Copies every entity's live events into fresh arrays, each entity with room for twice its live events plus its
-    /// pending new ones, and a quarter again at the end for entities still to come.
+    /// Copies every entity's live events into fresh arrays, each entity with room for half as much again as its live
+    /// and pending new events, and an eighth again at the end for entities still to come.
     /// </summary>
     private void Rebuild(int[] entities, int[] added, int count)
     {
@@ -150,9 +154,9 @@ internal sealed class EventArena
         for (int e = 0; e < Start.Length; e++)
         {
             int live = End[e] - Start[e] + extra[e];
-            if (live > 0) { total += Math.Max(MinRegion, 2 * live); }
+            if (live > 0) { total += Room(live); }
         }
-        long size = Math.Max(1024, total + total / 4);
+        long size = Math.Max(1024, total + (total / 8));
         if (size > Array.MaxLength) { throw new InvalidOperationException($"feature state needs {size:N0} events in memory, more than one array holds"); }
         var time = GC.AllocateUninitializedArray<long>((int)size);
         var bits = new long[_slots][];
@@ -172,7 +176,7 @@ internal sealed class EventArena
                 Start[e] = End[e] = RegionStart[e] = RegionEnd[e] = 0;
                 continue;
             }
-            int room = Math.Max(MinRegion, 2 * want);
+            int room = Room(want);
             Time.AsSpan(Start[e], live).CopyTo(time.AsSpan(top, live));
             for (int s = 0; s < _slots; s++)
             {

@@ -129,6 +129,11 @@ public sealed class ParquetDataWriter : IDisposable
         while (offset < end)
         {
             var take = Math.Min(end - offset, _options.RowGroupRows - _bufferedRows);
+            // Cap by bytes too, at the average row size so far (8 bytes a column before any row): appending a large
+            // batch whole would buffer far past RowGroupBytes before the check below could flush.
+            long buffered = BufferedBytes();
+            long rowBytes = Math.Max(1, _bufferedRows > 0 ? buffered / _bufferedRows : 8L * _columns.Length);
+            take = (int)Math.Min(take, Math.Max(4096, (_options.RowGroupBytes - buffered) / rowBytes));
             AppendColumns(batch, offset, take);
             offset += take;
             _bufferedRows += take;

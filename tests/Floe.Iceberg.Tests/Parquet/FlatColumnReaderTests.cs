@@ -102,6 +102,23 @@ public sealed class FlatColumnReaderTests
         return path;
     }
 
+    [Test]
+    public void Write_OneBatchLargerThanRowGroupBytes_SplitsIntoSeveralRowGroups()
+    {
+        var path = Path.Combine(_dir, $"bytes-{Guid.NewGuid():N}.parquet");
+        using (var writer = new ParquetDataWriter(new LocalFileIO(), path, FileSchema, "{}", new ParquetWriterOptions { RowGroupBytes = 1024 }))
+        {
+            using var batch = Batch(0, Rows);
+            writer.Write(batch);
+            writer.Close();
+        }
+        using (var reader = ParquetDataReader.Open(new LocalFileIO(), path))
+        {
+            Assert.That(reader.RowGroupCount, Is.GreaterThan(1));
+        }
+        AssertRoundTrip(path, FileSchema);
+    }
+
     private static void AssertRoundTrip(string path, Schema projection)
     {
         using var reader = ParquetDataReader.Open(new LocalFileIO(), path, projection);
