@@ -57,62 +57,19 @@ internal static class BatchComputation
         int partitions = 0;
         var pending = new List<EventChunk>();
         int pendingRows = 0;
+        Task? writing = null;
+        try
+        {
+            ReadAndCompute();
+            writing?.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            // Let an in-flight write finish before the caller disposes the sink; the first error is the one to report.
+            if (writing is not null) { ((IAsyncResult)writing).AsyncWaitHandle.WaitOne(); }
+            throw;
+        }
 
-        if (source.PrunesByTime(def.Timestamp))
-        {
-            // Day by day: memory holds about one chunk plus the windows' state.
-            long day = FloorDay(readFrom is { } r0 ? FeatureStream.Micros(r0) : fromMicros);
-            if (readFrom is null)
-            {
-                // Unbounded windows need all history: everything before the first output day goes first.
-                foreach (var batch in source.Read(def.Timestamp, null, FromMicros(day * Durations.MicrosPerDay)))
-                {
-                    Add(Encode(batch, long.MinValue, day * Durations.MicrosPerDay));
-                }
-                Flush();
-            }
-            for (; day * Durations.MicrosPerDay < toMicros; day++)
-            {
-                long start = Math.Max(day * Durations.MicrosPerDay, readStart);
-                long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
-                var dayPieces = new List<EventChunk>();
-                int dayRows = 0;
-                foreach (var batch in source.Read(def.Timestamp, FromMicros(start), FromMicros(end)))
-                {
-                    if (Encode(batch, start, end) is { } piece)
-                    {
-                        dayPieces.Add(piece);
-                        dayRows += piece.Length;
-                    }
-                }
-                if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
-                foreach (var piece in dayPieces) { Add(piece); }
-            }
-        }
-        else
-        {
-            // One scan: each batch is encoded as it arrives and filed by day, then the days are computed in order.
-            var days = new SortedDictionary<long, List<EventChunk>>();
-            foreach (var batch in source.Read(def.Timestamp, readFrom, to))
-            {
-                if (Encode(batch, readStart, toMicros) is { } piece) { FileByDay(piece, days); }
-            }
-            // Decoding left several times the encoded events' size in garbage: collect it once, and give the
-            // memory back, before the chunks start allocating their own buffers.
-            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            while (days.Count > 0)
-            {
-                var (day, pieces) = days.First();
-                days.Remove(day);
-                // Keep chunks within MaxChunkRows (one day may exceed it alone): the per-chunk arrays are then
-                // reused at one size rather than pooled at two.
-                int dayRows = 0;
-                foreach (var piece in pieces) { dayRows += piece.Length; }
-                if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
-                foreach (var piece in pieces) { Add(piece); }
-            }
-        }
-        Flush();
         if (partitions == 0)
         {
             // Leave a file with the output schema even when no event falls in the range.
@@ -122,6 +79,65 @@ internal static class BatchComputation
         var files = sink.Complete();
         StageTimes.Add(Stage.Write, tc);
         return new ComputeResult(rowsWritten, eventsRead, partitions, readFrom, readTo, files, started.Elapsed);
+
+        void ReadAndCompute()
+        {
+            if (source.PrunesByTime(def.Timestamp))
+            {
+                // Day by day: memory holds about one chunk plus the windows' state.
+                long day = FloorDay(readFrom is { } r0 ? FeatureStream.Micros(r0) : fromMicros);
+                if (readFrom is null)
+                {
+                    // Unbounded windows need all history: everything before the first output day goes first.
+                    foreach (var batch in source.Read(def.Timestamp, null, FromMicros(day * Durations.MicrosPerDay)))
+                    {
+                        Add(Encode(batch, long.MinValue, day * Durations.MicrosPerDay));
+                    }
+                    Flush();
+                }
+                for (; day * Durations.MicrosPerDay < toMicros; day++)
+                {
+                    long start = Math.Max(day * Durations.MicrosPerDay, readStart);
+                    long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
+                    var dayPieces = new List<EventChunk>();
+                    int dayRows = 0;
+                    foreach (var batch in source.Read(def.Timestamp, FromMicros(start), FromMicros(end)))
+                    {
+                        if (Encode(batch, start, end) is { } piece)
+                        {
+                            dayPieces.Add(piece);
+                            dayRows += piece.Length;
+                        }
+                    }
+                    if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
+                    foreach (var piece in dayPieces) { Add(piece); }
+                }
+            }
+            else
+            {
+                // One scan: each batch is encoded as it arrives and filed by day, then the days are computed in order.
+                var days = new SortedDictionary<long, List<EventChunk>>();
+                foreach (var batch in source.Read(def.Timestamp, readFrom, to))
+                {
+                    if (Encode(batch, readStart, toMicros) is { } piece) { FileByDay(piece, days); }
+                }
+                // Decoding left several times the encoded events' size in garbage: collect it once, and give the
+                // memory back, before the chunks start allocating their own buffers.
+                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                while (days.Count > 0)
+                {
+                    var (day, pieces) = days.First();
+                    days.Remove(day);
+                    // Keep chunks within MaxChunkRows (one day may exceed it alone): the per-chunk arrays are then
+                    // reused at one size rather than pooled at two.
+                    int dayRows = 0;
+                    foreach (var piece in pieces) { dayRows += piece.Length; }
+                    if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
+                    foreach (var piece in pieces) { Add(piece); }
+                }
+            }
+            Flush();
+        }
 
         EventChunk? Encode(RecordBatch batch, long start, long end)
         {
@@ -159,15 +175,28 @@ internal static class BatchComputation
             var mark = StageTimes.Now;
             var all = group.OrderedOutputColumns(engine, chunk, features, rowAt);
             StageTimes.Add(Stage.Output, mark);
+            // Write this chunk while the next one computes (one write in flight, so at most two chunks' outputs are
+            // held): the writer's serial parts and the engine's fill each other's idle core.
+            writing?.GetAwaiter().GetResult();
+            writing = Task.Run(() =>
+            {
+                WriteDays(all, chunk.Length);
+                // The sinks copy what they write, so the chunk's feature arrays can go back to the pool.
+                engine.ReturnPooled(features);
+            });
+        }
+
+        void WriteDays(ColumnData[] all, int length)
+        {
             var time = all[def.Entity.Count].Longs!;
             var rows = new List<int>();
             long currentDay = long.MinValue;
-            for (int i = 0; i <= chunk.Length; i++)
+            for (int i = 0; i <= length; i++)
             {
-                long d = i < chunk.Length ? FloorDay(time[i]) : long.MaxValue;
+                long d = i < length ? FloorDay(time[i]) : long.MaxValue;
                 if (d != currentDay && rows.Count > 0)
                 {
-                    mark = StageTimes.Now;
+                    var mark = StageTimes.Now;
                     var date = DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)currentDay);
                     if (rows[^1] - rows[0] + 1 == rows.Count)
                     {
@@ -185,10 +214,8 @@ internal static class BatchComputation
                     rows.Clear();
                 }
                 currentDay = d;
-                if (i < chunk.Length && time[i] >= fromMicros && time[i] < toMicros) { rows.Add(i); }
+                if (i < length && time[i] >= fromMicros && time[i] < toMicros) { rows.Add(i); }
             }
-            // The sinks copy what they write, so the chunk's feature arrays can go back to the pool.
-            engine.ReturnPooled(features);
         }
     }
 
