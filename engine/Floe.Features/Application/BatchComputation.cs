@@ -18,10 +18,12 @@ namespace Floe.Features.Application;
 internal static class BatchComputation
 {
     /// <summary>
-    /// Days are read one at a time but processed in chunks of up to this many events, which bounds memory while
-    /// amortising the per-entity cost of each chunk when entities have few events per day.
+    /// Days are processed in chunks of whole days of up to this many events (a larger day is one chunk on its own):
+    /// small days are grouped to amortise the per-entity cost of a chunk; larger chunks would hold more outputs at
+    /// once (the 10M-event bench: one 333k-event day per chunk peaks ~100 MB lower than two, 3–5% slower). 2^19,
+    /// so the per-chunk arrays fill one pool size.
     /// </summary>
-    public const int MaxChunkRows = 1_000_000;
+    public const int MaxChunkRows = 524_288;
 
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism)
     {
