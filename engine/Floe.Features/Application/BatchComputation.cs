@@ -90,12 +90,14 @@ internal static class BatchComputation
                 long day = FloorDay(readFrom is { } r0 ? FeatureStream.Micros(r0) : fromMicros);
                 if (readFrom is null)
                 {
-                    // Unbounded windows need all history: everything before the first output day goes first.
+                    // Unbounded windows need all history, whose first day is unknown: one scan of everything before
+                    // the first output day, filed by day and computed in day-sized chunks like a file.
+                    var history = new SortedDictionary<long, List<EventChunk>>();
                     foreach (var batch in source.Read(def.Timestamp, null, FromMicros(day * Durations.MicrosPerDay)))
                     {
-                        Add(Encode(batch, long.MinValue, day * Durations.MicrosPerDay));
+                        if (Encode(batch, long.MinValue, day * Durations.MicrosPerDay) is { } piece) { FileByDay(piece, history); }
                     }
-                    Flush();
+                    ComputeDays(history);
                 }
                 for (; day * Durations.MicrosPerDay < toMicros; day++)
                 {
@@ -126,19 +128,25 @@ internal static class BatchComputation
                 // Decoding left several times the encoded events' size in garbage: collect it once, and give the
                 // memory back, before the chunks start allocating their own buffers.
                 GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                while (days.Count > 0)
-                {
-                    var (day, pieces) = days.First();
-                    days.Remove(day);
-                    // Keep chunks within MaxChunkRows (one day may exceed it alone): the per-chunk arrays are then
-                    // reused at one size rather than pooled at two.
-                    int dayRows = 0;
-                    foreach (var piece in pieces) { dayRows += piece.Length; }
-                    if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
-                    foreach (var piece in pieces) { Add(piece); }
-                }
+                ComputeDays(days);
             }
             Flush();
+        }
+
+        // Feeds filed days to the engine in order, releasing each as it goes.
+        void ComputeDays(SortedDictionary<long, List<EventChunk>> days)
+        {
+            while (days.Count > 0)
+            {
+                var (day, pieces) = days.First();
+                days.Remove(day);
+                // Keep chunks within MaxChunkRows (one day may exceed it alone): the per-chunk arrays are then
+                // reused at one size rather than pooled at two.
+                int dayRows = 0;
+                foreach (var piece in pieces) { dayRows += piece.Length; }
+                if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
+                foreach (var piece in pieces) { Add(piece); }
+            }
         }
 
         EventChunk? Encode(RecordBatch batch, long start, long end)

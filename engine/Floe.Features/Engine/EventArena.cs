@@ -157,7 +157,10 @@ internal sealed class EventArena
             if (live > 0) { total += Room(live); }
         }
         long size = Math.Max(1024, total + (total / 8));
-        if (size > Array.MaxLength) { throw new InvalidOperationException($"feature state needs {size:N0} events in memory, more than one array holds"); }
+        if (size > Array.MaxLength)
+        {
+            throw Floe.Core.Errors.Errors.Unsupported($"the feature windows need {size:N0} events in memory at once, more than one array holds; use shorter windows or fewer entities per run");
+        }
         var time = GC.AllocateUninitializedArray<long>((int)size);
         var bits = new long[_slots][];
         var valid = new bool[_slots][];

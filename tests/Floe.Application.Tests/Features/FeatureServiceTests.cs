@@ -75,6 +75,46 @@ public sealed class FeatureServiceTests
         Assert.That(Sorted(Path.Combine(w.Directory, "t.csv")), Is.EqualTo(Sorted(Path.Combine(w.Directory, "c.csv"))));
     }
 
+    /// <summary>
+    /// Unbounded windows read all history before the first output day, whose extent is unknown: from a
+    /// day-partitioned table that is one scan computed day by day, and it must match the CSV.
+    /// </summary>
+    [Test]
+    public void Compute_UnboundedWindowsFromDayPartitionedTable_EqualsCsv()
+    {
+        const string lifetime = """
+            {
+              "name": "user_lifetime", "version": 1,
+              "entity": ["entity_id"], "timestamp": "event_time",
+              "source": {"table": "demo.events"},
+              "features": [
+                {"name": "txn_count_all",  "agg": "count", "window": "unbounded"},
+                {"name": "amount_sum_all", "agg": "sum", "column": "amount", "window": "unbounded"},
+                {"name": "amount_max_all", "agg": "max", "column": "amount", "window": "unbounded"},
+                {"name": "first_amount",   "agg": "first", "column": "amount", "window": "unbounded"},
+                {"name": "last_3",         "agg": "last_n", "n": 3, "column": "amount", "window": "unbounded"},
+                {"name": "amount_sum_1d",  "agg": "sum", "column": "amount", "window": "1d"}
+              ]
+            }
+            """;
+        using var w = new TempWarehouse();
+        var csv = Path.Combine(w.Directory, "events.csv");
+        new EventGenerator { Rows = 6_000, Entities = 70, Days = 8 }.WriteCsv(csv);
+        w.Tables.Create("demo.events", EventGenerator.Schema, "day(event_time)");
+        w.Ingest.Ingest("demo.events", csv, new IngestOptions());
+        var def = w.WriteFile("lifetime.json", lifetime);
+        var service = new FeatureService(w.Warehouse);
+        var from = new DateTimeOffset(2024, 1, 5, 0, 0, 0, TimeSpan.Zero);
+        var to = from.AddDays(2);
+
+        var fromTable = service.Compute(def, from, to, null, Path.Combine(w.Directory, "t.csv"));
+        var fromCsv = service.Compute(def, from, to, csv, Path.Combine(w.Directory, "c.csv"));
+
+        Assert.That(fromTable.ReadFrom, Is.Null);
+        Assert.That(fromTable.RowsWritten, Is.GreaterThan(0));
+        Assert.That(Sorted(Path.Combine(w.Directory, "t.csv")), Is.EqualTo(Sorted(Path.Combine(w.Directory, "c.csv"))));
+    }
+
     [Test]
     public void TableSource_ReadsOnlyTheLookbackPartitions()
     {
