@@ -66,14 +66,14 @@ internal sealed class FeatureEngine
     /// Computes every feature for every row of <paramref name="chunk"/>, in (UTC day, entity, time, arrival) order
     /// rather than chunk row order: the kernels write each day's rows as one sequential stream and no permutation
     /// pass or second buffer is needed, and a batch run writes each day as one contiguous block.
-    /// <paramref name="rowAt"/>[i] is the chunk row of output row i. Value arrays are pooled as with
-    /// <see cref="Process(EventChunk, bool)"/> (pooled).
+    /// <paramref name="rowAt"/>[i] is the chunk row of output row i. Value arrays are rented as with
+    /// <see cref="Process(EventChunk, bool)"/> with pooling on: hand the result to <see cref="ReturnPooled"/>.
     /// </summary>
     public ColumnData[] ProcessByDay(EventChunk chunk, out int[] rowAt)
     {
-        var layout = new int[chunk.Length];
-        var features = Compute(chunk, true, layout);
-        rowAt = layout;
+        var rows = new int[chunk.Length];
+        var features = Compute(chunk, true, rows);
+        rowAt = rows;
         return features;
     }
 
