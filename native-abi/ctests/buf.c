@@ -1,5 +1,6 @@
 /* C tests of the buffer module: floe_buf_free accepts NULL, empty and freed buffers. */
-#include "floe_test.h"
+#define _POSIX_C_SOURCE 200809L
+#include "floe_fixture.h"
 
 void test_buf__free_null_is_noop(void)
 {
@@ -18,7 +19,9 @@ void test_buf__free_resets_and_twice_is_noop(void)
 {
     floe_warehouse *w = NULL;
     floe_buf buf = {NULL, 0};
-    FT_OK(floe_warehouse_open(&w, "/tmp/floe-buf"));
+    char dir[512];
+    fx_tempdir(dir, sizeof dir);
+    FT_OK(floe_warehouse_open(&w, dir));
     FT_OK(floe_warehouse_path(&buf, w));
     FT_ASSERT(buf.data != NULL);
 

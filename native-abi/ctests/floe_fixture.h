@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "floe_test.h"
 
@@ -20,13 +21,27 @@ typedef struct fx_warehouse {
     floe_warehouse *w;
 } fx_warehouse;
 
+/*
+ * Creates a fresh folder under $FLOE_TEST_TMP (CMake points it into the build tree, so the tests leave nothing in
+ * /tmp), else under /tmp, and writes its path to `dir`.
+ */
+static inline void fx_tempdir(char *dir, size_t size)
+{
+    const char *base = getenv("FLOE_TEST_TMP");
+    char *made;
+    if (base == NULL || base[0] == '\0') {
+        base = "/tmp";
+    }
+    (void)mkdir(base, 0700);
+    snprintf(dir, size, "%s/floe-ctest-XXXXXX", base);
+    made = mkdtemp(dir);
+    FT_ASSERT(made != NULL);
+}
+
 /* Creates a temporary folder and opens a warehouse in it. */
 static inline void fx_open(fx_warehouse *fx)
 {
-    char *made;
-    strcpy(fx->dir, "/tmp/floe-ctest-XXXXXX");
-    made = mkdtemp(fx->dir);
-    FT_ASSERT(made != NULL);
+    fx_tempdir(fx->dir, sizeof fx->dir);
     fx->w = NULL;
     FT_OK(floe_warehouse_open(&fx->w, fx->dir));
 }

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "floe_test.h"
+#include "floe_fixture.h"
 
 /* Reads a warehouse's path into `text`; asserts success and the trailing NUL. */
 static void read_path(floe_warehouse *w, char *text, size_t size)
@@ -22,11 +22,12 @@ static void read_path(floe_warehouse *w, char *text, size_t size)
 void test_warehouse__open_returns_handle_and_path(void)
 {
     floe_warehouse *w = NULL;
-    char path[4096];
-    FT_OK(floe_warehouse_open(&w, "/tmp/floe-wh"));
+    char dir[512], path[4096];
+    fx_tempdir(dir, sizeof dir);
+    FT_OK(floe_warehouse_open(&w, dir));
     FT_ASSERT(w != NULL);
     read_path(w, path, sizeof path);
-    FT_ASSERT_STR("/tmp/floe-wh", path);
+    FT_ASSERT_STR(dir, path);
     floe_warehouse_close(w);
 }
 
@@ -45,9 +46,11 @@ void test_warehouse__relative_path_becomes_absolute(void)
 
 void test_warehouse__utf8_path_round_trips(void)
 {
-    const char *folder = "/tmp/donn\xc3\xa9" "es/\xe5\x80\x89\xe5\xba\xab"; /* "données/倉庫" */
+    char dir[512], folder[1024];
     floe_warehouse *w = NULL;
     char path[4096];
+    fx_tempdir(dir, sizeof dir);
+    snprintf(folder, sizeof folder, "%s/donn\xc3\xa9" "es/\xe5\x80\x89\xe5\xba\xab", dir); /* ".../données/倉庫" */
     FT_OK(floe_warehouse_open(&w, folder));
     read_path(w, path, sizeof path);
     FT_ASSERT_STR(folder, path);
@@ -87,7 +90,9 @@ void test_warehouse__open_null_out_is_invalid_arg(void)
 void test_warehouse__path_null_out_is_invalid_arg(void)
 {
     floe_warehouse *w = NULL;
-    FT_OK(floe_warehouse_open(&w, "/tmp"));
+    char dir[512];
+    fx_tempdir(dir, sizeof dir);
+    FT_OK(floe_warehouse_open(&w, dir));
     FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_warehouse_path(NULL, w));
     floe_warehouse_close(w);
 }
@@ -116,12 +121,15 @@ void test_warehouse__closed_handle_is_invalid_handle(void)
 {
     floe_warehouse *old = NULL, *reused = NULL;
     floe_buf buf = {NULL, 0};
-    FT_OK(floe_warehouse_open(&old, "/tmp/a"));
+    char a[512], b[512];
+    fx_tempdir(a, sizeof a);
+    fx_tempdir(b, sizeof b);
+    FT_OK(floe_warehouse_open(&old, a));
     floe_warehouse_close(old);
     FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_warehouse_path(&buf, old));
 
     /* The freed slot is reused, but its generation moved on: the old handle stays dead. */
-    FT_OK(floe_warehouse_open(&reused, "/tmp/b"));
+    FT_OK(floe_warehouse_open(&reused, b));
     FT_ASSERT(reused != old);
     FT_ASSERT_INT(FLOE_EINVALID_HANDLE, floe_warehouse_path(&buf, old));
     FT_OK(floe_warehouse_path(&buf, reused));
@@ -146,7 +154,9 @@ void test_warehouse__close_null_is_noop(void)
 void test_warehouse__close_twice_reports_invalid_handle(void)
 {
     floe_warehouse *w = NULL;
-    FT_OK(floe_warehouse_open(&w, "/tmp"));
+    char dir[512];
+    fx_tempdir(dir, sizeof dir);
+    FT_OK(floe_warehouse_open(&w, dir));
     mark_last_error();
     floe_warehouse_close(w);
     FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_last_error()->code);
@@ -159,9 +169,9 @@ void test_warehouse__many_handles_stay_distinct(void)
     /* Each open creates a real catalog.db, so the count is kept modest (and valgrind-friendly). */
     enum { count = 300 };
     static floe_warehouse *handles[count];
-    char base[64] = "/tmp/floe-ctest-many-XXXXXX", folder[128], path[4096], command[160];
+    char base[512], folder[640], path[4096], command[700];
     int i;
-    FT_ASSERT(mkdtemp(base) != NULL);
+    fx_tempdir(base, sizeof base);
     for (i = 0; i < count; i++) {
         snprintf(folder, sizeof folder, "%s/w%d", base, i);
         FT_OK(floe_warehouse_open(&handles[i], folder));
@@ -182,15 +192,15 @@ void test_warehouse__many_handles_stay_distinct(void)
 
 static void *open_read_close(void *arg)
 {
+    const char *dir = (const char *)arg;
     int i;
     long failures = 0;
-    (void)arg;
     for (i = 0; i < 100; i++) { /* each open opens the real catalog.db */
         floe_warehouse *w = NULL;
         floe_buf buf = {NULL, 0};
-        if (floe_warehouse_open(&w, "/tmp/concurrent") != FLOE_OK) failures++;
+        if (floe_warehouse_open(&w, dir) != FLOE_OK) failures++;
         if (floe_warehouse_path(&buf, w) != FLOE_OK) failures++;
-        if (buf.data == NULL || strcmp((const char *)buf.data, "/tmp/concurrent") != 0) failures++;
+        if (buf.data == NULL || strcmp((const char *)buf.data, dir) != 0) failures++;
         floe_buf_free(&buf);
         floe_warehouse_close(w);
         if (floe_warehouse_path(&buf, w) != FLOE_EINVALID_HANDLE) failures++;
@@ -202,9 +212,11 @@ void test_warehouse__handles_are_thread_safe(void)
 {
     enum { threads = 4 };
     pthread_t ids[threads];
+    char dir[512];
     int i;
+    fx_tempdir(dir, sizeof dir);
     for (i = 0; i < threads; i++) {
-        FT_ASSERT_INT(0, pthread_create(&ids[i], NULL, open_read_close, NULL));
+        FT_ASSERT_INT(0, pthread_create(&ids[i], NULL, open_read_close, dir));
     }
     for (i = 0; i < threads; i++) {
         void *failures = NULL;
