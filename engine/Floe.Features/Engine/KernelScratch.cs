@@ -1,8 +1,9 @@
 namespace Floe.Features.Engine;
 
 /// <summary>
-/// One worker's reusable working memory: the min/max deques of the window being evaluated (rebuilt per entity and
-/// chunk, so they never need to be kept per entity) and room to gather a <c>last_n</c> row.
+/// One worker's reusable working memory: the full min/max deques of the window being evaluated (restored per entity
+/// and chunk from the short copies <see cref="EntityStates"/> keeps, or by replaying the window) and room to gather a
+/// <c>last_n</c> row.
 /// </summary>
 internal sealed class KernelScratch
 {

@@ -34,7 +34,8 @@ internal sealed class WindowKernel
     /// <summary>
     /// Computes every aggregation for the new events [<paramref name="newStart"/>, <paramref name="end"/>) of
     /// <paramref name="entity"/>, whose retained events start at <paramref name="first"/>; the value for new event
-    /// k goes to output row <paramref name="outputStart"/> + (k − <paramref name="newStart"/>).
+    /// k goes to sorted position <paramref name="outputStart"/> + (k − <paramref name="newStart"/>), which is the
+    /// output row itself unless the kernel was given output positions.
     /// </summary>
     public void Run(int entity, int first, int newStart, int end, int outputStart, KernelScratch scratch)
     {
