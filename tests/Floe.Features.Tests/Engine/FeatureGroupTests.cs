@@ -15,10 +15,16 @@ public sealed class FeatureGroupTests
         _ => throw new ArgumentException(column),
     };
 
-    private static void CheckAgainstReference(TestEvents ev, FeatureGroupDefinition def, Func<int, bool> filter, int parallelism)
+    private static void CheckAgainstReference(TestEvents ev, FeatureGroupDefinition def, Func<int, bool> filter, int parallelism) =>
+        CheckAgainstReference(ev, ev, def, filter, parallelism);
+
+    /// <param name="ev">The events the engine computes over.</param>
+    /// <param name="keyed">The same events with <see cref="TestEvents.Entity"/> set to the definition's entity key (the reference groups by it).</param>
+    private static RecordBatch CheckAgainstReference(TestEvents ev, TestEvents keyed, FeatureGroupDefinition def, Func<int, bool> filter, int parallelism)
     {
         var group = FeatureGroup.Compile(def, TestEvents.Schema);
         var result = group.Compute(ev.ToBatch(), parallelism);
+        int firstFeature = def.Entity.Count + 1;
         var kept = Enumerable.Range(0, ev.Length).Select(filter).ToArray();
         var rows = Enumerable.Range(0, ev.Length).Where(i => kept[i]).ToArray();
         Assert.That(result.Length, Is.EqualTo(rows.Length));
@@ -28,11 +34,11 @@ public sealed class FeatureGroupTests
         {
             var f = def.Features[fi];
             if (!f.IsAggregation) { continue; }
-            var col = result.Column(2 + fi);
+            var col = result.Column(firstFeature + fi);
             for (int r = 0; r < rows.Length; r++)
             {
                 int row = rows[r];
-                var expected = NaiveReference.Compute(f, ev, row, j => f.Column is null ? null : SourceValue(ev, f.Column, j), kept);
+                var expected = NaiveReference.Compute(f, keyed, row, j => f.Column is null ? null : SourceValue(ev, f.Column, j), kept);
                 var actual = ResultComparer.Cell(col, r);
                 if (!ResultComparer.Same(expected, actual, f.Aggregation))
                 {
@@ -44,13 +50,49 @@ public sealed class FeatureGroupTests
             }
         }
         Assert.That(failures, Is.Zero, string.Join("\n", messages));
-        // Entity key and time columns echo the (filtered) input rows in input order.
-        var entities = (Int64Array)result.Column(0);
-        var times = (TimestampArray)result.Column(1);
+        // Time echoes the (filtered) input rows in input order; so does a single int64 key.
+        var times = (TimestampArray)result.Column(def.Entity.Count);
         for (int r = 0; r < rows.Length; r++)
         {
-            Assert.That(entities.GetValue(r), Is.EqualTo(ev.Entity[rows[r]]));
             Assert.That(times.GetValue(r), Is.EqualTo(ev.Time[rows[r]]));
+            if (def.Entity is ["entity_id"]) { Assert.That(((Int64Array)result.Column(0)).GetValue(r), Is.EqualTo(ev.Entity[rows[r]])); }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// A composite key of a string and a boolean column: rows with a null key part are dropped, the reference groups
+    /// by the pair, and the output's key columns give back each row's own key values.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public void Compute_CompositeStringAndBoolKey_MatchesReferenceAndEchoesKeys(int parallelism)
+    {
+        var ev = TestEvents.Random(12, 700, 1, 6L * 86_400_000_000L);
+        var ids = new Dictionary<(string, bool), long>();
+        var keyed = new TestEvents
+        {
+            Entity = Enumerable.Range(0, ev.Length)
+                .Select(i => ev.Merchant[i] is { } m && ev.Flag[i] is { } f ? ids.TryGetValue((m, f), out var id) ? id : ids[(m, f)] = ids.Count : -1L)
+                .ToArray(),
+            Time = ev.Time,
+            Amount = ev.Amount,
+            Qty = ev.Qty,
+            Merchant = ev.Merchant,
+            Flag = ev.Flag,
+        };
+        var def = TestDefinitions.AllAggregations(entity: """["merchant", "flag"]""");
+
+        var result = CheckAgainstReference(ev, keyed, def, i => keyed.Entity[i] >= 0, parallelism);
+
+        var merchants = (StringArray)result.Column(0);
+        var flags = (BooleanArray)result.Column(1);
+        var rows = Enumerable.Range(0, ev.Length).Where(i => keyed.Entity[i] >= 0).ToArray();
+        Assert.That(ids.Count, Is.GreaterThan(4));
+        for (int r = 0; r < rows.Length; r++)
+        {
+            Assert.That(merchants.GetString(r), Is.EqualTo(ev.Merchant[rows[r]]));
+            Assert.That(flags.GetValue(r), Is.EqualTo(ev.Flag[rows[r]]));
         }
     }
 

@@ -7,7 +7,9 @@ internal static class TestDefinitions
 {
     public static readonly string[] Windows = ["10m", "1h", "1d", "7d", "unbounded"];
 
-    public static FeatureGroupDefinition AllAggregations(string? filter = null)
+    /// <param name="filter">Optional row filter.</param>
+    /// <param name="entity">The entity key as JSON (a column name or a list of them).</param>
+    public static FeatureGroupDefinition AllAggregations(string? filter = null, string entity = "\"entity_id\"")
     {
         var features = new List<string>();
         foreach (var w in Windows)
@@ -28,7 +30,7 @@ internal static class TestDefinitions
         }
         features.Add("""{"name": "ratio_1d", "expr": "amount_sum_1d / cnt_1d"}""");
         string json = $$"""
-            {"name": "all_aggs", "version": 1, "entity": "entity_id", "timestamp": "event_time",
+            {"name": "all_aggs", "version": 1, "entity": {{entity}}, "timestamp": "event_time",
              {{(filter is null ? "" : $"\"filter\": \"{filter}\",")}}
              "features": [{{string.Join(",\n", features)}}]}
             """;
