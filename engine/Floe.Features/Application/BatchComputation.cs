@@ -249,15 +249,18 @@ internal static class BatchComputation
         else if (last - first < 1 << 16)
         {
             int span = (int)(last - first + 1);
-            var starts = new int[span + 1];
-            for (int i = 0; i < n; i++) { starts[FloorDay(time[i]) - first + 1]++; }
-            for (int d = 0; d < span; d++) { starts[d + 1] += starts[d]; }
-            var rows = GC.AllocateUninitializedArray<int>(n);
-            var next = starts.AsSpan(0, span).ToArray();
-            for (int i = 0; i < n; i++) { rows[next[FloorDay(time[i]) - first]++] = i; }
+            var counts = new int[span];
+            var dayOf = GC.AllocateUninitializedArray<int>(n);
+            for (int i = 0; i < n; i++)
+            {
+                int d = (int)(FloorDay(time[i]) - first);
+                dayOf[i] = d;
+                counts[d]++;
+            }
+            var parts = piece.Split(dayOf, counts);
             for (int d = 0; d < span; d++)
             {
-                if (starts[d + 1] > starts[d]) { Filed(first + d, piece.Take(rows.AsSpan(starts[d], starts[d + 1] - starts[d]))); }
+                if (parts[d] is { } part) { Filed(first + d, part); }
             }
         }
         else

@@ -167,6 +167,77 @@ internal sealed class EventChunk
         return new EventChunk(n, columns, entity, time, bits, valid);
     }
 
+    /// <summary>
+    /// Splits the events into <paramref name="counts"/>.Length parts, row i going to part <paramref name="partOf"/>[i]
+    /// (rows keep their order inside a part); parts with no rows are null. Each column is scattered in one sequential
+    /// pass, a few write streams at a time, rather than gathered part by part.
+    /// </summary>
+    public EventChunk?[] Split(ReadOnlySpan<int> partOf, int[] counts)
+    {
+        int parts = counts.Length;
+        var result = new EventChunk?[parts];
+        var entity = new int[parts][];
+        var time = new long[parts][];
+        int slots = SlotBits.Length;
+        var bits = new long[parts][][];
+        var valid = new bool[]?[parts][];
+        for (int p = 0; p < parts; p++)
+        {
+            if (counts[p] == 0) { continue; }
+            entity[p] = GC.AllocateUninitializedArray<int>(counts[p]);
+            time[p] = GC.AllocateUninitializedArray<long>(counts[p]);
+            bits[p] = new long[slots][];
+            valid[p] = new bool[]?[slots];
+            for (int s = 0; s < slots; s++)
+            {
+                bits[p][s] = GC.AllocateUninitializedArray<long>(counts[p]);
+                if (SlotValid[s] is not null) { valid[p][s] = GC.AllocateUninitializedArray<bool>(counts[p]); }
+            }
+        }
+        var next = new int[parts];
+        Scatter(Entity, partOf, entity, next);
+        Scatter(Time, partOf, time, next);
+        var bitsOf = new long[parts][];
+        var validOf = new bool[parts][];
+        for (int s = 0; s < slots; s++)
+        {
+            for (int p = 0; p < parts; p++) { bitsOf[p] = counts[p] == 0 ? [] : bits[p][s]; }
+            Scatter(SlotBits[s], partOf, bitsOf, next);
+            if (SlotValid[s] is { } present)
+            {
+                for (int p = 0; p < parts; p++) { validOf[p] = counts[p] == 0 ? [] : valid[p][s]!; }
+                Scatter(present, partOf, validOf, next);
+            }
+        }
+        int[][]? rows = null;
+        if (Columns.Count > 0)
+        {
+            // Source columns (kept for expression features) go through row lists.
+            rows = new int[parts][];
+            for (int p = 0; p < parts; p++) { rows[p] = new int[counts[p]]; }
+            for (int i = 0; i < Length; i++) { rows[partOf[i]][next[partOf[i]]++] = i; }
+            next.AsSpan().Clear();
+        }
+        for (int p = 0; p < parts; p++)
+        {
+            if (counts[p] == 0) { continue; }
+            var columns = new Dictionary<string, ColumnData>(Columns.Count, StringComparer.Ordinal);
+            foreach (var (name, column) in Columns) { columns[name] = column.Take(rows![p]); }
+            result[p] = new EventChunk(counts[p], columns, entity[p], time[p], bits[p], valid[p]);
+        }
+        return result;
+    }
+
+    private void Scatter<T>(T[] source, ReadOnlySpan<int> partOf, T[][] destination, int[] next)
+    {
+        for (int i = 0; i < Length; i++)
+        {
+            int p = partOf[i];
+            destination[p][next[p]++] = source[i];
+        }
+        next.AsSpan().Clear();
+    }
+
     /// <summary>Concatenates chunks of one plan, in order.</summary>
     public static EventChunk Concat(IReadOnlyList<EventChunk> parts)
     {

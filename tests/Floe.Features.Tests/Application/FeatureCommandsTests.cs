@@ -34,7 +34,8 @@ public sealed class FeatureCommandsTests
             {"name": "amount_max_1d",  "agg": "max",  "column": "amount", "window": "1d"},
             {"name": "txn_count_7d",   "agg": "count", "window": "7d"},
             {"name": "merchants_2d",   "agg": "last_n", "n": 2, "column": "merchant", "window": "2d"},
-            {"name": "avg_ticket_7d",  "expr": "amount_sum_7d / txn_count_7d"}
+            {"name": "avg_ticket_7d",  "expr": "amount_sum_7d / txn_count_7d"},
+            {"name": "share_of_7d",    "expr": "amount / amount_sum_7d"}
           ]
         }
         """;
@@ -106,7 +107,7 @@ public sealed class FeatureCommandsTests
         else
         {
             var lines = File.ReadAllLines(Path.Combine(_dir, output));
-            Assert.That(lines[0], Is.EqualTo("entity_id,event_time,txn_count_1h,amount_sum_7d,amount_mean_1d,amount_max_1d,txn_count_7d,merchants_2d,avg_ticket_7d"));
+            Assert.That(lines[0], Is.EqualTo("entity_id,event_time,txn_count_1h,amount_sum_7d,amount_mean_1d,amount_max_1d,txn_count_7d,merchants_2d,avg_ticket_7d,share_of_7d"));
             Assert.That(lines, Has.Length.EqualTo(expected.Count + 1));
         }
     }
