@@ -69,7 +69,7 @@ public sealed class FeatureGroup
         var (columns, length) = Gather(batches);
         var chunk = engine.Encode(columns, length);
         var features = engine.Process(chunk);
-        return BuildOutput(engine, chunk, features, null);
+        return BuildOutput(engine, chunk, features);
     }
 
     /// <summary>Computes every feature for the events of one batch. See <see cref="Compute(IEnumerable{RecordBatch}, int)"/>.</summary>
@@ -134,57 +134,45 @@ public sealed class FeatureGroup
         return new RecordBatch(OutputSchema, arrays, 0);
     }
 
-    /// <summary>Builds the output batch for chunk rows <paramref name="rows"/> (all rows when null).</summary>
-    internal RecordBatch BuildOutput(FeatureEngine engine, EventChunk chunk, ColumnData[] features, int[]? rows)
+    /// <summary>Builds the output batch for every row of the chunk, in chunk row order.</summary>
+    internal RecordBatch BuildOutput(FeatureEngine engine, EventChunk chunk, ColumnData[] features)
     {
-        var columns = OutputColumns(engine, chunk, features, rows);
+        var columns = WithKeysAndTime(engine, chunk, null, features);
         var arrays = new List<IArrowArray>(columns.Length);
         foreach (var c in columns) { arrays.Add(ArrowColumns.ToArray(c)); }
-        return new RecordBatch(OutputSchema, arrays, rows?.Length ?? chunk.Length);
+        return new RecordBatch(OutputSchema, arrays, chunk.Length);
     }
 
-    /// <summary>The output columns (entity keys, time, features) for chunk rows <paramref name="rows"/> (all when null).</summary>
     /// <summary>
     /// Output columns for features already in the order of <paramref name="rowAt"/> (output row i is chunk row
     /// <c>rowAt[i]</c>, see <see cref="FeatureEngine.ProcessByDay"/>): keys and time are gathered into that order.
     /// </summary>
-    internal ColumnData[] OrderedOutputColumns(FeatureEngine engine, EventChunk chunk, ColumnData[] features, int[] rowAt)
-    {
-        var def = Definition;
-        int n = rowAt.Length;
-        var result = new ColumnData[def.Entity.Count + 1 + features.Length];
-        var ids = GC.AllocateUninitializedArray<int>(n);
-        var time = GC.AllocateUninitializedArray<long>(n);
-        for (int i = 0; i < n; i++)
-        {
-            int row = rowAt[i];
-            ids[i] = chunk.Entity[row];
-            time[i] = chunk.Time[row];
-        }
-        int at = 0;
-        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids, engine.Strings); }
-        result[at++] = ColumnData.FromLongs(ValueKind.Timestamp, time, null, n);
-        foreach (var f in features) { result[at++] = f; }
-        return result;
-    }
+    internal ColumnData[] OrderedOutputColumns(FeatureEngine engine, EventChunk chunk, ColumnData[] features, int[] rowAt) =>
+        WithKeysAndTime(engine, chunk, rowAt, features);
 
-    internal ColumnData[] OutputColumns(FeatureEngine engine, EventChunk chunk, ColumnData[] features, int[]? rows)
+    // Entity keys (from the entity index, so encoded chunks need not carry key columns) and time for chunk rows
+    // `rows` (all when null), followed by `features` as given.
+    private ColumnData[] WithKeysAndTime(FeatureEngine engine, EventChunk chunk, int[]? rows, ColumnData[] features)
     {
         var def = Definition;
-        var result = new ColumnData[def.Entity.Count + 1 + features.Length];
-        ColumnData Pick(ColumnData c) => rows is null ? c : c.TakeAny(rows);
-        int at = 0;
-        // Key values come from the entity index, so encoded chunks need not carry the key columns.
-        var entityIds = chunk.Entity.AsSpan(0, chunk.Length);
-        int[]? picked = null;
+        int n = rows?.Length ?? chunk.Length;
+        int[] ids = chunk.Entity;
+        long[] time = chunk.Time;
         if (rows is not null)
         {
-            picked = new int[rows.Length];
-            for (int i = 0; i < rows.Length; i++) { picked[i] = chunk.Entity[rows[i]]; }
+            ids = GC.AllocateUninitializedArray<int>(n);
+            time = GC.AllocateUninitializedArray<long>(n);
+            for (int i = 0; i < n; i++)
+            {
+                ids[i] = chunk.Entity[rows[i]];
+                time[i] = chunk.Time[rows[i]];
+            }
         }
-        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], picked ?? entityIds, engine.Strings); }
-        result[at++] = Pick(ColumnData.FromLongs(ValueKind.Timestamp, chunk.Time, null, chunk.Length));
-        foreach (var f in features) { result[at++] = Pick(f); }
+        var result = new ColumnData[def.Entity.Count + 1 + features.Length];
+        int at = 0;
+        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids.AsSpan(0, n), engine.Strings); }
+        result[at++] = ColumnData.FromLongs(ValueKind.Timestamp, time, null, n);
+        foreach (var f in features) { result[at++] = f; }
         return result;
     }
 }

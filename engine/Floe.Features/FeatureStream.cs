@@ -72,7 +72,7 @@ public sealed class FeatureStream
         }
         var chunk = _engine.Encode(columns, length);
         var features = _engine.Process(chunk);
-        return _group.BuildOutput(_engine, chunk, features, null);
+        return _group.BuildOutput(_engine, chunk, features);
     }
 
     private static Dictionary<string, ColumnData> Take(Dictionary<string, ColumnData> columns, List<int> rows)

@@ -103,18 +103,12 @@ internal static class BatchComputation
                 {
                     long start = Math.Max(day * Durations.MicrosPerDay, readStart);
                     long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
-                    var dayPieces = new List<EventChunk>();
-                    int dayRows = 0;
+                    var pieces = new List<EventChunk>();
                     foreach (var batch in source.Read(def.Timestamp, FromMicros(start), FromMicros(end)))
                     {
-                        if (Encode(batch, start, end) is { } piece)
-                        {
-                            dayPieces.Add(piece);
-                            dayRows += piece.Length;
-                        }
+                        if (Encode(batch, start, end) is { } piece) { pieces.Add(piece); }
                     }
-                    if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
-                    foreach (var piece in dayPieces) { Add(piece); }
+                    AddDay(pieces);
                 }
             }
             else
@@ -140,12 +134,22 @@ internal static class BatchComputation
             {
                 var (day, pieces) = days.First();
                 days.Remove(day);
-                // Keep chunks within MaxChunkRows (one day may exceed it alone): the per-chunk arrays are then
-                // reused at one size rather than pooled at two.
-                int dayRows = 0;
-                foreach (var piece in pieces) { dayRows += piece.Length; }
-                if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
-                foreach (var piece in pieces) { Add(piece); }
+                AddDay(pieces);
+            }
+        }
+
+        // Adds one day's events to the pending chunk, computing the chunk first when the day would push it past
+        // MaxChunkRows (a day larger than that is a chunk on its own): the per-chunk arrays then stay one size.
+        void AddDay(List<EventChunk> pieces)
+        {
+            int dayRows = 0;
+            foreach (var piece in pieces) { dayRows += piece.Length; }
+            if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
+            foreach (var piece in pieces)
+            {
+                pending.Add(piece);
+                pendingRows += piece.Length;
+                eventsRead += piece.Length;
             }
         }
 
@@ -161,14 +165,6 @@ internal static class BatchComputation
             var chunk = engine.Encode(columns, length).Project(keep);
             StageTimes.Add(Stage.Encode, t0);
             return chunk.Length == 0 ? null : chunk;
-        }
-
-        void Add(EventChunk? piece)
-        {
-            if (piece is null) { return; }
-            pending.Add(piece);
-            pendingRows += piece.Length;
-            eventsRead += piece.Length;
         }
 
         void Flush()
@@ -246,33 +242,32 @@ internal static class BatchComputation
         {
             Filed(first, piece);
         }
-        else if (last - first < 1 << 16)
-        {
-            int span = (int)(last - first + 1);
-            var counts = new int[span];
-            var dayOf = GC.AllocateUninitializedArray<int>(n);
-            for (int i = 0; i < n; i++)
-            {
-                int d = (int)(FloorDay(time[i]) - first);
-                dayOf[i] = d;
-                counts[d]++;
-            }
-            var parts = piece.Split(dayOf, counts);
-            for (int d = 0; d < span; d++)
-            {
-                if (parts[d] is { } part) { Filed(first + d, part); }
-            }
-        }
         else
         {
-            var byDay = new SortedDictionary<long, List<int>>();
-            for (int i = 0; i < n; i++)
+            // Number the days present: by offset when they span a sane range, else in sorted order.
+            var dayOf = GC.AllocateUninitializedArray<int>(n);
+            long[] dayAt;
+            if (last - first < 1 << 16)
             {
-                long d = FloorDay(time[i]);
-                if (!byDay.TryGetValue(d, out var list)) { byDay[d] = list = []; }
-                list.Add(i);
+                dayAt = new long[last - first + 1];
+                for (int d = 0; d < dayAt.Length; d++) { dayAt[d] = first + d; }
+                for (int i = 0; i < n; i++) { dayOf[i] = (int)(FloorDay(time[i]) - first); }
             }
-            foreach (var (d, list) in byDay) { Filed(d, piece.Take(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list))); }
+            else
+            {
+                var index = new SortedDictionary<long, int>();
+                for (int i = 0; i < n; i++) { index.TryAdd(FloorDay(time[i]), 0); }
+                dayAt = [.. index.Keys];
+                for (int d = 0; d < dayAt.Length; d++) { index[dayAt[d]] = d; }
+                for (int i = 0; i < n; i++) { dayOf[i] = index[FloorDay(time[i])]; }
+            }
+            var counts = new int[dayAt.Length];
+            foreach (int d in dayOf) { counts[d]++; }
+            var parts = piece.Split(dayOf, counts);
+            for (int d = 0; d < dayAt.Length; d++)
+            {
+                if (parts[d] is { } part) { Filed(dayAt[d], part); }
+            }
         }
         StageTimes.Add(Stage.Encode, t0);
 

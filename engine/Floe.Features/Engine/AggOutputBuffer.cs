@@ -15,8 +15,8 @@ internal sealed class AggOutputBuffer
         _pool = pool;
         ElementKind = spec.IsList ? slotKind : spec.OutputKind;
         Stride = spec.IsList ? spec.N : 1;
-        // Scalar outputs are written in sorted order into pooled scratch and permuted into fresh arrays, so the
-        // scratch (one array per feature per chunk) is reused across chunks instead of churning the large heap.
+        // Scalar outputs go into arrays rented from the engine's pool, reused chunk after chunk instead of churning the
+        // large heap: the kernels write them in sorted (or output) order, and row order is a permutation away.
         _rented = Stride == 1;
         if (ElementKind == ValueKind.Float64) { D = _rented ? pool.Doubles.Rent(rows) : new double[rows * Stride]; }
         else { L = _rented ? pool.Longs.Rent(rows) : new long[rows * Stride]; }
@@ -33,11 +33,8 @@ internal sealed class AggOutputBuffer
     public AggSpec Spec { get; }
 
     /// <summary>
-    /// The kernels write values at sorted positions (entity, time); this moves position k to row
-    /// <c>order[k]</c>, one tight pass per array.
-    /// </summary>
-    /// <summary>
-    /// Permutes the sorted-order values into row order. With <paramref name="pooled"/> the row-order value array is
+    /// Permutes the sorted-order values into row order (position k to row <c>order[k]</c>, one tight pass per
+    /// array). With <paramref name="pooled"/> the row-order value array is
     /// rented from the engine's <see cref="ChunkArrays"/> (it may be longer than the row count) and the caller returns it
     /// once the column has been consumed (<see cref="FeatureEngine.ReturnPooled"/>).
     /// </summary>

@@ -61,16 +61,14 @@ internal sealed class EventArena
         if (Start.Length >= entities) { return; }
         int size = Math.Max(entities, Start.Length + (Start.Length / 8) + 1024);
         Start = Resized(Start, size);
-        var bases = Base;
-        Array.Resize(ref bases, size);
-        Base = bases;
+        Base = Resized(Base, size);
         End = Resized(End, size);
         RegionStart = Resized(RegionStart, size);
         RegionEnd = Resized(RegionEnd, size);
         _moveTo = Resized(_moveTo, size);
     }
 
-    private static int[] Resized(int[] a, int size)
+    private static T[] Resized<T>(T[] a, int size)
     {
         Array.Resize(ref a, size);
         return a;
@@ -132,13 +130,17 @@ internal sealed class EventArena
         }
     }
 
-    private void Move(int from, int to, int count)
+    private void Move(int from, int to, int count) => Copy(Time, Bits, Valid, from, Time, Bits, Valid, to, count);
+
+    // Copies events [from, from + count) of one set of columns to [to, to + count) of another (or the same: spans copy
+    // overlapping ranges correctly).
+    private static void Copy(long[] time, long[][] bits, bool[][] valid, int from, long[] toTime, long[][] toBits, bool[][] toValid, int to, int count)
     {
-        Time.AsSpan(from, count).CopyTo(Time.AsSpan(to, count));
-        for (int s = 0; s < _slots; s++)
+        time.AsSpan(from, count).CopyTo(toTime.AsSpan(to, count));
+        for (int s = 0; s < bits.Length; s++)
         {
-            Bits[s].AsSpan(from, count).CopyTo(Bits[s].AsSpan(to, count));
-            Valid[s].AsSpan(from, count).CopyTo(Valid[s].AsSpan(to, count));
+            bits[s].AsSpan(from, count).CopyTo(toBits[s].AsSpan(to, count));
+            valid[s].AsSpan(from, count).CopyTo(toValid[s].AsSpan(to, count));
         }
     }
 
@@ -180,12 +182,7 @@ internal sealed class EventArena
                 continue;
             }
             int room = Room(want);
-            Time.AsSpan(Start[e], live).CopyTo(time.AsSpan(top, live));
-            for (int s = 0; s < _slots; s++)
-            {
-                Bits[s].AsSpan(Start[e], live).CopyTo(bits[s].AsSpan(top, live));
-                Valid[s].AsSpan(Start[e], live).CopyTo(valid[s].AsSpan(top, live));
-            }
+            Copy(Time, Bits, Valid, Start[e], time, bits, valid, top, live);
             Start[e] = RegionStart[e] = top;
             End[e] = top + live;
             RegionEnd[e] = top + room;

@@ -138,35 +138,6 @@ internal sealed class EventChunk
         return new EventChunk(Length, columns, Entity, Time, SlotBits, SlotValid);
     }
 
-    /// <summary>The events at <paramref name="rows"/>, in that order.</summary>
-    public EventChunk Take(ReadOnlySpan<int> rows)
-    {
-        int n = rows.Length;
-        var entity = GC.AllocateUninitializedArray<int>(n);
-        var time = GC.AllocateUninitializedArray<long>(n);
-        for (int i = 0; i < n; i++)
-        {
-            entity[i] = Entity[rows[i]];
-            time[i] = Time[rows[i]];
-        }
-        var bits = new long[SlotBits.Length][];
-        var valid = new bool[]?[SlotBits.Length];
-        for (int s = 0; s < bits.Length; s++)
-        {
-            var src = SlotBits[s];
-            var dst = bits[s] = GC.AllocateUninitializedArray<long>(n);
-            for (int i = 0; i < n; i++) { dst[i] = src[rows[i]]; }
-            if (SlotValid[s] is { } v)
-            {
-                var present = valid[s] = GC.AllocateUninitializedArray<bool>(n);
-                for (int i = 0; i < n; i++) { present[i] = v[rows[i]]; }
-            }
-        }
-        var columns = new Dictionary<string, ColumnData>(Columns.Count, StringComparer.Ordinal);
-        foreach (var (name, column) in Columns) { columns[name] = column.Take(rows); }
-        return new EventChunk(n, columns, entity, time, bits, valid);
-    }
-
     /// <summary>
     /// Splits the events into <paramref name="counts"/>.Length parts, row i going to part <paramref name="partOf"/>[i]
     /// (rows keep their order inside a part); parts with no rows are null. Each column is scattered in one sequential

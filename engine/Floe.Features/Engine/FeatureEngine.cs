@@ -296,11 +296,6 @@ internal sealed class FeatureEngine
         arena.DropBefore(entity, from);
     }
 
-    private static void Gather<T>(T[] source, int[] order, T[] destination)
-    {
-        for (int k = 0; k < order.Length; k++) { destination[k] = source[order[k]]; }
-    }
-
     private ColumnData ToColumn(AggOutputBuffer o, int n)
     {
         if (o.Spec.IsList)

@@ -72,15 +72,8 @@ public sealed class ParquetFileSource : IEventSource
                 next = groups > 0 ? Task.Run(() => DecodeWave(path, io, readers, indices, 0, groups)) : null;
                 for (int g0 = 0; next is not null; g0 += workers)
                 {
-                    RecordBatch[] wave;
-                    try
-                    {
-                        wave = next.GetAwaiter().GetResult();
-                    }
-                    catch (Exception e) when (e is not FloeException and (IOException or InvalidDataException or NotSupportedException or InvalidOperationException or ArgumentException or OverflowException))
-                    {
-                        throw Errors.InvalidData(path, $"cannot read Parquet: {e.Message}", e);
-                    }
+                    // DecodeWave reports errors as FloeExceptions naming the file.
+                    var wave = next.GetAwaiter().GetResult();
                     int following = g0 + workers;
                     next = following < groups ? Task.Run(() => DecodeWave(path, io, readers, indices, following, groups)) : null;
                     for (int w = 0; w < wave.Length; w++)

@@ -112,6 +112,35 @@ public sealed class FeatureCommandsTests
         }
     }
 
+    /// <summary>
+    /// History spanning centuries in one batch (days are then numbered through a sorted index, not by offset): the
+    /// lifetime count sees the old events, the one-day sum only the new ones.
+    /// </summary>
+    [Test]
+    public void Compute_UnboundedHistorySpanningCenturies_CountsEveryEvent()
+    {
+        File.WriteAllText(Path.Combine(_dir, "events.csv"), """
+            entity_id,event_time,amount
+            1,1990-01-01T00:00:00Z,10
+            2,1990-01-02T00:00:00Z,3
+            1,2250-06-01T00:00:00Z,5
+            1,2250-06-01T01:00:00Z,7
+            2,2250-06-01T02:00:00Z,4
+            """);
+        string defPath = Path.Combine(_dir, "life.json");
+        File.WriteAllText(defPath, """
+            {"name": "life", "version": 1, "entity": "entity_id", "timestamp": "event_time",
+             "features": [{"name": "n_all", "agg": "count", "window": "unbounded"},
+                          {"name": "sum_1d", "agg": "sum", "column": "amount", "window": "1d"}]}
+            """);
+        var from = new DateTimeOffset(2250, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var result = FeatureCommands.Compute(defPath, from, from.AddDays(1), Path.Combine(_dir, "events.csv"), Path.Combine(_dir, "out.csv"), parallelism: 1);
+
+        Assert.That(result.RowsWritten, Is.EqualTo(3));
+        Assert.That(File.ReadAllLines(Path.Combine(_dir, "out.csv")).Skip(1).Select(l => string.Join(",", l.Split(',').Skip(2))), Is.EqualTo(new[] { "2,5", "3,12", "2,4" }));
+    }
+
     /// <summary>Rows come day by day; inside a day each entity's rows are contiguous and in time order.</summary>
     private static void AssertDayThenEntityClustered(List<object?[]> rows)
     {

@@ -75,37 +75,26 @@ internal sealed partial class ColumnWriter
         _values.Length = start + n * 4;
     }
 
-    private void EncodeBlock(ReadOnlySpan<uint> values, Span<int> indices)
+    // Runs of one value (sorted or repeated columns) cost one lookup. Generic so the JIT specialises both widths.
+    private void EncodeBlock<T>(ReadOnlySpan<T> values, Span<int> indices)
+        where T : unmanaged, IEquatable<T>
     {
         var previous = values[0];
-        var previousIndex = IndexOfBits(previous);
+        var previousIndex = IndexOfBits(RawBits(previous));
         for (var i = 0; i < values.Length; i++)
         {
             var v = values[i];
-            if (v != previous)
+            if (!v.Equals(previous))
             {
                 previous = v;
-                previousIndex = IndexOfBits(v);
+                previousIndex = IndexOfBits(RawBits(v));
             }
             indices[i] = previousIndex;
         }
     }
 
-    private void EncodeBlock(ReadOnlySpan<ulong> values, Span<int> indices)
-    {
-        var previous = values[0];
-        var previousIndex = IndexOfBits(previous);
-        for (var i = 0; i < values.Length; i++)
-        {
-            var v = values[i];
-            if (v != previous)
-            {
-                previous = v;
-                previousIndex = IndexOfBits(v);
-            }
-            indices[i] = previousIndex;
-        }
-    }
+    private static ulong RawBits<T>(T value)
+        where T : unmanaged => typeof(T) == typeof(uint) ? System.Runtime.CompilerServices.Unsafe.As<T, uint>(ref value) : System.Runtime.CompilerServices.Unsafe.As<T, ulong>(ref value);
 
     /// <summary>
     /// Stops dictionary encoding for the file while the values appended from byte <paramref name="start"/> are
