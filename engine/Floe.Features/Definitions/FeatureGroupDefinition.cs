@@ -11,8 +11,10 @@ public sealed class FeatureGroupDefinition
         string timestamp,
         SourceDefinition? source,
         string? filter,
-        IReadOnlyList<FeatureDefinition> features)
+        IReadOnlyList<FeatureDefinition> features,
+        string? outputTable = null)
     {
+        OutputTable = outputTable ?? "features." + name;
         Name = name;
         Version = version;
         Entity = entity;
@@ -36,6 +38,12 @@ public sealed class FeatureGroupDefinition
 
     /// <summary>The event source, or null when the caller always supplies one.</summary>
     public SourceDefinition? Source { get; }
+
+    /// <summary>
+    /// The Iceberg feature table backfills write (<c>namespace.table</c>): the definition's <c>output.table</c>,
+    /// default <c>features.&lt;name&gt;</c>.
+    /// </summary>
+    public string OutputTable { get; }
 
     /// <summary>The optional row filter expression; rows where it is not true are dropped before aggregation.</summary>
     public string? Filter { get; }

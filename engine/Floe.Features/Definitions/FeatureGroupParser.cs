@@ -12,7 +12,7 @@ namespace Floe.Features.Definitions;
 /// </summary>
 public static partial class FeatureGroupParser
 {
-    private static readonly string[] TopLevelKeys = ["name", "version", "entity", "timestamp", "source", "filter", "features", "description"];
+    private static readonly string[] TopLevelKeys = ["name", "version", "entity", "timestamp", "source", "output", "filter", "features", "description"];
     private static readonly string[] FeatureKeys = ["name", "agg", "column", "window", "n", "expr", "description"];
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
@@ -142,6 +142,7 @@ public static partial class FeatureGroupParser
 
         string? timestamp = RequiredString(obj, "timestamp", "timestamp", errors);
         var source = ParseSource(obj, errors);
+        string? outputTable = ParseOutput(obj, errors);
         string? filter = OptionalString(obj, "filter", "filter", errors);
         if (filter is not null)
         {
@@ -183,7 +184,28 @@ public static partial class FeatureGroupParser
         {
             return null;
         }
-        return new FeatureGroupDefinition(name, version, entity, timestamp, source, filter, features);
+        return new FeatureGroupDefinition(name, version, entity, timestamp, source, filter, features, outputTable);
+    }
+
+    private static string? ParseOutput(JsonObject obj, List<string> errors)
+    {
+        if (!obj.TryGetPropertyValue("output", out var oNode) || oNode is null)
+        {
+            return null;
+        }
+        if (oNode is not JsonObject o)
+        {
+            errors.Add("output: expected an object with 'table'");
+            return null;
+        }
+        CheckKeys(o, ["table"], "output.", errors);
+        string? table = RequiredString(o, "table", "output.table", errors);
+        if (table is not null && (!table.Contains('.', StringComparison.Ordinal) || table.StartsWith('.') || table.EndsWith('.')))
+        {
+            errors.Add($"output.table: '{table}' is not a 'namespace.table' identifier");
+            return null;
+        }
+        return table;
     }
 
     private static SourceDefinition? ParseSource(JsonObject obj, List<string> errors)

@@ -36,7 +36,15 @@ public sealed class FeatureGroupParserTests
             Assert.That(def.Features[1].Window.Micros, Is.EqualTo(7 * Durations.MicrosPerDay));
             Assert.That(def.Features[5].Expression, Is.EqualTo("amount_sum_7d / txn_count_7d"));
             Assert.That(def.LongestWindowMicros, Is.EqualTo(7 * Durations.MicrosPerDay));
+            Assert.That(def.OutputTable, Is.EqualTo("features.user_txn"));
         });
+    }
+
+    [Test]
+    public void Parse_OutputTable_NamesTheFeatureTable()
+    {
+        var json = IssueExample.Replace("\"filter\"", "\"output\": {\"table\": \"ml.user_txn_v1\"}, \"filter\"", StringComparison.Ordinal);
+        Assert.That(FeatureGroupParser.Parse(json, DefinitionFormat.Json).OutputTable, Is.EqualTo("ml.user_txn_v1"));
     }
 
     [Test]
@@ -115,6 +123,8 @@ public sealed class FeatureGroupParserTests
         yield return new TestCaseData("""{"name": "g", "version": 1, "entity": "e", "timestamp": "t", "source": {"files": ["a.txt"]}, "features": [{"name": "c", "agg": "count", "window": "1h"}]}""", "source.files[0]: 'a.txt' is not a .csv or .parquet file");
         yield return new TestCaseData("""{"name": "g", "version": 1, "entity": "e", "timestamp": "t", "filter": "amount >", "features": [{"name": "c", "agg": "count", "window": "1h"}]}""", "filter: 'amount >' is not a valid expression");
         yield return new TestCaseData("""{"name": "g", "version": 1, "entity": "e", "timestamp": "t", "extra": 1, "features": [{"name": "c", "agg": "count", "window": "1h"}]}""", "extra: unknown field");
+        yield return new TestCaseData("""{"name": "g", "version": 1, "entity": "e", "timestamp": "t", "output": {"table": "t"}, "features": [{"name": "c", "agg": "count", "window": "1h"}]}""", "output.table: 't' is not a 'namespace.table'");
+        yield return new TestCaseData("""{"name": "g", "version": 1, "entity": "e", "timestamp": "t", "output": "x.t", "features": [{"name": "c", "agg": "count", "window": "1h"}]}""", "output: expected an object");
         yield return new TestCaseData("""{"name": "g", """, "not valid JSON");
         yield return new TestCaseData("""[1, 2]""", "(root): expected an object");
     }
