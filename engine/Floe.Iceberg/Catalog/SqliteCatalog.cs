@@ -1,4 +1,5 @@
 using Floe.Core.Errors;
+using Floe.Iceberg.Io;
 using Microsoft.Data.Sqlite;
 
 namespace Floe.Iceberg.Catalog;
@@ -58,7 +59,7 @@ public sealed class SqliteCatalog : ICatalog
     /// <inheritdoc />
     public void CreateNamespace(string ns, IReadOnlyDictionary<string, string>? properties = null)
     {
-        TableIdentifier.Validate(ns, "namespace");
+        TableIdentifier.ValidateNamespace(ns);
         Execute(conn =>
         {
             if (NamespaceExists(conn, ns)) throw Errors.AlreadyExists($"namespace '{ns}' already exists");
@@ -124,7 +125,12 @@ public sealed class SqliteCatalog : ICatalog
         if (ns is not null) cmd.Parameters.AddWithValue("$ns", ns);
         using var reader = cmd.ExecuteReader();
         var result = new List<TableIdentifier>();
-        while (reader.Read()) result.Add(new TableIdentifier(reader.GetString(0), reader.GetString(1)));
+        while (reader.Read())
+        {
+            // Rows another engine wrote with names Floe cannot turn into folders are not Floe's to address: skipped.
+            var text = reader.GetString(0) + "." + reader.GetString(1);
+            if (TableIdentifier.IsValid(text)) result.Add(new TableIdentifier(reader.GetString(0), reader.GetString(1)));
+        }
         return (IReadOnlyList<TableIdentifier>)result;
     });
 
@@ -172,8 +178,23 @@ public sealed class SqliteCatalog : ICatalog
     });
 
     /// <inheritdoc />
-    public string DefaultTableLocation(TableIdentifier id) =>
-        "file://" + Path.Combine(_warehouse, id.Namespace.Replace('.', '/'), id.Name);
+    /// <remarks>Built by joining the identifier's checked parts under the warehouse and verified to stay inside it.</remarks>
+    public string DefaultTableLocation(TableIdentifier id) => "file://" + TableFolder(_warehouse, id);
+
+    /// <summary>The folder of table <paramref name="id"/> under <paramref name="warehouse"/>: one folder per namespace level, then the table.</summary>
+    public static string TableFolder(string warehouse, TableIdentifier id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var root = Path.GetFullPath(warehouse);
+        var path = root;
+        foreach (var level in id.NamespaceLevels) path = Path.Join(path, level);
+        path = Path.GetFullPath(Path.Join(path, id.Name));
+        if (!PathContainment.IsInside(root, path) || path == Path.TrimEndingDirectorySeparator(root))
+        {
+            throw Errors.InvalidArgument($"table '{id}' would be stored at '{path}', outside the warehouse '{root}'");
+        }
+        return path;
+    }
 
     private T Execute<T>(Func<SqliteConnection, T> body)
     {
