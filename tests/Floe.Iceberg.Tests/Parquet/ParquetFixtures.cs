@@ -14,8 +14,7 @@ internal static class ParquetFixtures
             var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "iceberg");
             if (Directory.Exists(candidate)) return candidate;
         }
-        Assert.Ignore("shared/fixtures not found (set FLOE_FIXTURES)");
-        return "";
+        Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures not found (set FLOE_FIXTURES)");
     }
 
     public static IEnumerable<string> DataFiles() =>
