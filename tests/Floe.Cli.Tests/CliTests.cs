@@ -201,7 +201,7 @@ public sealed class CliTests
             var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
             if (Directory.Exists(candidate)) fixtures = candidate;
         }
-        if (fixtures is null) global::Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures not found (set FLOE_FIXTURES); fixture tests skipped");
+        if (fixtures is null) global::Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures not found (set FLOE_FIXTURES)");
         var root = Path.Combine(fixtures!, "iceberg", "icebird-spark-bunnies");
 
         Ok("table", "register", "fx.bunnies", Path.Combine(root, "metadata", "v5.metadata.json"),

@@ -15,6 +15,7 @@ internal static class ParquetFixtures
             if (Directory.Exists(candidate)) return candidate;
         }
         Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures not found (set FLOE_FIXTURES)");
+        return "";
     }
 
     public static IEnumerable<string> DataFiles() =>

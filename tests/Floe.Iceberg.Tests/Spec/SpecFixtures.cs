@@ -28,7 +28,7 @@ internal static class SpecFixtures
         var root = Root;
         if (root is null)
         {
-            Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures not found (set FLOE_FIXTURES); fixture tests skipped");
+            Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures not found (set FLOE_FIXTURES)");
         }
         var path = Path.Combine(root!, relative);
         if (!Directory.Exists(path) && !File.Exists(path))
