@@ -100,6 +100,9 @@ public sealed class CliTests
         yield return new TestCaseData(new[] { "table", "create", "a.t" }, "--schema is required").SetName("Args_MissingRequiredOption");
         yield return new TestCaseData(new[] { "scan", "a.t", "--format", "xml" }, "--format: 'xml' is not one of csv, json, parquet").SetName("Args_ValueNotAmongChoices");
         yield return new TestCaseData(new[] { "table" }, "a command is required").SetName("Args_MissingSubcommand");
+        yield return new TestCaseData(new[] { "ingest", "a.t" }, "missing FILE").SetName("Args_MissingArgument");
+        yield return new TestCaseData(new[] { "scan", "a.t", "--as-of" }, "--as-of needs a value").SetName("Args_OptionWithoutValue");
+        yield return new TestCaseData(new[] { "tabel", "list" }, "unknown command or argument 'tabel'").SetName("Args_MisspeltCommand");
     }
 
     [TestCaseSource(nameof(ArgumentErrors))]

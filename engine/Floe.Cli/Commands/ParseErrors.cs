@@ -27,12 +27,12 @@ internal static class ParseErrors
             }
         }
 
-        string message = $"{Describe(error)} (see '{CommandPath(parse.CommandResult)} --help')";
+        string message = $"{Describe(error, parse.CommandResult)} (see '{CommandPath(parse.CommandResult)} --help')";
         return CommandRunner.Fail(CommandRunner.WantsJson(parse), FloeErrorCode.InvalidArgument, message);
     }
 
     /// <summary>One line saying what is wrong, in the option's and the user's own words.</summary>
-    internal static string Describe(ParseError error)
+    internal static string Describe(ParseError error, CommandResult command)
     {
         switch (error.SymbolResult)
         {
@@ -42,6 +42,14 @@ internal static class ParseErrors
                 return $"{Name(argument)}: '{bad.Value}' is not {bad.Kind}";
             case OptionResult option when error.Message.Contains("is required", StringComparison.Ordinal):
                 return $"{option.Option.Name} is required";
+            case OptionResult option when error.Message.StartsWith("Required argument missing", StringComparison.Ordinal):
+                return $"{option.Option.Name} needs a value";
+        }
+
+        // This error does not say which argument is missing; the command being parsed knows which got no value.
+        if (error.Message.StartsWith("Required argument missing for command", StringComparison.Ordinal) && MissingArgument(command) is { } missing)
+        {
+            return $"missing {missing}";
         }
 
         if (UnknownToken(error.Message) is { } token)
@@ -81,6 +89,17 @@ internal static class ParseErrors
                 _ => null,
             };
             if (kind is not null) return (value, kind);
+        }
+
+        return null;
+    }
+
+    // The first argument of the command that received no value, by its help name (NS.TABLE, FILE, ...).
+    private static string? MissingArgument(CommandResult command)
+    {
+        foreach (var argument in command.Command.Arguments)
+        {
+            if (command.GetResult(argument) is not { Tokens.Count: > 0 }) return argument.Name;
         }
 
         return null;
