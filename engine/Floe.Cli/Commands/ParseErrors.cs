@@ -67,8 +67,7 @@ internal static class ParseErrors
             return $"{choice.Option.Name}: '{choice.Tokens[^1].Value}' is not one of {choices}";
         }
 
-        string text = ErrorClassifier.Message(new InvalidOperationException(error.Message.Replace('\t', ' ')));
-        text = text.TrimEnd('.');
+        string text = ErrorClassifier.OneLine(error.Message.Replace('\t', ' ')).TrimEnd('.');
         return error.SymbolResult is OptionResult named ? $"{named.Option.Name}: {text}" : text;
     }
 

@@ -60,8 +60,10 @@ public static class ErrorClassifier
     /// </summary>
     public static string Message(Exception exception) => OneLine(exception.Message);
 
-    private static string OneLine(string text)
+    /// <summary><paramref name="text"/> on one line: line breaks and the blanks around them become one space.</summary>
+    public static string OneLine(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         if (text.AsSpan().IndexOfAny('\r', '\n') < 0) return text;
         return string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }

@@ -96,4 +96,13 @@ public sealed class ErrorClassifierTests
 
         Assert.That(message, Is.EqualTo("first line second line"));
     }
+
+    [TestCase("one line", "one line")]
+    [TestCase("a\nb", "a b")]
+    [TestCase("Must be one of:\n\t'csv'\r\n\t'json'", "Must be one of: 'csv' 'json'")]
+    [TestCase("", "")]
+    public void OneLine_Text_JoinsLinesWithOneSpace(string text, string expected)
+    {
+        Assert.That(ErrorClassifier.OneLine(text), Is.EqualTo(expected));
+    }
 }
