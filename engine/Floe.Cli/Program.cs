@@ -23,6 +23,11 @@ internal static class Program
         root.Add(TagCommands.Build());
         foreach (var command in MaintenanceCommands.Build()) root.Add(command);
         var parse = root.Parse(args);
+        if (parse.Action is System.CommandLine.Invocation.ParseErrorAction && parse.Errors.Count > 0)
+        {
+            return ParseErrors.Report(parse);
+        }
+
         return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Floe.Application.Warehouses;
 using Floe.Iceberg.Catalog;
 
 namespace Floe.Cli.Commands;
@@ -19,5 +20,9 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
-    public static Warehouse OpenWarehouse(ParseResult parse) => new(parse.GetValue(Warehouse)!);
+    /// <summary>Opens the warehouse a command names; one that does not exist is NotFound, never created.</summary>
+    public static Warehouse OpenWarehouse(ParseResult parse) => OpenWarehouse(parse, create: false);
+
+    /// <summary>Opens the warehouse a command names; <paramref name="create"/> makes it when missing (table create/register).</summary>
+    public static Warehouse OpenWarehouse(ParseResult parse, bool create) => WarehouseFactory.Open(parse.GetValue(Warehouse)!, create);
 }
