@@ -16,6 +16,7 @@ namespace Floe.Iceberg.Transactions;
 public sealed class DynamicPartitionOverwrite : SnapshotProducer
 {
     private readonly List<DataFile> _files = new();
+    private readonly HashSet<(int SpecId, PartitionData Partition)> _emptied = new();
 
     /// <summary>Creates an overwrite on <paramref name="table"/>.</summary>
     public DynamicPartitionOverwrite(Table table)
@@ -35,8 +36,24 @@ public sealed class DynamicPartitionOverwrite : SnapshotProducer
         return this;
     }
 
-    private HashSet<(int SpecId, PartitionData Partition)> Replaced() =>
-        _files.Select(f => (f.SpecId, f.Partition)).ToHashSet();
+    /// <summary>
+    /// Replaces <paramref name="partition"/> of spec <paramref name="specId"/> even when no added file lands in it:
+    /// with no file added there, its live files are deleted and the partition ends up empty. A rerun of a job whose
+    /// output for that partition became empty then converges instead of leaving the old rows.
+    /// </summary>
+    public DynamicPartitionOverwrite ReplacePartition(int specId, PartitionData partition)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        _emptied.Add((specId, partition));
+        return this;
+    }
+
+    private HashSet<(int SpecId, PartitionData Partition)> Replaced()
+    {
+        var replaced = _files.Select(f => (f.SpecId, f.Partition)).ToHashSet();
+        replaced.UnionWith(_emptied);
+        return replaced;
+    }
 
     /// <inheritdoc />
     protected override void Validate(TableMetadata metadata, Snapshot? current, long? startingSnapshotId)
