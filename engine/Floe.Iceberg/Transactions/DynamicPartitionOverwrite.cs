@@ -7,8 +7,8 @@ namespace Floe.Iceberg.Transactions;
 
 /// <summary>
 /// Dynamic partition overwrite (Iceberg's ReplacePartitions): the partitions present in the new files are replaced
-/// atomically — every live data file of exactly those partitions is marked deleted and the new files are added in
-/// one <c>overwrite</c> snapshot; other partitions are untouched. Only manifests whose partition summaries may hold
+/// atomically — every live data file of exactly those partitions (and of any named by <see cref="ReplacePartition"/>)
+/// is marked deleted and the new files are added in one <c>overwrite</c> snapshot; other partitions are untouched. Only manifests whose partition summaries may hold
 /// a replaced partition are read, and only those that really do are rewritten.
 /// Isolation is serializable: if a commit since this operation's base added or deleted files in a replaced
 /// partition the overwrite fails with a non-retryable conflict; commits to other partitions are merged by retry.
