@@ -6,13 +6,14 @@ namespace Floe.Application.Backfill;
 /// <param name="Rows">Feature rows written by this run so far.</param>
 /// <param name="Elapsed">Time since the run started.</param>
 /// <param name="CommittedSnapshotId">The snapshot just committed, when this report follows a commit; else null.</param>
-public sealed record BackfillProgress(int DaysDone, int DaysTotal, long Rows, TimeSpan Elapsed, long? CommittedSnapshotId)
+/// <param name="DaysResumed">Days an earlier run had committed, skipped by this resumed one (counted in <paramref name="DaysDone"/>).</param>
+public sealed record BackfillProgress(int DaysDone, int DaysTotal, long Rows, TimeSpan Elapsed, long? CommittedSnapshotId, int DaysResumed = 0)
 {
     /// <summary>Rows per second so far (0 before the first second has anything to show).</summary>
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? Rows / Elapsed.TotalSeconds : 0;
 
-    /// <summary>Time left at the pace so far (days done per second); null until a day is done.</summary>
-    public TimeSpan? Eta => DaysDone > 0 && DaysDone <= DaysTotal
-        ? TimeSpan.FromSeconds(Elapsed.TotalSeconds / DaysDone * (DaysTotal - DaysDone))
+    /// <summary>Time left at this run's pace so far (days it computed per second); null until it has computed a day.</summary>
+    public TimeSpan? Eta => DaysDone > DaysResumed && DaysDone <= DaysTotal
+        ? TimeSpan.FromSeconds(Elapsed.TotalSeconds / (DaysDone - DaysResumed) * (DaysTotal - DaysDone))
         : null;
 }

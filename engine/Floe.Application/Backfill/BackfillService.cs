@@ -76,6 +76,7 @@ public sealed class BackfillService
         var options = ParquetWriterOptions.FromTableProperties(table.Metadata.Properties) with { RowGroupBytes = budget.RowGroupBytes };
 
         int totalDays = toDay.DayNumber - fromDay.DayNumber;
+        int resumedDays = startDay is { } s0 ? s0.DayNumber - fromDay.DayNumber : 0;
         int chunk = request.CommitEveryDays > 0 ? request.CommitEveryDays : totalDays;
         var snapshots = new List<long>();
         long rows = 0, events = 0;
@@ -88,7 +89,7 @@ public sealed class BackfillService
             var sink = new FeatureTableSink(table, options, (day, dayRows) =>
             {
                 rows += dayRows;
-                progress?.Report(new BackfillProgress(day.DayNumber - fromDay.DayNumber + 1, totalDays, rows, started.Elapsed, null));
+                progress?.Report(new BackfillProgress(day.DayNumber - fromDay.DayNumber + 1, totalDays, rows, started.Elapsed, null, resumedDays));
             }, cancellation);
             try
             {
@@ -117,7 +118,7 @@ public sealed class BackfillService
             }
             files += sink.Files.Count;
             days += segmentEnd.DayNumber - segmentStart.DayNumber;
-            progress?.Report(new BackfillProgress(segmentEnd.DayNumber - fromDay.DayNumber, totalDays, rows, started.Elapsed, snapshots[^1]));
+            progress?.Report(new BackfillProgress(segmentEnd.DayNumber - fromDay.DayNumber, totalDays, rows, started.Elapsed, snapshots[^1], resumedDays));
             segmentStart = segmentEnd;
         }
         if (snapshots.Count == 0)

@@ -239,9 +239,14 @@ public sealed class BackfillServiceTests
         Assert.That(partial.Summary[LineageKeys.CommitTo], Is.EqualTo("2024-01-03"));
         Assert.That(f.FilesByDay().Keys.Order(), Is.EqualTo(new[] { 0, 1 }.Select(BackfillFixture.EpochDay)));
 
-        var resumed = f.Run(0, 6, r => r with { CommitEveryDays = 2 });
+        var resumedProgress = new SyncProgress(_ => { });
+        var resumed = f.Run(0, 6, r => r with { CommitEveryDays = 2 }, resumedProgress);
 
         Assert.That(resumed.ResumedFrom, Is.EqualTo(new DateOnly(2024, 1, 3)));
+        Assert.That(resumedProgress.Reports.Select(p => p.DaysDone), Is.Ordered.And.All.InRange(3, 6));
+        Assert.That(resumedProgress.Reports.Select(p => p.DaysResumed), Is.All.EqualTo(2));
+        Assert.That(resumedProgress.Reports[^1], Has.Property(nameof(BackfillProgress.DaysDone)).EqualTo(6).And.Property(nameof(BackfillProgress.Rows)).EqualTo(resumed.Rows));
+        Assert.That(resumedProgress.Reports.Count(p => p.CommittedSnapshotId is not null), Is.EqualTo(2));
         Assert.That(resumed.SnapshotIds, Has.Count.EqualTo(2));
         Assert.That(resumed.Days, Is.EqualTo(4));
         Assert.That(f.TableRows(), Is.EqualTo(f.Computed(0, 6)));
