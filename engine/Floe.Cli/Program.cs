@@ -19,6 +19,8 @@ internal static class Program
         root.Add(GenerateCommand.Build());
         root.Add(FeaturesCommands.Build());
         root.Add(StreamCommand.Build());
+        root.Add(BackfillCommand.Build());
+        root.Add(LineageCommand.Build());
         root.Add(BranchCommands.Build());
         root.Add(TagCommands.Build());
         foreach (var command in MaintenanceCommands.Build()) root.Add(command);

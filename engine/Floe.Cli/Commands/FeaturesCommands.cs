@@ -84,7 +84,7 @@ internal static class FeaturesCommands
         return command;
     }
 
-    private static DateTimeOffset ParseTime(string text, string option)
+    internal static DateTimeOffset ParseTime(string text, string option)
     {
         if (Utf8Values.TryParseTimestamp(System.Text.Encoding.UTF8.GetBytes(text.Trim()), out var micros))
         {
