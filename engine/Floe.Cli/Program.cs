@@ -10,6 +10,7 @@ internal static class Program
     {
         var root = new RootCommand("Floe: an embedded feature-store lakehouse engine (Apache Iceberg tables, feature computation).");
         root.Add(GlobalOptions.Warehouse);
+        root.Add(GlobalOptions.Catalog);
         root.Add(GlobalOptions.Json);
         root.Add(TableCommands.Build());
         root.Add(IngestCommand.Build());

@@ -118,6 +118,23 @@ public sealed class PostgresCatalogTests
     }
 
     [Test]
+    public void Factory_ChoosesTheCatalogByUri()
+    {
+        var folder = Path.Combine(_dir, "warehouse");
+        var onPostgres = Floe.Application.Warehouses.WarehouseFactory.Open(folder, _uri, create: true);
+        Assert.That(onPostgres.Catalog, Is.InstanceOf<PostgresCatalog>());
+        new TableService(onPostgres).Create("db.t", "id:long");
+        var onSqlite = Floe.Application.Warehouses.WarehouseFactory.Open(folder, "sqlite:" + Path.Combine(_dir, "other.db"), create: true);
+        Assert.That(onSqlite.Catalog.TableExists(TableIdentifier.Parse("db.t")), Is.False, "a different catalog over the same folder");
+        Assert.That(Floe.Application.Warehouses.WarehouseFactory.Open(folder, _uri, create: false).Catalog.TableExists(TableIdentifier.Parse("db.t")));
+
+        Assert.That(Assert.Throws<FloeException>(() => Floe.Application.Warehouses.WarehouseFactory.Open(folder, "mysql://h/db", create: false))!.Code, Is.EqualTo(FloeErrorCode.InvalidArgument));
+        Assert.That(Assert.Throws<FloeException>(() => Floe.Application.Warehouses.WarehouseFactory.Open("postgresql://h/db", null, create: false))!.Message, Does.Contain("--catalog"));
+        Assert.That(Assert.Throws<FloeException>(() => Floe.Application.Warehouses.WarehouseFactory.Open(folder, "sqlite:" + Path.Combine(_dir, "missing.db"), create: false))!.Code, Is.EqualTo(FloeErrorCode.NotFound));
+        Assert.That(File.Exists(Path.Combine(_dir, "missing.db")), Is.False, "a read-only open creates nothing");
+    }
+
+    [Test]
     public void BadUris_WrongPasswords_AndStoppedServers_AreClearErrors()
     {
         var bad = Assert.Throws<FloeException>(() => _ = PostgresConnectionUri.Parse("postgresql://host"));

@@ -22,10 +22,17 @@ public sealed class Warehouse
 
     /// <summary>Opens (creating if needed) the warehouse at <paramref name="directory"/> with its embedded SQLite catalog.</summary>
     public Warehouse(string directory)
+        : this(directory, Path.Combine(Path.GetFullPath(directory), CatalogFileName))
     {
+    }
+
+    /// <summary>Opens (creating if needed) the warehouse at <paramref name="directory"/> with the SQLite catalog <paramref name="catalogDatabase"/>.</summary>
+    public Warehouse(string directory, string catalogDatabase)
+    {
+        ArgumentNullException.ThrowIfNull(catalogDatabase);
         Directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(Directory);
-        var db = Path.Combine(Directory, CatalogFileName);
+        var db = Path.GetFullPath(catalogDatabase);
         Catalog = new SqliteCatalog(db, Directory);
         _mappings = new LocationMappingStore(db, Catalog.Name);
     }
