@@ -1,3 +1,6 @@
+using Floe.Core.Errors;
+using Floe.Features.Definitions;
+
 namespace Floe.Application.TrainingSets;
 
 /// <summary>
@@ -30,4 +33,13 @@ public sealed record TrainingSetRequest
 
     /// <summary>The output file: .parquet or .csv.</summary>
     public required string OutputPath { get; init; }
+
+    /// <summary>Parses a max age such as <c>7d</c>, <c>12h</c> or <c>1h30m</c> into microseconds.</summary>
+    /// <exception cref="FloeException">InvalidArgument when malformed.</exception>
+    public static long ParseMaxAge(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!Durations.TryParse(text.Trim(), out var micros)) throw Errors.InvalidArgument($"--max-age: '{text}' is not a duration such as 7d, 12h or 30m");
+        return micros;
+    }
 }
