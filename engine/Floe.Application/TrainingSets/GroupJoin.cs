@@ -11,9 +11,9 @@ namespace Floe.Application.TrainingSets;
 /// <summary>
 /// Joins one feature group onto a spine: reads the feature table at the chosen snapshot, projecting the key, time
 /// and feature columns and pruning files to the spine's time range (feature time at most the latest spine time,
-/// and with a max age at least the earliest spine time minus it), keeps rows whose entity is in the spine, then
-/// matches them with <see cref="AsOfJoin"/>. Files are read in parallel; results are combined in scan order, so
-/// the outcome does not depend on thread timing.
+/// and with a max age at least the earliest spine time minus it), and offers each row whose entity is in the spine
+/// to <see cref="AsOfJoin"/>. Files are read in parallel; each match is named by its scan-order position and chosen
+/// by a maximum, so the outcome does not depend on thread timing.
 /// </summary>
 internal static class GroupJoin
 {

@@ -170,7 +170,9 @@ public sealed class TrainingSetService
 
     private static void WriteParquet(string path, Schema schema, Spine spine, IReadOnlyList<GroupMatch> matches, string lineage)
     {
-        var options = new ParquetWriterOptions { KeyValueMetadata = [new(TrainingSetLineage.Key, lineage)] };
+        // Snappy, as DuckDB and Polars write by default: a training set is read back whole by trainers, and zstd's
+        // smaller file cost more CPU than it saves here.
+        var options = new ParquetWriterOptions { Codec = ParquetCodec.Snappy, KeyValueMetadata = [new(TrainingSetLineage.Key, lineage)] };
         WriteAtomically(path, temp =>
         {
             using var writer = new ParquetDataWriter(File.Create(temp), path, schema, SchemaParser.ToJson(schema), options);
