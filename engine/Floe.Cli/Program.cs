@@ -22,6 +22,7 @@ internal static class Program
         root.Add(StreamCommand.Build());
         root.Add(BackfillCommand.Build());
         root.Add(LineageCommand.Build());
+        root.Add(TrainingSetCommand.Build());
         root.Add(BranchCommands.Build());
         root.Add(TagCommands.Build());
         foreach (var command in MaintenanceCommands.Build()) root.Add(command);
