@@ -23,6 +23,7 @@ internal static class Program
         root.Add(BackfillCommand.Build());
         root.Add(LineageCommand.Build());
         root.Add(TrainingSetCommand.Build());
+        foreach (var command in WapCommands.Build()) root.Add(command);
         root.Add(BranchCommands.Build());
         root.Add(TagCommands.Build());
         foreach (var command in MaintenanceCommands.Build()) root.Add(command);

@@ -210,7 +210,13 @@ public sealed class BackfillService
             var spec = PartitionSpecBuilder.Parse($"day({definition.Timestamp})", schema);
             try
             {
-                return (_warehouse.CreateTable(id, schema, spec, new Dictionary<string, string> { ["floe.feature-group"] = definition.Name }), true);
+                return (_warehouse.CreateTable(id, schema, spec, new Dictionary<string, string>
+                {
+                    ["floe.feature-group"] = definition.Name,
+                    // The key columns, so training sets and audits know the table without its definition.
+                    [TrainingSets.FeatureGroupResolver.EntityProperty] = string.Join(",", definition.Entity),
+                    [TrainingSets.FeatureGroupResolver.TimestampProperty] = definition.Timestamp,
+                }), true);
             }
             catch (FloeException e) when (e.Code == FloeErrorCode.AlreadyExists)
             {

@@ -53,7 +53,7 @@ internal static class BackfillCommand
             BackfillResult result;
             try
             {
-                result = new BackfillService(GlobalOptions.OpenWarehouse(parse)).Run(request, display, cancel.Token);
+                result = new BackfillService(GlobalOptions.OpenWarehouse(parse, create: true)).Run(request, display, cancel.Token);
             }
             catch (OperationCanceledException)
             {
