@@ -12,7 +12,7 @@ artefact="$2"
 work="$(mktemp -d "${TMPDIR:-/tmp}/floe-selfcontained.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/alone"
-cp "$artefact" "$work/alone/"
+cp -L "$artefact" "$work/alone/"
 name="$(basename "$artefact")"
 bare=(env -i "PATH=/usr/bin:/bin" "HOME=$work" "LD_DEBUG=libs" "LD_DEBUG_OUTPUT=$work/ld")
 

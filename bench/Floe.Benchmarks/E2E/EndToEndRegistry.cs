@@ -9,5 +9,6 @@ internal static partial class EndToEndRegistry
         RegisterIngest();
         EndToEnd.Register("commit", Commit.CommitBench.Run);
         EndToEnd.Register("parquet-write", Formats.Parquet.ParquetWriteBench.Run);
+        EndToEnd.Register("training-set", TrainingSets.TrainingSetEndToEnd.Run);
     }
 }

@@ -27,7 +27,7 @@ internal static class TableCommands
         var command = new Command("create", "Create a format-v2 table") { name, schema, partition, property };
         CommandRunner.SetAction(command, parse =>
         {
-            var service = new TableService(GlobalOptions.OpenWarehouse(parse));
+            var service = new TableService(GlobalOptions.OpenWarehouse(parse, create: true));
             var description = service.Create(parse.GetValue(name)!, parse.GetValue(schema)!, parse.GetValue(partition),
                 TableService.ParseProperties(parse.GetValue(property) ?? Array.Empty<string>()));
             Print(parse, description);
@@ -44,7 +44,7 @@ internal static class TableCommands
         var command = new Command("register", "Register an existing Iceberg table by its metadata file") { name, metadata, map };
         CommandRunner.SetAction(command, parse =>
         {
-            var service = new TableService(GlobalOptions.OpenWarehouse(parse));
+            var service = new TableService(GlobalOptions.OpenWarehouse(parse, create: true));
             var mappings = TableService.ParseLocationMap(parse.GetValue(map) ?? Array.Empty<string>());
             Print(parse, service.Register(parse.GetValue(name)!, parse.GetValue(metadata)!, mappings));
             return 0;

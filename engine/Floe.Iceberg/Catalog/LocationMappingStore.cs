@@ -6,7 +6,7 @@ namespace Floe.Iceberg.Catalog;
 /// Remembers, per registered table, which foreign location prefixes (<c>s3a://bucket/t</c>) map to which local
 /// folders. Kept in its own table of the catalog database so JDBC-catalog readers are not disturbed by it.
 /// </summary>
-internal sealed class LocationMappingStore
+internal sealed class LocationMappingStore : ILocationMappingStore
 {
     private readonly string _connectionString;
     private readonly string _catalogName;

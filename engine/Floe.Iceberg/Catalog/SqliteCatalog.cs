@@ -1,5 +1,4 @@
 using Floe.Core.Errors;
-using Floe.Iceberg.Io;
 using Microsoft.Data.Sqlite;
 
 namespace Floe.Iceberg.Catalog;
@@ -180,22 +179,7 @@ public sealed class SqliteCatalog : ICatalog
 
     /// <inheritdoc />
     /// <remarks>Built by joining the identifier's checked parts under the warehouse and verified to stay inside it.</remarks>
-    public string DefaultTableLocation(TableIdentifier id) => "file://" + TableFolder(_warehouse, id);
-
-    /// <summary>The folder of table <paramref name="id"/> under <paramref name="warehouse"/>: one folder per namespace level, then the table.</summary>
-    public static string TableFolder(string warehouse, TableIdentifier id)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        var root = Path.GetFullPath(warehouse);
-        var path = root;
-        foreach (var level in id.NamespaceLevels) path = Path.Join(path, level);
-        path = Path.GetFullPath(Path.Join(path, id.Name));
-        if (!PathContainment.IsInside(root, path) || path == Path.TrimEndingDirectorySeparator(root))
-        {
-            throw Errors.InvalidArgument($"table '{id}' would be stored at '{path}', outside the warehouse '{root}'");
-        }
-        return path;
-    }
+    public string DefaultTableLocation(TableIdentifier id) => "file://" + WarehouseLayout.TableFolder(_warehouse, id);
 
     private T Execute<T>(Func<SqliteConnection, T> body)
     {

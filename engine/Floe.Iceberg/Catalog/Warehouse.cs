@@ -18,16 +18,38 @@ public sealed class Warehouse
     /// <summary>The catalog database's file name inside the warehouse folder.</summary>
     public const string CatalogFileName = "catalog.db";
 
-    private readonly LocationMappingStore _mappings;
+    private readonly ILocationMappingStore _mappings;
 
-    /// <summary>Opens (creating if needed) the warehouse at <paramref name="directory"/>.</summary>
+    /// <summary>Opens (creating if needed) the warehouse at <paramref name="directory"/> with its embedded SQLite catalog.</summary>
     public Warehouse(string directory)
+        : this(directory, Path.Combine(Path.GetFullPath(directory), CatalogFileName))
     {
+    }
+
+    /// <summary>Opens (creating if needed) the warehouse at <paramref name="directory"/> with the SQLite catalog <paramref name="catalogDatabase"/>.</summary>
+    public Warehouse(string directory, string catalogDatabase)
+    {
+        ArgumentNullException.ThrowIfNull(catalogDatabase);
         Directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(Directory);
-        var db = Path.Combine(Directory, CatalogFileName);
+        var db = Path.GetFullPath(catalogDatabase);
         Catalog = new SqliteCatalog(db, Directory);
         _mappings = new LocationMappingStore(db, Catalog.Name);
+    }
+
+    /// <summary>
+    /// Opens the warehouse folder <paramref name="directory"/> (created if needed) whose tables are kept by
+    /// <paramref name="catalog"/> (a shared catalog such as PostgreSQL), with registered tables' location mappings in
+    /// <paramref name="mappings"/>.
+    /// </summary>
+    public Warehouse(string directory, ICatalog catalog, ILocationMappingStore mappings)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(mappings);
+        Directory = Path.GetFullPath(directory);
+        System.IO.Directory.CreateDirectory(Directory);
+        Catalog = catalog;
+        _mappings = mappings;
     }
 
     /// <summary>The warehouse folder.</summary>
@@ -181,7 +203,7 @@ public sealed class Warehouse
                 skipped.Add($"{location}: {e.Message}");
             }
         }
-        if (!registered) RemoveEmptyFolders(SqliteCatalog.TableFolder(Directory, id));
+        if (!registered) RemoveEmptyFolders(WarehouseLayout.TableFolder(Directory, id));
         return new DropTableResult(id, true, deleted, skipped);
     }
 

@@ -58,6 +58,13 @@ public sealed class ParquetDataWriter : IDisposable
         _output = output;
         _schemaJson = icebergSchemaJson ?? throw new ArgumentNullException(nameof(icebergSchemaJson));
         _options = options ?? new ParquetWriterOptions();
+        if (_options.KeyValueMetadata is { } extra)
+        {
+            foreach (var kv in extra)
+            {
+                if (kv.Key == "iceberg.schema") throw Errors.InvalidArgument($"{location}: footer key 'iceberg.schema' is reserved");
+            }
+        }
         try
         {
             _columns = new ColumnWriter[schema.Fields.Count];
@@ -265,7 +272,8 @@ public sealed class ParquetDataWriter : IDisposable
         var w = new ThriftCompactWriter(4096);
         var descriptors = new ColumnDescriptor[_columns.Length];
         for (var i = 0; i < descriptors.Length; i++) descriptors[i] = _columns[i].Descriptor;
-        var keyValues = new[] { new KeyValuePair<string, string>("iceberg.schema", _schemaJson) };
+        var keyValues = new List<KeyValuePair<string, string>> { new("iceberg.schema", _schemaJson) };
+        if (_options.KeyValueMetadata is { } extra) keyValues.AddRange(extra);
         var codec = new PageCompressor(_options.Codec, _options.ZstdLevel).ThriftCodec;
         FooterWriter.Write(w, descriptors, _rowGroups, RecordCount, keyValues, "Floe version 0.1.0", codec);
         WriteRaw(w.WrittenSpan);

@@ -29,6 +29,12 @@ public sealed record ParquetWriterOptions
     /// </summary>
     public int DictionaryPageBytes { get; init; } = 2 << 20;
 
+    /// <summary>
+    /// Extra footer key/value entries, written in this order after <c>iceberg.schema</c> (e.g. the lineage of a
+    /// derived file); a key equal to <c>iceberg.schema</c> is rejected. Null or empty writes none.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? KeyValueMetadata { get; init; }
+
     /// <summary>Truncation length of string/binary bounds in the metrics (Iceberg's default mode <c>truncate(16)</c>).</summary>
     public int BoundsTruncateLength { get; init; } = 16;
 

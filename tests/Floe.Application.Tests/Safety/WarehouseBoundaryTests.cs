@@ -91,7 +91,7 @@ public sealed class WarehouseBoundaryTests
     public void Create_MultiLevelNamespace_StaysInsideTheWarehouse()
     {
         var description = _w.Tables.Create("a.b.c.t", Schema);
-        var folder = SqliteCatalog.TableFolder(Warehouse, TableIdentifier.Parse("a.b.c.t"));
+        var folder = WarehouseLayout.TableFolder(Warehouse, TableIdentifier.Parse("a.b.c.t"));
         Assert.That(folder, Is.EqualTo(Path.Combine(Warehouse, "a", "b", "c", "t")));
         Assert.That(PathContainment.IsInside(Warehouse, folder));
         Assert.That(description.Location, Does.Contain(folder));
@@ -102,7 +102,7 @@ public sealed class WarehouseBoundaryTests
     {
         CreateWithData("ns.t");
         var table = _w.Warehouse.LoadTable(TableIdentifier.Parse("ns.t"));
-        var tableFolder = SqliteCatalog.TableFolder(Warehouse, table.Identifier);
+        var tableFolder = WarehouseLayout.TableFolder(Warehouse, table.Identifier);
         var referenced = Floe.Iceberg.Maintenance.ReachableFiles.Locations(table.Io, table.Metadata, table.MetadataLocation);
         Assert.That(referenced.Count, Is.GreaterThan(6));
         // An unreferenced file in the table's folder is not the purge's to delete either (Iceberg's rule).
@@ -144,7 +144,7 @@ public sealed class WarehouseBoundaryTests
     public void Purge_ThroughADirectorySymlink_DeletesNothingThroughIt()
     {
         CreateWithData("ns.t");
-        var tableFolder = SqliteCatalog.TableFolder(Warehouse, TableIdentifier.Parse("ns.t"));
+        var tableFolder = WarehouseLayout.TableFolder(Warehouse, TableIdentifier.Parse("ns.t"));
         // Replace the data folder by a link to the victim, with the data files moved there under the same names.
         var data = Path.Combine(tableFolder, "data");
         var moved = Path.Combine(_victim, "data");
@@ -169,7 +169,7 @@ public sealed class WarehouseBoundaryTests
     public void RemoveOrphans_NeverFollowsOrDeletesThroughSymlinks()
     {
         CreateWithData("ns.t");
-        var tableFolder = SqliteCatalog.TableFolder(Warehouse, TableIdentifier.Parse("ns.t"));
+        var tableFolder = WarehouseLayout.TableFolder(Warehouse, TableIdentifier.Parse("ns.t"));
         Directory.CreateSymbolicLink(Path.Combine(tableFolder, "data", "linked-dir"), Path.Combine(_victim, "data"));
         File.CreateSymbolicLink(Path.Combine(tableFolder, "data", "linked-file.parquet"), Path.Combine(_victim, "precious.txt"));
         var realOrphan = Path.Combine(tableFolder, "data", "orphan.parquet");
@@ -210,9 +210,9 @@ public sealed class WarehouseBoundaryTests
         CreateWithData("src.t");
         var source = _w.Warehouse.LoadTable(TableIdentifier.Parse("src.t"));
         var foreign = Path.Combine(_w.Directory, "foreign", "t");
-        CopyFolder(SqliteCatalog.TableFolder(Warehouse, source.Identifier), foreign);
+        CopyFolder(WarehouseLayout.TableFolder(Warehouse, source.Identifier), foreign);
         var metadataFile = Path.Combine(foreign, "metadata", Path.GetFileName(source.MetadataLocation));
-        EditCurrentMetadata(metadataFile, json => json["location"] = "file://" + SqliteCatalog.TableFolder(Warehouse, source.Identifier));
+        EditCurrentMetadata(metadataFile, json => json["location"] = "file://" + WarehouseLayout.TableFolder(Warehouse, source.Identifier));
         _w.Tables.Register("ext.t", metadataFile);
         var stray = Path.Combine(foreign, "data", "not-iceberg.bin");
         File.WriteAllText(stray, "someone else's");
