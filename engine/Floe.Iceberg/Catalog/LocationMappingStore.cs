@@ -13,6 +13,7 @@ internal sealed class LocationMappingStore : ILocationMappingStore
 
     public LocationMappingStore(string databasePath, string catalogName)
     {
+        SqliteNative.EnsureInitialized();
         _catalogName = catalogName;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false, DefaultTimeout = 60 }.ToString();
         Run(conn =>

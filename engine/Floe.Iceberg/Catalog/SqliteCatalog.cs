@@ -18,6 +18,7 @@ public sealed class SqliteCatalog : ICatalog
     /// <summary>Opens (creating if needed) the catalog database <paramref name="databasePath"/> for tables under <paramref name="warehouse"/>.</summary>
     public SqliteCatalog(string databasePath, string warehouse, string name = "floe")
     {
+        SqliteNative.EnsureInitialized();
         Name = name;
         _warehouse = Path.GetFullPath(warehouse);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
