@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The Floe demo on the embedded default: a local warehouse folder with the SQLite catalog.
+# The Floe demo on the embedded default (a local warehouse folder with the SQLite catalog): the seed's story of a
+# feature store. Generate events, backfill features with write-audit-publish, build a training set, fix the logic,
+# catch a bad change in the audit, and rebuild the old training set byte for byte by time travel.
 # Usage: demo.sh [FLOE_BINARY] [WORK_DIR]   (defaults: build/dist/floe, ./demo-output)
 set -euo pipefail
 FLOE="${1:-build/dist/floe}"
@@ -9,39 +11,21 @@ WAREHOUSE="$WORK/warehouse"
 floe() { "$FLOE" --warehouse "$WAREHOUSE" "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "generate one week of synthetic card transactions (200k events)"
+step "1. events: one week of synthetic card transactions into a day-partitioned Iceberg table"
 floe generate events --rows 200000 --entities 5000 --days 7 --output "$WORK/events.csv"
-head -3 "$WORK/events.csv"
-
-step "create an Iceberg v2 table partitioned by day(event_time)"
 floe table create demo.events \
   --schema "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string" \
-  --partition "day(event_time)"
+  --partition "day(event_time)" > /dev/null
+floe ingest demo.events "$WORK/events.csv"
+echo "rows: $(floe scan demo.events --count)"
 
-step "ingest the events (one atomic append, lineage recorded in the snapshot summary)"
-floe ingest demo.events "$WORK/events.csv" --property floe.code-version=demo-v1
-FIRST=$(floe snapshots demo.events --json | grep -m1 '"snapshot_id"' | tr -dc '0-9')
-
-step "re-run day 2024-01-03 as a dynamic partition overwrite, twice (idempotent)"
-floe scan demo.events --filter "event_time >= '2024-01-03T00:00:00Z' and event_time < '2024-01-04T00:00:00Z'" \
-  --format csv --output "$WORK/day3.csv"
-floe ingest demo.events "$WORK/day3.csv" --mode overwrite-partitions --property floe.code-version=demo-v2
-floe ingest demo.events "$WORK/day3.csv" --mode overwrite-partitions --property floe.code-version=demo-v2
-echo "rows now: $(floe scan demo.events --count)"
-
-step "read with a filter (partition pruning) and a projection"
-floe scan demo.events --columns entity_id,event_time,amount --filter "amount > 199.5 and event_time < '2024-01-02T00:00:00Z'" | head -5
-floe scan demo.events --filter "event_time >= '2024-01-05T00:00:00Z'" --count --json
-
-step "time travel to the first snapshot"
-echo "rows at snapshot $FIRST: $(floe scan demo.events --snapshot "$FIRST" --count)"
-
-step "compute point-in-time features from the table (same definition serves batch and streaming)"
+step "2. a feature group: one declarative definition serves backfills, training sets and streaming"
 cat > "$WORK/user_txn.json" <<'JSON'
 {
   "name": "user_txn", "version": 1,
   "entity": ["entity_id"], "timestamp": "event_time",
   "source": {"table": "demo.events"},
+  "output": {"table": "features.user_txn"},
   "filter": "amount > 0",
   "features": [
     {"name": "txn_count_1h",   "agg": "count", "window": "1h"},
@@ -54,12 +38,60 @@ cat > "$WORK/user_txn.json" <<'JSON'
 }
 JSON
 floe features validate "$WORK/user_txn.json"
-floe features compute "$WORK/user_txn.json" --from 2024-01-05 --to 2024-01-07 --output "$WORK/features.csv"
-head -4 "$WORK/features.csv"
 
-step "table and history"
-floe table show demo.events
-floe snapshots demo.events
+step "3. write: backfill logic v1 into a staging branch (idempotent per day, lineage in the snapshot)"
+floe backfill "$WORK/user_txn.json" --from 2024-01-01 --to 2024-01-08 --code-version logic-v1 --wap
 
-step "the files Floe wrote (readable by Spark, PyIceberg, DuckDB, ...)"
-find "$WAREHOUSE/demo/events" -type f | sed "s#^$WAREHOUSE/##" | sort | head -20
+step "4. audit the staging branch against main, then publish"
+floe audit features.user_txn --branch wap-user_txn --report "$WORK/reports"
+floe publish features.user_txn --branch wap-user_txn
+floe tag create features.user_txn model-v1 > /dev/null
+floe lineage features.user_txn | head -12
+
+step "5. a point-in-time-correct training set for model v1 (features never from after the label time)"
+python3 - "$WORK/spine.csv" <<'PY'
+import random, sys
+random.seed(7)
+with open(sys.argv[1], "w") as f:
+    f.write("entity_id,ts,label\n")
+    for _ in range(20000):
+        f.write(f"{random.randrange(5000)},2024-01-{random.randint(2, 7):02d}T{random.randrange(24):02d}:{random.randrange(60):02d}:00Z,{random.randint(0, 1)}\n")
+PY
+floe training-set --spine "$WORK/spine.csv" --features "$WORK/user_txn.json" --output "$WORK/train-v1.parquet"
+cp "$WORK/train-v1.parquet" "$WORK/train-v1-then.parquet"
+
+step "6. a change with a unit bug (amount in cents) is caught by the audit; main is untouched"
+sed 's/"column": "amount", "window": "7d"/"column": "amount * 100", "window": "7d"/' "$WORK/user_txn.json" > "$WORK/user_txn_bug.json"
+floe backfill "$WORK/user_txn_bug.json" --from 2024-01-01 --to 2024-01-08 --code-version logic-v2-bug --wap > /dev/null
+if floe audit features.user_txn --branch wap-user_txn --report "$WORK/reports"; then
+  echo "unexpected: the audit passed" >&2; exit 1
+fi
+if floe publish features.user_txn --branch wap-user_txn; then
+  echo "unexpected: publish went through" >&2; exit 1
+fi
+
+step "7. the fix (logic v2: mean over 2 days) passes the audit and is published"
+sed 's/"name": "amount_mean_1d", "agg": "mean", "column": "amount", "window": "1d"/"name": "amount_mean_1d", "agg": "mean", "column": "amount", "window": "2d"/' \
+  "$WORK/user_txn.json" > "$WORK/user_txn_v2.json"
+floe branch drop features.user_txn wap-user_txn > /dev/null
+floe backfill "$WORK/user_txn_v2.json" --from 2024-01-01 --to 2024-01-08 --code-version logic-v2 --wap > /dev/null
+floe audit features.user_txn --branch wap-user_txn --rules <(printf 'psi_max: 0.5\nks_max: 0.5\n') | head -3
+floe publish features.user_txn --branch wap-user_txn
+
+step "8. time travel: the model-v1 training set, rebuilt today from the tag, is byte-for-byte the one built then"
+floe training-set --spine "$WORK/spine.csv" --features "$WORK/user_txn.json" --tag model-v1 --output "$WORK/train-v1-again.parquet"
+cmp "$WORK/train-v1-then.parquet" "$WORK/train-v1-again.parquet" && echo "identical: $(sha256sum < "$WORK/train-v1-again.parquet" | cut -c1-16)…"
+floe training-set --spine "$WORK/spine.csv" --features "$WORK/user_txn.json" --output "$WORK/train-v2.parquet"
+cmp -s "$WORK/train-v1-then.parquet" "$WORK/train-v2.parquet" || echo "and today's (logic v2) differs, as it should"
+
+step "9. streaming: new events land in the raw table and the same definition computes their features incrementally"
+printf '%s\n' \
+  '{"entity_id": 1, "event_time": "2024-01-08T00:05:00Z", "amount": 12.5, "category": "food"}' \
+  '{"entity_id": 1, "event_time": "2024-01-08T00:20:00Z", "amount": 30.0, "category": "travel"}' \
+  'not json' \
+  | floe stream "$WORK/user_txn.json" --source - --dead-letter "$WORK/dead-letter.jsonl"
+cat "$WORK/dead-letter.jsonl"
+
+step "10. history"
+floe snapshots features.user_txn
+echo "audit report: $(ls "$WORK"/reports/*.html | head -1)"
