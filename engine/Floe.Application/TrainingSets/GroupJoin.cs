@@ -91,10 +91,11 @@ internal static class GroupJoin
         var chunkStarts = new List<int>();
         var position = 0;
         var rowBase = 0;
-        foreach (var list in perTask)
+        for (var t = 0; t < perTask.Length; t++)
         {
-            foreach (var c in list)
+            foreach (var c in perTask[t])
             {
+                if ((long)rowBase + c.Length > int.MaxValue) throw Errors.Unsupported($"{group.TableName}: more than {int.MaxValue} feature rows fall in the spine's time range");
                 c.Entity.AsSpan(0, c.Count).CopyTo(entity.AsSpan(position));
                 c.Time.AsSpan(0, c.Count).CopyTo(time.AsSpan(position));
                 for (var i = 0; i < c.Count; i++) refs[position + i] = rowBase + c.Rows[i];
@@ -103,6 +104,8 @@ internal static class GroupJoin
                 rowBase += c.Length;
                 position += c.Count;
             }
+            // The per-batch ids, times and row numbers are copied: let them go before the join allocates its own.
+            perTask[t] = [];
         }
         var matches = AsOfJoin.Match(keys.Count, entity, time, refs, spineIds, spine.Times, maxAgeMicros);
         var chunkOf = new int[spine.Rows];
