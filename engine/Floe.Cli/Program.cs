@@ -10,6 +10,7 @@ internal static class Program
     {
         var root = new RootCommand("Floe: an embedded feature-store lakehouse engine (Apache Iceberg tables, feature computation).");
         root.Add(GlobalOptions.Warehouse);
+        root.Add(GlobalOptions.Catalog);
         root.Add(GlobalOptions.Json);
         root.Add(TableCommands.Build());
         root.Add(IngestCommand.Build());
@@ -18,11 +19,20 @@ internal static class Program
         root.Add(SnapshotsCommand.Build());
         root.Add(GenerateCommand.Build());
         root.Add(FeaturesCommands.Build());
+        root.Add(StreamCommand.Build());
+        root.Add(BackfillCommand.Build());
+        root.Add(LineageCommand.Build());
         root.Add(TrainingSetCommand.Build());
+        foreach (var command in WapCommands.Build()) root.Add(command);
         root.Add(BranchCommands.Build());
         root.Add(TagCommands.Build());
         foreach (var command in MaintenanceCommands.Build()) root.Add(command);
         var parse = root.Parse(args);
+        if (parse.Action is System.CommandLine.Invocation.ParseErrorAction && parse.Errors.Count > 0)
+        {
+            return ParseErrors.Report(parse);
+        }
+
         return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 }

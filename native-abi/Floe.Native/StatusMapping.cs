@@ -5,38 +5,20 @@ namespace Floe.Native;
 
 /// <summary>
 /// Maps exceptions to <c>FLOE_E*</c> codes and codes to their <c>floe_error.category</c> names.
-/// This is the only place the C ABI decides what kind of failure an exception is.
+/// The kind of failure comes from <see cref="ErrorClassifier"/> in Floe.Core, which the CLI uses too.
 /// </summary>
 internal static unsafe class StatusMapping
 {
     // Indexed by -code (0 = FLOE_OK ... 10 = FLOE_EVALIDATION); must follow FloeErrorCode and floe.h.
-    private static readonly string[] CategoryNames =
-    [
-        "ok", "internal", "invalid_argument", "not_found", "exists", "invalid_data",
-        "conflict", "io", "unsupported", "invalid_handle", "validation",
-    ];
+    private static readonly string[] CategoryNames = BuildCategoryNames();
 
     // Static NUL-terminated copies: floe_error.category points here for the life of the process.
     private static readonly byte*[] CategoryPointers = AllocateCategories();
 
     private static readonly byte* UnknownCategory = Utf8Marshal.AllocStatic("unknown"u8);
 
-    /// <summary>The code an exception reports across the ABI.</summary>
-    /// <remarks>
-    /// <see cref="FloeException"/> carries its own code. Framework exceptions are classified by what they mean
-    /// to a caller; anything unexpected is <see cref="FloeErrorCode.Internal"/> (a bug).
-    /// </remarks>
-    public static FloeErrorCode ToCode(Exception exception) => exception switch
-    {
-        FloeException floe => floe.Code,
-        ArgumentException => FloeErrorCode.InvalidArgument,
-        ObjectDisposedException => FloeErrorCode.InvalidHandle,
-        FileNotFoundException or DirectoryNotFoundException => FloeErrorCode.NotFound,
-        EndOfStreamException or InvalidDataException or FormatException => FloeErrorCode.InvalidData,
-        IOException or UnauthorizedAccessException => FloeErrorCode.Io,
-        NotSupportedException or NotImplementedException => FloeErrorCode.Unsupported,
-        _ => FloeErrorCode.Internal,
-    };
+    /// <summary>The code an exception reports across the ABI: <see cref="ErrorClassifier.Classify"/>, shared with the CLI.</summary>
+    public static FloeErrorCode ToCode(Exception exception) => ErrorClassifier.Classify(exception);
 
     /// <summary>The message an exception reports across the ABI, prefixed with the export's name.</summary>
     /// <remarks>Unexpected exceptions also name their type, since their text alone rarely locates the bug.</remarks>
@@ -49,7 +31,7 @@ internal static unsafe class StatusMapping
             builder.Append(exception.GetType().FullName).Append(": ");
         }
 
-        builder.Append(exception.Message);
+        builder.Append(ErrorClassifier.Message(exception));
         return builder.ToString();
     }
 
@@ -60,6 +42,18 @@ internal static unsafe class StatusMapping
     /// <summary>Static UTF-8 category name of a code; never freed, never NULL.</summary>
     public static byte* Category(int code) =>
         code <= 0 && -code < CategoryPointers.Length ? CategoryPointers[-code] : UnknownCategory;
+
+    private static string[] BuildCategoryNames()
+    {
+        var names = new string[11];
+        names[0] = "ok";
+        for (int i = 1; i < names.Length; i++)
+        {
+            names[i] = ErrorClassifier.CategoryName((FloeErrorCode)(-i));
+        }
+
+        return names;
+    }
 
     private static byte*[] AllocateCategories()
     {

@@ -230,3 +230,39 @@ void test_scan__empty_table_streams_schema_and_no_batches(void)
     stream.release(&stream);
     fx_close(&fx);
 }
+
+/* floe.h: an option struct whose version this library does not know gives FLOE_EINVALID_ARG (never silently read
+ * as version 1), for the versions before and after the one the header defines, and nothing is written. */
+void test_scan__unknown_options_version_is_invalid_arg(void)
+{
+    static const uint32_t versions[] = {0, 2, 99, 0xFFFFFFFFu};
+    fx_warehouse fx;
+    struct ArrowArrayStream stream;
+    floe_scan_options scan_opts = FLOE_SCAN_OPTIONS_INIT;
+    floe_ingest_options ingest_opts = FLOE_INGEST_OPTIONS_INIT;
+    floe_buf out = {NULL, 0};
+    char path[512];
+    size_t i;
+    fx_open_with_table(&fx);
+    fx_write_csv(&fx, "a.csv", ROWS, path, sizeof path);
+
+    for (i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+        scan_opts.version = versions[i];
+        FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_scan(&stream, fx.w, FX_TABLE, &scan_opts));
+        FT_ASSERT(stream.release == NULL);
+        FT_ASSERT_CONTAINS("opts->version", floe_last_error()->message);
+
+        ingest_opts.version = versions[i];
+        FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_ingest_file(&out, fx.w, FX_TABLE, path, &ingest_opts));
+        FT_ASSERT(out.data == NULL);
+        FT_ASSERT_CONTAINS("opts->version", floe_last_error()->message);
+    }
+
+    /* The version the header defines still works, and the rejected ingests committed nothing. */
+    FT_ASSERT_INT(0, fx_count(&fx));
+    ingest_opts.version = 1;
+    FT_OK(floe_ingest_file(&out, fx.w, FX_TABLE, path, &ingest_opts));
+    floe_buf_free(&out);
+    FT_ASSERT_INT(4, fx_count(&fx));
+    fx_close(&fx);
+}

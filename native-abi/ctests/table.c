@@ -1,5 +1,7 @@
 /* C tests of the table module: create, describe, list, snapshots, and their errors. */
 #define _POSIX_C_SOURCE 200809L
+#include <unistd.h>
+
 #include "floe_fixture.h"
 
 void test_table__create_then_describe_and_list(void)
@@ -47,6 +49,19 @@ void test_table__bad_schema_is_invalid_arg(void)
     fx_open(&fx);
     FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_create(fx.w, "db.bad", "id:notatype", NULL));
     FT_ASSERT_CONTAINS("floe_table_create", floe_last_error()->message);
+    fx_close(&fx);
+}
+
+void test_table__name_leaving_the_warehouse_is_invalid_arg(void)
+{
+    static const char *const hostile[] = {".x.t", "x..t", "a/b.t", "../up.t", "db.", "db.-t"};
+    fx_warehouse fx;
+    size_t i;
+    fx_open(&fx);
+    for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_create(fx.w, hostile[i], FX_SCHEMA, NULL));
+    }
+    FT_ASSERT(access("/x/t", F_OK) != 0);
     fx_close(&fx);
 }
 

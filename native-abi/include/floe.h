@@ -4,6 +4,8 @@
  * Conventions (they hold for every declaration in this header)
  * ------------------------------------------------------------
  * Names      Functions are floe_<module>_<verb>; macros and enum values are FLOE_*.
+ *            (floe_snapshots and floe_scan predate the rule and keep their
+ *            names until a coordinated rename.)
  *            Callbacks take `void *payload` as their last argument.
  * Out params Come first and are called `out`. On failure an out param is left
  *            zeroed (NULL handle, empty floe_buf), so it is always safe to free.
@@ -25,14 +27,14 @@
  *            whether it moves (takes ownership of) or borrows its inputs.
  *            Stream errors are reported through the stream's get_last_error.
  * Options    Option structs start with `uint32_t version` and have a
- *            FLOE_*_OPTIONS_INIT macro; fields are only ever appended.
- * Threads    floe_last_error() is per thread. Warehouse handles are thread-safe;
- *            writers and transactions belong to one thread at a time. Do not
- *            close a handle while another thread is using it.
+ *            FLOE_*_OPTIONS_INIT macro; fields are only ever appended. A
+ *            version this library does not know gives FLOE_EINVALID_ARG.
+ * Threads    floe_last_error() is per thread. Warehouse handles are thread-safe.
+ *            Do not close a handle while another thread is using it.
  * Versioning FLOE_VERSION_* describe this header; FLOE_ABI_VERSION changes on any
  *            incompatible ABI change. Bindings compare floe_abi_version() with
- *            the value they were written for at load. Unstable calls live in
- *            floe_experimental.h.
+ *            the value they were written for at load. The shared library's
+ *            soname, libfloe.so.0, changes only with an incompatible ABI.
  * Lifetime   The library is a NativeAOT image with its own runtime and GC; it
  *            cannot be unloaded (never dlclose it).
  */

@@ -84,11 +84,79 @@ public sealed class CliTests
     [TestCaseSource(nameof(Errors))]
     public void Command_BadInput_PrintsOneLineOnStderrAndExitsNonZero(string[] args, int exitCode, string message)
     {
+        Ok("table", "create", "seed.t", "--schema", "a:long");
         var r = Floe(args);
         Assert.That(r.ExitCode, Is.EqualTo(exitCode), r.Stderr);
         var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines, Has.Length.EqualTo(1), r.Stderr);
         Assert.That(lines[0], Does.StartWith("floe: error: ").And.Contain(message));
+    }
+
+    private static IEnumerable<TestCaseData> ArgumentErrors()
+    {
+        yield return new TestCaseData(new[] { "scan", "a.t", "--snapshot", "abc" }, "--snapshot: 'abc' is not an integer").SetName("Args_NonIntegerSnapshot");
+        yield return new TestCaseData(new[] { "nosuch" }, "unknown command or argument 'nosuch'").SetName("Args_UnknownCommand");
+        yield return new TestCaseData(new[] { "scan", "a.t", "--bogus" }, "unknown option '--bogus'").SetName("Args_UnknownOption");
+        yield return new TestCaseData(new[] { "table", "create", "a.t" }, "--schema is required").SetName("Args_MissingRequiredOption");
+        yield return new TestCaseData(new[] { "scan", "a.t", "--format", "xml" }, "--format: 'xml' is not one of csv, json, parquet").SetName("Args_ValueNotAmongChoices");
+        yield return new TestCaseData(new[] { "table" }, "a command is required").SetName("Args_MissingSubcommand");
+        yield return new TestCaseData(new[] { "ingest", "a.t" }, "missing FILE").SetName("Args_MissingArgument");
+        yield return new TestCaseData(new[] { "scan", "a.t", "--as-of" }, "--as-of needs a value").SetName("Args_OptionWithoutValue");
+        yield return new TestCaseData(new[] { "tabel", "list" }, "unknown command or argument 'tabel'").SetName("Args_MisspeltCommand");
+    }
+
+    [TestCaseSource(nameof(ArgumentErrors))]
+    public void Command_BadArguments_OneLineExit2NoTypeNamesAndAHelpHint(string[] args, string message)
+    {
+        var r = Floe(args);
+
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.Stderr);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), r.Stderr);
+        Assert.That(lines[0], Does.StartWith("floe: error: ").And.Contain(message).And.Contain("--help"));
+        Assert.That(lines[0], Does.Not.Contain("System."));
+        Assert.That(r.Stdout, Is.Empty);
+        Assert.That(Directory.Exists(_warehouse), Is.False, "a rejected command line must not create the warehouse");
+    }
+
+    [Test]
+    public void Json_EveryError_IsOneJsonObjectOnStderr()
+    {
+        var argument = Floe("--json", "scan", "a.t", "--snapshot", "abc");
+        var notFound = Floe("--json", "table", "show", "a.t");
+
+        Assert.That(argument.ExitCode, Is.EqualTo(2));
+        var error = JsonDocument.Parse(argument.Stderr).RootElement.GetProperty("error");
+        Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("invalid_argument"));
+        Assert.That(error.GetProperty("message").GetString(), Does.StartWith("--snapshot: 'abc' is not an integer"));
+        Assert.That(notFound.ExitCode, Is.EqualTo(3));
+        var missing = JsonDocument.Parse(notFound.Stderr).RootElement.GetProperty("error");
+        Assert.That(missing.GetProperty("code").GetString(), Is.EqualTo("not_found"));
+        Assert.That(missing.GetProperty("message").GetString(), Does.Contain(_warehouse));
+        Assert.That(argument.Stdout + notFound.Stdout, Is.Empty);
+    }
+
+    [TestCase("table", "list")]
+    [TestCase("table", "show", "a.t")]
+    [TestCase("scan", "a.t", "--count")]
+    [TestCase("snapshots", "a.t")]
+    [TestCase("branch", "list", "a.t")]
+    public void ReadOnlyCommand_MissingWarehouse_IsNotFoundAndCreatesNothing(params string[] args)
+    {
+        var r = Floe(args);
+
+        Assert.That(r.ExitCode, Is.EqualTo(3), r.Stderr);
+        Assert.That(r.Stderr, Does.StartWith("floe: error: warehouse '").And.Contain("does not exist"));
+        Assert.That(Directory.Exists(_warehouse), Is.False);
+    }
+
+    [Test]
+    public void TableCreate_MissingWarehouse_CreatesIt()
+    {
+        Ok("table", "create", "a.t", "--schema", "a:long");
+
+        Assert.That(File.Exists(Path.Combine(_warehouse, "catalog.db")), Is.True);
+        Assert.That(Ok("table", "list").Stdout.Trim(), Is.EqualTo("a.t"));
     }
 
     [Test]
@@ -136,7 +204,7 @@ public sealed class CliTests
             var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
             if (Directory.Exists(candidate)) fixtures = candidate;
         }
-        if (fixtures is null) Assert.Ignore("shared/fixtures not found (set FLOE_FIXTURES); fixture tests skipped");
+        if (fixtures is null) global::Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures not found (set FLOE_FIXTURES)");
         var root = Path.Combine(fixtures!, "iceberg", "icebird-spark-bunnies");
 
         Ok("table", "register", "fx.bunnies", Path.Combine(root, "metadata", "v5.metadata.json"),

@@ -10,7 +10,8 @@ internal static class FloeProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(string warehouse, params string[] args)
+    /// <summary>How to start <c>floe --warehouse WAREHOUSE ARGS...</c> with stdout and stderr redirected.</summary>
+    public static ProcessStartInfo StartInfo(string warehouse, params string[] args)
     {
         var bin = Environment.GetEnvironmentVariable("FLOE_BIN");
         var start = new ProcessStartInfo
@@ -31,6 +32,12 @@ internal static class FloeProcess
         start.ArgumentList.Add("--warehouse");
         start.ArgumentList.Add(warehouse);
         foreach (var a in args) start.ArgumentList.Add(a);
+        return start;
+    }
+
+    public static Result Run(string warehouse, params string[] args)
+    {
+        var start = StartInfo(warehouse, args);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

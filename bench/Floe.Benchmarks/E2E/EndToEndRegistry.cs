@@ -10,5 +10,6 @@ internal static partial class EndToEndRegistry
         EndToEnd.Register("commit", Commit.CommitBench.Run);
         EndToEnd.Register("parquet-write", Formats.Parquet.ParquetWriteBench.Run);
         EndToEnd.Register("training-set", TrainingSets.TrainingSetEndToEnd.Run);
+        EndToEnd.Register("backfill", Backfill.BackfillEndToEnd.Run);
     }
 }

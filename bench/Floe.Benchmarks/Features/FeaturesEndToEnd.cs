@@ -142,10 +142,10 @@ internal static class FeaturesEndToEnd
         return 0;
     }
 
-    private const string EventsTable = "bench.events";
+    internal const string EventsTable = "bench.events";
 
     /// <summary>The events in a table partitioned by day(event_time), ingested once per data set and reused.</summary>
-    private static Warehouse OpenEventsTable(string dir, string input, long rows, int entities, int days)
+    internal static Warehouse OpenEventsTable(string dir, string input, long rows, int entities, int days)
     {
         string path = Path.Combine(dir, $"warehouse-{rows}-{entities}-{days}");
         // The catalog records absolute locations, so the table is built in place; a marker says it is complete.
@@ -162,7 +162,7 @@ internal static class FeaturesEndToEnd
     }
 
     // Linux: writing 5 to clear_refs resets the peak resident set, so what follows is measured on its own.
-    private static void ResetPeakWorkingSet()
+    internal static void ResetPeakWorkingSet()
     {
         try
         {
@@ -174,7 +174,7 @@ internal static class FeaturesEndToEnd
         }
     }
 
-    private static string DefinitionJson()
+    internal static string DefinitionJson()
     {
         var features = new List<string>();
         foreach (var w in Windows)
@@ -188,7 +188,7 @@ internal static class FeaturesEndToEnd
     }
 
     // RANGE frames are closed ([t − w, t]); Floe's windows are (t − w, t], so DuckDB gets w − 1 µs.
-    private static string DuckSql(string input)
+    internal static string DuckSql(string input)
     {
         var cols = new List<string>();
         var wins = new List<string>();
@@ -228,14 +228,14 @@ internal static class FeaturesEndToEnd
         return reader.GetInt64(1);
     }
 
-    private static void Exec(DuckDBConnection conn, string sql)
+    internal static void Exec(DuckDBConnection conn, string sql)
     {
         using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
     }
 
-    private static async Task Generate(string path, long rows, int entities, int days, DateTimeOffset start)
+    internal static async Task Generate(string path, long rows, int entities, int days, DateTimeOffset start)
     {
         var rnd = new Random(42);
         var entityField = new DataField<long>("entity_id", false);

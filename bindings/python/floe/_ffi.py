@@ -64,6 +64,7 @@ def _candidates():
             yield str(candidate)
             return
     yield "libfloe.so"
+    yield "libfloe.so.0"  # the soname: what an installed runtime (without the development link) provides
 
 
 def _load():

@@ -7,10 +7,26 @@ namespace Floe.Application.Features;
 /// <summary>Feature computation for the faces: definitions whose source is a table read it through the warehouse.</summary>
 public sealed class FeatureService
 {
-    private readonly Warehouse _warehouse;
+    private readonly Func<Warehouse> _openWarehouse;
+    private Warehouse? _warehouse;
 
     /// <summary>Creates the service over a warehouse.</summary>
-    public FeatureService(Warehouse warehouse) => _warehouse = warehouse;
+    public FeatureService(Warehouse warehouse)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        _warehouse = warehouse;
+        _openWarehouse = () => warehouse;
+    }
+
+    /// <summary>
+    /// Creates the service over a warehouse opened only when a definition reads a table, so computing from files
+    /// needs no warehouse at all.
+    /// </summary>
+    public FeatureService(Func<Warehouse> openWarehouse)
+    {
+        ArgumentNullException.ThrowIfNull(openWarehouse);
+        _openWarehouse = openWarehouse;
+    }
 
     /// <summary>Validates a definition file.</summary>
     public static ValidateResult Validate(string definitionPath) => FeatureCommands.Validate(definitionPath);
@@ -24,5 +40,5 @@ public sealed class FeatureService
         FeatureCommands.Compute(definitionPath, from, to, sourceOverride, outputPath, OpenTable);
 
     /// <summary>An event source over a table of this warehouse.</summary>
-    public IEventSource OpenTable(string tableName) => new IcebergEventSource(_warehouse.LoadTable(TableIdentifier.Parse(tableName)));
+    public IEventSource OpenTable(string tableName) => new IcebergEventSource((_warehouse ??= _openWarehouse()).LoadTable(TableIdentifier.Parse(tableName)));
 }

@@ -55,15 +55,18 @@ public sealed class IcebergEventSource : IEventSource
         }
         var scan = new TableScan(_table);
         if (_snapshotId is { } id) scan = scan.UseSnapshot(id);
-        var toMicros = to.ToUnixTimeMilliseconds() * 1000;
+        var toMicros = Micros(to);
         Expression filter = BoundPredicate.Bind(_table.Schema, timestampColumn, Operation.Lt, toMicros);
         if (from is { } f)
         {
-            filter = Expression.And(BoundPredicate.Bind(_table.Schema, timestampColumn, Operation.GtEq, f.ToUnixTimeMilliseconds() * 1000), filter);
+            filter = Expression.And(BoundPredicate.Bind(_table.Schema, timestampColumn, Operation.GtEq, Micros(f)), filter);
         }
         scan = scan.Filter(filter);
         var (tasks, metrics) = scan.PlanFiles();
         LastScanMetrics = metrics;
         return scan.ReadBatches(tasks);
     }
+
+    /// <summary>Microseconds since the epoch, exact (a millisecond conversion would drop an event at the bound).</summary>
+    private static long Micros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Maintenance;
 
 namespace Floe.Application.Maintenance;
@@ -18,6 +19,7 @@ public static class MaintenanceReports
         if (r.RemovedRefs.Count > 0) lines.Add($"{(r.DryRun ? "would remove" : "removed")} ref(s) past max-ref-age-ms: {string.Join(", ", r.RemovedRefs)}");
         lines.Add($"{verb} {r.DeletedDataFiles.Count} data file(s), {r.DeletedDeleteFiles.Count} delete file(s), {r.DeletedManifests.Count} manifest(s), {r.DeletedManifestLists.Count} manifest list(s)");
         foreach (var f in r.DeletedDataFiles.Concat(r.DeletedDeleteFiles).Concat(r.DeletedManifests).Concat(r.DeletedManifestLists)) lines.Add("  " + f);
+        if (r.FilesKept) lines.Add("files kept: the table was registered, not created by Floe (pass --delete-registered-files to delete them)");
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -34,6 +36,7 @@ public static class MaintenanceReports
         Strings(json, "deleted_delete_files", r.DeletedDeleteFiles);
         Strings(json, "deleted_manifests", r.DeletedManifests);
         Strings(json, "deleted_manifest_lists", r.DeletedManifestLists);
+        json.WriteBoolean("files_kept", r.FilesKept);
         json.WriteEndObject();
     }
 
@@ -56,6 +59,30 @@ public static class MaintenanceReports
         json.WriteNumber("older_than_ms", r.OlderThanMs);
         json.WriteNumber("referenced_files", r.ReferencedFiles);
         Strings(json, "orphan_files", r.OrphanFiles);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Human-readable drop result.</summary>
+    public static string ToText(DropTableResult r)
+    {
+        if (!r.Purged) return $"dropped {r.Table} (files kept)";
+        var lines = new List<string> { $"dropped {r.Table}; deleted {r.DeletedFiles.Count} referenced file(s)" };
+        if (r.SkippedFiles.Count > 0)
+        {
+            lines.Add($"left {r.SkippedFiles.Count} referenced file(s) in place:");
+            lines.AddRange(r.SkippedFiles.Select(f => "  " + f));
+        }
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>Machine-readable drop result.</summary>
+    public static void WriteJson(Utf8JsonWriter json, DropTableResult r)
+    {
+        json.WriteStartObject();
+        json.WriteString("table", r.Table.ToString());
+        json.WriteBoolean("purged", r.Purged);
+        Strings(json, "deleted_files", r.DeletedFiles);
+        Strings(json, "skipped_files", r.SkippedFiles);
         json.WriteEndObject();
     }
 

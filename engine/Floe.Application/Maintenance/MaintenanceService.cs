@@ -19,19 +19,26 @@ public sealed class MaintenanceService
     /// <summary>The warehouse.</summary>
     public Warehouse Warehouse { get; }
 
-    /// <summary>Expires snapshots older than <paramref name="olderThan"/> and/or beyond the newest <paramref name="retainLast"/> per branch.</summary>
-    public ExpireSnapshotsResult ExpireSnapshots(string table, string? olderThan = null, int? retainLast = null, bool dryRun = false)
+    /// <summary>
+    /// Expires snapshots older than <paramref name="olderThan"/> and/or beyond the newest <paramref name="retainLast"/>
+    /// per branch. A registered table's files are kept unless <paramref name="deleteRegisteredFiles"/>.
+    /// </summary>
+    public ExpireSnapshotsResult ExpireSnapshots(string table, string? olderThan = null, int? retainLast = null, bool dryRun = false, bool deleteRegisteredFiles = false)
     {
-        var expire = new ExpireSnapshots(Load(table)).DryRun(dryRun);
+        var expire = new ExpireSnapshots(Load(table, deleteRegisteredFiles)).DryRun(dryRun);
         if (!string.IsNullOrWhiteSpace(olderThan)) expire.ExpireOlderThan(SnapshotSelector.ParseTimestampMs(olderThan));
         if (retainLast is { } n) expire.RetainLast(n);
         return expire.Execute();
     }
 
-    /// <summary>Removes files under the table location that no metadata references and that are older than <paramref name="olderThan"/> (default 3 days ago).</summary>
-    public RemoveOrphanFilesResult RemoveOrphans(string table, string? olderThan = null, bool dryRun = false)
+    /// <summary>
+    /// Removes files under the table location that no metadata references and that are older than
+    /// <paramref name="olderThan"/> (default 3 days ago). A registered table is refused (dry runs aside) unless
+    /// <paramref name="deleteRegisteredFiles"/>.
+    /// </summary>
+    public RemoveOrphanFilesResult RemoveOrphans(string table, string? olderThan = null, bool dryRun = false, bool deleteRegisteredFiles = false)
     {
-        var remove = new RemoveOrphanFiles(Load(table)).DryRun(dryRun);
+        var remove = new RemoveOrphanFiles(Load(table, deleteRegisteredFiles)).DryRun(dryRun);
         if (!string.IsNullOrWhiteSpace(olderThan)) remove.OlderThan(SnapshotSelector.ParseTimestampMs(olderThan));
         return remove.Execute();
     }
@@ -48,5 +55,6 @@ public sealed class MaintenanceService
         return rewrite.Execute();
     }
 
-    private Table Load(string table) => Warehouse.LoadTable(TableIdentifier.Parse(table ?? throw Errors.InvalidArgument("table name is empty")));
+    private Table Load(string table, bool deleteRegisteredFiles = false) =>
+        Warehouse.LoadTable(TableIdentifier.Parse(table ?? throw Errors.InvalidArgument("table name is empty")), deleteRegisteredFiles);
 }

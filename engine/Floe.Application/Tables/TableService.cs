@@ -40,8 +40,12 @@ public sealed class TableService
     /// <summary>Describes a table.</summary>
     public TableDescription Describe(string name) => TableDescription.Of(Load(name));
 
-    /// <summary>Drops a table; <paramref name="purge"/> deletes its files too.</summary>
-    public void Drop(string name, bool purge) => Warehouse.DropTable(TableIdentifier.Parse(name), purge);
+    /// <summary>
+    /// Drops a table; <paramref name="purge"/> deletes exactly the files its metadata references too (a registered
+    /// table's only with <paramref name="deleteRegisteredFiles"/>).
+    /// </summary>
+    public DropTableResult Drop(string name, bool purge, bool deleteRegisteredFiles = false) =>
+        Warehouse.DropTable(TableIdentifier.Parse(name), purge, deleteRegisteredFiles);
 
     /// <summary>The table's snapshots, oldest first, with the refs pointing at each.</summary>
     public IReadOnlyList<SnapshotDescription> Snapshots(string name)

@@ -58,7 +58,7 @@ internal static class FeaturesCommands
         var command = new Command("compute", "Compute features for the events in [--from, --to); the lookback before --from is read, not output") { definition, from, to, source, output };
         CommandRunner.SetAction(command, parse =>
         {
-            var service = new FeatureService(GlobalOptions.OpenWarehouse(parse));
+            var service = new FeatureService(() => GlobalOptions.OpenWarehouse(parse));
             var result = service.Compute(parse.GetValue(definition)!, ParseTime(parse.GetValue(from)!, "--from"), ParseTime(parse.GetValue(to)!, "--to"),
                 parse.GetValue(source), parse.GetValue(output)!);
             if (parse.GetValue(GlobalOptions.Json))
@@ -84,7 +84,7 @@ internal static class FeaturesCommands
         return command;
     }
 
-    private static DateTimeOffset ParseTime(string text, string option)
+    internal static DateTimeOffset ParseTime(string text, string option)
     {
         if (Utf8Values.TryParseTimestamp(System.Text.Encoding.UTF8.GetBytes(text.Trim()), out var micros))
         {

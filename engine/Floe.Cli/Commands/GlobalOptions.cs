@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Floe.Application.Warehouses;
 using Floe.Iceberg.Catalog;
 
 namespace Floe.Cli.Commands;
@@ -13,11 +14,22 @@ internal static class GlobalOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FLOE_WAREHOUSE") is { Length: > 0 } w ? w : "./warehouse",
     };
 
+    public static readonly Option<string?> Catalog = new("--catalog")
+    {
+        Description = "Catalog URI: sqlite:PATH (default <warehouse>/catalog.db) or postgresql://user[:password]@host[:port]/db (default: $FLOE_CATALOG)",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FLOE_CATALOG") is { Length: > 0 } c ? c : null,
+    };
+
     public static readonly Option<bool> Json = new("--json")
     {
         Description = "Machine-readable JSON output",
         Recursive = true,
     };
 
-    public static Warehouse OpenWarehouse(ParseResult parse) => new(parse.GetValue(Warehouse)!);
+    /// <summary>Opens the warehouse a command names; one that does not exist is NotFound, never created.</summary>
+    public static Warehouse OpenWarehouse(ParseResult parse) => OpenWarehouse(parse, create: false);
+
+    /// <summary>Opens the warehouse a command names; <paramref name="create"/> makes it when missing (table create/register).</summary>
+    public static Warehouse OpenWarehouse(ParseResult parse, bool create) => WarehouseFactory.Open(parse.GetValue(Warehouse)!, parse.GetValue(Catalog), create);
 }

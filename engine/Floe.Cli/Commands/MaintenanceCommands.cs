@@ -31,10 +31,11 @@ internal static class MaintenanceCommands
         var olderThan = new Option<string?>("--older-than") { Description = "Expire snapshots older than this time (ISO-8601 or epoch ms; default: now - history.expire.max-snapshot-age-ms, 5 days)" };
         var retainLast = new Option<int?>("--retain-last") { Description = "Always keep the newest N snapshots of each branch (default history.expire.min-snapshots-to-keep, 1)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Report what would be expired and deleted without changing anything" };
-        var command = new Command("expire-snapshots", "Expire old snapshots and delete the files only they used (tagged and branch-head snapshots are kept)") { table, olderThan, retainLast, dryRun };
+        var registered = TableCommands.DeleteRegisteredFiles();
+        var command = new Command("expire-snapshots", "Expire old snapshots and delete the files only they used (tagged and branch-head snapshots are kept)") { table, olderThan, retainLast, dryRun, registered };
         CommandRunner.SetAction(command, parse =>
         {
-            var result = new MaintenanceService(GlobalOptions.OpenWarehouse(parse)).ExpireSnapshots(parse.GetValue(table)!, parse.GetValue(olderThan), parse.GetValue(retainLast), parse.GetValue(dryRun));
+            var result = new MaintenanceService(GlobalOptions.OpenWarehouse(parse)).ExpireSnapshots(parse.GetValue(table)!, parse.GetValue(olderThan), parse.GetValue(retainLast), parse.GetValue(dryRun), parse.GetValue(registered));
             if (parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(json => MaintenanceReports.WriteJson(json, result));
             else Console.WriteLine(MaintenanceReports.ToText(result));
             return 0;
@@ -47,10 +48,11 @@ internal static class MaintenanceCommands
         var table = new Argument<string>("NS.TABLE") { Description = "Table name" };
         var olderThan = new Option<string?>("--older-than") { Description = "Only remove files last modified before this time (ISO-8601 or epoch ms; default 3 days ago)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "List orphan files without deleting them" };
-        var command = new Command("remove-orphans", "Delete files under the table location that no snapshot or metadata file references") { table, olderThan, dryRun };
+        var registered = TableCommands.DeleteRegisteredFiles();
+        var command = new Command("remove-orphans", "Delete files under the table location that no snapshot or metadata file references") { table, olderThan, dryRun, registered };
         CommandRunner.SetAction(command, parse =>
         {
-            var result = new MaintenanceService(GlobalOptions.OpenWarehouse(parse)).RemoveOrphans(parse.GetValue(table)!, parse.GetValue(olderThan), parse.GetValue(dryRun));
+            var result = new MaintenanceService(GlobalOptions.OpenWarehouse(parse)).RemoveOrphans(parse.GetValue(table)!, parse.GetValue(olderThan), parse.GetValue(dryRun), parse.GetValue(registered));
             if (parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(json => MaintenanceReports.WriteJson(json, result));
             else Console.WriteLine(MaintenanceReports.ToText(result));
             return 0;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Floe.Application.Maintenance;
 using Floe.Application.Tables;
 
 namespace Floe.Cli.Commands;
@@ -26,7 +27,7 @@ internal static class TableCommands
         var command = new Command("create", "Create a format-v2 table") { name, schema, partition, property };
         CommandRunner.SetAction(command, parse =>
         {
-            var service = new TableService(GlobalOptions.OpenWarehouse(parse));
+            var service = new TableService(GlobalOptions.OpenWarehouse(parse, create: true));
             var description = service.Create(parse.GetValue(name)!, parse.GetValue(schema)!, parse.GetValue(partition),
                 TableService.ParseProperties(parse.GetValue(property) ?? Array.Empty<string>()));
             Print(parse, description);
@@ -43,7 +44,7 @@ internal static class TableCommands
         var command = new Command("register", "Register an existing Iceberg table by its metadata file") { name, metadata, map };
         CommandRunner.SetAction(command, parse =>
         {
-            var service = new TableService(GlobalOptions.OpenWarehouse(parse));
+            var service = new TableService(GlobalOptions.OpenWarehouse(parse, create: true));
             var mappings = TableService.ParseLocationMap(parse.GetValue(map) ?? Array.Empty<string>());
             Print(parse, service.Register(parse.GetValue(name)!, parse.GetValue(metadata)!, mappings));
             return 0;
@@ -90,15 +91,24 @@ internal static class TableCommands
     private static Command Drop()
     {
         var name = new Argument<string>("NS.TABLE") { Description = "Table name" };
-        var purge = new Option<bool>("--purge") { Description = "Also delete the table's files (never for registered tables)" };
-        var command = new Command("drop", "Drop a table from the catalog") { name, purge };
+        var purge = new Option<bool>("--purge") { Description = "Also delete exactly the files the table's metadata references (inside the warehouse only)" };
+        var registered = DeleteRegisteredFiles();
+        var command = new Command("drop", "Drop a table from the catalog") { name, purge, registered };
         CommandRunner.SetAction(command, parse =>
         {
-            new TableService(GlobalOptions.OpenWarehouse(parse)).Drop(parse.GetValue(name)!, parse.GetValue(purge));
+            var result = new TableService(GlobalOptions.OpenWarehouse(parse)).Drop(parse.GetValue(name)!, parse.GetValue(purge), parse.GetValue(registered));
+            if (parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(json => MaintenanceReports.WriteJson(json, result));
+            else Console.WriteLine(MaintenanceReports.ToText(result));
             return 0;
         });
         return command;
     }
+
+    /// <summary>The explicit consent every file-deleting command needs for a table Floe did not create.</summary>
+    internal static Option<bool> DeleteRegisteredFiles() => new("--delete-registered-files")
+    {
+        Description = "Allow deleting files of a registered table (one Floe did not create); run with --dry-run first where offered",
+    };
 
     private static void Print(ParseResult parse, TableDescription description)
     {

@@ -62,25 +62,7 @@ public static class FeatureCommands
         ArgumentNullException.ThrowIfNull(defPath);
         ArgumentNullException.ThrowIfNull(outputPath);
         var def = FeatureGroupParser.ParseFile(defPath);
-        string baseDir = Path.GetDirectoryName(Path.GetFullPath(defPath)) ?? ".";
-        IEventSource source;
-        if (sourceOverride is not null)
-        {
-            source = OpenSource(sourceOverride, Environment.CurrentDirectory, tableResolver);
-        }
-        else if (def.Source is null)
-        {
-            throw Errors.InvalidArgument($"{defPath}: the definition has no source; pass one (--source FILE|NS.TABLE)");
-        }
-        else if (def.Source.Table is { } table)
-        {
-            source = OpenSource(table, baseDir, tableResolver);
-        }
-        else
-        {
-            var files = def.Source.Files.Select(f => Path.IsPathRooted(f) ? f : Path.Combine(baseDir, f)).ToList();
-            source = OpenFiles(files);
-        }
+        var source = OpenDefinitionSource(def, defPath, sourceOverride, tableResolver);
         return Compute(def, source, from, to, outputPath, parallelism);
     }
 
@@ -91,6 +73,63 @@ public static class FeatureCommands
         ArgumentNullException.ThrowIfNull(source);
         using var sink = OpenSink(outputPath);
         return BatchComputation.Run(definition, source, from, to, sink, parallelism);
+    }
+
+    /// <summary>
+    /// Computes <paramref name="definition"/> over <paramref name="source"/> into <paramref name="sink"/>: the same rows,
+    /// days and values as the file outputs, delivered as Arrow batches (see <see cref="OutputSchema"/>).
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired; rows already given to the sink stay there.</exception>
+    /// <exception cref="FloeException">InvalidArgument (range), InvalidData (definition or source).</exception>
+    public static ComputeResult Compute(FeatureGroupDefinition definition, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureBatchSink sink,
+        int parallelism = 0, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(sink);
+        using var adapter = new BatchSinkAdapter(sink);
+        return BatchComputation.Run(definition, source, from, to, adapter, parallelism, cancellation);
+    }
+
+    /// <summary>
+    /// The Iceberg schema of the rows <paramref name="definition"/> computes from events of <paramref name="sourceSchema"/>:
+    /// entity key(s), event time, then each feature, with field ids 1..n in that order, every field optional,
+    /// timestamps as timestamptz and list features as strings. Every output (Parquet, CSV, <see cref="IFeatureBatchSink"/>) has it.
+    /// </summary>
+    /// <exception cref="FloeException">InvalidData when the definition does not fit the source schema.</exception>
+    public static Iceberg.Spec.Schema OutputSchema(FeatureGroupDefinition definition, Apache.Arrow.Schema sourceSchema)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(sourceSchema);
+        var group = FeatureGroup.Compile(definition, sourceSchema);
+        var names = group.OutputSchema.FieldsList.Select(f => f.Name).ToArray();
+        return FeatureArrow.IcebergSchema(names, BatchComputation.EmptyColumns(group));
+    }
+
+    /// <summary>
+    /// Opens the events <paramref name="definition"/> (read from <paramref name="defPath"/>) computes from:
+    /// <paramref name="sourceOverride"/> when given (relative to the working folder), else the definition's own
+    /// source (files relative to the definition's folder, or a table through <paramref name="tableResolver"/>).
+    /// </summary>
+    /// <exception cref="FloeException">InvalidArgument when there is no source; NotFound; Unsupported (table without a resolver).</exception>
+    public static IEventSource OpenDefinitionSource(FeatureGroupDefinition definition, string defPath, string? sourceOverride, Func<string, IEventSource>? tableResolver)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(defPath);
+        string baseDir = Path.GetDirectoryName(Path.GetFullPath(defPath)) ?? ".";
+        if (sourceOverride is not null)
+        {
+            return OpenSource(sourceOverride, Environment.CurrentDirectory, tableResolver);
+        }
+        if (definition.Source is null)
+        {
+            throw Errors.InvalidArgument($"{defPath}: the definition has no source; pass one (--source FILE|NS.TABLE)");
+        }
+        if (definition.Source.Table is { } table)
+        {
+            return OpenSource(table, baseDir, tableResolver);
+        }
+        return OpenFiles(definition.Source.Files.Select(f => Path.IsPathRooted(f) ? f : Path.Combine(baseDir, f)).ToList());
     }
 
     /// <summary>Opens a source spec: a .csv or .parquet path (relative to <paramref name="baseDir"/>), else a table identifier.</summary>

@@ -12,7 +12,7 @@ namespace Floe.Features.Definitions;
 /// YAML 1.2's core schema. Anchors, tags, multi-line scalars and multiple documents are rejected.
 /// Hand-written rather than YamlDotNet because its object model relies on reflection (not NativeAOT-clean).
 /// </summary>
-internal sealed class YamlSubsetReader
+public sealed class YamlSubsetReader
 {
     private readonly List<(int Indent, string Text, int LineNo)> _lines = [];
     private int _index;

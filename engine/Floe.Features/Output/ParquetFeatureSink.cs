@@ -1,11 +1,7 @@
-using Apache.Arrow;
-using Floe.Core.Errors;
 using Floe.Features.Columns;
-using Floe.Features.Expressions;
 using Floe.Iceberg.Arrow;
 using Floe.Iceberg.Io;
 using Floe.Iceberg.Parquet;
-using Floe.Iceberg.Spec;
 
 namespace Floe.Features.Output;
 
@@ -35,53 +31,12 @@ internal sealed class ParquetFeatureSink : IFeatureSink
     {
         if (_writer is null)
         {
-            var fields = new List<Field>(names.Length);
-            for (int c = 0; c < names.Length; c++)
-            {
-                var kind = columns[c].IsList ? ValueKind.String : columns[c].Kind;
-                fields.Add(new Field(names[c], ArrowColumns.ArrowType(kind), true,
-                    [new(ArrowSchemas.FieldIdKey, (c + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))]));
-            }
-            var schema = ArrowSchemas.FromArrow(new Apache.Arrow.Schema(fields, null));
+            var schema = FeatureArrow.IcebergSchema(names, columns);
             _arrowSchema = ArrowSchemas.ToArrow(schema);
             _writer = new ParquetDataWriter(new LocalFileIO(), _path, schema, Iceberg.Spec.SchemaParser.ToJson(schema),
                 Options);
         }
-        var arrays = new IArrowArray[columns.Length];
-        // Columns are independent: convert them on both cores (the writer itself compresses columns in parallel).
-        Parallel.For(0, columns.Length, c =>
-        {
-            var col = columns[c];
-            if (col.IsList)
-            {
-                var text = new string?[rows];
-                for (int r = 0; r < rows; r++) { text[r] = col.IsValid(start + r) ? ListText(col, start + r) : null; }
-                arrays[c] = ArrowColumns.ToArray(ColumnData.FromStrings(text));
-            }
-            else
-            {
-                arrays[c] = ArrowColumns.ToArray(col, start, rows);
-            }
-        });
-        _writer.Write(new RecordBatch(_arrowSchema!, arrays, rows));
-    }
-
-    private static string ListText(ColumnData col, int r)
-    {
-        var sb = new System.Text.StringBuilder("[");
-        var values = col.ListValues!;
-        for (int k = col.ListOffsets![r]; k < col.ListOffsets[r + 1]; k++)
-        {
-            if (k > col.ListOffsets[r]) { sb.Append(';'); }
-            sb.Append(values.Kind switch
-            {
-                ValueKind.Float64 => values.Doubles![k].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                ValueKind.String => values.Strings![k],
-                ValueKind.Bool => values.Longs![k] != 0 ? "true" : "false",
-                _ => values.Longs![k].ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
-        }
-        return sb.Append(']').ToString();
+        _writer.Write(FeatureArrow.Batch(_arrowSchema!, columns, start, rows));
     }
 
     public IReadOnlyList<string> Complete()

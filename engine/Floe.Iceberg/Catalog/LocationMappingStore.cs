@@ -6,13 +6,14 @@ namespace Floe.Iceberg.Catalog;
 /// Remembers, per registered table, which foreign location prefixes (<c>s3a://bucket/t</c>) map to which local
 /// folders. Kept in its own table of the catalog database so JDBC-catalog readers are not disturbed by it.
 /// </summary>
-internal sealed class LocationMappingStore
+internal sealed class LocationMappingStore : ILocationMappingStore
 {
     private readonly string _connectionString;
     private readonly string _catalogName;
 
     public LocationMappingStore(string databasePath, string catalogName)
     {
+        SqliteNative.EnsureInitialized();
         _catalogName = catalogName;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false, DefaultTimeout = 60 }.ToString();
         Run(conn =>

@@ -18,6 +18,7 @@ public sealed class SqliteCatalog : ICatalog
     /// <summary>Opens (creating if needed) the catalog database <paramref name="databasePath"/> for tables under <paramref name="warehouse"/>.</summary>
     public SqliteCatalog(string databasePath, string warehouse, string name = "floe")
     {
+        SqliteNative.EnsureInitialized();
         Name = name;
         _warehouse = Path.GetFullPath(warehouse);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
@@ -58,7 +59,7 @@ public sealed class SqliteCatalog : ICatalog
     /// <inheritdoc />
     public void CreateNamespace(string ns, IReadOnlyDictionary<string, string>? properties = null)
     {
-        TableIdentifier.Validate(ns, "namespace");
+        TableIdentifier.ValidateNamespace(ns);
         Execute(conn =>
         {
             if (NamespaceExists(conn, ns)) throw Errors.AlreadyExists($"namespace '{ns}' already exists");
@@ -124,7 +125,12 @@ public sealed class SqliteCatalog : ICatalog
         if (ns is not null) cmd.Parameters.AddWithValue("$ns", ns);
         using var reader = cmd.ExecuteReader();
         var result = new List<TableIdentifier>();
-        while (reader.Read()) result.Add(new TableIdentifier(reader.GetString(0), reader.GetString(1)));
+        while (reader.Read())
+        {
+            // Rows another engine wrote with names Floe cannot turn into folders are not Floe's to address: skipped.
+            var text = reader.GetString(0) + "." + reader.GetString(1);
+            if (TableIdentifier.IsValid(text)) result.Add(new TableIdentifier(reader.GetString(0), reader.GetString(1)));
+        }
         return (IReadOnlyList<TableIdentifier>)result;
     });
 
@@ -172,8 +178,8 @@ public sealed class SqliteCatalog : ICatalog
     });
 
     /// <inheritdoc />
-    public string DefaultTableLocation(TableIdentifier id) =>
-        "file://" + Path.Combine(_warehouse, id.Namespace.Replace('.', '/'), id.Name);
+    /// <remarks>Built by joining the identifier's checked parts under the warehouse and verified to stay inside it.</remarks>
+    public string DefaultTableLocation(TableIdentifier id) => "file://" + WarehouseLayout.TableFolder(_warehouse, id);
 
     private T Execute<T>(Func<SqliteConnection, T> body)
     {

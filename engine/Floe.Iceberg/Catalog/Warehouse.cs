@@ -1,6 +1,7 @@
 using System.Text;
 using Floe.Core.Errors;
 using Floe.Iceberg.Io;
+using Floe.Iceberg.Maintenance;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Spec.Serde;
 using Floe.Iceberg.Tables;
@@ -17,16 +18,38 @@ public sealed class Warehouse
     /// <summary>The catalog database's file name inside the warehouse folder.</summary>
     public const string CatalogFileName = "catalog.db";
 
-    private readonly LocationMappingStore _mappings;
+    private readonly ILocationMappingStore _mappings;
 
-    /// <summary>Opens (creating if needed) the warehouse at <paramref name="directory"/>.</summary>
+    /// <summary>Opens (creating if needed) the warehouse at <paramref name="directory"/> with its embedded SQLite catalog.</summary>
     public Warehouse(string directory)
+        : this(directory, Path.Combine(Path.GetFullPath(directory), CatalogFileName))
     {
+    }
+
+    /// <summary>Opens (creating if needed) the warehouse at <paramref name="directory"/> with the SQLite catalog <paramref name="catalogDatabase"/>.</summary>
+    public Warehouse(string directory, string catalogDatabase)
+    {
+        ArgumentNullException.ThrowIfNull(catalogDatabase);
         Directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(Directory);
-        var db = Path.Combine(Directory, CatalogFileName);
+        var db = Path.GetFullPath(catalogDatabase);
         Catalog = new SqliteCatalog(db, Directory);
         _mappings = new LocationMappingStore(db, Catalog.Name);
+    }
+
+    /// <summary>
+    /// Opens the warehouse folder <paramref name="directory"/> (created if needed) whose tables are kept by
+    /// <paramref name="catalog"/> (a shared catalog such as PostgreSQL), with registered tables' location mappings in
+    /// <paramref name="mappings"/>.
+    /// </summary>
+    public Warehouse(string directory, ICatalog catalog, ILocationMappingStore mappings)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(mappings);
+        Directory = Path.GetFullPath(directory);
+        System.IO.Directory.CreateDirectory(Directory);
+        Catalog = catalog;
+        _mappings = mappings;
     }
 
     /// <summary>The warehouse folder.</summary>
@@ -61,7 +84,7 @@ public sealed class Warehouse
             LastPartitionId = spec.LastAssignedFieldId,
             Properties = props,
         };
-        var io = NewIo(id);
+        var io = NewIo(id, deleteRegisteredFiles: false);
         var metadataLocation = TableOperations.NewMetadataLocation(location, 0);
         io.WriteAtomic(metadataLocation, TableMetadataParser.ToUtf8Json(metadata));
         try
@@ -87,14 +110,27 @@ public sealed class Warehouse
         if (!File.Exists(path)) throw Errors.NotFound($"{metadataFile}: metadata file not found");
         var metadata = TableOperations.ReadMetadata(new LocalFileIO(), path);
         var mappings = new List<(string, string)>();
+        // The folder holding metadata/: the table's own folder, and (with the map's folders) all Floe may touch of it.
+        var tableRoot = Path.GetDirectoryName(Path.GetDirectoryName(path)) ?? "/";
         if (locationMap is { Count: > 0 })
         {
             mappings.AddRange(locationMap.Select(m => (m.From, Path.GetFullPath(m.To))));
+            if (!mappings.Any(m => PathContainment.IsInside(m.Item2, path)))
+            {
+                // The metadata file itself must be readable through the confined storage.
+                mappings.Add(("file://" + tableRoot, tableRoot));
+            }
         }
         else
         {
-            var tableRoot = Path.GetDirectoryName(Path.GetDirectoryName(path))!;
             mappings.Add((metadata.Location, tableRoot));
+        }
+        foreach (var (_, to) in mappings)
+        {
+            if (Path.TrimEndingDirectorySeparator(to) is "/" or "")
+            {
+                throw Errors.InvalidArgument($"{metadataFile}: registering would let Floe touch the whole file system ('{to}'); keep the table in its own folder (TABLE/metadata/*.metadata.json) or give --location-map");
+            }
         }
         if (Catalog.TableExists(id)) throw Errors.AlreadyExists($"table '{id}' already exists");
         _mappings.Save(id, mappings);
@@ -103,9 +139,15 @@ public sealed class Warehouse
     }
 
     /// <summary>Loads a table; throws NotFound.</summary>
-    public Table LoadTable(TableIdentifier id)
+    public Table LoadTable(TableIdentifier id) => LoadTable(id, deleteRegisteredFiles: false);
+
+    /// <summary>
+    /// Loads a table. A registered table's storage lets maintenance delete its files only when
+    /// <paramref name="deleteRegisteredFiles"/> is set (the explicit <c>--delete-registered-files</c>); throws NotFound.
+    /// </summary>
+    public Table LoadTable(TableIdentifier id, bool deleteRegisteredFiles)
     {
-        var ops = new TableOperations(Catalog, id, NewIo(id));
+        var ops = new TableOperations(Catalog, id, NewIo(id, deleteRegisteredFiles));
         var (metadata, location) = ops.Refresh();
         return new Table(ops, metadata, location);
     }
@@ -117,29 +159,79 @@ public sealed class Warehouse
     public Table LoadTable(TableIdentifier id, Func<IFileIO, IFileIO> decorate)
     {
         ArgumentNullException.ThrowIfNull(decorate);
-        var ops = new TableOperations(Catalog, id, decorate(NewIo(id)));
+        var ops = new TableOperations(Catalog, id, decorate(NewIo(id, deleteRegisteredFiles: false)));
         var (metadata, location) = ops.Refresh();
         return new Table(ops, metadata, location);
     }
 
-    /// <summary>Drops a table from the catalog; with <paramref name="purge"/> also deletes its files (never a registered table's).</summary>
-    public void DropTable(TableIdentifier id, bool purge = false)
+    /// <summary>Whether <paramref name="id"/> was registered (its files were not written by Floe) rather than created.</summary>
+    public bool IsRegistered(TableIdentifier id) => _mappings.Load(id).Count > 0;
+
+    /// <summary>
+    /// Drops a table from the catalog. With <paramref name="purge"/>, then deletes exactly the files its metadata
+    /// references (data, delete, manifest, manifest-list and metadata files), as Iceberg's purge does: never a folder
+    /// tree, never a file outside the warehouse (or, for a registered table, its mapped folders), never through a
+    /// symbolic link; emptied folders of the table's own warehouse folder are removed. A registered table is purged
+    /// only with <paramref name="deleteRegisteredFiles"/>. The reference walk runs before the drop, so a table whose
+    /// manifests cannot be read is refused (and stays) rather than half purged.
+    /// </summary>
+    public DropTableResult DropTable(TableIdentifier id, bool purge = false, bool deleteRegisteredFiles = false)
     {
-        var table = LoadTable(id);
-        var registered = _mappings.Load(id).Count > 0;
+        var registered = IsRegistered(id);
+        if (purge && registered && !deleteRegisteredFiles)
+        {
+            throw Errors.Unsupported(
+                $"table '{id}' was registered, not created by Floe: its files are purged only with --delete-registered-files (dropping without --purge keeps them)");
+        }
+        var table = LoadTable(id, deleteRegisteredFiles);
+        var files = purge ? ReachableFiles.Locations(table.Io, table.Metadata, table.MetadataLocation) : Array.Empty<string>();
         Catalog.DropTableEntry(id);
         _mappings.Remove(id);
-        if (purge && !registered)
+        if (!purge) return new DropTableResult(id, false, Array.Empty<string>(), Array.Empty<string>());
+
+        var deleted = new List<string>();
+        var skipped = new List<string>();
+        foreach (var location in files)
         {
-            var root = ((LocalFileIO)table.Io).Resolve(table.Metadata.Location);
-            if (System.IO.Directory.Exists(root)) System.IO.Directory.Delete(root, recursive: true);
+            try
+            {
+                table.Io.Delete(location);
+                deleted.Add(location);
+            }
+            catch (FloeException e)
+            {
+                skipped.Add($"{location}: {e.Message}");
+            }
         }
+        if (!registered) RemoveEmptyFolders(WarehouseLayout.TableFolder(Directory, id));
+        return new DropTableResult(id, true, deleted, skipped);
     }
 
-    private LocalFileIO NewIo(TableIdentifier id)
+    private LocalFileIO NewIo(TableIdentifier id, bool deleteRegisteredFiles)
     {
-        var io = new LocalFileIO(Directory);
-        foreach (var (from, to) in _mappings.Load(id)) io.AddMapping(from, to);
+        var mappings = _mappings.Load(id);
+        var io = LocalFileIO.Confined(Directory, canDelete: mappings.Count == 0 || deleteRegisteredFiles);
+        foreach (var (from, to) in mappings) io.AddMapping(from, to);
         return io;
+    }
+
+    /// <summary>Removes the empty folders at and below <paramref name="folder"/>, bottom up, never entering a symbolic link.</summary>
+    private static void RemoveEmptyFolders(string folder)
+    {
+        var info = new DirectoryInfo(folder);
+        if (!info.Exists || info.LinkTarget is not null) return;
+        var options = new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        foreach (var child in System.IO.Directory.EnumerateDirectories(folder, "*", options)) RemoveEmptyFolders(child);
+        try
+        {
+            if (!System.IO.Directory.EnumerateFileSystemEntries(folder).Any()) System.IO.Directory.Delete(folder, recursive: false);
+        }
+        catch (IOException)
+        {
+            // Something appeared in it meanwhile: it is not ours to remove.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }

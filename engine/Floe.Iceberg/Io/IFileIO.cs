@@ -21,6 +21,13 @@ public interface IFileIO
     /// <summary>Length in bytes.</summary>
     long GetLength(string location);
 
+    /// <summary>
+    /// Whether maintenance may delete files of this storage that the current writer did not just write itself. False
+    /// for a table Floe did not create (a registered table) unless opened for deletion explicitly: purge, snapshot
+    /// expiry and orphan removal then keep files or refuse. A writer's cleanup of its own uncommitted files is unaffected.
+    /// </summary>
+    bool CanDelete => true;
+
     /// <summary>Deletes a location; absent locations are ignored.</summary>
     void Delete(string location);
 

@@ -6,16 +6,41 @@ namespace Floe.Iceberg.Io;
 /// <see cref="IFileIO"/> over the local filesystem. Understands every way writers spell local locations
 /// (<c>/abs</c>, <c>file:/abs</c>, <c>file:///abs</c>, <c>file://rel</c>, <c>./rel</c>, <c>rel</c>), and maps foreign
 /// prefixes (<c>s3a://bucket/t</c>) onto local folders so tables written elsewhere can be read in place.
+/// <para>
+/// A <see cref="Confined"/> IO (what a warehouse hands its tables) refuses every location that resolves outside its
+/// base folder and its mapped folders, whatever the metadata says (absolute paths, <c>..</c>, foreign prefixes);
+/// it deletes nothing through a symbolic link and lists without following links; and it can be made unable to
+/// delete what it did not write itself (<see cref="CanDelete"/>, which file-deleting maintenance obeys), for tables
+/// Floe did not create; a writer still removes its own uncommitted files.
+/// </para>
 /// </summary>
 public sealed class LocalFileIO : IFileIO
 {
     private readonly List<(string From, string To)> _mappings = new();
+    private readonly List<string> _roots = new();
 
-    /// <summary>Creates a file IO; relative locations resolve against <paramref name="baseDirectory"/> (default: current directory).</summary>
+    /// <summary>Creates an unconfined file IO; relative locations resolve against <paramref name="baseDirectory"/> (default: current directory).</summary>
     public LocalFileIO(string? baseDirectory = null)
     {
         BaseDirectory = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
     }
+
+    /// <summary>
+    /// Creates a file IO confined to <paramref name="root"/> (and to the folders later given to <see cref="AddMapping"/>):
+    /// relative locations resolve against the root, and any location resolving elsewhere is refused with InvalidData.
+    /// </summary>
+    public static LocalFileIO Confined(string root, bool canDelete = true)
+    {
+        var io = new LocalFileIO(root) { CanDelete = canDelete };
+        io._roots.Add(io.BaseDirectory);
+        return io;
+    }
+
+    /// <summary>The folders this IO may touch; empty when unconfined.</summary>
+    public IReadOnlyList<string> Roots => _roots;
+
+    /// <inheritdoc />
+    public bool CanDelete { get; private init; } = true;
 
     /// <summary>The folder relative locations resolve against.</summary>
     public string BaseDirectory { get; }
@@ -23,14 +48,35 @@ public sealed class LocalFileIO : IFileIO
     /// <summary>Maps every location starting with <paramref name="fromPrefix"/> to <paramref name="toDirectory"/>. Longest prefix wins.</summary>
     public LocalFileIO AddMapping(string fromPrefix, string toDirectory)
     {
-        _mappings.Add((Normalize(fromPrefix).TrimEnd('/'), Path.GetFullPath(toDirectory).TrimEnd('/')));
+        var to = Path.GetFullPath(toDirectory).TrimEnd('/');
+        _mappings.Add((Normalize(fromPrefix).TrimEnd('/'), to));
         _mappings.Sort((a, b) => b.From.Length.CompareTo(a.From.Length));
+        if (_roots.Count > 0 && !_roots.Contains(to)) _roots.Add(to);
         return this;
     }
 
-    /// <summary>Resolves a location to a local absolute path.</summary>
+    /// <summary>Resolves a location to a local absolute path; a confined IO refuses one outside its roots (InvalidData).</summary>
     public string Resolve(string location)
     {
+        var path = ResolveUnchecked(location);
+        if (_roots.Count == 0) return path;
+        var full = Path.GetFullPath(path);
+        PathContainment.EnsureInside(_roots, full, location);
+        return full;
+    }
+
+    /// <summary>
+    /// The path <paramref name="location"/> names, without the confinement check: only for comparing locations
+    /// (a location outside is still a location that can be matched and reported), never for touching the file.
+    /// </summary>
+    internal string ResolveForComparison(string location) => Path.GetFullPath(ResolveUnchecked(location.Replace('\0', '?')));
+
+    private string ResolveUnchecked(string location)
+    {
+        if (location.Contains('\0', StringComparison.Ordinal))
+        {
+            throw Errors.InvalidData($"location '{location.Replace("\0", "\\0", StringComparison.Ordinal)}' contains a NUL character");
+        }
         location = Normalize(location);
         foreach (var (from, to) in _mappings)
         {
@@ -127,14 +173,35 @@ public sealed class LocalFileIO : IFileIO
     }
 
     /// <inheritdoc />
-    public void Delete(string location) => TryDelete(Resolve(location));
+    public void Delete(string location)
+    {
+        var path = Resolve(location);
+        if (_roots.Count > 0)
+        {
+            var root = PathContainment.EnsureInside(_roots, path, location);
+            if (PathContainment.FirstLinkBelow(root, path, includeSelf: false) is { } link)
+            {
+                throw Errors.InvalidData($"{location}: not deleted, its path passes through the symbolic link '{link}'; Floe never deletes through a link");
+            }
+        }
+        TryDelete(path);
+    }
 
     /// <inheritdoc />
+    /// <remarks>Symbolic links are neither listed nor followed: a linked folder may lead outside the warehouse.</remarks>
     public IEnumerable<(string Location, DateTimeOffset LastModified)> List(string prefix)
     {
         var root = Resolve(prefix);
         if (!Directory.Exists(root)) yield break;
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        if (_roots.Count > 0 && PathContainment.FirstLinkBelow(PathContainment.EnsureInside(_roots, root, prefix), root, includeSelf: true) is not null) yield break;
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            AttributesToSkip = FileAttributes.ReparsePoint,
+            IgnoreInaccessible = true,
+            MatchType = MatchType.Simple,
+        };
+        foreach (var file in Directory.EnumerateFiles(root, "*", options))
         {
             yield return (file, File.GetLastWriteTimeUtc(file));
         }

@@ -68,7 +68,10 @@ public sealed class ExpireSnapshots
     public ExpireSnapshotsResult Execute()
     {
         var current = _table.Refresh().Metadata;
-        if (_cleanFiles && current.Properties.TryGetValue("gc.enabled", out var gc) && gc.Equals("false", StringComparison.OrdinalIgnoreCase))
+        // A registered table's files are not Floe's to delete unless opened for it: expire the metadata, keep the files.
+        bool filesKept = _cleanFiles && !_table.Io.CanDelete;
+        bool cleanFiles = _cleanFiles && !filesKept;
+        if (cleanFiles && current.Properties.TryGetValue("gc.enabled", out var gc) && gc.Equals("false", StringComparison.OrdinalIgnoreCase))
         {
             throw Errors.InvalidArgument($"table '{_table.Identifier}' has gc.enabled=false: its files may be shared with other tables, so they are never deleted");
         }
@@ -96,14 +99,14 @@ public sealed class ExpireSnapshots
 
         var retainedIds = after.Snapshots.Select(s => s.SnapshotId).ToHashSet();
         var expired = before.Snapshots.Where(s => !retainedIds.Contains(s.SnapshotId)).ToList();
-        var files = _cleanFiles && expired.Count > 0
+        var files = cleanFiles && expired.Count > 0
             ? FilesOnlyReachedBy(expired, after)
             : (Lists: new List<string>(), Manifests: new List<string>(), Data: new List<string>(), Deletes: new List<string>());
         if (!_dryRun)
         {
             foreach (var path in files.Data.Concat(files.Deletes).Concat(files.Manifests).Concat(files.Lists)) _table.Io.Delete(path);
         }
-        return new ExpireSnapshotsResult(expired.Select(s => s.SnapshotId).ToList(), removedRefs, files.Lists, files.Manifests, files.Data, files.Deletes, _dryRun);
+        return new ExpireSnapshotsResult(expired.Select(s => s.SnapshotId).ToList(), removedRefs, files.Lists, files.Manifests, files.Data, files.Deletes, _dryRun, filesKept);
     }
 
     /// <summary>The metadata after expiry at <paramref name="now"/>, and the refs it removes; the input itself when nothing expires.</summary>

@@ -11,7 +11,7 @@ internal static class FileLocations
 {
     /// <summary>The canonical key of <paramref name="location"/> under <paramref name="io"/>.</summary>
     public static string Key(IFileIO io, string location) =>
-        io is LocalFileIO local ? Path.GetFullPath(local.Resolve(location)) : location;
+        io is LocalFileIO local ? local.ResolveForComparison(location) : location;
 
     /// <summary>A set keyed by <see cref="Key"/>.</summary>
     public static HashSet<string> NewSet() => new(StringComparer.Ordinal);

@@ -1,5 +1,4 @@
 using Floe.Core.Errors;
-using Floe.Iceberg.Manifests;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
 
@@ -10,7 +9,8 @@ namespace Floe.Iceberg.Maintenance;
 /// metadata log, nor <c>version-hint.text</c>, nor any manifest list, manifest, data or delete file of any snapshot.
 /// Only files older than the cut-off (default 3 days, as Java) are touched, so files of commits still in flight
 /// are safe. Refuses to run when the listing and the metadata disagree about where the table is (then every file
-/// would look orphaned).
+/// would look orphaned). The listing never follows a symbolic link, and nothing is deleted through one; a
+/// registered table's files are deleted only when its storage was opened for that (<see cref="Io.IFileIO.CanDelete"/>).
 /// </summary>
 public sealed class RemoveOrphanFiles
 {
@@ -50,9 +50,14 @@ public sealed class RemoveOrphanFiles
         {
             throw Errors.InvalidArgument($"table '{_table.Identifier}' has gc.enabled=false: its location may hold other tables' files, so nothing is deleted");
         }
+        if (!_dryRun && !_table.Io.CanDelete)
+        {
+            throw Errors.Unsupported(
+                $"table '{_table.Identifier}' was registered, not created by Floe: its files are deleted only with --delete-registered-files (see what would go with --dry-run first)");
+        }
         var olderThan = _olderThanMs ?? DateTimeOffset.UtcNow.Add(-DefaultGracePeriod).ToUnixTimeMilliseconds();
         var io = _table.Io;
-        var referenced = Referenced(metadata, _table.MetadataLocation);
+        var referenced = ReachableFiles.Keys(io, metadata, _table.MetadataLocation);
 
         var listed = io.List(metadata.Location).ToList();
         var listedKeys = FileLocations.NewSet();
@@ -78,30 +83,5 @@ public sealed class RemoveOrphanFiles
             foreach (var orphan in orphans) io.Delete(orphan);
         }
         return new RemoveOrphanFilesResult(orphans, referenced.Count, olderThan, _dryRun);
-    }
-
-    private HashSet<string> Referenced(TableMetadata metadata, string metadataLocation)
-    {
-        var io = _table.Io;
-        var set = FileLocations.NewSet();
-        set.Add(FileLocations.Key(io, metadataLocation));
-        foreach (var entry in metadata.MetadataLog) set.Add(FileLocations.Key(io, entry.MetadataFile));
-        var seenManifests = FileLocations.NewSet();
-        foreach (var snapshot in metadata.Snapshots)
-        {
-            set.Add(FileLocations.Key(io, snapshot.ManifestList));
-            // A missing or unreadable manifest list aborts the run: its files would otherwise all look orphaned.
-            foreach (var manifest in ManifestListReader.Read(io, snapshot.ManifestList))
-            {
-                var key = FileLocations.Key(io, manifest.ManifestPath);
-                set.Add(key);
-                if (!seenManifests.Add(key)) continue;
-                foreach (var entry in ManifestReader.Read(io, manifest, metadata.SpecById, null))
-                {
-                    set.Add(FileLocations.Key(io, entry.DataFile.FilePath));
-                }
-            }
-        }
-        return set;
     }
 }

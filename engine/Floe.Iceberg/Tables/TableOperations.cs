@@ -5,6 +5,7 @@ using Floe.Iceberg.Io;
 using Floe.Iceberg.Manifests;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Spec.Serde;
+using Floe.Iceberg.Transactions.Updates;
 
 namespace Floe.Iceberg.Tables;
 
@@ -89,11 +90,16 @@ public sealed class TableOperations
     }
 
     /// <summary>
-    /// Writes <paramref name="updated"/> as the next metadata version after <paramref name="baseLocation"/> and swaps
-    /// the catalog pointer. Returns the new metadata location.
+    /// Commits <paramref name="commit"/> on top of <paramref name="baseMetadata"/> (the metadata at
+    /// <paramref name="baseLocation"/>, as last refreshed): checks its requirements against the base, applies its
+    /// updates, writes the result as the next metadata version and compare-and-swaps the catalog pointer from the
+    /// base. A lost swap deletes the new file and raises a retryable CommitConflict. Returns the new metadata location.
     /// </summary>
-    public string Commit(TableMetadata baseMetadata, string baseLocation, TableMetadata updated)
+    public string Commit(TableMetadata baseMetadata, string baseLocation, TableCommit commit, long nowMs)
     {
+        ArgumentNullException.ThrowIfNull(baseMetadata);
+        ArgumentNullException.ThrowIfNull(commit);
+        var updated = commit.Apply(baseMetadata, Identifier.ToString(), nowMs);
         var withLog = updated with
         {
             MetadataLog = AppendMetadataLog(baseMetadata, baseLocation, updated),
@@ -112,6 +118,16 @@ public sealed class TableOperations
         _cachedLocation = newLocation;
         _cachedMetadata = withLog;
         return newLocation;
+    }
+
+    /// <summary>
+    /// Commits the change from <paramref name="baseMetadata"/> to <paramref name="updated"/>, stated as table updates
+    /// and requirements (<see cref="MetadataDiff"/>); see <see cref="Commit(TableMetadata, string, TableCommit, long)"/>.
+    /// </summary>
+    public string Commit(TableMetadata baseMetadata, string baseLocation, TableMetadata updated)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        return Commit(baseMetadata, baseLocation, MetadataDiff.Between(baseMetadata, updated), updated.LastUpdatedMs);
     }
 
     /// <summary>The location of metadata version <paramref name="version"/>: <c>metadata/00001-uuid.metadata.json</c> as Java names them.</summary>

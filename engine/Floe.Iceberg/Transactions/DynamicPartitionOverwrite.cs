@@ -7,8 +7,8 @@ namespace Floe.Iceberg.Transactions;
 
 /// <summary>
 /// Dynamic partition overwrite (Iceberg's ReplacePartitions): the partitions present in the new files are replaced
-/// atomically — every live data file of exactly those partitions is marked deleted and the new files are added in
-/// one <c>overwrite</c> snapshot; other partitions are untouched. Only manifests whose partition summaries may hold
+/// atomically — every live data file of exactly those partitions (and of any named by <see cref="ReplacePartition"/>)
+/// is marked deleted and the new files are added in one <c>overwrite</c> snapshot; other partitions are untouched. Only manifests whose partition summaries may hold
 /// a replaced partition are read, and only those that really do are rewritten.
 /// Isolation is serializable: if a commit since this operation's base added or deleted files in a replaced
 /// partition the overwrite fails with a non-retryable conflict; commits to other partitions are merged by retry.
@@ -16,6 +16,7 @@ namespace Floe.Iceberg.Transactions;
 public sealed class DynamicPartitionOverwrite : SnapshotProducer
 {
     private readonly List<DataFile> _files = new();
+    private readonly HashSet<(int SpecId, PartitionData Partition)> _emptied = new();
 
     /// <summary>Creates an overwrite on <paramref name="table"/>.</summary>
     public DynamicPartitionOverwrite(Table table)
@@ -35,8 +36,24 @@ public sealed class DynamicPartitionOverwrite : SnapshotProducer
         return this;
     }
 
-    private HashSet<(int SpecId, PartitionData Partition)> Replaced() =>
-        _files.Select(f => (f.SpecId, f.Partition)).ToHashSet();
+    /// <summary>
+    /// Replaces <paramref name="partition"/> of spec <paramref name="specId"/> even when no added file lands in it:
+    /// with no file added there, its live files are deleted and the partition ends up empty. A rerun of a job whose
+    /// output for that partition became empty then converges instead of leaving the old rows.
+    /// </summary>
+    public DynamicPartitionOverwrite ReplacePartition(int specId, PartitionData partition)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        _emptied.Add((specId, partition));
+        return this;
+    }
+
+    private HashSet<(int SpecId, PartitionData Partition)> Replaced()
+    {
+        var replaced = _files.Select(f => (f.SpecId, f.Partition)).ToHashSet();
+        replaced.UnionWith(_emptied);
+        return replaced;
+    }
 
     /// <inheritdoc />
     protected override void Validate(TableMetadata metadata, Snapshot? current, long? startingSnapshotId)

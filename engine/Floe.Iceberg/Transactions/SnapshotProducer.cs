@@ -2,6 +2,7 @@ using Floe.Core.Errors;
 using Floe.Iceberg.Manifests;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
+using Floe.Iceberg.Transactions.Updates;
 
 namespace Floe.Iceberg.Transactions;
 
@@ -210,8 +211,7 @@ public abstract class SnapshotProducer
         var now = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), metadata.LastUpdatedMs + 1);
         var snapshot = new Snapshot(SnapshotId, parent?.SnapshotId, sequenceNumber, now, manifestList,
             summary.Build(Operation, parent, _properties), metadata.CurrentSchemaId);
-        var updated = MetadataUpdates.AddSnapshot(metadata, snapshot, Branch, now);
-        var newLocation = Table.Operations.Commit(metadata, location, updated);
+        var newLocation = Table.Operations.Commit(metadata, location, SnapshotCommit(metadata, parent, snapshot), now);
         Table.Operations.RememberManifestList(manifestList, _lastListed!);
         // Committed: from here on nothing may throw, or the caller's cleanup would delete the committed files.
         try
@@ -223,6 +223,19 @@ public abstract class SnapshotProducer
             // The table view stays at the base; the next refresh sees the commit.
         }
         return snapshot;
+    }
+
+    /// <summary>
+    /// The commit of <paramref name="snapshot"/> in the REST vocabulary: the same table, the branch still at the
+    /// parent this snapshot was built on (absent, for a new branch), then add the snapshot and move the branch.
+    /// </summary>
+    private TableCommit SnapshotCommit(TableMetadata metadata, Snapshot? parent, Snapshot snapshot)
+    {
+        var exists = metadata.Refs.TryGetValue(Branch, out var existing);
+        var moved = exists ? existing! with { SnapshotId = snapshot.SnapshotId } : new SnapshotRef(snapshot.SnapshotId, SnapshotRefType.Branch);
+        return new TableCommit(
+            [new AssertTableUuid(metadata.TableUuid), new AssertRefSnapshotId(Branch, exists ? parent?.SnapshotId : null)],
+            [new AddSnapshot(snapshot), new SetSnapshotRef(Branch, moved)]);
     }
 
     private void DeleteUnusedFiles(Snapshot? committed)

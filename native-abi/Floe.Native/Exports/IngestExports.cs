@@ -58,7 +58,7 @@ internal static unsafe class IngestExports
             return new IngestOptions();
         }
 
-        if (options->Version < 1)
+        if (options->Version != 1)
         {
             throw Errors.InvalidArgument($"opts->version {options->Version} is not supported (initialise with FLOE_INGEST_OPTIONS_INIT)");
         }

@@ -77,7 +77,7 @@ internal static unsafe class ScanExports
             return new ScanRequest();
         }
 
-        if (options->Version < 1)
+        if (options->Version != 1)
         {
             throw Errors.InvalidArgument($"opts->version {options->Version} is not supported (initialise with FLOE_SCAN_OPTIONS_INIT)");
         }

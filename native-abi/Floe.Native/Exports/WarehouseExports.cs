@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Floe.Core.Errors;
-using Floe.Iceberg.Catalog;
+using Floe.Application.Warehouses;
 using Floe.Native.Interop;
 
 namespace Floe.Native.Exports;
@@ -31,7 +31,7 @@ internal static unsafe class WarehouseExports
                 throw Errors.InvalidArgument("path must not be empty");
             }
 
-            *@out = Handles.Warehouses.Add(new NativeWarehouse(new Warehouse(folder)));
+            *@out = Handles.Warehouses.Add(new NativeWarehouse(WarehouseFactory.Open(folder, create: true)));
             return 0;
         }
         catch (Exception e)

@@ -30,7 +30,7 @@ internal sealed class FixtureTable
 
     public Schema? Schema { get; private set; }
 
-    /// <summary>The fixtures/iceberg folder, or null (tests then call Assert.Ignore).</summary>
+    /// <summary>The fixtures/iceberg folder, or null (tests then skip, or fail in CI: FixturePolicy).</summary>
     public static string? Root()
     {
         var env = Environment.GetEnvironmentVariable("FLOE_FIXTURES");
@@ -56,7 +56,7 @@ internal sealed class FixtureTable
     {
         var root = RootOrIgnore();
         var folder = Path.Combine(root, name);
-        if (!Directory.Exists(folder)) Assert.Ignore($"fixture {name} absent");
+        if (!Directory.Exists(folder)) Floe.Tests.Shared.FixturePolicy.Missing($"fixture {name} absent");
         var table = new FixtureTable(name, folder);
         var io = new LocalFileIO(folder);
         var files = Directory.GetFiles(Path.Combine(folder, "metadata"), "*.metadata.json").Order(StringComparer.Ordinal).ToList();
@@ -97,7 +97,7 @@ internal sealed class FixtureTable
 
     private static string IgnoreMissing()
     {
-        Assert.Ignore("shared/fixtures/iceberg not found (set FLOE_FIXTURES)");
+        Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures/iceberg not found (set FLOE_FIXTURES)");
         return null!;
     }
 

@@ -14,7 +14,7 @@ internal static class ParquetFixtures
             var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "iceberg");
             if (Directory.Exists(candidate)) return candidate;
         }
-        Assert.Ignore("shared/fixtures not found (set FLOE_FIXTURES)");
+        Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures not found (set FLOE_FIXTURES)");
         return "";
     }
 

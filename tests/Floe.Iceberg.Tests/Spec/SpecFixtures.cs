@@ -22,18 +22,18 @@ internal static class SpecFixtures
         }
     }
 
-    /// <summary>The path of a fixture sub-folder, or <see cref="Assert.Ignore(string)"/> when fixtures are absent.</summary>
+    /// <summary>The path of a fixture sub-folder, or <see cref="Floe.Tests.Shared.FixturePolicy.Missing"/> when fixtures are absent.</summary>
     public static string Require(string relative)
     {
         var root = Root;
         if (root is null)
         {
-            Assert.Ignore("shared/fixtures not found (set FLOE_FIXTURES); fixture tests skipped");
+            Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures not found (set FLOE_FIXTURES)");
         }
         var path = Path.Combine(root!, relative);
         if (!Directory.Exists(path) && !File.Exists(path))
         {
-            Assert.Ignore($"fixture {relative} not found under {root}");
+            Floe.Tests.Shared.FixturePolicy.Missing($"fixture {relative} not found under {root}");
         }
         return path;
     }

@@ -142,6 +142,25 @@ public sealed class TableCommitTests
     }
 
     [Test]
+    public void Overwrite_ReplacePartitionWithoutFiles_EmptiesItAndKeepsTheOthers()
+    {
+        var table = _t.CreateEvents();
+        TestTables.Append(table, TestTables.Events(TestTables.Rows(new[] { 0, 1, 2 }, 2, 0)));
+        var overwrite = new DynamicPartitionOverwrite(table);
+        foreach (var f in TestTables.Write(table, TestTables.Events(TestTables.Rows(new[] { 0 }, 3, 9)))) overwrite.AddFile(f);
+        // Day 1 gets no new file: replacing it must still remove its rows.
+        overwrite.ReplacePartition(table.Spec.SpecId, new PartitionData([19724]));
+
+        var snapshot = overwrite.Commit();
+
+        var rows = TestTables.Read(new TableScan(table.Refresh()));
+        Assert.That(rows.Count(r => r.Micros / TestTables.MicrosPerDay == 19723), Is.EqualTo(3));
+        Assert.That(rows.Count(r => r.Micros / TestTables.MicrosPerDay == 19724), Is.Zero);
+        Assert.That(rows.Count(r => r.Micros / TestTables.MicrosPerDay == 19725), Is.EqualTo(2));
+        Assert.That(snapshot.Summary["deleted-data-files"], Is.EqualTo("2"));
+    }
+
+    [Test]
     public void Scan_FilterOnPartitionColumn_SkipsOtherDaysFiles()
     {
         var table = _t.CreateEvents();

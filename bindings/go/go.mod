@@ -1,0 +1,3 @@
+module floe.invalid/floe
+
+go 1.19

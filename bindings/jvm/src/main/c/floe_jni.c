@@ -1,0 +1,583 @@
+/*
+ * floe_jni.c: the JNI shim of the JVM binding. One Java_dev_floe_FloeNative_* function per floe_* function of
+ * native-abi/include/floe.h (1:1, as DuckDB's Java bindings do), plus helpers that allocate, read and release
+ * Arrow C streams for hosts that have no Arrow Java library.
+ *
+ * Conventions: strings cross as byte[] holding UTF-8 (Java's modified UTF-8 is not UTF-8), NUL-terminated on
+ * the way in; handles and Arrow struct addresses cross as long. A failed floe_* call throws the
+ * dev.floe.FloeException subclass for its code, built from floe_last_error() on this same thread.
+ */
+#include <jni.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "floe.h"
+
+static jclass g_exception;          /* dev.floe.FloeException */
+static jmethodID g_exception_create; /* static FloeException create(int, byte[], byte[]) */
+static jclass g_long, g_integer, g_double, g_float, g_boolean, g_object, g_string;
+static jmethodID g_long_of, g_integer_of, g_double_of, g_float_of, g_boolean_of;
+
+static jclass global_class(JNIEnv *env, const char *name)
+{
+    jclass local = (*env)->FindClass(env, name);
+    jclass global;
+    if (local == NULL) {
+        return NULL;
+    }
+    global = (jclass)(*env)->NewGlobalRef(env, local);
+    (*env)->DeleteLocalRef(env, local);
+    return global;
+}
+
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
+{
+    JNIEnv *env;
+    (void)reserved;
+    if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) {
+        return JNI_ERR;
+    }
+    if ((g_exception = global_class(env, "dev/floe/FloeException")) == NULL ||
+        (g_long = global_class(env, "java/lang/Long")) == NULL ||
+        (g_integer = global_class(env, "java/lang/Integer")) == NULL ||
+        (g_double = global_class(env, "java/lang/Double")) == NULL ||
+        (g_float = global_class(env, "java/lang/Float")) == NULL ||
+        (g_boolean = global_class(env, "java/lang/Boolean")) == NULL ||
+        (g_object = global_class(env, "java/lang/Object")) == NULL ||
+        (g_string = global_class(env, "java/lang/String")) == NULL) {
+        return JNI_ERR;
+    }
+    g_exception_create = (*env)->GetStaticMethodID(env, g_exception, "create", "(I[B[B)Ldev/floe/FloeException;");
+    g_long_of = (*env)->GetStaticMethodID(env, g_long, "valueOf", "(J)Ljava/lang/Long;");
+    g_integer_of = (*env)->GetStaticMethodID(env, g_integer, "valueOf", "(I)Ljava/lang/Integer;");
+    g_double_of = (*env)->GetStaticMethodID(env, g_double, "valueOf", "(D)Ljava/lang/Double;");
+    g_float_of = (*env)->GetStaticMethodID(env, g_float, "valueOf", "(F)Ljava/lang/Float;");
+    g_boolean_of = (*env)->GetStaticMethodID(env, g_boolean, "valueOf", "(Z)Ljava/lang/Boolean;");
+    if (g_exception_create == NULL || g_long_of == NULL || g_integer_of == NULL || g_double_of == NULL ||
+        g_float_of == NULL || g_boolean_of == NULL) {
+        return JNI_ERR;
+    }
+    return JNI_VERSION_1_8;
+}
+
+/* ------------------------------------------------------------------------------------------ conversions */
+
+static jbyteArray to_bytes(JNIEnv *env, const void *data, size_t len)
+{
+    jbyteArray out = (*env)->NewByteArray(env, (jsize)len);
+    if (out != NULL && len > 0) {
+        (*env)->SetByteArrayRegion(env, out, 0, (jsize)len, (const jbyte *)data);
+    }
+    return out;
+}
+
+static jbyteArray cstr_bytes(JNIEnv *env, const char *text)
+{
+    return to_bytes(env, text, text == NULL ? 0 : strlen(text));
+}
+
+/* Throws the FloeException subclass for code with a message of our own (not from floe_last_error). */
+static void throw_code(JNIEnv *env, int code, const char *category, const char *message)
+{
+    jbyteArray c = cstr_bytes(env, category);
+    jbyteArray m = cstr_bytes(env, message);
+    jobject exception;
+    if (c == NULL || m == NULL) {
+        return; /* OutOfMemoryError is pending */
+    }
+    exception = (*env)->CallStaticObjectMethod(env, g_exception, g_exception_create, (jint)code, c, m);
+    if (exception != NULL) {
+        (*env)->Throw(env, (jthrowable)exception);
+    }
+}
+
+/* Turns a failed floe_* return code into a pending Java exception; returns 1 when it threw. */
+static int check(JNIEnv *env, int rc)
+{
+    const floe_error *e;
+    if (rc == FLOE_OK) {
+        return 0;
+    }
+    e = floe_last_error();
+    if (e->code == rc) {
+        throw_code(env, rc, e->category, e->message);
+    } else {
+        throw_code(env, rc, "unknown", "the call failed, and the thread's last error describes another failure");
+    }
+    return 1;
+}
+
+/* A NUL-terminated UTF-8 copy of a byte[] (which Java already NUL-terminated), or NULL for null. */
+typedef struct arg {
+    char *text;
+    int failed;
+} arg;
+
+static arg take_arg(JNIEnv *env, jbyteArray bytes)
+{
+    arg out = {NULL, 0};
+    jsize len;
+    if (bytes == NULL) {
+        return out;
+    }
+    len = (*env)->GetArrayLength(env, bytes);
+    out.text = (char *)malloc((size_t)len + 1);
+    if (out.text == NULL) {
+        throw_code(env, FLOE_EINTERNAL, "internal", "out of memory");
+        out.failed = 1;
+        return out;
+    }
+    (*env)->GetByteArrayRegion(env, bytes, 0, len, (jbyte *)out.text);
+    out.text[len] = '\0';
+    return out;
+}
+
+#define ARG(name, bytes)                  \
+    arg name = take_arg(env, bytes);      \
+    if (name.failed) goto done_##name;
+#define FREE_ARG(name) done_##name: free(name.text)
+
+static jbyteArray take_buf(JNIEnv *env, floe_buf *buf)
+{
+    jbyteArray out = to_bytes(env, buf->data, buf->len);
+    floe_buf_free(buf);
+    return out;
+}
+
+static floe_warehouse *W(jlong handle) { return (floe_warehouse *)(intptr_t)handle; }
+
+/* ------------------------------------------------------------------------------------------ floe.h */
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_version(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    return cstr_bytes(env, floe_version());
+}
+
+JNIEXPORT jint JNICALL Java_dev_floe_FloeNative_abiVersion(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return floe_abi_version();
+}
+
+JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_warehouseOpen(JNIEnv *env, jclass cls, jbyteArray path)
+{
+    floe_warehouse *out = NULL;
+    (void)cls;
+    {
+        ARG(p, path)
+        check(env, floe_warehouse_open(&out, p.text));
+        FREE_ARG(p);
+    }
+    return (jlong)(intptr_t)out;
+}
+
+JNIEXPORT void JNICALL Java_dev_floe_FloeNative_warehouseClose(JNIEnv *env, jclass cls, jlong w)
+{
+    (void)env;
+    (void)cls;
+    floe_warehouse_close(W(w));
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_warehousePath(JNIEnv *env, jclass cls, jlong w)
+{
+    floe_buf buf = {NULL, 0};
+    (void)cls;
+    if (check(env, floe_warehouse_path(&buf, W(w)))) {
+        return NULL;
+    }
+    return take_buf(env, &buf);
+}
+
+JNIEXPORT void JNICALL Java_dev_floe_FloeNative_tableCreate(JNIEnv *env, jclass cls, jlong w, jbyteArray name,
+                                                            jbyteArray schema, jbyteArray partition)
+{
+    (void)cls;
+    {
+        ARG(n, name)
+        {
+            ARG(s, schema)
+            {
+                ARG(p, partition)
+                check(env, floe_table_create(W(w), n.text, s.text, p.text));
+                FREE_ARG(p);
+            }
+            FREE_ARG(s);
+        }
+        FREE_ARG(n);
+    }
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableDescribe(JNIEnv *env, jclass cls, jlong w, jbyteArray name)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(n, name)
+        if (!check(env, floe_table_describe(&buf, W(w), n.text))) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(n);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableList(JNIEnv *env, jclass cls, jlong w)
+{
+    floe_buf buf = {NULL, 0};
+    (void)cls;
+    if (check(env, floe_table_list(&buf, W(w)))) {
+        return NULL;
+    }
+    return take_buf(env, &buf);
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_snapshots(JNIEnv *env, jclass cls, jlong w, jbyteArray table)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        if (!check(env, floe_snapshots(&buf, W(w), t.text))) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_ingestFile(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                 jbyteArray path, jint mode, jbyteArray branch,
+                                                                 jbyteArray propertiesJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    floe_ingest_options opts = FLOE_INGEST_OPTIONS_INIT;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(p, path)
+            {
+                ARG(b, branch)
+                {
+                    ARG(j, propertiesJson)
+                    opts.mode = (int)mode;
+                    opts.branch = b.text;
+                    opts.properties_json = j.text;
+                    if (!check(env, floe_ingest_file(&buf, W(w), t.text, p.text, &opts))) {
+                        out = take_buf(env, &buf);
+                    }
+                    FREE_ARG(j);
+                }
+                FREE_ARG(b);
+            }
+            FREE_ARG(p);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_scanCount(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                           jbyteArray filter)
+{
+    int64_t count = 0;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(f, filter)
+            check(env, floe_scan_count(&count, W(w), t.text, f.text));
+            FREE_ARG(f);
+        }
+        FREE_ARG(t);
+    }
+    return (jlong)count;
+}
+
+JNIEXPORT void JNICALL Java_dev_floe_FloeNative_scan(JNIEnv *env, jclass cls, jlong stream, jlong w, jbyteArray table,
+                                                     jlong snapshotId, jbyteArray ref, jbyteArray asOf,
+                                                     jbyteArray columns, jbyteArray filter)
+{
+    floe_scan_options opts = FLOE_SCAN_OPTIONS_INIT;
+    (void)cls;
+    if (stream == 0) {
+        throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "floe_scan: the stream address is 0");
+        return;
+    }
+    {
+        ARG(t, table)
+        {
+            ARG(r, ref)
+            {
+                ARG(a, asOf)
+                {
+                    ARG(c, columns)
+                    {
+                        ARG(f, filter)
+                        opts.snapshot_id = (int64_t)snapshotId;
+                        opts.ref = r.text;
+                        opts.as_of = a.text;
+                        opts.columns = c.text;
+                        opts.filter = f.text;
+                        check(env, floe_scan((struct ArrowArrayStream *)(intptr_t)stream, W(w), t.text, &opts));
+                        FREE_ARG(f);
+                    }
+                    FREE_ARG(c);
+                }
+                FREE_ARG(a);
+            }
+            FREE_ARG(r);
+        }
+        FREE_ARG(t);
+    }
+}
+
+JNIEXPORT void JNICALL Java_dev_floe_FloeNative_branchCreate(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                             jbyteArray name, jbyteArray from)
+{
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(n, name)
+            {
+                ARG(f, from)
+                check(env, floe_branch_create(W(w), t.text, n.text, f.text));
+                FREE_ARG(f);
+            }
+            FREE_ARG(n);
+        }
+        FREE_ARG(t);
+    }
+}
+
+JNIEXPORT void JNICALL Java_dev_floe_FloeNative_branchFastForward(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                  jbyteArray branch, jbyteArray to)
+{
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(b, branch)
+            {
+                ARG(o, to)
+                check(env, floe_branch_fast_forward(W(w), t.text, b.text, o.text));
+                FREE_ARG(o);
+            }
+            FREE_ARG(b);
+        }
+        FREE_ARG(t);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ Arrow C streams */
+
+static struct ArrowArrayStream *S(jlong address) { return (struct ArrowArrayStream *)(intptr_t)address; }
+
+JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_arrowStreamAllocate(JNIEnv *env, jclass cls)
+{
+    void *stream = calloc(1, sizeof(struct ArrowArrayStream));
+    (void)cls;
+    if (stream == NULL) {
+        throw_code(env, FLOE_EINTERNAL, "internal", "out of memory");
+    }
+    return (jlong)(intptr_t)stream;
+}
+
+JNIEXPORT void JNICALL Java_dev_floe_FloeNative_arrowStreamRelease(JNIEnv *env, jclass cls, jlong stream)
+{
+    struct ArrowArrayStream *s = S(stream);
+    (void)env;
+    (void)cls;
+    if (s != NULL && s->release != NULL) {
+        s->release(s);
+    }
+}
+
+JNIEXPORT void JNICALL Java_dev_floe_FloeNative_arrowStreamFree(JNIEnv *env, jclass cls, jlong stream)
+{
+    Java_dev_floe_FloeNative_arrowStreamRelease(env, cls, stream);
+    free(S(stream));
+}
+
+static void throw_stream(JNIEnv *env, struct ArrowArrayStream *s, const char *what)
+{
+    const char *message = s->get_last_error(s);
+    throw_code(env, FLOE_EIO, "io", message != NULL ? message : what);
+}
+
+static int live(JNIEnv *env, struct ArrowArrayStream *s)
+{
+    if (s == NULL || s->release == NULL) {
+        throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "the Arrow stream is null or released");
+        return 0;
+    }
+    return 1;
+}
+
+/* The stream's columns: {byte[][] names, byte[][] formats}. */
+JNIEXPORT jobjectArray JNICALL Java_dev_floe_FloeNative_arrowStreamSchema(JNIEnv *env, jclass cls, jlong stream)
+{
+    struct ArrowArrayStream *s = S(stream);
+    struct ArrowSchema schema;
+    jobjectArray out = NULL, names = NULL, formats = NULL;
+    jclass bytes_class;
+    int64_t i;
+    (void)cls;
+    if (!live(env, s)) {
+        return NULL;
+    }
+    memset(&schema, 0, sizeof schema);
+    if (s->get_schema(s, &schema) != 0) {
+        throw_stream(env, s, "get_schema failed");
+        return NULL;
+    }
+    bytes_class = (*env)->FindClass(env, "[B");
+    if (bytes_class != NULL) {
+        names = (*env)->NewObjectArray(env, (jsize)schema.n_children, bytes_class, NULL);
+        formats = (*env)->NewObjectArray(env, (jsize)schema.n_children, bytes_class, NULL);
+    }
+    for (i = 0; names != NULL && formats != NULL && i < schema.n_children; i++) {
+        jbyteArray name = cstr_bytes(env, schema.children[i]->name);
+        jbyteArray format = cstr_bytes(env, schema.children[i]->format);
+        if (name == NULL || format == NULL) {
+            break;
+        }
+        (*env)->SetObjectArrayElement(env, names, (jsize)i, name);
+        (*env)->SetObjectArrayElement(env, formats, (jsize)i, format);
+        (*env)->DeleteLocalRef(env, name);
+        (*env)->DeleteLocalRef(env, format);
+    }
+    if (!(*env)->ExceptionCheck(env)) {
+        out = (*env)->NewObjectArray(env, 2, g_object, NULL);
+        if (out != NULL) {
+            (*env)->SetObjectArrayElement(env, out, 0, names);
+            (*env)->SetObjectArrayElement(env, out, 1, formats);
+        }
+    }
+    schema.release(&schema);
+    return out;
+}
+
+static int is_valid(const struct ArrowArray *a, int64_t i)
+{
+    const uint8_t *validity = (const uint8_t *)a->buffers[0];
+    return validity == NULL || ((validity[i / 8] >> (i % 8)) & 1);
+}
+
+/* One boxed value (or byte[]) of a column; NULL with no exception pending means a null value. */
+static jobject box(JNIEnv *env, const char *format, const struct ArrowArray *a, int64_t i)
+{
+    const void *data = a->buffers[1];
+    char kind = format[0];
+    if (!is_valid(a, i)) {
+        return NULL;
+    }
+    if (strcmp(format, "l") == 0 || strcmp(format, "ttu") == 0 || strncmp(format, "ts", 2) == 0) {
+        return (*env)->CallStaticObjectMethod(env, g_long, g_long_of, (jlong)((const int64_t *)data)[i]);
+    }
+    if (strcmp(format, "i") == 0 || strcmp(format, "tdD") == 0) {
+        return (*env)->CallStaticObjectMethod(env, g_integer, g_integer_of, (jint)((const int32_t *)data)[i]);
+    }
+    if (strcmp(format, "g") == 0) {
+        return (*env)->CallStaticObjectMethod(env, g_double, g_double_of, (jdouble)((const double *)data)[i]);
+    }
+    if (strcmp(format, "f") == 0) {
+        return (*env)->CallStaticObjectMethod(env, g_float, g_float_of, (jfloat)((const float *)data)[i]);
+    }
+    if (strcmp(format, "b") == 0) {
+        const uint8_t *bits = (const uint8_t *)data;
+        return (*env)->CallStaticObjectMethod(env, g_boolean, g_boolean_of, (jboolean)((bits[i / 8] >> (i % 8)) & 1));
+    }
+    if (strcmp(format, "u") == 0 || strcmp(format, "z") == 0) {
+        const int32_t *offsets = (const int32_t *)data;
+        const uint8_t *bytes = (const uint8_t *)a->buffers[2];
+        return to_bytes(env, bytes + offsets[i], (size_t)(offsets[i + 1] - offsets[i]));
+    }
+    if (kind == 'w' && format[1] == ':') {
+        long width = strtol(format + 2, NULL, 10);
+        return to_bytes(env, (const uint8_t *)data + i * width, (size_t)width);
+    }
+    if (kind == 'd' && format[1] == ':') {
+        return to_bytes(env, (const uint8_t *)data + i * 16, 16);
+    }
+    return NULL;
+}
+
+static int supported(const char *f)
+{
+    return strcmp(f, "l") == 0 || strcmp(f, "ttu") == 0 || strncmp(f, "tsu:", 4) == 0 ||
+           strncmp(f, "tsn:", 4) == 0 || strcmp(f, "i") == 0 || strcmp(f, "tdD") == 0 || strcmp(f, "g") == 0 ||
+           strcmp(f, "f") == 0 || strcmp(f, "b") == 0 || strcmp(f, "u") == 0 || strcmp(f, "z") == 0 ||
+           strncmp(f, "w:", 2) == 0 || strncmp(f, "d:", 2) == 0;
+}
+
+/*
+ * The next batch as Object[] columns, each an Object[] of boxed values: Long (l, timestamps, ttu),
+ * Integer (i, tdD), Double, Float, Boolean, byte[] (u as UTF-8, z, w:N, d:P,S as 16 little-endian bytes),
+ * null for null. Returns null at the end of the stream.
+ */
+JNIEXPORT jobjectArray JNICALL Java_dev_floe_FloeNative_arrowStreamNext(JNIEnv *env, jclass cls, jlong stream,
+                                                                       jobjectArray formats)
+{
+    struct ArrowArrayStream *s = S(stream);
+    struct ArrowArray batch;
+    jobjectArray out = NULL;
+    int64_t c, r;
+    (void)cls;
+    if (!live(env, s)) {
+        return NULL;
+    }
+    memset(&batch, 0, sizeof batch);
+    if (s->get_next(s, &batch) != 0) {
+        throw_stream(env, s, "get_next failed");
+        return NULL;
+    }
+    if (batch.release == NULL) {
+        return NULL;
+    }
+    if (formats == NULL || (*env)->GetArrayLength(env, formats) != batch.n_children) {
+        throw_code(env, FLOE_EINVALID_DATA, "invalid_data", "the batch's columns do not match the stream's schema");
+        batch.release(&batch);
+        return NULL;
+    }
+    out = (*env)->NewObjectArray(env, (jsize)batch.n_children, g_object, NULL);
+    for (c = 0; out != NULL && c < batch.n_children && !(*env)->ExceptionCheck(env); c++) {
+        const struct ArrowArray *child = batch.children[c];
+        jstring jformat = (jstring)(*env)->GetObjectArrayElement(env, formats, (jsize)c);
+        const char *format = jformat == NULL ? NULL : (*env)->GetStringUTFChars(env, jformat, NULL);
+        jobjectArray values = NULL;
+        if (format == NULL) {
+            break;
+        }
+        if (!supported(format)) {
+            char message[160];
+            strcpy(message, "the row fallback does not decode Arrow format ");
+            strncat(message, format, sizeof message - strlen(message) - 1);
+            throw_code(env, FLOE_EUNSUPPORTED, "unsupported", message);
+        } else {
+            values = (*env)->NewObjectArray(env, (jsize)batch.length, g_object, NULL);
+        }
+        for (r = 0; values != NULL && r < batch.length && !(*env)->ExceptionCheck(env); r++) {
+            jobject value = box(env, format, child, child->offset + batch.offset + r);
+            if (value != NULL) {
+                (*env)->SetObjectArrayElement(env, values, (jsize)r, value);
+                (*env)->DeleteLocalRef(env, value);
+            }
+        }
+        (*env)->ReleaseStringUTFChars(env, jformat, format);
+        if (values != NULL) {
+            (*env)->SetObjectArrayElement(env, out, (jsize)c, values);
+            (*env)->DeleteLocalRef(env, values);
+        }
+        (*env)->DeleteLocalRef(env, jformat);
+    }
+    batch.release(&batch);
+    return (*env)->ExceptionCheck(env) ? NULL : out;
+}

@@ -1,0 +1,129 @@
+package dev.floe;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The raw JNI layer: one {@code static native} method per function of {@code native-abi/include/floe.h}, under
+ * the C name in Java spelling ({@code tableCreate} is {@code floe_table_create}), plus Arrow C stream helpers.
+ * Strings cross as NUL-terminated UTF-8 {@code byte[]} (see {@link #utf8}); handles and Arrow struct addresses as
+ * {@code long}. A failed call throws the {@link FloeException} subclass of its code. Use {@link Warehouse} instead.
+ *
+ * <p>The shim {@code libfloe_jni.so} is found through the system property {@code floe.jni.library} (a path),
+ * else the environment variable {@code FLOE_JNI_LIB}, else beside the jar holding this class, else
+ * {@code java.library.path}. It links {@code libfloe.so}, found beside it.
+ */
+final class FloeNative {
+    /** The ABI generation this binding was written for. */
+    static final int ABI_VERSION = 1;
+    static final int INGEST_APPEND = 0;
+    static final int INGEST_OVERWRITE_PARTITIONS = 1;
+
+    static {
+        load();
+        int abi = abiVersion();
+        if (abi != ABI_VERSION) {
+            throw new UnsatisfiedLinkError("libfloe.so has ABI version " + abi + ", this binding needs " + ABI_VERSION);
+        }
+    }
+
+    private FloeNative() {
+    }
+
+    private static void load() {
+        String explicit = System.getProperty("floe.jni.library");
+        if (explicit == null || explicit.isEmpty()) {
+            explicit = System.getenv("FLOE_JNI_LIB");
+        }
+        if (explicit != null && !explicit.isEmpty()) {
+            System.load(new File(explicit).getAbsolutePath());
+            return;
+        }
+        File beside = besideJar();
+        if (beside != null && beside.isFile()) {
+            System.load(beside.getAbsolutePath());
+            return;
+        }
+        System.loadLibrary("floe_jni");
+    }
+
+    private static File besideJar() {
+        try {
+            var source = FloeNative.class.getProtectionDomain().getCodeSource();
+            if (source == null) {
+                return null;
+            }
+            File jar = new File(source.getLocation().toURI());
+            return new File(jar.getParentFile(), "libfloe_jni.so");
+        } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** A NUL-terminated UTF-8 copy of {@code text} for a {@code const char *} argument; null stays null. */
+    static byte[] utf8(String text) {
+        if (text == null) {
+            return null;
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, out, 0, bytes.length);
+        return out;
+    }
+
+    /** Text the library returned as UTF-8. */
+    static String text(byte[] utf8) {
+        return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------------------------- floe.h, 1:1
+
+    static native byte[] version();
+
+    static native int abiVersion();
+
+    static native long warehouseOpen(byte[] path) throws FloeException;
+
+    static native void warehouseClose(long warehouse);
+
+    static native byte[] warehousePath(long warehouse) throws FloeException;
+
+    static native void tableCreate(long warehouse, byte[] name, byte[] schema, byte[] partition) throws FloeException;
+
+    static native byte[] tableDescribe(long warehouse, byte[] name) throws FloeException;
+
+    static native byte[] tableList(long warehouse) throws FloeException;
+
+    static native byte[] snapshots(long warehouse, byte[] table) throws FloeException;
+
+    static native byte[] ingestFile(long warehouse, byte[] table, byte[] path, int mode, byte[] branch,
+            byte[] propertiesJson) throws FloeException;
+
+    static native long scanCount(long warehouse, byte[] table, byte[] filter) throws FloeException;
+
+    /** floe_scan into the {@code struct ArrowArrayStream} at {@code stream}. */
+    static native void scan(long stream, long warehouse, byte[] table, long snapshotId, byte[] ref, byte[] asOf,
+            byte[] columns, byte[] filter) throws FloeException;
+
+    static native void branchCreate(long warehouse, byte[] table, byte[] name, byte[] from) throws FloeException;
+
+    static native void branchFastForward(long warehouse, byte[] table, byte[] branch, byte[] to) throws FloeException;
+
+    // ------------------------------------------------------------------------------------- Arrow C streams
+
+    /** A zeroed {@code struct ArrowArrayStream} in native memory. */
+    static native long arrowStreamAllocate() throws FloeException;
+
+    /** Calls the stream's release callback when it is live. */
+    static native void arrowStreamRelease(long stream);
+
+    /** Releases the stream when live and frees the memory {@link #arrowStreamAllocate} gave. */
+    static native void arrowStreamFree(long stream);
+
+    /** {@code {byte[][] names, byte[][] formats}} of the stream's columns. */
+    static native Object[] arrowStreamSchema(long stream) throws FloeException;
+
+    /** The next batch as columns of boxed values (see floe_jni.c), or null at the end. */
+    static native Object[] arrowStreamNext(long stream, String[] formats) throws FloeException;
+}

@@ -1,0 +1,195 @@
+package dev.floe;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * An open warehouse: a folder holding a catalog and its Iceberg tables. Safe to share between threads; close it
+ * (try-with-resources) when done. Every failure is a checked {@link FloeException} subclass for its code
+ * ({@link NotFoundException}, {@link InvalidArgumentException}, {@link ValidationException}, ...).
+ *
+ * <pre>{@code
+ * try (Warehouse w = Warehouse.open(Path.of("warehouse"))) {
+ *     w.createTable("demo.events", "id:long not null,ts:timestamptz,amount:double", "day(ts)");
+ *     w.ingest("demo.events", Path.of("events.csv"), IngestOptions.defaults().branch("staging"));
+ *     w.fastForward("demo.events", "main", "staging");
+ * }
+ * }</pre>
+ */
+public final class Warehouse implements AutoCloseable {
+    // Calls share the read lock (the handle is thread-safe); close takes the write lock, so it waits for them.
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private long handle;
+
+    private Warehouse(long handle) {
+        this.handle = handle;
+    }
+
+    /** The loaded library's version, e.g. "0.1.0". */
+    public static String libraryVersion() {
+        return FloeNative.text(FloeNative.version());
+    }
+
+    /** Opens the warehouse rooted at {@code folder}, creating the folder and its catalog when missing. */
+    public static Warehouse open(Path folder) throws FloeException {
+        return new Warehouse(FloeNative.warehouseOpen(FloeNative.utf8(folder.toString())));
+    }
+
+    /** Opens the warehouse rooted at {@code folder}. */
+    public static Warehouse open(String folder) throws FloeException {
+        return open(Path.of(folder));
+    }
+
+    private interface Call<T> {
+        T run(long handle) throws FloeException;
+    }
+
+    private <T> T with(Call<T> call) throws FloeException {
+        lock.readLock().lock();
+        try {
+            if (handle == 0) {
+                throw new InvalidHandleException("invalid_handle", "the warehouse is closed");
+            }
+            return call.run(handle);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static byte[] u(String s) {
+        return FloeNative.utf8(s);
+    }
+
+    /** The warehouse's absolute folder. */
+    public Path path() throws FloeException {
+        return Path.of(FloeNative.text(with(FloeNative::warehousePath)));
+    }
+
+    /**
+     * Creates a format-v2 table. {@code schema} is "name:type[ not null],..."; {@code partition} is hidden
+     * partitioning such as "day(event_time),bucket(16,id)", or null for an unpartitioned table.
+     */
+    public void createTable(String name, String schema, String partition) throws FloeException {
+        with(h -> {
+            FloeNative.tableCreate(h, u(name), u(schema), u(partition));
+            return null;
+        });
+    }
+
+    /** The table's description as a JSON object (the CLI's {@code floe table show --json}). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> describe(String name) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.tableDescribe(h, u(name))));
+    }
+
+    /** The warehouse's table names. */
+    public List<String> tables() throws FloeException {
+        List<String> out = new ArrayList<>();
+        for (Object name : (List<?>) json(with(FloeNative::tableList))) {
+            out.add((String) name);
+        }
+        return out;
+    }
+
+    /** The table's snapshots, oldest first, as JSON objects (each with "snapshot_id"). */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> snapshots(String table) throws FloeException {
+        return (List<Map<String, Object>>) json(with(h -> FloeNative.snapshots(h, u(table))));
+    }
+
+    /**
+     * Loads a CSV (with a header row) or Parquet file in one atomic commit. Returns the commit:
+     * snapshot_id, operation, rows, files, summary.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> ingest(String table, Path file, IngestOptions options) throws FloeException {
+        IngestOptions o = options == null ? IngestOptions.defaults() : options;
+        String properties = o.properties == null ? null : Json.write(o.properties);
+        return (Map<String, Object>) json(with(h ->
+                FloeNative.ingestFile(h, u(table), u(file.toString()), o.mode.value, u(o.branch), u(properties))));
+    }
+
+    /** The number of rows main holds that match {@code filter} (null counts every row). */
+    public long count(String table, String filter) throws FloeException {
+        return with(h -> FloeNative.scanCount(h, u(table), u(filter)));
+    }
+
+    /**
+     * Starts a scan as an Arrow C stream for zero-copy consumers (see {@link ArrowStream}). Table, snapshot and
+     * filter errors are thrown here; read errors while the stream is consumed.
+     */
+    public ArrowStream scanArrow(String table, ScanOptions options) throws FloeException {
+        ScanOptions o = options == null ? ScanOptions.defaults() : options;
+        long stream = FloeNative.arrowStreamAllocate();
+        try {
+            with(h -> {
+                FloeNative.scan(stream, h, u(table), o.snapshotId, u(o.ref), u(o.asOf), u(o.columns), u(o.filter));
+                return null;
+            });
+            return new ArrowStream(stream);
+        } catch (FloeException | RuntimeException | Error e) {
+            FloeNative.arrowStreamFree(stream);
+            throw e;
+        }
+    }
+
+    /** Reads a scan into plain Java rows (the fallback when no Arrow library is at hand). */
+    public Rows scan(String table, ScanOptions options) throws FloeException {
+        lock.readLock().lock(); // the warehouse must stay open while the stream is read
+        try (ArrowStream stream = scanArrow(table, options)) {
+            return stream.readRows();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Creates a branch at {@code from} (a branch, tag or snapshot id; null for main's head). */
+    public void createBranch(String table, String name, String from) throws FloeException {
+        with(h -> {
+            FloeNative.branchCreate(h, u(table), u(name), u(from));
+            return null;
+        });
+    }
+
+    /**
+     * Moves {@code branch} to {@code to}'s snapshot when the branch's head is an ancestor of it: with "main" and a
+     * staging branch, the publish step of write-audit-publish. Diverged histories throw {@link ValidationException}.
+     */
+    public void fastForward(String table, String branch, String to) throws FloeException {
+        with(h -> {
+            FloeNative.branchFastForward(h, u(table), u(branch), u(to));
+            return null;
+        });
+    }
+
+    /** Whether {@link #close} was called. */
+    public boolean isClosed() {
+        lock.readLock().lock();
+        try {
+            return handle == 0;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Releases the handle; closing twice is harmless. Waits for calls in progress. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (handle != 0) {
+                FloeNative.warehouseClose(handle);
+                handle = 0;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static Object json(byte[] utf8) {
+        return Json.parse(FloeNative.text(utf8));
+    }
+}

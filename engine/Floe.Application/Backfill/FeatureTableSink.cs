@@ -1,0 +1,90 @@
+using Apache.Arrow;
+using Floe.Features.Output;
+using Floe.Iceberg.Parquet;
+using Floe.Iceberg.Spec;
+using Floe.Iceberg.Transforms;
+using Table = Floe.Iceberg.Tables.Table;
+
+namespace Floe.Application.Backfill;
+
+/// <summary>
+/// Writes computed feature days straight into a feature table's data folder as Iceberg Parquet data files (field
+/// ids, column metrics, the day partition), rolling at the table's target file size. Nothing is committed here: the
+/// caller commits <see cref="Files"/>, or calls <see cref="Abort"/>; a killed process leaves the files as orphans
+/// no snapshot references.
+/// </summary>
+internal sealed class FeatureTableSink : IFeatureBatchSink
+{
+    private static readonly int EpochDay = new DateOnly(1970, 1, 1).DayNumber;
+
+    private readonly Table _table;
+    private readonly Iceberg.Spec.Schema _schema;
+    private readonly string _schemaJson;
+    private readonly PartitionSpec _spec;
+    private readonly ParquetWriterOptions _options;
+    private readonly long _targetFileSize;
+    private readonly string _dataDir;
+    private readonly string _writeId = Guid.NewGuid().ToString("N")[..12];
+    private readonly Action<DateOnly, long> _dayDone;
+    private readonly CancellationToken _cancellation;
+    private readonly List<DataFile> _files = new();
+    private readonly List<string> _written = new();
+
+    /// <param name="table">The feature table (schema = the computed rows' schema, spec = day of the event time).</param>
+    /// <param name="options">Parquet writer options (codec and buffer sizes).</param>
+    /// <param name="dayDone">Called after each day's files are closed, with the day and its row count.</param>
+    /// <param name="cancellation">Checked before each day is written.</param>
+    public FeatureTableSink(Table table, ParquetWriterOptions options, Action<DateOnly, long> dayDone, CancellationToken cancellation)
+    {
+        _table = table;
+        _schema = table.Metadata.CurrentSchema;
+        _schemaJson = SchemaParser.ToJson(_schema);
+        _spec = table.Metadata.DefaultSpec;
+        _options = options;
+        _targetFileSize = RollingDataWriter.TargetFileSize(table.Metadata.Properties);
+        _dataDir = table.Metadata.Properties.TryGetValue("write.data.path", out var p) ? p.TrimEnd('/') : table.Metadata.Location.TrimEnd('/') + "/data";
+        _dayDone = dayDone;
+        _cancellation = cancellation;
+    }
+
+    /// <summary>The data files finished so far, in day order.</summary>
+    public IReadOnlyList<DataFile> Files => _files;
+
+    /// <summary>Rows written so far.</summary>
+    public long Rows { get; private set; }
+
+    /// <summary>The day partition tuple of <paramref name="day"/> (days since 1970-01-01).</summary>
+    public static PartitionData PartitionOf(DateOnly day) => new([day.DayNumber - EpochDay]);
+
+    /// <inheritdoc />
+    public void WriteDay(DateOnly day, RecordBatch rows)
+    {
+        _cancellation.ThrowIfCancellationRequested();
+        var partition = PartitionOf(day);
+        var folder = $"{_dataDir}/{TransformFunctions.PartitionPath(_spec, _schema, partition)}";
+        using var writer = new RollingDataWriter(_table.Io, i =>
+        {
+            var location = $"{folder}/{_writeId}-{i:D5}.parquet";
+            _written.Add(location);
+            return location;
+        }, _schema, _schemaJson, _targetFileSize, _options);
+        writer.Write(rows);
+        foreach (var file in writer.Close())
+        {
+            _files.Add(file.Metrics.ToDataFile(file.Location, _schema, partition, _spec.SpecId));
+        }
+        Rows += rows.Length;
+        _dayDone(day, rows.Length);
+    }
+
+    /// <summary>Deletes every file written (a run that will not commit them).</summary>
+    public void Abort()
+    {
+        foreach (var location in _written)
+        {
+            try { _table.Io.Delete(location); }
+            catch (IOException) { }
+        }
+        _files.Clear();
+    }
+}

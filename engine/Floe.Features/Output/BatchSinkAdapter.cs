@@ -1,0 +1,26 @@
+using Floe.Features.Columns;
+using Floe.Iceberg.Arrow;
+
+namespace Floe.Features.Output;
+
+/// <summary>Feeds the engine's day partitions to a public <see cref="IFeatureBatchSink"/> as Arrow batches.</summary>
+internal sealed class BatchSinkAdapter : IFeatureSink
+{
+    private readonly IFeatureBatchSink _sink;
+    private Apache.Arrow.Schema? _schema;
+
+    public BatchSinkAdapter(IFeatureBatchSink sink) => _sink = sink;
+
+    public void WritePartition(DateOnly day, string[] names, ColumnData[] columns, int start, int rows)
+    {
+        if (rows == 0) { return; }
+        _schema ??= ArrowSchemas.ToArrow(FeatureArrow.IcebergSchema(names, columns));
+        _sink.WriteDay(day, FeatureArrow.Batch(_schema, columns, start, rows));
+    }
+
+    public IReadOnlyList<string> Complete() => [];
+
+    public void Dispose()
+    {
+    }
+}
