@@ -10,7 +10,7 @@ public sealed record TrainingSetResult(long Rows, IReadOnlyList<TrainingSetGroup
 /// <param name="Group">The group name (definition name, or the table name).</param>
 /// <param name="Table">The feature table read.</param>
 /// <param name="SnapshotId">The snapshot read (null for a table without snapshots).</param>
-/// <param name="DefinitionSha256">SHA-256 (hex) of the definition file's bytes; null for a group given as a table.</param>
+/// <param name="DefinitionSha256">SHA-256 (hex) of the canonical definition (as backfill lineage records it); null for a group given as a table.</param>
 /// <param name="Columns">The output column names of the group's features.</param>
 /// <param name="FeatureRowsRead">Feature rows kept for the join: read after file pruning, of an entity in the spine, within the spine's time range (and max age).</param>
 /// <param name="Matched">Spine rows that got a feature row.</param>
