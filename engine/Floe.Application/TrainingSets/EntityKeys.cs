@@ -17,9 +17,8 @@ internal sealed class EntityKeys
 {
     private readonly bool[] _isString;
     private readonly Utf8Interner?[] _strings;
-    private readonly Dictionary<long, int> _first = new();
+    private readonly LongIdMap _first = new();
     private readonly Dictionary<Pair, int>[] _pairs;
-    private int _firstCount;
 
     /// <summary>Keys of <paramref name="keyIsString"/>.Length columns; true marks a string/binary column.</summary>
     public EntityKeys(bool[] keyIsString)
@@ -34,7 +33,7 @@ internal sealed class EntityKeys
     /// <summary>Distinct entities added so far.</summary>
     public int Count => _isString.Length == 1 ? FirstLevelCount : _pairs[^1].Count;
 
-    private int FirstLevelCount => _isString[0] ? _strings[0]!.Count : _firstCount;
+    private int FirstLevelCount => _isString[0] ? _strings[0]!.Count : _first.Count;
 
     /// <summary>True when an Arrow type is a string/binary key, false for an integer-like one.</summary>
     /// <exception cref="FloeException">Unsupported for other types (floating point, decimal, nested).</exception>
@@ -101,13 +100,7 @@ internal sealed class EntityKeys
         for (var i = 0; i < n; i++) ids[i] = IsValid(data, i) ? Dense(longs[i], add) : -1;
     }
 
-    private int Dense(long value, bool add)
-    {
-        if (!add) return _first.TryGetValue(value, out var found) ? found : -1;
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_first, value, out var exists);
-        if (!exists) slot = _firstCount++;
-        return slot;
-    }
+    private int Dense(long value, bool add) => add ? _first.GetOrAdd(value) : _first.Find(value);
 
     private void NextLevel(int k, IArrowArray array, Span<int> ids, bool add)
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Floe.Core.Errors;
 using Floe.Features.Definitions;
 using Floe.Iceberg.Catalog;
@@ -31,7 +30,9 @@ internal static class FeatureGroupResolver
         if (isDefinition)
         {
             var definition = FeatureGroupParser.ParseFile(group);
-            var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(group)));
+            // The canonical hash, as backfills record in each snapshot's summary (floe.definition.sha256), so a
+            // training set's groups can be matched with the snapshots that produced their rows.
+            var sha = DefinitionHash.Sha256OfFile(group);
             var table = Load(warehouse, definition.OutputTable, $"feature group '{definition.Name}' ({group})");
             var names = new List<string>(definition.Features.Count);
             foreach (var f in definition.Features) names.Add(f.Name);

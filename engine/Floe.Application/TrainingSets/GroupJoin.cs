@@ -11,9 +11,9 @@ namespace Floe.Application.TrainingSets;
 /// <summary>
 /// Joins one feature group onto a spine: reads the feature table at the chosen snapshot, projecting the key, time
 /// and feature columns and pruning files to the spine's time range (feature time at most the latest spine time,
-/// and with a max age at least the earliest spine time minus it), and offers each row whose entity is in the spine
-/// to <see cref="AsOfJoin"/>. Files are read in parallel; each match is named by its scan-order position and chosen
-/// by a maximum, so the outcome does not depend on thread timing.
+/// and with a max age at least the earliest spine time minus it), keeps rows whose entity is in the spine, then
+/// matches them with <see cref="AsOfJoin"/>. Files are read in parallel; results are combined in scan order, so
+/// the outcome does not depend on thread timing.
 /// </summary>
 internal static class GroupJoin
 {
@@ -62,75 +62,64 @@ internal static class GroupJoin
             scan = scan.Filter(filter);
         }
         var (tasks, _) = scan.PlanFiles();
-        var index = new AsOfJoin(keys.Count, spineIds, spine.Times);
         var perTask = new List<Kept>[tasks.Count];
         var keyCount = group.Entity.Count;
         var featureCount = group.Features.Count;
-        AsOfJoin.Offers? offers = null;
-        var sync = new object();
-        // Each worker offers into its own slots; the merge takes per-slot maxima, so thread timing cannot change the result.
-        Parallel.For(0, tasks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, 8) },
-            () => new AsOfJoin.Offers(index.Slots),
-            (t, _, local) =>
-            {
-                var kept = new List<Kept>();
-                var batchKeyArrays = new IArrowArray[keyCount];
-                var counter = 0;
-                foreach (var batch in scan.ReadBatches([tasks[t]]))
-                {
-                    for (var k = 0; k < keyCount; k++) batchKeyArrays[k] = batch.Column(k);
-                    var chunk = Keep(batch, batchKeyArrays, keys, keyCount, featureCount, lowest, maxTime, index, local, t, ref counter);
-                    if (chunk is not null) kept.Add(chunk);
-                }
-                perTask[t] = kept;
-                return local;
-            },
-            local =>
-            {
-                lock (sync)
-                {
-                    if (offers is null) offers = local;
-                    else offers.Merge(local);
-                }
-            });
-        var refs = index.Finish(offers ?? new AsOfJoin.Offers(index.Slots), maxAgeMicros);
-
-        // Number the kept chunks in scan order and turn each match's (task, kept-row) ref into (chunk, row).
-        var chunks = new List<IArrowArray[]>();
-        var taskFirstChunk = new int[tasks.Count + 1];
-        var localStarts = new List<int>();
-        long total = 0;
-        for (var t = 0; t < tasks.Count; t++)
+        Parallel.For(0, tasks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, t =>
         {
-            taskFirstChunk[t] = chunks.Count;
+            var kept = new List<Kept>();
+            var batchKeyArrays = new IArrowArray[keyCount];
+            foreach (var batch in scan.ReadBatches([tasks[t]]))
+            {
+                for (var k = 0; k < keyCount; k++) batchKeyArrays[k] = batch.Column(k);
+                var chunk = Keep(batch, batchKeyArrays, keys, keyCount, featureCount, lowest, maxTime);
+                if (chunk is not null) kept.Add(chunk);
+            }
+            perTask[t] = kept;
+        });
+
+        long total = 0;
+        foreach (var list in perTask)
+        {
+            foreach (var c in list) total += c.Count;
+        }
+        if (total > int.MaxValue) throw Errors.Unsupported($"{group.TableName}: more than {int.MaxValue} feature rows fall in the spine's time range");
+        var entity = GC.AllocateUninitializedArray<int>((int)total);
+        var time = GC.AllocateUninitializedArray<long>((int)total);
+        var refs = GC.AllocateUninitializedArray<int>((int)total);
+        var chunks = new List<IArrowArray[]>();
+        var chunkStarts = new List<int>();
+        var position = 0;
+        var rowBase = 0;
+        for (var t = 0; t < perTask.Length; t++)
+        {
             foreach (var c in perTask[t])
             {
+                if ((long)rowBase + c.Length > int.MaxValue) throw Errors.Unsupported($"{group.TableName}: more than {int.MaxValue} feature rows fall in the spine's time range");
+                c.Entity.AsSpan(0, c.Count).CopyTo(entity.AsSpan(position));
+                c.Time.AsSpan(0, c.Count).CopyTo(time.AsSpan(position));
+                for (var i = 0; i < c.Count; i++) refs[position + i] = rowBase + c.Rows[i];
                 chunks.Add(c.Features);
-                localStarts.Add(c.LocalStart);
-                total += c.Count;
+                chunkStarts.Add(rowBase);
+                rowBase += c.Length;
+                position += c.Count;
             }
+            // The per-batch ids, times and row numbers are copied: let them go before the join allocates its own.
+            perTask[t] = [];
         }
-        taskFirstChunk[tasks.Count] = chunks.Count;
-        var starts = localStarts.ToArray();
-        var chunkRows = new int[chunks.Count][];
-        for (var t = 0; t < tasks.Count; t++)
-        {
-            for (var k = 0; k < perTask[t].Count; k++) chunkRows[taskFirstChunk[t] + k] = perTask[t][k].Rows;
-        }
+        var matches = AsOfJoin.Match(keys.Count, entity, time, refs, spineIds, spine.Times, maxAgeMicros);
         var chunkOf = new int[spine.Rows];
         var rowOf = new int[spine.Rows];
+        var starts = chunkStarts.ToArray();
         long matched = 0;
-        for (var i = 0; i < refs.Length; i++)
+        for (var i = 0; i < matches.Length; i++)
         {
-            var r = refs[i];
+            var r = matches[i];
             if (r < 0) { chunkOf[i] = -1; continue; }
-            var task = (int)(r >> 32);
-            var local = (int)(r & 0xFFFF_FFFF);
-            int first = taskFirstChunk[task], last = taskFirstChunk[task + 1];
-            var c = System.Array.BinarySearch(starts, first, last - first, local);
+            var c = System.Array.BinarySearch(starts, r);
             if (c < 0) c = ~c - 1;
             chunkOf[i] = c;
-            rowOf[i] = chunkRows[c][local - starts[c]];
+            rowOf[i] = r - starts[c];
             matched++;
         }
         return new GroupMatch(group, snapshotId, chunks, types, chunkOf, rowOf, total, matched);
@@ -143,13 +132,8 @@ internal static class GroupJoin
         return new GroupMatch(group, snapshotId, [], types, chunkOf, new int[rows], 0, 0);
     }
 
-    /// <summary>
-    /// Offers the rows of a feature batch whose entity is in the spine, whose time is in range and that some spine
-    /// row is at or after, and keeps their feature values; refs are (task, running kept-row number).
-    /// </summary>
-    private static Kept? Keep(
-        RecordBatch batch, IArrowArray[] keyArrays, EntityKeys keys, int keyCount, int featureCount, long lowest, long highest,
-        AsOfJoin index, AsOfJoin.Offers offers, int task, ref int counter)
+    /// <summary>Keeps the rows of a feature batch whose entity is in the spine and whose time is in range.</summary>
+    private static Kept? Keep(RecordBatch batch, IArrowArray[] keyArrays, EntityKeys keys, int keyCount, int featureCount, long lowest, long highest)
     {
         var n = batch.Length;
         var ids = GC.AllocateUninitializedArray<int>(n);
@@ -157,20 +141,18 @@ internal static class GroupJoin
         keys.Find(keyArrays, ids);
         TimeColumn.ToMicros(batch.Column(keyCount), times);
         var rows = GC.AllocateUninitializedArray<int>(n);
-        var localStart = counter;
-        var taskBits = (long)task << 32;
         var count = 0;
         for (var i = 0; i < n; i++)
         {
             var t = times[i];
+            // Null times are long.MinValue and fall below any lower bound but long.MinValue itself.
             if (ids[i] < 0 || t == TimeColumn.Null || t > highest || t < lowest) continue;
-            var slot = index.Locate(ids[i], t);
-            if (slot < 0) continue;
-            offers.Offer(slot, t, taskBits | (uint)(localStart + count));
-            rows[count++] = i;
+            ids[count] = ids[i];
+            times[count] = t;
+            rows[count] = i;
+            count++;
         }
         if (count == 0) return null;
-        counter += count;
         var features = new IArrowArray[featureCount];
         for (var f = 0; f < featureCount; f++) features[f] = batch.Column(keyCount + 1 + f);
         if (count < n / 2)
@@ -179,8 +161,9 @@ internal static class GroupJoin
             var taken = rows.AsSpan(0, count);
             for (var f = 0; f < featureCount; f++) features[f] = ArrowTake.Take(features[f], taken);
             for (var i = 0; i < count; i++) rows[i] = i;
+            return new Kept(ids, times, rows, count, count, features);
         }
-        return new Kept(rows, count, localStart, features);
+        return new Kept(ids, times, rows, count, n, features);
     }
 
     private static bool[] KeyKinds(ResolvedGroup group, Spine spine)
@@ -203,6 +186,6 @@ internal static class GroupJoin
 
     private static long SaturatingSubtract(long a, long b) => a < long.MinValue + b ? long.MinValue + 1 : a - b;
 
-    /// <summary>The kept rows of one feature batch: kept row k (ref number LocalStart + k) is row Rows[k] of <see cref="Features"/>.</summary>
-    private sealed record Kept(int[] Rows, int Count, int LocalStart, IArrowArray[] Features);
+    /// <summary>The kept rows of one feature batch: entity ids, times and row numbers in <see cref="Features"/>.</summary>
+    private sealed record Kept(int[] Entity, long[] Time, int[] Rows, int Count, int Length, IArrowArray[] Features);
 }

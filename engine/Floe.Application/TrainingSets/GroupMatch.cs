@@ -5,7 +5,7 @@ namespace Floe.Application.TrainingSets;
 
 /// <summary>
 /// What one group's join found: the feature batches kept (feature columns only) and, for each spine row, the batch
-/// and row of its match (batch -1: no match), and how many feature rows were offered and how many spine rows matched.
+/// and row of its match (batch -1: no match), and how many feature rows were kept and how many spine rows matched.
 /// </summary>
 internal sealed record GroupMatch(
     ResolvedGroup Group,

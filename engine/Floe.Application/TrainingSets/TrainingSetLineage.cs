@@ -6,7 +6,7 @@ namespace Floe.Application.TrainingSets;
 /// <summary>
 /// The Parquet footer entry that says how a training set was built, so it can be rebuilt exactly: key
 /// <see cref="Key"/>, a compact JSON object with the spine's SHA-256, row count and time column, the max age, and
-/// per group its name, table, snapshot id read, definition SHA-256 (of the file's bytes), entity and time columns,
+/// per group its name, table, snapshot id read, canonical definition SHA-256 (as backfill lineage records it), entity and time columns,
 /// and each feature with its output column. It holds resolved snapshot ids only (not how they were chosen) and no
 /// paths or clock times, so the same inputs give the same bytes.
 /// </summary>

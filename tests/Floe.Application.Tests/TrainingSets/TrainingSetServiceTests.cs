@@ -80,6 +80,39 @@ public sealed class TrainingSetServiceTests
         if (maxAge is null) Assert.That(ties, Is.GreaterThan(0), "no spine row matched a tied feature time");
     }
 
+    /// <summary>A single long key with thousands of entities (negative and huge ones too), so the key table grows.</summary>
+    [Test]
+    public void Build_SingleLongKeyManyEntities_MatchesNaiveReference()
+    {
+        using var w = new TempWarehouse();
+        var random = new Random(51);
+        long Key() => random.Next(0, 3000) switch { 0 => long.MinValue + 1, 1 => long.MaxValue, var k => (k - 1500) * 7_919L };
+        var features = new System.Text.StringBuilder("acct,ts,v\n");
+        for (var i = 0; i < 8000; i++) features.Append(System.Globalization.CultureInfo.InvariantCulture, $"{Key()},{Ts(Base.AddMinutes(15 * random.Next(0, 400)))},{random.Next(0, 1000)}\n");
+        var spineText = new System.Text.StringBuilder("acct,ts\n");
+        for (var i = 0; i < 3000; i++) spineText.Append(System.Globalization.CultureInfo.InvariantCulture, $"{Key()},{Ts(Base.AddMinutes(5 * random.Next(0, 1300)))}\n");
+        w.Tables.Create("features.c", "acct:long,ts:timestamptz,v:long", "day(ts)");
+        w.Ingest.Ingest("features.c", w.WriteFile("c.csv", features.ToString()), new IngestOptions());
+        var spine = w.WriteFile("spine.csv", spineText.ToString());
+        var output = Path.Combine(w.Directory, "out.parquet");
+
+        var result = new TrainingSetService(w.Warehouse).Build(Request(spine, output, "features.c"));
+
+        var rows = ReadParquet(output);
+        var spineRows = ReadSpine(w, spine, "acct:long,ts:timestamptz");
+        var table = ScanRows(w, "features.c");
+        Assert.That(rows, Has.Count.EqualTo(3000));
+        var matched = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var expect = Reference(spineRows[i], table, ["acct"], null);
+            Assert.That(rows[i]["v"], Is.EqualTo(expect?["v"]), $"row {i}");
+            if (expect is not null) matched++;
+        }
+        Assert.That(result.Groups[0].Matched, Is.EqualTo(matched));
+        Assert.That(matched, Is.GreaterThan(1000));
+    }
+
     [Test]
     public void Build_NoFeatureAfterSpineTime_EvenOnTheSameEntityAndDay()
     {
@@ -186,7 +219,12 @@ public sealed class TrainingSetServiceTests
         var groups = lineage["groups"]!.AsArray();
         Assert.That((string?)groups[0]!["table"], Is.EqualTo("features.a"));
         Assert.That((long)groups[0]!["snapshot_id"]!, Is.EqualTo(w.Tables.Load("features.a").Metadata.CurrentSnapshotId));
-        Assert.That((string?)groups[0]!["definition_sha256"], Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(definition)))));
+        Assert.That((string?)groups[0]!["definition_sha256"], Is.EqualTo(Floe.Features.Definitions.DefinitionHash.Sha256OfFile(definition)));
+        // The same definition reformatted (as YAML) is the same definition: the canonical hash does not change.
+        var yaml = w.WriteFile("a.yaml", "name: a\nversion: 1\nentity: [user, acct]\ntimestamp: ts\nfeatures:\n  - {name: f_double, agg: sum, column: amount, window: 1d}\n  - {name: f_long, agg: count, window: 1d}\n  - {name: f_str, expr: f_long}\n");
+        var again = new TrainingSetService(w.Warehouse).Build(Request(spine, Path.Combine(w.Directory, "yaml.parquet"), yaml, "features.b:g_count") with { MaxAgeMicros = 3_600_000_000 });
+        Assert.That(again.Groups[0].DefinitionSha256, Is.EqualTo(result.Groups[0].DefinitionSha256));
+        Assert.That(File.ReadAllBytes(Path.Combine(w.Directory, "yaml.parquet")), Is.EqualTo(File.ReadAllBytes(output)));
         Assert.That((string?)groups[1]!["table"], Is.EqualTo("features.b"));
         Assert.That((long)groups[1]!["snapshot_id"]!, Is.EqualTo(w.Tables.Load("features.b").Metadata.CurrentSnapshotId));
         Assert.That(groups[1]!["definition_sha256"], Is.Null);
