@@ -12,6 +12,7 @@ internal static class Program
         root.Add(GlobalOptions.Warehouse);
         root.Add(GlobalOptions.Catalog);
         root.Add(GlobalOptions.Json);
+        OnlineCommands.AddOptions(root);
         root.Add(TableCommands.Build());
         root.Add(IngestCommand.Build());
         root.Add(DeleteCommand.Build());
@@ -24,6 +25,7 @@ internal static class Program
         root.Add(LineageCommand.Build());
         root.Add(TrainingSetCommand.Build());
         foreach (var command in WapCommands.Build()) root.Add(command);
+        foreach (var command in OnlineCommands.Build()) root.Add(command);
         root.Add(BranchCommands.Build());
         root.Add(TagCommands.Build());
         foreach (var command in MaintenanceCommands.Build()) root.Add(command);

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Floe.Application.Streaming;
 using Floe.Core.Errors;
 using Floe.Features.Definitions;
+using Floe.Online;
 
 namespace Floe.Cli.Commands;
 
@@ -44,7 +45,10 @@ internal static class StreamCommand
             using var events = path == "-"
                 ? new JsonLinesStreamSource(Console.OpenStandardInput(), "stdin")
                 : new JsonLinesStreamSource(OpenInput(path), Path.GetFullPath(path));
-            var result = new StreamService(GlobalOptions.OpenWarehouse(parse)).Run(parse.GetValue(definition)!, events, options, online: null, stop.Token);
+            // Hot values go to Redis when one is given (--redis or $FLOE_REDIS); without it only the raw events are kept.
+            using var store = OnlineCommands.Settings(parse) is { } redis ? OnlineStore.Connect(redis) : null;
+            var online = store is null ? null : new RedisOnlineWriter(store);
+            var result = new StreamService(GlobalOptions.OpenWarehouse(parse)).Run(parse.GetValue(definition)!, events, options, online, stop.Token);
             if (parse.GetValue(GlobalOptions.Json))
             {
                 CommandRunner.WriteJson(json =>

@@ -1,0 +1,200 @@
+using System.CommandLine;
+using System.Globalization;
+using Floe.Core.Errors;
+using Floe.Features.Definitions;
+using Floe.Iceberg.Scan;
+using Floe.Online;
+
+namespace Floe.Cli.Commands;
+
+/// <summary><c>floe materialize</c>, <c>floe get</c>, <c>floe consistency-check</c>: the online store on Redis.</summary>
+internal static class OnlineCommands
+{
+    public static readonly Option<string?> Redis = new("--redis")
+    {
+        Description = "Redis: HOST:PORT, redis://[user:password@]host:port, or a StackExchange.Redis configuration string (default: $FLOE_REDIS)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> RedisUser = new("--redis-user") { Description = "Redis ACL user", Recursive = true };
+
+    public static readonly Option<string?> RedisPassword = new("--redis-password") { Description = "Redis password (default: $FLOE_REDIS_PASSWORD)", Recursive = true };
+
+    public static readonly Option<bool> RedisTls = new("--redis-tls") { Description = "Connect to Redis with TLS", Recursive = true };
+
+    public static readonly Option<string> RedisPrefix = new("--redis-prefix") { Description = "Key prefix of this deployment", DefaultValueFactory = _ => "floe", Recursive = true };
+
+    public static IEnumerable<Command> Build() => [Materialize(), Get(), Check()];
+
+    /// <summary>Adds the Redis options (recursive) to the root command, so every Redis-using command takes them.</summary>
+    public static void AddOptions(Command root)
+    {
+        root.Add(Redis);
+        root.Add(RedisUser);
+        root.Add(RedisPassword);
+        root.Add(RedisTls);
+        root.Add(RedisPrefix);
+    }
+
+    /// <summary>The Redis settings a command was given, or null when none (no option and no environment).</summary>
+    public static RedisSettings? Settings(ParseResult parse)
+    {
+        var endpoint = parse.GetValue(Redis);
+        var fromEnvironment = RedisSettings.FromEnvironment();
+        if (endpoint is null && fromEnvironment is null) return null;
+        return new RedisSettings
+        {
+            Endpoint = endpoint ?? fromEnvironment!.Endpoint,
+            User = parse.GetValue(RedisUser),
+            Password = parse.GetValue(RedisPassword) ?? Environment.GetEnvironmentVariable("FLOE_REDIS_PASSWORD"),
+            Tls = parse.GetValue(RedisTls),
+            Prefix = parse.GetValue(RedisPrefix) ?? "floe",
+        };
+    }
+
+    private static OnlineStore Connect(ParseResult parse) =>
+        OnlineStore.Connect(Settings(parse) ?? throw Errors.InvalidArgument("no Redis given: pass --redis HOST:PORT or set FLOE_REDIS"));
+
+    private static Command Materialize()
+    {
+        var definition = new Argument<string>("DEF") { Description = "Feature group definition; its feature table is read" };
+        var snapshot = new Option<long?>("--snapshot") { Description = "Materialize this snapshot of the feature table" };
+        var asOf = new Option<string?>("--as-of") { Description = "Materialize the snapshot current at this time" };
+        var full = new Option<bool>("--full") { Description = "Read the whole table, not only what changed since the last materialization" };
+        var ttl = new Option<string?>("--ttl") { Description = "Expire online values this long after they are written (e.g. 7d)" };
+        var command = new Command("materialize", "Copy the newest feature row of each entity from the feature table into Redis (incremental by default)")
+        {
+            definition, snapshot, asOf, full, ttl,
+        };
+        CommandRunner.SetAction(command, parse =>
+        {
+            var def = FeatureGroupParser.ParseFile(parse.GetValue(definition)!);
+            using var store = Connect(parse);
+            var result = new MaterializeService(GlobalOptions.OpenWarehouse(parse), store).Materialize(def, parse.GetValue(snapshot),
+                parse.GetValue(asOf) is { } a ? SnapshotSelector.ParseTimestampMs(a) : null, parse.GetValue(full), Ttl(parse.GetValue(ttl)));
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                CommandRunner.WriteJson(json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteString("table", result.Table);
+                    json.WriteNumber("snapshot_id", result.SnapshotId);
+                    json.WriteBoolean("incremental", result.Incremental);
+                    if (result.PreviousSnapshotId is { } p) json.WriteNumber("previous_snapshot_id", p);
+                    else json.WriteNull("previous_snapshot_id");
+                    json.WriteNumber("files_read", result.FilesRead);
+                    json.WriteNumber("rows_read", result.RowsRead);
+                    json.WriteNumber("entities_written", result.EntitiesWritten);
+                    json.WriteNumber("seconds", result.Elapsed.TotalSeconds);
+                    json.WriteEndObject();
+                });
+            }
+            else
+            {
+                Console.WriteLine($"materialized {result.Table} snapshot {result.SnapshotId} ({(result.Incremental ? $"incremental since {result.PreviousSnapshotId}" : "full")}): " +
+                    $"{result.FilesRead} file(s), {result.RowsRead} row(s) read, {result.EntitiesWritten} entit(ies) written in {result.Elapsed.TotalSeconds:F2} s");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Get()
+    {
+        var definition = new Argument<string>("DEF") { Description = "Feature group definition" };
+        var entities = new Argument<string[]>("ENTITY") { Description = "Entity keys (a composite key's parts joined by ',')", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("get", "Read online feature values from Redis") { definition, entities };
+        CommandRunner.SetAction(command, parse =>
+        {
+            var def = FeatureGroupParser.ParseFile(parse.GetValue(definition)!);
+            using var store = Connect(parse);
+            var rows = store.GetMany(def, parse.GetValue(entities)!.Select(e => (IReadOnlyList<string>)e.Split(',')).ToList());
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                CommandRunner.WriteJson(json =>
+                {
+                    json.WriteStartArray();
+                    foreach (var row in rows)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("entity", string.Join(",", row.Entity));
+                        json.WriteBoolean("found", row.Found);
+                        if (row.TimeMicros is { } t) json.WriteString("feature_time", DateTimeOffset.UnixEpoch.AddTicks(t * 10).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture));
+                        if (row.Source is { } s) json.WriteString("source", s);
+                        json.WriteStartObject("features");
+                        foreach (var (name, value) in row.Values)
+                        {
+                            if (value is null) json.WriteNull(name);
+                            else if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) json.WriteNumber(name, d);
+                            else json.WriteString(name, value);
+                        }
+                        json.WriteEndObject();
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
+                });
+            }
+            else
+            {
+                foreach (var row in rows)
+                {
+                    Console.WriteLine(!row.Found ? $"{string.Join(",", row.Entity)}: not found"
+                        : $"{string.Join(",", row.Entity)} @ {DateTimeOffset.UnixEpoch.AddTicks(row.TimeMicros!.Value * 10):yyyy-MM-ddTHH:mm:ss.ffffffZ}: " +
+                          string.Join(", ", row.Values.Select(v => $"{v.Key}={v.Value ?? "null"}")));
+                }
+            }
+            return rows.All(r => r.Found) ? 0 : CommandRunner.ExitCode(FloeErrorCode.NotFound);
+        });
+        return command;
+    }
+
+    private static Command Check()
+    {
+        var definition = new Argument<string>("DEF") { Description = "Feature group definition" };
+        var sample = new Option<int>("--sample") { Description = "Entities to sample", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 42 };
+        var threshold = new Option<double>("--threshold") { Description = "Largest mismatch rate (mismatched + missing + stale) that passes", DefaultValueFactory = _ => 0 };
+        var command = new Command("consistency-check", "Compare online values in Redis with the feature table for sampled entities") { definition, sample, seed, threshold };
+        CommandRunner.SetAction(command, parse =>
+        {
+            var def = FeatureGroupParser.ParseFile(parse.GetValue(definition)!);
+            using var store = Connect(parse);
+            var report = new ConsistencyCheck(GlobalOptions.OpenWarehouse(parse), store).Run(def, parse.GetValue(sample), parse.GetValue(seed));
+            bool passed = report.MismatchRate <= parse.GetValue(threshold);
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                CommandRunner.WriteJson(json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteBoolean("passed", passed);
+                    json.WriteNumber("sampled", report.Sampled);
+                    json.WriteNumber("compared", report.Compared);
+                    json.WriteNumber("mismatched", report.Mismatched);
+                    json.WriteNumber("missing", report.Missing);
+                    json.WriteNumber("stale", report.Stale);
+                    json.WriteNumber("ahead", report.Ahead);
+                    json.WriteNumber("mismatch_rate", report.MismatchRate);
+                    json.WriteNumber("max_staleness_seconds", report.MaxStalenessMicros / 1e6);
+                    json.WriteStartObject("max_abs_diff");
+                    foreach (var (name, diff) in report.MaxAbsDiff) json.WriteNumber(name, diff);
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                });
+            }
+            else
+            {
+                Console.WriteLine($"{(passed ? "PASSED" : "FAILED")}: {report.Sampled} sampled, {report.Compared} compared, {report.Mismatched} mismatched, " +
+                    $"{report.Missing} missing, {report.Stale} stale (max {report.MaxStalenessMicros / 1e6:F0} s), {report.Ahead} ahead; mismatch rate {report.MismatchRate:P2}");
+                foreach (var (name, diff) in report.MaxAbsDiff.Where(d => d.Value > 0)) Console.WriteLine($"  max |diff| {name}: {diff:G6}");
+            }
+            return passed ? 0 : CommandRunner.ExitCode(FloeErrorCode.ValidationFailed);
+        });
+        return command;
+    }
+
+    private static TimeSpan? Ttl(string? text)
+    {
+        if (text is null) return null;
+        return Durations.TryParse(text, out var micros) ? TimeSpan.FromTicks(micros * 10) : throw Errors.InvalidArgument($"--ttl: '{text}' is not a duration (e.g. 12h, 7d)");
+    }
+}

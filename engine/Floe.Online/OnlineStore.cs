@@ -1,0 +1,182 @@
+using System.Globalization;
+using Apache.Arrow;
+using Floe.Core.Errors;
+using Floe.Features.Definitions;
+using StackExchange.Redis;
+
+namespace Floe.Online;
+
+/// <summary>One entity's online values as read back.</summary>
+/// <param name="Entity">The entity key parts as given.</param>
+/// <param name="Found">Whether Redis holds the entity.</param>
+/// <param name="TimeMicros">The feature time of the values (epoch µs), or null.</param>
+/// <param name="Source">What wrote them (snapshot id or stream position).</param>
+/// <param name="Values">Feature name → invariant text (null: the feature was null).</param>
+public sealed record OnlineRow(IReadOnlyList<string> Entity, bool Found, long? TimeMicros, string? Source, IReadOnlyDictionary<string, string?> Values);
+
+/// <summary>
+/// The online store on Redis (see <see cref="OnlineKeys"/> for the layout). Writes are pipelined and go through one
+/// server-side script per entity that keeps the newest feature time: a value older than the one stored is dropped,
+/// so replays and late corrections never move an entity back. Reads are pipelined multi-gets. Thread-safe.
+/// </summary>
+public sealed class OnlineStore : IDisposable
+{
+    // Keeps the newest: an equal time overwrites (a recomputed correction), an older one is ignored. Absent fields
+    // are null features, so the hash is replaced whole.
+    private const string WriteScript = """
+        local cur = redis.call('HGET', KEYS[1], '_ts')
+        if cur and tonumber(cur) > tonumber(ARGV[1]) then return 0 end
+        redis.call('DEL', KEYS[1])
+        redis.call('HSET', KEYS[1], '_ts', ARGV[1], '_src', ARGV[2], unpack(ARGV, 4))
+        if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+        return 1
+        """;
+
+    private const int PipelineDepth = 8192;
+
+    private readonly ConnectionMultiplexer _redis;
+    private readonly IDatabase _db;
+
+    private OnlineStore(ConnectionMultiplexer redis, string prefix)
+    {
+        _redis = redis;
+        _db = redis.GetDatabase();
+        Prefix = prefix;
+    }
+
+    /// <summary>The key prefix.</summary>
+    public string Prefix { get; }
+
+    /// <summary>Connects; an unreachable server or a refused password is a clear error.</summary>
+    public static OnlineStore Connect(RedisSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var options = settings.ToOptions();
+        try
+        {
+            return new OnlineStore(ConnectionMultiplexer.Connect(options), settings.Prefix);
+        }
+        catch (RedisConnectionException e)
+        {
+            var where = string.Join(",", options.EndPoints.Select(p => p.ToString()));
+            throw e.FailureType is ConnectionFailureType.AuthenticationFailure
+                ? Errors.InvalidArgument($"redis {where}: authentication failed")
+                : new FloeException(FloeErrorCode.Io, $"redis {where} is unreachable: {e.FailureType}", e);
+        }
+    }
+
+    /// <summary>
+    /// Writes the newest row per entity of <paramref name="rows"/> (entity column(s), the event-time column, features:
+    /// what feature computation gives) for <paramref name="definition"/>. Returns how many entities were sent.
+    /// </summary>
+    public int Write(FeatureGroupDefinition definition, RecordBatch rows, string source, TimeSpan? ttl = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(rows);
+        var entityColumns = definition.Entity.Select(e => rows.Column(Index(rows, e))).ToArray();
+        var times = rows.Column(Index(rows, definition.Timestamp)) as TimestampArray
+            ?? throw Errors.InvalidArgument($"column '{definition.Timestamp}' is not a timestamp");
+        var features = definition.Features.Select(f => (f.Name, Column: rows.Column(Index(rows, f.Name)))).ToArray();
+
+        // The newest row of each entity in this batch (a later row wins a tie, as a later write would).
+        var newest = new Dictionary<string, int>(StringComparer.Ordinal);
+        var parts = new string[entityColumns.Length];
+        for (int row = 0; row < rows.Length; row++)
+        {
+            if (!times.IsValid(row)) continue;
+            for (int k = 0; k < parts.Length; k++) parts[k] = OnlineKeys.Text(entityColumns[k], row) ?? "";
+            var key = OnlineKeys.Entity(Prefix, definition, parts);
+            if (!newest.TryGetValue(key, out var best) || times.Values[row] >= times.Values[best]) newest[key] = row;
+        }
+
+        var ttlMs = ttl is { } t ? ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : "0";
+        var pending = new List<Task>(PipelineDepth);
+        try
+        {
+            foreach (var (key, row) in newest)
+            {
+                var args = new List<RedisValue>(3 + features.Length * 2)
+                {
+                    times.Values[row].ToString(CultureInfo.InvariantCulture),
+                    source,
+                    ttlMs,
+                };
+                foreach (var (name, column) in features)
+                {
+                    if (OnlineKeys.Text(column, row) is { } text)
+                    {
+                        args.Add(name);
+                        args.Add(text);
+                    }
+                }
+                pending.Add(_db.ScriptEvaluateAsync(WriteScript, [key], args.ToArray()));
+                if (pending.Count == PipelineDepth)
+                {
+                    Task.WaitAll(pending);
+                    pending.Clear();
+                }
+            }
+            Task.WaitAll(pending);
+        }
+        catch (AggregateException e) when (e.InnerException is RedisException inner)
+        {
+            throw new FloeException(FloeErrorCode.Io, $"redis write failed: {inner.Message}", inner);
+        }
+        return newest.Count;
+    }
+
+    /// <summary>Reads the online values of <paramref name="entities"/> (each the entity key parts as invariant text) in one pipeline.</summary>
+    public IReadOnlyList<OnlineRow> GetMany(FeatureGroupDefinition definition, IReadOnlyList<IReadOnlyList<string>> entities)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(entities);
+        var reads = new Task<HashEntry[]>[entities.Count];
+        for (int i = 0; i < entities.Count; i++)
+        {
+            if (entities[i].Count != definition.Entity.Count)
+            {
+                throw Errors.InvalidArgument($"entity {i + 1} has {entities[i].Count} part(s); '{definition.Name}' is keyed by {string.Join(", ", definition.Entity)}");
+            }
+            reads[i] = _db.HashGetAllAsync(OnlineKeys.Entity(Prefix, definition, entities[i]));
+        }
+        try
+        {
+            Task.WaitAll(reads);
+        }
+        catch (AggregateException e) when (e.InnerException is RedisException inner)
+        {
+            throw new FloeException(FloeErrorCode.Io, $"redis read failed: {inner.Message}", inner);
+        }
+        var rows = new OnlineRow[entities.Count];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var hash = reads[i].Result.ToDictionary(h => h.Name.ToString(), h => h.Value.ToString(), StringComparer.Ordinal);
+            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var f in definition.Features) values[f.Name] = hash.TryGetValue(f.Name, out var v) ? v : null;
+            rows[i] = new OnlineRow(entities[i], hash.Count > 0,
+                hash.TryGetValue(OnlineKeys.TimeField, out var ts) ? long.Parse(ts, CultureInfo.InvariantCulture) : null,
+                hash.GetValueOrDefault(OnlineKeys.SourceField), values);
+        }
+        return rows;
+    }
+
+    /// <summary>A value of the group's metadata hash (e.g. the last materialized snapshot), or null.</summary>
+    public string? GetMeta(FeatureGroupDefinition definition, string field)
+    {
+        var value = _db.HashGet(OnlineKeys.Meta(Prefix, definition), field);
+        return value.IsNull ? null : value.ToString();
+    }
+
+    /// <summary>Sets values of the group's metadata hash.</summary>
+    public void SetMeta(FeatureGroupDefinition definition, IReadOnlyDictionary<string, string> values) =>
+        _db.HashSet(OnlineKeys.Meta(Prefix, definition), values.Select(v => new HashEntry(v.Key, v.Value)).ToArray());
+
+    /// <inheritdoc />
+    public void Dispose() => _redis.Dispose();
+
+    private static int Index(RecordBatch rows, string column)
+    {
+        var index = rows.Schema.GetFieldIndex(column);
+        return index >= 0 ? index : throw Errors.InvalidArgument($"feature rows have no column '{column}'");
+    }
+}
