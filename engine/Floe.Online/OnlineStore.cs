@@ -44,6 +44,9 @@ public sealed class OnlineStore : IDisposable
         Prefix = prefix;
     }
 
+    /// <summary>The database, for sources that read from the same server (Redis Streams).</summary>
+    public IDatabase Database => _db;
+
     /// <summary>The key prefix.</summary>
     public string Prefix { get; }
 

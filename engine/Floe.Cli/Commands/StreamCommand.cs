@@ -13,7 +13,7 @@ internal static class StreamCommand
     public static Command Build()
     {
         var definition = new Argument<string>("DEF") { Description = "Feature group definition (.json, .yaml); its source table receives the raw events" };
-        var source = new Option<string>("--source") { Description = "Events as JSON lines: a file, or - for standard input", Required = true };
+        var source = new Option<string>("--source") { Description = "Events: a JSON-lines file, - for standard input, or redis:STREAM[?group=G&consumer=C&end=empty] (a Redis Stream read by a consumer group; each entry's 'event' field is one JSON object)", Required = true };
         var streamId = new Option<string?>("--stream-id") { Description = "Name of the stream in committed snapshots (default: the source)" };
         var commitEvents = new Option<int>("--commit-every-events") { Description = "Commit raw events to Iceberg every N events", DefaultValueFactory = _ => 100_000 };
         var commitSeconds = new Option<double>("--commit-every-seconds") { Description = "Commit raw events at least every S seconds", DefaultValueFactory = _ => 10 };
@@ -42,11 +42,13 @@ internal static class StreamCommand
             // Ctrl-C and SIGTERM stop reading; what is buffered is committed before the process exits.
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
-            using var events = path == "-"
-                ? new JsonLinesStreamSource(Console.OpenStandardInput(), "stdin")
-                : new JsonLinesStreamSource(OpenInput(path), Path.GetFullPath(path));
             // Hot values go to Redis when one is given (--redis or $FLOE_REDIS); without it only the raw events are kept.
             using var store = OnlineCommands.Settings(parse) is { } redis ? OnlineStore.Connect(redis) : null;
+            using IStreamSource events = path == "-"
+                ? new JsonLinesStreamSource(Console.OpenStandardInput(), "stdin")
+                : path.StartsWith("redis:", StringComparison.Ordinal)
+                    ? RedisStreamSource.Parse((store ?? throw Errors.InvalidArgument("--source redis:STREAM needs --redis HOST:PORT")).Database, path)
+                    : new JsonLinesStreamSource(OpenInput(path), Path.GetFullPath(path));
             var online = store is null ? null : new RedisOnlineWriter(store);
             var result = new StreamService(GlobalOptions.OpenWarehouse(parse)).Run(parse.GetValue(definition)!, events, options, online, stop.Token);
             if (parse.GetValue(GlobalOptions.Json))
