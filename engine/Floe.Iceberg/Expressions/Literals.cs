@@ -65,9 +65,11 @@ internal static class Literals
             case TypeId.Long:
                 return long.TryParse(text, NumberStyles.AllowLeadingSign, inv, out var l) ? l : throw Bad("expected a 64-bit integer");
             case TypeId.Float:
-                return float.TryParse(text, NumberStyles.Float, inv, out var f) ? f : throw Bad("expected a number");
+                return float.TryParse(text, NumberStyles.Float, inv, out var f) && (float.IsFinite(f) || Floe.Core.Text.Utf8Values.SpellsOutInfinity(System.Text.Encoding.UTF8.GetBytes(text)))
+                    ? f : throw Bad("expected a number in the column's range");
             case TypeId.Double:
-                return double.TryParse(text, NumberStyles.Float, inv, out var d) ? d : throw Bad("expected a number");
+                return double.TryParse(text, NumberStyles.Float, inv, out var d) && (double.IsFinite(d) || Floe.Core.Text.Utf8Values.SpellsOutInfinity(System.Text.Encoding.UTF8.GetBytes(text)))
+                    ? d : throw Bad("expected a number in the column's range");
             case TypeId.Decimal:
             {
                 var unscaled = DecimalLiteral.TryParse(text, type, out var why) ?? throw Bad(why);

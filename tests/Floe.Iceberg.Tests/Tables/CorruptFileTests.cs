@@ -88,6 +88,18 @@ public sealed class CorruptFileTests
         Assert.That(ex.Message, Does.Contain($"not valid UTF-8 (byte offset {at})"));
     }
 
+    [Test]
+    public void Open_CatalogThatIsNotADatabase_IsInvalidDataNamingIt()
+    {
+        using var tables = new TestTables();
+        Build(tables);
+        var catalog = Directory.GetFiles(tables.Directory, "catalog.db", SearchOption.AllDirectories).Single();
+        File.WriteAllBytes(catalog, System.Text.Encoding.ASCII.GetBytes(new string('x', 4096)));
+        var ex = Assert.Throws<FloeException>(() => new Warehouse(tables.Directory).LoadTable(TableIdentifier.Parse("demo.events")))!;
+        Assert.That(ex.Code, Is.EqualTo(FloeErrorCode.InvalidData));
+        Assert.That(ex.Message, Is.EqualTo(catalog + ": not a SQLite catalog database"));
+    }
+
     private static (string Kind, string? Failure) Attempt(string directory, string victim)
     {
         try
