@@ -26,11 +26,42 @@ public sealed record EventGenerator
 
     private static readonly string[] Categories = { "grocery", "travel", "fuel", "online", "dining", "utilities" };
 
-    /// <summary>Writes the CSV (with header) to <paramref name="path"/>.</summary>
+    /// <summary>The most days a run may cover: every timestamp stays before year 9999.</summary>
+    public const int MaxDays = 2_900_000;
+
+    /// <summary>
+    /// Writes the CSV (with header) to <paramref name="path"/>. The settings are checked before anything is created,
+    /// and the file is written beside the target and moved into place, so a failed run leaves no partial file.
+    /// </summary>
+    /// <exception cref="Floe.Core.Errors.FloeException">InvalidArgument for a negative row count, or days or entities below 1.</exception>
     public void WriteCsv(string path)
     {
+        Validate();
+        var temporary = path + ".partial-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            WriteCsvTo(temporary);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Refuses settings that cannot describe events: negative rows, fewer than one day or entity, too many days.</summary>
+    /// <exception cref="Floe.Core.Errors.FloeException">InvalidArgument naming the setting.</exception>
+    public void Validate()
+    {
+        if (Rows < 0) throw Floe.Core.Errors.Errors.InvalidArgument($"--rows must be 0 or more, got {Rows}");
+        if (Days < 1 || Days > MaxDays) throw Floe.Core.Errors.Errors.InvalidArgument($"--days must be between 1 and {MaxDays}, got {Days}");
+        if (Entities < 1) throw Floe.Core.Errors.Errors.InvalidArgument($"--entities must be 1 or more, got {Entities}");
+    }
+
+    private void WriteCsvTo(string path)
+    {
         var random = new Random(Seed);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         stream.Write("entity_id,event_time,amount,category\n"u8);
         var startMicros = Start.ToUnixTimeMilliseconds() * 1000;
         var spanMicros = Days * 86_400_000_000L;

@@ -16,11 +16,15 @@ public static class SchemaText
         if (string.IsNullOrWhiteSpace(text)) throw Errors.InvalidArgument("schema is empty; expected \"name:type,...\"");
         var fields = new List<NestedField>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
         foreach (var part in SplitTopLevel(text))
         {
+            index++;
+            if (part.Length == 0) throw Errors.InvalidArgument($"schema column {index} is empty (a trailing or doubled comma?)");
             var colon = part.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0) throw Errors.InvalidArgument($"schema column '{part}' must be name:type");
             var name = part[..colon].Trim();
+            CheckName(name, index);
             var typeText = part[(colon + 1)..].Trim();
             var required = false;
             if (typeText.EndsWith(" not null", StringComparison.OrdinalIgnoreCase))
@@ -87,7 +91,28 @@ public static class SchemaText
                     break;
             }
         }
-        var last = text[start..].Trim();
-        if (last.Length > 0) yield return last;
+        // The last part is returned even when empty, so a trailing comma is reported rather than ignored.
+        yield return text[start..].Trim();
+    }
+
+    /// <summary>
+    /// Refuses column names no reader can round-trip: empty, with control characters, or not valid Unicode (an
+    /// invalid UTF-8 byte on the command line arrives as U+FFFD; a lone surrogate cannot be written as UTF-8).
+    /// </summary>
+    private static void CheckName(string name, int index)
+    {
+        if (name.Length == 0) throw Errors.InvalidArgument($"schema column {index} has an empty name");
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsControl(c)) throw Errors.InvalidArgument($"schema column {index}: name contains a control character (U+{(int)c:X4})");
+            if (c == '\uFFFD') throw Errors.InvalidArgument($"schema column {index}: name is not valid UTF-8");
+            if (char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            if (char.IsSurrogate(c)) throw Errors.InvalidArgument($"schema column {index}: name is not valid UTF-8 (a lone surrogate)");
+        }
     }
 }

@@ -24,7 +24,7 @@ public sealed class TableService
         var id = TableIdentifier.Parse(name);
         var schema = SchemaText.Parse(schemaText);
         var spec = string.IsNullOrWhiteSpace(partitionText) ? PartitionSpec.Unpartitioned : PartitionSpecBuilder.Parse(partitionText, schema);
-        return TableDescription.Of(Warehouse.CreateTable(id, schema, spec, properties));
+        return TableDescription.Of(Warehouse.CreateTable(id, schema, spec, ReservedTableProperties.WithoutReserved(properties)));
     }
 
     /// <summary>Registers an existing table by its metadata file; <paramref name="locationMap"/> maps foreign prefixes to local folders.</summary>

@@ -112,9 +112,23 @@ public static class Utf8Values
     public static bool TryParseInt(ReadOnlySpan<byte> text, out int value) =>
         Utf8Parser.TryParse(text, out value, out var consumed) && consumed == text.Length;
 
-    /// <summary>Parses a double (invariant culture, NaN and Infinity accepted).</summary>
+    /// <summary>
+    /// Parses a double (invariant culture, NaN and Infinity accepted when spelled out). A number too large for a
+    /// double (<c>1e400</c>) is refused: .NET would round it to Infinity, silently storing a different value.
+    /// </summary>
     public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) &&
+        (double.IsFinite(value) || SpellsOutInfinity(text));
+
+    /// <summary>True when <paramref name="text"/> names infinity in letters (<c>Infinity</c>, <c>-inf</c>, <c>∞</c>) rather than overflowing digits.</summary>
+    public static bool SpellsOutInfinity(ReadOnlySpan<byte> text)
+    {
+        foreach (var b in text)
+        {
+            if (b is (byte)'n' or (byte)'N' or 0xE2) return true;
+        }
+        return false;
+    }
 
     /// <summary>Parses a decimal number (invariant culture).</summary>
     public static bool TryParseDecimal(ReadOnlySpan<byte> text, out decimal value) =>

@@ -75,7 +75,7 @@ public static partial class FeatureGroupParser
         try
         {
             root = format == DefinitionFormat.Json
-                ? JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
+                ? JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = YamlSubsetReader.MaxDepth })
                 : YamlSubsetReader.Parse(text);
         }
         catch (JsonException e)
@@ -366,7 +366,7 @@ public static partial class FeatureGroupParser
         }
         catch (ExpressionException e)
         {
-            errors.Add($"{path}: '{text}' is not a valid expression: {e.Message}");
+            errors.Add($"{path}: '{(text.Length > 80 ? text[..77] + "..." : text)}' is not a valid expression: {e.Message}");
         }
     }
 

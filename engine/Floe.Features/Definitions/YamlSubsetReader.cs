@@ -14,8 +14,12 @@ namespace Floe.Features.Definitions;
 /// </summary>
 public sealed class YamlSubsetReader
 {
+    /// <summary>How deeply blocks and flow collections may nest (the JSON reader's default limit, so both formats agree).</summary>
+    public const int MaxDepth = 64;
+
     private readonly List<(int Indent, string Text, int LineNo)> _lines = [];
     private int _index;
+    private int _depth;
 
     private YamlSubsetReader(string text)
     {
@@ -71,8 +75,15 @@ public sealed class YamlSubsetReader
 
     private JsonNode? ParseBlock(int indent)
     {
-        var (_, text, _) = _lines[_index];
-        return text.StartsWith("- ", StringComparison.Ordinal) || text == "-" ? ParseSequence(indent) : ParseMapping(indent);
+        var (_, text, lineNo) = _lines[_index];
+        // Block nesting recurses (a sequence item may itself be a mapping, and so on): cap it like JSON's MaxDepth.
+        if (++_depth > MaxDepth)
+        {
+            throw new FormatException($"line {lineNo}: nested deeper than {MaxDepth} levels");
+        }
+        JsonNode? node = text.StartsWith("- ", StringComparison.Ordinal) || text == "-" ? ParseSequence(indent) : ParseMapping(indent);
+        _depth--;
+        return node;
     }
 
     private JsonArray ParseSequence(int indent)
@@ -93,7 +104,12 @@ public sealed class YamlSubsetReader
             {
                 // "- key: value" starts a mapping whose keys align with "key".
                 _lines[_index] = (itemIndent, rest, lineNo);
+                if (++_depth > MaxDepth)
+                {
+                    throw new FormatException($"line {lineNo}: nested deeper than {MaxDepth} levels");
+                }
                 arr.Add((JsonNode)ParseMapping(itemIndent));
+                _depth--;
             }
             else
             {
@@ -160,7 +176,7 @@ public sealed class YamlSubsetReader
         if (text[0] is '[' or '{')
         {
             int pos = 0;
-            var node = ParseFlow(text, ref pos, lineNo);
+            var node = ParseFlow(text, ref pos, lineNo, 1);
             if (text[pos..].Trim().Length > 0)
             {
                 throw new FormatException($"line {lineNo}: unexpected text after flow collection");
@@ -174,8 +190,12 @@ public sealed class YamlSubsetReader
         return Scalar(text, lineNo);
     }
 
-    private static JsonNode? ParseFlow(string text, ref int pos, int lineNo)
+    private static JsonNode? ParseFlow(string text, ref int pos, int lineNo, int depth)
     {
+        if (depth > MaxDepth)
+        {
+            throw new FormatException($"line {lineNo}: flow collection nested deeper than {MaxDepth} levels");
+        }
         SkipSpaces(text, ref pos);
         if (pos >= text.Length) { throw new FormatException($"line {lineNo}: unterminated flow collection"); }
         char open = text[pos];
@@ -201,14 +221,14 @@ public sealed class YamlSubsetReader
             SkipSpaces(text, ref pos);
             if (pos >= text.Length) { throw new FormatException($"line {lineNo}: unterminated flow collection"); }
             if (text[pos] == close) { pos++; return result; }
-            var item = ParseFlow(text, ref pos, lineNo);
+            var item = ParseFlow(text, ref pos, lineNo, depth + 1);
             SkipSpaces(text, ref pos);
             if (result is JsonObject o)
             {
                 if (pos >= text.Length || text[pos] != ':') { throw new FormatException($"line {lineNo}: expected ':' in flow mapping"); }
                 pos++;
                 string key = item is JsonValue kv && kv.TryGetValue(out string? ks) ? ks : item?.ToJsonString() ?? "null";
-                o[key] = ParseFlow(text, ref pos, lineNo);
+                o[key] = ParseFlow(text, ref pos, lineNo, depth + 1);
                 SkipSpaces(text, ref pos);
             }
             else

@@ -8,8 +8,15 @@ namespace Floe.Features.Expressions;
 /// </summary>
 internal sealed class ExpressionParser
 {
+    /// <summary>
+    /// The deepest an expression may nest, counting parentheses, calls, unary operators and operator chains alike.
+    /// The evaluator and the planners walk trees recursively, so hostile input must stop here with an error.
+    /// </summary>
+    public const int MaxDepth = 256;
+
     private readonly string _text;
     private int _pos;
+    private int _depth;
 
     private ExpressionParser(string text) => _text = text;
 
@@ -27,6 +34,11 @@ internal sealed class ExpressionParser
         if (p._pos < text.Length)
         {
             throw p.Error($"unexpected '{text[p._pos]}'");
+        }
+        // Chains (a + b + c ...) are built in loops, not by recursion: measure the finished tree as well.
+        if (ExprDepth.Measure(e) > MaxDepth)
+        {
+            throw new ExpressionException($"expression nested deeper than {MaxDepth} levels");
         }
         return e;
     }
@@ -89,12 +101,23 @@ internal sealed class ExpressionParser
 
     private Expr ParseOr()
     {
+        Enter();
         var left = ParseAnd();
         while (TryKeyword("or") || TrySymbol("||"))
         {
             left = new BinaryExpr("or", left, ParseAnd());
         }
+        _depth--;
         return left;
+    }
+
+    // Every recursion of the grammar (parentheses, calls, case, cast, not, unary minus) passes through here.
+    private void Enter()
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw Error($"expression nested deeper than {MaxDepth} levels");
+        }
     }
 
     private Expr ParseAnd()
@@ -111,13 +134,19 @@ internal sealed class ExpressionParser
     {
         if (TryKeyword("not"))
         {
-            return new UnaryExpr("not", ParseNot());
+            Enter();
+            var not = new UnaryExpr("not", ParseNot());
+            _depth--;
+            return not;
         }
         SkipSpace();
         if (_pos < _text.Length && _text[_pos] == '!' && (_pos + 1 >= _text.Length || _text[_pos + 1] != '='))
         {
             _pos++;
-            return new UnaryExpr("not", ParseNot());
+            Enter();
+            var bang = new UnaryExpr("not", ParseNot());
+            _depth--;
+            return bang;
         }
         return ParseComparison();
     }
@@ -172,11 +201,17 @@ internal sealed class ExpressionParser
     {
         if (TrySymbol("-"))
         {
-            return new UnaryExpr("-", ParseUnary());
+            Enter();
+            var negated = new UnaryExpr("-", ParseUnary());
+            _depth--;
+            return negated;
         }
         if (TrySymbol("+"))
         {
-            return ParseUnary();
+            Enter();
+            var plus = ParseUnary();
+            _depth--;
+            return plus;
         }
         return ParsePrimary();
     }

@@ -57,6 +57,17 @@ internal abstract class CsvColumn
         Errors.InvalidData(cells.File,
             $"line {cells.LineOf(row)}, column '{Field.Name}': '{System.Text.Encoding.UTF8.GetString(cells.Cell(row, Ordinal))}' is not a valid {expected}");
 
+    // Names the place and the byte offset, never the bytes themselves (they would not print, and may be anything).
+    protected FloeException InvalidUtf8(in CsvCells cells, int row, ReadOnlySpan<byte> cell)
+    {
+        var offset = 0;
+        while (offset < cell.Length && System.Text.Rune.DecodeFromUtf8(cell[offset..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+        return Errors.InvalidData(cells.File, $"line {cells.LineOf(row)}, column '{Field.Name}': value is not valid UTF-8 (byte {offset + 1} of the value)");
+    }
+
     protected FloeException RequiredButEmpty(in CsvCells cells, int row) =>
         Errors.InvalidData(cells.File, $"line {cells.LineOf(row)}, column '{Field.Name}': value is required but empty");
 
@@ -223,6 +234,10 @@ internal abstract class CsvColumn
                     SetNull(validity, i);
                     nulls++;
                 }
+                else if (!System.Text.Unicode.Utf8.IsValid(cell))
+                {
+                    throw InvalidUtf8(cells, first + i, cell);
+                }
                 cell.CopyTo(data.AsSpan(position));
                 position += cell.Length;
                 offsets[i + 1] = position;
@@ -275,7 +290,10 @@ internal abstract class CsvColumn
         protected override string? TryAppend(ReadOnlySpan<byte> cell)
         {
             if (!FastDouble.TryParse(cell, out var v)) return "float";
-            t_builder!.Append((float)v);
+            var f = (float)v;
+            // A finite double beyond float's range would become Infinity: refuse it like an overflowing double.
+            if (float.IsInfinity(f) && double.IsFinite(v)) return "float (out of range)";
+            t_builder!.Append(f);
             return null;
         }
 

@@ -14,6 +14,7 @@ public sealed class SqliteCatalog : ICatalog
     private const string NamespaceExistsKey = "exists";
     private readonly string _connectionString;
     private readonly string _warehouse;
+    private readonly string _databasePath;
 
     /// <summary>Opens (creating if needed) the catalog database <paramref name="databasePath"/> for tables under <paramref name="warehouse"/>.</summary>
     public SqliteCatalog(string databasePath, string warehouse, string name = "floe")
@@ -21,6 +22,7 @@ public sealed class SqliteCatalog : ICatalog
         SqliteNative.EnsureInitialized();
         Name = name;
         _warehouse = Path.GetFullPath(warehouse);
+        _databasePath = Path.GetFullPath(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -182,6 +184,26 @@ public sealed class SqliteCatalog : ICatalog
     public string DefaultTableLocation(TableIdentifier id) => "file://" + WarehouseLayout.TableFolder(_warehouse, id);
 
     private T Execute<T>(Func<SqliteConnection, T> body)
+    {
+        try
+        {
+            return ExecuteUnchecked(body);
+        }
+        catch (SqliteException e)
+        {
+            throw DatabaseError(e);
+        }
+    }
+
+    // SQLite's primary result codes: a damaged or foreign file is invalid data; the rest is the storage failing.
+    private FloeException DatabaseError(SqliteException e) => (e.SqliteErrorCode & 0xFF) switch
+    {
+        26 => Errors.InvalidData(_databasePath, "not a SQLite catalog database"),
+        11 => Errors.InvalidData(_databasePath, "the SQLite catalog database is corrupt"),
+        _ => Errors.Io(_databasePath, new IOException(e.Message.ReplaceLineEndings(" "), e)),
+    };
+
+    private T ExecuteUnchecked<T>(Func<SqliteConnection, T> body)
     {
         using var conn = new SqliteConnection(_connectionString);
         conn.Open();

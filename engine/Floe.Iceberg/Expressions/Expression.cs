@@ -7,6 +7,12 @@ namespace Floe.Iceberg.Expressions;
 /// </summary>
 public abstract record Expression
 {
+    /// <summary>
+    /// The deepest a tree may be (<see cref="ExpressionDepth.MaxDepth"/>): every walker over expressions recurses, so a
+    /// tree deeper than this is refused when it is built rather than overflowing the stack when it is evaluated.
+    /// </summary>
+    internal virtual int Depth => 1;
+
     /// <summary>Conjunction, folding constants.</summary>
     public static Expression And(Expression left, Expression right) =>
         left is AlwaysFalse || right is AlwaysFalse ? AlwaysFalse.Instance

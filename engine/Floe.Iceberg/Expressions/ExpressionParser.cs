@@ -16,6 +16,11 @@ public sealed class ExpressionParser
     private readonly Schema _schema;
     private readonly List<Token> _tokens;
     private int _pos;
+    private int _depth;
+    private const int LeftDeepChain = 16;
+
+    /// <summary>How deeply parentheses and <c>not</c> may nest.</summary>
+    public const int MaxNesting = 256;
 
     private ExpressionParser(string text, Schema schema)
     {
@@ -59,39 +64,65 @@ public sealed class ExpressionParser
 
     private Expression ParseOr()
     {
-        var left = ParseAnd();
+        var first = ParseAnd();
+        if (!IsKeyword("or")) return first;
+        var terms = new List<Expression> { first };
         while (IsKeyword("or"))
         {
             _pos++;
-            left = new Or(left, ParseAnd());
+            terms.Add(ParseAnd());
         }
-        return left;
+        return Balanced(terms, 0, terms.Count, isAnd: false);
     }
 
     private Expression ParseAnd()
     {
-        var left = ParseUnary();
+        var first = ParseUnary();
+        if (!IsKeyword("and")) return first;
+        var terms = new List<Expression> { first };
         while (IsKeyword("and"))
         {
             _pos++;
-            left = new And(left, ParseUnary());
+            terms.Add(ParseUnary());
         }
-        return left;
+        return Balanced(terms, 0, terms.Count, isAnd: true);
+    }
+
+    // 'and' and 'or' are associative: a chain of n terms becomes a tree of depth log2(n), not n, so long
+    // generated filters (a = 1 or a = 2 or ...) stay far inside the depth limit of the evaluators.
+    private static Expression Balanced(List<Expression> terms, int start, int count, bool isAnd)
+    {
+        if (count <= LeftDeepChain)
+        {
+            // Short chains keep the left-deep shape people read them in.
+            var tree = terms[start];
+            for (var i = start + 1; i < start + count; i++) tree = isAnd ? new And(tree, terms[i]) : new Or(tree, terms[i]);
+            return tree;
+        }
+        var half = (count + 1) / 2;
+        var left = Balanced(terms, start, half, isAnd);
+        var right = Balanced(terms, start + half, count - half, isAnd);
+        return isAnd ? new And(left, right) : new Or(left, right);
     }
 
     private Expression ParseUnary()
     {
         if (IsKeyword("not"))
         {
-            _pos++;
-            return new Not(ParseUnary());
+            var notToken = Next();
+            Enter(notToken);
+            var negated = new Not(ParseUnary());
+            _depth--;
+            return negated;
         }
         if (Peek.Kind == Kind.LParen)
         {
-            _pos++;
+            var open = Next();
+            Enter(open);
             var inner = ParseOr();
             if (Peek.Kind != Kind.RParen) throw Error(Peek, "expected ')'");
             _pos++;
+            _depth--;
             return inner;
         }
         if (IsKeyword("true") && !IsOperatorAt(1))
@@ -105,6 +136,12 @@ public sealed class ExpressionParser
             return AlwaysFalse.Instance;
         }
         return ParsePredicate();
+    }
+
+    // Parentheses and 'not' recurse: cap how deep, so hostile input is an argument error, not a stack overflow.
+    private void Enter(Token at)
+    {
+        if (++_depth > MaxNesting) throw Error(at, $"expression nested deeper than {MaxNesting} levels");
     }
 
     private bool IsOperatorAt(int offset) =>

@@ -21,12 +21,14 @@ internal static class Literals
         {
             case string s when type.Id != TypeId.String:
                 return FromText(type, s, isNumber: false, column, position: 0);
+            case decimal m when type.Id == TypeId.Decimal:
+                // Re-bound at the column's scale: 1.005 on a scale-2 column is refused, not rounded.
+                return FromText(type, m.ToString(CultureInfo.InvariantCulture), isNumber: true, column, 0);
             case bool when type.Id == TypeId.Boolean:
             case int when type.Id is TypeId.Int or TypeId.Date:
             case long when type.Id is TypeId.Long or TypeId.Time or TypeId.Timestamp or TypeId.TimestampTz or TypeId.TimestampNs or TypeId.TimestampTzNs:
             case float when type.Id == TypeId.Float:
             case double when type.Id == TypeId.Double:
-            case decimal when type.Id == TypeId.Decimal:
             case string when type.Id == TypeId.String:
             case Guid when type.Id == TypeId.Uuid:
             case byte[] when type.Id is TypeId.Binary or TypeId.Fixed:
@@ -63,11 +65,16 @@ internal static class Literals
             case TypeId.Long:
                 return long.TryParse(text, NumberStyles.AllowLeadingSign, inv, out var l) ? l : throw Bad("expected a 64-bit integer");
             case TypeId.Float:
-                return float.TryParse(text, NumberStyles.Float, inv, out var f) ? f : throw Bad("expected a number");
+                return float.TryParse(text, NumberStyles.Float, inv, out var f) && (float.IsFinite(f) || Floe.Core.Text.Utf8Values.SpellsOutInfinity(System.Text.Encoding.UTF8.GetBytes(text)))
+                    ? f : throw Bad("expected a number in the column's range");
             case TypeId.Double:
-                return double.TryParse(text, NumberStyles.Float, inv, out var d) ? d : throw Bad("expected a number");
+                return double.TryParse(text, NumberStyles.Float, inv, out var d) && (double.IsFinite(d) || Floe.Core.Text.Utf8Values.SpellsOutInfinity(System.Text.Encoding.UTF8.GetBytes(text)))
+                    ? d : throw Bad("expected a number in the column's range");
             case TypeId.Decimal:
-                return decimal.TryParse(text, NumberStyles.Float, inv, out var m) ? m : throw Bad("expected a decimal number");
+            {
+                var unscaled = DecimalLiteral.TryParse(text, type, out var why) ?? throw Bad(why);
+                return DecimalLiteral.ToClr(unscaled, type, Bad);
+            }
             case TypeId.String:
                 return text;
             case TypeId.Uuid:

@@ -4,5 +4,8 @@ namespace Floe.Iceberg.Expressions;
 public sealed record Not(Expression Child) : Expression
 {
     /// <inheritdoc />
+    internal override int Depth { get; } = ExpressionDepth.Above(Child);
+
+    /// <inheritdoc />
     public override string ToString() => $"(not {Child})";
 }

@@ -4,5 +4,8 @@ namespace Floe.Iceberg.Expressions;
 public sealed record Or(Expression Left, Expression Right) : Expression
 {
     /// <inheritdoc />
+    internal override int Depth { get; } = ExpressionDepth.Above(Left, Right);
+
+    /// <inheritdoc />
     public override string ToString() => $"({Left} or {Right})";
 }

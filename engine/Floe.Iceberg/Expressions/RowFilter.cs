@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
@@ -106,6 +107,9 @@ public sealed class RowFilter
             case DoubleArray d:
                 Kernel(d.Values, p.Op, DoubleLits(p), dest);
                 break;
+            case Decimal128Array dec:
+                Decimals(p, dec, dest);
+                break;
             case StringArray s:
                 Bytes(p, s.Length, i => s.GetBytes(i), dest);
                 break;
@@ -198,6 +202,25 @@ public sealed class RowFilter
         {
             ArrayPool<long>.Shared.Return(buf);
         }
+    }
+
+    // Decimal128 values are 16-byte little-endian two's-complement unscaled integers at the Arrow type's scale:
+    // compare them as Int128 against the literals scaled the same way (exact; no System.Decimal per row).
+    private static void Decimals(BoundPredicate p, Decimal128Array arr, Span<bool> dest)
+    {
+        var scale = ((Decimal128Type)arr.Data.DataType).Scale;
+        var lits = new Int128[p.Literals.Count];
+        for (var i = 0; i < lits.Length; i++)
+        {
+            var unscaled = Conversions.UnscaledDecimal((decimal)p.Literals[i], scale);
+            if (unscaled < (BigInteger)Int128.MinValue || unscaled > (BigInteger)Int128.MaxValue)
+            {
+                throw Errors.InvalidArgument($"literal {p.Literals[i]} does not fit column '{p.Column}' of type {p.Type}");
+            }
+            lits[i] = (Int128)unscaled;
+        }
+        var values = MemoryMarshal.Cast<byte, Int128>(arr.ValueBuffer.Span).Slice(arr.Offset, arr.Length);
+        Kernel<Int128>(values, p.Op, lits, dest);
     }
 
     private static long UnitsPerSecond(TimeUnit unit) => unit switch

@@ -11,6 +11,20 @@ namespace Floe.Iceberg.Manifests;
 internal static class ManifestAvro
 {
     /// <summary>
+    /// False for a path no writer produces (empty, or with NUL or other control characters): a corrupt byte in a
+    /// manifest must be reported as corrupt data, not reach the file system as a malformed path.
+    /// </summary>
+    public static bool IsPlausiblePath(string path)
+    {
+        if (path.Length == 0) return false;
+        foreach (var c in path)
+        {
+            if (c < ' ' || c == '\u007f') return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// The non-null schema of a value: for a union, reads the branch index and returns the branch, or null when the
     /// null branch was written; any other schema is returned as is.
     /// </summary>

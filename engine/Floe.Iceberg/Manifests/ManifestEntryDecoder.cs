@@ -184,6 +184,7 @@ internal sealed class ManifestEntryDecoder
             }
         }
         if (path is null) throw d.Corrupt("data_file has no file_path");
+        if (!ManifestAvro.IsPlausiblePath(path)) throw d.Corrupt("data_file has a file_path that is empty or holds control characters");
         if (content is < 0 or > 2) throw d.Corrupt($"data_file '{path}' has invalid content {content}");
         return new DataFile
         {

@@ -167,6 +167,7 @@ public static class ManifestListReader
                 }
             }
             if (path is null) throw d.Corrupt("manifest list entry has a null manifest_path");
+            if (!ManifestAvro.IsPlausiblePath(path)) throw d.Corrupt("manifest list entry has a manifest_path that is empty or holds control characters");
             if (content is not (0 or 1)) throw d.Corrupt($"manifest '{path}' has unknown content {content}");
             return new ManifestFile
             {

@@ -91,10 +91,10 @@ public sealed class ParquetDataReader : IDisposable
         {
             return new ParquetDataReader(probe, probe.FileSchema);
         }
-        catch
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             probe.Dispose();
-            throw;
+            throw ParquetFileCheck.Wrap(location, e);
         }
     }
 
@@ -113,6 +113,7 @@ public sealed class ParquetDataReader : IDisposable
         var stream = io.OpenRead(location);
         try
         {
+            ParquetFileCheck.CheckFooter(stream, location);
             var reader = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
             try
             {
@@ -127,7 +128,7 @@ public sealed class ParquetDataReader : IDisposable
         catch (Exception e) when (e is not FloeException && e is not OutOfMemoryException)
         {
             stream.Dispose();
-            throw Errors.InvalidData(location, "not a readable Parquet file: " + e.Message, e);
+            throw ParquetFileCheck.Wrap(location, e);
         }
         catch
         {
@@ -206,9 +207,10 @@ public sealed class ParquetDataReader : IDisposable
         {
             throw new FloeException(e.Code, $"{Location}: row group {index}: {e.Message}", e);
         }
-        catch (Exception e) when (e is not FloeException && e is not OutOfMemoryException && e is not OperationCanceledException && e is not ArgumentOutOfRangeException)
+        catch (Exception e) when (e is not FloeException && e is not OutOfMemoryException && e is not OperationCanceledException)
         {
-            throw Errors.InvalidData(Location, $"row group {index}: {e.Message}", e);
+            var wrapped = ParquetFileCheck.Wrap(Location, e);
+            throw new FloeException(wrapped.Code, wrapped.Message.Replace("corrupt Parquet (", $"corrupt Parquet (row group {index}: ", StringComparison.Ordinal), e);
         }
     }
 

@@ -33,6 +33,11 @@ public static partial class TableMetadataParser
     public static TableMetadata Parse(ReadOnlyMemory<byte> utf8, string sourceName)
     {
         if (utf8.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8 = utf8[3..];
+        // The JSON reader checks structure but decodes strings lazily: refuse invalid UTF-8 up front, naming the file.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8.Span))
+        {
+            throw Errors.InvalidData(sourceName, $"not valid UTF-8 (byte offset {FirstInvalidUtf8(utf8.Span)})");
+        }
         JsonDocument doc;
         try
         {
@@ -46,6 +51,17 @@ public static partial class TableMetadataParser
         {
             return Read(doc.RootElement, sourceName);
         }
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> utf8)
+    {
+        var offset = 0;
+        while (offset < utf8.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(utf8[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done) return offset;
+            offset += consumed;
+        }
+        return offset;
     }
 
     internal static TableMetadata Read(JsonElement root, string src)

@@ -62,8 +62,14 @@ internal ref struct ThriftCompactReader
 
     public void EndStruct(short saved) => _lastId = saved;
 
-    public void Skip(byte type)
+    /// <summary>How deeply structs and collections may nest while skipping (hostile input must not overflow the stack).</summary>
+    public const int MaxSkipDepth = 64;
+
+    public void Skip(byte type) => Skip(type, 0);
+
+    private void Skip(byte type, int depth)
     {
+        if (depth > MaxSkipDepth) throw new InvalidDataException($"thrift structure nested deeper than {MaxSkipDepth} levels");
         switch (type)
         {
             case TypeBoolTrue:
@@ -81,44 +87,60 @@ internal ref struct ThriftCompactReader
                 Advance(8);
                 break;
             case TypeBinary:
-                Advance(checked((int)ReadVarint()));
+                Advance(ReadSize());
                 break;
             case TypeList:
             case TypeSet:
             {
                 var header = ReadByte();
                 var size = header >> 4;
-                if (size == 15) size = checked((int)ReadVarint());
+                if (size == 15) size = ReadSize();
                 var elementType = (byte)(header & 0x0F);
+                // Every element takes at least one byte: a larger count is corrupt (and would loop for ages).
+                if (size < 0 || size > _data.Length - Position) throw new InvalidDataException("thrift list is longer than its buffer");
                 for (var i = 0; i < size; i++)
                 {
                     if (elementType is TypeBoolTrue or TypeBoolFalse) ReadByte();
-                    else Skip(elementType);
+                    else Skip(elementType, depth + 1);
                 }
                 break;
             }
             case TypeMap:
             {
-                var size = checked((int)ReadVarint());
+                var size = ReadSize();
                 if (size == 0) break;
+                if (size < 0 || size > _data.Length - Position) throw new InvalidDataException("thrift map is longer than its buffer");
                 var types = ReadByte();
                 for (var i = 0; i < size; i++)
                 {
-                    Skip((byte)(types >> 4));
-                    Skip((byte)(types & 0x0F));
+                    SkipElement((byte)(types >> 4), depth + 1);
+                    SkipElement((byte)(types & 0x0F), depth + 1);
                 }
                 break;
             }
             case TypeStruct:
             {
                 var saved = BeginStruct();
-                while (NextField(out _, out var fieldType)) Skip(fieldType);
+                while (NextField(out _, out var fieldType)) Skip(fieldType, depth + 1);
                 EndStruct(saved);
                 break;
             }
             default:
                 throw new InvalidDataException($"unknown thrift compact type {type}");
         }
+    }
+
+    // Inside collections a bool is a whole byte, not folded into a field header.
+    private void SkipElement(byte type, int depth)
+    {
+        if (type is TypeBoolTrue or TypeBoolFalse) ReadByte();
+        else Skip(type, depth);
+    }
+
+    private int ReadSize()
+    {
+        var v = ReadVarint();
+        return v <= int.MaxValue ? (int)v : throw new InvalidDataException("thrift size out of range");
     }
 
     private long ReadZigZag()
