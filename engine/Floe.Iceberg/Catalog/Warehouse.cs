@@ -68,7 +68,7 @@ public sealed class Warehouse
         spec ??= PartitionSpec.Unpartitioned;
         var location = Catalog.DefaultTableLocation(id);
         var props = new Dictionary<string, string>(StringComparer.Ordinal) { ["write.parquet.compression-codec"] = "zstd" };
-        foreach (var (k, v) in properties ?? new Dictionary<string, string>()) props[k] = v;
+        foreach (var (k, v) in ReservedTableProperties.WithoutReserved(properties) ?? new Dictionary<string, string>()) props[k] = v;
         var metadata = new TableMetadata
         {
             FormatVersion = 2,
