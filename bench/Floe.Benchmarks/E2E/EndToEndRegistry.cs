@@ -11,5 +11,6 @@ internal static partial class EndToEndRegistry
         EndToEnd.Register("parquet-write", Formats.Parquet.ParquetWriteBench.Run);
         EndToEnd.Register("training-set", TrainingSets.TrainingSetEndToEnd.Run);
         EndToEnd.Register("backfill", Backfill.BackfillEndToEnd.Run);
+        EndToEnd.Register("online", Online.OnlineEndToEnd.Run);
     }
 }
