@@ -22,15 +22,28 @@ public sealed record OnlineRow(IReadOnlyList<string> Entity, bool Found, long? T
 public sealed class OnlineStore : IDisposable
 {
     // Keeps the newest: an equal time overwrites (a recomputed correction), an older one is ignored. Absent fields
-    // are null features, so the hash is replaced whole.
+    // are null features, so the hash is replaced whole. One call carries several entities: ARGV holds, per key, its
+    // time, source, TTL in ms, field count, then the field/value pairs.
     private const string WriteScript = """
-        local cur = redis.call('HGET', KEYS[1], '_ts')
-        if cur and tonumber(cur) > tonumber(ARGV[1]) then return 0 end
-        redis.call('DEL', KEYS[1])
-        redis.call('HSET', KEYS[1], '_ts', ARGV[1], '_src', ARGV[2], unpack(ARGV, 4))
-        if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-        return 1
+        local a = 1
+        local written = 0
+        for i = 1, #KEYS do
+          local ts, src, ttl, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+          local first = a + 4
+          a = first + 2 * n
+          local cur = redis.call('HGET', KEYS[i], '_ts')
+          if not (cur and tonumber(cur) > tonumber(ts)) then
+            redis.call('DEL', KEYS[i])
+            redis.call('HSET', KEYS[i], '_ts', ts, '_src', src, unpack(ARGV, first, a - 1))
+            if ttl > 0 then redis.call('PEXPIRE', KEYS[i], ttl) end
+            written = written + 1
+          end
+        end
+        return written
         """;
+
+    /// <summary>Entities per script call: fewer round trips, small enough not to stall the server.</summary>
+    private const int EntitiesPerCall = 32;
 
     private const int PipelineDepth = 8192;
 
@@ -94,31 +107,32 @@ public sealed class OnlineStore : IDisposable
 
         var ttlMs = ttl is { } t ? ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : "0";
         var pending = new List<Task>(PipelineDepth);
+        var keys = new List<RedisKey>(EntitiesPerCall);
+        var args = new List<RedisValue>(EntitiesPerCall * (4 + features.Length * 2));
         try
         {
             foreach (var (key, row) in newest)
             {
-                var args = new List<RedisValue>(3 + features.Length * 2)
-                {
-                    times.Values[row].ToString(CultureInfo.InvariantCulture),
-                    source,
-                    ttlMs,
-                };
+                keys.Add(key);
+                args.Add(times.Values[row]);
+                args.Add(source);
+                args.Add(ttlMs);
+                int countAt = args.Count;
+                args.Add(0);
+                int fields = 0;
                 foreach (var (name, column) in features)
                 {
                     if (OnlineKeys.Text(column, row) is { } text)
                     {
                         args.Add(name);
                         args.Add(text);
+                        fields++;
                     }
                 }
-                pending.Add(_db.ScriptEvaluateAsync(WriteScript, [key], args.ToArray()));
-                if (pending.Count == PipelineDepth)
-                {
-                    Task.WaitAll(pending);
-                    pending.Clear();
-                }
+                args[countAt] = fields;
+                if (keys.Count == EntitiesPerCall) Send(keys, args, pending);
             }
+            if (keys.Count > 0) Send(keys, args, pending);
             Task.WaitAll(pending);
         }
         catch (AggregateException e) when (e.InnerException is RedisException inner)
@@ -126,6 +140,18 @@ public sealed class OnlineStore : IDisposable
             throw new FloeException(FloeErrorCode.Io, $"redis write failed: {inner.Message}", inner);
         }
         return newest.Count;
+    }
+
+    private void Send(List<RedisKey> keys, List<RedisValue> args, List<Task> pending)
+    {
+        pending.Add(_db.ScriptEvaluateAsync(WriteScript, keys.ToArray(), args.ToArray()));
+        keys.Clear();
+        args.Clear();
+        if (pending.Count == PipelineDepth)
+        {
+            Task.WaitAll(pending);
+            pending.Clear();
+        }
     }
 
     /// <summary>Reads the online values of <paramref name="entities"/> (each the entity key parts as invariant text) in one pipeline.</summary>
