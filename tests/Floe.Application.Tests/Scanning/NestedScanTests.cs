@@ -89,6 +89,17 @@ public sealed class NestedScanTests
         Assert.That(row.GetProperty("redpanda").EnumerateObject().Select(p => p.Name).ToList(), Is.EqualTo(new[] { "partition", "key" }));
     }
 
+    [Test]
+    public void Scan_FilterDroppingRowsOfTableWithNestedColumns_KeepsNestedValuesOfOthers()
+    {
+        using var temp = new TempWarehouse();
+        var root = Register(temp, "fx.rp", StructFixture, StructMetadata);
+        Assert.That(Json(temp, "fx.rp", new ScanRequest { Filter = "redpanda.offset > 0" }), Is.Empty);
+        var kept = Json(temp, "fx.rp", new ScanRequest { Filter = "redpanda.offset = 0", Columns = new[] { "redpanda.partition" } }).Single();
+        Assert.That(kept.GetProperty("redpanda").GetProperty("partition").GetRawText(),
+            Is.EqualTo(DuckColumn($"SELECT redpanda.partition::VARCHAR FROM read_parquet({Files(root)})").Single()));
+    }
+
     private static string Register(TempWarehouse temp, string name, string fixture, string metadata)
     {
         var root = Path.Combine(FixturesRoot(), "iceberg", fixture);
