@@ -13,7 +13,7 @@ internal static class ScanCommand
         var snapshot = new Option<long?>("--snapshot") { Description = "Read this snapshot id" };
         var reference = new Option<string?>("--ref") { Description = "Read the head of this branch or tag" };
         var asOf = new Option<string?>("--as-of") { Description = "Read what main showed at this time, e.g. \"2023-06-01 12:00:00\" (UTC unless an offset is given)" };
-        var columns = new Option<string?>("--columns") { Description = "Comma-separated columns to output" };
+        var columns = new Option<string?>("--columns") { Description = "Comma-separated columns to output (a.b selects child b of struct a)" };
         var filter = new Option<string?>("--filter") { Description = "Row filter, e.g. \"amount > 10 and event_time >= '2024-01-03T00:00:00Z'\" (=, !=, <, <=, >, >=, between, in, is null, is not null, and, or, not)" };
         var format = new Option<string>("--format") { Description = "csv (default), json (one object per line) or parquet", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "json", "parquet");

@@ -34,6 +34,11 @@ public static class ArrowTake
             case StringType:
             case BinaryType:
                 return ArrowArrayFactory.BuildArray(TakeVariable(data, indices));
+            case StructType structType:
+                return TakeStruct((StructArray)array, structType, indices);
+            case MapType:
+            case ListType:
+                return TakeList((ListArray)array, indices);
             default:
                 throw Floe.Core.Errors.Errors.Unsupported($"take is not supported for Arrow type {data.DataType.Name}");
         }
@@ -98,6 +103,44 @@ public static class ArrowTake
         var (validity, nulls) = TakeValidity(data, indices);
         return new ArrayData(data.DataType, indices.Length, nulls, 0,
             new[] { validity, new ArrowBuffer(MemoryMarshal.AsBytes(newOffsets.AsSpan()).ToArray()), new ArrowBuffer(newBytes) });
+    }
+
+    private static StructArray TakeStruct(StructArray array, StructType type, ReadOnlySpan<int> indices)
+    {
+        // A struct's offset applies to its children, which Arrow keeps unsliced.
+        ReadOnlySpan<int> childIndices = indices;
+        if (array.Offset != 0)
+        {
+            var shifted = new int[indices.Length];
+            for (var i = 0; i < indices.Length; i++) shifted[i] = indices[i] + array.Offset;
+            childIndices = shifted;
+        }
+        var children = new IArrowArray[array.Fields.Count];
+        for (var c = 0; c < children.Length; c++) children[c] = Take(array.Fields[c], childIndices);
+        var (validity, nulls) = TakeValidity(array.Data, indices);
+        return new StructArray(type, indices.Length, children, validity, nulls);
+    }
+
+    private static IArrowArray TakeList(ListArray array, ReadOnlySpan<int> indices)
+    {
+        // Offsets already account for the array's own offset and index the unsliced values.
+        var offsets = array.ValueOffsets;
+        var newOffsets = new int[indices.Length + 1];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            newOffsets[i + 1] = newOffsets[i] + offsets[indices[i] + 1] - offsets[indices[i]];
+        }
+        var elements = new int[newOffsets[indices.Length]];
+        for (int i = 0, n = 0; i < indices.Length; i++)
+        {
+            for (var e = offsets[indices[i]]; e < offsets[indices[i] + 1]; e++) elements[n++] = e;
+        }
+        var values = Take(array.Values, elements);
+        var (validity, nulls) = TakeValidity(array.Data, indices);
+        var offsetBuffer = new ArrowBuffer(MemoryMarshal.AsBytes(newOffsets.AsSpan()).ToArray());
+        return array is MapArray map
+            ? new MapArray((MapType)map.Data.DataType, indices.Length, offsetBuffer, (StructArray)values, validity, nulls)
+            : new ListArray(array.Data.DataType, indices.Length, offsetBuffer, values, validity, nulls);
     }
 
     private static BooleanArray TakeBoolean(BooleanArray array, ReadOnlySpan<int> indices)

@@ -6,7 +6,7 @@ using Floe.Iceberg.Writing;
 
 namespace Floe.Formats.Output;
 
-/// <summary>Writes rows as RFC 4180 CSV with a header row; nulls are empty cells.</summary>
+/// <summary>Writes rows as RFC 4180 CSV with a header row; nulls are empty cells, nested values are their JSON text.</summary>
 public sealed class CsvSink : IBatchSink
 {
     private readonly TextWriter _writer;
@@ -40,7 +40,8 @@ public sealed class CsvSink : IBatchSink
                 if (c > 0) line.Append(',');
                 if (fields[c].Type is not PrimitiveType type)
                 {
-                    line.Append(Quote("<nested>"));
+                    // A nested value's cell is its JSON text (see NestedJson); null stays an empty cell.
+                    if (NestedJson.Text(batch.Column(c), row, fields[c].Type) is { } text) line.Append(Quote(text));
                     continue;
                 }
                 var value = ArrowValues.Get(batch.Column(c), row, type);

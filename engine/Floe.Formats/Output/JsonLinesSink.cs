@@ -6,7 +6,7 @@ using Floe.Iceberg.Writing;
 
 namespace Floe.Formats.Output;
 
-/// <summary>Writes one JSON object per row (JSON Lines); numbers stay numbers, temporal values are ISO-8601 strings.</summary>
+/// <summary>Writes one JSON object per row (JSON Lines); numbers stay numbers, temporal values are ISO-8601 strings, nested values are JSON objects and arrays (<see cref="NestedJson"/>).</summary>
 public sealed class JsonLinesSink : IBatchSink
 {
     private readonly Stream _stream;
@@ -35,12 +35,8 @@ public sealed class JsonLinesSink : IBatchSink
             for (var c = 0; c < fields.Count; c++)
             {
                 json.WritePropertyName(fields[c].Name);
-                if (fields[c].Type is not PrimitiveType type)
-                {
-                    json.WriteNullValue();
-                    continue;
-                }
-                WriteValue(json, ArrowValues.Get(batch.Column(c), row, type), type);
+                if (fields[c].Type is PrimitiveType type) NestedJson.WritePrimitive(json, ArrowValues.Get(batch.Column(c), row, type), type);
+                else NestedJson.Write(json, batch.Column(c), row, fields[c].Type);
             }
             json.WriteEndObject();
             json.Flush();
@@ -55,20 +51,5 @@ public sealed class JsonLinesSink : IBatchSink
     public void Dispose()
     {
         if (_ownsStream) _stream.Dispose();
-    }
-
-    private static void WriteValue(Utf8JsonWriter json, object? value, PrimitiveType type)
-    {
-        switch (value)
-        {
-            case null: json.WriteNullValue(); break;
-            case bool b: json.WriteBooleanValue(b); break;
-            case int i when type.Id == TypeId.Int: json.WriteNumberValue(i); break;
-            case long l when type.Id == TypeId.Long: json.WriteNumberValue(l); break;
-            case float f when float.IsFinite(f): json.WriteNumberValue(f); break;
-            case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
-            case decimal m: json.WriteNumberValue(m); break;
-            default: json.WriteStringValue(ValueText.Format(value, type)); break;
-        }
     }
 }

@@ -50,7 +50,11 @@ public sealed partial class TableScan
                 var selected = Select(batch, firstRow, positions, equality, taskFilter);
                 if (selected.Length == 0) continue;
                 var columns = new IArrowArray[outputColumns.Length];
-                for (var c = 0; c < columns.Length; c++) columns[c] = selected.Column(outputColumns[c]);
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    // A filter on a struct's child makes the struct be read whole; the output keeps only the projected children.
+                    columns[c] = NestedProjection.PruneArray(selected.Column(outputColumns[c]), readSchema.Fields[outputColumns[c]], projected.Fields[c]);
+                }
                 yield return new RecordBatch(outputSchema, columns, selected.Length);
             }
         }
@@ -84,7 +88,7 @@ public sealed partial class TableScan
     /// <summary>The columns to read: the projection plus the filter's and every equality delete's columns, in table order.</summary>
     private Schema ReadSchema(Schema tableSchema, Schema projected, IReadOnlyList<FileScanTask> tasks, bool includeFilterColumns)
     {
-        var ids = new HashSet<int>(projected.Fields.Select(f => f.Id));
+        var ids = new HashSet<int>();
         if (includeFilterColumns) CollectFieldIds(_filter, ids);
         foreach (var task in tasks)
         {
@@ -93,7 +97,14 @@ public sealed partial class TableScan
                 if (delete.EqualityIds is { } equalityIds) ids.UnionWith(equalityIds);
             }
         }
-        return new Schema(tableSchema.SchemaId, tableSchema.Fields.Where(f => ids.Contains(f.Id)).ToList());
+        // A top-level field is read whole when a filter or delete needs something in it, else as the projection pruned it.
+        var fields = new List<NestedField>();
+        foreach (var field in tableSchema.Fields)
+        {
+            if (ids.Contains(field.Id) || NestedProjection.Contains(field.Type, ids)) fields.Add(field);
+            else if (projected.FindField(field.Id) is not null) fields.Add(projected.Fields.First(f => f.Id == field.Id));
+        }
+        return new Schema(tableSchema.SchemaId, fields);
     }
 
     private static void CollectFieldIds(Expression expression, HashSet<int> ids)

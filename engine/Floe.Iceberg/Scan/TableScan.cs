@@ -49,16 +49,16 @@ public sealed partial class TableScan
             ? _table.Metadata.SchemaById(id)
             : _table.Metadata.CurrentSchema;
 
-    /// <summary>The output schema: <see cref="TableSchema"/> restricted to the selected columns, in selection order.</summary>
+    /// <summary>
+    /// The output schema: <see cref="TableSchema"/> restricted to the selected columns, in selection order; a nested
+    /// selection (<c>a.b</c>) keeps its top-level struct with only the selected children.
+    /// </summary>
     public Schema ProjectedSchema
     {
         get
         {
             var schema = TableSchema;
-            if (_columns is null) return schema;
-            var fields = new List<NestedField>(_columns.Count);
-            foreach (var c in _columns) fields.Add(schema.GetField(c));
-            return new Schema(schema.SchemaId, fields);
+            return _columns is null ? schema : NestedProjection.Project(schema, _columns);
         }
     }
 
@@ -74,7 +74,7 @@ public sealed partial class TableScan
     /// <summary>Adds a row filter (combined with AND).</summary>
     public TableScan Filter(Expression filter) => new(_table, _snapshot, _explicitSnapshot, Expression.And(_filter, filter), _columns);
 
-    /// <summary>Projects to <paramref name="columns"/> (top-level names).</summary>
+    /// <summary>Projects to <paramref name="columns"/> (top-level names, or dotted names of struct children).</summary>
     public TableScan Select(IReadOnlyList<string> columns)
     {
         foreach (var c in columns) TableSchema.GetField(c);

@@ -11,6 +11,10 @@ public sealed record StructType(IReadOnlyList<NestedField> Fields) : IcebergType
 
     /// <inheritdoc />
     public override int GetHashCode() => Fields.Count;
+
+    /// <summary>Readable form, e.g. <c>struct&lt;partition: int not null, key: binary&gt;</c>.</summary>
+    public override string ToString() =>
+        "struct<" + string.Join(", ", Fields.Select(f => f.Name + ": " + f.Type + (f.Required ? " not null" : ""))) + ">";
 }
 
 /// <summary>A list whose elements carry their own field id.</summary>
@@ -18,6 +22,9 @@ public sealed record ListType(int ElementId, bool ElementRequired, IcebergType E
 {
     /// <inheritdoc />
     public override bool IsPrimitive => false;
+
+    /// <summary>Readable form, e.g. <c>list&lt;string&gt;</c>.</summary>
+    public override string ToString() => "list<" + ElementType + (ElementRequired ? " not null" : "") + ">";
 }
 
 /// <summary>A map whose keys and values carry their own field ids.</summary>
@@ -25,4 +32,7 @@ public sealed record MapType(int KeyId, IcebergType KeyType, int ValueId, bool V
 {
     /// <inheritdoc />
     public override bool IsPrimitive => false;
+
+    /// <summary>Readable form, e.g. <c>map&lt;string, string&gt;</c>.</summary>
+    public override string ToString() => "map<" + KeyType + ", " + ValueType + (ValueRequired ? " not null" : "") + ">";
 }
