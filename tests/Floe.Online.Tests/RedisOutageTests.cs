@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Floe.Application.Streaming;
+using Floe.Application.Tables;
+using Floe.Features.Definitions;
+using Floe.Iceberg.Catalog;
+using NUnit.Framework;
+
+namespace Floe.Online.Tests;
+
+/// <summary>A redis-server of the test's own, stopped and restarted in the middle of a stream.</summary>
+[TestFixture]
+public sealed class RedisOutageTests
+{
+    private const string Definition = """
+        {"name": "taps", "version": 1, "entity": "device", "timestamp": "ts", "source": {"table": "raw.taps"},
+         "features": [{"name": "n_10m", "agg": "count", "window": "10m"}, {"name": "s_10m", "agg": "sum", "column": "v", "window": "10m"}]}
+        """;
+
+    private string _dir = null!;
+    private int _port;
+    private Process? _server;
+
+    [SetUp]
+    public void SetUp()
+    {
+        if (!File.Exists("/usr/bin/redis-server"))
+        {
+            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 }) Assert.Fail("redis-server is not installed: .ci/install installs it");
+            Assert.Ignore("redis-server is not installed");
+        }
+        _dir = Path.Combine(Path.GetTempPath(), "floe-outage-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        _port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        StartServer();
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        StopServer();
+        if (_dir is not null && Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private void StartServer()
+    {
+        _server = Process.Start(new ProcessStartInfo("/usr/bin/redis-server", ["--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _dir])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        _server.StandardOutput.ReadToEndAsync();
+        for (int i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var client = new TcpClient("127.0.0.1", _port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+        Assert.Fail("redis-server did not start");
+    }
+
+    private void StopServer()
+    {
+        if (_server is { HasExited: false })
+        {
+            _server.Kill();
+            _server.WaitForExit();
+        }
+        _server?.Dispose();
+        _server = null;
+    }
+
+    /// <summary>Events that take their time, with redis-server killed at event 300 and started again a second later.</summary>
+    private sealed class OutageSource(IReadOnlyList<string> lines, Action outage) : IStreamSource
+    {
+        private int _next;
+
+        public string Id => "outage";
+
+        public bool TryRead(TimeSpan wait, CancellationToken cancellation, out StreamRecord record, out bool ended)
+        {
+            record = default;
+            ended = _next == lines.Count;
+            if (ended) return false;
+            if (_next == 300) outage();
+            record = new StreamRecord(Encoding.UTF8.GetBytes(lines[_next]), (_next + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _next++;
+            return true;
+        }
+
+        public bool IsAfter(string position, string committed) => long.Parse(position, System.Globalization.CultureInfo.InvariantCulture) > long.Parse(committed, System.Globalization.CultureInfo.InvariantCulture);
+
+        public void Acknowledge(string position)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Test]
+    public void RedisRestartedMidStream_TheStreamerRetriesAndLosesNothing()
+    {
+        var warehouse = new Warehouse(Path.Combine(_dir, "warehouse"));
+        new TableService(warehouse).Create("raw.taps", "device:long not null,ts:timestamptz not null,v:double", "day(ts)");
+        var def = FeatureGroupParser.Parse(Definition, DefinitionFormat.Json);
+        var start = new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero);
+        var lines = Enumerable.Range(0, 600).Select(i => $"{{\"device\": {i % 7}, \"ts\": \"{start.AddSeconds(i * 20):yyyy-MM-ddTHH:mm:ssZ}\", \"v\": {i}}}").ToList();
+        using var store = OnlineStore.Connect(new RedisSettings { Endpoint = $"127.0.0.1:{_port}", Prefix = "o" });
+        var writer = new RedisOnlineWriter(store) { MaxOutage = TimeSpan.FromMinutes(1) };
+        Thread? restart = null;
+        void Outage()
+        {
+            StopServer();
+            restart = new Thread(() =>
+            {
+                Thread.Sleep(1000);
+                StartServer();
+            });
+            restart.Start();
+        }
+
+        var result = new StreamService(warehouse).Run(def, new OutageSource(lines, Outage),
+            new StreamOptions { MicroBatchEvents = 25, CommitEveryEvents = 100, AllowedLateness = TimeSpan.FromSeconds(1) }, writer);
+        restart?.Join();
+
+        Assert.That(writer.Retries, Is.GreaterThan(0), "the outage was seen");
+        Assert.That(result.Events, Is.EqualTo(600));
+        // The restarted server started empty; what the stream wrote after it came back is every entity's newest row.
+        new Floe.Application.Backfill.BackfillService(warehouse).Run(new Floe.Application.Backfill.BackfillRequest
+        {
+            DefinitionPath = WriteDefinition(),
+            From = start,
+            To = start.AddDays(1),
+            CodeVersion = "test",
+        });
+        var report = new ConsistencyCheck(warehouse, store).Run(def, sample: 100);
+        Assert.That((report.Sampled, report.Mismatched, report.Missing, report.Stale), Is.EqualTo((7, 0, 0, 0)));
+    }
+
+    private string WriteDefinition()
+    {
+        var path = Path.Combine(_dir, "def.json");
+        File.WriteAllText(path, Definition);
+        return path;
+    }
+}
