@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Floe.Application.Backfill;
 
 namespace Floe.Cli.Commands;
@@ -68,7 +67,7 @@ internal static class BackfillCommand
             display.Finish();
             if (json)
             {
-                CommandRunner.WriteJson(w => WriteJson(w, result));
+                CommandRunner.WriteJson(result.WriteJson);
             }
             else
             {
@@ -79,31 +78,6 @@ internal static class BackfillCommand
             return 0;
         });
         return command;
-    }
-
-    private static void WriteJson(Utf8JsonWriter json, BackfillResult result)
-    {
-        json.WriteStartObject();
-        json.WriteString("table", result.Table);
-        json.WriteString("branch", result.Branch);
-        json.WriteNumber("snapshot_id", result.SnapshotId);
-        json.WriteStartArray("snapshot_ids");
-        foreach (var id in result.SnapshotIds) json.WriteNumberValue(id);
-        json.WriteEndArray();
-        json.WriteBoolean("table_created", result.TableCreated);
-        json.WriteString("from", Iso(result.From));
-        json.WriteString("to", Iso(result.To));
-        if (result.ResumedFrom is { } r) json.WriteString("resumed_from", Iso(r));
-        else json.WriteNull("resumed_from");
-        json.WriteNumber("days", result.Days);
-        json.WriteNumber("rows", result.Rows);
-        json.WriteNumber("files", result.Files);
-        json.WriteNumber("events_read", result.EventsRead);
-        json.WriteNumber("seconds", result.Elapsed.TotalSeconds);
-        json.WriteStartObject("lineage");
-        foreach (var (k, v) in result.Lineage.OrderBy(p => p.Key, StringComparer.Ordinal)) json.WriteString(k, v);
-        json.WriteEndObject();
-        json.WriteEndObject();
     }
 
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
