@@ -109,7 +109,7 @@ class MainJobTests(unittest.TestCase):
             raise KeyError("from the callback")
         with self.assertRaises(KeyError):
             self.warehouse.backfill(self.definition, "2024-01-01", "2024-01-03", progress=boom)
-        self.assertNotIn("features.user_txn", self.warehouse.tables())
+        self.assertEqual(self.warehouse.snapshots("features.user_txn"), [])
 
     def test_bad_requests_raise_invalid_argument_naming_the_field(self):
         w = self.warehouse
