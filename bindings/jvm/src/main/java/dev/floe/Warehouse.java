@@ -165,6 +165,66 @@ public final class Warehouse implements AutoCloseable {
         });
     }
 
+    /**
+     * Computes a feature group for the days of {@code request} and replaces those days of its feature table
+     * atomically; with {@code wap(true)} it commits to a staging branch, never to main. {@code progress} (may be null)
+     * is called on this thread after each day and commit; returning true cancels ({@link CancelledException}).
+     * Returns the summary of {@code floe backfill --json}.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> backfill(BackfillRequest request, BackfillProgress progress) throws FloeException {
+        String json = request.toJson();
+        return (Map<String, Object>) json(with(h -> FloeNative.backfillRun(h, u(json), progress)));
+    }
+
+    /**
+     * Which snapshot, definition, code version and source produced each partition ({@code floe lineage --json}), at
+     * main's head, or at {@code ref} when not null.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> lineage(String table, String ref) throws FloeException {
+        String selector = ref == null ? null : Json.writeValue(Map.of("ref", ref));
+        return (Map<String, Object>) json(with(h -> FloeNative.lineageDescribe(h, u(table), u(selector))));
+    }
+
+    /**
+     * Audits a staging branch against main ({@code floe audit --json}); "passed" is the verdict, a failed audit does
+     * not throw. {@code rules} (a rules file), {@code reportDir} (folder for the HTML report) and {@code keyColumns}
+     * may be null for the defaults.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> audit(String table, String branch, Path rules, Path reportDir, List<String> keyColumns)
+            throws FloeException {
+        Map<String, Object> options = new java.util.LinkedHashMap<>();
+        if (rules != null) {
+            options.put("rules", rules.toString());
+        }
+        if (reportDir != null) {
+            options.put("report_dir", reportDir.toString());
+        }
+        if (keyColumns != null) {
+            options.put("key_columns", new ArrayList<Object>(keyColumns));
+        }
+        String json = options.isEmpty() ? null : Json.writeValue(options);
+        return (Map<String, Object>) json(with(h -> FloeNative.auditRun(h, u(table), u(branch), u(json))));
+    }
+
+    /**
+     * Fast-forwards main to the audited branch's head; {@link ValidationException} when no passing audit covers it.
+     * Returns table, branch, snapshot_id, previous_main_snapshot_id.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> publish(String table, String branch) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.publishRun(h, u(table), u(branch))));
+    }
+
+    /** Builds a point-in-time-correct training set and returns {@code floe training-set --json}. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> trainingSet(TrainingSetRequest request) throws FloeException {
+        String json = request.toJson();
+        return (Map<String, Object>) json(with(h -> FloeNative.trainingSetBuild(h, u(json))));
+    }
+
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
         lock.readLock().lock();
