@@ -145,6 +145,24 @@ internal sealed class NativeRequest : IDisposable
     public DateTimeOffset RequiredTime(string field) =>
         Time(field) ?? throw Errors.InvalidArgument($"{_name}: field \"{field}\" is required (a date or ISO-8601 timestamp)");
 
+    /// <summary>
+    /// A string field converted by <paramref name="parse"/> (an application parser that names a CLI option in its
+    /// errors), or <paramref name="absent"/>; an invalid-argument error is reported against the field.
+    /// </summary>
+    public T Parsed<T>(string field, Func<string, T> parse, T absent)
+    {
+        string? text = String(field);
+        if (text is null) return absent;
+        try
+        {
+            return parse(text);
+        }
+        catch (FloeException e) when (e.Code == FloeErrorCode.InvalidArgument)
+        {
+            throw Errors.InvalidArgument($"{_name}: field \"{field}\": {ErrorClassifier.Message(e)}");
+        }
+    }
+
     /// <summary>A message prefix naming a field, for errors the caller detects itself.</summary>
     public string Describe(string field) => $"{_name}: field \"{field}\"";
 

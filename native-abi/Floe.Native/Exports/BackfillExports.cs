@@ -51,7 +51,6 @@ internal static unsafe class BackfillExports
     internal static BackfillRequest ReadRequest(string json)
     {
         using var request = NativeRequest.Parse(json, "request_json", RequestFields);
-        string? maxMemory = request.String("max_memory");
         return new BackfillRequest
         {
             DefinitionPath = request.RequiredString("definition"),
@@ -62,7 +61,7 @@ internal static unsafe class BackfillExports
             Branch = request.String("branch"),
             Wap = request.Bool("wap") ?? false,
             CommitEveryDays = request.Count("commit_every") ?? 0,
-            MaxMemoryBytes = maxMemory is null ? 0 : MemoryBudget.ParseBytes(maxMemory),
+            MaxMemoryBytes = request.Parsed("max_memory", MemoryBudget.ParseBytes, 0L),
             Resume = request.Bool("resume") ?? true,
         };
     }

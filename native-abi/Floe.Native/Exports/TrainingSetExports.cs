@@ -48,10 +48,16 @@ internal static unsafe class TrainingSetExports
         var selections = new List<FeatureSelection>(groups.Count);
         foreach (string group in groups)
         {
-            selections.Add(FeatureSelection.Parse(group));
+            try
+            {
+                selections.Add(FeatureSelection.Parse(group));
+            }
+            catch (FloeException e) when (e.Code == FloeErrorCode.InvalidArgument)
+            {
+                throw Errors.InvalidArgument($"{request.Describe("features")}: {ErrorClassifier.Message(e)}");
+            }
         }
 
-        string? maxAge = request.String("max_age");
         return new TrainingSetRequest
         {
             SpinePath = request.RequiredString("spine"),
@@ -60,7 +66,7 @@ internal static unsafe class TrainingSetExports
             AsOf = request.String("as_of"),
             SnapshotId = request.Long("snapshot"),
             Tag = request.String("tag"),
-            MaxAgeMicros = maxAge is null ? null : TrainingSetRequest.ParseMaxAge(maxAge),
+            MaxAgeMicros = request.Parsed<long?>("max_age", text => TrainingSetRequest.ParseMaxAge(text), null),
             OutputPath = request.RequiredString("output"),
         };
     }
