@@ -127,7 +127,9 @@ func TestMainJobEndToEnd(t *testing.T) {
 
 func TestBackfillContextCancelLeavesMainUntouched(t *testing.T) {
 	w, _, def, _ := eventsWarehouse(t)
-	must(w.Backfill(context.Background(), floe.BackfillRequest{Definition: def, From: "2024-01-01", To: "2024-01-02"}))(t)
+	// A code version is given: without one the library asks git about the definition's folder, and ctest's
+	// TMPDIR lies inside this repository's (large) work tree.
+	must(w.Backfill(context.Background(), floe.BackfillRequest{Definition: def, From: "2024-01-01", To: "2024-01-02", CodeVersion: "v1"}))(t)
 	before := must(w.Snapshots("features.user_txn"))(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
