@@ -81,6 +81,9 @@ void headertest_signatures(void)
     int (*audit_run)(floe_buf *, const floe_warehouse *, const char *, const char *, const char *) = floe_audit_run;
     int (*publish_run)(floe_buf *, const floe_warehouse *, const char *, const char *) = floe_publish_run;
     int (*training_set_build)(floe_buf *, const floe_warehouse *, const char *) = floe_training_set_build;
+    int (*backfill_plan)(floe_buf *, const floe_warehouse *, const char *) = floe_backfill_plan;
+    int (*task_execute)(floe_buf *, const floe_warehouse *, const char *) = floe_task_execute;
+    int (*tasks_commit)(floe_buf *, const floe_warehouse *, const char *, const char *) = floe_tasks_commit;
     floe_progress_fn progress_fn = 0;
     int (*progress)(int64_t, int64_t, int64_t, void *) = progress_fn;
     floe_ingest_options ingest_options = FLOE_INGEST_OPTIONS_INIT;
@@ -110,6 +113,9 @@ void headertest_signatures(void)
     (void)publish_run;
     (void)training_set_build;
     (void)progress;
+    (void)backfill_plan;
+    (void)task_execute;
+    (void)tasks_commit;
     (void)ingest_options;
     (void)scan_options;
     (void)code;

@@ -582,6 +582,58 @@ FLOE_API int floe_publish_run(floe_buf *out, const floe_warehouse *w, const char
  */
 FLOE_API int floe_training_set_build(floe_buf *out, const floe_warehouse *w, const char *request_json);
 
+/* ---------------------------------------------------------------- distributed backfill */
+
+/*
+ * A backfill split across processes: the driver plans it (floe_backfill_plan), any process that sees the
+ * warehouse runs tasks (floe_task_execute: writes data files, commits nothing; a crashed task is simply run
+ * again), and the driver commits one result per planned day as one snapshot (floe_tasks_commit). Plans, tasks
+ * and results are JSON texts a scheduler may store and ship as they are.
+ */
+
+/**
+ * Plans a backfill: pins the source snapshot, creates the feature table when missing and splits the days into
+ * one task per day (the CLI's `floe backfill --plan`).
+ *
+ * @param[out] out           receives the plan JSON: {"version", "table", "branch", "from", "to", "lineage",
+ *                           "tasks": [task, ...]}; free with floe_buf_free. Set to {NULL, 0} on failure.
+ * @param      w             the warehouse; borrowed.
+ * @param      request_json  the request of floe_backfill_run ("commit_every", "max_memory" and "resume" do not
+ *                           apply); borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND; FLOE_EINVALID_DATA; FLOE_EINVALID_HANDLE; FLOE_EIO;
+ *         FLOE_EINTERNAL.
+ */
+FLOE_API int floe_backfill_plan(floe_buf *out, const floe_warehouse *w, const char *request_json);
+
+/**
+ * Runs one task of a plan: computes its day into new data files of the feature table and commits nothing
+ * (the CLI's `floe task run`).
+ *
+ * @param[out] out        receives the task result JSON: {"version", "table", "day", "rows", "events_read",
+ *                        "files": [...]}; free with floe_buf_free. Set to {NULL, 0} on failure.
+ * @param      w          the warehouse; borrowed.
+ * @param      task_json  one element of the plan's "tasks"; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when task_json is not a task; FLOE_EINVALID_DATA when the definition
+ *         changed since the plan; FLOE_ENOTFOUND; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_task_execute(floe_buf *out, const floe_warehouse *w, const char *task_json);
+
+/**
+ * Commits the results of a plan's tasks, one per planned day, as one dynamic partition overwrite of those days
+ * with the plan's lineage (the CLI's `floe tasks commit`).
+ *
+ * @param[out] out           receives the JSON of `floe backfill --json`; free with floe_buf_free.
+ *                           Set to {NULL, 0} on failure.
+ * @param      w             the warehouse; borrowed.
+ * @param      plan_json     the plan; borrowed.
+ * @param      results_json  a JSON array of task results; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when a day has no result or two, or a result names a file outside the
+ *         table; FLOE_ECONFLICT when a concurrent commit replaced the same days; FLOE_ENOTFOUND;
+ *         FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_tasks_commit(floe_buf *out, const floe_warehouse *w, const char *plan_json,
+                               const char *results_json);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

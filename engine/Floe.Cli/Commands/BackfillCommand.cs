@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Floe.Application.Backfill;
+using Floe.Application.Backfill.Distributed;
 
 namespace Floe.Cli.Commands;
 
@@ -19,9 +20,10 @@ internal static class BackfillCommand
         var commitEvery = new Option<int>("--commit-every") { Description = "Commit every N days (each commit atomic; a rerun resumes after the last one)" };
         var maxMemory = new Option<string?>("--max-memory") { Description = "Memory budget, e.g. 2g or 512m (default: half the available memory)" };
         var restart = new Option<bool>("--restart") { Description = "Start at --from even when an unfinished run of the same backfill could be resumed" };
+        var plan = new Option<bool>("--plan") { Description = "Do not run: print a plan of one task per day as JSON, for `floe task run` in any process and `floe tasks commit`" };
         var command = new Command("backfill", "Compute a feature group for the days in [--from, --to) and replace those days of its feature table atomically")
         {
-            definition, from, to, source, codeVersion, branch, wap, commitEvery, maxMemory, restart,
+            definition, from, to, source, codeVersion, branch, wap, commitEvery, maxMemory, restart, plan,
         };
         CommandRunner.SetAction(command, parse =>
         {
@@ -38,6 +40,11 @@ internal static class BackfillCommand
                 MaxMemoryBytes = parse.GetValue(maxMemory) is { } m ? MemoryBudget.ParseBytes(m) : 0,
                 Resume = !parse.GetValue(restart),
             };
+            if (parse.GetValue(plan))
+            {
+                CommandRunner.WriteJson(new DistributedBackfill(GlobalOptions.OpenWarehouse(parse, create: true)).Plan(request).WriteJson);
+                return 0;
+            }
             bool json = parse.GetValue(GlobalOptions.Json);
             var display = new ProgressDisplay(json ? ProgressDisplay.Mode.Silent : Console.IsOutputRedirected ? ProgressDisplay.Mode.Lines : ProgressDisplay.Mode.Terminal);
             using var cancel = new CancellationTokenSource();

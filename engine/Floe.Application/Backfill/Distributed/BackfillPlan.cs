@@ -118,4 +118,15 @@ public sealed record BackfillTaskResult(string Table, DateOnly Day, long Rows, l
 
     /// <summary>Parses a result's JSON text.</summary>
     public static BackfillTaskResult Parse(string text, string what) => DistributedJson.Parse(text, what, e => Read(e, what));
+
+    /// <summary>Parses a JSON array of results.</summary>
+    /// <exception cref="FloeException">InvalidArgument naming <paramref name="what"/> and the element at fault.</exception>
+    public static IReadOnlyList<BackfillTaskResult> ParseList(string text, string what) => DistributedJson.Parse(text, what, root =>
+    {
+        if (root.ValueKind != JsonValueKind.Array) throw Errors.InvalidArgument($"{what} must be a JSON array of task results");
+        var results = new List<BackfillTaskResult>(root.GetArrayLength());
+        int i = 0;
+        foreach (var element in root.EnumerateArray()) results.Add(Read(element, $"{what}[{i++}]"));
+        return (IReadOnlyList<BackfillTaskResult>)results;
+    });
 }
