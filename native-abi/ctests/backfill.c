@@ -271,3 +271,83 @@ void test_backfill__bad_requests_are_invalid_arg_naming_the_field(void)
     FT_ASSERT(json.data == NULL);
     fx_close(&bf.fx);
 }
+
+/* Copies the n-th flat JSON object of the array after `key` in `json` into `out`; returns 0 when there is none. */
+static int bf_nth_object(const char *json, const char *key, int n, char *out, size_t size)
+{
+    const char *at = strstr(json, key);
+    int i;
+    if (at == NULL) return 0;
+    for (i = 0; i <= n; i++) {
+        const char *open = strchr(at, '{');
+        const char *close;
+        if (open == NULL) return 0;
+        close = strchr(open, '}');
+        FT_ASSERT(close != NULL);
+        if (i == n) {
+            FT_ASSERT((size_t)(close - open + 2) <= size);
+            memcpy(out, open, (size_t)(close - open + 1));
+            out[close - open + 1] = '\0';
+            return 1;
+        }
+        at = close + 1;
+    }
+    return 0;
+}
+
+void test_backfill__distributed_plan_execute_commit_equals_single_run(void)
+{
+    bf_fixture bf;
+    char request[1024], task[2048], *results;
+    floe_buf plan = {NULL, 0}, result = {NULL, 0}, json = {NULL, 0};
+    size_t used;
+    int n;
+    int64_t single;
+    bf_open(&bf);
+
+    bf_request(&bf, 1, 4, ",\"branch\":\"dist\"", request, sizeof request);
+    FT_OK(floe_backfill_plan(&plan, bf.fx.w, request));
+    FT_ASSERT_CONTAINS("\"day\":\"2024-01-03\"", (const char *)plan.data);
+
+    /* Run every task (the first one twice, as a rerun after a crash would) and gather the results. */
+    results = (char *)malloc(1 << 20);
+    FT_ASSERT(results != NULL);
+    strcpy(results, "[");
+    used = 1;
+    for (n = 0; bf_nth_object((const char *)plan.data, "\"tasks\":", n, task, sizeof task); n++) {
+        if (n == 0) {
+            FT_OK(floe_task_execute(&result, bf.fx.w, task));
+            floe_buf_free(&result);
+        }
+        FT_OK(floe_task_execute(&result, bf.fx.w, task));
+        FT_ASSERT(used + result.len + 2 < (1 << 20));
+        if (n > 0) results[used++] = ',';
+        memcpy(results + used, result.data, result.len);
+        used += result.len;
+        results[used] = '\0';
+        floe_buf_free(&result);
+    }
+    FT_ASSERT_INT(3, n);
+    strcat(results, "]");
+
+    /* Nothing is committed until the commit; a commit missing a day is refused. */
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_tasks_commit(&json, bf.fx.w, (const char *)plan.data, "[]"));
+    FT_ASSERT_CONTAINS("no task result for 2024-01-01", floe_last_error()->message);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_task_execute(&json, bf.fx.w, "{\"version\":1}"));
+    FT_OK(floe_tasks_commit(&json, bf.fx.w, (const char *)plan.data, results));
+    FT_ASSERT_CONTAINS("\"branch\":\"dist\"", (const char *)json.data);
+    FT_ASSERT_INT(3, bf_json_int((const char *)json.data, "days"));
+    floe_buf_free(&json);
+
+    /* The same backfill in one process, to main, holds the same number of rows. */
+    bf_request(&bf, 1, 4, "", request, sizeof request);
+    FT_OK(floe_backfill_run(&json, bf.fx.w, request, NULL, NULL));
+    single = bf_json_int((const char *)json.data, "rows");
+    floe_buf_free(&json);
+    FT_ASSERT_INT(single, bf_count(&bf, BF_FEATURES, "dist"));
+    FT_ASSERT_INT(single, bf_count(&bf, BF_FEATURES, NULL));
+
+    free(results);
+    floe_buf_free(&plan);
+    fx_close(&bf.fx);
+}

@@ -264,3 +264,15 @@ floe_publish_run = _bind("floe_publish_run", ctypes.c_int,
 # int floe_training_set_build(floe_buf* out, const floe_warehouse* w, const char* request_json);
 floe_training_set_build = _bind("floe_training_set_build", ctypes.c_int,
                                 [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
+
+# --- distributed backfill ----------------------------------------------------------------------
+
+# int floe_backfill_plan(floe_buf* out, const floe_warehouse* w, const char* request_json);
+floe_backfill_plan = _bind("floe_backfill_plan", ctypes.c_int,
+                           [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
+# int floe_task_execute(floe_buf* out, const floe_warehouse* w, const char* task_json);
+floe_task_execute = _bind("floe_task_execute", ctypes.c_int,
+                          [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
+# int floe_tasks_commit(floe_buf* out, const floe_warehouse* w, const char* plan_json, const char* results_json);
+floe_tasks_commit = _bind("floe_tasks_commit", ctypes.c_int,
+                          [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p])

@@ -129,6 +129,23 @@ class Warehouse:
                 raise raised[0] from None
             raise
 
+    def backfill_plan(self, definition, start, end, *, source=None, code_version=None, branch=None, wap=False):
+        """Plans a backfill as one task per day (the distributed protocol; `floe backfill --plan`): returns the plan
+        dict, whose "tasks" any process can run with execute_task; commit their results with commit_tasks."""
+        request = {"definition": os.fspath(definition), "from": str(start), "to": str(end), "source": source,
+                   "code_version": code_version, "branch": branch, "wap": wap}
+        encoded = json.dumps({k: v for k, v in request.items() if v is not None}).encode("utf-8")
+        return self._json(_ffi.floe_backfill_plan, encoded)
+
+    def execute_task(self, task):
+        """Runs one task of a plan (a dict from its "tasks"): writes its data files, commits nothing, returns the
+        result dict for commit_tasks."""
+        return self._json(_ffi.floe_task_execute, json.dumps(task).encode("utf-8"))
+
+    def commit_tasks(self, plan, results):
+        """Commits one result per planned day as one snapshot; returns the summary dict of `floe backfill --json`."""
+        return self._json(_ffi.floe_tasks_commit, json.dumps(plan).encode("utf-8"), json.dumps(list(results)).encode("utf-8"))
+
     def lineage(self, table, snapshot_id=None, ref=None, as_of=None):
         """Per partition, the snapshot that last wrote it and its definition, code version and source (the dict
         of `floe lineage --json`); at main's head unless a snapshot id, ref or as-of time is given."""

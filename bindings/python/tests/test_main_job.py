@@ -111,6 +111,30 @@ class MainJobTests(unittest.TestCase):
             self.warehouse.backfill(self.definition, "2024-01-01", "2024-01-03", progress=boom)
         self.assertEqual(self.warehouse.snapshots("features.user_txn"), [])
 
+    def test_distributed_plan_tasks_in_other_processes_commit_equals_one_process_backfill(self):
+        w = self.warehouse
+        plan = w.backfill_plan(self.definition, "2024-01-01", "2024-01-04", code_version="v1", branch="dist")
+        self.assertEqual([t["day"] for t in plan["tasks"]], ["2024-01-01", "2024-01-02", "2024-01-03"])
+        # Each task runs in a child process of its own, as on a scheduler's executors.
+        import subprocess
+        import sys
+        script = ("import json, sys, floe\n"
+                  "with floe.Warehouse(sys.argv[1]) as w: print(json.dumps(w.execute_task(json.loads(sys.argv[2]))))")
+        results = []
+        for task in plan["tasks"]:
+            out = subprocess.run([sys.executable, "-c", script, w.path, json.dumps(task)], check=True,
+                                 capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+            results.append(json.loads(out.stdout))
+        with self.assertRaises(floe.InvalidArgumentError):
+            w.commit_tasks(plan, results[:2])
+        committed = w.commit_tasks(plan, results)
+        single = w.backfill(self.definition, "2024-01-01", "2024-01-04", code_version="v1")
+        self.assertEqual(committed["rows"], single["rows"])
+        columns = ["entity_id", "txn_count_1d", "amount_sum_1d"]
+        rows = lambda ref: sorted(tuple(r[c] for c in columns) for r in w.scan_rows("features.user_txn", columns=columns, ref=ref))
+        self.assertEqual(rows("dist"), rows(None))
+        self.assertEqual(len(rows("dist")), single["rows"])
+
     def test_bad_requests_raise_invalid_argument_naming_the_field(self):
         w = self.warehouse
         with self.assertRaises(floe.InvalidArgumentError) as caught:
