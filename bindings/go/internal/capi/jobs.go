@@ -85,3 +85,31 @@ func TrainingSetBuild(w Warehouse, requestJSON string) ([]byte, int) {
 	rc := C.floe_training_set_build(&buf, (*C.floe_warehouse)(w), r)
 	return takeBuf(&buf), int(rc)
 }
+
+// floe_backfill_plan.
+func BackfillPlan(w Warehouse, requestJSON string) ([]byte, int) {
+	r := cstring(requestJSON, false)
+	defer free(r)
+	var buf C.floe_buf
+	rc := C.floe_backfill_plan(&buf, (*C.floe_warehouse)(w), r)
+	return takeBuf(&buf), int(rc)
+}
+
+// floe_task_execute.
+func TaskExecute(w Warehouse, taskJSON string) ([]byte, int) {
+	t := cstring(taskJSON, false)
+	defer free(t)
+	var buf C.floe_buf
+	rc := C.floe_task_execute(&buf, (*C.floe_warehouse)(w), t)
+	return takeBuf(&buf), int(rc)
+}
+
+// floe_tasks_commit.
+func TasksCommit(w Warehouse, planJSON, resultsJSON string) ([]byte, int) {
+	p, r := cstring(planJSON, false), cstring(resultsJSON, false)
+	defer free(p)
+	defer free(r)
+	var buf C.floe_buf
+	rc := C.floe_tasks_commit(&buf, (*C.floe_warehouse)(w), p, r)
+	return takeBuf(&buf), int(rc)
+}
