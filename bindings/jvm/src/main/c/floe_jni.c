@@ -716,3 +716,55 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_trainingSetBuild(JNIEnv *e
     }
     return out;
 }
+
+/* ------------------------------------------------------------------------------------------ distributed backfill */
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_backfillPlan(JNIEnv *env, jclass cls, jlong w, jbyteArray requestJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(r, requestJson)
+        if (!check(env, floe_backfill_plan(&buf, W(w), r.text))) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(r);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_taskExecute(JNIEnv *env, jclass cls, jlong w, jbyteArray taskJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, taskJson)
+        if (!check(env, floe_task_execute(&buf, W(w), t.text))) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tasksCommit(JNIEnv *env, jclass cls, jlong w, jbyteArray planJson,
+                                                                  jbyteArray resultsJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(p, planJson)
+        {
+            ARG(r, resultsJson)
+            if (!check(env, floe_tasks_commit(&buf, W(w), p.text, r.text))) {
+                out = take_buf(env, &buf);
+            }
+            FREE_ARG(r);
+        }
+        FREE_ARG(p);
+    }
+    return out;
+}

@@ -121,6 +121,12 @@ final class FloeNative {
 
     static native byte[] trainingSetBuild(long warehouse, byte[] requestJson) throws FloeException;
 
+    static native byte[] backfillPlan(long warehouse, byte[] requestJson) throws FloeException;
+
+    static native byte[] taskExecute(long warehouse, byte[] taskJson) throws FloeException;
+
+    static native byte[] tasksCommit(long warehouse, byte[] planJson, byte[] resultsJson) throws FloeException;
+
     // ------------------------------------------------------------------------------------- Arrow C streams
 
     /** A zeroed {@code struct ArrowArrayStream} in native memory. */

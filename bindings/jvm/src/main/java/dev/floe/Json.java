@@ -57,6 +57,8 @@ final class Json {
             quote(out, (String) value);
         } else if (value instanceof Boolean || value instanceof Long || value instanceof Integer) {
             out.append(value);
+        } else if (value instanceof Double && Double.isFinite((Double) value)) {
+            out.append(value);
         } else if (value instanceof Map) {
             out.append('{');
             boolean first = true;

@@ -225,6 +225,31 @@ public final class Warehouse implements AutoCloseable {
         return (Map<String, Object>) json(with(h -> FloeNative.trainingSetBuild(h, u(json))));
     }
 
+    /**
+     * Plans a backfill as one task per day (the distributed protocol): run each of the plan's "tasks" with
+     * {@link #executeTask} in any process (a Spark executor's {@code mapPartitions}), then {@link #commitTasks} once.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> backfillPlan(BackfillRequest request) throws FloeException {
+        String json = request.toJson();
+        return (Map<String, Object>) json(with(h -> FloeNative.backfillPlan(h, u(json))));
+    }
+
+    /** Runs one task of a plan: writes its day's data files, commits nothing; returns its result for commitTasks. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> executeTask(Map<String, Object> task) throws FloeException {
+        String json = Json.writeValue(task);
+        return (Map<String, Object>) json(with(h -> FloeNative.taskExecute(h, u(json))));
+    }
+
+    /** Commits one task result per planned day as one snapshot; returns the summary of {@code floe backfill --json}. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> commitTasks(Map<String, Object> plan, List<Map<String, Object>> results) throws FloeException {
+        String planJson = Json.writeValue(plan);
+        String resultsJson = Json.writeValue(new ArrayList<Object>(results));
+        return (Map<String, Object>) json(with(h -> FloeNative.tasksCommit(h, u(planJson), u(resultsJson))));
+    }
+
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
         lock.readLock().lock();

@@ -150,6 +150,24 @@ public class MainJobTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    public void distributedPlanExecuteCommitEqualsOneProcessBackfill() throws Exception {
+        Map<String, Object> plan = w.backfillPlan(
+                BackfillRequest.of(definition, "2024-01-01", "2024-01-04").codeVersion("v1").branch("dist"));
+        List<Object> tasks = (List<Object>) plan.get("tasks");
+        assertEquals(DAYS, tasks.size());
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (Object task : tasks) {
+            results.add(w.executeTask((Map<String, Object>) task));
+        }
+        assertThrows(InvalidArgumentException.class, () -> w.commitTasks(plan, results.subList(0, 1)));
+        Map<String, Object> committed = w.commitTasks(plan, results);
+        Map<String, Object> single = w.backfill(BackfillRequest.of(definition, "2024-01-01", "2024-01-04").codeVersion("v1"), null);
+        assertEquals("dist", committed.get("branch"));
+        assertEquals(single.get("rows"), committed.get("rows"));
+    }
+
+    @Test
     public void badRequestsAreInvalidArgumentNamingTheField() {
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
                 () -> w.backfill(BackfillRequest.of(definition, "yesterday", "2024-01-02"), null));
