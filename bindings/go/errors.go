@@ -23,12 +23,14 @@ const (
 	CodeUnsupported   Code = Code(capi.FLOE_EUNSUPPORTED)
 	CodeInvalidHandle Code = Code(capi.FLOE_EINVALID_HANDLE)
 	CodeValidation    Code = Code(capi.FLOE_EVALIDATION)
+	CodeCancelled     Code = Code(capi.FLOE_ECANCELLED)
 )
 
 var codeNames = map[Code]string{
 	CodeOK: "ok", CodeInternal: "internal", CodeInvalidArg: "invalid_argument", CodeNotFound: "not_found",
 	CodeExists: "exists", CodeInvalidData: "invalid_data", CodeConflict: "conflict",
 	CodeIO: "io", CodeUnsupported: "unsupported", CodeInvalidHandle: "invalid_handle", CodeValidation: "validation",
+	CodeCancelled: "cancelled",
 }
 
 // String is the code's category name, e.g. "not_found".
@@ -51,6 +53,7 @@ var (
 	ErrUnsupported   = &sentinel{CodeUnsupported}
 	ErrInvalidHandle = &sentinel{CodeInvalidHandle}
 	ErrValidation    = &sentinel{CodeValidation}
+	ErrCancelled     = &sentinel{CodeCancelled}
 )
 
 type sentinel struct{ code Code }

@@ -22,6 +22,7 @@ internal static class Program
         root.Add(FeaturesCommands.Build());
         root.Add(StreamCommand.Build());
         root.Add(BackfillCommand.Build());
+        foreach (var command in TaskCommands.Build()) root.Add(command);
         root.Add(LineageCommand.Build());
         root.Add(TrainingSetCommand.Build());
         foreach (var command in WapCommands.Build()) root.Add(command);

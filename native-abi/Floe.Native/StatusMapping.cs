@@ -9,7 +9,7 @@ namespace Floe.Native;
 /// </summary>
 internal static unsafe class StatusMapping
 {
-    // Indexed by -code (0 = FLOE_OK ... 10 = FLOE_EVALIDATION); must follow FloeErrorCode and floe.h.
+    // Indexed by -code (0 = FLOE_OK ... 11 = FLOE_ECANCELLED); must follow FloeErrorCode and floe.h.
     private static readonly string[] CategoryNames = BuildCategoryNames();
 
     // Static NUL-terminated copies: floe_error.category points here for the life of the process.
@@ -45,7 +45,7 @@ internal static unsafe class StatusMapping
 
     private static string[] BuildCategoryNames()
     {
-        var names = new string[11];
+        var names = new string[12];
         names[0] = "ok";
         for (int i = 1; i < names.Length; i++)
         {

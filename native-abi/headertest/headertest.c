@@ -22,6 +22,7 @@ HT_ASSERT(eio, FLOE_EIO == -7);
 HT_ASSERT(eunsupported, FLOE_EUNSUPPORTED == -8);
 HT_ASSERT(einvalid_handle, FLOE_EINVALID_HANDLE == -9);
 HT_ASSERT(evalidation, FLOE_EVALIDATION == -10);
+HT_ASSERT(ecancelled, FLOE_ECANCELLED == -11);
 
 /* Versions. */
 HT_ASSERT(version_check_self, FLOE_VERSION_CHECK(FLOE_VERSION_MAJOR, FLOE_VERSION_MINOR, FLOE_VERSION_PATCH));
@@ -75,6 +76,16 @@ void headertest_signatures(void)
     int (*branch_create)(const floe_warehouse *, const char *, const char *, const char *) = floe_branch_create;
     int (*branch_fast_forward)(const floe_warehouse *, const char *, const char *, const char *) =
         floe_branch_fast_forward;
+    int (*backfill_run)(floe_buf *, const floe_warehouse *, const char *, floe_progress_fn, void *) = floe_backfill_run;
+    int (*lineage_describe)(floe_buf *, const floe_warehouse *, const char *, const char *) = floe_lineage_describe;
+    int (*audit_run)(floe_buf *, const floe_warehouse *, const char *, const char *, const char *) = floe_audit_run;
+    int (*publish_run)(floe_buf *, const floe_warehouse *, const char *, const char *) = floe_publish_run;
+    int (*training_set_build)(floe_buf *, const floe_warehouse *, const char *) = floe_training_set_build;
+    int (*backfill_plan)(floe_buf *, const floe_warehouse *, const char *) = floe_backfill_plan;
+    int (*task_execute)(floe_buf *, const floe_warehouse *, const char *) = floe_task_execute;
+    int (*tasks_commit)(floe_buf *, const floe_warehouse *, const char *, const char *) = floe_tasks_commit;
+    floe_progress_fn progress_fn = 0;
+    int (*progress)(int64_t, int64_t, int64_t, void *) = progress_fn;
     floe_ingest_options ingest_options = FLOE_INGEST_OPTIONS_INIT;
     floe_scan_options scan_options = FLOE_SCAN_OPTIONS_INIT;
     floe_error_code code = FLOE_OK;
@@ -96,6 +107,15 @@ void headertest_signatures(void)
     (void)scan;
     (void)branch_create;
     (void)branch_fast_forward;
+    (void)backfill_run;
+    (void)lineage_describe;
+    (void)audit_run;
+    (void)publish_run;
+    (void)training_set_build;
+    (void)progress;
+    (void)backfill_plan;
+    (void)task_execute;
+    (void)tasks_commit;
     (void)ingest_options;
     (void)scan_options;
     (void)code;

@@ -115,7 +115,9 @@ typedef enum floe_error_code {
     /** A handle is closed, forged or of the wrong type. */
     FLOE_EINVALID_HANDLE = -9,
     /** An audit (write-audit-publish) or consistency check failed. */
-    FLOE_EVALIDATION = -10
+    FLOE_EVALIDATION = -10,
+    /** The caller cancelled the operation (a progress callback returned non-zero); nothing more was committed. */
+    FLOE_ECANCELLED = -11
 } floe_error_code;
 
 /** The description of the last failure on the calling thread. */
@@ -461,6 +463,176 @@ FLOE_API int floe_branch_create(const floe_warehouse *w, const char *table, cons
  */
 FLOE_API int floe_branch_fast_forward(const floe_warehouse *w, const char *table,
                                       const char *branch, const char *to);
+
+/* ---------------------------------------------------------------- backfill and lineage */
+
+/*
+ * Requests and options of the calls below are JSON objects whose field names are the CLI options in snake case.
+ * A missing field or a JSON null means "not given". Invalid JSON, an unknown field or a value of the wrong type
+ * gives FLOE_EINVALID_ARG naming the field.
+ */
+
+/**
+ * Progress of a long-running call. Called on the thread that made the call (never concurrently), after each
+ * computed day and each commit; the call waits for it to return.
+ *
+ * @param days_done   days of the range done so far (days resumed from an earlier run count as done).
+ * @param days_total  days in the range.
+ * @param rows        feature rows written by this run so far.
+ * @param payload     the caller's pointer, passed through unchanged.
+ * @return 0 to continue; non-zero to cancel the call before its next commit (it then returns FLOE_ECANCELLED).
+ */
+typedef int (*floe_progress_fn)(int64_t days_done, int64_t days_total, int64_t rows, void *payload);
+
+/**
+ * Computes a feature group for the days in [from, to) and replaces those days of its feature table atomically
+ * (the CLI's `floe backfill`).
+ *
+ * @param[out] out           receives the JSON of `floe backfill --json`: {"table", "branch", "snapshot_id",
+ *                           "snapshot_ids", "table_created", "from", "to", "resumed_from", "days", "rows",
+ *                           "files", "events_read", "seconds", "lineage"}; free with floe_buf_free.
+ *                           Set to {NULL, 0} on failure.
+ * @param      w             the warehouse; borrowed.
+ * @param      request_json  the request; borrowed. Fields: "definition" (the definition file, required),
+ *                           "from" and "to" (UTC dates, required; to is exclusive), "source" (a .csv/.parquet
+ *                           file or "ns.table" replacing the definition's), "code_version", "branch" (created
+ *                           from main when missing), "wap" (true: commit to branch, default "wap-<name>", never
+ *                           to main), "commit_every" (days per commit; 0 = one commit), "max_memory" (e.g.
+ *                           "2g"), "resume" (default true: continue an unfinished run of the same backfill).
+ * @param      progress      called with the progress, or NULL.
+ * @param      payload       passed to progress; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when out or request_json is NULL or the request is malformed;
+ *         FLOE_ECANCELLED when progress asked to stop (commits made before by commit_every stay, nothing else
+ *         is committed); FLOE_ENOTFOUND when the definition, source or table does not exist;
+ *         FLOE_EINVALID_DATA; FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_backfill_run(floe_buf *out, const floe_warehouse *w, const char *request_json,
+                               floe_progress_fn progress, void *payload);
+
+/**
+ * Which snapshot, definition, code version and source produced each partition of a table (the CLI's
+ * `floe lineage`).
+ *
+ * @param[out] out            receives the JSON of `floe lineage --json`: {"table", "snapshot_id",
+ *                            "partitions": [{"partition", "rows", "files", "snapshot_id", "committed_at",
+ *                            "operation", "writer_snapshot_ids", "lineage"}]}; free with floe_buf_free.
+ *                            Set to {NULL, 0} on failure.
+ * @param      w              the warehouse; borrowed.
+ * @param      table          the table name; borrowed.
+ * @param      selector_json  NULL for main's head, or {"snapshot_id": N} / {"ref": "name"} /
+ *                            {"as_of": "ISO-8601"}; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND when the table, snapshot or ref does not exist;
+ *         FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_lineage_describe(floe_buf *out, const floe_warehouse *w, const char *table,
+                                   const char *selector_json);
+
+/* ---------------------------------------------------------------- write-audit-publish */
+
+/**
+ * Audits the head of a staging branch against main: drift (PSI, KS), row-count change, null rates and unique
+ * keys (the CLI's `floe audit`). The verdict is stored with the snapshot, for floe_publish_run.
+ *
+ * @param[out] out           receives the JSON of `floe audit --json`, whose "passed" is the verdict; free with
+ *                           floe_buf_free. Set to {NULL, 0} on failure.
+ * @param      w             the warehouse; borrowed.
+ * @param      table         the table name; borrowed.
+ * @param      branch        the staging branch; borrowed.
+ * @param      options_json  NULL for the defaults, or {"rules": "RULES.yaml", "report_dir": "folder for the
+ *                           HTML report", "key_columns": ["id"] or "id,day"}; borrowed.
+ * @return FLOE_OK whether the audit passed or failed; FLOE_EINVALID_ARG; FLOE_ENOTFOUND when the table, branch
+ *         or rules file does not exist; FLOE_EINVALID_DATA; FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO;
+ *         FLOE_EINTERNAL.
+ */
+FLOE_API int floe_audit_run(floe_buf *out, const floe_warehouse *w, const char *table, const char *branch,
+                            const char *options_json);
+
+/**
+ * Fast-forwards main to the head of a staging branch, only when an audit passed for that very snapshot and
+ * main is still its ancestor (the CLI's `floe publish`).
+ *
+ * @param[out] out     receives {"table", "branch", "snapshot_id", "previous_main_snapshot_id"}; free with
+ *                     floe_buf_free. Set to {NULL, 0} on failure.
+ * @param      w       the warehouse; borrowed.
+ * @param      table   the table name; borrowed.
+ * @param      branch  the audited staging branch; borrowed.
+ * @return FLOE_OK; FLOE_EVALIDATION when the publish is refused (no passing audit of the head, or main
+ *         moved); FLOE_EINVALID_ARG; FLOE_ENOTFOUND; FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO;
+ *         FLOE_EINTERNAL.
+ */
+FLOE_API int floe_publish_run(floe_buf *out, const floe_warehouse *w, const char *table, const char *branch);
+
+/* ---------------------------------------------------------------- training sets */
+
+/**
+ * Joins the latest feature values at or before each spine row's time (never later) onto the spine and writes
+ * the result to a file (the CLI's `floe training-set`).
+ *
+ * @param[out] out           receives the JSON of `floe training-set --json`: {"rows", "seconds", "groups":
+ *                           [{"group", "table", "snapshot_id", "definition_sha256", "columns",
+ *                           "feature_rows_read", "matched"}]}; free with floe_buf_free.
+ *                           Set to {NULL, 0} on failure.
+ * @param      w             the warehouse; borrowed.
+ * @param      request_json  the request; borrowed. Fields: "spine" (a .csv/.parquet file, required),
+ *                           "spine_time" (default "ts"), "features" (required: an array of "GROUP[:f1,f2]"
+ *                           where GROUP is a definition file or a feature table), "as_of", "snapshot", "tag",
+ *                           "max_age" (e.g. "7d"), "output" (.parquet or .csv, required).
+ * @return FLOE_OK; FLOE_EINVALID_ARG when out or request_json is NULL or the request is malformed;
+ *         FLOE_ENOTFOUND; FLOE_EINVALID_DATA; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_training_set_build(floe_buf *out, const floe_warehouse *w, const char *request_json);
+
+/* ---------------------------------------------------------------- distributed backfill */
+
+/*
+ * A backfill split across processes: the driver plans it (floe_backfill_plan), any process that sees the
+ * warehouse runs tasks (floe_task_execute: writes data files, commits nothing; a crashed task is simply run
+ * again), and the driver commits one result per planned day as one snapshot (floe_tasks_commit). Plans, tasks
+ * and results are JSON texts a scheduler may store and ship as they are.
+ */
+
+/**
+ * Plans a backfill: pins the source snapshot, creates the feature table when missing and splits the days into
+ * one task per day (the CLI's `floe backfill --plan`).
+ *
+ * @param[out] out           receives the plan JSON: {"version", "table", "branch", "from", "to", "lineage",
+ *                           "tasks": [task, ...]}; free with floe_buf_free. Set to {NULL, 0} on failure.
+ * @param      w             the warehouse; borrowed.
+ * @param      request_json  the request of floe_backfill_run ("commit_every", "max_memory" and "resume" do not
+ *                           apply); borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND; FLOE_EINVALID_DATA; FLOE_EINVALID_HANDLE; FLOE_EIO;
+ *         FLOE_EINTERNAL.
+ */
+FLOE_API int floe_backfill_plan(floe_buf *out, const floe_warehouse *w, const char *request_json);
+
+/**
+ * Runs one task of a plan: computes its day into new data files of the feature table and commits nothing
+ * (the CLI's `floe task run`).
+ *
+ * @param[out] out        receives the task result JSON: {"version", "table", "day", "rows", "events_read",
+ *                        "files": [...]}; free with floe_buf_free. Set to {NULL, 0} on failure.
+ * @param      w          the warehouse; borrowed.
+ * @param      task_json  one element of the plan's "tasks"; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when task_json is not a task; FLOE_EINVALID_DATA when the definition
+ *         changed since the plan; FLOE_ENOTFOUND; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_task_execute(floe_buf *out, const floe_warehouse *w, const char *task_json);
+
+/**
+ * Commits the results of a plan's tasks, one per planned day, as one dynamic partition overwrite of those days
+ * with the plan's lineage (the CLI's `floe tasks commit`).
+ *
+ * @param[out] out           receives the JSON of `floe backfill --json`; free with floe_buf_free.
+ *                           Set to {NULL, 0} on failure.
+ * @param      w             the warehouse; borrowed.
+ * @param      plan_json     the plan; borrowed.
+ * @param      results_json  a JSON array of task results; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when a day has no result or two, or a result names a file outside the
+ *         table; FLOE_ECONFLICT when a concurrent commit replaced the same days; FLOE_ENOTFOUND;
+ *         FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_tasks_commit(floe_buf *out, const floe_warehouse *w, const char *plan_json,
+                               const char *results_json);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -72,6 +72,37 @@ public sealed class BackfillCliTests
     }
 
     [Test]
+    public void BackfillPlan_TaskRunInSeparateProcesses_TasksCommit_EqualsOneProcessBackfill()
+    {
+        Generate(4000, 5);
+
+        var planPath = Path.Combine(_dir, "plan.json");
+        File.WriteAllText(planPath, Ok("backfill", _def, "--from", "2024-01-02", "--to", "2024-01-05", "--code-version", "c0ffee", "--branch", "dist", "--plan").Stdout);
+        var tasks = JsonDocument.Parse(File.ReadAllText(planPath)).RootElement.GetProperty("tasks").EnumerateArray().ToList();
+        Assert.That(tasks, Has.Count.EqualTo(3));
+        var results = new List<string>();
+        for (int i = 0; i < tasks.Count; i++)
+        {
+            var taskPath = Path.Combine(_dir, $"task{i}.json");
+            File.WriteAllText(taskPath, tasks[i].GetRawText());
+            var resultPath = Path.Combine(_dir, $"result{i}.json");
+            Ok("task", "run", taskPath, "--output", resultPath);
+            results.Add(resultPath);
+        }
+        Assert.That(Ok("scan", "features.user_txn", "--count").Stdout.Trim(), Is.EqualTo("0"), "task run commits nothing");
+
+        var committed = JsonDocument.Parse(Ok(["--json", "tasks", "commit", planPath, .. results]).Stdout).RootElement;
+        var single = JsonDocument.Parse(Ok("--json", "backfill", _def, "--from", "2024-01-02", "--to", "2024-01-05", "--code-version", "c0ffee").Stdout).RootElement;
+
+        Assert.That(committed.GetProperty("branch").GetString(), Is.EqualTo("dist"));
+        Assert.That(committed.GetProperty("rows").GetInt64(), Is.EqualTo(single.GetProperty("rows").GetInt64()));
+        Assert.That(Ok("scan", "features.user_txn", "--ref", "dist", "--count").Stdout.Trim(), Is.EqualTo("2400"));
+        var missing = FloeProcess.Run(_warehouse, "tasks", "commit", planPath, results[0]);
+        Assert.That(missing.ExitCode, Is.EqualTo(2), missing.Stderr);
+        Assert.That(missing.Stderr, Does.Contain("no task result for 2024-01-03"));
+    }
+
+    [Test]
     public void Backfill_NotATerminal_PrintsLogLinesAndASummary()
     {
         Generate(2000, 4);

@@ -19,6 +19,7 @@ public sealed class StatusMappingTests
         yield return new TestCaseData(new IOException(), FloeErrorCode.Io);
         yield return new TestCaseData(new UnauthorizedAccessException(), FloeErrorCode.Io);
         yield return new TestCaseData(new NotSupportedException(), FloeErrorCode.Unsupported);
+        yield return new TestCaseData(new OperationCanceledException(), FloeErrorCode.Cancelled);
         yield return new TestCaseData(new NullReferenceException(), FloeErrorCode.Internal);
         yield return new TestCaseData(new InvalidOperationException(), FloeErrorCode.Internal);
     }
@@ -45,6 +46,7 @@ public sealed class StatusMappingTests
             [FloeErrorCode.Unsupported] = "unsupported",
             [FloeErrorCode.InvalidHandle] = "invalid_handle",
             [FloeErrorCode.ValidationFailed] = "validation",
+            [FloeErrorCode.Cancelled] = "cancelled",
         };
         Assert.That(expected, Has.Count.EqualTo(Enum.GetValues<FloeErrorCode>().Length));
         foreach (var (code, name) in expected)

@@ -6,6 +6,7 @@ types, and holds no engine logic.
 from . import _ffi
 from ._errors import (
     AlreadyExistsError,
+    CancelledError,
     CommitConflictError,
     FloeError,
     FloeIOError,
@@ -43,6 +44,7 @@ def version():
 __all__ = [
     "ABI_VERSION",
     "AlreadyExistsError",
+    "CancelledError",
     "CommitConflictError",
     "FloeError",
     "FloeIOError",

@@ -60,9 +60,15 @@ class ValidationError(FloeError):
     code = _ffi.FLOE_EVALIDATION
 
 
+class CancelledError(FloeError):
+    """The caller cancelled the call (a progress callback asked to stop); nothing more was committed."""
+
+    code = _ffi.FLOE_ECANCELLED
+
+
 _BY_CODE = {cls.code: cls for cls in (
     InternalError, InvalidArgumentError, NotFoundError, AlreadyExistsError, InvalidDataError,
-    CommitConflictError, FloeIOError, UnsupportedError, InvalidHandleError, ValidationError)}
+    CommitConflictError, FloeIOError, UnsupportedError, InvalidHandleError, ValidationError, CancelledError)}
 
 
 def error_for(code):

@@ -27,6 +27,7 @@ FLOE_EIO = -7
 FLOE_EUNSUPPORTED = -8
 FLOE_EINVALID_HANDLE = -9
 FLOE_EVALIDATION = -10
+FLOE_ECANCELLED = -11
 
 
 class floe_error(ctypes.Structure):
@@ -232,3 +233,46 @@ floe_branch_create = _bind("floe_branch_create", ctypes.c_int,
 # int floe_branch_fast_forward(const floe_warehouse* w, const char* table, const char* branch, const char* to);
 floe_branch_fast_forward = _bind("floe_branch_fast_forward", ctypes.c_int,
                                  [floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p])
+
+# --- backfill and lineage ----------------------------------------------------------------------
+
+# typedef int (*floe_progress_fn)(int64_t days_done, int64_t days_total, int64_t rows, void* payload);
+floe_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p)
+
+# int floe_backfill_run(floe_buf* out, const floe_warehouse* w, const char* request_json,
+#                       floe_progress_fn progress, void* payload);
+floe_backfill_run = _bind("floe_backfill_run", ctypes.c_int,
+                          [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, floe_progress_fn,
+                           ctypes.c_void_p])
+# int floe_lineage_describe(floe_buf* out, const floe_warehouse* w, const char* table, const char* selector_json);
+floe_lineage_describe = _bind("floe_lineage_describe", ctypes.c_int,
+                              [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p])
+
+# --- write-audit-publish -----------------------------------------------------------------------
+
+# int floe_audit_run(floe_buf* out, const floe_warehouse* w, const char* table, const char* branch,
+#                    const char* options_json);
+floe_audit_run = _bind("floe_audit_run", ctypes.c_int,
+                       [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p,
+                        ctypes.c_char_p])
+# int floe_publish_run(floe_buf* out, const floe_warehouse* w, const char* table, const char* branch);
+floe_publish_run = _bind("floe_publish_run", ctypes.c_int,
+                         [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p])
+
+# --- training sets -----------------------------------------------------------------------------
+
+# int floe_training_set_build(floe_buf* out, const floe_warehouse* w, const char* request_json);
+floe_training_set_build = _bind("floe_training_set_build", ctypes.c_int,
+                                [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
+
+# --- distributed backfill ----------------------------------------------------------------------
+
+# int floe_backfill_plan(floe_buf* out, const floe_warehouse* w, const char* request_json);
+floe_backfill_plan = _bind("floe_backfill_plan", ctypes.c_int,
+                           [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
+# int floe_task_execute(floe_buf* out, const floe_warehouse* w, const char* task_json);
+floe_task_execute = _bind("floe_task_execute", ctypes.c_int,
+                          [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
+# int floe_tasks_commit(floe_buf* out, const floe_warehouse* w, const char* plan_json, const char* results_json);
+floe_tasks_commit = _bind("floe_tasks_commit", ctypes.c_int,
+                          [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p])

@@ -4,7 +4,7 @@ import json
 import os
 
 from . import _arrow, _ffi
-from ._errors import InvalidHandleError, check
+from ._errors import FloeError, InvalidHandleError, check
 
 
 def _take_text(buf):
@@ -97,6 +97,89 @@ class Warehouse:
     def fast_forward(self, table, branch, to):
         """Moves `branch` to `to`'s snapshot when its head is an ancestor (the publish step of WAP)."""
         check(_ffi.floe_branch_fast_forward(self._live(), _text(table), _text(branch), _text(str(to))))
+
+    def backfill(self, definition, start, end, *, source=None, code_version=None, branch=None, wap=False,
+                 commit_every=0, max_memory=None, resume=True, progress=None):
+        """Computes a feature group for the days in [start, end) (dates or "YYYY-MM-DD" strings, UTC) and replaces
+        those days of its feature table atomically; with wap=True it commits to `branch` (default
+        "wap-<name>"), never to main. `progress(days_done, days_total, rows)` is called on this thread after
+        each day and commit; returning True cancels the run (CancelledError, nothing more committed), and an
+        exception it raises cancels the run and is re-raised. Returns the summary dict of
+        `floe backfill --json`."""
+        request = {"definition": os.fspath(definition), "from": str(start), "to": str(end), "source": source,
+                   "code_version": code_version, "branch": branch, "wap": wap, "commit_every": commit_every,
+                   "max_memory": max_memory, "resume": resume}
+        encoded = json.dumps({k: v for k, v in request.items() if v is not None}).encode("utf-8")
+        if progress is None:
+            return self._json(_ffi.floe_backfill_run, encoded, _ffi.floe_progress_fn(), None)
+        raised = []
+
+        def on_progress(days_done, days_total, rows, _payload):
+            try:
+                return 1 if progress(days_done, days_total, rows) else 0
+            except BaseException as e:  # an exception must not unwind through the C frames: stop and re-raise
+                raised.append(e)
+                return 1
+
+        callback = _ffi.floe_progress_fn(on_progress)
+        try:
+            return self._json(_ffi.floe_backfill_run, encoded, callback, None)
+        except FloeError:
+            if raised:
+                raise raised[0] from None
+            raise
+
+    def backfill_plan(self, definition, start, end, *, source=None, code_version=None, branch=None, wap=False):
+        """Plans a backfill as one task per day (the distributed protocol; `floe backfill --plan`): returns the plan
+        dict, whose "tasks" any process can run with execute_task; commit their results with commit_tasks."""
+        request = {"definition": os.fspath(definition), "from": str(start), "to": str(end), "source": source,
+                   "code_version": code_version, "branch": branch, "wap": wap}
+        encoded = json.dumps({k: v for k, v in request.items() if v is not None}).encode("utf-8")
+        return self._json(_ffi.floe_backfill_plan, encoded)
+
+    def execute_task(self, task):
+        """Runs one task of a plan (a dict from its "tasks"): writes its data files, commits nothing, returns the
+        result dict for commit_tasks."""
+        return self._json(_ffi.floe_task_execute, json.dumps(task).encode("utf-8"))
+
+    def commit_tasks(self, plan, results):
+        """Commits one result per planned day as one snapshot; returns the summary dict of `floe backfill --json`."""
+        return self._json(_ffi.floe_tasks_commit, json.dumps(plan).encode("utf-8"), json.dumps(list(results)).encode("utf-8"))
+
+    def lineage(self, table, snapshot_id=None, ref=None, as_of=None):
+        """Per partition, the snapshot that last wrote it and its definition, code version and source (the dict
+        of `floe lineage --json`); at main's head unless a snapshot id, ref or as-of time is given."""
+        selector = {k: v for k, v in {"snapshot_id": snapshot_id, "ref": ref, "as_of": as_of}.items() if v is not None}
+        return self._json(_ffi.floe_lineage_describe, _text(table),
+                          json.dumps(selector).encode("utf-8") if selector else None)
+
+    def audit(self, table, branch, rules=None, report_dir=None, key_columns=None):
+        """Audits a staging branch against main; returns the result dict of `floe audit --json`, whose "passed"
+        is the verdict (a failed audit does not raise)."""
+        options = {"rules": None if rules is None else os.fspath(rules),
+                   "report_dir": None if report_dir is None else os.fspath(report_dir),
+                   "key_columns": None if key_columns is None else list(key_columns)}
+        options = {k: v for k, v in options.items() if v is not None}
+        return self._json(_ffi.floe_audit_run, _text(table), _text(branch),
+                          json.dumps(options).encode("utf-8") if options else None)
+
+    def publish(self, table, branch):
+        """Fast-forwards main to the audited branch's head; raises ValidationError when no passing audit covers
+        it. Returns {"table", "branch", "snapshot_id", "previous_main_snapshot_id"}."""
+        return self._json(_ffi.floe_publish_run, _text(table), _text(branch))
+
+    def training_set(self, spine, features, output, *, spine_time=None, as_of=None, snapshot=None, tag=None,
+                     max_age=None):
+        """Joins the latest feature values at or before each spine row's time onto the spine and writes `output`
+        (.parquet or .csv). `features` is a list of "GROUP[:f1,f2]" (a definition file or feature table).
+        Returns the dict of `floe training-set --json`."""
+        if isinstance(features, (str, os.PathLike)):
+            features = [features]
+        request = {"spine": os.fspath(spine), "features": [os.fspath(f) for f in features],
+                   "output": os.fspath(output), "spine_time": spine_time, "as_of": as_of, "snapshot": snapshot,
+                   "tag": tag, "max_age": max_age}
+        encoded = json.dumps({k: v for k, v in request.items() if v is not None}).encode("utf-8")
+        return self._json(_ffi.floe_training_set_build, encoded)
 
     def _json(self, function, *args):
         buf = _ffi.floe_buf()

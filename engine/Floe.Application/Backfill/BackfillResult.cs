@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
+
 namespace Floe.Application.Backfill;
 
 /// <summary>What a backfill committed.</summary>
@@ -29,4 +32,34 @@ public sealed record BackfillResult(
     int Files,
     long EventsRead,
     TimeSpan Elapsed,
-    IReadOnlyDictionary<string, string> Lineage);
+    IReadOnlyDictionary<string, string> Lineage)
+{
+    /// <summary>Writes the result as the JSON object every face prints (<c>floe backfill --json</c>, <c>floe_backfill_run</c>).</summary>
+    public void WriteJson(Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteStartObject();
+        json.WriteString("table", Table);
+        json.WriteString("branch", Branch);
+        json.WriteNumber("snapshot_id", SnapshotId);
+        json.WriteStartArray("snapshot_ids");
+        foreach (var id in SnapshotIds) json.WriteNumberValue(id);
+        json.WriteEndArray();
+        json.WriteBoolean("table_created", TableCreated);
+        json.WriteString("from", Iso(From));
+        json.WriteString("to", Iso(To));
+        if (ResumedFrom is { } r) json.WriteString("resumed_from", Iso(r));
+        else json.WriteNull("resumed_from");
+        json.WriteNumber("days", Days);
+        json.WriteNumber("rows", Rows);
+        json.WriteNumber("files", Files);
+        json.WriteNumber("events_read", EventsRead);
+        json.WriteNumber("seconds", Elapsed.TotalSeconds);
+        json.WriteStartObject("lineage");
+        foreach (var (k, v) in Lineage.OrderBy(p => p.Key, StringComparer.Ordinal)) json.WriteString(k, v);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

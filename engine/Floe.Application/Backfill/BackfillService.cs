@@ -144,7 +144,7 @@ public sealed class BackfillService
         return result;
     }
 
-    private static (DateOnly From, DateOnly To) Days(BackfillRequest request)
+    internal static (DateOnly From, DateOnly To) Days(BackfillRequest request)
     {
         static DateOnly Day(DateTimeOffset t, string option)
         {
@@ -158,7 +158,7 @@ public sealed class BackfillService
         return (from, to);
     }
 
-    private static Dictionary<string, string> Lineage(BackfillRequest request, FeatureGroupDefinition definition, DateOnly from, DateOnly to,
+    internal static Dictionary<string, string> Lineage(BackfillRequest request, FeatureGroupDefinition definition, DateOnly from, DateOnly to,
         string? sourceTable, long? sourceSnapshot)
     {
         var lineage = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -201,7 +201,7 @@ public sealed class BackfillService
     }
 
     /// <summary>Loads the feature table, creating it when missing; checks an existing one has the computed schema and day spec.</summary>
-    private (Table Table, bool Created) OpenOutputTable(FeatureGroupDefinition definition, IEventSource source)
+    internal (Table Table, bool Created) OpenOutputTable(FeatureGroupDefinition definition, IEventSource source)
     {
         var id = TableIdentifier.Parse(definition.OutputTable);
         var schema = FeatureCommands.OutputSchema(definition, source.Schema);
@@ -276,7 +276,7 @@ public sealed class BackfillService
         table.Metadata.Refs.ContainsKey(branch) ? table.Metadata.SnapshotForRef(branch)
         : branch == SnapshotRef.MainBranch ? table.Metadata.CurrentSnapshot : null;
 
-    private static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    internal static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    internal static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

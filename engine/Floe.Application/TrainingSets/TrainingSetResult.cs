@@ -1,10 +1,42 @@
+using System.Text.Json;
+
 namespace Floe.Application.TrainingSets;
 
 /// <summary>What a training set build produced.</summary>
 /// <param name="Rows">Output rows (= spine rows).</param>
 /// <param name="Groups">Each group's table, snapshot and match counts, in output order.</param>
 /// <param name="Elapsed">Wall time of the build.</param>
-public sealed record TrainingSetResult(long Rows, IReadOnlyList<TrainingSetGroupResult> Groups, TimeSpan Elapsed);
+public sealed record TrainingSetResult(long Rows, IReadOnlyList<TrainingSetGroupResult> Groups, TimeSpan Elapsed)
+{
+    /// <summary>Writes the result as the JSON object every face prints (<c>floe training-set --json</c>, <c>floe_training_set_build</c>).</summary>
+    public void WriteJson(Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteStartObject();
+        json.WriteNumber("rows", Rows);
+        json.WriteNumber("seconds", Elapsed.TotalSeconds);
+        json.WriteStartArray("groups");
+        foreach (var g in Groups)
+        {
+            json.WriteStartObject();
+            json.WriteString("group", g.Group);
+            json.WriteString("table", g.Table);
+            if (g.SnapshotId is { } id) json.WriteNumber("snapshot_id", id);
+            else json.WriteNull("snapshot_id");
+            if (g.DefinitionSha256 is { } sha) json.WriteString("definition_sha256", sha);
+            else json.WriteNull("definition_sha256");
+            json.WriteStartArray("columns");
+            foreach (var c in g.Columns) json.WriteStringValue(c);
+            json.WriteEndArray();
+            json.WriteNumber("feature_rows_read", g.FeatureRowsRead);
+            json.WriteNumber("matched", g.Matched);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}
 
 /// <summary>The lineage and outcome of one feature group in a training set.</summary>
 /// <param name="Group">The group name (definition name, or the table name).</param>

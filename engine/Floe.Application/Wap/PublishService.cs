@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Spec;
@@ -11,7 +12,21 @@ namespace Floe.Application.Wap;
 /// <param name="Branch">The staging branch published.</param>
 /// <param name="SnapshotId">The snapshot main now points at.</param>
 /// <param name="PreviousMainSnapshotId">Main's snapshot before.</param>
-public sealed record PublishResult(string Table, string Branch, long SnapshotId, long? PreviousMainSnapshotId);
+public sealed record PublishResult(string Table, string Branch, long SnapshotId, long? PreviousMainSnapshotId)
+{
+    /// <summary>Writes the result as the JSON object every face prints (<c>floe publish --json</c>, <c>floe_publish_run</c>).</summary>
+    public void WriteJson(Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteStartObject();
+        json.WriteString("table", Table);
+        json.WriteString("branch", Branch);
+        json.WriteNumber("snapshot_id", SnapshotId);
+        if (PreviousMainSnapshotId is { } p) json.WriteNumber("previous_main_snapshot_id", p);
+        else json.WriteNull("previous_main_snapshot_id");
+        json.WriteEndObject();
+    }
+}
 
 /// <summary>
 /// The publish of write-audit-publish: fast-forwards main to the head of a staging branch, only when an audit passed

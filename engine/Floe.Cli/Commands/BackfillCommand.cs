@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Floe.Application.Backfill;
+using Floe.Application.Backfill.Distributed;
 
 namespace Floe.Cli.Commands;
 
@@ -20,9 +20,10 @@ internal static class BackfillCommand
         var commitEvery = new Option<int>("--commit-every") { Description = "Commit every N days (each commit atomic; a rerun resumes after the last one)" };
         var maxMemory = new Option<string?>("--max-memory") { Description = "Memory budget, e.g. 2g or 512m (default: half the available memory)" };
         var restart = new Option<bool>("--restart") { Description = "Start at --from even when an unfinished run of the same backfill could be resumed" };
+        var plan = new Option<bool>("--plan") { Description = "Do not run: print a plan of one task per day as JSON, for `floe task run` in any process and `floe tasks commit`" };
         var command = new Command("backfill", "Compute a feature group for the days in [--from, --to) and replace those days of its feature table atomically")
         {
-            definition, from, to, source, codeVersion, branch, wap, commitEvery, maxMemory, restart,
+            definition, from, to, source, codeVersion, branch, wap, commitEvery, maxMemory, restart, plan,
         };
         CommandRunner.SetAction(command, parse =>
         {
@@ -39,6 +40,11 @@ internal static class BackfillCommand
                 MaxMemoryBytes = parse.GetValue(maxMemory) is { } m ? MemoryBudget.ParseBytes(m) : 0,
                 Resume = !parse.GetValue(restart),
             };
+            if (parse.GetValue(plan))
+            {
+                CommandRunner.WriteJson(new DistributedBackfill(GlobalOptions.OpenWarehouse(parse, create: true)).Plan(request).WriteJson);
+                return 0;
+            }
             bool json = parse.GetValue(GlobalOptions.Json);
             var display = new ProgressDisplay(json ? ProgressDisplay.Mode.Silent : Console.IsOutputRedirected ? ProgressDisplay.Mode.Lines : ProgressDisplay.Mode.Terminal);
             using var cancel = new CancellationTokenSource();
@@ -68,7 +74,7 @@ internal static class BackfillCommand
             display.Finish();
             if (json)
             {
-                CommandRunner.WriteJson(w => WriteJson(w, result));
+                CommandRunner.WriteJson(result.WriteJson);
             }
             else
             {
@@ -79,31 +85,6 @@ internal static class BackfillCommand
             return 0;
         });
         return command;
-    }
-
-    private static void WriteJson(Utf8JsonWriter json, BackfillResult result)
-    {
-        json.WriteStartObject();
-        json.WriteString("table", result.Table);
-        json.WriteString("branch", result.Branch);
-        json.WriteNumber("snapshot_id", result.SnapshotId);
-        json.WriteStartArray("snapshot_ids");
-        foreach (var id in result.SnapshotIds) json.WriteNumberValue(id);
-        json.WriteEndArray();
-        json.WriteBoolean("table_created", result.TableCreated);
-        json.WriteString("from", Iso(result.From));
-        json.WriteString("to", Iso(result.To));
-        if (result.ResumedFrom is { } r) json.WriteString("resumed_from", Iso(r));
-        else json.WriteNull("resumed_from");
-        json.WriteNumber("days", result.Days);
-        json.WriteNumber("rows", result.Rows);
-        json.WriteNumber("files", result.Files);
-        json.WriteNumber("events_read", result.EventsRead);
-        json.WriteNumber("seconds", result.Elapsed.TotalSeconds);
-        json.WriteStartObject("lineage");
-        foreach (var (k, v) in result.Lineage.OrderBy(p => p.Key, StringComparer.Ordinal)) json.WriteString(k, v);
-        json.WriteEndObject();
-        json.WriteEndObject();
     }
 
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -19,34 +19,7 @@ internal static class LineageCommand
                 .Describe(parse.GetValue(name)!, parse.GetValue(snapshot), parse.GetValue(reference), parse.GetValue(asOf));
             if (parse.GetValue(GlobalOptions.Json))
             {
-                CommandRunner.WriteJson(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteString("table", report.Table);
-                    json.WriteNumber("snapshot_id", report.SnapshotId);
-                    json.WriteStartArray("partitions");
-                    foreach (var p in report.Partitions)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("partition", p.Partition);
-                        json.WriteNumber("rows", p.Rows);
-                        json.WriteNumber("files", p.Files);
-                        json.WriteNumber("snapshot_id", p.SnapshotId);
-                        if (p.TimestampMs is { } ts) json.WriteString("committed_at", DateTimeOffset.FromUnixTimeMilliseconds(ts).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
-                        else json.WriteNull("committed_at");
-                        if (p.Operation is { } op) json.WriteString("operation", op);
-                        else json.WriteNull("operation");
-                        json.WriteStartArray("writer_snapshot_ids");
-                        foreach (var id in p.WriterSnapshotIds) json.WriteNumberValue(id);
-                        json.WriteEndArray();
-                        json.WriteStartObject("lineage");
-                        foreach (var (k, v) in p.Lineage.OrderBy(x => x.Key, StringComparer.Ordinal)) json.WriteString(k, v);
-                        json.WriteEndObject();
-                        json.WriteEndObject();
-                    }
-                    json.WriteEndArray();
-                    json.WriteEndObject();
-                });
+                CommandRunner.WriteJson(report.WriteJson);
                 return 0;
             }
             Console.WriteLine($"{report.Table} at snapshot {report.SnapshotId}");

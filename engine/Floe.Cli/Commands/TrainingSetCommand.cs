@@ -43,7 +43,7 @@ internal static class TrainingSetCommand
                 OutputPath = parse.GetValue(output)!,
             };
             var result = new TrainingSetService(GlobalOptions.OpenWarehouse(parse)).Build(request);
-            if (parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(json => WriteResult(json, result));
+            if (parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(result.WriteJson);
             else
             {
                 Console.WriteLine($"wrote {result.Rows} rows to {request.OutputPath} in {result.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s");
@@ -55,31 +55,5 @@ internal static class TrainingSetCommand
             return 0;
         });
         return command;
-    }
-
-    private static void WriteResult(System.Text.Json.Utf8JsonWriter json, TrainingSetResult result)
-    {
-        json.WriteStartObject();
-        json.WriteNumber("rows", result.Rows);
-        json.WriteNumber("seconds", result.Elapsed.TotalSeconds);
-        json.WriteStartArray("groups");
-        foreach (var g in result.Groups)
-        {
-            json.WriteStartObject();
-            json.WriteString("group", g.Group);
-            json.WriteString("table", g.Table);
-            if (g.SnapshotId is { } id) json.WriteNumber("snapshot_id", id);
-            else json.WriteNull("snapshot_id");
-            if (g.DefinitionSha256 is { } sha) json.WriteString("definition_sha256", sha);
-            else json.WriteNull("definition_sha256");
-            json.WriteStartArray("columns");
-            foreach (var c in g.Columns) json.WriteStringValue(c);
-            json.WriteEndArray();
-            json.WriteNumber("feature_rows_read", g.FeatureRowsRead);
-            json.WriteNumber("matched", g.Matched);
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
-        json.WriteEndObject();
     }
 }

@@ -47,16 +47,7 @@ internal static class WapCommands
             var result = new PublishService(GlobalOptions.OpenWarehouse(parse)).Publish(parse.GetValue(table)!, parse.GetValue(branch)!);
             if (parse.GetValue(GlobalOptions.Json))
             {
-                CommandRunner.WriteJson(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteString("table", result.Table);
-                    json.WriteString("branch", result.Branch);
-                    json.WriteNumber("snapshot_id", result.SnapshotId);
-                    if (result.PreviousMainSnapshotId is { } p) json.WriteNumber("previous_main_snapshot_id", p);
-                    else json.WriteNull("previous_main_snapshot_id");
-                    json.WriteEndObject();
-                });
+                CommandRunner.WriteJson(result.WriteJson);
             }
             else
             {

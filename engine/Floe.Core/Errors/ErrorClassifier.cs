@@ -20,6 +20,7 @@ public static class ErrorClassifier
         FloeException floe => floe.Code,
         ArgumentException => FloeErrorCode.InvalidArgument,
         ObjectDisposedException => FloeErrorCode.InvalidHandle,
+        OperationCanceledException => FloeErrorCode.Cancelled,
         FileNotFoundException or DirectoryNotFoundException => FloeErrorCode.NotFound,
         EndOfStreamException or InvalidDataException or JsonException or FormatException => FloeErrorCode.InvalidData,
         IOException or UnauthorizedAccessException => FloeErrorCode.Io,
@@ -30,12 +31,12 @@ public static class ErrorClassifier
     /// <summary>
     /// The process exit status of a failure with <paramref name="code"/>: the code's magnitude (1 internal, 2 invalid
     /// argument, 3 not found, 4 exists, 5 invalid data, 6 commit conflict, 7 I/O, 8 unsupported, 9 invalid handle,
-    /// 10 validation failed), so exit codes and <c>FLOE_E*</c> values are one table.
+    /// 10 validation failed, 11 cancelled), so exit codes and <c>FLOE_E*</c> values are one table.
     /// </summary>
     public static int ExitCode(FloeErrorCode code)
     {
         int status = -(int)code;
-        return status is >= 1 and <= 10 ? status : 1;
+        return status is >= 1 and <= 11 ? status : 1;
     }
 
     /// <summary>The stable lower-case name of a code, e.g. <c>invalid_argument</c>, used in JSON errors and by the C ABI.</summary>
@@ -51,6 +52,7 @@ public static class ErrorClassifier
         FloeErrorCode.Unsupported => "unsupported",
         FloeErrorCode.InvalidHandle => "invalid_handle",
         FloeErrorCode.ValidationFailed => "validation",
+        FloeErrorCode.Cancelled => "cancelled",
         _ => "unknown",
     };
 

@@ -26,4 +26,6 @@ public enum FloeErrorCode
     InvalidHandle = -9,
     /// <summary>An audit (write-audit-publish) or consistency check failed.</summary>
     ValidationFailed = -10,
+    /// <summary>The caller cancelled the operation (e.g. a backfill's progress callback asked to stop); nothing more was committed.</summary>
+    Cancelled = -11,
 }

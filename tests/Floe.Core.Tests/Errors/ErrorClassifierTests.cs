@@ -68,6 +68,7 @@ public sealed class ErrorClassifierTests
             [FloeErrorCode.Unsupported] = 8,
             [FloeErrorCode.InvalidHandle] = 9,
             [FloeErrorCode.ValidationFailed] = 10,
+            [FloeErrorCode.Cancelled] = 11,
         };
         Assert.That(expected, Has.Count.EqualTo(Enum.GetValues<FloeErrorCode>().Length), "a new code needs an exit status");
         foreach (var (code, status) in expected)

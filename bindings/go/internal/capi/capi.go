@@ -39,6 +39,7 @@ const (
 	FLOE_EUNSUPPORTED    = int(C.FLOE_EUNSUPPORTED)
 	FLOE_EINVALID_HANDLE = int(C.FLOE_EINVALID_HANDLE)
 	FLOE_EVALIDATION     = int(C.FLOE_EVALIDATION)
+	FLOE_ECANCELLED      = int(C.FLOE_ECANCELLED)
 )
 
 // Ingest modes (floe_ingest_mode) and the header's ABI generation.

@@ -581,3 +581,190 @@ JNIEXPORT jobjectArray JNICALL Java_dev_floe_FloeNative_arrowStreamNext(JNIEnv *
     batch.release(&batch);
     return (*env)->ExceptionCheck(env) ? NULL : out;
 }
+
+/* ------------------------------------------------------------------------------------------ main job */
+
+/* The Java BackfillProgress of a running floe_backfill_run; the library calls back on this same thread. */
+typedef struct progress_payload {
+    JNIEnv *env;
+    jobject progress;
+    jmethodID on_progress;
+} progress_payload;
+
+static int on_progress(int64_t days_done, int64_t days_total, int64_t rows, void *payload)
+{
+    progress_payload *p = (progress_payload *)payload;
+    jboolean stop;
+    if ((*p->env)->ExceptionCheck(p->env)) {
+        return 1;
+    }
+    stop = (*p->env)->CallBooleanMethod(p->env, p->progress, p->on_progress, (jlong)days_done, (jlong)days_total,
+                                        (jlong)rows);
+    /* An exception thrown by the callback cancels the run; it stays pending and is what Java sees. */
+    return (*p->env)->ExceptionCheck(p->env) || stop ? 1 : 0;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_backfillRun(JNIEnv *env, jclass cls, jlong w,
+                                                                  jbyteArray requestJson, jobject progress)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    progress_payload payload;
+    int rc;
+    (void)cls;
+    payload.env = env;
+    payload.progress = progress;
+    payload.on_progress = NULL;
+    if (progress != NULL) {
+        jclass type = (*env)->GetObjectClass(env, progress);
+        payload.on_progress = (*env)->GetMethodID(env, type, "onProgress", "(JJJ)Z");
+        (*env)->DeleteLocalRef(env, type);
+        if (payload.on_progress == NULL) {
+            return NULL; /* NoSuchMethodError is pending */
+        }
+    }
+    {
+        ARG(r, requestJson)
+        rc = floe_backfill_run(&buf, W(w), r.text, progress == NULL ? NULL : on_progress,
+                               progress == NULL ? NULL : &payload);
+        if ((*env)->ExceptionCheck(env)) {
+            floe_buf_free(&buf); /* the callback's exception wins over the library's result */
+        } else if (!check(env, rc)) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(r);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_lineageDescribe(JNIEnv *env, jclass cls, jlong w,
+                                                                      jbyteArray table, jbyteArray selectorJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(s, selectorJson)
+            if (!check(env, floe_lineage_describe(&buf, W(w), t.text, s.text))) {
+                out = take_buf(env, &buf);
+            }
+            FREE_ARG(s);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_auditRun(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                               jbyteArray branch, jbyteArray optionsJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(b, branch)
+            {
+                ARG(o, optionsJson)
+                if (!check(env, floe_audit_run(&buf, W(w), t.text, b.text, o.text))) {
+                    out = take_buf(env, &buf);
+                }
+                FREE_ARG(o);
+            }
+            FREE_ARG(b);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_publishRun(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                 jbyteArray branch)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(b, branch)
+            if (!check(env, floe_publish_run(&buf, W(w), t.text, b.text))) {
+                out = take_buf(env, &buf);
+            }
+            FREE_ARG(b);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_trainingSetBuild(JNIEnv *env, jclass cls, jlong w,
+                                                                       jbyteArray requestJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(r, requestJson)
+        if (!check(env, floe_training_set_build(&buf, W(w), r.text))) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(r);
+    }
+    return out;
+}
+
+/* ------------------------------------------------------------------------------------------ distributed backfill */
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_backfillPlan(JNIEnv *env, jclass cls, jlong w, jbyteArray requestJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(r, requestJson)
+        if (!check(env, floe_backfill_plan(&buf, W(w), r.text))) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(r);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_taskExecute(JNIEnv *env, jclass cls, jlong w, jbyteArray taskJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, taskJson)
+        if (!check(env, floe_task_execute(&buf, W(w), t.text))) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tasksCommit(JNIEnv *env, jclass cls, jlong w, jbyteArray planJson,
+                                                                  jbyteArray resultsJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(p, planJson)
+        {
+            ARG(r, resultsJson)
+            if (!check(env, floe_tasks_commit(&buf, W(w), p.text, r.text))) {
+                out = take_buf(env, &buf);
+            }
+            FREE_ARG(r);
+        }
+        FREE_ARG(p);
+    }
+    return out;
+}

@@ -29,6 +29,8 @@ public class FloeException extends Exception {
     public static final int INVALID_HANDLE = -9;
     /** {@code FLOE_EVALIDATION}. */
     public static final int VALIDATION = -10;
+    /** {@code FLOE_ECANCELLED}. */
+    public static final int CANCELLED = -11;
 
     private final int code;
     private final String category;
@@ -72,6 +74,7 @@ public class FloeException extends Exception {
             case UNSUPPORTED: return new UnsupportedException(category, message);
             case INVALID_HANDLE: return new InvalidHandleException(category, message);
             case VALIDATION: return new ValidationException(category, message);
+            case CANCELLED: return new CancelledException(category, message);
             case INTERNAL: return new InternalException(category, message);
             default: return new FloeException(code, category, message);
         }

@@ -110,6 +110,23 @@ final class FloeNative {
 
     static native void branchFastForward(long warehouse, byte[] table, byte[] branch, byte[] to) throws FloeException;
 
+    /** floe_backfill_run; progress may be null. It is called on this thread; a runtime exception it throws is rethrown. */
+    static native byte[] backfillRun(long warehouse, byte[] requestJson, BackfillProgress progress) throws FloeException;
+
+    static native byte[] lineageDescribe(long warehouse, byte[] table, byte[] selectorJson) throws FloeException;
+
+    static native byte[] auditRun(long warehouse, byte[] table, byte[] branch, byte[] optionsJson) throws FloeException;
+
+    static native byte[] publishRun(long warehouse, byte[] table, byte[] branch) throws FloeException;
+
+    static native byte[] trainingSetBuild(long warehouse, byte[] requestJson) throws FloeException;
+
+    static native byte[] backfillPlan(long warehouse, byte[] requestJson) throws FloeException;
+
+    static native byte[] taskExecute(long warehouse, byte[] taskJson) throws FloeException;
+
+    static native byte[] tasksCommit(long warehouse, byte[] planJson, byte[] resultsJson) throws FloeException;
+
     // ------------------------------------------------------------------------------------- Arrow C streams
 
     /** A zeroed {@code struct ArrowArrayStream} in native memory. */

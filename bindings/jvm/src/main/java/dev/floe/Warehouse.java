@@ -165,6 +165,91 @@ public final class Warehouse implements AutoCloseable {
         });
     }
 
+    /**
+     * Computes a feature group for the days of {@code request} and replaces those days of its feature table
+     * atomically; with {@code wap(true)} it commits to a staging branch, never to main. {@code progress} (may be null)
+     * is called on this thread after each day and commit; returning true cancels ({@link CancelledException}).
+     * Returns the summary of {@code floe backfill --json}.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> backfill(BackfillRequest request, BackfillProgress progress) throws FloeException {
+        String json = request.toJson();
+        return (Map<String, Object>) json(with(h -> FloeNative.backfillRun(h, u(json), progress)));
+    }
+
+    /**
+     * Which snapshot, definition, code version and source produced each partition ({@code floe lineage --json}), at
+     * main's head, or at {@code ref} when not null.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> lineage(String table, String ref) throws FloeException {
+        String selector = ref == null ? null : Json.writeValue(Map.of("ref", ref));
+        return (Map<String, Object>) json(with(h -> FloeNative.lineageDescribe(h, u(table), u(selector))));
+    }
+
+    /**
+     * Audits a staging branch against main ({@code floe audit --json}); "passed" is the verdict, a failed audit does
+     * not throw. {@code rules} (a rules file), {@code reportDir} (folder for the HTML report) and {@code keyColumns}
+     * may be null for the defaults.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> audit(String table, String branch, Path rules, Path reportDir, List<String> keyColumns)
+            throws FloeException {
+        Map<String, Object> options = new java.util.LinkedHashMap<>();
+        if (rules != null) {
+            options.put("rules", rules.toString());
+        }
+        if (reportDir != null) {
+            options.put("report_dir", reportDir.toString());
+        }
+        if (keyColumns != null) {
+            options.put("key_columns", new ArrayList<Object>(keyColumns));
+        }
+        String json = options.isEmpty() ? null : Json.writeValue(options);
+        return (Map<String, Object>) json(with(h -> FloeNative.auditRun(h, u(table), u(branch), u(json))));
+    }
+
+    /**
+     * Fast-forwards main to the audited branch's head; {@link ValidationException} when no passing audit covers it.
+     * Returns table, branch, snapshot_id, previous_main_snapshot_id.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> publish(String table, String branch) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.publishRun(h, u(table), u(branch))));
+    }
+
+    /** Builds a point-in-time-correct training set and returns {@code floe training-set --json}. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> trainingSet(TrainingSetRequest request) throws FloeException {
+        String json = request.toJson();
+        return (Map<String, Object>) json(with(h -> FloeNative.trainingSetBuild(h, u(json))));
+    }
+
+    /**
+     * Plans a backfill as one task per day (the distributed protocol): run each of the plan's "tasks" with
+     * {@link #executeTask} in any process (a Spark executor's {@code mapPartitions}), then {@link #commitTasks} once.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> backfillPlan(BackfillRequest request) throws FloeException {
+        String json = request.toJson();
+        return (Map<String, Object>) json(with(h -> FloeNative.backfillPlan(h, u(json))));
+    }
+
+    /** Runs one task of a plan: writes its day's data files, commits nothing; returns its result for commitTasks. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> executeTask(Map<String, Object> task) throws FloeException {
+        String json = Json.writeValue(task);
+        return (Map<String, Object>) json(with(h -> FloeNative.taskExecute(h, u(json))));
+    }
+
+    /** Commits one task result per planned day as one snapshot; returns the summary of {@code floe backfill --json}. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> commitTasks(Map<String, Object> plan, List<Map<String, Object>> results) throws FloeException {
+        String planJson = Json.writeValue(plan);
+        String resultsJson = Json.writeValue(new ArrayList<Object>(results));
+        return (Map<String, Object>) json(with(h -> FloeNative.tasksCommit(h, u(planJson), u(resultsJson))));
+    }
+
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
         lock.readLock().lock();
