@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using NUnit.Framework;
+
+namespace Floe.Cli.Tests;
+
+/// <summary>
+/// <c>floe stream</c> killed with SIGKILL at random moments, again and again, then run to the end: the raw table and
+/// the Redis values equal those of a run that was never killed. Needs the redis-server <c>.ci/run</c> starts.
+/// </summary>
+[TestFixture]
+public sealed class StreamKillCliTests
+{
+    private const string Definition = """
+        {"name": "user_txn", "version": 1, "entity": "entity_id", "timestamp": "event_time",
+         "source": {"table": "demo.events"},
+         "features": [{"name": "n_1h", "agg": "count", "window": "1h"}, {"name": "sum_1d", "agg": "sum", "column": "amount", "window": "1d"}]}
+        """;
+
+    private string _dir = null!;
+    private string _redis = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        var url = Environment.GetEnvironmentVariable("FLOE_REDIS_URL");
+        if (string.IsNullOrEmpty(url))
+        {
+            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 }) Assert.Fail("FLOE_REDIS_URL is not set: .ci/run must start redis-server");
+            Assert.Ignore("FLOE_REDIS_URL is not set");
+        }
+        _redis = url!;
+        _dir = Path.Combine(Path.GetTempPath(), "floe-streamkill-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+        File.WriteAllText(Path.Combine(_dir, "def.json"), Definition);
+        var random = new Random(12);
+        var start = new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        File.WriteAllLines(Path.Combine(_dir, "events.jsonl"), Enumerable.Range(0, 6000).Select(i =>
+            $"{{\"entity_id\": {random.Next(40)}, \"event_time\": \"{start.AddSeconds(i * 13):yyyy-MM-ddTHH:mm:ssZ}\", \"amount\": {random.Next(1, 10_000) / 100.0}}}"));
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        if (_dir is not null && Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private string[] StreamArgs(string prefix) =>
+        ["--redis", _redis, "--redis-prefix", prefix, "stream", Path.Combine(_dir, "def.json"), "--source", Path.Combine(_dir, "events.jsonl"),
+         "--commit-every-events", "250", "--lateness", "1m"];
+
+    private string Prepare(string name)
+    {
+        var warehouse = Path.Combine(_dir, name);
+        var created = FloeProcess.Run(warehouse, "table", "create", "demo.events", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double", "--partition", "day(event_time)");
+        Assert.That(created.ExitCode, Is.Zero, created.Stderr);
+        return warehouse;
+    }
+
+    private static string Ok(string warehouse, params string[] args)
+    {
+        var r = FloeProcess.Run(warehouse, args);
+        Assert.That(r.ExitCode, Is.Zero, $"floe {string.Join(' ', args)}: {r.Stderr}");
+        return r.Stdout;
+    }
+
+    /// <summary>The raw table's rows, sorted, and each entity's online features and feature time.</summary>
+    private (List<string> Rows, List<string> Online) State(string warehouse, string prefix)
+    {
+        var rows = Ok(warehouse, "scan", "demo.events").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+        var entities = Enumerable.Range(0, 40).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var r = FloeProcess.Run(warehouse, ["--json", "--redis", _redis, "--redis-prefix", prefix, "get", Path.Combine(_dir, "def.json"), .. entities]);
+        var online = JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray()
+            .Select(e => $"{e.GetProperty("entity").GetString()} {(e.TryGetProperty("feature_time", out var t) ? t.GetString() : "-")} {e.GetProperty("features").GetRawText()}")
+            .ToList();
+        return (rows, online);
+    }
+
+    [Test]
+    public void KilledTwentyTimes_ThenFinished_EqualsARunNeverKilled()
+    {
+        var clean = Prepare("clean");
+        var cleanPrefix = "k" + Guid.NewGuid().ToString("N")[..10];
+        Ok(clean, StreamArgs(cleanPrefix));
+        var expected = State(clean, cleanPrefix);
+        Assert.That(expected.Rows, Has.Count.EqualTo(6001), "header + every event");
+
+        var killed = Prepare("killed");
+        var prefix = "k" + Guid.NewGuid().ToString("N")[..10];
+        var random = new Random(99);
+        int killedMidRun = 0;
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            using var process = Process.Start(FloeProcess.StartInfo(killed, StreamArgs(prefix)))!;
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(random.Next(150, 900)))
+            {
+                process.Kill(entireProcessTree: true);
+                killedMidRun++;
+            }
+            process.WaitForExit();
+        }
+        Ok(killed, StreamArgs(prefix));
+
+        Assert.That(killedMidRun, Is.GreaterThan(5), "most runs were killed part-way");
+        var actual = State(killed, prefix);
+        Assert.That(actual.Rows, Is.EqualTo(expected.Rows), "no event lost or stored twice");
+        Assert.That(actual.Online, Is.EqualTo(expected.Online), "the same online values");
+    }
+}
