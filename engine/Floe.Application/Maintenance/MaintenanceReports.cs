@@ -62,6 +62,33 @@ public static class MaintenanceReports
         json.WriteEndObject();
     }
 
+    /// <summary>Human-readable file check.</summary>
+    public static string ToText(CheckFilesResult r)
+    {
+        var lines = new List<string> { $"{(r.Healthy ? "healthy" : "DAMAGED")}: {r.FilesChecked} file(s) of {r.Snapshots} snapshot(s) checked, {r.Problems.Count} problem(s)" };
+        lines.AddRange(r.Problems.Select(p => $"  {p.Location}: {p.Problem}"));
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>Machine-readable file check.</summary>
+    public static void WriteJson(Utf8JsonWriter json, CheckFilesResult r)
+    {
+        json.WriteStartObject();
+        json.WriteBoolean("healthy", r.Healthy);
+        json.WriteNumber("snapshots", r.Snapshots);
+        json.WriteNumber("files_checked", r.FilesChecked);
+        json.WriteStartArray("problems");
+        foreach (var p in r.Problems)
+        {
+            json.WriteStartObject();
+            json.WriteString("file", p.Location);
+            json.WriteString("problem", p.Problem);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
     /// <summary>Human-readable drop result.</summary>
     public static string ToText(DropTableResult r)
     {

@@ -43,6 +43,9 @@ public sealed class MaintenanceService
         return remove.Execute();
     }
 
+    /// <summary>Verifies that the files the current snapshot (or every snapshot) references exist and are whole.</summary>
+    public CheckFilesResult Check(string table, bool allSnapshots = false) => new CheckFiles(Load(table)).Execute(allSnapshots);
+
     /// <summary>Compacts small data files of the partitions <paramref name="filter"/> selects (all when null).</summary>
     public RewriteDataFilesResult Compact(string table, string? filter = null, long? targetFileSizeBytes = null, long? minFileSizeBytes = null, int? minInputFiles = null)
     {

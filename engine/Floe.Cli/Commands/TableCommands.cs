@@ -15,6 +15,7 @@ internal static class TableCommands
         table.Add(List());
         table.Add(Show());
         table.Add(Drop());
+        table.Add(Check());
         return table;
     }
 
@@ -100,6 +101,21 @@ internal static class TableCommands
             if (parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(json => MaintenanceReports.WriteJson(json, result));
             else Console.WriteLine(MaintenanceReports.ToText(result));
             return 0;
+        });
+        return command;
+    }
+
+    private static Command Check()
+    {
+        var name = new Argument<string>("NS.TABLE") { Description = "Table name" };
+        var all = new Option<bool>("--all-snapshots") { Description = "Check the files of every snapshot, not only the current one" };
+        var command = new Command("check", "Verify that every file the table references exists, has its recorded size and (Parquet) row count; exit 5 when one does not") { name, all };
+        CommandRunner.SetAction(command, parse =>
+        {
+            var result = new MaintenanceService(GlobalOptions.OpenWarehouse(parse)).Check(parse.GetValue(name)!, parse.GetValue(all));
+            if (parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(json => MaintenanceReports.WriteJson(json, result));
+            else Console.WriteLine(MaintenanceReports.ToText(result));
+            return result.Healthy ? 0 : CommandRunner.ExitCode(Floe.Core.Errors.FloeErrorCode.InvalidData);
         });
         return command;
     }

@@ -260,3 +260,30 @@ public sealed class WarehouseBoundaryTests
         }
     }
 }
+
+[TestFixture]
+public sealed class TableCheckTests
+{
+    [Test]
+    public void Check_FindsMissingAndTruncatedFiles_AndPassesAWholeTable()
+    {
+        using var w = new TempWarehouse();
+        w.Tables.Create("ns.t", "id:long not null,ts:timestamptz not null,amount:double", "day(ts)");
+        w.Ingest.Ingest("ns.t", w.WriteFile("a.csv", "id,ts,amount\n1,2024-01-01T10:00:00Z,1.5\n2,2024-01-02T11:00:00Z,2.5\n3,2024-01-03T12:00:00Z,3.5\n"), new IngestOptions());
+        var maintenance = new MaintenanceService(w.Warehouse);
+        var healthy = maintenance.Check("ns.t");
+        Assert.That(healthy.Healthy, Is.True, MaintenanceReports.ToText(healthy));
+        Assert.That(healthy.FilesChecked, Is.EqualTo(5), "manifest list, manifest, three data files");
+
+        var data = Directory.GetFiles(Path.Combine(w.Warehouse.Directory, "ns", "t", "data"), "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        File.Delete(data[0]);
+        using (var stream = new FileStream(data[1], FileMode.Open)) stream.SetLength(stream.Length - 7);
+        var damaged = maintenance.Check("ns.t");
+
+        Assert.That(damaged.Healthy, Is.False);
+        Assert.That(damaged.Problems.Select(p => Path.GetFileName(new Uri(p.Location, UriKind.RelativeOrAbsolute).IsAbsoluteUri ? new Uri(p.Location).LocalPath : p.Location)),
+            Is.EquivalentTo(new[] { Path.GetFileName(data[0]), Path.GetFileName(data[1]) }));
+        Assert.That(damaged.Problems.Select(p => p.Problem), Has.Some.EqualTo("missing").And.Some.Contains("size"));
+        Assert.That(w.Scan.Count("ns.t", new Floe.Application.Scanning.ScanRequest()).Rows, Is.EqualTo(3), "counts still come from the manifests, which is why the check exists");
+    }
+}
