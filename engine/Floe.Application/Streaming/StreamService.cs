@@ -106,7 +106,10 @@ public sealed class StreamService
             _timeColumn = _decoder.ArrowSchema.GetFieldIndex(definition.Timestamp);
             (_committed, _maxSeen) = LastCommit(table, streamId);
             _lastPosition = _committed;
-            if (_committed is not null) Rebuild();
+            // A stream that never committed still starts from the events already in the table (a batch ingest, another
+            // stream): the windows need them, as the batch engine would see them. Their newest time bounds the lookback.
+            if (_committed is null) _maxSeen = NewestEventTime();
+            if (_maxSeen != long.MinValue) Rebuild();
             try
             {
                 var ended = false;
@@ -134,17 +137,44 @@ public sealed class StreamService
         private void Rebuild()
         {
             long longest = definition.LongestWindowMicros;
-            DateTimeOffset? from = longest == long.MaxValue || _maxSeen == long.MinValue
-                ? null
-                : FromMicros(_maxSeen - LatenessMicros - longest);
+            bool everything = longest == long.MaxValue || _maxSeen >= long.MaxValue - 1;
+            DateTimeOffset? from = everything ? null : FromMicros(_maxSeen - LatenessMicros - longest);
             var events = new IcebergEventSource(table, table.Metadata.CurrentSnapshotId);
-            var to = _maxSeen == long.MinValue ? DateTimeOffset.MaxValue : FromMicros(_maxSeen + 1);
+            var to = everything ? DateTimeOffset.MaxValue : FromMicros(_maxSeen + 1);
             foreach (var batch in events.Read(definition.Timestamp, from, to))
             {
                 _rebuilt += batch.Length;
                 _stream.Push(batch);
             }
-            if (_maxSeen != long.MinValue) _stream.Emit(FromMicros(_maxSeen - LatenessMicros));
+            if (_maxSeen >= long.MaxValue - 1)
+            {
+                // Unknown newest time (no statistics): everything read was emitted before.
+                _stream.Flush();
+                _maxSeen = long.MinValue;
+            }
+            else
+            {
+                _stream.Emit(FromMicros(_maxSeen - LatenessMicros));
+            }
+        }
+
+        /// <summary>The newest event time in the table's data files (their column upper bounds), or <see cref="long.MinValue"/>.</summary>
+        private long NewestEventTime()
+        {
+            if (table.Metadata.CurrentSnapshot is null) return long.MinValue;
+            var field = table.Schema.FindField(definition.Timestamp);
+            if (field?.Type is not Floe.Iceberg.Spec.PrimitiveType type) return long.MinValue;
+            long newest = long.MinValue;
+            foreach (var task in new Floe.Iceberg.Scan.TableScan(table).PlanFiles().Tasks)
+            {
+                if (task.File.UpperBounds is null || !task.File.UpperBounds.TryGetValue(field.Id, out var bound))
+                {
+                    // No statistics: read everything that is there.
+                    return long.MaxValue - 1;
+                }
+                if (Floe.Iceberg.Spec.Conversions.FromBytes(type, bound) is long micros && micros > newest) newest = micros;
+            }
+            return newest;
         }
 
         /// <summary>Reads up to one micro-batch of new events; returns true when the source ended.</summary>

@@ -84,14 +84,30 @@ cmp "$WORK/train-v1-then.parquet" "$WORK/train-v1-again.parquet" && echo "identi
 floe training-set --spine "$WORK/spine.csv" --features "$WORK/user_txn.json" --output "$WORK/train-v2.parquet"
 cmp -s "$WORK/train-v1-then.parquet" "$WORK/train-v2.parquet" || echo "and today's (logic v2) differs, as it should"
 
-step "9. streaming: new events land in the raw table and the same definition computes their features incrementally"
+step "9. online: a private redis-server; materialize the feature table, read it back, prove Redis equals Iceberg"
+REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" --daemonize yes --pidfile "$WORK/redis.pid" > /dev/null
+trap 'kill "$(cat "$WORK/redis.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && break; sleep 0.1; done
+export FLOE_REDIS="127.0.0.1:$REDIS_PORT"
+floe materialize "$WORK/user_txn.json"
+floe get "$WORK/user_txn.json" 1 2
+floe consistency-check "$WORK/user_txn.json" --sample 1000
+
+step "10. streaming: new events land in the raw table and their features go straight to Redis"
 printf '%s\n' \
   '{"entity_id": 1, "event_time": "2024-01-08T00:05:00Z", "amount": 12.5, "category": "food"}' \
   '{"entity_id": 1, "event_time": "2024-01-08T00:20:00Z", "amount": 30.0, "category": "travel"}' \
   'not json' \
   | floe stream "$WORK/user_txn.json" --source - --dead-letter "$WORK/dead-letter.jsonl"
 cat "$WORK/dead-letter.jsonl"
+floe get "$WORK/user_txn.json" 1
 
-step "10. history"
+step "11. the operating loop: backfill recent days from the raw table, re-sync Redis, check"
+floe backfill "$WORK/user_txn_v2.json" --from 2024-01-07 --to 2024-01-09 --code-version logic-v2 > /dev/null
+floe materialize "$WORK/user_txn_v2.json"
+floe consistency-check "$WORK/user_txn_v2.json" --sample 1000
+
+step "12. history"
 floe snapshots features.user_txn
 echo "audit report: $(ls "$WORK"/reports/*.html | head -1)"

@@ -165,6 +165,25 @@ public sealed class StreamServiceTests
     }
 
     [Test]
+    public void NewStream_OverATableWithHistory_ComputesWithThatHistory()
+    {
+        // Events already in the table (written by another stream id, as a batch ingest would) are in the windows of
+        // a stream that starts now: its rows equal the batch engine's over all events.
+        var events = Events(8, 1500, 17, disorderMinutes: 20);
+        var service = new StreamService(_w.Warehouse);
+        service.Run(_def, new JsonLinesStreamSource(Lines(events.Take(900)), "history"), Options(), null);
+        var online = new CollectingWriter();
+
+        var result = service.Run(_def, new JsonLinesStreamSource(Lines(events.Skip(900)), "live"), Options(), online);
+
+        Assert.That(result.RebuiltFromEvents, Is.GreaterThan(0));
+        Assert.That(result.LateEvents, Is.Zero);
+        var batch = BatchRows();
+        Assert.That(online.Rows.Except(batch), Is.Empty, "every streamed row is the batch engine's row");
+        Assert.That(online.Rows.Count, Is.GreaterThanOrEqualTo(600), "and the new events all got theirs");
+    }
+
+    [Test]
     public void Stream_BadEvents_AreDeadLetteredAndTheStreamGoesOn()
     {
         var deadLetter = Path.Combine(_w.Directory, "dead.jsonl");
