@@ -80,7 +80,10 @@ public sealed class RedisOutageTests
         _server = null;
     }
 
-    /// <summary>Events that take their time, with redis-server killed at event 300 and started again a second later.</summary>
+    /// <summary>
+    /// Events with redis-server killed at event 590 of 600 and started again (empty) a second later: the writes of
+    /// the last micro-batch meet the outage, and only they can put every device back into the restarted server.
+    /// </summary>
     private sealed class OutageSource(IReadOnlyList<string> lines, Action outage) : IStreamSource
     {
         private int _next;
@@ -92,7 +95,7 @@ public sealed class RedisOutageTests
             record = default;
             ended = _next == lines.Count;
             if (ended) return false;
-            if (_next == 300) outage();
+            if (_next == 590) outage();
             record = new StreamRecord(Encoding.UTF8.GetBytes(lines[_next]), (_next + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
             _next++;
             return true;
@@ -135,9 +138,10 @@ public sealed class RedisOutageTests
             new StreamOptions { MicroBatchEvents = 25, CommitEveryEvents = 100, AllowedLateness = TimeSpan.FromSeconds(1) }, writer);
         restart?.Join();
 
-        Assert.That(writer.Retries, Is.GreaterThan(0), "the outage was seen");
+        Assert.That(restart, Is.Not.Null, "the server was stopped mid-stream");
         Assert.That(result.Events, Is.EqualTo(600));
-        // The restarted server started empty; what the stream wrote after it came back is every entity's newest row.
+        // The restarted server started empty: every device is there only if the writes that met the outage landed
+        // (StackExchange.Redis queues them while reconnecting; the writer retries longer outages with backoff).
         new Floe.Application.Backfill.BackfillService(warehouse).Run(new Floe.Application.Backfill.BackfillRequest
         {
             DefinitionPath = WriteDefinition(),
