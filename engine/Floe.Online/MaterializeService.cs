@@ -21,6 +21,9 @@ namespace Floe.Online;
 /// <param name="Elapsed">Wall time.</param>
 public sealed record MaterializeResult(string Table, long SnapshotId, bool Incremental, long? PreviousSnapshotId, int FilesRead, long RowsRead, long EntitiesWritten, TimeSpan Elapsed);
 
+/// <summary>Progress of a materialization: the phase, rows read and entities written so far.</summary>
+public readonly record struct MaterializeProgress(string Phase, long RowsRead, long EntitiesWritten, TimeSpan Elapsed);
+
 /// <summary>
 /// Copies the newest feature row of each entity from the Iceberg feature table into the online store. Incremental
 /// by default: only the data files the chosen snapshot has and the last materialized one had not are read (so only
@@ -33,7 +36,8 @@ public sealed class MaterializeService(Warehouse warehouse, OnlineStore store)
     public const string SnapshotField = "materialized_snapshot";
 
     /// <summary>Materializes <paramref name="definition"/>'s feature table at <paramref name="snapshotId"/> or <paramref name="asOfMs"/> (default: main).</summary>
-    public MaterializeResult Materialize(FeatureGroupDefinition definition, long? snapshotId = null, long? asOfMs = null, bool full = false, TimeSpan? ttl = null)
+    public MaterializeResult Materialize(FeatureGroupDefinition definition, long? snapshotId = null, long? asOfMs = null, bool full = false, TimeSpan? ttl = null,
+        IProgress<MaterializeProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var watch = Stopwatch.StartNew();
@@ -65,6 +69,7 @@ public sealed class MaterializeService(Warehouse warehouse, OnlineStore store)
                 var t = times.Values[row];
                 if (!newest.TryGetValue(keys[row], out var best) || t > best) newest[keys[row]] = t;
             }
+            progress?.Report(new MaterializeProgress("reading", rowsRead, 0, watch.Elapsed));
         }
         long written = 0;
         var source = target.SnapshotId.ToString(CultureInfo.InvariantCulture);
@@ -78,6 +83,7 @@ public sealed class MaterializeService(Warehouse warehouse, OnlineStore store)
                 if (times.IsValid(row) && newest.TryGetValue(keys[row], out var t) && t == times.Values[row]) keep.Add(row);
             }
             if (keep.Count > 0) written += store.Write(definition, Floe.Core.Arrow.ArrowTake.Take(batch, keep.ToArray()), source, ttl);
+            progress?.Report(new MaterializeProgress("writing", rowsRead, written, watch.Elapsed));
         }
         store.SetMeta(definition, new Dictionary<string, string>
         {

@@ -70,8 +70,12 @@ internal static class OnlineCommands
         {
             var def = FeatureGroupParser.ParseFile(parse.GetValue(definition)!);
             using var store = Connect(parse);
+            // On a terminal, one line on stderr rewritten in place; piped output stays clean.
+            var progress = Console.IsErrorRedirected ? null : new SyncProgress<MaterializeProgress>(p =>
+                Console.Error.Write($"\rmaterialize: {p.Phase}, {p.RowsRead:N0} rows read, {p.EntitiesWritten:N0} entities written, {p.Elapsed.TotalSeconds:F1} s   "));
             var result = new MaterializeService(GlobalOptions.OpenWarehouse(parse), store).Materialize(def, parse.GetValue(snapshot),
-                parse.GetValue(asOf) is { } a ? SnapshotSelector.ParseTimestampMs(a) : null, parse.GetValue(full), Ttl(parse.GetValue(ttl)));
+                parse.GetValue(asOf) is { } a ? SnapshotSelector.ParseTimestampMs(a) : null, parse.GetValue(full), Ttl(parse.GetValue(ttl)), progress);
+            if (progress is not null) Console.Error.WriteLine();
             if (parse.GetValue(GlobalOptions.Json))
             {
                 CommandRunner.WriteJson(json =>
@@ -190,6 +194,12 @@ internal static class OnlineCommands
             return passed ? 0 : CommandRunner.ExitCode(FloeErrorCode.ValidationFailed);
         });
         return command;
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and interleave).</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     private static TimeSpan? Ttl(string? text)
