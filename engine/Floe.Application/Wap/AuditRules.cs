@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Floe.Core.Errors;
 using Floe.Features.Definitions;
@@ -56,7 +57,9 @@ public sealed record AuditRules
         JsonNode? node;
         try
         {
-            node = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? JsonNode.Parse(text) : YamlSubsetReader.Parse(text);
+            node = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                ? JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64 })
+                : YamlSubsetReader.Parse(text);
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
         {

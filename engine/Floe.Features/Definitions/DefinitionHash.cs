@@ -24,7 +24,7 @@ public static class DefinitionHash
         try
         {
             root = format == DefinitionFormat.Json
-                ? JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
+                ? JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false })
                 : YamlSubsetReader.Parse(text);
         }
         catch (Exception e) when (e is JsonException or FormatException)

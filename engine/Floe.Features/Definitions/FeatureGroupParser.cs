@@ -75,7 +75,7 @@ public static partial class FeatureGroupParser
         try
         {
             root = format == DefinitionFormat.Json
-                ? JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = YamlSubsetReader.MaxDepth })
+                ? JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = YamlSubsetReader.MaxDepth, AllowDuplicateProperties = false })
                 : YamlSubsetReader.Parse(text);
         }
         catch (JsonException e)

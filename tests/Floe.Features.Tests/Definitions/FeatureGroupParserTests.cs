@@ -125,6 +125,7 @@ public sealed class FeatureGroupParserTests
         yield return new TestCaseData("""{"name": "g", "version": 1, "entity": "e", "timestamp": "t", "extra": 1, "features": [{"name": "c", "agg": "count", "window": "1h"}]}""", "extra: unknown field");
         yield return new TestCaseData("""{"name": "g", "version": 1, "entity": "e", "timestamp": "t", "output": {"table": "t"}, "features": [{"name": "c", "agg": "count", "window": "1h"}]}""", "output.table: 't' is not a 'namespace.table'");
         yield return new TestCaseData("""{"name": "g", "version": 1, "entity": "e", "timestamp": "t", "output": "x.t", "features": [{"name": "c", "agg": "count", "window": "1h"}]}""", "output: expected an object");
+        yield return new TestCaseData("""{"name": "g", "name": "h", "version": 1, "entity": "e", "timestamp": "t", "features": [{"name": "c", "agg": "count", "window": "1h"}]}""", "not valid JSON: Duplicate");
         yield return new TestCaseData("""{"name": "g", """, "not valid JSON");
         yield return new TestCaseData("""[1, 2]""", "(root): expected an object");
     }
