@@ -41,14 +41,9 @@ public sealed class OnlineStoreTests
     [SetUp]
     public void SetUp()
     {
-        var url = Environment.GetEnvironmentVariable("FLOE_REDIS_URL");
-        if (string.IsNullOrEmpty(url))
-        {
-            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 }) Assert.Fail("FLOE_REDIS_URL is not set: .ci/run must start redis-server");
-            Assert.Ignore("FLOE_REDIS_URL is not set (run through .ci/run, which starts redis-server)");
-        }
+        var url = TestRedis.Url();
         _prefix = "t" + Guid.NewGuid().ToString("N")[..12];
-        _store = OnlineStore.Connect(new RedisSettings { Endpoint = url!, Prefix = _prefix });
+        _store = OnlineStore.Connect(new RedisSettings { Endpoint = url, Prefix = _prefix });
         _dir = Path.Combine(Path.GetTempPath(), "floe-online-" + Guid.NewGuid().ToString("N"));
         _warehouse = new Warehouse(Path.Combine(_dir, "warehouse"));
         new TableService(_warehouse).Create("demo.events", "entity_id:long not null,event_time:timestamptz not null,amount:double", "day(event_time)");
@@ -79,7 +74,7 @@ public sealed class OnlineStoreTests
         CodeVersion = "test",
     });
 
-    private IDatabase Db => ConnectionMultiplexer.Connect(new RedisSettings { Endpoint = Environment.GetEnvironmentVariable("FLOE_REDIS_URL")! }.ToOptions()).GetDatabase();
+    private IDatabase Db => _store.Database;
 
     [Test]
     public void Materialize_ThenGet_GivesEachEntitysNewestRow_AndTheCheckAgrees()

@@ -26,13 +26,8 @@ public sealed class RedisStreamSourceTests
     [SetUp]
     public void SetUp()
     {
-        var url = Environment.GetEnvironmentVariable("FLOE_REDIS_URL");
-        if (string.IsNullOrEmpty(url))
-        {
-            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 }) Assert.Fail("FLOE_REDIS_URL is not set: .ci/run must start redis-server");
-            Assert.Ignore("FLOE_REDIS_URL is not set");
-        }
-        _store = OnlineStore.Connect(new RedisSettings { Endpoint = url!, Prefix = "t" + Guid.NewGuid().ToString("N")[..12] });
+        var url = TestRedis.Url();
+        _store = OnlineStore.Connect(new RedisSettings { Endpoint = url, Prefix = "t" + Guid.NewGuid().ToString("N")[..12] });
         _stream = "events-" + Guid.NewGuid().ToString("N");
         _dir = Path.Combine(Path.GetTempPath(), "floe-rstream-" + Guid.NewGuid().ToString("N"));
         _warehouse = new Warehouse(Path.Combine(_dir, "warehouse"));
