@@ -107,6 +107,27 @@ public sealed class PostgresCatalog : ICatalog, ILocationMappingStore, IDisposab
     });
 
     /// <inheritdoc />
+    public IReadOnlyList<string> UpdateNamespaceProperties(string ns, IReadOnlyDictionary<string, string> updates, IReadOnlyList<string> removals) => Execute(conn =>
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        ArgumentNullException.ThrowIfNull(removals);
+        if (!NamespaceExists(conn, ns)) throw Errors.NotFound($"namespace '{ns}' does not exist");
+        var missing = new List<string>();
+        foreach (var key in removals)
+        {
+            using var cmd = Command(conn, "DELETE FROM iceberg_namespace_properties WHERE catalog_name = @c AND namespace = @ns AND property_key = @k AND property_key <> @exists");
+            cmd.Parameters.AddWithValue("ns", ns);
+            cmd.Parameters.AddWithValue("k", key);
+            cmd.Parameters.AddWithValue("exists", NamespaceExistsKey);
+            if (cmd.ExecuteNonQuery() == 0) missing.Add(key);
+        }
+        // The row that marks the namespace as existing must survive any update, so a table-less namespace stays.
+        SetProperty(conn, ns, NamespaceExistsKey, "true");
+        foreach (var (k, v) in updates) SetProperty(conn, ns, k, v);
+        return (IReadOnlyList<string>)missing;
+    });
+
+    /// <inheritdoc />
     public void DropNamespace(string ns) => Execute(conn =>
     {
         if (!NamespaceExists(conn, ns)) throw Errors.NotFound($"namespace '{ns}' does not exist");
@@ -168,6 +189,23 @@ public sealed class PostgresCatalog : ICatalog, ILocationMappingStore, IDisposab
         if (cmd.ExecuteNonQuery() == 1) return 0;
         if (FindMetadataLocation(conn, id) is null) throw Errors.NotFound($"table '{id}' does not exist");
         throw Errors.CommitConflict($"table '{id}' was changed by a concurrent commit (expected metadata {expectedMetadataLocation})");
+    });
+
+    /// <inheritdoc />
+    public void RenameTable(TableIdentifier from, TableIdentifier to) => Execute(conn =>
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        if (FindMetadataLocation(conn, from) is null) throw Errors.NotFound($"table '{from}' does not exist");
+        if (FindMetadataLocation(conn, to) is not null) throw Errors.AlreadyExists($"table '{to}' already exists");
+        if (!NamespaceExists(conn, to.Namespace)) throw Errors.NotFound($"namespace '{to.Namespace}' does not exist");
+        using var cmd = Command(conn, $"UPDATE iceberg_tables SET table_namespace = @tns, table_name = @tt WHERE catalog_name = @c AND table_namespace = @ns AND table_name = @t AND {TableType}");
+        cmd.Parameters.AddWithValue("ns", from.Namespace);
+        cmd.Parameters.AddWithValue("t", from.Name);
+        cmd.Parameters.AddWithValue("tns", to.Namespace);
+        cmd.Parameters.AddWithValue("tt", to.Name);
+        cmd.ExecuteNonQuery();
+        return 0;
     });
 
     /// <inheritdoc />

@@ -23,6 +23,12 @@ public interface ICatalog
     /// <summary>The namespace's properties.</summary>
     IReadOnlyDictionary<string, string> LoadNamespaceProperties(string ns);
 
+    /// <summary>
+    /// Sets <paramref name="updates"/> and removes <paramref name="removals"/> on a namespace's properties in one
+    /// transaction; returns the removal keys that were not there. Throws NotFound for a missing namespace.
+    /// </summary>
+    IReadOnlyList<string> UpdateNamespaceProperties(string ns, IReadOnlyDictionary<string, string> updates, IReadOnlyList<string> removals);
+
     /// <summary>Drops an empty namespace.</summary>
     void DropNamespace(string ns);
 
@@ -43,6 +49,12 @@ public interface ICatalog
     /// <paramref name="newMetadataLocation"/>; throws CommitConflict when another commit moved it first.
     /// </summary>
     void SwapMetadataLocation(TableIdentifier id, string expectedMetadataLocation, string newMetadataLocation);
+
+    /// <summary>
+    /// Renames the table's entry (its files stay where they are, as Iceberg's rename does); NotFound for a missing
+    /// source, AlreadyExists for an existing destination.
+    /// </summary>
+    void RenameTable(TableIdentifier from, TableIdentifier to);
 
     /// <summary>Removes the table's entry (files are the caller's business).</summary>
     void DropTableEntry(TableIdentifier id);

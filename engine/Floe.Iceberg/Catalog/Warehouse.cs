@@ -164,6 +164,23 @@ public sealed class Warehouse
         return new Table(ops, metadata, location);
     }
 
+    /// <summary>
+    /// Renames a table in the catalog, keeping its files where they are (as Iceberg's rename does) and carrying a
+    /// registered table's location mappings to the new name.
+    /// </summary>
+    public void RenameTable(TableIdentifier from, TableIdentifier to)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var mappings = _mappings.Load(from);
+        Catalog.RenameTable(from, to);
+        if (mappings.Count > 0)
+        {
+            _mappings.Save(to, mappings);
+            _mappings.Remove(from);
+        }
+    }
+
     /// <summary>Whether <paramref name="id"/> was registered (its files were not written by Floe) rather than created.</summary>
     public bool IsRegistered(TableIdentifier id) => _mappings.Load(id).Count > 0;
 

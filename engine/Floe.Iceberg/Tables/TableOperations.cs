@@ -99,6 +99,14 @@ public sealed class TableOperations
     {
         ArgumentNullException.ThrowIfNull(baseMetadata);
         ArgumentNullException.ThrowIfNull(commit);
+        if (Catalog is IUpdatingCatalog remote)
+        {
+            // The catalog checks the requirements against its own current metadata and writes the file itself.
+            var (committed, location) = remote.CommitTable(Identifier, commit, baseMetadata.FormatVersion);
+            _cachedLocation = location;
+            _cachedMetadata = committed;
+            return location;
+        }
         var updated = commit.Apply(baseMetadata, Identifier.ToString(), nowMs);
         var withLog = updated with
         {
