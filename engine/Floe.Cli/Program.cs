@@ -11,9 +11,12 @@ internal static class Program
         var root = new RootCommand("Floe: an embedded feature-store lakehouse engine (Apache Iceberg tables, feature computation).");
         root.Add(GlobalOptions.Warehouse);
         root.Add(GlobalOptions.Catalog);
+        root.Add(GlobalOptions.CatalogToken);
+        root.Add(GlobalOptions.CatalogCredential);
         root.Add(GlobalOptions.Json);
         OnlineCommands.AddOptions(root);
         root.Add(TableCommands.Build());
+        root.Add(CatalogCommands.Build());
         root.Add(IngestCommand.Build());
         root.Add(DeleteCommand.Build());
         root.Add(ScanCommand.Build());

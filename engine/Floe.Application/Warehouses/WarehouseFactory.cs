@@ -1,4 +1,5 @@
 using Floe.Catalog.Postgres;
+using Floe.Catalog.Rest.Client;
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
 
@@ -26,7 +27,16 @@ public static class WarehouseFactory
     /// NotFound and nothing is written.
     /// </summary>
     /// <exception cref="FloeException">InvalidArgument for an unknown scheme or a catalog URI given as the warehouse; NotFound, Io.</exception>
-    public static Warehouse Open(string warehouse, string? catalog, bool create)
+    public static Warehouse Open(string warehouse, string? catalog, bool create) => Open(warehouse, catalog, create, token: null, credential: null);
+
+    /// <summary>
+    /// As <see cref="Open(string, string?, bool)"/>, also accepting <c>http(s)://host:port[/path]</c> for an Iceberg
+    /// REST catalog, reached with the bearer <paramref name="token"/> or the OAuth2 client credentials
+    /// <paramref name="credential"/> (<c>id:secret</c>). A REST server that names a local warehouse folder in its
+    /// config (Floe's own does) supplies the data location; otherwise <paramref name="warehouse"/> does.
+    /// </summary>
+    /// <exception cref="FloeException">InvalidArgument (unknown scheme, refused credentials), NotFound, Io (unreachable catalog).</exception>
+    public static Warehouse Open(string warehouse, string? catalog, bool create, string? token, string? credential)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         if (warehouse.Contains("://", StringComparison.Ordinal))
@@ -35,7 +45,7 @@ public static class WarehouseFactory
         }
         if (!string.IsNullOrWhiteSpace(catalog) && !catalog.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
         {
-            return OpenShared(warehouse, catalog);
+            return OpenShared(warehouse, catalog, token, credential);
         }
         var database = string.IsNullOrWhiteSpace(catalog) ? null : catalog["sqlite:".Length..];
         if (database is { Length: 0 }) throw Errors.InvalidArgument("catalog 'sqlite:' names no database file (sqlite:PATH)");
@@ -69,7 +79,7 @@ public static class WarehouseFactory
         }
     }
 
-    private static Warehouse OpenShared(string warehouse, string catalog)
+    private static Warehouse OpenShared(string warehouse, string catalog, string? token, string? credential)
     {
         if (PostgresConnectionUri.IsPostgres(catalog))
         {
@@ -78,9 +88,17 @@ public static class WarehouseFactory
         }
         if (catalog.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || catalog.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
-            throw Errors.Unsupported($"catalog '{catalog}': the Iceberg REST catalog client is not built yet (sqlite: and postgresql:// are)");
+            var rest = new RestCatalog(catalog, warehouse, token, credential);
+            if (rest.ServedWarehouse is { } served && Directory.Exists(served) && Path.GetFullPath(served) != Path.GetFullPath(warehouse))
+            {
+                // The server's tables live in its warehouse folder; reached here too, that is where their files are.
+                rest.Dispose();
+                rest = new RestCatalog(catalog, served, token, credential);
+                return new Warehouse(served, rest, rest);
+            }
+            return new Warehouse(warehouse, rest, rest);
         }
         var scheme = catalog.Contains(':', StringComparison.Ordinal) ? catalog[..catalog.IndexOf(':', StringComparison.Ordinal)] : catalog;
-        throw Errors.InvalidArgument($"catalog '{PostgresConnectionUri.Redacted(catalog)}': unknown scheme '{scheme}' (expected sqlite:PATH or postgresql://user@host:port/db)");
+        throw Errors.InvalidArgument($"catalog '{PostgresConnectionUri.Redacted(catalog)}': unknown scheme '{scheme}' (expected sqlite:PATH, postgresql://user@host:port/db or http(s)://host:port)");
     }
 }
