@@ -12,5 +12,6 @@ internal static partial class EndToEndRegistry
         EndToEnd.Register("training-set", TrainingSets.TrainingSetEndToEnd.Run);
         EndToEnd.Register("backfill", Backfill.BackfillEndToEnd.Run);
         EndToEnd.Register("online", Online.OnlineEndToEnd.Run);
+        EndToEnd.Register("catalog", Catalog.CatalogBench.Run);
     }
 }
