@@ -1,4 +1,4 @@
-namespace Floe.Features.Application;
+namespace Floe.Features.Computation;
 
 /// <summary>What a batch feature computation did.</summary>
 /// <param name="RowsWritten">Output rows (events in [from, to) that passed the filter).</param>

@@ -1,12 +1,15 @@
+using NUnit.Framework;
+using Floe.Features;
 using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Features.Sources;
+using Floe.Formats.Events;
 using Floe.Features.Tests.Support;
 using Floe.Iceberg.Arrow;
 using Floe.Iceberg.Io;
 using Floe.Iceberg.Parquet;
 
-namespace Floe.Features.Tests.Sources;
+namespace Floe.Formats.Tests.Events;
 
 public sealed class ParquetFileSourceTests
 {

@@ -1,46 +1,27 @@
 using Floe.Core.Errors;
+using Floe.Features.Computation;
 using Floe.Features.Definitions;
-using Floe.Features.Output;
 using Floe.Features.Sources;
+using Floe.Formats.Events;
+using Floe.Formats.Features;
 
-namespace Floe.Features.Application;
+namespace Floe.Application.Features;
 
 /// <summary>
-/// The application API behind <c>floe features validate</c> and <c>floe features compute</c>; the CLI and the C ABI
-/// are thin faces over these calls.
+/// Feature computation over files: definition files, event files (.csv, .parquet) and output files. The engine
+/// (<see cref="FeatureComputation"/>) sees only Arrow sources and sinks; this is where paths become them.
 /// </summary>
-public static class FeatureCommands
+public static class FeatureFiles
 {
     /// <summary>Parses and validates the definition at <paramref name="defPath"/>; problems are returned, not thrown.</summary>
     /// <exception cref="FloeException">NotFound when the file does not exist; Io when it cannot be read.</exception>
-    public static ValidateResult Validate(string defPath)
-    {
-        ArgumentNullException.ThrowIfNull(defPath);
-        string text;
-        try
-        {
-            text = File.ReadAllText(defPath);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw Errors.NotFound($"{defPath}: feature group definition not found");
-        }
-        catch (IOException e)
-        {
-            throw Errors.Io(defPath, e);
-        }
-        var format = FeatureGroupParser.FormatOf(defPath);
-        var errors = FeatureGroupParser.Validate(text, format);
-        return errors.Count > 0
-            ? new ValidateResult(false, errors, null)
-            : new ValidateResult(true, [], FeatureGroupParser.Parse(text, format, defPath));
-    }
+    public static ValidateResult Validate(string defPath) =>
+        FeatureComputation.Validate(DefinitionFiles.ReadText(defPath), FeatureGroupParser.FormatOf(defPath), defPath);
 
     /// <summary>
     /// Computes the features of the definition at <paramref name="defPath"/> for events with time in
     /// [<paramref name="from"/>, <paramref name="to"/>), reading the lookback before <paramref name="from"/> too, and
-    /// writes entity key(s), event time and every feature to <paramref name="outputPath"/> (.parquet or .csv), one
-    /// day partition at a time.
+    /// writes entity key(s), event time and every feature to <paramref name="outputPath"/> (.parquet or .csv).
     /// </summary>
     /// <param name="defPath">The definition file (.json, .yaml or .yml).</param>
     /// <param name="from">First event time output (inclusive).</param>
@@ -61,49 +42,23 @@ public static class FeatureCommands
     {
         ArgumentNullException.ThrowIfNull(defPath);
         ArgumentNullException.ThrowIfNull(outputPath);
-        var def = FeatureGroupParser.ParseFile(defPath);
+        var def = DefinitionFiles.Parse(defPath);
         var source = OpenDefinitionSource(def, defPath, sourceOverride, tableResolver);
         return Compute(def, source, from, to, outputPath, parallelism);
     }
 
-    /// <summary>Computes <paramref name="definition"/> over <paramref name="source"/>; see the file-based overload.</summary>
+    /// <summary>Computes <paramref name="definition"/> over <paramref name="source"/> into <paramref name="outputPath"/>; see the file-based overload.</summary>
     public static ComputeResult Compute(FeatureGroupDefinition definition, IEventSource source, DateTimeOffset from, DateTimeOffset to, string outputPath, int parallelism = 0)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(source);
-        using var sink = OpenSink(outputPath);
-        return BatchComputation.Run(definition, source, from, to, sink, parallelism);
-    }
-
-    /// <summary>
-    /// Computes <paramref name="definition"/> over <paramref name="source"/> into <paramref name="sink"/>: the same rows,
-    /// days and values as the file outputs, delivered as Arrow batches (see <see cref="OutputSchema"/>).
-    /// </summary>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired; rows already given to the sink stay there.</exception>
-    /// <exception cref="FloeException">InvalidArgument (range), InvalidData (definition or source).</exception>
-    public static ComputeResult Compute(FeatureGroupDefinition definition, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureBatchSink sink,
-        int parallelism = 0, CancellationToken cancellation = default)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(sink);
-        using var adapter = new BatchSinkAdapter(sink);
-        return BatchComputation.Run(definition, source, from, to, adapter, parallelism, cancellation);
-    }
-
-    /// <summary>
-    /// The Iceberg schema of the rows <paramref name="definition"/> computes from events of <paramref name="sourceSchema"/>:
-    /// entity key(s), event time, then each feature, with field ids 1..n in that order, every field optional,
-    /// timestamps as timestamptz and list features as strings. Every output (Parquet, CSV, <see cref="IFeatureBatchSink"/>) has it.
-    /// </summary>
-    /// <exception cref="FloeException">InvalidData when the definition does not fit the source schema.</exception>
-    public static Iceberg.Spec.Schema OutputSchema(FeatureGroupDefinition definition, Apache.Arrow.Schema sourceSchema)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        ArgumentNullException.ThrowIfNull(sourceSchema);
-        var group = FeatureGroup.Compile(definition, sourceSchema);
-        var names = group.OutputSchema.FieldsList.Select(f => f.Name).ToArray();
-        return FeatureArrow.IcebergSchema(names, BatchComputation.EmptyColumns(group));
+        ArgumentNullException.ThrowIfNull(outputPath);
+        // The schema first: a definition that does not fit the source fails before an output file exists.
+        var schema = FeatureComputation.OutputSchema(definition, source.Schema);
+        using var sink = FeatureFileSink.Create(outputPath, schema);
+        var result = FeatureComputation.Compute(definition, source, from, to, sink, parallelism);
+        sink.Complete();
+        return result with { Files = [outputPath] };
     }
 
     /// <summary>
@@ -129,7 +84,9 @@ public static class FeatureCommands
         {
             return OpenSource(table, baseDir, tableResolver);
         }
-        return OpenFiles(definition.Source.Files.Select(f => Path.IsPathRooted(f) ? f : Path.Combine(baseDir, f)).ToList());
+        var files = new List<string>(definition.Source.Files.Count);
+        foreach (var f in definition.Source.Files) { files.Add(Path.IsPathRooted(f) ? f : Path.Combine(baseDir, f)); }
+        return OpenFiles(files);
     }
 
     /// <summary>Opens a source spec: a .csv or .parquet path (relative to <paramref name="baseDir"/>), else a table identifier.</summary>
@@ -154,14 +111,5 @@ public static class FeatureCommands
         if (allCsv) { return CsvEventSource.Load(files); }
         if (allParquet) { return new ParquetFileSource(files); }
         throw Errors.InvalidArgument("source files must be all .csv or all .parquet");
-    }
-
-    private static IFeatureSink OpenSink(string outputPath)
-    {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(outputPath));
-        if (dir is not null) { Directory.CreateDirectory(dir); }
-        if (outputPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)) { return new ParquetFeatureSink(outputPath); }
-        if (outputPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) { return new CsvFeatureSink(outputPath); }
-        throw Errors.InvalidArgument($"--output '{outputPath}': must end in .parquet or .csv");
     }
 }

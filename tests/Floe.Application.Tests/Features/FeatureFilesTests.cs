@@ -1,13 +1,17 @@
+using NUnit.Framework;
+using Floe.Features;
 using System.Globalization;
 using System.Text;
 using Floe.Core.Errors;
-using Floe.Features.Application;
+using Floe.Application.Features;
+using Floe.Features.Computation;
+using Floe.Formats.Events;
 using Floe.Features.Sources;
 using Floe.Features.Tests.Support;
 
-namespace Floe.Features.Tests.Application;
+namespace Floe.Application.Tests.Features;
 
-public sealed class FeatureCommandsTests
+public sealed class FeatureFilesTests
 {
     private string _dir = "";
 
@@ -68,11 +72,11 @@ public sealed class FeatureCommandsTests
         var from = epoch.AddDays(10);
         var to = epoch.AddDays(13).AddHours(5);
 
-        var result = FeatureCommands.Compute(defPath, from, to, null, Path.Combine(_dir, output), parallelism: 2);
+        var result = FeatureFiles.Compute(defPath, from, to, null, Path.Combine(_dir, output), parallelism: 2);
 
         // Reference: the whole history in memory, then keep the rows in [from, to).
         var source = CsvEventSource.Load([Path.Combine(_dir, "events.csv")]);
-        var group = FeatureGroup.Compile(Floe.Features.Definitions.FeatureGroupParser.ParseFile(defPath), source.Schema);
+        var group = FeatureGroup.Compile(Floe.Application.Features.DefinitionFiles.Parse(defPath), source.Schema);
         var all = group.Compute(source.Read("event_time", null, DateTimeOffset.MaxValue), 1);
         var expected = new List<object?[]>();
         for (int r = 0; r < all.Length; r++)
@@ -135,7 +139,7 @@ public sealed class FeatureCommandsTests
             """);
         var from = new DateTimeOffset(2250, 6, 1, 0, 0, 0, TimeSpan.Zero);
 
-        var result = FeatureCommands.Compute(defPath, from, from.AddDays(1), Path.Combine(_dir, "events.csv"), Path.Combine(_dir, "out.csv"), parallelism: 1);
+        var result = FeatureFiles.Compute(defPath, from, from.AddDays(1), Path.Combine(_dir, "events.csv"), Path.Combine(_dir, "out.csv"), parallelism: 1);
 
         Assert.That(result.RowsWritten, Is.EqualTo(3));
         Assert.That(File.ReadAllLines(Path.Combine(_dir, "out.csv")).Skip(1).Select(l => string.Join(",", l.Split(',').Skip(2))), Is.EqualTo(new[] { "2,5", "3,12", "2,4" }));
@@ -170,7 +174,7 @@ public sealed class FeatureCommandsTests
         WriteCsv(Path.Combine(_dir, "events.csv"), ev);
         string defPath = Path.Combine(_dir, "def.json");
         File.WriteAllText(defPath, Definition);
-        var result = FeatureCommands.Compute(defPath, new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2030, 1, 3, 0, 0, 0, TimeSpan.Zero), null, Path.Combine(_dir, "o.csv"));
+        var result = FeatureFiles.Compute(defPath, new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2030, 1, 3, 0, 0, 0, TimeSpan.Zero), null, Path.Combine(_dir, "o.csv"));
         Assert.That(result.RowsWritten, Is.Zero);
         Assert.That(File.ReadAllLines(Path.Combine(_dir, "o.csv")), Has.Length.EqualTo(1));
     }
@@ -180,7 +184,7 @@ public sealed class FeatureCommandsTests
     {
         string defPath = Path.Combine(_dir, "bad.yaml");
         File.WriteAllText(defPath, "name: g\nversion: 1\nentity: e\ntimestamp: t\nfeatures:\n  - {name: a, agg: count, window: 7x}\n");
-        var result = FeatureCommands.Validate(defPath);
+        var result = FeatureFiles.Validate(defPath);
         Assert.That(result.IsValid, Is.False);
         Assert.That(result.Errors, Is.EqualTo(new[] { "features[0].window: '7x' is not a duration" }));
     }
@@ -190,7 +194,7 @@ public sealed class FeatureCommandsTests
     {
         string defPath = Path.Combine(_dir, "def.json");
         File.WriteAllText(defPath, Definition.Replace("{\"files\": [\"events.csv\"]}", "{\"table\": \"demo.events\"}", StringComparison.Ordinal));
-        var e = Assert.Throws<FloeException>(() => FeatureCommands.Compute(defPath, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, Path.Combine(_dir, "o.csv")));
+        var e = Assert.Throws<FloeException>(() => FeatureFiles.Compute(defPath, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, Path.Combine(_dir, "o.csv")));
         Assert.That(e!.Code, Is.EqualTo(FloeErrorCode.Unsupported));
     }
 
@@ -201,19 +205,48 @@ public sealed class FeatureCommandsTests
         WriteCsv(Path.Combine(_dir, "events.csv"), ev);
         string defPath = Path.Combine(_dir, "def.json");
         File.WriteAllText(defPath, Definition.Replace("\"column\": \"amount\", \"window\": \"7d\"", "\"column\": \"amout\", \"window\": \"7d\"", StringComparison.Ordinal));
-        var e = Assert.Throws<FloeException>(() => FeatureCommands.Compute(defPath, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, Path.Combine(_dir, "o.csv")));
+        var e = Assert.Throws<FloeException>(() => FeatureFiles.Compute(defPath, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, Path.Combine(_dir, "o.csv")));
         Assert.That(e!.Message, Does.Contain("features[1].column: unknown column or feature 'amout'"));
     }
 
     [Test]
     public void CsvLoad_BadValue_ThrowsNamingFileLineAndColumn()
     {
+        // Types are inferred from the first 8 MiB chunk; a value after it that does not fit is an error naming the line.
         string path = Path.Combine(_dir, "bad.csv");
+        const int rows = 330_000;
         var sb = new StringBuilder("entity_id,event_time,amount\n");
-        for (int i = 0; i < 1200; i++) { sb.Append("1,2024-01-01T00:00:00Z,1.5\n"); }
+        for (int i = 0; i < rows; i++) { sb.Append("1,2024-01-01T00:00:00Z,1.5\n"); }
         sb.Append("2,2024-01-01T00:00:00Z,abc\n");
         File.WriteAllText(path, sb.ToString());
         var e = Assert.Throws<FloeException>(() => CsvEventSource.Load([path]));
-        Assert.That(e!.Message, Does.Contain("bad.csv: line 1202, column 'amount': 'abc' is not a float64"));
+        Assert.That(e!.Message, Does.Contain($"bad.csv: line {rows + 2}, column 'amount': 'abc' is not a valid"));
+    }
+
+    [Test]
+    public void CsvLoad_InvalidUtf8_ThrowsNamingLineAndColumn()
+    {
+        string path = Path.Combine(_dir, "utf8.csv");
+        var bytes = new List<byte>(Encoding.UTF8.GetBytes("entity_id,event_time,merchant\n1,2024-01-01T00:00:00Z,ok\n2,2024-01-01T00:00:00Z,"));
+        bytes.AddRange([0xff, 0xfe, 0xc3]);
+        bytes.Add((byte)'\n');
+        File.WriteAllBytes(path, [.. bytes]);
+        var e = Assert.Throws<FloeException>(() => CsvEventSource.Load([path]));
+        Assert.That(e!.Message, Does.Contain("utf8.csv: line 3, column 'merchant'").And.Contain("not valid UTF-8"));
+    }
+
+    [Test]
+    public void CsvLoad_InfersTypesFromTheValues()
+    {
+        string path = Path.Combine(_dir, "types.csv");
+        File.WriteAllText(path, "i,d,t,b,s,e\n1,2,2024-01-01T00:00:00Z,true,x,\n-3,2.5,2024-01-02 10:00:00,false,7,\n,,,,,\n");
+        var source = CsvEventSource.Load([path]);
+        var types = source.Schema.FieldsList.Select(f => f.DataType.TypeId).ToArray();
+        Assert.That(types, Is.EqualTo(new[]
+        {
+            Apache.Arrow.Types.ArrowTypeId.Int64, Apache.Arrow.Types.ArrowTypeId.Double, Apache.Arrow.Types.ArrowTypeId.Timestamp,
+            Apache.Arrow.Types.ArrowTypeId.Boolean, Apache.Arrow.Types.ArrowTypeId.String, Apache.Arrow.Types.ArrowTypeId.String,
+        }));
+        Assert.That(source.RowCount, Is.EqualTo(3));
     }
 }

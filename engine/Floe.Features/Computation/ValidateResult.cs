@@ -1,6 +1,6 @@
 using Floe.Features.Definitions;
 
-namespace Floe.Features.Application;
+namespace Floe.Features.Computation;
 
 /// <summary>The outcome of validating a definition file.</summary>
 /// <param name="IsValid">True when the definition has no problems.</param>

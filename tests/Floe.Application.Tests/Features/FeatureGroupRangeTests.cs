@@ -1,11 +1,15 @@
+using NUnit.Framework;
+using Floe.Features;
 using System.Globalization;
 using System.Text;
 using Floe.Core.Errors;
-using Floe.Features.Application;
+using Floe.Application.Features;
+using Floe.Features.Computation;
+using Floe.Formats.Events;
 using Floe.Features.Sources;
 using Floe.Features.Tests.Support;
 
-namespace Floe.Features.Tests.Application;
+namespace Floe.Application.Tests.Features;
 
 public sealed class FeatureGroupRangeTests
 {
@@ -44,7 +48,7 @@ public sealed class FeatureGroupRangeTests
         try
         {
             var epoch = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
-            var result = FeatureCommands.Compute(def, source, epoch.AddDays(5), epoch.AddDays(6), Path.Combine(dir, "o.csv"), 2);
+            var result = FeatureFiles.Compute(def, source, epoch.AddDays(5), epoch.AddDays(6), Path.Combine(dir, "o.csv"), 2);
             Assert.That(result.ReadFrom, Is.Null);
             var all = FeatureGroup.Compile(def, source.Schema).Compute(ev.ToBatch(), 1);
             var expected = new HashSet<string>();

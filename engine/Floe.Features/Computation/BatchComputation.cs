@@ -7,7 +7,7 @@ using Floe.Features.Engine;
 using Floe.Features.Output;
 using Floe.Features.Sources;
 
-namespace Floe.Features.Application;
+namespace Floe.Features.Computation;
 
 /// <summary>
 /// Computes a feature group for output events in [from, to), one UTC day of event time at a time: the engine's

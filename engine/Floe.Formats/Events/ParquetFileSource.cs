@@ -1,10 +1,11 @@
 using Apache.Arrow;
 using Floe.Core.Errors;
-using Floe.Features.Columns;
+using Floe.Features.Computation;
+using Floe.Features.Sources;
 using Floe.Iceberg.Io;
 using Floe.Iceberg.Parquet;
 
-namespace Floe.Features.Sources;
+namespace Floe.Formats.Events;
 
 /// <summary>
 /// Streams Parquet files with Floe's own <see cref="ParquetDataReader"/>, row group by row group (decoded on every
@@ -34,7 +35,7 @@ public sealed class ParquetFileSource : IEventSource
             using var reader = ParquetDataReader.Open(new LocalFileIO(), paths[0]);
             foreach (var f in reader.ArrowSchema.FieldsList)
             {
-                if (ArrowColumns.KindOf(f.DataType) is not null) { fields.Add(f); }
+                if (FeatureComputation.ReadsType(f.DataType)) { fields.Add(f); }
             }
         });
         _columns = fields.ConvertAll(f => f.Name).ToArray();
