@@ -103,6 +103,49 @@ internal sealed class AvroEncoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteUnionIndex(int index) => WriteLong(index);
 
+    // Optional fields are unions ["null", T] with null first, as Iceberg's manifest schemas declare them.
+
+    /// <summary>Writes an optional long as the union <c>["null", "long"]</c>.</summary>
+    public void WriteOptional(long? value)
+    {
+        if (value is { } v)
+        {
+            WriteUnionIndex(1);
+            WriteLong(v);
+        }
+        else
+        {
+            WriteUnionIndex(0);
+        }
+    }
+
+    /// <summary>Writes an optional int as the union <c>["null", "int"]</c>.</summary>
+    public void WriteOptional(int? value) => WriteOptional((long?)value);
+
+    /// <summary>Writes optional bytes as the union <c>["null", "bytes"]</c>.</summary>
+    public void WriteOptional(byte[]? value)
+    {
+        if (value is null)
+        {
+            WriteUnionIndex(0);
+            return;
+        }
+        WriteUnionIndex(1);
+        WriteBytes(value);
+    }
+
+    /// <summary>Writes an optional string as the union <c>["null", "string"]</c>.</summary>
+    public void WriteOptional(string? value)
+    {
+        if (value is null)
+        {
+            WriteUnionIndex(0);
+            return;
+        }
+        WriteUnionIndex(1);
+        WriteString(value);
+    }
+
     /// <summary>Starts an array or map block of <paramref name="count"/> items (skipped when 0).</summary>
     public void WriteBlockStart(int count)
     {
