@@ -32,7 +32,13 @@ public static class FeatureComputation
     /// gives the rows to <paramref name="sink"/> one UTC day at a time, in day order, with the schema
     /// <see cref="OutputSchema"/> gives.
     /// </summary>
+    /// <param name="definition">The feature group.</param>
+    /// <param name="source">The events.</param>
+    /// <param name="from">First event time output (inclusive).</param>
+    /// <param name="to">End of the output range (exclusive).</param>
+    /// <param name="sink">Receives the rows, a day at a time.</param>
     /// <param name="parallelism">Worker threads; 0 uses every core.</param>
+    /// <param name="cancellation">Stops the computation between chunks.</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired; rows already given to the sink stay there.</exception>
     /// <exception cref="FloeException">InvalidArgument (range), InvalidData (definition or source).</exception>
     public static ComputeResult Compute(FeatureGroupDefinition definition, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureBatchSink sink,
