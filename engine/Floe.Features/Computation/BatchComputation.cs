@@ -56,7 +56,7 @@ internal static class BatchComputation
         var names = group.OutputSchema.FieldsList.Select(f => f.Name).ToArray();
         // Once encoded, events keep only the source columns that expression features read.
         var keep = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (_, expr, _) in group.Plan.Expressions) { Expressions.ExprColumns.Collect(expr, keep); }
+        foreach (var (_, expr, _) in group.Plan.Expressions) { ExprColumns.Collect(expr, keep); }
         long rowsWritten = 0, eventsRead = 0;
         int partitions = 0;
         var pending = new List<EventChunk>();
@@ -291,7 +291,7 @@ internal static class BatchComputation
         {
             var f = batch.Schema.GetFieldByIndex(c);
             cols[c] = f.DataType is Apache.Arrow.Types.ListType
-                ? ColumnData.FromList(Expressions.ValueKind.String, [0], ColumnData.Empty(Expressions.ValueKind.String), null)
+                ? ColumnData.FromList(ValueKind.String, [0], ColumnData.Empty(ValueKind.String), null)
                 : ArrowColumns.FromArray(batch.Column(c), f.Name);
         }
         return cols;

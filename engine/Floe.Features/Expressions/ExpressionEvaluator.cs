@@ -36,6 +36,18 @@ internal static class ExpressionEvaluator
                     }
                     return ColumnData.FromLongs(ValueKind.Bool, r, null);
                 }
+            case InExpr inList:
+                {
+                    // SQL semantics: x in (a, b) is x = a or x = b under three-valued logic; not in negates that.
+                    var operand = Evaluate(inList.Operand, resolve, length);
+                    ColumnData? any = null;
+                    foreach (var value in inList.Values)
+                    {
+                        var equal = Binary("=", operand, Evaluate(value, resolve, length));
+                        any = any is null ? equal : Binary("or", any, equal);
+                    }
+                    return inList.Negated ? Unary("not", any!) : any!;
+                }
             case CastExpr cast:
                 return Cast(Evaluate(cast.Operand, resolve, length), cast.Target, cast.Operand is LiteralExpr { Value: null });
             case CaseExpr ce:

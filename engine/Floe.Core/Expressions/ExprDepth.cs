@@ -1,7 +1,7 @@
-namespace Floe.Features.Expressions;
+namespace Floe.Core.Expressions;
 
 /// <summary>The depth of an expression tree, measured without recursion (the tree may be hostile).</summary>
-internal static class ExprDepth
+public static class ExprDepth
 {
     /// <summary>The number of nodes on the longest root-to-leaf path of <paramref name="root"/>.</summary>
     public static int Measure(Expr root)
@@ -22,6 +22,13 @@ internal static class ExprDepth
                 case BinaryExpr b: stack.Push((b.Left, depth + 1)); stack.Push((b.Right, depth + 1)); break;
                 case CastExpr c: stack.Push((c.Operand, depth + 1)); break;
                 case IsNullExpr n: stack.Push((n.Operand, depth + 1)); break;
+                case InExpr i:
+                    stack.Push((i.Operand, depth + 1));
+                    foreach (var v in i.Values)
+                    {
+                        stack.Push((v, depth + 1));
+                    }
+                    break;
                 case CallExpr call:
                     foreach (var a in call.Args)
                     {

@@ -1,7 +1,7 @@
-namespace Floe.Features.Expressions;
+namespace Floe.Core.Expressions;
 
 /// <summary>Finds the column names an expression reads.</summary>
-internal static class ExprColumns
+public static class ExprColumns
 {
     /// <summary>Adds every column <paramref name="expr"/> references to <paramref name="names"/>.</summary>
     public static void Collect(Expr expr, ISet<string> names)
@@ -23,6 +23,10 @@ internal static class ExprColumns
                 break;
             case IsNullExpr n:
                 Collect(n.Operand, names);
+                break;
+            case InExpr i:
+                Collect(i.Operand, names);
+                foreach (var v in i.Values) { Collect(v, names); }
                 break;
             case CallExpr call:
                 foreach (var a in call.Args) { Collect(a, names); }

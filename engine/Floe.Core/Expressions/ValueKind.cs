@@ -1,4 +1,4 @@
-namespace Floe.Features.Expressions;
+namespace Floe.Core.Expressions;
 
 /// <summary>The value types of columns inside the engine.</summary>
 public enum ValueKind
