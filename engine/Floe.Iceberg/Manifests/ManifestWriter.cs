@@ -1,6 +1,6 @@
 using System.Globalization;
 using Floe.Core.Errors;
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 using Floe.Iceberg.Io;
 using Floe.Iceberg.Spec;
 

@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// An Avro schema node. Logical types are kept as annotations (<see cref="LogicalType"/>) over the physical
 /// <see cref="Type"/>; attributes this model does not name (<c>precision</c>, <c>adjust-to-utc</c>, ...) are
 /// preserved in <see cref="Properties"/> so schemas round-trip through JSON unchanged.
 /// </summary>
-internal abstract class AvroSchema
+public abstract class AvroSchema
 {
     /// <summary>Creates a node of the given physical type.</summary>
     protected AvroSchema(AvroType type) => Type = type;

@@ -1,7 +1,7 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>An Avro record: named, with ordered fields.</summary>
-internal sealed class AvroRecordSchema : AvroNamedSchema
+public sealed class AvroRecordSchema : AvroNamedSchema
 {
     private IReadOnlyList<AvroField> _fields = Array.Empty<AvroField>();
     private Dictionary<string, int>? _byName;

@@ -1,14 +1,14 @@
 using System.Collections;
 using Floe.Core.Errors;
 
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// Encodes values of the generic model (see <see cref="AvroGenericReader"/>) with a schema. Numeric values widen
 /// where Avro's promotion rules allow (int to long, float, double; long to float, double; float to double).
 /// For a union the first branch that accepts the value is used. A value that fits no branch is InvalidArgument.
 /// </summary>
-internal static class AvroGenericWriter
+public static class AvroGenericWriter
 {
     /// <summary>Writes <paramref name="value"/> as <paramref name="schema"/>.</summary>
     public static void Write(AvroEncoder encoder, AvroSchema schema, object? value)

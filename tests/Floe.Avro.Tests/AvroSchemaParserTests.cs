@@ -1,8 +1,8 @@
 using Floe.Core.Errors;
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 using NUnit.Framework;
 
-namespace Floe.Iceberg.Tests.Avro;
+namespace Floe.Avro.Tests;
 
 [TestFixture]
 public sealed class AvroSchemaParserTests

@@ -2,13 +2,13 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// Avro binary encoding into a growable buffer: zigzag varints, little-endian floats, length-prefixed bytes and
 /// strings. Values are written straight into the buffer; nothing is allocated per value once it has grown.
 /// </summary>
-internal sealed class AvroEncoder
+public sealed class AvroEncoder
 {
     private byte[] _buffer;
     private int _length;

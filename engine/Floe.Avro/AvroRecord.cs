@@ -1,7 +1,7 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>A record value of the generic model: the record schema plus one value per field, in field order.</summary>
-internal sealed class AvroRecord
+public sealed class AvroRecord
 {
     /// <summary>Creates a record with all values null.</summary>
     public AvroRecord(AvroRecordSchema schema)

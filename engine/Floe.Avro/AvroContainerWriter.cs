@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Floe.Core.Errors;
 
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// Writes an Avro object container file: magic, metadata (<c>avro.schema</c>, <c>avro.codec</c> and caller
@@ -12,7 +12,7 @@ namespace Floe.Iceberg.Avro;
 /// with the generic model. Nothing reaches <c>output</c> between blocks, so an exception mid-datum leaves only whole
 /// blocks behind.
 /// </summary>
-internal sealed class AvroContainerWriter : IDisposable
+public sealed class AvroContainerWriter : IDisposable
 {
     /// <summary>Default block size: Java's <c>DataFileWriter</c> sync interval.</summary>
     public const int DefaultBlockSize = 64_000;

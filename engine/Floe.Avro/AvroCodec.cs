@@ -1,9 +1,9 @@
 using Floe.Core.Errors;
 
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>Block compression codecs of the object container format (<c>avro.codec</c>).</summary>
-internal enum AvroCodec
+public enum AvroCodec
 {
     /// <summary><c>null</c>: blocks are stored as they are.</summary>
     Null,
@@ -16,7 +16,7 @@ internal enum AvroCodec
 }
 
 /// <summary>Names of <see cref="AvroCodec"/> values as they appear in <c>avro.codec</c>.</summary>
-internal static class AvroCodecNames
+public static class AvroCodecNames
 {
     /// <summary>The <c>avro.codec</c> value of a codec.</summary>
     public static string NameOf(AvroCodec codec) => codec switch

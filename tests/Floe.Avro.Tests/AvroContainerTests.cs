@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 using Floe.Core.Errors;
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 using NUnit.Framework;
 
-namespace Floe.Iceberg.Tests.Avro;
+namespace Floe.Avro.Tests;
 
 [TestFixture]
 public sealed class AvroContainerTests

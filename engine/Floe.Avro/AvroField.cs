@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// A record field. Iceberg's <c>field-id</c> is typed (<see cref="FieldId"/>); other attributes are preserved in
 /// <see cref="Properties"/>. A field has a default exactly when <see cref="HasDefault"/> is true (the default itself
 /// may be JSON null).
 /// </summary>
-internal sealed class AvroField
+public sealed class AvroField
 {
     /// <summary>Creates a field.</summary>
     public AvroField(string name, AvroSchema schema, int? fieldId = null)

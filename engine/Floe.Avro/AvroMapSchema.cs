@@ -1,7 +1,7 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>An Avro map (string keys). Iceberg's <c>key-id</c>/<c>value-id</c> are typed.</summary>
-internal sealed class AvroMapSchema : AvroSchema
+public sealed class AvroMapSchema : AvroSchema
 {
     /// <summary>Creates a map of <paramref name="values"/>.</summary>
     public AvroMapSchema(AvroSchema values, int? keyId = null, int? valueId = null)

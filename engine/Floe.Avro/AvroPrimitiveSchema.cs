@@ -1,7 +1,7 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>A primitive Avro type (null, boolean, int, long, float, double, bytes, string), possibly annotated.</summary>
-internal sealed class AvroPrimitiveSchema : AvroSchema
+public sealed class AvroPrimitiveSchema : AvroSchema
 {
     /// <summary>Creates a primitive node; use the static instances for unannotated types.</summary>
     public AvroPrimitiveSchema(AvroType type)

@@ -1,4 +1,4 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// Decodes any Avro value into the generic model: null, bool, int, long, float, double, byte[] (bytes and fixed),
@@ -6,7 +6,7 @@ namespace Floe.Iceberg.Avro;
 /// <c>Dictionary&lt;string, object?&gt;</c> (map); a union yields its branch's value. Meant for tools and tests;
 /// hot paths decode straight into their own types.
 /// </summary>
-internal static class AvroGenericReader
+public static class AvroGenericReader
 {
     /// <summary>Reads one value written with <paramref name="schema"/>.</summary>
     public static object? Read(AvroDecoder decoder, AvroSchema schema)

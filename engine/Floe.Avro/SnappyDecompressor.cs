@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// Decompressor for the raw snappy block format (a varint uncompressed length, then literal and copy elements),
 /// enough to read Avro files written with <c>avro.codec = snappy</c> without a native or extra package.
 /// </summary>
-internal static class SnappyDecompressor
+public static class SnappyDecompressor
 {
     /// <summary>
     /// Decompresses <paramref name="input"/> into <paramref name="output"/> (grown as needed) and returns the

@@ -2,13 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Floe.Core.Errors;
 
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// Parses Avro schema JSON (Avro 1.11 "Schema Declaration") into <see cref="AvroSchema"/> nodes, keeping Iceberg's
 /// id attributes typed and every other attribute in <c>Properties</c>. Uses only <see cref="JsonNode"/> (AOT-clean).
 /// </summary>
-internal static class AvroSchemaParser
+public static class AvroSchemaParser
 {
     /// <summary>Parses <paramref name="json"/>; <paramref name="source"/> names the file in error messages.</summary>
     /// <exception cref="FloeException">InvalidData when the JSON or the schema is malformed.</exception>

@@ -2,9 +2,8 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using Floe.Core.Errors;
-using Floe.Iceberg.Io;
 
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// Reads an Avro object container file (magic, metadata map, sync marker, then blocks of datums). The whole file is
@@ -15,7 +14,7 @@ namespace Floe.Iceberg.Avro;
 /// Usage: <c>while (reader.ReadBlock()) { for (i &lt; BlockCount) decode(reader.Decoder); reader.EndBlock(); }</c>.
 /// Corrupt or truncated input throws <see cref="FloeException"/> (InvalidData) naming the file, block and offset.
 /// </remarks>
-internal sealed class AvroContainerReader
+public sealed class AvroContainerReader
 {
     /// <summary>The four magic bytes that start every container file: <c>Obj\x01</c>.</summary>
     public static ReadOnlySpan<byte> Magic => "Obj\u0001"u8;
@@ -60,8 +59,9 @@ internal sealed class AvroContainerReader
         Codec = AvroCodecNames.Parse(GetMetadata("avro.codec") ?? "null", location);
     }
 
-    /// <summary>Reads the whole file at <paramref name="location"/> and parses its header.</summary>
-    public static AvroContainerReader Open(IFileIO io, string location) => new(ReadAllBytes(io, location), location);
+    /// <summary>Reads all of <paramref name="stream"/> (the file at <paramref name="location"/>, named in errors) and parses its header.</summary>
+    /// <exception cref="FloeException">InvalidData for a file that is not an Avro container; Io when the stream fails.</exception>
+    public static AvroContainerReader Open(Stream stream, string location) => new(ReadAllBytes(stream, location), location);
 
     /// <summary>The file being read.</summary>
     public string Location { get; }
@@ -150,12 +150,12 @@ internal sealed class AvroContainerReader
         }
     }
 
-    /// <summary>Reads a whole file through <paramref name="io"/>, turning I/O failures into FloeExceptions.</summary>
-    public static byte[] ReadAllBytes(IFileIO io, string location)
+    /// <summary>Reads the rest of <paramref name="stream"/>, turning I/O failures into FloeExceptions naming <paramref name="location"/>.</summary>
+    public static byte[] ReadAllBytes(Stream stream, string location)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            using var stream = io.OpenRead(location);
             if (stream.CanSeek)
             {
                 var length = stream.Length - stream.Position;

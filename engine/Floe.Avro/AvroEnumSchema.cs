@@ -1,7 +1,7 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>An Avro enum; values are encoded as the symbol's index.</summary>
-internal sealed class AvroEnumSchema : AvroNamedSchema
+public sealed class AvroEnumSchema : AvroNamedSchema
 {
     /// <summary>Creates an enum type.</summary>
     public AvroEnumSchema(string name, string? ns, IReadOnlyList<string> symbols)

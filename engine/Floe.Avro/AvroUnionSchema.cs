@@ -1,7 +1,7 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>An Avro union. Iceberg only uses <c>["null", T]</c>, but any union is read and written.</summary>
-internal sealed class AvroUnionSchema : AvroSchema
+public sealed class AvroUnionSchema : AvroSchema
 {
     /// <summary>Creates a union of the given branches.</summary>
     public AvroUnionSchema(IReadOnlyList<AvroSchema> branches)

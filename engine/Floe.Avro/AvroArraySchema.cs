@@ -1,10 +1,10 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// An Avro array. Iceberg's <c>element-id</c> is typed; an Iceberg map with non-string keys is an array of
 /// two-field key/value records annotated <c>"logicalType": "map"</c>.
 /// </summary>
-internal sealed class AvroArraySchema : AvroSchema
+public sealed class AvroArraySchema : AvroSchema
 {
     /// <summary>Creates an array of <paramref name="items"/>.</summary>
     public AvroArraySchema(AvroSchema items, int? elementId = null)

@@ -3,13 +3,13 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Floe.Core.Errors;
 
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// Avro binary decoding over a byte range. Every read is bounds-checked; running past the range or meeting an
 /// impossible value throws <see cref="FloeException"/> (InvalidData) naming the file, the block and the offset.
 /// </summary>
-internal sealed class AvroDecoder
+public sealed class AvroDecoder
 {
     private byte[] _buffer = Array.Empty<byte>();
     private int _position;

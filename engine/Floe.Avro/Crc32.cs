@@ -1,10 +1,10 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320, as java.util.zip.CRC32), used to check snappy blocks.
 /// Kept here because System.IO.Hashing is a separate package.
 /// </summary>
-internal static class Crc32
+public static class Crc32
 {
     private static readonly uint[] Table = BuildTable();
 

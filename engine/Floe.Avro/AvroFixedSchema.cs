@@ -1,7 +1,7 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>An Avro fixed: exactly <see cref="Size"/> bytes (Iceberg uuid, fixed[L] and decimal).</summary>
-internal sealed class AvroFixedSchema : AvroNamedSchema
+public sealed class AvroFixedSchema : AvroNamedSchema
 {
     /// <summary>Creates a fixed type.</summary>
     public AvroFixedSchema(string name, string? ns, int size)

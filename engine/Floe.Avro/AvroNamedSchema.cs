@@ -1,7 +1,7 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>A named Avro type (record, enum, fixed): the name may be referenced again later in the same schema.</summary>
-internal abstract class AvroNamedSchema : AvroSchema
+public abstract class AvroNamedSchema : AvroSchema
 {
     /// <summary>Creates a named node.</summary>
     protected AvroNamedSchema(AvroType type, string name, string? ns)

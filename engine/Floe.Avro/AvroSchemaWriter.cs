@@ -2,13 +2,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>
 /// Writes <see cref="AvroSchema"/> nodes as Avro schema JSON (with <see cref="Utf8JsonWriter"/>, AOT-clean).
 /// A named type is written in full the first time and by name afterwards, as Avro requires.
 /// </summary>
-internal static class AvroSchemaWriter
+public static class AvroSchemaWriter
 {
     /// <summary>The schema's JSON text.</summary>
     public static string ToJson(AvroSchema schema)

@@ -1,7 +1,7 @@
-namespace Floe.Iceberg.Avro;
+namespace Floe.Avro;
 
 /// <summary>The Avro schema kinds (Avro 1.11 specification, "Schema Declaration").</summary>
-internal enum AvroType
+public enum AvroType
 {
     /// <summary>null: no value, zero bytes.</summary>
     Null,
