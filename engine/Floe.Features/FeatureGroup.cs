@@ -9,7 +9,7 @@ namespace Floe.Features;
 
 /// <summary>
 /// A feature group compiled for one input schema: the single implementation of its features, called by batch
-/// (<see cref="Compute(IEnumerable{RecordBatch})"/>, <see cref="Application.FeatureCommands"/>) and streaming
+/// (<see cref="Compute(IEnumerable{RecordBatch}, int)"/>, <see cref="Computation.FeatureComputation"/>) and streaming
 /// (<see cref="OpenStream"/>) alike. Output rows carry the entity key column(s), the event time (timestamp µs, UTC)
 /// and every feature, one row per source event that passes the filter.
 /// </summary>

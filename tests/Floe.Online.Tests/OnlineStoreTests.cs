@@ -1,3 +1,4 @@
+using Floe.Application.Features;
 using System.Globalization;
 using System.Text;
 using Floe.Application.Backfill;
@@ -49,7 +50,7 @@ public sealed class OnlineStoreTests
         new TableService(_warehouse).Create("demo.events", "entity_id:long not null,event_time:timestamptz not null,amount:double", "day(event_time)");
         _defPath = Path.Combine(_dir, "def.json");
         File.WriteAllText(_defPath, Definition);
-        _def = FeatureGroupParser.ParseFile(_defPath);
+        _def = DefinitionFiles.Parse(_defPath);
     }
 
     [TearDown]

@@ -16,10 +16,14 @@ public sealed partial class ConcurrentCommitTests
 {
     private const int SharedDays = 3;
 
-    [Test]
-    public void Ingest_ConcurrentProcessesMixingAppendsAndOverwrites_EveryCommitAccountedForNoRowLostOrDuplicated()
+    [TestCase("sqlite")]
+    [TestCase("postgresql")]
+    public void Ingest_ConcurrentProcessesMixingAppendsAndOverwrites_EveryCommitAccountedForNoRowLostOrDuplicated(string catalogKind)
     {
-        var cli = FloeCli.Locate();
+        // The same processes, as if on several machines, through one PostgreSQL catalog (the JDBC layout): the
+        // compare-and-swap is then PostgreSQL's, and the outcome must be the same.
+        var catalog = catalogKind == "postgresql" ? PostgresCatalogUri() : null;
+        var cli = FloeCli.Locate().WithCatalog(catalog);
         var writers = StressSettings.Writers;
         var commits = StressSettings.CommitsPerWriter(cli);
         TestContext.Out.WriteLine($"{writers} writers x {commits} commits with {cli.Description}, seed {StressSettings.Seed}");
@@ -111,17 +115,29 @@ public sealed partial class ConcurrentCommitTests
         EventTable.AssertSameRows(model.Keys, EventTable.KeysOfJsonLines(cli.RunOk(warehouse, "scan", EventTable.Name, "--format", "json")), "floe scan after all commits");
         foreach (var (snapshot, keys) in sampled)
         {
-            EventTable.AssertSameRows(keys, EventTable.ReadKeys(warehouse, snapshot), $"time travel to snapshot {snapshot}");
+            EventTable.AssertSameRows(keys, EventTable.ReadKeys(warehouse, snapshot, catalog), $"time travel to snapshot {snapshot}");
         }
         Assert.That(committed.Values.Count(o => !o.Overwrite), Is.EqualTo(plans.Sum(p => p.Count(o => !o.Overwrite))), "every append committed");
 
         // Retried and rejected commits clean up after themselves: every data file, manifest and manifest list on
         // disk is referenced. Only metadata files that aged out of the metadata log may be unreferenced.
         var tableDirectory = Path.Combine(warehouse, "stress", "events");
-        var referenced = TableFiles.Referenced(warehouse);
+        var referenced = TableFiles.Referenced(warehouse, catalog);
         Assert.That(referenced.Where(f => !File.Exists(f)), Is.Empty, "referenced files missing");
         var leaked = TableFiles.OnDisk(tableDirectory).Except(referenced).Where(f => TableFiles.KindOf(f) != "metadata").ToList();
         Assert.That(leaked, Is.Empty, "files of retried or rejected commits left behind");
+    }
+
+    /// <summary>A catalog of its own on the PostgreSQL server <c>.ci/run</c> starts (<c>FLOE_POSTGRES_URL</c>); missing in CI is a failure.</summary>
+    private static string PostgresCatalogUri()
+    {
+        var url = Environment.GetEnvironmentVariable("FLOE_POSTGRES_URL");
+        if (string.IsNullOrEmpty(url))
+        {
+            if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 }) Assert.Fail("FLOE_POSTGRES_URL is not set: .ci/run must start PostgreSQL");
+            Assert.Ignore("FLOE_POSTGRES_URL is not set (run through .ci/run, which starts PostgreSQL)");
+        }
+        return url + (url!.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "catalog=stress" + Guid.NewGuid().ToString("N");
     }
 
     /// <summary>

@@ -58,12 +58,12 @@ internal static class EventTable
     }
 
     /// <summary>Reads the table in this process (load from the catalog, plan, read every file) and returns row keys.</summary>
-    public static List<string> ReadKeys(string warehouse, long? snapshotId = null)
+    public static List<string> ReadKeys(string warehouse, long? snapshotId = null, string? catalog = null)
     {
         using var buffer = new MemoryStream();
         using (var sink = new JsonLinesSink(buffer, ownsStream: false))
         {
-            new ScanService(new Warehouse(warehouse)).Scan(Name, new ScanRequest { SnapshotId = snapshotId }, sink);
+            new ScanService(Floe.Application.Warehouses.WarehouseFactory.Open(warehouse, catalog, create: false)).Scan(Name, new ScanRequest { SnapshotId = snapshotId }, sink);
         }
         return KeysOfJsonLines(Encoding.UTF8.GetString(buffer.ToArray()));
     }

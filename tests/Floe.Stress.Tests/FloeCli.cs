@@ -10,11 +10,18 @@ namespace Floe.Stress.Tests;
 /// </summary>
 internal sealed class FloeCli
 {
-    private FloeCli(string fileName, IReadOnlyList<string> leadingArguments)
+    private FloeCli(string fileName, IReadOnlyList<string> leadingArguments, string? catalog = null)
     {
         FileName = fileName;
         LeadingArguments = leadingArguments;
+        Catalog = catalog;
     }
+
+    /// <summary>The catalog URI every command is given (<c>--catalog</c>); null for the warehouse's embedded SQLite catalog.</summary>
+    public string? Catalog { get; }
+
+    /// <summary>The same CLI, with every command run against <paramref name="catalog"/>.</summary>
+    public FloeCli WithCatalog(string? catalog) => new(FileName, LeadingArguments, catalog);
 
     /// <summary>The executable started (the floe binary or <c>dotnet</c>).</summary>
     public string FileName { get; }
@@ -26,7 +33,7 @@ internal sealed class FloeCli
     public bool IsJit => LeadingArguments.Count > 0;
 
     /// <summary>What runs, for messages.</summary>
-    public string Description => string.Join(' ', LeadingArguments.Prepend(FileName));
+    public string Description => string.Join(' ', LeadingArguments.Prepend(FileName)) + (Catalog is null ? "" : $" --catalog {Catalog}");
 
     /// <summary>Finds the CLI; fails the test with a message when neither $FLOE_CLI nor the built floe.dll exists.</summary>
     public static FloeCli Locate()
@@ -80,6 +87,11 @@ internal sealed class FloeCli
         foreach (var a in LeadingArguments) info.ArgumentList.Add(a);
         info.ArgumentList.Add("--warehouse");
         info.ArgumentList.Add(warehouse);
+        if (Catalog is not null)
+        {
+            info.ArgumentList.Add("--catalog");
+            info.ArgumentList.Add(Catalog);
+        }
         foreach (var a in arguments) info.ArgumentList.Add(a);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";

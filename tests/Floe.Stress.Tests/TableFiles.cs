@@ -16,9 +16,9 @@ internal static class TableFiles
     /// Files reachable from the current metadata: it and the metadata log's files, every snapshot's manifest list,
     /// manifests and data files (live or deleted, since older snapshots still read them).
     /// </summary>
-    public static HashSet<string> Referenced(string warehouse)
+    public static HashSet<string> Referenced(string warehouse, string? catalog = null)
     {
-        var table = new Warehouse(warehouse).LoadTable(Floe.Iceberg.Catalog.TableIdentifier.Parse(EventTable.Name));
+        var table = Floe.Application.Warehouses.WarehouseFactory.Open(warehouse, catalog, create: false).LoadTable(Floe.Iceberg.Catalog.TableIdentifier.Parse(EventTable.Name));
         var metadata = table.Metadata;
         var files = new HashSet<string>(StringComparer.Ordinal) { LocalPath(table.MetadataLocation) };
         foreach (var entry in metadata.MetadataLog) files.Add(LocalPath(entry.MetadataFile));

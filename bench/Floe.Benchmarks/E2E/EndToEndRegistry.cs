@@ -8,6 +8,7 @@ internal static partial class EndToEndRegistry
         EndToEnd.Register("features", Features.FeaturesEndToEnd.Run);
         RegisterIngest();
         EndToEnd.Register("commit", Commit.CommitBench.Run);
+        EndToEnd.Register("catalog-commits", Commit.CatalogCommitBench.Run);
         EndToEnd.Register("parquet-write", Formats.Parquet.ParquetWriteBench.Run);
         EndToEnd.Register("training-set", TrainingSets.TrainingSetEndToEnd.Run);
         EndToEnd.Register("backfill", Backfill.BackfillEndToEnd.Run);

@@ -4,7 +4,8 @@ using DuckDB.NET.Data;
 using Floe.Application.Features;
 using Floe.Application.Ingest;
 using Floe.Application.Tables;
-using Floe.Features.Application;
+using Floe.Features.Computation;
+using Floe.Formats.Events;
 using Floe.Features.Definitions;
 using Floe.Features.Sources;
 using Floe.Iceberg.Catalog;
@@ -89,7 +90,7 @@ internal static class FeaturesEndToEnd
         proc.Refresh();
         double loadCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
         Console.WriteLine($"floe after load: working set {proc.WorkingSet64 / 1048576.0:F0} MiB, peak {proc.PeakWorkingSet64 / 1048576.0:F0} MiB, GC heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB");
-        var result = FeatureCommands.Compute(def, source, start, start.AddDays(days), floeOut, threads);
+        var result = FeatureFiles.Compute(def, source, start, start.AddDays(days), floeOut, threads);
         double floeSeconds = floeWatch.Elapsed.TotalSeconds;
         proc.Refresh();
         double floeCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;

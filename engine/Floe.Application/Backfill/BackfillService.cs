@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using Floe.Application.Features;
 using Floe.Core.Errors;
-using Floe.Features.Application;
+using Floe.Features.Computation;
 using Floe.Features.Definitions;
 using Floe.Features.Sources;
 using Floe.Iceberg.Catalog;
@@ -54,13 +54,13 @@ public sealed class BackfillService
         if (request.CommitEveryDays < 0) throw Errors.InvalidArgument($"--commit-every {request.CommitEveryDays} must be positive");
         if (request.MaxMemoryBytes < 0) throw Errors.InvalidArgument($"--max-memory {request.MaxMemoryBytes} must be positive");
 
-        var definition = FeatureGroupParser.ParseFile(request.DefinitionPath);
+        var definition = DefinitionFiles.Parse(request.DefinitionPath);
         var branch = request.Wap ? request.Branch ?? "wap-" + definition.Name : request.Branch ?? SnapshotRef.MainBranch;
         if (request.Wap && branch == SnapshotRef.MainBranch) throw Errors.InvalidArgument("--wap never writes to main; name a staging branch");
 
         string? sourceTable = null;
         long? sourceSnapshot = null;
-        var source = FeatureCommands.OpenDefinitionSource(definition, request.DefinitionPath, request.Source, name =>
+        var source = FeatureFiles.OpenDefinitionSource(definition, request.DefinitionPath, request.Source, name =>
         {
             // Pinned to the snapshot current now, so every chunk of the run reads one table state, which lineage records.
             var table = _warehouse.LoadTable(TableIdentifier.Parse(name));
@@ -93,7 +93,7 @@ public sealed class BackfillService
             }, cancellation);
             try
             {
-                var computed = FeatureCommands.Compute(definition, source, Midnight(segmentStart), Midnight(segmentEnd), sink, budget.Parallelism, cancellation);
+                var computed = FeatureComputation.Compute(definition, source, Midnight(segmentStart), Midnight(segmentEnd), sink, budget.Parallelism, cancellation);
                 events += computed.EventsRead;
                 cancellation.ThrowIfCancellationRequested();
                 var overwrite = new DynamicPartitionOverwrite(table);
@@ -165,7 +165,7 @@ public sealed class BackfillService
         {
             [LineageKeys.DefinitionName] = definition.Name,
             [LineageKeys.DefinitionVersion] = definition.Version.ToString(CultureInfo.InvariantCulture),
-            [LineageKeys.DefinitionSha256] = DefinitionHash.Sha256OfFile(request.DefinitionPath),
+            [LineageKeys.DefinitionSha256] = DefinitionFiles.Sha256(request.DefinitionPath),
             [LineageKeys.EngineVersion] = EngineVersion,
             [LineageKeys.BackfillFrom] = Iso(from),
             [LineageKeys.BackfillTo] = Iso(to),
@@ -204,7 +204,7 @@ public sealed class BackfillService
     internal (Table Table, bool Created) OpenOutputTable(FeatureGroupDefinition definition, IEventSource source)
     {
         var id = TableIdentifier.Parse(definition.OutputTable);
-        var schema = FeatureCommands.OutputSchema(definition, source.Schema);
+        var schema = Floe.Iceberg.Arrow.ArrowSchemas.FromArrow(FeatureComputation.OutputSchema(definition, source.Schema));
         if (!_warehouse.Catalog.TableExists(id))
         {
             var spec = PartitionSpecBuilder.Parse($"day({definition.Timestamp})", schema);

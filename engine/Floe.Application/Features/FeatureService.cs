@@ -1,4 +1,4 @@
-using Floe.Features.Application;
+using Floe.Features.Computation;
 using Floe.Features.Sources;
 using Floe.Iceberg.Catalog;
 
@@ -29,7 +29,7 @@ public sealed class FeatureService
     }
 
     /// <summary>Validates a definition file.</summary>
-    public static ValidateResult Validate(string definitionPath) => FeatureCommands.Validate(definitionPath);
+    public static ValidateResult Validate(string definitionPath) => FeatureFiles.Validate(definitionPath);
 
     /// <summary>
     /// Computes the features of <paramref name="definitionPath"/> for events in [<paramref name="from"/>, <paramref name="to"/>)
@@ -37,7 +37,7 @@ public sealed class FeatureService
     /// source: a .csv/.parquet file or a table name.
     /// </summary>
     public ComputeResult Compute(string definitionPath, DateTimeOffset from, DateTimeOffset to, string? sourceOverride, string outputPath) =>
-        FeatureCommands.Compute(definitionPath, from, to, sourceOverride, outputPath, OpenTable);
+        FeatureFiles.Compute(definitionPath, from, to, sourceOverride, outputPath, OpenTable);
 
     /// <summary>An event source over a table of this warehouse.</summary>
     public IEventSource OpenTable(string tableName) => new IcebergEventSource((_warehouse ??= _openWarehouse()).LoadTable(TableIdentifier.Parse(tableName)));

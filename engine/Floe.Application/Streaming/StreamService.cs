@@ -44,7 +44,7 @@ public sealed class StreamService
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
-        var definition = FeatureGroupParser.ParseFile(definitionPath);
+        var definition = DefinitionFiles.Parse(definitionPath);
         return Run(definition, source, options, online, cancellation);
     }
 

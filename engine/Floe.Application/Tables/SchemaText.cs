@@ -1,4 +1,3 @@
-using System.Globalization;
 using Floe.Core.Errors;
 using Floe.Iceberg.Spec;
 
@@ -41,40 +40,30 @@ public static class SchemaText
     /// <summary>Parses one primitive type name as the spec spells it (<c>decimal(9,2)</c>, <c>fixed[16]</c>, ...).</summary>
     public static PrimitiveType ParseType(string text, string column)
     {
+        // The spelling of types is the Iceberg spec's, parsed in one place (SchemaParser); the command line also
+        // takes the SQL names people type (bigint, integer, bool, ...) and any letter case.
         var t = text.Trim().ToLowerInvariant();
-        switch (t)
+        t = t switch
         {
-            case "boolean" or "bool": return PrimitiveType.Boolean;
-            case "int" or "integer" or "int32": return PrimitiveType.Int;
-            case "long" or "bigint" or "int64": return PrimitiveType.Long;
-            case "float": return PrimitiveType.Float;
-            case "double": return PrimitiveType.Double;
-            case "date": return PrimitiveType.Date;
-            case "time": return PrimitiveType.Time;
-            case "timestamp": return PrimitiveType.Timestamp;
-            case "timestamptz": return PrimitiveType.TimestampTz;
-            case "string": return PrimitiveType.String;
-            case "uuid": return PrimitiveType.Uuid;
-            case "binary": return PrimitiveType.Binary;
-        }
-        if (t.StartsWith("decimal(", StringComparison.Ordinal) && t.EndsWith(')'))
+            "bool" => "boolean",
+            "integer" or "int32" => "int",
+            "bigint" or "int64" => "long",
+            _ => t,
+        };
+        try
         {
-            var args = t["decimal(".Length..^1].Split(',');
-            if (args.Length == 2 && int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var p) &&
-                int.TryParse(args[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) && p is >= 1 and <= 38 && s >= 0 && s <= p)
-            {
-                return PrimitiveType.Decimal(p, s);
-            }
+            return SchemaParser.ParsePrimitive(t);
         }
-        if (t.StartsWith("fixed[", StringComparison.Ordinal) && t.EndsWith(']') &&
-            int.TryParse(t["fixed[".Length..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var length) && length > 0)
+        catch (FloeException e) when (e.Code == FloeErrorCode.Unsupported)
         {
-            return PrimitiveType.Fixed(length);
+            throw Errors.Unsupported($"column '{column}': {e.Message}");
         }
-        throw Errors.InvalidArgument($"column '{column}': unknown type '{text}' (expected boolean, int, long, float, double, decimal(P,S), date, time, timestamp, timestamptz, string, uuid, binary or fixed[L])");
+        catch (FloeException)
+        {
+            throw Errors.InvalidArgument($"column '{column}': unknown type '{text}' (expected boolean, int, long, float, double, decimal(P,S), date, time, timestamp, timestamptz, string, uuid, binary or fixed[L])");
+        }
     }
 
-    /// <summary>Splits on commas that are not inside parentheses or brackets.</summary>
     internal static IEnumerable<string> SplitTopLevel(string text)
     {
         var depth = 0;

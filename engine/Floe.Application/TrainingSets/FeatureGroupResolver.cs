@@ -1,3 +1,4 @@
+using Floe.Application.Features;
 using Floe.Core.Errors;
 using Floe.Features.Definitions;
 using Floe.Iceberg.Catalog;
@@ -29,10 +30,10 @@ internal static class FeatureGroupResolver
         ResolvedGroup resolved;
         if (isDefinition)
         {
-            var definition = FeatureGroupParser.ParseFile(group);
+            var definition = DefinitionFiles.Parse(group);
             // The canonical hash, as backfills record in each snapshot's summary (floe.definition.sha256), so a
             // training set's groups can be matched with the snapshots that produced their rows.
-            var sha = DefinitionHash.Sha256OfFile(group);
+            var sha = DefinitionFiles.Sha256(group);
             var table = Load(warehouse, definition.OutputTable, $"feature group '{definition.Name}' ({group})");
             var names = new List<string>(definition.Features.Count);
             foreach (var f in definition.Features) names.Add(f.Name);

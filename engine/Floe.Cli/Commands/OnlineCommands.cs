@@ -1,3 +1,4 @@
+using Floe.Application.Features;
 using System.CommandLine;
 using System.Globalization;
 using Floe.Core.Errors;
@@ -68,7 +69,7 @@ internal static class OnlineCommands
         };
         CommandRunner.SetAction(command, parse =>
         {
-            var def = FeatureGroupParser.ParseFile(parse.GetValue(definition)!);
+            var def = DefinitionFiles.Parse(parse.GetValue(definition)!);
             using var store = Connect(parse);
             // On a terminal, one line on stderr rewritten in place; piped output stays clean.
             var progress = Console.IsErrorRedirected ? null : new SyncProgress<MaterializeProgress>(p =>
@@ -110,7 +111,7 @@ internal static class OnlineCommands
         var command = new Command("get", "Read online feature values from Redis") { definition, entities };
         CommandRunner.SetAction(command, parse =>
         {
-            var def = FeatureGroupParser.ParseFile(parse.GetValue(definition)!);
+            var def = DefinitionFiles.Parse(parse.GetValue(definition)!);
             using var store = Connect(parse);
             var rows = store.GetMany(def, parse.GetValue(entities)!.Select(e => (IReadOnlyList<string>)e.Split(',')).ToList());
             if (parse.GetValue(GlobalOptions.Json))
@@ -161,7 +162,7 @@ internal static class OnlineCommands
         var command = new Command("consistency-check", "Compare online values in Redis with the feature table for sampled entities") { definition, sample, seed, threshold };
         CommandRunner.SetAction(command, parse =>
         {
-            var def = FeatureGroupParser.ParseFile(parse.GetValue(definition)!);
+            var def = DefinitionFiles.Parse(parse.GetValue(definition)!);
             using var store = Connect(parse);
             var report = new ConsistencyCheck(GlobalOptions.OpenWarehouse(parse), store).Run(def, parse.GetValue(sample), parse.GetValue(seed));
             bool passed = report.MismatchRate <= parse.GetValue(threshold);

@@ -43,26 +43,6 @@ public static class DefinitionHash
     public static string Sha256(string text, DefinitionFormat format) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson(text, format))));
 
-    /// <summary>Reads the definition file at <paramref name="path"/> and hashes it (format from the extension).</summary>
-    /// <exception cref="FloeException">NotFound, Io, InvalidData.</exception>
-    public static string Sha256OfFile(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw Errors.NotFound($"{path}: feature group definition not found");
-        }
-        catch (IOException e)
-        {
-            throw Errors.Io(path, e);
-        }
-        return Sha256(text, FeatureGroupParser.FormatOf(path));
-    }
-
     private static void Write(Utf8JsonWriter writer, JsonNode? node)
     {
         switch (node)

@@ -18,30 +18,6 @@ public static partial class FeatureGroupParser
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex Identifier();
 
-    /// <summary>Reads and parses the definition file at <paramref name="path"/> (format from its extension: .yaml/.yml or JSON).</summary>
-    /// <exception cref="FloeException">The file is missing (NotFound) or invalid (InvalidData, message starts with the path).</exception>
-    public static FeatureGroupDefinition ParseFile(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw Errors.NotFound($"{path}: feature group definition not found");
-        }
-        catch (DirectoryNotFoundException)
-        {
-            throw Errors.NotFound($"{path}: feature group definition not found");
-        }
-        catch (IOException e)
-        {
-            throw Errors.Io(path, e);
-        }
-        return Parse(text, FormatOf(path), path);
-    }
-
     /// <summary>The format implied by a file name: YAML for .yaml/.yml, JSON otherwise.</summary>
     public static DefinitionFormat FormatOf(string path) =>
         path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)

@@ -21,6 +21,10 @@ internal sealed class WindowKernel
     private readonly EntityStates _states;
     private readonly int[]? _positions;
 
+    /// <param name="layout">Where each window's state and outputs live.</param>
+    /// <param name="events">The retained events, per entity.</param>
+    /// <param name="outputs">One output buffer per aggregation.</param>
+    /// <param name="states">Each entity's aggregator state.</param>
     /// <param name="positions">Null to write sorted position k to output row k; else the output row of each sorted position.</param>
     public WindowKernel(KernelLayout layout, EventArena events, AggOutputBuffer[] outputs, EntityStates states, int[]? positions)
     {

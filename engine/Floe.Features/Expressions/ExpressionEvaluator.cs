@@ -1,5 +1,7 @@
 using Floe.Features.Columns;
 using Floe.Kernels.Arithmetic;
+using Floe.Kernels.Comparison;
+using Floe.Kernels.Drivers;
 
 namespace Floe.Features.Expressions;
 
@@ -33,6 +35,18 @@ internal static class ExpressionEvaluator
                         r[i] = v.IsValid(i) != isn.Negated ? 0 : 1;
                     }
                     return ColumnData.FromLongs(ValueKind.Bool, r, null);
+                }
+            case InExpr inList:
+                {
+                    // SQL semantics: x in (a, b) is x = a or x = b under three-valued logic; not in negates that.
+                    var operand = Evaluate(inList.Operand, resolve, length);
+                    ColumnData? any = null;
+                    foreach (var value in inList.Values)
+                    {
+                        var equal = Binary("=", operand, Evaluate(value, resolve, length));
+                        any = any is null ? equal : Binary("or", any, equal);
+                    }
+                    return inList.Negated ? Unary("not", any!) : any!;
                 }
             case CastExpr cast:
                 return Cast(Evaluate(cast.Operand, resolve, length), cast.Target, cast.Operand is LiteralExpr { Value: null });
@@ -185,11 +199,13 @@ internal static class ExpressionEvaluator
             var x = a.Longs!;
             var y = b.Longs!;
             var r = new long[n];
+            var xs = x.AsSpan(0, n);
+            var ys = y.AsSpan(0, n);
             switch (op)
             {
-                case "+": for (int i = 0; i < n; i++) { r[i] = unchecked(x[i] + y[i]); } break;
-                case "-": for (int i = 0; i < n; i++) { r[i] = unchecked(x[i] - y[i]); } break;
-                case "*": for (int i = 0; i < n; i++) { r[i] = unchecked(x[i] * y[i]); } break;
+                case "+": BinaryDriver.Invoke<long, AddOperator<long>>(xs, ys, r); break;
+                case "-": BinaryDriver.Invoke<long, SubtractOperator<long>>(xs, ys, r); break;
+                case "*": BinaryDriver.Invoke<long, MultiplyOperator<long>>(xs, ys, r); break;
                 case "%":
                     valid ??= ColumnData.CreateAllValid(n);
                     for (int i = 0; i < n; i++)
@@ -269,21 +285,11 @@ internal static class ExpressionEvaluator
         }
         else if (aNum && bNum && (a.Longs is null || b.Longs is null))
         {
-            var x = AsDoubles(a);
-            var y = AsDoubles(b);
-            for (int i = 0; i < n; i++)
-            {
-                r[i] = TestDouble(op, x[i], y[i]) ? 1 : 0;
-            }
+            CompareFlags(op, AsDoubles(a).AsSpan(0, n), AsDoubles(b).AsSpan(0, n), r);
         }
         else if ((aNum && bNum) || (a.Kind == ValueKind.Bool && b.Kind == ValueKind.Bool))
         {
-            var x = a.Longs!;
-            var y = b.Longs!;
-            for (int i = 0; i < n; i++)
-            {
-                r[i] = Test(op, x[i].CompareTo(y[i])) ? 1 : 0;
-            }
+            CompareFlags(op, a.Longs.AsSpan(0, n), b.Longs.AsSpan(0, n), r);
         }
         else
         {
@@ -302,16 +308,21 @@ internal static class ExpressionEvaluator
         _ => c >= 0,
     };
 
-    // IEEE comparisons: NaN compares unequal to everything, so only != is true.
-    private static bool TestDouble(string op, double x, double y) => op switch
+    // One kernel call per column: the operator is chosen once, and the comparison runs as SIMD lane masks.
+    // IEEE for doubles: NaN compares unequal to everything, so only != is true.
+    private static void CompareFlags<T>(string op, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<long> flags)
+        where T : unmanaged, System.Numerics.INumber<T>
     {
-        "=" => x == y,
-        "!=" => x != y,
-        "<" => x < y,
-        "<=" => x <= y,
-        ">" => x > y,
-        _ => x >= y,
-    };
+        switch (op)
+        {
+            case "=": ComparisonDriver.ToFlags<T, EqualOperator<T>>(x, y, flags); break;
+            case "!=": ComparisonDriver.ToFlags<T, NotEqualOperator<T>>(x, y, flags); break;
+            case "<": ComparisonDriver.ToFlags<T, LessThanOperator<T>>(x, y, flags); break;
+            case "<=": ComparisonDriver.ToFlags<T, LessThanOrEqualOperator<T>>(x, y, flags); break;
+            case ">": ComparisonDriver.ToFlags<T, GreaterThanOperator<T>>(x, y, flags); break;
+            default: ComparisonDriver.ToFlags<T, GreaterThanOrEqualOperator<T>>(x, y, flags); break;
+        }
+    }
 
     private static ColumnData Cast(ColumnData v, ValueKind target, bool isNullLiteral)
     {

@@ -1,5 +1,4 @@
 using Floe.Features.Columns;
-using Floe.Iceberg.Arrow;
 
 namespace Floe.Features.Output;
 
@@ -14,7 +13,7 @@ internal sealed class BatchSinkAdapter : IFeatureSink
     public void WritePartition(DateOnly day, string[] names, ColumnData[] columns, int start, int rows)
     {
         if (rows == 0) { return; }
-        _schema ??= ArrowSchemas.ToArrow(FeatureArrow.IcebergSchema(names, columns));
+        _schema ??= FeatureArrow.OutputSchema(names, columns);
         _sink.WriteDay(day, FeatureArrow.Batch(_schema, columns, start, rows));
     }
 

@@ -1,7 +1,7 @@
 using Apache.Arrow;
 using Floe.Features.Columns;
 using Floe.Features.Expressions;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 
 namespace Floe.Features.Output;
 
@@ -11,17 +11,21 @@ namespace Floe.Features.Output;
 /// </summary>
 internal static class FeatureArrow
 {
-    /// <summary>The Iceberg schema (field ids 1..n, all optional) of rows with these names and column kinds.</summary>
-    public static Iceberg.Spec.Schema IcebergSchema(string[] names, ColumnData[] columns)
+    /// <summary>
+    /// The Arrow schema of rows with these names and column kinds: every field optional and labelled with its Iceberg
+    /// field id (1..n in output order, <see cref="ArrowFieldIds.Key"/>), timestamps as Timestamp(µs, UTC) and list
+    /// features as strings, so a host maps it to an Iceberg schema without asking the engine.
+    /// </summary>
+    public static Apache.Arrow.Schema OutputSchema(string[] names, ColumnData[] columns)
     {
         var fields = new List<Field>(names.Length);
         for (int c = 0; c < names.Length; c++)
         {
             var kind = columns[c].IsList ? ValueKind.String : columns[c].Kind;
             fields.Add(new Field(names[c], ArrowColumns.ArrowType(kind), true,
-                [new(ArrowSchemas.FieldIdKey, (c + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))]));
+                [new(ArrowFieldIds.Key, (c + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))]));
         }
-        return ArrowSchemas.FromArrow(new Apache.Arrow.Schema(fields, null));
+        return new Apache.Arrow.Schema(fields, null);
     }
 
     /// <summary>Rows [<paramref name="start"/>, +<paramref name="rows"/>) of <paramref name="columns"/> as a batch of <paramref name="schema"/>.</summary>

@@ -5,7 +5,7 @@ namespace Floe.Features.Output;
 /// <summary>
 /// Receives computed feature rows as Arrow batches, one UTC day of event time at a time and in day order: the
 /// public face of the engine's sinks, for hosts that put rows somewhere other than a file (a feature table).
-/// Batches have the schema <see cref="Application.FeatureCommands.OutputSchema"/> gives (field ids 1..n), and the
+/// Batches have the schema <see cref="Computation.FeatureComputation.OutputSchema"/> gives (field ids 1..n), and the
 /// values a Parquet or CSV output of <c>features compute</c> would hold.
 /// </summary>
 public interface IFeatureBatchSink

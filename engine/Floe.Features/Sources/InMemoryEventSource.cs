@@ -41,6 +41,26 @@ public sealed class InMemoryEventSource : IEventSource
         return new InMemoryEventSource(SchemaOf(order), columns, length);
     }
 
+    /// <summary>
+    /// Wraps Arrow batches of <paramref name="schema"/>; with no batches, an empty source whose columns are the
+    /// schema's columns the engine reads.
+    /// </summary>
+    public static InMemoryEventSource FromBatches(Schema schema, IReadOnlyList<RecordBatch> batches)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(batches);
+        if (batches.Count > 0) { return FromBatches(batches); }
+        var columns = new Dictionary<string, ColumnData>(StringComparer.Ordinal);
+        var order = new List<(string, ValueKind)>();
+        foreach (var f in schema.FieldsList)
+        {
+            if (ArrowColumns.KindOf(f.DataType) is not { } kind) { continue; }
+            columns[f.Name] = ColumnData.Empty(kind);
+            order.Add((f.Name, kind));
+        }
+        return new InMemoryEventSource(SchemaOf(order), columns, 0);
+    }
+
     /// <inheritdoc />
     public Schema Schema { get; }
 

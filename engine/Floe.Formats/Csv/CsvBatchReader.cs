@@ -118,6 +118,21 @@ public static class CsvBatchReader
 
     private static (CsvChunkReader Reader, CsvColumn[] Columns, int Fields) Open(string path, Schema schema, int chunkBytes)
     {
+        var (reader, headers) = OpenWithHeader(path, chunkBytes);
+        try
+        {
+            return (reader, MapHeader(headers, schema, path), headers.Count);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> past its header row: the chunks of records that follow, and the header's names.</summary>
+    internal static (CsvChunkReader Reader, List<string> Headers) OpenWithHeader(string path, int chunkBytes)
+    {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         try
         {
@@ -143,9 +158,8 @@ public static class CsvBatchReader
             {
                 throw Errors.InvalidData(path, "line 1: the file has no header row");
             }
-            var columns = MapHeader(headers, schema, path);
             var rest = newline < length ? head.AsSpan(newline + 1, length - newline - 1) : ReadOnlySpan<byte>.Empty;
-            return (new CsvChunkReader(stream, rest, 2, chunkBytes), columns, headers.Count);
+            return (new CsvChunkReader(stream, rest, 2, chunkBytes), headers);
         }
         catch
         {

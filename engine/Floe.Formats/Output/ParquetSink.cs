@@ -5,18 +5,27 @@ using Schema = Floe.Iceberg.Spec.Schema;
 
 namespace Floe.Formats.Output;
 
-/// <summary>Writes rows to a Parquet file (zstd) that keeps the Iceberg field ids of the scanned columns.</summary>
+/// <summary>Writes rows to a Parquet file (zstd unless told otherwise) that keeps the Iceberg field ids of the scanned columns.</summary>
 public sealed class ParquetSink : IBatchSink
 {
     private readonly string _path;
+    private readonly ParquetWriterOptions? _options;
     private ParquetDataWriter? _writer;
 
-    /// <summary>Writes to the local file <paramref name="path"/>.</summary>
+    /// <summary>Writes to the local file <paramref name="path"/> with the writer's defaults (zstd).</summary>
     public ParquetSink(string path) => _path = path;
+
+    /// <summary>Writes to the local file <paramref name="path"/> with <paramref name="options"/> (codec, row group and dictionary sizes).</summary>
+    public ParquetSink(string path, ParquetWriterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _path = path;
+        _options = options;
+    }
 
     /// <inheritdoc />
     public void Begin(Schema schema) =>
-        _writer = new ParquetDataWriter(File.Create(_path), _path, schema, SchemaParser.ToJson(schema));
+        _writer = new ParquetDataWriter(File.Create(_path), _path, schema, SchemaParser.ToJson(schema), _options);
 
     /// <inheritdoc />
     public void Write(RecordBatch batch) => _writer!.Write(batch);

@@ -25,7 +25,7 @@ namespace Floe.Iceberg.Arrow;
 public static class ArrowSchemas
 {
     /// <summary>The Arrow field metadata key holding the Iceberg field id.</summary>
-    public const string FieldIdKey = "PARQUET:field_id";
+    public const string FieldIdKey = Floe.Core.Arrow.ArrowFieldIds.Key;
 
     private const string ExtensionNameKey = "ARROW:extension:name";
     private const string UuidExtensionName = "arrow.uuid";

@@ -12,7 +12,7 @@ internal static class ExpressionDepth
     /// <summary>The deepest tree of <see cref="Expression"/> nodes that may be built.</summary>
     public const int MaxDepth = 1024;
 
-    /// <summary>The depth of a node above <paramref name="children"/>; throws when it exceeds <see cref="MaxDepth"/>.</summary>
+    /// <summary>The depth of a node above its two children; throws when it exceeds <see cref="MaxDepth"/>.</summary>
     /// <exception cref="FloeException"><see cref="FloeErrorCode.InvalidArgument"/>: too deep.</exception>
     public static int Above(Expression left, Expression right) => Check(Math.Max(left.Depth, right.Depth) + 1);
 

@@ -1,5 +1,5 @@
-using System.Text;
 using Floe.Core.Errors;
+using Floe.Core.Expressions;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Expressions;
@@ -7,30 +7,15 @@ namespace Floe.Iceberg.Expressions;
 /// <summary>
 /// Parses filter text such as
 /// <c>amount &gt; 10 and event_time &gt;= '2024-01-03T00:00:00Z' or name in ('a','b') and x between 1 and 5 and y is null and not (z = 3)</c>
-/// into a bound <see cref="Expression"/>. Precedence: <c>not</c> over <c>and</c> over <c>or</c>; keywords are
-/// case-insensitive; identifiers may be dotted (nested struct fields) or double-quoted; strings use single quotes
-/// (<c>''</c> escapes a quote). Literals are converted to the column type (see <see cref="BoundPredicate"/>).
+/// with Floe's one expression language (<see cref="ExpressionSyntax"/>) and binds it to a table schema as Iceberg
+/// predicates. A table filter is and/or/not over predicates that compare a column with literals (<c>=</c>, <c>!=</c>,
+/// <c>&lt;</c>, ..., <c>in</c>, <c>between</c>, <c>is [not] null</c>); literals are converted to the column type (see
+/// <see cref="BoundPredicate"/>), so a decimal, date or timestamp compares exactly.
 /// </summary>
-public sealed class ExpressionParser
+public static class ExpressionParser
 {
-    private readonly Schema _schema;
-    private readonly List<Token> _tokens;
-    private int _pos;
-    private int _depth;
-    private const int LeftDeepChain = 16;
-
     /// <summary>How deeply parentheses and <c>not</c> may nest.</summary>
-    public const int MaxNesting = 256;
-
-    private ExpressionParser(string text, Schema schema)
-    {
-        _schema = schema;
-        _tokens = Tokenize(text);
-    }
-
-    private enum Kind { Ident, QuotedIdent, String, Number, Op, LParen, RParen, Comma, End }
-
-    private readonly record struct Token(Kind Kind, string Text, int Position);
+    public const int MaxNesting = ExpressionSyntax.MaxDepth;
 
     /// <summary>Parses and binds <paramref name="text"/> against <paramref name="schema"/>.</summary>
     /// <exception cref="FloeException">
@@ -38,284 +23,150 @@ public sealed class ExpressionParser
     /// </exception>
     public static Expression Parse(string text, Schema schema)
     {
-        var p = new ExpressionParser(text, schema);
-        if (p.Peek.Kind == Kind.End) throw Errors.InvalidArgument("filter expression is empty");
-        var e = p.ParseOr();
-        if (p.Peek.Kind != Kind.End) throw p.Error(p.Peek, "expected 'and', 'or' or the end of the expression");
-        return e;
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(schema);
+        Expr syntax;
+        try
+        {
+            syntax = ExpressionSyntax.Parse(text);
+        }
+        catch (ExpressionException e)
+        {
+            throw Errors.InvalidArgument($"filter expression {e.Message}");
+        }
+        return Bind(syntax, schema);
     }
 
-    private Token Peek => _tokens[_pos];
-
-    private Token Next() => _tokens[_pos++];
-
-    private bool IsKeyword(string keyword) =>
-        Peek.Kind == Kind.Ident && string.Equals(Peek.Text, keyword, StringComparison.OrdinalIgnoreCase);
-
-    private bool IsKeywordAt(int offset, string keyword) =>
-        _pos + offset < _tokens.Count && _tokens[_pos + offset].Kind == Kind.Ident &&
-        string.Equals(_tokens[_pos + offset].Text, keyword, StringComparison.OrdinalIgnoreCase);
-
-    private void ExpectKeyword(string keyword)
+    /// <summary>Binds a parsed expression to <paramref name="schema"/> as Iceberg predicates.</summary>
+    /// <exception cref="FloeException"><see cref="FloeErrorCode.InvalidArgument"/> for anything a table filter cannot express.</exception>
+    public static Expression Bind(Expr syntax, Schema schema)
     {
-        if (!IsKeyword(keyword)) throw Error(Peek, $"expected '{keyword}'");
-        _pos++;
-    }
-
-    private Expression ParseOr()
-    {
-        var first = ParseAnd();
-        if (!IsKeyword("or")) return first;
-        var terms = new List<Expression> { first };
-        while (IsKeyword("or"))
+        ArgumentNullException.ThrowIfNull(syntax);
+        ArgumentNullException.ThrowIfNull(schema);
+        // Trees from ExpressionSyntax are at most MaxDepth deep, so recursion here is bounded.
+        switch (syntax)
         {
-            _pos++;
-            terms.Add(ParseAnd());
-        }
-        return Balanced(terms, 0, terms.Count, isAnd: false);
-    }
-
-    private Expression ParseAnd()
-    {
-        var first = ParseUnary();
-        if (!IsKeyword("and")) return first;
-        var terms = new List<Expression> { first };
-        while (IsKeyword("and"))
-        {
-            _pos++;
-            terms.Add(ParseUnary());
-        }
-        return Balanced(terms, 0, terms.Count, isAnd: true);
-    }
-
-    // 'and' and 'or' are associative: a chain of n terms becomes a tree of depth log2(n), not n, so long
-    // generated filters (a = 1 or a = 2 or ...) stay far inside the depth limit of the evaluators.
-    private static Expression Balanced(List<Expression> terms, int start, int count, bool isAnd)
-    {
-        if (count <= LeftDeepChain)
-        {
-            // Short chains keep the left-deep shape people read them in.
-            var tree = terms[start];
-            for (var i = start + 1; i < start + count; i++) tree = isAnd ? new And(tree, terms[i]) : new Or(tree, terms[i]);
-            return tree;
-        }
-        var half = (count + 1) / 2;
-        var left = Balanced(terms, start, half, isAnd);
-        var right = Balanced(terms, start + half, count - half, isAnd);
-        return isAnd ? new And(left, right) : new Or(left, right);
-    }
-
-    private Expression ParseUnary()
-    {
-        if (IsKeyword("not"))
-        {
-            var notToken = Next();
-            Enter(notToken);
-            var negated = new Not(ParseUnary());
-            _depth--;
-            return negated;
-        }
-        if (Peek.Kind == Kind.LParen)
-        {
-            var open = Next();
-            Enter(open);
-            var inner = ParseOr();
-            if (Peek.Kind != Kind.RParen) throw Error(Peek, "expected ')'");
-            _pos++;
-            _depth--;
-            return inner;
-        }
-        if (IsKeyword("true") && !IsOperatorAt(1))
-        {
-            _pos++;
-            return AlwaysTrue.Instance;
-        }
-        if (IsKeyword("false") && !IsOperatorAt(1))
-        {
-            _pos++;
-            return AlwaysFalse.Instance;
-        }
-        return ParsePredicate();
-    }
-
-    // Parentheses and 'not' recurse: cap how deep, so hostile input is an argument error, not a stack overflow.
-    private void Enter(Token at)
-    {
-        if (++_depth > MaxNesting) throw Error(at, $"expression nested deeper than {MaxNesting} levels");
-    }
-
-    private bool IsOperatorAt(int offset) =>
-        _pos + offset < _tokens.Count && (_tokens[_pos + offset].Kind == Kind.Op || IsKeywordAt(offset, "is") ||
-                                          IsKeywordAt(offset, "in") || IsKeywordAt(offset, "between") || IsKeywordAt(offset, "not"));
-
-    private Expression ParsePredicate()
-    {
-        var columnToken = Next();
-        if (columnToken.Kind is not (Kind.Ident or Kind.QuotedIdent)) throw Error(columnToken, "expected a column name");
-        var field = _schema.FindField(columnToken.Text)
-            ?? throw Error(columnToken, $"unknown column '{columnToken.Text}' (columns: {string.Join(", ", _schema.Fields.Select(f => f.Name))})");
-        if (field.Type is not PrimitiveType type) throw Error(columnToken, $"column '{columnToken.Text}' has nested type {field.Type} and cannot be compared");
-        var column = columnToken.Text;
-
-        BoundPredicate Make(Operation op, params object[] lits) => new(field.Id, column, type, op, lits);
-
-        if (IsKeyword("is"))
-        {
-            _pos++;
-            var negated = IsKeyword("not");
-            if (negated) _pos++;
-            ExpectKeyword("null");
-            return Make(negated ? Operation.NotNull : Operation.IsNull);
-        }
-        var not = false;
-        if (IsKeyword("not"))
-        {
-            not = true;
-            _pos++;
-            if (!IsKeyword("in") && !IsKeyword("between")) throw Error(Peek, "expected 'in' or 'between' after 'not'");
-        }
-        if (IsKeyword("between"))
-        {
-            _pos++;
-            var low = ParseLiteral(type, column);
-            ExpectKeyword("and");
-            var high = ParseLiteral(type, column);
-            Expression between = new And(Make(Operation.GtEq, low), Make(Operation.LtEq, high));
-            return not ? new Not(between) : between;
-        }
-        if (IsKeyword("in"))
-        {
-            _pos++;
-            if (Peek.Kind != Kind.LParen) throw Error(Peek, "expected '(' after 'in'");
-            _pos++;
-            var values = new List<object> { ParseLiteral(type, column) };
-            while (Peek.Kind == Kind.Comma)
-            {
-                _pos++;
-                values.Add(ParseLiteral(type, column));
-            }
-            if (Peek.Kind != Kind.RParen) throw Error(Peek, "expected ',' or ')' in the 'in' list");
-            _pos++;
-            return Make(not ? Operation.NotIn : Operation.In, values.ToArray());
-        }
-        var opToken = Next();
-        if (opToken.Kind != Kind.Op) throw Error(opToken, $"expected a comparison operator, 'in', 'between' or 'is' after column '{column}'");
-        var op = opToken.Text switch
-        {
-            "=" or "==" => Operation.Eq,
-            "!=" or "<>" => Operation.NotEq,
-            "<" => Operation.Lt,
-            "<=" => Operation.LtEq,
-            ">" => Operation.Gt,
-            _ => Operation.GtEq,
-        };
-        return Make(op, ParseLiteral(type, column));
-    }
-
-    private object ParseLiteral(PrimitiveType type, string column)
-    {
-        var t = Next();
-        switch (t.Kind)
-        {
-            case Kind.Number:
-                return Literals.FromText(type, t.Text, isNumber: true, column, t.Position);
-            case Kind.String:
-                return Literals.FromText(type, t.Text, isNumber: false, column, t.Position);
-            case Kind.Ident when t.Text.Equals("null", StringComparison.OrdinalIgnoreCase):
-                throw Error(t, $"comparison with null is never true; use '{column} is null'");
-            case Kind.Ident when t.Text.Equals("true", StringComparison.OrdinalIgnoreCase) || t.Text.Equals("false", StringComparison.OrdinalIgnoreCase):
-                return Literals.FromText(type, t.Text, isNumber: false, column, t.Position);
+            case BinaryExpr { Op: "and" } b:
+                return new And(Bind(b.Left, schema), Bind(b.Right, schema));
+            case BinaryExpr { Op: "or" } b:
+                return new Or(Bind(b.Left, schema), Bind(b.Right, schema));
+            case UnaryExpr { Op: "not" } u:
+                return new Not(Bind(u.Operand, schema));
+            case LiteralExpr { Value: bool b }:
+                return b ? AlwaysTrue.Instance : AlwaysFalse.Instance;
+            case IsNullExpr { Operand: ColumnExpr c } n:
+                {
+                    var (field, type) = Column(c, schema);
+                    return new BoundPredicate(field.Id, c.Name, type, n.Negated ? Operation.NotNull : Operation.IsNull);
+                }
+            case InExpr { Operand: ColumnExpr c } inList:
+                {
+                    var (field, type) = Column(c, schema);
+                    var values = new object[inList.Values.Count];
+                    for (var i = 0; i < values.Length; i++) values[i] = Literal(inList.Values[i], type, c.Name);
+                    return new BoundPredicate(field.Id, c.Name, type, inList.Negated ? Operation.NotIn : Operation.In, values);
+                }
+            case BinaryExpr { Left: ColumnExpr c } b when Comparison(b.Op) is { } op && IsLiteral(b.Right):
+                {
+                    var (field, type) = Column(c, schema);
+                    return new BoundPredicate(field.Id, c.Name, type, op, [Literal(b.Right, type, c.Name)]);
+                }
+            case BinaryExpr { Right: ColumnExpr c } b when Comparison(b.Op) is { } op && IsLiteral(b.Left):
+                {
+                    // 5 < x is x > 5.
+                    var (field, type) = Column(c, schema);
+                    return new BoundPredicate(field.Id, c.Name, type, Flip(op), [Literal(b.Left, type, c.Name)]);
+                }
+            case BinaryExpr { Left: ColumnExpr c } b when Comparison(b.Op) is not null:
+                {
+                    // A column compared with something other than a literal: say what was found.
+                    var (_, type) = Column(c, schema);
+                    Literal(b.Right, type, c.Name);
+                    goto default;
+                }
             default:
-                throw Error(t, $"expected a literal for column '{column}'");
+                throw Errors.InvalidArgument(
+                    $"filter expression{At(syntax)}: a table filter compares a column with literals (=, !=, <, <=, >, >=, in, between, is null) joined by and, or, not; {Describe(syntax)} is not one of those");
         }
     }
 
-    private FloeException Error(Token t, string why)
+    private static (NestedField Field, PrimitiveType Type) Column(ColumnExpr c, Schema schema)
     {
-        var found = t.Kind == Kind.End ? "end of expression" : $"'{t.Text}'";
-        return Errors.InvalidArgument($"filter expression at character {t.Position} ({found}): {why}");
-    }
-
-    private static List<Token> Tokenize(string s)
-    {
-        var tokens = new List<Token>();
-        var i = 0;
-        while (i < s.Length)
+        var field = schema.FindField(c.Name)
+            ?? throw Errors.InvalidArgument($"filter expression at character {c.Position} ('{c.Name}'): unknown column '{c.Name}' (columns: {string.Join(", ", schema.Fields.Select(f => f.Name))})");
+        if (field.Type is not PrimitiveType type)
         {
-            var c = s[i];
-            var start = i + 1;
-            if (char.IsWhiteSpace(c))
-            {
-                i++;
-            }
-            else if (c == '(') { tokens.Add(new(Kind.LParen, "(", start)); i++; }
-            else if (c == ')') { tokens.Add(new(Kind.RParen, ")", start)); i++; }
-            else if (c == ',') { tokens.Add(new(Kind.Comma, ",", start)); i++; }
-            else if (c is '=' or '!' or '<' or '>')
-            {
-                var two = i + 1 < s.Length ? s.Substring(i, 2) : "";
-                if (two is "<=" or ">=" or "!=" or "<>" or "==")
-                {
-                    tokens.Add(new(Kind.Op, two, start));
-                    i += 2;
-                }
-                else if (c == '!')
-                {
-                    throw Errors.InvalidArgument($"filter expression at character {start}: '!' must be followed by '='");
-                }
-                else
-                {
-                    tokens.Add(new(Kind.Op, c.ToString(), start));
-                    i++;
-                }
-            }
-            else if (c is '\'' or '"' or '`')
-            {
-                var sb = new StringBuilder();
-                i++;
-                var closed = false;
-                while (i < s.Length)
-                {
-                    if (s[i] == c)
-                    {
-                        if (i + 1 < s.Length && s[i + 1] == c)
-                        {
-                            sb.Append(c);
-                            i += 2;
-                            continue;
-                        }
-                        closed = true;
-                        i++;
-                        break;
-                    }
-                    sb.Append(s[i++]);
-                }
-                if (!closed) throw Errors.InvalidArgument($"filter expression at character {start}: unterminated quote {c}");
-                tokens.Add(new(c == '\'' ? Kind.String : Kind.QuotedIdent, sb.ToString(), start));
-            }
-            else if (char.IsDigit(c) || ((c is '-' or '+' or '.') && i + 1 < s.Length && (char.IsDigit(s[i + 1]) || s[i + 1] == '.')))
-            {
-                var j = i + 1;
-                while (j < s.Length && (char.IsLetterOrDigit(s[j]) || s[j] == '.' || ((s[j] is '-' or '+') && (s[j - 1] is 'e' or 'E'))))
-                {
-                    j++;
-                }
-                tokens.Add(new(Kind.Number, s[i..j], start));
-                i = j;
-            }
-            else if (char.IsLetter(c) || c == '_')
-            {
-                var j = i + 1;
-                while (j < s.Length && (char.IsLetterOrDigit(s[j]) || s[j] is '_' or '.' or '$')) j++;
-                tokens.Add(new(Kind.Ident, s[i..j], start));
-                i = j;
-            }
-            else
-            {
-                throw Errors.InvalidArgument($"filter expression at character {start}: unexpected character '{c}'");
-            }
+            throw Errors.InvalidArgument($"filter expression at character {c.Position} ('{c.Name}'): column '{c.Name}' has nested type {field.Type} and cannot be compared");
         }
-        tokens.Add(new(Kind.End, "", s.Length + 1));
-        return tokens;
+        return (field, type);
     }
+
+    private static bool IsLiteral(Expr e) => e is LiteralExpr or UnaryExpr { Op: "-", Operand: LiteralExpr { Value: long or double } };
+
+    private static object Literal(Expr e, PrimitiveType type, string column)
+    {
+        switch (e)
+        {
+            case LiteralExpr { Value: null } lit:
+                throw Errors.InvalidArgument($"filter expression at character {lit.Position} ('null'): comparison with null is never true; use '{column} is null'");
+            case LiteralExpr { Value: long or double } lit:
+                return Literals.FromText(type, lit.Text ?? Convert.ToString(lit.Value, System.Globalization.CultureInfo.InvariantCulture)!, isNumber: true, column, lit.Position);
+            case LiteralExpr { Value: bool b } lit:
+                return Literals.FromText(type, b ? "true" : "false", isNumber: false, column, lit.Position);
+            case LiteralExpr { Value: string s } lit:
+                return Literals.FromText(type, s, isNumber: false, column, lit.Position);
+            case UnaryExpr { Op: "-", Operand: LiteralExpr { Value: long or double } lit }:
+                return Literals.FromText(type, "-" + (lit.Text ?? Convert.ToString(lit.Value, System.Globalization.CultureInfo.InvariantCulture)), isNumber: true, column, lit.Position - 1);
+            default:
+                throw Errors.InvalidArgument($"filter expression{At(e)}: expected a literal for column '{column}', found {Describe(e)}");
+        }
+    }
+
+    private static Operation? Comparison(string op) => op switch
+    {
+        "=" => Operation.Eq,
+        "!=" => Operation.NotEq,
+        "<" => Operation.Lt,
+        "<=" => Operation.LtEq,
+        ">" => Operation.Gt,
+        ">=" => Operation.GtEq,
+        _ => null,
+    };
+
+    private static Operation Flip(Operation op) => op switch
+    {
+        Operation.Lt => Operation.Gt,
+        Operation.LtEq => Operation.GtEq,
+        Operation.Gt => Operation.Lt,
+        Operation.GtEq => Operation.LtEq,
+        _ => op,
+    };
+
+    private static string At(Expr e) => e switch
+    {
+        ColumnExpr { Position: > 0 } c => $" at character {c.Position}",
+        LiteralExpr { Position: > 0 } l => $" at character {l.Position}",
+        BinaryExpr b => At(b.Left),
+        UnaryExpr u => At(u.Operand),
+        IsNullExpr n => At(n.Operand),
+        InExpr i => At(i.Operand),
+        CastExpr c => At(c.Operand),
+        _ => "",
+    };
+
+    private static string Describe(Expr e) => e switch
+    {
+        BinaryExpr b => $"'{b.Op}' between {Describe(b.Left)} and {Describe(b.Right)}",
+        UnaryExpr { Op: "-" } => "a negated value",
+        UnaryExpr u => $"'{u.Op}' of {Describe(u.Operand)}",
+        ColumnExpr c => $"column '{c.Name}'",
+        LiteralExpr { Value: null } => "null",
+        LiteralExpr l => $"the literal {l.Text ?? l.Value}",
+        CallExpr call => $"a call of {call.Name}()",
+        CastExpr => "a cast",
+        CaseExpr => "a case expression",
+        IsNullExpr => "an 'is null' test of an expression",
+        InExpr => "an 'in' test of an expression",
+        _ => "this expression",
+    };
 }

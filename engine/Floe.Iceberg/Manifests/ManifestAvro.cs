@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Floe.Core.Errors;
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 
 namespace Floe.Iceberg.Manifests;
 

@@ -1,5 +1,5 @@
 using Floe.Core.Errors;
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Manifests;

@@ -1,5 +1,5 @@
 using Floe.Core.Errors;
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 using Floe.Iceberg.Io;
 using Floe.Iceberg.Spec;
 
@@ -18,7 +18,7 @@ public static class ManifestListReader
     {
         ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(location);
-        var reader = AvroContainerReader.Open(io, location);
+        var reader = AvroFiles.Open(io, location);
         if (reader.Schema is not AvroRecordSchema record)
         {
             throw Errors.InvalidData(location, "a manifest list must hold records");

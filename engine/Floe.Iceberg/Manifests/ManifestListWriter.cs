@@ -1,6 +1,6 @@
 using System.Globalization;
 using Floe.Core.Errors;
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 using Floe.Iceberg.Io;
 using Floe.Iceberg.Spec;
 
@@ -132,14 +132,14 @@ public sealed class ManifestListWriter : IDisposable
         e.WriteInt(m.PartitionSpecId);
         if (_formatVersion == 1)
         {
-            WriteOptional(e, m.AddedSnapshotId);
-            WriteOptional(e, m.AddedFilesCount);
-            WriteOptional(e, m.ExistingFilesCount);
-            WriteOptional(e, m.DeletedFilesCount);
+            e.WriteOptional(m.AddedSnapshotId);
+            e.WriteOptional(m.AddedFilesCount);
+            e.WriteOptional(m.ExistingFilesCount);
+            e.WriteOptional(m.DeletedFilesCount);
             WritePartitions(e, m.Partitions);
-            WriteOptional(e, m.AddedRowsCount);
-            WriteOptional(e, m.ExistingRowsCount);
-            WriteOptional(e, m.DeletedRowsCount);
+            e.WriteOptional(m.AddedRowsCount);
+            e.WriteOptional(m.ExistingRowsCount);
+            e.WriteOptional(m.DeletedRowsCount);
             return;
         }
         e.WriteInt((int)m.Content);
@@ -162,7 +162,7 @@ public sealed class ManifestListWriter : IDisposable
             e.WriteUnionIndex(1);
             e.WriteBytes(m.KeyMetadata);
         }
-        if (_formatVersion >= 3) WriteOptional(e, m.FirstRowId);
+        if (_formatVersion >= 3) e.WriteOptional(m.FirstRowId);
     }
 
     private static void WritePartitions(AvroEncoder e, IReadOnlyList<PartitionFieldSummary>? partitions)
@@ -186,35 +186,13 @@ public sealed class ManifestListWriter : IDisposable
             {
                 e.WriteUnionIndex(0);
             }
-            WriteOptional(e, p.LowerBound);
-            WriteOptional(e, p.UpperBound);
+            e.WriteOptional(p.LowerBound);
+            e.WriteOptional(p.UpperBound);
         }
         e.WriteBlockEnd();
     }
 
-    private static void WriteOptional(AvroEncoder e, long? value)
-    {
-        if (value is { } v)
-        {
-            e.WriteUnionIndex(1);
-            e.WriteLong(v);
-        }
-        else
-        {
-            e.WriteUnionIndex(0);
-        }
-    }
 
-    private static void WriteOptional(AvroEncoder e, byte[]? value)
-    {
-        if (value is null)
-        {
-            e.WriteUnionIndex(0);
-            return;
-        }
-        e.WriteUnionIndex(1);
-        e.WriteBytes(value);
-    }
 
     private static T Required<T>(ManifestFile m, T? value, string field)
         where T : struct =>

@@ -1,6 +1,6 @@
 using System.Text;
 using Floe.Core.Errors;
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 using Floe.Iceberg.Io;
 using Floe.Iceberg.Spec;
 
@@ -33,7 +33,7 @@ public static class ManifestReader
     /// <exception cref="FloeException">NotFound or InvalidData as for <see cref="Read"/>.</exception>
     public static IReadOnlyDictionary<string, string> ReadMetadata(IFileIO io, string location)
     {
-        var reader = AvroContainerReader.Open(io, location);
+        var reader = AvroFiles.Open(io, location);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in reader.Metadata)
         {
@@ -44,7 +44,7 @@ public static class ManifestReader
 
     private static IEnumerable<ManifestEntry> ReadIterator(IFileIO io, ManifestFile manifest, Func<int, PartitionSpec> specById, Schema? tableSchema)
     {
-        var reader = AvroContainerReader.Open(io, manifest.ManifestPath);
+        var reader = AvroFiles.Open(io, manifest.ManifestPath);
         var spec = specById(manifest.PartitionSpecId)
             ?? throw Errors.InvalidData(manifest.ManifestPath, $"partition spec {manifest.PartitionSpecId} is not in the table metadata");
         var decoder = new ManifestEntryDecoder(manifest.ManifestPath, reader.Schema, manifest, spec, tableSchema);

@@ -1,4 +1,4 @@
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 
 namespace Floe.Iceberg.Manifests;
 

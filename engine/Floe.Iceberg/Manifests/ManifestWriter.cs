@@ -1,6 +1,6 @@
 using System.Globalization;
 using Floe.Core.Errors;
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 using Floe.Iceberg.Io;
 using Floe.Iceberg.Spec;
 
@@ -179,11 +179,11 @@ public sealed class ManifestWriter : IDisposable
         try
         {
             e.WriteInt((int)status);
-            WriteOptional(e, snapshotId);
+            e.WriteOptional(snapshotId);
             if (_formatVersion >= 2)
             {
-                WriteOptional(e, sequenceNumber);
-                WriteOptional(e, fileSequenceNumber);
+                e.WriteOptional(sequenceNumber);
+                e.WriteOptional(fileSequenceNumber);
             }
             WriteDataFile(e, file);
         }
@@ -266,7 +266,7 @@ public sealed class ManifestWriter : IDisposable
         WriteCounts(e, file.NanValueCounts);
         WriteBounds(e, file.LowerBounds);
         WriteBounds(e, file.UpperBounds);
-        WriteOptional(e, file.KeyMetadata);
+        e.WriteOptional(file.KeyMetadata);
         if (file.SplitOffsets is null)
         {
             e.WriteUnionIndex(0);
@@ -292,52 +292,17 @@ public sealed class ManifestWriter : IDisposable
                 e.WriteBlockEnd();
             }
         }
-        WriteOptional(e, file.SortOrderId);
-        if (_formatVersion >= 3) WriteOptional(e, file.FirstRowId);
-        if (_formatVersion >= 2)
-        {
-            if (file.ReferencedDataFile is null)
-            {
-                e.WriteUnionIndex(0);
-            }
-            else
-            {
-                e.WriteUnionIndex(1);
-                e.WriteString(file.ReferencedDataFile);
-            }
-        }
+        e.WriteOptional(file.SortOrderId);
+        if (_formatVersion >= 3) e.WriteOptional(file.FirstRowId);
+        if (_formatVersion >= 2) e.WriteOptional(file.ReferencedDataFile);
         if (_formatVersion >= 3)
         {
-            WriteOptional(e, file.ContentOffset);
-            WriteOptional(e, file.ContentSizeInBytes);
+            e.WriteOptional(file.ContentOffset);
+            e.WriteOptional(file.ContentSizeInBytes);
         }
     }
 
-    private static void WriteOptional(AvroEncoder e, long? value)
-    {
-        if (value is { } v)
-        {
-            e.WriteUnionIndex(1);
-            e.WriteLong(v);
-        }
-        else
-        {
-            e.WriteUnionIndex(0);
-        }
-    }
 
-    private static void WriteOptional(AvroEncoder e, int? value) => WriteOptional(e, (long?)value);
-
-    private static void WriteOptional(AvroEncoder e, byte[]? value)
-    {
-        if (value is null)
-        {
-            e.WriteUnionIndex(0);
-            return;
-        }
-        e.WriteUnionIndex(1);
-        e.WriteBytes(value);
-    }
 
     private static void WriteCounts(AvroEncoder e, IReadOnlyDictionary<int, long>? map)
     {

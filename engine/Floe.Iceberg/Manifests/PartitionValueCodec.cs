@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Floe.Core.Errors;
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Manifests;

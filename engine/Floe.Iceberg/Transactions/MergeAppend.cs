@@ -12,9 +12,10 @@ namespace Floe.Iceberg.Transactions;
 /// <c>commit.manifest.target-size-bytes</c> (8 MiB). A bin holding the new manifest is merged only once it holds
 /// <c>commit.manifest.min-count-to-merge</c> (100) manifests; any other bin of several manifests is merged into
 /// one. Only manifests in merged bins are read and rewritten; the others are carried over as they are.
-/// With <c>commit.manifest-merge.enabled=false</c> it behaves exactly like <see cref="FastAppend"/>.
+/// With <c>commit.manifest-merge.enabled=false</c> it behaves exactly like <see cref="FastAppend"/>, which is this
+/// producer with merging always off.
 /// </summary>
-public sealed class MergeAppend : SnapshotProducer
+public class MergeAppend : SnapshotProducer
 {
     /// <summary>Table property switching merging on or off (default true).</summary>
     public const string MergeEnabledProperty = "commit.manifest-merge.enabled";
@@ -26,11 +27,19 @@ public sealed class MergeAppend : SnapshotProducer
     public const string TargetSizeBytesProperty = "commit.manifest.target-size-bytes";
 
     private readonly List<DataFile> _files = new();
+    private readonly bool _mayMerge;
 
     /// <summary>Creates an append on <paramref name="table"/>.</summary>
     public MergeAppend(Table table)
+        : this(table, mayMerge: true)
+    {
+    }
+
+    /// <summary>Creates an append on <paramref name="table"/> that merges manifests only when <paramref name="mayMerge"/> (and the table allows it).</summary>
+    private protected MergeAppend(Table table, bool mayMerge)
         : base(table)
     {
+        _mayMerge = mayMerge;
     }
 
     /// <inheritdoc />
@@ -48,7 +57,7 @@ public sealed class MergeAppend : SnapshotProducer
         var added = AddedDataManifests(metadata, _files, summary);
         var all = new List<ManifestFile>(added);
         all.AddRange(ManifestsOf(parent));
-        if (!Bool(metadata, MergeEnabledProperty, true)) return all;
+        if (!_mayMerge || !Bool(metadata, MergeEnabledProperty, true)) return all;
         var minCount = (int)Long(metadata, MinCountToMergeProperty, 100);
         var targetSize = Long(metadata, TargetSizeBytesProperty, 8L * 1024 * 1024);
 

@@ -1,9 +1,12 @@
-using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace Floe.Kernels.Arithmetic;
 
-/// <summary>Combines validity masks: <c>destination[i] = left[i] &amp; right[i]</c>, vectorised over bytes.</summary>
+/// <summary>
+/// Combines validity: <c>destination[i] = left[i] &amp; right[i]</c>, over boolean masks (one byte per row) or bitmaps
+/// (one bit per row), vectorised at the widest width the hardware runs (TensorPrimitives' 512/256/128-bit drivers).
+/// </summary>
 public static class ValidityAnd
 {
     /// <summary>Computes the element-wise AND of two boolean masks.</summary>
@@ -14,20 +17,18 @@ public static class ValidityAnd
         {
             throw new ArgumentException("mask lengths differ");
         }
-        var l = MemoryMarshal.AsBytes(left);
-        var r = MemoryMarshal.AsBytes(right);
-        var d = MemoryMarshal.AsBytes(destination);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        // bool is one byte holding 0 or 1, so a bytewise AND of two masks is a mask.
+        TensorPrimitives.BitwiseAnd(MemoryMarshal.AsBytes(left), MemoryMarshal.AsBytes(right), MemoryMarshal.AsBytes(destination[..left.Length]));
+    }
+
+    /// <summary>Computes the AND of two bitmaps, word by word.</summary>
+    /// <exception cref="ArgumentException">The spans differ in length or the destination is too short.</exception>
+    public static void And(ReadOnlySpan<ulong> left, ReadOnlySpan<ulong> right, Span<ulong> destination)
+    {
+        if (left.Length != right.Length || destination.Length < left.Length)
         {
-            for (; i <= l.Length - Vector<byte>.Count; i += Vector<byte>.Count)
-            {
-                (new Vector<byte>(l[i..]) & new Vector<byte>(r[i..])).CopyTo(d[i..]);
-            }
+            throw new ArgumentException("bitmap lengths differ");
         }
-        for (; i < l.Length; i++)
-        {
-            d[i] = (byte)(l[i] & r[i]);
-        }
+        TensorPrimitives.BitwiseAnd(left, right, destination[..left.Length]);
     }
 }

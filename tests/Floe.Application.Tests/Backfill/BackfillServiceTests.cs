@@ -164,8 +164,8 @@ public sealed class BackfillServiceTests
         var fromYaml = f.Head()!.Summary[LineageKeys.DefinitionSha256];
 
         Assert.That(fromYaml, Is.EqualTo(fromJson));
-        Assert.That(Floe.Features.Definitions.DefinitionHash.Sha256OfFile(compact), Is.EqualTo(fromJson));
-        Assert.That(Floe.Features.Definitions.DefinitionHash.Sha256OfFile(changed), Is.Not.EqualTo(fromJson));
+        Assert.That(Floe.Application.Features.DefinitionFiles.Sha256(compact), Is.EqualTo(fromJson));
+        Assert.That(Floe.Application.Features.DefinitionFiles.Sha256(changed), Is.Not.EqualTo(fromJson));
         var canonical = Floe.Features.Definitions.DefinitionHash.CanonicalJson(BackfillFixture.Json, Floe.Features.Definitions.DefinitionFormat.Json);
         Assert.That(fromJson, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)))));
         Assert.That(canonical, Does.StartWith("{\"entity\":[\"entity_id\"],\"features\":["));

@@ -219,7 +219,7 @@ public sealed class TrainingSetServiceTests
         var groups = lineage["groups"]!.AsArray();
         Assert.That((string?)groups[0]!["table"], Is.EqualTo("features.a"));
         Assert.That((long)groups[0]!["snapshot_id"]!, Is.EqualTo(w.Tables.Load("features.a").Metadata.CurrentSnapshotId));
-        Assert.That((string?)groups[0]!["definition_sha256"], Is.EqualTo(Floe.Features.Definitions.DefinitionHash.Sha256OfFile(definition)));
+        Assert.That((string?)groups[0]!["definition_sha256"], Is.EqualTo(Floe.Application.Features.DefinitionFiles.Sha256(definition)));
         // The same definition reformatted (as YAML) is the same definition: the canonical hash does not change.
         var yaml = w.WriteFile("a.yaml", "name: a\nversion: 1\nentity: [user, acct]\ntimestamp: ts\nfeatures:\n  - {name: f_double, agg: sum, column: amount, window: 1d}\n  - {name: f_long, agg: count, window: 1d}\n  - {name: f_str, expr: f_long}\n");
         var again = new TrainingSetService(w.Warehouse).Build(Request(spine, Path.Combine(w.Directory, "yaml.parquet"), yaml, "features.b:g_count") with { MaxAgeMicros = 3_600_000_000 });

@@ -57,9 +57,9 @@ public sealed class ExpressionEvaluatorTests
         Assert.That(e!.Message, Does.Contain(message));
     }
 
-    [TestCase("1 +", "unexpected end")]
+    [TestCase("1 +", "(end of expression)")]
     [TestCase("(a", "expected ')'")]
-    [TestCase("'abc", "unterminated string")]
+    [TestCase("'abc", "unterminated quote")]
     [TestCase("case a end", "expected 'when'")]
     [TestCase("coalesce()", "takes 1+ argument")]
     public void Parse_Malformed_Throws(string text, string message)

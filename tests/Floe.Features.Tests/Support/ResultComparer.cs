@@ -1,3 +1,4 @@
+using NUnit.Framework;
 using Apache.Arrow;
 using Floe.Features.Definitions;
 

@@ -66,6 +66,9 @@ public sealed class ExpressionParserTests
     [TestCase("amount ~ 1", "unexpected character '~'")]
     [TestCase("s > 1", "nested type")]
     [TestCase("x between 1 5", "expected 'and'")]
+    [TestCase("amount > 1.2.3", "character 10: malformed number '1.2.3'")]
+    [TestCase("amount + 1 > 2", "a table filter compares a column with literals")]
+    [TestCase("amount > other", "expected a literal for column 'amount'")]
     public void Parse_Invalid_ErrorNamesPosition(string text, string fragment)
     {
         var ex = Assert.Throws<FloeException>(() => ExpressionParser.Parse(text, Schema));

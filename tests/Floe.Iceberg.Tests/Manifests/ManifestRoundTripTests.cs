@@ -183,7 +183,7 @@ public sealed class ManifestRoundTripTests
         Assert.That(meta["partition-spec-id"], Is.EqualTo("4"));
         Assert.That(meta["format-version"], Is.EqualTo("2"));
         Assert.That(meta["content"], Is.EqualTo("deletes"));
-        var reader = Floe.Iceberg.Avro.AvroContainerReader.Open(_io, location);
+        var reader = Floe.Iceberg.Manifests.AvroFiles.Open(_io, location);
         var schemaText = reader.GetMetadata("avro.schema")!;
         Assert.That(schemaText, Does.Contain("\"name\":\"_9c_day\"").And.Contain("\"name\":\"c13_x2Edotted_x20name_id\""), "Java's name escaping");
         Assert.That(schemaText, Does.Contain("\"logicalType\":\"date\"").And.Contain("\"logicalType\":\"map\"").And.Contain("\"adjust-to-utc\":true"));
@@ -207,7 +207,7 @@ public sealed class ManifestRoundTripTests
         {
             list.Close();
         }
-        var reader = Floe.Iceberg.Avro.AvroContainerReader.Open(_io, "metadata/snap.avro");
+        var reader = Floe.Iceberg.Manifests.AvroFiles.Open(_io, "metadata/snap.avro");
         Assert.That(reader.GetMetadata("snapshot-id"), Is.EqualTo("5"));
         Assert.That(reader.GetMetadata("parent-snapshot-id"), Is.EqualTo("null"));
         Assert.That(reader.GetMetadata("sequence-number"), Is.EqualTo("3"));

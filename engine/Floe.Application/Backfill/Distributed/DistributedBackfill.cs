@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Floe.Application.Features;
 using Floe.Core.Errors;
-using Floe.Features.Application;
+using Floe.Features.Computation;
 using Floe.Features.Definitions;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Parquet;
@@ -31,12 +31,12 @@ public sealed class DistributedBackfill
         ArgumentNullException.ThrowIfNull(request);
         var (fromDay, toDay) = BackfillService.Days(request);
         var definitionPath = Path.GetFullPath(request.DefinitionPath);
-        var definition = FeatureGroupParser.ParseFile(definitionPath);
+        var definition = DefinitionFiles.Parse(definitionPath);
         var branch = request.Wap ? request.Branch ?? "wap-" + definition.Name : request.Branch ?? SnapshotRef.MainBranch;
         if (request.Wap && branch == SnapshotRef.MainBranch) throw Errors.InvalidArgument("--wap never writes to main; name a staging branch");
         string? sourceTable = null;
         long? sourceSnapshot = null;
-        var source = FeatureCommands.OpenDefinitionSource(definition, definitionPath, request.Source, name =>
+        var source = FeatureFiles.OpenDefinitionSource(definition, definitionPath, request.Source, name =>
         {
             var table = _warehouse.LoadTable(TableIdentifier.Parse(name));
             sourceTable = table.Identifier.ToString();
@@ -60,12 +60,12 @@ public sealed class DistributedBackfill
     public BackfillTaskResult Execute(BackfillTask task, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        if (DefinitionHash.Sha256OfFile(task.DefinitionPath) != task.DefinitionSha256)
+        if (DefinitionFiles.Sha256(task.DefinitionPath) != task.DefinitionSha256)
         {
             throw Errors.InvalidData($"definition '{task.DefinitionPath}' changed since the backfill was planned; plan again");
         }
-        var definition = FeatureGroupParser.ParseFile(task.DefinitionPath);
-        var source = FeatureCommands.OpenDefinitionSource(definition, task.DefinitionPath, task.Source,
+        var definition = DefinitionFiles.Parse(task.DefinitionPath);
+        var source = FeatureFiles.OpenDefinitionSource(definition, task.DefinitionPath, task.Source,
             name => new IcebergEventSource(_warehouse.LoadTable(TableIdentifier.Parse(name)), task.SourceSnapshotId));
         var table = _warehouse.LoadTable(TableIdentifier.Parse(task.Table));
         var rowGroupBytes = ParquetWriterOptions.FromTableProperties(table.Metadata.Properties).RowGroupBytes;
@@ -75,7 +75,7 @@ public sealed class DistributedBackfill
         var sink = new FeatureTableSink(table, options, (_, dayRows) => Interlocked.Add(ref rows, dayRows), cancellation);
         try
         {
-            var computed = FeatureCommands.Compute(definition, source, BackfillService.Midnight(task.Day), BackfillService.Midnight(task.Day.AddDays(1)),
+            var computed = FeatureComputation.Compute(definition, source, BackfillService.Midnight(task.Day), BackfillService.Midnight(task.Day.AddDays(1)),
                 sink, budget.Parallelism, cancellation);
             cancellation.ThrowIfCancellationRequested();
             return new BackfillTaskResult(task.Table, task.Day, rows, computed.EventsRead, sink.Files.ToList());

@@ -1,0 +1,1 @@
+global using Floe.Core.Expressions;

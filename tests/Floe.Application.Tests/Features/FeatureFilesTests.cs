@@ -1,0 +1,252 @@
+using NUnit.Framework;
+using Floe.Features;
+using System.Globalization;
+using System.Text;
+using Floe.Core.Errors;
+using Floe.Application.Features;
+using Floe.Features.Computation;
+using Floe.Formats.Events;
+using Floe.Features.Sources;
+using Floe.Features.Tests.Support;
+
+namespace Floe.Application.Tests.Features;
+
+public sealed class FeatureFilesTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "floe-features-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, true);
+
+    private const string Definition = """
+        {
+          "name": "user_txn", "version": 1,
+          "entity": ["entity_id"], "timestamp": "event_time",
+          "source": {"files": ["events.csv"]},
+          "filter": "amount > 0",
+          "features": [
+            {"name": "txn_count_1h",   "agg": "count", "window": "1h"},
+            {"name": "amount_sum_7d",  "agg": "sum",  "column": "amount", "window": "7d"},
+            {"name": "amount_mean_1d", "agg": "mean", "column": "amount", "window": "1d"},
+            {"name": "amount_max_1d",  "agg": "max",  "column": "amount", "window": "1d"},
+            {"name": "txn_count_7d",   "agg": "count", "window": "7d"},
+            {"name": "merchants_2d",   "agg": "last_n", "n": 2, "column": "merchant", "window": "2d"},
+            {"name": "avg_ticket_7d",  "expr": "amount_sum_7d / txn_count_7d"},
+            {"name": "share_of_7d",    "expr": "amount / amount_sum_7d"}
+          ]
+        }
+        """;
+
+    private static string WriteCsv(string path, TestEvents ev)
+    {
+        var sb = new StringBuilder("entity_id,event_time,amount,qty,merchant\n");
+        for (int i = 0; i < ev.Length; i++)
+        {
+            var t = DateTime.UnixEpoch.AddTicks(ev.Time[i] * 10);
+            sb.Append(ev.Entity[i]).Append(',')
+              .Append(t.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)).Append(',')
+              .Append(ev.Amount[i] is { } a && double.IsFinite(a) ? a.ToString("R", CultureInfo.InvariantCulture) : "").Append(',')
+              .Append(ev.Qty[i]?.ToString(CultureInfo.InvariantCulture) ?? "").Append(',')
+              .Append(ev.Merchant[i] ?? "").Append('\n');
+        }
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
+    [TestCase("out.parquet")]
+    [TestCase("out.csv")]
+    public void Compute_CsvSourceWithLookback_MatchesFullHistoryComputation(string output)
+    {
+        var ev = TestEvents.Random(21, 3000, 40, 20L * 86_400_000_000L, specials: false);
+        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition);
+        var epoch = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
+        var from = epoch.AddDays(10);
+        var to = epoch.AddDays(13).AddHours(5);
+
+        var result = FeatureFiles.Compute(defPath, from, to, null, Path.Combine(_dir, output), parallelism: 2);
+
+        // Reference: the whole history in memory, then keep the rows in [from, to).
+        var source = CsvEventSource.Load([Path.Combine(_dir, "events.csv")]);
+        var group = FeatureGroup.Compile(Floe.Application.Features.DefinitionFiles.Parse(defPath), source.Schema);
+        var all = group.Compute(source.Read("event_time", null, DateTimeOffset.MaxValue), 1);
+        var expected = new List<object?[]>();
+        for (int r = 0; r < all.Length; r++)
+        {
+            long t = (long)ResultComparer.Cell(all.Column(1), r)!;
+            if (t >= (from - DateTimeOffset.UnixEpoch).Ticks / 10 && t < (to - DateTimeOffset.UnixEpoch).Ticks / 10)
+            {
+                expected.Add(Enumerable.Range(0, all.ColumnCount).Select(c => ResultComparer.Cell(all.Column(c), r)).ToArray());
+            }
+        }
+        Assert.That(result.RowsWritten, Is.EqualTo(expected.Count));
+        Assert.That(result.Partitions, Is.EqualTo(4));
+        Assert.That(result.ReadFrom, Is.EqualTo(from.AddDays(-7)));
+        Assert.That(result.EventsRead, Is.LessThan(ev.Length));
+
+        if (output.EndsWith(".parquet", StringComparison.Ordinal))
+        {
+            var back = ParquetEventSource.Load([Path.Combine(_dir, output)]);
+            var batch = back.Read("event_time", null, DateTimeOffset.MaxValue).Single();
+            var actual = new List<object?[]>();
+            for (int r = 0; r < batch.Length; r++)
+            {
+                actual.Add(Enumerable.Range(0, batch.ColumnCount).Select(c => ResultComparer.Cell(batch.Column(c), r)).ToArray());
+            }
+            // Output is day-partitioned, input order within a day; compare as sorted sets of rows (list column as text).
+            static string Key(object?[] row) => string.Join("|", row.Select(ResultComparer.Show));
+            var exp = expected.Select(r => Key(r.Select(v => v is System.Collections.IList l ? "[" + string.Join(";", l.Cast<object?>()) + "]" : v).ToArray())).Order(StringComparer.Ordinal).ToList();
+            var act = actual.Select(Key).Order(StringComparer.Ordinal).ToList();
+            Assert.That(act, Is.EqualTo(exp));
+            AssertDayThenEntityClustered(actual);
+        }
+        else
+        {
+            var lines = File.ReadAllLines(Path.Combine(_dir, output));
+            Assert.That(lines[0], Is.EqualTo("entity_id,event_time,txn_count_1h,amount_sum_7d,amount_mean_1d,amount_max_1d,txn_count_7d,merchants_2d,avg_ticket_7d,share_of_7d"));
+            Assert.That(lines, Has.Length.EqualTo(expected.Count + 1));
+        }
+    }
+
+    /// <summary>
+    /// History spanning centuries in one batch (days are then numbered through a sorted index, not by offset): the
+    /// lifetime count sees the old events, the one-day sum only the new ones.
+    /// </summary>
+    [Test]
+    public void Compute_UnboundedHistorySpanningCenturies_CountsEveryEvent()
+    {
+        File.WriteAllText(Path.Combine(_dir, "events.csv"), """
+            entity_id,event_time,amount
+            1,1990-01-01T00:00:00Z,10
+            2,1990-01-02T00:00:00Z,3
+            1,2250-06-01T00:00:00Z,5
+            1,2250-06-01T01:00:00Z,7
+            2,2250-06-01T02:00:00Z,4
+            """);
+        string defPath = Path.Combine(_dir, "life.json");
+        File.WriteAllText(defPath, """
+            {"name": "life", "version": 1, "entity": "entity_id", "timestamp": "event_time",
+             "features": [{"name": "n_all", "agg": "count", "window": "unbounded"},
+                          {"name": "sum_1d", "agg": "sum", "column": "amount", "window": "1d"}]}
+            """);
+        var from = new DateTimeOffset(2250, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var result = FeatureFiles.Compute(defPath, from, from.AddDays(1), Path.Combine(_dir, "events.csv"), Path.Combine(_dir, "out.csv"), parallelism: 1);
+
+        Assert.That(result.RowsWritten, Is.EqualTo(3));
+        Assert.That(File.ReadAllLines(Path.Combine(_dir, "out.csv")).Skip(1).Select(l => string.Join(",", l.Split(',').Skip(2))), Is.EqualTo(new[] { "2,5", "3,12", "2,4" }));
+    }
+
+    /// <summary>Rows come day by day; inside a day each entity's rows are contiguous and in time order.</summary>
+    private static void AssertDayThenEntityClustered(List<object?[]> rows)
+    {
+        const long day = 86_400_000_000L;
+        var seenToday = new HashSet<long>();
+        for (int r = 0; r < rows.Count; r++)
+        {
+            long entity = (long)rows[r][0]!, time = (long)rows[r][1]!;
+            if (r == 0 || time / day != (long)rows[r - 1][1]! / day)
+            {
+                Assert.That(r == 0 || time / day > (long)rows[r - 1][1]! / day, $"row {r}: days out of order");
+                seenToday.Clear();
+            }
+            else if (entity == (long)rows[r - 1][0]!)
+            {
+                Assert.That(time, Is.GreaterThanOrEqualTo((long)rows[r - 1][1]!), $"row {r}: time order inside entity {entity}");
+                continue;
+            }
+            Assert.That(seenToday.Add(entity), Is.True, $"row {r}: entity {entity} is split inside its day");
+        }
+    }
+
+    [Test]
+    public void Compute_NoEventsInRange_WritesEmptyFileWithSchema()
+    {
+        var ev = TestEvents.Random(2, 50, 3, 86_400_000_000L, specials: false);
+        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition);
+        var result = FeatureFiles.Compute(defPath, new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2030, 1, 3, 0, 0, 0, TimeSpan.Zero), null, Path.Combine(_dir, "o.csv"));
+        Assert.That(result.RowsWritten, Is.Zero);
+        Assert.That(File.ReadAllLines(Path.Combine(_dir, "o.csv")), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void Validate_BadWindow_ReturnsPathNamedError()
+    {
+        string defPath = Path.Combine(_dir, "bad.yaml");
+        File.WriteAllText(defPath, "name: g\nversion: 1\nentity: e\ntimestamp: t\nfeatures:\n  - {name: a, agg: count, window: 7x}\n");
+        var result = FeatureFiles.Validate(defPath);
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.Errors, Is.EqualTo(new[] { "features[0].window: '7x' is not a duration" }));
+    }
+
+    [Test]
+    public void Compute_TableSourceWithoutResolver_ThrowsUnsupported()
+    {
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition.Replace("{\"files\": [\"events.csv\"]}", "{\"table\": \"demo.events\"}", StringComparison.Ordinal));
+        var e = Assert.Throws<FloeException>(() => FeatureFiles.Compute(defPath, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, Path.Combine(_dir, "o.csv")));
+        Assert.That(e!.Code, Is.EqualTo(FloeErrorCode.Unsupported));
+    }
+
+    [Test]
+    public void Compute_MissingColumn_ThrowsNamingIt()
+    {
+        var ev = TestEvents.Random(2, 20, 3, 86_400_000_000L, specials: false);
+        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition.Replace("\"column\": \"amount\", \"window\": \"7d\"", "\"column\": \"amout\", \"window\": \"7d\"", StringComparison.Ordinal));
+        var e = Assert.Throws<FloeException>(() => FeatureFiles.Compute(defPath, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, Path.Combine(_dir, "o.csv")));
+        Assert.That(e!.Message, Does.Contain("features[1].column: unknown column or feature 'amout'"));
+    }
+
+    [Test]
+    public void CsvLoad_BadValue_ThrowsNamingFileLineAndColumn()
+    {
+        // Types are inferred from the first 8 MiB chunk; a value after it that does not fit is an error naming the line.
+        string path = Path.Combine(_dir, "bad.csv");
+        const int rows = 330_000;
+        var sb = new StringBuilder("entity_id,event_time,amount\n");
+        for (int i = 0; i < rows; i++) { sb.Append("1,2024-01-01T00:00:00Z,1.5\n"); }
+        sb.Append("2,2024-01-01T00:00:00Z,abc\n");
+        File.WriteAllText(path, sb.ToString());
+        var e = Assert.Throws<FloeException>(() => CsvEventSource.Load([path]));
+        Assert.That(e!.Message, Does.Contain($"bad.csv: line {rows + 2}, column 'amount': 'abc' is not a valid"));
+    }
+
+    [Test]
+    public void CsvLoad_InvalidUtf8_ThrowsNamingLineAndColumn()
+    {
+        string path = Path.Combine(_dir, "utf8.csv");
+        var bytes = new List<byte>(Encoding.UTF8.GetBytes("entity_id,event_time,merchant\n1,2024-01-01T00:00:00Z,ok\n2,2024-01-01T00:00:00Z,"));
+        bytes.AddRange([0xff, 0xfe, 0xc3]);
+        bytes.Add((byte)'\n');
+        File.WriteAllBytes(path, [.. bytes]);
+        var e = Assert.Throws<FloeException>(() => CsvEventSource.Load([path]));
+        Assert.That(e!.Message, Does.Contain("utf8.csv: line 3, column 'merchant'").And.Contain("not valid UTF-8"));
+    }
+
+    [Test]
+    public void CsvLoad_InfersTypesFromTheValues()
+    {
+        string path = Path.Combine(_dir, "types.csv");
+        File.WriteAllText(path, "i,d,t,b,s,e\n1,2,2024-01-01T00:00:00Z,true,x,\n-3,2.5,2024-01-02 10:00:00,false,7,\n,,,,,\n");
+        var source = CsvEventSource.Load([path]);
+        var types = source.Schema.FieldsList.Select(f => f.DataType.TypeId).ToArray();
+        Assert.That(types, Is.EqualTo(new[]
+        {
+            Apache.Arrow.Types.ArrowTypeId.Int64, Apache.Arrow.Types.ArrowTypeId.Double, Apache.Arrow.Types.ArrowTypeId.Timestamp,
+            Apache.Arrow.Types.ArrowTypeId.Boolean, Apache.Arrow.Types.ArrowTypeId.String, Apache.Arrow.Types.ArrowTypeId.String,
+        }));
+        Assert.That(source.RowCount, Is.EqualTo(3));
+    }
+}
