@@ -5,114 +5,29 @@ using Floe.Application.Warehouses;
 using Floe.Benchmarks.E2E.Commit;
 using Floe.Catalog.Rest.Client;
 using Floe.Iceberg.Catalog;
-using Floe.Iceberg.Spec;
-using Floe.Iceberg.Transactions;
 
 namespace Floe.Benchmarks.E2E.Catalog;
 
 /// <summary>
-/// <c>catalog</c>: commit latency and commits/s with 1, 4 and 16 concurrent writers (threads, each with its own
-/// catalog handle) on the SQLite, PostgreSQL and REST catalogs, and loadTable latency through REST on a table with
-/// 10,000 snapshots. Every writer fast-appends one data file per commit to a day-partitioned table, retrying lost
-/// races; the run checks that the table ends with exactly writers × commits snapshots. The REST server runs in
-/// this process over a SQLite warehouse; its clients talk to it over loopback HTTP.
-/// Options: --commits N per writer (20), --writers 1,4,16, --catalogs sqlite,postgresql,rest,
-/// --postgres URI ($FLOE_POSTGRES_URL), --snapshots 10000, --loads 20.
+/// <c>catalog [--snapshots 10000] [--loads 20]</c>: loadTable latency through Floe's REST catalog server (in this
+/// process, loopback HTTP) on a table with 10,000 snapshots, against the embedded SQLite catalog on the same table.
+/// Concurrent commit latency per catalog, REST included, is <c>catalog-commits</c>.
 /// </summary>
 internal static class CatalogBench
 {
     public static int Run(string[] args)
     {
-        var commits = IntArg(args, "--commits", 20);
-        var writers = StringArg(args, "--writers", "1,4,16").Split(',').Select(int.Parse).ToArray();
-        var catalogs = StringArg(args, "--catalogs", "sqlite,postgresql,rest").Split(',');
-        var postgres = StringArg(args, "--postgres", Environment.GetEnvironmentVariable("FLOE_POSTGRES_URL") ?? "");
         var snapshots = IntArg(args, "--snapshots", 10_000);
         var loads = IntArg(args, "--loads", 20);
         var root = Path.Combine(Path.GetTempPath(), "floe-catalog-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
-            Console.WriteLine($"| catalog | writers | commits | wall s | commits/s | latency median ms | p95 ms |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-            foreach (var kind in catalogs)
-            {
-                if (kind == "postgresql" && postgres.Length == 0)
-                {
-                    Console.WriteLine("| postgresql | – | – | – | – | – | (no --postgres / FLOE_POSTGRES_URL) |");
-                    continue;
-                }
-                foreach (var w in writers) Concurrent(root, kind, postgres, w, commits);
-            }
-            if (snapshots > 0) LoadTable(root, snapshots, loads);
+            LoadTable(root, snapshots, loads);
             return 0;
         }
         finally
         {
             if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-        }
-    }
-
-    private static void Concurrent(string root, string kind, string postgres, int writers, int commits)
-    {
-        var folder = Path.Combine(root, $"{kind}-{writers}");
-        var catalogUri = kind switch
-        {
-            "sqlite" => null,
-            "postgresql" => postgres + (postgres.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "catalog=bench" + Guid.NewGuid().ToString("N"),
-            _ => null,
-        };
-        IDisposable? server = null;
-        if (kind == "rest")
-        {
-            var rest = CatalogServing.Start(WarehouseFactory.Open(folder, null, create: true), "127.0.0.1", FreePort(), token: null);
-            server = rest;
-            catalogUri = rest.Url;
-        }
-        try
-        {
-            var id = TableIdentifier.Parse("bench.events");
-            var setup = WarehouseFactory.Open(folder, catalogUri, create: true);
-            var table = setup.CreateTable(id, CommitTableBuilder.EventsSchema, CommitTableBuilder.DaySpec, new Dictionary<string, string>
-            {
-                ["commit.retry.num-retries"] = "1000",
-                ["commit.retry.min-wait-ms"] = "1",
-                ["commit.retry.max-wait-ms"] = "50",
-            });
-            var template = CommitTableBuilder.WriteTemplate(table);
-            var latencies = new List<double>();
-            var start = new Barrier(writers + 1);
-            var threads = Enumerable.Range(0, writers).Select(w => new Thread(() =>
-            {
-                var own = WarehouseFactory.Open(folder, catalogUri, create: false).LoadTable(id);
-                var mine = new List<double>();
-                start.SignalAndWait();
-                for (var c = 0; c < commits; c++)
-                {
-                    var sw = Stopwatch.StartNew();
-                    var append = new FastAppend(own);
-                    append.AppendFile(CommitTableBuilder.FileFor(template, CommitTableBuilder.Day0 + w));
-                    append.Commit();
-                    mine.Add(sw.Elapsed.TotalMilliseconds);
-                }
-                lock (latencies) latencies.AddRange(mine);
-            })).ToList();
-            threads.ForEach(t => t.Start());
-            start.SignalAndWait();
-            var wall = Stopwatch.StartNew();
-            threads.ForEach(t => t.Join());
-            var seconds = wall.Elapsed.TotalSeconds;
-            var final = WarehouseFactory.Open(folder, catalogUri, create: false).LoadTable(id);
-            if (final.Metadata.Snapshots.Count != writers * commits)
-            {
-                throw new InvalidOperationException($"{kind}: {final.Metadata.Snapshots.Count} snapshots, expected {writers * commits}");
-            }
-            var (median, p95) = Latency.Of(latencies);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {kind} | {writers} | {writers * commits} | {seconds:F2} | {writers * commits / seconds:F1} | {median:F1} | {p95:F1} |"));
-        }
-        finally
-        {
-            server?.Dispose();
         }
     }
 
@@ -133,7 +48,6 @@ internal static class CatalogBench
         var full = Measure(loads, () => remote.LoadTable(id));
         var embedded = Measure(loads, () => local.LoadTable(id));
         if (remote.LoadTable(id).Metadata.Snapshots.Count != snapshots) throw new InvalidOperationException("loadTable lost snapshots");
-        Console.WriteLine();
         Console.WriteLine($"loadTable, {snapshots} snapshots, metadata {size / 1024.0:F0} KiB, {loads} loads each:");
         Console.WriteLine("| what | median ms | p95 ms |");
         Console.WriteLine("|---|---:|---:|");
@@ -170,9 +84,4 @@ internal static class CatalogBench
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static string StringArg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 }

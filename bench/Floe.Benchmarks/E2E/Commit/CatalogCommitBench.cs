@@ -9,11 +9,13 @@ using Floe.Iceberg.Transactions;
 namespace Floe.Benchmarks.E2E.Commit;
 
 /// <summary>
-/// <c>catalog-commits [--catalogs sqlite,postgresql://user@host:port/db,...] [--writers 1,4,16] [--commits 25]</c>:
+/// <c>catalog-commits [--catalogs sqlite,postgresql://user@host:port/db,rest,...] [--writers 1,4,16] [--commits 25]</c>:
 /// commit latency and commits/s when N writers append to one table at once through each catalog. Each writer is a
 /// thread with its own warehouse handle (its own catalog connection, as a separate process would have); a commit is
 /// a fresh load of the table plus a FastAppend of one data file, retried on conflict until it lands, timed from the
-/// load to the swap. Every catalog gets a fresh warehouse folder (PostgreSQL: a catalog name of its own).
+/// load to the swap. Every catalog gets a fresh warehouse folder (PostgreSQL: a catalog name of its own). <c>rest</c>
+/// is Floe's REST catalog server (in this process, over a SQLite warehouse) reached by Floe's REST client over
+/// loopback HTTP: a commit is then a POST of requirements + updates that the server applies.
 /// </summary>
 internal static class CatalogCommitBench
 {
@@ -50,7 +52,11 @@ internal static class CatalogCommitBench
 
     private static string Measure(string catalog, string dir, int writers, int commitsPerWriter)
     {
+        using var server = catalog == "rest"
+            ? Floe.Application.Catalogs.CatalogServing.Start(WarehouseFactory.Open(dir, null, create: true), "127.0.0.1", FreePort(), token: null)
+            : null;
         var uri = catalog == "sqlite" ? null
+            : server is not null ? server.Url
             : catalog + (catalog.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "catalog=bench" + Guid.NewGuid().ToString("N");
         var setup = WarehouseFactory.Open(dir, uri, create: true);
         var table = setup.CreateTable(Id, CommitTableBuilder.EventsSchema, CommitTableBuilder.DaySpec, new Dictionary<string, string>
@@ -84,10 +90,19 @@ internal static class CatalogCommitBench
         var (median, p95) = Latency.Of(all);
         var snapshots = WarehouseFactory.Open(dir, uri, create: false).LoadTable(Id).Metadata.Snapshots.Count;
         if (snapshots != all.Count + 3) throw new InvalidOperationException($"{snapshots} snapshots after {all.Count + 3} commits: a commit was lost");
-        var name = catalog == "sqlite" ? "SQLite" : catalog.StartsWith("postgres", StringComparison.Ordinal) ? "PostgreSQL" : catalog;
+        var name = catalog == "sqlite" ? "SQLite" : catalog == "rest" ? "REST (Floe server)" : catalog.StartsWith("postgres", StringComparison.Ordinal) ? "PostgreSQL" : catalog;
         Console.WriteLine($"{name}, {writers} writers: {all.Count} commits in {wall:F2} s");
         return string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {writers} | {all.Count} | {all.Count / wall:F1} | {median:F1} | {p95:F1} | {all.Max():F1} |");
+    }
+
+    private static int FreePort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
     }
 
     private static void Append(Warehouse warehouse, DataFile template, int n)
