@@ -94,7 +94,7 @@ public sealed class RestCatalogService
         {
             return Error(400, "BadRequestException", "the request body is not valid JSON: " + e.Message);
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or ArgumentException)
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or ArgumentException or UriFormatException)
         {
             return Error(400, "BadRequestException", "malformed request: " + e.Message);
         }
