@@ -173,6 +173,25 @@ public sealed class RestProtocolTests
     }
 
     [Test]
+    public void LoadTable_SendsTheMetadataFileAsItIs_AndACorruptFileIsAnError()
+    {
+        var table = Events.Create(_served, "db.events");
+        var file = new Uri(table.MetadataLocation).LocalPath;
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "v1/namespaces/db/tables/events"))
+        using (var response = _http.Send(request))
+        {
+            var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            using var doc = JsonDocument.Parse(text);
+            Assert.That(doc.RootElement.GetProperty("metadata").GetRawText(), Is.EqualTo(File.ReadAllText(file).Trim()));
+        }
+
+        File.WriteAllText(file, "{\"format-version\": 2, truncated");
+        var (status, body) = Call(HttpMethod.Get, "v1/namespaces/db/tables/events");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.InternalServerError));
+        Assert.That(body.GetProperty("error").GetProperty("message").GetString(), Does.Contain(Path.GetFileName(file)));
+    }
+
+    [Test]
     public void Register_RefusesFilesOutsideTheWarehouse_AndPurgeKeepsRegisteredFiles()
     {
         var outside = Path.Combine(Path.GetTempPath(), "floe-outside-" + Guid.NewGuid().ToString("N"));

@@ -181,6 +181,16 @@ public sealed class Warehouse
         }
     }
 
+    /// <summary>
+    /// The storage of table <paramref name="id"/> (confined to the warehouse, or to a registered table's mapped
+    /// folders; never deleting a registered table's files) without loading its metadata: for serving files as they are.
+    /// </summary>
+    public IFileIO TableIo(TableIdentifier id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return NewIo(id, deleteRegisteredFiles: false);
+    }
+
     /// <summary>Whether <paramref name="id"/> was registered (its files were not written by Floe) rather than created.</summary>
     public bool IsRegistered(TableIdentifier id) => _mappings.Load(id).Count > 0;
 
