@@ -10,7 +10,7 @@ namespace Floe.Catalog.Rest.Tests;
 /// <summary>
 /// One of the three catalogs in a fresh temporary warehouse: the embedded SQLite file, PostgreSQL
 /// (<c>FLOE_POSTGRES_URL</c>, started by <c>.ci/run</c>), or Floe's REST server (in this process, on a free port, over
-/// a SQLite warehouse) reached by Floe's REST client. Every <see cref="Open"/> is an independent writer.
+/// a SQLite warehouse, or over PostgreSQL) reached by Floe's REST client. Every <see cref="Open"/> is an independent writer.
 /// </summary>
 internal sealed class CatalogUnderTest : IDisposable
 {
@@ -30,7 +30,9 @@ internal sealed class CatalogUnderTest : IDisposable
                 Uri = FreshPostgresUri();
                 break;
             case "rest":
-                _server = CatalogServing.Start(WarehouseFactory.Open(Folder, null, create: true), "127.0.0.1", FreePort(), token: null);
+            case "rest-over-postgresql":
+                var served = kind == "rest" ? null : FreshPostgresUri();
+                _server = CatalogServing.Start(WarehouseFactory.Open(Folder, served, create: true), "127.0.0.1", FreePort(), token: null);
                 Uri = _server.Url;
                 break;
             default:

@@ -12,6 +12,7 @@ namespace Floe.Catalog.Rest.Tests;
 [TestFixture("sqlite")]
 [TestFixture("postgresql")]
 [TestFixture("rest")]
+[TestFixture("rest-over-postgresql")]
 public sealed class CommitConflictSuiteTests
 {
     private readonly string _kind;
