@@ -22,6 +22,7 @@ public sealed class RestCatalog : ICatalog, IUpdatingCatalog, ILocationMappingSt
     private readonly string _base;
     private readonly string _described;
     private readonly string _warehouse;
+    private readonly Dictionary<TableIdentifier, (string Location, ReadOnlyMemory<byte> Metadata)> _loaded = new();
     private string _prefix = "";
     private string? _bearer;
 
@@ -184,9 +185,63 @@ public sealed class RestCatalog : ICatalog, IUpdatingCatalog, ILocationMappingSt
     /// <inheritdoc />
     public string LoadMetadataLocation(TableIdentifier id)
     {
-        using var doc = Send(HttpMethod.Get, TableUrl(id), null, ErrorKind.Table);
-        return doc!.RootElement.TryGetProperty("metadata-location", out var l) && l.GetString() is { } location
-            ? location
+        ArgumentNullException.ThrowIfNull(id);
+        var bytes = SendBytes(HttpMethod.Get, TableUrl(id), null, ErrorKind.Table);
+        var (location, metadata) = SplitLoadResult(bytes, id);
+        // Kept for the Refresh that follows, so the metadata is parsed once, from the answer, not again from its file.
+        lock (_loaded) _loaded[id] = (location, metadata);
+        return location;
+    }
+
+    /// <inheritdoc />
+    public TableMetadata? LoadedMetadata(TableIdentifier id, string location)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        (string Location, ReadOnlyMemory<byte> Metadata) entry;
+        lock (_loaded)
+        {
+            if (!_loaded.Remove(id, out entry)) return null;
+        }
+        return entry.Location == location && entry.Metadata.Length > 0 ? TableMetadataParser.Parse(entry.Metadata, location) : null;
+    }
+
+    /// <summary>The <c>metadata-location</c> and the raw <c>metadata</c> object of a LoadTableResult, found with one reader pass.</summary>
+    private (string Location, ReadOnlyMemory<byte> Metadata) SplitLoadResult(byte[] bytes, TableIdentifier id)
+    {
+        string? location = null;
+        var metadata = ReadOnlyMemory<byte>.Empty;
+        try
+        {
+            var reader = new Utf8JsonReader(bytes);
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString();
+                    reader.Read();
+                    if (name == "metadata-location" && reader.TokenType == JsonTokenType.String)
+                    {
+                        location = reader.GetString();
+                    }
+                    else if (name == "metadata" && reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        var start = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        metadata = bytes.AsMemory(start, (int)reader.BytesConsumed - start);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw Errors.InvalidData($"catalog {_described}: loadTable of '{id}' answered with invalid JSON ({e.Message})");
+        }
+        return location is not null
+            ? (location, metadata)
             : throw Errors.InvalidData($"catalog {_described}: loadTable of '{id}' answered without a metadata-location");
     }
 
@@ -217,14 +272,10 @@ public sealed class RestCatalog : ICatalog, IUpdatingCatalog, ILocationMappingSt
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(commit);
-        using var doc = Send(HttpMethod.Post, TableUrl(id), Body(w => commit.WriteJson(w, id, formatVersion)), ErrorKind.Table);
-        var root = doc!.RootElement;
-        var location = root.TryGetProperty("metadata-location", out var l) ? l.GetString() : null;
-        if (location is null || !root.TryGetProperty("metadata", out var metadata))
-        {
-            throw Errors.InvalidData($"catalog {_described}: the commit to '{id}' answered without metadata-location and metadata");
-        }
-        return (TableMetadataParser.Parse(Encoding.UTF8.GetBytes(metadata.GetRawText()), location), location);
+        var bytes = SendBytes(HttpMethod.Post, TableUrl(id), Body(w => commit.WriteJson(w, id, formatVersion)), ErrorKind.Table);
+        var (location, metadata) = SplitLoadResult(bytes, id);
+        if (metadata.Length == 0) throw Errors.InvalidData($"catalog {_described}: the commit to '{id}' answered without metadata");
+        return (TableMetadataParser.Parse(metadata, location), location);
     }
 
     /// <inheritdoc />
@@ -338,15 +389,7 @@ public sealed class RestCatalog : ICatalog, IUpdatingCatalog, ILocationMappingSt
 
     private JsonDocument? Send(HttpMethod method, string url, byte[]? body, ErrorKind kind)
     {
-        using var request = new HttpRequestMessage(method, url);
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        }
-        using var response = Transmit(request);
-        if (!response.IsSuccessStatusCode) throw Failure(response, kind);
-        var bytes = response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+        var bytes = SendBytes(method, url, body, kind);
         if (bytes.Length == 0) return null;
         try
         {
@@ -356,6 +399,19 @@ public sealed class RestCatalog : ICatalog, IUpdatingCatalog, ILocationMappingSt
         {
             throw Errors.InvalidData($"catalog {_described}: {method} {url} answered with invalid JSON ({e.Message})");
         }
+    }
+
+    private byte[] SendBytes(HttpMethod method, string url, byte[]? body, ErrorKind kind)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+        using var response = Transmit(request);
+        if (!response.IsSuccessStatusCode) throw Failure(response, kind);
+        return response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
     }
 
     private HttpResponseMessage Transmit(HttpRequestMessage request)

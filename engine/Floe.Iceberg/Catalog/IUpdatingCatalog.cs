@@ -16,4 +16,10 @@ public interface IUpdatingCatalog
     /// A failed requirement (or another writer winning) is a retryable CommitConflict.
     /// </summary>
     (TableMetadata Metadata, string Location) CommitTable(TableIdentifier id, TableCommit commit, int formatVersion);
+
+    /// <summary>
+    /// The metadata at <paramref name="location"/> when the catalog's last answer for <paramref name="id"/> carried it
+    /// (a REST loadTable sends the metadata with its location), so the caller need not read the file; otherwise null.
+    /// </summary>
+    TableMetadata? LoadedMetadata(TableIdentifier id, string location);
 }

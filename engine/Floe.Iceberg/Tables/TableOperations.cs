@@ -48,7 +48,7 @@ public sealed class TableOperations
         {
             return (_cachedMetadata, location);
         }
-        var metadata = ReadMetadata(Io, location);
+        var metadata = (Catalog as IUpdatingCatalog)?.LoadedMetadata(Identifier, location) ?? ReadMetadata(Io, location);
         _cachedLocation = location;
         _cachedMetadata = metadata;
         return (metadata, location);
