@@ -111,6 +111,35 @@ public sealed class NestedWriteTests
     }
 
     [Test]
+    public void SlicedNestedArrays_WriteTheSliceOnly()
+    {
+        // Producers across the C data interface hand over sliced arrays: struct children and list values are then
+        // indexed from the parent's offset.
+        var random = new Random(9);
+        const int rows = 60, from = 7, length = 40;
+        var columns = Nested.Fields.Select((f, c) => Enumerable.Range(0, rows).Select(r => c == 0 ? (object?)(long)r : Generate(random, f.Type, f.Required, 0)).ToList()).ToList();
+        var arrays = Nested.Fields.Select((f, c) => ArrowArrayFactory.Slice(NestedArrowData.Build(ArrowSchemas.ToArrowType(f.Type), columns[c]), from, length)).ToList();
+        var path = Path.Combine(_dir, "sliced.parquet");
+        using (var writer = new ParquetDataWriter(new LocalFileIO(), path, Nested, "{}"))
+        {
+            using var batch = new RecordBatch(ArrowSchemas.ToArrow(Nested), arrays, length);
+            writer.Write(batch, 5, length - 5);
+            writer.Close();
+        }
+        var select = string.Join(", ", Nested.Fields.Select(f => $"to_json({f.Name}) AS {f.Name}"));
+        var duck = DuckDb.Query($"SELECT {select} FROM read_parquet({DuckDb.Quote(path)}) t ORDER BY t.id");
+        Assert.That(duck, Has.Count.EqualTo(length - 5));
+        for (var c = 0; c < columns.Count; c++)
+        {
+            for (var r = 0; r < duck.Count; r++)
+            {
+                var name = Nested.Fields[c].Name;
+                Assert.That((string?)duck[r][name] ?? "null", Is.EqualTo(NestedArrowData.Json(columns[c][from + 5 + r])), $"{name} row {r}");
+            }
+        }
+    }
+
+    [Test]
     public void NestedFields_CarryIcebergFieldIdsOnEveryNamedNode()
     {
         var path = WriteRows(1);
