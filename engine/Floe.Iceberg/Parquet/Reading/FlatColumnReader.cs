@@ -382,6 +382,13 @@ internal sealed class FlatColumnReader
 
     private void LoadDictionary(ReadOnlySpan<byte> data, int count)
     {
+        // The declared count sizes allocations below, so it must be backed by bytes first: every PLAIN value takes
+        // at least its width (4 length bytes for a byte array).
+        var minimum = _strings ? 4 : Math.Max(1, _physicalWidth);
+        if (count < 0 || (long)count * minimum > data.Length)
+        {
+            throw new InvalidDataException($"column '{_leaf.Name}': dictionary page declares {count} values but holds {data.Length} bytes");
+        }
         _dictCount = count;
         if (!_strings)
         {
