@@ -272,6 +272,13 @@ internal sealed partial class ColumnWriter : IDisposable
                     break;
                 default:
                     BinaryPrimitives.WriteInt128BigEndian(big, unscaled);
+                    // The dropped high bytes must be pure sign extension, or the value does not fit the column.
+                    var sign = (byte)(unscaled < 0 ? 0xFF : 0x00);
+                    for (var b = 0; b < 16 - width; b++)
+                    {
+                        if (big[b] != sign) throw DecimalOverflow(start + i);
+                    }
+                    if ((big[16 - width] & 0x80) != (sign & 0x80)) throw DecimalOverflow(start + i);
                     big[(16 - width)..].CopyTo(dest.Slice(n * width));
                     break;
             }
