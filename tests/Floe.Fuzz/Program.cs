@@ -81,7 +81,10 @@ static int Main(string[] args, List<FuzzTarget> targets)
         case "afl":
         {
             var target = Find(args[1]);
-            Fuzzer.Run(stream =>
+            // Out of process: the target runs in a child that SharpFuzz restarts after a crash, which also survives
+            // a stack overflow and the thread pool threads parallel readers start (in-process persistent mode loses
+            // the fork server on those).
+            Fuzzer.OutOfProcess.Run(stream =>
             {
                 using var copy = new MemoryStream();
                 stream.CopyTo(copy);

@@ -114,6 +114,25 @@ public sealed class NestedIngestTests
             Is.EqualTo(Rows($"SELECT {select} FROM read_parquet('{Path.Combine(root, "data")}/**/*.parquet')")));
     }
 
+    [TestCase("duckdb-map-stats-day", "00002-0e059d4b-e5e8-41af-a763-76cbf3a3d0bc.metadata.json")]
+    [TestCase("duckdb-redpanda-hour-tag", "v1.metadata.json")]
+    public void ScanToParquet_FixtureWithNestedColumns_DuckDbReadsTheOriginalValues(string fixture, string metadata)
+    {
+        using var temp = new TempWarehouse();
+        System.IO.Directory.CreateDirectory(temp.Directory);
+        var root = Path.Combine(FixturesRoot(), "iceberg", fixture);
+        temp.Warehouse.RegisterTable(TableIdentifier.Parse("fx.orig"), Path.Combine(root, "metadata", metadata));
+        var output = Path.Combine(temp.Directory, "out.parquet");
+        using (var sink = new ParquetSink(output))
+        {
+            temp.Scan.Scan("fx.orig", new ScanRequest(), sink);
+        }
+        var schema = temp.Warehouse.LoadTable(TableIdentifier.Parse("fx.orig")).Schema;
+        var select = string.Join(" || '|' || ", schema.Fields.Where(f => f.Type is not PrimitiveType).Select(f => $"coalesce(to_json({f.Name})::VARCHAR, 'null')"));
+        Assert.That(Rows($"SELECT {select} FROM read_parquet('{output}')"),
+            Is.EqualTo(Rows($"SELECT {select} FROM read_parquet('{Path.Combine(root, "data")}/**/*.parquet')")));
+    }
+
     private static List<string> ScanLines(TempWarehouse temp, string table) =>
         ScanJson(temp, table).Select(e => e.GetRawText()).OrderBy(s => s, StringComparer.Ordinal).ToList();
 

@@ -64,7 +64,7 @@ internal sealed class ColumnDescriptor
     {
         if (field.Type is not PrimitiveType type)
         {
-            throw Errors.Unsupported($"column '{field.Name}' (id {field.Id}): writing nested type {field.Type} to Parquet is not supported yet");
+            throw Errors.Unsupported($"column '{field.Name}' (id {field.Id}): nested type {field.Type} is written through LevelShredder, not as one column");
         }
         return type.Id switch
         {
