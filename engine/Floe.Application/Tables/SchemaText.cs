@@ -45,7 +45,7 @@ public static class SchemaText
             var where = parent.Length == 0 ? $"schema column {index}" : $"struct '{parent}' field {index}";
             if (part.Length == 0) throw Errors.InvalidArgument($"{where} is empty (a trailing or doubled comma?)");
             var colon = part.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0) throw Errors.InvalidArgument($"{where} '{part}' must be name:type");
+            if (colon <= 0) throw Errors.InvalidArgument(parent.Length == 0 ? $"schema column '{part}' must be name:type" : $"struct '{parent}' field '{part}' must be name:type");
             var name = part[..colon].Trim();
             CheckName(name, index);
             var (typeText, required) = StripNotNull(part[(colon + 1)..]);
