@@ -149,8 +149,10 @@ public sealed class ParquetDataWriter : IDisposable
         }
         for (var c = 0; c < _fields.Length; c++)
         {
-            // Nested fields are checked as they are shredded (shape, then required values where they are reached).
-            if (_fields[c].Shredder is null) _columns[_fields[c].FirstColumn].Validate(batch.Column(c));
+            // A nested field's shape is checked here; its required values only as they are shredded.
+            var f = _fields[c];
+            if (f.Shredder is null) _columns[f.FirstColumn].Validate(batch.Column(c));
+            else f.Shredder.Validate(batch.Column(c), _columns.AsSpan(f.FirstColumn, f.ColumnCount));
         }
         var offset = start;
         var end = start + length;

@@ -38,7 +38,13 @@ internal sealed class LevelShredder
         }
     }
 
-    /// <summary>Checks the Arrow array's shape and appends rows [start, start+count) to <paramref name="writers"/> (the field's leaf writers, in order).</summary>
+    /// <summary>Checks the Arrow array's shape (struct, list and map nesting and leaf types) against the field.</summary>
+    public void Validate(IArrowArray array, ReadOnlySpan<ColumnWriter> writers) => Bind(_root, (ArrowArray)array, writers);
+
+    /// <summary>
+    /// Appends rows [start, start+count) to <paramref name="writers"/> (the field's leaf writers, in order); a null
+    /// where the schema requires a value is found here, so a writer that throws must be discarded.
+    /// </summary>
     public void Append(IArrowArray array, int start, int count, ReadOnlySpan<ColumnWriter> writers)
     {
         Bind(_root, (ArrowArray)array, writers);
