@@ -328,12 +328,25 @@ internal abstract class CsvColumn
 
         protected override void Begin(int count) => t_builder = new Decimal128Array.Builder(new Decimal128Type(type.Precision, type.Scale)).Reserve(count);
 
+        // Values at or above 10^(precision - scale) have too many integer digits; above 28 digits no .NET decimal does.
+        private readonly decimal _limit = type.Precision - type.Scale >= 29 ? decimal.MaxValue : Pow10(type.Precision - type.Scale);
+
         protected override string? TryAppend(ReadOnlySpan<byte> cell)
         {
             if (!Utf8Values.TryParseDecimal(cell, out var v)) return $"decimal({type.Precision},{type.Scale})";
-            if (decimal.Round(v, type.Scale) != v) return $"decimal({type.Precision},{type.Scale}) (too many fractional digits)";
-            t_builder!.Append(v);
+            // Rounding to the column's scale also drops trailing zeros beyond it (1.5000000 in a scale-2 column).
+            var rounded = decimal.Round(v, type.Scale);
+            if (rounded != v) return $"decimal({type.Precision},{type.Scale}) (too many fractional digits)";
+            if (_limit != decimal.MaxValue && Math.Abs(rounded) >= _limit) return $"decimal({type.Precision},{type.Scale}) (more than {type.Precision - type.Scale} integer digits)";
+            t_builder!.Append(rounded);
             return null;
+        }
+
+        private static decimal Pow10(int exponent)
+        {
+            var result = 1m;
+            for (var i = 0; i < exponent; i++) result *= 10;
+            return result;
         }
 
         protected override void AppendNull() => t_builder!.AppendNull();

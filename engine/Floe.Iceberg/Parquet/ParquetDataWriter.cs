@@ -17,7 +17,8 @@ namespace Floe.Iceberg.Parquet;
 /// zstd level 3 by default: string, binary, int, long, float, double, date, time, timestamp and int-backed decimal
 /// columns are dictionary encoded (a PLAIN dictionary page plus RLE_DICTIONARY pages) while that pays, the rest PLAIN.
 /// <para>Batch columns are matched to the schema's top-level fields by position; Arrow types must be the ones
-/// <see cref="Arrow.ArrowSchemas.ToArrowType"/> gives. Only primitive top-level fields can be written.
+/// <see cref="Arrow.ArrowSchemas.ToArrowType"/> gives. Struct, list and map fields (nested to any depth) are written
+/// as groups with definition and repetition levels, lists in the three-level form and maps as key_value groups.
 /// Not thread-safe: one writer belongs to one thread (it parallelizes across columns internally).</para>
 /// </summary>
 public sealed class ParquetDataWriter : IDisposable
@@ -27,6 +28,8 @@ public sealed class ParquetDataWriter : IDisposable
     private readonly IFileIO? _io;
     private readonly Stream _output;
     private readonly ColumnWriter[] _columns;
+    private readonly TopField[] _fields;
+    private readonly SchemaNode[] _schemaNodes;
     private readonly ParquetWriterOptions _options;
     private readonly string _schemaJson;
     private readonly List<RowGroupInfo> _rowGroups = new();
@@ -41,7 +44,7 @@ public sealed class ParquetDataWriter : IDisposable
     /// Creates <paramref name="location"/> through <paramref name="io"/> and starts a Parquet file for
     /// <paramref name="schema"/>; <paramref name="icebergSchemaJson"/> is stored under the footer key <c>iceberg.schema</c>.
     /// </summary>
-    /// <exception cref="FloeException">Unsupported when the schema has nested top-level fields.</exception>
+    /// <exception cref="FloeException">Unsupported when a field's type cannot be written.</exception>
     public ParquetDataWriter(IFileIO io, string location, Schema schema, string icebergSchemaJson, ParquetWriterOptions? options = null)
         : this(Open(io, location), location, schema, icebergSchemaJson, options)
     {
@@ -67,11 +70,28 @@ public sealed class ParquetDataWriter : IDisposable
         }
         try
         {
-            _columns = new ColumnWriter[schema.Fields.Count];
-            for (var i = 0; i < _columns.Length; i++)
+            var columns = new List<ColumnWriter>(schema.Fields.Count);
+            _columns = System.Array.Empty<ColumnWriter>();
+            _fields = new TopField[schema.Fields.Count];
+            _schemaNodes = new SchemaNode[schema.Fields.Count];
+            for (var i = 0; i < _fields.Length; i++)
             {
-                _columns[i] = new ColumnWriter(ColumnDescriptor.For(schema.Fields[i]), _options, location);
+                var field = schema.Fields[i];
+                if (field.Type is PrimitiveType)
+                {
+                    var descriptor = ColumnDescriptor.For(field);
+                    _schemaNodes[i] = new SchemaNode(field.Name, field.Id, field.Required ? SchemaNode.Required : SchemaNode.Optional, SchemaNode.GroupNone, descriptor);
+                    _fields[i] = new TopField(columns.Count, 1, null);
+                    columns.Add(new ColumnWriter(descriptor, _options, location));
+                    continue;
+                }
+                var shredder = new LevelShredder(field, location);
+                _schemaNodes[i] = shredder.Schema;
+                var first = columns.Count;
+                foreach (var leaf in shredder.Leaves) columns.Add(new ColumnWriter(leaf, _options, location));
+                _fields[i] = new TopField(first, columns.Count - first, shredder);
             }
+            _columns = columns.ToArray();
             WriteRaw(Magic);
         }
         catch
@@ -123,13 +143,16 @@ public sealed class ParquetDataWriter : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(start + length, batch.Length);
         ThrowIfClosed();
-        if (batch.ColumnCount != _columns.Length)
+        if (batch.ColumnCount != _fields.Length)
         {
-            throw Errors.InvalidArgument($"{Location}: batch has {batch.ColumnCount} columns, schema has {_columns.Length}");
+            throw Errors.InvalidArgument($"{Location}: batch has {batch.ColumnCount} columns, schema has {_fields.Length}");
         }
-        for (var c = 0; c < _columns.Length; c++)
+        for (var c = 0; c < _fields.Length; c++)
         {
-            _columns[c].Validate(batch.Column(c));
+            // A nested field's shape is checked here; its required values only as they are shredded.
+            var f = _fields[c];
+            if (f.Shredder is null) _columns[f.FirstColumn].Validate(batch.Column(c));
+            else f.Shredder.Validate(batch.Column(c), _columns.AsSpan(f.FirstColumn, f.ColumnCount));
         }
         var offset = start;
         var end = start + length;
@@ -221,14 +244,21 @@ public sealed class ParquetDataWriter : IDisposable
     private void AppendColumns(RecordBatch batch, int offset, int count)
     {
         // Small batches stay on the caller's thread: spreading them costs more than the copy.
-        if (count >= 16384 && _columns.Length > 1)
+        if (count >= 16384 && _fields.Length > 1)
         {
-            Parallel.For(0, _columns.Length, c => _columns[c].Append(batch.Column(c), offset, count));
+            Parallel.For(0, _fields.Length, c => AppendField(batch, c, offset, count));
         }
         else
         {
-            for (var c = 0; c < _columns.Length; c++) _columns[c].Append(batch.Column(c), offset, count);
+            for (var c = 0; c < _fields.Length; c++) AppendField(batch, c, offset, count);
         }
+    }
+
+    private void AppendField(RecordBatch batch, int field, int offset, int count)
+    {
+        var f = _fields[field];
+        if (f.Shredder is null) _columns[f.FirstColumn].Append(batch.Column(field), offset, count);
+        else f.Shredder.Append(batch.Column(field), offset, count, _columns.AsSpan(f.FirstColumn, f.ColumnCount));
     }
 
     private void FlushRowGroup(bool release = false)
@@ -275,7 +305,7 @@ public sealed class ParquetDataWriter : IDisposable
         var keyValues = new List<KeyValuePair<string, string>> { new("iceberg.schema", _schemaJson) };
         if (_options.KeyValueMetadata is { } extra) keyValues.AddRange(extra);
         var codec = new PageCompressor(_options.Codec, _options.ZstdLevel).ThriftCodec;
-        FooterWriter.Write(w, descriptors, _rowGroups, RecordCount, keyValues, "Floe version 0.1.0", codec);
+        FooterWriter.Write(w, _schemaNodes, descriptors, _rowGroups, RecordCount, keyValues, "Floe version 0.1.0", codec);
         WriteRaw(w.WrittenSpan);
         Span<byte> trailer = stackalloc byte[8];
         BinaryPrimitives.WriteInt32LittleEndian(trailer, w.Length);
@@ -304,7 +334,8 @@ public sealed class ParquetDataWriter : IDisposable
             values[id] = c.FileValueCount;
             nulls[id] = c.FileNullCount;
             if (c.Descriptor.Kind is ColumnKind.Float or ColumnKind.Double) nans[id] = c.FileNanCount;
-            if (c.TryGetBounds(_options.BoundsTruncateLength, out var lo, out var hi))
+            // As Iceberg Java: no bounds for leaves inside a list or map, whose values are not one per row.
+            if (c.Descriptor.MaxRepetition == 0 && c.TryGetBounds(_options.BoundsTruncateLength, out var lo, out var hi))
             {
                 if (lo is not null) lower[id] = lo;
                 if (hi is not null) upper[id] = hi;
@@ -314,6 +345,9 @@ public sealed class ParquetDataWriter : IDisposable
         for (var i = 0; i < splits.Length; i++) splits[i] = _rowGroups[i].FileOffset;
         return new ParquetFileMetrics(RecordCount, _position, sizes, values, nulls, nans, lower, upper, splits);
     }
+
+    /// <summary>A top-level field: one flat column, or a nested field's leaf columns fed by its shredder.</summary>
+    private sealed record TopField(int FirstColumn, int ColumnCount, LevelShredder? Shredder);
 
     private void DisposeColumns()
     {

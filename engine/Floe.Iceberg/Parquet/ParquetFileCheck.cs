@@ -53,9 +53,15 @@ internal static class ParquetFileCheck
         FloeException f => f,
         EndOfStreamException => Corrupt(location, "the file is truncated"),
         IOException io => Errors.Io(location, io),
-        InvalidDataException or FormatException or NotSupportedException => Corrupt(location, e.Message, e),
+        InvalidDataException or FormatException or NotSupportedException => Corrupt(location, Describe(e), e),
         _ => Corrupt(location, "a length, offset or value in the file is out of range", e),
     };
+
+    // Parquet.Net's messages may name .NET types ("type System.Half is not supported"), which users must never see.
+    private static string Describe(Exception e) =>
+        e.Message.Contains("System.", StringComparison.Ordinal) || e.Message.Contains("Exception", StringComparison.Ordinal)
+            ? (e is NotSupportedException ? "a type or encoding that is not supported" : "a value in the file is invalid")
+            : e.Message;
 
     private static FloeException Corrupt(string location, string what, Exception? inner = null) =>
         Errors.InvalidData(location, $"corrupt Parquet ({what.ReplaceLineEndings(" ")})", inner);

@@ -104,7 +104,7 @@ public sealed class NestedParquetRoundTripTests
     }
 
     /// <summary>Deterministic pseudo-random rows: hash(i, k) stands in for a seeded generator.</summary>
-    private static string Generator(int seed) =>
+    internal static string Generator(int seed) =>
         $"""
         SELECT i,
           CASE WHEN hash(i + {seed}, 1) % 5 = 0 THEN NULL ELSE struct_pack(

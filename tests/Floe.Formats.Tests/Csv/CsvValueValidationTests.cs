@@ -110,4 +110,28 @@ public sealed class CsvValueValidationTests
         var batch = CsvBatchReader.Read(path, Schema).Single();
         Assert.That(((DoubleArray)batch.Column(2)).GetValue(0), Is.EqualTo(expected));
     }
+
+    // Found by the csv fuzz target (tests/Floe.Fuzz/corpora/csv/regression-decimal-*): both crashed in Arrow's builder.
+    [TestCase("9999999999999999999", "integer digits")]
+    [TestCase("100000000.00", "integer digits")]
+    [TestCase("-100000000", "integer digits")]
+    public void Decimal_BeyondPrecision_IsRefusedNamingLineAndColumn(string value, string why)
+    {
+        var path = Path.Combine(_dir, "dec.csv");
+        File.WriteAllText(path, "id,price\n1,1.50\n2," + value + "\n");
+        var schema = new Schema(0, new[] { new NestedField(1, "id", true, PrimitiveType.Long), new NestedField(2, "price", false, PrimitiveType.Decimal(10, 2)) });
+        var e = Assert.Throws<FloeException>(() => Floe.Formats.Csv.CsvBatchReader.Read(path, schema).ToList())!;
+        Assert.That(e.Message, Does.Contain("line 3").And.Contain("'price'").And.Contain(why));
+    }
+
+    [Test]
+    public void Decimal_TrailingZerosBeyondScaleAndLargestValue_AreStored()
+    {
+        var path = Path.Combine(_dir, "dec.csv");
+        File.WriteAllText(path, "id,price\n1,1.5000000000000000000000\n2,-99999999.99\n");
+        var schema = new Schema(0, new[] { new NestedField(1, "id", true, PrimitiveType.Long), new NestedField(2, "price", false, PrimitiveType.Decimal(10, 2)) });
+        var batch = Floe.Formats.Csv.CsvBatchReader.Read(path, schema).Single();
+        var prices = (Decimal128Array)batch.Column(1);
+        Assert.That(new[] { prices.GetValue(0), prices.GetValue(1) }, Is.EqualTo(new decimal?[] { 1.50m, -99999999.99m }));
+    }
 }

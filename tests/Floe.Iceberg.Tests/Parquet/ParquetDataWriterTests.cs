@@ -220,11 +220,27 @@ public sealed partial class ParquetDataWriterTests
     }
 
     [Test]
-    public void Constructor_NestedField_ThrowsUnsupported()
+    public void Write_WideDecimalBeyondItsFixedWidth_IsRefusedNotTruncated()
+    {
+        // decimal(20,2) is stored in 9 bytes; an unscaled value needing more used to lose its high bytes silently.
+        var schema = new Schema(0, new[] { new NestedField(1, "d", false, PrimitiveType.Decimal(20, 2)) });
+        using var writer = new ParquetDataWriter(new MemoryStream(), "mem", schema, "{}");
+        var arrowSchema = Floe.Iceberg.Arrow.ArrowSchemas.ToArrow(schema);
+        using var batch = new Apache.Arrow.RecordBatch(arrowSchema, new[] { ArrowTestData.Decimals(20, 2, new decimal?[] { 1m, 100000000000000000000m }) }, 2);
+        var ex = Assert.Throws<FloeException>(() => writer.Write(batch));
+        Assert.That(ex!.Message, Does.Contain("row 1").And.Contain("precision 20"));
+    }
+
+    [Test]
+    public void Write_ListFieldGivenFlatArrowArray_ThrowsNamingTheColumn()
     {
         var schema = new Schema(0, new[] { new NestedField(1, "l", false, new ListType(2, false, PrimitiveType.Int)) });
-        var ex = Assert.Throws<FloeException>(() => new ParquetDataWriter(new MemoryStream(), "mem", schema, "{}"));
-        Assert.That(ex!.Code, Is.EqualTo(FloeErrorCode.Unsupported));
+        using var writer = new ParquetDataWriter(new MemoryStream(), "mem", schema, "{}");
+        var arrowSchema = new Apache.Arrow.Schema(new[] { new Apache.Arrow.Field("l", Apache.Arrow.Types.Int32Type.Default, true) }, null);
+        using var batch = new Apache.Arrow.RecordBatch(arrowSchema, new[] { ArrowTestData.Primitive<int>(Apache.Arrow.Types.Int32Type.Default, new int?[] { 1 }) }, 1);
+        var ex = Assert.Throws<FloeException>(() => writer.Write(batch));
+        Assert.That(ex!.Code, Is.EqualTo(FloeErrorCode.InvalidArgument));
+        Assert.That(ex.Message, Does.Contain("'l'"));
     }
 
     [TestCase(0)]

@@ -353,7 +353,7 @@ internal sealed class FlatColumnReader
                 {
                     if (position + 4 > data.Length) throw new InvalidDataException($"column '{_leaf.Name}': PLAIN page shorter than its {nonNull} values");
                     var length = BinaryPrimitives.ReadInt32LittleEndian(data[position..]);
-                    if (length < 0 || position + 4 + length > data.Length) throw new InvalidDataException($"column '{_leaf.Name}': bad value length {length}");
+                    if (length < 0 || length > data.Length - position - 4) throw new InvalidDataException($"column '{_leaf.Name}': bad value length {length}");
                     value = data.Slice(position + 4, length);
                     position += 4 + length;
                 }
@@ -382,6 +382,13 @@ internal sealed class FlatColumnReader
 
     private void LoadDictionary(ReadOnlySpan<byte> data, int count)
     {
+        // The declared count sizes allocations below, so it must be backed by bytes first: every PLAIN value takes
+        // at least its width (4 length bytes for a byte array).
+        var minimum = _strings ? 4 : Math.Max(1, _physicalWidth);
+        if (count < 0 || (long)count * minimum > data.Length)
+        {
+            throw new InvalidDataException($"column '{_leaf.Name}': dictionary page declares {count} values but holds {data.Length} bytes");
+        }
         _dictCount = count;
         if (!_strings)
         {
@@ -394,7 +401,8 @@ internal sealed class FlatColumnReader
         for (var i = 0; i < count; i++)
         {
             var length = BinaryPrimitives.ReadInt32LittleEndian(data[position..]);
-            if (length < 0 || position + 4 + length > data.Length) throw new InvalidDataException($"column '{_leaf.Name}': bad dictionary value length {length}");
+            // Compared by subtraction: position + 4 + length overflows for a length near int.MaxValue.
+            if (length < 0 || length > data.Length - position - 4) throw new InvalidDataException($"column '{_leaf.Name}': bad dictionary value length {length}");
             position += 4 + length;
             offsets[i + 1] = offsets[i] + length;
         }

@@ -3,7 +3,10 @@ using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Parquet.Writing;
 
-/// <summary>The Parquet shape of one flat Iceberg column: physical type, width and logical annotations.</summary>
+/// <summary>
+/// The Parquet shape of one leaf column: physical type, width and logical annotations, plus, for a leaf inside a
+/// struct, list or map, its path and maximum definition and repetition levels.
+/// </summary>
 internal sealed class ColumnDescriptor
 {
     private ColumnDescriptor(NestedField field, PrimitiveType type, ColumnKind kind, ParquetPhysicalType physical, int width)
@@ -26,13 +29,42 @@ internal sealed class ColumnDescriptor
     /// <summary>Bytes per PLAIN value for fixed-width kinds (FLBA length for fixed/decimal), 0 for byte arrays.</summary>
     public int Width { get; }
 
+    /// <summary>Whether the leaf itself is optional in the Parquet schema.</summary>
     public bool Optional => !Field.Required;
+
+    /// <summary>Whether the leaf sits inside a struct, list or map (its levels come from <see cref="LevelShredder"/>).</summary>
+    public bool Nested { get; private init; }
+
+    /// <summary>Names from the top-level field down to the leaf (path_in_schema).</summary>
+    public string[] Path { get; private init; } = System.Array.Empty<string>();
+
+    /// <summary>Maximum definition level (a present, non-null value).</summary>
+    public int MaxDefinition { get; private init; }
+
+    /// <summary>Maximum repetition level (0 outside lists and maps).</summary>
+    public int MaxRepetition { get; private init; }
+
+    /// <summary>Whether pages carry definition levels, so the validity bitmap decides which slots hold values.</summary>
+    public bool HasDefinitionLevels => Nested ? MaxDefinition > 0 : Optional;
+
+    /// <summary>The descriptor of a leaf inside a nested field.</summary>
+    public static ColumnDescriptor ForNested(NestedField leaf, string[] path, int maxDefinition, int maxRepetition)
+    {
+        var flat = For(leaf);
+        return new(leaf, flat.Type, flat.Kind, flat.Physical, flat.Width)
+        {
+            Nested = true,
+            Path = path,
+            MaxDefinition = maxDefinition,
+            MaxRepetition = maxRepetition,
+        };
+    }
 
     public static ColumnDescriptor For(NestedField field)
     {
         if (field.Type is not PrimitiveType type)
         {
-            throw Errors.Unsupported($"column '{field.Name}' (id {field.Id}): writing nested type {field.Type} to Parquet is not supported yet");
+            throw Errors.Unsupported($"column '{field.Name}' (id {field.Id}): nested type {field.Type} is written through LevelShredder, not as one column");
         }
         return type.Id switch
         {

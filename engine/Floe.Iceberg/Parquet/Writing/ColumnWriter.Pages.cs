@@ -43,10 +43,16 @@ internal sealed partial class ColumnWriter
         var avgBytesPerRow = rows == 0 ? 1 : Math.Max(1, _values.Length / rows);
         var rowsPerPage = (int)Math.Clamp(_options.PageBytes / avgBytesPerRow, 1, Math.Max(1, rows));
         var valueOffset = 0;
-        for (var r0 = 0; r0 < rows; r0 += rowsPerPage)
+        for (var r0 = 0; r0 < rows;)
         {
             var n = Math.Min(rowsPerPage, rows - r0);
-            var nonNull = Descriptor.Optional ? Bits.PopCount(_validity.WrittenSpan, r0, n) : n;
+            if (Descriptor.MaxRepetition > 0)
+            {
+                // A v1 page must hold whole records: extend it to the next slot that starts a row.
+                var reps = _repetitions.WrittenSpan;
+                while (r0 + n < rows && reps[r0 + n] != 0) n++;
+            }
+            var nonNull = Descriptor.HasDefinitionLevels ? Bits.PopCount(_validity.WrittenSpan, r0, n) : n;
             var valueBytes = ValueBytes(valueOffset, nonNull);
             BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
             valueOffset += valueBytes;
@@ -68,6 +74,7 @@ internal sealed partial class ColumnWriter
             _chunk.Append(_header.WrittenSpan);
             _chunk.Append(_compressed.WrittenSpan);
             uncompressedTotal += _header.Length + _page.Length;
+            r0 += n;
         }
         var hasStats = TryGetChunkStatistics(out var min, out var max);
         LastChunk = new ChunkInfo(rows, _nulls, uncompressedTotal, _chunk.Length, hasStats, min, max, _dictionaryMode ? dictionaryPageLength : -1);
@@ -99,7 +106,12 @@ internal sealed partial class ColumnWriter
     private void BuildPageBody(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes)
     {
         _page.Length = 0;
-        if (Descriptor.Optional)
+        if (Descriptor.Nested)
+        {
+            if (Descriptor.MaxRepetition > 0) WriteLevels(_repetitions.WrittenSpan.Slice(firstRow, rows));
+            if (Descriptor.MaxDefinition > 0) WriteLevels(_definitions.WrittenSpan.Slice(firstRow, rows));
+        }
+        else if (Descriptor.Optional)
         {
             var lengthSlot = _page.Length;
             _page.Reserve(4);
@@ -136,6 +148,26 @@ internal sealed partial class ColumnWriter
         {
             _page.Append(values);
         }
+    }
+
+    /// <summary>
+    /// Writes levels as a length-prefixed RLE/bit-packed hybrid made of RLE runs only: nested levels come in long runs
+    /// (a level per slot, mostly the maximum), and every level fits one byte.
+    /// </summary>
+    private void WriteLevels(ReadOnlySpan<byte> levels)
+    {
+        var lengthSlot = _page.Length;
+        _page.Reserve(4);
+        var i = 0;
+        while (i < levels.Length)
+        {
+            var j = i + 1;
+            while (j < levels.Length && levels[j] == levels[i]) j++;
+            WriteVarint((uint)(j - i) << 1);
+            _page.Reserve(1)[0] = levels[i];
+            i = j;
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(_page.WrittenSpan.Slice(lengthSlot, 4), _page.Length - lengthSlot - 4);
     }
 
     private void WriteVarint(uint value)

@@ -8,7 +8,8 @@ using Floe.Core.Errors;
 namespace Floe.Iceberg.Parquet.Writing;
 
 /// <summary>
-/// Buffers one flat column of the current row group: validity as a bitmap and the non-null values already PLAIN
+/// Buffers one leaf column of the current row group: validity as a bitmap (one bit a level slot for leaves inside
+/// nested fields, whose definition and repetition levels are buffered too) and the non-null values already PLAIN
 /// encoded, plus running statistics. <see cref="EncodeChunk"/> cuts the buffer into compressed data pages.
 /// One instance is used by one thread at a time; different columns may run in parallel.
 /// </summary>
@@ -16,6 +17,8 @@ internal sealed partial class ColumnWriter : IDisposable
 {
     private readonly GrowableBuffer _values = new(1 << 16);
     private readonly GrowableBuffer _validity = new(1 << 10);
+    private readonly GrowableBuffer _definitions = new(16);
+    private readonly GrowableBuffer _repetitions = new(16);
     private readonly string _location;
     private int _rows;
     private int _nulls;
@@ -35,15 +38,68 @@ internal sealed partial class ColumnWriter : IDisposable
     public int Rows => _rows;
 
     /// <summary>PLAIN bytes buffered for the current row group (the uncompressed size estimate).</summary>
-    public long BufferedBytes => _values.Length + _validity.Length + _dictionary.Length;
+    public long BufferedBytes => _values.Length + _validity.Length + _dictionary.Length + _definitions.Length + _repetitions.Length;
 
     /// <summary>Appends rows [start, start+count) of <paramref name="array"/>.</summary>
     public void Append(IArrowArray array, int start, int count)
     {
         var arr = (Apache.Arrow.Array)array;
         var nulls = AppendValidity(arr, start, count);
+        AppendValues(arr, start, count, nulls > 0);
+        _rows += count;
+        _nulls += nulls;
+    }
+
+    /// <summary>
+    /// Appends level slots of a leaf inside a nested field: one definition (and repetition) level per slot, and the
+    /// positions in <paramref name="leaf"/> of the slots that hold a value (those at the maximum definition level), in order.
+    /// </summary>
+    public void AppendNested(Apache.Arrow.Array leaf, ReadOnlySpan<byte> definitions, ReadOnlySpan<byte> repetitions, ReadOnlySpan<int> valueIndices)
+    {
+        var slots = definitions.Length;
+        _definitions.Append(definitions);
+        if (Descriptor.MaxRepetition > 0) _repetitions.Append(repetitions);
+        var newBytes = (_rows + slots + 7) >> 3;
+        _validity.Ensure(newBytes - _validity.Length);
+        _validity.Length = newBytes;
+        var bitmap = _validity.WrittenSpan;
+        var max = (byte)Descriptor.MaxDefinition;
+        for (var i = 0; i < slots; i++)
+        {
+            var bit = _rows + i;
+            if (definitions[i] == max) bitmap[bit >> 3] |= (byte)(1 << (bit & 7));
+            else bitmap[bit >> 3] &= (byte)~(1 << (bit & 7));
+        }
+        // Values are appended in runs of consecutive leaf positions: every slot at the maximum level is non-null.
+        var r = 0;
+        while (r < valueIndices.Length)
+        {
+            var e = r + 1;
+            while (e < valueIndices.Length && valueIndices[e] == valueIndices[e - 1] + 1) e++;
+            AppendValues(leaf, valueIndices[r], e - r, hasNulls: false);
+            r = e;
+        }
+        _rows += slots;
+        _nulls += slots - valueIndices.Length;
+    }
+
+    private void AppendValues(Apache.Arrow.Array arr, int start, int count, bool hasNulls)
+    {
+        if (Descriptor.Kind == ColumnKind.ByteArray)
+        {
+            // Dictionary statistics are taken as entries are added; the dictionary may be abandoned mid-row-group,
+            // after which later calls append PLAIN bytes.
+            if (_dictionaryMode)
+            {
+                AppendDictionaryIndices((BinaryArray)arr, start, count, hasNulls);
+                return;
+            }
+            var from = _values.Length;
+            AppendByteArrays((BinaryArray)arr, start, count, hasNulls);
+            UpdateStatistics(_values.WrittenSpan[from..]);
+            return;
+        }
         var before = _values.Length;
-        var hasNulls = nulls > 0;
         switch (Descriptor.Kind)
         {
             case ColumnKind.Boolean:
@@ -66,26 +122,26 @@ internal sealed partial class ColumnWriter : IDisposable
             case ColumnKind.DecimalFixed:
                 AppendDecimals((Decimal128Array)arr, start, count, hasNulls);
                 break;
-            case ColumnKind.ByteArray when _dictionaryMode:
-                AppendDictionaryIndices((BinaryArray)arr, start, count, hasNulls);
-                _rows += count;
-                _nulls += nulls;
-                return; // statistics were taken as dictionary entries were added
-            case ColumnKind.ByteArray:
-                AppendByteArrays((BinaryArray)arr, start, count, hasNulls);
-                break;
             case ColumnKind.Fixed:
                 AppendFixed((FixedSizeBinaryArray)arr, start, count, hasNulls);
                 break;
         }
-        _rows += count;
-        _nulls += nulls;
         UpdateStatistics(_values.WrittenSpan[before..]);
         if (_dictionaryMode) EncodeFixedWidthIndices(before);
     }
 
-    /// <summary>Checks that an Arrow array has the physical layout this column expects.</summary>
+    /// <summary>Checks that an Arrow array has the physical layout this column expects, and no nulls when required.</summary>
     public void Validate(IArrowArray array)
+    {
+        ValidateType(array);
+        if (!Descriptor.Optional && array.NullCount > 0)
+        {
+            throw Errors.InvalidArgument($"{_location}: required column '{Descriptor.Field.Name}' (id {Descriptor.Field.Id}) holds {array.NullCount} null(s)");
+        }
+    }
+
+    /// <summary>Checks that an Arrow array has the physical layout this column expects.</summary>
+    public void ValidateType(IArrowArray array)
     {
         var type = array.Data.DataType;
         var ok = Descriptor.Kind switch
@@ -113,10 +169,6 @@ internal sealed partial class ColumnWriter : IDisposable
                 $"{_location}: column '{Descriptor.Field.Name}' (id {Descriptor.Field.Id}) is Iceberg {Descriptor.Type} but the batch holds Arrow {type.Name}" +
                 (type is TimestampType t ? $"({t.Unit})" : type is Time64Type t64 ? $"({t64.Unit})" : ""));
         }
-        if (!Descriptor.Optional && array.NullCount > 0)
-        {
-            throw Errors.InvalidArgument($"{_location}: required column '{Descriptor.Field.Name}' (id {Descriptor.Field.Id}) holds {array.NullCount} null(s)");
-        }
     }
 
     /// <summary>Forgets the buffered row group (after <see cref="EncodeChunk"/>).</summary>
@@ -125,6 +177,8 @@ internal sealed partial class ColumnWriter : IDisposable
     {
         _values.Length = 0;
         _validity.Length = 0;
+        _definitions.Length = 0;
+        _repetitions.Length = 0;
         _rows = 0;
         _nulls = 0;
         ResetChunkStatistics();
@@ -133,6 +187,8 @@ internal sealed partial class ColumnWriter : IDisposable
         {
             _values.Release();
             _validity.Release();
+            _definitions.Release();
+            _repetitions.Release();
             _chunk.Length = 0;
             _chunk.Release();
             _page.Length = 0;
@@ -216,6 +272,13 @@ internal sealed partial class ColumnWriter : IDisposable
                     break;
                 default:
                     BinaryPrimitives.WriteInt128BigEndian(big, unscaled);
+                    // The dropped high bytes must be pure sign extension, or the value does not fit the column.
+                    var sign = (byte)(unscaled < 0 ? 0xFF : 0x00);
+                    for (var b = 0; b < 16 - width; b++)
+                    {
+                        if (big[b] != sign) throw DecimalOverflow(start + i);
+                    }
+                    if ((big[16 - width] & 0x80) != (sign & 0x80)) throw DecimalOverflow(start + i);
                     big[(16 - width)..].CopyTo(dest.Slice(n * width));
                     break;
             }
@@ -269,6 +332,8 @@ internal sealed partial class ColumnWriter : IDisposable
     {
         _values.Dispose();
         _validity.Dispose();
+        _definitions.Dispose();
+        _repetitions.Dispose();
         _dictionary.Dispose();
         _chunk.Dispose();
         _page.Dispose();

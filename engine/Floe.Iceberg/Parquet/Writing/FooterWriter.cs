@@ -9,11 +9,9 @@ namespace Floe.Iceberg.Parquet.Writing;
 /// </summary>
 internal static class FooterWriter
 {
-    private const int RepetitionRequired = 0;
-    private const int RepetitionOptional = 1;
-
     public static void Write(
         ThriftCompactWriter w,
+        IReadOnlyList<SchemaNode> fields,
         IReadOnlyList<ColumnDescriptor> columns,
         IReadOnlyList<RowGroupInfo> rowGroups,
         long numRows,
@@ -23,14 +21,14 @@ internal static class FooterWriter
     {
         w.BeginStruct();
         w.FieldI32(1, 1);
-        w.FieldListOfStruct(2, columns.Count + 1);
+        w.FieldListOfStruct(2, CountElements(fields) + 1);
         w.BeginStruct();
         w.FieldString(4, "table");
-        w.FieldI32(5, columns.Count);
+        w.FieldI32(5, fields.Count);
         w.EndStruct();
-        foreach (var column in columns)
+        foreach (var field in fields)
         {
-            WriteSchemaElement(w, column);
+            WriteSchemaTree(w, field);
         }
         w.FieldI64(3, numRows);
         w.FieldListOfStruct(4, rowGroups.Count);
@@ -57,7 +55,39 @@ internal static class FooterWriter
         w.EndStruct();
     }
 
-    private static void WriteSchemaElement(ThriftCompactWriter w, ColumnDescriptor column)
+    private static int CountElements(IReadOnlyList<SchemaNode> nodes)
+    {
+        var n = nodes.Count;
+        foreach (var node in nodes) n += CountElements(node.Children);
+        return n;
+    }
+
+    /// <summary>Writes a node and its children depth first, the order Parquet's flattened schema list wants.</summary>
+    private static void WriteSchemaTree(ThriftCompactWriter w, SchemaNode node)
+    {
+        if (node.Column is { } column)
+        {
+            WriteSchemaElement(w, column, node.Repetition, node.Name);
+            return;
+        }
+        w.BeginStruct();
+        w.FieldI32(3, node.Repetition);
+        w.FieldString(4, node.Name);
+        w.FieldI32(5, node.Children.Count);
+        if (node.GroupKind == SchemaNode.GroupList) w.FieldI32(6, 3); // LIST
+        else if (node.GroupKind == SchemaNode.GroupMap) w.FieldI32(6, 1); // MAP
+        if (node.FieldId is { } id) w.FieldI32(9, id);
+        if (node.GroupKind != SchemaNode.GroupNone)
+        {
+            w.FieldStruct(10);
+            w.FieldEmptyStruct(node.GroupKind == SchemaNode.GroupList ? (short)3 : (short)2);
+            w.EndStruct();
+        }
+        w.EndStruct();
+        foreach (var child in node.Children) WriteSchemaTree(w, child);
+    }
+
+    private static void WriteSchemaElement(ThriftCompactWriter w, ColumnDescriptor column, int repetition, string name)
     {
         var type = column.Type;
         w.BeginStruct();
@@ -66,8 +96,8 @@ internal static class FooterWriter
         {
             w.FieldI32(2, column.Width);
         }
-        w.FieldI32(3, column.Optional ? RepetitionOptional : RepetitionRequired);
-        w.FieldString(4, column.Field.Name);
+        w.FieldI32(3, repetition);
+        w.FieldString(4, name);
         var converted = ConvertedType(type);
         if (converted >= 0)
         {
@@ -166,7 +196,7 @@ internal static class FooterWriter
             w.FieldStruct(3);
             w.FieldI32(1, (int)columns[c].Physical);
             w.FieldListOfI32(2, chunk.DictionaryPageLength >= 0 ? dictionaryEncodings : plainEncodings);
-            w.FieldListOfString(3, new[] { columns[c].Field.Name });
+            w.FieldListOfString(3, columns[c].Nested ? columns[c].Path : new[] { columns[c].Field.Name });
             w.FieldI32(4, codec);
             w.FieldI64(5, chunk.NumValues);
             w.FieldI64(6, chunk.UncompressedSize);
