@@ -5,7 +5,7 @@ using Floe.Formats.Csv;
 namespace Floe.Fuzz.Targets;
 
 /// <summary>CSV input files read as batches of a table schema covering every value converter.</summary>
-internal sealed class CsvTarget : FuzzTarget
+internal sealed class CsvTarget : FuzzTarget, IDisposable
 {
     private static readonly Floe.Iceberg.Spec.Schema Schema = SchemaText.Parse(
         "id:long not null,name:string,amount:decimal(10,2),ts:timestamptz,t:timestamp,d:date,tm:time,ok:boolean,f:float,x:double,i:int,u:uuid,bin:binary,big:decimal(38,6)");
@@ -25,6 +25,11 @@ internal sealed class CsvTarget : FuzzTarget
         {
             foreach (var batch in CsvBatchReader.Read(_path, Schema, batchRows: 7, parallelism: 1)) batch.Dispose();
         });
+    }
+
+    public void Dispose()
+    {
+        if (File.Exists(_path)) File.Delete(_path);
     }
 
     public override IEnumerable<(string Name, byte[] Bytes)> Seeds()
