@@ -1,4 +1,4 @@
-using Floe.Iceberg.Avro;
+using Floe.Avro;
 using Floe.Iceberg.Manifests;
 using Floe.Iceberg.Spec;
 

@@ -1,3 +1,4 @@
+using Floe.Core.Expressions;
 using System.Text;
 using Floe.Core.Errors;
 using Floe.Features.Expressions;

@@ -18,7 +18,7 @@ internal sealed class LevelShredder
     private readonly List<Node> _leaves = new();
     private readonly string _location;
 
-    /// <summary>Builds the level tree for <paramref name="field"/>; its leaves become columns starting at <paramref name="firstColumn"/>.</summary>
+    /// <summary>Builds the level tree for <paramref name="field"/>; <paramref name="location"/> names the file in errors.</summary>
     public LevelShredder(NestedField field, string location)
     {
         _location = location;
