@@ -60,8 +60,20 @@ public sealed partial class TableScan
         using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
         long count = 0;
         bool[]? keep = null;
-        foreach (var (batch, _) in reader.ReadAll())
+        var inclusive = new InclusiveMetricsEvaluator(filter);
+        var strict = new StrictMetricsEvaluator(filter, _table.Metadata.SpecById(task.File.SpecId));
+        for (var g = 0; g < reader.RowGroupCount; g++)
         {
+            // The footer's statistics prune row groups no row of which can match and count those every row of
+            // which matches without decoding them.
+            var metrics = reader.RowGroupMetrics(g, task.File);
+            if (!inclusive.MayMatch(metrics)) continue;
+            if (strict.AllMatch(metrics))
+            {
+                count += metrics.RecordCount;
+                continue;
+            }
+            var batch = reader.ReadRowGroup(g).Batch;
             if (VectorizedFilter.TryCount(filter, batch, out var matched))
             {
                 count += matched;

@@ -47,6 +47,57 @@ public sealed class TableScanCountTests
         Assert.That(unfiltered.CountRows(unfiltered.PlanFiles().Tasks), Is.EqualTo(all.Count));
     }
 
+    [Test]
+    public void CountRows_ManyRowGroupsWithDisjointRanges_EqualsScalarCount()
+    {
+        // Row groups of 4096 rows over sorted amounts: some are pruned by their statistics, some proven whole,
+        // the one straddling each literal is decoded; a null run and NaNs sit in the middle.
+        using var tables = new TestTables();
+        var table = tables.Warehouse.CreateTable(Floe.Iceberg.Catalog.TableIdentifier.Parse("demo.sorted"), TestTables.EventsSchema,
+            Floe.Iceberg.Spec.PartitionSpec.Unpartitioned, new Dictionary<string, string> { ["write.parquet.row-group-size-bytes"] = "1" });
+        var rows = new List<(long Entity, long Micros, double? Amount)>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            double? amount = i is >= 9000 and < 9100 ? null : i % 997 == 0 ? double.NaN : i / 100.0;
+            rows.Add((i % 7, TestTables.Day0 + i, amount));
+        }
+        TestTables.Append(table, TestTables.Events(rows));
+        var file = new TableScan(table).PlanFiles().Tasks[0].File.FilePath;
+        using (var reader = Floe.Iceberg.Parquet.ParquetDataReader.Open(table.Io, file))
+        {
+            Assert.That(reader.RowGroupCount, Is.GreaterThan(3), "the test needs several row groups");
+        }
+        foreach (var literal in new[] { -1.0, 0.0, 40.95, 41.0, 90.5, 123.45, 199.99, 250.0 })
+        {
+            foreach (var op in new[] { Operation.Lt, Operation.LtEq, Operation.Gt, Operation.GtEq, Operation.Eq, Operation.NotEq })
+            {
+                var filter = BoundPredicate.Bind(table.Schema, "amount", op, literal);
+                var expected = 0L;
+                foreach (var (_, _, amount) in rows)
+                {
+                    if (amount is not { } a || double.IsNaN(a)) continue;
+                    var match = op switch
+                    {
+                        Operation.Lt => a < literal,
+                        Operation.LtEq => a <= literal,
+                        Operation.Gt => a > literal,
+                        Operation.GtEq => a >= literal,
+                        Operation.Eq => a == literal,
+                        _ => a != literal,
+                    };
+                    expected += match ? 1 : 0;
+                }
+                var scan = new TableScan(table).Filter(filter);
+                Assert.That(scan.CountRows(scan.PlanFiles().Tasks), Is.EqualTo(expected), filter.ToString());
+            }
+        }
+        foreach (var op in new[] { Operation.IsNull, Operation.NotNull })
+        {
+            var scan = new TableScan(table).Filter(BoundPredicate.Bind(table.Schema, "amount", op));
+            Assert.That(scan.CountRows(scan.PlanFiles().Tasks), Is.EqualTo(op == Operation.IsNull ? 100 : 19_900));
+        }
+    }
+
     private static Expression RandomFilter(Floe.Iceberg.Tables.Table table, Random rng)
     {
         var op = Ops[rng.Next(Ops.Length)];

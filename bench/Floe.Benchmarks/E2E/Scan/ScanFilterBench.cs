@@ -87,7 +87,7 @@ internal static class ScanFilterBench
             Row($"count where {filter} (ReadBatches + row filter, before)", threads, oldCount, duckCount);
             Row("full scan, sum(amount)", threads, floeSum, duckSum);
         }
-        Console.WriteLine($"matching rows {countRows:N0}; Floe runs on 1 thread");
+        Console.WriteLine($"matching rows {countRows:N0}; Floe count on {Environment.ProcessorCount} thread(s) (DOTNET_PROCESSOR_COUNT), full scan on 1");
         if (!ok) Console.Error.WriteLine($"MISMATCH: floe count {countRows}, old {oldRows}, sum {sum}, rows {sumRows}");
         return ok ? 0 : 1;
     }
