@@ -10,5 +10,6 @@ internal static partial class EndToEndRegistry
         EndToEnd.Register("ingest-floe", FloeIngestRun.Run);
         EndToEnd.Register("ingest-duckdb", DuckDbIngestRun.Run);
         EndToEnd.Register("ingest-profile", IngestProfile.Run);
+        EndToEnd.Register("scan-filter", Scan.ScanFilterBench.Run);
     }
 }

@@ -57,8 +57,6 @@ public sealed class ScanService
         {
             return new ScanResult(tasks.Sum(t => t.File.RecordCount), scan.Snapshot?.SnapshotId, metrics);
         }
-        long rows = 0;
-        foreach (var batch in scan.ReadBatches(tasks)) rows += batch.Length;
-        return new ScanResult(rows, scan.Snapshot?.SnapshotId, metrics);
+        return new ScanResult(scan.CountRows(tasks), scan.Snapshot?.SnapshotId, metrics);
     }
 }

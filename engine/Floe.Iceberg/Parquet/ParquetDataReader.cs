@@ -18,7 +18,7 @@ namespace Floe.Iceberg.Parquet;
 /// float→double, decimal precision); timestamps come back in µs (ns for the _ns types), INT96 included.
 /// Not thread-safe.
 /// </summary>
-public sealed class ParquetDataReader : IDisposable
+public sealed partial class ParquetDataReader : IDisposable
 {
     private readonly Stream _stream;
     private readonly ParquetReader _reader;
