@@ -19,6 +19,7 @@ internal static class Program
         root.Add(CatalogCommands.Build());
         root.Add(IngestCommand.Build());
         root.Add(DeleteCommand.Build());
+        root.Add(ForgetCommand.Build());
         root.Add(ScanCommand.Build());
         root.Add(SnapshotsCommand.Build());
         root.Add(GenerateCommand.Build());

@@ -190,9 +190,40 @@ public sealed class CliTests
 
         Assert.That(result.GetProperty("deleted_files").GetInt32(), Is.EqualTo(2));
         Assert.That(Ok("scan", "a.t", "--count").Stdout.Trim(), Is.EqualTo("500"));
-        var refused = Floe("delete", "a.t", "--filter", "amount > 100");
-        Assert.That(refused.ExitCode, Is.EqualTo(2));
-        Assert.That(refused.Stderr, Does.Contain("deletes remove whole files"));
+        // A filter cutting through files removes exactly its rows (copy-on-write); the scan count agrees.
+        var matching = long.Parse(Ok("scan", "a.t", "--filter", "amount > 100", "--count").Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var rows = JsonDocument.Parse(Ok("--json", "delete", "a.t", "--filter", "amount > 100").Stdout).RootElement;
+        Assert.That(rows.GetProperty("deleted_rows").GetInt64(), Is.EqualTo(matching));
+        Assert.That(Ok("scan", "a.t", "--filter", "amount > 100", "--count").Stdout.Trim(), Is.EqualTo("0"));
+        Assert.That(Ok("scan", "a.t", "--count").Stdout.Trim(), Is.EqualTo((500 - matching).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
+    public void Forget_Entity_RemovesItsRowsFromEveryTableWithTheKeyAndRecordsTheReason()
+    {
+        var csv = Path.Combine(_dir, "e.csv");
+        Ok("generate", "events", "--rows", "300", "--days", "3", "--output", csv);
+        const string schema = "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string";
+        Ok("table", "create", "a.t1", "--schema", schema, "--partition", "day(event_time)");
+        Ok("table", "create", "a.t2", "--schema", schema);
+        Ok("table", "create", "a.other", "--schema", "id:long not null");
+        Ok("ingest", "a.t1", csv);
+        Ok("ingest", "a.t2", csv);
+        var entity = Ok("scan", "a.t1", "--columns", "entity_id").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim();
+        var matching = long.Parse(Ok("scan", "a.t1", "--filter", $"entity_id = {entity}", "--count").Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(matching, Is.GreaterThan(0));
+
+        var dry = JsonDocument.Parse(Ok("--json", "forget", "--entity", $"entity_id={entity}", "--dry-run").Stdout).RootElement;
+        Assert.That(dry.GetProperty("tables").GetArrayLength(), Is.EqualTo(2));
+        Assert.That(Ok("scan", "a.t1", "--count").Stdout.Trim(), Is.EqualTo("300"));
+
+        var done = JsonDocument.Parse(Ok("--json", "forget", "--entity", $"entity_id={entity}", "--reason", "gdpr request 7").Stdout).RootElement;
+        foreach (var table in done.GetProperty("tables").EnumerateArray()) Assert.That(table.GetProperty("deleted_rows").GetInt64(), Is.EqualTo(matching));
+        foreach (var t in new[] { "a.t1", "a.t2" })
+        {
+            Assert.That(Ok("scan", t, "--filter", $"entity_id = {entity}", "--count").Stdout.Trim(), Is.EqualTo("0"));
+            Assert.That(Ok("scan", t, "--count").Stdout.Trim(), Is.EqualTo((300 - matching).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
     }
 
     [Test]

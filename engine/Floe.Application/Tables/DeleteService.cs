@@ -1,13 +1,19 @@
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Expressions;
+using Floe.Iceberg.Maintenance;
 using Floe.Iceberg.Transactions;
 
 namespace Floe.Application.Tables;
 
 /// <summary>What a delete committed.</summary>
-public sealed record DeleteResult(long SnapshotId, int DeletedFiles, IReadOnlyDictionary<string, string> Summary);
+/// <param name="SnapshotId">The new snapshot, or 0 when no row matched and nothing was committed.</param>
+/// <param name="DeletedFiles">Data files removed whole.</param>
+/// <param name="Summary">The new snapshot's summary (empty when nothing was committed).</param>
+/// <param name="RewrittenFiles">Data files rewritten without their matching rows (copy-on-write).</param>
+/// <param name="DeletedRows">Rows removed.</param>
+public sealed record DeleteResult(long SnapshotId, int DeletedFiles, IReadOnlyDictionary<string, string> Summary, int RewrittenFiles = 0, long DeletedRows = 0);
 
-/// <summary>Deletes whole data files of a table by a filter on partition columns (see <see cref="DeleteFiles"/>).</summary>
+/// <summary>Deletes exactly the rows of a table matching a filter (see <see cref="DeleteRows"/>): whole files when metrics prove every row matches, else copy-on-write rewrites.</summary>
 public sealed class DeleteService
 {
     private readonly Warehouse _warehouse;
@@ -15,14 +21,16 @@ public sealed class DeleteService
     /// <summary>Creates the service over a warehouse.</summary>
     public DeleteService(Warehouse warehouse) => _warehouse = warehouse;
 
-    /// <summary>Deletes the files of <paramref name="tableName"/> whose rows all match <paramref name="filter"/>, in one snapshot.</summary>
+    /// <summary>Deletes the rows of <paramref name="tableName"/> matching <paramref name="filter"/>, in one snapshot.</summary>
     public DeleteResult Delete(string tableName, string filter, string branch = "main", IReadOnlyDictionary<string, string>? properties = null)
     {
         var table = _warehouse.LoadTable(TableIdentifier.Parse(tableName));
-        var delete = new DeleteFiles(table, ExpressionParser.Parse(filter, table.Schema));
+        var delete = new DeleteRows(table, ExpressionParser.Parse(filter, table.Schema));
         delete.ToBranch(branch);
         foreach (var (k, v) in properties ?? new Dictionary<string, string>()) delete.Set(k, v);
-        var snapshot = delete.Commit();
-        return new DeleteResult(snapshot.SnapshotId, delete.DeletedFiles, snapshot.Summary);
+        var result = delete.Execute();
+        if (result.SnapshotId is not { } id) return new DeleteResult(0, 0, new Dictionary<string, string>());
+        var snapshot = _warehouse.LoadTable(TableIdentifier.Parse(tableName)).Metadata.SnapshotById(id);
+        return new DeleteResult(id, result.RemovedFiles, snapshot?.Summary ?? new Dictionary<string, string>(), result.RewrittenFiles, result.DeletedRows);
     }
 }

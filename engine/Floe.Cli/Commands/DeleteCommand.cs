@@ -3,16 +3,16 @@ using Floe.Application.Tables;
 
 namespace Floe.Cli.Commands;
 
-/// <summary><c>floe delete NS.TABLE --filter EXPR</c>: remove whole files (partitions) in one commit.</summary>
+/// <summary><c>floe delete NS.TABLE --filter EXPR</c>: remove exactly the matching rows in one commit.</summary>
 internal static class DeleteCommand
 {
     public static Command Build()
     {
         var name = new Argument<string>("NS.TABLE") { Description = "Table name" };
-        var filter = new Option<string>("--filter") { Description = "Rows to delete, on partition columns, e.g. \"event_time < '2024-01-01T00:00:00Z'\"; a file that matches only in part is refused", Required = true };
+        var filter = new Option<string>("--filter") { Description = "Rows to delete, e.g. \"entity_id = 42\"; files whose rows all match are dropped, others rewritten without the matching rows", Required = true };
         var branch = new Option<string>("--branch") { Description = "Commit to this branch instead of main", DefaultValueFactory = _ => "main" };
         var property = new Option<string[]>("--property") { Description = "Snapshot summary property k=v (repeatable)" };
-        var command = new Command("delete", "Delete the data files whose rows all match a filter (whole partitions), atomically") { name, filter, branch, property };
+        var command = new Command("delete", "Delete exactly the rows matching a filter, atomically (whole files when all rows match, else copy-on-write rewrites)") { name, filter, branch, property };
         CommandRunner.SetAction(command, parse =>
         {
             var result = new DeleteService(GlobalOptions.OpenWarehouse(parse)).Delete(parse.GetValue(name)!, parse.GetValue(filter)!,
@@ -24,6 +24,8 @@ internal static class DeleteCommand
                     json.WriteStartObject();
                     json.WriteNumber("snapshot_id", result.SnapshotId);
                     json.WriteNumber("deleted_files", result.DeletedFiles);
+                    json.WriteNumber("rewritten_files", result.RewrittenFiles);
+                    json.WriteNumber("deleted_rows", result.DeletedRows);
                     json.WriteStartObject("summary");
                     foreach (var (k, v) in result.Summary) json.WriteString(k, v);
                     json.WriteEndObject();
@@ -32,7 +34,9 @@ internal static class DeleteCommand
             }
             else
             {
-                Console.WriteLine($"committed snapshot {result.SnapshotId} (delete): {result.DeletedFiles} files, {result.Summary.GetValueOrDefault("deleted-records", "0")} rows removed");
+                Console.WriteLine(result.SnapshotId == 0
+                    ? "no row matched; nothing committed"
+                    : $"committed snapshot {result.SnapshotId} (overwrite): {result.DeletedFiles} files removed, {result.RewrittenFiles} rewritten, {result.DeletedRows} rows removed");
             }
             return 0;
         });

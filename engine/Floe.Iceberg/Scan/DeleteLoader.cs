@@ -1,6 +1,7 @@
 using Floe.Core.Errors;
 using Floe.Iceberg.Io;
 using Floe.Iceberg.Parquet;
+using Floe.Iceberg.Puffin;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Writing;
 using Apache.Arrow;
@@ -25,6 +26,7 @@ internal sealed class DeleteLoader
     private readonly Schema _tableSchema;
     private readonly Dictionary<string, Dictionary<string, HashSet<long>>> _positions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _equality = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _puffinFiles = new(StringComparer.Ordinal);
 
     public DeleteLoader(IFileIO io, Schema tableSchema)
     {
@@ -38,6 +40,12 @@ internal sealed class DeleteLoader
         foreach (var delete in task.Deletes)
         {
             if (delete.Content != FileContent.PositionDeletes) continue;
+            if (IsDeletionVector(delete))
+            {
+                // A DV names exactly one data file; the index matched it by referenced_data_file already.
+                (result ??= new HashSet<long>()).UnionWith(LoadDeletionVector(delete));
+                continue;
+            }
             if (!_positions.TryGetValue(delete.FilePath, out var byFile))
             {
                 byFile = LoadPositions(delete);
@@ -67,6 +75,28 @@ internal sealed class DeleteLoader
             (result ??= new EqualityDeletes(readSchema)).Add(ids, keys);
         }
         return result;
+    }
+
+    /// <summary>Whether a position delete entry is a v3 deletion vector (a blob in a Puffin file) rather than a Parquet file.</summary>
+    internal static bool IsDeletionVector(DataFile delete) =>
+        string.Equals(delete.FileFormat, "PUFFIN", StringComparison.OrdinalIgnoreCase);
+
+    private HashSet<long> LoadDeletionVector(DataFile delete)
+    {
+        if (delete.ContentOffset is not { } offset || delete.ContentSizeInBytes is not { } size)
+        {
+            throw Errors.InvalidData(delete.FilePath, "deletion vector entry has no content_offset/content_size_in_bytes");
+        }
+        if (!_puffinFiles.TryGetValue(delete.FilePath, out var content))
+        {
+            (content, _) = PuffinReader.Read(_io, delete.FilePath);
+            _puffinFiles[delete.FilePath] = content;
+        }
+        if (offset < 4 || size < 0 || offset + size > content.Length - 4)
+        {
+            throw Errors.InvalidData(delete.FilePath, $"deletion vector at offset {offset} with size {size} lies outside the file");
+        }
+        return DeletionVector.Decode(content.AsSpan((int)offset, (int)size), delete.FilePath);
     }
 
     private Dictionary<string, HashSet<long>> LoadPositions(DataFile delete)

@@ -1,3 +1,4 @@
+using Floe.Iceberg.Expressions;
 using Floe.Core.Errors;
 using Floe.Iceberg.Manifests;
 using Floe.Iceberg.Spec;
@@ -17,14 +18,29 @@ public sealed class RewriteFiles : SnapshotProducer
     private readonly List<DataFile> _deleted = new();
     private readonly List<DataFile> _added = new();
 
+    private readonly string _operation;
+    private readonly Expression? _conflictFilter;
+
     /// <summary>Creates a rewrite on <paramref name="table"/>.</summary>
     public RewriteFiles(Table table)
-        : base(table)
+        : this(table, "replace", null)
     {
     }
 
+    /// <summary>
+    /// Creates a rewrite committed as <paramref name="operation"/> (a row-level delete commits <c>overwrite</c>); with a
+    /// <paramref name="conflictFilter"/>, data files that concurrent commits added and that may hold matching rows are
+    /// a conflict too, as for an overwrite by filter.
+    /// </summary>
+    public RewriteFiles(Table table, string operation, Expression? conflictFilter)
+        : base(table)
+    {
+        _operation = operation;
+        _conflictFilter = conflictFilter;
+    }
+
     /// <inheritdoc />
-    protected override string Operation => "replace";
+    protected override string Operation => _operation;
 
     /// <summary>Removes data file <paramref name="file"/> (it must be live in the branch head).</summary>
     public RewriteFiles DeleteFile(DataFile file)
@@ -63,6 +79,18 @@ public sealed class RewriteFiles : SnapshotProducer
                 {
                     throw Errors.CommitConflict(
                         $"[validation] snapshot {snapshot.SnapshotId} ({snapshot.Operation}) removed {removed.FilePath} of table '{Table.Identifier}' while it was being rewritten; rerun the rewrite");
+                }
+            }
+            if (_conflictFilter is not null)
+            {
+                var metrics = new InclusiveMetricsEvaluator(_conflictFilter);
+                foreach (var added in changes.AddedDataFiles)
+                {
+                    if (metrics.MayMatch(added))
+                    {
+                        throw Errors.CommitConflict(
+                            $"[validation] snapshot {snapshot.SnapshotId} ({snapshot.Operation}) added {added.FilePath} to table '{Table.Identifier}', which may hold rows matching '{_conflictFilter}'; rerun the delete");
+                    }
                 }
             }
             if (changes.AddedDeleteFiles.Count > 0)

@@ -47,6 +47,10 @@ public sealed class ForeignTableTests
         ("icebird-spark-bunnies", "v5.metadata.json", 2701171901096418979, 20),
         ("icebird-spark-rename-column", "v3.metadata.json", 5276958600260276572, 4),
         ("polars-v1-day", "v2.metadata.json", 7051579356916758811, 3),
+        ("duckdb-v3-multi-blob-dv", "00003-multi-blob.metadata.json", 4008342791228255080, 3),
+        ("duckdb-v3-multi-blob-dv", "00003-multi-blob.metadata.json", 6085737399650530681, 6),
+        ("duckdb-v3-multi-blob-dv", "00003-multi-blob.metadata.json", 7777777777777777777, 3),
+        ("duckdb-v3-legacy-bare-dv", "00002-legacy-bare-dv.metadata.json", 8314182234503896325, 3),
     };
 
     private string _warehouse = "";
@@ -145,5 +149,19 @@ public sealed class ForeignTableTests
         var error = Assert.Throws<FloeException>(() => scan.PlanFiles());
         Assert.That(error!.Code, Is.EqualTo(FloeErrorCode.NotFound));
         Assert.That(error.Message, Does.Contain("snap-7342794868382145167"));
+    }
+
+    [Test]
+    public void Read_TwoDeletionVectorsInOnePuffinFile_LeaveTheRowsDuckDbExpects()
+    {
+        Assert.That(Rows("duckdb-v3-multi-blob-dv", "00003-multi-blob.metadata.json", "id", "source"), Is.EqualTo(new[] { "1,first", "3,first", "5,second" }));
+    }
+
+    [Test]
+    public void Read_BareDeletionVectorWithoutPuffinContainer_FailsNamingTheFile()
+    {
+        var error = Assert.Throws<FloeException>(() => Rows("duckdb-v3-legacy-bare-dv", "00002-legacy-bare-dv.metadata.json", "id"));
+        Assert.That(error!.Code, Is.EqualTo(FloeErrorCode.InvalidData));
+        Assert.That(error.Message, Does.Contain("legacy-bare-deletion-vector.puffin"));
     }
 }
