@@ -224,3 +224,32 @@ void test_warehouse__handles_are_thread_safe(void)
         FT_ASSERT_INT(0, (intptr_t)failures);
     }
 }
+
+void test_warehouse__open_catalog_null_is_the_folders_catalog(void)
+{
+    floe_warehouse *w = NULL;
+    char dir[512], path[4096];
+    fx_tempdir(dir, sizeof dir);
+    FT_OK(floe_warehouse_open_catalog(&w, dir, NULL, NULL));
+    FT_ASSERT(w != NULL);
+    read_path(w, path, sizeof path);
+    FT_ASSERT_STR(dir, path);
+    floe_warehouse_close(w);
+}
+
+void test_warehouse__open_catalog_sqlite_uri_and_bad_scheme(void)
+{
+    floe_warehouse *w = NULL;
+    char dir[512], uri[1024];
+    fx_tempdir(dir, sizeof dir);
+    snprintf(uri, sizeof uri, "sqlite:%s/other.db", dir);
+    FT_OK(floe_warehouse_open_catalog(&w, dir, uri, NULL));
+    FT_ASSERT(w != NULL);
+    FT_OK(floe_table_create(w, "db.t", "id:long", NULL));
+    floe_warehouse_close(w);
+    w = NULL;
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_warehouse_open_catalog(&w, dir, "nosuch://x", NULL));
+    FT_ASSERT(w == NULL);
+    FT_ASSERT(strstr(floe_last_error()->message, "nosuch") != NULL);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_warehouse_open_catalog(NULL, dir, NULL, NULL));
+}

@@ -180,6 +180,23 @@ typedef struct floe_warehouse floe_warehouse;
 FLOE_API int floe_warehouse_open(floe_warehouse **out, const char *path);
 
 /**
+ * Opens the warehouse folder `path` (the tables' data) with a catalog given by
+ * URI, as `floe --catalog` does: "sqlite:PATH", "postgresql://user@host:port/db"
+ * (the Iceberg JDBC layout) or "http(s)://host:port[/prefix]" (an Iceberg REST
+ * catalog). NULL catalog is the folder's own catalog.db, as floe_warehouse_open.
+ *
+ * @param[out] out      receives the handle; free with floe_warehouse_close.
+ *                      Set to NULL on failure.
+ * @param      path     the warehouse folder, UTF-8; borrowed.
+ * @param      catalog  the catalog URI, UTF-8, or NULL; borrowed.
+ * @param      token    a REST catalog's bearer token, UTF-8, or NULL; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG (NULL out or path, bad UTF-8, an unknown
+ *         scheme); FLOE_EIO when the catalog cannot be reached; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_warehouse_open_catalog(floe_warehouse **out, const char *path, const char *catalog,
+                                         const char *token);
+
+/**
  * Closes a warehouse handle; the handle is invalid afterwards. Accepts NULL.
  * Closing a closed or forged handle does nothing (floe_last_error() then
  * reports FLOE_EINVALID_HANDLE).

@@ -41,6 +41,41 @@ internal static unsafe class WarehouseExports
     }
 
     /// <summary>
+    /// <c>int floe_warehouse_open_catalog(floe_warehouse** out, const char* path, const char* catalog, const char* token)</c>:
+    /// opens the warehouse folder <c>path</c> with the catalog at <c>catalog</c>, the URIs <c>floe --catalog</c> takes:
+    /// <c>sqlite:PATH</c>, <c>postgresql://...</c> or <c>http(s)://host:port[/prefix]</c> (an Iceberg REST catalog;
+    /// <c>token</c>, optional, is its bearer token). NULL <c>catalog</c> is the folder's own catalog.db. Nothing is
+    /// created but the catalog's own tables; an unknown scheme or unreachable catalog is an error.
+    /// Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EIO</c>, <c>FLOE_EUNSUPPORTED</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_warehouse_open_catalog")]
+    public static int OpenCatalog(nint* @out, byte* path, byte* catalog, byte* token)
+    {
+        try
+        {
+            if (@out == null)
+            {
+                throw Errors.InvalidArgument("out must not be NULL");
+            }
+
+            *@out = 0;
+            string folder = Utf8Marshal.ReadRequired(path, "path");
+            if (folder.Length == 0)
+            {
+                throw Errors.InvalidArgument("path must not be empty");
+            }
+            string? uri = Utf8Marshal.ReadOptional(catalog, "catalog");
+            string? bearer = Utf8Marshal.ReadOptional(token, "token");
+            *@out = Handles.Warehouses.Add(new NativeWarehouse(WarehouseFactory.Open(folder, uri, create: true, bearer, credential: null)));
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_warehouse_open_catalog");
+        }
+    }
+
+    /// <summary>
     /// <c>void floe_warehouse_close(floe_warehouse* w)</c>: closes the handle; NULL is a no-op, a closed or forged
     /// handle is ignored and reported through <c>floe_last_error</c> as <c>FLOE_EINVALID_HANDLE</c>.
     /// </summary>
