@@ -4,8 +4,6 @@
  * Conventions (they hold for every declaration in this header)
  * ------------------------------------------------------------
  * Names      Functions are floe_<module>_<verb>; macros and enum values are FLOE_*.
- *            (floe_snapshots and floe_scan predate the rule and keep their
- *            names until a coordinated rename.)
  *            Callbacks take `void *payload` as their last argument.
  * Out params Come first and are called `out`. On failure an out param is left
  *            zeroed (NULL handle, empty floe_buf), so it is always safe to free.
@@ -326,7 +324,7 @@ FLOE_API int floe_table_list(floe_buf *out_json, const floe_warehouse *w);
  * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND when there is no such
  *         table; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
  */
-FLOE_API int floe_snapshots(floe_buf *out_json, const floe_warehouse *w, const char *table);
+FLOE_API int floe_table_snapshots(floe_buf *out_json, const floe_warehouse *w, const char *table);
 
 /* ---------------------------------------------------------------- ingest */
 
@@ -375,7 +373,7 @@ FLOE_API int floe_ingest_file(floe_buf *out_json, const floe_warehouse *w, const
 
 /* ---------------------------------------------------------------- scan */
 
-/** Options of floe_scan; initialise with FLOE_SCAN_OPTIONS_INIT. Give at most one of snapshot_id, ref and as_of. */
+/** Options of floe_table_scan; initialise with FLOE_SCAN_OPTIONS_INIT. Give at most one of snapshot_id, ref and as_of. */
 typedef struct floe_scan_options {
     /** The struct version: 1. */
     uint32_t version;
@@ -427,7 +425,7 @@ FLOE_API int floe_scan_count(int64_t *out, const floe_warehouse *w, const char *
  *         snapshot or ref does not exist; FLOE_EINVALID_HANDLE; FLOE_EIO;
  *         FLOE_EINTERNAL.
  */
-FLOE_API int floe_scan(struct ArrowArrayStream *out, const floe_warehouse *w, const char *table,
+FLOE_API int floe_table_scan(struct ArrowArrayStream *out, const floe_warehouse *w, const char *table,
                        const floe_scan_options *opts);
 
 /* ---------------------------------------------------------------- branches */

@@ -165,8 +165,8 @@ floe_table_describe = _bind("floe_table_describe", ctypes.c_int,
                             [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
 # int floe_table_list(floe_buf* out_json, const floe_warehouse* w);
 floe_table_list = _bind("floe_table_list", ctypes.c_int, [ctypes.POINTER(floe_buf), floe_warehouse_p])
-# int floe_snapshots(floe_buf* out_json, const floe_warehouse* w, const char* table);
-floe_snapshots = _bind("floe_snapshots", ctypes.c_int,
+# int floe_table_snapshots(floe_buf* out_json, const floe_warehouse* w, const char* table);
+floe_table_snapshots = _bind("floe_table_snapshots", ctypes.c_int,
                        [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
 
 # --- ingest ------------------------------------------------------------------------------------
@@ -219,9 +219,9 @@ def FLOE_SCAN_OPTIONS_INIT():
 # int floe_scan_count(int64_t* out, const floe_warehouse* w, const char* table, const char* filter);
 floe_scan_count = _bind("floe_scan_count", ctypes.c_int,
                         [ctypes.POINTER(ctypes.c_int64), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p])
-# int floe_scan(struct ArrowArrayStream* out, const floe_warehouse* w, const char* table,
+# int floe_table_scan(struct ArrowArrayStream* out, const floe_warehouse* w, const char* table,
 #               const floe_scan_options* opts);
-floe_scan = _bind("floe_scan", ctypes.c_int,
+floe_table_scan = _bind("floe_table_scan", ctypes.c_int,
                   [ctypes.POINTER(ArrowArrayStream), floe_warehouse_p, ctypes.c_char_p,
                    ctypes.POINTER(floe_scan_options)])
 

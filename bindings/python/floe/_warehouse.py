@@ -64,7 +64,7 @@ class Warehouse:
 
     def snapshots(self, table):
         """The table's snapshots, oldest first, as dicts (the JSON of `floe snapshots --json`)."""
-        return self._json(_ffi.floe_snapshots, _text(table))
+        return self._json(_ffi.floe_table_snapshots, _text(table))
 
     def count(self, table, filter=None):
         """The number of rows main holds, matching `filter` when given."""
@@ -82,7 +82,7 @@ class Warehouse:
         options.columns = _text(",".join(columns) if isinstance(columns, (list, tuple)) else columns)
         options.filter = _text(filter)
         stream = _ffi.ArrowArrayStream()
-        check(_ffi.floe_scan(ctypes.byref(stream), self._live(), _text(table), ctypes.byref(options)))
+        check(_ffi.floe_table_scan(ctypes.byref(stream), self._live(), _text(table), ctypes.byref(options)))
         try:
             return _arrow.read_rows(stream)
         finally:

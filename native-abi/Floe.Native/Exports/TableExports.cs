@@ -5,7 +5,7 @@ using Floe.Native.Interop;
 namespace Floe.Native.Exports;
 
 /// <summary>
-/// Exports of the table module: <c>floe_table_create/describe/list</c> and <c>floe_snapshots</c>, each a thin call
+/// Exports of the table module: <c>floe_table_create/describe/list</c> and <c>floe_table_snapshots</c>, each a thin call
 /// into <see cref="TableService"/> as the CLI's <c>table</c> and <c>snapshots</c> commands make it.
 /// </summary>
 internal static unsafe class TableExports
@@ -89,11 +89,11 @@ internal static unsafe class TableExports
     }
 
     /// <summary>
-    /// <c>int floe_snapshots(floe_buf* out_json, const floe_warehouse* w, const char* table)</c>: the table's snapshots,
+    /// <c>int floe_table_snapshots(floe_buf* out_json, const floe_warehouse* w, const char* table)</c>: the table's snapshots,
     /// oldest first, as the JSON array of <c>floe snapshots --json</c> (<see cref="SnapshotDescription.WriteJson"/>).
     /// Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
     /// </summary>
-    [UnmanagedCallersOnly(EntryPoint = "floe_snapshots")]
+    [UnmanagedCallersOnly(EntryPoint = "floe_table_snapshots")]
     public static int Snapshots(FloeBuf* @out, nint warehouse, byte* table)
     {
         try
@@ -116,7 +116,7 @@ internal static unsafe class TableExports
         }
         catch (Exception e)
         {
-            return NativeCall.Fail(e, "floe_snapshots");
+            return NativeCall.Fail(e, "floe_table_snapshots");
         }
     }
 }

@@ -242,7 +242,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_snapshots(JNIEnv *env, jcl
     (void)cls;
     {
         ARG(t, table)
-        if (!check(env, floe_snapshots(&buf, W(w), t.text))) {
+        if (!check(env, floe_table_snapshots(&buf, W(w), t.text))) {
             out = take_buf(env, &buf);
         }
         FREE_ARG(t);
@@ -307,7 +307,7 @@ JNIEXPORT void JNICALL Java_dev_floe_FloeNative_scan(JNIEnv *env, jclass cls, jl
     floe_scan_options opts = FLOE_SCAN_OPTIONS_INIT;
     (void)cls;
     if (stream == 0) {
-        throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "floe_scan: the stream address is 0");
+        throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "floe_table_scan: the stream address is 0");
         return;
     }
     {
@@ -325,7 +325,7 @@ JNIEXPORT void JNICALL Java_dev_floe_FloeNative_scan(JNIEnv *env, jclass cls, jl
                         opts.as_of = a.text;
                         opts.columns = c.text;
                         opts.filter = f.text;
-                        check(env, floe_scan((struct ArrowArrayStream *)(intptr_t)stream, W(w), t.text, &opts));
+                        check(env, floe_table_scan((struct ArrowArrayStream *)(intptr_t)stream, W(w), t.text, &opts));
                         FREE_ARG(f);
                     }
                     FREE_ARG(c);

@@ -102,7 +102,7 @@ final class FloeNative {
 
     static native long scanCount(long warehouse, byte[] table, byte[] filter) throws FloeException;
 
-    /** floe_scan into the {@code struct ArrowArrayStream} at {@code stream}. */
+    /** floe_table_scan into the {@code struct ArrowArrayStream} at {@code stream}. */
     static native void scan(long stream, long warehouse, byte[] table, long snapshotId, byte[] ref, byte[] asOf,
             byte[] columns, byte[] filter) throws FloeException;
 
