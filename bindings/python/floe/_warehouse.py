@@ -98,6 +98,69 @@ class Warehouse:
         """Moves `branch` to `to`'s snapshot when its head is an ancestor (the publish step of WAP)."""
         check(_ffi.floe_branch_fast_forward(self._live(), _text(table), _text(branch), _text(str(to))))
 
+    def check_table(self, table, all_snapshots=False):
+        """Loads a table and verifies the files its current (or every) snapshot references; returns the report dict
+        (`healthy`, `files_checked`, `problems`). A broken table is a report, not an exception."""
+        return self._json(_ffi.floe_table_check, _text(table), 1 if all_snapshots else 0)
+
+    def drop_table(self, table, purge=False, delete_registered_files=False):
+        """Drops a table; with purge also deletes exactly the files its metadata references (for a registered
+        table only with delete_registered_files). Returns the drop report dict."""
+        return self._json(_ffi.floe_table_drop, _text(table), 1 if purge else 0, 1 if delete_registered_files else 0)
+
+    def register_table(self, name, metadata_file, location_map=None):
+        """Registers an existing Iceberg table by its metadata file; location_map maps recorded location prefixes
+        to where the files are now. Returns the table description dict."""
+        mapping = None if location_map is None else json.dumps(dict(location_map)).encode("utf-8")
+        return self._json(_ffi.floe_table_register, _text(name), _text(os.fspath(metadata_file)), mapping)
+
+    def delete(self, table, filter, branch=None):
+        """Deletes the data files whose rows all match `filter` (whole partitions) in one snapshot, as
+        `floe delete`; returns {"snapshot_id", "deleted_files", "summary"}."""
+        return self._json(_ffi.floe_table_delete, _text(table), _text(filter), _text(branch))
+
+    def expire_snapshots(self, table, older_than=None, retain_last=None, dry_run=False, delete_registered_files=False):
+        """Expires snapshots older than `older_than` (ISO-8601 or epoch ms) and/or beyond the newest `retain_last`
+        per branch; returns the report dict."""
+        return self._json(_ffi.floe_maintenance_expire_snapshots, _text(table),
+                          _text(None if older_than is None else str(older_than)),
+                          retain_last or 0, 1 if dry_run else 0, 1 if delete_registered_files else 0)
+
+    def remove_orphans(self, table, older_than=None, dry_run=False, delete_registered_files=False):
+        """Deletes unreferenced files under the table location older than `older_than` (default 3 days ago)."""
+        return self._json(_ffi.floe_maintenance_remove_orphans, _text(table),
+                          _text(None if older_than is None else str(older_than)), 1 if dry_run else 0,
+                          1 if delete_registered_files else 0)
+
+    def compact(self, table, filter=None, target_file_size_bytes=None, min_file_size_bytes=None, min_input_files=None):
+        """Rewrites small data files without changing any row; returns the report dict."""
+        return self._json(_ffi.floe_maintenance_compact, _text(table), _text(filter), target_file_size_bytes or 0,
+                          min_file_size_bytes or 0, min_input_files or 0)
+
+    def create_tag(self, table, name, from_ref=None):
+        """Creates tag `name` at `from_ref` (default main's head); returns the ref dict."""
+        return self._json(_ffi.floe_tag_create, _text(table), _text(name),
+                          _text(None if from_ref is None else str(from_ref)))
+
+    def replace_branch(self, table, name, to):
+        """Points existing branch `name` at `to` (no ancestry check); returns the ref dict."""
+        return self._json(_ffi.floe_branch_replace, _text(table), _text(name), _text(str(to)))
+
+    def replace_tag(self, table, name, to):
+        """Points existing tag `name` at `to`; returns the ref dict."""
+        return self._json(_ffi.floe_tag_replace, _text(table), _text(name), _text(str(to)))
+
+    def drop_ref(self, table, name, kind="branch"):
+        """Drops a branch (never main) or, with kind="tag", a tag."""
+        kinds = {"branch": _ffi.FLOE_REF_BRANCH, "tag": _ffi.FLOE_REF_TAG}
+        if kind not in kinds:
+            raise ValueError(f"kind must be one of {sorted(kinds)}, not {kind!r}")
+        check(_ffi.floe_ref_drop(self._live(), _text(table), _text(name), kinds[kind]))
+
+    def cherry_pick(self, table, snapshot_id, branch=None):
+        """Applies one snapshot's changes onto `branch` (default main); returns the new snapshot dict."""
+        return self._json(_ffi.floe_branch_cherry_pick, _text(table), int(snapshot_id), _text(branch))
+
     def backfill(self, definition, start, end, *, source=None, code_version=None, branch=None, wap=False,
                  commit_every=0, max_memory=None, resume=True, progress=None):
         """Computes a feature group for the days in [start, end) (dates or "YYYY-MM-DD" strings, UTC) and replaces
