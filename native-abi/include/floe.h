@@ -477,6 +477,27 @@ typedef struct floe_ingest_options {
 FLOE_API int floe_ingest_file(floe_buf *out_json, const floe_warehouse *w, const char *table,
                               const char *path, const floe_ingest_options *opts);
 
+/**
+ * Loads the batches of a host-provided Arrow C stream into a table in one
+ * atomic commit: appended, or with opts->mode FLOE_INGEST_OVERWRITE_PARTITIONS
+ * replacing exactly the partitions the batches touch (dynamic-partition
+ * overwrite). The stream's schema must be the table's columns, in order, by
+ * name and Arrow type (timestamp[us], with a time zone for timestamptz).
+ *
+ * @param[out] out_json  receives the JSON of floe_ingest_file; free with
+ *                       floe_buf_free. Set to {NULL, 0} on failure.
+ * @param      stream    moved: the library releases it before returning,
+ *                       whatever the result (stream->release is NULL after).
+ *                       A stream error (get_next != 0) fails the call with
+ *                       FLOE_EINVALID_DATA and commits nothing.
+ * @param      opts      options, or NULL for FLOE_INGEST_OPTIONS_INIT; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG (NULL or released stream, bad options);
+ *         FLOE_ENOTFOUND; FLOE_EINVALID_DATA (schema mismatch, stream error);
+ *         FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_ingest_arrow(floe_buf *out_json, const floe_warehouse *w, const char *table,
+                               struct ArrowArrayStream *stream, const floe_ingest_options *opts);
+
 /* ---------------------------------------------------------------- scan */
 
 /** Options of floe_table_scan; initialise with FLOE_SCAN_OPTIONS_INIT. Give at most one of snapshot_id, ref and as_of. */

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Floe.Application.Maintenance;
-using Floe.Iceberg.Maintenance;
 using Floe.Native.Interop;
 
 namespace Floe.Native.Exports;
@@ -27,7 +26,7 @@ internal static unsafe class MaintenanceExports
             string name = Utf8Marshal.ReadRequired(table, "table");
             string? age = Utf8Marshal.ReadOptional(olderThan, "older_than");
             int? retain = retainLast > 0 ? retainLast : null;
-            ExpireSnapshotsResult result = new MaintenanceService(state.Warehouse).ExpireSnapshots(name, age, retain, dryRun != 0, deleteRegisteredFiles != 0);
+            var result = new MaintenanceService(state.Warehouse).ExpireSnapshots(name, age, retain, dryRun != 0, deleteRegisteredFiles != 0);
             NativeJson.Fill(@out, json => MaintenanceReports.WriteJson(json, result));
             return 0;
         }
@@ -52,7 +51,7 @@ internal static unsafe class MaintenanceExports
             NativeWarehouse state = Handles.Warehouses.Get(warehouse);
             string name = Utf8Marshal.ReadRequired(table, "table");
             string? age = Utf8Marshal.ReadOptional(olderThan, "older_than");
-            RemoveOrphanFilesResult result = new MaintenanceService(state.Warehouse).RemoveOrphans(name, age, dryRun != 0, deleteRegisteredFiles != 0);
+            var result = new MaintenanceService(state.Warehouse).RemoveOrphans(name, age, dryRun != 0, deleteRegisteredFiles != 0);
             NativeJson.Fill(@out, json => MaintenanceReports.WriteJson(json, result));
             return 0;
         }
@@ -77,7 +76,7 @@ internal static unsafe class MaintenanceExports
             NativeWarehouse state = Handles.Warehouses.Get(warehouse);
             string name = Utf8Marshal.ReadRequired(table, "table");
             string? filterText = Utf8Marshal.ReadOptional(filter, "filter");
-            RewriteDataFilesResult result = new MaintenanceService(state.Warehouse).Compact(name, filterText,
+            var result = new MaintenanceService(state.Warehouse).Compact(name, filterText,
                 targetFileSizeBytes > 0 ? targetFileSizeBytes : null,
                 minFileSizeBytes > 0 ? minFileSizeBytes : null,
                 minInputFiles > 0 ? minInputFiles : null);

@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
 using Floe.Application.Maintenance;
 using Floe.Application.Tables;
-using Floe.Iceberg.Catalog;
-using Floe.Iceberg.Maintenance;
 using Floe.Native.Interop;
 
 namespace Floe.Native.Exports;
@@ -138,7 +136,7 @@ internal static unsafe class TableExports
             NativeBuffers.Reset(@out, "out_json");
             NativeWarehouse state = Handles.Warehouses.Get(warehouse);
             string name = Utf8Marshal.ReadRequired(table, "table");
-            CheckFilesResult result = new MaintenanceService(state.Warehouse).Check(name, allSnapshots != 0);
+            var result = new MaintenanceService(state.Warehouse).Check(name, allSnapshots != 0);
             NativeJson.Fill(@out, json => MaintenanceReports.WriteJson(json, result));
             return 0;
         }
@@ -163,7 +161,7 @@ internal static unsafe class TableExports
             NativeBuffers.Reset(@out, "out_json");
             NativeWarehouse state = Handles.Warehouses.Get(warehouse);
             string name = Utf8Marshal.ReadRequired(table, "table");
-            DropTableResult result = new TableService(state.Warehouse).Drop(name, purge != 0, deleteRegisteredFiles != 0);
+            var result = new TableService(state.Warehouse).Drop(name, purge != 0, deleteRegisteredFiles != 0);
             NativeJson.Fill(@out, json => MaintenanceReports.WriteJson(json, result));
             return 0;
         }
