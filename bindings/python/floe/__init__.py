@@ -18,7 +18,7 @@ from ._errors import (
     UnsupportedError,
     ValidationError,
 )
-from ._warehouse import Warehouse
+from ._warehouse import ScanResult, Warehouse
 
 ABI_VERSION = _ffi.FLOE_ABI_VERSION
 
@@ -54,6 +54,7 @@ __all__ = [
     "InvalidHandleError",
     "NotFoundError",
     "UnsupportedError",
+    "ScanResult",
     "ValidationError",
     "Warehouse",
     "version",

@@ -260,6 +260,11 @@ floe_scan_count = _bind("floe_scan_count", ctypes.c_int,
 floe_table_scan = _bind("floe_table_scan", ctypes.c_int,
                   [ctypes.POINTER(ArrowArrayStream), floe_warehouse_p, ctypes.c_char_p,
                    ctypes.POINTER(floe_scan_options)])
+# int floe_ingest_arrow(floe_buf* out_json, const floe_warehouse* w, const char* table,
+#                       struct ArrowArrayStream* stream, const floe_ingest_options* opts);
+floe_ingest_arrow = _bind("floe_ingest_arrow", ctypes.c_int,
+                          [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p,
+                           ctypes.POINTER(ArrowArrayStream), ctypes.POINTER(floe_ingest_options)])
 
 # --- branches ----------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ import ctypes
 import json
 import os
 
-from . import _arrow, _ffi
+from . import _arrow, _capsule, _ffi
 from ._errors import FloeError, InvalidHandleError, check
 
 
@@ -71,6 +71,38 @@ class Warehouse:
         out = ctypes.c_int64()
         check(_ffi.floe_scan_count(ctypes.byref(out), self._live(), _text(table), _text(filter)))
         return out.value
+
+    def scan(self, table, columns=None, filter=None, ref=None, snapshot_id=None, as_of=None):
+        """A lazy scan: implements the Arrow PyCapsule protocol (`__arrow_c_stream__`, so pyarrow, polars, duckdb
+        and floe's own ingest_arrow read it without copies) and `to_pylist()` without any dependency."""
+        return ScanResult(self, table, columns=columns, filter=filter, ref=ref, snapshot_id=snapshot_id, as_of=as_of)
+
+    def _open_stream(self, table, columns=None, filter=None, ref=None, snapshot_id=None, as_of=None):
+        options = _ffi.FLOE_SCAN_OPTIONS_INIT()
+        options.snapshot_id = snapshot_id or 0
+        options.ref = _text(ref)
+        options.as_of = _text(as_of)
+        options.columns = _text(",".join(columns) if isinstance(columns, (list, tuple)) else columns)
+        options.filter = _text(filter)
+        stream = _ffi.ArrowArrayStream()
+        check(_ffi.floe_table_scan(ctypes.byref(stream), self._live(), _text(table), ctypes.byref(options)))
+        return stream
+
+    def ingest_arrow(self, table, data, mode="append", branch=None, properties=None):
+        """Loads Arrow data in one commit: `data` is any object with `__arrow_c_stream__` (a pyarrow Table or
+        RecordBatchReader, a floe scan, ...) or such a capsule, with the table's columns in order. mode "append" or
+        "overwrite-partitions" (replaces exactly the partitions the data touches). Returns the commit dict."""
+        modes = {"append": _ffi.FLOE_INGEST_APPEND, "overwrite-partitions": _ffi.FLOE_INGEST_OVERWRITE_PARTITIONS}
+        if mode not in modes:
+            raise ValueError(f"mode must be one of {sorted(modes)}, not {mode!r}")
+        capsule = data.__arrow_c_stream__() if hasattr(data, "__arrow_c_stream__") else data
+        pointer = _capsule.stream_pointer(capsule)
+        options = _ffi.FLOE_INGEST_OPTIONS_INIT()
+        options.mode = modes[mode]
+        options.branch = _text(branch)
+        options.properties_json = None if properties is None else json.dumps(properties).encode("utf-8")
+        # floe_ingest_arrow moves the stream out of the capsule; the capsule's destructor then finds it released.
+        return self._json(_ffi.floe_ingest_arrow, _text(table), pointer, ctypes.byref(options))
 
     def scan_rows(self, table, columns=None, filter=None, ref=None, snapshot_id=None, as_of=None):
         """Reads a table through its Arrow C stream into a list of dicts. Decodes int64/int32/double/float/utf8/
@@ -279,3 +311,23 @@ class Warehouse:
             raise InvalidHandleError("the warehouse is closed", code=_ffi.FLOE_EINVALID_HANDLE,
                                      category="invalid_handle")
         return self._handle
+
+
+class ScanResult:
+    """The rows of one table scan, read on demand. Each `__arrow_c_stream__()` call starts a fresh scan."""
+
+    def __init__(self, warehouse, table, **options):
+        self._warehouse = warehouse
+        self._table = table
+        self._options = options
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        """The scan as a PyCapsule named "arrow_array_stream" (Arrow PyCapsule interface). A requested_schema
+        is not supported: cast with the consumer after reading."""
+        if requested_schema is not None:
+            raise NotImplementedError("floe scans cannot cast to a requested schema")
+        return _capsule.export_stream(self._warehouse._open_stream(self._table, **self._options))
+
+    def to_pylist(self):
+        """The rows as a list of dicts (no Arrow library needed)."""
+        return self._warehouse.scan_rows(self._table, **self._options)
