@@ -1,7 +1,8 @@
 """Raw ctypes layer: a one-to-one mirror of native-abi/include/floe.h, under the same names.
 
 Nothing here is idiomatic; the public modules build on it. The library is found through the FLOE_LIB
-environment variable (a path to libfloe.so), else build/dist/libfloe.so above this package, else the
+environment variable (a path to libfloe.so), else libfloe.so inside this package (an installed wheel), else
+build/dist/libfloe.so above this package, else the
 system loader's search path.
 """
 import ctypes
@@ -59,6 +60,10 @@ def _candidates():
         yield explicit
         return
     here = Path(__file__).resolve()
+    bundled = here.parent / "libfloe.so"  # an installed wheel carries the library inside the package
+    if bundled.is_file():
+        yield str(bundled)
+        return
     for parent in here.parents:
         candidate = parent / "build" / "dist" / "libfloe.so"
         if candidate.is_file():

@@ -1,5 +1,5 @@
 """The Arrow PyCapsule protocol: scans export `__arrow_c_stream__`, ingest_arrow takes any such object."""
-import ctypes
+import importlib.util
 import os
 import tempfile
 import unittest
@@ -55,7 +55,7 @@ class ArrowStreamTests(unittest.TestCase):
         with self.assertRaises(TypeError):
             self.warehouse.ingest_arrow("db.other", object())
 
-    @unittest.skipUnless(__import__("importlib").util.find_spec("pyarrow"), "pyarrow is not installed")
+    @unittest.skipUnless(importlib.util.find_spec("pyarrow"), "pyarrow is not installed")
     def test_pyarrow_reads_a_scan(self):
         import pyarrow
         table = pyarrow.table(self.warehouse.scan("db.src"))
