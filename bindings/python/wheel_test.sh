@@ -12,7 +12,7 @@ python3 -m venv "$work/venv"
 cp "$example" "$work/example.py"
 cd "$work"
 env -i PATH=/usr/bin:/bin LC_ALL=C.UTF-8 "$work/venv/bin/python" example.py "$work/run" | tee "$work/out.txt"
-site=$("$work/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+site=$("$work/venv/bin/python" -c 'import os, sysconfig; print(os.path.realpath(sysconfig.get_paths()["purelib"]))')
 grep -q "from $site/floe/libfloe.so" "$work/out.txt" || { echo "the library was not loaded from the installed package" >&2; exit 1; }
 test -f "$site/floe/py.typed" || { echo "py.typed is missing from the installed package" >&2; exit 1; }
 echo "wheel OK"
