@@ -68,7 +68,9 @@ func (w *Warehouse) RemoveOrphans(table, olderThan string, dryRun bool) (Report,
 
 // Compact rewrites small data files of the partitions filter selects ("" = all); minInputFiles 0 = default.
 func (w *Warehouse) Compact(table, filter string, minInputFiles int) (Report, error) {
-	return w.report(func(h capi.Warehouse) ([]byte, int) { return capi.Compact(h, table, filter, 0, 0, int32(minInputFiles)) })
+	return w.report(func(h capi.Warehouse) ([]byte, int) {
+		return capi.Compact(h, table, filter, 0, 0, int32(minInputFiles))
+	})
 }
 
 // CreateTag creates tag name at from ("" = main's head).

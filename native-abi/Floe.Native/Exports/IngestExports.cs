@@ -70,7 +70,7 @@ internal static unsafe class IngestExports
         try
         {
             // Take the stream first so that it is released on every path, as the header promises.
-            if (stream != null && stream->release != null)
+            if (stream != null && IsLive(stream))
             {
                 imported = CArrowArrayStreamImporter.ImportArrayStream(stream);
             }
@@ -112,6 +112,13 @@ internal static unsafe class IngestExports
             imported?.Dispose();
         }
     }
+
+    /// <summary>
+    /// Whether the stream's release callback is set (a released stream has it NULL). Apache.Arrow keeps the field
+    /// private, so it is read at its place in the C layout: the fourth pointer (after get_schema, get_next,
+    /// get_last_error).
+    /// </summary>
+    private static bool IsLive(CArrowArrayStream* stream) => ((nint*)stream)[3] != 0;
 
     private static IEnumerable<RecordBatch> ReadAll(IArrowArrayStream stream)
     {
