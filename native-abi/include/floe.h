@@ -634,6 +634,43 @@ FLOE_API int floe_ref_drop(const floe_warehouse *w, const char *table, const cha
 FLOE_API int floe_branch_cherry_pick(floe_buf *out_json, const floe_warehouse *w, const char *table,
                                      int64_t snapshot_id, const char *branch);
 
+/* ---------------------------------------------------------------- features */
+
+/**
+ * Parses and checks a feature group definition (.json, .yaml or .yml), as
+ * `floe features validate --json`: fills {"valid": bool, "errors": [...]}.
+ * An invalid definition is a result, not an error.
+ *
+ * @param[out] out_json         receives the JSON; free with floe_buf_free.
+ * @param      definition_path  the definition file; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND when the file does not
+ *         exist; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_features_validate(floe_buf *out_json, const char *definition_path);
+
+/**
+ * Computes a feature group over events the host holds: every batch of
+ * `events` is read (the definition's own source is ignored; its lookback is
+ * taken from whatever the events cover) and the output rows for event times
+ * in [from, to) (entity keys, event time, every feature) come back in `out`,
+ * one batch per UTC day, oldest first, with the schema of
+ * `floe features compute`'s Parquet output. Needs no warehouse.
+ *
+ * @param[out] out              receives the output stream; release it with
+ *                              out->release. Zeroed (released) on failure.
+ * @param      definition_path  the definition file; borrowed.
+ * @param      events           moved: the library releases it (at once on
+ *                              failure, else when `out` is released, since
+ *                              output columns may share its buffers).
+ * @param      from, to         dates or ISO-8601 timestamps (UTC unless an
+ *                              offset is given); borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG (NULL/bad arguments, NULL or released
+ *         events); FLOE_ENOTFOUND; FLOE_EINVALID_DATA (the definition does
+ *         not fit the events' schema, a stream error); FLOE_EINTERNAL.
+ */
+FLOE_API int floe_features_compute(struct ArrowArrayStream *out, const char *definition_path,
+                                   struct ArrowArrayStream *events, const char *from, const char *to);
+
 /* ---------------------------------------------------------------- backfill and lineage */
 
 /*
