@@ -33,9 +33,10 @@ internal sealed class BatchListStream : IArrowArrayStream
     public void Dispose()
     {
         _next = _batches.Count;
-        foreach (IDisposable item in _owned)
+        // Newest first: batches before the stream they came from.
+        for (int i = _owned.Count - 1; i >= 0; i--)
         {
-            item.Dispose();
+            _owned[i].Dispose();
         }
     }
 }

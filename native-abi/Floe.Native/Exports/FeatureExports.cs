@@ -61,15 +61,14 @@ internal static unsafe class FeatureExports
     [UnmanagedCallersOnly(EntryPoint = "floe_features_compute")]
     public static int Compute(CArrowArrayStream* @out, byte* definitionPath, CArrowArrayStream* events, byte* from, byte* to)
     {
-        IArrowArrayStream? imported = null;
         var owned = new List<IDisposable>();
         bool handedOver = false;
         try
         {
-            if (events != null && ((nint*)events)[3] != 0)
+            MovedArrowStream? moved = MovedArrowStream.Take(events);
+            if (moved != null)
             {
-                imported = CArrowArrayStreamImporter.ImportArrayStream(events);
-                owned.Add(imported);
+                owned.Add(moved);
             }
 
             if (@out == null)
@@ -82,34 +81,19 @@ internal static unsafe class FeatureExports
             string path = Utf8Marshal.ReadRequired(definitionPath, "definition_path");
             DateTimeOffset start = Time(Utf8Marshal.ReadRequired(from, "from"), "from");
             DateTimeOffset end = Time(Utf8Marshal.ReadRequired(to, "to"), "to");
-            if (imported == null)
+            if (moved == null)
             {
                 throw Errors.InvalidArgument("events is NULL or already released");
             }
 
             var batches = new List<RecordBatch>();
-            while (true)
+            foreach (RecordBatch batch in ReadAll(moved.Stream))
             {
-                RecordBatch? batch;
-                try
-                {
-                    batch = imported.ReadNextRecordBatchAsync().AsTask().GetAwaiter().GetResult();
-                }
-                catch (Exception e) when (e is not FloeException)
-                {
-                    throw Errors.InvalidData($"the host's Arrow stream failed: {e.Message}");
-                }
-
-                if (batch == null)
-                {
-                    break;
-                }
-
                 batches.Add(batch);
                 owned.Add(batch);
             }
 
-            var (output, _) = FeatureService.ComputeBatches(path, new BatchEventSource(imported.Schema, batches), start, end);
+            var (output, _) = FeatureService.ComputeBatches(path, new BatchEventSource(moved.Stream.Schema, batches), start, end);
             // The output may share buffers with the input (key columns), so the stream keeps the input until released.
             CArrowArrayStreamExporter.ExportArrayStream(new BatchListStream(output.Schema, output.Batches, owned), @out);
             handedOver = true;
@@ -128,6 +112,30 @@ internal static unsafe class FeatureExports
                     owned[i].Dispose();
                 }
             }
+        }
+    }
+
+    /// <summary>Every batch of the stream, kept (not disposed): a failure of the host's stream is invalid data.</summary>
+    private static IEnumerable<RecordBatch> ReadAll(IArrowArrayStream stream)
+    {
+        while (true)
+        {
+            RecordBatch? batch;
+            try
+            {
+                batch = stream.ReadNextRecordBatchAsync().AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is not FloeException)
+            {
+                throw Errors.InvalidData($"the host's Arrow stream failed: {e.Message}");
+            }
+
+            if (batch == null)
+            {
+                yield break;
+            }
+
+            yield return batch;
         }
     }
 

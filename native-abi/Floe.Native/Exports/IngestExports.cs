@@ -66,22 +66,21 @@ internal static unsafe class IngestExports
     [UnmanagedCallersOnly(EntryPoint = "floe_ingest_arrow")]
     public static int IngestArrow(FloeBuf* @out, nint warehouse, byte* table, CArrowArrayStream* stream, FloeIngestOptions* options)
     {
-        IArrowArrayStream? imported = null;
+        MovedArrowStream? moved = null;
         try
         {
             // Take the stream first so that it is released on every path, as the header promises.
-            if (stream != null && IsLive(stream))
-            {
-                imported = CArrowArrayStreamImporter.ImportArrayStream(stream);
-            }
+            moved = MovedArrowStream.Take(stream);
 
             NativeBuffers.Reset(@out, "out_json");
             NativeWarehouse state = Handles.Warehouses.Get(warehouse);
             string name = Utf8Marshal.ReadRequired(table, "table");
-            if (imported == null)
+            if (moved == null)
             {
                 throw Errors.InvalidArgument("stream is NULL or already released");
             }
+
+            IArrowArrayStream imported = moved.Stream;
 
             IngestOptions ingest = ReadOptions(options);
             IngestResult result = new IngestService(state.Warehouse).Ingest(name, imported.Schema, ReadAll(imported), ingest);
@@ -109,16 +108,9 @@ internal static unsafe class IngestExports
         }
         finally
         {
-            imported?.Dispose();
+            moved?.Dispose();
         }
     }
-
-    /// <summary>
-    /// Whether the stream's release callback is set (a released stream has it NULL). Apache.Arrow keeps the field
-    /// private, so it is read at its place in the C layout: the fourth pointer (after get_schema, get_next,
-    /// get_last_error).
-    /// </summary>
-    private static bool IsLive(CArrowArrayStream* stream) => ((nint*)stream)[3] != 0;
 
     private static IEnumerable<RecordBatch> ReadAll(IArrowArrayStream stream)
     {
