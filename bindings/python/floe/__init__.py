@@ -18,6 +18,7 @@ from ._errors import (
     UnsupportedError,
     ValidationError,
 )
+from ._features import ArrowStream, compute_features, validate_features
 from ._warehouse import ScanResult, Warehouse
 
 ABI_VERSION = _ffi.FLOE_ABI_VERSION
@@ -43,6 +44,7 @@ def version():
 
 __all__ = [
     "ABI_VERSION",
+    "ArrowStream",
     "AlreadyExistsError",
     "CancelledError",
     "CommitConflictError",
@@ -57,5 +59,7 @@ __all__ = [
     "ScanResult",
     "ValidationError",
     "Warehouse",
+    "compute_features",
+    "validate_features",
     "version",
 ]

@@ -271,6 +271,16 @@ floe_ingest_arrow = _bind("floe_ingest_arrow", ctypes.c_int,
                           [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p,
                            ctypes.POINTER(ArrowArrayStream), ctypes.POINTER(floe_ingest_options)])
 
+# --- features ----------------------------------------------------------------------------------
+
+# int floe_features_validate(floe_buf* out_json, const char* definition_path);
+floe_features_validate = _bind("floe_features_validate", ctypes.c_int, [ctypes.POINTER(floe_buf), ctypes.c_char_p])
+# int floe_features_compute(struct ArrowArrayStream* out, const char* definition_path,
+#                           struct ArrowArrayStream* events, const char* from, const char* to);
+floe_features_compute = _bind("floe_features_compute", ctypes.c_int,
+                              [ctypes.POINTER(ArrowArrayStream), ctypes.c_char_p, ctypes.POINTER(ArrowArrayStream),
+                               ctypes.c_char_p, ctypes.c_char_p])
+
 # --- branches ----------------------------------------------------------------------------------
 
 # int floe_branch_create(const floe_warehouse* w, const char* table, const char* name, const char* from);
