@@ -35,19 +35,20 @@ class MaintenanceTests(unittest.TestCase):
             self.warehouse.delete("db.parts", "id = 3")
         self.assertEqual(self.warehouse.count("db.parts"), 2)
 
-    def test_drop_register_and_purge(self):
+    def test_check_register_and_drop(self):
         self.warehouse.create_table("db.events", SCHEMA)
         self.warehouse.ingest("db.events", self.csv("a.csv", "1,1.0,x\n2,2.0,y\n"))
         self.assertTrue(self.warehouse.check_table("db.events", all_snapshots=True)["healthy"])
         metadata = self.warehouse.describe("db.events")["metadata_location"]
-        self.assertFalse(self.warehouse.drop_table("db.events")["purged"])
-        self.assertEqual(self.warehouse.tables(), [])
-        self.assertEqual(self.warehouse.register_table("db.back", metadata)["name"], "db.back")
+        self.assertEqual(self.warehouse.register_table("db.back", self.local(metadata))["name"], "db.back")
         self.assertEqual(self.warehouse.count("db.back"), 2)
-        self.assertTrue(self.warehouse.drop_table("db.back", purge=True)["purged"])
+        self.assertFalse(self.warehouse.drop_table("db.back")["purged"])
+        self.assertEqual(self.warehouse.count("db.events"), 2)
+        self.assertTrue(self.warehouse.drop_table("db.events", purge=True)["purged"])
         self.assertFalse(os.path.exists(self.local(metadata)))
+        self.assertEqual(self.warehouse.tables(), [])
         with self.assertRaises(floe.NotFoundError):
-            self.warehouse.describe("db.back")
+            self.warehouse.describe("db.events")
 
     def test_compact_expire_and_remove_orphans_keep_every_row(self):
         self.warehouse.create_table("db.events", SCHEMA)
@@ -55,7 +56,7 @@ class MaintenanceTests(unittest.TestCase):
             self.warehouse.ingest("db.events", self.csv(f"{i}.csv", f"{i},{i}.5,n{i}\n"))
         compacted = self.warehouse.compact("db.events", min_input_files=2)
         self.assertEqual((compacted["rewritten_files"], compacted["added_files"]), (3, 1))
-        expired = self.warehouse.expire_snapshots("db.events", retain_last=1)
+        expired = self.warehouse.expire_snapshots("db.events", older_than="99999999999999", retain_last=1)
         self.assertEqual(len(expired["expired_snapshot_ids"]), 3)
         self.assertEqual(len(self.warehouse.snapshots("db.events")), 1)
         location = self.local(self.warehouse.describe("db.events")["location"])
