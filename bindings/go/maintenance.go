@@ -1,18 +1,26 @@
 package floe
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"floe.invalid/floe/internal/capi"
 )
 
 // Report is the JSON object a lifecycle, maintenance or ref call returns (the CLI's --json of the same command).
+// Numbers are json.Number, so 64-bit snapshot ids survive exactly.
 type Report map[string]any
 
 func (w *Warehouse) report(f func(h capi.Warehouse) ([]byte, int)) (Report, error) {
-	var out Report
-	if err := w.jsonCall(&out, f); err != nil {
+	var raw json.RawMessage
+	if err := w.jsonCall(&raw, f); err != nil {
 		return nil, err
+	}
+	decoder := json.NewDecoder(bytes.NewReader(raw))
+	decoder.UseNumber()
+	var out Report
+	if err := decoder.Decode(&out); err != nil {
+		return nil, &Error{Code: CodeInternal, Category: CodeInternal.String(), Message: "the library returned malformed JSON: " + err.Error()}
 	}
 	return out, nil
 }
