@@ -61,6 +61,19 @@ internal static unsafe class FeatureExports
     [UnmanagedCallersOnly(EntryPoint = "floe_features_compute")]
     public static int Compute(CArrowArrayStream* @out, byte* definitionPath, CArrowArrayStream* events, byte* from, byte* to)
     {
+        try
+        {
+            ComputeInto(@out, definitionPath, events, from, to);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_features_compute");
+        }
+    }
+
+    private static void ComputeInto(CArrowArrayStream* @out, byte* definitionPath, CArrowArrayStream* events, byte* from, byte* to)
+    {
         var owned = new List<IDisposable>();
         bool handedOver = false;
         try
@@ -97,16 +110,12 @@ internal static unsafe class FeatureExports
             // The output may share buffers with the input (key columns), so the stream keeps the input until released.
             CArrowArrayStreamExporter.ExportArrayStream(new BatchListStream(output.Schema, output.Batches, owned), @out);
             handedOver = true;
-            return 0;
-        }
-        catch (Exception e)
-        {
-            return NativeCall.Fail(e, "floe_features_compute");
         }
         finally
         {
             if (!handedOver)
             {
+                // Newest first: batches before the stream they came from.
                 for (int i = owned.Count - 1; i >= 0; i--)
                 {
                     owned[i].Dispose();

@@ -66,50 +66,48 @@ internal static unsafe class IngestExports
     [UnmanagedCallersOnly(EntryPoint = "floe_ingest_arrow")]
     public static int IngestArrow(FloeBuf* @out, nint warehouse, byte* table, CArrowArrayStream* stream, FloeIngestOptions* options)
     {
-        MovedArrowStream? moved = null;
         try
         {
-            // Take the stream first so that it is released on every path, as the header promises.
-            moved = MovedArrowStream.Take(stream);
-
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string name = Utf8Marshal.ReadRequired(table, "table");
-            if (moved == null)
-            {
-                throw Errors.InvalidArgument("stream is NULL or already released");
-            }
-
-            IArrowArrayStream imported = moved.Stream;
-
-            IngestOptions ingest = ReadOptions(options);
-            IngestResult result = new IngestService(state.Warehouse).Ingest(name, imported.Schema, ReadAll(imported), ingest);
-            NativeJson.Fill(@out, json =>
-            {
-                json.WriteStartObject();
-                json.WriteNumber("snapshot_id", result.SnapshotId);
-                json.WriteString("operation", result.Operation);
-                json.WriteNumber("rows", result.RowsWritten);
-                json.WriteNumber("files", result.FilesWritten);
-                json.WriteStartObject("summary");
-                foreach (var (key, value) in result.Summary)
-                {
-                    json.WriteString(key, value);
-                }
-
-                json.WriteEndObject();
-                json.WriteEndObject();
-            });
+            IngestArrowInto(@out, warehouse, table, stream, options);
             return 0;
         }
         catch (Exception e)
         {
             return NativeCall.Fail(e, "floe_ingest_arrow");
         }
-        finally
+    }
+
+    private static void IngestArrowInto(FloeBuf* @out, nint warehouse, byte* table, CArrowArrayStream* stream, FloeIngestOptions* options)
+    {
+        // Take the stream first so that it is released on every path, as the header promises.
+        using MovedArrowStream? moved = MovedArrowStream.Take(stream);
+        NativeBuffers.Reset(@out, "out_json");
+        NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+        string name = Utf8Marshal.ReadRequired(table, "table");
+        if (moved == null)
         {
-            moved?.Dispose();
+            throw Errors.InvalidArgument("stream is NULL or already released");
         }
+
+        IArrowArrayStream imported = moved.Stream;
+        IngestOptions ingest = ReadOptions(options);
+        IngestResult result = new IngestService(state.Warehouse).Ingest(name, imported.Schema, ReadAll(imported), ingest);
+        NativeJson.Fill(@out, json =>
+        {
+            json.WriteStartObject();
+            json.WriteNumber("snapshot_id", result.SnapshotId);
+            json.WriteString("operation", result.Operation);
+            json.WriteNumber("rows", result.RowsWritten);
+            json.WriteNumber("files", result.FilesWritten);
+            json.WriteStartObject("summary");
+            foreach (var (key, value) in result.Summary)
+            {
+                json.WriteString(key, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        });
     }
 
     private static IEnumerable<RecordBatch> ReadAll(IArrowArrayStream stream)

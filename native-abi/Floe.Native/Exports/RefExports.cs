@@ -50,16 +50,36 @@ internal static unsafe class RefExports
     /// points existing branch <c>name</c> at <c>to</c> (no ancestry check). Errors as <c>floe_tag_create</c>.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "floe_branch_replace")]
-    public static int ReplaceBranch(FloeBuf* @out, nint warehouse, byte* table, byte* name, byte* to) =>
-        Replace(@out, warehouse, table, name, to, SnapshotRefType.Branch, "floe_branch_replace");
+    public static int ReplaceBranch(FloeBuf* @out, nint warehouse, byte* table, byte* name, byte* to)
+    {
+        try
+        {
+            Replace(@out, warehouse, table, name, to, SnapshotRefType.Branch);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_branch_replace");
+        }
+    }
 
     /// <summary>
     /// <c>int floe_tag_replace(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* name, const char* to)</c>:
     /// points existing tag <c>name</c> at <c>to</c>. Errors as <c>floe_tag_create</c>.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "floe_tag_replace")]
-    public static int ReplaceTag(FloeBuf* @out, nint warehouse, byte* table, byte* name, byte* to) =>
-        Replace(@out, warehouse, table, name, to, SnapshotRefType.Tag, "floe_tag_replace");
+    public static int ReplaceTag(FloeBuf* @out, nint warehouse, byte* table, byte* name, byte* to)
+    {
+        try
+        {
+            Replace(@out, warehouse, table, name, to, SnapshotRefType.Tag);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_tag_replace");
+        }
+    }
 
     /// <summary>
     /// <c>int floe_ref_drop(const floe_warehouse* w, const char* table, const char* name, floe_ref_kind kind)</c>:
@@ -111,23 +131,15 @@ internal static unsafe class RefExports
         }
     }
 
-    private static int Replace(FloeBuf* @out, nint warehouse, byte* table, byte* name, byte* to, SnapshotRefType type, string function)
+    private static void Replace(FloeBuf* @out, nint warehouse, byte* table, byte* name, byte* to, SnapshotRefType type)
     {
-        try
-        {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string tableName = Utf8Marshal.ReadRequired(table, "table");
-            string refName = Utf8Marshal.ReadRequired(name, "name");
-            string target = Utf8Marshal.ReadRequired(to, "to");
-            RefDescription description = new RefService(state.Warehouse).Replace(tableName, refName, type, target);
-            NativeJson.Fill(@out, description.WriteJson);
-            return 0;
-        }
-        catch (Exception e)
-        {
-            return NativeCall.Fail(e, function);
-        }
+        NativeBuffers.Reset(@out, "out_json");
+        NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+        string tableName = Utf8Marshal.ReadRequired(table, "table");
+        string refName = Utf8Marshal.ReadRequired(name, "name");
+        string target = Utf8Marshal.ReadRequired(to, "to");
+        RefDescription description = new RefService(state.Warehouse).Replace(tableName, refName, type, target);
+        NativeJson.Fill(@out, description.WriteJson);
     }
 
     private static SnapshotRefType Kind(int kind) => kind switch
