@@ -86,7 +86,7 @@ static int64_t bf_count(const bf_fixture *bf, const char *table, const char *ref
     struct ArrowArray batch;
     int64_t n = 0;
     scan.ref = ref;
-    FT_OK(floe_scan(&stream, bf->fx.w, table, &scan));
+    FT_OK(floe_table_scan(&stream, bf->fx.w, table, &scan));
     for (;;) {
         FT_ASSERT_INT(0, stream.get_next(&stream, &batch));
         if (batch.release == NULL) break;
@@ -202,7 +202,7 @@ void test_backfill__progress_callback_cancels_and_main_is_untouched(void)
     floe_buf_free(&json);
     rows = bf_count(&bf, BF_FEATURES, NULL);
     FT_ASSERT(rows > 0);
-    FT_OK(floe_snapshots(&before, bf.fx.w, BF_FEATURES));
+    FT_OK(floe_table_snapshots(&before, bf.fx.w, BF_FEATURES));
 
     /* A second run over all three days, stopped by the callback at its first report: nothing is committed. */
     progress.calls = 0;
@@ -212,7 +212,7 @@ void test_backfill__progress_callback_cancels_and_main_is_untouched(void)
     FT_ASSERT(json.data == NULL);
     FT_ASSERT_INT(1, progress.calls);
     FT_ASSERT_STR("cancelled", floe_last_error()->category);
-    FT_OK(floe_snapshots(&after, bf.fx.w, BF_FEATURES));
+    FT_OK(floe_table_snapshots(&after, bf.fx.w, BF_FEATURES));
     FT_ASSERT_STR((const char *)before.data, (const char *)after.data);
     FT_ASSERT_INT(rows, bf_count(&bf, BF_FEATURES, NULL));
     floe_buf_free(&before);

@@ -26,7 +26,7 @@ void test_branch__wap_staging_then_fast_forward(void)
 
     /* Audit: the staged rows are visible through the ref. */
     scan.ref = "staging";
-    FT_OK(floe_scan(&stream, fx.w, FX_TABLE, &scan));
+    FT_OK(floe_table_scan(&stream, fx.w, FX_TABLE, &scan));
     for (;;) {
         FT_ASSERT_INT(0, stream.get_next(&stream, &batch));
         if (batch.release == NULL) break;
@@ -36,7 +36,7 @@ void test_branch__wap_staging_then_fast_forward(void)
     stream.release(&stream);
     FT_ASSERT_INT(5, staged);
 
-    FT_OK(floe_snapshots(&json, fx.w, FX_TABLE));
+    FT_OK(floe_table_snapshots(&json, fx.w, FX_TABLE));
     FT_ASSERT_CONTAINS("abc123", (const char *)json.data);
     floe_buf_free(&json);
 

@@ -79,7 +79,7 @@ void test_scan__ingest_count_and_snapshots(void)
     at = strstr((const char *)ingest.data, "\"snapshot_id\":");
     FT_ASSERT(at != NULL);
     snprintf(id, sizeof id, "%lld", strtoll(at + strlen("\"snapshot_id\":"), NULL, 10));
-    FT_OK(floe_snapshots(&snapshots, fx.w, FX_TABLE));
+    FT_OK(floe_table_snapshots(&snapshots, fx.w, FX_TABLE));
     FT_ASSERT(((const char *)snapshots.data)[0] == '[');
     FT_ASSERT_CONTAINS(id, (const char *)snapshots.data);
     floe_buf_free(&snapshots);
@@ -112,14 +112,14 @@ void test_scan__stream_sums_columns(void)
     fx_ingest(&fx, "a.csv", ROWS, NULL);
     fx_ingest(&fx, "b.csv", "10,100.0,epsilon\n", NULL);
 
-    FT_OK(floe_scan(&stream, fx.w, FX_TABLE, NULL));
+    FT_OK(floe_table_scan(&stream, fx.w, FX_TABLE, NULL));
     FT_ASSERT(scan_sum(&stream, "amount", &rows, &valid) == 1.5 + 2.25 + 4.0 + 100.0);
     FT_ASSERT_INT(5, rows);
     FT_ASSERT_INT(4, valid); /* row 3 has a NULL amount */
     stream.release(&stream);
     FT_ASSERT(stream.release == NULL);
 
-    FT_OK(floe_scan(&stream, fx.w, FX_TABLE, NULL));
+    FT_OK(floe_table_scan(&stream, fx.w, FX_TABLE, NULL));
     FT_ASSERT_INT(20, (int64_t)scan_sum(&stream, "id", &rows, &valid));
     stream.release(&stream);
     fx_close(&fx);
@@ -137,7 +137,7 @@ void test_scan__stream_with_options(void)
 
     opts.columns = "id";
     opts.filter = "id > 1";
-    FT_OK(floe_scan(&stream, fx.w, FX_TABLE, &opts));
+    FT_OK(floe_table_scan(&stream, fx.w, FX_TABLE, &opts));
     FT_ASSERT_INT(0, stream.get_schema(&stream, &schema));
     FT_ASSERT_INT(1, schema.n_children);
     FT_ASSERT_STR("id", schema.children[0]->name);
@@ -149,12 +149,12 @@ void test_scan__stream_with_options(void)
     opts.columns = NULL;
     opts.filter = NULL;
     opts.ref = "nosuch";
-    FT_ASSERT_INT(FLOE_ENOTFOUND, floe_scan(&stream, fx.w, FX_TABLE, &opts));
+    FT_ASSERT_INT(FLOE_ENOTFOUND, floe_table_scan(&stream, fx.w, FX_TABLE, &opts));
     FT_ASSERT(stream.release == NULL);
 
     opts.ref = NULL;
     opts.version = 0;
-    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_scan(&stream, fx.w, FX_TABLE, &opts));
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_scan(&stream, fx.w, FX_TABLE, &opts));
     fx_close(&fx);
 }
 
@@ -167,10 +167,10 @@ void test_scan__release_before_end(void)
     fx_ingest(&fx, "a.csv", ROWS, NULL);
     fx_ingest(&fx, "b.csv", ROWS, NULL);
 
-    FT_OK(floe_scan(&stream, fx.w, FX_TABLE, NULL));
+    FT_OK(floe_table_scan(&stream, fx.w, FX_TABLE, NULL));
     stream.release(&stream); /* never read */
 
-    FT_OK(floe_scan(&stream, fx.w, FX_TABLE, NULL));
+    FT_OK(floe_table_scan(&stream, fx.w, FX_TABLE, NULL));
     FT_ASSERT_INT(0, stream.get_next(&stream, &batch));
     FT_ASSERT(batch.release != NULL);
     batch.release(&batch);
@@ -188,7 +188,7 @@ void test_scan__read_error_surfaces_through_get_last_error(void)
     fx_open_with_table(&fx);
     fx_ingest(&fx, "a.csv", ROWS, NULL);
 
-    FT_OK(floe_scan(&stream, fx.w, FX_TABLE, NULL)); /* planned: the data file is listed */
+    FT_OK(floe_table_scan(&stream, fx.w, FX_TABLE, NULL)); /* planned: the data file is listed */
     snprintf(command, sizeof command, "find '%s' -name '*.parquet' -delete", fx.dir);
     FT_ASSERT_INT(0, system(command));
     rc = stream.get_next(&stream, &batch);
@@ -224,7 +224,7 @@ void test_scan__empty_table_streams_schema_and_no_batches(void)
     struct ArrowArrayStream stream;
     int64_t rows, valid;
     fx_open_with_table(&fx);
-    FT_OK(floe_scan(&stream, fx.w, FX_TABLE, NULL));
+    FT_OK(floe_table_scan(&stream, fx.w, FX_TABLE, NULL));
     FT_ASSERT(scan_sum(&stream, "id", &rows, &valid) == 0);
     FT_ASSERT_INT(0, rows);
     stream.release(&stream);
@@ -248,7 +248,7 @@ void test_scan__unknown_options_version_is_invalid_arg(void)
 
     for (i = 0; i < sizeof versions / sizeof versions[0]; i++) {
         scan_opts.version = versions[i];
-        FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_scan(&stream, fx.w, FX_TABLE, &scan_opts));
+        FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_scan(&stream, fx.w, FX_TABLE, &scan_opts));
         FT_ASSERT(stream.release == NULL);
         FT_ASSERT_CONTAINS("opts->version", floe_last_error()->message);
 

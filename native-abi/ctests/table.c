@@ -74,7 +74,7 @@ void test_table__unknown_table_is_not_found_naming_it(void)
     FT_ASSERT_INT(FLOE_ENOTFOUND, floe_table_describe(&json, fx.w, "db.nosuch"));
     FT_ASSERT(json.data == NULL);
     FT_ASSERT_CONTAINS("db.nosuch", floe_last_error()->message);
-    FT_ASSERT_INT(FLOE_ENOTFOUND, floe_snapshots(&json, fx.w, "db.nosuch"));
+    FT_ASSERT_INT(FLOE_ENOTFOUND, floe_table_snapshots(&json, fx.w, "db.nosuch"));
     FT_ASSERT_CONTAINS("db.nosuch", floe_last_error()->message);
     FT_ASSERT_INT(FLOE_ENOTFOUND, floe_scan_count(&n, fx.w, "db.nosuch", NULL));
     FT_ASSERT_INT(0, n);
@@ -104,9 +104,9 @@ void test_table__null_out_is_invalid_arg(void)
     FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_describe(NULL, fx.w, FX_TABLE));
     FT_ASSERT_CONTAINS("out_json must not be NULL", floe_last_error()->message);
     FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_list(NULL, fx.w));
-    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_snapshots(NULL, fx.w, FX_TABLE));
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_snapshots(NULL, fx.w, FX_TABLE));
     FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_scan_count(NULL, fx.w, FX_TABLE, NULL));
-    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_scan(NULL, fx.w, FX_TABLE, NULL));
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_scan(NULL, fx.w, FX_TABLE, NULL));
     FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_ingest_file(NULL, fx.w, FX_TABLE, "/x.csv", NULL));
     FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_create(fx.w, NULL, FX_SCHEMA, NULL));
     fx_close(&fx);

@@ -68,11 +68,11 @@ void headertest_signatures(void)
     int (*table_create)(const floe_warehouse *, const char *, const char *, const char *) = floe_table_create;
     int (*table_describe)(floe_buf *, const floe_warehouse *, const char *) = floe_table_describe;
     int (*table_list)(floe_buf *, const floe_warehouse *) = floe_table_list;
-    int (*snapshots)(floe_buf *, const floe_warehouse *, const char *) = floe_snapshots;
+    int (*snapshots)(floe_buf *, const floe_warehouse *, const char *) = floe_table_snapshots;
     int (*ingest_file)(floe_buf *, const floe_warehouse *, const char *, const char *,
                        const floe_ingest_options *) = floe_ingest_file;
     int (*scan_count)(int64_t *, const floe_warehouse *, const char *, const char *) = floe_scan_count;
-    int (*scan)(struct ArrowArrayStream *, const floe_warehouse *, const char *, const floe_scan_options *) = floe_scan;
+    int (*scan)(struct ArrowArrayStream *, const floe_warehouse *, const char *, const floe_scan_options *) = floe_table_scan;
     int (*branch_create)(const floe_warehouse *, const char *, const char *, const char *) = floe_branch_create;
     int (*branch_fast_forward)(const floe_warehouse *, const char *, const char *, const char *) =
         floe_branch_fast_forward;

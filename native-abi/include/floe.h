@@ -4,8 +4,6 @@
  * Conventions (they hold for every declaration in this header)
  * ------------------------------------------------------------
  * Names      Functions are floe_<module>_<verb>; macros and enum values are FLOE_*.
- *            (floe_snapshots and floe_scan predate the rule and keep their
- *            names until a coordinated rename.)
  *            Callbacks take `void *payload` as their last argument.
  * Out params Come first and are called `out`. On failure an out param is left
  *            zeroed (NULL handle, empty floe_buf), so it is always safe to free.
@@ -343,7 +341,113 @@ FLOE_API int floe_table_list(floe_buf *out_json, const floe_warehouse *w);
  * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND when there is no such
  *         table; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
  */
-FLOE_API int floe_snapshots(floe_buf *out_json, const floe_warehouse *w, const char *table);
+FLOE_API int floe_table_snapshots(floe_buf *out_json, const floe_warehouse *w, const char *table);
+
+/**
+ * Loads a table and verifies that the files its current snapshot (every
+ * snapshot when all_snapshots is non-zero) references exist and are whole
+ * (the CLI's `floe table check --json`). A table with missing or damaged
+ * files is a result ("healthy":false with the problems listed), not an error.
+ *
+ * @param[out] out_json       receives the report; free with floe_buf_free.
+ * @param      w              the warehouse; borrowed.
+ * @param      table          the table name; borrowed.
+ * @param      all_snapshots  non-zero to check every snapshot.
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND; FLOE_EINVALID_DATA when
+ *         its metadata cannot be read; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_table_check(floe_buf *out_json, const floe_warehouse *w, const char *table, int all_snapshots);
+
+/**
+ * Drops a table from the catalog (the CLI's `floe table drop`). With purge,
+ * also deletes exactly the files its metadata references, never anything
+ * else; for a registered table (files outside the warehouse) a purge is
+ * refused unless delete_registered_files is non-zero.
+ *
+ * @param[out] out_json  receives {"table","purged","deleted_files","skipped_files"...};
+ *                       free with floe_buf_free.
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND; FLOE_EUNSUPPORTED or
+ *         FLOE_EVALIDATION when a safety rule refuses the purge (nothing is
+ *         dropped); FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_table_drop(floe_buf *out_json, const floe_warehouse *w, const char *table, int purge,
+                             int delete_registered_files);
+
+/**
+ * Registers an existing Iceberg table by its metadata file (the CLI's
+ * `floe table register`); its files stay where they are.
+ *
+ * @param[out] out_json           receives the table description (as
+ *                                floe_table_describe); free with floe_buf_free.
+ * @param      name               the new table name; borrowed.
+ * @param      metadata_file      path of the vN.metadata.json; borrowed.
+ * @param      location_map_json  NULL, or a JSON object {"FROM":"TO"} mapping
+ *                                location prefixes recorded in the metadata to
+ *                                where the files are now; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND; FLOE_EEXISTS;
+ *         FLOE_EINVALID_DATA; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_table_register(floe_buf *out_json, const floe_warehouse *w, const char *name,
+                                 const char *metadata_file, const char *location_map_json);
+
+/**
+ * Deletes, in one snapshot, the data files whose rows all match filter (the
+ * CLI's `floe delete --json`): whole partitions, on partition columns; a file
+ * that matches only in part is refused and nothing is committed.
+ *
+ * @param[out] out_json  receives {"snapshot_id","deleted_files","summary"};
+ *                       free with floe_buf_free.
+ * @param      filter    e.g. "event_time < '2024-01-01T00:00:00Z'"; borrowed.
+ * @param      branch    the branch to commit to; NULL = main.
+ * @return FLOE_OK; FLOE_EINVALID_ARG (bad filter); FLOE_ENOTFOUND;
+ *         FLOE_EVALIDATION or FLOE_EUNSUPPORTED (partial match); FLOE_ECONFLICT;
+ *         FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_table_delete(floe_buf *out_json, const floe_warehouse *w, const char *table, const char *filter,
+                               const char *branch);
+
+/* ---------------------------------------------------------------- maintenance */
+
+/**
+ * Expires snapshots (the CLI's `floe expire-snapshots --json`) older than
+ * older_than (ISO-8601 timestamp or epoch ms; NULL = no age bound) and/or
+ * beyond the newest retain_last per branch (<= 0 = no count bound), deleting
+ * the files only they used. Branch heads and tagged snapshots are kept. A
+ * registered table's files are kept unless delete_registered_files.
+ *
+ * @param[out] out_json  receives the report; free with floe_buf_free.
+ * @param      dry_run   non-zero to report without changing anything.
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND; FLOE_ECONFLICT;
+ *         FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_maintenance_expire_snapshots(floe_buf *out_json, const floe_warehouse *w, const char *table,
+                                               const char *older_than, int32_t retain_last, int dry_run,
+                                               int delete_registered_files);
+
+/**
+ * Deletes files under the table location that no snapshot or metadata file
+ * references and that are older than older_than (NULL = 3 days ago), as
+ * `floe remove-orphans --json`. Refused for a registered table (dry runs
+ * aside) unless delete_registered_files.
+ *
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND; FLOE_EUNSUPPORTED or
+ *         FLOE_EVALIDATION when a safety rule refuses; FLOE_EINVALID_HANDLE;
+ *         FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_maintenance_remove_orphans(floe_buf *out_json, const floe_warehouse *w, const char *table,
+                                             const char *older_than, int dry_run, int delete_registered_files);
+
+/**
+ * Rewrites small data files of the partitions filter selects (NULL = all)
+ * into target-size files without changing any row (`floe compact --json`).
+ * Each number <= 0 takes the table's default.
+ *
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND; FLOE_ECONFLICT;
+ *         FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_maintenance_compact(floe_buf *out_json, const floe_warehouse *w, const char *table,
+                                      const char *filter, int64_t target_file_size_bytes,
+                                      int64_t min_file_size_bytes, int32_t min_input_files);
 
 /* ---------------------------------------------------------------- ingest */
 
@@ -390,9 +494,30 @@ typedef struct floe_ingest_options {
 FLOE_API int floe_ingest_file(floe_buf *out_json, const floe_warehouse *w, const char *table,
                               const char *path, const floe_ingest_options *opts);
 
+/**
+ * Loads the batches of a host-provided Arrow C stream into a table in one
+ * atomic commit: appended, or with opts->mode FLOE_INGEST_OVERWRITE_PARTITIONS
+ * replacing exactly the partitions the batches touch (dynamic-partition
+ * overwrite). The stream's schema must be the table's columns, in order, by
+ * name and Arrow type (timestamp[us], with a time zone for timestamptz).
+ *
+ * @param[out] out_json  receives the JSON of floe_ingest_file; free with
+ *                       floe_buf_free. Set to {NULL, 0} on failure.
+ * @param      stream    moved: the library releases it before returning,
+ *                       whatever the result (stream->release is NULL after).
+ *                       A stream error (get_next != 0) fails the call with
+ *                       FLOE_EINVALID_DATA and commits nothing.
+ * @param      opts      options, or NULL for FLOE_INGEST_OPTIONS_INIT; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG (NULL or released stream, bad options);
+ *         FLOE_ENOTFOUND; FLOE_EINVALID_DATA (schema mismatch, stream error);
+ *         FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_ingest_arrow(floe_buf *out_json, const floe_warehouse *w, const char *table,
+                               struct ArrowArrayStream *stream, const floe_ingest_options *opts);
+
 /* ---------------------------------------------------------------- scan */
 
-/** Options of floe_scan; initialise with FLOE_SCAN_OPTIONS_INIT. Give at most one of snapshot_id, ref and as_of. */
+/** Options of floe_table_scan; initialise with FLOE_SCAN_OPTIONS_INIT. Give at most one of snapshot_id, ref and as_of. */
 typedef struct floe_scan_options {
     /** The struct version: 1. */
     uint32_t version;
@@ -444,7 +569,7 @@ FLOE_API int floe_scan_count(int64_t *out, const floe_warehouse *w, const char *
  *         snapshot or ref does not exist; FLOE_EINVALID_HANDLE; FLOE_EIO;
  *         FLOE_EINTERNAL.
  */
-FLOE_API int floe_scan(struct ArrowArrayStream *out, const floe_warehouse *w, const char *table,
+FLOE_API int floe_table_scan(struct ArrowArrayStream *out, const floe_warehouse *w, const char *table,
                        const floe_scan_options *opts);
 
 /* ---------------------------------------------------------------- branches */
@@ -480,6 +605,88 @@ FLOE_API int floe_branch_create(const floe_warehouse *w, const char *table, cons
  */
 FLOE_API int floe_branch_fast_forward(const floe_warehouse *w, const char *table,
                                       const char *branch, const char *to);
+
+/** Which kind of ref floe_ref_drop drops. */
+typedef enum floe_ref_kind {
+    FLOE_REF_BRANCH = 0,
+    FLOE_REF_TAG = 1
+} floe_ref_kind;
+
+/**
+ * Creates tag name at from (a branch, tag or snapshot id; NULL = main's
+ * head), as `floe tag create`; fills the ref's JSON (as `floe tag list --json`).
+ *
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND; FLOE_EEXISTS;
+ *         FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_tag_create(floe_buf *out_json, const floe_warehouse *w, const char *table, const char *name,
+                             const char *from);
+
+/** Points existing branch name at to (no ancestry check); fills the ref's JSON. Errors as floe_tag_create. */
+FLOE_API int floe_branch_replace(floe_buf *out_json, const floe_warehouse *w, const char *table, const char *name,
+                                 const char *to);
+
+/** Points existing tag name at to; fills the ref's JSON. Errors as floe_tag_create. */
+FLOE_API int floe_tag_replace(floe_buf *out_json, const floe_warehouse *w, const char *table, const char *name,
+                              const char *to);
+
+/**
+ * Drops a branch (never main) or a tag; its snapshots stay until expired.
+ *
+ * @return FLOE_OK; FLOE_EINVALID_ARG (also an unknown kind, or main);
+ *         FLOE_ENOTFOUND; FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO;
+ *         FLOE_EINTERNAL.
+ */
+FLOE_API int floe_ref_drop(const floe_warehouse *w, const char *table, const char *name, floe_ref_kind kind);
+
+/**
+ * Applies snapshot snapshot_id's changes onto branch (NULL = main), recording
+ * source-snapshot-id (`floe cherry-pick`); fills the new snapshot's JSON (an
+ * object as in floe_table_snapshots).
+ *
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND; FLOE_EVALIDATION or
+ *         FLOE_EUNSUPPORTED when it cannot be picked; FLOE_ECONFLICT;
+ *         FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_branch_cherry_pick(floe_buf *out_json, const floe_warehouse *w, const char *table,
+                                     int64_t snapshot_id, const char *branch);
+
+/* ---------------------------------------------------------------- features */
+
+/**
+ * Parses and checks a feature group definition (.json, .yaml or .yml), as
+ * `floe features validate --json`: fills {"valid": bool, "errors": [...]}.
+ * An invalid definition is a result, not an error.
+ *
+ * @param[out] out_json         receives the JSON; free with floe_buf_free.
+ * @param      definition_path  the definition file; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG; FLOE_ENOTFOUND when the file does not
+ *         exist; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_features_validate(floe_buf *out_json, const char *definition_path);
+
+/**
+ * Computes a feature group over events the host holds: every batch of
+ * `events` is read (the definition's own source is ignored; its lookback is
+ * taken from whatever the events cover) and the output rows for event times
+ * in [from, to) (entity keys, event time, every feature) come back in `out`,
+ * one batch per UTC day, oldest first, with the schema of
+ * `floe features compute`'s Parquet output. Needs no warehouse.
+ *
+ * @param[out] out              receives the output stream; release it with
+ *                              out->release. Zeroed (released) on failure.
+ * @param      definition_path  the definition file; borrowed.
+ * @param      events           moved: the library releases it (at once on
+ *                              failure, else when `out` is released, since
+ *                              output columns may share its buffers).
+ * @param      from, to         dates or ISO-8601 timestamps (UTC unless an
+ *                              offset is given); borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG (NULL/bad arguments, NULL or released
+ *         events); FLOE_ENOTFOUND; FLOE_EINVALID_DATA (the definition does
+ *         not fit the events' schema, a stream error); FLOE_EINTERNAL.
+ */
+FLOE_API int floe_features_compute(struct ArrowArrayStream *out, const char *definition_path,
+                                   struct ArrowArrayStream *events, const char *from, const char *to);
 
 /* ---------------------------------------------------------------- backfill and lineage */
 

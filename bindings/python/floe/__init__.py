@@ -18,7 +18,8 @@ from ._errors import (
     UnsupportedError,
     ValidationError,
 )
-from ._warehouse import Warehouse
+from ._features import ArrowStream, compute_features, validate_features
+from ._warehouse import ScanResult, Warehouse
 
 ABI_VERSION = _ffi.FLOE_ABI_VERSION
 
@@ -43,6 +44,7 @@ def version():
 
 __all__ = [
     "ABI_VERSION",
+    "ArrowStream",
     "AlreadyExistsError",
     "CancelledError",
     "CommitConflictError",
@@ -54,7 +56,10 @@ __all__ = [
     "InvalidHandleError",
     "NotFoundError",
     "UnsupportedError",
+    "ScanResult",
     "ValidationError",
     "Warehouse",
+    "compute_features",
+    "validate_features",
     "version",
 ]

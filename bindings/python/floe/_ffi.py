@@ -1,7 +1,8 @@
 """Raw ctypes layer: a one-to-one mirror of native-abi/include/floe.h, under the same names.
 
 Nothing here is idiomatic; the public modules build on it. The library is found through the FLOE_LIB
-environment variable (a path to libfloe.so), else build/dist/libfloe.so above this package, else the
+environment variable (a path to libfloe.so), else libfloe.so inside this package (an installed wheel), else
+build/dist/libfloe.so above this package, else the
 system loader's search path.
 """
 import ctypes
@@ -59,6 +60,10 @@ def _candidates():
         yield explicit
         return
     here = Path(__file__).resolve()
+    bundled = here.parent / "libfloe.so"  # an installed wheel carries the library inside the package
+    if bundled.is_file():
+        yield str(bundled)
+        return
     for parent in here.parents:
         candidate = parent / "build" / "dist" / "libfloe.so"
         if candidate.is_file():
@@ -165,9 +170,45 @@ floe_table_describe = _bind("floe_table_describe", ctypes.c_int,
                             [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
 # int floe_table_list(floe_buf* out_json, const floe_warehouse* w);
 floe_table_list = _bind("floe_table_list", ctypes.c_int, [ctypes.POINTER(floe_buf), floe_warehouse_p])
-# int floe_snapshots(floe_buf* out_json, const floe_warehouse* w, const char* table);
-floe_snapshots = _bind("floe_snapshots", ctypes.c_int,
+# int floe_table_snapshots(floe_buf* out_json, const floe_warehouse* w, const char* table);
+floe_table_snapshots = _bind("floe_table_snapshots", ctypes.c_int,
                        [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
+
+# int floe_table_check(floe_buf* out_json, const floe_warehouse* w, const char* table, int all_snapshots);
+floe_table_check = _bind("floe_table_check", ctypes.c_int,
+                         [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_int])
+# int floe_table_drop(floe_buf* out_json, const floe_warehouse* w, const char* table, int purge,
+#                     int delete_registered_files);
+floe_table_drop = _bind("floe_table_drop", ctypes.c_int,
+                        [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_int])
+# int floe_table_register(floe_buf* out_json, const floe_warehouse* w, const char* name, const char* metadata_file,
+#                         const char* location_map_json);
+floe_table_register = _bind("floe_table_register", ctypes.c_int,
+                            [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p,
+                             ctypes.c_char_p])
+# int floe_table_delete(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* filter,
+#                       const char* branch);
+floe_table_delete = _bind("floe_table_delete", ctypes.c_int,
+                          [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p,
+                           ctypes.c_char_p])
+
+# --- maintenance -------------------------------------------------------------------------------
+
+# int floe_maintenance_expire_snapshots(floe_buf* out_json, const floe_warehouse* w, const char* table,
+#     const char* older_than, int32_t retain_last, int dry_run, int delete_registered_files);
+floe_maintenance_expire_snapshots = _bind("floe_maintenance_expire_snapshots", ctypes.c_int,
+                                          [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p,
+                                           ctypes.c_char_p, ctypes.c_int32, ctypes.c_int, ctypes.c_int])
+# int floe_maintenance_remove_orphans(floe_buf* out_json, const floe_warehouse* w, const char* table,
+#     const char* older_than, int dry_run, int delete_registered_files);
+floe_maintenance_remove_orphans = _bind("floe_maintenance_remove_orphans", ctypes.c_int,
+                                        [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p,
+                                         ctypes.c_char_p, ctypes.c_int, ctypes.c_int])
+# int floe_maintenance_compact(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* filter,
+#     int64_t target_file_size_bytes, int64_t min_file_size_bytes, int32_t min_input_files);
+floe_maintenance_compact = _bind("floe_maintenance_compact", ctypes.c_int,
+                                 [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p,
+                                  ctypes.c_int64, ctypes.c_int64, ctypes.c_int32])
 
 # --- ingest ------------------------------------------------------------------------------------
 
@@ -219,11 +260,26 @@ def FLOE_SCAN_OPTIONS_INIT():
 # int floe_scan_count(int64_t* out, const floe_warehouse* w, const char* table, const char* filter);
 floe_scan_count = _bind("floe_scan_count", ctypes.c_int,
                         [ctypes.POINTER(ctypes.c_int64), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p])
-# int floe_scan(struct ArrowArrayStream* out, const floe_warehouse* w, const char* table,
+# int floe_table_scan(struct ArrowArrayStream* out, const floe_warehouse* w, const char* table,
 #               const floe_scan_options* opts);
-floe_scan = _bind("floe_scan", ctypes.c_int,
+floe_table_scan = _bind("floe_table_scan", ctypes.c_int,
                   [ctypes.POINTER(ArrowArrayStream), floe_warehouse_p, ctypes.c_char_p,
                    ctypes.POINTER(floe_scan_options)])
+# int floe_ingest_arrow(floe_buf* out_json, const floe_warehouse* w, const char* table,
+#                       struct ArrowArrayStream* stream, const floe_ingest_options* opts);
+floe_ingest_arrow = _bind("floe_ingest_arrow", ctypes.c_int,
+                          [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p,
+                           ctypes.POINTER(ArrowArrayStream), ctypes.POINTER(floe_ingest_options)])
+
+# --- features ----------------------------------------------------------------------------------
+
+# int floe_features_validate(floe_buf* out_json, const char* definition_path);
+floe_features_validate = _bind("floe_features_validate", ctypes.c_int, [ctypes.POINTER(floe_buf), ctypes.c_char_p])
+# int floe_features_compute(struct ArrowArrayStream* out, const char* definition_path,
+#                           struct ArrowArrayStream* events, const char* from, const char* to);
+floe_features_compute = _bind("floe_features_compute", ctypes.c_int,
+                              [ctypes.POINTER(ArrowArrayStream), ctypes.c_char_p, ctypes.POINTER(ArrowArrayStream),
+                               ctypes.c_char_p, ctypes.c_char_p])
 
 # --- branches ----------------------------------------------------------------------------------
 
@@ -233,6 +289,24 @@ floe_branch_create = _bind("floe_branch_create", ctypes.c_int,
 # int floe_branch_fast_forward(const floe_warehouse* w, const char* table, const char* branch, const char* to);
 floe_branch_fast_forward = _bind("floe_branch_fast_forward", ctypes.c_int,
                                  [floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p])
+
+# typedef enum floe_ref_kind { FLOE_REF_BRANCH = 0, FLOE_REF_TAG = 1 } floe_ref_kind;
+FLOE_REF_BRANCH = 0
+FLOE_REF_TAG = 1
+_ref_out = [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+# int floe_tag_create(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* name, const char* from);
+floe_tag_create = _bind("floe_tag_create", ctypes.c_int, _ref_out)
+# int floe_branch_replace(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* name, const char* to);
+floe_branch_replace = _bind("floe_branch_replace", ctypes.c_int, _ref_out)
+# int floe_tag_replace(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* name, const char* to);
+floe_tag_replace = _bind("floe_tag_replace", ctypes.c_int, _ref_out)
+# int floe_ref_drop(const floe_warehouse* w, const char* table, const char* name, floe_ref_kind kind);
+floe_ref_drop = _bind("floe_ref_drop", ctypes.c_int, [floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int])
+# int floe_branch_cherry_pick(floe_buf* out_json, const floe_warehouse* w, const char* table, int64_t snapshot_id,
+#                             const char* branch);
+floe_branch_cherry_pick = _bind("floe_branch_cherry_pick", ctypes.c_int,
+                                [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_int64,
+                                 ctypes.c_char_p])
 
 # --- backfill and lineage ----------------------------------------------------------------------
 

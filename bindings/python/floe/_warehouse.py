@@ -3,7 +3,7 @@ import ctypes
 import json
 import os
 
-from . import _arrow, _ffi
+from . import _arrow, _capsule, _ffi
 from ._errors import FloeError, InvalidHandleError, check
 
 
@@ -64,13 +64,45 @@ class Warehouse:
 
     def snapshots(self, table):
         """The table's snapshots, oldest first, as dicts (the JSON of `floe snapshots --json`)."""
-        return self._json(_ffi.floe_snapshots, _text(table))
+        return self._json(_ffi.floe_table_snapshots, _text(table))
 
     def count(self, table, filter=None):
         """The number of rows main holds, matching `filter` when given."""
         out = ctypes.c_int64()
         check(_ffi.floe_scan_count(ctypes.byref(out), self._live(), _text(table), _text(filter)))
         return out.value
+
+    def scan(self, table, columns=None, filter=None, ref=None, snapshot_id=None, as_of=None):
+        """A lazy scan: implements the Arrow PyCapsule protocol (`__arrow_c_stream__`, so pyarrow, polars, duckdb
+        and floe's own ingest_arrow read it without copies) and `to_pylist()` without any dependency."""
+        return ScanResult(self, table, columns=columns, filter=filter, ref=ref, snapshot_id=snapshot_id, as_of=as_of)
+
+    def _open_stream(self, table, columns=None, filter=None, ref=None, snapshot_id=None, as_of=None):
+        options = _ffi.FLOE_SCAN_OPTIONS_INIT()
+        options.snapshot_id = snapshot_id or 0
+        options.ref = _text(ref)
+        options.as_of = _text(as_of)
+        options.columns = _text(",".join(columns) if isinstance(columns, (list, tuple)) else columns)
+        options.filter = _text(filter)
+        stream = _ffi.ArrowArrayStream()
+        check(_ffi.floe_table_scan(ctypes.byref(stream), self._live(), _text(table), ctypes.byref(options)))
+        return stream
+
+    def ingest_arrow(self, table, data, mode="append", branch=None, properties=None):
+        """Loads Arrow data in one commit: `data` is any object with `__arrow_c_stream__` (a pyarrow Table or
+        RecordBatchReader, a floe scan, ...) or such a capsule, with the table's columns in order. mode "append" or
+        "overwrite-partitions" (replaces exactly the partitions the data touches). Returns the commit dict."""
+        modes = {"append": _ffi.FLOE_INGEST_APPEND, "overwrite-partitions": _ffi.FLOE_INGEST_OVERWRITE_PARTITIONS}
+        if mode not in modes:
+            raise ValueError(f"mode must be one of {sorted(modes)}, not {mode!r}")
+        capsule = data.__arrow_c_stream__() if hasattr(data, "__arrow_c_stream__") else data
+        pointer = _capsule.stream_pointer(capsule)
+        options = _ffi.FLOE_INGEST_OPTIONS_INIT()
+        options.mode = modes[mode]
+        options.branch = _text(branch)
+        options.properties_json = None if properties is None else json.dumps(properties).encode("utf-8")
+        # floe_ingest_arrow moves the stream out of the capsule; the capsule's destructor then finds it released.
+        return self._json(_ffi.floe_ingest_arrow, _text(table), pointer, ctypes.byref(options))
 
     def scan_rows(self, table, columns=None, filter=None, ref=None, snapshot_id=None, as_of=None):
         """Reads a table through its Arrow C stream into a list of dicts. Decodes int64/int32/double/float/utf8/
@@ -82,7 +114,7 @@ class Warehouse:
         options.columns = _text(",".join(columns) if isinstance(columns, (list, tuple)) else columns)
         options.filter = _text(filter)
         stream = _ffi.ArrowArrayStream()
-        check(_ffi.floe_scan(ctypes.byref(stream), self._live(), _text(table), ctypes.byref(options)))
+        check(_ffi.floe_table_scan(ctypes.byref(stream), self._live(), _text(table), ctypes.byref(options)))
         try:
             return _arrow.read_rows(stream)
         finally:
@@ -97,6 +129,69 @@ class Warehouse:
     def fast_forward(self, table, branch, to):
         """Moves `branch` to `to`'s snapshot when its head is an ancestor (the publish step of WAP)."""
         check(_ffi.floe_branch_fast_forward(self._live(), _text(table), _text(branch), _text(str(to))))
+
+    def check_table(self, table, all_snapshots=False):
+        """Loads a table and verifies the files its current (or every) snapshot references; returns the report dict
+        (`healthy`, `files_checked`, `problems`). A broken table is a report, not an exception."""
+        return self._json(_ffi.floe_table_check, _text(table), 1 if all_snapshots else 0)
+
+    def drop_table(self, table, purge=False, delete_registered_files=False):
+        """Drops a table; with purge also deletes exactly the files its metadata references (for a registered
+        table only with delete_registered_files). Returns the drop report dict."""
+        return self._json(_ffi.floe_table_drop, _text(table), 1 if purge else 0, 1 if delete_registered_files else 0)
+
+    def register_table(self, name, metadata_file, location_map=None):
+        """Registers an existing Iceberg table by its metadata file; location_map maps recorded location prefixes
+        to where the files are now. Returns the table description dict."""
+        mapping = None if location_map is None else json.dumps(dict(location_map)).encode("utf-8")
+        return self._json(_ffi.floe_table_register, _text(name), _text(os.fspath(metadata_file)), mapping)
+
+    def delete(self, table, filter, branch=None):
+        """Deletes the data files whose rows all match `filter` (whole partitions) in one snapshot, as
+        `floe delete`; returns {"snapshot_id", "deleted_files", "summary"}."""
+        return self._json(_ffi.floe_table_delete, _text(table), _text(filter), _text(branch))
+
+    def expire_snapshots(self, table, older_than=None, retain_last=None, dry_run=False, delete_registered_files=False):
+        """Expires snapshots older than `older_than` (ISO-8601 or epoch ms) and/or beyond the newest `retain_last`
+        per branch; returns the report dict."""
+        return self._json(_ffi.floe_maintenance_expire_snapshots, _text(table),
+                          _text(None if older_than is None else str(older_than)),
+                          retain_last or 0, 1 if dry_run else 0, 1 if delete_registered_files else 0)
+
+    def remove_orphans(self, table, older_than=None, dry_run=False, delete_registered_files=False):
+        """Deletes unreferenced files under the table location older than `older_than` (default 3 days ago)."""
+        return self._json(_ffi.floe_maintenance_remove_orphans, _text(table),
+                          _text(None if older_than is None else str(older_than)), 1 if dry_run else 0,
+                          1 if delete_registered_files else 0)
+
+    def compact(self, table, filter=None, target_file_size_bytes=None, min_file_size_bytes=None, min_input_files=None):
+        """Rewrites small data files without changing any row; returns the report dict."""
+        return self._json(_ffi.floe_maintenance_compact, _text(table), _text(filter), target_file_size_bytes or 0,
+                          min_file_size_bytes or 0, min_input_files or 0)
+
+    def create_tag(self, table, name, from_ref=None):
+        """Creates tag `name` at `from_ref` (default main's head); returns the ref dict."""
+        return self._json(_ffi.floe_tag_create, _text(table), _text(name),
+                          _text(None if from_ref is None else str(from_ref)))
+
+    def replace_branch(self, table, name, to):
+        """Points existing branch `name` at `to` (no ancestry check); returns the ref dict."""
+        return self._json(_ffi.floe_branch_replace, _text(table), _text(name), _text(str(to)))
+
+    def replace_tag(self, table, name, to):
+        """Points existing tag `name` at `to`; returns the ref dict."""
+        return self._json(_ffi.floe_tag_replace, _text(table), _text(name), _text(str(to)))
+
+    def drop_ref(self, table, name, kind="branch"):
+        """Drops a branch (never main) or, with kind="tag", a tag."""
+        kinds = {"branch": _ffi.FLOE_REF_BRANCH, "tag": _ffi.FLOE_REF_TAG}
+        if kind not in kinds:
+            raise ValueError(f"kind must be one of {sorted(kinds)}, not {kind!r}")
+        check(_ffi.floe_ref_drop(self._live(), _text(table), _text(name), kinds[kind]))
+
+    def cherry_pick(self, table, snapshot_id, branch=None):
+        """Applies one snapshot's changes onto `branch` (default main); returns the new snapshot dict."""
+        return self._json(_ffi.floe_branch_cherry_pick, _text(table), int(snapshot_id), _text(branch))
 
     def backfill(self, definition, start, end, *, source=None, code_version=None, branch=None, wap=False,
                  commit_every=0, max_memory=None, resume=True, progress=None):
@@ -216,3 +311,23 @@ class Warehouse:
             raise InvalidHandleError("the warehouse is closed", code=_ffi.FLOE_EINVALID_HANDLE,
                                      category="invalid_handle")
         return self._handle
+
+
+class ScanResult:
+    """The rows of one table scan, read on demand. Each `__arrow_c_stream__()` call starts a fresh scan."""
+
+    def __init__(self, warehouse, table, **options):
+        self._warehouse = warehouse
+        self._table = table
+        self._options = options
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        """The scan as a PyCapsule named "arrow_array_stream" (Arrow PyCapsule interface). A requested_schema
+        is not supported: cast with the consumer after reading."""
+        if requested_schema is not None:
+            raise NotImplementedError("floe scans cannot cast to a requested schema")
+        return _capsule.export_stream(self._warehouse._open_stream(self._table, **self._options))
+
+    def to_pylist(self):
+        """The rows as a list of dicts (no Arrow library needed)."""
+        return self._warehouse.scan_rows(self._table, **self._options)

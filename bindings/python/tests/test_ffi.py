@@ -14,7 +14,7 @@ class FfiTests(unittest.TestCase):
         text = HEADER.read_text(encoding="utf-8")
         values = dict(re.findall(r"#define (FLOE_(?:VERSION_\w+|ABI_VERSION)) (\d+)", text))
         values.update(re.findall(r"\b(FLOE_E?[A-Z_]+) = (-?\d+)", text))
-        self.assertEqual(len(values), 18)  # 4 version macros, 12 error codes, 2 ingest modes
+        self.assertEqual(len(values), 20)  # 4 version macros, 12 error codes, 2 ingest modes, 2 ref kinds
         for name, value in values.items():
             self.assertEqual(getattr(_ffi, name), int(value), name)
         self.assertIn(f'#define FLOE_VERSION "{_ffi.FLOE_VERSION}"', text)

@@ -39,6 +39,20 @@ public sealed class FeatureService
     public ComputeResult Compute(string definitionPath, DateTimeOffset from, DateTimeOffset to, string? sourceOverride, string outputPath) =>
         FeatureFiles.Compute(definitionPath, from, to, sourceOverride, outputPath, OpenTable);
 
+    /// <summary>
+    /// Computes the definition at <paramref name="definitionPath"/> over events a host holds in memory (all batches of
+    /// <paramref name="source"/>) for event times in [<paramref name="from"/>, <paramref name="to"/>), into memory.
+    /// The definition's own source is ignored. A definition that does not fit the events fails before any work.
+    /// </summary>
+    public static (BatchFeatureOutput Output, ComputeResult Result) ComputeBatches(string definitionPath, BatchEventSource source, DateTimeOffset from, DateTimeOffset to)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var definition = DefinitionFiles.Parse(definitionPath);
+        var output = new BatchFeatureOutput(FeatureComputation.OutputSchema(definition, source.Schema));
+        var result = FeatureComputation.Compute(definition, source, from, to, output);
+        return (output, result);
+    }
+
     /// <summary>An event source over a table of this warehouse.</summary>
     public IEventSource OpenTable(string tableName) => new IcebergEventSource((_warehouse ??= _openWarehouse()).LoadTable(TableIdentifier.Parse(tableName)));
 }

@@ -2,6 +2,7 @@ using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Formats.Csv;
 using Floe.Formats.Parquet;
+using Floe.Iceberg.Arrow;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
@@ -60,6 +61,56 @@ public sealed class IngestService
         finally
         {
             writer.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Ingests Arrow batches a host supplies (the C ABI's Arrow stream), after checking that <paramref name="schema"/>
+    /// has the table schema's columns in order, by name and Arrow type, so no batch is written under the wrong column.
+    /// </summary>
+    public IngestResult Ingest(string tableName, Apache.Arrow.Schema schema, IEnumerable<RecordBatch> batches, IngestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var table = _warehouse.LoadTable(TableIdentifier.Parse(tableName));
+        CheckSchema(schema, table);
+        return Ingest(table, CheckedBatches(batches, schema.FieldsList.Count), options);
+    }
+
+    private static void CheckSchema(Apache.Arrow.Schema schema, Table table)
+    {
+        var expected = ArrowSchemas.ToArrow(table.Schema);
+        if (schema.FieldsList.Count != expected.FieldsList.Count)
+        {
+            throw Errors.InvalidData($"the Arrow stream has {schema.FieldsList.Count} columns but table '{table.Identifier}' has {expected.FieldsList.Count}");
+        }
+        for (var i = 0; i < expected.FieldsList.Count; i++)
+        {
+            var want = expected.FieldsList[i];
+            var got = schema.FieldsList[i];
+            if (!string.Equals(want.Name, got.Name, StringComparison.Ordinal))
+            {
+                throw Errors.InvalidData($"Arrow stream column {i} is '{got.Name}' but table '{table.Identifier}' has '{want.Name}' there");
+            }
+            if (!SameType(want.DataType, got.DataType))
+            {
+                throw Errors.InvalidData($"Arrow stream column '{got.Name}' is {got.DataType.Name} but table '{table.Identifier}' expects {want.DataType.Name}");
+            }
+        }
+    }
+
+    private static bool SameType(Apache.Arrow.Types.IArrowType want, Apache.Arrow.Types.IArrowType got)
+    {
+        if (want.TypeId != got.TypeId) return false;
+        return want is not Apache.Arrow.Types.TimestampType wantTs || got is not Apache.Arrow.Types.TimestampType gotTs
+            || (wantTs.Unit == gotTs.Unit && string.IsNullOrEmpty(wantTs.Timezone) == string.IsNullOrEmpty(gotTs.Timezone));
+    }
+
+    private static IEnumerable<RecordBatch> CheckedBatches(IEnumerable<RecordBatch> batches, int columns)
+    {
+        foreach (var batch in batches)
+        {
+            if (batch.ColumnCount != columns) throw Errors.InvalidData($"an Arrow batch has {batch.ColumnCount} columns, its stream's schema {columns}");
+            yield return batch;
         }
     }
 

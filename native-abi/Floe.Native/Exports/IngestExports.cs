@@ -1,11 +1,14 @@
 using System.Runtime.InteropServices;
+using Apache.Arrow;
+using Apache.Arrow.C;
+using Apache.Arrow.Ipc;
 using Floe.Application.Ingest;
 using Floe.Core.Errors;
 using Floe.Native.Interop;
 
 namespace Floe.Native.Exports;
 
-/// <summary>Exports of the ingest module: <c>floe_ingest_file</c>, the CLI's <c>ingest</c> command over <see cref="IngestService"/>.</summary>
+/// <summary>Exports of the ingest module: <c>floe_ingest_file</c> (the CLI's <c>ingest</c>) and <c>floe_ingest_arrow</c>, over <see cref="IngestService"/>.</summary>
 internal static unsafe class IngestExports
 {
     /// <summary>
@@ -48,6 +51,88 @@ internal static unsafe class IngestExports
         catch (Exception e)
         {
             return NativeCall.Fail(e, "floe_ingest_file");
+        }
+    }
+
+    /// <summary>
+    /// <c>int floe_ingest_arrow(floe_buf* out_json, const floe_warehouse* w, const char* table, struct ArrowArrayStream* stream,
+    /// const floe_ingest_options* opts)</c>: appends (or, with <c>FLOE_INGEST_OVERWRITE_PARTITIONS</c>, replaces the
+    /// partitions present in) the batches of a host-provided Arrow stream in one atomic commit. Moves the stream: it is
+    /// released before the call returns, whatever the result. Its schema must be the table's columns in order.
+    /// Fills the JSON of <c>floe_ingest_file</c>. Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>,
+    /// <c>FLOE_EINVALID_DATA</c> (schema mismatch, a stream error), <c>FLOE_ECONFLICT</c>, <c>FLOE_EINVALID_HANDLE</c>,
+    /// <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_ingest_arrow")]
+    public static int IngestArrow(FloeBuf* @out, nint warehouse, byte* table, CArrowArrayStream* stream, FloeIngestOptions* options)
+    {
+        try
+        {
+            IngestArrowInto(@out, warehouse, table, stream, options);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_ingest_arrow");
+        }
+    }
+
+    private static void IngestArrowInto(FloeBuf* @out, nint warehouse, byte* table, CArrowArrayStream* stream, FloeIngestOptions* options)
+    {
+        // Take the stream first so that it is released on every path, as the header promises.
+        using MovedArrowStream? moved = MovedArrowStream.Take(stream);
+        NativeBuffers.Reset(@out, "out_json");
+        NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+        string name = Utf8Marshal.ReadRequired(table, "table");
+        if (moved == null)
+        {
+            throw Errors.InvalidArgument("stream is NULL or already released");
+        }
+
+        IArrowArrayStream imported = moved.Stream;
+        IngestOptions ingest = ReadOptions(options);
+        IngestResult result = new IngestService(state.Warehouse).Ingest(name, imported.Schema, ReadAll(imported), ingest);
+        NativeJson.Fill(@out, json =>
+        {
+            json.WriteStartObject();
+            json.WriteNumber("snapshot_id", result.SnapshotId);
+            json.WriteString("operation", result.Operation);
+            json.WriteNumber("rows", result.RowsWritten);
+            json.WriteNumber("files", result.FilesWritten);
+            json.WriteStartObject("summary");
+            foreach (var (key, value) in result.Summary)
+            {
+                json.WriteString(key, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        });
+    }
+
+    private static IEnumerable<RecordBatch> ReadAll(IArrowArrayStream stream)
+    {
+        while (true)
+        {
+            RecordBatch? batch;
+            try
+            {
+                batch = stream.ReadNextRecordBatchAsync().AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is not FloeException)
+            {
+                throw Errors.InvalidData($"the host's Arrow stream failed: {e.Message}");
+            }
+
+            if (batch == null)
+            {
+                yield break;
+            }
+
+            using (batch)
+            {
+                yield return batch;
+            }
         }
     }
 

@@ -6,7 +6,7 @@ using Floe.Native.Interop;
 
 namespace Floe.Native.Exports;
 
-/// <summary>Exports of the scan module: <c>floe_scan_count</c> and <c>floe_scan</c> over <see cref="ScanService"/>, as the CLI's <c>scan</c> command.</summary>
+/// <summary>Exports of the scan module: <c>floe_scan_count</c> and <c>floe_table_scan</c> over <see cref="ScanService"/>, as the CLI's <c>scan</c> command.</summary>
 internal static unsafe class ScanExports
 {
     /// <summary>
@@ -39,13 +39,13 @@ internal static unsafe class ScanExports
     }
 
     /// <summary>
-    /// <c>int floe_scan(struct ArrowArrayStream* out, const floe_warehouse* w, const char* table,
+    /// <c>int floe_table_scan(struct ArrowArrayStream* out, const floe_warehouse* w, const char* table,
     /// const floe_scan_options* opts)</c>: plans the scan now (so a bad table, ref or filter fails here) and exports
     /// its batches lazily through the Arrow C Stream Interface; the caller releases <c>*out</c>.
     /// Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EINVALID_DATA</c>, <c>FLOE_EINVALID_HANDLE</c>,
     /// <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
     /// </summary>
-    [UnmanagedCallersOnly(EntryPoint = "floe_scan")]
+    [UnmanagedCallersOnly(EntryPoint = "floe_table_scan")]
     public static int Scan(CArrowArrayStream* @out, nint warehouse, byte* table, FloeScanOptions* options)
     {
         try
@@ -66,7 +66,7 @@ internal static unsafe class ScanExports
         }
         catch (Exception e)
         {
-            return NativeCall.Fail(e, "floe_scan");
+            return NativeCall.Fail(e, "floe_table_scan");
         }
     }
 

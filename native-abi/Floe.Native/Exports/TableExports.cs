@@ -1,11 +1,12 @@
 using System.Runtime.InteropServices;
+using Floe.Application.Maintenance;
 using Floe.Application.Tables;
 using Floe.Native.Interop;
 
 namespace Floe.Native.Exports;
 
 /// <summary>
-/// Exports of the table module: <c>floe_table_create/describe/list</c> and <c>floe_snapshots</c>, each a thin call
+/// Exports of the table module: <c>floe_table_create/describe/list/snapshots/check/drop/register</c>, each a thin call
 /// into <see cref="TableService"/> as the CLI's <c>table</c> and <c>snapshots</c> commands make it.
 /// </summary>
 internal static unsafe class TableExports
@@ -89,11 +90,11 @@ internal static unsafe class TableExports
     }
 
     /// <summary>
-    /// <c>int floe_snapshots(floe_buf* out_json, const floe_warehouse* w, const char* table)</c>: the table's snapshots,
+    /// <c>int floe_table_snapshots(floe_buf* out_json, const floe_warehouse* w, const char* table)</c>: the table's snapshots,
     /// oldest first, as the JSON array of <c>floe snapshots --json</c> (<see cref="SnapshotDescription.WriteJson"/>).
     /// Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
     /// </summary>
-    [UnmanagedCallersOnly(EntryPoint = "floe_snapshots")]
+    [UnmanagedCallersOnly(EntryPoint = "floe_table_snapshots")]
     public static int Snapshots(FloeBuf* @out, nint warehouse, byte* table)
     {
         try
@@ -116,7 +117,130 @@ internal static unsafe class TableExports
         }
         catch (Exception e)
         {
-            return NativeCall.Fail(e, "floe_snapshots");
+            return NativeCall.Fail(e, "floe_table_snapshots");
+        }
+    }
+
+    /// <summary>
+    /// <c>int floe_table_check(floe_buf* out_json, const floe_warehouse* w, const char* table, int all_snapshots)</c>:
+    /// loads the table and verifies the files its current snapshot (every snapshot when <c>all_snapshots</c> is non-zero)
+    /// references, as <c>floe table check --json</c>. A broken table is a result (<c>"healthy":false</c>), not an error.
+    /// Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EINVALID_DATA</c> (unreadable metadata),
+    /// <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_table_check")]
+    public static int Check(FloeBuf* @out, nint warehouse, byte* table, int allSnapshots)
+    {
+        try
+        {
+            NativeBuffers.Reset(@out, "out_json");
+            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            string name = Utf8Marshal.ReadRequired(table, "table");
+            var result = new MaintenanceService(state.Warehouse).Check(name, allSnapshots != 0);
+            NativeJson.Fill(@out, json => MaintenanceReports.WriteJson(json, result));
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_table_check");
+        }
+    }
+
+    /// <summary>
+    /// <c>int floe_table_drop(floe_buf* out_json, const floe_warehouse* w, const char* table, int purge, int delete_registered_files)</c>:
+    /// drops the table from the catalog; with <c>purge</c> also deletes exactly the files its metadata references, which
+    /// for a registered table is refused unless <c>delete_registered_files</c> (the CLI's <c>table drop [--purge]
+    /// [--delete-registered-files]</c>). Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EUNSUPPORTED</c>
+    /// or <c>FLOE_EVALIDATION</c> when a safety rule refuses, <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_table_drop")]
+    public static int Drop(FloeBuf* @out, nint warehouse, byte* table, int purge, int deleteRegisteredFiles)
+    {
+        try
+        {
+            NativeBuffers.Reset(@out, "out_json");
+            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            string name = Utf8Marshal.ReadRequired(table, "table");
+            var result = new TableService(state.Warehouse).Drop(name, purge != 0, deleteRegisteredFiles != 0);
+            NativeJson.Fill(@out, json => MaintenanceReports.WriteJson(json, result));
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_table_drop");
+        }
+    }
+
+    /// <summary>
+    /// <c>int floe_table_register(floe_buf* out_json, const floe_warehouse* w, const char* name, const char* metadata_file, const char* location_map_json)</c>:
+    /// registers an existing Iceberg table by its metadata file (the CLI's <c>table register</c>); the optional
+    /// <c>location_map_json</c> is a JSON object <c>{"FROM":"TO"}</c> of location prefixes. Fills the table description.
+    /// Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EEXISTS</c>, <c>FLOE_EINVALID_DATA</c>,
+    /// <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_table_register")]
+    public static int Register(FloeBuf* @out, nint warehouse, byte* name, byte* metadataFile, byte* locationMapJson)
+    {
+        try
+        {
+            NativeBuffers.Reset(@out, "out_json");
+            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            string table = Utf8Marshal.ReadRequired(name, "name");
+            string metadata = Utf8Marshal.ReadRequired(metadataFile, "metadata_file");
+            IReadOnlyDictionary<string, string> map = NativeJson.ParseStringMap(Utf8Marshal.ReadOptional(locationMapJson, "location_map_json"), "location_map_json");
+            var mappings = new List<(string From, string To)>(map.Count);
+            foreach (KeyValuePair<string, string> pair in map)
+            {
+                mappings.Add((pair.Key, pair.Value));
+            }
+
+            TableDescription description = new TableService(state.Warehouse).Register(table, metadata, mappings);
+            NativeJson.Fill(@out, description.WriteJson);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_table_register");
+        }
+    }
+
+    /// <summary>
+    /// <c>int floe_table_delete(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* filter, const char* branch)</c>:
+    /// deletes the data files whose rows all match <c>filter</c> in one snapshot, as <c>floe delete --json</c> (a file
+    /// matching only in part is refused); <c>branch</c> NULL = main. Fills <c>{"snapshot_id","deleted_files","summary"}</c>.
+    /// Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EVALIDATION</c>/<c>FLOE_EUNSUPPORTED</c>,
+    /// <c>FLOE_ECONFLICT</c>, <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_table_delete")]
+    public static int Delete(FloeBuf* @out, nint warehouse, byte* table, byte* filter, byte* branch)
+    {
+        try
+        {
+            NativeBuffers.Reset(@out, "out_json");
+            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            string name = Utf8Marshal.ReadRequired(table, "table");
+            string filterText = Utf8Marshal.ReadRequired(filter, "filter");
+            string branchName = Utf8Marshal.ReadOptional(branch, "branch") ?? "main";
+            DeleteResult result = new DeleteService(state.Warehouse).Delete(name, filterText, branchName);
+            NativeJson.Fill(@out, json =>
+            {
+                json.WriteStartObject();
+                json.WriteNumber("snapshot_id", result.SnapshotId);
+                json.WriteNumber("deleted_files", result.DeletedFiles);
+                json.WriteStartObject("summary");
+                foreach (KeyValuePair<string, string> pair in result.Summary)
+                {
+                    json.WriteString(pair.Key, pair.Value);
+                }
+
+                json.WriteEndObject();
+                json.WriteEndObject();
+            });
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_table_delete");
         }
     }
 }

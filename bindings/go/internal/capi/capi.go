@@ -138,12 +138,12 @@ func TableList(w Warehouse) ([]byte, int) {
 	return takeBuf(&buf), int(rc)
 }
 
-// floe_snapshots.
+// floe_table_snapshots.
 func Snapshots(w Warehouse, table string) ([]byte, int) {
 	t := cstring(table, false)
 	defer free(t)
 	var buf C.floe_buf
-	rc := C.floe_snapshots(&buf, (*C.floe_warehouse)(w), t)
+	rc := C.floe_table_snapshots(&buf, (*C.floe_warehouse)(w), t)
 	return takeBuf(&buf), int(rc)
 }
 
@@ -187,7 +187,7 @@ type ScanOptions struct {
 	Filter     string
 }
 
-// floe_scan: fills a stream allocated in C memory (free it with StreamFree after releasing it).
+// floe_table_scan: fills a stream allocated in C memory (free it with StreamFree after releasing it).
 func Scan(w Warehouse, table string, opts ScanOptions) (*ArrowArrayStream, int) {
 	t := cstring(table, false)
 	ref, asOf, cols, filter := cstring(opts.Ref, true), cstring(opts.AsOf, true), cstring(opts.Columns, true), cstring(opts.Filter, true)
@@ -198,7 +198,7 @@ func Scan(w Warehouse, table string, opts ScanOptions) (*ArrowArrayStream, int) 
 	defer free(filter)
 	copts := C.floe_scan_options{version: 1, snapshot_id: C.int64_t(opts.SnapshotID), ref: ref, as_of: asOf, columns: cols, filter: filter}
 	stream := StreamAlloc()
-	rc := C.floe_scan(stream, (*C.floe_warehouse)(w), t, &copts)
+	rc := C.floe_table_scan(stream, (*C.floe_warehouse)(w), t, &copts)
 	return stream, int(rc)
 }
 

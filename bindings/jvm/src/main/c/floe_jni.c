@@ -242,7 +242,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_snapshots(JNIEnv *env, jcl
     (void)cls;
     {
         ARG(t, table)
-        if (!check(env, floe_snapshots(&buf, W(w), t.text))) {
+        if (!check(env, floe_table_snapshots(&buf, W(w), t.text))) {
             out = take_buf(env, &buf);
         }
         FREE_ARG(t);
@@ -307,7 +307,7 @@ JNIEXPORT void JNICALL Java_dev_floe_FloeNative_scan(JNIEnv *env, jclass cls, jl
     floe_scan_options opts = FLOE_SCAN_OPTIONS_INIT;
     (void)cls;
     if (stream == 0) {
-        throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "floe_scan: the stream address is 0");
+        throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "floe_table_scan: the stream address is 0");
         return;
     }
     {
@@ -325,7 +325,7 @@ JNIEXPORT void JNICALL Java_dev_floe_FloeNative_scan(JNIEnv *env, jclass cls, jl
                         opts.as_of = a.text;
                         opts.columns = c.text;
                         opts.filter = f.text;
-                        check(env, floe_scan((struct ArrowArrayStream *)(intptr_t)stream, W(w), t.text, &opts));
+                        check(env, floe_table_scan((struct ArrowArrayStream *)(intptr_t)stream, W(w), t.text, &opts));
                         FREE_ARG(f);
                     }
                     FREE_ARG(c);
@@ -765,6 +765,129 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tasksCommit(JNIEnv *env, j
             FREE_ARG(r);
         }
         FREE_ARG(p);
+    }
+    return out;
+}
+
+/* ---- table lifecycle, maintenance and refs (a subset: delete, drop, expire, tag create, ref drop, cherry-pick) */
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableDelete(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                  jbyteArray filter, jbyteArray branch)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(f, filter)
+            {
+                ARG(b, branch)
+                if (!check(env, floe_table_delete(&buf, W(w), t.text, f.text, b.text))) {
+                    out = take_buf(env, &buf);
+                }
+                FREE_ARG(b);
+            }
+            FREE_ARG(f);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableDrop(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                jboolean purge, jboolean deleteRegisteredFiles)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        if (!check(env, floe_table_drop(&buf, W(w), t.text, purge ? 1 : 0, deleteRegisteredFiles ? 1 : 0))) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_expireSnapshots(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                      jbyteArray olderThan, jint retainLast,
+                                                                      jboolean dryRun)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(o, olderThan)
+            if (!check(env, floe_maintenance_expire_snapshots(&buf, W(w), t.text, o.text, (int32_t)retainLast,
+                                                              dryRun ? 1 : 0, 0))) {
+                out = take_buf(env, &buf);
+            }
+            FREE_ARG(o);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tagCreate(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                jbyteArray name, jbyteArray from)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(n, name)
+            {
+                ARG(f, from)
+                if (!check(env, floe_tag_create(&buf, W(w), t.text, n.text, f.text))) {
+                    out = take_buf(env, &buf);
+                }
+                FREE_ARG(f);
+            }
+            FREE_ARG(n);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT void JNICALL Java_dev_floe_FloeNative_refDrop(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                        jbyteArray name, jboolean tag)
+{
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(n, name)
+            (void)check(env, floe_ref_drop(W(w), t.text, n.text, tag ? FLOE_REF_TAG : FLOE_REF_BRANCH));
+            FREE_ARG(n);
+        }
+        FREE_ARG(t);
+    }
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_cherryPick(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                 jlong snapshotId, jbyteArray branch)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(b, branch)
+            if (!check(env, floe_branch_cherry_pick(&buf, W(w), t.text, (int64_t)snapshotId, b.text))) {
+                out = take_buf(env, &buf);
+            }
+            FREE_ARG(b);
+        }
+        FREE_ARG(t);
     }
     return out;
 }

@@ -102,7 +102,7 @@ final class FloeNative {
 
     static native long scanCount(long warehouse, byte[] table, byte[] filter) throws FloeException;
 
-    /** floe_scan into the {@code struct ArrowArrayStream} at {@code stream}. */
+    /** floe_table_scan into the {@code struct ArrowArrayStream} at {@code stream}. */
     static native void scan(long stream, long warehouse, byte[] table, long snapshotId, byte[] ref, byte[] asOf,
             byte[] columns, byte[] filter) throws FloeException;
 
@@ -143,4 +143,22 @@ final class FloeNative {
 
     /** The next batch as columns of boxed values (see floe_jni.c), or null at the end. */
     static native Object[] arrowStreamNext(long stream, String[] formats) throws FloeException;
+
+    /** floe_table_delete; branch may be null (main). */
+    static native byte[] tableDelete(long warehouse, byte[] table, byte[] filter, byte[] branch) throws FloeException;
+
+    /** floe_table_drop. */
+    static native byte[] tableDrop(long warehouse, byte[] table, boolean purge, boolean deleteRegisteredFiles) throws FloeException;
+
+    /** floe_maintenance_expire_snapshots (never deleting a registered table's files); olderThan may be null. */
+    static native byte[] expireSnapshots(long warehouse, byte[] table, byte[] olderThan, int retainLast, boolean dryRun) throws FloeException;
+
+    /** floe_tag_create; from may be null (main's head). */
+    static native byte[] tagCreate(long warehouse, byte[] table, byte[] name, byte[] from) throws FloeException;
+
+    /** floe_ref_drop: a tag when tag is true, else a branch. */
+    static native void refDrop(long warehouse, byte[] table, byte[] name, boolean tag) throws FloeException;
+
+    /** floe_branch_cherry_pick; branch may be null (main). */
+    static native byte[] cherryPick(long warehouse, byte[] table, long snapshotId, byte[] branch) throws FloeException;
 }

@@ -59,6 +59,44 @@ public final class Warehouse implements AutoCloseable {
         }
     }
 
+    /** Deletes the data files whose rows all match {@code filter} (whole partitions) in one snapshot; branch null = main. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> delete(String table, String filter, String branch) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.tableDelete(h, u(table), u(filter), u(branch))));
+    }
+
+    /** Drops a table; purge also deletes exactly the files its metadata references (a registered table's only when asked). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> dropTable(String table, boolean purge, boolean deleteRegisteredFiles) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.tableDrop(h, u(table), purge, deleteRegisteredFiles)));
+    }
+
+    /** Expires snapshots older than {@code olderThan} (null = no bound) beyond the newest {@code retainLast} (0 = no bound). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> expireSnapshots(String table, String olderThan, int retainLast, boolean dryRun) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.expireSnapshots(h, u(table), u(olderThan), retainLast, dryRun)));
+    }
+
+    /** Creates tag {@code name} at {@code from} (null = main's head); returns the ref. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> createTag(String table, String name, String from) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.tagCreate(h, u(table), u(name), u(from))));
+    }
+
+    /** Drops a branch (never main) or, with {@code tag}, a tag. */
+    public void dropRef(String table, String name, boolean tag) throws FloeException {
+        with(h -> {
+            FloeNative.refDrop(h, u(table), u(name), tag);
+            return null;
+        });
+    }
+
+    /** Applies one snapshot's changes onto {@code branch} (null = main); returns the new snapshot. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> cherryPick(String table, long snapshotId, String branch) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.cherryPick(h, u(table), snapshotId, u(branch))));
+    }
+
     private static byte[] u(String s) {
         return FloeNative.utf8(s);
     }

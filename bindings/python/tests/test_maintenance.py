@@ -1,0 +1,90 @@
+"""Table lifecycle, delete, maintenance and refs through the binding, checked against scans and the files on disk."""
+import os
+import tempfile
+import unittest
+
+import floe
+
+SCHEMA = "id:long not null,amount:double,name:string"
+
+
+class MaintenanceTests(unittest.TestCase):
+    def setUp(self):
+        self._dir = tempfile.TemporaryDirectory(prefix="floe-py-")
+        self.addCleanup(self._dir.cleanup)
+        self.warehouse = floe.Warehouse(os.path.join(self._dir.name, "wh"))
+        self.addCleanup(self.warehouse.close)
+
+    def csv(self, name, text):
+        path = os.path.join(self._dir.name, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("id,amount,name\n" + text)
+        return path
+
+    @staticmethod
+    def local(location):
+        return location[len("file://"):] if location.startswith("file://") else location
+
+    def test_delete_whole_partition_then_partial_is_refused(self):
+        self.warehouse.create_table("db.parts", SCHEMA, "name")
+        self.warehouse.ingest("db.parts", self.csv("a.csv", "1,1.0,a\n2,2.0,a\n3,3.0,b\n4,4.0,b\n"))
+        result = self.warehouse.delete("db.parts", "name = 'a'")
+        self.assertEqual(result["deleted_files"], 1)
+        self.assertEqual(sorted(r["id"] for r in self.warehouse.scan_rows("db.parts")), [3, 4])
+        with self.assertRaises(floe.InvalidArgumentError):  # id = 3 matches the b file only in part
+            self.warehouse.delete("db.parts", "id = 3")
+        self.assertEqual(self.warehouse.count("db.parts"), 2)
+
+    def test_check_register_and_drop(self):
+        self.warehouse.create_table("db.events", SCHEMA)
+        self.warehouse.ingest("db.events", self.csv("a.csv", "1,1.0,x\n2,2.0,y\n"))
+        self.assertTrue(self.warehouse.check_table("db.events", all_snapshots=True)["healthy"])
+        metadata = self.warehouse.describe("db.events")["metadata_location"]
+        self.assertEqual(self.warehouse.register_table("db.back", self.local(metadata))["name"], "db.back")
+        self.assertEqual(self.warehouse.count("db.back"), 2)
+        self.assertFalse(self.warehouse.drop_table("db.back")["purged"])
+        self.assertEqual(self.warehouse.count("db.events"), 2)
+        self.assertTrue(self.warehouse.drop_table("db.events", purge=True)["purged"])
+        self.assertFalse(os.path.exists(self.local(metadata)))
+        self.assertEqual(self.warehouse.tables(), [])
+        with self.assertRaises(floe.NotFoundError):
+            self.warehouse.describe("db.events")
+
+    def test_compact_expire_and_remove_orphans_keep_every_row(self):
+        self.warehouse.create_table("db.events", SCHEMA)
+        for i in range(3):
+            self.warehouse.ingest("db.events", self.csv(f"{i}.csv", f"{i},{i}.5,n{i}\n"))
+        compacted = self.warehouse.compact("db.events", min_input_files=2)
+        self.assertEqual((compacted["rewritten_files"], compacted["added_files"]), (3, 1))
+        expired = self.warehouse.expire_snapshots("db.events", older_than="99999999999999", retain_last=1)
+        self.assertEqual(len(expired["expired_snapshot_ids"]), 3)
+        self.assertEqual(len(self.warehouse.snapshots("db.events")), 1)
+        location = self.local(self.warehouse.describe("db.events")["location"])
+        orphan = os.path.join(location, "data", "orphan.parquet")
+        with open(orphan, "w", encoding="utf-8") as f:
+            f.write("not referenced")
+        self.warehouse.remove_orphans("db.events", older_than="99999999999999")
+        self.assertFalse(os.path.exists(orphan))
+        self.assertEqual(sorted(r["id"] for r in self.warehouse.scan_rows("db.events")), [0, 1, 2])
+
+    def test_tags_replace_drop_and_cherry_pick(self):
+        self.warehouse.create_table("db.events", SCHEMA)
+        first = self.warehouse.ingest("db.events", self.csv("a.csv", "1,1.0,x\n"))["snapshot_id"]
+        self.assertEqual(self.warehouse.create_tag("db.events", "v1")["snapshot_id"], first)
+        self.warehouse.create_branch("db.events", "dev")
+        picked = self.warehouse.ingest("db.events", self.csv("b.csv", "2,2.0,y\n"), branch="dev")["snapshot_id"]
+        self.assertEqual(self.warehouse.replace_tag("db.events", "v1", "dev")["snapshot_id"], picked)
+        self.warehouse.cherry_pick("db.events", picked)
+        self.assertEqual(self.warehouse.count("db.events"), 2)
+        self.assertEqual(self.warehouse.replace_branch("db.events", "dev", first)["snapshot_id"], first)
+        self.warehouse.drop_ref("db.events", "dev")
+        self.warehouse.drop_ref("db.events", "v1", kind="tag")
+        self.assertEqual(sorted(self.warehouse.describe("db.events")["refs"]), ["main"])
+        with self.assertRaises(floe.NotFoundError):
+            self.warehouse.drop_ref("db.events", "v1", kind="tag")
+        with self.assertRaises(ValueError):
+            self.warehouse.drop_ref("db.events", "v1", kind="label")
+
+
+if __name__ == "__main__":
+    unittest.main()
