@@ -391,11 +391,13 @@ FLOE_API int floe_table_register(floe_buf *out_json, const floe_warehouse *w, co
                                  const char *metadata_file, const char *location_map_json);
 
 /**
- * Deletes, in one snapshot, the data files whose rows all match filter (the
- * CLI's `floe delete --json`): whole partitions, on partition columns; a file
- * that matches only in part is refused and nothing is committed.
+ * Deletes, in one snapshot, exactly the rows matching filter (the CLI's
+ * `floe delete --json`): files whose rows all match are dropped whole, others
+ * are rewritten without the matching rows (copy-on-write). No match: nothing
+ * is committed and snapshot_id is 0.
  *
- * @param[out] out_json  receives {"snapshot_id","deleted_files","summary"};
+ * @param[out] out_json  receives {"snapshot_id","deleted_files","rewritten_files",
+ *                       "deleted_rows","summary"};
  *                       free with floe_buf_free.
  * @param      filter    e.g. "event_time < '2024-01-01T00:00:00Z'"; borrowed.
  * @param      branch    the branch to commit to; NULL = main.

@@ -11,7 +11,23 @@ namespace Floe.Application.Tables;
 /// <param name="Summary">The new snapshot's summary (empty when nothing was committed).</param>
 /// <param name="RewrittenFiles">Data files rewritten without their matching rows (copy-on-write).</param>
 /// <param name="DeletedRows">Rows removed.</param>
-public sealed record DeleteResult(long SnapshotId, int DeletedFiles, IReadOnlyDictionary<string, string> Summary, int RewrittenFiles = 0, long DeletedRows = 0);
+public sealed record DeleteResult(long SnapshotId, int DeletedFiles, IReadOnlyDictionary<string, string> Summary, int RewrittenFiles = 0, long DeletedRows = 0)
+{
+    /// <summary>Writes the result as the JSON object every face gives (<c>floe delete --json</c>, <c>floe_table_delete</c>).</summary>
+    public void WriteJson(System.Text.Json.Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteStartObject();
+        json.WriteNumber("snapshot_id", SnapshotId);
+        json.WriteNumber("deleted_files", DeletedFiles);
+        json.WriteNumber("rewritten_files", RewrittenFiles);
+        json.WriteNumber("deleted_rows", DeletedRows);
+        json.WriteStartObject("summary");
+        foreach (var (k, v) in Summary) json.WriteString(k, v);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+}
 
 /// <summary>Deletes exactly the rows of a table matching a filter (see <see cref="DeleteRows"/>): whole files when metrics prove every row matches, else copy-on-write rewrites.</summary>
 public sealed class DeleteService

@@ -19,18 +19,7 @@ internal static class DeleteCommand
                 parse.GetValue(branch)!, TableService.ParseProperties(parse.GetValue(property) ?? Array.Empty<string>()));
             if (parse.GetValue(GlobalOptions.Json))
             {
-                CommandRunner.WriteJson(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("snapshot_id", result.SnapshotId);
-                    json.WriteNumber("deleted_files", result.DeletedFiles);
-                    json.WriteNumber("rewritten_files", result.RewrittenFiles);
-                    json.WriteNumber("deleted_rows", result.DeletedRows);
-                    json.WriteStartObject("summary");
-                    foreach (var (k, v) in result.Summary) json.WriteString(k, v);
-                    json.WriteEndObject();
-                    json.WriteEndObject();
-                });
+                CommandRunner.WriteJson(result.WriteJson);
             }
             else
             {

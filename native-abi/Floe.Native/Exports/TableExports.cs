@@ -206,8 +206,9 @@ internal static unsafe class TableExports
 
     /// <summary>
     /// <c>int floe_table_delete(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* filter, const char* branch)</c>:
-    /// deletes the data files whose rows all match <c>filter</c> in one snapshot, as <c>floe delete --json</c> (a file
-    /// matching only in part is refused); <c>branch</c> NULL = main. Fills <c>{"snapshot_id","deleted_files","summary"}</c>.
+    /// deletes exactly the rows matching <c>filter</c> in one snapshot, as <c>floe delete --json</c> (whole files when all
+    /// their rows match, else copy-on-write rewrites); <c>branch</c> NULL = main. Fills
+    /// <c>{"snapshot_id","deleted_files","rewritten_files","deleted_rows","summary"}</c>; snapshot_id 0 when no row matched.
     /// Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EVALIDATION</c>/<c>FLOE_EUNSUPPORTED</c>,
     /// <c>FLOE_ECONFLICT</c>, <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
     /// </summary>
@@ -222,20 +223,7 @@ internal static unsafe class TableExports
             string filterText = Utf8Marshal.ReadRequired(filter, "filter");
             string branchName = Utf8Marshal.ReadOptional(branch, "branch") ?? "main";
             DeleteResult result = new DeleteService(state.Warehouse).Delete(name, filterText, branchName);
-            NativeJson.Fill(@out, json =>
-            {
-                json.WriteStartObject();
-                json.WriteNumber("snapshot_id", result.SnapshotId);
-                json.WriteNumber("deleted_files", result.DeletedFiles);
-                json.WriteStartObject("summary");
-                foreach (KeyValuePair<string, string> pair in result.Summary)
-                {
-                    json.WriteString(pair.Key, pair.Value);
-                }
-
-                json.WriteEndObject();
-                json.WriteEndObject();
-            });
+            NativeJson.Fill(@out, result.WriteJson);
             return 0;
         }
         catch (Exception e)
