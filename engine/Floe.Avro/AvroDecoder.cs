@@ -211,36 +211,36 @@ public sealed class AvroDecoder
                 ReadFixedSpan(((AvroFixedSchema)schema).Size);
                 return;
             case AvroType.Union:
-            {
-                var union = (AvroUnionSchema)schema;
-                Skip(union.Branches[ReadUnionIndex(union.Branches.Count)]);
-                return;
-            }
+                {
+                    var union = (AvroUnionSchema)schema;
+                    Skip(union.Branches[ReadUnionIndex(union.Branches.Count)]);
+                    return;
+                }
             case AvroType.Record:
                 foreach (var field in ((AvroRecordSchema)schema).Fields) Skip(field.Schema);
                 return;
             case AvroType.Array:
-            {
-                var items = ((AvroArraySchema)schema).Items;
-                for (var n = ReadBlockCount(); n != 0; n = ReadBlockCount())
                 {
-                    for (long i = 0; i < n; i++) Skip(items);
-                }
-                return;
-            }
-            case AvroType.Map:
-            {
-                var values = ((AvroMapSchema)schema).Values;
-                for (var n = ReadBlockCount(); n != 0; n = ReadBlockCount())
-                {
-                    for (long i = 0; i < n; i++)
+                    var items = ((AvroArraySchema)schema).Items;
+                    for (var n = ReadBlockCount(); n != 0; n = ReadBlockCount())
                     {
-                        ReadBytesSpan();
-                        Skip(values);
+                        for (long i = 0; i < n; i++) Skip(items);
                     }
+                    return;
                 }
-                return;
-            }
+            case AvroType.Map:
+                {
+                    var values = ((AvroMapSchema)schema).Values;
+                    for (var n = ReadBlockCount(); n != 0; n = ReadBlockCount())
+                    {
+                        for (long i = 0; i < n; i++)
+                        {
+                            ReadBytesSpan();
+                            Skip(values);
+                        }
+                    }
+                    return;
+                }
         }
     }
 

@@ -32,47 +32,47 @@ public static class AvroGenericReader
             case AvroType.Fixed:
                 return decoder.ReadFixedSpan(((AvroFixedSchema)schema).Size).ToArray();
             case AvroType.Enum:
-            {
-                var symbols = ((AvroEnumSchema)schema).Symbols;
-                var index = decoder.ReadInt();
-                return (uint)index < (uint)symbols.Count ? symbols[index] : throw decoder.Corrupt($"enum index {index} out of range");
-            }
+                {
+                    var symbols = ((AvroEnumSchema)schema).Symbols;
+                    var index = decoder.ReadInt();
+                    return (uint)index < (uint)symbols.Count ? symbols[index] : throw decoder.Corrupt($"enum index {index} out of range");
+                }
             case AvroType.Union:
-            {
-                var union = (AvroUnionSchema)schema;
-                return Read(decoder, union.Branches[decoder.ReadUnionIndex(union.Branches.Count)]);
-            }
+                {
+                    var union = (AvroUnionSchema)schema;
+                    return Read(decoder, union.Branches[decoder.ReadUnionIndex(union.Branches.Count)]);
+                }
             case AvroType.Record:
-            {
-                var record = (AvroRecordSchema)schema;
-                var values = new object?[record.Fields.Count];
-                for (var i = 0; i < values.Length; i++) values[i] = Read(decoder, record.Fields[i].Schema);
-                return new AvroRecord(record, values);
-            }
+                {
+                    var record = (AvroRecordSchema)schema;
+                    var values = new object?[record.Fields.Count];
+                    for (var i = 0; i < values.Length; i++) values[i] = Read(decoder, record.Fields[i].Schema);
+                    return new AvroRecord(record, values);
+                }
             case AvroType.Array:
-            {
-                var items = ((AvroArraySchema)schema).Items;
-                var list = new List<object?>();
-                for (var n = decoder.ReadBlockCount(); n != 0; n = decoder.ReadBlockCount())
                 {
-                    for (long i = 0; i < n; i++) list.Add(Read(decoder, items));
-                }
-                return list;
-            }
-            case AvroType.Map:
-            {
-                var values = ((AvroMapSchema)schema).Values;
-                var map = new Dictionary<string, object?>(StringComparer.Ordinal);
-                for (var n = decoder.ReadBlockCount(); n != 0; n = decoder.ReadBlockCount())
-                {
-                    for (long i = 0; i < n; i++)
+                    var items = ((AvroArraySchema)schema).Items;
+                    var list = new List<object?>();
+                    for (var n = decoder.ReadBlockCount(); n != 0; n = decoder.ReadBlockCount())
                     {
-                        var key = decoder.ReadString();
-                        map[key] = Read(decoder, values);
+                        for (long i = 0; i < n; i++) list.Add(Read(decoder, items));
                     }
+                    return list;
                 }
-                return map;
-            }
+            case AvroType.Map:
+                {
+                    var values = ((AvroMapSchema)schema).Values;
+                    var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    for (var n = decoder.ReadBlockCount(); n != 0; n = decoder.ReadBlockCount())
+                    {
+                        for (long i = 0; i < n; i++)
+                        {
+                            var key = decoder.ReadString();
+                            map[key] = Read(decoder, values);
+                        }
+                    }
+                    return map;
+                }
             default:
                 throw decoder.Corrupt($"unknown schema type {schema.Type}");
         }

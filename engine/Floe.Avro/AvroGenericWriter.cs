@@ -40,57 +40,57 @@ public static class AvroGenericWriter
                 encoder.WriteString(value is string s ? s : throw Mismatch(schema, value));
                 return;
             case AvroType.Fixed:
-            {
-                var size = ((AvroFixedSchema)schema).Size;
-                if (value is not byte[] fixedBytes || fixedBytes.Length != size) throw Mismatch(schema, value);
-                encoder.WriteFixed(fixedBytes);
-                return;
-            }
-            case AvroType.Enum:
-            {
-                var index = value is string symbol ? IndexOf(((AvroEnumSchema)schema).Symbols, symbol) : -1;
-                if (index < 0) throw Mismatch(schema, value);
-                encoder.WriteInt(index);
-                return;
-            }
-            case AvroType.Union:
-            {
-                var union = (AvroUnionSchema)schema;
-                var branch = FindBranch(union, value);
-                if (branch < 0) throw Mismatch(schema, value);
-                encoder.WriteUnionIndex(branch);
-                Write(encoder, union.Branches[branch], value);
-                return;
-            }
-            case AvroType.Record:
-            {
-                var record = (AvroRecordSchema)schema;
-                if (value is not AvroRecord r || r.Values.Length != record.Fields.Count) throw Mismatch(schema, value);
-                for (var f = 0; f < record.Fields.Count; f++) Write(encoder, record.Fields[f].Schema, r.Values[f]);
-                return;
-            }
-            case AvroType.Array:
-            {
-                if (value is not IList list) throw Mismatch(schema, value);
-                var items = ((AvroArraySchema)schema).Items;
-                encoder.WriteBlockStart(list.Count);
-                foreach (var item in list) Write(encoder, items, item);
-                encoder.WriteBlockEnd();
-                return;
-            }
-            case AvroType.Map:
-            {
-                if (value is not IDictionary map) throw Mismatch(schema, value);
-                var values = ((AvroMapSchema)schema).Values;
-                encoder.WriteBlockStart(map.Count);
-                foreach (DictionaryEntry entry in map)
                 {
-                    encoder.WriteString(entry.Key as string ?? throw Mismatch(schema, value));
-                    Write(encoder, values, entry.Value);
+                    var size = ((AvroFixedSchema)schema).Size;
+                    if (value is not byte[] fixedBytes || fixedBytes.Length != size) throw Mismatch(schema, value);
+                    encoder.WriteFixed(fixedBytes);
+                    return;
                 }
-                encoder.WriteBlockEnd();
-                return;
-            }
+            case AvroType.Enum:
+                {
+                    var index = value is string symbol ? IndexOf(((AvroEnumSchema)schema).Symbols, symbol) : -1;
+                    if (index < 0) throw Mismatch(schema, value);
+                    encoder.WriteInt(index);
+                    return;
+                }
+            case AvroType.Union:
+                {
+                    var union = (AvroUnionSchema)schema;
+                    var branch = FindBranch(union, value);
+                    if (branch < 0) throw Mismatch(schema, value);
+                    encoder.WriteUnionIndex(branch);
+                    Write(encoder, union.Branches[branch], value);
+                    return;
+                }
+            case AvroType.Record:
+                {
+                    var record = (AvroRecordSchema)schema;
+                    if (value is not AvroRecord r || r.Values.Length != record.Fields.Count) throw Mismatch(schema, value);
+                    for (var f = 0; f < record.Fields.Count; f++) Write(encoder, record.Fields[f].Schema, r.Values[f]);
+                    return;
+                }
+            case AvroType.Array:
+                {
+                    if (value is not IList list) throw Mismatch(schema, value);
+                    var items = ((AvroArraySchema)schema).Items;
+                    encoder.WriteBlockStart(list.Count);
+                    foreach (var item in list) Write(encoder, items, item);
+                    encoder.WriteBlockEnd();
+                    return;
+                }
+            case AvroType.Map:
+                {
+                    if (value is not IDictionary map) throw Mismatch(schema, value);
+                    var values = ((AvroMapSchema)schema).Values;
+                    encoder.WriteBlockStart(map.Count);
+                    foreach (DictionaryEntry entry in map)
+                    {
+                        encoder.WriteString(entry.Key as string ?? throw Mismatch(schema, value));
+                        Write(encoder, values, entry.Value);
+                    }
+                    encoder.WriteBlockEnd();
+                    return;
+                }
         }
     }
 

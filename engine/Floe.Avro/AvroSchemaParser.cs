@@ -41,15 +41,15 @@ public static class AvroSchemaParser
                 case null:
                     throw Fail(path, "a schema must not be JSON null");
                 case JsonArray array:
-                {
-                    var branches = new AvroSchema[array.Count];
-                    for (var i = 0; i < array.Count; i++)
                     {
-                        branches[i] = ParseNode(array[i], enclosingNamespace, $"{path}[{i}]");
-                        if (branches[i].Type == AvroType.Union) throw Fail(path, "a union must not directly contain a union");
+                        var branches = new AvroSchema[array.Count];
+                        for (var i = 0; i < array.Count; i++)
+                        {
+                            branches[i] = ParseNode(array[i], enclosingNamespace, $"{path}[{i}]");
+                            if (branches[i].Type == AvroType.Union) throw Fail(path, "a union must not directly contain a union");
+                        }
+                        return new AvroUnionSchema(branches);
                     }
-                    return new AvroUnionSchema(branches);
-                }
                 case JsonValue value when value.TryGetValue<string>(out var name):
                     return Resolve(name, enclosingNamespace, path);
                 case JsonObject obj:
@@ -88,69 +88,69 @@ public static class AvroSchemaParser
                 case "error":
                     return ParseRecord(obj, enclosingNamespace, path);
                 case "enum":
-                {
-                    var (name, ns) = Name(obj, enclosingNamespace, path);
-                    var symbolsNode = obj["symbols"] as JsonArray ?? throw Fail(path, "enum has no 'symbols' array");
-                    var symbols = new string[symbolsNode.Count];
-                    for (var i = 0; i < symbols.Length; i++)
                     {
-                        symbols[i] = symbolsNode[i] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw Fail(path, "enum symbols must be strings");
+                        var (name, ns) = Name(obj, enclosingNamespace, path);
+                        var symbolsNode = obj["symbols"] as JsonArray ?? throw Fail(path, "enum has no 'symbols' array");
+                        var symbols = new string[symbolsNode.Count];
+                        for (var i = 0; i < symbols.Length; i++)
+                        {
+                            symbols[i] = symbolsNode[i] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw Fail(path, "enum symbols must be strings");
+                        }
+                        var schema = new AvroEnumSchema(name, ns, symbols)
+                        {
+                            Doc = GetString(obj, "doc", path),
+                            Aliases = GetAliases(obj, path),
+                            Default = GetString(obj, "default", path),
+                            LogicalType = logical,
+                            Properties = Extra(obj, "type", "name", "namespace", "doc", "aliases", "symbols", "default", "logicalType"),
+                        };
+                        Register(schema, path);
+                        return schema;
                     }
-                    var schema = new AvroEnumSchema(name, ns, symbols)
-                    {
-                        Doc = GetString(obj, "doc", path),
-                        Aliases = GetAliases(obj, path),
-                        Default = GetString(obj, "default", path),
-                        LogicalType = logical,
-                        Properties = Extra(obj, "type", "name", "namespace", "doc", "aliases", "symbols", "default", "logicalType"),
-                    };
-                    Register(schema, path);
-                    return schema;
-                }
                 case "fixed":
-                {
-                    var (name, ns) = Name(obj, enclosingNamespace, path);
-                    var size = obj["size"] is JsonValue sv && sv.TryGetValue<int>(out var n) && n >= 0 ? n : throw Fail(path, "fixed needs a non-negative integer 'size'");
-                    var schema = new AvroFixedSchema(name, ns, size)
                     {
-                        Doc = GetString(obj, "doc", path),
-                        Aliases = GetAliases(obj, path),
-                        LogicalType = logical,
-                        Properties = Extra(obj, "type", "name", "namespace", "doc", "aliases", "size", "logicalType"),
-                    };
-                    Register(schema, path);
-                    return schema;
-                }
-                case "array":
-                {
-                    var items = ParseNode(obj["items"] ?? throw Fail(path, "array has no 'items'"), enclosingNamespace, path + ".items");
-                    return new AvroArraySchema(items, GetInt(obj, "element-id", path))
-                    {
-                        LogicalType = logical,
-                        Properties = Extra(obj, "type", "items", "element-id", "logicalType"),
-                    };
-                }
-                case "map":
-                {
-                    var values = ParseNode(obj["values"] ?? throw Fail(path, "map has no 'values'"), enclosingNamespace, path + ".values");
-                    return new AvroMapSchema(values, GetInt(obj, "key-id", path), GetInt(obj, "value-id", path))
-                    {
-                        LogicalType = logical,
-                        Properties = Extra(obj, "type", "values", "key-id", "value-id", "logicalType"),
-                    };
-                }
-                default:
-                {
-                    var primitive = AvroPrimitiveSchema.TypeOf(type);
-                    if (primitive is null)
-                    {
-                        // {"type": "SomeNamedType"} refers to a named type.
-                        return Resolve(type, enclosingNamespace, path);
+                        var (name, ns) = Name(obj, enclosingNamespace, path);
+                        var size = obj["size"] is JsonValue sv && sv.TryGetValue<int>(out var n) && n >= 0 ? n : throw Fail(path, "fixed needs a non-negative integer 'size'");
+                        var schema = new AvroFixedSchema(name, ns, size)
+                        {
+                            Doc = GetString(obj, "doc", path),
+                            Aliases = GetAliases(obj, path),
+                            LogicalType = logical,
+                            Properties = Extra(obj, "type", "name", "namespace", "doc", "aliases", "size", "logicalType"),
+                        };
+                        Register(schema, path);
+                        return schema;
                     }
-                    var extra = Extra(obj, "type", "logicalType");
-                    if (logical is null && extra is null) return Primitive(primitive.Value);
-                    return new AvroPrimitiveSchema(primitive.Value) { LogicalType = logical, Properties = extra };
-                }
+                case "array":
+                    {
+                        var items = ParseNode(obj["items"] ?? throw Fail(path, "array has no 'items'"), enclosingNamespace, path + ".items");
+                        return new AvroArraySchema(items, GetInt(obj, "element-id", path))
+                        {
+                            LogicalType = logical,
+                            Properties = Extra(obj, "type", "items", "element-id", "logicalType"),
+                        };
+                    }
+                case "map":
+                    {
+                        var values = ParseNode(obj["values"] ?? throw Fail(path, "map has no 'values'"), enclosingNamespace, path + ".values");
+                        return new AvroMapSchema(values, GetInt(obj, "key-id", path), GetInt(obj, "value-id", path))
+                        {
+                            LogicalType = logical,
+                            Properties = Extra(obj, "type", "values", "key-id", "value-id", "logicalType"),
+                        };
+                    }
+                default:
+                    {
+                        var primitive = AvroPrimitiveSchema.TypeOf(type);
+                        if (primitive is null)
+                        {
+                            // {"type": "SomeNamedType"} refers to a named type.
+                            return Resolve(type, enclosingNamespace, path);
+                        }
+                        var extra = Extra(obj, "type", "logicalType");
+                        if (logical is null && extra is null) return Primitive(primitive.Value);
+                        return new AvroPrimitiveSchema(primitive.Value) { LogicalType = logical, Properties = extra };
+                    }
             }
         }
 

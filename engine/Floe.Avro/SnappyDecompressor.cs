@@ -45,31 +45,31 @@ public static class SnappyDecompressor
             switch (tag & 3)
             {
                 case 0:
-                {
-                    count = tag >> 2;
-                    if (count >= 60)
                     {
-                        var extra = count - 59;
-                        if (pos + extra > input.Length)
+                        count = tag >> 2;
+                        if (count >= 60)
                         {
-                            error = "truncated snappy literal length";
+                            var extra = count - 59;
+                            if (pos + extra > input.Length)
+                            {
+                                error = "truncated snappy literal length";
+                                return 0;
+                            }
+                            count = 0;
+                            for (var i = 0; i < extra; i++) count |= input[pos + i] << (8 * i);
+                            pos += extra;
+                        }
+                        count += 1;
+                        if (count <= 0 || pos + count > input.Length || written + count > length)
+                        {
+                            error = "snappy literal runs past the block";
                             return 0;
                         }
-                        count = 0;
-                        for (var i = 0; i < extra; i++) count |= input[pos + i] << (8 * i);
-                        pos += extra;
+                        input.Slice(pos, count).CopyTo(dst[written..]);
+                        pos += count;
+                        written += count;
+                        continue;
                     }
-                    count += 1;
-                    if (count <= 0 || pos + count > input.Length || written + count > length)
-                    {
-                        error = "snappy literal runs past the block";
-                        return 0;
-                    }
-                    input.Slice(pos, count).CopyTo(dst[written..]);
-                    pos += count;
-                    written += count;
-                    continue;
-                }
                 case 1:
                     if (pos >= input.Length)
                     {

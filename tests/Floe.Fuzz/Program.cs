@@ -49,71 +49,71 @@ static int Main(string[] args, List<FuzzTarget> targets)
             foreach (var t in targets) Console.WriteLine($"{t.Name,-20} {t.Description}");
             return 0;
         case "seed":
-        {
-            var root = args.Length > 1 ? args[1] : "corpora";
-            foreach (var t in targets)
             {
-                var dir = Path.Combine(root, t.Name);
-                Directory.CreateDirectory(dir);
-                foreach (var (name, bytes) in t.Seeds()) File.WriteAllBytes(Path.Combine(dir, "seed-" + name), bytes);
+                var root = args.Length > 1 ? args[1] : "corpora";
+                foreach (var t in targets)
+                {
+                    var dir = Path.Combine(root, t.Name);
+                    Directory.CreateDirectory(dir);
+                    foreach (var (name, bytes) in t.Seeds()) File.WriteAllBytes(Path.Combine(dir, "seed-" + name), bytes);
+                }
+                return 0;
             }
-            return 0;
-        }
         case "replay":
-        {
-            var target = Find(args[1]);
-            var failed = 0;
-            foreach (var file in args.Skip(2))
             {
-                try
+                var target = Find(args[1]);
+                var failed = 0;
+                foreach (var file in args.Skip(2))
                 {
-                    target.Run(File.ReadAllBytes(file));
-                    Console.WriteLine($"{file}: ok");
+                    try
+                    {
+                        target.Run(File.ReadAllBytes(file));
+                        Console.WriteLine($"{file}: ok");
+                    }
+                    catch (Exception e)
+                    {
+                        failed++;
+                        Console.WriteLine($"{file}: {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
+                    }
                 }
-                catch (Exception e)
-                {
-                    failed++;
-                    Console.WriteLine($"{file}: {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
-                }
+                return failed == 0 ? 0 : 1;
             }
-            return failed == 0 ? 0 : 1;
-        }
         case "afl":
-        {
-            var target = Find(args[1]);
-            // Out of process: the target runs in a child that SharpFuzz restarts after a crash, which also survives
-            // a stack overflow and the thread pool threads parallel readers start (in-process persistent mode loses
-            // the fork server on those).
-            Fuzzer.OutOfProcess.Run(stream =>
             {
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                target.Run(copy.ToArray());
-            });
-            return 0;
-        }
+                var target = Find(args[1]);
+                // Out of process: the target runs in a child that SharpFuzz restarts after a crash, which also survives
+                // a stack overflow and the thread pool threads parallel readers start (in-process persistent mode loses
+                // the fork server on those).
+                Fuzzer.OutOfProcess.Run(stream =>
+                {
+                    using var copy = new MemoryStream();
+                    stream.CopyTo(copy);
+                    target.Run(copy.ToArray());
+                });
+                return 0;
+            }
         case "libfuzzer":
-        {
-            var target = Find(args[1]);
-            Fuzzer.LibFuzzer.Run(span => target.Run(span));
-            return 0;
-        }
+            {
+                var target = Find(args[1]);
+                Fuzzer.LibFuzzer.Run(span => target.Run(span));
+                return 0;
+            }
         case "run":
-        {
-            var options = Options(args.Skip(1).ToArray());
-            var selected = options.TryGetValue("targets", out var names) ? names.Split(',').Select(Find).ToList() : targets;
-            var iterations = int.Parse(options.GetValueOrDefault("iterations", "2000"), CultureInfo.InvariantCulture);
-            var seconds = double.Parse(options.GetValueOrDefault("seconds", "600"), CultureInfo.InvariantCulture);
-            var runner = new InProcessRunner(
-                options.GetValueOrDefault("corpora", Path.Combine(AppContext.BaseDirectory, "corpora")),
-                options.GetValueOrDefault("artifacts", "fuzz-artifacts"),
-                int.Parse(options.GetValueOrDefault("seed", "1"), CultureInfo.InvariantCulture),
-                TimeSpan.FromSeconds(10));
-            var failures = 0;
-            foreach (var t in selected) failures += runner.Run(t, iterations, TimeSpan.FromSeconds(seconds));
-            Console.WriteLine(failures == 0 ? "fuzz: no failures" : $"fuzz: {failures} failure(s)");
-            return failures == 0 ? 0 : 1;
-        }
+            {
+                var options = Options(args.Skip(1).ToArray());
+                var selected = options.TryGetValue("targets", out var names) ? names.Split(',').Select(Find).ToList() : targets;
+                var iterations = int.Parse(options.GetValueOrDefault("iterations", "2000"), CultureInfo.InvariantCulture);
+                var seconds = double.Parse(options.GetValueOrDefault("seconds", "600"), CultureInfo.InvariantCulture);
+                var runner = new InProcessRunner(
+                    options.GetValueOrDefault("corpora", Path.Combine(AppContext.BaseDirectory, "corpora")),
+                    options.GetValueOrDefault("artifacts", "fuzz-artifacts"),
+                    int.Parse(options.GetValueOrDefault("seed", "1"), CultureInfo.InvariantCulture),
+                    TimeSpan.FromSeconds(10));
+                var failures = 0;
+                foreach (var t in selected) failures += runner.Run(t, iterations, TimeSpan.FromSeconds(seconds));
+                Console.WriteLine(failures == 0 ? "fuzz: no failures" : $"fuzz: {failures} failure(s)");
+                return failures == 0 ? 0 : 1;
+            }
         default:
             Console.Error.WriteLine($"unknown command '{args[0]}'");
             return 2;

@@ -76,22 +76,22 @@ public static class SchemaText
                 if (inner.Trim().Length == 0) throw Errors.InvalidArgument($"column '{column}': a struct needs at least one field");
                 return new TypeNode('s', null, ParseFields(inner, column, depth + 1));
             case "list":
-            {
-                var (element, required) = StripNotNull(inner);
-                return new TypeNode('l', null, new List<FieldNode> { new("element", required, ParseNode(element, column + ".element", depth + 1)) });
-            }
+                {
+                    var (element, required) = StripNotNull(inner);
+                    return new TypeNode('l', null, new List<FieldNode> { new("element", required, ParseNode(element, column + ".element", depth + 1)) });
+                }
             case "map":
-            {
-                var parts = SplitTopLevel(inner).ToList();
-                if (parts.Count != 2) throw Errors.InvalidArgument($"column '{column}': map<key,value> takes two types");
-                var (key, _) = StripNotNull(parts[0]); // keys are required whether or not it is said
-                var (value, required) = StripNotNull(parts[1]);
-                return new TypeNode('m', null, new List<FieldNode>
+                {
+                    var parts = SplitTopLevel(inner).ToList();
+                    if (parts.Count != 2) throw Errors.InvalidArgument($"column '{column}': map<key,value> takes two types");
+                    var (key, _) = StripNotNull(parts[0]); // keys are required whether or not it is said
+                    var (value, required) = StripNotNull(parts[1]);
+                    return new TypeNode('m', null, new List<FieldNode>
                 {
                     new("key", true, ParseNode(key, column + ".key", depth + 1)),
                     new("value", required, ParseNode(value, column + ".value", depth + 1)),
                 });
-            }
+                }
             default:
                 throw Errors.InvalidArgument($"column '{column}': unknown type '{text.Trim()}' (nested types are struct<...>, list<...> and map<...,...>)");
         }
@@ -102,31 +102,31 @@ public static class SchemaText
         switch (node.Kind)
         {
             case 's':
-            {
-                var first = next;
-                next += node.Children.Count;
-                var fields = new List<NestedField>(node.Children.Count);
-                for (var i = 0; i < node.Children.Count; i++)
                 {
-                    var c = node.Children[i];
-                    fields.Add(new NestedField(first + i, c.Name, c.Required, Assign(c.Type, ref next)));
+                    var first = next;
+                    next += node.Children.Count;
+                    var fields = new List<NestedField>(node.Children.Count);
+                    for (var i = 0; i < node.Children.Count; i++)
+                    {
+                        var c = node.Children[i];
+                        fields.Add(new NestedField(first + i, c.Name, c.Required, Assign(c.Type, ref next)));
+                    }
+                    return new StructType(fields);
                 }
-                return new StructType(fields);
-            }
             case 'l':
-            {
-                var id = next++;
-                var element = node.Children[0];
-                return new ListType(id, element.Required, Assign(element.Type, ref next));
-            }
+                {
+                    var id = next++;
+                    var element = node.Children[0];
+                    return new ListType(id, element.Required, Assign(element.Type, ref next));
+                }
             case 'm':
-            {
-                var keyId = next++;
-                var valueId = next++;
-                var keyType = Assign(node.Children[0].Type, ref next);
-                var value = node.Children[1];
-                return new MapType(keyId, keyType, valueId, value.Required, Assign(value.Type, ref next));
-            }
+                {
+                    var keyId = next++;
+                    var valueId = next++;
+                    var keyType = Assign(node.Children[0].Type, ref next);
+                    var value = node.Children[1];
+                    return new MapType(keyId, keyType, valueId, value.Required, Assign(value.Type, ref next));
+                }
             default:
                 return node.Primitive!;
         }

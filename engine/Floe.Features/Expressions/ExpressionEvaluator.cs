@@ -177,7 +177,12 @@ internal static class ExpressionEvaluator
             case "and":
             case "or":
                 return Logical(op == "and", a, b);
-            case "=": case "!=": case "<": case "<=": case ">": case ">=":
+            case "=":
+            case "!=":
+            case "<":
+            case "<=":
+            case ">":
+            case ">=":
                 return Compare(op, a, b);
         }
         bool aNum = a.IsNumeric || a.Kind == ValueKind.Timestamp;

@@ -159,16 +159,16 @@ public static class ArrowSchemas
             case ArrowStructType s:
                 return new IcebergStructType(s.Fields.Select(c => FromArrowField(c, path + "." + c.Name)).ToList());
             case ArrowMapType m:
-            {
-                var key = FromArrowField(m.KeyField, path + ".key");
-                var value = FromArrowField(m.ValueField, path + ".value");
-                return new IcebergMapType(key.Id, key.Type, value.Id, value.Required, value.Type);
-            }
+                {
+                    var key = FromArrowField(m.KeyField, path + ".key");
+                    var value = FromArrowField(m.ValueField, path + ".value");
+                    return new IcebergMapType(key.Id, key.Type, value.Id, value.Required, value.Type);
+                }
             case ArrowListType l:
-            {
-                var element = FromArrowField(l.ValueField, path + ".element");
-                return new IcebergListType(element.Id, element.Required, element.Type);
-            }
+                {
+                    var element = FromArrowField(l.ValueField, path + ".element");
+                    return new IcebergListType(element.Id, element.Required, element.Type);
+                }
             default:
                 throw Errors.InvalidArgument($"Arrow field '{path}' has type {field.DataType.Name}, which has no Iceberg mapping");
         }

@@ -90,31 +90,31 @@ public sealed record BoundPredicate : Expression
         {
             case Operation.In:
             case Operation.NotIn:
-            {
-                var found = false;
-                foreach (var l in Literals)
                 {
-                    if (ValueOrder.Compare(Type, value, l) == 0)
+                    var found = false;
+                    foreach (var l in Literals)
                     {
-                        found = true;
-                        break;
+                        if (ValueOrder.Compare(Type, value, l) == 0)
+                        {
+                            found = true;
+                            break;
+                        }
                     }
+                    return found == (Op == Operation.In);
                 }
-                return found == (Op == Operation.In);
-            }
             default:
-            {
-                var c = ValueOrder.Compare(Type, value, Literal);
-                return Op switch
                 {
-                    Operation.Eq => c == 0,
-                    Operation.NotEq => c != 0,
-                    Operation.Lt => c < 0,
-                    Operation.LtEq => c <= 0,
-                    Operation.Gt => c > 0,
-                    _ => c >= 0,
-                };
-            }
+                    var c = ValueOrder.Compare(Type, value, Literal);
+                    return Op switch
+                    {
+                        Operation.Eq => c == 0,
+                        Operation.NotEq => c != 0,
+                        Operation.Lt => c < 0,
+                        Operation.LtEq => c <= 0,
+                        Operation.Gt => c > 0,
+                        _ => c >= 0,
+                    };
+                }
         }
     }
 
@@ -154,7 +154,12 @@ public sealed record BoundPredicate : Expression
             default:
                 var op = Op switch
                 {
-                    Operation.Eq => "=", Operation.NotEq => "!=", Operation.Lt => "<", Operation.LtEq => "<=", Operation.Gt => ">", _ => ">=",
+                    Operation.Eq => "=",
+                    Operation.NotEq => "!=",
+                    Operation.Lt => "<",
+                    Operation.LtEq => "<=",
+                    Operation.Gt => ">",
+                    _ => ">=",
                 };
                 return sb.Append(' ').Append(op).Append(' ').Append(Expressions.Literals.Format(Type, Literal)).ToString();
         }

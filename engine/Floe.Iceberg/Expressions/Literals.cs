@@ -71,10 +71,10 @@ internal static class Literals
                 return double.TryParse(text, NumberStyles.Float, inv, out var d) && (double.IsFinite(d) || Floe.Core.Text.Utf8Values.SpellsOutInfinity(System.Text.Encoding.UTF8.GetBytes(text)))
                     ? d : throw Bad("expected a number in the column's range");
             case TypeId.Decimal:
-            {
-                var unscaled = DecimalLiteral.TryParse(text, type, out var why) ?? throw Bad(why);
-                return DecimalLiteral.ToClr(unscaled, type, Bad);
-            }
+                {
+                    var unscaled = DecimalLiteral.TryParse(text, type, out var why) ?? throw Bad(why);
+                    return DecimalLiteral.ToClr(unscaled, type, Bad);
+                }
             case TypeId.String:
                 return text;
             case TypeId.Uuid:
@@ -103,17 +103,17 @@ internal static class Literals
                 if (TimeOnly.TryParse(text, inv, DateTimeStyles.None, out var time)) return time.Ticks / 10;
                 throw Bad("expected an ISO time such as 10:30:00");
             default:
-            {
-                // timestamp, timestamptz, timestamp_ns, timestamptz_ns
-                var nanos = type.Id is TypeId.TimestampNs or TypeId.TimestampTzNs;
-                if (isNumber) return long.TryParse(text, NumberStyles.AllowLeadingSign, inv, out var raw) ? raw : throw Bad("expected an integer timestamp");
-                if (DateTimeOffset.TryParse(text, inv, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto))
                 {
-                    var ticks = dto.UtcTicks - EpochTicks;
-                    return nanos ? ticks * 100 : ticks / 10;
+                    // timestamp, timestamptz, timestamp_ns, timestamptz_ns
+                    var nanos = type.Id is TypeId.TimestampNs or TypeId.TimestampTzNs;
+                    if (isNumber) return long.TryParse(text, NumberStyles.AllowLeadingSign, inv, out var raw) ? raw : throw Bad("expected an integer timestamp");
+                    if (DateTimeOffset.TryParse(text, inv, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto))
+                    {
+                        var ticks = dto.UtcTicks - EpochTicks;
+                        return nanos ? ticks * 100 : ticks / 10;
+                    }
+                    throw Bad("expected an ISO-8601 timestamp such as 2024-01-03T00:00:00Z");
                 }
-                throw Bad("expected an ISO-8601 timestamp such as 2024-01-03T00:00:00Z");
-            }
         }
     }
 

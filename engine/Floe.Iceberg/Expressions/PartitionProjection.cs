@@ -49,11 +49,11 @@ internal static class PartitionProjection
                 case Operation.Eq:
                     return Make(Operation.Eq, new[] { Apply(t, p, p.Literal) });
                 case Operation.In:
-                {
-                    var values = new List<object>();
-                    foreach (var lit in p.Literals) values.Add(Apply(t, p, lit));
-                    return Make(Operation.In, values);
-                }
+                    {
+                        var values = new List<object>();
+                        foreach (var lit in p.Literals) values.Add(Apply(t, p, lit));
+                        return Make(Operation.In, values);
+                    }
                 case Operation.Lt or Operation.LtEq when t.Kind != TransformKind.Bucket:
                     // Truncation and time transforms are monotone: x <= v implies t(x) <= t(v). On discrete types
                     // x < v is x <= v - 1, which prunes the boundary partition (as Iceberg Java does).

@@ -47,23 +47,23 @@ public sealed class RowFilter
             case AlwaysFalse: dest.Fill(false); return;
             case And a:
             case Or:
-            {
-                var (left, right, isAnd) = e is And x ? (x.Left, x.Right, true) : (((Or)e).Left, ((Or)e).Right, false);
-                Eval(left, batch, dest);
-                var rented = ArrayPool<bool>.Shared.Rent(dest.Length);
-                try
                 {
-                    var tmp = rented.AsSpan(0, dest.Length);
-                    Eval(right, batch, tmp);
-                    if (isAnd) for (var i = 0; i < dest.Length; i++) dest[i] &= tmp[i];
-                    else for (var i = 0; i < dest.Length; i++) dest[i] |= tmp[i];
+                    var (left, right, isAnd) = e is And x ? (x.Left, x.Right, true) : (((Or)e).Left, ((Or)e).Right, false);
+                    Eval(left, batch, dest);
+                    var rented = ArrayPool<bool>.Shared.Rent(dest.Length);
+                    try
+                    {
+                        var tmp = rented.AsSpan(0, dest.Length);
+                        Eval(right, batch, tmp);
+                        if (isAnd) for (var i = 0; i < dest.Length; i++) dest[i] &= tmp[i];
+                        else for (var i = 0; i < dest.Length; i++) dest[i] |= tmp[i];
+                    }
+                    finally
+                    {
+                        ArrayPool<bool>.Shared.Return(rented);
+                    }
+                    return;
                 }
-                finally
-                {
-                    ArrayPool<bool>.Shared.Return(rented);
-                }
-                return;
-            }
             case BoundPredicate p:
                 EvalPredicate(p, batch, dest);
                 return;
@@ -97,13 +97,13 @@ public sealed class RowFilter
                 Kernel(f.Values, p.Op, Lits<float>(p, 1), dest);
                 break;
             case FloatArray f:
-            {
-                var buf = ArrayPool<double>.Shared.Rent(f.Length);
-                for (var i = 0; i < f.Length; i++) buf[i] = f.Values[i];
-                Kernel<double>(buf.AsSpan(0, f.Length), p.Op, DoubleLits(p), dest);
-                ArrayPool<double>.Shared.Return(buf);
-                break;
-            }
+                {
+                    var buf = ArrayPool<double>.Shared.Rent(f.Length);
+                    for (var i = 0; i < f.Length; i++) buf[i] = f.Values[i];
+                    Kernel<double>(buf.AsSpan(0, f.Length), p.Op, DoubleLits(p), dest);
+                    ArrayPool<double>.Shared.Return(buf);
+                    break;
+                }
             case DoubleArray d:
                 Kernel(d.Values, p.Op, DoubleLits(p), dest);
                 break;
@@ -144,24 +144,24 @@ public sealed class RowFilter
             case Operation.Gt: for (var i = 0; i < n; i++) d[i] = v[i] > lit; break;
             case Operation.GtEq: for (var i = 0; i < n; i++) d[i] = v[i] >= lit; break;
             default:
-            {
-                var want = op == Operation.In;
-                for (var i = 0; i < n; i++)
                 {
-                    var x = v[i];
-                    var found = false;
-                    foreach (var l in lits)
+                    var want = op == Operation.In;
+                    for (var i = 0; i < n; i++)
                     {
-                        if (x == l)
+                        var x = v[i];
+                        var found = false;
+                        foreach (var l in lits)
                         {
-                            found = true;
-                            break;
+                            if (x == l)
+                            {
+                                found = true;
+                                break;
+                            }
                         }
+                        d[i] = found == want && !T.IsNaN(x);
                     }
-                    d[i] = found == want && !T.IsNaN(x);
+                    break;
                 }
-                break;
-            }
         }
     }
 
@@ -253,33 +253,33 @@ public sealed class RowFilter
             {
                 case Operation.In:
                 case Operation.NotIn:
-                {
-                    var found = false;
-                    foreach (var l in lits)
                     {
-                        if (v.SequenceEqual(l))
+                        var found = false;
+                        foreach (var l in lits)
                         {
-                            found = true;
-                            break;
+                            if (v.SequenceEqual(l))
+                            {
+                                found = true;
+                                break;
+                            }
                         }
+                        dest[i] = found == (p.Op == Operation.In);
+                        break;
                     }
-                    dest[i] = found == (p.Op == Operation.In);
-                    break;
-                }
                 default:
-                {
-                    var c = v.SequenceCompareTo(lits[0]);
-                    dest[i] = p.Op switch
                     {
-                        Operation.Eq => c == 0,
-                        Operation.NotEq => c != 0,
-                        Operation.Lt => c < 0,
-                        Operation.LtEq => c <= 0,
-                        Operation.Gt => c > 0,
-                        _ => c >= 0,
-                    };
-                    break;
-                }
+                        var c = v.SequenceCompareTo(lits[0]);
+                        dest[i] = p.Op switch
+                        {
+                            Operation.Eq => c == 0,
+                            Operation.NotEq => c != 0,
+                            Operation.Lt => c < 0,
+                            Operation.LtEq => c <= 0,
+                            Operation.Gt => c > 0,
+                            _ => c >= 0,
+                        };
+                        break;
+                    }
             }
         }
     }

@@ -55,21 +55,21 @@ internal static class VectorizedFilter
                 bits.Clear();
                 return true;
             case And a:
-            {
-                if (!Eval(a.Left, batch, bits)) return false;
-                var rented = ArrayPool<ulong>.Shared.Rent(Math.Max(bits.Length, 1));
-                try
                 {
-                    var right = rented.AsSpan(0, bits.Length);
-                    if (!Eval(a.Right, batch, right)) return false;
-                    for (var i = 0; i < bits.Length; i++) bits[i] &= right[i];
-                    return true;
+                    if (!Eval(a.Left, batch, bits)) return false;
+                    var rented = ArrayPool<ulong>.Shared.Rent(Math.Max(bits.Length, 1));
+                    try
+                    {
+                        var right = rented.AsSpan(0, bits.Length);
+                        if (!Eval(a.Right, batch, right)) return false;
+                        for (var i = 0; i < bits.Length; i++) bits[i] &= right[i];
+                        return true;
+                    }
+                    finally
+                    {
+                        ArrayPool<ulong>.Shared.Return(rented);
+                    }
                 }
-                finally
-                {
-                    ArrayPool<ulong>.Shared.Return(rented);
-                }
-            }
             case BoundPredicate p:
                 return Predicate(p, batch, bits);
             default:

@@ -76,25 +76,25 @@ internal static class PartitionValueCodec
                 encoder.WriteFixed(fixedBytes);
                 return true;
             case TypeId.Uuid when value is Guid g:
-            {
-                Span<byte> buffer = stackalloc byte[16];
-                g.TryWriteBytes(buffer, bigEndian: true, out _);
-                encoder.WriteFixed(buffer);
-                return true;
-            }
+                {
+                    Span<byte> buffer = stackalloc byte[16];
+                    g.TryWriteBytes(buffer, bigEndian: true, out _);
+                    encoder.WriteFixed(buffer);
+                    return true;
+                }
             case TypeId.Decimal when value is decimal m:
-            {
-                var size = DecimalBytes(type.Precision);
-                var unscaled = Conversions.UnscaledDecimal(m, type.Scale);
-                Span<byte> buffer = stackalloc byte[Math.Max(size, 16)];
-                var raw = unscaled.GetByteCount(isUnsigned: false);
-                if (raw > size) throw Errors.InvalidArgument($"decimal value {m} does not fit decimal({type.Precision}, {type.Scale})");
-                // Big-endian two's complement, sign-extended to the fixed size.
-                buffer[..size].Fill(unscaled.Sign < 0 ? (byte)0xFF : (byte)0);
-                unscaled.TryWriteBytes(buffer.Slice(size - raw, raw), out _, isUnsigned: false, isBigEndian: true);
-                encoder.WriteFixed(buffer[..size]);
-                return true;
-            }
+                {
+                    var size = DecimalBytes(type.Precision);
+                    var unscaled = Conversions.UnscaledDecimal(m, type.Scale);
+                    Span<byte> buffer = stackalloc byte[Math.Max(size, 16)];
+                    var raw = unscaled.GetByteCount(isUnsigned: false);
+                    if (raw > size) throw Errors.InvalidArgument($"decimal value {m} does not fit decimal({type.Precision}, {type.Scale})");
+                    // Big-endian two's complement, sign-extended to the fixed size.
+                    buffer[..size].Fill(unscaled.Sign < 0 ? (byte)0xFF : (byte)0);
+                    unscaled.TryWriteBytes(buffer.Slice(size - raw, raw), out _, isUnsigned: false, isBigEndian: true);
+                    encoder.WriteFixed(buffer[..size]);
+                    return true;
+                }
             default:
                 return false;
         }
@@ -112,43 +112,43 @@ internal static class PartitionValueCodec
             case AvroType.Boolean:
                 return decoder.ReadBoolean();
             case AvroType.Int:
-            {
-                // Each arm is cast to object: a switch expression would otherwise widen every arm to double.
-                var i = decoder.ReadInt();
-                return type?.Id switch
                 {
-                    TypeId.Long or TypeId.Time or TypeId.Timestamp or TypeId.TimestampTz or TypeId.TimestampNs or TypeId.TimestampTzNs => (object)(long)i,
-                    TypeId.Double => (object)(double)i,
-                    TypeId.Float => (object)(float)i,
-                    _ => (object)i,
-                };
-            }
+                    // Each arm is cast to object: a switch expression would otherwise widen every arm to double.
+                    var i = decoder.ReadInt();
+                    return type?.Id switch
+                    {
+                        TypeId.Long or TypeId.Time or TypeId.Timestamp or TypeId.TimestampTz or TypeId.TimestampNs or TypeId.TimestampTzNs => (object)(long)i,
+                        TypeId.Double => (object)(double)i,
+                        TypeId.Float => (object)(float)i,
+                        _ => (object)i,
+                    };
+                }
             case AvroType.Long:
-            {
-                var l = decoder.ReadLong();
-                return type?.Id switch
                 {
-                    TypeId.Int or TypeId.Date when l is >= int.MinValue and <= int.MaxValue => (object)(int)l,
-                    TypeId.Double => (object)(double)l,
-                    _ => (object)l,
-                };
-            }
+                    var l = decoder.ReadLong();
+                    return type?.Id switch
+                    {
+                        TypeId.Int or TypeId.Date when l is >= int.MinValue and <= int.MaxValue => (object)(int)l,
+                        TypeId.Double => (object)(double)l,
+                        _ => (object)l,
+                    };
+                }
             case AvroType.Float:
-            {
-                var f = decoder.ReadFloat();
-                return type?.Id == TypeId.Double ? (object)(double)f : f;
-            }
+                {
+                    var f = decoder.ReadFloat();
+                    return type?.Id == TypeId.Double ? (object)(double)f : f;
+                }
             case AvroType.Double:
                 return decoder.ReadDouble();
             case AvroType.String:
-            {
-                var s = decoder.ReadString();
-                if (type?.Id == TypeId.Uuid || (type is null && schema.LogicalType == "uuid"))
                 {
-                    return Guid.TryParse(s, out var g) ? g : throw decoder.Corrupt($"'{s}' is not a uuid");
+                    var s = decoder.ReadString();
+                    if (type?.Id == TypeId.Uuid || (type is null && schema.LogicalType == "uuid"))
+                    {
+                        return Guid.TryParse(s, out var g) ? g : throw decoder.Corrupt($"'{s}' is not a uuid");
+                    }
+                    return s;
                 }
-                return s;
-            }
             case AvroType.Bytes:
                 return FromBinary(decoder, decoder.ReadBytesSpan(), schema, type);
             case AvroType.Fixed:

@@ -272,12 +272,12 @@ public sealed partial class ParquetDataReader : IDisposable
                 }
                 break;
             case Spec.ListType l when node.Children.Count == 1:
-            {
-                var repeated = node.Children[0];
-                var twoLevel = repeated.IsLeaf || repeated.Children.Count > 1 || repeated.Name == "array" || repeated.Name == node.Name + "_tuple";
-                CollectLeaves(probe, l.ElementType, twoLevel ? repeated : repeated.Children[0], needed);
-                break;
-            }
+                {
+                    var repeated = node.Children[0];
+                    var twoLevel = repeated.IsLeaf || repeated.Children.Count > 1 || repeated.Name == "array" || repeated.Name == node.Name + "_tuple";
+                    CollectLeaves(probe, l.ElementType, twoLevel ? repeated : repeated.Children[0], needed);
+                    break;
+                }
             case Spec.MapType m when node.Children.Count == 1 && node.Children[0].Children.Count == 2:
                 CollectLeaves(probe, m.KeyType, node.Children[0].Children[0], needed);
                 CollectLeaves(probe, m.ValueType, node.Children[0].Children[1], needed);

@@ -20,34 +20,34 @@ public static class Conversions
                 return new[] { (byte)((bool)value ? 1 : 0) };
             case TypeId.Int:
             case TypeId.Date:
-            {
-                var b = new byte[4];
-                BinaryPrimitives.WriteInt32LittleEndian(b, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture));
-                return b;
-            }
+                {
+                    var b = new byte[4];
+                    BinaryPrimitives.WriteInt32LittleEndian(b, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture));
+                    return b;
+                }
             case TypeId.Long:
             case TypeId.Time:
             case TypeId.Timestamp:
             case TypeId.TimestampTz:
             case TypeId.TimestampNs:
             case TypeId.TimestampTzNs:
-            {
-                var b = new byte[8];
-                BinaryPrimitives.WriteInt64LittleEndian(b, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
-                return b;
-            }
+                {
+                    var b = new byte[8];
+                    BinaryPrimitives.WriteInt64LittleEndian(b, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+                    return b;
+                }
             case TypeId.Float:
-            {
-                var b = new byte[4];
-                BinaryPrimitives.WriteSingleLittleEndian(b, (float)value);
-                return b;
-            }
+                {
+                    var b = new byte[4];
+                    BinaryPrimitives.WriteSingleLittleEndian(b, (float)value);
+                    return b;
+                }
             case TypeId.Double:
-            {
-                var b = new byte[8];
-                BinaryPrimitives.WriteDoubleLittleEndian(b, (double)value);
-                return b;
-            }
+                {
+                    var b = new byte[8];
+                    BinaryPrimitives.WriteDoubleLittleEndian(b, (double)value);
+                    return b;
+                }
             case TypeId.Decimal:
                 return UnscaledDecimal((decimal)value, type.Scale).ToByteArray(isUnsigned: false, isBigEndian: true);
             case TypeId.String:

@@ -229,16 +229,16 @@ public static class SchemaParser
         switch (kindElement.GetString())
         {
             case "struct":
-            {
-                var arr = JsonRead.RequiredArray(e, "fields", src, prefix);
-                var fields = new List<NestedField>(arr.GetArrayLength());
-                var i = 0;
-                foreach (var f in arr.EnumerateArray())
                 {
-                    fields.Add(ReadField(f, src, JsonRead.Index(prefix, "fields", i++)));
+                    var arr = JsonRead.RequiredArray(e, "fields", src, prefix);
+                    var fields = new List<NestedField>(arr.GetArrayLength());
+                    var i = 0;
+                    foreach (var f in arr.EnumerateArray())
+                    {
+                        fields.Add(ReadField(f, src, JsonRead.Index(prefix, "fields", i++)));
+                    }
+                    return new StructType(fields);
                 }
-                return new StructType(fields);
-            }
             case "list":
                 return new ListType(
                     JsonRead.RequiredInt(e, "element-id", src, prefix),

@@ -98,7 +98,7 @@ public static partial class TableMetadataParser
         else w.WriteNumber("current-snapshot-id", -1);
         if (v >= 3) w.WriteNumber("next-row-id", m.NextRowId!.Value);
         w.WriteStartObject("refs");
-        foreach (var kv in EffectiveRefs(m)) 
+        foreach (var kv in EffectiveRefs(m))
         {
             w.WritePropertyName(kv.Key);
             SnapshotJson.WriteRef(w, kv.Value);

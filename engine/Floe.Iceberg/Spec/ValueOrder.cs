@@ -33,13 +33,13 @@ public static class ValueOrder
             case TypeId.String:
                 return CompareCodePoints((string)a, (string)b);
             case TypeId.Uuid:
-            {
-                Span<byte> x = stackalloc byte[16];
-                Span<byte> y = stackalloc byte[16];
-                ((Guid)a).TryWriteBytes(x, bigEndian: true, out _);
-                ((Guid)b).TryWriteBytes(y, bigEndian: true, out _);
-                return x.SequenceCompareTo(y);
-            }
+                {
+                    Span<byte> x = stackalloc byte[16];
+                    Span<byte> y = stackalloc byte[16];
+                    ((Guid)a).TryWriteBytes(x, bigEndian: true, out _);
+                    ((Guid)b).TryWriteBytes(y, bigEndian: true, out _);
+                    return x.SequenceCompareTo(y);
+                }
             default:
                 return ((byte[])a).AsSpan().SequenceCompareTo((byte[])b);
         }

@@ -83,15 +83,15 @@ public static class PartitionSpecBuilder
             case "hour" or "hours" or "date_hour": return (Transform.Hour, One(args, term, position));
             case "void" or "alwaysnull": return (Transform.Void, One(args, term, position));
             case "bucket":
-            {
-                var (n, column) = Two(args, term, position);
-                return (Transform.Bucket(n), column);
-            }
+                {
+                    var (n, column) = Two(args, term, position);
+                    return (Transform.Bucket(n), column);
+                }
             case "truncate":
-            {
-                var (w, column) = Two(args, term, position);
-                return (Transform.Truncate(w), column);
-            }
+                {
+                    var (w, column) = Two(args, term, position);
+                    return (Transform.Truncate(w), column);
+                }
             default:
                 throw Bad(term, position, $"unknown transform '{name}' (expected identity, year, month, day, hour, bucket(N, col), truncate(W, col) or void)");
         }

@@ -25,18 +25,18 @@ public static partial class TransformFunctions
             case TransformKind.Year:
                 return (1970L + As<int>(PrimitiveType.Int, value)).ToString("0000", inv);
             case TransformKind.Month:
-            {
-                var m = As<int>(PrimitiveType.Int, value);
-                return (1970 + DateMath.FloorDiv(m, 12)).ToString("0000", inv) + "-" + (1 + DateMath.FloorMod(m, 12)).ToString("00", inv);
-            }
+                {
+                    var m = As<int>(PrimitiveType.Int, value);
+                    return (1970 + DateMath.FloorDiv(m, 12)).ToString("0000", inv) + "-" + (1 + DateMath.FloorMod(m, 12)).ToString("00", inv);
+                }
             case TransformKind.Day:
                 return FormatDate(As<int>(PrimitiveType.Date, value));
             case TransformKind.Hour:
-            {
-                var h = As<int>(PrimitiveType.Int, value);
-                var days = DateMath.FloorDiv(h, 24);
-                return FormatDate(days) + "-" + DateMath.FloorMod(h, 24).ToString("00", inv);
-            }
+                {
+                    var h = As<int>(PrimitiveType.Int, value);
+                    var days = DateMath.FloorDiv(h, 24);
+                    return FormatDate(days) + "-" + DateMath.FloorMod(h, 24).ToString("00", inv);
+                }
             case TransformKind.Bucket:
                 return As<int>(PrimitiveType.Int, value).ToString(inv);
             default:
@@ -127,22 +127,22 @@ public static partial class TransformFunctions
             case TypeId.Decimal: return As<decimal>(type, value).ToString(inv);
             case TypeId.Date: return FormatDate(As<int>(type, value));
             case TypeId.Time:
-            {
-                var micros = As<long>(type, value);
-                return FormatTime(micros * DateMath.NanosPerMicro);
-            }
+                {
+                    var micros = As<long>(type, value);
+                    return FormatTime(micros * DateMath.NanosPerMicro);
+                }
             case TypeId.Timestamp:
             case TypeId.TimestampTz:
             case TypeId.TimestampNs:
             case TypeId.TimestampTzNs:
-            {
-                var v = As<long>(type, value);
-                var perDay = IsNanos(type.Id) ? DateMath.MicrosPerDay * DateMath.NanosPerMicro : DateMath.MicrosPerDay;
-                var days = DateMath.FloorDiv(v, perDay);
-                var nanosOfDay = DateMath.FloorMod(v, perDay) * (IsNanos(type.Id) ? 1 : DateMath.NanosPerMicro);
-                var s = FormatDate(days) + "T" + FormatTime(nanosOfDay);
-                return type.Id is TypeId.TimestampTz or TypeId.TimestampTzNs ? s + "Z" : s;
-            }
+                {
+                    var v = As<long>(type, value);
+                    var perDay = IsNanos(type.Id) ? DateMath.MicrosPerDay * DateMath.NanosPerMicro : DateMath.MicrosPerDay;
+                    var days = DateMath.FloorDiv(v, perDay);
+                    var nanosOfDay = DateMath.FloorMod(v, perDay) * (IsNanos(type.Id) ? 1 : DateMath.NanosPerMicro);
+                    var s = FormatDate(days) + "T" + FormatTime(nanosOfDay);
+                    return type.Id is TypeId.TimestampTz or TypeId.TimestampTzNs ? s + "Z" : s;
+                }
             case TypeId.String: return As<string>(type, value);
             case TypeId.Uuid: return As<Guid>(type, value).ToString("D");
             case TypeId.Fixed:

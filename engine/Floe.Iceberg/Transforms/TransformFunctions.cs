@@ -95,17 +95,17 @@ public static partial class TransformFunctions
             case TypeId.Float: return Murmur3.HashDouble(As<float>(type, value));
             case TypeId.Double: return Murmur3.HashDouble(As<double>(type, value));
             case TypeId.Decimal:
-            {
-                var unscaled = Conversions.UnscaledDecimal(As<decimal>(type, value), type.Scale);
-                return Murmur3.HashBytes(unscaled.ToByteArray(isUnsigned: false, isBigEndian: true));
-            }
+                {
+                    var unscaled = Conversions.UnscaledDecimal(As<decimal>(type, value), type.Scale);
+                    return Murmur3.HashBytes(unscaled.ToByteArray(isUnsigned: false, isBigEndian: true));
+                }
             case TypeId.String: return HashString(As<string>(type, value));
             case TypeId.Uuid:
-            {
-                Span<byte> b = stackalloc byte[16];
-                As<Guid>(type, value).TryWriteBytes(b, bigEndian: true, out _);
-                return Murmur3.HashBytes(b);
-            }
+                {
+                    Span<byte> b = stackalloc byte[16];
+                    As<Guid>(type, value).TryWriteBytes(b, bigEndian: true, out _);
+                    return Murmur3.HashBytes(b);
+                }
             case TypeId.Fixed:
             case TypeId.Binary: return Murmur3.HashBytes(As<byte[]>(type, value));
             default: throw Errors.Unsupported($"cannot hash a value of type {type}");
@@ -143,28 +143,28 @@ public static partial class TransformFunctions
         switch (type.Id)
         {
             case TypeId.Int:
-            {
-                var v = As<int>(type, value);
-                return v - (((v % w) + w) % w);
-            }
+                {
+                    var v = As<int>(type, value);
+                    return v - (((v % w) + w) % w);
+                }
             case TypeId.Long:
-            {
-                var v = As<long>(type, value);
-                return v - (((v % w) + w) % w);
-            }
+                {
+                    var v = As<long>(type, value);
+                    return v - (((v % w) + w) % w);
+                }
             case TypeId.Decimal:
-            {
-                var u = Conversions.UnscaledDecimal(As<decimal>(type, value), type.Scale);
-                var bw = new BigInteger(w);
-                return Conversions.ScaledDecimal(u - (((u % bw) + bw) % bw), type.Scale);
-            }
+                {
+                    var u = Conversions.UnscaledDecimal(As<decimal>(type, value), type.Scale);
+                    var bw = new BigInteger(w);
+                    return Conversions.ScaledDecimal(u - (((u % bw) + bw) % bw), type.Scale);
+                }
             case TypeId.String:
                 return TruncateString(As<string>(type, value), w);
             case TypeId.Binary:
-            {
-                var b = As<byte[]>(type, value);
-                return b.Length <= w ? b : b.AsSpan(0, w).ToArray();
-            }
+                {
+                    var b = As<byte[]>(type, value);
+                    return b.Length <= w ? b : b.AsSpan(0, w).ToArray();
+                }
             default:
                 throw Errors.InvalidArgument($"truncate[{w}] cannot be applied to type {type}");
         }

@@ -275,7 +275,9 @@ public sealed class BackfillServiceTests
         using var f = new BackfillFixture(rows: 100, days: 2);
         var error = Assert.Throws<FloeException>(() => f.Service.Run(new BackfillRequest
         {
-            DefinitionPath = f.Definition, From = DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture), To = DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture),
+            DefinitionPath = f.Definition,
+            From = DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
+            To = DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture),
         }));
         Assert.That(error!.Code, Is.EqualTo(FloeErrorCode.InvalidArgument));
     }

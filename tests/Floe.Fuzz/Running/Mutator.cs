@@ -46,33 +46,33 @@ internal sealed class Mutator
                 data.RemoveRange(at, Math.Min(data.Count - at, 1 + _random.Next(Math.Max(1, data.Count / 8))));
                 break;
             case 4 when data.Count > 1:
-            {
-                // Copy a range elsewhere (repeats structure: nested brackets, duplicated blocks).
-                var from = _random.Next(data.Count);
-                var length = Math.Min(data.Count - from, 1 + _random.Next(64));
-                data.InsertRange(at, data.GetRange(from, length));
-                break;
-            }
+                {
+                    // Copy a range elsewhere (repeats structure: nested brackets, duplicated blocks).
+                    var from = _random.Next(data.Count);
+                    var length = Math.Min(data.Count - from, 1 + _random.Next(64));
+                    data.InsertRange(at, data.GetRange(from, length));
+                    break;
+                }
             case 5 when data.Count >= 4:
-            {
-                var value = Interesting[_random.Next(Interesting.Length)];
-                var width = _random.Next(3) switch { 0 => 1, 1 => 2, _ => 4 };
-                var pos = _random.Next(data.Count - width + 1);
-                for (var i = 0; i < width; i++) data[pos + i] = (byte)(value >> (8 * i));
-                break;
-            }
+                {
+                    var value = Interesting[_random.Next(Interesting.Length)];
+                    var width = _random.Next(3) switch { 0 => 1, 1 => 2, _ => 4 };
+                    var pos = _random.Next(data.Count - width + 1);
+                    for (var i = 0; i < width; i++) data[pos + i] = (byte)(value >> (8 * i));
+                    break;
+                }
             case 6 or 7 when _dictionary.Length > 0:
                 data.InsertRange(at, _dictionary[_random.Next(_dictionary.Length)]);
                 break;
             case 8 when corpus.Count > 0:
-            {
-                var other = corpus[_random.Next(corpus.Count)];
-                if (other.Length == 0) break;
-                var from = _random.Next(other.Length);
-                var length = Math.Min(other.Length - from, 1 + _random.Next(256));
-                data.InsertRange(at, other.AsSpan(from, length).ToArray());
-                break;
-            }
+                {
+                    var other = corpus[_random.Next(corpus.Count)];
+                    if (other.Length == 0) break;
+                    var from = _random.Next(other.Length);
+                    var length = Math.Min(other.Length - from, 1 + _random.Next(256));
+                    data.InsertRange(at, other.AsSpan(from, length).ToArray());
+                    break;
+                }
             default:
                 if (data.Count > 0) data.RemoveRange(at, data.Count - at); // truncation
                 break;

@@ -44,24 +44,24 @@ public sealed class RowFilterPropertyTests
             case 1: return new Or(RandomExpr(rng, depth + 1), RandomExpr(rng, depth + 1));
             case 2: return new Not(RandomExpr(rng, depth + 1));
             default:
-            {
-                var col = rng.Next(5);
-                var f = Schema.Fields[col];
-                var op = (Operation)rng.Next(10);
-                object Lit()
                 {
-                    object? v;
-                    do v = RandomValue(rng, col); while (v is null || (v is double d && double.IsNaN(d)));
-                    return v;
+                    var col = rng.Next(5);
+                    var f = Schema.Fields[col];
+                    var op = (Operation)rng.Next(10);
+                    object Lit()
+                    {
+                        object? v;
+                        do v = RandomValue(rng, col); while (v is null || (v is double d && double.IsNaN(d)));
+                        return v;
+                    }
+                    var lits = op switch
+                    {
+                        Operation.IsNull or Operation.NotNull => System.Array.Empty<object>(),
+                        Operation.In or Operation.NotIn => Enumerable.Range(0, rng.Next(1, 4)).Select(_ => Lit()).ToArray(),
+                        _ => new[] { Lit() },
+                    };
+                    return new BoundPredicate(f.Id, f.Name, (PrimitiveType)f.Type, op, lits);
                 }
-                var lits = op switch
-                {
-                    Operation.IsNull or Operation.NotNull => System.Array.Empty<object>(),
-                    Operation.In or Operation.NotIn => Enumerable.Range(0, rng.Next(1, 4)).Select(_ => Lit()).ToArray(),
-                    _ => new[] { Lit() },
-                };
-                return new BoundPredicate(f.Id, f.Name, (PrimitiveType)f.Type, op, lits);
-            }
         }
     }
 
@@ -203,8 +203,14 @@ public sealed class RowFilterPropertyTests
         }
         return new DataFile
         {
-            FilePath = "f", Partition = partition, RecordCount = rows.Count, ValueCounts = values, NullValueCounts = nulls,
-            NanValueCounts = nans, LowerBounds = lower, UpperBounds = upper,
+            FilePath = "f",
+            Partition = partition,
+            RecordCount = rows.Count,
+            ValueCounts = values,
+            NullValueCounts = nulls,
+            NanValueCounts = nans,
+            LowerBounds = lower,
+            UpperBounds = upper,
         };
     }
 

@@ -53,36 +53,36 @@ internal static class RandomManifestData
             case TypeId.Float: return allowNaN && rnd.Next(10) == 0 ? float.NaN : (float)(rnd.NextDouble() * 2e6 - 1e6);
             case TypeId.Double: return allowNaN && rnd.Next(10) == 0 ? double.NaN : rnd.NextDouble() * 2e12 - 1e12;
             case TypeId.Decimal:
-            {
-                var digits = type.Precision - type.Scale;
-                var whole = (decimal)rnd.NextInt64(0, (long)Math.Pow(10, Math.Min(digits, 15)));
-                var fraction = (decimal)rnd.Next(0, (int)Math.Pow(10, Math.Min(type.Scale, 6))) / (decimal)Math.Pow(10, Math.Min(type.Scale, 6));
-                var value = whole + fraction;
-                return rnd.Next(2) == 0 ? -value : value;
-            }
+                {
+                    var digits = type.Precision - type.Scale;
+                    var whole = (decimal)rnd.NextInt64(0, (long)Math.Pow(10, Math.Min(digits, 15)));
+                    var fraction = (decimal)rnd.Next(0, (int)Math.Pow(10, Math.Min(type.Scale, 6))) / (decimal)Math.Pow(10, Math.Min(type.Scale, 6));
+                    var value = whole + fraction;
+                    return rnd.Next(2) == 0 ? -value : value;
+                }
             case TypeId.String:
-            {
-                var alphabet = new[] { "a", "z", "É", "ß", "日本", "😀", " ", "0", "\u0000" };
-                return string.Concat(Enumerable.Range(0, rnd.Next(0, 8)).Select(_ => alphabet[rnd.Next(alphabet.Length)]));
-            }
+                {
+                    var alphabet = new[] { "a", "z", "É", "ß", "日本", "😀", " ", "0", "\u0000" };
+                    return string.Concat(Enumerable.Range(0, rnd.Next(0, 8)).Select(_ => alphabet[rnd.Next(alphabet.Length)]));
+                }
             case TypeId.Uuid:
-            {
-                var bytes = new byte[16];
-                rnd.NextBytes(bytes);
-                return new Guid(bytes);
-            }
+                {
+                    var bytes = new byte[16];
+                    rnd.NextBytes(bytes);
+                    return new Guid(bytes);
+                }
             case TypeId.Fixed:
-            {
-                var bytes = new byte[type.Length];
-                rnd.NextBytes(bytes);
-                return bytes;
-            }
+                {
+                    var bytes = new byte[type.Length];
+                    rnd.NextBytes(bytes);
+                    return bytes;
+                }
             default:
-            {
-                var bytes = new byte[rnd.Next(0, 20)];
-                rnd.NextBytes(bytes);
-                return bytes;
-            }
+                {
+                    var bytes = new byte[rnd.Next(0, 20)];
+                    rnd.NextBytes(bytes);
+                    return bytes;
+                }
         }
     }
 

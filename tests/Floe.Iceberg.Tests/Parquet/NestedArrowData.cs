@@ -27,51 +27,51 @@ internal static class NestedArrowData
             case StringType:
                 return ArrowTestData.Strings(values.Select(v => (string?)v).ToList());
             case StructType st:
-            {
-                var children = new ArrayData[st.Fields.Count];
-                for (var k = 0; k < children.Length; k++)
                 {
-                    var column = values.Select(v => v is object?[] row ? row[k] : null).ToList();
-                    children[k] = Build(st.Fields[k].DataType, column).Data;
-                }
-                var (validity, nulls) = Validity(values);
-                return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Count, nulls, 0, new[] { validity }, children));
-            }
-            case MapType mt:
-            {
-                var offsets = new int[values.Count + 1];
-                var keys = new List<object?>();
-                var items = new List<object?>();
-                for (var i = 0; i < values.Count; i++)
-                {
-                    if (values[i] is List<KeyValuePair<object, object?>> entries)
+                    var children = new ArrayData[st.Fields.Count];
+                    for (var k = 0; k < children.Length; k++)
                     {
-                        foreach (var e in entries)
-                        {
-                            keys.Add(e.Key);
-                            items.Add(e.Value);
-                        }
+                        var column = values.Select(v => v is object?[] row ? row[k] : null).ToList();
+                        children[k] = Build(st.Fields[k].DataType, column).Data;
                     }
-                    offsets[i + 1] = keys.Count;
+                    var (validity, nulls) = Validity(values);
+                    return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Count, nulls, 0, new[] { validity }, children));
                 }
-                var entryType = (StructType)mt.KeyValueType;
-                var entryData = new ArrayData(entryType, keys.Count, 0, 0, new[] { ArrowBuffer.Empty },
-                    new[] { Build(mt.KeyField.DataType, keys).Data, Build(mt.ValueField.DataType, items).Data });
-                var (validity, nulls) = Validity(values);
-                return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Count, nulls, 0, new[] { validity, Offsets(offsets) }, new[] { entryData }));
-            }
-            case ListType lt:
-            {
-                var offsets = new int[values.Count + 1];
-                var items = new List<object?>();
-                for (var i = 0; i < values.Count; i++)
+            case MapType mt:
                 {
-                    if (values[i] is List<object?> list) items.AddRange(list);
-                    offsets[i + 1] = items.Count;
+                    var offsets = new int[values.Count + 1];
+                    var keys = new List<object?>();
+                    var items = new List<object?>();
+                    for (var i = 0; i < values.Count; i++)
+                    {
+                        if (values[i] is List<KeyValuePair<object, object?>> entries)
+                        {
+                            foreach (var e in entries)
+                            {
+                                keys.Add(e.Key);
+                                items.Add(e.Value);
+                            }
+                        }
+                        offsets[i + 1] = keys.Count;
+                    }
+                    var entryType = (StructType)mt.KeyValueType;
+                    var entryData = new ArrayData(entryType, keys.Count, 0, 0, new[] { ArrowBuffer.Empty },
+                        new[] { Build(mt.KeyField.DataType, keys).Data, Build(mt.ValueField.DataType, items).Data });
+                    var (validity, nulls) = Validity(values);
+                    return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Count, nulls, 0, new[] { validity, Offsets(offsets) }, new[] { entryData }));
                 }
-                var (validity, nulls) = Validity(values);
-                return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Count, nulls, 0, new[] { validity, Offsets(offsets) }, new[] { Build(lt.ValueDataType, items).Data }));
-            }
+            case ListType lt:
+                {
+                    var offsets = new int[values.Count + 1];
+                    var items = new List<object?>();
+                    for (var i = 0; i < values.Count; i++)
+                    {
+                        if (values[i] is List<object?> list) items.AddRange(list);
+                        offsets[i + 1] = items.Count;
+                    }
+                    var (validity, nulls) = Validity(values);
+                    return ArrowArrayFactory.BuildArray(new ArrayData(type, values.Count, nulls, 0, new[] { validity, Offsets(offsets) }, new[] { Build(lt.ValueDataType, items).Data }));
+                }
             default:
                 throw new NotSupportedException(type.Name);
         }
@@ -100,28 +100,28 @@ internal static class NestedArrowData
             case BooleanArray a: return a.GetValue(index)!.Value;
             case StringArray a: return a.GetString(index);
             case StructArray s:
-            {
-                var row = new object?[s.Fields.Count];
-                for (var k = 0; k < row.Length; k++) row[k] = ToPlain(s.Fields[k], index);
-                return row;
-            }
-            case MapArray m:
-            {
-                var entries = new List<KeyValuePair<object, object?>>();
-                var keys = m.Keys;
-                var values = m.Values;
-                for (var j = m.ValueOffsets[index]; j < m.ValueOffsets[index + 1]; j++)
                 {
-                    entries.Add(new(ToPlain(keys, j)!, ToPlain(values, j)));
+                    var row = new object?[s.Fields.Count];
+                    for (var k = 0; k < row.Length; k++) row[k] = ToPlain(s.Fields[k], index);
+                    return row;
                 }
-                return entries;
-            }
+            case MapArray m:
+                {
+                    var entries = new List<KeyValuePair<object, object?>>();
+                    var keys = m.Keys;
+                    var values = m.Values;
+                    for (var j = m.ValueOffsets[index]; j < m.ValueOffsets[index + 1]; j++)
+                    {
+                        entries.Add(new(ToPlain(keys, j)!, ToPlain(values, j)));
+                    }
+                    return entries;
+                }
             case ListArray l:
-            {
-                var list = new List<object?>();
-                for (var j = l.ValueOffsets[index]; j < l.ValueOffsets[index + 1]; j++) list.Add(ToPlain(l.Values, j));
-                return list;
-            }
+                {
+                    var list = new List<object?>();
+                    for (var j = l.ValueOffsets[index]; j < l.ValueOffsets[index + 1]; j++) list.Add(ToPlain(l.Values, j));
+                    return list;
+                }
             default:
                 throw new NotSupportedException(array.GetType().Name);
         }

@@ -240,25 +240,25 @@ public sealed class NestedWriteTests
             case StructType s:
                 return s.Fields.Select(f => Generate(random, f.Type, f.Required, depth + 1)).ToArray();
             case ListType l:
-            {
-                var list = new List<object?>();
-                var n = random.Next(4);
-                for (var i = 0; i < n; i++) list.Add(Generate(random, l.ElementType, l.ElementRequired, depth + 1));
-                return list;
-            }
-            case MapType m:
-            {
-                var map = new List<KeyValuePair<object, object?>>();
-                var n = random.Next(4);
-                var seen = new HashSet<object>();
-                for (var i = 0; i < n; i++)
                 {
-                    var key = Generate(random, m.KeyType, true, depth + 1)!;
-                    if (!seen.Add(key)) continue;
-                    map.Add(new(key, Generate(random, m.ValueType, m.ValueRequired, depth + 1)));
+                    var list = new List<object?>();
+                    var n = random.Next(4);
+                    for (var i = 0; i < n; i++) list.Add(Generate(random, l.ElementType, l.ElementRequired, depth + 1));
+                    return list;
                 }
-                return map;
-            }
+            case MapType m:
+                {
+                    var map = new List<KeyValuePair<object, object?>>();
+                    var n = random.Next(4);
+                    var seen = new HashSet<object>();
+                    for (var i = 0; i < n; i++)
+                    {
+                        var key = Generate(random, m.KeyType, true, depth + 1)!;
+                        if (!seen.Add(key)) continue;
+                        map.Add(new(key, Generate(random, m.ValueType, m.ValueRequired, depth + 1)));
+                    }
+                    return map;
+                }
             default:
                 throw new NotSupportedException(type.ToString());
         }

@@ -168,41 +168,41 @@ internal static class RandomMetadata
         switch (kind)
         {
             case 5:
-            {
-                var n = rng.Next(1, 3);
-                var sub = new List<NestedField>();
-                for (var i = 0; i < n; i++) sub.Add(RandomField(rng, ref nextId, depth + 1, i));
-                type = new StructType(sub);
-                break;
-            }
+                {
+                    var n = rng.Next(1, 3);
+                    var sub = new List<NestedField>();
+                    for (var i = 0; i < n; i++) sub.Add(RandomField(rng, ref nextId, depth + 1, i));
+                    type = new StructType(sub);
+                    break;
+                }
             case 6:
-            {
-                var elementId = nextId++;
-                type = new ListType(elementId, rng.Next(2) == 0, RandomElement(rng, ref nextId, depth));
-                break;
-            }
+                {
+                    var elementId = nextId++;
+                    type = new ListType(elementId, rng.Next(2) == 0, RandomElement(rng, ref nextId, depth));
+                    break;
+                }
             case 7:
-            {
-                var keyId = nextId++;
-                var valueId = nextId++;
-                type = new MapType(keyId, PrimitiveType.String, valueId, rng.Next(2) == 0, RandomElement(rng, ref nextId, depth));
-                break;
-            }
+                {
+                    var keyId = nextId++;
+                    var valueId = nextId++;
+                    type = new MapType(keyId, PrimitiveType.String, valueId, rng.Next(2) == 0, RandomElement(rng, ref nextId, depth));
+                    break;
+                }
             default:
-            {
-                var p = Primitives[rng.Next(Primitives.Length)];
-                type = p;
-                if (p.Id == TypeId.Long && rng.Next(3) == 0)
                 {
-                    initial = JsonNode.Parse("-9223372036854775808");
-                    write = JsonNode.Parse("34");
+                    var p = Primitives[rng.Next(Primitives.Length)];
+                    type = p;
+                    if (p.Id == TypeId.Long && rng.Next(3) == 0)
+                    {
+                        initial = JsonNode.Parse("-9223372036854775808");
+                        write = JsonNode.Parse("34");
+                    }
+                    else if (p.Id == TypeId.String && rng.Next(3) == 0)
+                    {
+                        initial = JsonNode.Parse("\"d\\u00e9fault\"");
+                    }
+                    break;
                 }
-                else if (p.Id == TypeId.String && rng.Next(3) == 0)
-                {
-                    initial = JsonNode.Parse("\"d\\u00e9fault\"");
-                }
-                break;
-            }
         }
         return new NestedField(id, name, required, type, doc, initial, write);
     }

@@ -59,16 +59,16 @@ internal static class ArrowArrays
         switch (type.Id)
         {
             case TypeId.Boolean:
-            {
-                var bits = new byte[(length + 7) >> 3];
-                var source = leaf.Bool!;
-                for (var i = 0; i < length; i++)
                 {
-                    if (valueIndex[i] >= 0 && source[valueIndex[i]]) bits[i >> 3] |= (byte)(1 << (i & 7));
+                    var bits = new byte[(length + 7) >> 3];
+                    var source = leaf.Bool!;
+                    for (var i = 0; i < length; i++)
+                    {
+                        if (valueIndex[i] >= 0 && source[valueIndex[i]]) bits[i >> 3] |= (byte)(1 << (i & 7));
+                    }
+                    buffers = new[] { bitmap, new ArrowBuffer(bits) };
+                    break;
                 }
-                buffers = new[] { bitmap, new ArrowBuffer(bits) };
-                break;
-            }
             case TypeId.Int:
             case TypeId.Date:
                 buffers = new[] { bitmap, Gather(leaf.I32!, valueIndex, nulls) };
@@ -92,47 +92,47 @@ internal static class ArrowArrays
                 break;
             case TypeId.String:
             case TypeId.Binary:
-            {
-                var source = leaf.Bytes!;
-                var offsets = new int[length + 1];
-                long total = 0;
-                for (var i = 0; i < length; i++)
                 {
-                    if (valueIndex[i] >= 0) total += source[valueIndex[i]].Length;
-                }
-                var data = new byte[checked((int)total)];
-                var pos = 0;
-                for (var i = 0; i < length; i++)
-                {
-                    if (valueIndex[i] >= 0)
+                    var source = leaf.Bytes!;
+                    var offsets = new int[length + 1];
+                    long total = 0;
+                    for (var i = 0; i < length; i++)
                     {
-                        var span = source[valueIndex[i]].Span;
-                        span.CopyTo(data.AsSpan(pos));
-                        pos += span.Length;
+                        if (valueIndex[i] >= 0) total += source[valueIndex[i]].Length;
                     }
-                    offsets[i + 1] = pos;
+                    var data = new byte[checked((int)total)];
+                    var pos = 0;
+                    for (var i = 0; i < length; i++)
+                    {
+                        if (valueIndex[i] >= 0)
+                        {
+                            var span = source[valueIndex[i]].Span;
+                            span.CopyTo(data.AsSpan(pos));
+                            pos += span.Length;
+                        }
+                        offsets[i + 1] = pos;
+                    }
+                    buffers = new[] { bitmap, new ArrowBuffer(MemoryMarshal.AsBytes(offsets.AsSpan()).ToArray()), new ArrowBuffer(data) };
+                    break;
                 }
-                buffers = new[] { bitmap, new ArrowBuffer(MemoryMarshal.AsBytes(offsets.AsSpan()).ToArray()), new ArrowBuffer(data) };
-                break;
-            }
             default:
-            {
-                var width = type.Id == TypeId.Uuid ? 16 : type.Length;
-                var source = leaf.Bytes!;
-                var data = new byte[length * width];
-                for (var i = 0; i < length; i++)
                 {
-                    if (valueIndex[i] < 0) continue;
-                    var span = source[valueIndex[i]].Span;
-                    if (span.Length != width)
+                    var width = type.Id == TypeId.Uuid ? 16 : type.Length;
+                    var source = leaf.Bytes!;
+                    var data = new byte[length * width];
+                    for (var i = 0; i < length; i++)
                     {
-                        throw Errors.InvalidData($"column '{leaf.Node.Name}': {span.Length}-byte value for Iceberg {type}");
+                        if (valueIndex[i] < 0) continue;
+                        var span = source[valueIndex[i]].Span;
+                        if (span.Length != width)
+                        {
+                            throw Errors.InvalidData($"column '{leaf.Node.Name}': {span.Length}-byte value for Iceberg {type}");
+                        }
+                        span.CopyTo(data.AsSpan(i * width));
                     }
-                    span.CopyTo(data.AsSpan(i * width));
+                    buffers = new[] { bitmap, new ArrowBuffer(data) };
+                    break;
                 }
-                buffers = new[] { bitmap, new ArrowBuffer(data) };
-                break;
-            }
         }
         return ArrowArrayFactory.BuildArray(new ArrayData(arrowType, length, nulls, 0, buffers));
     }
@@ -164,12 +164,12 @@ internal static class ArrowArrays
         switch (p.Id)
         {
             case TypeId.Boolean:
-            {
-                var bits = new byte[(length + 7) >> 3];
-                if ((bool)value) System.Array.Fill(bits, (byte)0xFF);
-                buffers = new[] { ArrowBuffer.Empty, new ArrowBuffer(bits) };
-                break;
-            }
+                {
+                    var bits = new byte[(length + 7) >> 3];
+                    if ((bool)value) System.Array.Fill(bits, (byte)0xFF);
+                    buffers = new[] { ArrowBuffer.Empty, new ArrowBuffer(bits) };
+                    break;
+                }
             case TypeId.Int:
             case TypeId.Date:
                 buffers = new[] { ArrowBuffer.Empty, Repeat(Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture), length) };
@@ -193,26 +193,26 @@ internal static class ArrowArrays
                 break;
             case TypeId.String:
             case TypeId.Binary:
-            {
-                var bytes = value as byte[] ?? Encoding.UTF8.GetBytes((string)value);
-                var offsets = new int[length + 1];
-                var data = new byte[checked(bytes.Length * length)];
-                for (var i = 0; i < length; i++)
                 {
-                    bytes.CopyTo(data, i * bytes.Length);
-                    offsets[i + 1] = (i + 1) * bytes.Length;
+                    var bytes = value as byte[] ?? Encoding.UTF8.GetBytes((string)value);
+                    var offsets = new int[length + 1];
+                    var data = new byte[checked(bytes.Length * length)];
+                    for (var i = 0; i < length; i++)
+                    {
+                        bytes.CopyTo(data, i * bytes.Length);
+                        offsets[i + 1] = (i + 1) * bytes.Length;
+                    }
+                    buffers = new[] { ArrowBuffer.Empty, new ArrowBuffer(MemoryMarshal.AsBytes(offsets.AsSpan()).ToArray()), new ArrowBuffer(data) };
+                    break;
                 }
-                buffers = new[] { ArrowBuffer.Empty, new ArrowBuffer(MemoryMarshal.AsBytes(offsets.AsSpan()).ToArray()), new ArrowBuffer(data) };
-                break;
-            }
             default:
-            {
-                var bytes = value is Guid g ? g.ToByteArray(bigEndian: true) : (byte[])value;
-                var data = new byte[bytes.Length * length];
-                for (var i = 0; i < length; i++) bytes.CopyTo(data, i * bytes.Length);
-                buffers = new[] { ArrowBuffer.Empty, new ArrowBuffer(data) };
-                break;
-            }
+                {
+                    var bytes = value is Guid g ? g.ToByteArray(bigEndian: true) : (byte[])value;
+                    var data = new byte[bytes.Length * length];
+                    for (var i = 0; i < length; i++) bytes.CopyTo(data, i * bytes.Length);
+                    buffers = new[] { ArrowBuffer.Empty, new ArrowBuffer(data) };
+                    break;
+                }
         }
         return ArrowArrayFactory.BuildArray(new ArrayData(arrowType, length, 0, 0, buffers));
     }
@@ -240,11 +240,11 @@ internal static class ArrowArrays
                 return new ArrayData(arrowType, length, length, 0, new[] { bitmap, new ArrowBuffer(new byte[(length + 1) * 4]) },
                     new[] { NullData(l.ElementType, 0) });
             case IcebergMapType m:
-            {
-                var entries = (Apache.Arrow.Types.MapType)arrowType;
-                var kv = new ArrayData(entries.KeyValueType, 0, 0, 0, new[] { ArrowBuffer.Empty }, new[] { NullData(m.KeyType, 0), NullData(m.ValueType, 0) });
-                return new ArrayData(arrowType, length, length, 0, new[] { bitmap, new ArrowBuffer(new byte[(length + 1) * 4]) }, new[] { kv });
-            }
+                {
+                    var entries = (Apache.Arrow.Types.MapType)arrowType;
+                    var kv = new ArrayData(entries.KeyValueType, 0, 0, 0, new[] { ArrowBuffer.Empty }, new[] { NullData(m.KeyType, 0), NullData(m.ValueType, 0) });
+                    return new ArrayData(arrowType, length, length, 0, new[] { bitmap, new ArrowBuffer(new byte[(length + 1) * 4]) }, new[] { kv });
+                }
             case PrimitiveType p:
                 return p.Id switch
                 {

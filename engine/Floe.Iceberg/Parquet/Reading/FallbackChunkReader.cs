@@ -65,41 +65,41 @@ internal sealed class FallbackChunkReader
             switch (header.Type)
             {
                 case PageType.DICTIONARY_PAGE:
-                {
-                    var data = Decompress(body, header.UncompressedSize);
-                    var offset = 0;
-                    for (var i = 0; i < header.NumValues; i++) _dictionary.Add(ReadPlain(data, ref offset, i, null));
-                    break;
-                }
+                    {
+                        var data = Decompress(body, header.UncompressedSize);
+                        var offset = 0;
+                        for (var i = 0; i < header.NumValues; i++) _dictionary.Add(ReadPlain(data, ref offset, i, null));
+                        break;
+                    }
                 case PageType.DATA_PAGE:
-                {
-                    var data = Decompress(body, header.UncompressedSize);
-                    var offset = 0;
-                    if (_leaf.RepetitionLevel > 0)
                     {
-                        var length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(offset));
-                        DecodeLevels(data.AsSpan(offset + 4, length), _leaf.RepetitionLevel, Rep, header.NumValues);
-                        offset += 4 + length;
+                        var data = Decompress(body, header.UncompressedSize);
+                        var offset = 0;
+                        if (_leaf.RepetitionLevel > 0)
+                        {
+                            var length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(offset));
+                            DecodeLevels(data.AsSpan(offset + 4, length), _leaf.RepetitionLevel, Rep, header.NumValues);
+                            offset += 4 + length;
+                        }
+                        if (_leaf.DefinitionLevel > 0)
+                        {
+                            var length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(offset));
+                            DecodeLevels(data.AsSpan(offset + 4, length), _leaf.DefinitionLevel, Def, header.NumValues);
+                            offset += 4 + length;
+                        }
+                        DecodeValues(data, offset, header.NumValues, header.Encoding);
+                        break;
                     }
-                    if (_leaf.DefinitionLevel > 0)
-                    {
-                        var length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(offset));
-                        DecodeLevels(data.AsSpan(offset + 4, length), _leaf.DefinitionLevel, Def, header.NumValues);
-                        offset += 4 + length;
-                    }
-                    DecodeValues(data, offset, header.NumValues, header.Encoding);
-                    break;
-                }
                 case PageType.DATA_PAGE_V2:
-                {
-                    var levelsLength = header.RepetitionLength + header.DefinitionLength;
-                    if (_leaf.RepetitionLevel > 0) DecodeLevels(body[..header.RepetitionLength], _leaf.RepetitionLevel, Rep, header.NumValues);
-                    if (_leaf.DefinitionLevel > 0) DecodeLevels(body.Slice(header.RepetitionLength, header.DefinitionLength), _leaf.DefinitionLevel, Def, header.NumValues);
-                    var values = body[levelsLength..];
-                    var data = header.IsCompressed ? Decompress(values, header.UncompressedSize - levelsLength) : values.ToArray();
-                    DecodeValues(data, 0, header.NumValues, header.Encoding);
-                    break;
-                }
+                    {
+                        var levelsLength = header.RepetitionLength + header.DefinitionLength;
+                        if (_leaf.RepetitionLevel > 0) DecodeLevels(body[..header.RepetitionLength], _leaf.RepetitionLevel, Rep, header.NumValues);
+                        if (_leaf.DefinitionLevel > 0) DecodeLevels(body.Slice(header.RepetitionLength, header.DefinitionLength), _leaf.DefinitionLevel, Def, header.NumValues);
+                        var values = body[levelsLength..];
+                        var data = header.IsCompressed ? Decompress(values, header.UncompressedSize - levelsLength) : values.ToArray();
+                        DecodeValues(data, 0, header.NumValues, header.Encoding);
+                        break;
+                    }
                 default:
                     break; // index pages carry nothing we need
             }
@@ -145,11 +145,11 @@ internal sealed class FallbackChunkReader
         switch (_leaf.Element.Type)
         {
             case ParquetType.BOOLEAN:
-            {
-                // PLAIN booleans are bit-packed from the start of the value section.
-                var value = (data[offset + (index >> 3)] & (1 << (index & 7))) != 0;
-                return value;
-            }
+                {
+                    // PLAIN booleans are bit-packed from the start of the value section.
+                    var value = (data[offset + (index >> 3)] & (1 << (index & 7))) != 0;
+                    return value;
+                }
             case ParquetType.INT32:
                 offset += 4;
                 return BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(offset - 4));
@@ -163,19 +163,19 @@ internal sealed class FallbackChunkReader
                 offset += 8;
                 return BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(offset - 8));
             case ParquetType.BYTE_ARRAY:
-            {
-                var length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(offset));
-                var value = new ReadOnlyMemory<byte>(data, offset + 4, length);
-                offset += 4 + length;
-                return value;
-            }
+                {
+                    var length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(offset));
+                    var value = new ReadOnlyMemory<byte>(data, offset + 4, length);
+                    offset += 4 + length;
+                    return value;
+                }
             case ParquetType.FIXED_LEN_BYTE_ARRAY:
-            {
-                var length = _leaf.Element.TypeLength ?? 0;
-                var value = new ReadOnlyMemory<byte>(data, offset, length);
-                offset += length;
-                return value;
-            }
+                {
+                    var length = _leaf.Element.TypeLength ?? 0;
+                    var value = new ReadOnlyMemory<byte>(data, offset, length);
+                    offset += length;
+                    return value;
+                }
             default:
                 throw Errors.Unsupported($"column '{_leaf.Name}': physical type {_leaf.Element.Type} in this page layout");
         }
@@ -190,20 +190,20 @@ internal sealed class FallbackChunkReader
             case CompressionCodec.SNAPPY:
                 return Snappier.Snappy.DecompressToArray(data);
             case CompressionCodec.GZIP:
-            {
-                using var input = new MemoryStream(data.ToArray());
-                using var gzip = new GZipStream(input, CompressionMode.Decompress);
-                var output = new byte[uncompressedSize];
-                gzip.ReadExactly(output);
-                return output;
-            }
+                {
+                    using var input = new MemoryStream(data.ToArray());
+                    using var gzip = new GZipStream(input, CompressionMode.Decompress);
+                    var output = new byte[uncompressedSize];
+                    gzip.ReadExactly(output);
+                    return output;
+                }
             case CompressionCodec.ZSTD:
-            {
-                using var zstd = new ZstdSharp.Decompressor();
-                var output = new byte[uncompressedSize];
-                zstd.Unwrap(data, output);
-                return output;
-            }
+                {
+                    using var zstd = new ZstdSharp.Decompressor();
+                    var output = new byte[uncompressedSize];
+                    zstd.Unwrap(data, output);
+                    return output;
+                }
             default:
                 throw Errors.Unsupported($"column '{_leaf.Name}': codec {_meta.Codec}");
         }
@@ -231,22 +231,22 @@ internal sealed class FallbackChunkReader
                     case 5:
                     case 7:
                     case 8:
-                    {
-                        var saved = r.BeginStruct();
-                        while (r.NextField(out var inner, out var innerType))
                         {
-                            if (inner == 1 && innerType == ThriftCompactReader.TypeI32) numValues = r.ReadI32();
-                            else if (id == 5 && inner == 2) encoding = (Encoding)r.ReadI32();
-                            else if (id == 7 && inner == 2) encoding = (Encoding)r.ReadI32();
-                            else if (id == 8 && inner == 4) encoding = (Encoding)r.ReadI32();
-                            else if (id == 8 && inner == 5) defLength = r.ReadI32();
-                            else if (id == 8 && inner == 6) repLength = r.ReadI32();
-                            else if (id == 8 && inner == 7) isCompressed = innerType == ThriftCompactReader.TypeBoolTrue;
-                            else r.Skip(innerType);
+                            var saved = r.BeginStruct();
+                            while (r.NextField(out var inner, out var innerType))
+                            {
+                                if (inner == 1 && innerType == ThriftCompactReader.TypeI32) numValues = r.ReadI32();
+                                else if (id == 5 && inner == 2) encoding = (Encoding)r.ReadI32();
+                                else if (id == 7 && inner == 2) encoding = (Encoding)r.ReadI32();
+                                else if (id == 8 && inner == 4) encoding = (Encoding)r.ReadI32();
+                                else if (id == 8 && inner == 5) defLength = r.ReadI32();
+                                else if (id == 8 && inner == 6) repLength = r.ReadI32();
+                                else if (id == 8 && inner == 7) isCompressed = innerType == ThriftCompactReader.TypeBoolTrue;
+                                else r.Skip(innerType);
+                            }
+                            r.EndStruct(saved);
+                            break;
                         }
-                        r.EndStruct(saved);
-                        break;
-                    }
                     default: r.Skip(fieldType); break;
                 }
             }

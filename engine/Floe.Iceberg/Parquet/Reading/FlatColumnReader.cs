@@ -138,58 +138,58 @@ internal sealed class FlatColumnReader
             switch (header.Type)
             {
                 case PageType.DICTIONARY_PAGE:
-                {
-                    if (header.Encoding is not (Encoding.PLAIN or Encoding.PLAIN_DICTIONARY)) return false;
-                    var rented = Decompress(body, header.UncompressedSize, out var data);
-                    try
                     {
-                        LoadDictionary(data, header.NumValues);
-                    }
-                    finally
-                    {
-                        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-                    }
-                    break;
-                }
-                case PageType.DATA_PAGE:
-                {
-                    if (!Supported(header.Encoding)) return false;
-                    var rented = Decompress(body, header.UncompressedSize, out var data);
-                    try
-                    {
-                        var levels = ReadOnlySpan<byte>.Empty;
-                        if (_leaf.DefinitionLevel > 0)
+                        if (header.Encoding is not (Encoding.PLAIN or Encoding.PLAIN_DICTIONARY)) return false;
+                        var rented = Decompress(body, header.UncompressedSize, out var data);
+                        try
                         {
-                            var length = BinaryPrimitives.ReadInt32LittleEndian(data);
-                            levels = data.Slice(4, length);
-                            data = data[(4 + length)..];
+                            LoadDictionary(data, header.NumValues);
                         }
-                        DecodePage(levels, data, header.NumValues, header.Encoding);
+                        finally
+                        {
+                            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                        }
+                        break;
                     }
-                    finally
+                case PageType.DATA_PAGE:
                     {
-                        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                        if (!Supported(header.Encoding)) return false;
+                        var rented = Decompress(body, header.UncompressedSize, out var data);
+                        try
+                        {
+                            var levels = ReadOnlySpan<byte>.Empty;
+                            if (_leaf.DefinitionLevel > 0)
+                            {
+                                var length = BinaryPrimitives.ReadInt32LittleEndian(data);
+                                levels = data.Slice(4, length);
+                                data = data[(4 + length)..];
+                            }
+                            DecodePage(levels, data, header.NumValues, header.Encoding);
+                        }
+                        finally
+                        {
+                            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                        }
+                        break;
                     }
-                    break;
-                }
                 case PageType.DATA_PAGE_V2:
-                {
-                    if (!Supported(header.Encoding) || header.RepetitionLength != 0) return false;
-                    var levels = body[..header.DefinitionLength];
-                    var values = body[header.DefinitionLength..];
-                    byte[]? rented = null;
-                    ReadOnlySpan<byte> data = values;
-                    if (header.IsCompressed) rented = Decompress(values, header.UncompressedSize - header.DefinitionLength, out data);
-                    try
                     {
-                        DecodePage(levels, data, header.NumValues, header.Encoding);
+                        if (!Supported(header.Encoding) || header.RepetitionLength != 0) return false;
+                        var levels = body[..header.DefinitionLength];
+                        var values = body[header.DefinitionLength..];
+                        byte[]? rented = null;
+                        ReadOnlySpan<byte> data = values;
+                        if (header.IsCompressed) rented = Decompress(values, header.UncompressedSize - header.DefinitionLength, out data);
+                        try
+                        {
+                            DecodePage(levels, data, header.NumValues, header.Encoding);
+                        }
+                        finally
+                        {
+                            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                        }
+                        break;
                     }
-                    finally
-                    {
-                        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-                    }
-                    break;
-                }
                 default:
                     break; // index pages carry nothing we need
             }
@@ -448,13 +448,13 @@ internal sealed class FlatColumnReader
                     written = _zstd.Unwrap(body, output);
                     break;
                 default:
-                {
-                    using var input = new MemoryStream(body.ToArray());
-                    using var gzip = new GZipStream(input, CompressionMode.Decompress);
-                    gzip.ReadExactly(output, 0, uncompressedSize);
-                    written = uncompressedSize;
-                    break;
-                }
+                    {
+                        using var input = new MemoryStream(body.ToArray());
+                        using var gzip = new GZipStream(input, CompressionMode.Decompress);
+                        gzip.ReadExactly(output, 0, uncompressedSize);
+                        written = uncompressedSize;
+                        break;
+                    }
             }
             if (written != uncompressedSize) throw new InvalidDataException($"column '{_leaf.Name}': page decompressed to {written} bytes, header says {uncompressedSize}");
             data = output.AsSpan(0, written);

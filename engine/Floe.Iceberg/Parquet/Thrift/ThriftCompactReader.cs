@@ -91,40 +91,40 @@ internal ref struct ThriftCompactReader
                 break;
             case TypeList:
             case TypeSet:
-            {
-                var header = ReadByte();
-                var size = header >> 4;
-                if (size == 15) size = ReadSize();
-                var elementType = (byte)(header & 0x0F);
-                // Every element takes at least one byte: a larger count is corrupt (and would loop for ages).
-                if (size < 0 || size > _data.Length - Position) throw new InvalidDataException("thrift list is longer than its buffer");
-                for (var i = 0; i < size; i++)
                 {
-                    if (elementType is TypeBoolTrue or TypeBoolFalse) ReadByte();
-                    else Skip(elementType, depth + 1);
+                    var header = ReadByte();
+                    var size = header >> 4;
+                    if (size == 15) size = ReadSize();
+                    var elementType = (byte)(header & 0x0F);
+                    // Every element takes at least one byte: a larger count is corrupt (and would loop for ages).
+                    if (size < 0 || size > _data.Length - Position) throw new InvalidDataException("thrift list is longer than its buffer");
+                    for (var i = 0; i < size; i++)
+                    {
+                        if (elementType is TypeBoolTrue or TypeBoolFalse) ReadByte();
+                        else Skip(elementType, depth + 1);
+                    }
+                    break;
                 }
-                break;
-            }
             case TypeMap:
-            {
-                var size = ReadSize();
-                if (size == 0) break;
-                if (size < 0 || size > _data.Length - Position) throw new InvalidDataException("thrift map is longer than its buffer");
-                var types = ReadByte();
-                for (var i = 0; i < size; i++)
                 {
-                    SkipElement((byte)(types >> 4), depth + 1);
-                    SkipElement((byte)(types & 0x0F), depth + 1);
+                    var size = ReadSize();
+                    if (size == 0) break;
+                    if (size < 0 || size > _data.Length - Position) throw new InvalidDataException("thrift map is longer than its buffer");
+                    var types = ReadByte();
+                    for (var i = 0; i < size; i++)
+                    {
+                        SkipElement((byte)(types >> 4), depth + 1);
+                        SkipElement((byte)(types & 0x0F), depth + 1);
+                    }
+                    break;
                 }
-                break;
-            }
             case TypeStruct:
-            {
-                var saved = BeginStruct();
-                while (NextField(out _, out var fieldType)) Skip(fieldType, depth + 1);
-                EndStruct(saved);
-                break;
-            }
+                {
+                    var saved = BeginStruct();
+                    while (NextField(out _, out var fieldType)) Skip(fieldType, depth + 1);
+                    EndStruct(saved);
+                    break;
+                }
             default:
                 throw new InvalidDataException($"unknown thrift compact type {type}");
         }

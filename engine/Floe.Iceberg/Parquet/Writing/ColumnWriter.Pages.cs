@@ -89,15 +89,15 @@ internal sealed partial class ColumnWriter
         switch (Descriptor.Kind)
         {
             case ColumnKind.ByteArray:
-            {
-                var span = _values.WrittenSpan;
-                var p = offset;
-                for (var i = 0; i < count; i++)
                 {
-                    p += 4 + BinaryPrimitives.ReadInt32LittleEndian(span[p..]);
+                    var span = _values.WrittenSpan;
+                    var p = offset;
+                    for (var i = 0; i < count; i++)
+                    {
+                        p += 4 + BinaryPrimitives.ReadInt32LittleEndian(span[p..]);
+                    }
+                    return p - offset;
                 }
-                return p - offset;
-            }
             default:
                 return count * Descriptor.Width;
         }

@@ -43,30 +43,30 @@ internal sealed partial class ColumnWriter
                 break;
             case ColumnKind.Int32:
             case ColumnKind.DecimalInt32:
-            {
-                var v = MemoryMarshal.Cast<byte, int>(region);
-                int min = v[0], max = v[0];
-                foreach (var x in v)
                 {
-                    if (x < min) min = x;
-                    if (x > max) max = x;
+                    var v = MemoryMarshal.Cast<byte, int>(region);
+                    int min = v[0], max = v[0];
+                    foreach (var x in v)
+                    {
+                        if (x < min) min = x;
+                        if (x > max) max = x;
+                    }
+                    MergeLong(min, max);
+                    break;
                 }
-                MergeLong(min, max);
-                break;
-            }
             case ColumnKind.Int64:
             case ColumnKind.DecimalInt64:
-            {
-                var v = MemoryMarshal.Cast<byte, long>(region);
-                long min = v[0], max = v[0];
-                foreach (var x in v)
                 {
-                    if (x < min) min = x;
-                    if (x > max) max = x;
+                    var v = MemoryMarshal.Cast<byte, long>(region);
+                    long min = v[0], max = v[0];
+                    foreach (var x in v)
+                    {
+                        if (x < min) min = x;
+                        if (x > max) max = x;
+                    }
+                    MergeLong(min, max);
+                    break;
                 }
-                MergeLong(min, max);
-                break;
-            }
             case ColumnKind.Float:
                 MergeFloating(MemoryMarshal.Cast<byte, float>(region));
                 break;
@@ -74,52 +74,52 @@ internal sealed partial class ColumnWriter
                 MergeFloating(MemoryMarshal.Cast<byte, double>(region));
                 break;
             case ColumnKind.DecimalFixed:
-            {
-                var width = Descriptor.Width;
-                Int128 min = ReadBigEndian(region[..width]), max = min;
-                for (var p = width; p < region.Length; p += width)
                 {
-                    var x = ReadBigEndian(region.Slice(p, width));
-                    if (x < min) min = x;
-                    if (x > max) max = x;
-                }
-                MergeInt128(min, max);
-                break;
-            }
-            case ColumnKind.Fixed:
-            {
-                var width = Descriptor.Width;
-                ReadOnlySpan<byte> min = region[..width], max = min;
-                for (var p = width; p < region.Length; p += width)
-                {
-                    var x = region.Slice(p, width);
-                    if (x.SequenceCompareTo(min) < 0) min = x;
-                    if (x.SequenceCompareTo(max) > 0) max = x;
-                }
-                MergeBytes(min, max);
-                break;
-            }
-            case ColumnKind.ByteArray:
-            {
-                ReadOnlySpan<byte> min = default, max = default;
-                var first = true;
-                for (var p = 0; p < region.Length;)
-                {
-                    var len = BinaryPrimitives.ReadInt32LittleEndian(region[p..]);
-                    var x = region.Slice(p + 4, len);
-                    p += 4 + len;
-                    if (first)
+                    var width = Descriptor.Width;
+                    Int128 min = ReadBigEndian(region[..width]), max = min;
+                    for (var p = width; p < region.Length; p += width)
                     {
-                        min = max = x;
-                        first = false;
-                        continue;
+                        var x = ReadBigEndian(region.Slice(p, width));
+                        if (x < min) min = x;
+                        if (x > max) max = x;
                     }
-                    if (x.SequenceCompareTo(min) < 0) min = x;
-                    else if (x.SequenceCompareTo(max) > 0) max = x;
+                    MergeInt128(min, max);
+                    break;
                 }
-                MergeBytes(min, max);
-                break;
-            }
+            case ColumnKind.Fixed:
+                {
+                    var width = Descriptor.Width;
+                    ReadOnlySpan<byte> min = region[..width], max = min;
+                    for (var p = width; p < region.Length; p += width)
+                    {
+                        var x = region.Slice(p, width);
+                        if (x.SequenceCompareTo(min) < 0) min = x;
+                        if (x.SequenceCompareTo(max) > 0) max = x;
+                    }
+                    MergeBytes(min, max);
+                    break;
+                }
+            case ColumnKind.ByteArray:
+                {
+                    ReadOnlySpan<byte> min = default, max = default;
+                    var first = true;
+                    for (var p = 0; p < region.Length;)
+                    {
+                        var len = BinaryPrimitives.ReadInt32LittleEndian(region[p..]);
+                        var x = region.Slice(p + 4, len);
+                        p += 4 + len;
+                        if (first)
+                        {
+                            min = max = x;
+                            first = false;
+                            continue;
+                        }
+                        if (x.SequenceCompareTo(min) < 0) min = x;
+                        else if (x.SequenceCompareTo(max) > 0) max = x;
+                    }
+                    MergeBytes(min, max);
+                    break;
+                }
         }
     }
 
@@ -288,13 +288,13 @@ internal sealed partial class ColumnWriter
                 upper = ZeroToPositive(_fileMaxD);
                 break;
             case TypeId.Decimal:
-            {
-                var minI = Descriptor.Kind == ColumnKind.DecimalFixed ? _fileMinI : _fileMinL;
-                var maxI = Descriptor.Kind == ColumnKind.DecimalFixed ? _fileMaxI : _fileMaxL;
-                lower = BoundsTruncation.ToDecimal(minI, type.Scale);
-                upper = BoundsTruncation.ToDecimal(maxI, type.Scale);
-                break;
-            }
+                {
+                    var minI = Descriptor.Kind == ColumnKind.DecimalFixed ? _fileMinI : _fileMinL;
+                    var maxI = Descriptor.Kind == ColumnKind.DecimalFixed ? _fileMaxI : _fileMaxL;
+                    lower = BoundsTruncation.ToDecimal(minI, type.Scale);
+                    upper = BoundsTruncation.ToDecimal(maxI, type.Scale);
+                    break;
+                }
             case TypeId.String:
                 lower = BoundsTruncation.StringLower(_fileMinB, truncateLength);
                 upper = BoundsTruncation.StringUpper(_fileMaxB, truncateLength);

@@ -66,58 +66,58 @@ internal sealed class LevelShredder
         switch (type)
         {
             case PrimitiveType:
-            {
-                var leafField = new NestedField(id, name, !optional, type);
-                node = new Node(NodeKind.Leaf, optional, def, parentRep, display)
                 {
-                    Column = ColumnDescriptor.ForNested(leafField, path.ToArray(), def, parentRep),
-                };
-                node.Schema = new SchemaNode(name, id, optional ? SchemaNode.Optional : SchemaNode.Required, SchemaNode.GroupNone, node.Column);
-                _leaves.Add(node);
-                break;
-            }
-            case StructType s:
-            {
-                node = new Node(NodeKind.Struct, optional, def, parentRep, display);
-                var schema = new SchemaNode(name, id, optional ? SchemaNode.Optional : SchemaNode.Required, SchemaNode.GroupNone, null);
-                foreach (var f in s.Fields)
-                {
-                    var child = Build(f.Name, f.Id, !f.Required, f.Type, path, def, parentRep, display + "." + f.Name);
-                    node.Children.Add(child);
-                    schema.Children.Add(child.Schema);
+                    var leafField = new NestedField(id, name, !optional, type);
+                    node = new Node(NodeKind.Leaf, optional, def, parentRep, display)
+                    {
+                        Column = ColumnDescriptor.ForNested(leafField, path.ToArray(), def, parentRep),
+                    };
+                    node.Schema = new SchemaNode(name, id, optional ? SchemaNode.Optional : SchemaNode.Required, SchemaNode.GroupNone, node.Column);
+                    _leaves.Add(node);
+                    break;
                 }
-                node.Schema = schema;
-                break;
-            }
+            case StructType s:
+                {
+                    node = new Node(NodeKind.Struct, optional, def, parentRep, display);
+                    var schema = new SchemaNode(name, id, optional ? SchemaNode.Optional : SchemaNode.Required, SchemaNode.GroupNone, null);
+                    foreach (var f in s.Fields)
+                    {
+                        var child = Build(f.Name, f.Id, !f.Required, f.Type, path, def, parentRep, display + "." + f.Name);
+                        node.Children.Add(child);
+                        schema.Children.Add(child.Schema);
+                    }
+                    node.Schema = schema;
+                    break;
+                }
             case ListType l:
-            {
-                node = new Node(NodeKind.List, optional, def, parentRep + 1, display);
-                path.Add("list");
-                var element = Build("element", l.ElementId, !l.ElementRequired, l.ElementType, path, def + 1, parentRep + 1, display + ".element");
-                path.RemoveAt(path.Count - 1);
-                node.Children.Add(element);
-                var repeated = new SchemaNode("list", null, SchemaNode.Repeated, SchemaNode.GroupNone, null);
-                repeated.Children.Add(element.Schema);
-                node.Schema = new SchemaNode(name, id, optional ? SchemaNode.Optional : SchemaNode.Required, SchemaNode.GroupList, null);
-                node.Schema.Children.Add(repeated);
-                break;
-            }
+                {
+                    node = new Node(NodeKind.List, optional, def, parentRep + 1, display);
+                    path.Add("list");
+                    var element = Build("element", l.ElementId, !l.ElementRequired, l.ElementType, path, def + 1, parentRep + 1, display + ".element");
+                    path.RemoveAt(path.Count - 1);
+                    node.Children.Add(element);
+                    var repeated = new SchemaNode("list", null, SchemaNode.Repeated, SchemaNode.GroupNone, null);
+                    repeated.Children.Add(element.Schema);
+                    node.Schema = new SchemaNode(name, id, optional ? SchemaNode.Optional : SchemaNode.Required, SchemaNode.GroupList, null);
+                    node.Schema.Children.Add(repeated);
+                    break;
+                }
             case MapType m:
-            {
-                node = new Node(NodeKind.Map, optional, def, parentRep + 1, display);
-                path.Add("key_value");
-                var key = Build("key", m.KeyId, false, m.KeyType, path, def + 1, parentRep + 1, display + ".key");
-                var value = Build("value", m.ValueId, !m.ValueRequired, m.ValueType, path, def + 1, parentRep + 1, display + ".value");
-                path.RemoveAt(path.Count - 1);
-                node.Children.Add(key);
-                node.Children.Add(value);
-                var repeated = new SchemaNode("key_value", null, SchemaNode.Repeated, SchemaNode.GroupNone, null);
-                repeated.Children.Add(key.Schema);
-                repeated.Children.Add(value.Schema);
-                node.Schema = new SchemaNode(name, id, optional ? SchemaNode.Optional : SchemaNode.Required, SchemaNode.GroupMap, null);
-                node.Schema.Children.Add(repeated);
-                break;
-            }
+                {
+                    node = new Node(NodeKind.Map, optional, def, parentRep + 1, display);
+                    path.Add("key_value");
+                    var key = Build("key", m.KeyId, false, m.KeyType, path, def + 1, parentRep + 1, display + ".key");
+                    var value = Build("value", m.ValueId, !m.ValueRequired, m.ValueType, path, def + 1, parentRep + 1, display + ".value");
+                    path.RemoveAt(path.Count - 1);
+                    node.Children.Add(key);
+                    node.Children.Add(value);
+                    var repeated = new SchemaNode("key_value", null, SchemaNode.Repeated, SchemaNode.GroupNone, null);
+                    repeated.Children.Add(key.Schema);
+                    repeated.Children.Add(value.Schema);
+                    node.Schema = new SchemaNode(name, id, optional ? SchemaNode.Optional : SchemaNode.Required, SchemaNode.GroupMap, null);
+                    node.Schema.Children.Add(repeated);
+                    break;
+                }
             default:
                 throw Errors.Unsupported($"column '{display}': type {type} cannot be written to Parquet");
         }
@@ -182,30 +182,30 @@ internal sealed class LevelShredder
                 node.Add((byte)def, (byte)rep, index);
                 break;
             case NodeKind.Struct:
-            {
-                // A struct's children are indexed from the struct's own offset.
-                var child = array.Offset + index;
-                foreach (var c in node.Children) Shred(c, c.Array!, child, def, rep);
-                break;
-            }
-            case NodeKind.List:
-            case NodeKind.Map:
-            {
-                var offsets = ((ListArray)array).ValueOffsets;
-                int from = offsets[index], to = offsets[index + 1];
-                if (from == to)
                 {
-                    foreach (var c in node.Children) EmitEmpty(c, def, rep);
+                    // A struct's children are indexed from the struct's own offset.
+                    var child = array.Offset + index;
+                    foreach (var c in node.Children) Shred(c, c.Array!, child, def, rep);
                     break;
                 }
-                var shift = node.Kind == NodeKind.Map ? node.EntriesOffset : 0;
-                for (var k = from; k < to; k++)
+            case NodeKind.List:
+            case NodeKind.Map:
                 {
-                    var r = k == from ? rep : node.Repetition;
-                    foreach (var c in node.Children) Shred(c, c.Array!, k + shift, def + 1, r);
+                    var offsets = ((ListArray)array).ValueOffsets;
+                    int from = offsets[index], to = offsets[index + 1];
+                    if (from == to)
+                    {
+                        foreach (var c in node.Children) EmitEmpty(c, def, rep);
+                        break;
+                    }
+                    var shift = node.Kind == NodeKind.Map ? node.EntriesOffset : 0;
+                    for (var k = from; k < to; k++)
+                    {
+                        var r = k == from ? rep : node.Repetition;
+                        foreach (var c in node.Children) Shred(c, c.Array!, k + shift, def + 1, r);
+                    }
+                    break;
                 }
-                break;
-            }
         }
     }
 

@@ -33,30 +33,30 @@ internal sealed class PageCompressor : IDisposable
                 destination.Append(source);
                 return source.Length;
             case ParquetCodec.Snappy:
-            {
-                var span = destination.GetSpan(Snappier.Snappy.GetMaxCompressedLength(source.Length));
-                var n = Snappier.Snappy.Compress(source, span);
-                destination.Length += n;
-                return n;
-            }
-            case ParquetCodec.Gzip:
-            {
-                using var memory = new MemoryStream();
-                using (var gzip = new GZipStream(memory, CompressionLevel.Fastest, leaveOpen: true))
                 {
-                    gzip.Write(source);
+                    var span = destination.GetSpan(Snappier.Snappy.GetMaxCompressedLength(source.Length));
+                    var n = Snappier.Snappy.Compress(source, span);
+                    destination.Length += n;
+                    return n;
                 }
-                destination.Append(memory.GetBuffer().AsSpan(0, (int)memory.Length));
-                return (int)memory.Length;
-            }
+            case ParquetCodec.Gzip:
+                {
+                    using var memory = new MemoryStream();
+                    using (var gzip = new GZipStream(memory, CompressionLevel.Fastest, leaveOpen: true))
+                    {
+                        gzip.Write(source);
+                    }
+                    destination.Append(memory.GetBuffer().AsSpan(0, (int)memory.Length));
+                    return (int)memory.Length;
+                }
             default:
-            {
-                _zstd ??= new ZstdSharp.Compressor(_level);
-                var span = destination.GetSpan(ZstdSharp.Compressor.GetCompressBound(source.Length));
-                var n = _zstd.Wrap(source, span);
-                destination.Length += n;
-                return n;
-            }
+                {
+                    _zstd ??= new ZstdSharp.Compressor(_level);
+                    var span = destination.GetSpan(ZstdSharp.Compressor.GetCompressBound(source.Length));
+                    var n = _zstd.Wrap(source, span);
+                    destination.Length += n;
+                    return n;
+                }
         }
     }
 
