@@ -110,6 +110,10 @@ floe_warehouse_close = _bind("floe_warehouse_close", None, [floe_warehouse_p])
 floe_warehouse_path = _bind("floe_warehouse_path", ctypes.c_int,
                             [ctypes.POINTER(floe_buf), floe_warehouse_p])
 
+# int floe_warehouse_open_catalog(floe_warehouse** out, const char* path, const char* catalog, const char* token);
+floe_warehouse_open_catalog = _bind("floe_warehouse_open_catalog", ctypes.c_int,
+                                    [ctypes.POINTER(floe_warehouse_p), ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p])
+
 # --- Arrow C Data / Stream Interface (floe.h) ---------------------------------------------------
 
 

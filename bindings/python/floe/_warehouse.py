@@ -23,12 +23,18 @@ def _text(value):
 class Warehouse:
     """An open warehouse. Close it (or use `with`); it is safe to share between threads."""
 
-    def __init__(self, path):
+    def __init__(self, path, catalog=None, token=None):
+        """Opens the warehouse folder `path`; `catalog` is a catalog URI as `floe --catalog` takes ("sqlite:PATH",
+        "postgresql://user@host:port/db", "http(s)://host:port" for an Iceberg REST catalog, with `token` its bearer
+        token); None uses the folder's own catalog.db."""
         encoded = os.fsencode(path) if isinstance(path, os.PathLike) else path
         if isinstance(encoded, str):
             encoded = encoded.encode("utf-8")
         handle = _ffi.floe_warehouse_p()
-        check(_ffi.floe_warehouse_open(ctypes.byref(handle), encoded))
+        if catalog is None and token is None:
+            check(_ffi.floe_warehouse_open(ctypes.byref(handle), encoded))
+        else:
+            check(_ffi.floe_warehouse_open_catalog(ctypes.byref(handle), encoded, _text(catalog), _text(token)))
         self._handle = handle
 
     @property

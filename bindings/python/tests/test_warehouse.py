@@ -38,6 +38,18 @@ class WarehouseTests(unittest.TestCase):
         with floe.Warehouse(folder) as warehouse:
             self.assertEqual(warehouse.path, str(folder))
 
+    def test_catalog_uri_opens_another_catalog_and_a_bad_scheme_is_refused(self):
+        with tempfile.TemporaryDirectory() as scratch:
+            with floe.Warehouse(scratch, catalog="sqlite:" + os.path.join(scratch, "other.db")) as wh:
+                wh.create_table("db.t", "id:long")
+                self.assertEqual(wh.tables(), ["db.t"])
+            self.assertTrue(os.path.exists(os.path.join(scratch, "other.db")))
+            with floe.Warehouse(scratch) as default:
+                self.assertEqual(default.tables(), [])
+            with self.assertRaises(floe.InvalidArgumentError) as raised:
+                floe.Warehouse(scratch, catalog="nosuch://x")
+            self.assertIn("nosuch", str(raised.exception))
+
     def test_context_manager_closes(self):
         with floe.Warehouse("/tmp/wh") as warehouse:
             self.assertFalse(warehouse.closed)
