@@ -58,10 +58,10 @@ public sealed class HostileInputCliTests
     }
 
     [Test]
-    public void TableCreate_TrailingCommaOrFormatVersion3_IsRefused()
+    public void TableCreate_TrailingCommaOrFormatVersion1_IsRefused()
     {
         AssertOneLineError(Floe("table", "create", "demo.t", "--schema", "a:int,"), 2, "empty");
-        AssertOneLineError(Floe("table", "create", "demo.t", "--schema", "a:int", "--property", "format-version=3"), 8, "format-version");
+        AssertOneLineError(Floe("table", "create", "demo.t", "--schema", "a:int", "--property", "format-version=1"), 8, "format-version");
         Assert.That(Floe("table", "list").Stdout, Does.Not.Contain("demo.t"));
     }
 

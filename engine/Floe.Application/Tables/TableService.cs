@@ -2,6 +2,7 @@ using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
+using Floe.Iceberg.Transactions;
 using Floe.Iceberg.Transforms;
 
 namespace Floe.Application.Tables;
@@ -24,7 +25,19 @@ public sealed class TableService
         var id = TableIdentifier.Parse(name);
         var schema = SchemaText.Parse(schemaText);
         var spec = string.IsNullOrWhiteSpace(partitionText) ? PartitionSpec.Unpartitioned : PartitionSpecBuilder.Parse(partitionText, schema);
-        return TableDescription.Of(Warehouse.CreateTable(id, schema, spec, ReservedTableProperties.WithoutReserved(properties)));
+        return TableDescription.Of(Warehouse.CreateTable(id, schema, spec, properties));
+    }
+
+    /// <summary>
+    /// Upgrades a table to format <paramref name="formatVersion"/> (v2 to v3: row lineage starts at next-row-id 0;
+    /// existing snapshots keep no row ids) through a normal commit; a table already at that version is unchanged.
+    /// </summary>
+    /// <exception cref="FloeException">InvalidArgument for a downgrade; Unsupported above v3; NotFound.</exception>
+    public TableDescription Upgrade(string name, int formatVersion = 3)
+    {
+        var table = Load(name);
+        FormatUpgrade.Commit(table, formatVersion);
+        return TableDescription.Of(table);
     }
 
     /// <summary>Registers an existing table by its metadata file; <paramref name="locationMap"/> maps foreign prefixes to local folders.</summary>

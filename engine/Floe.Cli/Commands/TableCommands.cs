@@ -4,7 +4,7 @@ using Floe.Application.Tables;
 
 namespace Floe.Cli.Commands;
 
-/// <summary><c>floe table create|register|list|show|drop</c>.</summary>
+/// <summary><c>floe table create|register|list|show|drop|check|upgrade</c>.</summary>
 internal static class TableCommands
 {
     public static Command Build()
@@ -16,6 +16,7 @@ internal static class TableCommands
         table.Add(Show());
         table.Add(Drop());
         table.Add(Check());
+        table.Add(Upgrade());
         return table;
     }
 
@@ -25,13 +26,26 @@ internal static class TableCommands
         var schema = new Option<string>("--schema") { Description = "Columns: \"name:type[ not null],...\" with types boolean, int, long, float, double, decimal(P,S), date, time, timestamp, timestamptz, string, uuid, binary, fixed[L], and nested struct<name:type,...>, list<type>, map<keytype,valuetype>", Required = true };
         var partition = new Option<string?>("--partition") { Description = "Hidden partitioning, e.g. \"day(event_time),bucket(16,entity_id)\"; transforms identity, year, month, day, hour, bucket(N,col), truncate(W,col), void" };
         var property = new Option<string[]>("--property") { Description = "Table property key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("create", "Create a format-v2 table") { name, schema, partition, property };
+        var command = new Command("create", "Create a table (format v2; --property format-version=3 for v3)") { name, schema, partition, property };
         CommandRunner.SetAction(command, parse =>
         {
             var service = new TableService(GlobalOptions.OpenWarehouse(parse, create: true));
             var description = service.Create(parse.GetValue(name)!, parse.GetValue(schema)!, parse.GetValue(partition),
                 TableService.ParseProperties(parse.GetValue(property) ?? Array.Empty<string>()));
             Print(parse, description);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Upgrade()
+    {
+        var name = new Argument<string>("NS.TABLE") { Description = "Table name" };
+        var version = new Option<int>("--format-version") { Description = "Format version to upgrade to (default 3); downgrades are refused", DefaultValueFactory = _ => 3 };
+        var command = new Command("upgrade", "Upgrade a table's format version (v2 to v3) through a normal commit") { name, version };
+        CommandRunner.SetAction(command, parse =>
+        {
+            Print(parse, new TableService(GlobalOptions.OpenWarehouse(parse)).Upgrade(parse.GetValue(name)!, parse.GetValue(version)));
             return 0;
         });
         return command;

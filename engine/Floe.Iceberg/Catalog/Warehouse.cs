@@ -59,19 +59,23 @@ public sealed class Warehouse
     public ICatalog Catalog { get; }
 
     /// <summary>
-    /// Creates a format-v2 table with <paramref name="schema"/> (field ids as given) and <paramref name="spec"/>;
-    /// the namespace is created when missing.
+    /// Creates a table with <paramref name="schema"/> (field ids as given) and <paramref name="spec"/>; the namespace
+    /// is created when missing. The reserved property <c>format-version</c> (2 by default, or 3) chooses the format
+    /// and is not stored; a v3 table starts with <c>next-row-id</c> 0.
     /// </summary>
+    /// <exception cref="FloeException">AlreadyExists; Unsupported or InvalidArgument for a format version Floe does not create.</exception>
     public Table CreateTable(TableIdentifier id, Schema schema, PartitionSpec? spec = null, IReadOnlyDictionary<string, string>? properties = null)
     {
         if (Catalog.TableExists(id)) throw Errors.AlreadyExists($"table '{id}' already exists");
         spec ??= PartitionSpec.Unpartitioned;
         var location = Catalog.DefaultTableLocation(id);
+        var formatVersion = ReservedTableProperties.FormatVersionOf(properties);
         var props = new Dictionary<string, string>(StringComparer.Ordinal) { ["write.parquet.compression-codec"] = "zstd" };
         foreach (var (k, v) in ReservedTableProperties.WithoutReserved(properties) ?? new Dictionary<string, string>()) props[k] = v;
         var metadata = new TableMetadata
         {
-            FormatVersion = 2,
+            FormatVersion = formatVersion,
+            NextRowId = formatVersion >= 3 ? 0 : null,
             TableUuid = Guid.NewGuid(),
             Location = location,
             LastSequenceNumber = 0,

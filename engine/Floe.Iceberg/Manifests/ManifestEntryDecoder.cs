@@ -20,12 +20,14 @@ internal sealed class ManifestEntryDecoder
     private readonly Field[] _file = Array.Empty<Field>();
     private readonly PartitionSlot[] _partition = Array.Empty<PartitionSlot>();
     private readonly int _partitionCount;
+    private long? _nextInheritedRowId;
 
     /// <summary>Resolves the writer's <paramref name="schema"/> against ours.</summary>
     /// <exception cref="FloeException">InvalidData when a known field has an impossible type.</exception>
     public ManifestEntryDecoder(string location, AvroSchema schema, ManifestFile manifest, PartitionSpec spec, Schema? tableSchema)
     {
         _manifest = manifest;
+        _nextInheritedRowId = manifest.Content == ManifestContent.Data ? manifest.FirstRowId : null;
         _partitionCount = spec.Fields.Count;
         if (schema is not AvroRecordSchema entry) throw Errors.InvalidData(location, "a manifest must hold manifest_entry records");
         _entry = new Field[entry.Fields.Count];
@@ -133,6 +135,16 @@ internal sealed class ManifestEntryDecoder
         {
             sequenceNumber ??= _manifest.SequenceNumber;
             fileSequenceNumber ??= _manifest.SequenceNumber;
+        }
+        if (file.Content == FileContent.Data && _nextInheritedRowId is { } next)
+        {
+            // Spec "First Row ID Inheritance": a null first_row_id is the manifest's plus the record counts of the
+            // files before it that inherited too. Entries must therefore be decoded in file order, all of them.
+            if (file.FirstRowId is null)
+            {
+                file = file with { FirstRowId = next };
+                _nextInheritedRowId = next + file.RecordCount;
+            }
         }
         return new ManifestEntry(entryStatus, snapshotId, sequenceNumber, fileSequenceNumber, file);
     }

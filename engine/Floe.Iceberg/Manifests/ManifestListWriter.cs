@@ -12,7 +12,9 @@ namespace Floe.Iceberg.Manifests;
 /// <c>format-version</c>). Manifests written by this commit still carry
 /// <see cref="ManifestWriter.UnassignedSequenceNumber"/>; they get the commit's sequence number here. The file name
 /// (<c>snap-&lt;id&gt;-&lt;attempt&gt;-&lt;uuid&gt;.avro</c>) is the caller's. The file is written atomically by
-/// <see cref="Close"/>. One writer belongs to one thread.
+/// <see cref="Close"/>. In format v3 with a snapshot <c>first-row-id</c>, every data manifest without a
+/// <c>first_row_id</c> is assigned one here (spec "First Row ID Assignment"), counting its added and existing rows;
+/// <see cref="AssignedRows"/> is the snapshot's <c>added-rows</c>. One writer belongs to one thread.
 /// </summary>
 public sealed class ManifestListWriter : IDisposable
 {
@@ -20,6 +22,8 @@ public sealed class ManifestListWriter : IDisposable
     private readonly int _formatVersion;
     private readonly long _snapshotId;
     private readonly long _sequenceNumber;
+    private readonly long? _firstRowId;
+    private long _assignedRows;
     private readonly MemoryStream _buffer = new();
     private readonly AvroContainerWriter _writer;
     private readonly List<ManifestFile> _written = new();
@@ -28,6 +32,18 @@ public sealed class ManifestListWriter : IDisposable
     /// <summary>Starts the manifest list of snapshot <paramref name="snapshotId"/> committed with <paramref name="sequenceNumber"/>.</summary>
     /// <exception cref="FloeException">InvalidArgument for a format version other than 1–3.</exception>
     public ManifestListWriter(IFileIO io, string location, int formatVersion, long snapshotId, long? parentSnapshotId, long sequenceNumber)
+        : this(io, location, formatVersion, snapshotId, parentSnapshotId, sequenceNumber, firstRowId: null)
+    {
+    }
+
+    /// <summary>
+    /// Starts the manifest list of snapshot <paramref name="snapshotId"/> committed with
+    /// <paramref name="sequenceNumber"/>; in format v3, <paramref name="firstRowId"/> (the snapshot's
+    /// <c>first-row-id</c>, the table's <c>next-row-id</c>) is where row id assignment starts.
+    /// </summary>
+    /// <remarks>Without <paramref name="firstRowId"/> manifests are written with the first_row_id they carry.</remarks>
+    /// <exception cref="FloeException">InvalidArgument for a format version other than 1–3.</exception>
+    public ManifestListWriter(IFileIO io, string location, int formatVersion, long snapshotId, long? parentSnapshotId, long sequenceNumber, long? firstRowId)
     {
         ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(location);
@@ -37,6 +53,7 @@ public sealed class ManifestListWriter : IDisposable
         _formatVersion = formatVersion;
         _snapshotId = snapshotId;
         _sequenceNumber = formatVersion == 1 ? 0 : sequenceNumber;
+        _firstRowId = formatVersion >= 3 ? firstRowId : null;
         var metadata = new List<KeyValuePair<string, string>>
         {
             new("snapshot-id", snapshotId.ToString(CultureInfo.InvariantCulture)),
@@ -50,6 +67,12 @@ public sealed class ManifestListWriter : IDisposable
 
     /// <summary>Where the list is written.</summary>
     public string Location { get; }
+
+    /// <summary>
+    /// Rows given row ids by this list so far: the added and existing rows of the data manifests it assigned a
+    /// <c>first_row_id</c> (the snapshot's <c>added-rows</c>; 0 before v3).
+    /// </summary>
+    public long AssignedRows => _assignedRows;
 
     /// <summary>The manifests written so far, as written (placeholders replaced).</summary>
     public IReadOnlyList<ManifestFile> Manifests => _written;
@@ -104,6 +127,18 @@ public sealed class ManifestListWriter : IDisposable
     }
 
     private ManifestFile Assign(ManifestFile manifest)
+    {
+        var assigned = AssignSequenceNumbers(manifest);
+        if (_firstRowId is not { } first || assigned.Content != ManifestContent.Data || assigned.FirstRowId is not null) return assigned;
+        // Every file of the manifest without a first_row_id inherits one from this value on read, so the range
+        // reserved is all of its live rows (the spec's recommended added + existing estimate).
+        var rows = Required(assigned, assigned.AddedRowsCount, "added_rows_count") + Required(assigned, assigned.ExistingRowsCount, "existing_rows_count");
+        var result = assigned with { FirstRowId = first + _assignedRows };
+        _assignedRows += rows;
+        return result;
+    }
+
+    private ManifestFile AssignSequenceNumbers(ManifestFile manifest)
     {
         if (_formatVersion == 1)
         {

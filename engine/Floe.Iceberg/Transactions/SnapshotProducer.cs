@@ -201,16 +201,24 @@ public abstract class SnapshotProducer
         var sequenceNumber = metadata.FormatVersion >= 2 ? metadata.LastSequenceNumber + 1 : 0;
         var manifestList = $"{metadata.Location.TrimEnd('/')}/metadata/snap-{SnapshotId}-{_attempt}-{Guid.NewGuid()}.avro";
         _writtenManifestLists.Add(manifestList);
-        using (var listWriter = new ManifestListWriter(Table.Io, manifestList, metadata.FormatVersion, SnapshotId, parent?.SnapshotId, sequenceNumber))
+        // Row lineage (v3): this attempt's first-row-id is the fresh base's next-row-id (spec "Snapshot Row IDs").
+        long? firstRowId = metadata.FormatVersion >= 3 ? metadata.NextRowId ?? 0 : null;
+        long? addedRows;
+        using (var listWriter = new ManifestListWriter(Table.Io, manifestList, metadata.FormatVersion, SnapshotId, parent?.SnapshotId, sequenceNumber, firstRowId))
         {
             listWriter.AddAll(manifests);
             listWriter.Close();
             _lastListed = listWriter.Manifests;
+            addedRows = firstRowId is null ? null : listWriter.AssignedRows;
         }
 
         var now = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), metadata.LastUpdatedMs + 1);
         var snapshot = new Snapshot(SnapshotId, parent?.SnapshotId, sequenceNumber, now, manifestList,
-            summary.Build(Operation, parent, _properties), metadata.CurrentSchemaId);
+            summary.Build(Operation, parent, _properties), metadata.CurrentSchemaId)
+        {
+            FirstRowId = firstRowId,
+            AddedRows = addedRows,
+        };
         var newLocation = Table.Operations.Commit(metadata, location, SnapshotCommit(metadata, parent, snapshot), now);
         Table.Operations.RememberManifestList(manifestList, _lastListed!);
         // Committed: from here on nothing may throw, or the caller's cleanup would delete the committed files.

@@ -7,7 +7,7 @@ namespace Floe.Iceberg.Transactions.Updates;
 /// States the change from one metadata to another as a <see cref="TableCommit"/>: the updates that turn the base
 /// into the result, and the requirements that keep them valid (the same table; every ref they move or drop still
 /// where the base had it). Lets metadata-only operations written as "base → new metadata" functions commit in the
-/// REST vocabulary. A change no update here can express (schemas, specs, sort orders, location, format version)
+/// REST vocabulary. A change no update here can express (schemas, specs, sort orders, location, a format downgrade)
 /// is refused rather than silently lost.
 /// </summary>
 public static class MetadataDiff
@@ -20,6 +20,8 @@ public static class MetadataDiff
         RefuseInexpressible(@base, updated);
         var requirements = new List<TableRequirement> { new AssertTableUuid(@base.TableUuid) };
         var updates = new List<TableUpdate>();
+        // First, so that the snapshots added below are applied to (and validated as) the new format.
+        if (updated.FormatVersion != @base.FormatVersion) updates.Add(new UpgradeFormatVersion(updated.FormatVersion));
 
         var baseSnapshots = new HashSet<long>();
         foreach (var s in @base.Snapshots) baseSnapshots.Add(s.SnapshotId);
@@ -75,7 +77,7 @@ public static class MetadataDiff
     {
         string? what =
             a.TableUuid != b.TableUuid ? "table-uuid" :
-            a.FormatVersion != b.FormatVersion ? "format-version" :
+            b.FormatVersion < a.FormatVersion ? "format-version (a downgrade)" :
             a.Location != b.Location ? "location" :
             !ReferenceEquals(a.Schemas, b.Schemas) && !a.Schemas.SequenceEqual(b.Schemas) ? "schemas" :
             a.CurrentSchemaId != b.CurrentSchemaId ? "current-schema-id" :

@@ -8,7 +8,7 @@ namespace Floe.Iceberg.Transactions.Updates;
 /// <summary>
 /// Reads the <c>requirements</c> and <c>updates</c> of a REST <c>CommitTableRequest</c> into a
 /// <see cref="TableCommit"/>. Updates Floe cannot apply yet (schema, spec and sort-order evolution, location,
-/// format upgrades, statistics) are Unsupported rather than silently dropped.
+/// statistics) are Unsupported rather than silently dropped.
 /// </summary>
 public static class TableCommitJson
 {
@@ -88,6 +88,8 @@ public static class TableCommitJson
                     return new RemoveSnapshots(ids);
                 case "set-properties":
                     return new SetProperties(JsonRead.StringMap(e, "updates", src, at));
+                case "upgrade-format-version":
+                    return new UpgradeFormatVersion(JsonRead.RequiredInt(e, "format-version", src, at));
                 case "remove-properties":
                     var keys = new List<string>();
                     var j = 0;
