@@ -38,6 +38,7 @@ public sealed partial class TableScan
         var deletes = new DeleteLoader(_table.Io, tableSchema);
         var outputSchema = Arrow.ArrowSchemas.ToArrow(projected);
         var outputColumns = projected.Fields.Select(f => IndexOf(readSchema, f.Id)).ToArray();
+        var lineage = RowLineageColumns.For(readSchema);
         for (var t = 0; t < tasks.Count; t++)
         {
             var task = tasks[t];
@@ -45,8 +46,9 @@ public sealed partial class TableScan
             var equality = deletes.EqualityFor(task, readSchema);
             var taskFilter = allRows[t] ? null : rowFilter;
             using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
-            foreach (var (batch, firstRow) in reader.ReadAll())
+            foreach (var (read, firstRow) in reader.ReadAll())
             {
+                var batch = lineage is null ? read : lineage.Fill(read, firstRow, task.File, task.DataSequenceNumber);
                 var selected = Select(batch, firstRow, positions, equality, taskFilter);
                 if (selected.Length == 0) continue;
                 var columns = new IArrowArray[outputColumns.Length];
@@ -103,6 +105,10 @@ public sealed partial class TableScan
         {
             if (ids.Contains(field.Id) || NestedProjection.Contains(field.Type, ids)) fields.Add(field);
             else if (projected.FindField(field.Id) is not null) fields.Add(projected.Fields.First(f => f.Id == field.Id));
+        }
+        foreach (var field in projected.Fields)
+        {
+            if (MetadataColumns.IsRowLineage(field.Id)) fields.Add(field);
         }
         return new Schema(tableSchema.SchemaId, fields);
     }

@@ -58,7 +58,23 @@ public sealed partial class TableScan
         get
         {
             var schema = TableSchema;
-            return _columns is null ? schema : NestedProjection.Project(schema, _columns);
+            if (_columns is null) return schema;
+            var dataColumns = new List<string>(_columns.Count);
+            var lineage = new List<NestedField>();
+            foreach (var c in _columns)
+            {
+                if (MetadataColumns.RowLineage(c) is { } meta) lineage.Add(meta);
+                else dataColumns.Add(c);
+            }
+            if (lineage.Count == 0) return NestedProjection.Project(schema, _columns);
+            var fields = new List<NestedField>(dataColumns.Count == 0 ? Array.Empty<NestedField>() : NestedProjection.Project(schema, dataColumns).Fields);
+            foreach (var meta in lineage)
+            {
+                if (!fields.Contains(meta)) fields.Add(meta);
+            }
+            // Selection order, as for data columns: each field where its name (or a child of it) first appears.
+            fields.Sort((a, b) => FirstMention(a.Name).CompareTo(FirstMention(b.Name)));
+            return new Schema(schema.SchemaId, fields);
         }
     }
 
@@ -74,10 +90,26 @@ public sealed partial class TableScan
     /// <summary>Adds a row filter (combined with AND).</summary>
     public TableScan Filter(Expression filter) => new(_table, _snapshot, _explicitSnapshot, Expression.And(_filter, filter), _columns);
 
-    /// <summary>Projects to <paramref name="columns"/> (top-level names, or dotted names of struct children).</summary>
+    private int FirstMention(string name)
+    {
+        for (var i = 0; i < _columns!.Count; i++)
+        {
+            var c = _columns[i];
+            if (c == name || (c.Length > name.Length && c.StartsWith(name, StringComparison.Ordinal) && c[name.Length] == '.')) return i;
+        }
+        return int.MaxValue;
+    }
+
+    /// <summary>
+    /// Projects to <paramref name="columns"/> (top-level names, or dotted names of struct children, or the row lineage
+    /// metadata columns <c>_row_id</c> and <c>_last_updated_sequence_number</c>).
+    /// </summary>
     public TableScan Select(IReadOnlyList<string> columns)
     {
-        foreach (var c in columns) TableSchema.GetField(c);
+        foreach (var c in columns)
+        {
+            if (MetadataColumns.RowLineage(c) is null) TableSchema.GetField(c);
+        }
         return new(_table, _snapshot, _explicitSnapshot, _filter, columns);
     }
 
