@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Floe.Core.Types;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Iceberg.Scan;
 
