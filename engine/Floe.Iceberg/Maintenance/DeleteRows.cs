@@ -64,6 +64,9 @@ public sealed class DeleteRows
         if ((hasBranch ? metadata.SnapshotForRef(_branch) : metadata.CurrentSnapshot) is null) return new DeleteRowsResult(null, 0, 0, 0);
         var baseScan = hasBranch ? new TableScan(_table).UseRef(_branch) : new TableScan(_table);
         var (tasks, _) = baseScan.Filter(_filter).PlanFiles();
+        // In v3 the surviving rows of a rewritten file keep their row ids and sequence numbers (they are unchanged).
+        var lineage = metadata.FormatVersion >= 3;
+        if (lineage) baseScan = baseScan.SelectWithRowLineage();
         var rowFilter = new RowFilter(_filter);
         var rewrite = new RewriteFiles(_table, "overwrite", _filter);
         rewrite.ToBranch(_branch);
@@ -118,7 +121,7 @@ public sealed class DeleteRows
                     removed++;
                     continue;
                 }
-                var writer = new PartitionedWriter(_table);
+                var writer = new PartitionedWriter(_table, lineage);
                 written.Add(writer);
                 foreach (var batch in survivors) writer.Write(batch);
                 foreach (var added in writer.Complete()) rewrite.AddFile(added);

@@ -91,15 +91,17 @@ public sealed class RewriteDataFiles
             ["write.target-file-size-bytes"] = target.ToString(CultureInfo.InvariantCulture),
         };
         var writeTable = new Table(_table.Operations, metadata with { Properties = props }, _table.MetadataLocation);
-        // No filter on the read: chosen files are copied whole.
-        var reader = new TableScan(_table);
+        // No filter on the read: chosen files are copied whole. In v3 rows keep their row ids and last-updated
+        // sequence numbers: compaction moves rows without changing them (spec "Row Lineage").
+        var lineage = metadata.FormatVersion >= 3;
+        var reader = lineage ? new TableScan(_table).SelectWithRowLineage() : new TableScan(_table);
         var added = new List<DataFile>();
         long rows = 0;
         try
         {
             foreach (var group in groups)
             {
-                using var writer = new PartitionedWriter(writeTable);
+                using var writer = new PartitionedWriter(writeTable, lineage);
                 try
                 {
                     foreach (var batch in reader.ReadBatches(group)) writer.Write(batch);

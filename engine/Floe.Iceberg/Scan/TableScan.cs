@@ -114,6 +114,19 @@ public sealed partial class TableScan
         return new(_table, _snapshot, _explicitSnapshot, _filter, columns);
     }
 
+    /// <summary>
+    /// Projects to every column of <see cref="TableSchema"/> followed by <c>_row_id</c> and
+    /// <c>_last_updated_sequence_number</c>: what a rewrite reads to move rows without losing their lineage.
+    /// </summary>
+    public TableScan SelectWithRowLineage()
+    {
+        var columns = new List<string>(TableSchema.Fields.Count + 2);
+        foreach (var f in TableSchema.Fields) columns.Add(f.Name);
+        columns.Add(MetadataColumns.RowId.Name);
+        columns.Add(MetadataColumns.LastUpdatedSequenceNumber.Name);
+        return new(_table, _snapshot, _explicitSnapshot, _filter, columns);
+    }
+
     /// <summary>Plans the files to read.</summary>
     public (IReadOnlyList<FileScanTask> Tasks, ScanMetrics Metrics) PlanFiles()
     {

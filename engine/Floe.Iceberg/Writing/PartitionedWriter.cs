@@ -36,11 +36,26 @@ public sealed class PartitionedWriter : IDisposable
 
     /// <summary>Creates a writer for the table's current schema and default spec.</summary>
     public PartitionedWriter(Table table)
+        : this(table, withRowLineage: false)
     {
+    }
+
+    /// <summary>
+    /// Creates a writer for the table's current schema and default spec. With <paramref name="withRowLineage"/>
+    /// batches carry two more columns after the table's, <c>_row_id</c> and <c>_last_updated_sequence_number</c>
+    /// (as a scan selecting them returns them), and the files keep them under their reserved field ids: rows a
+    /// rewrite moves keep their row ids (spec "Row Lineage").
+    /// </summary>
+    public PartitionedWriter(Table table, bool withRowLineage)
+    {
+        ArgumentNullException.ThrowIfNull(table);
         _table = table;
-        _schema = table.Metadata.CurrentSchema;
+        var tableSchema = table.Metadata.CurrentSchema;
+        _schema = withRowLineage
+            ? new Schema(tableSchema.SchemaId, [.. tableSchema.Fields, MetadataColumns.RowId, MetadataColumns.LastUpdatedSequenceNumber])
+            : tableSchema;
         _spec = table.Metadata.DefaultSpec;
-        _keyer = new PartitionKeyer(_spec, _schema);
+        _keyer = new PartitionKeyer(_spec, tableSchema);
         _options = ParquetWriterOptions.FromTableProperties(table.Metadata.Properties);
         _schemaJson = SchemaParser.ToJson(_schema);
         _targetFileSize = table.Metadata.Properties.TryGetValue("write.target-file-size-bytes", out var s) && long.TryParse(s, out var t) && t > 0
@@ -60,12 +75,12 @@ public sealed class PartitionedWriter : IDisposable
     /// <summary>Rows written so far.</summary>
     public long RowsWritten { get; private set; }
 
-    /// <summary>Writes one batch (columns in table-schema order).</summary>
+    /// <summary>Writes one batch (columns in table-schema order, then the row lineage columns when the writer keeps them).</summary>
     public void Write(RecordBatch batch)
     {
         if (batch.ColumnCount != _schema.Fields.Count)
         {
-            throw Errors.InvalidData($"batch has {batch.ColumnCount} columns but table '{_table.Identifier}' has {_schema.Fields.Count}");
+            throw Errors.InvalidData($"batch has {batch.ColumnCount} columns but the files of table '{_table.Identifier}' have {_schema.Fields.Count}");
         }
         if (batch.Length == 0) return;
         if (_ordinals.Length < batch.Length) _ordinals = new int[batch.Length];
