@@ -17,10 +17,16 @@ public sealed record TableDescription(
     IReadOnlyDictionary<string, SnapshotRef> Refs,
     IReadOnlyDictionary<string, string> Properties)
 {
+    /// <summary>The table's next-row-id (format v3 row lineage), or null before v3.</summary>
+    public long? NextRowId { get; init; }
+
     /// <summary>Describes a loaded table.</summary>
     public static TableDescription Of(Table table) => new(
         table.Identifier.ToString(), table.MetadataLocation, table.Metadata.Location, table.Metadata.FormatVersion,
-        table.Schema, table.Spec, table.Metadata.CurrentSnapshot, table.Metadata.Refs, table.Metadata.Properties);
+        table.Schema, table.Spec, table.Metadata.CurrentSnapshot, table.Metadata.Refs, table.Metadata.Properties)
+    {
+        NextRowId = table.Metadata.FormatVersion >= 3 ? table.Metadata.NextRowId : null,
+    };
 
     /// <summary>Human-readable text.</summary>
     public string ToText()
@@ -28,7 +34,7 @@ public sealed record TableDescription(
         var lines = new List<string>
         {
             $"table:     {Name}",
-            $"format:    v{FormatVersion}",
+            NextRowId is { } next ? $"format:    v{FormatVersion} (next-row-id {next})" : $"format:    v{FormatVersion}",
             $"location:  {Location}",
             $"metadata:  {MetadataLocation}",
             "schema:",
@@ -55,6 +61,7 @@ public sealed record TableDescription(
         json.WriteString("metadata_location", MetadataLocation);
         json.WriteString("location", Location);
         json.WriteNumber("format_version", FormatVersion);
+        if (NextRowId is { } nextRowId) json.WriteNumber("next_row_id", nextRowId);
         json.WritePropertyName("schema");
         using (var schema = JsonDocument.Parse(SchemaParser.ToJson(Schema))) schema.WriteTo(json);
         json.WritePropertyName("partition_spec");
