@@ -142,4 +142,21 @@ public sealed class FormatV3Tests
         var ex = Assert.Throws<FloeException>(() => new Floe.Iceberg.Transactions.Updates.AddSnapshot(stale).Apply(m, 1))!;
         Assert.That(ex.Code, Is.EqualTo(FloeErrorCode.CommitConflict));
     }
+
+    [Test]
+    public void Transaction_TwoAppendsInOneCommit_GetConsecutiveRowIdRanges()
+    {
+        var table = CreateV3();
+        TestTables.Append(table, TestTables.Events(TestTables.Rows(new[] { 0 }, 4, 0)));
+        var a = new FastAppend(table);
+        foreach (var f in TestTables.Write(table, TestTables.Events(TestTables.Rows(new[] { 1 }, 5, 0)))) a.AppendFile(f);
+        var b = new FastAppend(table);
+        foreach (var f in TestTables.Write(table, TestTables.Events(TestTables.Rows(new[] { 2 }, 6, 0)))) b.AppendFile(f);
+        var committed = new TableTransaction(table).Add(a).Add(b).Commit();
+
+        var added = committed.Snapshots.OrderBy(s => s.SequenceNumber).Skip(1).Select(s => (s.FirstRowId, s.AddedRows)).ToList();
+        Assert.That(added, Is.EqualTo(new[] { ((long?)4, (long?)5), ((long?)9, (long?)6) }));
+        Assert.That(committed.NextRowId, Is.EqualTo(15));
+        Assert.That(RowLineageAssert.Consistent(table).Sum(f => f.RecordCount), Is.EqualTo(15));
+    }
 }
