@@ -103,4 +103,27 @@ public sealed class FormatV3CliTests
         Assert.That(r.ExitCode, Is.EqualTo(5), r.Stderr);
         Assert.That(r.Stderr, Does.Contain("legacy-bare-deletion-vector.puffin"));
     }
+
+    [Test]
+    public void TimestampNs_CsvIngestScanAndFilter_KeepNanoseconds()
+    {
+        var csv = Csv("ns.csv", "id,ts,tz\n1,2024-01-01T10:00:00.123456789,2024-01-01T10:00:00.123456789Z\n2,2024-01-02 11:30:00.000000001,2024-01-02T23:59:59.999999999+00:00\n3,,\n");
+        Ok("table", "create", "demo.ns", "--schema", "id:long,ts:timestamp_ns,tz:timestamptz_ns", "--partition", "day(tz),hour(ts)", "--property", "format-version=3");
+        Ok("ingest", "demo.ns", csv);
+        Assert.That(Lines(Ok("scan", "demo.ns")).Skip(1).Order(StringComparer.Ordinal), Is.EqualTo(new[]
+        {
+            "1,2024-01-01T10:00:00.123456789,2024-01-01T10:00:00.123456789Z",
+            "2,2024-01-02T11:30:00.000000001,2024-01-02T23:59:59.999999999Z",
+            "3,,",
+        }));
+        Assert.That(Lines(Ok("scan", "demo.ns", "--columns", "id", "--filter", "tz >= '2024-01-02T23:59:59.999999999Z'")).Skip(1), Is.EqualTo(new[] { "2" }));
+        Assert.That(Lines(Ok("scan", "demo.ns", "--columns", "id", "--filter", "ts = '2024-01-01T10:00:00.123456789'")).Skip(1), Is.EqualTo(new[] { "1" }));
+
+        var v2 = Floe("table", "create", "demo.v2", "--schema", "id:long,ts:timestamp_ns");
+        Assert.That(v2.ExitCode, Is.EqualTo(8), v2.Stderr);
+        Assert.That(v2.Stderr, Does.Contain("'ts'").And.Contain("format-version 3"));
+        var variant = Floe("table", "create", "demo.var", "--schema", "id:long,payload:variant", "--property", "format-version=3");
+        Assert.That(variant.ExitCode, Is.EqualTo(8), variant.Stderr);
+        Assert.That(variant.Stderr, Does.Contain("'payload'").And.Contain("variant"));
+    }
 }

@@ -156,7 +156,7 @@ public static class SchemaText
         }
         catch (FloeException)
         {
-            throw Errors.InvalidArgument($"column '{column}': unknown type '{text}' (expected boolean, int, long, float, double, decimal(P,S), date, time, timestamp, timestamptz, string, uuid, binary or fixed[L])");
+            throw Errors.InvalidArgument($"column '{column}': unknown type '{text}' (expected boolean, int, long, float, double, decimal(P,S), date, time, timestamp, timestamptz, timestamp_ns, timestamptz_ns, string, uuid, binary or fixed[L])");
         }
     }
 

@@ -23,7 +23,7 @@ internal static class TableCommands
     private static Command Create()
     {
         var name = new Argument<string>("NS.TABLE") { Description = "Table name" };
-        var schema = new Option<string>("--schema") { Description = "Columns: \"name:type[ not null],...\" with types boolean, int, long, float, double, decimal(P,S), date, time, timestamp, timestamptz, string, uuid, binary, fixed[L], and nested struct<name:type,...>, list<type>, map<keytype,valuetype>", Required = true };
+        var schema = new Option<string>("--schema") { Description = "Columns: \"name:type[ not null],...\" with types boolean, int, long, float, double, decimal(P,S), date, time, timestamp, timestamptz, timestamp_ns and timestamptz_ns (format v3), string, uuid, binary, fixed[L], and nested struct<name:type,...>, list<type>, map<keytype,valuetype>", Required = true };
         var partition = new Option<string?>("--partition") { Description = "Hidden partitioning, e.g. \"day(event_time),bucket(16,entity_id)\"; transforms identity, year, month, day, hour, bucket(N,col), truncate(W,col), void" };
         var property = new Option<string[]>("--property") { Description = "Table property key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
         var command = new Command("create", "Create a table (format v2; --property format-version=3 for v3)") { name, schema, partition, property };

@@ -26,15 +26,23 @@ public static class Utf8Values
     /// Parses an ISO-8601 timestamp (<c>2024-01-03T10:00:00[.ffffff][Z|±hh:mm]</c>, a space may replace <c>T</c>, a bare
     /// date means midnight) into microseconds since the epoch, UTC unless an offset is given.
     /// </summary>
-    public static bool TryParseTimestamp(ReadOnlySpan<byte> text, out long micros)
+    public static bool TryParseTimestamp(ReadOnlySpan<byte> text, out long micros) => TryParseTimestamp(text, 6, out micros);
+
+    /// <summary>
+    /// Parses an ISO-8601 timestamp as <see cref="TryParseTimestamp(ReadOnlySpan{byte}, out long)"/> does, into
+    /// nanoseconds since the epoch (up to nine fraction digits; false outside the years 1677–2262 a long holds).
+    /// </summary>
+    public static bool TryParseTimestampNanos(ReadOnlySpan<byte> text, out long nanos) => TryParseTimestamp(text, 9, out nanos);
+
+    private static bool TryParseTimestamp(ReadOnlySpan<byte> text, int fractionDigits, out long units)
     {
-        micros = 0;
+        var unitsPerSecond = fractionDigits == 9 ? 1_000_000_000L : MicrosPerSecond;
+        units = 0;
         if (text.Length >= 10 && TryParseDate(text[..10], out var days))
         {
             if (text.Length == 10)
             {
-                micros = days * 86_400L * MicrosPerSecond;
-                return true;
+                return TryScale(days * 86_400L, unitsPerSecond, 0, out units);
             }
             if (text.Length >= 19 && (text[10] == 'T' || text[10] == ' ') && text[13] == ':' && text[16] == ':' &&
                 TryDigits(text.Slice(11, 2), out var hh) && TryDigits(text.Slice(14, 2), out var mm) && TryDigits(text.Slice(17, 2), out var ss) &&
@@ -48,7 +56,7 @@ public static class Utf8Values
                     var digits = 0;
                     while (pos < text.Length && text[pos] >= '0' && text[pos] <= '9')
                     {
-                        if (digits < 6)
+                        if (digits < fractionDigits)
                         {
                             fraction = fraction * 10 + (text[pos] - '0');
                         }
@@ -56,7 +64,7 @@ public static class Utf8Values
                         pos++;
                     }
                     if (digits == 0) return false;
-                    for (var i = digits; i < 6; i++) fraction *= 10;
+                    for (var i = digits; i < fractionDigits; i++) fraction *= 10;
                 }
                 long offsetSeconds = 0;
                 if (pos < text.Length)
@@ -75,11 +83,17 @@ public static class Utf8Values
                         return false;
                     }
                 }
-                micros = ((days * 86_400L) + hh * 3600 + mm * 60 + ss - offsetSeconds) * MicrosPerSecond + fraction;
-                return true;
+                return TryScale((days * 86_400L) + hh * 3600 + mm * 60 + ss - offsetSeconds, unitsPerSecond, fraction, out units);
             }
         }
         return false;
+    }
+
+    private static bool TryScale(long seconds, long unitsPerSecond, long fraction, out long units)
+    {
+        var value = (Int128)seconds * unitsPerSecond + fraction;
+        units = (long)value;
+        return value >= long.MinValue && value <= long.MaxValue;
     }
 
     /// <summary>Parses <c>HH:mm:ss[.ffffff]</c> into microseconds since midnight.</summary>

@@ -266,7 +266,16 @@ public static class SchemaParser
         var id = JsonRead.RequiredInt(f, "id", src, where);
         var name = JsonRead.RequiredString(f, "name", src, where);
         var required = JsonRead.RequiredBool(f, "required", src, where);
-        var type = ReadType(JsonRead.Required(f, "type", src, where), src, where + "type");
+        IcebergType type;
+        try
+        {
+            type = ReadType(JsonRead.Required(f, "type", src, where), src, where + "type");
+        }
+        catch (FloeException e) when (e.Code == FloeErrorCode.Unsupported)
+        {
+            // A type Floe cannot read (variant, geometry, ...) is named by its column, which is what a user can act on.
+            throw new FloeException(e.Code, $"{e.Message} (field '{name}')", e);
+        }
         var doc = JsonRead.OptionalString(f, "doc", src, where);
         var initial = JsonRead.TryGet(f, "initial-default", out var i) ? JsonNode.Parse(i.GetRawText()) : null;
         var write = JsonRead.TryGet(f, "write-default", out var wd) ? JsonNode.Parse(wd.GetRawText()) : null;

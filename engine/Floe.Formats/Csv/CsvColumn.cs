@@ -40,6 +40,8 @@ internal abstract class CsvColumn
             TypeId.Time => new Int64Column<TimeParser>(field, ordinal, new Time64Type(TimeUnit.Microsecond)),
             TypeId.Timestamp => new Int64Column<TimestampParser>(field, ordinal, new TimestampType(TimeUnit.Microsecond, (string?)null)),
             TypeId.TimestampTz => new Int64Column<TimestampTzParser>(field, ordinal, new TimestampType(TimeUnit.Microsecond, "UTC")),
+            TypeId.TimestampNs => new Int64Column<TimestampNsParser>(field, ordinal, new TimestampType(TimeUnit.Nanosecond, (string?)null)),
+            TypeId.TimestampTzNs => new Int64Column<TimestampTzNsParser>(field, ordinal, new TimestampType(TimeUnit.Nanosecond, "UTC")),
             TypeId.Float => new FloatColumn(field, ordinal),
             TypeId.Double => new DoubleColumn(field, ordinal),
             TypeId.Decimal => new DecimalColumn(field, ordinal, type),
@@ -131,6 +133,20 @@ internal abstract class CsvColumn
         public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTimestamp(text, out value);
 
         public static string Expected => "timestamptz (ISO-8601)";
+    }
+
+    internal readonly struct TimestampNsParser : IValueParser<long>
+    {
+        public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTimestampNanos(text, out value);
+
+        public static string Expected => "timestamp_ns (ISO-8601, up to nine fraction digits, years 1677-2262)";
+    }
+
+    internal readonly struct TimestampTzNsParser : IValueParser<long>
+    {
+        public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTimestampNanos(text, out value);
+
+        public static string Expected => "timestamptz_ns (ISO-8601, up to nine fraction digits, years 1677-2262)";
     }
 
     private sealed class Int32Column<TParser>(NestedField field, int ordinal, IArrowType type) : CsvColumn(field, ordinal)

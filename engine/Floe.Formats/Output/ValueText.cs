@@ -14,11 +14,27 @@ public static class ValueText
         TypeId.Time => TimeOnly.FromTimeSpan(TimeSpan.FromTicks((long)value * 10)).ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
         TypeId.Timestamp => FormatMicros((long)value, utc: false),
         TypeId.TimestampTz => FormatMicros((long)value, utc: true),
+        TypeId.TimestampNs => FormatNanos((long)value, utc: false),
+        TypeId.TimestampTzNs => FormatNanos((long)value, utc: true),
         TypeId.Float => ((float)value).ToString("R", CultureInfo.InvariantCulture),
         TypeId.Double => ((double)value).ToString("R", CultureInfo.InvariantCulture),
         TypeId.Binary or TypeId.Fixed => Convert.ToBase64String((byte[])value),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
+
+    /// <summary>ISO-8601 with nine fraction digits (none for whole seconds); <c>Z</c> suffix for timestamptz_ns.</summary>
+    public static string FormatNanos(long nanos, bool utc)
+    {
+        var seconds = Math.DivRem(nanos, 1_000_000_000L, out var fraction);
+        if (fraction < 0)
+        {
+            seconds--;
+            fraction += 1_000_000_000L;
+        }
+        var text = DateTime.UnixEpoch.AddSeconds(seconds).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+        if (fraction != 0) text += "." + fraction.ToString("D9", CultureInfo.InvariantCulture);
+        return utc ? text + "Z" : text;
+    }
 
     /// <summary>ISO-8601 with microseconds; <c>Z</c> suffix for timestamptz.</summary>
     public static string FormatMicros(long micros, bool utc)

@@ -64,13 +64,14 @@ public sealed class Warehouse
     /// is created when missing. The reserved property <c>format-version</c> (2 by default, or 3) chooses the format
     /// and is not stored; a v3 table starts with <c>next-row-id</c> 0.
     /// </summary>
-    /// <exception cref="FloeException">AlreadyExists; Unsupported or InvalidArgument for a format version Floe does not create.</exception>
+    /// <exception cref="FloeException">AlreadyExists; Unsupported or InvalidArgument for a format version Floe does not create, or a v3-only column type (timestamp_ns) in a v2 table.</exception>
     public Table CreateTable(TableIdentifier id, Schema schema, PartitionSpec? spec = null, IReadOnlyDictionary<string, string>? properties = null)
     {
         if (Catalog.TableExists(id)) throw Errors.AlreadyExists($"table '{id}' already exists");
         spec ??= PartitionSpec.Unpartitioned;
         var location = Catalog.DefaultTableLocation(id);
         var formatVersion = ReservedTableProperties.FormatVersionOf(properties);
+        FormatVersionTypes.Require(schema, formatVersion);
         var props = new Dictionary<string, string>(StringComparer.Ordinal) { ["write.parquet.compression-codec"] = "zstd" };
         foreach (var (k, v) in ReservedTableProperties.WithoutReserved(properties) ?? new Dictionary<string, string>()) props[k] = v;
         var metadata = new TableMetadata

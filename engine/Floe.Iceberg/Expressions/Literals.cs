@@ -108,6 +108,8 @@ internal static class Literals
                     // timestamp, timestamptz, timestamp_ns, timestamptz_ns
                     var nanos = type.Id is TypeId.TimestampNs or TypeId.TimestampTzNs;
                     if (isNumber) return long.TryParse(text, NumberStyles.AllowLeadingSign, inv, out var raw) ? raw : throw Bad("expected an integer timestamp");
+                    // DateTimeOffset keeps 100 ns ticks: nanosecond literals are parsed digit for digit.
+                    if (nanos && Floe.Core.Text.Utf8Values.TryParseTimestampNanos(System.Text.Encoding.UTF8.GetBytes(text), out var ns)) return ns;
                     if (DateTimeOffset.TryParse(text, inv, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto))
                     {
                         var ticks = dto.UtcTicks - EpochTicks;
