@@ -203,6 +203,12 @@ public static class CsvBatchReader
             {
                 if (string.Equals(headers[h].Trim(), name, StringComparison.Ordinal)) ordinal = h;
             }
+            if (ordinal < 0 && schema.Fields[i].WriteDefault is not null)
+            {
+                // Spec "Default values": a field a write does not supply gets its write-default.
+                columns[i] = CsvColumn.WriteDefault(schema.Fields[i]);
+                continue;
+            }
             if (ordinal < 0)
             {
                 throw Errors.InvalidData(path, $"line 1: column '{name}' of the table schema is missing from the header ({string.Join(",", headers)})");

@@ -52,6 +52,13 @@ internal abstract class CsvColumn
         };
     }
 
+    /// <summary>A column the file lacks, filled with <paramref name="field"/>'s write-default (checked here, once).</summary>
+    public static CsvColumn WriteDefault(NestedField field)
+    {
+        Floe.Parquet.Reading.DefaultArrays.WriteDefault(field, 0);
+        return new WriteDefaultColumn(field);
+    }
+
     /// <summary>Parses rows [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of <paramref name="cells"/>.</summary>
     public abstract IArrowArray Parse(in CsvCells cells, int first, int count);
 
@@ -147,6 +154,11 @@ internal abstract class CsvColumn
         public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTimestampNanos(text, out value);
 
         public static string Expected => "timestamptz_ns (ISO-8601, up to nine fraction digits, years 1677-2262)";
+    }
+
+    private sealed class WriteDefaultColumn(NestedField field) : CsvColumn(field, -1)
+    {
+        public override IArrowArray Parse(in CsvCells cells, int first, int count) => Floe.Parquet.Reading.DefaultArrays.WriteDefault(Field, count);
     }
 
     private sealed class Int32Column<TParser>(NestedField field, int ordinal, IArrowType type) : CsvColumn(field, ordinal)

@@ -8,7 +8,7 @@ namespace Floe.Parquet.Reading;
 /// <summary>Parses the spec's JSON single-value form (field <c>initial-default</c>) into the engine's CLR representation.</summary>
 internal static class DefaultValues
 {
-    public static object? Parse(JsonNode? node, IcebergType type, string fieldName)
+    public static object? Parse(JsonNode? node, IcebergType type, string fieldName, string which = "initial-default")
     {
         if (node is null) return null;
         if (type is not PrimitiveType p)
@@ -37,7 +37,7 @@ internal static class DefaultValues
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException)
         {
-            throw Errors.InvalidData($"field '{fieldName}': initial-default {node.ToJsonString()} is not a valid {p} value");
+            throw Errors.InvalidData($"field '{fieldName}': {which} {node.ToJsonString()} is not a valid {p} value");
         }
     }
 
