@@ -30,9 +30,9 @@ public sealed record ParquetWriterOptions
     public int DictionaryPageBytes { get; init; } = 2 << 20;
 
     /// <summary>
-    /// Write INT32/INT64 values that are not dictionary encoded (dates, times and timestamps included, decimals not)
-    /// as DELTA_BINARY_PACKED instead of PLAIN. Default false: PLAIN, readable by every Parquet reader; sorted or
-    /// slowly changing columns (event times, running counts) shrink to a few bits a value.
+    /// Write INT32/INT64 columns (dates, times and timestamps included, decimals not) as DELTA_BINARY_PACKED instead
+    /// of dictionary or PLAIN. Default false. Sorted or slowly changing columns (event times, running counts, keys
+    /// in order) shrink to a few bits a value; a low-cardinality column in random order is better off without it.
     /// </summary>
     public bool DeltaIntegers { get; init; }
 

@@ -32,7 +32,7 @@ internal static class FeaturesEndToEnd
         long rows = 10_000_000;
         int entities = 100_000, days = 30, threads = Environment.ProcessorCount;
         string dir = Path.Combine(Path.GetTempPath(), "floe-bench-features");
-        bool skipDuck = false, skipFloe = false, fromTable = false, polars = false;
+        bool skipDuck = false, skipFloe = false, fromTable = false, polars = false, discard = false;
         string skew = "square";
         for (int i = 0; i < args.Length; i++)
         {
@@ -46,6 +46,7 @@ internal static class FeaturesEndToEnd
                 case "--skip-duckdb": skipDuck = true; break;
                 case "--skip-floe": skipFloe = true; break;
                 case "--polars": polars = true; break;
+                case "--discard": discard = true; skipDuck = true; break;
                 case "--skew": skew = args[++i] is "zipf" or "square" ? args[i] : throw new ArgumentException($"--skew {args[i]}: expected square or zipf"); break;
                 case "--source":
                     fromTable = args[++i] switch
@@ -93,7 +94,10 @@ internal static class FeaturesEndToEnd
         proc.Refresh();
         double loadCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
         Console.WriteLine($"floe after load: working set {proc.WorkingSet64 / 1048576.0:F0} MiB, peak {proc.PeakWorkingSet64 / 1048576.0:F0} MiB, GC heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB");
-        var result = FeatureFiles.Compute(def, source, start, start.AddDays(days), floeOut, threads);
+        // --discard: the same computation into a sink that drops the batches, so (full run − this) is the output cost.
+        var result = discard
+            ? FeatureComputation.Compute(def, source, start, start.AddDays(days), new DiscardSink(), threads)
+            : FeatureFiles.Compute(def, source, start, start.AddDays(days), floeOut, threads);
         double floeSeconds = floeWatch.Elapsed.TotalSeconds;
         proc.Refresh();
         double floeCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
@@ -102,6 +106,7 @@ internal static class FeaturesEndToEnd
         Console.WriteLine($"floe {Floe.Features.Diagnostics.StageTimes.Describe()}");
         Console.WriteLine($"floe GC heap after run {GC.GetTotalMemory(false) / 1048576.0:F0} MiB (live + garbage), max committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} MiB");
         Console.WriteLine($"floe GC: gen0 {GC.CollectionCount(0) - gcs0[0]}, gen1 {GC.CollectionCount(1) - gcs0[1]}, gen2 {GC.CollectionCount(2) - gcs0[2]}, pauses {(GC.GetTotalPauseDuration() - pause0).TotalSeconds:F2} s");
+        if (discard) { return 0; }
         Console.WriteLine($"floe output {new FileInfo(floeOut).Length / 1e6:F1} MB");
         source = null!;
         GC.Collect();
@@ -195,6 +200,11 @@ internal static class FeaturesEndToEnd
             if (File.Exists(candidate)) { return candidate; }
         }
         throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory}");
+    }
+
+    private sealed class DiscardSink : Floe.Features.Output.IFeatureBatchSink
+    {
+        public void WriteDay(DateOnly day, Apache.Arrow.RecordBatch rows) => rows.Dispose();
     }
 
     internal const string EventsTable = "bench.events";

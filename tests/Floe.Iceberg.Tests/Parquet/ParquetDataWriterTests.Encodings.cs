@@ -57,13 +57,21 @@ public sealed partial class ParquetDataWriterTests
     }
 
     [Test]
-    public void Write_DictionaryStillPreferredWhenItPays_FallbackUsesDelta()
+    public void Write_DeltaIntegersSkipTheDictionary_FloatsAbandoningItUseByteStreamSplit()
     {
-        // Low cardinality keeps the dictionary; a column that abandons it continues as delta / byte-stream-split.
+        // Low cardinality: floats and decimals keep the dictionary, integer columns are delta encoded instead.
         var options = DeltaSplit with { DictionaryPageBytes = 2 << 20 };
         var (path, _, keys) = WriteNumeric(options, row => row % 5, (0, 50_000));
         AssertRoundTrip(path, keys);
-        Assert.That(ChunkEncodings(path).Where(c => c.Column != "id").All(c => c.HasDictionary), Is.True);
+        Assert.Multiple(() =>
+        {
+            foreach (var chunk in ChunkEncodings(path))
+            {
+                var delta = chunk.Column is "id" or "i" or "l" or "ts" or "dt";
+                Assert.That(chunk.HasDictionary, Is.EqualTo(!delta), chunk.Column);
+                if (delta) Assert.That(chunk.Encodings, Does.Contain("DELTA_BINARY_PACKED"), chunk.Column);
+            }
+        });
 
         var (randomPath, _, randomKeys) = WriteNumeric(options, row => row * 2_654_435_761L % 1_000_003, (0, 50_000));
         AssertRoundTrip(randomPath, randomKeys);
