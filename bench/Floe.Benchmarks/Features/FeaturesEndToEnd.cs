@@ -170,7 +170,7 @@ internal static class FeaturesEndToEnd
         Exec(conn, $"COPY ({DuckSql(input)}) TO '{duckOut}' (FORMAT PARQUET, COMPRESSION zstd)");
         double seconds = watch.Elapsed.TotalSeconds;
         proc.Refresh();
-        Console.WriteLine($"duckdb alone: {seconds,8:F2} s wall, {(proc.TotalProcessorTime - cpu0).TotalSeconds:F2} s cpu  process peak working set {proc.PeakWorkingSet64 / 1048576.0:F0} MiB  threads {threads}");
+        Console.WriteLine($"duckdb alone: {seconds,8:F2} s wall, {(proc.TotalProcessorTime - cpu0).TotalSeconds:F2} s cpu  process peak working set {proc.PeakWorkingSet64 / 1048576.0:F0} MiB  threads {threads}  output (zstd) {new FileInfo(duckOut).Length / 1e6:F1} MB");
         return 0;
     }
 
