@@ -24,7 +24,11 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
     // per row group goes PLAIN early (hashing those cost ~1 CPU-s per 10M rows for ~2% of the file).
     private static readonly ParquetWriterOptions ParquetOptions = new()
     {
-        Codec = ParquetCodec.Zstd, ZstdLevel = 2, DeltaIntegers = true, RowGroupBytes = 16L << 20, DictionaryPageBytes = 64 << 10,
+        Codec = ParquetCodec.Zstd,
+        ZstdLevel = 2,
+        DeltaIntegers = true,
+        RowGroupBytes = 16L << 20,
+        DictionaryPageBytes = 64 << 10,
     };
 
     private readonly IBatchSink _sink;

@@ -15,7 +15,11 @@ public sealed partial class ParquetDataWriterTests
 {
     private static readonly ParquetWriterOptions DeltaSplit = new()
     {
-        DeltaIntegers = true, ByteStreamSplitFloats = true, DictionaryPageBytes = 0, RowGroupRows = 40_000, PageBytes = 8192,
+        DeltaIntegers = true,
+        ByteStreamSplitFloats = true,
+        DictionaryPageBytes = 0,
+        RowGroupRows = 40_000,
+        PageBytes = 8192,
     };
 
     [TestCase(ParquetCodec.Zstd)]
