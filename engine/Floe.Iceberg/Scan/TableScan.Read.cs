@@ -39,26 +39,108 @@ public sealed partial class TableScan
         var deletes = new DeleteLoader(_table.Io, tableSchema);
         var outputSchema = Floe.Core.Arrow.ArrowSchemas.ToArrow(projected);
         var outputColumns = projected.Fields.Select(f => IndexOf(readSchema, f.Id)).ToArray();
-        for (var t = 0; t < tasks.Count; t++)
+        var threads = Threads;
+        var units = threads > 1 ? ScanUnits(tasks, threads, readSchema) : null;
+        if (units is null || units.Count <= 1)
         {
-            var task = tasks[t];
-            var positions = deletes.PositionsFor(task);
-            var equality = deletes.EqualityFor(task, readSchema);
-            var taskFilter = allRows[t] ? null : rowFilter;
-            using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
-            foreach (var (batch, firstRow) in reader.ReadAll())
+            for (var t = 0; t < tasks.Count; t++)
             {
-                var selected = Select(batch, firstRow, positions, equality, taskFilter);
-                if (selected.Length == 0) continue;
-                var columns = new IArrowArray[outputColumns.Length];
-                for (var c = 0; c < columns.Length; c++)
+                var unit = new ReadUnit(tasks[t], -1, deletes.PositionsFor(tasks[t]), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
+                foreach (var batch in Read(unit, readSchema, projected, outputSchema, outputColumns)) yield return batch;
+            }
+            yield break;
+        }
+        // Files (or row groups, when there are fewer files than threads) decode on worker threads; the caller gets
+        // their batches in plan order. A window of 2 units per thread bounds the decoded batches held at once.
+        using var gate = new SemaphoreSlim(threads);
+        var window = new Queue<Task<List<RecordBatch>>>();
+        var next = 0;
+        try
+        {
+            while (next < units.Count || window.Count > 0)
+            {
+                while (next < units.Count && window.Count < 2 * threads)
                 {
-                    // A filter on a struct's child makes the struct be read whole; the output keeps only the projected children.
-                    columns[c] = NestedProjection.PruneArray(selected.Column(outputColumns[c]), readSchema.Fields[outputColumns[c]], projected.Fields[c]);
+                    var (t, rowGroup) = units[next++];
+                    // Delete files load here, on the caller's thread: DeleteLoader caches them and is not thread-safe.
+                    var unit = new ReadUnit(tasks[t], rowGroup, deletes.PositionsFor(tasks[t]), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
+                    window.Enqueue(Task.Run(() =>
+                    {
+                        gate.Wait();
+                        try
+                        {
+                            return Read(unit, readSchema, projected, outputSchema, outputColumns).ToList();
+                        }
+                        finally
+                        {
+                            gate.Release();
+                        }
+                    }));
                 }
-                yield return new RecordBatch(outputSchema, columns, selected.Length);
+                foreach (var batch in window.Dequeue().GetAwaiter().GetResult()) yield return batch;
             }
         }
+        finally
+        {
+            // A caller that stops early, or a failed unit, must not leave decodes running against files or the gate.
+            foreach (var pending in window)
+            {
+                try
+                {
+                    pending.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // Already reported through the unit that failed first, or not wanted by a caller that stopped.
+                }
+            }
+        }
+    }
+
+    /// <summary>One file of a scan, or one row group of it (<c>RowGroup</c> ≥ 0), with what applies to its rows.</summary>
+    private sealed record ReadUnit(FileScanTask Task, int RowGroup, IReadOnlySet<long>? Positions, EqualityDeletes? Equality, RowFilter? Filter);
+
+    private IEnumerable<RecordBatch> Read(ReadUnit unit, Schema readSchema, Schema projected, Apache.Arrow.Schema outputSchema, int[] outputColumns)
+    {
+        var task = unit.Task;
+        using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
+        var first = unit.RowGroup < 0 ? 0 : unit.RowGroup;
+        var last = unit.RowGroup < 0 ? reader.RowGroupCount : unit.RowGroup + 1;
+        for (var g = first; g < last; g++)
+        {
+            var (batch, firstRow) = reader.ReadRowGroup(g);
+            var selected = Select(batch, firstRow, unit.Positions, unit.Equality, unit.Filter);
+            if (selected.Length == 0) continue;
+            var columns = new IArrowArray[outputColumns.Length];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                // A filter on a struct's child makes the struct be read whole; the output keeps only the projected children.
+                columns[c] = NestedProjection.PruneArray(selected.Column(outputColumns[c]), readSchema.Fields[outputColumns[c]], projected.Fields[c]);
+            }
+            yield return new RecordBatch(outputSchema, columns, selected.Length);
+        }
+    }
+
+    /// <summary>
+    /// The units a parallel read hands out, in plan order: whole files when there are at least as many files as
+    /// threads, else every row group of every file (each file's footer is read once here to count them).
+    /// </summary>
+    private List<(int Task, int RowGroup)> ScanUnits(IReadOnlyList<FileScanTask> tasks, int threads, Schema readSchema)
+    {
+        var units = new List<(int Task, int RowGroup)>();
+        if (tasks.Count >= threads)
+        {
+            for (var t = 0; t < tasks.Count; t++) units.Add((t, -1));
+            return units;
+        }
+        for (var t = 0; t < tasks.Count; t++)
+        {
+            using var reader = ParquetDataReader.Open(_table.Io, tasks[t].File.FilePath, readSchema);
+            var groups = reader.RowGroupCount;
+            if (groups <= 1) units.Add((t, -1));
+            else for (var g = 0; g < groups; g++) units.Add((t, g));
+        }
+        return units;
     }
 
     private static RecordBatch Select(RecordBatch batch, long firstRow, IReadOnlySet<long>? positions, EqualityDeletes? equality, RowFilter? filter)
