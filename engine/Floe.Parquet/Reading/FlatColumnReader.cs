@@ -262,6 +262,14 @@ internal sealed class FlatColumnReader
             if (data.Length < nonNull * pw) throw new InvalidDataException($"column '{_leaf.Name}': PLAIN page shorter than its {nonNull} values");
             source = data[..(nonNull * pw)];
         }
+        else if (defs.IsEmpty && pw == _outputWidth)
+        {
+            // No nulls and no widening: gather the dictionary values straight into the output, one pass, no copy.
+            var output = _fixed.AsSpan(_row * _outputWidth, count * _outputWidth);
+            if (pw == 4) Gather(MemoryMarshal.Cast<byte, int>(_dictFixed!.AsSpan(0, _dictCount * 4)), indices, MemoryMarshal.Cast<byte, int>(output));
+            else Gather(MemoryMarshal.Cast<byte, long>(_dictFixed!.AsSpan(0, _dictCount * 8)), indices, MemoryMarshal.Cast<byte, long>(output));
+            return;
+        }
         else
         {
             gathered = ArrayPool<byte>.Shared.Rent(nonNull * pw);
@@ -311,6 +319,12 @@ internal sealed class FlatColumnReader
         {
             if (gathered is not null) ArrayPool<byte>.Shared.Return(gathered);
         }
+    }
+
+    private static void Gather<T>(ReadOnlySpan<T> dictionary, ReadOnlySpan<int> indices, Span<T> output)
+        where T : unmanaged
+    {
+        for (var i = 0; i < output.Length; i++) output[i] = dictionary[indices[i]];
     }
 
     private static void Scatter<T>(ReadOnlySpan<T> source, Span<T> output, ReadOnlySpan<int> defs)
