@@ -11,7 +11,7 @@ public sealed partial class TableScan
     /// Counts the rows of the planned files that match the filter and survive their delete files, reading as little
     /// as it can: a file whose metrics prove every row matches is counted from its record count, a file without
     /// delete files has only the filter's columns decoded and simple comparisons evaluated into SIMD selection
-    /// bitmaps, and files (or row groups, when there are fewer files than <see cref="Threads"/>) are counted in parallel. Files with delete files go through <see cref="ReadBatches"/>.
+    /// bitmaps, and row groups are counted in parallel on <see cref="Threads"/> workers. Files with delete files go through <see cref="ReadBatches"/>.
     /// </summary>
     public long CountRows(IReadOnlyList<FileScanTask> tasks)
     {
@@ -47,13 +47,13 @@ public sealed partial class TableScan
         var units = threads > 1 ? ScanUnits(direct, threads, readSchema) : null;
         if (units is null)
         {
-            foreach (var task in direct) total += CountFile(task, -1, readSchema, filter, rowFilter!);
+            foreach (var task in direct) total += CountFile(task, 0, -1, readSchema, filter, rowFilter!);
             return total;
         }
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
         try
         {
-            Parallel.For(0, units.Count, options, () => 0L, (u, _, local) => local + CountFile(direct[units[u].Task], units[u].RowGroup, readSchema, filter, rowFilter!), local => Interlocked.Add(ref total, local));
+            Parallel.For(0, units.Count, options, () => 0L, (u, _, local) => local + CountFile(direct[units[u].Task], units[u].First, units[u].End, readSchema, filter, rowFilter!), local => Interlocked.Add(ref total, local));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
@@ -63,16 +63,15 @@ public sealed partial class TableScan
         return total;
     }
 
-    /// <summary>Counts the matching rows of one file, or of its row group <paramref name="rowGroup"/> when that is ≥ 0.</summary>
-    private long CountFile(FileScanTask task, int rowGroup, Schema readSchema, Expression filter, RowFilter rowFilter)
+    /// <summary>Counts the matching rows of row groups [<paramref name="first"/>, <paramref name="end"/>) of one file (end -1: to the last).</summary>
+    private long CountFile(FileScanTask task, int first, int end, Schema readSchema, Expression filter, RowFilter rowFilter)
     {
         using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
         long count = 0;
         bool[]? keep = null;
         var inclusive = new InclusiveMetricsEvaluator(filter);
         var strict = new StrictMetricsEvaluator(filter, _table.Metadata.SpecById(task.File.SpecId));
-        var first = rowGroup < 0 ? 0 : rowGroup;
-        var last = rowGroup < 0 ? reader.RowGroupCount : rowGroup + 1;
+        var last = end < 0 ? reader.RowGroupCount : Math.Min(end, reader.RowGroupCount);
         for (var g = first; g < last; g++)
         {
             // The footer's statistics prune row groups no row of which can match and count those every row of

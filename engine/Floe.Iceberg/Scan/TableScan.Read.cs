@@ -45,13 +45,13 @@ public sealed partial class TableScan
         {
             for (var t = 0; t < tasks.Count; t++)
             {
-                var unit = new ReadUnit(tasks[t], -1, deletes.PositionsFor(tasks[t]), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
+                var unit = new ReadUnit(tasks[t], 0, -1, deletes.PositionsFor(tasks[t]), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
                 foreach (var batch in Read(unit, readSchema, projected, outputSchema, outputColumns)) yield return batch;
             }
             yield break;
         }
-        // Files (or row groups, when there are fewer files than threads) decode on worker threads; the caller gets
-        // their batches in plan order. A window of 2 units per thread bounds the decoded batches held at once.
+        // Row groups (or whole files, when their row groups are unknown and files outnumber threads) decode on worker
+        // threads; the caller gets their batches in plan order. A window of 2 units per thread bounds what is held.
         using var gate = new SemaphoreSlim(threads);
         var window = new Queue<Task<List<RecordBatch>>>();
         var next = 0;
@@ -61,9 +61,9 @@ public sealed partial class TableScan
             {
                 while (next < units.Count && window.Count < 2 * threads)
                 {
-                    var (t, rowGroup) = units[next++];
+                    var (t, firstGroup, endGroup) = units[next++];
                     // Delete files load here, on the caller's thread: DeleteLoader caches them and is not thread-safe.
-                    var unit = new ReadUnit(tasks[t], rowGroup, deletes.PositionsFor(tasks[t]), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
+                    var unit = new ReadUnit(tasks[t], firstGroup, endGroup, deletes.PositionsFor(tasks[t]), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
                     window.Enqueue(Task.Run(() =>
                     {
                         gate.Wait();
@@ -97,16 +97,15 @@ public sealed partial class TableScan
         }
     }
 
-    /// <summary>One file of a scan, or one row group of it (<c>RowGroup</c> ≥ 0), with what applies to its rows.</summary>
-    private sealed record ReadUnit(FileScanTask Task, int RowGroup, IReadOnlySet<long>? Positions, EqualityDeletes? Equality, RowFilter? Filter);
+    /// <summary>Row groups [<c>First</c>, <c>End</c>) of one file (<c>End</c> -1: to the last), with what applies to their rows.</summary>
+    private sealed record ReadUnit(FileScanTask Task, int First, int End, IReadOnlySet<long>? Positions, EqualityDeletes? Equality, RowFilter? Filter);
 
     private IEnumerable<RecordBatch> Read(ReadUnit unit, Schema readSchema, Schema projected, Apache.Arrow.Schema outputSchema, int[] outputColumns)
     {
         var task = unit.Task;
         using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
-        var first = unit.RowGroup < 0 ? 0 : unit.RowGroup;
-        var last = unit.RowGroup < 0 ? reader.RowGroupCount : unit.RowGroup + 1;
-        for (var g = first; g < last; g++)
+        var end = unit.End < 0 ? reader.RowGroupCount : Math.Min(unit.End, reader.RowGroupCount);
+        for (var g = unit.First; g < end; g++)
         {
             var (batch, firstRow) = reader.ReadRowGroup(g);
             var selected = Select(batch, firstRow, unit.Positions, unit.Equality, unit.Filter);
@@ -122,23 +121,24 @@ public sealed partial class TableScan
     }
 
     /// <summary>
-    /// The units a parallel read hands out, in plan order: whole files when there are at least as many files as
-    /// threads, else every row group of every file (each file's footer is read once here to count them).
+    /// The units a parallel read hands out, in plan order: a file's row groups one by one when its split offsets
+    /// (one per row group) say it has several, or when files are fewer than threads (then its footer is read here);
+    /// else the whole file. A file's last unit reads to its last row group, so split offsets that undercount the
+    /// row groups lose nothing, and units past the real count read nothing.
     /// </summary>
-    private List<(int Task, int RowGroup)> ScanUnits(IReadOnlyList<FileScanTask> tasks, int threads, Schema readSchema)
+    private List<(int Task, int First, int End)> ScanUnits(IReadOnlyList<FileScanTask> tasks, int threads, Schema readSchema)
     {
-        var units = new List<(int Task, int RowGroup)>();
-        if (tasks.Count >= threads)
-        {
-            for (var t = 0; t < tasks.Count; t++) units.Add((t, -1));
-            return units;
-        }
+        var units = new List<(int Task, int First, int End)>();
         for (var t = 0; t < tasks.Count; t++)
         {
-            using var reader = ParquetDataReader.Open(_table.Io, tasks[t].File.FilePath, readSchema);
-            var groups = reader.RowGroupCount;
-            if (groups <= 1) units.Add((t, -1));
-            else for (var g = 0; g < groups; g++) units.Add((t, g));
+            var groups = tasks[t].File.SplitOffsets?.Count ?? 0;
+            if (groups <= 1 && tasks.Count < threads)
+            {
+                using var reader = ParquetDataReader.Open(_table.Io, tasks[t].File.FilePath, readSchema);
+                groups = reader.RowGroupCount;
+            }
+            for (var g = 0; g < groups - 1; g++) units.Add((t, g, g + 1));
+            units.Add((t, Math.Max(groups - 1, 0), -1));
         }
         return units;
     }

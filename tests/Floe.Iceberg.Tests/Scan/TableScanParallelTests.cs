@@ -84,6 +84,36 @@ public sealed class TableScanParallelTests
     }
 
     [Test]
+    public void ReadBatches_SplitOffsetsMiscountingRowGroups_StillReadsEveryRowOnce()
+    {
+        // Units come from the manifest's split offsets; offsets from another writer may not match the footer.
+        using var tables = new TestTables();
+        var table = tables.Warehouse.CreateTable(TableIdentifier.Parse("demo.sorted"), TestTables.EventsSchema,
+            PartitionSpec.Unpartitioned, new Dictionary<string, string> { ["write.parquet.row-group-size-bytes"] = "1" });
+        var rows = new List<(long Entity, long Micros, double? Amount)>();
+        for (var i = 0; i < 20_000; i++) rows.Add((i % 5, TestTables.Day0 + i, i / 4.0));
+        TestTables.Append(table, TestTables.Events(rows));
+        TestTables.Append(table, TestTables.Events(rows));
+        var scan = new TableScan(table).WithThreads(3);
+        var tasks = scan.PlanFiles().Tasks;
+        var expected = ReadInOrder(new TableScan(table).WithThreads(1)).Rows;
+        foreach (var offsets in new[] { null, new List<long> { 4 }, new List<long> { 4, 100 }, Enumerable.Range(0, 40).Select(i => 4L + i).ToList() })
+        {
+            var altered = tasks.Select(t => t with { File = t.File with { SplitOffsets = offsets } }).ToList();
+            var rowsRead = new List<(long, long, double?)>();
+            foreach (var batch in scan.ReadBatches(altered))
+            {
+                var ids = (Int64Array)batch.Column(0);
+                var times = (TimestampArray)batch.Column(1);
+                var amounts = (DoubleArray)batch.Column(2);
+                for (var i = 0; i < batch.Length; i++) rowsRead.Add((ids.GetValue(i)!.Value, times.Values[i], amounts.GetValue(i)));
+            }
+            Assert.That(rowsRead, Is.EqualTo(expected), $"{offsets?.Count ?? 0} split offsets");
+            Assert.That(scan.CountRows(altered), Is.EqualTo(40_000));
+        }
+    }
+
+    [Test]
     public void ReadBatches_CallerStopsAfterFirstBatch_LeavesNothingRunningAndRereads()
     {
         using var tables = new TestTables();
