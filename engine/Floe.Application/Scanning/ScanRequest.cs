@@ -13,6 +13,8 @@ public sealed record ScanRequest
     public IReadOnlyList<string>? Columns { get; init; }
     /// <summary>Row filter such as <c>amount &gt; 10 and event_time &gt;= '2024-01-03T00:00:00Z'</c>.</summary>
     public string? Filter { get; init; }
+    /// <summary>Threads that decode files and row groups at once (the processor count when null).</summary>
+    public int? Threads { get; init; }
 }
 
 /// <summary>What a scan read.</summary>

@@ -26,6 +26,7 @@ public sealed class ScanService
         if (request.AsOf is { } asOf) scan = scan.AsOf(SnapshotSelector.ParseTimestampMs(asOf));
         if (!string.IsNullOrWhiteSpace(request.Filter)) scan = scan.Filter(ExpressionParser.Parse(request.Filter, scan.TableSchema));
         if (request.Columns is { Count: > 0 } columns) scan = scan.Select(columns);
+        if (request.Threads is { } threads) scan = scan.WithThreads(threads);
         return scan;
     }
 

@@ -19,7 +19,8 @@ internal static class ScanCommand
         format.AcceptOnlyFromAmong("csv", "json", "parquet");
         var output = new Option<string?>("--output") { Description = "Write to this file instead of stdout (required for parquet)" };
         var count = new Option<bool>("--count") { Description = "Print only the number of rows" };
-        var command = new Command("scan", "Read a table") { name, snapshot, reference, asOf, columns, filter, format, output, count };
+        var threads = new Option<int?>("--threads") { Description = "Threads that decode files and row groups at once (default: the processor count)" };
+        var command = new Command("scan", "Read a table") { name, snapshot, reference, asOf, columns, filter, format, output, count, threads };
         CommandRunner.SetAction(command, parse =>
         {
             var request = new ScanRequest
@@ -29,6 +30,7 @@ internal static class ScanCommand
                 AsOf = parse.GetValue(asOf),
                 Columns = parse.GetValue(columns)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
                 Filter = parse.GetValue(filter),
+                Threads = parse.GetValue(threads),
             };
             var service = new ScanService(GlobalOptions.OpenWarehouse(parse));
             var table = parse.GetValue(name)!;

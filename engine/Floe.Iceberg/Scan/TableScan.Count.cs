@@ -11,7 +11,7 @@ public sealed partial class TableScan
     /// Counts the rows of the planned files that match the filter and survive their delete files, reading as little
     /// as it can: a file whose metrics prove every row matches is counted from its record count, a file without
     /// delete files has only the filter's columns decoded and simple comparisons evaluated into SIMD selection
-    /// bitmaps, and files are counted in parallel. Files with delete files go through <see cref="ReadBatches"/>.
+    /// bitmaps, and row groups are counted in parallel on <see cref="Threads"/> workers. Files with delete files go through <see cref="ReadBatches"/>.
     /// </summary>
     public long CountRows(IReadOnlyList<FileScanTask> tasks)
     {
@@ -43,10 +43,17 @@ public sealed partial class TableScan
         }
         if (direct.Count == 0) return total;
         var readSchema = ReadSchema(tableSchema, new Schema(tableSchema.SchemaId, Array.Empty<NestedField>()), direct, includeFilterColumns: true);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        var threads = Threads;
+        var units = threads > 1 ? ScanUnits(direct, threads, readSchema) : null;
+        if (units is null)
+        {
+            foreach (var task in direct) total += CountFile(task, 0, -1, readSchema, filter, rowFilter!);
+            return total;
+        }
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
         try
         {
-            Parallel.For(0, direct.Count, options, () => 0L, (t, _, local) => local + CountFile(direct[t], readSchema, filter, rowFilter!), local => Interlocked.Add(ref total, local));
+            Parallel.For(0, units.Count, options, () => 0L, (u, _, local) => local + CountFile(direct[units[u].Task], units[u].First, units[u].End, readSchema, filter, rowFilter!), local => Interlocked.Add(ref total, local));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
@@ -56,14 +63,16 @@ public sealed partial class TableScan
         return total;
     }
 
-    private long CountFile(FileScanTask task, Schema readSchema, Expression filter, RowFilter rowFilter)
+    /// <summary>Counts the matching rows of row groups [<paramref name="first"/>, <paramref name="end"/>) of one file (end -1: to the last).</summary>
+    private long CountFile(FileScanTask task, int first, int end, Schema readSchema, Expression filter, RowFilter rowFilter)
     {
         using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
         long count = 0;
         bool[]? keep = null;
         var inclusive = new InclusiveMetricsEvaluator(filter);
         var strict = new StrictMetricsEvaluator(filter, _table.Metadata.SpecById(task.File.SpecId));
-        for (var g = 0; g < reader.RowGroupCount; g++)
+        var last = end < 0 ? reader.RowGroupCount : Math.Min(end, reader.RowGroupCount);
+        for (var g = first; g < last; g++)
         {
             // The footer's statistics prune row groups no row of which can match and count those every row of
             // which matches without decoding them.

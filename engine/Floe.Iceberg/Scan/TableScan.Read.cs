@@ -40,27 +40,109 @@ public sealed partial class TableScan
         var outputSchema = Floe.Core.Arrow.ArrowSchemas.ToArrow(projected);
         var outputColumns = projected.Fields.Select(f => IndexOf(readSchema, f.Id)).ToArray();
         var lineage = RowLineageColumns.For(readSchema);
-        for (var t = 0; t < tasks.Count; t++)
+        var threads = Threads;
+        var units = threads > 1 ? ScanUnits(tasks, threads, readSchema) : null;
+        if (units is null || units.Count <= 1)
         {
-            var task = tasks[t];
-            var positions = deletes.PositionsFor(task);
-            var equality = deletes.EqualityFor(task, readSchema);
-            var taskFilter = allRows[t] ? null : rowFilter;
-            using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
-            foreach (var (read, firstRow) in reader.ReadAll())
+            for (var t = 0; t < tasks.Count; t++)
             {
-                var batch = lineage is null ? read : lineage.Fill(read, firstRow, task.File, task.DataSequenceNumber);
-                var selected = Select(batch, firstRow, positions, equality, taskFilter);
-                if (selected.Length == 0) continue;
-                var columns = new IArrowArray[outputColumns.Length];
-                for (var c = 0; c < columns.Length; c++)
+                var unit = new ReadUnit(tasks[t], 0, -1, deletes.PositionsFor(tasks[t]), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
+                foreach (var batch in Read(unit, readSchema, projected, outputSchema, outputColumns, lineage)) yield return batch;
+            }
+            yield break;
+        }
+        // Row groups (or whole files, when their row groups are unknown and files outnumber threads) decode on worker
+        // threads; the caller gets their batches in plan order. A window of 2 units per thread bounds what is held.
+        using var gate = new SemaphoreSlim(threads);
+        var window = new Queue<Task<List<RecordBatch>>>();
+        var next = 0;
+        try
+        {
+            while (next < units.Count || window.Count > 0)
+            {
+                while (next < units.Count && window.Count < 2 * threads)
                 {
-                    // A filter on a struct's child makes the struct be read whole; the output keeps only the projected children.
-                    columns[c] = NestedProjection.PruneArray(selected.Column(outputColumns[c]), readSchema.Fields[outputColumns[c]], projected.Fields[c]);
+                    var (t, firstGroup, endGroup) = units[next++];
+                    // Delete files load here, on the caller's thread: DeleteLoader caches them and is not thread-safe.
+                    var unit = new ReadUnit(tasks[t], firstGroup, endGroup, deletes.PositionsFor(tasks[t]), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
+                    window.Enqueue(Task.Run(() =>
+                    {
+                        gate.Wait();
+                        try
+                        {
+                            return Read(unit, readSchema, projected, outputSchema, outputColumns, lineage).ToList();
+                        }
+                        finally
+                        {
+                            gate.Release();
+                        }
+                    }));
                 }
-                yield return new RecordBatch(outputSchema, columns, selected.Length);
+                foreach (var batch in window.Dequeue().GetAwaiter().GetResult()) yield return batch;
             }
         }
+        finally
+        {
+            // A caller that stops early, or a failed unit, must not leave decodes running against files or the gate.
+            foreach (var pending in window)
+            {
+                try
+                {
+                    pending.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // Already reported through the unit that failed first, or not wanted by a caller that stopped.
+                }
+            }
+        }
+    }
+
+    /// <summary>Row groups [<c>First</c>, <c>End</c>) of one file (<c>End</c> -1: to the last), with what applies to their rows.</summary>
+    private sealed record ReadUnit(FileScanTask Task, int First, int End, IReadOnlySet<long>? Positions, EqualityDeletes? Equality, RowFilter? Filter);
+
+    private IEnumerable<RecordBatch> Read(ReadUnit unit, Schema readSchema, Schema projected, Apache.Arrow.Schema outputSchema, int[] outputColumns, RowLineageColumns? lineage)
+    {
+        var task = unit.Task;
+        using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
+        var end = unit.End < 0 ? reader.RowGroupCount : Math.Min(unit.End, reader.RowGroupCount);
+        for (var g = unit.First; g < end; g++)
+        {
+            var (read, firstRow) = reader.ReadRowGroup(g);
+            var batch = lineage is null ? read : lineage.Fill(read, firstRow, task.File, task.DataSequenceNumber);
+            var selected = Select(batch, firstRow, unit.Positions, unit.Equality, unit.Filter);
+            if (selected.Length == 0) continue;
+            var columns = new IArrowArray[outputColumns.Length];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                // A filter on a struct's child makes the struct be read whole; the output keeps only the projected children.
+                columns[c] = NestedProjection.PruneArray(selected.Column(outputColumns[c]), readSchema.Fields[outputColumns[c]], projected.Fields[c]);
+            }
+            yield return new RecordBatch(outputSchema, columns, selected.Length);
+        }
+    }
+
+    /// <summary>
+    /// The units a parallel read hands out, in plan order: a file's row groups one by one when its split offsets
+    /// (one per row group) say it has several, or when files are fewer than threads (then its footer is read here);
+    /// else the whole file. A file's last unit reads to its last row group, so split offsets that undercount the
+    /// row groups lose nothing, and units past the real count read nothing.
+    /// </summary>
+    private List<(int Task, int First, int End)> ScanUnits(IReadOnlyList<FileScanTask> tasks, int threads, Schema readSchema)
+    {
+        var units = new List<(int Task, int First, int End)>();
+        for (var t = 0; t < tasks.Count; t++)
+        {
+            var groups = tasks[t].File.SplitOffsets?.Count ?? 0;
+            if (groups <= 1 && tasks.Count < threads)
+            {
+                using var reader = ParquetDataReader.Open(_table.Io, tasks[t].File.FilePath, readSchema);
+                groups = reader.RowGroupCount;
+            }
+            for (var g = 0; g < groups - 1; g++) units.Add((t, g, g + 1));
+            units.Add((t, Math.Max(groups - 1, 0), -1));
+        }
+        return units;
     }
 
     private static RecordBatch Select(RecordBatch batch, long firstRow, IReadOnlySet<long>? positions, EqualityDeletes? equality, RowFilter? filter)

@@ -19,15 +19,17 @@ public sealed partial class TableScan
     private readonly bool _explicitSnapshot;
     private readonly Expression _filter;
     private readonly IReadOnlyList<string>? _columns;
+    private readonly int _threads;
 
     /// <summary>A scan of the table's current snapshot on main, all columns, no filter.</summary>
     public TableScan(Table table)
-        : this(table, table.Metadata.CurrentSnapshot, false, AlwaysTrue.Instance, null)
+        : this(table, table.Metadata.CurrentSnapshot, false, AlwaysTrue.Instance, null, 0)
     {
     }
 
-    private TableScan(Table table, Snapshot? snapshot, bool explicitSnapshot, Expression filter, IReadOnlyList<string>? columns)
+    private TableScan(Table table, Snapshot? snapshot, bool explicitSnapshot, Expression filter, IReadOnlyList<string>? columns, int threads)
     {
+        _threads = threads;
         _table = table;
         _snapshot = snapshot;
         _explicitSnapshot = explicitSnapshot;
@@ -80,16 +82,16 @@ public sealed partial class TableScan
     }
 
     /// <summary>Reads snapshot <paramref name="snapshotId"/>.</summary>
-    public TableScan UseSnapshot(long snapshotId) => new(_table, SnapshotSelector.ById(_table.Metadata, snapshotId), true, _filter, _columns);
+    public TableScan UseSnapshot(long snapshotId) => new(_table, SnapshotSelector.ById(_table.Metadata, snapshotId), true, _filter, _columns, _threads);
 
     /// <summary>Reads the head of branch or tag <paramref name="name"/>.</summary>
-    public TableScan UseRef(string name) => new(_table, SnapshotSelector.ByRef(_table.Metadata, name), false, _filter, _columns);
+    public TableScan UseRef(string name) => new(_table, SnapshotSelector.ByRef(_table.Metadata, name), false, _filter, _columns, _threads);
 
     /// <summary>Reads the snapshot that was current on main at <paramref name="timestampMs"/>.</summary>
-    public TableScan AsOf(long timestampMs) => new(_table, SnapshotSelector.AsOf(_table.Metadata, timestampMs), true, _filter, _columns);
+    public TableScan AsOf(long timestampMs) => new(_table, SnapshotSelector.AsOf(_table.Metadata, timestampMs), true, _filter, _columns, _threads);
 
     /// <summary>Adds a row filter (combined with AND).</summary>
-    public TableScan Filter(Expression filter) => new(_table, _snapshot, _explicitSnapshot, Expression.And(_filter, filter), _columns);
+    public TableScan Filter(Expression filter) => new(_table, _snapshot, _explicitSnapshot, Expression.And(_filter, filter), _columns, _threads);
 
     private int FirstMention(string name)
     {
@@ -111,7 +113,7 @@ public sealed partial class TableScan
         {
             if (MetadataColumns.RowLineage(c) is null) TableSchema.GetField(c);
         }
-        return new(_table, _snapshot, _explicitSnapshot, _filter, columns);
+        return new(_table, _snapshot, _explicitSnapshot, _filter, columns, _threads);
     }
 
     /// <summary>
@@ -124,7 +126,20 @@ public sealed partial class TableScan
         foreach (var f in TableSchema.Fields) columns.Add(f.Name);
         columns.Add(MetadataColumns.RowId.Name);
         columns.Add(MetadataColumns.LastUpdatedSequenceNumber.Name);
-        return new(_table, _snapshot, _explicitSnapshot, _filter, columns);
+        return new(_table, _snapshot, _explicitSnapshot, _filter, columns, _threads);
+    }
+
+    /// <summary>
+    /// How many threads decode files and row groups at once: the value given to <see cref="WithThreads"/>, else
+    /// <see cref="Environment.ProcessorCount"/>.
+    /// </summary>
+    public int Threads => _threads > 0 ? _threads : Environment.ProcessorCount;
+
+    /// <summary>Decodes on <paramref name="threads"/> threads (1 reads serially); batches keep their order either way.</summary>
+    public TableScan WithThreads(int threads)
+    {
+        if (threads < 1) throw Errors.InvalidArgument($"thread count must be at least 1, got {threads}");
+        return new(_table, _snapshot, _explicitSnapshot, _filter, _columns, threads);
     }
 
     /// <summary>Plans the files to read.</summary>

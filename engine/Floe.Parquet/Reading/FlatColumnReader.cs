@@ -277,6 +277,14 @@ internal sealed class FlatColumnReader
             gathered = DecodeDelta(data, nonNull);
             source = gathered.AsSpan(0, nonNull * pw);
         }
+        else if (defs.IsEmpty && pw == _outputWidth)
+        {
+            // No nulls and no widening: gather the dictionary values straight into the output, one pass, no copy.
+            var output = _fixed.AsSpan(_row * _outputWidth, count * _outputWidth);
+            if (pw == 4) Gather(MemoryMarshal.Cast<byte, int>(_dictFixed!.AsSpan(0, _dictCount * 4)), indices, MemoryMarshal.Cast<byte, int>(output));
+            else Gather(MemoryMarshal.Cast<byte, long>(_dictFixed!.AsSpan(0, _dictCount * 8)), indices, MemoryMarshal.Cast<byte, long>(output));
+            return;
+        }
         else
         {
             gathered = ArrayPool<byte>.Shared.Rent(nonNull * pw);
@@ -326,6 +334,12 @@ internal sealed class FlatColumnReader
         {
             if (gathered is not null) ArrayPool<byte>.Shared.Return(gathered);
         }
+    }
+
+    private static void Gather<T>(ReadOnlySpan<T> dictionary, ReadOnlySpan<int> indices, Span<T> output)
+        where T : unmanaged
+    {
+        for (var i = 0; i < output.Length; i++) output[i] = dictionary[indices[i]];
     }
 
     /// <summary>Decodes a DELTA_BINARY_PACKED page into a rented buffer of <paramref name="count"/> PLAIN values of the physical width.</summary>

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Floe.Parquet.Reading;
 
@@ -42,12 +44,16 @@ internal static class RleHybrid
                 var run = data.Slice(position, Math.Min(runBytes, data.Length - position));
                 long bitPosition = 0;
                 var i = 0;
-                // Fast path: whole 8-byte windows are available; a value (≤ 32 bits at shift ≤ 7) fits in one window.
-                var safeEnd = run.Length - 8;
-                for (; i < values && (bitPosition >> 3) <= safeEnd; i++, bitPosition += bitWidth)
+                // Fast path: value i's 8-byte window starts at byte i·bitWidth/8, inside the run while that is at most
+                // run.Length - 8; a value (≤ 32 bits at shift ≤ 7) fits in one window. Unaligned reads off the run's
+                // first byte, no slicing per value: this loop is most of a dictionary-encoded column's decode.
+                var safe = run.Length >= 8 ? (int)Math.Min(values, (long)(run.Length - 8) * 8 / bitWidth + 1) : 0;
+                ref var source = ref MemoryMarshal.GetReference(run);
+                ref var destination = ref MemoryMarshal.GetReference(target.Slice(written, values));
+                for (; i < safe; i++, bitPosition += bitWidth)
                 {
-                    var window = BinaryPrimitives.ReadUInt64LittleEndian(run[(int)(bitPosition >> 3)..]);
-                    target[written + i] = (int)((window >> (int)(bitPosition & 7)) & mask);
+                    var window = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (nint)(bitPosition >> 3)));
+                    Unsafe.Add(ref destination, i) = (int)((window >> (int)(bitPosition & 7)) & mask);
                 }
                 for (; i < values; i++, bitPosition += bitWidth)
                 {

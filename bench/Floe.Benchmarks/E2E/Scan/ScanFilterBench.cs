@@ -87,7 +87,7 @@ internal static class ScanFilterBench
             Row($"count where {filter} (ReadBatches + row filter, before)", threads, oldCount, duckCount);
             Row("full scan, sum(amount)", threads, floeSum, duckSum);
         }
-        Console.WriteLine($"matching rows {countRows:N0}; Floe count on {Environment.ProcessorCount} thread(s) (DOTNET_PROCESSOR_COUNT), full scan on 1");
+        Console.WriteLine($"matching rows {countRows:N0}; Floe count and full scan on {Environment.ProcessorCount} thread(s) (DOTNET_PROCESSOR_COUNT)");
         if (!ok) Console.Error.WriteLine($"MISMATCH: floe count {countRows}, old {oldRows}, sum {sum}, rows {sumRows}");
         return ok ? 0 : 1;
     }
