@@ -21,20 +21,35 @@ internal static class PageHeaderCheck
 
     private static readonly Shape Statistics = new("Statistics", new()
     {
-        [1] = (Binary, null), [2] = (Binary, null), [3] = (I64, null), [4] = (I64, null),
-        [5] = (Binary, null), [6] = (Binary, null), [7] = (Bool, null), [8] = (Bool, null),
+        [1] = (Binary, null),
+        [2] = (Binary, null),
+        [3] = (I64, null),
+        [4] = (I64, null),
+        [5] = (Binary, null),
+        [6] = (Binary, null),
+        [7] = (Bool, null),
+        [8] = (Bool, null),
     });
 
     private static readonly Shape PageHeader = new("PageHeader", new()
     {
-        [1] = (I32, null), [2] = (I32, null), [3] = (I32, null), [4] = (I32, null),
+        [1] = (I32, null),
+        [2] = (I32, null),
+        [3] = (I32, null),
+        [4] = (I32, null),
         [5] = (Struct, new Shape("DataPageHeader", new() { [1] = (I32, null), [2] = (I32, null), [3] = (I32, null), [4] = (I32, null), [5] = (Struct, Statistics) })),
         [6] = (Struct, null),
         [7] = (Struct, new Shape("DictionaryPageHeader", new() { [1] = (I32, null), [2] = (I32, null), [3] = (Bool, null) })),
         [8] = (Struct, new Shape("DataPageHeaderV2", new()
         {
-            [1] = (I32, null), [2] = (I32, null), [3] = (I32, null), [4] = (I32, null),
-            [5] = (I32, null), [6] = (I32, null), [7] = (Bool, null), [8] = (Struct, Statistics),
+            [1] = (I32, null),
+            [2] = (I32, null),
+            [3] = (I32, null),
+            [4] = (I32, null),
+            [5] = (I32, null),
+            [6] = (I32, null),
+            [7] = (Bool, null),
+            [8] = (Struct, Statistics),
         })),
     });
 
