@@ -49,6 +49,8 @@ internal sealed partial class LeafColumn
     public static async Task<LeafColumn> ReadAsync(
         ParquetRowGroupReader rowGroup, FileSchemaNode leaf, DataField fileField, PrimitiveType? target, bool topLevel, Stream stream, CancellationToken cancellationToken)
     {
+        // Parquet.Net loops forever on some mistyped page headers: it only gets chunks whose pages Floe has walked.
+        PageHeaderCheck.Check(stream, leaf, rowGroup.RowGroup.Columns[leaf.LeafIndex]);
         try
         {
             return await ReadWithParquetNetAsync(rowGroup, leaf, fileField, target, topLevel, cancellationToken).ConfigureAwait(false);

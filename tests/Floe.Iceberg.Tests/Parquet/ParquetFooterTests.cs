@@ -28,12 +28,12 @@ public sealed class ParquetFooterTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    private static IEnumerable<string> HangInputs()
+    private static IEnumerable<string> HangInputs(string pattern = "regression-footer-hang-*.parquet")
     {
         for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
         {
             var corpus = Path.Combine(dir.FullName, "tests", "Floe.Fuzz", "corpora", "parquet");
-            if (Directory.Exists(corpus)) return Directory.GetFiles(corpus, "regression-footer-hang-*.parquet").Order(StringComparer.Ordinal);
+            if (Directory.Exists(corpus)) return Directory.GetFiles(corpus, pattern).Order(StringComparer.Ordinal);
         }
         return Array.Empty<string>();
     }
@@ -52,6 +52,19 @@ public sealed class ParquetFooterTests
             Assert.That(ex!.Code, Is.EqualTo(FloeErrorCode.InvalidData), input);
             Assert.That(ex.Message, Does.StartWith(path).And.Contain("corrupt Parquet (footer"), input);
         }
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public void AflPageHeaderHang_FinishesWithInvalidDataNamingTheFile()
+    {
+        // A later AFL run: a mistyped field in a data page header sent Parquet.Net's page decoder into the same loop.
+        var input = HangInputs("regression-page-header-hang.parquet").Single();
+        var path = Path.Combine(_dir, Path.GetFileName(input));
+        System.IO.File.Copy(input, path);
+        var ex = Assert.Throws<FloeException>(() => ReadAll(path));
+        Assert.That(ex!.Code, Is.EqualTo(FloeErrorCode.InvalidData));
+        Assert.That(ex.Message, Does.StartWith(path + ": corrupt Parquet (row group 0: "));
     }
 
     [Test]
