@@ -21,6 +21,15 @@ public sealed record ParquetWriterOptions
     public int PageBytes { get; init; } = 1 << 20;
 
     /// <summary>
+    /// Most rows per data page (default 20,000, parquet-mr's <c>parquet.page.row.count.limit</c>): small enough that
+    /// the page index can skip parts of a row group, large enough that page headers and codec calls stay noise.
+    /// </summary>
+    public int PageRows { get; init; } = 20_000;
+
+    /// <summary>Write the Parquet page index (ColumnIndex and OffsetIndex) for non-repeated columns (default true).</summary>
+    public bool PageIndex { get; init; } = true;
+
+    /// <summary>
     /// Largest dictionary (PLAIN bytes) per column chunk before the column falls back to PLAIN for the rest of the
     /// file (default 2 MiB, <c>write.parquet.dict-size-bytes</c>); 0 disables dictionary encoding. Applies to
     /// string/binary columns and to the fixed-width INT32/INT64/FLOAT/DOUBLE ones (dates, times, timestamps and

@@ -9,4 +9,6 @@ internal readonly record struct ChunkInfo(
     bool HasStatistics,
     byte[] Min,
     byte[] Max,
-    int DictionaryPageLength); // -1 when the chunk has no dictionary page
+    int DictionaryPageLength, // -1 when the chunk has no dictionary page
+    PageIndexEntry[]? Pages, // null when the chunk gets no page index (repeated columns)
+    bool HasColumnIndex); // false when some page's bounds are unknown (all NaN, a type without page bounds)
