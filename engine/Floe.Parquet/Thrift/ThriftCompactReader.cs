@@ -52,6 +52,29 @@ internal ref struct ThriftCompactReader
 
     public long ReadI64() => ReadZigZag();
 
+    /// <summary>Reads a list header: its element count (bounded by the bytes left) and element type.</summary>
+    public int ReadListHeader(out byte elementType)
+    {
+        var header = ReadByte();
+        var size = header >> 4;
+        if (size == 15) size = ReadSize();
+        elementType = (byte)(header & 0x0F);
+        if (size < 0 || size > _data.Length - Position) throw new InvalidDataException("thrift list is longer than its buffer");
+        return size;
+    }
+
+    /// <summary>Reads a bool list element (one byte: 1 true, anything else false).</summary>
+    public bool ReadBoolElement() => ReadByte() == TypeBoolTrue;
+
+    /// <summary>Reads a binary value.</summary>
+    public byte[] ReadBinary()
+    {
+        var length = ReadSize();
+        var start = Position;
+        Advance(length);
+        return _data.Slice(start, length).ToArray();
+    }
+
     /// <summary>Enters a nested struct; returns the caller's last field id to pass to <see cref="EndStruct"/>.</summary>
     public short BeginStruct()
     {
