@@ -21,7 +21,7 @@ public sealed record ParquetWriterOptions
     public int PageBytes { get; init; } = 1 << 20;
 
     /// <summary>
-    /// Most rows per data page (default 20,000, parquet-mr's <c>parquet.page.row.count.limit</c>): small enough that
+    /// Most rows per data page (default 20,000, Iceberg's <c>write.parquet.page-row-limit</c>): small enough that
     /// the page index can skip parts of a row group, large enough that page headers and codec calls stay noise.
     /// </summary>
     public int PageRows { get; init; } = 20_000;
@@ -60,7 +60,7 @@ public sealed record ParquetWriterOptions
 
     /// <summary>
     /// Options from Iceberg table properties: <c>write.parquet.compression-codec</c>, <c>write.parquet.compression-level</c>,
-    /// <c>write.parquet.row-group-size-bytes</c>, <c>write.parquet.page-size-bytes</c>; absent keys keep the defaults.
+    /// <c>write.parquet.row-group-size-bytes</c>, <c>write.parquet.page-size-bytes</c>, <c>write.parquet.page-row-limit</c>; absent keys keep the defaults.
     /// </summary>
     public static ParquetWriterOptions FromTableProperties(IReadOnlyDictionary<string, string>? properties)
     {
@@ -85,6 +85,10 @@ public sealed record ParquetWriterOptions
         if (properties.TryGetValue("write.parquet.page-size-bytes", out var page))
         {
             options = options with { PageBytes = ParseInt("write.parquet.page-size-bytes", page) };
+        }
+        if (properties.TryGetValue("write.parquet.page-row-limit", out var pageRows))
+        {
+            options = options with { PageRows = ParseInt("write.parquet.page-row-limit", pageRows) };
         }
         return options;
     }
