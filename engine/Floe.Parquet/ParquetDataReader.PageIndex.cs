@@ -189,7 +189,7 @@ public sealed partial class ParquetDataReader
                     {
                         if (element != ThriftCompactReader.TypeBinary) throw new InvalidDataException("column index bounds are not binary");
                         var values = new byte[count][];
-                        for (var i = 0; i < count; i++) values[i] = r.ReadBinary();
+                        for (var i = 0; i < count; i++) values[i] = r.ReadBinary().ToArray();
                         if (id == 2) mins = values;
                         else maxs = values;
                         break;
