@@ -9,7 +9,7 @@ public sealed partial class ParquetDataReader
     /// <summary>
     /// The statistics of row group <paramref name="index"/>, so a table format's metrics evaluators can prune or prove
     /// row groups: record count, null counts and the
-    /// footer's min/max for the top-level numeric and date columns of <see cref="Projection"/> whose Parquet plain
+    /// footer's min/max for the top-level numeric, date and timestamp columns of <see cref="Projection"/> whose Parquet plain
     /// encoding is Iceberg's single-value serialisation. Columns without usable statistics get no bounds (unknown).
     /// </summary>
     public RowGroupStatistics RowGroupMetrics(int index)
@@ -43,6 +43,14 @@ public sealed partial class ParquetDataReader
         {
             var dateOnly = e.LogicalType?.DATE is not null || e.ConvertedType == global::Parquet.Meta.ConvertedType.DATE;
             var signed = e.LogicalType?.INTEGER is { IsSigned: true } && e.ConvertedType is null or global::Parquet.Meta.ConvertedType.INT_32 or global::Parquet.Meta.ConvertedType.INT_64;
+            // Timestamps in the unit of the Iceberg type are the same 8 little-endian bytes in both serialisations.
+            var micros = e.LogicalType?.TIMESTAMP?.Unit?.MICROS is not null || (e.LogicalType is null && e.ConvertedType == global::Parquet.Meta.ConvertedType.TIMESTAMP_MICROS);
+            var nanos = e.LogicalType?.TIMESTAMP?.Unit?.NANOS is not null;
+            if (e.Type == ParquetType.INT64 && length == 8
+                && ((micros && type.Id is TypeId.Timestamp or TypeId.TimestampTz) || (nanos && type.Id is TypeId.TimestampNs or TypeId.TimestampTzNs)))
+            {
+                return true;
+            }
             if (!(dateOnly && type.Id == TypeId.Date) && !signed) return false;
         }
         return (e.Type, type.Id, length) switch

@@ -305,7 +305,8 @@ public sealed class ParquetDataWriter : IDisposable
         var keyValues = new List<KeyValuePair<string, string>> { new("iceberg.schema", _schemaJson) };
         if (_options.KeyValueMetadata is { } extra) keyValues.AddRange(extra);
         var codec = new PageCompressor(_options.Codec, _options.ZstdLevel).ThriftCodec;
-        FooterWriter.Write(w, _schemaNodes, descriptors, _rowGroups, RecordCount, keyValues, "Floe version 0.1.0", codec);
+        var pageIndex = PageIndexWriter.Write(_rowGroups, descriptors, _position, WriteRaw);
+        FooterWriter.Write(w, _schemaNodes, descriptors, _rowGroups, pageIndex, RecordCount, keyValues, "Floe version 0.1.0", codec);
         WriteRaw(w.WrittenSpan);
         Span<byte> trailer = stackalloc byte[8];
         BinaryPrimitives.WriteInt32LittleEndian(trailer, w.Length);

@@ -72,6 +72,7 @@ public sealed partial class TableScan
         var inclusive = new InclusiveMetricsEvaluator(filter);
         var strict = new StrictMetricsEvaluator(filter, _table.Metadata.SpecById(task.File.SpecId));
         var last = end < 0 ? reader.RowGroupCount : Math.Min(end, reader.RowGroupCount);
+        var pageField = SingleFieldId(filter);
         for (var g = first; g < last; g++)
         {
             // The footer's statistics prune row groups no row of which can match and count those every row of
@@ -93,6 +94,11 @@ public sealed partial class TableScan
                 count += metrics.RecordCount;
                 continue;
             }
+            if (pageField > 0 && TryCountPages(reader, g, pageField, metrics, filter, inclusive, strict) is { } pageCount)
+            {
+                count += pageCount;
+                continue;
+            }
             var batch = reader.ReadRowGroup(g).Batch;
             if (VectorizedFilter.TryCount(filter, batch, out var matched))
             {
@@ -103,5 +109,86 @@ public sealed partial class TableScan
             count += rowFilter.Evaluate(batch, keep);
         }
         return count;
+    }
+
+    /// <summary>
+    /// Counts row group <paramref name="rowGroup"/> page by page from the file's page index when the filter reads one
+    /// column: pages whose bounds rule the filter out are skipped, pages it proves true are counted whole, and only
+    /// the runs of pages left are decoded. Null when there is no page index, nothing to skip, or a layout the page
+    /// path does not cover, so the caller decodes the row group.
+    /// </summary>
+    private static long? TryCountPages(ParquetDataReader reader, int rowGroup, int fieldId, DataFile groupMetrics, Expression filter, InclusiveMetricsEvaluator inclusive, StrictMetricsEvaluator strict)
+    {
+        if (reader.PageIndex(rowGroup, fieldId) is not { Count: > 1 } pages) return null;
+        // 0: no row can match, 1: every row matches, 2: decode.
+        var verdicts = new byte[pages.Count];
+        var decided = false;
+        for (var i = 0; i < pages.Count; i++)
+        {
+            var page = pages[i];
+            var metrics = groupMetrics with
+            {
+                RecordCount = page.RowCount,
+                NullValueCounts = page.NullCount is { } nulls ? new Dictionary<int, long> { [fieldId] = nulls } : null,
+                LowerBounds = page.LowerBound is { } lower ? new Dictionary<int, byte[]> { [fieldId] = lower } : null,
+                UpperBounds = page.UpperBound is { } upper ? new Dictionary<int, byte[]> { [fieldId] = upper } : null,
+            };
+            verdicts[i] = !inclusive.MayMatch(metrics) ? (byte)0 : strict.AllMatch(metrics) ? (byte)1 : (byte)2;
+            decided |= verdicts[i] != 2;
+        }
+        if (!decided) return null;
+        var fieldIndex = reader.Projection.Fields.ToList().FindIndex(f => f.Id == fieldId);
+        var arrowField = reader.ArrowSchema.FieldsList[fieldIndex];
+        var schema = new Apache.Arrow.Schema(new[] { arrowField }, null);
+        long count = 0;
+        for (var i = 0; i < pages.Count;)
+        {
+            if (verdicts[i] != 2)
+            {
+                if (verdicts[i] == 1) count += pages[i].RowCount;
+                i++;
+                continue;
+            }
+            var end = i + 1;
+            while (end < pages.Count && verdicts[end] == 2) end++;
+            if (reader.ReadPages(rowGroup, fieldId, i, end) is not { } column) return null;
+            if (!VectorizedFilter.TryCount(filter, new Apache.Arrow.RecordBatch(schema, new[] { column }, column.Length), out var matched)) return null;
+            count += matched;
+            i = end;
+        }
+        return count;
+    }
+
+    /// <summary>The one field every predicate of <paramref name="filter"/> reads, or 0 when it reads none or several.</summary>
+    private static int SingleFieldId(Expression filter)
+    {
+        var id = 0;
+        var single = true;
+        Visit(filter);
+        return single ? id : 0;
+
+        void Visit(Expression e)
+        {
+            switch (e)
+            {
+                case And a:
+                    Visit(a.Left);
+                    Visit(a.Right);
+                    break;
+                case Or o:
+                    Visit(o.Left);
+                    Visit(o.Right);
+                    break;
+                case BoundPredicate p:
+                    if (id == 0) id = p.FieldId;
+                    else if (id != p.FieldId) single = false;
+                    break;
+                case AlwaysTrue or AlwaysFalse:
+                    break;
+                default:
+                    single = false;
+                    break;
+            }
+        }
     }
 }

@@ -131,7 +131,8 @@ internal sealed class FlatColumnReader
             }
             var body = chunk.AsSpan(position, header.CompressedSize);
             position += header.CompressedSize;
-            if (header.NumValues < 0 || _row + header.NumValues > _rows)
+            // A dictionary page's count is the dictionary's size, which may exceed the rows of a page range.
+            if (header.NumValues < 0 || (header.Type != PageType.DICTIONARY_PAGE && _row + header.NumValues > _rows))
             {
                 throw new InvalidDataException($"column '{_leaf.Name}': pages hold more than the row group's {_rows} values");
             }

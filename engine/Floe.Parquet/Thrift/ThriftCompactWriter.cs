@@ -125,6 +125,37 @@ internal sealed class ThriftCompactWriter
         }
     }
 
+    /// <summary>A list of booleans (elements as one byte each: 1 true, 2 false, as the compact protocol sends them).</summary>
+    public void FieldListOfBool(short id, ReadOnlySpan<bool> values)
+    {
+        FieldHeader(id, TypeList);
+        ListHeader(values.Length, TypeBoolTrue);
+        foreach (var v in values)
+        {
+            WriteByte(v ? TypeBoolTrue : TypeBoolFalse);
+        }
+    }
+
+    public void FieldListOfI64(short id, ReadOnlySpan<long> values)
+    {
+        FieldHeader(id, TypeList);
+        ListHeader(values.Length, TypeI64);
+        foreach (var v in values)
+        {
+            WriteVarint(ZigZag(v));
+        }
+    }
+
+    public void FieldListOfBinary(short id, IReadOnlyList<byte[]> values)
+    {
+        FieldHeader(id, TypeList);
+        ListHeader(values.Count, TypeBinary);
+        foreach (var v in values)
+        {
+            WriteBinary(v);
+        }
+    }
+
     public void FieldListOfString(short id, IReadOnlyList<string> values)
     {
         FieldHeader(id, TypeList);

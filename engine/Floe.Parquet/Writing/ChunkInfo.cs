@@ -10,4 +10,6 @@ internal readonly record struct ChunkInfo(
     byte[] Min,
     byte[] Max,
     int DictionaryPageLength, // -1 when the chunk has no dictionary page
-    int ValueEncoding); // the thrift Encoding of the data pages' values when there is no dictionary page
+    int ValueEncoding, // the thrift Encoding of the data pages' values when there is no dictionary page
+    PageIndexEntry[]? Pages, // null when the chunk gets no page index (repeated columns)
+    bool HasColumnIndex); // false when some page's bounds are unknown (all NaN, a type without page bounds)

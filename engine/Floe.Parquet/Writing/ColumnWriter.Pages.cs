@@ -48,8 +48,11 @@ internal sealed partial class ColumnWriter
         }
         var rows = _rows;
         var avgBytesPerRow = rows == 0 ? 1 : Math.Max(1, _values.Length / rows);
-        var rowsPerPage = (int)Math.Clamp(_options.PageBytes / avgBytesPerRow, 1, Math.Max(1, rows));
+        var rowsPerPage = (int)Math.Clamp(Math.Min(_options.PageBytes / avgBytesPerRow, _options.PageRows), 1, Math.Max(1, rows));
         var valueOffset = 0;
+        // Repeated columns get no page index: their pages are cut by slots, and first_row_index counts records.
+        var pages = _options.PageIndex && Descriptor.MaxRepetition == 0 ? new List<PageIndexEntry>() : null;
+        var columnIndex = pages is not null && HasPageBounds(Descriptor.Kind);
         for (var r0 = 0; r0 < rows;)
         {
             var n = Math.Min(rowsPerPage, rows - r0);
@@ -78,13 +81,19 @@ internal sealed partial class ColumnWriter
             _header.FieldI32(4, EncodingRle);
             _header.EndStruct();
             _header.EndStruct();
+            if (pages is not null)
+            {
+                byte[] pageMin = System.Array.Empty<byte>(), pageMax = System.Array.Empty<byte>();
+                if (columnIndex && nonNull > 0) columnIndex = TryPageBounds(valueOffset - valueBytes, nonNull, out pageMin, out pageMax);
+                pages.Add(new PageIndexEntry(_chunk.Length, _header.Length + compressedSize, r0, n - nonNull, nonNull == 0, pageMin, pageMax));
+            }
             _chunk.Append(_header.WrittenSpan);
             _chunk.Append(_compressed.WrittenSpan);
             uncompressedTotal += _header.Length + _page.Length;
             r0 += n;
         }
         var hasStats = TryGetChunkStatistics(out var min, out var max);
-        LastChunk = new ChunkInfo(rows, _nulls, uncompressedTotal, _chunk.Length, hasStats, min, max, _dictionaryMode ? dictionaryPageLength : -1, ValueEncoding);
+        LastChunk = new ChunkInfo(rows, _nulls, uncompressedTotal, _chunk.Length, hasStats, min, max, _dictionaryMode ? dictionaryPageLength : -1, ValueEncoding, pages?.ToArray(), columnIndex);
         FileValueCount += rows;
         FileNullCount += _nulls;
         FileCompressedBytes += _chunk.Length;

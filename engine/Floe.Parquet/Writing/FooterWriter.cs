@@ -14,6 +14,7 @@ internal static class FooterWriter
         IReadOnlyList<SchemaNode> fields,
         IReadOnlyList<ColumnDescriptor> columns,
         IReadOnlyList<RowGroupInfo> rowGroups,
+        PageIndexLocation[][] pageIndex,
         long numRows,
         IReadOnlyList<KeyValuePair<string, string>> keyValues,
         string createdBy,
@@ -34,7 +35,7 @@ internal static class FooterWriter
         w.FieldListOfStruct(4, rowGroups.Count);
         for (var g = 0; g < rowGroups.Count; g++)
         {
-            WriteRowGroup(w, columns, rowGroups[g], codec, g);
+            WriteRowGroup(w, columns, rowGroups[g], pageIndex[g], codec, g);
         }
         w.FieldListOfStruct(5, keyValues.Count);
         foreach (var (key, value) in keyValues)
@@ -181,7 +182,7 @@ internal static class FooterWriter
         w.EndStruct();
     }
 
-    private static void WriteRowGroup(ThriftCompactWriter w, IReadOnlyList<ColumnDescriptor> columns, RowGroupInfo group, int codec, int ordinal)
+    private static void WriteRowGroup(ThriftCompactWriter w, IReadOnlyList<ColumnDescriptor> columns, RowGroupInfo group, PageIndexLocation[] pageIndex, int codec, int ordinal)
     {
         w.BeginStruct();
         w.FieldListOfStruct(1, columns.Count);
@@ -217,6 +218,17 @@ internal static class FooterWriter
             }
             w.EndStruct();
             w.EndStruct();
+            var index = pageIndex[c];
+            if (index.OffsetIndexOffset >= 0)
+            {
+                w.FieldI64(4, index.OffsetIndexOffset);
+                w.FieldI32(5, index.OffsetIndexLength);
+            }
+            if (index.ColumnIndexOffset >= 0)
+            {
+                w.FieldI64(6, index.ColumnIndexOffset);
+                w.FieldI32(7, index.ColumnIndexLength);
+            }
             w.EndStruct();
         }
         w.FieldI64(2, group.TotalByteSize);

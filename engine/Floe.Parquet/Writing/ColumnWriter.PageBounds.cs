@@ -1,0 +1,117 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Floe.Parquet.Writing;
+
+/// <summary>Min/max of one data page for the Parquet ColumnIndex, over its PLAIN values or its dictionary indices.</summary>
+internal sealed partial class ColumnWriter
+{
+    /// <summary>The kinds whose pages get bounds: signed numbers compared as numbers.</summary>
+    private static bool HasPageBounds(ColumnKind kind) => kind is ColumnKind.Int32 or ColumnKind.Int64 or ColumnKind.Float or ColumnKind.Double;
+
+    /// <summary>
+    /// The PLAIN min/max of the page whose <paramref name="count"/> non-null values start at byte
+    /// <paramref name="valueOffset"/> of the buffered values; false when they are all NaN (no bound can be written).
+    /// </summary>
+    private bool TryPageBounds(int valueOffset, int count, out byte[] min, out byte[] max)
+    {
+        min = max = System.Array.Empty<byte>();
+        var values = _values.WrittenSpan;
+        var dictionary = _dictionary.WrittenSpan;
+        ReadOnlySpan<int> indices = _dictionaryMode ? MemoryMarshal.Cast<byte, int>(values.Slice(valueOffset, count * 4)) : default;
+        switch (Descriptor.Kind)
+        {
+            case ColumnKind.Int32:
+                {
+                    var v = _dictionaryMode ? MemoryMarshal.Cast<byte, int>(dictionary) : MemoryMarshal.Cast<byte, int>(values.Slice(valueOffset, count * 4));
+                    var (lo, hi) = _dictionaryMode ? Range(v, indices) : Range(v);
+                    min = new byte[4];
+                    max = new byte[4];
+                    BinaryPrimitives.WriteInt32LittleEndian(min, lo);
+                    BinaryPrimitives.WriteInt32LittleEndian(max, hi);
+                    return true;
+                }
+            case ColumnKind.Int64:
+                {
+                    var v = _dictionaryMode ? MemoryMarshal.Cast<byte, long>(dictionary) : MemoryMarshal.Cast<byte, long>(values.Slice(valueOffset, count * 8));
+                    var (lo, hi) = _dictionaryMode ? Range(v, indices) : Range(v);
+                    min = new byte[8];
+                    max = new byte[8];
+                    BinaryPrimitives.WriteInt64LittleEndian(min, lo);
+                    BinaryPrimitives.WriteInt64LittleEndian(max, hi);
+                    return true;
+                }
+            case ColumnKind.Float:
+                {
+                    var v = _dictionaryMode ? MemoryMarshal.Cast<byte, float>(dictionary) : MemoryMarshal.Cast<byte, float>(values.Slice(valueOffset, count * 4));
+                    if (!FloatRange(v, indices, _dictionaryMode, out var lo, out var hi)) return false;
+                    min = new byte[4];
+                    max = new byte[4];
+                    // Parquet's rule for zeros: a min of zero is written -0.0 and a max of zero +0.0.
+                    BinaryPrimitives.WriteSingleLittleEndian(min, lo == 0 ? -0f : lo);
+                    BinaryPrimitives.WriteSingleLittleEndian(max, hi == 0 ? 0f : hi);
+                    return true;
+                }
+            case ColumnKind.Double:
+                {
+                    var v = _dictionaryMode ? MemoryMarshal.Cast<byte, double>(dictionary) : MemoryMarshal.Cast<byte, double>(values.Slice(valueOffset, count * 8));
+                    if (!FloatRange(v, indices, _dictionaryMode, out var lo, out var hi)) return false;
+                    min = new byte[8];
+                    max = new byte[8];
+                    BinaryPrimitives.WriteDoubleLittleEndian(min, lo == 0 ? -0d : lo);
+                    BinaryPrimitives.WriteDoubleLittleEndian(max, hi == 0 ? 0d : hi);
+                    return true;
+                }
+            default:
+                return false;
+        }
+    }
+
+    private static (T Min, T Max) Range<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, System.Numerics.INumber<T>
+    {
+        T lo = values[0], hi = values[0];
+        foreach (var x in values)
+        {
+            if (x < lo) lo = x;
+            if (x > hi) hi = x;
+        }
+        return (lo, hi);
+    }
+
+    private static (T Min, T Max) Range<T>(ReadOnlySpan<T> dictionary, ReadOnlySpan<int> indices)
+        where T : unmanaged, System.Numerics.INumber<T>
+    {
+        T lo = dictionary[indices[0]], hi = lo;
+        foreach (var i in indices)
+        {
+            var x = dictionary[i];
+            if (x < lo) lo = x;
+            if (x > hi) hi = x;
+        }
+        return (lo, hi);
+    }
+
+    /// <summary>Min/max ignoring NaN; false when every value is NaN.</summary>
+    private static bool FloatRange<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> indices, bool viaDictionary, out T min, out T max)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        min = max = T.Zero;
+        var has = false;
+        var n = viaDictionary ? indices.Length : values.Length;
+        for (var i = 0; i < n; i++)
+        {
+            var x = viaDictionary ? values[indices[i]] : values[i];
+            if (T.IsNaN(x)) continue;
+            if (!has)
+            {
+                min = max = x;
+                has = true;
+                continue;
+            }
+            if (x < min) min = x;
+            if (x > max) max = x;
+        }
+        return has;
+    }
+}
