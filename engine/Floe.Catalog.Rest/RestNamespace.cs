@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Floe.Iceberg.Catalog;
+
 namespace Floe.Catalog.Rest;
 
 /// <summary>
@@ -14,4 +17,22 @@ internal static class RestNamespace
 
     /// <summary>The Floe form of a namespace's levels.</summary>
     public static string FromLevels(IReadOnlyList<string> levels) => string.Join('.', levels);
+
+    /// <summary>Writes <paramref name="ns"/> as the JSON array of its levels.</summary>
+    public static void WriteLevels(Utf8JsonWriter w, string ns)
+    {
+        w.WriteStartArray();
+        foreach (var level in ns.Split('.')) w.WriteStringValue(level);
+        w.WriteEndArray();
+    }
+
+    /// <summary>Writes a table identifier as the protocol's <c>{"namespace": [...], "name": ...}</c> object.</summary>
+    public static void WriteIdentifier(Utf8JsonWriter w, TableIdentifier id)
+    {
+        w.WriteStartObject();
+        w.WritePropertyName("namespace");
+        WriteLevels(w, id.Namespace);
+        w.WriteString("name", id.Name);
+        w.WriteEndObject();
+    }
 }

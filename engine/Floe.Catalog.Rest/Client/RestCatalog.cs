@@ -95,7 +95,7 @@ public sealed class RestCatalog : ICatalog, IUpdatingCatalog, ILocationMappingSt
         {
             w.WriteStartObject();
             w.WritePropertyName("namespace");
-            WriteLevels(w, ns);
+            RestNamespace.WriteLevels(w, ns);
             w.WriteStartObject("properties");
             foreach (var (k, v) in properties ?? new Dictionary<string, string>()) w.WriteString(k, v);
             w.WriteEndObject();
@@ -288,9 +288,9 @@ public sealed class RestCatalog : ICatalog, IUpdatingCatalog, ILocationMappingSt
         {
             w.WriteStartObject();
             w.WritePropertyName("source");
-            WriteIdentifier(w, from);
+            RestNamespace.WriteIdentifier(w, from);
             w.WritePropertyName("destination");
-            WriteIdentifier(w, to);
+            RestNamespace.WriteIdentifier(w, to);
             w.WriteEndObject();
         }), ErrorKind.Table);
     }
@@ -483,21 +483,5 @@ public sealed class RestCatalog : ICatalog, IUpdatingCatalog, ILocationMappingSt
         var levels = new List<string>();
         foreach (var level in array.EnumerateArray()) levels.Add(level.GetString() ?? "");
         return RestNamespace.FromLevels(levels);
-    }
-
-    private static void WriteLevels(Utf8JsonWriter w, string ns)
-    {
-        w.WriteStartArray();
-        foreach (var level in ns.Split('.')) w.WriteStringValue(level);
-        w.WriteEndArray();
-    }
-
-    private static void WriteIdentifier(Utf8JsonWriter w, TableIdentifier id)
-    {
-        w.WriteStartObject();
-        w.WritePropertyName("namespace");
-        WriteLevels(w, id.Namespace);
-        w.WriteString("name", id.Name);
-        w.WriteEndObject();
     }
 }

@@ -179,7 +179,7 @@ public sealed class RestCatalogService
         {
             w.WriteStartObject();
             w.WriteStartArray("namespaces");
-            foreach (var ns in page) WriteLevels(w, ns);
+            foreach (var ns in page) RestNamespace.WriteLevels(w, ns);
             w.WriteEndArray();
             if (next is not null) w.WriteString("next-page-token", next);
             w.WriteEndObject();
@@ -192,14 +192,7 @@ public sealed class RestCatalogService
         var ns = ReadLevels(doc.RootElement, "namespace");
         var properties = ReadStringMap(doc.RootElement, "properties");
         _warehouse.Catalog.CreateNamespace(ns, properties);
-        return Json(200, w =>
-        {
-            w.WriteStartObject();
-            w.WritePropertyName("namespace");
-            WriteLevels(w, ns);
-            WriteMap(w, "properties", properties);
-            w.WriteEndObject();
-        });
+        return NamespaceResult(ns, properties);
     }
 
     private RestResponse Namespace(string method, string ns)
@@ -208,14 +201,7 @@ public sealed class RestCatalogService
         {
             case "GET":
                 var properties = _warehouse.Catalog.LoadNamespaceProperties(ns);
-                return Json(200, w =>
-                {
-                    w.WriteStartObject();
-                    w.WritePropertyName("namespace");
-                    WriteLevels(w, ns);
-                    WriteMap(w, "properties", properties);
-                    w.WriteEndObject();
-                });
+                return NamespaceResult(ns, properties);
             case "HEAD":
                 return RestResponse.Empty(_warehouse.Catalog.NamespaceExists(ns) ? 204 : 404);
             case "DELETE":
@@ -270,7 +256,7 @@ public sealed class RestCatalogService
         {
             w.WriteStartObject();
             w.WriteStartArray("identifiers");
-            foreach (var name in page) WriteIdentifier(w, new TableIdentifier(ns, name));
+            foreach (var name in page) RestNamespace.WriteIdentifier(w, new TableIdentifier(ns, name));
             w.WriteEndArray();
             if (next is not null) w.WriteString("next-page-token", next);
             w.WriteEndObject();
@@ -491,6 +477,16 @@ public sealed class RestCatalogService
         w.WriteEndObject();
     });
 
+    // The body of a created or loaded namespace: its levels and its properties.
+    private static RestResponse NamespaceResult(string ns, IReadOnlyDictionary<string, string> properties) => Json(200, w =>
+    {
+        w.WriteStartObject();
+        w.WritePropertyName("namespace");
+        RestNamespace.WriteLevels(w, ns);
+        WriteMap(w, "properties", properties);
+        w.WriteEndObject();
+    });
+
     private static RestResponse Json(int status, Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -567,22 +563,6 @@ public sealed class RestCatalogService
             map[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : throw Errors.InvalidArgument($"'{key}.{p.Name}' must be a string");
         }
         return map;
-    }
-
-    private static void WriteLevels(Utf8JsonWriter w, string ns)
-    {
-        w.WriteStartArray();
-        foreach (var level in ns.Split('.')) w.WriteStringValue(level);
-        w.WriteEndArray();
-    }
-
-    private static void WriteIdentifier(Utf8JsonWriter w, TableIdentifier id)
-    {
-        w.WriteStartObject();
-        w.WritePropertyName("namespace");
-        WriteLevels(w, id.Namespace);
-        w.WriteString("name", id.Name);
-        w.WriteEndObject();
     }
 
     private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string> map)

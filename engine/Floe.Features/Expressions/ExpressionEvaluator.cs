@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Floe.Features.Columns;
 using Floe.Kernels.Arithmetic;
 using Floe.Kernels.Comparison;
@@ -145,7 +146,7 @@ internal static class ExpressionEvaluator
         if (v.Kind == ValueKind.Float64)
         {
             var r = new double[n];
-            System.Numerics.Tensors.TensorPrimitives.Negate(v.Doubles!, r);
+            TensorPrimitives.Negate(v.Doubles!, r);
             return ColumnData.FromDoubles(r, v.Valid);
         }
         if (v.Kind == ValueKind.Int64)
@@ -228,9 +229,9 @@ internal static class ExpressionEvaluator
         var d = new double[n];
         switch (op)
         {
-            case "+": System.Numerics.Tensors.TensorPrimitives.Add(dx, dy, d); break;
-            case "-": System.Numerics.Tensors.TensorPrimitives.Subtract(dx, dy, d); break;
-            case "*": System.Numerics.Tensors.TensorPrimitives.Multiply(dx, dy, d); break;
+            case "+": TensorPrimitives.Add(dx, dy, d); break;
+            case "-": TensorPrimitives.Subtract(dx, dy, d); break;
+            case "*": TensorPrimitives.Multiply(dx, dy, d); break;
             case "%":
                 valid ??= ColumnData.CreateAllValid(n);
                 for (int i = 0; i < n; i++)
@@ -283,10 +284,13 @@ internal static class ExpressionEvaluator
         bool bNum = b.IsNumeric || b.Kind == ValueKind.Timestamp;
         if (a.Kind == ValueKind.String && b.Kind == ValueKind.String)
         {
+            // Ordinal order as a sign per row, then the operator's one kernel over the signs against zero.
+            var signs = new long[n];
             for (int i = 0; i < n; i++)
             {
-                r[i] = Test(op, string.CompareOrdinal(a.Strings![i], b.Strings![i])) ? 1 : 0;
+                signs[i] = Math.Sign(string.CompareOrdinal(a.Strings![i], b.Strings![i]));
             }
+            CompareSigns(op, signs, r);
         }
         else if (aNum && bNum && (a.Longs is null || b.Longs is null))
         {
@@ -303,15 +307,19 @@ internal static class ExpressionEvaluator
         return ColumnData.FromLongs(ValueKind.Bool, r, valid);
     }
 
-    private static bool Test(string op, int c) => op switch
+    // Signs of a three-way comparison against zero: the same kernels, with a constant right side.
+    private static void CompareSigns(string op, ReadOnlySpan<long> signs, Span<long> flags)
     {
-        "=" => c == 0,
-        "!=" => c != 0,
-        "<" => c < 0,
-        "<=" => c <= 0,
-        ">" => c > 0,
-        _ => c >= 0,
-    };
+        switch (op)
+        {
+            case "=": ComparisonDriver.ToFlags<long, EqualOperator<long>>(signs, 0L, flags); break;
+            case "!=": ComparisonDriver.ToFlags<long, NotEqualOperator<long>>(signs, 0L, flags); break;
+            case "<": ComparisonDriver.ToFlags<long, LessThanOperator<long>>(signs, 0L, flags); break;
+            case "<=": ComparisonDriver.ToFlags<long, LessThanOrEqualOperator<long>>(signs, 0L, flags); break;
+            case ">": ComparisonDriver.ToFlags<long, GreaterThanOperator<long>>(signs, 0L, flags); break;
+            default: ComparisonDriver.ToFlags<long, GreaterThanOrEqualOperator<long>>(signs, 0L, flags); break;
+        }
+    }
 
     // One kernel call per column: the operator is chosen once, and the comparison runs as SIMD lane masks.
     // IEEE for doubles: NaN compares unequal to everything, so only != is true.
@@ -616,25 +624,24 @@ internal static class ExpressionEvaluator
         }
     }
 
+    // The function is chosen once per column, never per row; the exactly rounded ones run as TensorPrimitives kernels.
     private static ColumnData MathUnary(string fn, ColumnData v)
     {
         RequireNumeric(fn, v);
         int n = v.Length;
-        var x = AsDoubles(v);
+        ReadOnlySpan<double> x = AsDoubles(v).AsSpan(0, n);
         var r = new double[n];
-        for (int i = 0; i < n; i++)
+        switch (fn)
         {
-            r[i] = fn switch
-            {
-                "abs" => Math.Abs(x[i]),
-                "sqrt" => Math.Sqrt(x[i]),
-                "ln" => Math.Log(x[i]),
-                "log10" => Math.Log10(x[i]),
-                "exp" => Math.Exp(x[i]),
-                "floor" => Math.Floor(x[i]),
-                "ceil" => Math.Ceiling(x[i]),
-                _ => Math.Round(x[i], MidpointRounding.ToEven),
-            };
+            case "abs": TensorPrimitives.Abs(x, r); break;
+            case "sqrt": TensorPrimitives.Sqrt(x, r); break;
+            // Math's transcendental functions, not the vectorised approximations, so values stay what they were.
+            case "ln": for (int i = 0; i < n; i++) { r[i] = Math.Log(x[i]); } break;
+            case "log10": for (int i = 0; i < n; i++) { r[i] = Math.Log10(x[i]); } break;
+            case "exp": for (int i = 0; i < n; i++) { r[i] = Math.Exp(x[i]); } break;
+            case "floor": TensorPrimitives.Floor(x, r); break;
+            case "ceil": TensorPrimitives.Ceiling(x, r); break;
+            default: TensorPrimitives.Round(x, MidpointRounding.ToEven, r); break;
         }
         return ColumnData.FromDoubles(r, v.Valid);
     }

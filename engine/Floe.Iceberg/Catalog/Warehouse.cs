@@ -34,8 +34,9 @@ public sealed class Warehouse
         Directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(Directory);
         var db = Path.GetFullPath(catalogDatabase);
-        Catalog = new SqliteCatalog(db, Directory);
-        _mappings = new LocationMappingStore(db, Catalog.Name);
+        var catalog = new SqliteCatalog(db, Directory);
+        Catalog = catalog;
+        _mappings = catalog;
     }
 
     /// <summary>

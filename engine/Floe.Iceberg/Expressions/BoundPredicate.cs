@@ -106,15 +106,7 @@ public sealed record BoundPredicate : Expression
             default:
                 {
                     var c = ValueOrder.Compare(Type, value, Literal);
-                    return Op switch
-                    {
-                        Operation.Eq => c == 0,
-                        Operation.NotEq => c != 0,
-                        Operation.Lt => c < 0,
-                        Operation.LtEq => c <= 0,
-                        Operation.Gt => c > 0,
-                        _ => c >= 0,
-                    };
+                    return OperationOrder.Holds(Op, c);
                 }
         }
     }

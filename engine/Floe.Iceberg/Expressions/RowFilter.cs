@@ -270,15 +270,7 @@ public sealed class RowFilter
                 default:
                     {
                         var c = v.SequenceCompareTo(lits[0]);
-                        dest[i] = p.Op switch
-                        {
-                            Operation.Eq => c == 0,
-                            Operation.NotEq => c != 0,
-                            Operation.Lt => c < 0,
-                            Operation.LtEq => c <= 0,
-                            Operation.Gt => c > 0,
-                            _ => c >= 0,
-                        };
+                        dest[i] = OperationOrder.Holds(p.Op, c);
                         break;
                     }
             }

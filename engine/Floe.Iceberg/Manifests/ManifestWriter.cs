@@ -303,9 +303,14 @@ public sealed class ManifestWriter : IDisposable
         }
     }
 
+    // Optional maps of field id to count or bound: a union of null and the map, written in one block.
+    private static void WriteCounts(AvroEncoder e, IReadOnlyDictionary<int, long>? map) =>
+        WriteOptionalMap(e, map, static (enc, v) => enc.WriteLong(v));
 
+    private static void WriteBounds(AvroEncoder e, IReadOnlyDictionary<int, byte[]>? map) =>
+        WriteOptionalMap(e, map, static (enc, v) => enc.WriteBytes(v));
 
-    private static void WriteCounts(AvroEncoder e, IReadOnlyDictionary<int, long>? map)
+    private static void WriteOptionalMap<T>(AvroEncoder e, IReadOnlyDictionary<int, T>? map, Action<AvroEncoder, T> writeValue)
     {
         if (map is null)
         {
@@ -317,24 +322,7 @@ public sealed class ManifestWriter : IDisposable
         foreach (var (key, value) in map)
         {
             e.WriteInt(key);
-            e.WriteLong(value);
-        }
-        e.WriteBlockEnd();
-    }
-
-    private static void WriteBounds(AvroEncoder e, IReadOnlyDictionary<int, byte[]>? map)
-    {
-        if (map is null)
-        {
-            e.WriteUnionIndex(0);
-            return;
-        }
-        e.WriteUnionIndex(1);
-        e.WriteBlockStart(map.Count);
-        foreach (var (key, value) in map)
-        {
-            e.WriteInt(key);
-            e.WriteBytes(value);
+            writeValue(e, value);
         }
         e.WriteBlockEnd();
     }

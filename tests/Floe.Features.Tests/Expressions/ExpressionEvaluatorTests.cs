@@ -44,6 +44,17 @@ public sealed class ExpressionEvaluatorTests
     [TestCase("-b % 3", new object?[] { -2L, 0L, -2L, -1L })]
     [TestCase("if(b > 1, a, 0)", new object?[] { 1.5, 0.0, 0.0, null })]
     [TestCase("greatest(a, b)", new object?[] { 2.0, 4.0, 5.0, 7.0 })]
+    [TestCase("s < 'y'", new object?[] { true, false, null, true })]
+    [TestCase("s >= 'x'", new object?[] { true, true, null, true })]
+    [TestCase("s != 'x'", new object?[] { false, true, null, false })]
+    [TestCase("floor(a)", new object?[] { 1.0, 4.0, 0.0, null })]
+    [TestCase("ceil(a)", new object?[] { 2.0, 4.0, 0.0, null })]
+    [TestCase("round(a + 1)", new object?[] { 2.0, 5.0, 1.0, null })]
+    [TestCase("abs(0 - a)", new object?[] { 1.5, 4.0, 0.0, null })]
+    [TestCase("sqrt(b * b)", new object?[] { 2.0, 0.0, 5.0, 7.0 })]
+    [TestCase("log10(b * 0 + 100)", new object?[] { 2.0, 2.0, 2.0, 2.0 })]
+    [TestCase("exp(b - b)", new object?[] { 1.0, 1.0, 1.0, 1.0 })]
+    [TestCase("ln(b - b + 1)", new object?[] { 0.0, 0.0, 0.0, 0.0 })]
     public void Evaluate_Expression_GivesSqlSemantics(string text, object?[] expected) =>
         Assert.That(Eval(text), Is.EqualTo(expected));
 
