@@ -34,6 +34,25 @@ public sealed class RowFilter
         var n = batch.Length;
         if (selection.Length < n) throw new ArgumentException($"selection length {selection.Length} is shorter than the batch ({n} rows)", nameof(selection));
         var dest = selection[..n];
+        // Conjunctions of numeric comparisons run on the comparison kernels into one selection bitmap.
+        if (n > 0)
+        {
+            var words = (n + 63) >> 6;
+            var rented = ArrayPool<ulong>.Shared.Rent(words);
+            try
+            {
+                var bits = rented.AsSpan(0, words);
+                if (VectorizedFilter.Eval(_filter, batch, bits))
+                {
+                    VectorizedFilter.ToBooleans(bits, dest);
+                    return VectorizedFilter.Count(bits, n);
+                }
+            }
+            finally
+            {
+                ArrayPool<ulong>.Shared.Return(rented);
+            }
+        }
         Eval(_filter, batch, dest);
         var count = 0;
         foreach (var b in dest) count += b ? 1 : 0;
@@ -83,6 +102,7 @@ public sealed class RowFilter
             for (var i = 0; i < dest.Length; i++) dest[i] = IsNull(path, i) == wantNull;
             return;
         }
+        if (path.Length == 1 && Kernels(p, batch, dest)) return;
         switch (arr)
         {
             case Int32Array or Date32Array when p.Literals[0] is int:
@@ -163,6 +183,25 @@ public sealed class RowFilter
                     }
                     break;
                 }
+        }
+    }
+
+    // A comparison the kernels cover, inside an Or or beside an uncovered node: bitmap, then booleans.
+    private static bool Kernels(BoundPredicate p, RecordBatch batch, Span<bool> dest)
+    {
+        if (dest.Length == 0) return false;
+        var words = (dest.Length + 63) >> 6;
+        var rented = ArrayPool<ulong>.Shared.Rent(words);
+        try
+        {
+            var bits = rented.AsSpan(0, words);
+            if (!VectorizedFilter.TryPredicate(p, batch, bits)) return false;
+            VectorizedFilter.ToBooleans(bits, dest);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(rented);
         }
     }
 

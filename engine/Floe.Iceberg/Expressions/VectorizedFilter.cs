@@ -15,7 +15,8 @@ namespace Floe.Iceberg.Expressions;
 /// Evaluates conjunctions of column-vs-literal comparisons on top-level numeric and temporal columns into a selection
 /// bitmap with the SIMD comparison kernels (one bit per row, nulls cleared from the validity bitmap), with the same
 /// SQL semantics as <see cref="RowFilter"/>: a comparison with null or NaN is not true. Anything else is reported
-/// as not covered so the caller can use <see cref="RowFilter"/>.
+/// as not covered so the caller can use <see cref="RowFilter"/>'s other paths; <see cref="RowFilter"/> itself comes
+/// here first, so counting and reading evaluate comparisons with the same kernels.
 /// </summary>
 internal static class VectorizedFilter
 {
@@ -43,8 +44,11 @@ internal static class VectorizedFilter
         }
     }
 
-    /// <summary>Writes the selection of <paramref name="e"/> into <paramref name="bits"/>; false when not covered.</summary>
-    private static bool Eval(Expression e, RecordBatch batch, Span<ulong> bits)
+    /// <summary>
+    /// Writes the selection of <paramref name="e"/> (negations already pushed into predicates) into
+    /// <paramref name="bits"/>, one bit per row of <paramref name="batch"/>; false when not covered.
+    /// </summary>
+    public static bool Eval(Expression e, RecordBatch batch, Span<ulong> bits)
     {
         switch (e)
         {
@@ -72,13 +76,14 @@ internal static class VectorizedFilter
                     }
                 }
             case BoundPredicate p:
-                return Predicate(p, batch, bits);
+                return TryPredicate(p, batch, bits);
             default:
                 return false;
         }
     }
 
-    private static bool Predicate(BoundPredicate p, RecordBatch batch, Span<ulong> bits)
+    /// <summary>Writes the selection of one comparison into <paramref name="bits"/>; false when not covered.</summary>
+    public static bool TryPredicate(BoundPredicate p, RecordBatch batch, Span<ulong> bits)
     {
         if (p.Op is not (Operation.Eq or Operation.NotEq or Operation.Lt or Operation.LtEq or Operation.Gt or Operation.GtEq)) return false;
         var index = batch.Schema.GetFieldIndex(p.Column);
@@ -169,6 +174,29 @@ internal static class VectorizedFilter
         {
             if (!T.IsNaN(values[i])) bits[i >> 6] |= 1UL << (i & 63);
         }
+    }
+
+    /// <summary>Spreads the first <paramref name="dest"/>.Length bits of <paramref name="bits"/> into booleans.</summary>
+    public static void ToBooleans(ReadOnlySpan<ulong> bits, Span<bool> dest)
+    {
+        var n = dest.Length;
+        for (var w = 0; w < bits.Length && (w << 6) < n; w++)
+        {
+            var word = bits[w];
+            var end = Math.Min(64, n - (w << 6));
+            var row = dest.Slice(w << 6, end);
+            for (var i = 0; i < end; i++) row[i] = ((word >> i) & 1) != 0;
+        }
+    }
+
+    /// <summary>How many of the first <paramref name="n"/> bits of <paramref name="bits"/> are set.</summary>
+    public static int Count(ReadOnlySpan<ulong> bits, int n)
+    {
+        var count = 0;
+        var full = n >> 6;
+        for (var w = 0; w < full; w++) count += BitOperations.PopCount(bits[w]);
+        if ((n & 63) != 0) count += BitOperations.PopCount(bits[full] & ((1UL << (n & 63)) - 1));
+        return count;
     }
 
     private static void ClearTail(Span<ulong> bits, int n)
