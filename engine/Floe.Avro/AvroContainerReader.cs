@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using Floe.Core.Types;
 using Floe.Core.Errors;
 
 namespace Floe.Avro;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Floe.Core.Types;
 using Floe.Core.Errors;
 
 namespace Floe.Avro;

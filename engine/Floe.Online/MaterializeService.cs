@@ -5,6 +5,7 @@ using Floe.Core.Errors;
 using Floe.Features.Definitions;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Table = Floe.Iceberg.Tables.Table;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Floe.Core.Types;
 using Floe.Core.Errors;
 using Floe.Avro;
 using NUnit.Framework;

@@ -1,3 +1,4 @@
+using Floe.Core.Types;
 using Floe.Core.Errors;
 using Floe.Avro;
 using NUnit.Framework;

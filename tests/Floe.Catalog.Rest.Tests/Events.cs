@@ -1,11 +1,12 @@
 using Apache.Arrow;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transactions;
 using Floe.Iceberg.Writing;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 using Table = Floe.Iceberg.Tables.Table;
 
 namespace Floe.Catalog.Rest.Tests;

@@ -1,4 +1,4 @@
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
 
 namespace Floe.Fuzz;
 

@@ -6,7 +6,7 @@ using Floe.Application.Ingest;
 using Floe.Application.Streaming;
 using Floe.Application.Tables;
 using Floe.Features.Definitions;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 using Floe.Iceberg.Catalog;
 using Floe.Online;
 

@@ -6,7 +6,7 @@ using Floe.Application.Ingest;
 using Floe.Application.Tables;
 using Floe.Application.TrainingSets;
 using Floe.Formats.Output;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 using Floe.Iceberg.Catalog;
 
 namespace Floe.Benchmarks.TrainingSets;

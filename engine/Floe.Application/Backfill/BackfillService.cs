@@ -7,7 +7,8 @@ using Floe.Features.Computation;
 using Floe.Features.Definitions;
 using Floe.Features.Sources;
 using Floe.Iceberg.Catalog;
-using Floe.Iceberg.Parquet;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transactions;
 using Floe.Iceberg.Transforms;
@@ -204,7 +205,7 @@ public sealed class BackfillService
     internal (Table Table, bool Created) OpenOutputTable(FeatureGroupDefinition definition, IEventSource source)
     {
         var id = TableIdentifier.Parse(definition.OutputTable);
-        var schema = Floe.Iceberg.Arrow.ArrowSchemas.FromArrow(FeatureComputation.OutputSchema(definition, source.Schema));
+        var schema = Floe.Core.Arrow.ArrowSchemas.FromArrow(FeatureComputation.OutputSchema(definition, source.Schema));
         if (!_warehouse.Catalog.TableExists(id))
         {
             var spec = PartitionSpecBuilder.Parse($"day({definition.Timestamp})", schema);
@@ -228,7 +229,7 @@ public sealed class BackfillService
         return (table, false);
     }
 
-    private static void CheckSchema(Table table, Iceberg.Spec.Schema expected, FeatureGroupDefinition definition)
+    private static void CheckSchema(Table table, Floe.Core.Types.Schema expected, FeatureGroupDefinition definition)
     {
         var actual = table.Schema;
         bool same = actual.Fields.Count == expected.Fields.Count;
@@ -249,7 +250,7 @@ public sealed class BackfillService
         }
     }
 
-    private static string Describe(Iceberg.Spec.Schema schema) => string.Join(", ", schema.Fields.Select(f => $"{f.Name}:{f.Type}"));
+    private static string Describe(Floe.Core.Types.Schema schema) => string.Join(", ", schema.Fields.Select(f => $"{f.Name}:{f.Type}"));
 
     /// <summary>
     /// The day to start at when the branch's head is an unfinished commit of this very backfill (same lineage, its

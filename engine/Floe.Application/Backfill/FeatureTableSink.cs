@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using Floe.Features.Output;
-using Floe.Iceberg.Parquet;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transforms;
 using Table = Floe.Iceberg.Tables.Table;
@@ -18,7 +19,7 @@ internal sealed class FeatureTableSink : IFeatureBatchSink
     private static readonly int EpochDay = new DateOnly(1970, 1, 1).DayNumber;
 
     private readonly Table _table;
-    private readonly Iceberg.Spec.Schema _schema;
+    private readonly Floe.Core.Types.Schema _schema;
     private readonly string _schemaJson;
     private readonly PartitionSpec _spec;
     private readonly ParquetWriterOptions _options;

@@ -2,6 +2,7 @@ using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Manifests;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transforms;
 

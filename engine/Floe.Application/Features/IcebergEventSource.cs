@@ -1,9 +1,10 @@
 using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Features.Sources;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 using Floe.Iceberg.Expressions;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Table = Floe.Iceberg.Tables.Table;
 

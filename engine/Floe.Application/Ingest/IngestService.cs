@@ -2,13 +2,14 @@ using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Formats.Csv;
 using Floe.Formats.Parquet;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 using Floe.Iceberg.Catalog;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
 using Floe.Iceberg.Transactions;
 using Floe.Iceberg.Writing;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 using Table = Floe.Iceberg.Tables.Table;
 
 namespace Floe.Application.Ingest;

@@ -4,10 +4,11 @@ using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Core.Errors;
 using Floe.Core.Text;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using ArrowSchema = Apache.Arrow.Schema;
-using IcebergSchema = Floe.Iceberg.Spec.Schema;
+using IcebergSchema = Floe.Core.Types.Schema;
 
 namespace Floe.Application.Streaming;
 

@@ -163,7 +163,7 @@ public sealed class StreamService
         {
             if (table.Metadata.CurrentSnapshot is null) return long.MinValue;
             var field = table.Schema.FindField(definition.Timestamp);
-            if (field?.Type is not Floe.Iceberg.Spec.PrimitiveType type) return long.MinValue;
+            if (field?.Type is not Floe.Core.Types.PrimitiveType type) return long.MinValue;
             long newest = long.MinValue;
             foreach (var task in new Floe.Iceberg.Scan.TableScan(table).PlanFiles().Tasks)
             {
@@ -172,7 +172,7 @@ public sealed class StreamService
                     // No statistics: read everything that is there.
                     return long.MaxValue - 1;
                 }
-                if (Floe.Iceberg.Spec.Conversions.FromBytes(type, bound) is long micros && micros > newest) newest = micros;
+                if (Floe.Core.Types.Conversions.FromBytes(type, bound) is long micros && micros > newest) newest = micros;
             }
             return newest;
         }

@@ -3,6 +3,7 @@ using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Expressions;
 using Floe.Iceberg.Maintenance;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Application.Tables;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Application.Tables;

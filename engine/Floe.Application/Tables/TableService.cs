@@ -1,5 +1,6 @@
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
 using Floe.Iceberg.Transforms;

@@ -2,6 +2,7 @@ using Floe.Application.Features;
 using Floe.Core.Errors;
 using Floe.Features.Definitions;
 using Floe.Iceberg.Catalog;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Application.TrainingSets;

@@ -2,7 +2,6 @@ using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Core.Arrow;
 using Floe.Core.Errors;
-using Floe.Iceberg.Arrow;
 using Floe.Iceberg.Expressions;
 using Floe.Iceberg.Scan;
 
@@ -55,7 +54,7 @@ internal static class GroupJoin
         columns.Add(group.Time);
         columns.AddRange(group.Features);
         scan = scan.Select(columns);
-        if (group.Table.Schema.GetField(group.Time).Type is Floe.Iceberg.Spec.PrimitiveType { Id: Floe.Iceberg.Spec.TypeId.Timestamp or Floe.Iceberg.Spec.TypeId.TimestampTz })
+        if (group.Table.Schema.GetField(group.Time).Type is Floe.Core.Types.PrimitiveType { Id: Floe.Core.Types.TypeId.Timestamp or Floe.Core.Types.TypeId.TimestampTz })
         {
             Expression filter = BoundPredicate.Bind(group.Table.Schema, group.Time, Operation.LtEq, maxTime);
             if (lowest != long.MinValue) filter = Expression.And(BoundPredicate.Bind(group.Table.Schema, group.Time, Operation.GtEq, lowest), filter);

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Floe.Core.Text;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Application.TrainingSets;

@@ -1,5 +1,5 @@
 using Apache.Arrow;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Application.TrainingSets;
 

@@ -3,11 +3,12 @@ using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Formats.Csv;
 using Floe.Formats.Parquet;
-using Floe.Iceberg.Arrow;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Arrow;
+using Floe.Core.Io;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Application.TrainingSets;
 

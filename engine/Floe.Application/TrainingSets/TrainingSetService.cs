@@ -3,11 +3,12 @@ using System.Security.Cryptography;
 using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Formats.Output;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 using Floe.Iceberg.Catalog;
-using Floe.Iceberg.Parquet;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Application.TrainingSets;
 

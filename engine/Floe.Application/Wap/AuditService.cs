@@ -5,6 +5,7 @@ using Floe.Application.TrainingSets;
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transactions;
 using Table = Floe.Iceberg.Tables.Table;

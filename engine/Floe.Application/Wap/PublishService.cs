@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transactions;
 

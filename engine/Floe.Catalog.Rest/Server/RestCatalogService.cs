@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
 using Floe.Iceberg.Transactions.Updates;
@@ -329,7 +330,7 @@ public sealed class RestCatalogService
         Table table;
         var ownFolder = WarehouseLayout.TableFolder(_warehouse.Directory, id) + "/metadata/";
         if (path.StartsWith(ownFolder, StringComparison.Ordinal)
-            && TableOperations.ReadMetadata(new Floe.Iceberg.Io.LocalFileIO(), path).Location.TrimEnd('/') == _warehouse.Catalog.DefaultTableLocation(id))
+            && TableOperations.ReadMetadata(new Floe.Core.Io.LocalFileIO(), path).Location.TrimEnd('/') == _warehouse.Catalog.DefaultTableLocation(id))
         {
             // Written in this table's own warehouse folder (a Floe client's createTable): a created table, not a
             // registered one, so maintenance and purge may delete its files as for a local table.
@@ -406,7 +407,7 @@ public sealed class RestCatalogService
         return RestResponse.Empty(204);
     }
 
-    private static RestResponse LoadResult(Floe.Iceberg.Io.IFileIO io, string metadataLocation)
+    private static RestResponse LoadResult(Floe.Core.Io.IFileIO io, string metadataLocation)
     {
         byte[] raw;
         using (var stream = io.OpenRead(metadataLocation))

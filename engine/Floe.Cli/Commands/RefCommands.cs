@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Floe.Application.Tables;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.Buffers;
 using Apache.Arrow;
 using Floe.Core.Errors;
-using Floe.Iceberg.Arrow;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Floe.Core.Arrow;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Formats.Csv;
 

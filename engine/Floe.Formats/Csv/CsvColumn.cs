@@ -2,7 +2,7 @@ using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Core.Errors;
 using Floe.Core.Text;
-using Floe.Iceberg.Spec;
+using Floe.Core.Types;
 
 namespace Floe.Formats.Csv;
 

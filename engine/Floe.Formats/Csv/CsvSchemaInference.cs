@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Buffers.Text;
 using Floe.Core.Errors;
 using Floe.Core.Text;
-using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Floe.Core.Types;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Formats.Csv;
 

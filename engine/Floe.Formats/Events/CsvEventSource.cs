@@ -30,6 +30,6 @@ public static class CsvEventSource
         {
             batches.AddRange(CsvBatchReader.Read(path, schema));
         }
-        return InMemoryEventSource.FromBatches(Floe.Iceberg.Arrow.ArrowSchemas.ToArrow(schema), batches);
+        return InMemoryEventSource.FromBatches(Floe.Core.Arrow.ArrowSchemas.ToArrow(schema), batches);
     }
 }

@@ -2,8 +2,8 @@ using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Features.Computation;
 using Floe.Features.Sources;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Io;
+using Floe.Parquet;
 
 namespace Floe.Formats.Events;
 

@@ -2,8 +2,8 @@ using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Features.Output;
 using Floe.Formats.Output;
-using Floe.Iceberg.Arrow;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Arrow;
+using Floe.Parquet;
 
 namespace Floe.Formats.Features;
 

@@ -1,6 +1,6 @@
 using Apache.Arrow;
-using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Floe.Core.Types;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Formats.Output;
 

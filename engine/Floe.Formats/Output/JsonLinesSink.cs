@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Apache.Arrow;
-using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
-using Floe.Iceberg.Writing;
+using Floe.Core.Arrow;
+using Floe.Core.Types;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Formats.Output;
 

@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Apache.Arrow;
-using Floe.Iceberg.Spec;
-using Floe.Iceberg.Writing;
-using IcebergListType = Floe.Iceberg.Spec.ListType;
-using IcebergMapType = Floe.Iceberg.Spec.MapType;
-using IcebergStructType = Floe.Iceberg.Spec.StructType;
+using Floe.Core.Arrow;
+using Floe.Core.Types;
+using IcebergListType = Floe.Core.Types.ListType;
+using IcebergMapType = Floe.Core.Types.MapType;
+using IcebergStructType = Floe.Core.Types.StructType;
 
 namespace Floe.Formats.Output;
 

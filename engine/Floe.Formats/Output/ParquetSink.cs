@@ -1,7 +1,7 @@
 using Apache.Arrow;
-using Floe.Iceberg.Parquet;
-using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Floe.Parquet;
+using Floe.Core.Types;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Formats.Output;
 

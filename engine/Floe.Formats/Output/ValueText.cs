@@ -1,5 +1,5 @@
 using System.Globalization;
-using Floe.Iceberg.Spec;
+using Floe.Core.Types;
 
 namespace Floe.Formats.Output;
 

@@ -1,8 +1,8 @@
 using Apache.Arrow;
 using Floe.Core.Errors;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Floe.Core.Io;
+using Floe.Parquet;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Formats.Parquet;
 

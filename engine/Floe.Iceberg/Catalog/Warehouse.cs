@@ -1,7 +1,8 @@
 using System.Text;
 using Floe.Core.Errors;
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
 using Floe.Iceberg.Maintenance;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Spec.Serde;
 using Floe.Iceberg.Tables;

@@ -1,5 +1,5 @@
 using Floe.Core.Errors;
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
 
 namespace Floe.Iceberg.Catalog;
 

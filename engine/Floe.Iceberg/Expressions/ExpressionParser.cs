@@ -1,5 +1,6 @@
 using Floe.Core.Errors;
 using Floe.Core.Expressions;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Expressions;

@@ -5,6 +5,7 @@ using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Core.Errors;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Expressions;

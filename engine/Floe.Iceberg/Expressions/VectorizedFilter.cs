@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Types;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Kernels.Comparison;
 using Floe.Kernels.Drivers;

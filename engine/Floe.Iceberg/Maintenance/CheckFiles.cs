@@ -1,6 +1,6 @@
 using Floe.Core.Errors;
 using Floe.Iceberg.Manifests;
-using Floe.Iceberg.Parquet;
+using Floe.Parquet;
 using Floe.Iceberg.Tables;
 
 namespace Floe.Iceberg.Maintenance;
@@ -73,7 +73,7 @@ public sealed class CheckFiles(Table table)
         return new CheckFilesResult(snapshots.Count, seen.Count, problems);
     }
 
-    private static string? Check(Io.IFileIO io, Spec.DataFile file)
+    private static string? Check(Floe.Core.Io.IFileIO io, Spec.DataFile file)
     {
         long length;
         try

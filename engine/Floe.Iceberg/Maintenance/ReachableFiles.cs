@@ -1,5 +1,6 @@
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
 using Floe.Iceberg.Manifests;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Maintenance;

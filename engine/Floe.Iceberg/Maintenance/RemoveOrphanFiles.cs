@@ -1,4 +1,5 @@
 using Floe.Core.Errors;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
 
@@ -10,7 +11,7 @@ namespace Floe.Iceberg.Maintenance;
 /// Only files older than the cut-off (default 3 days, as Java) are touched, so files of commits still in flight
 /// are safe. Refuses to run when the listing and the metadata disagree about where the table is (then every file
 /// would look orphaned). The listing never follows a symbolic link, and nothing is deleted through one; a
-/// registered table's files are deleted only when its storage was opened for that (<see cref="Io.IFileIO.CanDelete"/>).
+/// registered table's files are deleted only when its storage was opened for that (<see cref="Floe.Core.Io.IFileIO.CanDelete"/>).
 /// </summary>
 public sealed class RemoveOrphanFiles
 {

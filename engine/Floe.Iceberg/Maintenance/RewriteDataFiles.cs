@@ -2,6 +2,7 @@ using System.Globalization;
 using Floe.Core.Errors;
 using Floe.Iceberg.Expressions;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
 using Floe.Iceberg.Transactions;

@@ -1,6 +1,6 @@
 using Floe.Avro;
 using Floe.Core.Errors;
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
 
 namespace Floe.Iceberg.Manifests;
 

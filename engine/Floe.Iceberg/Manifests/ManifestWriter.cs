@@ -1,7 +1,8 @@
 using System.Globalization;
 using Floe.Core.Errors;
 using Floe.Avro;
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Manifests;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Floe.Core.Errors;
 using Floe.Avro;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Manifests;

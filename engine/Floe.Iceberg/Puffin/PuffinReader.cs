@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Floe.Core.Errors;
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
 
 namespace Floe.Iceberg.Puffin;
 

@@ -1,3 +1,4 @@
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Scan;
@@ -78,7 +79,7 @@ internal static class NestedProjection
             children.Add(PruneArray(structArray.Fields[index], readStruct.Fields[index], child));
         }
         return new Apache.Arrow.StructArray(
-            Arrow.ArrowSchemas.ToArrowType(projectedStruct), structArray.Length, children,
+            Floe.Core.Arrow.ArrowSchemas.ToArrowType(projectedStruct), structArray.Length, children,
             structArray.NullBitmapBuffer, structArray.NullCount, structArray.Offset);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Floe.Core.Errors;
 using Floe.Core.Text;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Scan;

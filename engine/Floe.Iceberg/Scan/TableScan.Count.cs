@@ -1,5 +1,6 @@
 using Floe.Iceberg.Expressions;
-using Floe.Iceberg.Parquet;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Scan;
@@ -66,7 +67,17 @@ public sealed partial class TableScan
         {
             // The footer's statistics prune row groups no row of which can match and count those every row of
             // which matches without decoding them.
-            var metrics = reader.RowGroupMetrics(g, task.File);
+            var stats = reader.RowGroupMetrics(g);
+            var metrics = task.File with
+            {
+                RecordCount = stats.RecordCount,
+                NullValueCounts = stats.NullValueCounts,
+                ValueCounts = null,
+                NanValueCounts = null,
+                ColumnSizes = null,
+                LowerBounds = stats.LowerBounds,
+                UpperBounds = stats.UpperBounds,
+            };
             if (!inclusive.MayMatch(metrics)) continue;
             if (strict.AllMatch(metrics))
             {

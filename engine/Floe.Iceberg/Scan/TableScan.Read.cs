@@ -1,9 +1,10 @@
 using Apache.Arrow;
 using Floe.Core.Arrow;
 using Floe.Iceberg.Expressions;
-using Floe.Iceberg.Parquet;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Iceberg.Scan;
 
@@ -36,7 +37,7 @@ public sealed partial class TableScan
         var readSchema = ReadSchema(tableSchema, projected, tasks, includeFilterColumns: !everyTaskAllRows);
         var rowFilter = _filter is AlwaysTrue ? null : new RowFilter(_filter);
         var deletes = new DeleteLoader(_table.Io, tableSchema);
-        var outputSchema = Arrow.ArrowSchemas.ToArrow(projected);
+        var outputSchema = Floe.Core.Arrow.ArrowSchemas.ToArrow(projected);
         var outputColumns = projected.Fields.Select(f => IndexOf(readSchema, f.Id)).ToArray();
         for (var t = 0; t < tasks.Count; t++)
         {

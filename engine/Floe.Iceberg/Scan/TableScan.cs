@@ -1,6 +1,7 @@
 using Floe.Core.Errors;
 using Floe.Iceberg.Expressions;
 using Floe.Iceberg.Manifests;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
 

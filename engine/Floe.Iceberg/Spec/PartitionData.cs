@@ -1,3 +1,5 @@
+using Floe.Core.Types;
+
 namespace Floe.Iceberg.Spec;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Floe.Core.Types;
+
 namespace Floe.Iceberg.Spec;
 
 /// <summary>A partition field: <paramref name="Transform"/> applied to source column <paramref name="SourceId"/>.</summary>

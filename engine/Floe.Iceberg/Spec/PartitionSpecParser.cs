@@ -2,7 +2,10 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Floe.Core.Errors;
+using Floe.Core.Json;
 using Floe.Iceberg.Spec.Serde;
+
+using Floe.Core.Types;
 
 namespace Floe.Iceberg.Spec;
 

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Floe.Core.Errors;
+using Floe.Core.Json;
 using Floe.Iceberg.Spec.Serde;
+
+using Floe.Core.Types;
 
 namespace Floe.Iceberg.Spec;
 

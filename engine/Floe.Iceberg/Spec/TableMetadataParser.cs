@@ -4,6 +4,8 @@ using System.Text.Json;
 using Floe.Core.Errors;
 using Floe.Iceberg.Spec.Serde;
 
+using Floe.Core.Types;
+
 namespace Floe.Iceberg.Spec;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Floe.Core.Errors;
 
+using Floe.Core.Types;
+
 namespace Floe.Iceberg.Spec;
 
 /// <summary>A partition transform with its parameter (N for bucket, W for truncate).</summary>

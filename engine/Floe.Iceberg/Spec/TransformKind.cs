@@ -1,3 +1,5 @@
+using Floe.Core.Types;
+
 namespace Floe.Iceberg.Spec;
 
 /// <summary>The partition transforms of the spec.</summary>

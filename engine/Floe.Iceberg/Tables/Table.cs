@@ -1,5 +1,6 @@
 using Floe.Iceberg.Catalog;
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Tables;

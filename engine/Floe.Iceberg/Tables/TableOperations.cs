@@ -1,8 +1,9 @@
 using System.Text;
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
 using Floe.Iceberg.Manifests;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Spec.Serde;
 using Floe.Iceberg.Transactions.Updates;

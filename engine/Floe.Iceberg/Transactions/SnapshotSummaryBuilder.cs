@@ -1,4 +1,5 @@
 using System.Globalization;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Transactions;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Floe.Core.Errors;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Transforms;

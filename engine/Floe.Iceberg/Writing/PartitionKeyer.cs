@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
 using Apache.Arrow;
+using Floe.Core.Arrow;
 using Floe.Core.Errors;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 using Floe.Iceberg.Transforms;
 
 namespace Floe.Iceberg.Writing;

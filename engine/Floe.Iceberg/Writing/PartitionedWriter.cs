@@ -1,9 +1,10 @@
 using Apache.Arrow;
 using Floe.Core.Arrow;
 using Floe.Core.Errors;
-using Floe.Iceberg.Parquet;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 using Floe.Iceberg.Transforms;
 using Floe.Iceberg.Tables;
 using Table = Floe.Iceberg.Tables.Table;

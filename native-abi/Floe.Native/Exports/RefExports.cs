@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Floe.Application.Tables;
 using Floe.Core.Errors;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Native.Interop;
 

@@ -4,6 +4,7 @@ using Floe.Application.Demo;
 using Floe.Application.Features;
 using Floe.Application.Ingest;
 using Floe.Iceberg.Manifests;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Application.Tests.Backfill;

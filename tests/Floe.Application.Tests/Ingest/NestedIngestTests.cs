@@ -7,9 +7,10 @@ using Floe.Application.Scanning;
 using Floe.Application.Tables;
 using Floe.Formats.Output;
 using Floe.Iceberg.Catalog;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using NUnit.Framework;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Application.Tests.Ingest;
 

@@ -3,7 +3,7 @@ using Floe.Application.Ingest;
 using Floe.Application.Maintenance;
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
 using NUnit.Framework;
 
 namespace Floe.Application.Tests.Safety;

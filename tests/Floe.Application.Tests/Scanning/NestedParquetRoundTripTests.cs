@@ -1,7 +1,9 @@
 using DuckDB.NET.Data;
+using Floe.Core.Arrow;
 using Floe.Formats.Output;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Io;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using NUnit.Framework;
 
@@ -34,7 +36,7 @@ public sealed class NestedParquetRoundTripTests
         {
             for (var row = 0; row < batch.Length; row++)
             {
-                var i = (long)Floe.Iceberg.Writing.ArrowValues.Get(batch.Column(0), row, PrimitiveType.Long)!;
+                var i = (long)Floe.Core.Arrow.ArrowValues.Get(batch.Column(0), row, PrimitiveType.Long)!;
                 for (var c = 0; c < Columns.Length; c++)
                 {
                     var actual = NestedJson.Text(batch.Column(c + 1), row, schema.Fields[c + 1].Type);
@@ -67,7 +69,7 @@ public sealed class NestedParquetRoundTripTests
             var taken = Floe.Core.Arrow.ArrowTake.Take(batch, indices);
             for (var row = 0; row < taken.Length; row++)
             {
-                var i = (long)Floe.Iceberg.Writing.ArrowValues.Get(taken.Column(0), row, PrimitiveType.Long)!;
+                var i = (long)Floe.Core.Arrow.ArrowValues.Get(taken.Column(0), row, PrimitiveType.Long)!;
                 for (var c = 0; c < Columns.Length; c++)
                 {
                     Assert.That(NestedJson.Text(taken.Column(c + 1), row, schema.Fields[c + 1].Type), Is.EqualTo(expected[i][c]), $"row i={i}, column {Columns[c]}");
@@ -97,7 +99,7 @@ public sealed class NestedParquetRoundTripTests
         {
             for (var row = 0; row < batch.Length; row++)
             {
-                var i = (long)Floe.Iceberg.Writing.ArrowValues.Get(batch.Column(0), row, PrimitiveType.Long)!;
+                var i = (long)Floe.Core.Arrow.ArrowValues.Get(batch.Column(0), row, PrimitiveType.Long)!;
                 Assert.That(NestedJson.Text(batch.Column(1), row, projection.Fields[1].Type), Is.EqualTo(expected[i][0]), $"row i={i}");
             }
         }

@@ -5,7 +5,7 @@ using Floe.Application.Streaming;
 using Floe.Core.Errors;
 using Floe.Features;
 using Floe.Features.Definitions;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
 using NUnit.Framework;

@@ -5,8 +5,8 @@ using Floe.Application.Backfill;
 using Floe.Application.Tables;
 using Floe.Application.Tests.Backfill;
 using Floe.Application.TrainingSets;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Io;
+using Floe.Parquet;
 using NUnit.Framework;
 
 namespace Floe.Application.Tests.TrainingSets;

@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Text;
 using Apache.Arrow;
+using Floe.Core.Arrow;
 using Floe.Application.Ingest;
 using Floe.Application.Scanning;
 using Floe.Formats.Output;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Io;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Writing;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Application.Tests.TrainingSets;
 

@@ -4,8 +4,8 @@ using Floe.Application.Ingest;
 using Floe.Application.Tables;
 using Floe.Application.TrainingSets;
 using Floe.Core.Errors;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Io;
+using Floe.Parquet;
 using NUnit.Framework;
 using static Floe.Application.Tests.TrainingSets.TrainingSetFixture;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Apache.Arrow;
 using Floe.Features.Columns;
 using Floe.Features.Expressions;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Features.Tests.Expressions;
@@ -13,7 +14,7 @@ namespace Floe.Features.Tests.Expressions;
 /// </summary>
 public sealed class OneLanguageTests
 {
-    private static readonly Iceberg.Spec.Schema TableSchema = new(0,
+    private static readonly Floe.Core.Types.Schema TableSchema = new(0,
     [
         new NestedField(1, "x", false, PrimitiveType.Long),
         new NestedField(2, "amount", false, PrimitiveType.Double),

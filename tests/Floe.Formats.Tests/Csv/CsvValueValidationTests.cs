@@ -2,8 +2,8 @@ using System.Text;
 using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Formats.Csv;
-using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Floe.Core.Types;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Formats.Tests.Csv;
 

@@ -5,9 +5,9 @@ using Floe.Core.Errors;
 using Floe.Features.Sources;
 using Floe.Formats.Events;
 using Floe.Features.Tests.Support;
-using Floe.Iceberg.Arrow;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Arrow;
+using Floe.Core.Io;
+using Floe.Parquet;
 
 namespace Floe.Formats.Tests.Events;
 
@@ -36,7 +36,7 @@ public sealed class ParquetFileSourceTests
         }
         var schema = ArrowSchemas.FromArrow(new Schema(fields, null));
         string path = Path.Combine(_dir, name);
-        using var writer = new ParquetDataWriter(new LocalFileIO(), path, schema, Floe.Iceberg.Spec.SchemaParser.ToJson(schema), new ParquetWriterOptions { RowGroupRows = rowGroupRows });
+        using var writer = new ParquetDataWriter(new LocalFileIO(), path, schema, Floe.Core.Types.SchemaParser.ToJson(schema), new ParquetWriterOptions { RowGroupRows = rowGroupRows });
         writer.Write(new RecordBatch(ArrowSchemas.ToArrow(schema), Enumerable.Range(0, batch.ColumnCount).Select(batch.Column), batch.Length));
         writer.Close();
         return path;

@@ -1,5 +1,6 @@
 using Floe.Avro;
 using Floe.Iceberg.Manifests;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Fuzz.Targets;

@@ -7,7 +7,7 @@ namespace Floe.Fuzz.Targets;
 /// <summary>CSV input files read as batches of a table schema covering every value converter.</summary>
 internal sealed class CsvTarget : FuzzTarget, IDisposable
 {
-    private static readonly Floe.Iceberg.Spec.Schema Schema = SchemaText.Parse(
+    private static readonly Floe.Core.Types.Schema Schema = SchemaText.Parse(
         "id:long not null,name:string,amount:decimal(10,2),ts:timestamptz,t:timestamp,d:date,tm:time,ok:boolean,f:float,x:double,i:int,u:uuid,bin:binary,big:decimal(38,6)");
 
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"floe-fuzz-{Environment.ProcessId}.csv");

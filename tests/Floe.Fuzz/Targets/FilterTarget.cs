@@ -7,7 +7,7 @@ namespace Floe.Fuzz.Targets;
 /// <summary>Scan filter expressions (<c>--filter</c>, the C ABI's filter strings), parsed and bound to a schema with every type.</summary>
 internal sealed class FilterTarget : FuzzTarget
 {
-    private static readonly Floe.Iceberg.Spec.Schema Schema = SchemaText.Parse(
+    private static readonly Floe.Core.Types.Schema Schema = SchemaText.Parse(
         "id:long not null,name:string,price:decimal(10,2),ts:timestamptz,t:timestamp,d:date,ok:boolean,f:float,x:double,i:int,u:uuid,b:binary," +
         "s:struct<a:int,b:struct<c:string>>,l:list<long>,m:map<string,int>");
 

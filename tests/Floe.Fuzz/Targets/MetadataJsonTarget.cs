@@ -1,4 +1,5 @@
 using System.Text;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Fuzz.Targets;

@@ -1,4 +1,4 @@
-using Floe.Iceberg.Parquet;
+using Floe.Parquet;
 
 namespace Floe.Fuzz.Targets;
 

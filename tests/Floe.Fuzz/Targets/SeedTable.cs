@@ -2,12 +2,13 @@ using Apache.Arrow;
 
 using Floe.Application.Ingest;
 using Floe.Application.Tables;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 using Floe.Iceberg.Catalog;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Io;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Fuzz.Targets;
 

@@ -1,10 +1,11 @@
 using Apache.Arrow.Types;
 using Floe.Core.Errors;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tests.Parquet;
 using NUnit.Framework;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Iceberg.Tests.Arrow;
 
@@ -14,11 +15,11 @@ public sealed class ArrowSchemasTests
     private static readonly Schema Nested = new(3, new[]
     {
         new NestedField(1, "id", true, PrimitiveType.Long),
-        new NestedField(2, "s", false, new Floe.Iceberg.Spec.StructType(new[]
+        new NestedField(2, "s", false, new Floe.Core.Types.StructType(new[]
         {
             new NestedField(3, "a", false, PrimitiveType.TimestampNs),
-            new NestedField(4, "tags", false, new Floe.Iceberg.Spec.ListType(5, true, PrimitiveType.String)),
-            new NestedField(6, "m", true, new Floe.Iceberg.Spec.MapType(7, PrimitiveType.String, 8, false, PrimitiveType.Decimal(10, 3))),
+            new NestedField(4, "tags", false, new Floe.Core.Types.ListType(5, true, PrimitiveType.String)),
+            new NestedField(6, "m", true, new Floe.Core.Types.MapType(7, PrimitiveType.String, 8, false, PrimitiveType.Decimal(10, 3))),
         })),
     });
 

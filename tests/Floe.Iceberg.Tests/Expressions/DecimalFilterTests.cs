@@ -1,16 +1,17 @@
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Core.Errors;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Expressions;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tests.Parquet;
 using Floe.Iceberg.Tests.Spec;
 using Floe.Iceberg.Tests.Tables;
 using NUnit.Framework;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Iceberg.Tests.Expressions;
 

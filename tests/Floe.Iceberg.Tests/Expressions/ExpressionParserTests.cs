@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Floe.Core.Errors;
 using Floe.Iceberg.Expressions;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Tests.Expressions;

@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Iceberg.Expressions;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transforms;
 
@@ -14,7 +15,7 @@ namespace Floe.Iceberg.Tests.Expressions;
 [TestFixture]
 public sealed class RowFilterPropertyTests
 {
-    private static readonly Floe.Iceberg.Spec.Schema Schema = new(0, new[]
+    private static readonly Floe.Core.Types.Schema Schema = new(0, new[]
     {
         new NestedField(1, "a", false, PrimitiveType.Int),
         new NestedField(2, "b", false, PrimitiveType.Long),

@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Iceberg.Expressions;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using NUnit.Framework;
 
@@ -51,7 +52,7 @@ public sealed class VectorizedFilterTests
     {
         var values = new DoubleArray.Builder().Append(double.NaN).AppendNull().Append(1.0).Append(double.PositiveInfinity).Build();
         var field = new NestedField(1, "x", false, PrimitiveType.Double);
-        var batch = new RecordBatch(Floe.Iceberg.Arrow.ArrowSchemas.ToArrow(new Floe.Iceberg.Spec.Schema(0, new[] { field })), new IArrowArray[] { values }, 4);
+        var batch = new RecordBatch(Floe.Core.Arrow.ArrowSchemas.ToArrow(new Floe.Core.Types.Schema(0, new[] { field })), new IArrowArray[] { values }, 4);
         long Count(Operation op, double lit) =>
             VectorizedFilter.TryCount(new BoundPredicate(1, "x", PrimitiveType.Double, op, new object[] { lit }), batch, out var c) ? c : -1;
 
@@ -67,7 +68,7 @@ public sealed class VectorizedFilterTests
     {
         var values = new StringArray.Builder().Append("a").Build();
         var field = new NestedField(1, "s", false, PrimitiveType.String);
-        var batch = new RecordBatch(Floe.Iceberg.Arrow.ArrowSchemas.ToArrow(new Floe.Iceberg.Spec.Schema(0, new[] { field })), new IArrowArray[] { values }, 1);
+        var batch = new RecordBatch(Floe.Core.Arrow.ArrowSchemas.ToArrow(new Floe.Core.Types.Schema(0, new[] { field })), new IArrowArray[] { values }, 1);
         Assert.That(VectorizedFilter.TryCount(new BoundPredicate(1, "s", PrimitiveType.String, Operation.Eq, new object[] { "a" }), batch, out _), Is.False);
         var number = new BoundPredicate(1, "s", PrimitiveType.String, Operation.IsNull);
         Assert.That(VectorizedFilter.TryCount(number, batch, out _), Is.False);
@@ -124,7 +125,7 @@ public sealed class VectorizedFilterTests
     private sealed record Column(NestedField Field, IArrowArray Array, object?[] Values, Func<Random, object> Literal);
 
     private static Apache.Arrow.Schema Arrow(List<Column> columns) =>
-        Floe.Iceberg.Arrow.ArrowSchemas.ToArrow(new Floe.Iceberg.Spec.Schema(0, columns.Select(c => c.Field).ToArray()));
+        Floe.Core.Arrow.ArrowSchemas.ToArrow(new Floe.Core.Types.Schema(0, columns.Select(c => c.Field).ToArray()));
 
     private static List<Column> RandomColumns(Random rng, int n, bool withNulls)
     {

@@ -1,7 +1,8 @@
 using Avro.File;
 using Avro.Generic;
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
 using Floe.Iceberg.Manifests;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using NUnit.Framework;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using NUnit.Framework;
 

@@ -1,5 +1,6 @@
 using Floe.Core.Errors;
 using Floe.Iceberg.Manifests;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using NUnit.Framework;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Floe.Core.Errors;
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
 using Floe.Iceberg.Manifests;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 using NUnit.Framework;

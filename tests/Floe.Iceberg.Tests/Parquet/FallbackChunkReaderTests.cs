@@ -1,6 +1,6 @@
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
-using Floe.Iceberg.Parquet.Reading;
+using Floe.Core.Io;
+using Floe.Parquet;
+using Floe.Parquet.Reading;
 using NUnit.Framework;
 
 namespace Floe.Iceberg.Tests.Parquet;

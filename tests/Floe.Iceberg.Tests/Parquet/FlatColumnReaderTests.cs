@@ -1,10 +1,11 @@
 using Apache.Arrow;
 using Apache.Arrow.Types;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Io;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using NUnit.Framework;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Iceberg.Tests.Parquet;
 
@@ -70,7 +71,7 @@ public sealed class FlatColumnReaderTests
             note[k] = Note(i);
             ts[k] = 1_700_000_000_000_000L + i;
         }
-        var arrow = Floe.Iceberg.Arrow.ArrowSchemas.ToArrow(FileSchema);
+        var arrow = Floe.Core.Arrow.ArrowSchemas.ToArrow(FileSchema);
         return new RecordBatch(arrow, new[]
         {
             ArrowTestData.Primitive(Int64Type.Default, ids),

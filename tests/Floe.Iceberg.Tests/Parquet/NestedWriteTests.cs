@@ -1,11 +1,12 @@
 using Apache.Arrow;
 using Floe.Core.Errors;
-using Floe.Iceberg.Arrow;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Arrow;
+using Floe.Core.Io;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using NUnit.Framework;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Iceberg.Tests.Parquet;
 
@@ -230,11 +231,11 @@ public sealed class NestedWriteTests
             case PrimitiveType p:
                 return p.Id switch
                 {
-                    Floe.Iceberg.Spec.TypeId.Int => random.Next(-1000, 1000),
-                    Floe.Iceberg.Spec.TypeId.Long => (long)random.Next() * random.Next(1, 1000),
-                    Floe.Iceberg.Spec.TypeId.Double => random.Next(-100, 100) + 0.5,
-                    Floe.Iceberg.Spec.TypeId.Boolean => random.Next(2) == 1,
-                    Floe.Iceberg.Spec.TypeId.String => "v" + random.Next(50),
+                    Floe.Core.Types.TypeId.Int => random.Next(-1000, 1000),
+                    Floe.Core.Types.TypeId.Long => (long)random.Next() * random.Next(1, 1000),
+                    Floe.Core.Types.TypeId.Double => random.Next(-100, 100) + 0.5,
+                    Floe.Core.Types.TypeId.Boolean => random.Next(2) == 1,
+                    Floe.Core.Types.TypeId.String => "v" + random.Next(50),
                     _ => throw new NotSupportedException(p.ToString()),
                 };
             case StructType s:

@@ -1,11 +1,12 @@
 using System.Globalization;
 using Apache.Arrow;
 using Apache.Arrow.Types;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Io;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using NUnit.Framework;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Iceberg.Tests.Parquet;
 
@@ -53,7 +54,7 @@ public sealed partial class ParquetDataWriterTests
             dt[r] = 19_000 + (int)k;
             dec[r] = (k * 12_345 - 6_000) / 10_000m;
         }
-        return new RecordBatch(Floe.Iceberg.Arrow.ArrowSchemas.ToArrow(NumericSchema), new[]
+        return new RecordBatch(Floe.Core.Arrow.ArrowSchemas.ToArrow(NumericSchema), new[]
         {
             ArrowTestData.Primitive<long>(Int64Type.Default, ids),
             ArrowTestData.Primitive<int>(Int32Type.Default, i),
@@ -319,7 +320,7 @@ public sealed partial class ParquetDataWriterTests
         ParquetFileMetrics metrics;
         using (var writer = new ParquetDataWriter(new LocalFileIO(), path, schema, "{}", new ParquetWriterOptions { RowGroupRows = 1500 }))
         {
-            using var batch = new RecordBatch(Floe.Iceberg.Arrow.ArrowSchemas.ToArrow(schema), new[]
+            using var batch = new RecordBatch(Floe.Core.Arrow.ArrowSchemas.ToArrow(schema), new[]
             {
                 ArrowTestData.Primitive<long>(Int64Type.Default, ids),
                 ArrowTestData.Primitive<float>(FloatType.Default, f),

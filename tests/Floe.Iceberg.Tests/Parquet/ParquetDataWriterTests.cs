@@ -1,8 +1,9 @@
 using NUnit.Framework;
 using System.Globalization;
 using Floe.Core.Errors;
-using Floe.Iceberg.Io;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Io;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Tests.Parquet;
@@ -225,7 +226,7 @@ public sealed partial class ParquetDataWriterTests
         // decimal(20,2) is stored in 9 bytes; an unscaled value needing more used to lose its high bytes silently.
         var schema = new Schema(0, new[] { new NestedField(1, "d", false, PrimitiveType.Decimal(20, 2)) });
         using var writer = new ParquetDataWriter(new MemoryStream(), "mem", schema, "{}");
-        var arrowSchema = Floe.Iceberg.Arrow.ArrowSchemas.ToArrow(schema);
+        var arrowSchema = Floe.Core.Arrow.ArrowSchemas.ToArrow(schema);
         using var batch = new Apache.Arrow.RecordBatch(arrowSchema, new[] { ArrowTestData.Decimals(20, 2, new decimal?[] { 1m, 100000000000000000000m }) }, 2);
         var ex = Assert.Throws<FloeException>(() => writer.Write(batch));
         Assert.That(ex!.Message, Does.Contain("row 1").And.Contain("precision 20"));
@@ -270,7 +271,7 @@ public sealed partial class ParquetDataWriterTests
                     strings.Add(row % 11 == 0 ? null : "key-" + (row % (b < 3 ? 5 : 97)));
                 }
                 expected.AddRange(strings);
-                using var batch = new Apache.Arrow.RecordBatch(Floe.Iceberg.Arrow.ArrowSchemas.ToArrow(schema), new[]
+                using var batch = new Apache.Arrow.RecordBatch(Floe.Core.Arrow.ArrowSchemas.ToArrow(schema), new[]
                 {
                     ArrowTestData.Primitive<long>(Apache.Arrow.Types.Int64Type.Default, ids),
                     ArrowTestData.Strings(strings),

@@ -1,8 +1,9 @@
 using Apache.Arrow;
 using Apache.Arrow.Types;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Iceberg.Tests.Parquet;
 

@@ -1,3 +1,4 @@
+using Floe.Core.Arrow;
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
@@ -98,8 +99,8 @@ public sealed class ForeignTableTests
                 var values = new List<string>();
                 for (var c = 0; c < columns.Length; c++)
                 {
-                    var type = (Floe.Iceberg.Spec.PrimitiveType)scan.ProjectedSchema.Fields[c].Type;
-                    var value = Floe.Iceberg.Writing.ArrowValues.Get(batch.Column(c), row, type);
+                    var type = (Floe.Core.Types.PrimitiveType)scan.ProjectedSchema.Fields[c].Type;
+                    var value = Floe.Core.Arrow.ArrowValues.Get(batch.Column(c), row, type);
                     values.Add(value is null ? "null" : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!);
                 }
                 result.Add(string.Join(",", values));

@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Table = Floe.Iceberg.Tables.Table;
 using Floe.Iceberg.Tests.Spec;

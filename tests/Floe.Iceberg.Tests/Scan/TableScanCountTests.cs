@@ -63,7 +63,7 @@ public sealed class TableScanCountTests
         }
         TestTables.Append(table, TestTables.Events(rows));
         var file = new TableScan(table).PlanFiles().Tasks[0].File.FilePath;
-        using (var reader = Floe.Iceberg.Parquet.ParquetDataReader.Open(table.Io, file))
+        using (var reader = Floe.Parquet.ParquetDataReader.Open(table.Io, file))
         {
             Assert.That(reader.RowGroupCount, Is.GreaterThan(3), "the test needs several row groups");
         }

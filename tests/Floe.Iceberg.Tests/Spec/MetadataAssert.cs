@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Tests.Spec;

@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using System.Text.Json.Nodes;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Tests.Spec;

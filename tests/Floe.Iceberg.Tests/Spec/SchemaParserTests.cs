@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using System.Text.Json.Nodes;
 using Floe.Core.Errors;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Tests.Spec;

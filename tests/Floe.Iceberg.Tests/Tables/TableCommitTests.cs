@@ -1,6 +1,7 @@
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transactions;
 using NUnit.Framework;

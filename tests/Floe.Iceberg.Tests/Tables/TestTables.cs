@@ -1,9 +1,10 @@
 using Apache.Arrow;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 using Floe.Iceberg.Tables;
 using Table = Floe.Iceberg.Tables.Table;
 using Floe.Iceberg.Transactions;

@@ -1,5 +1,6 @@
 using Floe.Core.Errors;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tests.Tables;
 using Floe.Iceberg.Transactions;

@@ -1,6 +1,7 @@
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Manifests;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tests.Tables;
 using Floe.Iceberg.Transactions;

@@ -1,4 +1,4 @@
-using Floe.Iceberg.Io;
+using Floe.Core.Io;
 using Floe.Iceberg.Scan;
 using Floe.Iceberg.Tables;
 using Floe.Iceberg.Tests.Tables;

@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transforms;
 

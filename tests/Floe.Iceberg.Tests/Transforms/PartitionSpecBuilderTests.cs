@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Floe.Core.Errors;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transforms;
 

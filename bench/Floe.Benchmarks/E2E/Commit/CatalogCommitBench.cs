@@ -3,6 +3,7 @@ using System.Globalization;
 using Floe.Application.Warehouses;
 using Floe.Benchmarks.E2E.Ingest;
 using Floe.Iceberg.Catalog;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transactions;
 

@@ -4,6 +4,7 @@ using Floe.Benchmarks.E2E.Ingest;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Expressions;
 using Floe.Iceberg.Scan;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transactions;
 using Table = Floe.Iceberg.Tables.Table;
@@ -66,7 +67,7 @@ internal static class CommitBench
         var template = CommitTableBuilder.WriteTemplate(created);
         CommitTableBuilder.Grow(created, template, snapshots, files, days);
         row.GrowSeconds = sw.Elapsed.TotalSeconds;
-        row.MetadataKb = new FileInfo(((Floe.Iceberg.Io.LocalFileIO)created.Io).Resolve(created.MetadataLocation)).Length / 1024.0;
+        row.MetadataKb = new FileInfo(((Floe.Core.Io.LocalFileIO)created.Io).Resolve(created.MetadataLocation)).Length / 1024.0;
         Console.WriteLine($"[{snapshots} snapshots] grown in {row.GrowSeconds:F1}s, metadata {row.MetadataKb:F0} KiB");
 
         CountingFileIO counting = null!;

@@ -1,10 +1,11 @@
 using System.Globalization;
 using Apache.Arrow;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
 using Floe.Iceberg.Manifests;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Writing;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 using Table = Floe.Iceberg.Tables.Table;
 
 namespace Floe.Benchmarks.E2E.Commit;

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Floe.Application.Demo;
 using Floe.Application.Tables;
 using Floe.Formats.Csv;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Benchmarks.Formats.Csv;
 

@@ -1,9 +1,10 @@
 using Apache.Arrow;
 using CsvHelper;
 using Floe.Core.Errors;
-using Floe.Iceberg.Arrow;
+using Floe.Core.Arrow;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Benchmarks.Formats.Csv;
 

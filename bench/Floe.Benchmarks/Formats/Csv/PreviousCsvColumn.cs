@@ -2,6 +2,7 @@ using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Core.Errors;
 using Floe.Core.Text;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Benchmarks.Formats.Csv;

@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Apache.Arrow;
 using Apache.Arrow.Types;
-using Floe.Iceberg.Arrow;
-using Floe.Iceberg.Parquet;
+using Floe.Core.Arrow;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Benchmarks.Formats.Parquet;
 
@@ -77,7 +78,7 @@ internal static class ParquetWriteBench
                 proc.Refresh();
                 var cpu0 = proc.TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
-                using (var writer = new ParquetDataWriter(new Floe.Iceberg.Io.LocalFileIO(), path, schema, "{}", options))
+                using (var writer = new ParquetDataWriter(new Floe.Core.Io.LocalFileIO(), path, schema, "{}", options))
                 {
                     for (var from = 0; from < rows; from += batchRows) writer.Write(batch, from, Math.Min(batchRows, rows - from));
                     writer.Close();
@@ -118,7 +119,7 @@ internal static class ParquetWriteBench
     /// <summary>An existing Parquet file (its first row group) as one batch, e.g. the feature engine's output.</summary>
     private static RecordBatch Load(string path, out Schema schema)
     {
-        using var reader = ParquetDataReader.Open(new Floe.Iceberg.Io.LocalFileIO(), path);
+        using var reader = ParquetDataReader.Open(new Floe.Core.Io.LocalFileIO(), path);
         schema = reader.FileSchema;
         return reader.ReadRowGroup(0).Batch;
     }

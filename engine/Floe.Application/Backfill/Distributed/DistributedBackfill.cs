@@ -4,7 +4,8 @@ using Floe.Core.Errors;
 using Floe.Features.Computation;
 using Floe.Features.Definitions;
 using Floe.Iceberg.Catalog;
-using Floe.Iceberg.Parquet;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transactions;
 

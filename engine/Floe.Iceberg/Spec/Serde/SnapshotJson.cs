@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Floe.Core.Json;
 using Floe.Core.Errors;
+
+using Floe.Core.Types;
 
 namespace Floe.Iceberg.Spec.Serde;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Floe.Core.Errors;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Transactions.Updates;

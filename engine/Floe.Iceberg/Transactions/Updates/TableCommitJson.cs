@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Floe.Core.Errors;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
+using Floe.Core.Json;
 using Floe.Iceberg.Spec.Serde;
 
 namespace Floe.Iceberg.Transactions.Updates;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Iceberg.Transactions.Updates;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Floe.Core.Errors;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tests.Tables;
 using Floe.Iceberg.Transactions;

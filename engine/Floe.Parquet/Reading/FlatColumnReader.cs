@@ -1,0 +1,479 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using Apache.Arrow;
+using Floe.Core.Arrow;
+using Floe.Core.Types;
+using Parquet.Meta;
+using ParquetType = Parquet.Meta.Type;
+
+namespace Floe.Parquet.Reading;
+
+/// <summary>
+/// Decodes a flat (top-level, non-repeated) column chunk straight into an Arrow array: PLAIN and dictionary pages,
+/// v1 and v2 data pages, an optional column's definition levels, every codec the writers use. No per-value
+/// allocation: fixed-width values land in one buffer, strings in one offsets + one bytes buffer. Layouts it does
+/// not cover (other encodings, types needing conversion) are reported by <see cref="TryRead"/> returning null so
+/// the caller can fall back to the general reader.
+/// </summary>
+internal sealed class FlatColumnReader
+{
+    private readonly FileSchemaNode _leaf;
+    private readonly CompressionCodec _codec;
+    private readonly PrimitiveType _target;
+    private readonly int _rows;
+    private readonly int _physicalWidth;
+    private readonly int _outputWidth;
+    private readonly bool _strings;
+    private readonly byte[]? _validity;
+    private readonly byte[]? _fixed;
+    private readonly int[]? _offsets;
+    private byte[] _bytes = System.Array.Empty<byte>();
+    private int _bytesLength;
+    private int _row;
+    private int _nulls;
+    private byte[]? _dictFixed;
+    private int[]? _dictOffsets;
+    private byte[]? _dictBytes;
+    private int _dictCount;
+    private int[] _levels = System.Array.Empty<int>();
+    private int[] _indices = System.Array.Empty<int>();
+    private ZstdSharp.Decompressor? _zstd;
+
+    private FlatColumnReader(FileSchemaNode leaf, CompressionCodec codec, PrimitiveType target, int rows)
+    {
+        _leaf = leaf;
+        _codec = codec;
+        _target = target;
+        _rows = rows;
+        _strings = leaf.Element.Type == ParquetType.BYTE_ARRAY;
+        _physicalWidth = leaf.Element.Type is ParquetType.INT32 or ParquetType.FLOAT ? 4 : 8;
+        _outputWidth = target.Id is TypeId.Int or TypeId.Date or TypeId.Float ? 4 : 8;
+        if (leaf.DefinitionLevel > 0) _validity = new byte[(rows + 7) >> 3];
+        if (_strings) _offsets = new int[rows + 1];
+        else _fixed = GC.AllocateUninitializedArray<byte>(rows * _outputWidth); // every slot is written, nulls as zero
+    }
+
+    /// <summary>True when <paramref name="leaf"/> read as <paramref name="target"/> is a layout this reader decodes.</summary>
+    public static bool CanRead(FileSchemaNode leaf, PrimitiveType target, CompressionCodec codec)
+    {
+        if (leaf.RepetitionLevel != 0 || leaf.DefinitionLevel > 1 || leaf.IsRepeated) return false;
+        if (codec is not (CompressionCodec.UNCOMPRESSED or CompressionCodec.SNAPPY or CompressionCodec.GZIP or CompressionCodec.ZSTD)) return false;
+        var e = leaf.Element;
+        var logical = e.LogicalType;
+        if (logical?.DECIMAL is not null || e.ConvertedType == ConvertedType.DECIMAL) return false;
+        switch (e.Type)
+        {
+            case ParquetType.INT32:
+                if (logical?.TIME is not null || e.ConvertedType is ConvertedType.TIME_MILLIS) return false;
+                if (logical?.INTEGER is { IsSigned: false } || e.ConvertedType is ConvertedType.UINT_8 or ConvertedType.UINT_16 or ConvertedType.UINT_32) return false;
+                return target.Id is TypeId.Int or TypeId.Date or TypeId.Long;
+            case ParquetType.INT64:
+                if (logical?.INTEGER is { IsSigned: false } || e.ConvertedType is ConvertedType.UINT_64) return false;
+                return target.Id switch
+                {
+                    TypeId.Long => logical?.TIMESTAMP is null && logical?.TIME is null && e.ConvertedType is null or ConvertedType.INT_64,
+                    TypeId.Timestamp or TypeId.TimestampTz =>
+                        logical?.TIMESTAMP?.Unit?.MICROS is not null || (logical is null && e.ConvertedType == ConvertedType.TIMESTAMP_MICROS),
+                    TypeId.TimestampNs or TypeId.TimestampTzNs => logical?.TIMESTAMP?.Unit?.NANOS is not null,
+                    TypeId.Time => logical?.TIME?.Unit?.MICROS is not null || (logical is null && e.ConvertedType == ConvertedType.TIME_MICROS),
+                    _ => false,
+                };
+            case ParquetType.FLOAT:
+                return target.Id is TypeId.Float or TypeId.Double;
+            case ParquetType.DOUBLE:
+                return target.Id is TypeId.Double;
+            case ParquetType.BYTE_ARRAY:
+                return target.Id is TypeId.String or TypeId.Binary;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="chunk"/> (the column chunk's bytes from its first page) into an array of
+    /// <paramref name="rows"/> values, or returns null when a page uses a layout this reader does not cover.
+    /// </summary>
+    public static IArrowArray? TryRead(byte[] chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows)
+    {
+        var reader = new FlatColumnReader(leaf, meta.Codec, target, rows);
+        try
+        {
+            return reader.Decode(chunk) ? reader.Build() : null;
+        }
+        finally
+        {
+            reader._zstd?.Dispose();
+        }
+    }
+
+    /// <summary>Reads the bytes of a column chunk (dictionary page included) from <paramref name="stream"/>.</summary>
+    public static byte[] ReadChunk(Stream stream, ColumnMetaData meta)
+    {
+        var start = meta.DictionaryPageOffset is > 0 && meta.DictionaryPageOffset < meta.DataPageOffset ? meta.DictionaryPageOffset.Value : meta.DataPageOffset;
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)meta.TotalCompressedSize));
+        stream.Seek(start, SeekOrigin.Begin);
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    private bool Decode(byte[] chunk)
+    {
+        var position = 0;
+        while (_row < _rows && position < chunk.Length)
+        {
+            var header = FallbackChunkReader.PageHeaderInfo.Parse(chunk.AsSpan(position), out var headerLength);
+            position += headerLength;
+            if (header.CompressedSize < 0 || position + header.CompressedSize > chunk.Length)
+            {
+                throw new InvalidDataException($"column '{_leaf.Name}': page of {header.CompressedSize} bytes overruns its chunk");
+            }
+            var body = chunk.AsSpan(position, header.CompressedSize);
+            position += header.CompressedSize;
+            if (header.NumValues < 0 || _row + header.NumValues > _rows)
+            {
+                throw new InvalidDataException($"column '{_leaf.Name}': pages hold more than the row group's {_rows} values");
+            }
+            switch (header.Type)
+            {
+                case PageType.DICTIONARY_PAGE:
+                    {
+                        if (header.Encoding is not (Encoding.PLAIN or Encoding.PLAIN_DICTIONARY)) return false;
+                        var rented = Decompress(body, header.UncompressedSize, out var data);
+                        try
+                        {
+                            LoadDictionary(data, header.NumValues);
+                        }
+                        finally
+                        {
+                            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                        }
+                        break;
+                    }
+                case PageType.DATA_PAGE:
+                    {
+                        if (!Supported(header.Encoding)) return false;
+                        var rented = Decompress(body, header.UncompressedSize, out var data);
+                        try
+                        {
+                            var levels = ReadOnlySpan<byte>.Empty;
+                            if (_leaf.DefinitionLevel > 0)
+                            {
+                                var length = BinaryPrimitives.ReadInt32LittleEndian(data);
+                                levels = data.Slice(4, length);
+                                data = data[(4 + length)..];
+                            }
+                            DecodePage(levels, data, header.NumValues, header.Encoding);
+                        }
+                        finally
+                        {
+                            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                        }
+                        break;
+                    }
+                case PageType.DATA_PAGE_V2:
+                    {
+                        if (!Supported(header.Encoding) || header.RepetitionLength != 0) return false;
+                        var levels = body[..header.DefinitionLength];
+                        var values = body[header.DefinitionLength..];
+                        byte[]? rented = null;
+                        ReadOnlySpan<byte> data = values;
+                        if (header.IsCompressed) rented = Decompress(values, header.UncompressedSize - header.DefinitionLength, out data);
+                        try
+                        {
+                            DecodePage(levels, data, header.NumValues, header.Encoding);
+                        }
+                        finally
+                        {
+                            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                        }
+                        break;
+                    }
+                default:
+                    break; // index pages carry nothing we need
+            }
+        }
+        if (_row != _rows) throw new InvalidDataException($"column '{_leaf.Name}': pages hold {_row} values, the row group has {_rows}");
+        return true;
+    }
+
+    private static bool Supported(Encoding encoding) =>
+        encoding is Encoding.PLAIN or Encoding.RLE_DICTIONARY or Encoding.PLAIN_DICTIONARY;
+
+    private void DecodePage(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> data, int count, Encoding encoding)
+    {
+        var nonNull = count;
+        Span<int> defs = default;
+        if (_leaf.DefinitionLevel > 0)
+        {
+            if (_levels.Length < count) _levels = new int[count];
+            defs = _levels.AsSpan(0, count);
+            RleHybrid.Decode(levels, 1, defs);
+            var validity = _validity!;
+            if (defs.IndexOfAnyExcept(1) < 0)
+            {
+                // No nulls in the page (the usual case): set the bits in bulk, values are dense.
+                Writing.Bits.SetOnes(validity, _row, count);
+                defs = default;
+            }
+            else
+            {
+                nonNull = 0;
+                for (var i = 0; i < count; i++)
+                {
+                    if (defs[i] == 1)
+                    {
+                        var row = _row + i;
+                        validity[row >> 3] |= (byte)(1 << (row & 7));
+                        nonNull++;
+                    }
+                }
+                _nulls += count - nonNull;
+            }
+        }
+        Span<int> indices = default;
+        if (encoding is not Encoding.PLAIN)
+        {
+            if (_dictCount == 0 && nonNull > 0) throw new InvalidDataException($"column '{_leaf.Name}': dictionary-encoded page without a dictionary");
+            if (_indices.Length < nonNull) _indices = new int[nonNull];
+            indices = _indices.AsSpan(0, nonNull);
+            if (nonNull > 0)
+            {
+                RleHybrid.Decode(data[1..], data[0], indices);
+                foreach (var index in indices)
+                {
+                    if ((uint)index >= (uint)_dictCount) throw new InvalidDataException($"column '{_leaf.Name}': dictionary index {index} out of range");
+                }
+            }
+        }
+        if (_strings) DecodeStrings(data, count, nonNull, defs, encoding is Encoding.PLAIN, indices);
+        else DecodeFixed(data, count, nonNull, defs, encoding is Encoding.PLAIN, indices);
+        _row += count;
+    }
+
+    private void DecodeFixed(ReadOnlySpan<byte> data, int count, int nonNull, ReadOnlySpan<int> defs, bool plain, ReadOnlySpan<int> indices)
+    {
+        var pw = _physicalWidth;
+        ReadOnlySpan<byte> source;
+        byte[]? gathered = null;
+        if (plain)
+        {
+            if (data.Length < nonNull * pw) throw new InvalidDataException($"column '{_leaf.Name}': PLAIN page shorter than its {nonNull} values");
+            source = data[..(nonNull * pw)];
+        }
+        else
+        {
+            gathered = ArrayPool<byte>.Shared.Rent(nonNull * pw);
+            var dict = _dictFixed!;
+            if (pw == 4)
+            {
+                var d = MemoryMarshal.Cast<byte, int>(dict.AsSpan(0, _dictCount * 4));
+                var o = MemoryMarshal.Cast<byte, int>(gathered.AsSpan(0, nonNull * 4));
+                for (var i = 0; i < o.Length; i++) o[i] = d[indices[i]];
+            }
+            else
+            {
+                var d = MemoryMarshal.Cast<byte, long>(dict.AsSpan(0, _dictCount * 8));
+                var o = MemoryMarshal.Cast<byte, long>(gathered.AsSpan(0, nonNull * 8));
+                for (var i = 0; i < o.Length; i++) o[i] = d[indices[i]];
+            }
+            source = gathered.AsSpan(0, nonNull * pw);
+        }
+        try
+        {
+            var output = _fixed.AsSpan(_row * _outputWidth, count * _outputWidth);
+            if (pw == _outputWidth)
+            {
+                if (defs.IsEmpty)
+                {
+                    source.CopyTo(output);
+                }
+                else if (pw == 4)
+                {
+                    Scatter(MemoryMarshal.Cast<byte, int>(source), MemoryMarshal.Cast<byte, int>(output), defs);
+                }
+                else
+                {
+                    Scatter(MemoryMarshal.Cast<byte, long>(source), MemoryMarshal.Cast<byte, long>(output), defs);
+                }
+            }
+            else if (_leaf.Element.Type == ParquetType.FLOAT)
+            {
+                WidenFloats(MemoryMarshal.Cast<byte, float>(source), MemoryMarshal.Cast<byte, double>(output), defs);
+            }
+            else
+            {
+                WidenInts(MemoryMarshal.Cast<byte, int>(source), MemoryMarshal.Cast<byte, long>(output), defs);
+            }
+        }
+        finally
+        {
+            if (gathered is not null) ArrayPool<byte>.Shared.Return(gathered);
+        }
+    }
+
+    private static void Scatter<T>(ReadOnlySpan<T> source, Span<T> output, ReadOnlySpan<int> defs)
+        where T : unmanaged
+    {
+        var next = 0;
+        for (var i = 0; i < output.Length; i++)
+        {
+            output[i] = defs[i] == 1 ? source[next++] : default;
+        }
+    }
+
+    // Concrete loops, not a converter delegate: a call per value cost more than the conversion itself.
+    private static void WidenFloats(ReadOnlySpan<float> source, Span<double> output, ReadOnlySpan<int> defs)
+    {
+        if (defs.IsEmpty)
+        {
+            for (var i = 0; i < output.Length; i++) output[i] = source[i];
+            return;
+        }
+        var next = 0;
+        for (var i = 0; i < output.Length; i++) output[i] = defs[i] == 1 ? source[next++] : 0d;
+    }
+
+    private static void WidenInts(ReadOnlySpan<int> source, Span<long> output, ReadOnlySpan<int> defs)
+    {
+        if (defs.IsEmpty)
+        {
+            for (var i = 0; i < output.Length; i++) output[i] = source[i];
+            return;
+        }
+        var next = 0;
+        for (var i = 0; i < output.Length; i++) output[i] = defs[i] == 1 ? source[next++] : 0L;
+    }
+
+    private void DecodeStrings(ReadOnlySpan<byte> data, int count, int nonNull, ReadOnlySpan<int> defs, bool plain, ReadOnlySpan<int> indices)
+    {
+        var offsets = _offsets!;
+        var position = 0;
+        var next = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (defs.IsEmpty || defs[i] == 1)
+            {
+                ReadOnlySpan<byte> value;
+                if (plain)
+                {
+                    if (position + 4 > data.Length) throw new InvalidDataException($"column '{_leaf.Name}': PLAIN page shorter than its {nonNull} values");
+                    var length = BinaryPrimitives.ReadInt32LittleEndian(data[position..]);
+                    if (length < 0 || length > data.Length - position - 4) throw new InvalidDataException($"column '{_leaf.Name}': bad value length {length}");
+                    value = data.Slice(position + 4, length);
+                    position += 4 + length;
+                }
+                else
+                {
+                    var index = indices[next++];
+                    value = _dictBytes.AsSpan(_dictOffsets![index], _dictOffsets[index + 1] - _dictOffsets[index]);
+                }
+                Append(value);
+            }
+            offsets[_row + i + 1] = _bytesLength;
+        }
+    }
+
+    private void Append(ReadOnlySpan<byte> value)
+    {
+        if (_bytesLength + value.Length > _bytes.Length)
+        {
+            var grown = GC.AllocateUninitializedArray<byte>(Math.Max(_bytes.Length * 2, Math.Max(_bytesLength + value.Length, 1024)));
+            _bytes.AsSpan(0, _bytesLength).CopyTo(grown);
+            _bytes = grown;
+        }
+        value.CopyTo(_bytes.AsSpan(_bytesLength));
+        _bytesLength += value.Length;
+    }
+
+    private void LoadDictionary(ReadOnlySpan<byte> data, int count)
+    {
+        // The declared count sizes allocations below, so it must be backed by bytes first: every PLAIN value takes
+        // at least its width (4 length bytes for a byte array).
+        var minimum = _strings ? 4 : Math.Max(1, _physicalWidth);
+        if (count < 0 || (long)count * minimum > data.Length)
+        {
+            throw new InvalidDataException($"column '{_leaf.Name}': dictionary page declares {count} values but holds {data.Length} bytes");
+        }
+        _dictCount = count;
+        if (!_strings)
+        {
+            if (data.Length < count * _physicalWidth) throw new InvalidDataException($"column '{_leaf.Name}': dictionary page shorter than its {count} values");
+            _dictFixed = data[..(count * _physicalWidth)].ToArray();
+            return;
+        }
+        var offsets = new int[count + 1];
+        var position = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(data[position..]);
+            // Compared by subtraction: position + 4 + length overflows for a length near int.MaxValue.
+            if (length < 0 || length > data.Length - position - 4) throw new InvalidDataException($"column '{_leaf.Name}': bad dictionary value length {length}");
+            position += 4 + length;
+            offsets[i + 1] = offsets[i] + length;
+        }
+        var bytes = new byte[offsets[count]];
+        position = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var length = offsets[i + 1] - offsets[i];
+            data.Slice(position + 4, length).CopyTo(bytes.AsSpan(offsets[i]));
+            position += 4 + length;
+        }
+        _dictOffsets = offsets;
+        _dictBytes = bytes;
+    }
+
+    /// <summary>Decompresses a page body; returns the rented buffer to give back (null when none was rented).</summary>
+    private byte[]? Decompress(ReadOnlySpan<byte> body, int uncompressedSize, out ReadOnlySpan<byte> data)
+    {
+        if (_codec == CompressionCodec.UNCOMPRESSED)
+        {
+            data = body;
+            return null;
+        }
+        if (uncompressedSize < 0) throw new InvalidDataException($"column '{_leaf.Name}': negative page size");
+        var output = ArrayPool<byte>.Shared.Rent(Math.Max(uncompressedSize, 1));
+        try
+        {
+            int written;
+            switch (_codec)
+            {
+                case CompressionCodec.SNAPPY:
+                    written = Snappier.Snappy.Decompress(body, output);
+                    break;
+                case CompressionCodec.ZSTD:
+                    _zstd ??= new ZstdSharp.Decompressor();
+                    written = _zstd.Unwrap(body, output);
+                    break;
+                default:
+                    {
+                        using var input = new MemoryStream(body.ToArray());
+                        using var gzip = new GZipStream(input, CompressionMode.Decompress);
+                        gzip.ReadExactly(output, 0, uncompressedSize);
+                        written = uncompressedSize;
+                        break;
+                    }
+            }
+            if (written != uncompressedSize) throw new InvalidDataException($"column '{_leaf.Name}': page decompressed to {written} bytes, header says {uncompressedSize}");
+            data = output.AsSpan(0, written);
+            return output;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(output);
+            throw;
+        }
+    }
+
+    private IArrowArray Build()
+    {
+        var arrowType = ArrowSchemas.ToArrowPrimitive(_target);
+        var bitmap = _nulls == 0 || _validity is null ? ArrowBuffer.Empty : new ArrowBuffer(_validity);
+        ArrowBuffer[] buffers = _strings
+            ? new[] { bitmap, new ArrowBuffer(MemoryMarshal.AsBytes(_offsets.AsSpan()).ToArray()), new ArrowBuffer(new ReadOnlyMemory<byte>(_bytes, 0, _bytesLength)) }
+            : new[] { bitmap, new ArrowBuffer(_fixed!) };
+        return ArrowArrayFactory.BuildArray(new ArrayData(arrowType, _rows, _nulls, 0, buffers));
+    }
+}

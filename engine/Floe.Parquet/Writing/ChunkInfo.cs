@@ -1,0 +1,12 @@
+namespace Floe.Parquet.Writing;
+
+/// <summary>Footer facts of one encoded column chunk.</summary>
+internal readonly record struct ChunkInfo(
+    long NumValues,
+    long NullCount,
+    long UncompressedSize,
+    long CompressedSize,
+    bool HasStatistics,
+    byte[] Min,
+    byte[] Max,
+    int DictionaryPageLength); // -1 when the chunk has no dictionary page

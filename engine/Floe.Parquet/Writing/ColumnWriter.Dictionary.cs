@@ -1,0 +1,231 @@
+using System.Buffers.Binary;
+using Apache.Arrow;
+
+namespace Floe.Parquet.Writing;
+
+/// <summary>
+/// Dictionary encoding of byte-array columns: each row group keeps its distinct values (PLAIN encoded) and the
+/// rows as indices, written as a dictionary page plus RLE_DICTIONARY data pages. Repeated strings (categories,
+/// entity keys) shrink to a few bits per row, which also leaves far less for zstd to compress. A row group whose
+/// dictionary outgrows <see cref="ParquetWriterOptions.DictionaryPageBytes"/> falls back to PLAIN, and the column
+/// stays PLAIN from then on. Fixed-width columns share the page writing (see ColumnWriter.NumericDictionary.cs).
+/// </summary>
+internal sealed partial class ColumnWriter
+{
+    private readonly GrowableBuffer _dictionary = new(1 << 12);
+    private int[] _dictionaryOffsets = new int[256];
+    private int[] _buckets = new int[1024];
+    private int _dictionaryCount;
+    private bool _dictionaryMode;
+    private bool _dictionaryAbandoned;
+
+    /// <summary>Whether the buffered row group is dictionary encoded.</summary>
+    public bool DictionaryEncoded => _dictionaryMode;
+
+    private void InitDictionary() =>
+        _dictionaryMode = (Descriptor.Kind == ColumnKind.ByteArray || IsFixedWidthDictionaryKind(Descriptor.Kind))
+            && _options.DictionaryPageBytes > 0 && !_dictionaryAbandoned;
+
+    private void ResetDictionary()
+    {
+        ClearDictionary();
+        InitDictionary();
+    }
+
+    private void ClearDictionary()
+    {
+        if (_dictionaryCount > 0)
+        {
+            if (Descriptor.Kind == ColumnKind.ByteArray) System.Array.Clear(_buckets);
+            else System.Array.Clear(_slots);
+        }
+        _dictionary.Length = 0;
+        _dictionaryCount = 0;
+        _dictionaryValues = 0;
+        _dictionarySampled = false;
+    }
+
+    private void AppendDictionaryIndices(BinaryArray arr, int start, int count, bool hasNulls)
+    {
+        var offsets = arr.ValueOffsets.Slice(start, count + 1);
+        var data = arr.Values;
+        var dest = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(_values.GetSpan(count * 4)[..(count * 4)]);
+        var n = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (hasNulls && !IsValid(arr, start + i)) continue;
+            dest[n++] = IndexOf(data.Slice(offsets[i], offsets[i + 1] - offsets[i]));
+        }
+        _values.Length += n * 4;
+        if (_dictionary.Length > _options.DictionaryPageBytes) AbandonDictionary(forFile: true);
+    }
+
+    private int IndexOf(ReadOnlySpan<byte> value)
+    {
+        var hash = Hash(value);
+        var mask = _buckets.Length - 1;
+        var slot = hash & mask;
+        while (true)
+        {
+            var entry = _buckets[slot] - 1;
+            if (entry < 0) break;
+            if (Entry(entry).SequenceEqual(value)) return entry;
+            slot = (slot + 1) & mask;
+        }
+        var index = _dictionaryCount++;
+        if (index == _dictionaryOffsets.Length) System.Array.Resize(ref _dictionaryOffsets, index * 2);
+        _dictionaryOffsets[index] = _dictionary.Length;
+        var span = _dictionary.Reserve(4 + value.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span, value.Length);
+        value.CopyTo(span[4..]);
+        _buckets[slot] = index + 1;
+        MergeBytes(value, value);
+        if (_dictionaryCount * 2 > _buckets.Length) Rehash();
+        return index;
+    }
+
+    private ReadOnlySpan<byte> Entry(int index)
+    {
+        var offset = _dictionaryOffsets[index];
+        var span = _dictionary.WrittenSpan;
+        var length = BinaryPrimitives.ReadInt32LittleEndian(span[offset..]);
+        return span.Slice(offset + 4, length);
+    }
+
+    private void Rehash()
+    {
+        _buckets = new int[_buckets.Length * 2];
+        var mask = _buckets.Length - 1;
+        for (var i = 0; i < _dictionaryCount; i++)
+        {
+            var slot = Hash(Entry(i)) & mask;
+            while (_buckets[slot] != 0) slot = (slot + 1) & mask;
+            _buckets[slot] = i + 1;
+        }
+    }
+
+    private static int Hash(ReadOnlySpan<byte> value)
+    {
+        var h = new HashCode();
+        h.AddBytes(value);
+        return h.ToHashCode() & int.MaxValue;
+    }
+
+    /// <summary>
+    /// Rewrites the buffered indices as PLAIN values and stops dictionary encoding the row group, and with
+    /// <paramref name="forFile"/> every later one too.
+    /// </summary>
+    private void AbandonDictionary(bool forFile)
+    {
+        if (Descriptor.Kind == ColumnKind.ByteArray)
+        {
+            RestoreByteArrayValues();
+        }
+        else
+        {
+            var n = _values.Length / 4;
+            _values.Ensure(n * Descriptor.Width - _values.Length);
+            _values.Length = n * Descriptor.Width;
+            RestoreFixedWidthValues(n);
+        }
+        _dictionaryMode = false;
+        ClearDictionary();
+        if (forFile)
+        {
+            _dictionaryAbandoned = true;
+            ReleaseSlots();
+        }
+    }
+
+    private void RestoreByteArrayValues()
+    {
+        var indices = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(_values.WrittenSpan).ToArray();
+        _values.Length = 0;
+        foreach (var index in indices)
+        {
+            var value = Entry(index);
+            var span = _values.Reserve(4 + value.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(span, value.Length);
+            value.CopyTo(span[4..]);
+        }
+    }
+
+    /// <summary>Writes the dictionary page into the chunk; returns its size (header included).</summary>
+    private int WriteDictionaryPage()
+    {
+        _compressed.Length = 0;
+        var compressedSize = _compressor.Compress(_dictionary.WrittenSpan, _compressed);
+        _header.Reset();
+        _header.BeginStruct();
+        _header.FieldI32(1, 2); // DICTIONARY_PAGE
+        _header.FieldI32(2, _dictionary.Length);
+        _header.FieldI32(3, compressedSize);
+        _header.FieldStruct(7);
+        _header.FieldI32(1, _dictionaryCount);
+        _header.FieldI32(2, EncodingPlain);
+        _header.EndStruct();
+        _header.EndStruct();
+        _chunk.Append(_header.WrittenSpan);
+        _chunk.Append(_compressed.WrittenSpan);
+        return _header.Length + _dictionary.Length;
+    }
+
+    /// <summary>
+    /// Appends RLE_DICTIONARY values: the bit width, then the indices in the RLE / bit-packing hybrid. Runs of at
+    /// least 8 equal indices (sorted keys, repeated counts) become RLE runs; the rest is bit-packed in groups of 8.
+    /// </summary>
+    private void WriteDictionaryIndices(ReadOnlySpan<byte> indexBytes)
+    {
+        var indices = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(indexBytes);
+        var width = IndexBitWidth(_dictionaryCount);
+        _page.Reserve(1)[0] = (byte)width;
+        var n = indices.Length;
+        var literalStart = 0;
+        var i = 0;
+        while (i < n)
+        {
+            var v = indices[i];
+            var j = i + 1;
+            while (j < n && indices[j] == v) j++;
+            if (j - i >= 8)
+            {
+                // Bit-packed groups hold 8 values, so the run first tops up the pending literals to a full group.
+                var pad = (8 - ((i - literalStart) & 7)) & 7;
+                if (j - i - pad >= 8)
+                {
+                    if (i + pad > literalStart) WriteBitPacked(indices[literalStart..(i + pad)], width);
+                    WriteVarint((uint)(j - i - pad) << 1);
+                    var value = _page.Reserve((width + 7) >> 3);
+                    for (var b = 0; b < value.Length; b++) value[b] = (byte)(v >> (8 * b));
+                    literalStart = j;
+                }
+            }
+            i = j;
+        }
+        if (literalStart < n) WriteBitPacked(indices[literalStart..], width);
+    }
+
+    /// <summary>One bit-packed run; a partial last group is padded with zeros (only the page's last run may have one).</summary>
+    private void WriteBitPacked(ReadOnlySpan<int> indices, int width)
+    {
+        var groups = (indices.Length + 7) >> 3;
+        WriteVarint(((uint)groups << 1) | 1);
+        var dest = _page.Reserve(groups * width);
+        dest.Clear();
+        ulong accumulator = 0;
+        var bits = 0;
+        var pos = 0;
+        foreach (var index in indices)
+        {
+            accumulator |= (ulong)(uint)index << bits;
+            bits += width;
+            while (bits >= 8)
+            {
+                dest[pos++] = (byte)accumulator;
+                accumulator >>= 8;
+                bits -= 8;
+            }
+        }
+        if (bits > 0) dest[pos] = (byte)accumulator;
+    }
+}

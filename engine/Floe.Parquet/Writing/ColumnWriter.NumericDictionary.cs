@@ -1,0 +1,205 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Floe.Parquet.Writing;
+
+/// <summary>
+/// Dictionary encoding of fixed-width columns (INT32, INT64, FLOAT, DOUBLE, and the dates, times, timestamps and
+/// decimals stored in them). Values are keyed by their raw bits, so NaN payloads and -0.0/+0.0 stay distinct
+/// entries and read back bit for bit. Append first buffers PLAIN values (statistics are taken over them), then
+/// rewrites them in place as 4-byte indices; the dictionary page holds the distinct values PLAIN.
+/// <para>High-cardinality columns (random doubles, microsecond timestamps) must stay cheap: once
+/// <see cref="SampleValues"/> values of a row group are in, the dictionary is dropped for the rest of the file
+/// unless it is on course to be smaller than PLAIN. A row group too small to reach the sample is judged when it is
+/// encoded, and falls back to PLAIN for that row group alone (a tiny first row group says little about the next).</para>
+/// </summary>
+internal sealed partial class ColumnWriter
+{
+    /// <summary>Values of a row group seen before judging whether the dictionary pays (~0.1 ms of hashing).</summary>
+    private const int SampleValues = 32 * 1024;
+
+    /// <summary>Values hashed between checks of the dictionary's size and worth.</summary>
+    private const int BlockValues = 4096;
+
+    private const ulong FibonacciMultiplier = 0x9E3779B97F4A7C15UL;
+
+    // Open addressing over the raw bits, key and index side by side so a probe touches one cache line.
+    private Slot[] _slots = System.Array.Empty<Slot>();
+    private int _slotShift;
+    private long _dictionaryValues;
+    private bool _dictionarySampled;
+
+    private static bool IsFixedWidthDictionaryKind(ColumnKind kind) => kind is ColumnKind.Int32 or ColumnKind.Int64
+        or ColumnKind.Float or ColumnKind.Double or ColumnKind.DecimalInt32 or ColumnKind.DecimalInt64;
+
+    /// <summary>
+    /// Replaces the PLAIN values buffered from byte <paramref name="start"/> on by their dictionary indices, in
+    /// blocks so that a column that turns out not to pay is abandoned after its sample, not after the whole batch.
+    /// </summary>
+    private void EncodeFixedWidthIndices(int start)
+    {
+        var width = Descriptor.Width;
+        var n = (_values.Length - start) / width;
+        if (n == 0) return;
+        if (_slots.Length == 0) GrowSlots(1024);
+        var done = 0;
+        while (done < n)
+        {
+            var take = Math.Min(n - done, BlockValues);
+            // Indices overwrite the values they replace: index i lands at byte 4i, at or before value i's bytes,
+            // which are read first, so one forward pass is safe for both widths.
+            var region = _values.WrittenSpan[start..];
+            var indices = MemoryMarshal.Cast<byte, int>(region).Slice(done, take);
+            if (width == 4)
+            {
+                EncodeBlock(MemoryMarshal.Cast<byte, uint>(region).Slice(done, take), indices);
+            }
+            else
+            {
+                EncodeBlock(MemoryMarshal.Cast<byte, ulong>(region).Slice(done, take), indices);
+            }
+            done += take;
+            _dictionaryValues += take;
+            var abandon = _dictionary.Length > _options.DictionaryPageBytes;
+            if (!abandon && !_dictionarySampled && _dictionaryValues >= SampleValues)
+            {
+                _dictionarySampled = true;
+                abandon = !DictionaryPays();
+            }
+            if (abandon)
+            {
+                AbandonFixedWidthMidway(start, done, n);
+                return;
+            }
+        }
+        _values.Length = start + n * 4;
+    }
+
+    // Runs of one value (sorted or repeated columns) cost one lookup. Generic so the JIT specialises both widths.
+    private void EncodeBlock<T>(ReadOnlySpan<T> values, Span<int> indices)
+        where T : unmanaged, IEquatable<T>
+    {
+        var previous = values[0];
+        var previousIndex = IndexOfBits(RawBits(previous));
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            if (!v.Equals(previous))
+            {
+                previous = v;
+                previousIndex = IndexOfBits(RawBits(v));
+            }
+            indices[i] = previousIndex;
+        }
+    }
+
+    private static ulong RawBits<T>(T value)
+        where T : unmanaged => typeof(T) == typeof(uint) ? System.Runtime.CompilerServices.Unsafe.As<T, uint>(ref value) : System.Runtime.CompilerServices.Unsafe.As<T, ulong>(ref value);
+
+    /// <summary>
+    /// Stops dictionary encoding for the file while the values appended from byte <paramref name="start"/> are
+    /// half converted: the first <paramref name="done"/> of <paramref name="n"/> are indices, the rest still PLAIN.
+    /// </summary>
+    private void AbandonFixedWidthMidway(int start, int done, int n)
+    {
+        var width = Descriptor.Width;
+        var indexCount = start / 4 + done;
+        var tailFrom = start + done * width;
+        var tailBytes = (n - done) * width;
+        var total = indexCount * width + tailBytes;
+        // Restored values take more room than their indices: move the untouched PLAIN tail up first.
+        if (total > _values.Length) _values.Ensure(total - _values.Length);
+        _values.Length = Math.Max(_values.Length, total);
+        var span = _values.WrittenSpan;
+        span.Slice(tailFrom, tailBytes).CopyTo(span.Slice(indexCount * width, tailBytes));
+        RestoreFixedWidthValues(indexCount);
+        _values.Length = total;
+        _dictionaryMode = false;
+        ClearDictionary();
+        _dictionaryAbandoned = true;
+        ReleaseSlots();
+    }
+
+    /// <summary>
+    /// Whether dictionary + bit-packed indices come out smaller than PLAIN for the values seen so far. Both then go
+    /// through the same page codec; PLAIN random values barely compress, nor do packed indices, so raw sizes decide.
+    /// </summary>
+    private bool DictionaryPays()
+    {
+        var width = Descriptor.Width;
+        var bitWidth = IndexBitWidth(_dictionaryCount);
+        var encoded = (long)_dictionaryCount * width + ((_dictionaryValues * bitWidth) >> 3);
+        return encoded < _dictionaryValues * width;
+    }
+
+    private static int IndexBitWidth(int count) =>
+        Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)Math.Max(0, count - 1)));
+
+    private int IndexOfBits(ulong key)
+    {
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        var slot = (int)((key * FibonacciMultiplier) >> _slotShift);
+        while (true)
+        {
+            ref var entry = ref slots[slot];
+            if (entry.IndexPlusOne == 0) return Insert(slot, key);
+            if (entry.Key == key) return entry.IndexPlusOne - 1;
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    private int Insert(int slot, ulong key)
+    {
+        var index = _dictionaryCount++;
+        _slots[slot] = new Slot(key, index + 1);
+        if (Descriptor.Width == 4)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(_dictionary.Reserve(4), (uint)key);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(_dictionary.Reserve(8), key);
+        }
+        if (_dictionaryCount * 2 > _slots.Length) GrowSlots(_slots.Length * 2);
+        return index;
+    }
+
+    private void GrowSlots(int size)
+    {
+        var old = _slots;
+        _slots = new Slot[size];
+        _slotShift = 64 - System.Numerics.BitOperations.Log2((uint)size);
+        var mask = size - 1;
+        foreach (var entry in old)
+        {
+            if (entry.IndexPlusOne == 0) continue;
+            var slot = (int)((entry.Key * FibonacciMultiplier) >> _slotShift);
+            while (_slots[slot].IndexPlusOne != 0) slot = (slot + 1) & mask;
+            _slots[slot] = entry;
+        }
+    }
+
+    /// <summary>
+    /// Rewrites the first <paramref name="n"/> buffered indices as PLAIN values in place (back to front: values are
+    /// wider than indices); the buffer must already hold <paramref name="n"/> values' bytes.
+    /// </summary>
+    private void RestoreFixedWidthValues(int n)
+    {
+        var width = Descriptor.Width;
+        var span = _values.WrittenSpan;
+        var dictionary = _dictionary.WrittenSpan;
+        for (var i = n - 1; i >= 0; i--)
+        {
+            var index = BinaryPrimitives.ReadInt32LittleEndian(span.Slice(i * 4, 4));
+            dictionary.Slice(index * width, width).CopyTo(span.Slice(i * width, width));
+        }
+    }
+
+    /// <summary>Drops the hash table (the column is PLAIN for good, or the writer may stay idle); the next use regrows it.</summary>
+    private void ReleaseSlots() => _slots = System.Array.Empty<Slot>();
+
+    /// <summary>A hash slot: the value's raw bits and its dictionary index + 1 (0 marks an empty slot); 12 bytes, unpadded.</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private readonly record struct Slot(ulong Key, int IndexPlusOne);
+}

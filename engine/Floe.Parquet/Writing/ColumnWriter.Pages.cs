@@ -1,0 +1,183 @@
+using System.Buffers.Binary;
+using Floe.Parquet.Thrift;
+
+namespace Floe.Parquet.Writing;
+
+/// <summary>Cuts the buffered row group into v1 data pages (RLE-hybrid definition levels, PLAIN or RLE_DICTIONARY values) and compresses them.</summary>
+internal sealed partial class ColumnWriter
+{
+    private const int EncodingPlain = 0;
+    private const int EncodingRle = 3;
+    private const int EncodingRleDictionary = 8;
+
+    private readonly ParquetWriterOptions _options;
+    private readonly PageCompressor _compressor;
+    private readonly GrowableBuffer _chunk = new(1 << 16);
+    private readonly GrowableBuffer _page = new(1 << 16);
+    private readonly GrowableBuffer _compressed = new(1 << 16);
+    private readonly ThriftCompactWriter _header = new();
+
+    /// <summary>The encoded chunk of the last <see cref="EncodeChunk"/> call (valid until the next one).</summary>
+    public ReadOnlySpan<byte> ChunkBytes => _chunk.WrittenSpan;
+
+    /// <summary>The footer facts of the last encoded chunk.</summary>
+    public ChunkInfo LastChunk { get; private set; }
+
+    /// <summary>Encodes the buffered row group into <see cref="ChunkBytes"/> and folds its counts into the file totals.</summary>
+    public void EncodeChunk()
+    {
+        _chunk.Length = 0;
+        // A row group too small to reach the sample point is judged now; it alone goes PLAIN if the dictionary loses.
+        if (_dictionaryMode && Descriptor.Kind != ColumnKind.ByteArray && !_dictionarySampled && !DictionaryPays())
+        {
+            AbandonDictionary(forFile: false);
+        }
+        var uncompressedTotal = 0L;
+        var dictionaryPageLength = 0;
+        if (_dictionaryMode)
+        {
+            uncompressedTotal += WriteDictionaryPage();
+            dictionaryPageLength = _chunk.Length;
+        }
+        var rows = _rows;
+        var avgBytesPerRow = rows == 0 ? 1 : Math.Max(1, _values.Length / rows);
+        var rowsPerPage = (int)Math.Clamp(_options.PageBytes / avgBytesPerRow, 1, Math.Max(1, rows));
+        var valueOffset = 0;
+        for (var r0 = 0; r0 < rows;)
+        {
+            var n = Math.Min(rowsPerPage, rows - r0);
+            if (Descriptor.MaxRepetition > 0)
+            {
+                // A v1 page must hold whole records: extend it to the next slot that starts a row.
+                var reps = _repetitions.WrittenSpan;
+                while (r0 + n < rows && reps[r0 + n] != 0) n++;
+            }
+            var nonNull = Descriptor.HasDefinitionLevels ? Bits.PopCount(_validity.WrittenSpan, r0, n) : n;
+            var valueBytes = ValueBytes(valueOffset, nonNull);
+            BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
+            valueOffset += valueBytes;
+
+            _compressed.Length = 0;
+            var compressedSize = _compressor.Compress(_page.WrittenSpan, _compressed);
+            _header.Reset();
+            _header.BeginStruct();
+            _header.FieldI32(1, 0); // DATA_PAGE
+            _header.FieldI32(2, _page.Length);
+            _header.FieldI32(3, compressedSize);
+            _header.FieldStruct(5);
+            _header.FieldI32(1, n);
+            _header.FieldI32(2, _dictionaryMode ? EncodingRleDictionary : EncodingPlain);
+            _header.FieldI32(3, EncodingRle);
+            _header.FieldI32(4, EncodingRle);
+            _header.EndStruct();
+            _header.EndStruct();
+            _chunk.Append(_header.WrittenSpan);
+            _chunk.Append(_compressed.WrittenSpan);
+            uncompressedTotal += _header.Length + _page.Length;
+            r0 += n;
+        }
+        var hasStats = TryGetChunkStatistics(out var min, out var max);
+        LastChunk = new ChunkInfo(rows, _nulls, uncompressedTotal, _chunk.Length, hasStats, min, max, _dictionaryMode ? dictionaryPageLength : -1);
+        FileValueCount += rows;
+        FileNullCount += _nulls;
+        FileCompressedBytes += _chunk.Length;
+    }
+
+    private int ValueBytes(int offset, int count)
+    {
+        if (_dictionaryMode) return count * 4;
+        switch (Descriptor.Kind)
+        {
+            case ColumnKind.ByteArray:
+                {
+                    var span = _values.WrittenSpan;
+                    var p = offset;
+                    for (var i = 0; i < count; i++)
+                    {
+                        p += 4 + BinaryPrimitives.ReadInt32LittleEndian(span[p..]);
+                    }
+                    return p - offset;
+                }
+            default:
+                return count * Descriptor.Width;
+        }
+    }
+
+    private void BuildPageBody(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes)
+    {
+        _page.Length = 0;
+        if (Descriptor.Nested)
+        {
+            if (Descriptor.MaxRepetition > 0) WriteLevels(_repetitions.WrittenSpan.Slice(firstRow, rows));
+            if (Descriptor.MaxDefinition > 0) WriteLevels(_definitions.WrittenSpan.Slice(firstRow, rows));
+        }
+        else if (Descriptor.Optional)
+        {
+            var lengthSlot = _page.Length;
+            _page.Reserve(4);
+            if (nonNull == rows || nonNull == 0)
+            {
+                WriteVarint((uint)rows << 1);
+                _page.Reserve(1)[0] = nonNull == 0 ? (byte)0 : (byte)1;
+            }
+            else
+            {
+                var groups = (rows + 7) >> 3;
+                WriteVarint(((uint)groups << 1) | 1);
+                var dest = _page.Reserve(groups);
+                dest.Clear();
+                Bits.Copy(_validity.WrittenSpan, firstRow, dest, 0, rows);
+            }
+            BinaryPrimitives.WriteInt32LittleEndian(_page.WrittenSpan.Slice(lengthSlot, 4), _page.Length - lengthSlot - 4);
+        }
+        var values = _values.WrittenSpan.Slice(valueOffset, valueBytes);
+        if (_dictionaryMode)
+        {
+            WriteDictionaryIndices(values);
+        }
+        else if (Descriptor.Kind == ColumnKind.Boolean)
+        {
+            var dest = _page.Reserve((nonNull + 7) >> 3);
+            dest.Clear();
+            for (var i = 0; i < nonNull; i++)
+            {
+                if (values[i] != 0) dest[i >> 3] |= (byte)(1 << (i & 7));
+            }
+        }
+        else
+        {
+            _page.Append(values);
+        }
+    }
+
+    /// <summary>
+    /// Writes levels as a length-prefixed RLE/bit-packed hybrid made of RLE runs only: nested levels come in long runs
+    /// (a level per slot, mostly the maximum), and every level fits one byte.
+    /// </summary>
+    private void WriteLevels(ReadOnlySpan<byte> levels)
+    {
+        var lengthSlot = _page.Length;
+        _page.Reserve(4);
+        var i = 0;
+        while (i < levels.Length)
+        {
+            var j = i + 1;
+            while (j < levels.Length && levels[j] == levels[i]) j++;
+            WriteVarint((uint)(j - i) << 1);
+            _page.Reserve(1)[0] = levels[i];
+            i = j;
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(_page.WrittenSpan.Slice(lengthSlot, 4), _page.Length - lengthSlot - 4);
+    }
+
+    private void WriteVarint(uint value)
+    {
+        while (value >= 0x80)
+        {
+            _page.Reserve(1)[0] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        _page.Reserve(1)[0] = (byte)value;
+    }
+}
+

@@ -1,0 +1,342 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Apache.Arrow;
+using Apache.Arrow.Arrays;
+using Apache.Arrow.Types;
+using Floe.Core.Errors;
+
+namespace Floe.Parquet.Writing;
+
+/// <summary>
+/// Buffers one leaf column of the current row group: validity as a bitmap (one bit a level slot for leaves inside
+/// nested fields, whose definition and repetition levels are buffered too) and the non-null values already PLAIN
+/// encoded, plus running statistics. <see cref="EncodeChunk"/> cuts the buffer into compressed data pages.
+/// One instance is used by one thread at a time; different columns may run in parallel.
+/// </summary>
+internal sealed partial class ColumnWriter : IDisposable
+{
+    private readonly GrowableBuffer _values = new(1 << 16);
+    private readonly GrowableBuffer _validity = new(1 << 10);
+    private readonly GrowableBuffer _definitions = new(16);
+    private readonly GrowableBuffer _repetitions = new(16);
+    private readonly string _location;
+    private int _rows;
+    private int _nulls;
+
+    public ColumnWriter(ColumnDescriptor descriptor, ParquetWriterOptions options, string location)
+    {
+        Descriptor = descriptor;
+        _location = location;
+        _options = options;
+        _compressor = new PageCompressor(options.Codec, options.ZstdLevel);
+        InitDictionary();
+    }
+
+    public ColumnDescriptor Descriptor { get; }
+
+    /// <summary>Rows buffered for the current row group.</summary>
+    public int Rows => _rows;
+
+    /// <summary>PLAIN bytes buffered for the current row group (the uncompressed size estimate).</summary>
+    public long BufferedBytes => _values.Length + _validity.Length + _dictionary.Length + _definitions.Length + _repetitions.Length;
+
+    /// <summary>Appends rows [start, start+count) of <paramref name="array"/>.</summary>
+    public void Append(IArrowArray array, int start, int count)
+    {
+        var arr = (Apache.Arrow.Array)array;
+        var nulls = AppendValidity(arr, start, count);
+        AppendValues(arr, start, count, nulls > 0);
+        _rows += count;
+        _nulls += nulls;
+    }
+
+    /// <summary>
+    /// Appends level slots of a leaf inside a nested field: one definition (and repetition) level per slot, and the
+    /// positions in <paramref name="leaf"/> of the slots that hold a value (those at the maximum definition level), in order.
+    /// </summary>
+    public void AppendNested(Apache.Arrow.Array leaf, ReadOnlySpan<byte> definitions, ReadOnlySpan<byte> repetitions, ReadOnlySpan<int> valueIndices)
+    {
+        var slots = definitions.Length;
+        _definitions.Append(definitions);
+        if (Descriptor.MaxRepetition > 0) _repetitions.Append(repetitions);
+        var newBytes = (_rows + slots + 7) >> 3;
+        _validity.Ensure(newBytes - _validity.Length);
+        _validity.Length = newBytes;
+        var bitmap = _validity.WrittenSpan;
+        var max = (byte)Descriptor.MaxDefinition;
+        for (var i = 0; i < slots; i++)
+        {
+            var bit = _rows + i;
+            if (definitions[i] == max) bitmap[bit >> 3] |= (byte)(1 << (bit & 7));
+            else bitmap[bit >> 3] &= (byte)~(1 << (bit & 7));
+        }
+        // Values are appended in runs of consecutive leaf positions: every slot at the maximum level is non-null.
+        var r = 0;
+        while (r < valueIndices.Length)
+        {
+            var e = r + 1;
+            while (e < valueIndices.Length && valueIndices[e] == valueIndices[e - 1] + 1) e++;
+            AppendValues(leaf, valueIndices[r], e - r, hasNulls: false);
+            r = e;
+        }
+        _rows += slots;
+        _nulls += slots - valueIndices.Length;
+    }
+
+    private void AppendValues(Apache.Arrow.Array arr, int start, int count, bool hasNulls)
+    {
+        if (Descriptor.Kind == ColumnKind.ByteArray)
+        {
+            // Dictionary statistics are taken as entries are added; the dictionary may be abandoned mid-row-group,
+            // after which later calls append PLAIN bytes.
+            if (_dictionaryMode)
+            {
+                AppendDictionaryIndices((BinaryArray)arr, start, count, hasNulls);
+                return;
+            }
+            var from = _values.Length;
+            AppendByteArrays((BinaryArray)arr, start, count, hasNulls);
+            UpdateStatistics(_values.WrittenSpan[from..]);
+            return;
+        }
+        var before = _values.Length;
+        switch (Descriptor.Kind)
+        {
+            case ColumnKind.Boolean:
+                AppendBooleans((BooleanArray)arr, start, count, hasNulls);
+                break;
+            case ColumnKind.Int32:
+                AppendPrimitive(((PrimitiveArray<int>)arr).Values.Slice(start, count), arr, start, hasNulls);
+                break;
+            case ColumnKind.Int64:
+                AppendPrimitive(((PrimitiveArray<long>)arr).Values.Slice(start, count), arr, start, hasNulls);
+                break;
+            case ColumnKind.Float:
+                AppendPrimitive(((PrimitiveArray<float>)arr).Values.Slice(start, count), arr, start, hasNulls);
+                break;
+            case ColumnKind.Double:
+                AppendPrimitive(((PrimitiveArray<double>)arr).Values.Slice(start, count), arr, start, hasNulls);
+                break;
+            case ColumnKind.DecimalInt32:
+            case ColumnKind.DecimalInt64:
+            case ColumnKind.DecimalFixed:
+                AppendDecimals((Decimal128Array)arr, start, count, hasNulls);
+                break;
+            case ColumnKind.Fixed:
+                AppendFixed((FixedSizeBinaryArray)arr, start, count, hasNulls);
+                break;
+        }
+        UpdateStatistics(_values.WrittenSpan[before..]);
+        if (_dictionaryMode) EncodeFixedWidthIndices(before);
+    }
+
+    /// <summary>Checks that an Arrow array has the physical layout this column expects, and no nulls when required.</summary>
+    public void Validate(IArrowArray array)
+    {
+        ValidateType(array);
+        if (!Descriptor.Optional && array.NullCount > 0)
+        {
+            throw Errors.InvalidArgument($"{_location}: required column '{Descriptor.Field.Name}' (id {Descriptor.Field.Id}) holds {array.NullCount} null(s)");
+        }
+    }
+
+    /// <summary>Checks that an Arrow array has the physical layout this column expects.</summary>
+    public void ValidateType(IArrowArray array)
+    {
+        var type = array.Data.DataType;
+        var ok = Descriptor.Kind switch
+        {
+            ColumnKind.Boolean => type is BooleanType,
+            ColumnKind.Int32 => Descriptor.Type.Id == Floe.Core.Types.TypeId.Date ? type is Date32Type : type is Int32Type,
+            ColumnKind.Int64 => Descriptor.Type.Id switch
+            {
+                Floe.Core.Types.TypeId.Long => type is Int64Type,
+                Floe.Core.Types.TypeId.Time => type is Time64Type { Unit: TimeUnit.Microsecond },
+                Floe.Core.Types.TypeId.Timestamp or Floe.Core.Types.TypeId.TimestampTz => type is TimestampType { Unit: TimeUnit.Microsecond },
+                _ => type is TimestampType { Unit: TimeUnit.Nanosecond },
+            },
+            ColumnKind.Float => type is FloatType,
+            ColumnKind.Double => type is DoubleType,
+            ColumnKind.DecimalInt32 or ColumnKind.DecimalInt64 or ColumnKind.DecimalFixed =>
+                type is Decimal128Type d && d.Scale == Descriptor.Type.Scale,
+            ColumnKind.ByteArray => Descriptor.Type.Id == Floe.Core.Types.TypeId.String ? type is StringType : type is BinaryType,
+            ColumnKind.Fixed => type is FixedSizeBinaryType f && f.ByteWidth == Descriptor.Width && type is not Decimal128Type,
+            _ => false,
+        };
+        if (!ok)
+        {
+            throw Errors.InvalidArgument(
+                $"{_location}: column '{Descriptor.Field.Name}' (id {Descriptor.Field.Id}) is Iceberg {Descriptor.Type} but the batch holds Arrow {type.Name}" +
+                (type is TimestampType t ? $"({t.Unit})" : type is Time64Type t64 ? $"({t64.Unit})" : ""));
+        }
+    }
+
+    /// <summary>Forgets the buffered row group (after <see cref="EncodeChunk"/>).</summary>
+    /// <param name="release">Also give the buffers' memory back (the writer may stay idle for long).</param>
+    public void ResetRowGroup(bool release = false)
+    {
+        _values.Length = 0;
+        _validity.Length = 0;
+        _definitions.Length = 0;
+        _repetitions.Length = 0;
+        _rows = 0;
+        _nulls = 0;
+        ResetChunkStatistics();
+        ResetDictionary();
+        if (release)
+        {
+            _values.Release();
+            _validity.Release();
+            _definitions.Release();
+            _repetitions.Release();
+            _chunk.Length = 0;
+            _chunk.Release();
+            _page.Length = 0;
+            _page.Release();
+            _compressed.Length = 0;
+            _compressed.Release();
+            ReleaseSlots();
+        }
+    }
+
+    private int AppendValidity(Apache.Arrow.Array arr, int start, int count)
+    {
+        var newBytes = (_rows + count + 7) >> 3;
+        _validity.Ensure(newBytes - _validity.Length);
+        _validity.Length = newBytes;
+        var bitmap = _validity.WrittenSpan;
+        if (arr.NullCount == 0 || arr.NullBitmapBuffer.IsEmpty)
+        {
+            Bits.SetOnes(bitmap, _rows, count);
+            return 0;
+        }
+        var source = arr.NullBitmapBuffer.Span;
+        Bits.Copy(source, arr.Offset + start, bitmap, _rows, count);
+        return count - Bits.PopCount(bitmap, _rows, count);
+    }
+
+    private bool IsValid(Apache.Arrow.Array arr, int index) => Bits.Get(arr.NullBitmapBuffer.Span, arr.Offset + index);
+
+    private void AppendPrimitive<T>(ReadOnlySpan<T> values, Apache.Arrow.Array arr, int start, bool hasNulls)
+        where T : unmanaged
+    {
+        if (!hasNulls)
+        {
+            _values.Append(MemoryMarshal.AsBytes(values));
+            return;
+        }
+        var size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        var dest = MemoryMarshal.Cast<byte, T>(_values.GetSpan(values.Length * size)[..(values.Length * size)]);
+        var n = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (IsValid(arr, start + i)) dest[n++] = values[i];
+        }
+        _values.Length += n * size;
+    }
+
+    private void AppendBooleans(BooleanArray arr, int start, int count, bool hasNulls)
+    {
+        // One byte per value while buffering; pages pack them to bits, which keeps page cuts simple.
+        var dest = _values.GetSpan(count);
+        var bits = arr.Values;
+        var n = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (hasNulls && !IsValid(arr, start + i)) continue;
+            dest[n++] = Bits.Get(bits, arr.Offset + start + i) ? (byte)1 : (byte)0;
+        }
+        _values.Length += n;
+    }
+
+    private void AppendDecimals(Decimal128Array arr, int start, int count, bool hasNulls)
+    {
+        var width = Descriptor.Width;
+        var dest = _values.GetSpan(count * width);
+        var source = arr.ValueBuffer.Span;
+        var n = 0;
+        Span<byte> big = stackalloc byte[16];
+        for (var i = 0; i < count; i++)
+        {
+            if (hasNulls && !IsValid(arr, start + i)) continue;
+            var unscaled = BinaryPrimitives.ReadInt128LittleEndian(source.Slice((arr.Offset + start + i) * 16, 16));
+            switch (Descriptor.Kind)
+            {
+                case ColumnKind.DecimalInt32:
+                    if (unscaled < int.MinValue || unscaled > int.MaxValue) throw DecimalOverflow(start + i);
+                    BinaryPrimitives.WriteInt32LittleEndian(dest.Slice(n * 4), (int)unscaled);
+                    break;
+                case ColumnKind.DecimalInt64:
+                    if (unscaled < long.MinValue || unscaled > long.MaxValue) throw DecimalOverflow(start + i);
+                    BinaryPrimitives.WriteInt64LittleEndian(dest.Slice(n * 8), (long)unscaled);
+                    break;
+                default:
+                    BinaryPrimitives.WriteInt128BigEndian(big, unscaled);
+                    // The dropped high bytes must be pure sign extension, or the value does not fit the column.
+                    var sign = (byte)(unscaled < 0 ? 0xFF : 0x00);
+                    for (var b = 0; b < 16 - width; b++)
+                    {
+                        if (big[b] != sign) throw DecimalOverflow(start + i);
+                    }
+                    if ((big[16 - width] & 0x80) != (sign & 0x80)) throw DecimalOverflow(start + i);
+                    big[(16 - width)..].CopyTo(dest.Slice(n * width));
+                    break;
+            }
+            n++;
+        }
+        _values.Length += n * width;
+    }
+
+    private FloeException DecimalOverflow(int row) =>
+        Errors.InvalidArgument($"{_location}: column '{Descriptor.Field.Name}' row {row}: decimal value exceeds precision {Descriptor.Type.Precision}");
+
+    private void AppendByteArrays(BinaryArray arr, int start, int count, bool hasNulls)
+    {
+        var offsets = arr.ValueOffsets.Slice(start, count + 1);
+        var data = arr.Values;
+        var total = offsets[count] - offsets[0] + 4 * count;
+        var dest = _values.GetSpan(total);
+        var pos = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (hasNulls && !IsValid(arr, start + i)) continue;
+            var len = offsets[i + 1] - offsets[i];
+            BinaryPrimitives.WriteInt32LittleEndian(dest.Slice(pos), len);
+            data.Slice(offsets[i], len).CopyTo(dest.Slice(pos + 4));
+            pos += 4 + len;
+        }
+        _values.Length += pos;
+    }
+
+    private void AppendFixed(FixedSizeBinaryArray arr, int start, int count, bool hasNulls)
+    {
+        var width = Descriptor.Width;
+        var source = arr.ValueBuffer.Span;
+        if (!hasNulls)
+        {
+            _values.Append(source.Slice((arr.Offset + start) * width, count * width));
+            return;
+        }
+        var dest = _values.GetSpan(count * width);
+        var n = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (!IsValid(arr, start + i)) continue;
+            source.Slice((arr.Offset + start + i) * width, width).CopyTo(dest.Slice(n * width));
+            n++;
+        }
+        _values.Length += n * width;
+    }
+
+    public void Dispose()
+    {
+        _values.Dispose();
+        _validity.Dispose();
+        _definitions.Dispose();
+        _repetitions.Dispose();
+        _dictionary.Dispose();
+        _chunk.Dispose();
+        _page.Dispose();
+        _compressor.Dispose();
+    }
+}

@@ -1,0 +1,64 @@
+using System.IO.Compression;
+
+namespace Floe.Parquet.Writing;
+
+/// <summary>Compresses page bodies with one codec; holds a reusable zstd context (one per column, so columns can compress in parallel).</summary>
+internal sealed class PageCompressor : IDisposable
+{
+    private readonly ParquetCodec _codec;
+    private readonly int _level;
+    private ZstdSharp.Compressor? _zstd;
+
+    public PageCompressor(ParquetCodec codec, int zstdLevel)
+    {
+        _codec = codec;
+        _level = zstdLevel;
+    }
+
+    /// <summary>The thrift <c>CompressionCodec</c> value.</summary>
+    public int ThriftCodec => _codec switch
+    {
+        ParquetCodec.Uncompressed => 0,
+        ParquetCodec.Snappy => 1,
+        ParquetCodec.Gzip => 2,
+        _ => 6,
+    };
+
+    /// <summary>Appends the compressed form of <paramref name="source"/> to <paramref name="destination"/>; returns its length.</summary>
+    public int Compress(ReadOnlySpan<byte> source, GrowableBuffer destination)
+    {
+        switch (_codec)
+        {
+            case ParquetCodec.Uncompressed:
+                destination.Append(source);
+                return source.Length;
+            case ParquetCodec.Snappy:
+                {
+                    var span = destination.GetSpan(Snappier.Snappy.GetMaxCompressedLength(source.Length));
+                    var n = Snappier.Snappy.Compress(source, span);
+                    destination.Length += n;
+                    return n;
+                }
+            case ParquetCodec.Gzip:
+                {
+                    using var memory = new MemoryStream();
+                    using (var gzip = new GZipStream(memory, CompressionLevel.Fastest, leaveOpen: true))
+                    {
+                        gzip.Write(source);
+                    }
+                    destination.Append(memory.GetBuffer().AsSpan(0, (int)memory.Length));
+                    return (int)memory.Length;
+                }
+            default:
+                {
+                    _zstd ??= new ZstdSharp.Compressor(_level);
+                    var span = destination.GetSpan(ZstdSharp.Compressor.GetCompressBound(source.Length));
+                    var n = _zstd.Wrap(source, span);
+                    destination.Length += n;
+                    return n;
+                }
+        }
+    }
+
+    public void Dispose() => _zstd?.Dispose();
+}
