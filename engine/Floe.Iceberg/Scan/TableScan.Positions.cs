@@ -1,7 +1,8 @@
 using Floe.Iceberg.Expressions;
-using Floe.Iceberg.Parquet;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 
 namespace Floe.Iceberg.Scan;
 

@@ -1,10 +1,11 @@
 using Apache.Arrow;
 using Apache.Arrow.Types;
-using Floe.Iceberg.Parquet;
+using Floe.Parquet;
+using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
 using Floe.Iceberg.Transforms;
-using Schema = Floe.Iceberg.Spec.Schema;
+using Schema = Floe.Core.Types.Schema;
 using Table = Floe.Iceberg.Tables.Table;
 
 namespace Floe.Iceberg.Writing;
@@ -51,7 +52,7 @@ public sealed class PositionDeleteWriter
     {
         var schemaJson = SchemaParser.ToJson(DeleteSchema);
         var options = ParquetWriterOptions.FromTableProperties(_table.Metadata.Properties);
-        var arrowSchema = Arrow.ArrowSchemas.ToArrow(DeleteSchema);
+        var arrowSchema = Floe.Core.Arrow.ArrowSchemas.ToArrow(DeleteSchema);
         var result = new List<DataFile>();
         var counter = 0;
         foreach (var ((specId, partition), files) in _byPartition)
