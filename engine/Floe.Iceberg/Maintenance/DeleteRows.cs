@@ -66,8 +66,8 @@ public sealed class DeleteRows
         var hasBranch = metadata.Refs.ContainsKey(_branch);
         if (!hasBranch && _branch != "main") throw Core.Errors.Errors.NotFound($"branch '{_branch}' of table '{_table.Identifier}'");
         if ((hasBranch ? metadata.SnapshotForRef(_branch) : metadata.CurrentSnapshot) is null) return new DeleteRowsResult(null, 0, 0, 0);
-        var baseScan = (hasBranch ? new TableScan(_table).UseRef(_branch) : new TableScan(_table)).Filter(_filter);
-        var (tasks, _) = baseScan.PlanFiles();
+        var baseScan = hasBranch ? new TableScan(_table).UseRef(_branch) : new TableScan(_table);
+        var (tasks, _) = baseScan.Filter(_filter).PlanFiles();
         var mode = metadata.FormatVersion >= 2 ? RowDeleteProperties.ModeOf(metadata.Properties) : RowDeleteMode.CopyOnWrite;
         using var writer = RowDeleteWriter.For(_table, baseScan, _filter);
         var strict = new Dictionary<int, StrictMetricsEvaluator>();

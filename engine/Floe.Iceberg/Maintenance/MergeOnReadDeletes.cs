@@ -19,7 +19,10 @@ internal abstract class MergeOnReadDeletes : RowDeleteWriter
         Delta = new RowDelta(table);
         if (serializable) Delta.ConflictDetection(filter);
         Loader = new DeleteLoader(table.Io, scan.TableSchema);
+        _filtered = scan.Filter(filter);
     }
+
+    private readonly TableScan _filtered;
 
     protected RowDelta Delta { get; }
 
@@ -35,7 +38,7 @@ internal abstract class MergeOnReadDeletes : RowDeleteWriter
 
     public override void Delete(FileScanTask task)
     {
-        var (matched, live) = Scan.MatchingPositions(task, Loader, allMatch: false);
+        var (matched, live) = _filtered.MatchingPositions(task, Loader, allMatch: false);
         if (matched.Count == 0) return;
         DeletedRows += matched.Count;
         if (matched.Count == live)

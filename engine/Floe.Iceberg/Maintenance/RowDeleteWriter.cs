@@ -24,7 +24,7 @@ internal abstract class RowDeleteWriter : IDisposable
 
     protected Table Table { get; }
 
-    /// <summary>The scan of the branch head, filtered by the delete filter; it reads the files' live rows.</summary>
+    /// <summary>The unfiltered scan of the branch head; it reads the files' live rows.</summary>
     protected TableScan Scan { get; }
 
     protected Expression Filter { get; }
