@@ -19,11 +19,7 @@ namespace Floe.Iceberg.Writing;
 public sealed class PositionDeleteWriter
 {
     /// <summary>The position delete schema: <c>file_path</c> (2147483546) and <c>pos</c> (2147483545).</summary>
-    public static Schema DeleteSchema { get; } = new(0, new[]
-    {
-        new NestedField(2147483546, "file_path", true, PrimitiveType.String),
-        new NestedField(2147483545, "pos", true, PrimitiveType.Long),
-    });
+    public static Schema DeleteSchema => PositionDeleteReader.DeleteSchema;
 
     private readonly Table _table;
     private readonly Dictionary<(int SpecId, PartitionData Partition), SortedDictionary<string, long[]>> _byPartition = new();
