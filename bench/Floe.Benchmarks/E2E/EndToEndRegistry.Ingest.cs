@@ -11,5 +11,6 @@ internal static partial class EndToEndRegistry
         EndToEnd.Register("ingest-duckdb", DuckDbIngestRun.Run);
         EndToEnd.Register("ingest-profile", IngestProfile.Run);
         EndToEnd.Register("scan-filter", Scan.ScanFilterBench.Run);
+        EndToEnd.Register("delete", Delete.DeleteBench.Run);
     }
 }
