@@ -24,6 +24,12 @@ public sealed record BackfillRequest
     /// <summary>Write-audit-publish: commit to <see cref="Branch"/>, default <c>wap-&lt;definition name&gt;</c>; never to main.</summary>
     public bool Wap { get; init; }
 
+    /// <summary>
+    /// A tag created on the run's last snapshot in the same commit as that snapshot, so no reader sees the backfill
+    /// untagged; null creates none. The name must be free (checked before any work).
+    /// </summary>
+    public string? Tag { get; init; }
+
     /// <summary>Commit every this many days (each commit atomic); 0 commits the whole range at once.</summary>
     public int CommitEveryDays { get; init; }
 

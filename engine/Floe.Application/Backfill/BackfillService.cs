@@ -72,6 +72,10 @@ public sealed class BackfillService
         var lineage = Lineage(request, definition, fromDay, toDay, sourceTable, sourceSnapshot);
 
         var (table, created) = OpenOutputTable(definition, source);
+        if (request.Tag is { } tagName && table.Metadata.Refs.ContainsKey(tagName))
+        {
+            throw Errors.AlreadyExists($"--tag '{tagName}': table '{table.Identifier}' already has a ref of that name");
+        }
         var startDay = request.Resume ? ResumePoint(table, branch, lineage, fromDay, toDay) : null;
         var budget = MemoryBudget.For(request.MaxMemoryBytes, ParquetWriterOptions.FromTableProperties(table.Metadata.Properties).RowGroupBytes);
         var options = ParquetWriterOptions.FromTableProperties(table.Metadata.Properties) with { RowGroupBytes = budget.RowGroupBytes };
@@ -108,8 +112,19 @@ public sealed class BackfillService
                     [LineageKeys.CommitTo] = Iso(segmentEnd),
                 };
                 foreach (var (k, v) in lastProperties) overwrite.Set(k, v);
-                var snapshot = overwrite.Commit();
-                snapshots.Add(snapshot.SnapshotId);
+                if (request.Tag is { } tag && segmentEnd == toDay)
+                {
+                    // The run's last snapshot and its tag land in one commit.
+                    new TableTransaction(table)
+                        .Add(overwrite)
+                        .Add(new ManageSnapshots(table).CreateTag(tag, SnapshotTarget.Snapshot(overwrite.SnapshotId)))
+                        .Commit();
+                }
+                else
+                {
+                    overwrite.Commit();
+                }
+                snapshots.Add(overwrite.SnapshotId);
             }
             catch
             {
@@ -128,6 +143,7 @@ public sealed class BackfillService
             var head = Head(table, branch)!;
             snapshots.Add(head.SnapshotId);
             lastProperties = LineageOf(head);
+            if (request.Tag is { } tag) new ManageSnapshots(table).CreateTag(tag, SnapshotTarget.Snapshot(head.SnapshotId)).Commit();
         }
         return new BackfillResult(table.Identifier.ToString(), branch, snapshots[^1], snapshots, created, fromDay, toDay, startDay,
             days, rows, files, events, started.Elapsed, lastProperties);

@@ -17,13 +17,14 @@ internal static class BackfillCommand
         var codeVersion = new Option<string?>("--code-version") { Description = "Code version recorded in lineage (default: git commit of the definition's repository)" };
         var branch = new Option<string?>("--branch") { Description = "Commit to this branch (created from main when missing)" };
         var wap = new Option<bool>("--wap") { Description = "Write-audit-publish: commit to --branch, default wap-<name>, never to main" };
+        var tag = new Option<string?>("--tag") { Description = "Tag the run's last snapshot NAME in the same commit (the name must be free)" };
         var commitEvery = new Option<int>("--commit-every") { Description = "Commit every N days (each commit atomic; a rerun resumes after the last one)" };
         var maxMemory = new Option<string?>("--max-memory") { Description = "Memory budget, e.g. 2g or 512m (default: half the available memory)" };
         var restart = new Option<bool>("--restart") { Description = "Start at --from even when an unfinished run of the same backfill could be resumed" };
         var plan = new Option<bool>("--plan") { Description = "Do not run: print a plan of one task per day as JSON, for `floe task run` in any process and `floe tasks commit`" };
         var command = new Command("backfill", "Compute a feature group for the days in [--from, --to) and replace those days of its feature table atomically")
         {
-            definition, from, to, source, codeVersion, branch, wap, commitEvery, maxMemory, restart, plan,
+            definition, from, to, source, codeVersion, branch, wap, tag, commitEvery, maxMemory, restart, plan,
         };
         CommandRunner.SetAction(command, parse =>
         {
@@ -36,6 +37,7 @@ internal static class BackfillCommand
                 CodeVersion = parse.GetValue(codeVersion),
                 Branch = parse.GetValue(branch),
                 Wap = parse.GetValue(wap),
+                Tag = parse.GetValue(tag),
                 CommitEveryDays = parse.GetValue(commitEvery),
                 MaxMemoryBytes = parse.GetValue(maxMemory) is { } m ? MemoryBudget.ParseBytes(m) : 0,
                 Resume = !parse.GetValue(restart),

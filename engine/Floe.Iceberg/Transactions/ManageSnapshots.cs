@@ -122,12 +122,18 @@ public sealed class ManageSnapshots
     public TableMetadata Commit()
     {
         if (_steps.Count == 0) return _table.Metadata;
-        return MetadataCommit.Commit(_table, (metadata, now) =>
-        {
-            var result = metadata;
-            foreach (var step in _steps) result = step(result, now);
-            return result;
-        });
+        return MetadataCommit.Commit(_table, ApplyTo);
+    }
+
+    /// <summary>The table the changes are for, for a <see cref="TableTransaction"/> to check it is its own.</summary>
+    internal Table Target => _table;
+
+    /// <summary>Applies every queued change to <paramref name="metadata"/> in order (the same instance when there are none).</summary>
+    internal TableMetadata ApplyTo(TableMetadata metadata, long nowMs)
+    {
+        var result = metadata;
+        foreach (var step in _steps) result = step(result, nowMs);
+        return result;
     }
 
     private ManageSnapshots Drop(string name, SnapshotRefType type)

@@ -33,6 +33,9 @@ public abstract class SnapshotProducer
     /// <summary>The table being changed.</summary>
     protected Table Table { get; }
 
+    /// <summary>The table being changed, for a <see cref="TableTransaction"/> to check it is its own.</summary>
+    internal Table Target => Table;
+
     /// <summary>The id the new snapshot will have.</summary>
     public long SnapshotId { get; }
 
@@ -175,7 +178,7 @@ public abstract class SnapshotProducer
     /// <summary>Commits with retries; returns the committed snapshot and refreshes <see cref="Table"/>.</summary>
     public Snapshot Commit()
     {
-        long? startingSnapshotId = (Table.Metadata.Refs.ContainsKey(Branch) ? Table.Metadata.SnapshotForRef(Branch) : Table.Metadata.CurrentSnapshot)?.SnapshotId;
+        var startingSnapshotId = StartingSnapshotId();
         Snapshot snapshot;
         try
         {
@@ -183,38 +186,72 @@ public abstract class SnapshotProducer
         }
         catch
         {
-            DeleteUnusedFiles(committed: null);
+            Finish(committed: null);
             throw;
+        }
+        Finish(snapshot);
+        return snapshot;
+    }
+
+    /// <summary>The head of <see cref="Branch"/> (or main's, for a new branch) when the operation started, for validation.</summary>
+    internal long? StartingSnapshotId() =>
+        (Table.Metadata.Refs.ContainsKey(Branch) ? Table.Metadata.SnapshotForRef(Branch) : Table.Metadata.CurrentSnapshot)?.SnapshotId;
+
+    /// <summary>
+    /// Deletes the files of attempts that did not land: all of them when <paramref name="committed"/> is null, else
+    /// those <paramref name="committed"/> does not reference.
+    /// </summary>
+    internal void Finish(Snapshot? committed)
+    {
+        if (committed is null)
+        {
+            DeleteUnusedFiles(committed: null);
+            return;
         }
         // The catalog points at the new metadata: the commit stands. Tidying up is best effort, and a failure in it
         // must neither delete committed files nor tell the caller (who would then delete the data files) it failed.
         try
         {
-            DeleteUnusedFiles(snapshot);
+            DeleteUnusedFiles(committed);
         }
         catch (Exception e) when (e is FloeException or IOException or UnauthorizedAccessException)
         {
             // Leftovers are unreferenced files, reclaimed by orphan-file removal.
         }
-        return snapshot;
     }
 
     private Snapshot CommitOnce(long? startingSnapshotId)
     {
-        _attempt++;
         var (metadata, location) = Table.Operations.Refresh();
         Table.Update(metadata, location);
-        // A branch that does not exist yet starts from main's head, so a staging branch sees main's rows.
-        var parent = metadata.Refs.ContainsKey(Branch) ? metadata.SnapshotForRef(Branch) : metadata.CurrentSnapshot;
-        if (parent is null && metadata.Refs.ContainsKey(Branch))
+        var staged = Stage(metadata, location, startingSnapshotId);
+        var newLocation = Table.Operations.Commit(metadata, location, staged.Commit, staged.NowMs);
+        Remember(staged.Snapshot);
+        // Committed: from here on nothing may throw, or the caller's cleanup would delete the committed files.
+        try
         {
-            throw Errors.InvalidData($"{location}: ref '{Branch}' points at a snapshot that is not in the metadata");
+            Table.Update(Table.Operations.Refresh().Metadata, newLocation);
         }
-        if (metadata.Refs.TryGetValue(Branch, out var existing) && existing.Type == SnapshotRefType.Tag)
+        catch (Exception e) when (e is FloeException or IOException or UnauthorizedAccessException)
         {
-            throw Errors.InvalidArgument($"'{Branch}' is a tag; commits go to branches only");
+            // The table view stays at the base; the next refresh sees the commit.
         }
-        Validate(metadata, parent, startingSnapshotId);
+        return staged.Snapshot;
+    }
+
+    /// <summary>Caches the manifest list of the snapshot that landed, so the next operation need not read it back.</summary>
+    internal void Remember(Snapshot committed) => Table.Operations.RememberManifestList(committed.ManifestList, _lastListed!);
+
+    /// <summary>
+    /// Builds this operation's snapshot on top of <paramref name="metadata"/> (validation unless
+    /// <paramref name="validate"/> is false, manifests, manifest list) without committing it: the result is the commit
+    /// that would add it, so a transaction can chain several.
+    /// </summary>
+    internal StagedSnapshot Stage(TableMetadata metadata, string location, long? startingSnapshotId, bool validate = true)
+    {
+        _attempt++;
+        var parent = ParentOn(metadata, location);
+        if (validate) Validate(metadata, parent, startingSnapshotId);
 
         var summary = new SnapshotSummaryBuilder();
         var manifests = Apply(metadata, parent, summary);
@@ -231,18 +268,30 @@ public abstract class SnapshotProducer
         var now = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), metadata.LastUpdatedMs + 1);
         var snapshot = new Snapshot(SnapshotId, parent?.SnapshotId, sequenceNumber, now, manifestList,
             summary.Build(Operation, parent, _properties), metadata.CurrentSchemaId);
-        var newLocation = Table.Operations.Commit(metadata, location, SnapshotCommit(metadata, parent, snapshot), now);
-        Table.Operations.RememberManifestList(manifestList, _lastListed!);
-        // Committed: from here on nothing may throw, or the caller's cleanup would delete the committed files.
-        try
+        return new StagedSnapshot(snapshot, SnapshotCommit(metadata, parent, snapshot), now);
+    }
+
+    /// <summary>
+    /// Runs this operation's conflict validation against <paramref name="metadata"/>: what a transaction does for each
+    /// operation against the base it started from, before chaining them (an operation's own transaction is not a
+    /// concurrent change to it).
+    /// </summary>
+    internal void ValidateOn(TableMetadata metadata, string location, long? startingSnapshotId) =>
+        Validate(metadata, ParentOn(metadata, location), startingSnapshotId);
+
+    // A branch that does not exist yet starts from main's head, so a staging branch sees main's rows.
+    private Snapshot? ParentOn(TableMetadata metadata, string location)
+    {
+        var parent = metadata.Refs.ContainsKey(Branch) ? metadata.SnapshotForRef(Branch) : metadata.CurrentSnapshot;
+        if (parent is null && metadata.Refs.ContainsKey(Branch))
         {
-            Table.Update(Table.Operations.Refresh().Metadata, newLocation);
+            throw Errors.InvalidData($"{location}: ref '{Branch}' points at a snapshot that is not in the metadata");
         }
-        catch (Exception e) when (e is FloeException or IOException or UnauthorizedAccessException)
+        if (metadata.Refs.TryGetValue(Branch, out var existing) && existing.Type == SnapshotRefType.Tag)
         {
-            // The table view stays at the base; the next refresh sees the commit.
+            throw Errors.InvalidArgument($"'{Branch}' is a tag; commits go to branches only");
         }
-        return snapshot;
+        return parent;
     }
 
     /// <summary>

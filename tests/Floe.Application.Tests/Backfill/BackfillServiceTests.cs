@@ -257,6 +257,33 @@ public sealed class BackfillServiceTests
     }
 
     [Test]
+    public void Run_Tag_TagsTheLastSnapshotInTheSameMetadataVersion()
+    {
+        using var f = new BackfillFixture();
+        f.Run(1, 3);
+        var table = f.W.Warehouse.LoadTable(TableIdentifier.Parse("features.user_txn"));
+        var versions = table.Metadata.MetadataLog.Count;
+
+        var result = f.Run(1, 5, r => r with { Tag = "features-v2", CommitEveryDays = 2 });
+
+        var after = f.W.Warehouse.LoadTable(TableIdentifier.Parse("features.user_txn")).Metadata;
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.SnapshotIds, Has.Count.EqualTo(2));
+            Assert.That(after.Refs["features-v2"].SnapshotId, Is.EqualTo(result.SnapshotId), "the tag is on the run's last snapshot");
+            Assert.That(after.Refs["features-v2"].Type, Is.EqualTo(Floe.Iceberg.Spec.SnapshotRefType.Tag));
+            Assert.That(after.MetadataLog.Count, Is.EqualTo(versions + 2), "two chunks, two commits: the tag rode on the last");
+        });
+
+        // The name is taken now: a second run with it fails before computing anything and commits nothing.
+        var head = f.Head()!.SnapshotId;
+        var error = Assert.Throws<FloeException>(() => f.Run(1, 5, r => r with { Tag = "features-v2" }))!;
+        Assert.That(error.Code, Is.EqualTo(FloeErrorCode.AlreadyExists));
+        Assert.That(error.Message, Does.Contain("features-v2"));
+        Assert.That(f.Head()!.SnapshotId, Is.EqualTo(head));
+    }
+
+    [Test]
     public void Run_ExistingTableWithOtherSchema_FailsNamingTheTable()
     {
         using var f = new BackfillFixture();
