@@ -42,7 +42,7 @@ public sealed partial class TableScan
         for (var t = 0; t < tasks.Count; t++)
         {
             var task = tasks[t];
-            var positions = deletes.PositionsFor(task);
+            var positions = SortedPositions(deletes.PositionsFor(task));
             var equality = deletes.EqualityFor(task, readSchema);
             var taskFilter = allRows[t] ? null : rowFilter;
             using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
@@ -61,7 +61,18 @@ public sealed partial class TableScan
         }
     }
 
-    private static RecordBatch Select(RecordBatch batch, long firstRow, IReadOnlySet<long>? positions, EqualityDeletes? equality, RowFilter? filter)
+    /// <summary>The deleted positions in ascending order, so each batch visits only its own deleted rows.</summary>
+    private static long[]? SortedPositions(IReadOnlySet<long>? positions)
+    {
+        if (positions is null) return null;
+        var sorted = new long[positions.Count];
+        var n = 0;
+        foreach (var p in positions) sorted[n++] = p;
+        System.Array.Sort(sorted);
+        return sorted;
+    }
+
+    private static RecordBatch Select(RecordBatch batch, long firstRow, long[]? positions, EqualityDeletes? equality, RowFilter? filter)
     {
         if (positions is null && equality is null && filter is null) return batch;
         var keep = new bool[batch.Length];
@@ -69,10 +80,11 @@ public sealed partial class TableScan
         else filter.Evaluate(batch, keep);
         if (positions is not null)
         {
-            for (var i = 0; i < keep.Length; i++)
-            {
-                if (keep[i] && positions.Contains(firstRow + i)) keep[i] = false;
-            }
+            // Walk the deleted positions that fall in this batch: cost follows the deletes, not the rows.
+            var at = System.Array.BinarySearch(positions, firstRow);
+            if (at < 0) at = ~at;
+            var end = firstRow + keep.Length;
+            for (; at < positions.Length && positions[at] < end; at++) keep[positions[at] - firstRow] = false;
         }
         equality?.Apply(batch, keep);
         var count = 0;
