@@ -22,7 +22,7 @@ public static class AvroSchemaParser
         }
         catch (JsonException e)
         {
-            throw Errors.InvalidData(source, $"Avro schema is not valid JSON: {e.Message}", e);
+            throw Errors.InvalidData(source, $"Avro schema is not valid JSON ({JsonSyntax.Describe(e)})", e);
         }
         var context = new ParseContext(source);
         return context.ParseNode(root, enclosingNamespace: null, path: "schema");

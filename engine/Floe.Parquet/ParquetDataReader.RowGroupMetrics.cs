@@ -14,7 +14,7 @@ public sealed partial class ParquetDataReader
     /// </summary>
     public RowGroupStatistics RowGroupMetrics(int index)
     {
-        var rowGroup = _reader.Metadata!.RowGroups[index];
+        var rowGroup = _metadata.RowGroups[index];
         var nulls = new Dictionary<int, long>();
         var lower = new Dictionary<int, byte[]>();
         var upper = new Dictionary<int, byte[]>();

@@ -5,6 +5,7 @@ using Floe.Core.Io;
 using Floe.Parquet.Reading;
 using Floe.Core.Types;
 using Parquet;
+using Parquet.Meta;
 using Parquet.Schema;
 using Schema = Floe.Core.Types.Schema;
 
@@ -22,6 +23,7 @@ public sealed partial class ParquetDataReader : IDisposable
 {
     private readonly Stream _stream;
     private readonly ParquetReader _reader;
+    private readonly FileMetaData _metadata;
     private readonly FileSchemaNode _root;
     private readonly List<FileSchemaNode> _leaves;
     private readonly IReadOnlyList<DataField> _dataFields;
@@ -30,33 +32,35 @@ public sealed partial class ParquetDataReader : IDisposable
     private readonly long[] _rowGroupStarts;
 
     private ParquetDataReader(ParquetDataReader other, Schema projection)
-        : this(other.Location, other._stream, other._reader, projection, other._constants)
+        : this(other.Location, other._stream, other._reader, other._metadata, projection, other._constants)
     {
     }
 
-    private ParquetDataReader(string location, Stream stream, ParquetReader reader, Schema projection, IReadOnlyDictionary<int, object?>? constants)
+    private ParquetDataReader(string location, Stream stream, ParquetReader reader, FileMetaData metadata, Schema projection, IReadOnlyDictionary<int, object?>? constants)
     {
         Location = location;
         _stream = stream;
         _reader = reader;
+        _metadata = metadata;
         Projection = projection;
         _constants = constants ?? new Dictionary<int, object?>();
-        var metadata = reader.Metadata ?? throw new InvalidDataException("no footer metadata");
         _root = FileSchemaNode.Build(metadata.Schema, out _leaves);
         _dataFields = reader.Schema.DataFields;
         if (_dataFields.Count != _leaves.Count)
         {
-            throw new InvalidDataException($"footer has {_leaves.Count} leaf columns but Parquet.Net sees {_dataFields.Count}");
+            throw new InvalidDataException($"footer has {_leaves.Count} leaf columns but the page decoder sees {_dataFields.Count}");
         }
         _byId = _root.HasFieldIds();
         ArrowSchema = ArrowSchemas.ToArrow(projection);
         RecordCount = metadata.NumRows;
-        _rowGroupStarts = new long[reader.RowGroupCount + 1];
-        for (var i = 0; i < reader.RowGroupCount; i++)
+        _rowGroupStarts = new long[metadata.RowGroups.Count + 1];
+        for (var i = 0; i < metadata.RowGroups.Count; i++)
         {
             _rowGroupStarts[i + 1] = _rowGroupStarts[i] + metadata.RowGroups[i].NumRows;
         }
-        KeyValueMetadata = reader.CustomMetadata;
+        var keyValues = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var kv in metadata.KeyValueMetadata ?? new List<KeyValue>()) keyValues[kv.Key] = kv.Value ?? string.Empty;
+        KeyValueMetadata = keyValues;
     }
 
     /// <summary>The file location.</summary>
@@ -72,7 +76,7 @@ public sealed partial class ParquetDataReader : IDisposable
     public long RecordCount { get; }
 
     /// <summary>Number of row groups (= batches).</summary>
-    public int RowGroupCount => _reader.RowGroupCount;
+    public int RowGroupCount => _metadata.RowGroups.Count;
 
     /// <summary>The footer's key/value metadata (e.g. <c>iceberg.schema</c>).</summary>
     public IReadOnlyDictionary<string, string> KeyValueMetadata { get; }
@@ -110,14 +114,16 @@ public sealed partial class ParquetDataReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(projection);
-        var stream = io.OpenRead(location);
+        var stream = Seekable(io.OpenRead(location));
         try
         {
-            ParquetFileCheck.CheckFooter(stream, location);
-            var reader = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
+            // Floe reads and checks the footer itself; Parquet.Net (still decoding some pages) only ever sees Floe's
+            // canonical re-encoding of it, never the file's own footer bytes.
+            var footer = ParquetFooter.Read(stream);
+            var reader = ParquetReader.CreateAsync(footer.CanonicalView(stream), leaveStreamOpen: true).GetAwaiter().GetResult();
             try
             {
-                return new ParquetDataReader(location, stream, reader, projection, constants);
+                return new ParquetDataReader(location, stream, reader, footer.Metadata, projection, constants);
             }
             catch
             {
@@ -134,6 +140,18 @@ public sealed partial class ParquetDataReader : IDisposable
         {
             stream.Dispose();
             throw;
+        }
+    }
+
+    private static Stream Seekable(Stream stream)
+    {
+        if (stream.CanSeek) return stream;
+        using (stream)
+        {
+            var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            copy.Position = 0;
+            return copy;
         }
     }
 
@@ -157,7 +175,7 @@ public sealed partial class ParquetDataReader : IDisposable
         try
         {
             using var rowGroup = _reader.OpenRowGroupReader(index);
-            var rows = checked((int)rowGroup.RowCount);
+            var rows = checked((int)_metadata.RowGroups[index].NumRows);
             var needed = new Dictionary<int, PrimitiveType?>();
             var matches = new FileSchemaNode?[Projection.Fields.Count];
             var probe = new ColumnAssembler(new Dictionary<int, LeafColumn>(), _byId);
@@ -167,7 +185,7 @@ public sealed partial class ParquetDataReader : IDisposable
                 if (_constants.ContainsKey(field.Id)) continue;
                 matches[f] = probe.Match(_root, field);
             }
-            var fast = ReadFlatColumns(rowGroup.RowGroup, matches, rows);
+            var fast = ReadFlatColumns(_metadata.RowGroups[index], matches, rows);
             for (var f = 0; f < Projection.Fields.Count; f++)
             {
                 if (fast[f] is null && matches[f] is { } node) CollectLeaves(probe, Projection.Fields[f].Type, node, needed);

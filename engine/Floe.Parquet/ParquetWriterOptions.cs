@@ -30,6 +30,19 @@ public sealed record ParquetWriterOptions
     public int DictionaryPageBytes { get; init; } = 2 << 20;
 
     /// <summary>
+    /// Write INT32/INT64 columns (dates, times and timestamps included, decimals not) as DELTA_BINARY_PACKED instead
+    /// of dictionary or PLAIN. Default false. Sorted or slowly changing columns (event times, running counts, keys
+    /// in order) shrink to a few bits a value; a low-cardinality column in random order is better off without it.
+    /// </summary>
+    public bool DeltaIntegers { get; init; }
+
+    /// <summary>
+    /// Write FLOAT/DOUBLE values that are not dictionary encoded as BYTE_STREAM_SPLIT instead of PLAIN (default
+    /// false). The bytes are only regrouped, so this pays with a compressing codec (zstd), not uncompressed.
+    /// </summary>
+    public bool ByteStreamSplitFloats { get; init; }
+
+    /// <summary>
     /// Extra footer key/value entries, written in this order after <c>iceberg.schema</c> (e.g. the lineage of a
     /// derived file); a key equal to <c>iceberg.schema</c> is rejected. Null or empty writes none.
     /// </summary>

@@ -74,4 +74,49 @@ public sealed class HostileInputCliTests
         AssertOneLineError(Floe("ingest", "demo.s", csv), 5, "line 3, column 'name': value is not valid UTF-8");
         Assert.That(Floe("scan", "demo.s", "--count").Stdout.Trim(), Is.EqualTo("0"));
     }
+
+    [Test]
+    [CancelAfter(300_000)]
+    public void Parquet_FooterThatHungTheDecoder_IsAClearErrorForIngestAndScan()
+    {
+        // An AFL input (fuzz corpus) on which Parquet.Net's footer decoder looped forever; FloeProcess kills a hung
+        // process after 120 s, so a regression fails instead of blocking.
+        var hang = CorpusFile("parquet", "regression-footer-hang-mistyped-field.parquet");
+        var input = Path.Combine(_dir, "hostile.parquet");
+        File.Copy(hang, input);
+        Assert.That(Floe("table", "create", "demo.h", "--schema", "id:long,name:string").ExitCode, Is.EqualTo(0));
+        AssertOneLineError(Floe("ingest", "demo.h", input), 5, input + ": corrupt Parquet (footer SchemaElement field 1");
+        Assert.That(Floe("scan", "demo.h", "--count").Stdout.Trim(), Is.EqualTo("0"));
+
+        var csv = Path.Combine(_dir, "h.csv");
+        File.WriteAllText(csv, "id,name\n1,a\n");
+        Assert.That(Floe("ingest", "demo.h", csv).ExitCode, Is.EqualTo(0));
+        var data = Directory.GetFiles(Path.Combine(_warehouse, "demo", "h", "data"), "*.parquet", SearchOption.AllDirectories).Single();
+        File.Copy(hang, data, overwrite: true);
+        AssertOneLineError(Floe("scan", "demo.h"), 5, "corrupt Parquet (footer");
+        var check = Floe("table", "check", "demo.h");
+        Assert.That(check.ExitCode, Is.EqualTo(5), check.Stdout + check.Stderr);
+        Assert.That(check.Stdout, Does.Contain(Path.GetFileName(data)));
+    }
+
+    [Test]
+    public void Register_TextFileAsMetadata_NamesTheFileNotItsContent()
+    {
+        var text = Path.Combine(_dir, "zebra.metadata.json");
+        File.WriteAllText(text, "zebra,1\n");
+        var r = Floe("table", "register", "demo.z", text);
+        AssertOneLineError(r, 5, text + ": not valid JSON (line 1, byte 1");
+        Assert.That(r.Stderr, Does.Not.Contain("'z'").And.Not.Contain("LineNumber"));
+    }
+
+    private static string CorpusFile(string target, string name)
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "tests", "Floe.Fuzz", "corpora", target, name);
+            if (File.Exists(path)) return path;
+        }
+        Assert.Fail($"fuzz corpus file {target}/{name} not found");
+        return "";
+    }
 }

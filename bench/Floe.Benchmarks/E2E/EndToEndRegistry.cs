@@ -10,6 +10,7 @@ internal static partial class EndToEndRegistry
         EndToEnd.Register("commit", Commit.CommitBench.Run);
         EndToEnd.Register("catalog-commits", Commit.CatalogCommitBench.Run);
         EndToEnd.Register("parquet-write", Formats.Parquet.ParquetWriteBench.Run);
+        EndToEnd.Register("zstd-compare", Formats.Zstd.ZstdCompareBench.Run);
         EndToEnd.Register("training-set", TrainingSets.TrainingSetEndToEnd.Run);
         EndToEnd.Register("backfill", Backfill.BackfillEndToEnd.Run);
         EndToEnd.Register("online", Online.OnlineEndToEnd.Run);

@@ -32,7 +32,8 @@ internal static class FeaturesEndToEnd
         long rows = 10_000_000;
         int entities = 100_000, days = 30, threads = Environment.ProcessorCount;
         string dir = Path.Combine(Path.GetTempPath(), "floe-bench-features");
-        bool skipDuck = false, skipFloe = false, fromTable = false;
+        bool skipDuck = false, skipFloe = false, fromTable = false, polars = false, discard = false;
+        string skew = "square";
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -44,6 +45,9 @@ internal static class FeaturesEndToEnd
                 case "--dir": dir = args[++i]; break;
                 case "--skip-duckdb": skipDuck = true; break;
                 case "--skip-floe": skipFloe = true; break;
+                case "--polars": polars = true; break;
+                case "--discard": discard = true; skipDuck = true; break;
+                case "--skew": skew = args[++i] is "zipf" or "square" ? args[i] : throw new ArgumentException($"--skew {args[i]}: expected square or zipf"); break;
                 case "--source":
                     fromTable = args[++i] switch
                     {
@@ -56,12 +60,12 @@ internal static class FeaturesEndToEnd
             }
         }
         Directory.CreateDirectory(dir);
-        string input = Path.Combine(dir, $"events-{rows}-{entities}-{days}.parquet");
+        string input = Path.Combine(dir, skew == "zipf" ? $"events-zipf-{rows}-{entities}-{days}.parquet" : $"events-{rows}-{entities}-{days}.parquet");
         var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         if (!File.Exists(input))
         {
             var sw = Stopwatch.StartNew();
-            Generate(input, rows, entities, days, start).GetAwaiter().GetResult();
+            Generate(input, rows, entities, days, start, skew == "zipf").GetAwaiter().GetResult();
             Console.WriteLine($"generated {rows:N0} events ({entities:N0} entities, {days} days) in {sw.Elapsed.TotalSeconds:F1} s: {input}");
         }
 
@@ -90,7 +94,10 @@ internal static class FeaturesEndToEnd
         proc.Refresh();
         double loadCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
         Console.WriteLine($"floe after load: working set {proc.WorkingSet64 / 1048576.0:F0} MiB, peak {proc.PeakWorkingSet64 / 1048576.0:F0} MiB, GC heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB");
-        var result = FeatureFiles.Compute(def, source, start, start.AddDays(days), floeOut, threads);
+        // --discard: the same computation into a sink that drops the batches, so (full run − this) is the output cost.
+        var result = discard
+            ? FeatureComputation.Compute(def, source, start, start.AddDays(days), new DiscardSink(), threads)
+            : FeatureFiles.Compute(def, source, start, start.AddDays(days), floeOut, threads);
         double floeSeconds = floeWatch.Elapsed.TotalSeconds;
         proc.Refresh();
         double floeCpu = (proc.TotalProcessorTime - cpu0).TotalSeconds;
@@ -99,10 +106,27 @@ internal static class FeaturesEndToEnd
         Console.WriteLine($"floe {Floe.Features.Diagnostics.StageTimes.Describe()}");
         Console.WriteLine($"floe GC heap after run {GC.GetTotalMemory(false) / 1048576.0:F0} MiB (live + garbage), max committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} MiB");
         Console.WriteLine($"floe GC: gen0 {GC.CollectionCount(0) - gcs0[0]}, gen1 {GC.CollectionCount(1) - gcs0[1]}, gen2 {GC.CollectionCount(2) - gcs0[2]}, pauses {(GC.GetTotalPauseDuration() - pause0).TotalSeconds:F2} s");
+        if (discard) { return 0; }
+        Console.WriteLine($"floe output {new FileInfo(floeOut).Length / 1e6:F1} MB");
         source = null!;
         GC.Collect();
+        double polarsSeconds = 0;
+        string polarsOut = Path.Combine(dir, "polars-out.parquet");
+        if (polars)
+        {
+            polarsSeconds = RunPolars(input, polarsOut, threads);
+            Console.WriteLine($"polars output {new FileInfo(polarsOut).Length / 1e6:F1} MB; Polars/Floe wall: {polarsSeconds / floeSeconds:F2}x");
+        }
         if (skipDuck)
         {
+            if (polars)
+            {
+                using var check = new DuckDBConnection("Data Source=:memory:");
+                check.Open();
+                long bad = Compare(check, floeOut, polarsOut, out long n);
+                Console.WriteLine($"compared with Polars: {n:N0} distinct (entity, time) rows, 12 features each: {bad:N0} mismatches");
+                return bad == 0 ? 0 : 1;
+            }
             return 0;
         }
 
@@ -113,7 +137,7 @@ internal static class FeaturesEndToEnd
         proc.Refresh();
         var cpu1 = proc.TotalProcessorTime;
         var duckWatch = Stopwatch.StartNew();
-        Exec(conn, $"COPY ({DuckSql(input)}) TO '{duckOut}' (FORMAT PARQUET)");
+        Exec(conn, $"COPY ({DuckSql(input)}) TO '{duckOut}' (FORMAT PARQUET, COMPRESSION zstd)");
         double duckSeconds = duckWatch.Elapsed.TotalSeconds;
         proc.Refresh();
         double duckCpu = (proc.TotalProcessorTime - cpu1).TotalSeconds;
@@ -121,8 +145,15 @@ internal static class FeaturesEndToEnd
         Console.WriteLine($"duckdb: {duckSeconds,8:F2} s wall, {duckCpu:F2} s cpu  {result.RowsWritten / duckSeconds / 1e6:F2} M rows/s  process peak working set after DuckDB {totalPeak / 1048576.0:F0} MiB (Floe's included)");
         Console.WriteLine($"speed-up (DuckDB / Floe): {duckSeconds / floeSeconds:F1}x wall, {duckCpu / floeCpu:F1}x cpu");
 
+        Console.WriteLine($"duckdb output (zstd) {new FileInfo(duckOut).Length / 1e6:F1} MB; Floe/DuckDB size {new FileInfo(floeOut).Length / (double)new FileInfo(duckOut).Length:F2}");
         long mismatches = Compare(conn, floeOut, duckOut, out long compared);
         Console.WriteLine($"compared {compared:N0} distinct (entity, time) rows, 12 features each: {mismatches:N0} mismatches");
+        if (polars)
+        {
+            long bad = Compare(conn, floeOut, polarsOut, out long n);
+            Console.WriteLine($"compared with Polars: {n:N0} rows: {bad:N0} mismatches");
+            mismatches += bad;
+        }
         return mismatches == 0 ? 0 : 1;
     }
 
@@ -136,11 +167,44 @@ internal static class FeaturesEndToEnd
         proc.Refresh();
         var cpu0 = proc.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        Exec(conn, $"COPY ({DuckSql(input)}) TO '{duckOut}' (FORMAT PARQUET)");
+        Exec(conn, $"COPY ({DuckSql(input)}) TO '{duckOut}' (FORMAT PARQUET, COMPRESSION zstd)");
         double seconds = watch.Elapsed.TotalSeconds;
         proc.Refresh();
-        Console.WriteLine($"duckdb alone: {seconds,8:F2} s wall, {(proc.TotalProcessorTime - cpu0).TotalSeconds:F2} s cpu  process peak working set {proc.PeakWorkingSet64 / 1048576.0:F0} MiB  threads {threads}");
+        Console.WriteLine($"duckdb alone: {seconds,8:F2} s wall, {(proc.TotalProcessorTime - cpu0).TotalSeconds:F2} s cpu  process peak working set {proc.PeakWorkingSet64 / 1048576.0:F0} MiB  threads {threads}  output (zstd) {new FileInfo(duckOut).Length / 1e6:F1} MB");
         return 0;
+    }
+
+    /// <summary>Runs bench/polars/features.mjs in its own node process with <paramref name="threads"/> Polars threads; returns its wall seconds (the whole process).</summary>
+    private static double RunPolars(string input, string output, int threads)
+    {
+        string script = FindRepoFile(Path.Combine("bench", "polars", "features.mjs"));
+        var psi = new ProcessStartInfo("node", [script, input, output]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["POLARS_MAX_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
+        var watch = Stopwatch.StartNew();
+        using var p = Process.Start(psi)!;
+        string stdout = p.StandardOutput.ReadToEnd();
+        string stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        double seconds = watch.Elapsed.TotalSeconds;
+        Console.Write(stdout);
+        if (p.ExitCode != 0) { throw new InvalidOperationException($"polars failed ({p.ExitCode}): {stderr}"); }
+        Console.WriteLine($"polars process: {seconds:F2} s wall (node start included), threads {threads}");
+        return seconds;
+    }
+
+    private static string FindRepoFile(string relative)
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, relative);
+            if (File.Exists(candidate)) { return candidate; }
+        }
+        throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory}");
+    }
+
+    private sealed class DiscardSink : Floe.Features.Output.IFeatureBatchSink
+    {
+        public void WriteDay(DateOnly day, Apache.Arrow.RecordBatch rows) => rows.Dispose();
     }
 
     internal const string EventsTable = "bench.events";
@@ -236,9 +300,10 @@ internal static class FeaturesEndToEnd
         cmd.ExecuteNonQuery();
     }
 
-    internal static async Task Generate(string path, long rows, int entities, int days, DateTimeOffset start)
+    internal static async Task Generate(string path, long rows, int entities, int days, DateTimeOffset start, bool zipf = false)
     {
         var rnd = new Random(42);
+        double[]? cdf = zipf ? ZipfCdf(entities) : null;
         var entityField = new DataField<long>("entity_id", false);
         var timeField = new DateTimeDataField("event_time", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false);
         var amountField = new DataField<double>("amount", false);
@@ -255,9 +320,9 @@ internal static class FeaturesEndToEnd
             var a = new double[n];
             for (int i = 0; i < n; i++)
             {
-                // Mild skew: squaring a uniform draw favours low entity ids.
+                // Mild skew: squaring a uniform draw favours low entity ids; Zipf: a few entities hold most events.
                 double u = rnd.NextDouble();
-                e[i] = (long)(u * u * entities);
+                e[i] = cdf is null ? (long)(u * u * entities) : ZipfDraw(cdf, u);
                 long micros = (long)(rnd.NextDouble() * spanMicros) / 1_000_000 * 1_000_000; // whole seconds: ties happen
                 t[i] = start.UtcDateTime.AddTicks(micros * 10);
                 a[i] = Math.Round(rnd.NextDouble() * 500, 2);
@@ -267,5 +332,23 @@ internal static class FeaturesEndToEnd
             await rg.WriteAsync<DateTime>(timeField, t.AsMemory());
             await rg.WriteAsync<double>(amountField, a.AsMemory());
         }
+    }
+
+    /// <summary>Zipf exponent: with 100,000 entities the top one holds about 13% of the events (10,000: about 15%).</summary>
+    internal const double ZipfExponent = 1.1;
+
+    private static double[] ZipfCdf(int entities)
+    {
+        var cdf = new double[entities];
+        double total = 0;
+        for (int k = 0; k < entities; k++) { total += Math.Pow(k + 1, -ZipfExponent); cdf[k] = total; }
+        for (int k = 0; k < entities; k++) { cdf[k] /= total; }
+        return cdf;
+    }
+
+    private static long ZipfDraw(double[] cdf, double u)
+    {
+        int i = Array.BinarySearch(cdf, u);
+        return Math.Min(i < 0 ? ~i : i, cdf.Length - 1);
     }
 }

@@ -102,7 +102,7 @@ public static class SchemaParser
         }
         catch (JsonException e)
         {
-            throw Floe.Core.Errors.Errors.InvalidData(sourceName, $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
+            throw Floe.Core.Errors.Errors.InvalidData(sourceName, $"not valid JSON ({Floe.Core.Errors.JsonSyntax.Describe(e)})", e);
         }
     }
 

@@ -14,14 +14,22 @@ namespace Floe.Formats.Features;
 /// </summary>
 public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
 {
-    // Snappy, as DuckDB writes by default: at 1M rows × 14 columns zstd level 3 cost 1.5 CPU-s more for a
-    // similar file size on this data (doubles barely compress), and 1.0 CPU-s more at level 1.
+    // Chosen per column kind with numbers (bench/RESULTS.md, "Feature output encodings"; 1M-row feature output of the
+    // Zipf bench): integer columns (keys, event times, counts) DELTA_BINARY_PACKED, which beat dictionary indices by
+    // 1.8x on counts; doubles PLAIN, since BYTE_STREAM_SPLIT came out 5-60% larger here (runs of equal sums and
+    // maxima compress better as whole values); zstd level 2, which was nearly as small as level 3 (38.5 vs 38.1 MB)
+    // for 60% of its CPU, where level 1 gave 46 MB and snappy 55 MB.
     // 16 MiB row groups: the writer buffers a row group, and larger ones only held more memory.
-    // 64 KiB dictionaries: counts and other small-domain features still get one, but a column with tens of thousands
-    // of distinct values per row group (maxima, sums) goes PLAIN early; hashing those cost ~1 CPU-s per 10M rows
-    // (cache misses in a large table) to save 7% of the file (10M-row bench: 545 MB vs 509 MB fully dictionary-encoded,
-    // 566 MB without dictionaries).
-    private static readonly ParquetWriterOptions ParquetOptions = new() { Codec = ParquetCodec.Snappy, RowGroupBytes = 16L << 20, DictionaryPageBytes = 64 << 10 };
+    // 64 KiB dictionaries: string keys still get one, but a double column with tens of thousands of distinct values
+    // per row group goes PLAIN early (hashing those cost ~1 CPU-s per 10M rows for ~2% of the file).
+    private static readonly ParquetWriterOptions ParquetOptions = new()
+    {
+        Codec = ParquetCodec.Zstd,
+        ZstdLevel = 2,
+        DeltaIntegers = true,
+        RowGroupBytes = 16L << 20,
+        DictionaryPageBytes = 64 << 10,
+    };
 
     private readonly IBatchSink _sink;
     private bool _completed;

@@ -45,7 +45,7 @@ public sealed class CheckFiles(Table table)
             }
             catch (FloeException e)
             {
-                problems.Add(new FileProblem(snapshot.ManifestList, e.Message));
+                problems.Add(new FileProblem(snapshot.ManifestList, Describe(snapshot.ManifestList, e)));
                 continue;
             }
             foreach (var manifest in manifests)
@@ -58,7 +58,7 @@ public sealed class CheckFiles(Table table)
                 }
                 catch (FloeException e)
                 {
-                    problems.Add(new FileProblem(manifest.ManifestPath, e.Message));
+                    problems.Add(new FileProblem(manifest.ManifestPath, Describe(manifest.ManifestPath, e)));
                     continue;
                 }
                 foreach (var entry in entries)
@@ -83,7 +83,7 @@ public sealed class CheckFiles(Table table)
         }
         catch (FloeException e)
         {
-            return e.Message;
+            return Describe(file.FilePath, e);
         }
         if (length != file.FileSizeInBytes) return $"size {length} bytes, the manifest records {file.FileSizeInBytes}";
         if (file.Content != Spec.FileContent.Data || !file.FilePath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)) return null;
@@ -94,7 +94,11 @@ public sealed class CheckFiles(Table table)
         }
         catch (FloeException e)
         {
-            return e.Message;
+            return Describe(file.FilePath, e);
         }
     }
+
+    // Errors name their file; the problem list names it already, so only the problem itself is kept.
+    private static string Describe(string location, FloeException e) =>
+        e.Message.StartsWith(location + ": ", StringComparison.Ordinal) ? e.Message[(location.Length + 2)..] : e.Message;
 }

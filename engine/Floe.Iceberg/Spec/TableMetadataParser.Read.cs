@@ -48,7 +48,7 @@ public static partial class TableMetadataParser
         }
         catch (JsonException e)
         {
-            throw Errors.InvalidData(sourceName, $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
+            throw Errors.InvalidData(sourceName, $"not valid JSON ({JsonSyntax.Describe(e)})", e);
         }
         using (doc)
         {

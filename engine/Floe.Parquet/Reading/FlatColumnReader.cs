@@ -153,7 +153,7 @@ internal sealed class FlatColumnReader
                     }
                 case PageType.DATA_PAGE:
                     {
-                        if (!Supported(header.Encoding)) return false;
+                        if (!Supported(header.Encoding, _strings)) return false;
                         var rented = Decompress(body, header.UncompressedSize, out var data);
                         try
                         {
@@ -174,7 +174,7 @@ internal sealed class FlatColumnReader
                     }
                 case PageType.DATA_PAGE_V2:
                     {
-                        if (!Supported(header.Encoding) || header.RepetitionLength != 0) return false;
+                        if (!Supported(header.Encoding, _strings) || header.RepetitionLength != 0) return false;
                         var levels = body[..header.DefinitionLength];
                         var values = body[header.DefinitionLength..];
                         byte[]? rented = null;
@@ -198,8 +198,11 @@ internal sealed class FlatColumnReader
         return true;
     }
 
-    private static bool Supported(Encoding encoding) =>
-        encoding is Encoding.PLAIN or Encoding.RLE_DICTIONARY or Encoding.PLAIN_DICTIONARY;
+    private static bool Supported(Encoding encoding, bool strings) =>
+        encoding is Encoding.PLAIN or Encoding.RLE_DICTIONARY or Encoding.PLAIN_DICTIONARY
+        || (!strings && encoding is Encoding.DELTA_BINARY_PACKED or Encoding.BYTE_STREAM_SPLIT);
+
+    private static bool IsDictionary(Encoding encoding) => encoding is Encoding.RLE_DICTIONARY or Encoding.PLAIN_DICTIONARY;
 
     private void DecodePage(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> data, int count, Encoding encoding)
     {
@@ -233,7 +236,7 @@ internal sealed class FlatColumnReader
             }
         }
         Span<int> indices = default;
-        if (encoding is not Encoding.PLAIN)
+        if (IsDictionary(encoding))
         {
             if (_dictCount == 0 && nonNull > 0) throw new InvalidDataException($"column '{_leaf.Name}': dictionary-encoded page without a dictionary");
             if (_indices.Length < nonNull) _indices = new int[nonNull];
@@ -248,19 +251,31 @@ internal sealed class FlatColumnReader
             }
         }
         if (_strings) DecodeStrings(data, count, nonNull, defs, encoding is Encoding.PLAIN, indices);
-        else DecodeFixed(data, count, nonNull, defs, encoding is Encoding.PLAIN, indices);
+        else DecodeFixed(data, count, nonNull, defs, encoding, indices);
         _row += count;
     }
 
-    private void DecodeFixed(ReadOnlySpan<byte> data, int count, int nonNull, ReadOnlySpan<int> defs, bool plain, ReadOnlySpan<int> indices)
+    private void DecodeFixed(ReadOnlySpan<byte> data, int count, int nonNull, ReadOnlySpan<int> defs, Encoding encoding, ReadOnlySpan<int> indices)
     {
         var pw = _physicalWidth;
         ReadOnlySpan<byte> source;
         byte[]? gathered = null;
-        if (plain)
+        if (encoding is Encoding.PLAIN)
         {
             if (data.Length < nonNull * pw) throw new InvalidDataException($"column '{_leaf.Name}': PLAIN page shorter than its {nonNull} values");
             source = data[..(nonNull * pw)];
+        }
+        else if (encoding is Encoding.BYTE_STREAM_SPLIT)
+        {
+            if (data.Length < (long)nonNull * pw) throw new InvalidDataException($"column '{_leaf.Name}': BYTE_STREAM_SPLIT page shorter than its {nonNull} values");
+            gathered = ArrayPool<byte>.Shared.Rent(nonNull * pw);
+            Encodings.ByteStreamSplit.Decode(data, pw, nonNull, gathered.AsSpan(0, nonNull * pw));
+            source = gathered.AsSpan(0, nonNull * pw);
+        }
+        else if (encoding is Encoding.DELTA_BINARY_PACKED)
+        {
+            gathered = DecodeDelta(data, nonNull);
+            source = gathered.AsSpan(0, nonNull * pw);
         }
         else
         {
@@ -310,6 +325,36 @@ internal sealed class FlatColumnReader
         finally
         {
             if (gathered is not null) ArrayPool<byte>.Shared.Return(gathered);
+        }
+    }
+
+    /// <summary>Decodes a DELTA_BINARY_PACKED page into a rented buffer of <paramref name="count"/> PLAIN values of the physical width.</summary>
+    private byte[] DecodeDelta(ReadOnlySpan<byte> data, int count)
+    {
+        var wide = ArrayPool<long>.Shared.Rent(Math.Max(1, count));
+        var output = ArrayPool<byte>.Shared.Rent(Math.Max(1, count * _physicalWidth));
+        try
+        {
+            Encodings.DeltaBinaryPacked.Decode(data, wide.AsSpan(0, count));
+            if (_physicalWidth == 8)
+            {
+                MemoryMarshal.AsBytes(wide.AsSpan(0, count)).CopyTo(output);
+            }
+            else
+            {
+                var narrow = MemoryMarshal.Cast<byte, int>(output.AsSpan(0, count * 4));
+                for (var i = 0; i < count; i++) narrow[i] = unchecked((int)wide[i]);
+            }
+            return output;
+        }
+        catch (InvalidDataException e)
+        {
+            ArrayPool<byte>.Shared.Return(output);
+            throw new InvalidDataException($"column '{_leaf.Name}': {e.Message}", e);
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(wide);
         }
     }
 

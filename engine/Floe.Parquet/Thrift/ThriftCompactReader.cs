@@ -48,7 +48,51 @@ internal ref struct ThriftCompactReader
         return true;
     }
 
-    public int ReadI32() => (int)ReadZigZag();
+    public int ReadI32()
+    {
+        var v = ReadZigZag();
+        return v is >= int.MinValue and <= int.MaxValue ? (int)v : throw new InvalidDataException("thrift i32 out of range");
+    }
+
+    public short ReadI16()
+    {
+        var v = ReadZigZag();
+        return v is >= short.MinValue and <= short.MaxValue ? (short)v : throw new InvalidDataException("thrift i16 out of range");
+    }
+
+    /// <summary>A one-byte integer (Thrift's i8).</summary>
+    public sbyte ReadI8() => (sbyte)ReadByte();
+
+    /// <summary>A bool list element (a whole byte: 1 true, 2 false; 0 is accepted as false, as other readers do).</summary>
+    public bool ReadBoolElement() => ReadByte() switch
+    {
+        TypeBoolTrue => true,
+        TypeBoolFalse or 0 => false,
+        var b => throw new InvalidDataException($"thrift bool element has value {b}"),
+    };
+
+    /// <summary>A binary/string value: its length is checked against the bytes left before any copy.</summary>
+    public ReadOnlySpan<byte> ReadBinary()
+    {
+        var length = ReadSize();
+        var start = Position;
+        Advance(length);
+        return _data.Slice(start, length);
+    }
+
+    /// <summary>
+    /// A list or set header. The count is checked against the bytes left (every element takes at least one byte),
+    /// so a corrupt count fails here instead of sizing an allocation or a loop.
+    /// </summary>
+    public int ReadListHeader(out byte elementType)
+    {
+        var header = ReadByte();
+        var size = header >> 4;
+        if (size == 15) size = ReadSize();
+        elementType = (byte)(header & 0x0F);
+        if (size > _data.Length - Position) throw new InvalidDataException($"thrift list of {size} elements is longer than its buffer");
+        return size;
+    }
 
     public long ReadI64() => ReadZigZag();
 
@@ -67,7 +111,8 @@ internal ref struct ThriftCompactReader
 
     public void Skip(byte type) => Skip(type, 0);
 
-    private void Skip(byte type, int depth)
+    /// <summary>Skips a value found <paramref name="depth"/> levels down (the limit counts from the outermost struct).</summary>
+    public void Skip(byte type, int depth)
     {
         if (depth > MaxSkipDepth) throw new InvalidDataException($"thrift structure nested deeper than {MaxSkipDepth} levels");
         switch (type)

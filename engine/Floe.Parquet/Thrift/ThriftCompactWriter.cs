@@ -11,6 +11,7 @@ internal sealed class ThriftCompactWriter
 {
     private const byte TypeBoolTrue = 1;
     private const byte TypeBoolFalse = 2;
+    private const byte TypeByte = 3;
     private const byte TypeI16 = 4;
     private const byte TypeI32 = 5;
     private const byte TypeI64 = 6;
@@ -59,6 +60,13 @@ internal sealed class ThriftCompactWriter
     {
         FieldHeader(id, TypeI16);
         WriteVarint(ZigZag(value));
+    }
+
+    /// <summary>A one-byte integer field (Thrift's i8).</summary>
+    public void FieldI8(short id, sbyte value)
+    {
+        FieldHeader(id, TypeByte);
+        WriteByte((byte)value);
     }
 
     public void FieldI32(short id, int value)

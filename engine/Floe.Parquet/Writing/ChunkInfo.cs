@@ -9,4 +9,5 @@ internal readonly record struct ChunkInfo(
     bool HasStatistics,
     byte[] Min,
     byte[] Max,
-    int DictionaryPageLength); // -1 when the chunk has no dictionary page
+    int DictionaryPageLength, // -1 when the chunk has no dictionary page
+    int ValueEncoding); // the thrift Encoding of the data pages' values when there is no dictionary page

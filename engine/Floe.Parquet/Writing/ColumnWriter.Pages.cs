@@ -1,14 +1,21 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Floe.Parquet.Encodings;
 using Floe.Parquet.Thrift;
 
 namespace Floe.Parquet.Writing;
 
-/// <summary>Cuts the buffered row group into v1 data pages (RLE-hybrid definition levels, PLAIN or RLE_DICTIONARY values) and compresses them.</summary>
+/// <summary>
+/// Cuts the buffered row group into v1 data pages (RLE-hybrid definition levels; RLE_DICTIONARY values, else PLAIN,
+/// DELTA_BINARY_PACKED or BYTE_STREAM_SPLIT as the options ask) and compresses them.
+/// </summary>
 internal sealed partial class ColumnWriter
 {
     private const int EncodingPlain = 0;
     private const int EncodingRle = 3;
     private const int EncodingRleDictionary = 8;
+    private const int EncodingDeltaBinaryPacked = 5;
+    private const int EncodingByteStreamSplit = 9;
 
     private readonly ParquetWriterOptions _options;
     private readonly PageCompressor _compressor;
@@ -66,7 +73,7 @@ internal sealed partial class ColumnWriter
             _header.FieldI32(3, compressedSize);
             _header.FieldStruct(5);
             _header.FieldI32(1, n);
-            _header.FieldI32(2, _dictionaryMode ? EncodingRleDictionary : EncodingPlain);
+            _header.FieldI32(2, _dictionaryMode ? EncodingRleDictionary : ValueEncoding);
             _header.FieldI32(3, EncodingRle);
             _header.FieldI32(4, EncodingRle);
             _header.EndStruct();
@@ -77,7 +84,7 @@ internal sealed partial class ColumnWriter
             r0 += n;
         }
         var hasStats = TryGetChunkStatistics(out var min, out var max);
-        LastChunk = new ChunkInfo(rows, _nulls, uncompressedTotal, _chunk.Length, hasStats, min, max, _dictionaryMode ? dictionaryPageLength : -1);
+        LastChunk = new ChunkInfo(rows, _nulls, uncompressedTotal, _chunk.Length, hasStats, min, max, _dictionaryMode ? dictionaryPageLength : -1, ValueEncoding);
         FileValueCount += rows;
         FileNullCount += _nulls;
         FileCompressedBytes += _chunk.Length;
@@ -144,11 +151,28 @@ internal sealed partial class ColumnWriter
                 if (values[i] != 0) dest[i >> 3] |= (byte)(1 << (i & 7));
             }
         }
+        else if (ValueEncoding == EncodingDeltaBinaryPacked)
+        {
+            if (Descriptor.Kind == ColumnKind.Int64) DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, long>(values), _page);
+            else DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, int>(values), _page);
+        }
+        else if (ValueEncoding == EncodingByteStreamSplit)
+        {
+            ByteStreamSplit.Encode(values, Descriptor.Width, _page.Reserve(values.Length));
+        }
         else
         {
             _page.Append(values);
         }
     }
+
+    /// <summary>The encoding of values outside a dictionary: PLAIN unless the options pick delta or byte-stream-split for this column's kind.</summary>
+    private int ValueEncoding => Descriptor.Kind switch
+    {
+        ColumnKind.Int32 or ColumnKind.Int64 when _options.DeltaIntegers => EncodingDeltaBinaryPacked,
+        ColumnKind.Float or ColumnKind.Double when _options.ByteStreamSplitFloats => EncodingByteStreamSplit,
+        _ => EncodingPlain,
+    };
 
     /// <summary>
     /// Writes levels as a length-prefixed RLE/bit-packed hybrid made of RLE runs only: nested levels come in long runs

@@ -117,6 +117,59 @@ public sealed class FeatureFilesTests
     }
 
     /// <summary>
+    /// The Parquet output's integer columns (keys, event times, counts) are DELTA_BINARY_PACKED and its pages zstd:
+    /// DuckDB, an independent reader, must see exactly the rows Floe reads back, nulls and all.
+    /// </summary>
+    [Test]
+    public void Compute_ParquetOutput_DeltaEncodedZstd_DuckDbReadsTheSameRows()
+    {
+        var ev = TestEvents.Random(5, 4000, 30, 10L * 86_400_000_000L, specials: false);
+        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, """
+            {"name": "d", "version": 1, "entity": "entity_id", "timestamp": "event_time",
+             "features": [{"name": "n_1h", "agg": "count", "window": "1h"},
+                          {"name": "qty_sum_1d", "agg": "sum", "column": "qty", "window": "1d"},
+                          {"name": "amount_max_1d", "agg": "max", "column": "amount", "window": "1d"}]}
+            """);
+        string output = Path.Combine(_dir, "out.parquet");
+        var epoch = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
+        FeatureFiles.Compute(defPath, epoch, epoch.AddDays(10), Path.Combine(_dir, "events.csv"), output, parallelism: 2);
+
+        var floe = new List<string>();
+        var batch = ParquetEventSource.Load([output]).Read("event_time", null, DateTimeOffset.MaxValue).Single();
+        for (int r = 0; r < batch.Length; r++)
+        {
+            floe.Add(string.Join("|", Enumerable.Range(0, batch.ColumnCount).Select(c => ResultComparer.Show(ResultComparer.Cell(batch.Column(c), r)))));
+        }
+        using var conn = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT path_in_schema, encodings, compression FROM parquet_metadata('{output}') WHERE row_group_id = 0 ORDER BY column_id";
+        var encodings = new Dictionary<string, (string Encodings, string Codec)>();
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read()) encodings[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2));
+        }
+        Assert.Multiple(() =>
+        {
+            foreach (var column in new[] { "entity_id", "event_time", "n_1h" }) Assert.That(encodings[column].Encodings, Does.Contain("DELTA_BINARY_PACKED"), column);
+            Assert.That(encodings.Values.Select(e => e.Codec).Distinct(), Is.EqualTo(new[] { "ZSTD" }));
+        });
+        cmd.CommandText = $"SELECT entity_id, epoch_us(event_time), n_1h, qty_sum_1d, amount_max_1d FROM read_parquet('{output}')";
+        var duck = new List<string>();
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                duck.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(c => ResultComparer.Show(reader.IsDBNull(c) ? null : reader.GetValue(c)))));
+            }
+        }
+        Assert.That(duck, Has.Count.EqualTo(ev.Length));
+        Assert.That(duck.Order(StringComparer.Ordinal), Is.EqualTo(floe.Order(StringComparer.Ordinal)));
+    }
+
+    /// <summary>
     /// History spanning centuries in one batch (days are then numbered through a sorted index, not by offset): the
     /// lifetime count sees the old events, the one-day sum only the new ones.
     /// </summary>

@@ -17,6 +17,9 @@ namespace Floe.Benchmarks.Formats.Parquet;
 /// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- parquet-write [--rows N] [--reps N] [--dict-bytes N] [--only COLUMN] [--input FILE] [--batch ROWS] [--row-group ROWS]</c>
 /// (<c>--input</c> rewrites the first row group of an existing file; <c>--batch</c> hands it to the writer in slices);
 /// <c>parquet-write --inspect FILE</c> prints an existing file's compressed bytes and encodings per column.
+/// <c>--variants snappy,zstd1+delta+bss,...</c> picks the writer settings compared: a codec (snappy, zstd = zstd3,
+/// zstdN, none), then any of <c>delta</c> (DELTA_BINARY_PACKED integers), <c>bss</c> (BYTE_STREAM_SPLIT floats),
+/// <c>dictN</c> (dictionary bytes; dict0 = no dictionary). <c>--input</c> loads every row group (up to <c>--rows</c>).
 /// </summary>
 internal static class ParquetWriteBench
 {
@@ -32,11 +35,14 @@ internal static class ParquetWriteBench
         string? input = null;
         var batchRows = int.MaxValue;
         var rowGroupRows = new ParquetWriterOptions().RowGroupRows;
+        var variants = new[] { "snappy", "zstd" };
+        var rowsGiven = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--rows": rows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--rows": rows = int.Parse(args[++i], CultureInfo.InvariantCulture); rowsGiven = true; break;
+                case "--variants": variants = args[++i].Split(','); break;
                 case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dict-bytes": dictBytes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--only": only = args[++i]; break;
@@ -53,7 +59,7 @@ internal static class ParquetWriteBench
             fields.Add(new NestedField(c + 1, Names[c], false, c < 5 ? PrimitiveType.Long : PrimitiveType.Double));
         }
         var schema = new Schema(0, fields);
-        using var full = input is null ? Build(schema, rows) : Load(input, out schema);
+        using var full = input is null ? Build(schema, rows) : Load(input, rowsGiven ? rows : int.MaxValue, out schema);
         rows = full.Length;
         var batch = full;
         if (only is not null)
@@ -65,10 +71,11 @@ internal static class ParquetWriteBench
         }
         var dir = Path.Combine(Path.GetTempPath(), "floe-bench-pqwrite");
         Directory.CreateDirectory(dir);
-        foreach (var codec in new[] { ParquetCodec.Snappy, ParquetCodec.Zstd })
+        foreach (var variant in variants)
         {
-            var options = new ParquetWriterOptions { Codec = codec, DictionaryPageBytes = dictBytes, RowGroupRows = rowGroupRows };
-            var path = Path.Combine(dir, $"out-{codec}.parquet");
+            var options = Variant(variant, new ParquetWriterOptions { DictionaryPageBytes = dictBytes, RowGroupRows = rowGroupRows });
+            var codec = variant;
+            var path = Path.Combine(dir, $"out-{variant}.parquet");
             var times = new List<double>();
             var cpus = new List<double>();
             var proc = Process.GetCurrentProcess();
@@ -91,10 +98,29 @@ internal static class ParquetWriteBench
             }
             times.Sort();
             cpus.Sort();
-            Console.WriteLine($"{codec,-7} rows {rows:N0}  median {times[times.Count / 2],7:F1} ms wall  {cpus[cpus.Count / 2],7:F1} ms cpu  (min {times[0]:F1} ms)  size {new FileInfo(path).Length:N0} bytes");
+            Console.WriteLine($"{codec,-24} rows {rows:N0}  median {times[times.Count / 2],7:F1} ms wall  {cpus[cpus.Count / 2],7:F1} ms cpu  (min {times[0]:F1} ms)  size {new FileInfo(path).Length:N0} bytes");
             PrintColumnSizes(path);
         }
         return 0;
+    }
+
+    private static ParquetWriterOptions Variant(string variant, ParquetWriterOptions options)
+    {
+        foreach (var token in variant.Split('+'))
+        {
+            options = token switch
+            {
+                "snappy" => options with { Codec = ParquetCodec.Snappy },
+                "none" => options with { Codec = ParquetCodec.Uncompressed },
+                "zstd" => options with { Codec = ParquetCodec.Zstd, ZstdLevel = 3 },
+                "delta" => options with { DeltaIntegers = true },
+                "bss" => options with { ByteStreamSplitFloats = true },
+                _ when token.StartsWith("zstd", StringComparison.Ordinal) => options with { Codec = ParquetCodec.Zstd, ZstdLevel = int.Parse(token[4..], CultureInfo.InvariantCulture) },
+                _ when token.StartsWith("dict", StringComparison.Ordinal) => options with { DictionaryPageBytes = int.Parse(token[4..], CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"variant token '{token}'"),
+            };
+        }
+        return options;
     }
 
     private static void PrintColumnSizes(string path)
@@ -116,12 +142,26 @@ internal static class ParquetWriteBench
         }
     }
 
-    /// <summary>An existing Parquet file (its first row group) as one batch, e.g. the feature engine's output.</summary>
-    private static RecordBatch Load(string path, out Schema schema)
+    /// <summary>An existing Parquet file (its row groups up to <paramref name="maxRows"/> rows) as one batch, e.g. the feature engine's output.</summary>
+    private static RecordBatch Load(string path, int maxRows, out Schema schema)
     {
         using var reader = ParquetDataReader.Open(new Floe.Core.Io.LocalFileIO(), path);
         schema = reader.FileSchema;
-        return reader.ReadRowGroup(0).Batch;
+        var groups = new List<RecordBatch>();
+        long total = 0;
+        for (var g = 0; g < reader.RowGroupCount && total < maxRows; g++)
+        {
+            var b = reader.ReadRowGroup(g).Batch;
+            groups.Add(b);
+            total += b.Length;
+        }
+        if (groups.Count == 1) return groups[0];
+        var columns = new IArrowArray[groups[0].ColumnCount];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            columns[c] = Apache.Arrow.ArrowArrayConcatenator.Concatenate(groups.Select(g => g.Column(c)).ToList());
+        }
+        return new RecordBatch(groups[0].Schema, columns, (int)total);
     }
 
     private static RecordBatch Build(Schema schema, int rows)

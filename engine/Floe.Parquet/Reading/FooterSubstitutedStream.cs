@@ -1,0 +1,87 @@
+namespace Floe.Parquet.Reading;
+
+/// <summary>
+/// A read-only view of a Parquet file: its first <c>dataLength</c> bytes (magic and column chunks) from the file,
+/// followed by another footer, its length and the magic number. Positions inside the data are the file's own, so
+/// column chunk offsets stay valid.
+/// </summary>
+internal sealed class FooterSubstitutedStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly long _dataLength;
+    private readonly byte[] _tail;
+    private long _position;
+
+    public FooterSubstitutedStream(Stream inner, long dataLength, byte[] footer)
+    {
+        _inner = inner;
+        _dataLength = dataLength;
+        _tail = new byte[footer.Length + 8];
+        footer.CopyTo(_tail, 0);
+        BitConverter.TryWriteBytes(_tail.AsSpan(footer.Length), footer.Length);
+        "PAR1"u8.CopyTo(_tail.AsSpan(footer.Length + 4));
+        if (!BitConverter.IsLittleEndian) _tail.AsSpan(footer.Length, 4).Reverse();
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _dataLength + _tail.Length;
+
+    public override long Position
+    {
+        get => _position;
+        set => _position = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.IsEmpty || _position >= Length) return 0;
+        int read;
+        if (_position < _dataLength)
+        {
+            var want = (int)Math.Min(buffer.Length, _dataLength - _position);
+            _inner.Position = _position;
+            read = _inner.Read(buffer[..want]);
+        }
+        else
+        {
+            var from = (int)(_position - _dataLength);
+            read = Math.Min(buffer.Length, _tail.Length - from);
+            _tail.AsSpan(from, read).CopyTo(buffer);
+        }
+        _position += read;
+        return read;
+    }
+
+    // Reads are served synchronously: the base class would queue each one to the thread pool.
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => Length + offset,
+        };
+        return _position;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
