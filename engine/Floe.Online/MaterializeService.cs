@@ -90,6 +90,7 @@ public sealed class MaterializeService(Warehouse warehouse, OnlineStore store)
         {
             [SnapshotField] = source,
             ["table"] = definition.OutputTable,
+            [OnlineKeys.EntityColumnsField] = string.Join(",", definition.Entity),
             ["materialized_at_ms"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
         });
         return new MaterializeResult(definition.OutputTable, target.SnapshotId, incremental, previous, tasks.Count, rowsRead, written, watch.Elapsed);

@@ -21,12 +21,21 @@ public static class OnlineKeys
     /// <summary>The hash field naming what wrote the values.</summary>
     public const string SourceField = "_src";
 
+    /// <summary>The <c>_meta</c> hash field listing the group's entity columns, comma-separated, in key order.</summary>
+    public const string EntityColumnsField = "entity";
+
+    /// <summary>One entity key part as the store spells it: <c>%</c> and <c>:</c> percent-encoded.</summary>
+    public static string EncodePart(string part) => part.Replace("%", "%25", StringComparison.Ordinal).Replace(":", "%3A", StringComparison.Ordinal);
+
     /// <summary>The key prefix of <paramref name="definition"/>'s hashes (ends with <c>:</c>).</summary>
     public static string GroupPrefix(string prefix, FeatureGroupDefinition definition) =>
         string.Create(CultureInfo.InvariantCulture, $"{prefix}:{definition.Name}:v{definition.Version}:");
 
     /// <summary>The metadata hash of <paramref name="definition"/>.</summary>
-    public static string Meta(string prefix, FeatureGroupDefinition definition) => GroupPrefix(prefix, definition) + "_meta";
+    public static string Meta(string prefix, FeatureGroupDefinition definition) => GroupPrefix(prefix, definition) + MetaSuffix;
+
+    /// <summary>The last part of a group's metadata hash key.</summary>
+    public const string MetaSuffix = "_meta";
 
     /// <summary>The key of the entity whose parts are <paramref name="parts"/> (already in invariant text).</summary>
     public static string Entity(string prefix, FeatureGroupDefinition definition, IReadOnlyList<string> parts)

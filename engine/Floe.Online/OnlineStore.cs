@@ -49,6 +49,7 @@ public sealed class OnlineStore : IDisposable
 
     private readonly ConnectionMultiplexer _redis;
     private readonly IDatabase _db;
+    private readonly HashSet<string> _entityRecorded = new(StringComparer.Ordinal);
 
     private OnlineStore(ConnectionMultiplexer redis, string prefix)
     {
@@ -105,6 +106,12 @@ public sealed class OnlineStore : IDisposable
             if (!newest.TryGetValue(key, out var best) || times.Values[row] >= times.Values[best]) newest[key] = row;
         }
 
+        // The group's metadata names its entity columns once per store, so forgetting an entity can find its keys
+        // without the definition (materialized and streamed groups alike).
+        if (_entityRecorded.Add(OnlineKeys.Meta(Prefix, definition)))
+        {
+            _db.HashSet(OnlineKeys.Meta(Prefix, definition), OnlineKeys.EntityColumnsField, string.Join(",", definition.Entity));
+        }
         var ttlMs = ttl is { } t ? ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : "0";
         var pending = new List<Task>(PipelineDepth);
         var keys = new List<RedisKey>(EntitiesPerCall);
@@ -199,6 +206,9 @@ public sealed class OnlineStore : IDisposable
     /// <summary>Sets values of the group's metadata hash.</summary>
     public void SetMeta(FeatureGroupDefinition definition, IReadOnlyDictionary<string, string> values) =>
         _db.HashSet(OnlineKeys.Meta(Prefix, definition), values.Select(v => new HashEntry(v.Key, v.Value)).ToArray());
+
+    /// <summary>Every server of the connection (one, or a cluster's primaries), for key scans.</summary>
+    internal IEnumerable<IServer> Servers() => _redis.GetServers().Where(server => !server.IsReplica);
 
     /// <inheritdoc />
     public void Dispose() => _redis.Dispose();

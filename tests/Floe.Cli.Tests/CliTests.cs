@@ -199,6 +199,30 @@ public sealed class CliTests
     }
 
     [Test]
+    public void Delete_MergeOnReadTable_WritesPositionDeletes_ScanAndCompactAgree()
+    {
+        var csv = Path.Combine(_dir, "e.csv");
+        Ok("generate", "events", "--rows", "700", "--days", "7", "--output", csv);
+        Ok("table", "create", "a.t", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string",
+            "--partition", "day(event_time)", "--property", "write.delete.mode=merge-on-read");
+        Ok("ingest", "a.t", csv);
+        var matching = long.Parse(Ok("scan", "a.t", "--filter", "amount > 100", "--count").Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = JsonDocument.Parse(Ok("--json", "delete", "a.t", "--filter", "amount > 100").Stdout).RootElement;
+
+        Assert.That(result.GetProperty("mode").GetString(), Is.EqualTo("merge-on-read"));
+        Assert.That(result.GetProperty("deleted_rows").GetInt64(), Is.EqualTo(matching));
+        Assert.That(result.GetProperty("delete_files").GetInt32(), Is.EqualTo(7), "one position delete file per day partition");
+        Assert.That(result.GetProperty("summary").GetProperty("operation").GetString(), Is.EqualTo("delete"));
+        var left = (700 - matching).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(Ok("scan", "a.t", "--count").Stdout.Trim(), Is.EqualTo(left));
+        Assert.That(Ok("scan", "a.t", "--filter", "amount > 100", "--count").Stdout.Trim(), Is.EqualTo("0"));
+        var compact = JsonDocument.Parse(Ok("--json", "compact", "a.t").Stdout).RootElement;
+        Assert.That(compact.GetProperty("removed_delete_files").GetInt32(), Is.EqualTo(7));
+        Assert.That(Ok("scan", "a.t", "--count").Stdout.Trim(), Is.EqualTo(left));
+    }
+
+    [Test]
     public void Forget_Entity_RemovesItsRowsFromEveryTableWithTheKeyAndRecordsTheReason()
     {
         var csv = Path.Combine(_dir, "e.csv");

@@ -12,5 +12,6 @@ internal static partial class EndToEndRegistry
         EndToEnd.Register("ingest-profile", IngestProfile.Run);
         EndToEnd.Register("scan-filter", Scan.ScanFilterBench.Run);
         EndToEnd.Register("scan-profile", Scan.ScanProfile.Run);
+        EndToEnd.Register("delete", Delete.DeleteBench.Run);
     }
 }

@@ -116,7 +116,7 @@ public static class MaintenanceReports
     /// <summary>Human-readable compaction result.</summary>
     public static string ToText(RewriteDataFilesResult r) =>
         r.SnapshotId is { } id
-            ? $"rewrote {r.RewrittenFiles} file(s) ({r.RewrittenBytes} bytes) in {r.RewrittenPartitions} partition(s) into {r.AddedFiles} file(s) ({r.AddedBytes} bytes), {r.Rows} rows; snapshot {id.ToString(CultureInfo.InvariantCulture)}"
+            ? $"rewrote {r.RewrittenFiles} file(s) ({r.RewrittenBytes} bytes) in {r.RewrittenPartitions} partition(s) into {r.AddedFiles} file(s) ({r.AddedBytes} bytes), {r.Rows} rows, {r.RemovedDeleteFiles} delete file(s) applied and removed; snapshot {id.ToString(CultureInfo.InvariantCulture)}"
             : "nothing to compact: no partition has enough small files";
 
     /// <summary>Machine-readable compaction result.</summary>
@@ -131,6 +131,7 @@ public static class MaintenanceReports
         json.WriteNumber("rewritten_bytes", r.RewrittenBytes);
         json.WriteNumber("added_bytes", r.AddedBytes);
         json.WriteNumber("rows", r.Rows);
+        json.WriteNumber("removed_delete_files", r.RemovedDeleteFiles);
         json.WriteEndObject();
     }
 

@@ -9,10 +9,17 @@ namespace Floe.Application.Tables;
 /// <param name="SnapshotId">The new snapshot, or 0 when no row matched and nothing was committed.</param>
 /// <param name="DeletedFiles">Data files removed whole.</param>
 /// <param name="Summary">The new snapshot's summary (empty when nothing was committed).</param>
-/// <param name="RewrittenFiles">Data files rewritten without their matching rows (copy-on-write).</param>
+/// <param name="RewrittenFiles">Data files that kept some rows: rewritten without the matching ones (copy-on-write) or
+/// given deletes (merge-on-read).</param>
 /// <param name="DeletedRows">Rows removed.</param>
-public sealed record DeleteResult(long SnapshotId, int DeletedFiles, IReadOnlyDictionary<string, string> Summary, int RewrittenFiles = 0, long DeletedRows = 0)
+/// <param name="DeleteFiles">Position delete files or deletion vectors written (merge-on-read).</param>
+/// <param name="Mode">The table's <c>write.delete.mode</c> as applied: <c>copy-on-write</c> or <c>merge-on-read</c>.</param>
+public sealed record DeleteResult(long SnapshotId, int DeletedFiles, IReadOnlyDictionary<string, string> Summary, int RewrittenFiles = 0, long DeletedRows = 0,
+    int DeleteFiles = 0, string Mode = "copy-on-write")
 {
+    /// <summary>The snapshot's operation: <c>delete</c> for merge-on-read, <c>overwrite</c> for copy-on-write.</summary>
+    public string Operation => Summary.TryGetValue("operation", out var op) ? op : "overwrite";
+
     /// <summary>Writes the result as the JSON object every face gives (<c>floe delete --json</c>, <c>floe_table_delete</c>).</summary>
     public void WriteJson(System.Text.Json.Utf8JsonWriter json)
     {
@@ -22,6 +29,8 @@ public sealed record DeleteResult(long SnapshotId, int DeletedFiles, IReadOnlyDi
         json.WriteNumber("deleted_files", DeletedFiles);
         json.WriteNumber("rewritten_files", RewrittenFiles);
         json.WriteNumber("deleted_rows", DeletedRows);
+        json.WriteNumber("delete_files", DeleteFiles);
+        json.WriteString("mode", Mode);
         json.WriteStartObject("summary");
         foreach (var (k, v) in Summary) json.WriteString(k, v);
         json.WriteEndObject();
@@ -29,7 +38,11 @@ public sealed record DeleteResult(long SnapshotId, int DeletedFiles, IReadOnlyDi
     }
 }
 
-/// <summary>Deletes exactly the rows of a table matching a filter (see <see cref="DeleteRows"/>): whole files when metrics prove every row matches, else copy-on-write rewrites.</summary>
+/// <summary>
+/// Deletes exactly the rows of a table matching a filter (see <see cref="DeleteRows"/>): whole files when metrics prove
+/// every row matches, else as the table's <c>write.delete.mode</c> says (copy-on-write rewrites, or merge-on-read
+/// position delete files in v2 and deletion vectors in v3).
+/// </summary>
 public sealed class DeleteService
 {
     private readonly Warehouse _warehouse;
@@ -45,8 +58,10 @@ public sealed class DeleteService
         delete.ToBranch(branch);
         foreach (var (k, v) in properties ?? new Dictionary<string, string>()) delete.Set(k, v);
         var result = delete.Execute();
-        if (result.SnapshotId is not { } id) return new DeleteResult(0, 0, new Dictionary<string, string>());
+        var mode = result.Mode == RowDeleteMode.MergeOnRead ? "merge-on-read" : "copy-on-write";
+        if (result.SnapshotId is not { } id) return new DeleteResult(0, 0, new Dictionary<string, string>(), Mode: mode);
         var snapshot = _warehouse.LoadTable(TableIdentifier.Parse(tableName)).Metadata.SnapshotById(id);
-        return new DeleteResult(id, result.RemovedFiles, snapshot?.Summary ?? new Dictionary<string, string>(), result.RewrittenFiles, result.DeletedRows);
+        return new DeleteResult(id, result.RemovedFiles, snapshot?.Summary ?? new Dictionary<string, string>(), result.RewrittenFiles, result.DeletedRows,
+            result.DeleteFiles, mode);
     }
 }

@@ -1,10 +1,14 @@
 using System.CommandLine;
 using Floe.Application.Tables;
 using Floe.Core.Errors;
+using Floe.Online;
 
 namespace Floe.Cli.Commands;
 
-/// <summary><c>floe forget --entity KEY=VALUE [--tables NS.T,...] [--dry-run] [--reason TEXT]</c>: delete one entity's rows everywhere.</summary>
+/// <summary>
+/// <c>floe forget --entity KEY=VALUE [--tables NS.T,...] [--dry-run] [--reason TEXT] [--redis R]</c>: delete one entity's
+/// rows everywhere, and with a Redis online store (<c>--redis</c> or <c>$FLOE_REDIS</c>) its online hashes too.
+/// </summary>
 internal static class ForgetCommand
 {
     public static Command Build()
@@ -22,6 +26,12 @@ internal static class ForgetCommand
             var list = parse.GetValue(tables)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var dry = parse.GetValue(dryRun);
             var results = new ForgetService(GlobalOptions.OpenWarehouse(parse)).Forget(text[..eq], text[(eq + 1)..], list, dry, parse.GetValue(reason));
+            OnlineForgetResult? online = null;
+            if (OnlineCommands.Settings(parse) is { } redis)
+            {
+                using var store = OnlineStore.Connect(redis);
+                online = OnlineForget.Forget(store, text[..eq], text[(eq + 1)..], dry);
+            }
             if (parse.GetValue(GlobalOptions.Json))
             {
                 CommandRunner.WriteJson(json =>
@@ -38,6 +48,20 @@ internal static class ForgetCommand
                         json.WriteEndObject();
                     }
                     json.WriteEndArray();
+                    if (online is not null)
+                    {
+                        json.WriteStartObject("online");
+                        json.WriteStartArray("keys");
+                        foreach (var k in online.Keys) json.WriteStringValue(k);
+                        json.WriteEndArray();
+                        json.WriteStartArray("groups");
+                        foreach (var g in online.Groups) json.WriteStringValue(g);
+                        json.WriteEndArray();
+                        json.WriteStartArray("unknown_groups");
+                        foreach (var g in online.UnknownGroups) json.WriteStringValue(g);
+                        json.WriteEndArray();
+                        json.WriteEndObject();
+                    }
                     json.WriteEndObject();
                 });
             }
@@ -50,6 +74,13 @@ internal static class ForgetCommand
                         : $"{r.Table}: {r.DeletedRows} rows deleted" + (r.SnapshotId is { } id ? $" (snapshot {id})" : ""));
                 }
                 if (results.Count == 0) Console.WriteLine("no table has that column");
+                if (online is not null)
+                {
+                    Console.WriteLine(dry
+                        ? $"online store: {online.Keys.Count} key(s) would be deleted in {online.Groups.Count} group version(s)"
+                        : $"online store: {online.Keys.Count} key(s) deleted in {online.Groups.Count} group version(s)");
+                    foreach (var g in online.UnknownGroups) Console.WriteLine($"online store: group {g} does not record its entity columns; its keys were left alone (rematerialize it)");
+                }
             }
             return 0;
         });

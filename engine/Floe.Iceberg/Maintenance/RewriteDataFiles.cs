@@ -7,6 +7,7 @@ using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
 using Floe.Iceberg.Transactions;
 using Floe.Iceberg.Writing;
+using Floe.Parquet;
 
 namespace Floe.Iceberg.Maintenance;
 
@@ -16,6 +17,8 @@ namespace Floe.Iceberg.Maintenance;
 /// one <c>replace</c> snapshot swaps them, changing no row. The filter only chooses files: the files chosen are read
 /// whole, never row-filtered, so a filter on a source column of a coarser partition transform cannot drop rows.
 /// A partition is rewritten only when it has at least <see cref="MinInputFiles"/> small files (or one with deletes).
+/// Deletes are applied: the new files omit deleted rows, and the position delete files and deletion vectors left with
+/// nothing to apply to are removed in the same snapshot.
 /// </summary>
 public sealed class RewriteDataFiles
 {
@@ -118,15 +121,47 @@ public sealed class RewriteDataFiles
             var rewrite = new RewriteFiles(_table);
             foreach (var task in groups.SelectMany(g => g)) rewrite.DeleteFile(task.File);
             foreach (var file in added) rewrite.AddFile(file);
-            var snapshot = rewrite.Commit();
             var rewritten = groups.SelectMany(g => g).ToList();
+            var obsolete = ObsoleteDeletes(rewritten);
+            foreach (var delete in obsolete) rewrite.RemoveDeletes(delete);
+            var snapshot = rewrite.Commit();
             return new RewriteDataFilesResult(snapshot.SnapshotId, groups.Count, rewritten.Count, added.Count,
-                rewritten.Sum(task => task.File.FileSizeInBytes), added.Sum(f => f.FileSizeInBytes), rows);
+                rewritten.Sum(task => task.File.FileSizeInBytes), added.Sum(f => f.FileSizeInBytes), rows, obsolete.Count);
         }
         catch
         {
             foreach (var file in added) _table.Io.Delete(file.FilePath);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The position delete files and deletion vectors the rewrite makes obsolete: those whose every live data file is
+    /// being rewritten (the new files hold none of the deleted rows, and by sequence number no older delete applies to
+    /// them). A deletion vector or single-file delete names its file; a partition's position delete file is read for the
+    /// paths it names. Equality deletes may match rows of files outside the rewrite and stay.
+    /// </summary>
+    private List<DataFile> ObsoleteDeletes(IReadOnlyList<FileScanTask> rewritten)
+    {
+        var rewrittenPaths = rewritten.Select(t => t.File.FilePath).ToHashSet(StringComparer.Ordinal);
+        var result = new List<DataFile>();
+        var seen = new HashSet<(string, long?)>();
+        HashSet<string>? live = null;
+        foreach (var task in rewritten)
+        {
+            foreach (var delete in task.Deletes)
+            {
+                if (delete.Content != FileContent.PositionDeletes || !seen.Add((delete.FilePath, delete.ContentOffset))) continue;
+                if (delete.ReferencedDataFile is { } referenced)
+                {
+                    if (rewrittenPaths.Contains(referenced)) result.Add(delete);
+                    continue;
+                }
+                live ??= new TableScan(_table).PlanFiles().Tasks.Select(t => t.File.FilePath).ToHashSet(StringComparer.Ordinal);
+                var named = PositionDeleteReader.Read(_table.Io, delete.FilePath).Keys;
+                if (named.All(path => rewrittenPaths.Contains(path) || !live.Contains(path))) result.Add(delete);
+            }
+        }
+        return result;
     }
 }

@@ -8,4 +8,6 @@ namespace Floe.Iceberg.Maintenance;
 /// <param name="RewrittenBytes">Total size of the replaced files.</param>
 /// <param name="AddedBytes">Total size of the new files.</param>
 /// <param name="Rows">Rows copied.</param>
-public sealed record RewriteDataFilesResult(long? SnapshotId, int RewrittenPartitions, int RewrittenFiles, int AddedFiles, long RewrittenBytes, long AddedBytes, long Rows);
+/// <param name="RemovedDeleteFiles">Position delete files and deletion vectors removed because every data file they applied to was rewritten.</param>
+public sealed record RewriteDataFilesResult(long? SnapshotId, int RewrittenPartitions, int RewrittenFiles, int AddedFiles, long RewrittenBytes, long AddedBytes, long Rows,
+    int RemovedDeleteFiles = 0);

@@ -46,7 +46,7 @@ public sealed partial class TableScan
         {
             for (var t = 0; t < tasks.Count; t++)
             {
-                var unit = new ReadUnit(tasks[t], 0, -1, deletes.PositionsFor(tasks[t]), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
+                var unit = new ReadUnit(tasks[t], 0, -1, SortedPositions(deletes.PositionsFor(tasks[t])), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
                 foreach (var batch in Read(unit, readSchema, projected, outputSchema, outputColumns, lineage)) yield return batch;
             }
             yield break;
@@ -56,6 +56,8 @@ public sealed partial class TableScan
         using var gate = new SemaphoreSlim(threads);
         var window = new Queue<Task<List<RecordBatch>>>();
         var next = 0;
+        var sortedFor = -1;
+        long[]? sorted = null;
         try
         {
             while (next < units.Count || window.Count > 0)
@@ -64,7 +66,13 @@ public sealed partial class TableScan
                 {
                     var (t, firstGroup, endGroup) = units[next++];
                     // Delete files load here, on the caller's thread: DeleteLoader caches them and is not thread-safe.
-                    var unit = new ReadUnit(tasks[t], firstGroup, endGroup, deletes.PositionsFor(tasks[t]), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
+                    // A file's row groups share its sorted delete positions: sort them once per file.
+                    if (t != sortedFor)
+                    {
+                        sortedFor = t;
+                        sorted = SortedPositions(deletes.PositionsFor(tasks[t]));
+                    }
+                    var unit = new ReadUnit(tasks[t], firstGroup, endGroup, sorted, deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
                     window.Enqueue(Task.Run(() =>
                     {
                         gate.Wait();
@@ -99,7 +107,7 @@ public sealed partial class TableScan
     }
 
     /// <summary>Row groups [<c>First</c>, <c>End</c>) of one file (<c>End</c> -1: to the last), with what applies to their rows.</summary>
-    private sealed record ReadUnit(FileScanTask Task, int First, int End, IReadOnlySet<long>? Positions, EqualityDeletes? Equality, RowFilter? Filter);
+    private sealed record ReadUnit(FileScanTask Task, int First, int End, long[]? Positions, EqualityDeletes? Equality, RowFilter? Filter);
 
     private IEnumerable<RecordBatch> Read(ReadUnit unit, Schema readSchema, Schema projected, Apache.Arrow.Schema outputSchema, int[] outputColumns, RowLineageColumns? lineage)
     {
@@ -145,7 +153,18 @@ public sealed partial class TableScan
         return units;
     }
 
-    private static RecordBatch Select(RecordBatch batch, long firstRow, IReadOnlySet<long>? positions, EqualityDeletes? equality, RowFilter? filter)
+    /// <summary>The deleted positions in ascending order, so each batch visits only its own deleted rows.</summary>
+    private static long[]? SortedPositions(IReadOnlySet<long>? positions)
+    {
+        if (positions is null) return null;
+        var sorted = new long[positions.Count];
+        var n = 0;
+        foreach (var p in positions) sorted[n++] = p;
+        System.Array.Sort(sorted);
+        return sorted;
+    }
+
+    private static RecordBatch Select(RecordBatch batch, long firstRow, long[]? positions, EqualityDeletes? equality, RowFilter? filter)
     {
         if (positions is null && equality is null && filter is null) return batch;
         var keep = new bool[batch.Length];
@@ -153,10 +172,11 @@ public sealed partial class TableScan
         else filter.Evaluate(batch, keep);
         if (positions is not null)
         {
-            for (var i = 0; i < keep.Length; i++)
-            {
-                if (keep[i] && positions.Contains(firstRow + i)) keep[i] = false;
-            }
+            // Walk the deleted positions that fall in this batch: cost follows the deletes, not the rows.
+            var at = System.Array.BinarySearch(positions, firstRow);
+            if (at < 0) at = ~at;
+            var end = firstRow + keep.Length;
+            for (; at < positions.Length && positions[at] < end; at++) keep[positions[at] - firstRow] = false;
         }
         equality?.Apply(batch, keep);
         var count = 0;

@@ -18,6 +18,7 @@ public sealed class RewriteFiles : SnapshotProducer
 {
     private readonly List<DataFile> _deleted = new();
     private readonly List<DataFile> _added = new();
+    private readonly HashSet<(string Path, long? Offset)> _removedDeletes = new();
 
     private readonly string _operation;
     private readonly Expression? _conflictFilter;
@@ -48,6 +49,17 @@ public sealed class RewriteFiles : SnapshotProducer
     {
         RequireDataFile(file, "rewritten");
         _deleted.Add(file);
+        return this;
+    }
+
+    /// <summary>
+    /// Removes delete file (or deletion vector) <paramref name="file"/>, one the rewrite made obsolete: every data file
+    /// it applies to is replaced by this rewrite. One already gone from the branch head is skipped.
+    /// </summary>
+    public RewriteFiles RemoveDeletes(DataFile file)
+    {
+        if (file.Content == FileContent.Data) throw Errors.InvalidArgument($"{file.FilePath}: a data file is not a delete file");
+        _removedDeletes.Add((file.FilePath, file.ContentOffset));
         return this;
     }
 
@@ -117,7 +129,8 @@ public sealed class RewriteFiles : SnapshotProducer
         CarryOverRemoving(metadata, parent, summary, result,
             manifest => partitionsBySpec.TryGetValue(manifest.PartitionSpecId, out var partitions) &&
                         PartitionSummaries.MayContainAny(metadata.SpecById(manifest.PartitionSpecId), metadata.CurrentSchema, manifest.Partitions, partitions),
-            file => deleted.Contains(file.FilePath) && found.Add(file.FilePath));
+            file => deleted.Contains(file.FilePath) && found.Add(file.FilePath),
+            _removedDeletes.Count == 0 ? null : file => _removedDeletes.Contains((file.FilePath, file.ContentOffset)));
         if (found.Count != deleted.Count)
         {
             var missing = deleted.First(p => !found.Contains(p));

@@ -19,6 +19,7 @@ public abstract class SnapshotProducer
     private readonly List<string> _writtenManifestLists = new();
     private readonly List<ManifestFile> _writtenManifests = new();
     private IReadOnlyList<ManifestFile>? _addedManifests;
+    private IReadOnlyList<ManifestFile>? _addedDeleteManifests;
     private int _attempt;
     private IReadOnlyList<ManifestFile>? _lastListed;
 
@@ -86,22 +87,40 @@ public abstract class SnapshotProducer
     }
 
     /// <summary>
+    /// Writes the manifests of the delete files (position delete files, deletion vectors) this operation adds, once,
+    /// as <see cref="AddedDataManifests"/> does for data files: their entries inherit the commit's sequence number, so
+    /// they apply to every data file of that sequence number or below, whatever base a retry lands on.
+    /// </summary>
+    private protected IReadOnlyList<ManifestFile> AddedDeleteManifests(TableMetadata metadata, IReadOnlyList<DataFile> files, SnapshotSummaryBuilder summary)
+    {
+        _addedDeleteManifests ??= files
+            .GroupBy(f => f.SpecId)
+            .Select(g => WriteManifest(metadata, metadata.SpecById(g.Key), ManifestContent.Deletes,
+                g.Select(f => new ManifestEntry(ManifestEntryStatus.Added, SnapshotId, null, null, f))))
+            .ToList();
+        foreach (var f in files) summary.Added(f);
+        return _addedDeleteManifests;
+    }
+
+    /// <summary>
     /// Carries the parent's manifests into <paramref name="result"/> while removing the live data files
     /// <paramref name="remove"/> selects (it is asked once per live file). Manifests that <paramref name="mayHold"/>
     /// rules out are kept without being read; a manifest that loses no file is kept as it is; any other is rewritten
     /// with the removed entries DELETED by this snapshot and the rest EXISTING (keeping their sequence numbers).
-    /// Delete manifests are always kept.
+    /// Delete manifests are kept unless <paramref name="removeDelete"/> is given: then each is read and the delete
+    /// files it selects are removed the same way.
     /// </summary>
     private protected void CarryOverRemoving(TableMetadata metadata, Snapshot? parent, SnapshotSummaryBuilder summary, List<ManifestFile> result,
-        Func<ManifestFile, bool> mayHold, Func<DataFile, bool> remove)
+        Func<ManifestFile, bool> mayHold, Func<DataFile, bool> remove, Func<DataFile, bool>? removeDelete = null)
     {
         foreach (var manifest in ManifestsOf(parent))
         {
-            if (manifest.Content != ManifestContent.Data || !mayHold(manifest))
+            if (manifest.Content == ManifestContent.Deletes ? removeDelete is null : !mayHold(manifest))
             {
                 result.Add(manifest);
                 continue;
             }
+            var selects = manifest.Content == ManifestContent.Deletes ? removeDelete! : remove;
             var entries = ManifestReader.Read(Table.Io, manifest, metadata.SpecById, metadata.CurrentSchema)
                 .Where(e => e.Status != ManifestEntryStatus.Deleted)
                 .ToList();
@@ -109,7 +128,7 @@ public abstract class SnapshotProducer
             var any = false;
             for (var i = 0; i < entries.Count; i++)
             {
-                removed[i] = remove(entries[i].DataFile);
+                removed[i] = selects(entries[i].DataFile);
                 any |= removed[i];
             }
             if (!any)
@@ -128,7 +147,7 @@ public abstract class SnapshotProducer
                 summary.Removed(entries[i].DataFile);
                 rewritten.Add(entries[i] with { Status = ManifestEntryStatus.Deleted, SnapshotId = SnapshotId });
             }
-            result.Add(WriteManifest(metadata, metadata.SpecById(manifest.PartitionSpecId), ManifestContent.Data, rewritten));
+            result.Add(WriteManifest(metadata, metadata.SpecById(manifest.PartitionSpecId), manifest.Content, rewritten));
         }
     }
 

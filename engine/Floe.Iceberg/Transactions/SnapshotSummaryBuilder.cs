@@ -12,7 +12,11 @@ internal sealed class SnapshotSummaryBuilder
 {
     private long _addedDataFiles, _addedDeleteFiles, _addedRecords, _addedFilesSize, _addedPositionDeletes, _addedEqualityDeletes;
     private long _deletedDataFiles, _removedDeleteFiles, _deletedRecords, _removedFilesSize, _removedPositionDeletes, _removedEqualityDeletes;
+    private long _addedDvs, _removedDvs, _addedPositionDeleteFiles, _removedPositionDeleteFiles;
     private readonly HashSet<PartitionData> _changedPartitions = new();
+
+    /// <summary>A v3 deletion vector is a blob in a Puffin file, counted apart from position delete files (as Java does).</summary>
+    private static bool IsDeletionVector(DataFile file) => string.Equals(file.FileFormat, "PUFFIN", StringComparison.OrdinalIgnoreCase);
 
     public void Added(DataFile file)
     {
@@ -26,6 +30,8 @@ internal sealed class SnapshotSummaryBuilder
                 break;
             case FileContent.PositionDeletes:
                 _addedDeleteFiles++;
+                if (IsDeletionVector(file)) _addedDvs++;
+                else _addedPositionDeleteFiles++;
                 _addedPositionDeletes += file.RecordCount;
                 break;
             default:
@@ -47,6 +53,8 @@ internal sealed class SnapshotSummaryBuilder
                 break;
             case FileContent.PositionDeletes:
                 _removedDeleteFiles++;
+                if (IsDeletionVector(file)) _removedDvs++;
+                else _removedPositionDeleteFiles++;
                 _removedPositionDeletes += file.RecordCount;
                 break;
             default:
@@ -65,12 +73,16 @@ internal sealed class SnapshotSummaryBuilder
         Put(s, "added-files-size", _addedFilesSize);
         Put(s, "added-position-deletes", _addedPositionDeletes);
         Put(s, "added-equality-deletes", _addedEqualityDeletes);
+        Put(s, "added-position-delete-files", _addedPositionDeleteFiles);
+        Put(s, "added-dvs", _addedDvs);
         Put(s, "deleted-data-files", _deletedDataFiles);
         Put(s, "removed-delete-files", _removedDeleteFiles);
         Put(s, "deleted-records", _deletedRecords);
         Put(s, "removed-files-size", _removedFilesSize);
         Put(s, "removed-position-deletes", _removedPositionDeletes);
         Put(s, "removed-equality-deletes", _removedEqualityDeletes);
+        Put(s, "removed-position-delete-files", _removedPositionDeleteFiles);
+        Put(s, "removed-dvs", _removedDvs);
         s["changed-partition-count"] = _changedPartitions.Count.ToString(CultureInfo.InvariantCulture);
         Total(s, parent, "total-records", _addedRecords - _deletedRecords);
         Total(s, parent, "total-files-size", _addedFilesSize - _removedFilesSize);
