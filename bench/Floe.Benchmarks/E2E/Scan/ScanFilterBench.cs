@@ -147,7 +147,7 @@ internal static class ScanFilterBench
             var duckTime = Best(repeat, () =>
             {
                 using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(entity_id), 0), coalesce(sum(length(category)), 0) FROM {glob} WHERE {filter}";
+                command.CommandText = $"SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(entity_id), 0)::BIGINT, coalesce(sum(length(category)), 0)::BIGINT FROM {glob} WHERE {filter}";
                 using var reader = command.ExecuteReader();
                 reader.Read();
                 duck = (reader.GetInt64(0), reader.GetDouble(1), Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture));
