@@ -115,3 +115,34 @@ func TestCompactExpireOrphans(t *testing.T) {
 		t.Fatalf("rows: %d", n)
 	}
 }
+
+func TestCreateWithPropertiesAndUpgrade(t *testing.T) {
+	w, _ := openTemp(t)
+	if err := w.CreateTableWithProperties("db.v3", plainSchema, "", map[string]string{"format-version": "3", "owner": "go"}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := w.Describe("db.v3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.FormatVersion != 3 || info.Properties["owner"] != "go" {
+		t.Fatalf("format %d, properties %v", info.FormatVersion, info.Properties)
+	}
+	if err := w.CreateTable("db.v2", plainSchema, ""); err != nil {
+		t.Fatal(err)
+	}
+	upgraded, err := w.UpgradeTable("db.v2", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if upgraded.FormatVersion != 3 {
+		t.Fatalf("upgraded to format %d", upgraded.FormatVersion)
+	}
+	var floeErr *floe.Error
+	if _, err := w.UpgradeTable("db.v2", 2); !errors.As(err, &floeErr) || floeErr.Code != floe.CodeInvalidArg {
+		t.Fatalf("downgrade: %v", err)
+	}
+	if err := w.CreateTableWithProperties("db.bad", plainSchema, "", map[string]string{"format-version": "9"}); !errors.As(err, &floeErr) || floeErr.Code != floe.CodeInvalidArg {
+		t.Fatalf("format-version 9: %v", err)
+	}
+}

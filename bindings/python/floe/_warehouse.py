@@ -44,9 +44,21 @@ class Warehouse:
         check(_ffi.floe_warehouse_path(ctypes.byref(buf), self._live()))
         return _take_text(buf)
 
-    def create_table(self, name, schema, partition=None):
-        """Creates a format-v2 table; schema is "name:type[ not null],...", partition e.g. "day(ts)"."""
-        check(_ffi.floe_table_create(self._live(), _text(name), _text(schema), _text(partition)))
+    def create_table(self, name, schema, partition=None, properties=None):
+        """Creates a table; schema is "name:type[ not null],...", partition e.g. "day(ts)".
+
+        properties: table properties as a dict of strings, e.g. {"format-version": "3"} for a format-v3 table
+        (row lineage) or {"write.delete.mode": "merge-on-read"}; without them the table is format v2.
+        """
+        if properties is None:
+            check(_ffi.floe_table_create(self._live(), _text(name), _text(schema), _text(partition)))
+        else:
+            check(_ffi.floe_table_create_with_properties(self._live(), _text(name), _text(schema), _text(partition),
+                                                         json.dumps(properties).encode("utf-8")))
+
+    def upgrade_table(self, name, format_version=3):
+        """Upgrades the table's format version in one commit (v2 to v3 starts row lineage); returns its description."""
+        return self._json(_ffi.floe_table_upgrade, _text(name), ctypes.c_int(format_version))
 
     def describe(self, name):
         """The table as a dict (the JSON of `floe table show --json`)."""
