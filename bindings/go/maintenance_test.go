@@ -146,3 +146,31 @@ func TestCreateWithPropertiesAndUpgrade(t *testing.T) {
 		t.Fatalf("format-version 9: %v", err)
 	}
 }
+
+func TestForget(t *testing.T) {
+	w, dir := openTemp(t)
+	if err := w.CreateTable("db.a", "user_id:long,amount:double", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Ingest("db.a", writeFile(t, dir, "a.csv", "user_id,amount\n7,1.0\n8,2.0\n7,3.0\n"), floe.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dry, err := w.Forget("user_id", "7", nil, true, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, _ := dry["tables"].([]any)
+	if len(tables) != 1 || num(tables[0].(map[string]any)["deleted_rows"]) != 2 {
+		t.Fatalf("dry run: %v", dry)
+	}
+	if _, err := w.Forget("user_id", "7", []string{"db.a"}, false, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := w.Count("db.a", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d rows left, want 1", n)
+	}
+}

@@ -109,7 +109,9 @@ func (w *Warehouse) CreateTableWithProperties(name, schema, partition string, pr
 	if err != nil {
 		return err
 	}
-	return w.with(func(h capi.Warehouse) int { return capi.TableCreateWithProperties(h, name, schema, partition, string(data)) })
+	return w.with(func(h capi.Warehouse) int {
+		return capi.TableCreateWithProperties(h, name, schema, partition, string(data))
+	})
 }
 
 // UpgradeTable upgrades the table's format version in one commit (2 to 3 starts row lineage) and returns its description.

@@ -443,6 +443,30 @@ FLOE_API int floe_table_register(floe_buf *out_json, const floe_warehouse *w, co
 FLOE_API int floe_table_delete(floe_buf *out_json, const floe_warehouse *w, const char *table, const char *filter,
                                const char *branch);
 
+/**
+ * Forgets one entity (the CLI's `floe forget --json`, offline tables only):
+ * deletes the rows where column key = value from every table that has a
+ * top-level column key (or only from the tables listed), one row-level delete
+ * snapshot per table with the reason in its summary. Tables are done one by
+ * one; after a failure the earlier ones stay committed, and rerunning is safe.
+ *
+ * @param[out] out_json  receives {"dry_run":B,"tables":[{"table","snapshot_id"
+ *                       (null on a dry run or when no row matched),
+ *                       "deleted_rows"}...]}; free with floe_buf_free.
+ * @param      w         the warehouse; borrowed.
+ * @param      key       the entity's column name; borrowed.
+ * @param      value     its value, as text (converted to the column's type); borrowed.
+ * @param      tables    NULL for every table with the column, or a
+ *                       comma-separated list of table names; borrowed.
+ * @param      dry_run   non-zero: count the matching rows, commit nothing.
+ * @param      reason    NULL, or why (recorded in each snapshot summary); borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG (empty key, a value the column cannot
+ *         hold, a listed table without the column); FLOE_ENOTFOUND (a listed
+ *         table); FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_table_forget(floe_buf *out_json, const floe_warehouse *w, const char *key, const char *value,
+                               const char *tables, int dry_run, const char *reason);
+
 /* ---------------------------------------------------------------- maintenance */
 
 /**

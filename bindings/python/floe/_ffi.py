@@ -198,6 +198,11 @@ floe_table_drop = _bind("floe_table_drop", ctypes.c_int,
 floe_table_register = _bind("floe_table_register", ctypes.c_int,
                             [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p,
                              ctypes.c_char_p])
+# int floe_table_forget(floe_buf* out_json, const floe_warehouse* w, const char* key, const char* value,
+#                       const char* tables, int dry_run, const char* reason);
+floe_table_forget = _bind("floe_table_forget", ctypes.c_int,
+                          [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p,
+                           ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p])
 # int floe_table_delete(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* filter,
 #                       const char* branch);
 floe_table_delete = _bind("floe_table_delete", ctypes.c_int,

@@ -169,6 +169,14 @@ class Warehouse:
         `floe delete`; returns {"snapshot_id", "deleted_files", "summary"}."""
         return self._json(_ffi.floe_table_delete, _text(table), _text(filter), _text(branch))
 
+    def forget(self, key, value, tables=None, dry_run=False, reason=None):
+        """Deletes one entity's rows (column `key` = `value`) from every table with that column, or from `tables`
+        (a list of names), one snapshot per table with `reason` in its summary, as `floe forget --json`; returns
+        {"dry_run", "tables": [{"table", "snapshot_id", "deleted_rows"}]}."""
+        listed = None if tables is None else ",".join(tables)
+        return self._json(_ffi.floe_table_forget, _text(key), _text(str(value)), _text(listed),
+                          ctypes.c_int(1 if dry_run else 0), _text(reason))
+
     def expire_snapshots(self, table, older_than=None, retain_last=None, dry_run=False, delete_registered_files=False):
         """Expires snapshots older than `older_than` (ISO-8601 or epoch ms) and/or beyond the newest `retain_last`
         per branch; returns the report dict."""

@@ -6,7 +6,7 @@ using Floe.Native.Interop;
 namespace Floe.Native.Exports;
 
 /// <summary>
-/// Exports of the table module: <c>floe_table_create/create_with_properties/upgrade/describe/list/snapshots/check/drop/register</c>, each a thin call
+/// Exports of the table module: <c>floe_table_create/create_with_properties/upgrade/forget/describe/list/snapshots/check/drop/register</c>, each a thin call
 /// into <see cref="TableService"/> as the CLI's <c>table</c> and <c>snapshots</c> commands make it.
 /// </summary>
 internal static unsafe class TableExports
@@ -81,6 +81,34 @@ internal static unsafe class TableExports
         catch (Exception e)
         {
             return NativeCall.Fail(e, "floe_table_upgrade");
+        }
+    }
+
+    /// <summary>
+    /// <c>int floe_table_forget(floe_buf* out_json, const floe_warehouse* w, const char* key, const char* value, const char* tables, int dry_run, const char* reason)</c>:
+    /// deletes one entity's rows from every table with column <c>key</c> (or the comma-separated <c>tables</c>), one
+    /// snapshot per table, as <c>floe forget --json</c> without an online store; fills <see cref="ForgetReport.WriteJson"/>.
+    /// Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_ECONFLICT</c>, <c>FLOE_EINVALID_HANDLE</c>,
+    /// <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_table_forget")]
+    public static int Forget(FloeBuf* @out, nint warehouse, byte* key, byte* value, byte* tables, int dryRun, byte* reason)
+    {
+        try
+        {
+            NativeBuffers.Reset(@out, "out_json");
+            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            string column = Utf8Marshal.ReadRequired(key, "key");
+            string entity = Utf8Marshal.ReadRequired(value, "value");
+            string[]? list = Utf8Marshal.ReadOptional(tables, "tables")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string? why = Utf8Marshal.ReadOptional(reason, "reason");
+            ForgetReport report = new ForgetService(state.Warehouse).Report(column, entity, list, dryRun != 0, why);
+            NativeJson.Fill(@out, report.WriteJson);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_table_forget");
         }
     }
 
