@@ -91,47 +91,42 @@ public sealed partial class TableScan
     }
 
     /// <summary>
-    /// The selected rows of one flat column, decoding only the runs of pages that hold a selected row; null when the
-    /// column has no page index, every page holds a selected row (decoding it whole is cheaper), or its layout
+    /// The selected rows of one flat column from its page index: runs of pages without a selected row are not read,
+    /// and the pages read gather only their selected values. Null when the column has no page index or its layout
     /// needs the general reader.
     /// </summary>
     private static IArrowArray? TakeFromPages(ParquetDataReader reader, int rowGroup, int fieldId, bool[] keep, int[] indices)
     {
-        if (reader.PageIndex(rowGroup, fieldId) is not { Count: > 1 } pages) return null;
+        if (reader.PageIndex(rowGroup, fieldId) is not { Count: > 0 } pages) return null;
         var wanted = new bool[pages.Count];
-        var skipped = false;
         for (var p = 0; p < pages.Count; p++)
         {
             var start = (int)pages[p].FirstRow;
             var end = start + (int)pages[p].RowCount;
             wanted[p] = keep.AsSpan(start, end - start).Contains(true);
-            skipped |= !wanted[p];
         }
-        if (!skipped) return null;
-        // Decode each run of wanted pages, then gather from their concatenation: a selected row at row r of the row
-        // group sits at r - (rows of the skipped pages before it).
         var runs = new List<IArrowArray>();
-        var remapped = new int[indices.Length];
         var next = 0;
-        var skippedRows = 0;
         for (var p = 0; p < pages.Count;)
         {
             if (!wanted[p])
             {
-                skippedRows += (int)pages[p].RowCount;
                 p++;
                 continue;
             }
             var end = p + 1;
             while (end < pages.Count && wanted[end]) end++;
-            if (reader.ReadPages(rowGroup, fieldId, p, end) is not { } run) return null;
-            runs.Add(run);
+            var runStart = pages[p].FirstRow;
             var runEnd = end < pages.Count ? pages[end].FirstRow : long.MaxValue;
-            while (next < indices.Length && indices[next] < runEnd) remapped[next] = indices[next++] - skippedRows;
+            var from = next;
+            while (next < indices.Length && indices[next] < runEnd) next++;
+            var rows = new int[next - from];
+            for (var k = 0; k < rows.Length; k++) rows[k] = (int)(indices[from + k] - runStart);
+            if (reader.ReadPageRows(rowGroup, fieldId, p, end, rows) is not { } run) return null;
+            runs.Add(run);
             p = end;
         }
-        var values = runs.Count == 1 ? runs[0] : ArrowArrayConcatenator.Concatenate(runs);
-        return ArrowTake.Take(values, remapped);
+        return runs.Count == 1 ? runs[0] : ArrowArrayConcatenator.Concatenate(runs);
     }
 
     /// <summary>Which fields of <paramref name="readSchema"/> the filter reads (a struct counts when it reads a child).</summary>
