@@ -38,13 +38,14 @@ public sealed class TableScanLateMaterialisationTests
 
     private static readonly string[] Kinds = { "click", "view", "buy", "refund", "signup" };
 
-    [TestCase(2, 31)]
-    [TestCase(3, 32)]
-    [TestCase(2, 33)]
-    public void ReadBatches_Late_EqualsWholeRowGroupRead(int version, int seed)
+    [TestCase(2, 31, false)]
+    [TestCase(3, 32, false)]
+    [TestCase(2, 33, true)]
+    [TestCase(3, 34, true)]
+    public void ReadBatches_Late_EqualsWholeRowGroupRead(int version, int seed, bool smallDictionaries)
     {
         using var tables = new TestTables();
-        var table = Create(tables, version);
+        var table = Create(tables, version, smallDictionaries);
         var rng = new Random(seed);
         for (var file = 0; file < 3; file++) Append(table, RandomRows(rng, rng.Next(9000, 14000)));
         table = table.Refresh();
@@ -88,7 +89,8 @@ public sealed class TableScanLateMaterialisationTests
         Assert.That(compared, Is.GreaterThan(1000), "the filters must select rows");
     }
 
-    private static Table Create(TestTables t, int version)
+    /// <summary>With <paramref name="smallDictionaries"/>, dictionaries overflow and the wide columns fall back to PLAIN pages.</summary>
+    private static Table Create(TestTables t, int version, bool smallDictionaries)
     {
         var properties = new Dictionary<string, string>
         {
@@ -96,6 +98,7 @@ public sealed class TableScanLateMaterialisationTests
             ["write.parquet.page-row-limit"] = "256",
             ["write.parquet.row-group-size-bytes"] = "1",
         };
+        if (smallDictionaries) properties["write.parquet.dict-size-bytes"] = "512";
         var id = TableIdentifier.Parse("demo.wide");
         var table = t.Warehouse.CreateTable(id, WideSchema, PartitionSpec.Unpartitioned, properties);
         if (version == 2) return table;
