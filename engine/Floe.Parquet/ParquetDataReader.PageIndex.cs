@@ -112,6 +112,33 @@ public sealed partial class ParquetDataReader
         }
     }
 
+    /// <summary>
+    /// Evaluates a predicate on field <paramref name="fieldId"/>'s column of row group <paramref name="rowGroup"/> once
+    /// per dictionary entry instead of once per row: <paramref name="predicate"/> gets the dictionary as an Arrow array
+    /// (one null entry appended last, standing for the column's nulls) and says which entries match; then
+    /// <paramref name="keep"/>[i] is set for each row i of the row group whose entry matched, and the number of
+    /// such rows is returned. -1 when the column is not dictionary-encoded throughout (or needs the general reader),
+    /// so the caller decodes it.
+    /// </summary>
+    public long FilterDictionary(int rowGroup, int fieldId, Func<IArrowArray, bool[]> predicate, bool[] keep)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(keep);
+        if ((uint)rowGroup >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(rowGroup));
+        if (FlatLeaf(rowGroup, fieldId) is not var (leaf, type, chunk) || chunk.MetaData is not { } meta) return -1;
+        if (!FlatColumnReader.CanRead(leaf, type, meta.Codec) || meta.DictionaryPageOffset is not > 0) return -1;
+        var rows = checked((int)_metadata.RowGroups[rowGroup].NumRows);
+        if (meta.NumValues != rows || keep.Length < rows) return -1;
+        try
+        {
+            return FlatColumnReader.TryFilterDictionary(FlatColumnReader.ReadChunk(_stream, meta), leaf, meta, type, rows, predicate, keep);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw ParquetFileCheck.Wrap(Location, e);
+        }
+    }
+
     private (FileSchemaNode Leaf, PrimitiveType Type, global::Parquet.Meta.ColumnChunk Chunk)? FlatLeaf(int rowGroup, int fieldId)
     {
         if (_constants.ContainsKey(fieldId)) return null;

@@ -14,22 +14,34 @@ public sealed partial class TableScan
     /// columns; otherwise decodes the other columns only for the pages that hold selected rows (from the page
     /// index) and gathers the selected rows. The batch equals what the whole-row-group path would produce.
     /// </summary>
-    private static RecordBatch? ReadLate(ParquetDataReader reader, int rowGroup, bool[] filterFields, long[]? positions, RowFilter filter)
+    private static RecordBatch? ReadLate(ParquetDataReader reader, int rowGroup, bool[] filterFields, long[]? positions, RowFilter filter, int singleField)
     {
         var fields = reader.Projection.Fields;
         var rows = reader.RowGroupRows(rowGroup);
         var firstRow = reader.RowGroupFirstRow(rowGroup);
-        var filterColumns = reader.ReadColumns(rowGroup, filterFields);
-        var arrowFields = new List<Field>();
-        var arrays = new List<IArrowArray>();
-        for (var f = 0; f < fields.Count; f++)
-        {
-            if (!filterFields[f]) continue;
-            arrowFields.Add(reader.ArrowSchema.FieldsList[f]);
-            arrays.Add(filterColumns[f]!);
-        }
         var keep = new bool[rows];
-        var count = filter.Evaluate(new RecordBatch(new Apache.Arrow.Schema(arrowFields, null), arrays, rows), keep);
+        IArrowArray?[] filterColumns;
+        long count;
+        if (singleField > 0 && DictionaryPredicate(reader, rowGroup, singleField, filter, keep) is var matched and >= 0)
+        {
+            // Only the filter column's dictionary was evaluated; its selected values are gathered below like any other's.
+            count = matched;
+            filterColumns = new IArrowArray?[fields.Count];
+            filterFields = new bool[fields.Count];
+        }
+        else
+        {
+            filterColumns = reader.ReadColumns(rowGroup, filterFields);
+            var arrowFields = new List<Field>();
+            var arrays = new List<IArrowArray>();
+            for (var f = 0; f < fields.Count; f++)
+            {
+                if (!filterFields[f]) continue;
+                arrowFields.Add(reader.ArrowSchema.FieldsList[f]);
+                arrays.Add(filterColumns[f]!);
+            }
+            count = filter.Evaluate(new RecordBatch(new Apache.Arrow.Schema(arrowFields, null), arrays, rows), keep);
+        }
         if (positions is not null && count > 0)
         {
             var at = System.Array.BinarySearch(positions, firstRow);
@@ -56,7 +68,7 @@ public sealed partial class TableScan
             for (var f = 0; f < columns.Length; f++) columns[f] = filterFields[f] ? filterColumns[f]! : others[f]!;
             return new RecordBatch(reader.ArrowSchema, columns, rows);
         }
-        var indices = new int[count];
+        var indices = new int[checked((int)count)];
         for (int i = 0, j = 0; i < keep.Length; i++)
         {
             if (keep[i]) indices[j++] = i;
@@ -87,7 +99,7 @@ public sealed partial class TableScan
                 if (whole[f]) columns[f] = ArrowTake.Take(decoded[f]!, indices);
             }
         }
-        return new RecordBatch(reader.ArrowSchema, columns, count);
+        return new RecordBatch(reader.ArrowSchema, columns, (int)count);
     }
 
     /// <summary>
@@ -127,6 +139,27 @@ public sealed partial class TableScan
             p = end;
         }
         return runs.Count == 1 ? runs[0] : ArrowArrayConcatenator.Concatenate(runs);
+    }
+
+    /// <summary>
+    /// Evaluates a one-column filter once per dictionary entry of the column (the filter sees the dictionary plus one
+    /// null entry) and marks the matching rows in <paramref name="keep"/>; -1 when the column is not dictionary-encoded.
+    /// </summary>
+    private static long DictionaryPredicate(ParquetDataReader reader, int rowGroup, int fieldId, RowFilter filter, bool[] keep)
+    {
+        var index = -1;
+        for (var f = 0; f < reader.Projection.Fields.Count; f++)
+        {
+            if (reader.Projection.Fields[f].Id == fieldId) index = f;
+        }
+        if (index < 0) return -1;
+        var schema = new Apache.Arrow.Schema(new[] { reader.ArrowSchema.FieldsList[index] }, null);
+        return reader.FilterDictionary(rowGroup, fieldId, dictionary =>
+        {
+            var matches = new bool[dictionary.Length];
+            filter.Evaluate(new RecordBatch(schema, new[] { dictionary }, dictionary.Length), matches);
+            return matches;
+        }, keep);
     }
 
     /// <summary>Which fields of <paramref name="readSchema"/> the filter reads (a struct counts when it reads a child).</summary>

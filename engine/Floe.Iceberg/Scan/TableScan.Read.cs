@@ -43,6 +43,7 @@ public sealed partial class TableScan
         // Late materialisation needs the filter's columns to be a strict part of what is read.
         var filterFields = !everyTaskAllRows && LateMaterialisation && lineage is null ? FilterFields(readSchema) : null;
         if (filterFields is not null && System.Array.TrueForAll(filterFields, f => f)) filterFields = null;
+        var singleField = filterFields is null ? 0 : SingleFieldId(_filter.RewriteNot());
         var threads = Threads;
         var units = threads > 1 ? ScanUnits(tasks, threads, readSchema) : null;
         if (units is null || units.Count <= 1)
@@ -50,7 +51,7 @@ public sealed partial class TableScan
             for (var t = 0; t < tasks.Count; t++)
             {
                 var unit = new ReadUnit(tasks[t], 0, -1, SortedPositions(deletes.PositionsFor(tasks[t])), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
-                foreach (var batch in Read(unit, readSchema, projected, outputSchema, outputColumns, lineage, filterFields)) yield return batch;
+                foreach (var batch in Read(unit, readSchema, projected, outputSchema, outputColumns, lineage, filterFields, singleField)) yield return batch;
             }
             yield break;
         }
@@ -81,7 +82,7 @@ public sealed partial class TableScan
                         gate.Wait();
                         try
                         {
-                            return Read(unit, readSchema, projected, outputSchema, outputColumns, lineage, filterFields).ToList();
+                            return Read(unit, readSchema, projected, outputSchema, outputColumns, lineage, filterFields, singleField).ToList();
                         }
                         finally
                         {
@@ -112,7 +113,7 @@ public sealed partial class TableScan
     /// <summary>Row groups [<c>First</c>, <c>End</c>) of one file (<c>End</c> -1: to the last), with what applies to their rows.</summary>
     private sealed record ReadUnit(FileScanTask Task, int First, int End, long[]? Positions, EqualityDeletes? Equality, RowFilter? Filter);
 
-    private IEnumerable<RecordBatch> Read(ReadUnit unit, Schema readSchema, Schema projected, Apache.Arrow.Schema outputSchema, int[] outputColumns, RowLineageColumns? lineage, bool[]? filterFields)
+    private IEnumerable<RecordBatch> Read(ReadUnit unit, Schema readSchema, Schema projected, Apache.Arrow.Schema outputSchema, int[] outputColumns, RowLineageColumns? lineage, bool[]? filterFields, int singleField)
     {
         var task = unit.Task;
         using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
@@ -123,7 +124,7 @@ public sealed partial class TableScan
             RecordBatch selected;
             if (late)
             {
-                if (ReadLate(reader, g, filterFields!, unit.Positions, unit.Filter!) is not { } survived) continue;
+                if (ReadLate(reader, g, filterFields!, unit.Positions, unit.Filter!, singleField) is not { } survived) continue;
                 selected = survived;
             }
             else

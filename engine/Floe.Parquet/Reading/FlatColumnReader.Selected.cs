@@ -36,6 +36,12 @@ internal sealed partial class FlatColumnReader
 
     private bool DecodeAny(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> data, int count, Encoding encoding)
     {
+        if (_predicate is not null)
+        {
+            if (!DecodeFilter(levels, data, count, encoding)) return false;
+            _chunkRow += count;
+            return true;
+        }
         if (_selected is null)
         {
             DecodePage(levels, data, count, encoding);
