@@ -99,6 +99,16 @@ public sealed partial class TableScan
                 count += pageCount;
                 continue;
             }
+            if (pageField > 0 && DictionaryCounts)
+            {
+                var rows = reader.RowGroupRows(g);
+                if (keep is null || keep.Length < rows) keep = new bool[rows];
+                if (DictionaryPredicate(reader, g, pageField, rowFilter, keep) is var dictionaryCount and >= 0)
+                {
+                    count += dictionaryCount;
+                    continue;
+                }
+            }
             var batch = reader.ReadRowGroup(g).Batch;
             if (VectorizedFilter.TryCount(filter, batch, out var matched))
             {

@@ -141,6 +141,12 @@ public sealed partial class TableScan
     /// </summary>
     internal bool LateMaterialisation { get; set; } = true;
 
+    /// <summary>
+    /// Whether <see cref="CountRows"/> evaluates a one-column filter once per dictionary entry of a dictionary-encoded
+    /// column instead of decoding its values (default true); benchmarks turn it off to compare.
+    /// </summary>
+    internal bool DictionaryCounts { get; set; } = true;
+
     /// <summary>Decodes on <paramref name="threads"/> threads (1 reads serially); batches keep their order either way.</summary>
     public TableScan WithThreads(int threads)
     {

@@ -55,6 +55,17 @@ public sealed class TableScanLateMaterialisationTests
             Assert.That(reader.RowGroupCount, Is.GreaterThan(1), "the test needs several row groups per file");
             Assert.That(reader.PageIndex(0, 3)!.Count, Is.GreaterThan(8), "the test needs many pages per row group");
         }
+        // Before any delete, counts go through CountRows' own path: dictionary predicates must count what a read returns.
+        for (var k = 0; k < 25; k++)
+        {
+            var filter = ExpressionParser.Parse(RandomFilter(rng), table.Schema);
+            var scan = new TableScan(table).Filter(filter).WithThreads(1 + k % 2);
+            var decoded = new TableScan(table).Filter(filter).WithThreads(1 + k % 2);
+            decoded.DictionaryCounts = false;
+            var expected = Scan(table, filter, null, 1, late: false).Count;
+            Assert.That(scan.CountRows(scan.PlanFiles().Tasks), Is.EqualTo(expected), $"count {filter}");
+            Assert.That(decoded.CountRows(decoded.PlanFiles().Tasks), Is.EqualTo(expected), $"decoded count {filter}");
+        }
         // Merge-on-read deletes: position delete files (v2) or deletion vectors (v3) that the selection must respect.
         for (var d = 0; d < 3; d++)
         {
