@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Floe.Application.Tables;
 using Floe.Core.Errors;
+using Floe.Core.Json;
 using Floe.Online;
 
 namespace Floe.Cli.Commands;
@@ -43,7 +44,7 @@ internal static class ForgetCommand
                     {
                         json.WriteStartObject();
                         json.WriteString("table", r.Table);
-                        if (r.SnapshotId is { } id) json.WriteNumber("snapshot_id", id); else json.WriteNull("snapshot_id");
+                        json.WriteNumberOrNull("snapshot_id", r.SnapshotId);
                         json.WriteNumber("deleted_rows", r.DeletedRows);
                         json.WriteEndObject();
                     }
