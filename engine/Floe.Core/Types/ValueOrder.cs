@@ -10,29 +10,23 @@ public static class ValueOrder
     /// <summary>Orders two non-null values of <paramref name="type"/> as Iceberg does (strings by code point, binary unsigned).</summary>
     public static int Compare(PrimitiveType type, object a, object b)
     {
-        switch (type.Id)
+        switch (type.Id.Kind())
         {
-            case TypeId.Boolean:
+            case ValueKind.Boolean:
                 return ((bool)a).CompareTo((bool)b);
-            case TypeId.Int:
-            case TypeId.Date:
+            case ValueKind.Int32:
                 return ((int)a).CompareTo((int)b);
-            case TypeId.Long:
-            case TypeId.Time:
-            case TypeId.Timestamp:
-            case TypeId.TimestampTz:
-            case TypeId.TimestampNs:
-            case TypeId.TimestampTzNs:
+            case ValueKind.Int64:
                 return Convert.ToInt64(a, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToInt64(b, System.Globalization.CultureInfo.InvariantCulture));
-            case TypeId.Float:
+            case ValueKind.Float32:
                 return ((float)a).CompareTo((float)b);
-            case TypeId.Double:
+            case ValueKind.Float64:
                 return Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(b, System.Globalization.CultureInfo.InvariantCulture));
-            case TypeId.Decimal:
+            case ValueKind.Decimal:
                 return ((decimal)a).CompareTo((decimal)b);
-            case TypeId.String:
+            case ValueKind.String:
                 return CompareCodePoints((string)a, (string)b);
-            case TypeId.Uuid:
+            case ValueKind.Uuid:
                 {
                     Span<byte> x = stackalloc byte[16];
                     Span<byte> y = stackalloc byte[16];
