@@ -26,7 +26,7 @@ internal static class ForgetCommand
             if (eq <= 0) throw Errors.InvalidArgument($"--entity '{text}' is not KEY=VALUE");
             var list = parse.GetValue(tables)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var dry = parse.GetValue(dryRun);
-            var results = new ForgetService(GlobalOptions.OpenWarehouse(parse)).Forget(text[..eq], text[(eq + 1)..], list, dry, parse.GetValue(reason));
+            var report = new ForgetService(GlobalOptions.OpenWarehouse(parse)).Report(text[..eq], text[(eq + 1)..], list, dry, parse.GetValue(reason));
             OnlineForgetResult? online = null;
             if (OnlineCommands.Settings(parse) is { } redis)
             {
@@ -38,6 +38,7 @@ internal static class ForgetCommand
                 CommandRunner.WriteJson(json =>
                 {
                     json.WriteStartObject();
+<<<<<<< HEAD
                     json.WriteBoolean("dry_run", dry);
                     json.WriteStartArray("tables");
                     foreach (var r in results)
@@ -49,6 +50,9 @@ internal static class ForgetCommand
                         json.WriteEndObject();
                     }
                     json.WriteEndArray();
+=======
+                    report.WriteJsonMembers(json);
+>>>>>>> main
                     if (online is not null)
                     {
                         json.WriteStartObject("online");
@@ -68,13 +72,7 @@ internal static class ForgetCommand
             }
             else
             {
-                foreach (var r in results)
-                {
-                    Console.WriteLine(dry
-                        ? $"{r.Table}: {r.DeletedRows} rows would be deleted"
-                        : $"{r.Table}: {r.DeletedRows} rows deleted" + (r.SnapshotId is { } id ? $" (snapshot {id})" : ""));
-                }
-                if (results.Count == 0) Console.WriteLine("no table has that column");
+                foreach (var line in report.TextLines()) Console.WriteLine(line);
                 if (online is not null)
                 {
                     Console.WriteLine(dry
