@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Floe.Application.Tables;
 using Floe.Core.Errors;
-using Floe.Core.Json;
 using Floe.Online;
 
 namespace Floe.Cli.Commands;
@@ -38,21 +37,7 @@ internal static class ForgetCommand
                 CommandRunner.WriteJson(json =>
                 {
                     json.WriteStartObject();
-<<<<<<< HEAD
-                    json.WriteBoolean("dry_run", dry);
-                    json.WriteStartArray("tables");
-                    foreach (var r in results)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("table", r.Table);
-                        json.WriteNumberOrNull("snapshot_id", r.SnapshotId);
-                        json.WriteNumber("deleted_rows", r.DeletedRows);
-                        json.WriteEndObject();
-                    }
-                    json.WriteEndArray();
-=======
                     report.WriteJsonMembers(json);
->>>>>>> main
                     if (online is not null)
                     {
                         json.WriteStartObject("online");

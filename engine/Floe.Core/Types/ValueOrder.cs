@@ -10,23 +10,23 @@ public static class ValueOrder
     /// <summary>Orders two non-null values of <paramref name="type"/> as Iceberg does (strings by code point, binary unsigned).</summary>
     public static int Compare(PrimitiveType type, object a, object b)
     {
-        switch (type.Id.Kind())
+        switch (type.Id.Storage())
         {
-            case ValueKind.Boolean:
+            case StorageKind.Boolean:
                 return ((bool)a).CompareTo((bool)b);
-            case ValueKind.Int32:
+            case StorageKind.Int32:
                 return ((int)a).CompareTo((int)b);
-            case ValueKind.Int64:
+            case StorageKind.Int64:
                 return Convert.ToInt64(a, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToInt64(b, System.Globalization.CultureInfo.InvariantCulture));
-            case ValueKind.Float32:
+            case StorageKind.Float32:
                 return ((float)a).CompareTo((float)b);
-            case ValueKind.Float64:
+            case StorageKind.Float64:
                 return Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(b, System.Globalization.CultureInfo.InvariantCulture));
-            case ValueKind.Decimal:
+            case StorageKind.Decimal:
                 return ((decimal)a).CompareTo((decimal)b);
-            case ValueKind.String:
+            case StorageKind.String:
                 return CompareCodePoints((string)a, (string)b);
-            case ValueKind.Uuid:
+            case StorageKind.Uuid:
                 {
                     Span<byte> x = stackalloc byte[16];
                     Span<byte> y = stackalloc byte[16];

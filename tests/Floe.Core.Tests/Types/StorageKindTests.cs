@@ -4,20 +4,20 @@ using Floe.Core.Types;
 namespace Floe.Core.Tests.Types;
 
 /// <summary>
-/// Every type id has a value kind, and the kind agrees with the width of the type's single-value serialization
+/// Every type id has a storage kind, and the kind agrees with the width of the type's single-value serialization
 /// (the spec's bound bytes), which is written independently of the kind for booleans and fixed-width numbers.
 /// </summary>
 [TestFixture]
-public sealed class ValueKindTests
+public sealed class StorageKindTests
 {
     private static IEnumerable<TypeId> AllIds() => Enum.GetValues<TypeId>();
 
     [TestCaseSource(nameof(AllIds))]
-    public void Kind_EveryTypeId_IsClassified(TypeId id) =>
-        Assert.That(Enum.IsDefined(id.Kind()), Is.True);
+    public void Storage_EveryTypeId_IsClassified(TypeId id) =>
+        Assert.That(Enum.IsDefined(id.Storage()), Is.True);
 
     [Test]
-    public void Kind_NumericTypes_MatchTheirSerializedWidth()
+    public void Storage_NumericTypes_MatchTheirSerializedWidth()
     {
         Assert.Multiple(() =>
         {
@@ -30,21 +30,21 @@ public sealed class ValueKindTests
             foreach (var type in types)
             {
                 var id = type.Id;
-                switch (id.Kind())
+                switch (id.Storage())
                 {
-                    case ValueKind.Int32:
+                    case StorageKind.Int32:
                         Assert.That(BinaryPrimitives.ReadInt32LittleEndian(Conversions.ToBytes(type, -5)), Is.EqualTo(-5), id.ToString());
                         break;
-                    case ValueKind.Int64:
+                    case StorageKind.Int64:
                         Assert.That(BinaryPrimitives.ReadInt64LittleEndian(Conversions.ToBytes(type, -5L)), Is.EqualTo(-5L), id.ToString());
                         break;
-                    case ValueKind.Float32:
+                    case StorageKind.Float32:
                         Assert.That(Conversions.ToBytes(type, 1.5f), Has.Length.EqualTo(4), id.ToString());
                         break;
-                    case ValueKind.Float64:
+                    case StorageKind.Float64:
                         Assert.That(Conversions.ToBytes(type, 1.5d), Has.Length.EqualTo(8), id.ToString());
                         break;
-                    case ValueKind.Boolean:
+                    case StorageKind.Boolean:
                         Assert.That(Conversions.ToBytes(type, true), Is.EqualTo(new byte[] { 1 }), id.ToString());
                         break;
                 }

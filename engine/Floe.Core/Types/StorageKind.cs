@@ -4,7 +4,7 @@ namespace Floe.Core.Types;
 /// How values of a primitive type are held (engine CLR values, Arrow buffers, bound bytes): the cases of the switches
 /// that convert, compare, gather or measure values, so a new type id (as timestamp_ns was) is classified once, here.
 /// </summary>
-public enum ValueKind
+public enum StorageKind
 {
     /// <summary>boolean</summary>
     Boolean,
@@ -28,22 +28,22 @@ public enum ValueKind
     Binary,
 }
 
-/// <summary>The <see cref="ValueKind"/> of each <see cref="TypeId"/>.</summary>
-public static class ValueKinds
+/// <summary>The <see cref="StorageKind"/> of each <see cref="TypeId"/>.</summary>
+public static class StorageKinds
 {
     /// <summary>How values of type <paramref name="id"/> are held.</summary>
-    public static ValueKind Kind(this TypeId id) => id switch
+    public static StorageKind Storage(this TypeId id) => id switch
     {
-        TypeId.Boolean => ValueKind.Boolean,
-        TypeId.Int or TypeId.Date => ValueKind.Int32,
-        TypeId.Long or TypeId.Time or TypeId.Timestamp or TypeId.TimestampTz or TypeId.TimestampNs or TypeId.TimestampTzNs => ValueKind.Int64,
-        TypeId.Float => ValueKind.Float32,
-        TypeId.Double => ValueKind.Float64,
-        TypeId.Decimal => ValueKind.Decimal,
-        TypeId.String => ValueKind.String,
-        TypeId.Uuid => ValueKind.Uuid,
-        TypeId.Fixed => ValueKind.Fixed,
-        TypeId.Binary => ValueKind.Binary,
+        TypeId.Boolean => StorageKind.Boolean,
+        TypeId.Int or TypeId.Date => StorageKind.Int32,
+        TypeId.Long or TypeId.Time or TypeId.Timestamp or TypeId.TimestampTz or TypeId.TimestampNs or TypeId.TimestampTzNs => StorageKind.Int64,
+        TypeId.Float => StorageKind.Float32,
+        TypeId.Double => StorageKind.Float64,
+        TypeId.Decimal => StorageKind.Decimal,
+        TypeId.String => StorageKind.String,
+        TypeId.Uuid => StorageKind.Uuid,
+        TypeId.Fixed => StorageKind.Fixed,
+        TypeId.Binary => StorageKind.Binary,
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "unknown type id"),
     };
 }
