@@ -13,7 +13,10 @@ public sealed partial class TableScan
     /// <summary>
     /// Reads the planned files as Arrow batches of <see cref="ProjectedSchema"/>: applies position and equality
     /// deletes, fills identity-partition columns that writers left out of the files from the manifest's partition
-    /// values, and keeps only rows that match the filter.
+    /// values, and keeps only rows that match the filter. With a filter, each row group's filter columns are decoded
+    /// first (a one-column filter on a dictionary-encoded column is evaluated once per dictionary entry); a row group
+    /// with no surviving row reads nothing else, and the other columns are read only from the pages that hold
+    /// surviving rows, gathering only those rows. Batches are the same as a whole-row-group read's.
     /// </summary>
     public IEnumerable<RecordBatch> ReadBatches(IReadOnlyList<FileScanTask> tasks)
     {
