@@ -28,12 +28,12 @@ internal sealed class ProjectedPartitionFilter
 
     private bool Eval<TSource>(Expression e, in TSource source)
         where TSource : struct, IPartitionFacts => e switch
-    {
-        AlwaysTrue => true,
-        AlwaysFalse => false,
-        And a => Eval(a.Left, source) && Eval(a.Right, source),
-        Or o => Eval(o.Left, source) || Eval(o.Right, source),
-        BoundPredicate p => !_positionByFieldId.TryGetValue(p.FieldId, out var pos) || pos >= source.Count || source.MayMatch(p, pos),
-        _ => true,
-    };
+        {
+            AlwaysTrue => true,
+            AlwaysFalse => false,
+            And a => Eval(a.Left, source) && Eval(a.Right, source),
+            Or o => Eval(o.Left, source) || Eval(o.Right, source),
+            BoundPredicate p => !_positionByFieldId.TryGetValue(p.FieldId, out var pos) || pos >= source.Count || source.MayMatch(p, pos),
+            _ => true,
+        };
 }
