@@ -18,6 +18,11 @@ internal static class ExpressionEvaluator
     /// <summary>Evaluates <paramref name="e"/> over <paramref name="length"/> rows, resolving names through <paramref name="resolve"/>.</summary>
     public static ColumnData Evaluate(Expr e, Func<string, ColumnData?> resolve, int length)
     {
+        // Predicates the shared Arrow evaluator covers run there, the same code table filters run.
+        if (SharedEvaluation.TryEvaluate(e, resolve, length) is { } shared)
+        {
+            return shared;
+        }
         switch (e)
         {
             case LiteralExpr lit:
