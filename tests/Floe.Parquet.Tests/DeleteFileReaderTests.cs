@@ -3,11 +3,10 @@ using Floe.Core.Errors;
 using Floe.Core.Io;
 using Floe.Parquet;
 using Floe.Core.Types;
-using Floe.Iceberg.Spec;
 using NUnit.Framework;
 using Schema = Floe.Core.Types.Schema;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Parquet.Tests;
 
 [TestFixture]
 public sealed class DeleteFileReaderTests

@@ -3,7 +3,7 @@ using Floe.Core.Io;
 using Floe.Parquet;
 using NUnit.Framework;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Parquet.Tests;
 
 /// <summary>
 /// The page index Floe writes (ColumnIndex + OffsetIndex): DuckDB still reads the file, Parquet.Net's footer points at

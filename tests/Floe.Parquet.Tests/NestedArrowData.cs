@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
+using Floe.Tests.Shared;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Parquet.Tests;
 
 /// <summary>
 /// Builds nested Arrow arrays from plain values (null; object?[] for a struct; List&lt;object?&gt; for a list;

@@ -1,7 +1,7 @@
 using Floe.Parquet.Reading;
 using NUnit.Framework;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Parquet.Tests;
 
 /// <summary>
 /// <see cref="RleHybrid.Decode"/> against values packed here bit by bit (LSB first, as the Parquet spec lays out a

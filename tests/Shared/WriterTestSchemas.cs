@@ -2,10 +2,9 @@ using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Core.Arrow;
 using Floe.Core.Types;
-using Floe.Iceberg.Spec;
 using Schema = Floe.Core.Types.Schema;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Tests.Shared;
 
 /// <summary>A schema with every primitive type and a 4-row batch (row 3 null in every optional column).</summary>
 internal static class WriterTestSchemas

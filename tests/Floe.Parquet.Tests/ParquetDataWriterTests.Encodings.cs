@@ -7,8 +7,9 @@ using Floe.Parquet.Encodings;
 using Floe.Parquet.Writing;
 using NUnit.Framework;
 using Schema = Floe.Core.Types.Schema;
+using Floe.Tests.Shared;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Parquet.Tests;
 
 /// <summary>DELTA_BINARY_PACKED and BYTE_STREAM_SPLIT pages, checked through DuckDB, Parquet.Net and Floe's own reader.</summary>
 public sealed partial class ParquetDataWriterTests

@@ -4,11 +4,11 @@ using Floe.Core.Errors;
 using Floe.Core.Io;
 using Floe.Parquet;
 using Floe.Core.Types;
-using Floe.Iceberg.Spec;
 using NUnit.Framework;
 using Schema = Floe.Core.Types.Schema;
+using Floe.Tests.Shared;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Parquet.Tests;
 
 [TestFixture]
 public sealed class ParquetDataReaderTests

@@ -4,11 +4,11 @@ using Apache.Arrow.Types;
 using Floe.Core.Io;
 using Floe.Parquet;
 using Floe.Core.Types;
-using Floe.Iceberg.Spec;
 using NUnit.Framework;
 using Schema = Floe.Core.Types.Schema;
+using Floe.Tests.Shared;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Parquet.Tests;
 
 /// <summary>Dictionary encoding of fixed-width columns, checked through DuckDB, Parquet.Net and Floe's own reader.</summary>
 public sealed partial class ParquetDataWriterTests

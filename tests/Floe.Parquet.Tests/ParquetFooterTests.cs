@@ -4,7 +4,7 @@ using Floe.Parquet;
 using Floe.Parquet.Thrift;
 using NUnit.Framework;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Parquet.Tests;
 
 
 /// <summary>

@@ -3,11 +3,11 @@ using Apache.Arrow.Types;
 using Floe.Core.Io;
 using Floe.Parquet;
 using Floe.Core.Types;
-using Floe.Iceberg.Spec;
 using NUnit.Framework;
 using Schema = Floe.Core.Types.Schema;
+using Floe.Tests.Shared;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Parquet.Tests;
 
 /// <summary>
 /// The direct flat-column decoder behind <see cref="ParquetDataReader"/>: many pages, nulls, dictionary strings,

@@ -4,7 +4,7 @@ using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Tests.Shared;
 
 /// <summary>Builds Arrow arrays from plain values with explicit nulls (null entries in the inputs).</summary>
 internal static class ArrowTestData

@@ -2,8 +2,9 @@ using Floe.Core.Io;
 using Floe.Parquet;
 using Floe.Parquet.Reading;
 using NUnit.Framework;
+using Floe.Tests.Shared;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Parquet.Tests;
 
 [TestFixture]
 public sealed class FallbackChunkReaderTests

@@ -4,11 +4,11 @@ using Floe.Core.Arrow;
 using Floe.Core.Io;
 using Floe.Parquet;
 using Floe.Core.Types;
-using Floe.Iceberg.Spec;
 using NUnit.Framework;
 using Schema = Floe.Core.Types.Schema;
+using Floe.Tests.Shared;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Parquet.Tests;
 
 /// <summary>
 /// Writing struct, list and map columns, nested in each other, with nulls at every level and empty lists and maps:

@@ -1,6 +1,6 @@
 using DuckDB.NET.Data;
 
-namespace Floe.Iceberg.Tests.Parquet;
+namespace Floe.Tests.Shared;
 
 /// <summary>DuckDB as an independent Parquet reader (test oracle).</summary>
 internal static class DuckDb
