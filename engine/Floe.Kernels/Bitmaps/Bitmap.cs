@@ -125,11 +125,13 @@ public static class Bitmap
                 destination[i >> 6] = word;
             }
         }
-        if (i < n)
+        // The words no vector path took (all of them without acceleration), the last one partial.
+        for (; i < n; i += 64)
         {
-            ulong last = 0;
-            for (int k = i; k < n; k++) { last |= (Unsafe.Add(ref f, k) != 0 ? 1UL : 0UL) << (k & 63); }
-            destination[i >> 6] = last;
+            ulong word = 0;
+            int end = Math.Min(i + 64, n);
+            for (int k = i; k < end; k++) { word |= (Unsafe.Add(ref f, k) != 0 ? 1UL : 0UL) << (k & 63); }
+            destination[i >> 6] = word;
         }
     }
 
