@@ -85,24 +85,32 @@ internal static class VectorizedFilter
     /// </remarks>
     public static bool TryPredicate(BoundPredicate p, RecordBatch batch, Span<ulong> bits)
     {
-        if (p.Op is not (Operation.Eq or Operation.NotEq or Operation.Lt or Operation.LtEq or Operation.Gt or Operation.GtEq)) return false;
+        var isIn = p.Op is Operation.In or Operation.NotIn;
+        if (!isIn && p.Op is not (Operation.Eq or Operation.NotEq or Operation.Lt or Operation.LtEq or Operation.Gt or Operation.GtEq)) return false;
         var index = batch.Schema.GetFieldIndex(p.Column);
         if (index < 0) return false;
         var arr = batch.Column(index);
         if (arr.Data.Offset != 0) return false;
-        var literal = p.Literals[0];
-        var covered = arr switch
+        foreach (var literal in p.Literals)
         {
-            DoubleArray => literal is double or float or int or long,
-            FloatArray => literal is float,
-            Int64Array => p.Type.Id == TypeId.Long && literal is long or int,
-            TimestampArray t => literal is long && UnitMatches(p.Type.Id, ((TimestampType)t.Data.DataType).Unit),
-            Int32Array => p.Type.Id == TypeId.Int && literal is int,
-            Date32Array => p.Type.Id == TypeId.Date && literal is int,
-            _ => false,
-        };
-        return covered && ArrowPredicates.TryCompare(arr, Map(p.Op), literal, bits, sqlNaN: true);
+            if (!Covered(p, arr, literal)) return false;
+        }
+        return isIn
+            ? ArrowPredicates.TryIn(arr, p.Literals, p.Op == Operation.NotIn, bits, sqlNaN: true)
+            : ArrowPredicates.TryCompare(arr, Map(p.Op), p.Literals[0], bits, sqlNaN: true);
     }
+
+    // The literal is already in the column's own type and unit, so the Arrow comparison is the bound one.
+    private static bool Covered(BoundPredicate p, IArrowArray arr, object literal) => arr switch
+    {
+        DoubleArray => literal is double or float or int or long,
+        FloatArray => literal is float,
+        Int64Array => p.Type.Id == TypeId.Long && literal is long or int,
+        TimestampArray t => literal is long && UnitMatches(p.Type.Id, ((TimestampType)t.Data.DataType).Unit),
+        Int32Array => p.Type.Id == TypeId.Int && literal is int,
+        Date32Array => p.Type.Id == TypeId.Date && literal is int,
+        _ => false,
+    };
 
     private static ComparisonOp Map(Operation op) => op switch
     {
