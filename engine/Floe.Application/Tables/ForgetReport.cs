@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Floe.Core.Json;
 
 namespace Floe.Application.Tables;
 
@@ -20,7 +21,7 @@ public sealed record ForgetReport(bool DryRun, IReadOnlyList<ForgetTableResult> 
         {
             json.WriteStartObject();
             json.WriteString("table", r.Table);
-            if (r.SnapshotId is { } id) json.WriteNumber("snapshot_id", id); else json.WriteNull("snapshot_id");
+            json.WriteNumberOrNull("snapshot_id", r.SnapshotId);
             json.WriteNumber("deleted_rows", r.DeletedRows);
             json.WriteEndObject();
         }
