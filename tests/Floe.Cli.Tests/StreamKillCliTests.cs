@@ -97,12 +97,14 @@ public sealed class StreamKillCliTests
         var prefix = "k" + Guid.NewGuid().ToString("N")[..10];
         var random = new Random(99);
         int killedMidRun = 0;
-        for (int attempt = 0; attempt < 24; attempt++)
+        // Each restart resumes after the last commit, so later runs are shorter; attempts go on until enough runs
+        // were killed part-way (a loaded machine stretches the clean run and so the waits), at most 60.
+        for (int attempt = 0; attempt < 60 && killedMidRun < 12; attempt++)
         {
             using var process = Process.Start(FloeProcess.StartInfo(killed, StreamArgs(prefix)))!;
             _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(random.Next(cleanMs / 20, cleanMs / 3)))
+            if (!process.WaitForExit(random.Next(Math.Max(10, cleanMs / 40), Math.Max(20, cleanMs / 5))))
             {
                 process.Kill(entireProcessTree: true);
                 killedMidRun++;
@@ -111,7 +113,7 @@ public sealed class StreamKillCliTests
         }
         Ok(killed, StreamArgs(prefix));
 
-        Assert.That(killedMidRun, Is.GreaterThan(5), "most runs were killed part-way");
+        Assert.That(killedMidRun, Is.GreaterThanOrEqualTo(12), "runs killed part-way");
         var actual = State(killed, prefix);
         Assert.That(actual.Rows, Is.EqualTo(expected.Rows), "no event lost or stored twice");
         Assert.That(actual.Online, Is.EqualTo(expected.Online), "the same online values");
