@@ -3,6 +3,7 @@ package floe
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 
 	"floe.invalid/floe/internal/capi"
 )
@@ -59,6 +60,15 @@ func (w *Warehouse) RegisterTable(name, metadataFile string, locationMap map[str
 // `floe delete`; branch "" is main.
 func (w *Warehouse) Delete(table, filter, branch string) (Report, error) {
 	return w.report(func(h capi.Warehouse) ([]byte, int) { return capi.TableDelete(h, table, filter, branch) })
+}
+
+// Forget deletes one entity's rows (column key = value) from every table with that column, or from the listed tables,
+// one snapshot per table with reason in its summary (the CLI's `floe forget --json`). The report holds "dry_run" and
+// "tables": [{"table", "snapshot_id", "deleted_rows"}].
+func (w *Warehouse) Forget(key, value string, tables []string, dryRun bool, reason string) (Report, error) {
+	return w.report(func(h capi.Warehouse) ([]byte, int) {
+		return capi.TableForget(h, key, value, strings.Join(tables, ","), dryRun, reason)
+	})
 }
 
 // ExpireSnapshots expires snapshots older than olderThan ("" = no bound) and/or beyond the newest retainLast

@@ -115,3 +115,62 @@ func TestCompactExpireOrphans(t *testing.T) {
 		t.Fatalf("rows: %d", n)
 	}
 }
+
+func TestCreateWithPropertiesAndUpgrade(t *testing.T) {
+	w, _ := openTemp(t)
+	if err := w.CreateTableWithProperties("db.v3", plainSchema, "", map[string]string{"format-version": "3", "owner": "go"}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := w.Describe("db.v3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.FormatVersion != 3 || info.Properties["owner"] != "go" {
+		t.Fatalf("format %d, properties %v", info.FormatVersion, info.Properties)
+	}
+	if err := w.CreateTable("db.v2", plainSchema, ""); err != nil {
+		t.Fatal(err)
+	}
+	upgraded, err := w.UpgradeTable("db.v2", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if upgraded.FormatVersion != 3 {
+		t.Fatalf("upgraded to format %d", upgraded.FormatVersion)
+	}
+	var floeErr *floe.Error
+	if _, err := w.UpgradeTable("db.v2", 2); !errors.As(err, &floeErr) || floeErr.Code != floe.CodeInvalidArg {
+		t.Fatalf("downgrade: %v", err)
+	}
+	if err := w.CreateTableWithProperties("db.bad", plainSchema, "", map[string]string{"format-version": "9"}); !errors.As(err, &floeErr) || floeErr.Code != floe.CodeInvalidArg {
+		t.Fatalf("format-version 9: %v", err)
+	}
+}
+
+func TestForget(t *testing.T) {
+	w, dir := openTemp(t)
+	if err := w.CreateTable("db.a", "user_id:long,amount:double", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Ingest("db.a", writeFile(t, dir, "a.csv", "user_id,amount\n7,1.0\n8,2.0\n7,3.0\n"), floe.IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dry, err := w.Forget("user_id", "7", nil, true, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, _ := dry["tables"].([]any)
+	if len(tables) != 1 || num(tables[0].(map[string]any)["deleted_rows"]) != 2 {
+		t.Fatalf("dry run: %v", dry)
+	}
+	if _, err := w.Forget("user_id", "7", []string{"db.a"}, false, "erasure request"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := w.Count("db.a", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d rows left, want 1", n)
+	}
+}

@@ -65,7 +65,20 @@ public sealed partial class ParquetDataReader
     /// column in row group <paramref name="rowGroup"/> (numbered as in <see cref="PageIndex"/>) into one array of their
     /// rows; reads only the dictionary page and those pages. Null when the column's layout needs the general reader.
     /// </summary>
-    public IArrowArray? ReadPages(int rowGroup, int fieldId, int firstPage, int endPage)
+    public IArrowArray? ReadPages(int rowGroup, int fieldId, int firstPage, int endPage) => ReadPages(rowGroup, fieldId, firstPage, endPage, null);
+
+    /// <summary>
+    /// Like <see cref="ReadPages(int, int, int, int)"/>, but returns only the rows at <paramref name="rows"/>
+    /// (ascending, counted from the first row of <paramref name="firstPage"/>), gathering no other value: a scan's
+    /// late materialisation of the columns its filter does not read. Null when the layout needs the general reader.
+    /// </summary>
+    public IArrowArray? ReadPageRows(int rowGroup, int fieldId, int firstPage, int endPage, int[] rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return ReadPages(rowGroup, fieldId, firstPage, endPage, rows);
+    }
+
+    private IArrowArray? ReadPages(int rowGroup, int fieldId, int firstPage, int endPage, int[]? selected)
     {
         if ((uint)rowGroup >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(rowGroup));
         if (FlatLeaf(rowGroup, fieldId) is not var (leaf, type, chunk) || chunk.MetaData is not { } meta) return null;
@@ -89,7 +102,36 @@ public sealed partial class ParquetDataReader
             _stream.ReadExactly(bytes, 0, dictionaryLength);
             _stream.Seek(pagesStart, SeekOrigin.Begin);
             _stream.ReadExactly(bytes, dictionaryLength, pagesLength);
-            return FlatColumnReader.TryRead(bytes, leaf, meta, type, pageRows);
+            if (selected is null) return FlatColumnReader.TryRead(bytes, leaf, meta, type, pageRows);
+            if (selected.Length > 0 && (selected[0] < 0 || selected[^1] >= pageRows)) throw new ArgumentOutOfRangeException(nameof(selected));
+            return FlatColumnReader.TryReadSelected(bytes, leaf, meta, type, pageRows, selected);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw ParquetFileCheck.Wrap(Location, e);
+        }
+    }
+
+    /// <summary>
+    /// Evaluates a predicate on field <paramref name="fieldId"/>'s column of row group <paramref name="rowGroup"/> once
+    /// per dictionary entry instead of once per row: <paramref name="predicate"/> gets the dictionary as an Arrow array
+    /// (one null entry appended last, standing for the column's nulls) and says which entries match; then
+    /// <paramref name="keep"/>[i] is set for each row i of the row group whose entry matched, and the number of
+    /// such rows is returned. -1 when the column is not dictionary-encoded throughout (or needs the general reader),
+    /// so the caller decodes it.
+    /// </summary>
+    public long FilterDictionary(int rowGroup, int fieldId, Func<IArrowArray, bool[]> predicate, bool[] keep)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(keep);
+        if ((uint)rowGroup >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(rowGroup));
+        if (FlatLeaf(rowGroup, fieldId) is not var (leaf, type, chunk) || chunk.MetaData is not { } meta) return -1;
+        if (!FlatColumnReader.CanRead(leaf, type, meta.Codec) || meta.DictionaryPageOffset is not > 0) return -1;
+        var rows = checked((int)_metadata.RowGroups[rowGroup].NumRows);
+        if (meta.NumValues != rows || keep.Length < rows) return -1;
+        try
+        {
+            return FlatColumnReader.TryFilterDictionary(FlatColumnReader.ReadChunk(_stream, meta), leaf, meta, type, rows, predicate, keep);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {

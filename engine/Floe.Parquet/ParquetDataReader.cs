@@ -171,6 +171,40 @@ public sealed partial class ParquetDataReader : IDisposable
     /// <summary>Reads one row group as a batch.</summary>
     public async Task<ParquetBatch> ReadRowGroupAsync(int index, CancellationToken cancellationToken = default)
     {
+        var columns = await ReadColumnsAsync(index, null, cancellationToken).ConfigureAwait(false);
+        return new ParquetBatch(new RecordBatch(ArrowSchema, columns!, checked((int)_metadata.RowGroups[index].NumRows)), _rowGroupStarts[index]);
+    }
+
+    /// <summary>The file position of row group <paramref name="rowGroup"/>'s first row.</summary>
+    public long RowGroupFirstRow(int rowGroup)
+    {
+        if ((uint)rowGroup >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(rowGroup));
+        return _rowGroupStarts[rowGroup];
+    }
+
+    /// <summary>Rows in row group <paramref name="rowGroup"/>.</summary>
+    public int RowGroupRows(int rowGroup)
+    {
+        if ((uint)rowGroup >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(rowGroup));
+        return checked((int)_metadata.RowGroups[rowGroup].NumRows);
+    }
+
+    /// <summary>
+    /// Decodes only the top-level fields of <see cref="Projection"/> whose <paramref name="include"/> entry is true
+    /// in row group <paramref name="rowGroup"/> (the rest of the chunk bytes are not read); the result is aligned
+    /// with <see cref="Projection"/>'s fields, null where not included. Lets a scan decode its filter's columns
+    /// first and the others only when rows match.
+    /// </summary>
+    /// <exception cref="FloeException">InvalidData naming the file and column when the data is corrupt.</exception>
+    public IArrowArray?[] ReadColumns(int rowGroup, IReadOnlyList<bool> include)
+    {
+        ArgumentNullException.ThrowIfNull(include);
+        if (include.Count != Projection.Fields.Count) throw new ArgumentException($"include has {include.Count} entries for {Projection.Fields.Count} fields", nameof(include));
+        return ReadColumnsAsync(rowGroup, include, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private async Task<IArrowArray?[]> ReadColumnsAsync(int index, IReadOnlyList<bool>? include, CancellationToken cancellationToken)
+    {
         if ((uint)index >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(index));
         try
         {
@@ -182,7 +216,7 @@ public sealed partial class ParquetDataReader : IDisposable
             for (var f = 0; f < Projection.Fields.Count; f++)
             {
                 var field = Projection.Fields[f];
-                if (_constants.ContainsKey(field.Id)) continue;
+                if (_constants.ContainsKey(field.Id) || (include is not null && !include[f])) continue;
                 matches[f] = probe.Match(_root, field);
             }
             var fast = ReadFlatColumns(_metadata.RowGroups[index], matches, rows);
@@ -198,10 +232,11 @@ public sealed partial class ParquetDataReader : IDisposable
                 leaves[leafIndex] = await LeafColumn.ReadAsync(rowGroup, leafNode, _dataFields[leafIndex], target, topLevel, _stream, cancellationToken).ConfigureAwait(false);
             }
             var assembler = new ColumnAssembler(leaves, _byId);
-            var columns = new IArrowArray[Projection.Fields.Count];
+            var columns = new IArrowArray?[Projection.Fields.Count];
             for (var f = 0; f < columns.Length; f++)
             {
                 var field = Projection.Fields[f];
+                if (include is not null && !include[f]) continue;
                 if (fast[f] is { } decoded)
                 {
                     columns[f] = decoded;
@@ -219,7 +254,7 @@ public sealed partial class ParquetDataReader : IDisposable
                     columns[f] = ColumnAssembler.Missing(field, rows);
                 }
             }
-            return new ParquetBatch(new RecordBatch(ArrowSchema, columns, rows), _rowGroupStarts[index]);
+            return columns;
         }
         catch (FloeException e) when (!e.Message.StartsWith(Location, StringComparison.Ordinal))
         {

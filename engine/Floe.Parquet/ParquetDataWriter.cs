@@ -228,6 +228,21 @@ public sealed class ParquetDataWriter : IDisposable
     /// <summary>Bytes held for the row group not yet written (values, validity and dictionaries of every column).</summary>
     public long BufferedRowGroupBytes => _metrics is not null || _disposed ? 0 : BufferedBytes();
 
+    /// <summary>
+    /// Memory the open file holds for its columns, used or not (buffer capacities, dictionary tables): what a caller
+    /// that keeps many files open counts against its memory budget. Zero once closed.
+    /// </summary>
+    public long RetainedBytes
+    {
+        get
+        {
+            if (_metrics is not null || _disposed) return 0;
+            long total = 0;
+            foreach (var c in _columns) total += c.RetainedBytes;
+            return total;
+        }
+    }
+
     /// <summary>Rows held for the row group not yet written.</summary>
     public int BufferedRows => _bufferedRows;
 

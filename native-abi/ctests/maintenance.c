@@ -292,3 +292,48 @@ void test_maintenance__misuse_is_an_error_code(void)
     floe_buf_free(&json);
     fx_close(&fx);
 }
+
+void test_maintenance__forget_an_entity_in_every_table_with_its_column(void)
+{
+    fx_warehouse fx;
+    floe_buf json = {NULL, 0};
+    char path[512];
+    fx_open_with_table(&fx);
+    fx_ingest(&fx, "a.csv", "1,1.0,x\n2,2.0,y\n2,3.0,z\n", NULL);
+    /* A second table with the same key column, and one without it. */
+    FT_OK(floe_table_create(fx.w, "db.other", "id:long,score:double", NULL));
+    FT_OK(floe_table_create(fx.w, "db.nokey", "k:long", NULL));
+    fx_write_csv(&fx, "o.csv", "", path, sizeof path);
+    {
+        FILE *f = fopen(path, "w");
+        FT_ASSERT(f != NULL);
+        fputs("id,score\n2,0.5\n5,0.7\n", f);
+        FT_ASSERT_INT(0, fclose(f));
+    }
+    FT_OK(floe_ingest_file(&json, fx.w, "db.other", path, NULL));
+    floe_buf_free(&json);
+
+    FT_OK(floe_table_forget(&json, fx.w, "id", "2", NULL, 1, NULL));
+    FT_ASSERT_CONTAINS("\"dry_run\":true", (const char *)json.data);
+    FT_ASSERT_CONTAINS("{\"table\":\"db.events\",\"snapshot_id\":null,\"deleted_rows\":2}", (const char *)json.data);
+    floe_buf_free(&json);
+    FT_ASSERT_INT(3, fx_count(&fx));
+
+    FT_OK(floe_table_forget(&json, fx.w, "id", "2", NULL, 0, "user request"));
+    FT_ASSERT_CONTAINS("\"dry_run\":false", (const char *)json.data);
+    FT_ASSERT_CONTAINS("\"table\":\"db.other\"", (const char *)json.data);
+    FT_ASSERT(strstr((const char *)json.data, "db.nokey") == NULL);
+    floe_buf_free(&json);
+    FT_ASSERT_INT(1, fx_count(&fx));
+    FT_OK(floe_table_snapshots(&json, fx.w, FX_TABLE));
+    FT_ASSERT_CONTAINS("user request", (const char *)json.data);
+    floe_buf_free(&json);
+
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_forget(&json, fx.w, "id", "two", NULL, 0, NULL));
+    FT_ASSERT(json.data == NULL);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_forget(&json, fx.w, "id", "2", "db.nokey", 0, NULL));
+    FT_ASSERT_CONTAINS("db.nokey", floe_last_error()->message);
+    FT_ASSERT_INT(FLOE_ENOTFOUND, floe_table_forget(&json, fx.w, "id", "2", "db.nosuch", 0, NULL));
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_forget(&json, fx.w, NULL, "2", NULL, 0, NULL));
+    fx_close(&fx);
+}

@@ -111,3 +111,58 @@ void test_table__null_out_is_invalid_arg(void)
     FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_create(fx.w, NULL, FX_SCHEMA, NULL));
     fx_close(&fx);
 }
+
+void test_table__create_with_properties_makes_a_v3_table_with_them(void)
+{
+    fx_warehouse fx;
+    floe_buf json = {NULL, 0};
+    fx_open(&fx);
+    FT_OK(floe_table_create_with_properties(fx.w, "db.v3", FX_SCHEMA, NULL,
+                                            "{\"format-version\":\"3\",\"write.delete.mode\":\"merge-on-read\"}"));
+    FT_OK(floe_table_describe(&json, fx.w, "db.v3"));
+    FT_ASSERT_CONTAINS("\"format_version\":3", (const char *)json.data);
+    FT_ASSERT_CONTAINS("\"write.delete.mode\":\"merge-on-read\"", (const char *)json.data);
+    floe_buf_free(&json);
+    /* NULL properties: the same as floe_table_create. */
+    FT_OK(floe_table_create_with_properties(fx.w, "db.v2", FX_SCHEMA, NULL, NULL));
+    FT_OK(floe_table_describe(&json, fx.w, "db.v2"));
+    FT_ASSERT_CONTAINS("\"format_version\":2", (const char *)json.data);
+    floe_buf_free(&json);
+    fx_close(&fx);
+}
+
+void test_table__create_with_bad_properties_is_invalid_arg_and_creates_nothing(void)
+{
+    fx_warehouse fx;
+    floe_buf json = {NULL, 0};
+    fx_open(&fx);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_create_with_properties(fx.w, "db.bad", FX_SCHEMA, NULL, "[1,2]"));
+    FT_ASSERT_CONTAINS("properties_json", floe_last_error()->message);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_create_with_properties(fx.w, "db.bad", FX_SCHEMA, NULL, "{\"a\":1}"));
+    FT_ASSERT_INT(FLOE_EINVALID_ARG,
+                  floe_table_create_with_properties(fx.w, "db.bad", FX_SCHEMA, NULL, "{\"format-version\":\"9\"}"));
+    FT_ASSERT_CONTAINS("format-version", floe_last_error()->message);
+    FT_OK(floe_table_list(&json, fx.w));
+    FT_ASSERT_STR("[]", (const char *)json.data);
+    floe_buf_free(&json);
+    fx_close(&fx);
+}
+
+void test_table__upgrade_to_v3_then_downgrade_is_refused(void)
+{
+    fx_warehouse fx;
+    floe_buf json = {NULL, 0};
+    fx_open_with_table(&fx);
+    FT_OK(floe_table_upgrade(&json, fx.w, FX_TABLE, 3));
+    FT_ASSERT_CONTAINS("\"format_version\":3", (const char *)json.data);
+    floe_buf_free(&json);
+    FT_OK(floe_table_describe(&json, fx.w, FX_TABLE));
+    FT_ASSERT_CONTAINS("\"format_version\":3", (const char *)json.data);
+    floe_buf_free(&json);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_table_upgrade(&json, fx.w, FX_TABLE, 2));
+    FT_ASSERT(json.data == NULL);
+    FT_ASSERT_INT(FLOE_EUNSUPPORTED, floe_table_upgrade(&json, fx.w, FX_TABLE, 4));
+    FT_ASSERT_INT(FLOE_ENOTFOUND, floe_table_upgrade(&json, fx.w, "db.nosuch", 3));
+    FT_ASSERT_CONTAINS("db.nosuch", floe_last_error()->message);
+    fx_close(&fx);
+}

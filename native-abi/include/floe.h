@@ -304,6 +304,41 @@ FLOE_API int floe_table_create(const floe_warehouse *w, const char *name, const 
                                const char *partition);
 
 /**
+ * Creates a table with table properties (the CLI's `floe table create
+ * --property K=V ...`): "format-version" "3" makes a format-v3 table (row
+ * lineage); other keys are stored as given, e.g. "write.delete.mode"
+ * ("copy-on-write" or "merge-on-read") or "write.floe.buffer-budget-bytes".
+ *
+ * @param w                the warehouse; borrowed.
+ * @param name             the table name; borrowed.
+ * @param schema           the columns, as floe_table_create; borrowed.
+ * @param partition        hidden partitioning, or NULL; borrowed.
+ * @param properties_json  NULL, or a JSON object of string values
+ *                         {"format-version":"3",...}; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG (as floe_table_create, or properties_json
+ *         not an object of strings, or a format-version other than 1, 2, 3);
+ *         FLOE_EEXISTS; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_table_create_with_properties(const floe_warehouse *w, const char *name, const char *schema,
+                                               const char *partition, const char *properties_json);
+
+/**
+ * Upgrades a table's format version in one commit (the CLI's `floe table
+ * upgrade`): from 2 to 3 starts row lineage at next-row-id 0. Upgrading to the
+ * version the table has is a no-op; downgrades are refused.
+ *
+ * @param[out] out_json        receives the table description (as
+ *                             floe_table_describe); free with floe_buf_free.
+ * @param      w               the warehouse; borrowed.
+ * @param      name            the table name; borrowed.
+ * @param      format_version  the version to reach (3).
+ * @return FLOE_OK; FLOE_EINVALID_ARG (NULL/non-UTF-8 name, or a version below
+ *         the table's); FLOE_EUNSUPPORTED (above 3); FLOE_ENOTFOUND;
+ *         FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_table_upgrade(floe_buf *out_json, const floe_warehouse *w, const char *name, int format_version);
+
+/**
  * Describes a table as JSON (the CLI's `floe table show --json`): an object with
  * name, metadata_location, location, format_version, schema, partition_spec,
  * current_snapshot_id (or null), refs and properties.
@@ -407,6 +442,30 @@ FLOE_API int floe_table_register(floe_buf *out_json, const floe_warehouse *w, co
  */
 FLOE_API int floe_table_delete(floe_buf *out_json, const floe_warehouse *w, const char *table, const char *filter,
                                const char *branch);
+
+/**
+ * Forgets one entity (the CLI's `floe forget --json`, offline tables only):
+ * deletes the rows where column key = value from every table that has a
+ * top-level column key (or only from the tables listed), one row-level delete
+ * snapshot per table with the reason in its summary. Tables are done one by
+ * one; after a failure the earlier ones stay committed, and rerunning is safe.
+ *
+ * @param[out] out_json  receives {"dry_run":B,"tables":[{"table","snapshot_id"
+ *                       (null on a dry run or when no row matched),
+ *                       "deleted_rows"}...]}; free with floe_buf_free.
+ * @param      w         the warehouse; borrowed.
+ * @param      key       the entity's column name; borrowed.
+ * @param      value     its value, as text (converted to the column's type); borrowed.
+ * @param      tables    NULL for every table with the column, or a
+ *                       comma-separated list of table names; borrowed.
+ * @param      dry_run   non-zero: count the matching rows, commit nothing.
+ * @param      reason    NULL, or why (recorded in each snapshot summary); borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG (empty key, a value the column cannot
+ *         hold, a listed table without the column); FLOE_ENOTFOUND (a listed
+ *         table); FLOE_ECONFLICT; FLOE_EINVALID_HANDLE; FLOE_EIO; FLOE_EINTERNAL.
+ */
+FLOE_API int floe_table_forget(floe_buf *out_json, const floe_warehouse *w, const char *key, const char *value,
+                               const char *tables, int dry_run, const char *reason);
 
 /* ---------------------------------------------------------------- maintenance */
 

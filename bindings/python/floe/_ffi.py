@@ -169,6 +169,14 @@ ArrowArrayStream._fields_ = [
 # int floe_table_create(const floe_warehouse* w, const char* name, const char* schema, const char* partition);
 floe_table_create = _bind("floe_table_create", ctypes.c_int,
                           [floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p])
+# int floe_table_create_with_properties(const floe_warehouse* w, const char* name, const char* schema,
+#                                       const char* partition, const char* properties_json);
+floe_table_create_with_properties = _bind("floe_table_create_with_properties", ctypes.c_int,
+                                          [floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+                                           ctypes.c_char_p])
+# int floe_table_upgrade(floe_buf* out_json, const floe_warehouse* w, const char* name, int format_version);
+floe_table_upgrade = _bind("floe_table_upgrade", ctypes.c_int,
+                           [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_int])
 # int floe_table_describe(floe_buf* out_json, const floe_warehouse* w, const char* name);
 floe_table_describe = _bind("floe_table_describe", ctypes.c_int,
                             [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p])
@@ -190,6 +198,11 @@ floe_table_drop = _bind("floe_table_drop", ctypes.c_int,
 floe_table_register = _bind("floe_table_register", ctypes.c_int,
                             [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p,
                              ctypes.c_char_p])
+# int floe_table_forget(floe_buf* out_json, const floe_warehouse* w, const char* key, const char* value,
+#                       const char* tables, int dry_run, const char* reason);
+floe_table_forget = _bind("floe_table_forget", ctypes.c_int,
+                          [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p,
+                           ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p])
 # int floe_table_delete(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* filter,
 #                       const char* branch);
 floe_table_delete = _bind("floe_table_delete", ctypes.c_int,

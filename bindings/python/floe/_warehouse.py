@@ -44,9 +44,21 @@ class Warehouse:
         check(_ffi.floe_warehouse_path(ctypes.byref(buf), self._live()))
         return _take_text(buf)
 
-    def create_table(self, name, schema, partition=None):
-        """Creates a format-v2 table; schema is "name:type[ not null],...", partition e.g. "day(ts)"."""
-        check(_ffi.floe_table_create(self._live(), _text(name), _text(schema), _text(partition)))
+    def create_table(self, name, schema, partition=None, properties=None):
+        """Creates a table; schema is "name:type[ not null],...", partition e.g. "day(ts)".
+
+        properties: table properties as a dict of strings, e.g. {"format-version": "3"} for a format-v3 table
+        (row lineage) or {"write.delete.mode": "merge-on-read"}; without them the table is format v2.
+        """
+        if properties is None:
+            check(_ffi.floe_table_create(self._live(), _text(name), _text(schema), _text(partition)))
+        else:
+            check(_ffi.floe_table_create_with_properties(self._live(), _text(name), _text(schema), _text(partition),
+                                                         json.dumps(properties).encode("utf-8")))
+
+    def upgrade_table(self, name, format_version=3):
+        """Upgrades the table's format version in one commit (v2 to v3 starts row lineage); returns its description."""
+        return self._json(_ffi.floe_table_upgrade, _text(name), ctypes.c_int(format_version))
 
     def describe(self, name):
         """The table as a dict (the JSON of `floe table show --json`)."""
@@ -156,6 +168,14 @@ class Warehouse:
         """Deletes the data files whose rows all match `filter` (whole partitions) in one snapshot, as
         `floe delete`; returns {"snapshot_id", "deleted_files", "summary"}."""
         return self._json(_ffi.floe_table_delete, _text(table), _text(filter), _text(branch))
+
+    def forget(self, key, value, tables=None, dry_run=False, reason=None):
+        """Deletes one entity's rows (column `key` = `value`) from every table with that column, or from `tables`
+        (a list of names), one snapshot per table with `reason` in its summary, as `floe forget --json`; returns
+        {"dry_run", "tables": [{"table", "snapshot_id", "deleted_rows"}]}."""
+        listed = None if tables is None else ",".join(tables)
+        return self._json(_ffi.floe_table_forget, _text(key), _text(str(value)), _text(listed),
+                          ctypes.c_int(1 if dry_run else 0), _text(reason))
 
     def expire_snapshots(self, table, older_than=None, retain_last=None, dry_run=False, delete_registered_files=False):
         """Expires snapshots older than `older_than` (ISO-8601 or epoch ms) and/or beyond the newest `retain_last`

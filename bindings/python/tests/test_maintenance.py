@@ -88,3 +88,30 @@ class MaintenanceTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ForgetTests(unittest.TestCase):
+    def test_forget_counts_on_a_dry_run_then_deletes_from_every_table_with_the_column(self):
+        directory = tempfile.TemporaryDirectory(prefix="floe-py-forget-")
+        self.addCleanup(directory.cleanup)
+        warehouse = floe.Warehouse(os.path.join(directory.name, "wh"))
+        self.addCleanup(warehouse.close)
+        warehouse.create_table("db.a", "user_id:long,amount:double")
+        warehouse.create_table("db.b", "user_id:long,name:string")
+        warehouse.create_table("db.c", "other:long")
+        for table, text in (("db.a", "user_id,amount\n7,1.0\n8,2.0\n7,3.0\n"), ("db.b", "user_id,name\n7,x\n9,y\n")):
+            path = os.path.join(directory.name, table + ".csv")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            warehouse.ingest(table, path)
+        dry = warehouse.forget("user_id", 7, dry_run=True)
+        self.assertTrue(dry["dry_run"])
+        self.assertEqual({t["table"]: t["deleted_rows"] for t in dry["tables"]}, {"db.a": 2, "db.b": 1})
+        self.assertEqual(warehouse.count("db.a"), 3)
+        done = warehouse.forget("user_id", 7, reason="erasure request")
+        self.assertFalse(done["dry_run"])
+        self.assertTrue(all(t["snapshot_id"] for t in done["tables"]))
+        self.assertEqual((warehouse.count("db.a"), warehouse.count("db.b")), (1, 1))
+        with self.assertRaises(floe.InvalidArgumentError):
+            warehouse.forget("user_id", 7, tables=["db.c"])
+

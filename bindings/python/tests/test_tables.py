@@ -33,6 +33,20 @@ class TableTests(unittest.TestCase):
         self.assertIsNone(description["current_snapshot_id"])
         self.assertEqual(self.warehouse.tables(), ["db.events"])
 
+    def test_create_with_properties_and_upgrade(self):
+        self.warehouse.create_table("db.v3", SCHEMA, "day(ts)", properties={"format-version": "3", "owner": "py"})
+        description = self.warehouse.describe("db.v3")
+        self.assertEqual(description["format_version"], 3)
+        self.assertEqual(description["properties"]["owner"], "py")
+        upgraded = self.warehouse.upgrade_table("db.events")
+        self.assertEqual(upgraded["format_version"], 3)
+        self.assertEqual(self.warehouse.describe("db.events")["format_version"], 3)
+        with self.assertRaises(floe.InvalidArgumentError):
+            self.warehouse.upgrade_table("db.events", 2)
+        with self.assertRaises(floe.InvalidArgumentError):
+            self.warehouse.create_table("db.bad", SCHEMA, properties={"format-version": "9"})
+        self.assertNotIn("db.bad", self.warehouse.tables())
+
     def test_ingest_count_and_snapshots(self):
         result = self.warehouse.ingest("db.events", self.csv("a.csv"))
         self.assertEqual(result["rows"], 3)

@@ -26,8 +26,7 @@ public sealed record LineageReport(string Table, long SnapshotId, IReadOnlyList<
             json.WriteNumber("snapshot_id", p.SnapshotId);
             if (p.TimestampMs is { } ts) json.WriteString("committed_at", DateTimeOffset.FromUnixTimeMilliseconds(ts).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
             else json.WriteNull("committed_at");
-            if (p.Operation is { } op) json.WriteString("operation", op);
-            else json.WriteNull("operation");
+            json.WriteString("operation", p.Operation);
             json.WriteStartArray("writer_snapshot_ids");
             foreach (var id in p.WriterSnapshotIds) json.WriteNumberValue(id);
             json.WriteEndArray();

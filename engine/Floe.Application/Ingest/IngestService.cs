@@ -115,6 +115,21 @@ public sealed class IngestService
         }
     }
 
+    /// <summary>
+    /// The schema a writer fills from: a column the input lacks takes the field's write-default (spec "Default
+    /// values"), not its initial-default, which is what readers give rows written before the field existed. The
+    /// Parquet reader fills missing columns from initial-defaults, so it reads through this view.
+    /// </summary>
+    private static Schema AsWritten(Schema schema)
+    {
+        var fields = new NestedField[schema.Fields.Count];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = schema.Fields[i] with { InitialDefault = schema.Fields[i].WriteDefault };
+        }
+        return new Schema(schema.SchemaId, fields, schema.IdentifierFieldIds);
+    }
+
     /// <summary>Reads a CSV or Parquet file as batches of <paramref name="schema"/>.</summary>
     public static IEnumerable<RecordBatch> ReadFile(string path, Schema schema)
     {
@@ -122,7 +137,7 @@ public sealed class IngestService
         return extension switch
         {
             ".csv" => CsvBatchReader.Read(path, schema),
-            ".parquet" => ParquetBatchReader.Read(path, schema),
+            ".parquet" => ParquetBatchReader.Read(path, AsWritten(schema)),
             _ => throw Errors.InvalidArgument($"{path}: unsupported file type '{extension}' (expected .csv or .parquet)"),
         };
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Maintenance;
+using Floe.Core.Json;
 
 namespace Floe.Application.Maintenance;
 
@@ -123,8 +124,7 @@ public static class MaintenanceReports
     public static void WriteJson(Utf8JsonWriter json, RewriteDataFilesResult r)
     {
         json.WriteStartObject();
-        if (r.SnapshotId is { } id) json.WriteNumber("snapshot_id", id);
-        else json.WriteNull("snapshot_id");
+        json.WriteNumberOrNull("snapshot_id", r.SnapshotId);
         json.WriteNumber("rewritten_partitions", r.RewrittenPartitions);
         json.WriteNumber("rewritten_files", r.RewrittenFiles);
         json.WriteNumber("added_files", r.AddedFiles);

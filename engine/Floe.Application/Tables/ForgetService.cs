@@ -33,6 +33,10 @@ public sealed class ForgetService
     /// <summary>Creates the service over a warehouse.</summary>
     public ForgetService(Warehouse warehouse) => _warehouse = warehouse;
 
+    /// <summary>As <see cref="Forget"/>, as a report that writes itself as text or JSON.</summary>
+    public ForgetReport Report(string key, string value, IReadOnlyList<string>? tables = null, bool dryRun = false, string? reason = null) =>
+        new(dryRun, Forget(key, value, tables, dryRun, reason));
+
     /// <summary>Forgets <paramref name="key"/> = <paramref name="value"/> in <paramref name="tables"/> (all tables when null).</summary>
     public IReadOnlyList<ForgetTableResult> Forget(string key, string value, IReadOnlyList<string>? tables = null, bool dryRun = false, string? reason = null)
     {

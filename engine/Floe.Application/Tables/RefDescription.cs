@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Floe.Core.Types;
 using Floe.Iceberg.Spec;
+using Floe.Core.Json;
 
 namespace Floe.Application.Tables;
 
@@ -42,12 +43,9 @@ public sealed record RefDescription(string Name, SnapshotRef Ref, Snapshot? Snap
             json.WriteNumber("timestamp_ms", Snapshot.TimestampMs);
             json.WriteString("operation", Snapshot.Operation);
         }
-        if (Ref.MinSnapshotsToKeep is { } min) json.WriteNumber("min_snapshots_to_keep", min);
-        else json.WriteNull("min_snapshots_to_keep");
-        if (Ref.MaxSnapshotAgeMs is { } age) json.WriteNumber("max_snapshot_age_ms", age);
-        else json.WriteNull("max_snapshot_age_ms");
-        if (Ref.MaxRefAgeMs is { } refAge) json.WriteNumber("max_ref_age_ms", refAge);
-        else json.WriteNull("max_ref_age_ms");
+        json.WriteNumberOrNull("min_snapshots_to_keep", Ref.MinSnapshotsToKeep);
+        json.WriteNumberOrNull("max_snapshot_age_ms", Ref.MaxSnapshotAgeMs);
+        json.WriteNumberOrNull("max_ref_age_ms", Ref.MaxRefAgeMs);
         json.WriteEndObject();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Floe.Core.Types;
 using Floe.Iceberg.Spec;
+using Floe.Core.Json;
 
 namespace Floe.Application.Tables;
 
@@ -25,8 +26,7 @@ public sealed record SnapshotDescription(Snapshot Snapshot, IReadOnlyList<string
     {
         json.WriteStartObject();
         json.WriteNumber("snapshot_id", Snapshot.SnapshotId);
-        if (Snapshot.ParentSnapshotId is { } parent) json.WriteNumber("parent_snapshot_id", parent);
-        else json.WriteNull("parent_snapshot_id");
+        json.WriteNumberOrNull("parent_snapshot_id", Snapshot.ParentSnapshotId);
         json.WriteNumber("sequence_number", Snapshot.SequenceNumber);
         json.WriteNumber("timestamp_ms", Snapshot.TimestampMs);
         json.WriteString("operation", Snapshot.Operation);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Floe.Core.Json;
 
 namespace Floe.Application.TrainingSets;
 
@@ -27,8 +28,7 @@ internal static class TrainingSetLineage
             json.WriteNumber("rows", spine.Rows);
             json.WriteString("time_column", spineTime);
             json.WriteEndObject();
-            if (maxAgeMicros is { } age) json.WriteNumber("max_age_us", age);
-            else json.WriteNull("max_age_us");
+            json.WriteNumberOrNull("max_age_us", maxAgeMicros);
             json.WriteStartArray("groups");
             for (var g = 0; g < groups.Count; g++)
             {
@@ -36,10 +36,8 @@ internal static class TrainingSetLineage
                 json.WriteStartObject();
                 json.WriteString("name", group.Name);
                 json.WriteString("table", group.TableName);
-                if (groups[g].SnapshotId is { } id) json.WriteNumber("snapshot_id", id);
-                else json.WriteNull("snapshot_id");
-                if (group.DefinitionSha256 is { } sha) json.WriteString("definition_sha256", sha);
-                else json.WriteNull("definition_sha256");
+                json.WriteNumberOrNull("snapshot_id", groups[g].SnapshotId);
+                json.WriteString("definition_sha256", group.DefinitionSha256);
                 json.WriteStartArray("entity");
                 foreach (var e in group.Entity) json.WriteStringValue(e);
                 json.WriteEndArray();

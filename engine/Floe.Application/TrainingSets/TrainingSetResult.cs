@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Floe.Core.Json;
 
 namespace Floe.Application.TrainingSets;
 
@@ -21,10 +22,8 @@ public sealed record TrainingSetResult(long Rows, IReadOnlyList<TrainingSetGroup
             json.WriteStartObject();
             json.WriteString("group", g.Group);
             json.WriteString("table", g.Table);
-            if (g.SnapshotId is { } id) json.WriteNumber("snapshot_id", id);
-            else json.WriteNull("snapshot_id");
-            if (g.DefinitionSha256 is { } sha) json.WriteString("definition_sha256", sha);
-            else json.WriteNull("definition_sha256");
+            json.WriteNumberOrNull("snapshot_id", g.SnapshotId);
+            json.WriteString("definition_sha256", g.DefinitionSha256);
             json.WriteStartArray("columns");
             foreach (var c in g.Columns) json.WriteStringValue(c);
             json.WriteEndArray();

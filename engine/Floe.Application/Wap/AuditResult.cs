@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Floe.Core.Json;
 
 namespace Floe.Application.Wap;
 
@@ -65,8 +66,7 @@ public sealed record AuditResult(
         json.WriteString("table", Table);
         json.WriteString("branch", Branch);
         json.WriteNumber("snapshot_id", SnapshotId);
-        if (MainSnapshotId is { } main) json.WriteNumber("main_snapshot_id", main);
-        else json.WriteNull("main_snapshot_id");
+        json.WriteNumberOrNull("main_snapshot_id", MainSnapshotId);
         json.WriteBoolean("passed", Passed);
         json.WriteNumber("duplicate_keys", DuplicateKeys);
         json.WriteStartArray("checks");

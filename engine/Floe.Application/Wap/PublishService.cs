@@ -5,6 +5,7 @@ using Floe.Iceberg.Catalog;
 using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transactions;
+using Floe.Core.Json;
 
 namespace Floe.Application.Wap;
 
@@ -23,8 +24,7 @@ public sealed record PublishResult(string Table, string Branch, long SnapshotId,
         json.WriteString("table", Table);
         json.WriteString("branch", Branch);
         json.WriteNumber("snapshot_id", SnapshotId);
-        if (PreviousMainSnapshotId is { } p) json.WriteNumber("previous_main_snapshot_id", p);
-        else json.WriteNull("previous_main_snapshot_id");
+        json.WriteNumberOrNull("previous_main_snapshot_id", PreviousMainSnapshotId);
         json.WriteEndObject();
     }
 }

@@ -25,7 +25,7 @@ internal static class ForgetCommand
             if (eq <= 0) throw Errors.InvalidArgument($"--entity '{text}' is not KEY=VALUE");
             var list = parse.GetValue(tables)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var dry = parse.GetValue(dryRun);
-            var results = new ForgetService(GlobalOptions.OpenWarehouse(parse)).Forget(text[..eq], text[(eq + 1)..], list, dry, parse.GetValue(reason));
+            var report = new ForgetService(GlobalOptions.OpenWarehouse(parse)).Report(text[..eq], text[(eq + 1)..], list, dry, parse.GetValue(reason));
             OnlineForgetResult? online = null;
             if (OnlineCommands.Settings(parse) is { } redis)
             {
@@ -37,17 +37,7 @@ internal static class ForgetCommand
                 CommandRunner.WriteJson(json =>
                 {
                     json.WriteStartObject();
-                    json.WriteBoolean("dry_run", dry);
-                    json.WriteStartArray("tables");
-                    foreach (var r in results)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("table", r.Table);
-                        if (r.SnapshotId is { } id) json.WriteNumber("snapshot_id", id); else json.WriteNull("snapshot_id");
-                        json.WriteNumber("deleted_rows", r.DeletedRows);
-                        json.WriteEndObject();
-                    }
-                    json.WriteEndArray();
+                    report.WriteJsonMembers(json);
                     if (online is not null)
                     {
                         json.WriteStartObject("online");
@@ -67,13 +57,7 @@ internal static class ForgetCommand
             }
             else
             {
-                foreach (var r in results)
-                {
-                    Console.WriteLine(dry
-                        ? $"{r.Table}: {r.DeletedRows} rows would be deleted"
-                        : $"{r.Table}: {r.DeletedRows} rows deleted" + (r.SnapshotId is { } id ? $" (snapshot {id})" : ""));
-                }
-                if (results.Count == 0) Console.WriteLine("no table has that column");
+                foreach (var line in report.TextLines()) Console.WriteLine(line);
                 if (online is not null)
                 {
                     Console.WriteLine(dry

@@ -5,6 +5,7 @@ using Floe.Core.Errors;
 using Floe.Features.Definitions;
 using Floe.Iceberg.Scan;
 using Floe.Online;
+using Floe.Core.Json;
 
 namespace Floe.Cli.Commands;
 
@@ -85,8 +86,7 @@ internal static class OnlineCommands
                     json.WriteString("table", result.Table);
                     json.WriteNumber("snapshot_id", result.SnapshotId);
                     json.WriteBoolean("incremental", result.Incremental);
-                    if (result.PreviousSnapshotId is { } p) json.WriteNumber("previous_snapshot_id", p);
-                    else json.WriteNull("previous_snapshot_id");
+                    json.WriteNumberOrNull("previous_snapshot_id", result.PreviousSnapshotId);
                     json.WriteNumber("files_read", result.FilesRead);
                     json.WriteNumber("rows_read", result.RowsRead);
                     json.WriteNumber("entities_written", result.EntitiesWritten);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Floe.Application.Scanning;
 using Floe.Formats.Output;
+using Floe.Core.Json;
 
 namespace Floe.Cli.Commands;
 
@@ -67,8 +68,7 @@ internal static class ScanCommand
     {
         json.WriteStartObject();
         json.WriteNumber("rows", result.Rows);
-        if (result.SnapshotId is { } id) json.WriteNumber("snapshot_id", id);
-        else json.WriteNull("snapshot_id");
+        json.WriteNumberOrNull("snapshot_id", result.SnapshotId);
         json.WriteNumber("manifests", result.Metrics.TotalManifests);
         json.WriteNumber("manifests_skipped", result.Metrics.SkippedManifests);
         json.WriteNumber("data_files", result.Metrics.TotalDataFiles);

@@ -62,8 +62,7 @@ internal static class StreamCommand
                     json.WriteNumber("late_events", result.LateEvents);
                     json.WriteNumber("feature_rows", result.FeatureRows);
                     json.WriteNumber("commits", result.Commits);
-                    if (result.LastCommittedPosition is { } p) json.WriteString("last_committed_position", p);
-                    else json.WriteNull("last_committed_position");
+                    json.WriteString("last_committed_position", result.LastCommittedPosition);
                     json.WriteNumber("rebuilt_from_events", result.RebuiltFromEvents);
                     json.WriteEndObject();
                 });

@@ -14,48 +14,42 @@ public static class Conversions
     /// <summary>Serializes a non-null value of <paramref name="type"/>.</summary>
     public static byte[] ToBytes(PrimitiveType type, object value)
     {
-        switch (type.Id)
+        switch (type.Id.Storage())
         {
-            case TypeId.Boolean:
+            case StorageKind.Boolean:
                 return new[] { (byte)((bool)value ? 1 : 0) };
-            case TypeId.Int:
-            case TypeId.Date:
+            case StorageKind.Int32:
                 {
                     var b = new byte[4];
                     BinaryPrimitives.WriteInt32LittleEndian(b, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture));
                     return b;
                 }
-            case TypeId.Long:
-            case TypeId.Time:
-            case TypeId.Timestamp:
-            case TypeId.TimestampTz:
-            case TypeId.TimestampNs:
-            case TypeId.TimestampTzNs:
+            case StorageKind.Int64:
                 {
                     var b = new byte[8];
                     BinaryPrimitives.WriteInt64LittleEndian(b, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
                     return b;
                 }
-            case TypeId.Float:
+            case StorageKind.Float32:
                 {
                     var b = new byte[4];
                     BinaryPrimitives.WriteSingleLittleEndian(b, (float)value);
                     return b;
                 }
-            case TypeId.Double:
+            case StorageKind.Float64:
                 {
                     var b = new byte[8];
                     BinaryPrimitives.WriteDoubleLittleEndian(b, (double)value);
                     return b;
                 }
-            case TypeId.Decimal:
+            case StorageKind.Decimal:
                 return UnscaledDecimal((decimal)value, type.Scale).ToByteArray(isUnsigned: false, isBigEndian: true);
-            case TypeId.String:
+            case StorageKind.String:
                 return Encoding.UTF8.GetBytes((string)value);
-            case TypeId.Uuid:
+            case StorageKind.Uuid:
                 return ((Guid)value).ToByteArray(bigEndian: true);
-            case TypeId.Fixed:
-            case TypeId.Binary:
+            case StorageKind.Fixed:
+            case StorageKind.Binary:
                 return (byte[])((byte[])value).Clone();
             default:
                 throw Floe.Core.Errors.Errors.Unsupported($"cannot serialize a value of type {type}");
@@ -65,42 +59,36 @@ public static class Conversions
     /// <summary>Deserializes bytes written by any Iceberg writer into the CLR representation of <paramref name="type"/>.</summary>
     public static object FromBytes(PrimitiveType type, ReadOnlySpan<byte> bytes)
     {
-        switch (type.Id)
+        switch (type.Id.Storage())
         {
-            case TypeId.Boolean:
+            case StorageKind.Boolean:
                 Need(type, bytes, 1);
                 return bytes[0] != 0;
-            case TypeId.Int:
-            case TypeId.Date:
+            case StorageKind.Int32:
                 Need(type, bytes, 4);
                 return BinaryPrimitives.ReadInt32LittleEndian(bytes);
-            case TypeId.Long:
-            case TypeId.Time:
-            case TypeId.Timestamp:
-            case TypeId.TimestampTz:
-            case TypeId.TimestampNs:
-            case TypeId.TimestampTzNs:
+            case StorageKind.Int64:
                 // Spec: bounds of a long column promoted from int may still be stored as 4 bytes.
                 if (bytes.Length == 4) return (long)BinaryPrimitives.ReadInt32LittleEndian(bytes);
                 Need(type, bytes, 8);
                 return BinaryPrimitives.ReadInt64LittleEndian(bytes);
-            case TypeId.Float:
+            case StorageKind.Float32:
                 Need(type, bytes, 4);
                 return BinaryPrimitives.ReadSingleLittleEndian(bytes);
-            case TypeId.Double:
+            case StorageKind.Float64:
                 // Same promotion rule as long: a float bound may back a double column.
                 if (bytes.Length == 4) return (double)BinaryPrimitives.ReadSingleLittleEndian(bytes);
                 Need(type, bytes, 8);
                 return BinaryPrimitives.ReadDoubleLittleEndian(bytes);
-            case TypeId.Decimal:
+            case StorageKind.Decimal:
                 return ScaledDecimal(new BigInteger(bytes, isUnsigned: false, isBigEndian: true), type.Scale);
-            case TypeId.String:
+            case StorageKind.String:
                 return Encoding.UTF8.GetString(bytes);
-            case TypeId.Uuid:
+            case StorageKind.Uuid:
                 Need(type, bytes, 16);
                 return new Guid(bytes, bigEndian: true);
-            case TypeId.Fixed:
-            case TypeId.Binary:
+            case StorageKind.Fixed:
+            case StorageKind.Binary:
                 return bytes.ToArray();
             default:
                 throw Floe.Core.Errors.Errors.Unsupported($"cannot deserialize a value of type {type}");

@@ -10,29 +10,23 @@ public static class ValueOrder
     /// <summary>Orders two non-null values of <paramref name="type"/> as Iceberg does (strings by code point, binary unsigned).</summary>
     public static int Compare(PrimitiveType type, object a, object b)
     {
-        switch (type.Id)
+        switch (type.Id.Storage())
         {
-            case TypeId.Boolean:
+            case StorageKind.Boolean:
                 return ((bool)a).CompareTo((bool)b);
-            case TypeId.Int:
-            case TypeId.Date:
+            case StorageKind.Int32:
                 return ((int)a).CompareTo((int)b);
-            case TypeId.Long:
-            case TypeId.Time:
-            case TypeId.Timestamp:
-            case TypeId.TimestampTz:
-            case TypeId.TimestampNs:
-            case TypeId.TimestampTzNs:
+            case StorageKind.Int64:
                 return Convert.ToInt64(a, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToInt64(b, System.Globalization.CultureInfo.InvariantCulture));
-            case TypeId.Float:
+            case StorageKind.Float32:
                 return ((float)a).CompareTo((float)b);
-            case TypeId.Double:
+            case StorageKind.Float64:
                 return Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(b, System.Globalization.CultureInfo.InvariantCulture));
-            case TypeId.Decimal:
+            case StorageKind.Decimal:
                 return ((decimal)a).CompareTo((decimal)b);
-            case TypeId.String:
+            case StorageKind.String:
                 return CompareCodePoints((string)a, (string)b);
-            case TypeId.Uuid:
+            case StorageKind.Uuid:
                 {
                     Span<byte> x = stackalloc byte[16];
                     Span<byte> y = stackalloc byte[16];

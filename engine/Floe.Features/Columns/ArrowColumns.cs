@@ -3,6 +3,7 @@ using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Core.Errors;
 using Floe.Features.Expressions;
+using Floe.Kernels.Bitmaps;
 
 namespace Floe.Features.Columns;
 
@@ -45,12 +46,32 @@ internal static class ArrowColumns
         return result;
     }
 
-    private static bool[]? Validity(IArrowArray a)
+    private static ulong[]? Validity(IArrowArray a) =>
+        a.NullCount == 0 ? null : ReadBits(a.Data.Buffers[0].Span, a.Offset, a.Length);
+
+    /// <summary>
+    /// Bits [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of an Arrow bitmap as
+    /// words: one block copy when the offset is whole bytes (Arrow's bytes are the words' little-endian bytes), a
+    /// shifting copy otherwise.
+    /// </summary>
+    public static ulong[] ReadBits(ReadOnlySpan<byte> bitmap, int offset, int length)
     {
-        if (a.NullCount == 0) { return null; }
-        var v = new bool[a.Length];
-        for (int i = 0; i < v.Length; i++) { v[i] = a.IsValid(i); }
-        return v;
+        var words = new ulong[Bitmap.WordCount(length)];
+        if (length == 0) { return words; }
+        if ((offset & 7) == 0 && BitConverter.IsLittleEndian)
+        {
+            bitmap.Slice(offset >> 3, (length + 7) >> 3).CopyTo(MemoryMarshal.AsBytes(words.AsSpan()));
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                int k = offset + i;
+                words[i >> 6] |= (ulong)((bitmap[k >> 3] >> (k & 7)) & 1) << (i & 63);
+            }
+        }
+        Bitmap.ClearTail(words, length);
+        return words;
     }
 
     public static ColumnData FromArray(IArrowArray array, string name)
@@ -76,9 +97,9 @@ internal static class ArrowColumns
                 }
             case BooleanArray a:
                 {
-                    var l = new long[n];
-                    for (int i = 0; i < n; i++) { l[i] = a.GetValue(i) == true ? 1 : 0; }
-                    return ColumnData.FromLongs(ValueKind.Bool, l, valid);
+                    var bits = ReadBits(a.Data.Buffers[1].Span, a.Offset, n);
+                    if (valid is not null) { Bitmap.And(bits, valid, bits); }
+                    return ColumnData.FromBits(bits, valid, n);
                 }
             case StringArray a:
                 {
@@ -125,7 +146,7 @@ internal static class ArrowColumns
         }
     }
 
-    private static ColumnData Widen<T>(ReadOnlySpan<T> src, bool[]? valid)
+    private static ColumnData Widen<T>(ReadOnlySpan<T> src, ulong[]? valid)
         where T : struct, System.Numerics.IBinaryInteger<T>
     {
         var l = new long[src.Length];
@@ -157,7 +178,7 @@ internal static class ArrowColumns
     /// <summary>Builds an Arrow array from rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="n"/>) of <paramref name="c"/> (lists: only the whole column).</summary>
     public static IArrowArray ToArray(ColumnData c, int start, int n)
     {
-        var (bitmap, nulls) = Bitmap(c.Valid, start, n);
+        var (bitmap, nulls) = ValidityBuffer(c.Valid, start, n);
         if (c.IsList)
         {
             if (start != 0 || n != c.Length) { throw new ArgumentException("list columns convert whole", nameof(start)); }
@@ -177,9 +198,7 @@ internal static class ArrowColumns
                 return new TimestampArray(new TimestampType(TimeUnit.Microsecond, "UTC"), Bytes(c.Longs, start, n), bitmap, n, nulls, 0);
             case ValueKind.Bool:
                 {
-                    var bits = new byte[(n + 7) / 8];
-                    for (int i = 0; i < n; i++) { if (c.Longs![start + i] != 0) { bits[i >> 3] |= (byte)(1 << (i & 7)); } }
-                    return new BooleanArray(new ArrowBuffer(bits), bitmap, n, nulls, 0);
+                    return new BooleanArray(BitsBuffer(c.Bits!, start, n), bitmap, n, nulls, 0);
                 }
             default:
                 {
@@ -201,15 +220,29 @@ internal static class ArrowColumns
         return new ArrowBuffer(new ArrayByteMemory<T>(values!, start, n).Memory);
     }
 
-    private static (ArrowBuffer Bitmap, int Nulls) Bitmap(bool[]? valid, int start, int n)
+    private static (ArrowBuffer Bitmap, int Nulls) ValidityBuffer(ulong[]? valid, int start, int n)
     {
         if (valid is null) { return (ArrowBuffer.Empty, 0); }
-        var bits = new byte[(n + 7) / 8];
-        int nulls = 0;
+        var buffer = BitsBuffer(valid, start, n);
+        int nulls = n - Bitmap.PopCount(MemoryMarshal.Cast<byte, ulong>(buffer.Span), n);
+        return nulls == 0 ? (ArrowBuffer.Empty, 0) : (buffer, nulls);
+    }
+
+    // Rows [start, start + n) of a bitmap as an Arrow buffer: the engine's words themselves when the slice starts on a
+    // word (engine columns are immutable once built; Arrow readers ignore bits past the length), a shifted copy otherwise.
+    private static ArrowBuffer BitsBuffer(ulong[] words, int start, int n)
+    {
+        int count = Bitmap.WordCount(n);
+        if ((start & 63) == 0)
+        {
+            return new ArrowBuffer(new ArrayByteMemory<ulong>(words, start >> 6, count).Memory);
+        }
+        var copy = new ulong[count];
         for (int i = 0; i < n; i++)
         {
-            if (valid[start + i]) { bits[i >> 3] |= (byte)(1 << (i & 7)); } else { nulls++; }
+            int k = start + i;
+            copy[i >> 6] |= ((words[k >> 6] >> (k & 63)) & 1UL) << (i & 63);
         }
-        return nulls == 0 ? (ArrowBuffer.Empty, 0) : (new ArrowBuffer(bits), nulls);
+        return new ArrowBuffer(new ArrayByteMemory<ulong>(copy, 0, count).Memory);
     }
 }

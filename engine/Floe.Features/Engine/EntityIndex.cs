@@ -47,7 +47,12 @@ internal sealed class EntityIndex
             {
                 var c = keys[k];
                 if (!c.IsValid(i)) { isNull = true; break; }
-                parts[k] = c.Kind == ValueKind.String ? strings.Intern(c.Strings![i]!) : c.Longs![i];
+                parts[k] = c.Kind switch
+                {
+                    ValueKind.String => strings.Intern(c.Strings![i]!),
+                    ValueKind.Bool => c.GetBool(i) ? 1 : 0,
+                    _ => c.Longs![i],
+                };
             }
             if (isNull) { ids[i] = -1; continue; }
             var key = new KeyTuple(parts[0], parts[1], parts[2], parts[3]);
@@ -92,6 +97,6 @@ internal sealed class EntityIndex
         }
         var values = GC.AllocateUninitializedArray<long>(ids.Length);
         for (int i = 0; i < ids.Length; i++) { values[i] = source[ids[i]]; }
-        return ColumnData.FromLongs(kind, values, null);
+        return kind == ValueKind.Bool ? ColumnData.FromFlagLongs(values, null, values.Length) : ColumnData.FromLongs(kind, values, null);
     }
 }

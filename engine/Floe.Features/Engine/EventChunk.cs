@@ -2,6 +2,8 @@ using Floe.Core.Errors;
 using Floe.Features.Columns;
 using Floe.Features.Expressions;
 
+using Floe.Kernels.Bitmaps;
+
 namespace Floe.Features.Engine;
 
 /// <summary>
@@ -41,32 +43,20 @@ internal sealed class EventChunk
         var def = plan.Definition;
         ColumnData? Resolve(string name) => source.GetValueOrDefault(name);
 
-        // Keep rows passing the filter with non-null keys and time.
-        var keep = new bool[length];
-        keep.AsSpan().Fill(true);
+        // Keep rows passing the filter with non-null keys and time: one bitmap, narrowed word by word.
+        var keep = Bitmap.AllSet(length);
         if (plan.Filter is not null)
         {
             var f = Evaluate(plan.Filter, Resolve, length, $"feature group '{def.Name}': filter");
-            for (int i = 0; i < length; i++)
-            {
-                keep[i] = f.IsValid(i) && f.Longs![i] == 1;
-            }
+            Bitmap.And(keep, f.Bits.AsSpan(0, keep.Length), keep);
+            if (f.Valid is not null) { Bitmap.And(keep, f.Valid.AsSpan(0, keep.Length), keep); }
         }
-        var timeCol = source[def.Timestamp];
-        for (int i = 0; i < length; i++)
-        {
-            keep[i] &= timeCol.IsValid(i);
-        }
+        if (source[def.Timestamp].Valid is { } timeValid) { Bitmap.And(keep, timeValid.AsSpan(0, keep.Length), keep); }
         foreach (var e in def.Entity)
         {
-            var c = source[e];
-            if (c.Valid is not null)
-            {
-                for (int i = 0; i < length; i++) { keep[i] &= c.Valid[i]; }
-            }
+            if (source[e].Valid is { } keyValid) { Bitmap.And(keep, keyValid.AsSpan(0, keep.Length), keep); }
         }
-        int kept = 0;
-        for (int i = 0; i < length; i++) { kept += keep[i] ? 1 : 0; }
+        int kept = Bitmap.PopCount(keep, length);
         Dictionary<string, ColumnData> columns;
         if (kept == length)
         {
@@ -75,9 +65,13 @@ internal sealed class EventChunk
         else
         {
             var rows = new int[kept];
-            for (int i = 0, j = 0; i < length; i++)
+            int j = 0;
+            for (int w = 0; w < keep.Length; w++)
             {
-                if (keep[i]) { rows[j++] = i; }
+                for (ulong word = keep[w]; word != 0; word &= word - 1)
+                {
+                    rows[j++] = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                }
             }
             columns = new Dictionary<string, ColumnData>(source.Count, StringComparer.Ordinal);
             foreach (var (name, col) in source)
@@ -111,6 +105,11 @@ internal sealed class EventChunk
             {
                 v.Longs.AsSpan(0, n).CopyTo(bits);
             }
+            else if (v.Bits is not null)
+            {
+                // Aggregations read booleans as 0/1 numbers.
+                for (int i = 0; i < n; i++) { bits[i] = v.GetBool(i) ? 1 : 0; }
+            }
             else
             {
                 for (int i = 0; i < n; i++)
@@ -119,7 +118,13 @@ internal sealed class EventChunk
                 }
             }
             slotBits[s] = bits;
-            slotValid[s] = v.Valid;
+            // The arena keeps one flag per event (the window kernels read validity row by row).
+            if (v.Valid is not null)
+            {
+                var flags = new bool[n];
+                Bitmap.ToFlags(v.Valid, flags);
+                slotValid[s] = flags;
+            }
         }
         return new EventChunk(n, columns, entity, time, slotBits, slotValid);
     }

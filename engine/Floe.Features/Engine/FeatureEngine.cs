@@ -302,8 +302,7 @@ internal sealed class FeatureEngine
         {
             return ListColumns.Create(o, n, Strings);
         }
-        bool allValid = Array.IndexOf(o.Valid, false) < 0;
-        var valid = allValid ? null : o.Valid;
+        var valid = ColumnData.Validity(o.Valid.AsSpan(0, n));
         if (o.D is not null)
         {
             return ColumnData.FromDoubles(o.D, valid, n);
@@ -317,7 +316,7 @@ internal sealed class FeatureEngine
             }
             return ColumnData.FromStrings(s);
         }
-        return ColumnData.FromLongs(o.ElementKind, o.L!, valid, n);
+        return o.ElementKind == ValueKind.Bool ? ColumnData.FromFlagLongs(o.L!, valid, n) : ColumnData.FromLongs(o.ElementKind, o.L!, valid, n);
     }
 
     /// <summary>Returns the rented arrays of a <see cref="Process(EventChunk, bool)"/> result with pooling on.</summary>

@@ -31,9 +31,8 @@ internal static class ListColumns
         {
             var l = new long[total];
             for (int i = 0; i < n; i++) { o.L.AsSpan(i * o.Stride, o.ListLength![i]).CopyTo(l.AsSpan(offsets[i])); }
-            values = ColumnData.FromLongs(o.ElementKind, l, null);
+            values = o.ElementKind == ValueKind.Bool ? ColumnData.FromFlagLongs(l, null, total) : ColumnData.FromLongs(o.ElementKind, l, null);
         }
-        bool allValid = Array.IndexOf(o.Valid, false) < 0;
-        return ColumnData.FromList(o.ElementKind, offsets, values, allValid ? null : o.Valid);
+        return ColumnData.FromList(o.ElementKind, offsets, values, ColumnData.Validity(o.Valid.AsSpan(0, n)));
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Floe.Features.Columns;
 using Floe.Kernels.Arithmetic;
+using Floe.Kernels.Bitmaps;
 using Floe.Kernels.Comparison;
 using Floe.Kernels.Drivers;
 
@@ -17,6 +18,11 @@ internal static class ExpressionEvaluator
     /// <summary>Evaluates <paramref name="e"/> over <paramref name="length"/> rows, resolving names through <paramref name="resolve"/>.</summary>
     public static ColumnData Evaluate(Expr e, Func<string, ColumnData?> resolve, int length)
     {
+        // Predicates the shared Arrow evaluator covers run there, the same code table filters run.
+        if (SharedEvaluation.TryEvaluate(e, resolve, length) is { } shared)
+        {
+            return shared;
+        }
         switch (e)
         {
             case LiteralExpr lit:
@@ -30,12 +36,11 @@ internal static class ExpressionEvaluator
             case IsNullExpr isn:
                 {
                     var v = Evaluate(isn.Operand, resolve, length);
-                    var r = new long[length];
-                    for (int i = 0; i < length; i++)
-                    {
-                        r[i] = v.IsValid(i) != isn.Negated ? 0 : 1;
-                    }
-                    return ColumnData.FromLongs(ValueKind.Bool, r, null);
+                    // "is not null" is the validity bitmap itself; "is null" its complement.
+                    var valid = v.Valid ?? Bitmap.AllSet(length);
+                    var r = new ulong[valid.Length];
+                    if (isn.Negated) { valid.AsSpan().CopyTo(r); } else { Bitmap.Not(valid, r, length); }
+                    return ColumnData.FromBits(r, null, length);
                 }
             case InExpr inList:
                 {
@@ -65,7 +70,7 @@ internal static class ExpressionEvaluator
         switch (value)
         {
             case null:
-                return ColumnData.FromLongs(ValueKind.Int64, new long[length], new bool[length]);
+                return ColumnData.FromLongs(ValueKind.Int64, new long[length], new ulong[Bitmap.WordCount(length)]);
             case long l:
                 {
                     var a = new long[length];
@@ -80,9 +85,7 @@ internal static class ExpressionEvaluator
                 }
             case bool b:
                 {
-                    var a = new long[length];
-                    a.AsSpan().Fill(b ? 1 : 0);
-                    return ColumnData.FromLongs(ValueKind.Bool, a, null);
+                    return ColumnData.FromBits(b ? Bitmap.AllSet(length) : new ulong[Bitmap.WordCount(length)], null, length);
                 }
             case string s:
                 {
@@ -95,18 +98,29 @@ internal static class ExpressionEvaluator
         }
     }
 
-    private static bool[]? AndValid(ColumnData a, ColumnData b)
+    private static ulong[]? AndValid(ColumnData a, ColumnData b)
     {
         if (a.Valid is null)
         {
-            return b.Valid is null ? null : (bool[])b.Valid.Clone();
+            return b.Valid is null ? null : (ulong[])b.Valid.Clone();
         }
         if (b.Valid is null)
         {
-            return (bool[])a.Valid.Clone();
+            return (ulong[])a.Valid.Clone();
         }
-        var r = new bool[a.Length];
-        ValidityAnd.And(a.Valid, b.Valid, r);
+        int words = Bitmap.WordCount(a.Length);
+        var r = new ulong[words];
+        Bitmap.And(a.Valid.AsSpan(0, words), b.Valid.AsSpan(0, words), r);
+        return r;
+    }
+
+    private static void SetInvalid(ulong[] valid, int row) => valid[row >> 6] &= ~(1UL << (row & 63));
+
+    // Booleans as numbers (for comparisons and casts): 0/1 longs.
+    private static long[] BoolFlags(ColumnData c)
+    {
+        var r = new long[c.Length];
+        for (int i = 0; i < r.Length; i++) { r[i] = c.GetBool(i) ? 1 : 0; }
         return r;
     }
 
@@ -135,13 +149,9 @@ internal static class ExpressionEvaluator
         if (op == "not")
         {
             RequireBool(v, "not");
-            var r = new long[n];
-            var src = v.Longs!;
-            for (int i = 0; i < n; i++)
-            {
-                r[i] = src[i] ^ 1;
-            }
-            return ColumnData.FromLongs(ValueKind.Bool, r, v.Valid);
+            var r = new ulong[Bitmap.WordCount(n)];
+            Bitmap.Not(v.Bits!, r, n);
+            return ColumnData.FromBits(r, v.Valid, n);
         }
         if (v.Kind == ValueKind.Float64)
         {
@@ -196,7 +206,7 @@ internal static class ExpressionEvaluator
         if (op == "/")
         {
             var r = new double[n];
-            valid ??= ColumnData.CreateAllValid(n);
+            valid ??= Bitmap.AllSet(n);
             SafeDivide.Divide(AsDoubles(a), AsDoubles(b), r, valid);
             return ColumnData.FromDoubles(r, valid);
         }
@@ -213,10 +223,10 @@ internal static class ExpressionEvaluator
                 case "-": BinaryDriver.Invoke<long, SubtractOperator<long>>(xs, ys, r); break;
                 case "*": BinaryDriver.Invoke<long, MultiplyOperator<long>>(xs, ys, r); break;
                 case "%":
-                    valid ??= ColumnData.CreateAllValid(n);
+                    valid ??= Bitmap.AllSet(n);
                     for (int i = 0; i < n; i++)
                     {
-                        if (y[i] == 0 || (y[i] == -1 && x[i] == long.MinValue)) { valid[i] = false; }
+                        if (y[i] == 0 || (y[i] == -1 && x[i] == long.MinValue)) { SetInvalid(valid, i); }
                         else { r[i] = x[i] % y[i]; }
                     }
                     break;
@@ -233,10 +243,10 @@ internal static class ExpressionEvaluator
             case "-": TensorPrimitives.Subtract(dx, dy, d); break;
             case "*": TensorPrimitives.Multiply(dx, dy, d); break;
             case "%":
-                valid ??= ColumnData.CreateAllValid(n);
+                valid ??= Bitmap.AllSet(n);
                 for (int i = 0; i < n; i++)
                 {
-                    if (dy[i] == 0.0) { valid[i] = false; }
+                    if (dy[i] == 0.0) { SetInvalid(valid, i); }
                     else { d[i] = dx[i] % dy[i]; }
                 }
                 break;
@@ -245,34 +255,21 @@ internal static class ExpressionEvaluator
         return ColumnData.FromDoubles(d, valid);
     }
 
+    // Kleene logic word by word: 64 rows per step, validity and values as two bitmaps.
     private static ColumnData Logical(bool isAnd, ColumnData a, ColumnData b)
     {
         RequireBool(a, isAnd ? "and" : "or");
         RequireBool(b, isAnd ? "and" : "or");
         int n = a.Length;
-        var r = new long[n];
-        bool[]? valid = null;
-        var x = a.Longs!;
-        var y = b.Longs!;
-        for (int i = 0; i < n; i++)
-        {
-            bool av = a.IsValid(i), bv = b.IsValid(i);
-            if (av && bv)
-            {
-                r[i] = isAnd ? x[i] & y[i] : x[i] | y[i];
-                continue;
-            }
-            // Three-valued logic: false AND null = false, true OR null = true, otherwise null.
-            long dominant = isAnd ? 0 : 1;
-            if ((av && x[i] == dominant) || (bv && y[i] == dominant))
-            {
-                r[i] = dominant;
-                continue;
-            }
-            valid ??= ColumnData.CreateAllValid(n);
-            valid[i] = false;
-        }
-        return ColumnData.FromLongs(ValueKind.Bool, r, valid);
+        int words = Bitmap.WordCount(n);
+        var values = new ulong[words];
+        var valid = new ulong[words];
+        ReadOnlySpan<ulong> va = a.Valid is null ? [] : a.Valid.AsSpan(0, words);
+        ReadOnlySpan<ulong> vb = b.Valid is null ? [] : b.Valid.AsSpan(0, words);
+        if (isAnd) { Kleene.And(a.Bits, va, b.Bits, vb, values, valid, n); }
+        else { Kleene.Or(a.Bits, va, b.Bits, vb, values, valid, n); }
+        bool allValid = a.Valid is null && b.Valid is null;
+        return ColumnData.FromBits(values, allValid ? null : valid, n);
     }
 
     private static ColumnData Compare(string op, ColumnData a, ColumnData b)
@@ -296,15 +293,21 @@ internal static class ExpressionEvaluator
         {
             CompareFlags(op, AsDoubles(a).AsSpan(0, n), AsDoubles(b).AsSpan(0, n), r);
         }
-        else if ((aNum && bNum) || (a.Kind == ValueKind.Bool && b.Kind == ValueKind.Bool))
+        else if (aNum && bNum)
         {
             CompareFlags(op, a.Longs.AsSpan(0, n), b.Longs.AsSpan(0, n), r);
+        }
+        else if (a.Kind == ValueKind.Bool && b.Kind == ValueKind.Bool)
+        {
+            CompareFlags(op, BoolFlags(a).AsSpan(), BoolFlags(b).AsSpan(), r);
         }
         else
         {
             throw new ExpressionException($"cannot compare {KindName(a.Kind)} with {KindName(b.Kind)}");
         }
-        return ColumnData.FromLongs(ValueKind.Bool, r, valid);
+        var bits = new ulong[Bitmap.WordCount(n)];
+        Bitmap.FromFlags(r, bits);
+        return ColumnData.FromBits(bits, valid, n);
     }
 
     // Signs of a three-way comparison against zero: the same kernels, with a constant right side.
@@ -348,6 +351,12 @@ internal static class ExpressionEvaluator
         {
             return v.Kind == target ? v : ColumnData.FromLongs(target, v.Longs!, v.Valid);
         }
+        if (v.Kind == ValueKind.Bool)
+        {
+            // Booleans cast to numbers as 0/1.
+            if (target == ValueKind.Float64) { return ColumnData.FromDoubles(AsDoubles(ColumnData.FromLongs(ValueKind.Int64, BoolFlags(v), null)), v.Valid); }
+            if (target is ValueKind.Int64 or ValueKind.Timestamp) { return ColumnData.FromLongs(target, BoolFlags(v), v.Valid); }
+        }
         switch (target)
         {
             case ValueKind.Float64 when v.Longs is not null:
@@ -355,18 +364,18 @@ internal static class ExpressionEvaluator
             case ValueKind.Float64 when v.Kind == ValueKind.String:
                 {
                     var r = new double[n];
-                    var valid = ColumnData.CreateAllValid(n);
+                    var valid = new bool[n];
                     for (int i = 0; i < n; i++)
                     {
                         valid[i] = v.IsValid(i) && double.TryParse(v.Strings![i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out r[i]);
                     }
-                    return ColumnData.FromDoubles(r, valid);
+                    return ColumnData.FromDoubles(r, ColumnData.Validity(valid));
                 }
             case ValueKind.Int64 or ValueKind.Timestamp when v.Kind == ValueKind.Float64:
                 {
                     // Truncates toward zero; NaN and out-of-range values become null.
                     var r = new long[n];
-                    var valid = ColumnData.CreateAllValid(n);
+                    var valid = new bool[n];
                     var src = v.Doubles!;
                     for (int i = 0; i < n; i++)
                     {
@@ -374,28 +383,28 @@ internal static class ExpressionEvaluator
                         valid[i] = v.IsValid(i) && d >= -9.2233720368547758E18 && d < 9.2233720368547758E18;
                         r[i] = valid[i] ? (long)d : 0;
                     }
-                    return ColumnData.FromLongs(target, r, valid);
+                    return ColumnData.FromLongs(target, r, ColumnData.Validity(valid));
                 }
             case ValueKind.Int64 or ValueKind.Timestamp when v.Longs is not null:
                 return ColumnData.FromLongs(target, v.Longs, v.Valid);
             case ValueKind.Int64 when v.Kind == ValueKind.String:
                 {
                     var r = new long[n];
-                    var valid = ColumnData.CreateAllValid(n);
+                    var valid = new bool[n];
                     for (int i = 0; i < n; i++)
                     {
                         valid[i] = v.IsValid(i) && long.TryParse(v.Strings![i], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out r[i]);
                     }
-                    return ColumnData.FromLongs(ValueKind.Int64, r, valid);
+                    return ColumnData.FromLongs(ValueKind.Int64, r, ColumnData.Validity(valid));
                 }
             case ValueKind.Bool when v.IsNumeric:
                 {
-                    var r = new long[n];
+                    var r = new bool[n];
                     for (int i = 0; i < n; i++)
                     {
-                        r[i] = v.GetDouble(i) != 0.0 ? 1 : 0;
+                        r[i] = v.GetDouble(i) != 0.0;
                     }
-                    return ColumnData.FromLongs(ValueKind.Bool, r, v.Valid);
+                    return ColumnData.FromBools(r, v.Valid);
                 }
             case ValueKind.String:
                 {
@@ -406,7 +415,7 @@ internal static class ExpressionEvaluator
                         r[i] = v.Kind switch
                         {
                             ValueKind.Float64 => v.Doubles![i].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                            ValueKind.Bool => v.Longs![i] != 0 ? "true" : "false",
+                            ValueKind.Bool => v.GetBool(i) ? "true" : "false",
                             _ => v.Longs![i].ToString(System.Globalization.CultureInfo.InvariantCulture),
                         };
                     }
@@ -418,9 +427,10 @@ internal static class ExpressionEvaluator
 
     private static ColumnData AllNull(ValueKind kind, int n) => kind switch
     {
-        ValueKind.Float64 => ColumnData.FromDoubles(new double[n], new bool[n]),
+        ValueKind.Float64 => ColumnData.FromDoubles(new double[n], new ulong[Bitmap.WordCount(n)]),
         ValueKind.String => ColumnData.FromStrings(new string?[n]),
-        _ => ColumnData.FromLongs(kind, new long[n], new bool[n]),
+        ValueKind.Bool => ColumnData.FromBits(new ulong[Bitmap.WordCount(n)], new ulong[Bitmap.WordCount(n)], n),
+        _ => ColumnData.FromLongs(kind, new long[n], new ulong[Bitmap.WordCount(n)]),
     };
 
     /// <summary>Brings branch values to one kind: numeric kinds widen to double; null literals take the common kind.</summary>
@@ -478,7 +488,7 @@ internal static class ExpressionEvaluator
             int chosen = conditions.Length;
             for (int c = 0; c < conditions.Length; c++)
             {
-                if (conditions[c].IsValid(row) && conditions[c].Longs![row] == 1)
+                if (conditions[c].IsValid(row) && conditions[c].GetBool(row))
                 {
                     chosen = c;
                     break;
@@ -494,11 +504,12 @@ internal static class ExpressionEvaluator
     {
         int n = pick.Length;
         var kind = values[0].Kind;
-        var valid = new bool[n];
+        var flags = new bool[n];
         for (int i = 0; i < n; i++)
         {
-            valid[i] = values[pick[i]].IsValid(i);
+            flags[i] = values[pick[i]].IsValid(i);
         }
+        var valid = ColumnData.Validity(flags);
         if (kind == ValueKind.Float64)
         {
             var r = new double[n];
@@ -508,8 +519,14 @@ internal static class ExpressionEvaluator
         if (kind == ValueKind.String)
         {
             var r = new string?[n];
-            for (int i = 0; i < n; i++) { r[i] = valid[i] ? values[pick[i]].Strings![i] : null; }
+            for (int i = 0; i < n; i++) { r[i] = flags[i] ? values[pick[i]].Strings![i] : null; }
             return ColumnData.FromStrings(r);
+        }
+        if (kind == ValueKind.Bool)
+        {
+            var b = new bool[n];
+            for (int i = 0; i < n; i++) { b[i] = values[pick[i]].GetBool(i); }
+            return ColumnData.FromBools(b, valid);
         }
         var l = new long[n];
         for (int i = 0; i < n; i++) { l[i] = values[pick[i]].Longs![i]; }
@@ -546,7 +563,7 @@ internal static class ExpressionEvaluator
                     var pick = new int[n];
                     for (int row = 0; row < n; row++)
                     {
-                        pick[row] = args[0].IsValid(row) && args[0].Longs![row] == 1 ? 0 : 1;
+                        pick[row] = args[0].IsValid(row) && args[0].GetBool(row) ? 0 : 1;
                     }
                     return Select(unified, pick);
                 }
@@ -598,9 +615,9 @@ internal static class ExpressionEvaluator
             case "is_nan":
                 {
                     RequireNumeric(call.Name, args[0]);
-                    var r = new long[n];
-                    for (int i = 0; i < n; i++) { r[i] = double.IsNaN(args[0].GetDouble(i)) ? 1 : 0; }
-                    return ColumnData.FromLongs(ValueKind.Bool, r, args[0].Valid);
+                    var r = new bool[n];
+                    for (int i = 0; i < n; i++) { r[i] = double.IsNaN(args[0].GetDouble(i)); }
+                    return ColumnData.FromBools(r, args[0].Valid);
                 }
             case "pow":
             case "power":

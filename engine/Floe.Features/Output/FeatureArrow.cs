@@ -61,7 +61,7 @@ internal static class FeatureArrow
             {
                 ValueKind.Float64 => values.Doubles![k].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 ValueKind.String => values.Strings![k],
-                ValueKind.Bool => values.Longs![k] != 0 ? "true" : "false",
+                ValueKind.Bool => values.GetBool(k) ? "true" : "false",
                 _ => values.Longs![k].ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
         }

@@ -34,16 +34,16 @@ internal abstract class CsvColumn
         return type.Id switch
         {
             TypeId.Boolean => new BooleanColumn(field, ordinal),
-            TypeId.Int => new Int32Column<IntParser>(field, ordinal, Int32Type.Default),
-            TypeId.Date => new Int32Column<DateParser>(field, ordinal, Date32Type.Default),
-            TypeId.Long => new Int64Column<LongParser>(field, ordinal, Int64Type.Default),
-            TypeId.Time => new Int64Column<TimeParser>(field, ordinal, new Time64Type(TimeUnit.Microsecond)),
-            TypeId.Timestamp => new Int64Column<TimestampParser>(field, ordinal, new TimestampType(TimeUnit.Microsecond, (string?)null)),
-            TypeId.TimestampTz => new Int64Column<TimestampTzParser>(field, ordinal, new TimestampType(TimeUnit.Microsecond, "UTC")),
-            TypeId.TimestampNs => new Int64Column<TimestampNsParser>(field, ordinal, new TimestampType(TimeUnit.Nanosecond, (string?)null)),
-            TypeId.TimestampTzNs => new Int64Column<TimestampTzNsParser>(field, ordinal, new TimestampType(TimeUnit.Nanosecond, "UTC")),
+            TypeId.Int => new FixedWidthColumn<int, IntParser>(field, ordinal, Int32Type.Default, "int"),
+            TypeId.Date => new FixedWidthColumn<int, DateParser>(field, ordinal, Date32Type.Default, "date (yyyy-MM-dd)"),
+            TypeId.Long => new FixedWidthColumn<long, LongParser>(field, ordinal, Int64Type.Default, "long"),
+            TypeId.Time => new FixedWidthColumn<long, TimeParser>(field, ordinal, new Time64Type(TimeUnit.Microsecond), "time (HH:mm:ss)"),
+            TypeId.Timestamp => new FixedWidthColumn<long, TimestampParser>(field, ordinal, new TimestampType(TimeUnit.Microsecond, (string?)null), "timestamp (ISO-8601)"),
+            TypeId.TimestampTz => new FixedWidthColumn<long, TimestampParser>(field, ordinal, new TimestampType(TimeUnit.Microsecond, "UTC"), "timestamptz (ISO-8601)"),
+            TypeId.TimestampNs => new FixedWidthColumn<long, TimestampNanosParser>(field, ordinal, new TimestampType(TimeUnit.Nanosecond, (string?)null), "timestamp_ns (ISO-8601, up to nine fraction digits, years 1677-2262)"),
+            TypeId.TimestampTzNs => new FixedWidthColumn<long, TimestampNanosParser>(field, ordinal, new TimestampType(TimeUnit.Nanosecond, "UTC"), "timestamptz_ns (ISO-8601, up to nine fraction digits, years 1677-2262)"),
             TypeId.Float => new FloatColumn(field, ordinal),
-            TypeId.Double => new DoubleColumn(field, ordinal),
+            TypeId.Double => new FixedWidthColumn<double, DoubleParser>(field, ordinal, DoubleType.Default, "double"),
             TypeId.Decimal => new DecimalColumn(field, ordinal, type),
             TypeId.String => new StringColumn(field, ordinal),
             TypeId.Uuid => new UuidColumn(field, ordinal),
@@ -80,8 +80,16 @@ internal abstract class CsvColumn
     protected FloeException RequiredButEmpty(in CsvCells cells, int row) =>
         Errors.InvalidData(cells.File, $"line {cells.LineOf(row)}, column '{Field.Name}': value is required but empty");
 
-    /// <summary>Marks row <paramref name="i"/> null in <paramref name="validity"/> (all set to valid up front).</summary>
-    protected static void SetNull(byte[] validity, int i) => validity[i >> 3] &= (byte)~(1 << (i & 7));
+    /// <summary>
+    /// An empty cell at row <paramref name="i"/> of the run (<paramref name="row"/> of the chunk): marks it null in
+    /// <paramref name="validity"/> (all set to valid up front) and counts it, or throws in a required column.
+    /// </summary>
+    protected void MarkNull(in CsvCells cells, int row, byte[] validity, int i, ref int nulls)
+    {
+        if (Field.Required) throw RequiredButEmpty(cells, row);
+        validity[i >> 3] &= (byte)~(1 << (i & 7));
+        nulls++;
+    }
 
     protected static byte[] AllValid(int count)
     {
@@ -92,68 +100,48 @@ internal abstract class CsvColumn
 
     protected static ArrowBuffer Validity(byte[] bitmap, int nulls) => nulls == 0 ? ArrowBuffer.Empty : new ArrowBuffer(bitmap);
 
-    /// <summary>A value parser as a struct, so the column loops are specialised per type (no delegate call per cell).</summary>
+    /// <summary>
+    /// A value parser as a struct, so the column loops are specialised per type (no delegate call per cell); what a
+    /// cell should have been is the column's, as one parser serves several types (timestamp and timestamptz).
+    /// </summary>
     internal interface IValueParser<T>
     {
         static abstract bool TryParse(ReadOnlySpan<byte> text, out T value);
-
-        static abstract string Expected { get; }
     }
 
     internal readonly struct IntParser : IValueParser<int>
     {
         public static bool TryParse(ReadOnlySpan<byte> text, out int value) => Utf8Values.TryParseInt(text, out value);
-
-        public static string Expected => "int";
     }
 
     internal readonly struct DateParser : IValueParser<int>
     {
         public static bool TryParse(ReadOnlySpan<byte> text, out int value) => Utf8Values.TryParseDate(text, out value);
-
-        public static string Expected => "date (yyyy-MM-dd)";
     }
 
     internal readonly struct LongParser : IValueParser<long>
     {
         public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseLong(text, out value);
-
-        public static string Expected => "long";
     }
 
     internal readonly struct TimeParser : IValueParser<long>
     {
         public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTime(text, out value);
-
-        public static string Expected => "time (HH:mm:ss)";
     }
 
     internal readonly struct TimestampParser : IValueParser<long>
     {
         public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTimestamp(text, out value);
-
-        public static string Expected => "timestamp (ISO-8601)";
     }
 
-    internal readonly struct TimestampTzParser : IValueParser<long>
-    {
-        public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTimestamp(text, out value);
-
-        public static string Expected => "timestamptz (ISO-8601)";
-    }
-
-    internal readonly struct TimestampNsParser : IValueParser<long>
+    internal readonly struct TimestampNanosParser : IValueParser<long>
     {
         public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTimestampNanos(text, out value);
-
-        public static string Expected => "timestamp_ns (ISO-8601, up to nine fraction digits, years 1677-2262)";
     }
 
-    internal readonly struct TimestampTzNsParser : IValueParser<long>
+    internal readonly struct DoubleParser : IValueParser<double>
     {
-        public static bool TryParse(ReadOnlySpan<byte> text, out long value) => Utf8Values.TryParseTimestampNanos(text, out value);
-
-        public static string Expected => "timestamptz_ns (ISO-8601, up to nine fraction digits, years 1677-2262)";
+        public static bool TryParse(ReadOnlySpan<byte> text, out double value) => FastDouble.TryParse(text, out value);
     }
 
     private sealed class WriteDefaultColumn(NestedField field) : CsvColumn(field, -1)
@@ -161,12 +149,15 @@ internal abstract class CsvColumn
         public override IArrowArray Parse(in CsvCells cells, int first, int count) => Floe.Parquet.Reading.DefaultArrays.WriteDefault(Field, count);
     }
 
-    private sealed class Int32Column<TParser>(NestedField field, int ordinal, IArrowType type) : CsvColumn(field, ordinal)
-        where TParser : struct, IValueParser<int>
+    /// <summary>A column of fixed-width values parsed straight into the Arrow value buffer.</summary>
+    private sealed class FixedWidthColumn<T, TParser>(NestedField field, int ordinal, IArrowType type, string expected) : CsvColumn(field, ordinal)
+        where T : unmanaged
+        where TParser : struct, IValueParser<T>
     {
         public override IArrowArray Parse(in CsvCells cells, int first, int count)
         {
-            var values = new int[count];
+            var bytes = new byte[count * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()];
+            var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(bytes.AsSpan());
             var validity = AllValid(count);
             var nulls = 0;
             for (var i = 0; i < count; i++)
@@ -174,70 +165,14 @@ internal abstract class CsvColumn
                 var cell = cells.Cell(first + i, Ordinal);
                 if (cell.IsEmpty)
                 {
-                    if (Field.Required) throw RequiredButEmpty(cells, first + i);
-                    SetNull(validity, i);
-                    nulls++;
+                    MarkNull(cells, first + i, validity, i, ref nulls);
                 }
                 else if (!TParser.TryParse(cell, out values[i]))
                 {
-                    throw Invalid(cells, first + i, TParser.Expected);
-                }
-            }
-            return ArrowArrayFactory.BuildArray(new ArrayData(type, count, nulls, 0,
-                new[] { Validity(validity, nulls), new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray()) }));
-        }
-    }
-
-    private sealed class Int64Column<TParser>(NestedField field, int ordinal, IArrowType type) : CsvColumn(field, ordinal)
-        where TParser : struct, IValueParser<long>
-    {
-        public override IArrowArray Parse(in CsvCells cells, int first, int count)
-        {
-            var bytes = new byte[count * sizeof(long)];
-            var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(bytes.AsSpan());
-            var validity = AllValid(count);
-            var nulls = 0;
-            for (var i = 0; i < count; i++)
-            {
-                var cell = cells.Cell(first + i, Ordinal);
-                if (cell.IsEmpty)
-                {
-                    if (Field.Required) throw RequiredButEmpty(cells, first + i);
-                    SetNull(validity, i);
-                    nulls++;
-                }
-                else if (!TParser.TryParse(cell, out values[i]))
-                {
-                    throw Invalid(cells, first + i, TParser.Expected);
+                    throw Invalid(cells, first + i, expected);
                 }
             }
             return ArrowArrayFactory.BuildArray(new ArrayData(type, count, nulls, 0, new[] { Validity(validity, nulls), new ArrowBuffer(bytes) }));
-        }
-    }
-
-    private sealed class DoubleColumn(NestedField field, int ordinal) : CsvColumn(field, ordinal)
-    {
-        public override IArrowArray Parse(in CsvCells cells, int first, int count)
-        {
-            var bytes = new byte[count * sizeof(double)];
-            var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(bytes.AsSpan());
-            var validity = AllValid(count);
-            var nulls = 0;
-            for (var i = 0; i < count; i++)
-            {
-                var cell = cells.Cell(first + i, Ordinal);
-                if (cell.IsEmpty)
-                {
-                    if (Field.Required) throw RequiredButEmpty(cells, first + i);
-                    SetNull(validity, i);
-                    nulls++;
-                }
-                else if (!FastDouble.TryParse(cell, out values[i]))
-                {
-                    throw Invalid(cells, first + i, "double");
-                }
-            }
-            return ArrowArrayFactory.BuildArray(new ArrayData(DoubleType.Default, count, nulls, 0, new[] { Validity(validity, nulls), new ArrowBuffer(bytes) }));
         }
     }
 
@@ -258,9 +193,7 @@ internal abstract class CsvColumn
                 var cell = cells.Cell(first + i, Ordinal);
                 if (cell.IsEmpty)
                 {
-                    if (Field.Required) throw RequiredButEmpty(cells, first + i);
-                    SetNull(validity, i);
-                    nulls++;
+                    MarkNull(cells, first + i, validity, i, ref nulls);
                 }
                 else if (!System.Text.Unicode.Utf8.IsValid(cell))
                 {

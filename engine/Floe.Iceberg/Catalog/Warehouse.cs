@@ -6,6 +6,7 @@ using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Spec.Serde;
 using Floe.Iceberg.Tables;
+using Floe.Parquet;
 
 namespace Floe.Iceberg.Catalog;
 
@@ -65,7 +66,7 @@ public sealed class Warehouse
     /// is created when missing. The reserved property <c>format-version</c> (2 by default, or 3) chooses the format
     /// and is not stored; a v3 table starts with <c>next-row-id</c> 0.
     /// </summary>
-    /// <exception cref="FloeException">AlreadyExists; Unsupported or InvalidArgument for a format version Floe does not create, or a v3-only column type (timestamp_ns) in a v2 table.</exception>
+    /// <exception cref="FloeException">AlreadyExists; Unsupported or InvalidArgument for a format version Floe does not create, or a v3-only column type (timestamp_ns) in a v2 table; InvalidArgument naming the property for a write property with a value Floe cannot use (write.delete.mode, write.delete.isolation-level, write.parquet.*).</exception>
     public Table CreateTable(TableIdentifier id, Schema schema, PartitionSpec? spec = null, IReadOnlyDictionary<string, string>? properties = null)
     {
         if (Catalog.TableExists(id)) throw Errors.AlreadyExists($"table '{id}' already exists");
@@ -75,6 +76,11 @@ public sealed class Warehouse
         FormatVersionTypes.Require(schema, formatVersion);
         var props = new Dictionary<string, string>(StringComparer.Ordinal) { ["write.parquet.compression-codec"] = "zstd" };
         foreach (var (k, v) in ReservedTableProperties.WithoutReserved(properties) ?? new Dictionary<string, string>()) props[k] = v;
+        // Write properties are read only when a write runs; checking them here refuses a typo at creation rather
+        // than at the first delete or ingest.
+        RowDeleteProperties.ModeOf(props);
+        RowDeleteProperties.IsSerializable(props);
+        ParquetWriterOptions.FromTableProperties(props);
         var metadata = new TableMetadata
         {
             FormatVersion = formatVersion,

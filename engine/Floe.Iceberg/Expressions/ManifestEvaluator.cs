@@ -10,32 +10,24 @@ namespace Floe.Iceberg.Expressions;
 /// </summary>
 public sealed class ManifestEvaluator
 {
-    private readonly Expression _projected;
-    private readonly Dictionary<int, int> _positionByFieldId = new();
+    private readonly ProjectedPartitionFilter _filter;
 
     /// <summary>Projects the bound <paramref name="filter"/> onto <paramref name="spec"/> (the manifest's spec).</summary>
-    public ManifestEvaluator(Expression filter, PartitionSpec spec, Schema schema)
-    {
-        _projected = PartitionProjection.Project(filter, spec, schema);
-        for (var i = 0; i < spec.Fields.Count; i++) _positionByFieldId[spec.Fields[i].FieldId] = i;
-    }
+    public ManifestEvaluator(Expression filter, PartitionSpec spec, Schema schema) => _filter = new ProjectedPartitionFilter(filter, spec, schema);
 
     /// <summary>False only when no file summarized by <paramref name="partitions"/> can hold a matching row.</summary>
     public bool MayMatch(IReadOnlyList<PartitionFieldSummary>? partitions) =>
-        partitions is null || Eval(_projected, partitions);
+        partitions is null || _filter.MayMatch(new Summaries(partitions));
 
     /// <summary>Shorthand for <c>MayMatch(manifest.Partitions)</c>.</summary>
     public bool MayMatch(ManifestFile manifest) => MayMatch(manifest.Partitions);
 
-    private bool Eval(Expression e, IReadOnlyList<PartitionFieldSummary> summaries) => e switch
+    private readonly struct Summaries(IReadOnlyList<PartitionFieldSummary> summaries) : IPartitionFacts
     {
-        AlwaysTrue => true,
-        AlwaysFalse => false,
-        And a => Eval(a.Left, summaries) && Eval(a.Right, summaries),
-        Or o => Eval(o.Left, summaries) || Eval(o.Right, summaries),
-        BoundPredicate p => !_positionByFieldId.TryGetValue(p.FieldId, out var pos) || pos >= summaries.Count || Test(p, summaries[pos]),
-        _ => true,
-    };
+        public int Count => summaries.Count;
+
+        public bool MayMatch(BoundPredicate predicate, int position) => Test(predicate, summaries[position]);
+    }
 
     private static bool Test(BoundPredicate p, PartitionFieldSummary s)
     {

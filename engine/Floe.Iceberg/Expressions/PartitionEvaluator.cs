@@ -10,32 +10,24 @@ namespace Floe.Iceberg.Expressions;
 /// </summary>
 public sealed class PartitionEvaluator
 {
-    private readonly Expression _projected;
-    private readonly Dictionary<int, int> _positionByFieldId = new();
+    private readonly ProjectedPartitionFilter _filter;
 
     /// <summary>Projects the bound <paramref name="filter"/> onto <paramref name="spec"/>.</summary>
-    public PartitionEvaluator(Expression filter, PartitionSpec spec, Schema schema)
-    {
-        _projected = PartitionProjection.Project(filter, spec, schema);
-        for (var i = 0; i < spec.Fields.Count; i++) _positionByFieldId[spec.Fields[i].FieldId] = i;
-    }
+    public PartitionEvaluator(Expression filter, PartitionSpec spec, Schema schema) => _filter = new ProjectedPartitionFilter(filter, spec, schema);
 
     /// <summary>The projected partition filter (predicates on partition field ids).</summary>
-    public Expression Projected => _projected;
+    public Expression Projected => _filter.Projected;
 
     /// <summary>False only when no row of a file with this partition tuple can match.</summary>
-    public bool MayMatch(PartitionData partition) => Eval(_projected, partition);
+    public bool MayMatch(PartitionData partition) => _filter.MayMatch(new PartitionTuple(partition));
 
     /// <summary>Shorthand for <c>MayMatch(file.Partition)</c>.</summary>
-    public bool MayMatch(DataFile file) => Eval(_projected, file.Partition);
+    public bool MayMatch(DataFile file) => MayMatch(file.Partition);
 
-    private bool Eval(Expression e, PartitionData partition) => e switch
+    private readonly struct PartitionTuple(PartitionData partition) : IPartitionFacts
     {
-        AlwaysTrue => true,
-        AlwaysFalse => false,
-        And a => Eval(a.Left, partition) && Eval(a.Right, partition),
-        Or o => Eval(o.Left, partition) || Eval(o.Right, partition),
-        BoundPredicate p => !_positionByFieldId.TryGetValue(p.FieldId, out var pos) || pos >= partition.Count || p.Test(partition[pos]),
-        _ => true,
-    };
+        public int Count => partition.Count;
+
+        public bool MayMatch(BoundPredicate predicate, int position) => predicate.Test(partition[position]);
+    }
 }

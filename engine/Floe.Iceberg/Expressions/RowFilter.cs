@@ -7,6 +7,7 @@ using Apache.Arrow.Types;
 using Floe.Core.Errors;
 using Floe.Core.Types;
 using Floe.Iceberg.Spec;
+using Floe.Kernels.Bitmaps;
 
 namespace Floe.Iceberg.Expressions;
 
@@ -33,60 +34,70 @@ public sealed class RowFilter
     {
         var n = batch.Length;
         if (selection.Length < n) throw new ArgumentException($"selection length {selection.Length} is shorter than the batch ({n} rows)", nameof(selection));
-        var dest = selection[..n];
-        // Conjunctions of numeric comparisons run on the comparison kernels into one selection bitmap.
-        if (n > 0)
+        if (n == 0) return 0;
+        // One selection bitmap for the whole tree: comparisons the shared Arrow kernels cover write bits directly,
+        // and/or combine words (negations were pushed into predicates, so null-as-false is exact).
+        var words = Bitmap.WordCount(n);
+        var rented = ArrayPool<ulong>.Shared.Rent(words);
+        try
         {
-            var words = (n + 63) >> 6;
-            var rented = ArrayPool<ulong>.Shared.Rent(words);
-            try
-            {
-                var bits = rented.AsSpan(0, words);
-                if (VectorizedFilter.Eval(_filter, batch, bits))
-                {
-                    VectorizedFilter.ToBooleans(bits, dest);
-                    return VectorizedFilter.Count(bits, n);
-                }
-            }
-            finally
-            {
-                ArrayPool<ulong>.Shared.Return(rented);
-            }
+            var bits = rented.AsSpan(0, words);
+            Eval(_filter, batch, bits);
+            Bitmap.ToFlags(bits, selection[..n]);
+            return Bitmap.PopCount(bits, n);
         }
-        Eval(_filter, batch, dest);
-        var count = 0;
-        foreach (var b in dest) count += b ? 1 : 0;
-        return count;
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(rented);
+        }
     }
 
-    private static void Eval(Expression e, RecordBatch batch, Span<bool> dest)
+    private static void Eval(Expression e, RecordBatch batch, Span<ulong> bits)
     {
         switch (e)
         {
-            case AlwaysTrue: dest.Fill(true); return;
-            case AlwaysFalse: dest.Fill(false); return;
-            case And a:
+            case AlwaysTrue:
+                bits.Fill(ulong.MaxValue);
+                Bitmap.ClearTail(bits, batch.Length);
+                return;
+            case AlwaysFalse:
+                bits.Clear();
+                return;
+            case And:
             case Or:
                 {
                     var (left, right, isAnd) = e is And x ? (x.Left, x.Right, true) : (((Or)e).Left, ((Or)e).Right, false);
-                    Eval(left, batch, dest);
-                    var rented = ArrayPool<bool>.Shared.Rent(dest.Length);
+                    Eval(left, batch, bits);
+                    var rented = ArrayPool<ulong>.Shared.Rent(bits.Length);
                     try
                     {
-                        var tmp = rented.AsSpan(0, dest.Length);
-                        Eval(right, batch, tmp);
-                        if (isAnd) for (var i = 0; i < dest.Length; i++) dest[i] &= tmp[i];
-                        else for (var i = 0; i < dest.Length; i++) dest[i] |= tmp[i];
+                        var other = rented.AsSpan(0, bits.Length);
+                        Eval(right, batch, other);
+                        if (isAnd) Bitmap.And(bits, other, bits);
+                        else Bitmap.Or(bits, other, bits);
                     }
                     finally
                     {
-                        ArrayPool<bool>.Shared.Return(rented);
+                        ArrayPool<ulong>.Shared.Return(rented);
                     }
                     return;
                 }
             case BoundPredicate p:
-                EvalPredicate(p, batch, dest);
-                return;
+                {
+                    if (VectorizedFilter.TryPredicate(p, batch, bits)) return;
+                    var flags = ArrayPool<bool>.Shared.Rent(batch.Length);
+                    try
+                    {
+                        var dest = flags.AsSpan(0, batch.Length);
+                        EvalPredicate(p, batch, dest);
+                        Bitmap.FromFlags(dest, bits);
+                    }
+                    finally
+                    {
+                        ArrayPool<bool>.Shared.Return(flags);
+                    }
+                    return;
+                }
             default:
                 throw Errors.Unsupported($"cannot evaluate expression node {e.GetType().Name}");
         }
@@ -102,7 +113,6 @@ public sealed class RowFilter
             for (var i = 0; i < dest.Length; i++) dest[i] = IsNull(path, i) == wantNull;
             return;
         }
-        if (path.Length == 1 && Kernels(p, batch, dest)) return;
         switch (arr)
         {
             case Int32Array or Date32Array when p.Literals[0] is int:
@@ -183,25 +193,6 @@ public sealed class RowFilter
                     }
                     break;
                 }
-        }
-    }
-
-    // A comparison the kernels cover, inside an Or or beside an uncovered node: bitmap, then booleans.
-    private static bool Kernels(BoundPredicate p, RecordBatch batch, Span<bool> dest)
-    {
-        if (dest.Length == 0) return false;
-        var words = (dest.Length + 63) >> 6;
-        var rented = ArrayPool<ulong>.Shared.Rent(words);
-        try
-        {
-            var bits = rented.AsSpan(0, words);
-            if (!VectorizedFilter.TryPredicate(p, batch, bits)) return false;
-            VectorizedFilter.ToBooleans(bits, dest);
-            return true;
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(rented);
         }
     }
 

@@ -1,13 +1,9 @@
 using System.Buffers;
-using System.Globalization;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Types;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Core.Types;
-using Floe.Iceberg.Spec;
-using Floe.Kernels.Comparison;
-using Floe.Kernels.Drivers;
 
 namespace Floe.Iceberg.Expressions;
 
@@ -83,48 +79,48 @@ internal static class VectorizedFilter
     }
 
     /// <summary>Writes the selection of one comparison into <paramref name="bits"/>; false when not covered.</summary>
+    /// <remarks>
+    /// This is the Iceberg binding of the shared evaluator: it checks that the bound literal is already in the
+    /// column's own type and unit, then hands the comparison to <see cref="ArrowPredicates"/>.
+    /// </remarks>
     public static bool TryPredicate(BoundPredicate p, RecordBatch batch, Span<ulong> bits)
     {
-        if (p.Op is not (Operation.Eq or Operation.NotEq or Operation.Lt or Operation.LtEq or Operation.Gt or Operation.GtEq)) return false;
+        var isIn = p.Op is Operation.In or Operation.NotIn;
+        if (!isIn && p.Op is not (Operation.Eq or Operation.NotEq or Operation.Lt or Operation.LtEq or Operation.Gt or Operation.GtEq)) return false;
         var index = batch.Schema.GetFieldIndex(p.Column);
         if (index < 0) return false;
         var arr = batch.Column(index);
         if (arr.Data.Offset != 0) return false;
-        var literal = p.Literals[0];
-        switch (arr)
+        foreach (var literal in p.Literals)
         {
-            case DoubleArray d when literal is double or float or int or long:
-                Compare(d.Values, Convert.ToDouble(literal, CultureInfo.InvariantCulture), p.Op, bits, floating: true);
-                break;
-            case FloatArray f when literal is float fl:
-                Compare(f.Values, fl, p.Op, bits, floating: true);
-                break;
-            case Int64Array l when p.Type.Id == TypeId.Long && literal is long or int:
-                Compare(l.Values, Convert.ToInt64(literal, CultureInfo.InvariantCulture), p.Op, bits, floating: false);
-                break;
-            case TimestampArray t when literal is long lt && UnitMatches(p.Type.Id, ((TimestampType)t.Data.DataType).Unit):
-                Compare(t.Values, lt, p.Op, bits, floating: false);
-                break;
-            case Int32Array i when p.Type.Id == TypeId.Int && literal is int li:
-                Compare(i.Values, li, p.Op, bits, floating: false);
-                break;
-            case Date32Array dt when p.Type.Id == TypeId.Date && literal is int ld:
-                Compare(dt.Values, ld, p.Op, bits, floating: false);
-                break;
-            default:
-                return false;
+            if (!Covered(p, arr, literal)) return false;
         }
-        if (arr.NullCount > 0)
-        {
-            // SQL semantics: a comparison on a null value is never true. Bit i of word w is bit i % 8 of byte
-            // 8w + i / 8 on a little-endian machine, the Arrow validity layout.
-            var validity = arr.Data.Buffers[0].Span;
-            var bytes = MemoryMarshal.AsBytes(bits);
-            var length = Math.Min((arr.Length + 7) >> 3, validity.Length);
-            for (var b = 0; b < length; b++) bytes[b] &= validity[b];
-        }
-        return true;
+        return isIn
+            ? ArrowPredicates.TryIn(arr, p.Literals, p.Op == Operation.NotIn, bits, sqlNaN: true)
+            : ArrowPredicates.TryCompare(arr, Map(p.Op), p.Literals[0], bits, sqlNaN: true);
     }
+
+    // The literal is already in the column's own type and unit, so the Arrow comparison is the bound one.
+    private static bool Covered(BoundPredicate p, IArrowArray arr, object literal) => arr switch
+    {
+        DoubleArray => literal is double or float or int or long,
+        FloatArray => literal is float,
+        Int64Array => p.Type.Id == TypeId.Long && literal is long or int,
+        TimestampArray t => literal is long && UnitMatches(p.Type.Id, ((TimestampType)t.Data.DataType).Unit),
+        Int32Array => p.Type.Id == TypeId.Int && literal is int,
+        Date32Array => p.Type.Id == TypeId.Date && literal is int,
+        _ => false,
+    };
+
+    private static ComparisonOp Map(Operation op) => op switch
+    {
+        Operation.Eq => ComparisonOp.Eq,
+        Operation.NotEq => ComparisonOp.NotEq,
+        Operation.Lt => ComparisonOp.Lt,
+        Operation.LtEq => ComparisonOp.LtEq,
+        Operation.Gt => ComparisonOp.Gt,
+        _ => ComparisonOp.GtEq,
+    };
 
     private static bool UnitMatches(TypeId type, TimeUnit unit) => type switch
     {
@@ -132,49 +128,6 @@ internal static class VectorizedFilter
         TypeId.TimestampNs or TypeId.TimestampTzNs => unit == TimeUnit.Nanosecond,
         _ => false,
     };
-
-    private static void Compare<T>(ReadOnlySpan<T> values, T literal, Operation op, Span<ulong> bits, bool floating)
-        where T : unmanaged, INumber<T>
-    {
-        switch (op)
-        {
-            case Operation.Eq: ComparisonDriver.ToBitmap<T, EqualOperator<T>>(values, literal, bits); break;
-            case Operation.Lt: ComparisonDriver.ToBitmap<T, LessThanOperator<T>>(values, literal, bits); break;
-            case Operation.LtEq: ComparisonDriver.ToBitmap<T, LessThanOrEqualOperator<T>>(values, literal, bits); break;
-            case Operation.Gt: ComparisonDriver.ToBitmap<T, GreaterThanOperator<T>>(values, literal, bits); break;
-            case Operation.GtEq: ComparisonDriver.ToBitmap<T, GreaterThanOrEqualOperator<T>>(values, literal, bits); break;
-            default:
-                if (!floating)
-                {
-                    ComparisonDriver.ToBitmap<T, NotEqualOperator<T>>(values, literal, bits);
-                    break;
-                }
-                // IEEE != is true for NaN, SQL's is not: not(x == lit) and x == x (x is not NaN).
-                ComparisonDriver.ToBitmap<T, EqualOperator<T>>(values, literal, bits);
-                var rented = ArrayPool<ulong>.Shared.Rent(Math.Max(bits.Length, 1));
-                try
-                {
-                    var notNaN = rented.AsSpan(0, bits.Length);
-                    SelfEqual(values, notNaN);
-                    for (var i = 0; i < bits.Length; i++) bits[i] = ~bits[i] & notNaN[i];
-                }
-                finally
-                {
-                    ArrayPool<ulong>.Shared.Return(rented);
-                }
-                break;
-        }
-    }
-
-    private static void SelfEqual<T>(ReadOnlySpan<T> values, Span<ulong> bits)
-        where T : unmanaged, INumber<T>
-    {
-        bits.Clear();
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (!T.IsNaN(values[i])) bits[i >> 6] |= 1UL << (i & 63);
-        }
-    }
 
     /// <summary>Spreads the first <paramref name="dest"/>.Length bits of <paramref name="bits"/> into booleans.</summary>
     public static void ToBooleans(ReadOnlySpan<ulong> bits, Span<bool> dest)

@@ -109,13 +109,7 @@ internal sealed class ManifestEntryDecoder
         DataFile? file = null;
         foreach (var field in _entry)
         {
-            if (field.Slot == Slot.Skip)
-            {
-                d.Skip(field.Schema);
-                continue;
-            }
-            var s = ManifestAvro.Branch(d, field.Schema);
-            if (s is null) continue;
+            if (ValueSchema(d, field) is not { } s) continue;
             switch (field.Slot)
             {
                 case Slot.Status: status = ManifestAvro.ReadInt(d, s); break;
@@ -150,6 +144,14 @@ internal sealed class ManifestEntryDecoder
         return new ManifestEntry(entryStatus, snapshotId, sequenceNumber, fileSequenceNumber, file);
     }
 
+    /// <summary>The schema of <paramref name="field"/>'s value, the decoder at that value; null when the field is skipped or null.</summary>
+    private static AvroSchema? ValueSchema(AvroDecoder d, Field field)
+    {
+        if (field.Slot != Slot.Skip) return ManifestAvro.Branch(d, field.Schema);
+        d.Skip(field.Schema);
+        return null;
+    }
+
     private DataFile ReadDataFile(AvroDecoder d)
     {
         var content = 0;
@@ -165,13 +167,7 @@ internal sealed class ManifestEntryDecoder
         long? firstRowId = null, contentOffset = null, contentSize = null;
         foreach (var field in _file)
         {
-            if (field.Slot == Slot.Skip)
-            {
-                d.Skip(field.Schema);
-                continue;
-            }
-            var s = ManifestAvro.Branch(d, field.Schema);
-            if (s is null) continue;
+            if (ValueSchema(d, field) is not { } s) continue;
             switch (field.Slot)
             {
                 case Slot.Content: content = ManifestAvro.ReadInt(d, s); break;
@@ -239,12 +235,18 @@ internal sealed class ManifestEntryDecoder
         return new PartitionData(values);
     }
 
-    private static Dictionary<int, long> ReadCounts(AvroDecoder d, AvroArraySchema schema)
+    private static Dictionary<int, long> ReadCounts(AvroDecoder d, AvroArraySchema schema) => ReadIdMap<long, LongValue>(d, schema);
+
+    private static Dictionary<int, byte[]> ReadBounds(AvroDecoder d, AvroArraySchema schema) => ReadIdMap<byte[], BinaryValue>(d, schema);
+
+    /// <summary>A field-id keyed map (Avro array of key/value records); entries with a null value are left out.</summary>
+    private static Dictionary<int, T> ReadIdMap<T, TValue>(AvroDecoder d, AvroArraySchema schema)
+        where TValue : struct, IMapValue<T>
     {
         var kv = (AvroRecordSchema)schema.Items;
         var keySchema = kv.Fields[0].Schema;
         var valueSchema = kv.Fields[1].Schema;
-        var map = new Dictionary<int, long>();
+        var map = new Dictionary<int, T>();
         for (var n = d.ReadBlockCount(); n != 0; n = d.ReadBlockCount())
         {
             map.EnsureCapacity(map.Count + (int)Math.Min(n, 4096));
@@ -254,31 +256,26 @@ internal sealed class ManifestEntryDecoder
                 var key = ManifestAvro.ReadInt(d, ks);
                 var vs = ManifestAvro.Branch(d, valueSchema);
                 if (vs is null) continue;
-                map[key] = d.ReadLong();
+                map[key] = TValue.Read(d, vs);
             }
         }
         return map;
     }
 
-    private static Dictionary<int, byte[]> ReadBounds(AvroDecoder d, AvroArraySchema schema)
+    /// <summary>A map value reader as a struct, so <see cref="ReadIdMap"/> is specialised per value type (no delegate per entry).</summary>
+    private interface IMapValue<T>
     {
-        var kv = (AvroRecordSchema)schema.Items;
-        var keySchema = kv.Fields[0].Schema;
-        var valueSchema = kv.Fields[1].Schema;
-        var map = new Dictionary<int, byte[]>();
-        for (var n = d.ReadBlockCount(); n != 0; n = d.ReadBlockCount())
-        {
-            map.EnsureCapacity(map.Count + (int)Math.Min(n, 4096));
-            for (long i = 0; i < n; i++)
-            {
-                var ks = ManifestAvro.Branch(d, keySchema) ?? throw d.Corrupt("null map key");
-                var key = ManifestAvro.ReadInt(d, ks);
-                var vs = ManifestAvro.Branch(d, valueSchema);
-                if (vs is null) continue;
-                map[key] = ManifestAvro.ReadBinary(d, vs);
-            }
-        }
-        return map;
+        static abstract T Read(AvroDecoder d, AvroSchema schema);
+    }
+
+    private readonly struct LongValue : IMapValue<long>
+    {
+        public static long Read(AvroDecoder d, AvroSchema schema) => d.ReadLong();
+    }
+
+    private readonly struct BinaryValue : IMapValue<byte[]>
+    {
+        public static byte[] Read(AvroDecoder d, AvroSchema schema) => ManifestAvro.ReadBinary(d, schema);
     }
 
     private static List<long> ReadLongs(AvroDecoder d, AvroArraySchema schema)

@@ -11,7 +11,7 @@ public sealed partial class TableScan
     /// Counts the rows of the planned files that match the filter and survive their delete files, reading as little
     /// as it can: a file whose metrics prove every row matches is counted from its record count, a file without
     /// delete files has only the filter's columns decoded and simple comparisons evaluated into SIMD selection
-    /// bitmaps, and row groups are counted in parallel on <see cref="Threads"/> workers. Files with delete files go through <see cref="ReadBatches"/>.
+    /// bitmaps (a one-column filter on a dictionary-encoded column runs once per dictionary entry instead), and row groups are counted in parallel on <see cref="Threads"/> workers. Files with delete files go through <see cref="ReadBatches"/>.
     /// </summary>
     public long CountRows(IReadOnlyList<FileScanTask> tasks)
     {
@@ -98,6 +98,16 @@ public sealed partial class TableScan
             {
                 count += pageCount;
                 continue;
+            }
+            if (pageField > 0 && DictionaryCounts)
+            {
+                var rows = reader.RowGroupRows(g);
+                if (keep is null || keep.Length < rows) keep = new bool[rows];
+                if (DictionaryPredicate(reader, g, pageField, rowFilter, keep) is var dictionaryCount and >= 0)
+                {
+                    count += dictionaryCount;
+                    continue;
+                }
             }
             var batch = reader.ReadRowGroup(g).Batch;
             if (VectorizedFilter.TryCount(filter, batch, out var matched))

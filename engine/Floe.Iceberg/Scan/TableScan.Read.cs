@@ -13,7 +13,10 @@ public sealed partial class TableScan
     /// <summary>
     /// Reads the planned files as Arrow batches of <see cref="ProjectedSchema"/>: applies position and equality
     /// deletes, fills identity-partition columns that writers left out of the files from the manifest's partition
-    /// values, and keeps only rows that match the filter.
+    /// values, and keeps only rows that match the filter. With a filter, each row group's filter columns are decoded
+    /// first (a one-column filter on a dictionary-encoded column is evaluated once per dictionary entry); a row group
+    /// with no surviving row reads nothing else, and the other columns are read only from the pages that hold
+    /// surviving rows, gathering only those rows. Batches are the same as a whole-row-group read's.
     /// </summary>
     public IEnumerable<RecordBatch> ReadBatches(IReadOnlyList<FileScanTask> tasks)
     {
@@ -40,6 +43,10 @@ public sealed partial class TableScan
         var outputSchema = Floe.Core.Arrow.ArrowSchemas.ToArrow(projected);
         var outputColumns = projected.Fields.Select(f => IndexOf(readSchema, f.Id)).ToArray();
         var lineage = RowLineageColumns.For(readSchema);
+        // Late materialisation needs the filter's columns to be a strict part of what is read.
+        var filterFields = !everyTaskAllRows && LateMaterialisation && lineage is null ? FilterFields(readSchema) : null;
+        if (filterFields is not null && System.Array.TrueForAll(filterFields, f => f)) filterFields = null;
+        var singleField = filterFields is null ? 0 : SingleFieldId(_filter.RewriteNot());
         var threads = Threads;
         var units = threads > 1 ? ScanUnits(tasks, threads, readSchema) : null;
         if (units is null || units.Count <= 1)
@@ -47,7 +54,7 @@ public sealed partial class TableScan
             for (var t = 0; t < tasks.Count; t++)
             {
                 var unit = new ReadUnit(tasks[t], 0, -1, SortedPositions(deletes.PositionsFor(tasks[t])), deletes.EqualityFor(tasks[t], readSchema), allRows[t] ? null : rowFilter);
-                foreach (var batch in Read(unit, readSchema, projected, outputSchema, outputColumns, lineage)) yield return batch;
+                foreach (var batch in Read(unit, readSchema, projected, outputSchema, outputColumns, lineage, filterFields, singleField)) yield return batch;
             }
             yield break;
         }
@@ -78,7 +85,7 @@ public sealed partial class TableScan
                         gate.Wait();
                         try
                         {
-                            return Read(unit, readSchema, projected, outputSchema, outputColumns, lineage).ToList();
+                            return Read(unit, readSchema, projected, outputSchema, outputColumns, lineage, filterFields, singleField).ToList();
                         }
                         finally
                         {
@@ -109,16 +116,26 @@ public sealed partial class TableScan
     /// <summary>Row groups [<c>First</c>, <c>End</c>) of one file (<c>End</c> -1: to the last), with what applies to their rows.</summary>
     private sealed record ReadUnit(FileScanTask Task, int First, int End, long[]? Positions, EqualityDeletes? Equality, RowFilter? Filter);
 
-    private IEnumerable<RecordBatch> Read(ReadUnit unit, Schema readSchema, Schema projected, Apache.Arrow.Schema outputSchema, int[] outputColumns, RowLineageColumns? lineage)
+    private IEnumerable<RecordBatch> Read(ReadUnit unit, Schema readSchema, Schema projected, Apache.Arrow.Schema outputSchema, int[] outputColumns, RowLineageColumns? lineage, bool[]? filterFields, int singleField)
     {
         var task = unit.Task;
         using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
         var end = unit.End < 0 ? reader.RowGroupCount : Math.Min(unit.End, reader.RowGroupCount);
+        var late = filterFields is not null && unit.Filter is not null && unit.Equality is null;
         for (var g = unit.First; g < end; g++)
         {
-            var (read, firstRow) = reader.ReadRowGroup(g);
-            var batch = lineage is null ? read : lineage.Fill(read, firstRow, task.File, task.DataSequenceNumber);
-            var selected = Select(batch, firstRow, unit.Positions, unit.Equality, unit.Filter);
+            RecordBatch selected;
+            if (late)
+            {
+                if (ReadLate(reader, g, filterFields!, unit.Positions, unit.Filter!, singleField) is not { } survived) continue;
+                selected = survived;
+            }
+            else
+            {
+                var (read, firstRow) = reader.ReadRowGroup(g);
+                var batch = lineage is null ? read : lineage.Fill(read, firstRow, task.File, task.DataSequenceNumber);
+                selected = Select(batch, firstRow, unit.Positions, unit.Equality, unit.Filter);
+            }
             if (selected.Length == 0) continue;
             var columns = new IArrowArray[outputColumns.Length];
             for (var c = 0; c < columns.Length; c++)

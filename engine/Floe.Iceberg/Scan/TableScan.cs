@@ -135,6 +135,18 @@ public sealed partial class TableScan
     /// </summary>
     public int Threads => _threads > 0 ? _threads : Environment.ProcessorCount;
 
+    /// <summary>
+    /// Whether <see cref="ReadBatches"/> decodes a filter's columns first and the others only for surviving rows
+    /// (default true); tests and benchmarks turn it off to compare with the whole-row-group path.
+    /// </summary>
+    internal bool LateMaterialisation { get; set; } = true;
+
+    /// <summary>
+    /// Whether <see cref="CountRows"/> evaluates a one-column filter once per dictionary entry of a dictionary-encoded
+    /// column instead of decoding its values (default true); benchmarks turn it off to compare.
+    /// </summary>
+    internal bool DictionaryCounts { get; set; } = true;
+
     /// <summary>Decodes on <paramref name="threads"/> threads (1 reads serially); batches keep their order either way.</summary>
     public TableScan WithThreads(int threads)
     {

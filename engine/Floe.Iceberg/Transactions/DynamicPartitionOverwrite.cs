@@ -61,8 +61,7 @@ public sealed class DynamicPartitionOverwrite : SnapshotProducer
     {
         if (current is null || current.SnapshotId == startingSnapshotId) return;
         var replaced = Replaced();
-        var snapshot = current;
-        while (snapshot is not null && snapshot.SnapshotId != startingSnapshotId)
+        foreach (var snapshot in ConcurrentChanges.Since(metadata, current, startingSnapshotId, Branch, "overwrite"))
         {
             foreach (var manifest in ManifestsOf(snapshot))
             {
@@ -77,11 +76,6 @@ public sealed class DynamicPartitionOverwrite : SnapshotProducer
                     }
                 }
             }
-            snapshot = snapshot.ParentSnapshotId is { } parentId ? metadata.SnapshotById(parentId) : null;
-        }
-        if (startingSnapshotId is not null && snapshot is null)
-        {
-            throw Errors.CommitConflict($"[validation] snapshot {startingSnapshotId} is no longer an ancestor of branch '{Branch}'; rerun the overwrite");
         }
     }
 

@@ -77,44 +77,17 @@ public sealed class RewriteFiles : SnapshotProducer
     {
         if (current is null || current.SnapshotId == startingSnapshotId) return;
         var deleted = DeletedPaths();
-        var reachedStart = false;
-        foreach (var snapshot in SnapshotAncestry.Ancestors(metadata, current))
+        var metrics = _conflictFilter is null ? null : new InclusiveMetricsEvaluator(_conflictFilter);
+        foreach (var snapshot in ConcurrentChanges.Since(metadata, current, startingSnapshotId, Branch, "rewrite"))
         {
-            if (snapshot.SnapshotId == startingSnapshotId)
-            {
-                reachedStart = true;
-                break;
-            }
             var changes = SnapshotChanges.Of(Table.Io, metadata, snapshot);
-            foreach (var removed in changes.RemovedDataFiles)
-            {
-                if (deleted.Contains(removed.FilePath))
-                {
-                    throw Errors.CommitConflict(
-                        $"[validation] snapshot {snapshot.SnapshotId} ({snapshot.Operation}) removed {removed.FilePath} of table '{Table.Identifier}' while it was being rewritten; rerun the rewrite");
-                }
-            }
-            if (_conflictFilter is not null)
-            {
-                var metrics = new InclusiveMetricsEvaluator(_conflictFilter);
-                foreach (var added in changes.AddedDataFiles)
-                {
-                    if (metrics.MayMatch(added))
-                    {
-                        throw Errors.CommitConflict(
-                            $"[validation] snapshot {snapshot.SnapshotId} ({snapshot.Operation}) added {added.FilePath} to table '{Table.Identifier}', which may hold rows matching '{_conflictFilter}'; rerun the delete");
-                    }
-                }
-            }
+            ConcurrentChanges.RejectRemovedData(Table, snapshot, changes, deleted, "while it was being rewritten", "rewrite");
+            if (metrics is not null) ConcurrentChanges.RejectMatchingData(Table, snapshot, changes, metrics, _conflictFilter!, "delete");
             if (changes.AddedDeleteFiles.Count > 0)
             {
                 throw Errors.CommitConflict(
                     $"[validation] snapshot {snapshot.SnapshotId} added delete files to table '{Table.Identifier}' while files were being rewritten; rerun the rewrite");
             }
-        }
-        if (startingSnapshotId is not null && !reachedStart)
-        {
-            throw Errors.CommitConflict($"[validation] snapshot {startingSnapshotId} is no longer an ancestor of branch '{Branch}'; rerun the rewrite");
         }
     }
 

@@ -93,23 +93,10 @@ public sealed class RowDelta : SnapshotProducer
         foreach (var f in _addedDeletes) partitions.Add((f.SpecId, f.Partition));
         foreach (var f in _removedData) partitions.Add((f.SpecId, f.Partition));
         var metrics = _conflictFilter is null ? null : new InclusiveMetricsEvaluator(_conflictFilter);
-        var reachedStart = false;
-        foreach (var snapshot in SnapshotAncestry.Ancestors(metadata, current))
+        foreach (var snapshot in ConcurrentChanges.Since(metadata, current, startingSnapshotId, Branch, "delete"))
         {
-            if (snapshot.SnapshotId == startingSnapshotId)
-            {
-                reachedStart = true;
-                break;
-            }
             var changes = SnapshotChanges.Of(Table.Io, metadata, snapshot);
-            foreach (var removed in changes.RemovedDataFiles)
-            {
-                if (_referenced.Contains(removed.FilePath))
-                {
-                    throw Errors.CommitConflict(
-                        $"[validation] snapshot {snapshot.SnapshotId} ({snapshot.Operation}) removed {removed.FilePath} of table '{Table.Identifier}' while rows of it were being deleted; rerun the delete");
-                }
-            }
+            ConcurrentChanges.RejectRemovedData(Table, snapshot, changes, _referenced, "while rows of it were being deleted", "delete");
             foreach (var added in changes.AddedDeleteFiles)
             {
                 // A delete file scoped to another data file cannot touch ours; an unscoped one (a partition's position
@@ -131,21 +118,7 @@ public sealed class RowDelta : SnapshotProducer
                         $"[validation] snapshot {snapshot.SnapshotId} ({snapshot.Operation}) removed delete file {removed.FilePath} of table '{Table.Identifier}' that this delete replaces; rerun the delete");
                 }
             }
-            if (metrics is not null)
-            {
-                foreach (var added in changes.AddedDataFiles)
-                {
-                    if (metrics.MayMatch(added))
-                    {
-                        throw Errors.CommitConflict(
-                            $"[validation] snapshot {snapshot.SnapshotId} ({snapshot.Operation}) added {added.FilePath} to table '{Table.Identifier}', which may hold rows matching '{_conflictFilter}' (serializable isolation); rerun the delete");
-                    }
-                }
-            }
-        }
-        if (startingSnapshotId is not null && !reachedStart)
-        {
-            throw Errors.CommitConflict($"[validation] snapshot {startingSnapshotId} is no longer an ancestor of branch '{Branch}'; rerun the delete");
+            if (metrics is not null) ConcurrentChanges.RejectMatchingData(Table, snapshot, changes, metrics, _conflictFilter!, "delete");
         }
     }
 

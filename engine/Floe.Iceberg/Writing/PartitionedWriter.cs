@@ -33,6 +33,8 @@ public sealed class PartitionedWriter : IDisposable
     private readonly string _writeId = Guid.NewGuid().ToString("N")[..12];
     private int _fileCounter;
     private int[] _ordinals = System.Array.Empty<int>();
+    private int[] _permutation = System.Array.Empty<int>();
+    private readonly TakeBuffers _takeBuffers = new();
 
     /// <summary>Creates a writer for the table's current schema and default spec.</summary>
     public PartitionedWriter(Table table)
@@ -69,8 +71,22 @@ public sealed class PartitionedWriter : IDisposable
     /// <summary>Table property bounding the bytes buffered across all open files (default <see cref="DefaultBufferBudget"/>).</summary>
     public const string BufferBudgetProperty = "write.floe.buffer-budget-bytes";
 
-    /// <summary>Default budget of buffered row-group bytes across the open files of one write (64 MiB).</summary>
-    public const long DefaultBufferBudget = 64L << 20;
+    /// <summary>Default budget of memory held by the open files of one write for their buffered rows (32 MiB).</summary>
+    public const long DefaultBufferBudget = 32L << 20;
+
+    /// <summary>
+    /// Memory the open files hold for their buffered rows (buffer capacities and dictionary tables): after each
+    /// <see cref="Write"/> it is at most the table's <see cref="BufferBudgetProperty"/>.
+    /// </summary>
+    public long RetainedBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (var (writer, _) in _open.Values) total += writer.RetainedBytes;
+            return total;
+        }
+    }
 
     /// <summary>Rows written so far.</summary>
     public long RowsWritten { get; private set; }
@@ -106,9 +122,12 @@ public sealed class PartitionedWriter : IDisposable
         }
         for (var p = 0; p < partitions; p++) counts[p + 1] += counts[p];
         var starts = (int[])counts.Clone();
-        var permutation = new int[ordinals.Length];
+        if (_permutation.Length < ordinals.Length) _permutation = new int[ordinals.Length];
+        var permutation = _permutation.AsSpan(0, ordinals.Length);
         for (var i = 0; i < ordinals.Length; i++) permutation[counts[ordinals[i]]++] = i;
-        var sorted = ArrowTake.Take(batch, permutation);
+        // The gathered batch is copied into the files' column buffers before the next one is taken, so the take
+        // reuses one set of buffers instead of allocating a batch's worth of arrays per batch.
+        var sorted = ArrowTake.Take(batch, permutation, _takeBuffers);
         for (var p = 0; p < partitions; p++)
         {
             var length = starts[p + 1] - starts[p];
@@ -120,21 +139,23 @@ public sealed class PartitionedWriter : IDisposable
 
     /// <summary>
     /// Every open file buffers a whole row group until it fills; with many partitions open that is most of the
-    /// input. Once the open files together hold more than the budget, the largest buffers are written out as row
-    /// groups (largest first, so row groups stay as big as the budget allows).
+    /// input. Once the open files together hold more than the budget, the largest are written out as row groups
+    /// and their buffers released (largest first, so row groups stay as big as the budget allows). The budget counts
+    /// what the files hold in memory (buffer capacities, dictionary tables), not only the bytes in use, so it bounds
+    /// the process's memory and not half of it.
     /// </summary>
     private void EnforceBufferBudget()
     {
         if (_open.Count == 0) return;
-        long total = 0;
-        foreach (var (writer, _) in _open.Values) total += writer.BufferedRowGroupBytes;
+        var total = RetainedBytes;
         while (total > _bufferBudget)
         {
             ParquetDataWriter? largest = null;
             long largestBytes = 0;
             foreach (var (writer, _) in _open.Values)
             {
-                var bytes = writer.BufferedRowGroupBytes;
+                if (writer.BufferedRows == 0) continue;
+                var bytes = writer.RetainedBytes;
                 if (bytes > largestBytes)
                 {
                     largest = writer;
@@ -143,7 +164,7 @@ public sealed class PartitionedWriter : IDisposable
             }
             if (largest is null) return;
             largest.FlushRowGroupNow();
-            total -= largestBytes;
+            total -= largestBytes - largest.RetainedBytes;
         }
     }
 

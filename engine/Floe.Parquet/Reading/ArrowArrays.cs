@@ -56,9 +56,9 @@ internal static class ArrowArrays
         var arrowType = ArrowSchemas.ToArrowPrimitive(type);
         var bitmap = nulls == 0 ? ArrowBuffer.Empty : new ArrowBuffer(validity);
         ArrowBuffer[] buffers;
-        switch (type.Id)
+        switch (type.Id.Storage())
         {
-            case TypeId.Boolean:
+            case StorageKind.Boolean:
                 {
                     var bits = new byte[(length + 7) >> 3];
                     var source = leaf.Bool!;
@@ -69,29 +69,23 @@ internal static class ArrowArrays
                     buffers = new[] { bitmap, new ArrowBuffer(bits) };
                     break;
                 }
-            case TypeId.Int:
-            case TypeId.Date:
+            case StorageKind.Int32:
                 buffers = new[] { bitmap, Gather(leaf.I32!, valueIndex, nulls) };
                 break;
-            case TypeId.Long:
-            case TypeId.Time:
-            case TypeId.Timestamp:
-            case TypeId.TimestampTz:
-            case TypeId.TimestampNs:
-            case TypeId.TimestampTzNs:
+            case StorageKind.Int64:
                 buffers = new[] { bitmap, Gather(leaf.I64!, valueIndex, nulls) };
                 break;
-            case TypeId.Float:
+            case StorageKind.Float32:
                 buffers = new[] { bitmap, Gather(leaf.F32!, valueIndex, nulls) };
                 break;
-            case TypeId.Double:
+            case StorageKind.Float64:
                 buffers = new[] { bitmap, Gather(leaf.F64!, valueIndex, nulls) };
                 break;
-            case TypeId.Decimal:
+            case StorageKind.Decimal:
                 buffers = new[] { bitmap, Gather(leaf.Dec!, valueIndex, nulls) };
                 break;
-            case TypeId.String:
-            case TypeId.Binary:
+            case StorageKind.String:
+            case StorageKind.Binary:
                 {
                     var source = leaf.Bytes!;
                     var offsets = new int[length + 1];
@@ -161,38 +155,32 @@ internal static class ArrowArrays
         if (value is null || type is not PrimitiveType p) return Nulls(type, length);
         var arrowType = ArrowSchemas.ToArrowPrimitive(p);
         ArrowBuffer[] buffers;
-        switch (p.Id)
+        switch (p.Id.Storage())
         {
-            case TypeId.Boolean:
+            case StorageKind.Boolean:
                 {
                     var bits = new byte[(length + 7) >> 3];
                     if ((bool)value) System.Array.Fill(bits, (byte)0xFF);
                     buffers = new[] { ArrowBuffer.Empty, new ArrowBuffer(bits) };
                     break;
                 }
-            case TypeId.Int:
-            case TypeId.Date:
+            case StorageKind.Int32:
                 buffers = new[] { ArrowBuffer.Empty, Repeat(Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture), length) };
                 break;
-            case TypeId.Long:
-            case TypeId.Time:
-            case TypeId.Timestamp:
-            case TypeId.TimestampTz:
-            case TypeId.TimestampNs:
-            case TypeId.TimestampTzNs:
+            case StorageKind.Int64:
                 buffers = new[] { ArrowBuffer.Empty, Repeat(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture), length) };
                 break;
-            case TypeId.Float:
+            case StorageKind.Float32:
                 buffers = new[] { ArrowBuffer.Empty, Repeat(Convert.ToSingle(value, System.Globalization.CultureInfo.InvariantCulture), length) };
                 break;
-            case TypeId.Double:
+            case StorageKind.Float64:
                 buffers = new[] { ArrowBuffer.Empty, Repeat(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), length) };
                 break;
-            case TypeId.Decimal:
+            case StorageKind.Decimal:
                 buffers = new[] { ArrowBuffer.Empty, Repeat(LeafColumn.Unscaled((decimal)value, p.Scale), length) };
                 break;
-            case TypeId.String:
-            case TypeId.Binary:
+            case StorageKind.String:
+            case StorageKind.Binary:
                 {
                     var bytes = value as byte[] ?? Encoding.UTF8.GetBytes((string)value);
                     var offsets = new int[length + 1];

@@ -17,7 +17,7 @@ namespace Floe.Parquet.Reading;
 /// not cover (other encodings, types needing conversion) are reported by <see cref="TryRead"/> returning null so
 /// the caller can fall back to the general reader.
 /// </summary>
-internal sealed class FlatColumnReader
+internal sealed partial class FlatColumnReader
 {
     private readonly FileSchemaNode _leaf;
     private readonly CompressionCodec _codec;
@@ -41,8 +41,11 @@ internal sealed class FlatColumnReader
     private int[] _indices = System.Array.Empty<int>();
     private ZstdSharp.Decompressor? _zstd;
 
-    private FlatColumnReader(FileSchemaNode leaf, CompressionCodec codec, PrimitiveType target, int rows)
+    private FlatColumnReader(FileSchemaNode leaf, CompressionCodec codec, PrimitiveType target, int rows, int[]? selected = null)
     {
+        _selected = selected;
+        _chunkRows = rows;
+        if (selected is not null) rows = selected.Length;
         _leaf = leaf;
         _codec = codec;
         _target = target;
@@ -121,7 +124,7 @@ internal sealed class FlatColumnReader
     private bool Decode(byte[] chunk)
     {
         var position = 0;
-        while (_row < _rows && position < chunk.Length)
+        while (_chunkRow < _chunkRows && position < chunk.Length)
         {
             var header = FallbackChunkReader.PageHeaderInfo.Parse(chunk.AsSpan(position), out var headerLength);
             position += headerLength;
@@ -132,9 +135,9 @@ internal sealed class FlatColumnReader
             var body = chunk.AsSpan(position, header.CompressedSize);
             position += header.CompressedSize;
             // A dictionary page's count is the dictionary's size, which may exceed the rows of a page range.
-            if (header.NumValues < 0 || (header.Type != PageType.DICTIONARY_PAGE && _row + header.NumValues > _rows))
+            if (header.NumValues < 0 || (header.Type != PageType.DICTIONARY_PAGE && _chunkRow + header.NumValues > _chunkRows))
             {
-                throw new InvalidDataException($"column '{_leaf.Name}': pages hold more than the row group's {_rows} values");
+                throw new InvalidDataException($"column '{_leaf.Name}': pages hold more than the row group's {_chunkRows} values");
             }
             switch (header.Type)
             {
@@ -165,7 +168,7 @@ internal sealed class FlatColumnReader
                                 levels = data.Slice(4, length);
                                 data = data[(4 + length)..];
                             }
-                            DecodePage(levels, data, header.NumValues, header.Encoding);
+                            if (!DecodeAny(levels, data, header.NumValues, header.Encoding)) return false;
                         }
                         finally
                         {
@@ -183,7 +186,7 @@ internal sealed class FlatColumnReader
                         if (header.IsCompressed) rented = Decompress(values, header.UncompressedSize - header.DefinitionLength, out data);
                         try
                         {
-                            DecodePage(levels, data, header.NumValues, header.Encoding);
+                            if (!DecodeAny(levels, data, header.NumValues, header.Encoding)) return false;
                         }
                         finally
                         {
@@ -195,7 +198,7 @@ internal sealed class FlatColumnReader
                     break; // index pages carry nothing we need
             }
         }
-        if (_row != _rows) throw new InvalidDataException($"column '{_leaf.Name}': pages hold {_row} values, the row group has {_rows}");
+        if (_chunkRow != _chunkRows || _row != _rows) throw new InvalidDataException($"column '{_leaf.Name}': pages hold {_chunkRow} values, the row group has {_chunkRows}");
         return true;
     }
 

@@ -156,8 +156,8 @@ internal sealed partial class ColumnWriter
     /// <summary>Writes the dictionary page into the chunk; returns its size (header included).</summary>
     private int WriteDictionaryPage()
     {
-        _compressed.Length = 0;
-        var compressedSize = _compressor.Compress(_dictionary.WrittenSpan, _compressed);
+        CompressedScratch.Length = 0;
+        var compressedSize = _compressor.Compress(_dictionary.WrittenSpan, CompressedScratch);
         _header.Reset();
         _header.BeginStruct();
         _header.FieldI32(1, 2); // DICTIONARY_PAGE
@@ -169,7 +169,7 @@ internal sealed partial class ColumnWriter
         _header.EndStruct();
         _header.EndStruct();
         _chunk.Append(_header.WrittenSpan);
-        _chunk.Append(_compressed.WrittenSpan);
+        _chunk.Append(CompressedScratch.WrittenSpan);
         return _header.Length + _dictionary.Length;
     }
 
@@ -181,7 +181,7 @@ internal sealed partial class ColumnWriter
     {
         var indices = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(indexBytes);
         var width = IndexBitWidth(_dictionaryCount);
-        _page.Reserve(1)[0] = (byte)width;
+        PageScratch.Reserve(1)[0] = (byte)width;
         var n = indices.Length;
         var literalStart = 0;
         var i = 0;
@@ -198,7 +198,7 @@ internal sealed partial class ColumnWriter
                 {
                     if (i + pad > literalStart) WriteBitPacked(indices[literalStart..(i + pad)], width);
                     WriteVarint((uint)(j - i - pad) << 1);
-                    var value = _page.Reserve((width + 7) >> 3);
+                    var value = PageScratch.Reserve((width + 7) >> 3);
                     for (var b = 0; b < value.Length; b++) value[b] = (byte)(v >> (8 * b));
                     literalStart = j;
                 }
@@ -213,7 +213,7 @@ internal sealed partial class ColumnWriter
     {
         var groups = (indices.Length + 7) >> 3;
         WriteVarint(((uint)groups << 1) | 1);
-        var dest = _page.Reserve(groups * width);
+        var dest = PageScratch.Reserve(groups * width);
         dest.Clear();
         ulong accumulator = 0;
         var bits = 0;

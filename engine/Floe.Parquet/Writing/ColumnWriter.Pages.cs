@@ -20,8 +20,17 @@ internal sealed partial class ColumnWriter
     private readonly ParquetWriterOptions _options;
     private readonly PageCompressor _compressor;
     private readonly GrowableBuffer _chunk = new(1 << 16);
-    private readonly GrowableBuffer _page = new(1 << 16);
-    private readonly GrowableBuffer _compressed = new(1 << 16);
+    // A page is built and compressed within one EncodeChunk call on one thread, so these scratch buffers belong to
+    // the thread, not the column: a write with many files and columns open keeps one page's worth per thread
+    // instead of one per column (each grows to a page and its compress bound).
+    [ThreadStatic]
+    private static GrowableBuffer? t_page;
+    [ThreadStatic]
+    private static GrowableBuffer? t_compressed;
+
+    private static GrowableBuffer PageScratch => t_page ??= new GrowableBuffer(1 << 16);
+
+    private static GrowableBuffer CompressedScratch => t_compressed ??= new GrowableBuffer(1 << 16);
     private readonly ThriftCompactWriter _header = new();
 
     /// <summary>The encoded chunk of the last <see cref="EncodeChunk"/> call (valid until the next one).</summary>
@@ -67,12 +76,12 @@ internal sealed partial class ColumnWriter
             BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
             valueOffset += valueBytes;
 
-            _compressed.Length = 0;
-            var compressedSize = _compressor.Compress(_page.WrittenSpan, _compressed);
+            CompressedScratch.Length = 0;
+            var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch);
             _header.Reset();
             _header.BeginStruct();
             _header.FieldI32(1, 0); // DATA_PAGE
-            _header.FieldI32(2, _page.Length);
+            _header.FieldI32(2, PageScratch.Length);
             _header.FieldI32(3, compressedSize);
             _header.FieldStruct(5);
             _header.FieldI32(1, n);
@@ -88,8 +97,8 @@ internal sealed partial class ColumnWriter
                 pages.Add(new PageIndexEntry(_chunk.Length, _header.Length + compressedSize, r0, n - nonNull, nonNull == 0, pageMin, pageMax));
             }
             _chunk.Append(_header.WrittenSpan);
-            _chunk.Append(_compressed.WrittenSpan);
-            uncompressedTotal += _header.Length + _page.Length;
+            _chunk.Append(CompressedScratch.WrittenSpan);
+            uncompressedTotal += _header.Length + PageScratch.Length;
             r0 += n;
         }
         var hasStats = TryGetChunkStatistics(out var min, out var max);
@@ -121,7 +130,7 @@ internal sealed partial class ColumnWriter
 
     private void BuildPageBody(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes)
     {
-        _page.Length = 0;
+        PageScratch.Length = 0;
         if (Descriptor.Nested)
         {
             if (Descriptor.MaxRepetition > 0) WriteLevels(_repetitions.WrittenSpan.Slice(firstRow, rows));
@@ -129,22 +138,22 @@ internal sealed partial class ColumnWriter
         }
         else if (Descriptor.Optional)
         {
-            var lengthSlot = _page.Length;
-            _page.Reserve(4);
+            var lengthSlot = PageScratch.Length;
+            PageScratch.Reserve(4);
             if (nonNull == rows || nonNull == 0)
             {
                 WriteVarint((uint)rows << 1);
-                _page.Reserve(1)[0] = nonNull == 0 ? (byte)0 : (byte)1;
+                PageScratch.Reserve(1)[0] = nonNull == 0 ? (byte)0 : (byte)1;
             }
             else
             {
                 var groups = (rows + 7) >> 3;
                 WriteVarint(((uint)groups << 1) | 1);
-                var dest = _page.Reserve(groups);
+                var dest = PageScratch.Reserve(groups);
                 dest.Clear();
                 Bits.Copy(_validity.WrittenSpan, firstRow, dest, 0, rows);
             }
-            BinaryPrimitives.WriteInt32LittleEndian(_page.WrittenSpan.Slice(lengthSlot, 4), _page.Length - lengthSlot - 4);
+            BinaryPrimitives.WriteInt32LittleEndian(PageScratch.WrittenSpan.Slice(lengthSlot, 4), PageScratch.Length - lengthSlot - 4);
         }
         var values = _values.WrittenSpan.Slice(valueOffset, valueBytes);
         if (_dictionaryMode)
@@ -153,7 +162,7 @@ internal sealed partial class ColumnWriter
         }
         else if (Descriptor.Kind == ColumnKind.Boolean)
         {
-            var dest = _page.Reserve((nonNull + 7) >> 3);
+            var dest = PageScratch.Reserve((nonNull + 7) >> 3);
             dest.Clear();
             for (var i = 0; i < nonNull; i++)
             {
@@ -162,16 +171,16 @@ internal sealed partial class ColumnWriter
         }
         else if (ValueEncoding == EncodingDeltaBinaryPacked)
         {
-            if (Descriptor.Kind == ColumnKind.Int64) DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, long>(values), _page);
-            else DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, int>(values), _page);
+            if (Descriptor.Kind == ColumnKind.Int64) DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, long>(values), PageScratch);
+            else DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, int>(values), PageScratch);
         }
         else if (ValueEncoding == EncodingByteStreamSplit)
         {
-            ByteStreamSplit.Encode(values, Descriptor.Width, _page.Reserve(values.Length));
+            ByteStreamSplit.Encode(values, Descriptor.Width, PageScratch.Reserve(values.Length));
         }
         else
         {
-            _page.Append(values);
+            PageScratch.Append(values);
         }
     }
 
@@ -189,28 +198,28 @@ internal sealed partial class ColumnWriter
     /// </summary>
     private void WriteLevels(ReadOnlySpan<byte> levels)
     {
-        var lengthSlot = _page.Length;
-        _page.Reserve(4);
+        var lengthSlot = PageScratch.Length;
+        PageScratch.Reserve(4);
         var i = 0;
         while (i < levels.Length)
         {
             var j = i + 1;
             while (j < levels.Length && levels[j] == levels[i]) j++;
             WriteVarint((uint)(j - i) << 1);
-            _page.Reserve(1)[0] = levels[i];
+            PageScratch.Reserve(1)[0] = levels[i];
             i = j;
         }
-        BinaryPrimitives.WriteInt32LittleEndian(_page.WrittenSpan.Slice(lengthSlot, 4), _page.Length - lengthSlot - 4);
+        BinaryPrimitives.WriteInt32LittleEndian(PageScratch.WrittenSpan.Slice(lengthSlot, 4), PageScratch.Length - lengthSlot - 4);
     }
 
     private void WriteVarint(uint value)
     {
         while (value >= 0x80)
         {
-            _page.Reserve(1)[0] = (byte)(value | 0x80);
+            PageScratch.Reserve(1)[0] = (byte)(value | 0x80);
             value >>= 7;
         }
-        _page.Reserve(1)[0] = (byte)value;
+        PageScratch.Reserve(1)[0] = (byte)value;
     }
 }
 

@@ -259,35 +259,29 @@ internal sealed partial class ColumnWriter
         lower = upper = null;
         if (!_fileHas) return false;
         var type = Descriptor.Type;
-        switch (type.Id)
+        switch (type.Id.Storage())
         {
-            case TypeId.Boolean:
+            case StorageKind.Boolean:
                 lower = _fileMinL != 0;
                 upper = _fileMaxL != 0;
                 break;
-            case TypeId.Int:
-            case TypeId.Date:
+            case StorageKind.Int32:
                 lower = (int)_fileMinL;
                 upper = (int)_fileMaxL;
                 break;
-            case TypeId.Long:
-            case TypeId.Time:
-            case TypeId.Timestamp:
-            case TypeId.TimestampTz:
-            case TypeId.TimestampNs:
-            case TypeId.TimestampTzNs:
+            case StorageKind.Int64:
                 lower = _fileMinL;
                 upper = _fileMaxL;
                 break;
-            case TypeId.Float:
+            case StorageKind.Float32:
                 lower = (float)ZeroToNegative(_fileMinD);
                 upper = (float)ZeroToPositive(_fileMaxD);
                 break;
-            case TypeId.Double:
+            case StorageKind.Float64:
                 lower = ZeroToNegative(_fileMinD);
                 upper = ZeroToPositive(_fileMaxD);
                 break;
-            case TypeId.Decimal:
+            case StorageKind.Decimal:
                 {
                     var minI = Descriptor.Kind == ColumnKind.DecimalFixed ? _fileMinI : _fileMinL;
                     var maxI = Descriptor.Kind == ColumnKind.DecimalFixed ? _fileMaxI : _fileMaxL;
@@ -295,11 +289,11 @@ internal sealed partial class ColumnWriter
                     upper = BoundsTruncation.ToDecimal(maxI, type.Scale);
                     break;
                 }
-            case TypeId.String:
+            case StorageKind.String:
                 lower = BoundsTruncation.StringLower(_fileMinB, truncateLength);
                 upper = BoundsTruncation.StringUpper(_fileMaxB, truncateLength);
                 break;
-            case TypeId.Uuid:
+            case StorageKind.Uuid:
                 lower = new Guid(_fileMinB, bigEndian: true);
                 upper = new Guid(_fileMaxB, bigEndian: true);
                 break;

@@ -40,6 +40,14 @@ internal sealed partial class ColumnWriter : IDisposable
     /// <summary>PLAIN bytes buffered for the current row group (the uncompressed size estimate).</summary>
     public long BufferedBytes => _values.Length + _validity.Length + _dictionary.Length + _definitions.Length + _repetitions.Length;
 
+    /// <summary>
+    /// Memory this column holds between row groups: the capacity of its buffers and dictionary tables, used or not
+    /// (growth doubles, so this is up to twice <see cref="BufferedBytes"/>). Memory budgets count this.
+    /// </summary>
+    public long RetainedBytes =>
+        (long)_values.Capacity + _validity.Capacity + _dictionary.Capacity + _definitions.Capacity + _repetitions.Capacity + _chunk.Capacity
+        + (_dictionaryOffsets.Length + _buckets.Length) * sizeof(int) + (long)_slots.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<Slot>();
+
     /// <summary>Appends rows [start, start+count) of <paramref name="array"/>.</summary>
     public void Append(IArrowArray array, int start, int count)
     {
@@ -183,18 +191,16 @@ internal sealed partial class ColumnWriter : IDisposable
         _nulls = 0;
         ResetChunkStatistics();
         ResetDictionary();
+        // The encoded chunk is already in the file: its buffer goes back to the pool now rather than sitting in
+        // every open column writer until the next row group.
+        _chunk.Length = 0;
+        _chunk.Release();
         if (release)
         {
             _values.Release();
             _validity.Release();
             _definitions.Release();
             _repetitions.Release();
-            _chunk.Length = 0;
-            _chunk.Release();
-            _page.Length = 0;
-            _page.Release();
-            _compressed.Length = 0;
-            _compressed.Release();
             ReleaseSlots();
         }
     }
@@ -336,7 +342,6 @@ internal sealed partial class ColumnWriter : IDisposable
         _repetitions.Dispose();
         _dictionary.Dispose();
         _chunk.Dispose();
-        _page.Dispose();
         _compressor.Dispose();
     }
 }

@@ -14,6 +14,9 @@ internal sealed class GrowableBuffer : IDisposable
 
     public int Length { get; set; }
 
+    /// <summary>Bytes the buffer holds, used or not (what it costs in memory).</summary>
+    public int Capacity => _array.Length;
+
     public Span<byte> WrittenSpan => _array.AsSpan(0, Length);
 
     /// <summary>Returns a span of <paramref name="count"/> writable bytes at the end and advances past them.</summary>

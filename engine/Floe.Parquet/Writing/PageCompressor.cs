@@ -2,12 +2,16 @@ using System.IO.Compression;
 
 namespace Floe.Parquet.Writing;
 
-/// <summary>Compresses page bodies with one codec; holds a reusable zstd context (one per column, so columns can compress in parallel).</summary>
+/// <summary>
+/// Compresses page bodies with one codec. zstd contexts come from a process-wide pool, not one per column: a context
+/// holds megabytes of native tables, and a partitioned write has dozens of files times columns open at once
+/// (30 day files × 4 columns held about 100 MB of contexts), while only as many pages as there are threads
+/// compress at any moment.
+/// </summary>
 internal sealed class PageCompressor : IDisposable
 {
     private readonly ParquetCodec _codec;
     private readonly int _level;
-    private ZstdSharp.Compressor? _zstd;
 
     public PageCompressor(ParquetCodec codec, int zstdLevel)
     {
@@ -51,14 +55,25 @@ internal sealed class PageCompressor : IDisposable
                 }
             default:
                 {
-                    _zstd ??= new ZstdSharp.Compressor(_level);
                     var span = destination.GetSpan(ZstdSharp.Compressor.GetCompressBound(source.Length));
-                    var n = _zstd.Wrap(source, span);
+                    var compressor = ZstdContextPool.Rent(_level);
+                    int n;
+                    try
+                    {
+                        n = compressor.Wrap(source, span);
+                    }
+                    finally
+                    {
+                        ZstdContextPool.Return(_level, compressor);
+                    }
                     destination.Length += n;
                     return n;
                 }
         }
     }
 
-    public void Dispose() => _zstd?.Dispose();
+    /// <summary>Nothing to release: zstd contexts go back to the pool after each page.</summary>
+    public void Dispose()
+    {
+    }
 }

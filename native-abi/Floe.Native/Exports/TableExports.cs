@@ -6,7 +6,7 @@ using Floe.Native.Interop;
 namespace Floe.Native.Exports;
 
 /// <summary>
-/// Exports of the table module: <c>floe_table_create/describe/list/snapshots/check/drop/register</c>, each a thin call
+/// Exports of the table module: <c>floe_table_create/create_with_properties/upgrade/forget/describe/list/snapshots/check/drop/register</c>, each a thin call
 /// into <see cref="TableService"/> as the CLI's <c>table</c> and <c>snapshots</c> commands make it.
 /// </summary>
 internal static unsafe class TableExports
@@ -32,6 +32,83 @@ internal static unsafe class TableExports
         catch (Exception e)
         {
             return NativeCall.Fail(e, "floe_table_create");
+        }
+    }
+
+    /// <summary>
+    /// <c>int floe_table_create_with_properties(const floe_warehouse* w, const char* name, const char* schema, const char* partition, const char* properties_json)</c>:
+    /// creates a table with table properties (the CLI's <c>table create ... --property K=V</c>); <c>properties_json</c>
+    /// is NULL or a JSON object of strings, where <c>"format-version": "3"</c> makes a format-v3 table.
+    /// Errors: as <c>floe_table_create</c>, and <c>FLOE_EINVALID_ARG</c> for properties that are not an object of strings.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_table_create_with_properties")]
+    public static int CreateWithProperties(nint warehouse, byte* name, byte* schema, byte* partition, byte* propertiesJson)
+    {
+        try
+        {
+            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            string table = Utf8Marshal.ReadRequired(name, "name");
+            string schemaText = Utf8Marshal.ReadRequired(schema, "schema");
+            string? partitionText = Utf8Marshal.ReadOptional(partition, "partition");
+            IReadOnlyDictionary<string, string> properties = NativeJson.ParseStringMap(Utf8Marshal.ReadOptional(propertiesJson, "properties_json"), "properties_json");
+            new TableService(state.Warehouse).Create(table, schemaText, partitionText, properties);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_table_create_with_properties");
+        }
+    }
+
+    /// <summary>
+    /// <c>int floe_table_upgrade(floe_buf* out_json, const floe_warehouse* w, const char* name, int format_version)</c>:
+    /// upgrades the table's format version in one commit (the CLI's <c>table upgrade</c>) and fills its description.
+    /// Errors: <c>FLOE_EINVALID_ARG</c> (downgrade), <c>FLOE_EUNSUPPORTED</c> (above v3), <c>FLOE_ENOTFOUND</c>, <c>FLOE_ECONFLICT</c>,
+    /// <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_table_upgrade")]
+    public static int Upgrade(FloeBuf* @out, nint warehouse, byte* name, int formatVersion)
+    {
+        try
+        {
+            NativeBuffers.Reset(@out, "out_json");
+            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            string table = Utf8Marshal.ReadRequired(name, "name");
+            TableDescription description = new TableService(state.Warehouse).Upgrade(table, formatVersion);
+            NativeJson.Fill(@out, description.WriteJson);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_table_upgrade");
+        }
+    }
+
+    /// <summary>
+    /// <c>int floe_table_forget(floe_buf* out_json, const floe_warehouse* w, const char* key, const char* value, const char* tables, int dry_run, const char* reason)</c>:
+    /// deletes one entity's rows from every table with column <c>key</c> (or the comma-separated <c>tables</c>), one
+    /// snapshot per table, as <c>floe forget --json</c> without an online store; fills <see cref="ForgetReport.WriteJson"/>.
+    /// Errors: <c>FLOE_EINVALID_ARG</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_ECONFLICT</c>, <c>FLOE_EINVALID_HANDLE</c>,
+    /// <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_table_forget")]
+    public static int Forget(FloeBuf* @out, nint warehouse, byte* key, byte* value, byte* tables, int dryRun, byte* reason)
+    {
+        try
+        {
+            NativeBuffers.Reset(@out, "out_json");
+            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            string column = Utf8Marshal.ReadRequired(key, "key");
+            string entity = Utf8Marshal.ReadRequired(value, "value");
+            string[]? list = Utf8Marshal.ReadOptional(tables, "tables")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string? why = Utf8Marshal.ReadOptional(reason, "reason");
+            ForgetReport report = new ForgetService(state.Warehouse).Report(column, entity, list, dryRun != 0, why);
+            NativeJson.Fill(@out, report.WriteJson);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_table_forget");
         }
     }
 

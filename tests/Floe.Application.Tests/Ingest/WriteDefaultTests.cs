@@ -49,6 +49,29 @@ public sealed class WriteDefaultTests
     }
 
     [Test]
+    public void Ingest_ParquetWithoutTheColumns_FillsTheirWriteDefaultsNotInitialDefaults()
+    {
+        // The Parquet file is written by another table that has only the id column.
+        _w.Warehouse.CreateTable(TableIdentifier.Parse("demo.src"), new Schema(0, new[] { new NestedField(1, "id", true, PrimitiveType.Long) }));
+        _w.Ingest.Ingest("demo.src", _w.WriteFile("src.csv", "id\n1\n2\n"), new IngestOptions());
+        var parquet = Path.Combine(_w.Directory, "src.parquet");
+        using (var sink = new Floe.Formats.Output.ParquetSink(parquet))
+        {
+            _w.Scan.Scan("demo.src", new ScanRequest(), sink);
+        }
+
+        Create(
+            new NestedField(2, "country", true, PrimitiveType.String, null, JsonValue.Create("NL"), JsonValue.Create("FR")),
+            new NestedField(3, "score", false, PrimitiveType.Double, null, JsonValue.Create(9.5), null));
+        _w.Ingest.Ingest("demo.d", parquet, new IngestOptions());
+
+        // country: its write-default, not the initial-default NL; score: no write-default, so null, not 9.5.
+        Assert.That(_w.ScanLines("demo.d"), Is.EqualTo(new[] { "id,country,score", "1,FR,", "2,FR," }));
+        var count = _w.Scan.Count("demo.d", new ScanRequest { Filter = "country = 'FR'" });
+        Assert.That(count.Rows, Is.EqualTo(2));
+    }
+
+    [Test]
     public void Ingest_RequiredColumnMissingWithoutWriteDefault_FailsNamingIt()
     {
         Create(new NestedField(2, "country", true, PrimitiveType.String));

@@ -7,10 +7,10 @@ public sealed class ExpressionEvaluatorTests
 {
     private static readonly Dictionary<string, ColumnData> Columns = new()
     {
-        ["a"] = ColumnData.FromDoubles([1.5, 4, 0, -2], [true, true, true, false]),
+        ["a"] = ColumnData.FromDoubles([1.5, 4, 0, -2], ColumnData.Validity([true, true, true, false])),
         ["b"] = ColumnData.FromLongs(ValueKind.Int64, [2, 0, 5, 7], null),
         ["s"] = ColumnData.FromStrings(["x", "y", null, "x"]),
-        ["f"] = ColumnData.FromLongs(ValueKind.Bool, [1, 0, 1, 0], [true, true, false, true]),
+        ["f"] = ColumnData.FromBools([true, false, true, false], ColumnData.Validity([true, true, false, true])),
     };
 
     private static List<object?> Eval(string text)
@@ -22,7 +22,7 @@ public sealed class ExpressionEvaluatorTests
             r.Add(!c.IsValid(i) ? null : c.Kind switch
             {
                 ValueKind.Float64 => c.Doubles![i],
-                ValueKind.Bool => c.Longs![i] == 1,
+                ValueKind.Bool => c.GetBool(i),
                 ValueKind.String => c.Strings![i],
                 _ => (object)c.Longs![i],
             });

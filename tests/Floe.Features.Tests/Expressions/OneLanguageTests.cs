@@ -39,8 +39,8 @@ public sealed class OneLanguageTests
         var batch = Batch(xs, xValid, amounts, amountValid);
         var columns = new Dictionary<string, ColumnData>
         {
-            ["x"] = ColumnData.FromLongs(ValueKind.Int64, xs, xValid),
-            ["amount"] = ColumnData.FromDoubles(amounts, amountValid),
+            ["x"] = ColumnData.FromLongs(ValueKind.Int64, xs, ColumnData.Validity(xValid)),
+            ["amount"] = ColumnData.FromDoubles(amounts, ColumnData.Validity(amountValid)),
         };
         for (int trial = 0; trial < 400; trial++)
         {
@@ -50,7 +50,7 @@ public sealed class OneLanguageTests
             var result = ExpressionEvaluator.Evaluate(ExpressionParser.Parse(text), name => columns.GetValueOrDefault(name), rows);
             for (int i = 0; i < rows; i++)
             {
-                bool engine = result.IsValid(i) && result.Longs![i] != 0;
+                bool engine = result.IsValid(i) && result.GetBool(i);
                 Assert.That(engine, Is.EqualTo(scanSelection[i]), $"'{text}' at row {i} (x={(xValid[i] ? xs[i] : null)}, amount={(amountValid[i] ? amounts[i] : null)})");
             }
         }

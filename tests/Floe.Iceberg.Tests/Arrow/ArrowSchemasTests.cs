@@ -3,7 +3,7 @@ using Floe.Core.Errors;
 using Floe.Core.Arrow;
 using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Floe.Iceberg.Tests.Parquet;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 using Schema = Floe.Core.Types.Schema;
 

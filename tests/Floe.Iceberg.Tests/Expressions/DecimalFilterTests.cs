@@ -7,7 +7,7 @@ using Floe.Iceberg.Expressions;
 using Floe.Iceberg.Scan;
 using Floe.Core.Types;
 using Floe.Iceberg.Spec;
-using Floe.Iceberg.Tests.Parquet;
+using Floe.Tests.Shared;
 using Floe.Iceberg.Tests.Spec;
 using Floe.Iceberg.Tests.Tables;
 using NUnit.Framework;
@@ -146,7 +146,7 @@ public sealed class DecimalFilterTests
     [TestCase("l_quantity between 10 and 20 and l_tax != 0")]
     public void Scan_LineitemFixtureDecimalFilter_MatchesDuckDb(string filter)
     {
-        var root = SpecFixtures.Require(Path.Combine("iceberg", "duckdb-lineitem"));
+        var root = SharedFixtures.Require(Path.Combine("iceberg", "duckdb-lineitem"));
         var dir = Path.Combine(Path.GetTempPath(), "floe-decimal-" + Guid.NewGuid().ToString("N"));
         try
         {

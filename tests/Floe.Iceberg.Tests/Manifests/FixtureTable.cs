@@ -32,17 +32,7 @@ internal sealed class FixtureTable
     public Schema? Schema { get; private set; }
 
     /// <summary>The fixtures/iceberg folder, or null (tests then skip, or fail in CI: FixturePolicy).</summary>
-    public static string? Root()
-    {
-        var env = Environment.GetEnvironmentVariable("FLOE_FIXTURES");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(Path.Combine(env, "iceberg"))) return Path.Combine(env, "iceberg");
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "iceberg");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
+    public static string? Root() => Floe.Tests.Shared.SharedFixtures.IcebergRoot;
 
     public static string RootOrIgnore() => Root() ?? IgnoreMissing();
 

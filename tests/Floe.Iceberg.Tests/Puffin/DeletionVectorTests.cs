@@ -2,6 +2,7 @@ using Floe.Core.Errors;
 using Floe.Iceberg.Puffin;
 using Floe.Iceberg.Tests.Spec;
 using NUnit.Framework;
+using Floe.Tests.Shared;
 
 namespace Floe.Iceberg.Tests.Puffin;
 
@@ -38,7 +39,7 @@ public sealed class DeletionVectorTests
     [Test]
     public void ReadFooter_MultiBlobFixture_ListsTwoDeletionVectorsThatDecodeToOneRowEach()
     {
-        var root = SpecFixtures.Require(Path.Combine("iceberg", "duckdb-v3-multi-blob-dv"));
+        var root = SharedFixtures.Require(Path.Combine("iceberg", "duckdb-v3-multi-blob-dv"));
         var content = File.ReadAllBytes(Path.Combine(root, "data", "multiple-deletion-vectors.puffin"));
         var blobs = PuffinReader.ReadFooter(content, "multiple-deletion-vectors.puffin");
         Assert.That(blobs, Has.Count.EqualTo(2));
@@ -53,7 +54,7 @@ public sealed class DeletionVectorTests
     [Test]
     public void ReadFooter_TruncatedFile_FailsNamingTheFile()
     {
-        var root = SpecFixtures.Require(Path.Combine("iceberg", "duckdb-v3-multi-blob-dv"));
+        var root = SharedFixtures.Require(Path.Combine("iceberg", "duckdb-v3-multi-blob-dv"));
         var content = File.ReadAllBytes(Path.Combine(root, "data", "multiple-deletion-vectors.puffin"));
         var error = Assert.Throws<FloeException>(() => PuffinReader.ReadFooter(content.AsSpan(0, content.Length - 3), "cut.puffin"));
         Assert.That(error!.Code, Is.EqualTo(FloeErrorCode.InvalidData));

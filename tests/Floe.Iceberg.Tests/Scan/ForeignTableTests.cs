@@ -4,6 +4,7 @@ using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
 using Floe.Iceberg.Tests.Spec;
 using NUnit.Framework;
+using Floe.Tests.Shared;
 
 namespace Floe.Iceberg.Tests.Scan;
 
@@ -71,7 +72,7 @@ public sealed class ForeignTableTests
     [TestCaseSource(nameof(Cases))]
     public void Read_SnapshotOfForeignTable_ReturnsLiveRowCountFromReadme(string fixture, string metadata, long snapshotId, long rows)
     {
-        var root = SpecFixtures.Require(Path.Combine("iceberg", fixture));
+        var root = SharedFixtures.Require(Path.Combine("iceberg", fixture));
         var warehouse = new Warehouse(_warehouse);
         var table = warehouse.RegisterTable(TableIdentifier.Parse("fixtures." + fixture.Replace('-', '_')), Path.Combine(root, "metadata", metadata));
         var scan = new TableScan(table).UseSnapshot(snapshotId);
@@ -87,7 +88,7 @@ public sealed class ForeignTableTests
 
     private List<string> Rows(string fixture, string metadata, params string[] columns)
     {
-        var root = SpecFixtures.Require(Path.Combine("iceberg", fixture));
+        var root = SharedFixtures.Require(Path.Combine("iceberg", fixture));
         var table = new Warehouse(_warehouse).RegisterTable(TableIdentifier.Parse("fixtures.values"), Path.Combine(root, "metadata", metadata));
         var scan = new TableScan(table).Select(columns);
         var (tasks, _) = scan.PlanFiles();
@@ -132,7 +133,7 @@ public sealed class ForeignTableTests
     [Test]
     public void Read_ColumnsAddedWithDefaults_OldFileShowsInitialDefaults()
     {
-        var root = SpecFixtures.Require(Path.Combine("iceberg", "duckdb-column-defaults"));
+        var root = SharedFixtures.Require(Path.Combine("iceberg", "duckdb-column-defaults"));
         var metadata = "00003-3f1801a5-7dfb-4072-b14a-39cd12f9279b.metadata.json";
         var table = new Warehouse(_warehouse).RegisterTable(TableIdentifier.Parse("fixtures.defaults"), Path.Combine(root, "metadata", metadata));
         var withDefault = table.Schema.Fields.First(f => f.InitialDefault is not null);
@@ -144,7 +145,7 @@ public sealed class ForeignTableTests
     [Test]
     public void Read_SnapshotWhoseManifestListIsMissing_FailsNamingTheFile()
     {
-        var root = SpecFixtures.Require(Path.Combine("iceberg", "duckdb-eqdel-unpartitioned"));
+        var root = SharedFixtures.Require(Path.Combine("iceberg", "duckdb-eqdel-unpartitioned"));
         var table = new Warehouse(_warehouse).RegisterTable(TableIdentifier.Parse("fixtures.missing"), Path.Combine(root, "metadata", "v7.metadata.json"));
         var scan = new TableScan(table).UseSnapshot(7342794868382145167);
         var error = Assert.Throws<FloeException>(() => scan.PlanFiles());

@@ -6,6 +6,7 @@ using Floe.Iceberg.Spec;
 using Table = Floe.Iceberg.Tables.Table;
 using Floe.Iceberg.Tests.Spec;
 using NUnit.Framework;
+using Floe.Tests.Shared;
 
 namespace Floe.Iceberg.Tests.Scan;
 
@@ -55,7 +56,7 @@ public sealed class NestedProjectionTests
 
     private Table Redpanda()
     {
-        var root = SpecFixtures.Require(Path.Combine("iceberg", "duckdb-redpanda-hour-tag"));
+        var root = SharedFixtures.Require(Path.Combine("iceberg", "duckdb-redpanda-hour-tag"));
         return new Warehouse(_warehouse).RegisterTable(TableIdentifier.Parse("fixtures.redpanda"), Path.Combine(root, "metadata", "v1.metadata.json"));
     }
 }

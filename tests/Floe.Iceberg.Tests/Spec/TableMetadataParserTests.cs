@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Floe.Core.Errors;
 using Floe.Core.Types;
 using Floe.Iceberg.Spec;
+using Floe.Tests.Shared;
 
 namespace Floe.Iceberg.Tests.Spec;
 
@@ -46,7 +47,7 @@ public sealed class TableMetadataParserTests
     private static IEnumerable<TestCaseData> TableFixtureFiles()
     {
         // Enumerated lazily so a missing fixtures folder yields one ignorable case instead of a discovery failure.
-        var root = SpecFixtures.Root;
+        var root = SharedFixtures.Root;
         if (root is null || !Directory.Exists(Path.Combine(root, "iceberg")))
         {
             yield return new TestCaseData("<missing>").SetName("Parse_TableFixture_FixturesMissing");
@@ -61,7 +62,7 @@ public sealed class TableMetadataParserTests
     [TestCaseSource(nameof(ParseFiles))]
     public void Parse_ValidMetadataFixture_ParsesAndRoundTrips(string relative)
     {
-        var path = SpecFixtures.Require(Path.Combine("iceberg-metadata-json", relative));
+        var path = SharedFixtures.Require(Path.Combine("iceberg-metadata-json", relative));
         var m = TableMetadataParser.Parse(File.ReadAllText(path), Path.GetFileName(path));
 
         Assert.That(m.CurrentSchema.SchemaId, Is.EqualTo(m.CurrentSchemaId));
@@ -76,7 +77,7 @@ public sealed class TableMetadataParserTests
     [TestCaseSource(nameof(RejectFiles))]
     public void Parse_InvalidMetadataFixture_ThrowsNamingFileAndField(string relative, string fragment)
     {
-        var path = SpecFixtures.Require(Path.Combine("iceberg-metadata-json", relative));
+        var path = SharedFixtures.Require(Path.Combine("iceberg-metadata-json", relative));
         var name = Path.GetFileName(path);
         var ex = Assert.Throws<FloeException>(() => TableMetadataParser.Parse(File.ReadAllText(path), name));
         Assert.That(ex!.Message, Does.StartWith(name + ":"));
@@ -86,7 +87,7 @@ public sealed class TableMetadataParserTests
     [TestCaseSource(nameof(TableFixtureFiles))]
     public void ToUtf8Json_TableFixtureMetadata_RoundTripsTwiceThroughCachedSnapshotsAndUtf8Parse(string relative)
     {
-        var path = SpecFixtures.Require(relative);
+        var path = SharedFixtures.Require(relative);
         var m = TableMetadataParser.Parse(File.ReadAllText(path), relative);
         var first = TableMetadataParser.ToUtf8Json(m);
         var second = TableMetadataParser.ToUtf8Json(m);
@@ -106,7 +107,7 @@ public sealed class TableMetadataParserTests
     [TestCaseSource(nameof(TableFixtureFiles))]
     public void Parse_TableFixtureMetadata_ParsesAndRoundTrips(string relative)
     {
-        var path = SpecFixtures.Require(relative);
+        var path = SharedFixtures.Require(relative);
         var m = TableMetadataParser.Parse(File.ReadAllText(path), relative);
         Assert.That(m.Schemas, Is.Not.Empty);
         if (m.CurrentSnapshotId is { } id)
@@ -119,7 +120,7 @@ public sealed class TableMetadataParserTests
     [Test]
     public void Parse_V2ValidWithoutRefs_CreatesImplicitMain()
     {
-        var path = SpecFixtures.Require("iceberg-metadata-json/apache-iceberg/TableMetadataV2Valid.json");
+        var path = SharedFixtures.Require("iceberg-metadata-json/apache-iceberg/TableMetadataV2Valid.json");
         var m = TableMetadataParser.Parse(File.ReadAllText(path), "v2");
         Assert.That(m.CurrentSnapshotId, Is.EqualTo(3055729675574597004L));
         Assert.That(m.Refs[SnapshotRef.MainBranch], Is.EqualTo(new SnapshotRef(3055729675574597004L, SnapshotRefType.Branch)));
@@ -131,7 +132,7 @@ public sealed class TableMetadataParserTests
     [Test]
     public void Parse_V1Legacy_BuildsSchemasAndSpecs()
     {
-        var path = SpecFixtures.Require("iceberg-metadata-json/apache-iceberg/TableMetadataV1Valid.json");
+        var path = SharedFixtures.Require("iceberg-metadata-json/apache-iceberg/TableMetadataV1Valid.json");
         var m = TableMetadataParser.Parse(File.ReadAllText(path), "v1");
         Assert.Multiple(() =>
         {
@@ -148,7 +149,7 @@ public sealed class TableMetadataParserTests
     [Test]
     public void Parse_V1PartitionSpecsWithoutDefault_PicksHighestSpecId()
     {
-        var path = SpecFixtures.Require("iceberg-metadata-json/iceberg-rust/TableMetadataV1PartitionSpecsWithoutDefaultId.json");
+        var path = SharedFixtures.Require("iceberg-metadata-json/iceberg-rust/TableMetadataV1PartitionSpecsWithoutDefaultId.json");
         var m = TableMetadataParser.Parse(File.ReadAllText(path), "x");
         Assert.That(m.DefaultSpecId, Is.EqualTo(2));
     }
@@ -156,7 +157,7 @@ public sealed class TableMetadataParserTests
     [Test]
     public void Parse_TagOnlyRefs_AddsMainAndKeepsTag()
     {
-        var path = SpecFixtures.Require("iceberg-metadata-json/iceberg-rust/example_table_metadata_v2.json");
+        var path = SharedFixtures.Require("iceberg-metadata-json/iceberg-rust/example_table_metadata_v2.json");
         var m = TableMetadataParser.Parse(File.ReadAllText(path), "x");
         Assert.That(m.Refs["test"].Type, Is.EqualTo(SnapshotRefType.Tag));
         Assert.That(m.Refs[SnapshotRef.MainBranch].SnapshotId, Is.EqualTo(m.CurrentSnapshotId));

@@ -4,7 +4,7 @@ using Floe.Iceberg.Expressions;
 using Floe.Iceberg.Maintenance;
 using Floe.Iceberg.Scan;
 using Floe.Iceberg.Spec;
-using Floe.Iceberg.Tests.Parquet;
+using Floe.Tests.Shared;
 using Floe.Iceberg.Tests.Tables;
 using Floe.Iceberg.Transactions;
 using NUnit.Framework;

@@ -7,7 +7,7 @@ using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Expressions;
 using Floe.Iceberg.Scan;
 using Floe.Iceberg.Spec;
-using Floe.Iceberg.Tests.Parquet;
+using Floe.Tests.Shared;
 using Floe.Iceberg.Tests.Tables;
 using NUnit.Framework;
 using Schema = Floe.Core.Types.Schema;

@@ -30,9 +30,12 @@ internal static class FloeIngestRun
         new TableService(warehouse).Create(TableName, EventGenerator.Schema, "day(event_time)");
 
         var m = new Measurement();
+        var sampler = new MemorySampler();
         var sw = StageTimer.Start();
         var result = new IngestService(warehouse).Ingest(TableName, input, new IngestOptions());
         sw.Lap(m, "ingest");
+        sampler.Dispose();
+        sampler.Report(m);
         m["rows_written"] = result.RowsWritten;
         m["files"] = result.FilesWritten;
         m["data_bytes"] = BenchFiles.SizeOf(Path.Combine(work, "bench"), ".parquet");

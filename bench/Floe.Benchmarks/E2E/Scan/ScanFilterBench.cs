@@ -46,6 +46,12 @@ internal static class ScanFilterBench
         var service = new ScanService(warehouse);
 
         var floeCount = Best(repeat, () => service.Count(TableName, new ScanRequest { Filter = filter }).Rows, out var countRows);
+        var decodedCount = Best(repeat, () =>
+        {
+            var scan = new TableScan(table).Filter(ExpressionParser.Parse(filter, table.Schema));
+            scan.DictionaryCounts = false;
+            return scan.CountRows(scan.PlanFiles().Tasks);
+        }, out var decodedRows);
         var oldCount = Best(repeat, () =>
         {
             var scan = new TableScan(table);
@@ -82,14 +88,85 @@ internal static class ScanFilterBench
             var duckCount = Best(repeat, () => Convert.ToInt64(Scalar(connection, $"SELECT count(*) FROM {glob} WHERE {filter}"), CultureInfo.InvariantCulture), out var duckRows);
             double duckSumValue = 0;
             var duckSum = Best(repeat, () => { duckSumValue = Convert.ToDouble(Scalar(connection, $"SELECT sum(amount) FROM {glob}"), CultureInfo.InvariantCulture); return 0; }, out _);
-            ok &= duckRows == countRows && duckRows == oldRows && Math.Abs(duckSumValue - sum) <= 1e-6 * Math.Abs(sum) && sumRows == rows;
+            ok &= duckRows == countRows && duckRows == oldRows && duckRows == decodedRows && Math.Abs(duckSumValue - sum) <= 1e-6 * Math.Abs(sum) && sumRows == rows;
             Row($"count where {filter} (ScanService.Count)", threads, floeCount, duckCount);
+            Row($"count where {filter} (CountRows, values decoded: no dictionary predicate)", threads, decodedCount, duckCount);
             Row($"count where {filter} (ReadBatches + row filter, before)", threads, oldCount, duckCount);
             Row("full scan, sum(amount)", threads, floeSum, duckSum);
         }
+        ok &= SelectiveReads(table, glob, repeat, a.Get("select-filter", "amount > 200"));
+        ok &= SelectiveReads(table, glob, repeat, a.Get("select-filter2", "event_time >= '2024-01-15T06:00:00Z' and event_time < '2024-01-15T07:00:00Z'"));
         Console.WriteLine($"matching rows {countRows:N0}; Floe count and full scan on {Environment.ProcessorCount} thread(s) (DOTNET_PROCESSOR_COUNT)");
         if (!ok) Console.Error.WriteLine($"MISMATCH: floe count {countRows}, old {oldRows}, sum {sum}, rows {sumRows}");
         return ok ? 0 : 1;
+    }
+
+    /// <summary>
+    /// A selective filter whose rows are read with every column (late materialisation's case): Floe's
+    /// <c>ReadBatches</c> with and without late materialisation, folding count, sum(amount), sum(entity_id) and
+    /// sum(length(category)) over the batches, against DuckDB computing the same over the same files.
+    /// </summary>
+    private static bool SelectiveReads(Floe.Iceberg.Tables.Table table, string glob, int repeat, string filter)
+    {
+        (long Rows, double Amount, long Entity, long Chars) result = default;
+        double Floe(bool late)
+        {
+            var best = double.MaxValue;
+            for (var i = 0; i < repeat; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                var scan = new TableScan(table).Select(new[] { "entity_id", "event_time", "amount", "category" });
+                scan = scan.Filter(ExpressionParser.Parse(filter, scan.TableSchema));
+                scan.LateMaterialisation = late;
+                (long Rows, double Amount, long Entity, long Chars) r = default;
+                foreach (var batch in scan.ReadBatches(scan.PlanFiles().Tasks))
+                {
+                    var entities = (Int64Array)batch.Column(0);
+                    var amounts = (DoubleArray)batch.Column(2);
+                    var categories = (StringArray)batch.Column(3);
+                    for (var k = 0; k < batch.Length; k++)
+                    {
+                        r.Entity += entities.GetValue(k) ?? 0;
+                        if (!amounts.IsNull(k)) r.Amount += amounts.Values[k];
+                        if (!categories.IsNull(k)) r.Chars += categories.ValueOffsets[k + 1] - categories.ValueOffsets[k];
+                    }
+                    r.Rows += batch.Length;
+                }
+                result = r;
+                best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            }
+            return best;
+        }
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var late = Floe(true);
+        var lateCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / repeat;
+        var lateResult = result;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var plain = Floe(false);
+        var plainCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / repeat;
+        var ok = lateResult == result;
+        foreach (var threads in new[] { 1, 2 })
+        {
+            using var connection = new DuckDBConnection("Data Source=:memory:");
+            connection.Open();
+            Scalar(connection, $"SET threads = {threads}");
+            (long Rows, double Amount, long Entity, long Chars) duck = default;
+            var duckTime = Best(repeat, () =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(entity_id), 0)::BIGINT, coalesce(sum(length(category)), 0)::BIGINT FROM {glob} WHERE {filter}";
+                using var reader = command.ExecuteReader();
+                reader.Read();
+                duck = (reader.GetInt64(0), reader.GetDouble(1), Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture));
+                return duck.Rows;
+            }, out _);
+            ok &= duck.Rows == result.Rows && duck.Entity == result.Entity && duck.Chars == result.Chars && Math.Abs(duck.Amount - result.Amount) <= 1e-6 * Math.Max(1, Math.Abs(result.Amount));
+            Row($"read 4 columns where {filter}, late materialisation (CPU {lateCpu:F3} s/run)", threads, late, duckTime);
+            Row($"read 4 columns where {filter}, whole row groups (CPU {plainCpu:F3} s/run)", threads, plain, duckTime);
+        }
+        Console.WriteLine($"`{filter}`: {result.Rows:N0} rows");
+        if (!ok) Console.Error.WriteLine($"MISMATCH on `{filter}`: late {lateResult}, plain {result}");
+        return ok;
     }
 
     private static void Row(string work, int threads, double floe, double duck) =>

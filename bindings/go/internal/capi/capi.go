@@ -122,6 +122,25 @@ func TableCreate(w Warehouse, name, schema, partition string) int {
 	return int(C.floe_table_create((*C.floe_warehouse)(w), n, s, p))
 }
 
+// floe_table_create_with_properties; an empty partition or propertiesJSON means NULL.
+func TableCreateWithProperties(w Warehouse, name, schema, partition, propertiesJSON string) int {
+	n, s, p, j := cstring(name, false), cstring(schema, false), cstring(partition, true), cstring(propertiesJSON, true)
+	defer free(n)
+	defer free(s)
+	defer free(p)
+	defer free(j)
+	return int(C.floe_table_create_with_properties((*C.floe_warehouse)(w), n, s, p, j))
+}
+
+// floe_table_upgrade.
+func TableUpgrade(w Warehouse, name string, formatVersion int) ([]byte, int) {
+	n := cstring(name, false)
+	defer free(n)
+	var buf C.floe_buf
+	rc := C.floe_table_upgrade(&buf, (*C.floe_warehouse)(w), n, C.int(formatVersion))
+	return takeBuf(&buf), int(rc)
+}
+
 // floe_table_describe.
 func TableDescribe(w Warehouse, name string) ([]byte, int) {
 	n := cstring(name, false)

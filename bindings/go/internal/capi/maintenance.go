@@ -42,6 +42,18 @@ func TableRegister(w Warehouse, name, metadataFile, locationMapJSON string) ([]b
 	return takeBuf(&buf), int(rc)
 }
 
+// floe_table_forget; an empty tables list or reason means NULL.
+func TableForget(w Warehouse, key, value, tables string, dryRun bool, reason string) ([]byte, int) {
+	k, v, t, r := cstring(key, false), cstring(value, false), cstring(tables, true), cstring(reason, true)
+	defer free(k)
+	defer free(v)
+	defer free(t)
+	defer free(r)
+	var buf C.floe_buf
+	rc := C.floe_table_forget(&buf, (*C.floe_warehouse)(w), k, v, t, cbool(dryRun), r)
+	return takeBuf(&buf), int(rc)
+}
+
 // floe_table_delete; an empty branch means main (NULL).
 func TableDelete(w Warehouse, table, filter, branch string) ([]byte, int) {
 	t, f, b := cstring(table, false), cstring(filter, false), cstring(branch, true)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Floe.Core.Errors;
+using Floe.Core.Json;
 
 namespace Floe.Application.Backfill.Distributed;
 
@@ -28,8 +29,7 @@ public sealed record BackfillTask(string Table, string DefinitionPath, string De
         json.WriteString("definition_sha256", DefinitionSha256);
         if (Source is null) json.WriteNull("source");
         else json.WriteString("source", Source);
-        if (SourceSnapshotId is { } id) json.WriteNumber("source_snapshot_id", id);
-        else json.WriteNull("source_snapshot_id");
+        json.WriteNumberOrNull("source_snapshot_id", SourceSnapshotId);
         json.WriteString("day", BackfillService.Iso(Day));
         json.WriteEndObject();
     }

@@ -1,0 +1,163 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Floe.Core.Types;
+using Parquet.Meta;
+using ParquetType = Parquet.Meta.Type;
+
+namespace Floe.Parquet.Reading;
+
+internal sealed partial class FlatColumnReader
+{
+    // Selective mode: only the chunk rows in _selected (ascending) are output; _row counts output rows, _chunkRow the
+    // chunk rows the pages have covered.
+    private readonly int[]? _selected;
+    private readonly int _chunkRows;
+    private int _chunkRow;
+    private int _nextSelected;
+
+    /// <summary>
+    /// Decodes only rows <paramref name="selected"/> (ascending, within the <paramref name="rows"/> rows of
+    /// <paramref name="chunk"/>) into an array of selected.Length values: pages are decompressed and their dictionary
+    /// indices unpacked, but only selected values are gathered. Null when a page uses a layout this mode does not
+    /// cover (delta and byte-stream-split pages), so the caller decodes whole and takes.
+    /// </summary>
+    public static Apache.Arrow.IArrowArray? TryReadSelected(byte[] chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, int[] selected)
+    {
+        var reader = new FlatColumnReader(leaf, meta.Codec, target, rows, selected);
+        try
+        {
+            return reader.Decode(chunk) ? reader.Build() : null;
+        }
+        finally
+        {
+            reader._zstd?.Dispose();
+        }
+    }
+
+    private bool DecodeAny(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> data, int count, Encoding encoding)
+    {
+        if (_predicate is not null)
+        {
+            if (!DecodeFilter(levels, data, count, encoding)) return false;
+            _chunkRow += count;
+            return true;
+        }
+        if (_selected is null)
+        {
+            DecodePage(levels, data, count, encoding);
+            _chunkRow += count;
+            return true;
+        }
+        if (!DecodeSelected(levels, data, count, encoding)) return false;
+        _chunkRow += count;
+        return true;
+    }
+
+    private bool DecodeSelected(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> data, int count, Encoding encoding)
+    {
+        if (encoding is not (Encoding.PLAIN or Encoding.RLE_DICTIONARY or Encoding.PLAIN_DICTIONARY)) return false;
+        var selected = _selected!;
+        var pageEnd = _chunkRow + count;
+        var first = _nextSelected;
+        var end = first;
+        while (end < selected.Length && selected[end] < pageEnd) end++;
+        _nextSelected = end;
+        if (end == first) return true; // nothing selected here: the page is skipped after decompression
+        var nonNull = count;
+        Span<int> defs = default;
+        if (_leaf.DefinitionLevel > 0)
+        {
+            if (_levels.Length < count) _levels = new int[count];
+            defs = _levels.AsSpan(0, count);
+            RleHybrid.Decode(levels, 1, defs);
+            if (defs.IndexOfAnyExcept(1) < 0) defs = default;
+            else
+            {
+                nonNull = 0;
+                foreach (var d in defs) nonNull += d == 1 ? 1 : 0;
+            }
+        }
+        Span<int> indices = default;
+        var dictionary = encoding is not Encoding.PLAIN;
+        if (dictionary)
+        {
+            if (_dictCount == 0 && nonNull > 0) throw new InvalidDataException($"column '{_leaf.Name}': dictionary-encoded page without a dictionary");
+            if (_indices.Length < nonNull) _indices = new int[nonNull];
+            indices = _indices.AsSpan(0, nonNull);
+            if (nonNull > 0) RleHybrid.Decode(data[1..], data[0], indices);
+        }
+        else if (!_strings && data.Length < nonNull * _physicalWidth)
+        {
+            throw new InvalidDataException($"column '{_leaf.Name}': PLAIN page shorter than its {nonNull} values");
+        }
+        // PLAIN strings are found by walking the lengths up to the last selected value.
+        var stringPosition = 0;
+        var stringRank = 0;
+        var rank = 0;
+        var rankRow = 0;
+        for (var k = first; k < end; k++)
+        {
+            var local = selected[k] - _chunkRow;
+            if (!defs.IsEmpty)
+            {
+                for (; rankRow < local; rankRow++) rank += defs[rankRow] == 1 ? 1 : 0;
+            }
+            else
+            {
+                rank = local;
+            }
+            var row = _row++;
+            if (!defs.IsEmpty && defs[local] != 1)
+            {
+                _nulls++;
+                if (_strings) _offsets![row + 1] = _bytesLength;
+                else _fixed.AsSpan(row * _outputWidth, _outputWidth).Clear();
+                continue;
+            }
+            if (_validity is not null) _validity[row >> 3] |= (byte)(1 << (row & 7));
+            if (_strings)
+            {
+                ReadOnlySpan<byte> value;
+                if (dictionary)
+                {
+                    var index = indices[rank];
+                    if ((uint)index >= (uint)_dictCount) throw new InvalidDataException($"column '{_leaf.Name}': dictionary index {index} out of range");
+                    value = _dictBytes.AsSpan(_dictOffsets![index], _dictOffsets[index + 1] - _dictOffsets[index]);
+                }
+                else
+                {
+                    int length;
+                    while (true)
+                    {
+                        if (stringPosition + 4 > data.Length) throw new InvalidDataException($"column '{_leaf.Name}': PLAIN page shorter than its {nonNull} values");
+                        length = BinaryPrimitives.ReadInt32LittleEndian(data[stringPosition..]);
+                        if (length < 0 || length > data.Length - stringPosition - 4) throw new InvalidDataException($"column '{_leaf.Name}': bad value length {length}");
+                        if (stringRank == rank) break;
+                        stringPosition += 4 + length;
+                        stringRank++;
+                    }
+                    value = data.Slice(stringPosition + 4, length);
+                }
+                Append(value);
+                _offsets![row + 1] = _bytesLength;
+                continue;
+            }
+            ReadOnlySpan<byte> source;
+            if (dictionary)
+            {
+                var index = indices[rank];
+                if ((uint)index >= (uint)_dictCount) throw new InvalidDataException($"column '{_leaf.Name}': dictionary index {index} out of range");
+                source = _dictFixed.AsSpan(index * _physicalWidth, _physicalWidth);
+            }
+            else
+            {
+                source = data.Slice(rank * _physicalWidth, _physicalWidth);
+            }
+            var output = _fixed.AsSpan(row * _outputWidth, _outputWidth);
+            if (_physicalWidth == _outputWidth) source.CopyTo(output);
+            else if (_leaf.Element.Type == ParquetType.FLOAT) MemoryMarshal.Write(output, (double)MemoryMarshal.Read<float>(source));
+            else MemoryMarshal.Write(output, (long)MemoryMarshal.Read<int>(source));
+        }
+        return true;
+    }
+}

@@ -1,0 +1,56 @@
+using NUnit.Framework;
+using Floe.Iceberg.Catalog;
+using Floe.Iceberg.Scan;
+using Floe.Iceberg.Spec;
+using Floe.Iceberg.Tests.Tables;
+using Floe.Iceberg.Transactions;
+using Floe.Iceberg.Writing;
+
+namespace Floe.Iceberg.Tests.Writing;
+
+public sealed class PartitionedWriterBudgetTests
+{
+    // Budgets above what 40 open files hold empty (about 55 KB each: their first buffers and dictionary tables).
+    [TestCase(3 * 1024 * 1024, 40)]
+    [TestCase(6 * 1024 * 1024, 40)]
+    [TestCase(64 * 1024 * 1024, 3)]
+    public void MemoryHeldByOpenFilesStaysWithinTheBudgetAndEveryRowArrives(int budget, int days)
+    {
+        using var tables = new TestTables();
+        var table = tables.Warehouse.CreateTable(TableIdentifier.Parse("demo.events"), TestTables.EventsSchema, TestTables.DaySpec,
+            new Dictionary<string, string> { [PartitionedWriter.BufferBudgetProperty] = budget.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var random = new Random(budget + days);
+        var expected = new List<(long Entity, long Micros, double? Amount)>();
+        var files = new List<DataFile>();
+        using (var writer = new PartitionedWriter(table))
+        {
+            for (var b = 0; b < 30; b++)
+            {
+                // Rows scattered over every day, so every partition's file stays open and keeps growing.
+                var rows = new List<(long, long, double?)>();
+                for (var i = 0; i < 10_000; i++)
+                {
+                    var day = random.Next(days);
+                    var micros = TestTables.Day0 + day * TestTables.MicrosPerDay + random.NextInt64(TestTables.MicrosPerDay);
+                    rows.Add((random.Next(1000), micros, random.Next(10) == 0 ? null : Math.Round(random.NextDouble() * 1000, 2)));
+                }
+                expected.AddRange(rows);
+                writer.Write(TestTables.Events(rows));
+                Assert.That(writer.RetainedBytes, Is.LessThanOrEqualTo(budget), $"after batch {b}");
+            }
+            files.AddRange(writer.Complete());
+        }
+        var append = new FastAppend(table);
+        foreach (var f in files) append.AppendFile(f);
+        append.Commit();
+
+        expected.Sort();
+        Assert.That(TestTables.Read(new TableScan(tables.Warehouse.LoadTable(TableIdentifier.Parse("demo.events")))), Is.EqualTo(expected));
+        Assert.That(files, Has.Count.EqualTo(days));
+        // 300,000 rows of ~25 bytes (twice that in buffer capacity) cannot sit in the small budgets: their files
+        // were cut into several row groups; the large one holds each day whole.
+        var mostRowGroups = files.Max(f => f.SplitOffsets?.Count ?? 1);
+        if (budget < 8 * 1024 * 1024) Assert.That(mostRowGroups, Is.GreaterThan(1));
+        else Assert.That(mostRowGroups, Is.EqualTo(1));
+    }
+}
