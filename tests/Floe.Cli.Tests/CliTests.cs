@@ -253,14 +253,7 @@ public sealed class CliTests
     [Test]
     public void Register_ForeignTableWithLocationMap_ReadsItInPlace()
     {
-        string? fixtures = Environment.GetEnvironmentVariable("FLOE_FIXTURES");
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); fixtures is null && dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
-            if (Directory.Exists(candidate)) fixtures = candidate;
-        }
-        if (fixtures is null) global::Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures not found (set FLOE_FIXTURES)");
-        var root = Path.Combine(fixtures!, "iceberg", "icebird-spark-bunnies");
+        var root = global::Floe.Tests.Shared.SharedFixtures.Require(Path.Combine("iceberg", "icebird-spark-bunnies"));
 
         Ok("table", "register", "fx.bunnies", Path.Combine(root, "metadata", "v5.metadata.json"),
             "--location-map", $"s3a://hyperparam-iceberg/spark/bunnies={root}");

@@ -78,17 +78,7 @@ public sealed class FormatV3CliTests
         Assert.That(down.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
     }
 
-    private string Fixture(string name)
-    {
-        string? fixtures = Environment.GetEnvironmentVariable("FLOE_FIXTURES");
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); fixtures is null && dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
-            if (Directory.Exists(candidate)) fixtures = candidate;
-        }
-        if (fixtures is null) global::Floe.Tests.Shared.FixturePolicy.Missing("shared/fixtures not found (set FLOE_FIXTURES)");
-        return Path.Combine(fixtures!, "iceberg", name);
-    }
+    private static string Fixture(string name) => global::Floe.Tests.Shared.SharedFixtures.Require(Path.Combine("iceberg", name));
 
     [Test]
     public void Scan_DuckDbV3Fixtures_MultiBlobReadsThreeRowsLegacyBareDvIsRefusedNamingTheFile()
