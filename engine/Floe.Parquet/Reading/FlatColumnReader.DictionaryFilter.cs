@@ -40,20 +40,7 @@ internal sealed partial class FlatColumnReader
         if (!IsDictionary(encoding)) return false;
         _matches ??= _predicate!(DictionaryArray());
         if (_matches.Length != _dictCount + 1) throw new InvalidOperationException("the dictionary predicate returned the wrong number of entries");
-        var nonNull = count;
-        Span<int> defs = default;
-        if (_leaf.DefinitionLevel > 0)
-        {
-            if (_levels.Length < count) _levels = new int[count];
-            defs = _levels.AsSpan(0, count);
-            RleHybrid.Decode(levels, 1, defs);
-            if (defs.IndexOfAnyExcept(1) < 0) defs = default;
-            else
-            {
-                nonNull = 0;
-                foreach (var d in defs) nonNull += d == 1 ? 1 : 0;
-            }
-        }
+        var nonNull = DecodeDefinitions(levels, count, out var defs);
         if (_dictCount == 0 && nonNull > 0) throw new InvalidDataException($"column '{_leaf.Name}': dictionary-encoded page without a dictionary");
         if (_indices.Length < nonNull) _indices = new int[nonNull];
         var indices = _indices.AsSpan(0, nonNull);

@@ -63,20 +63,7 @@ internal sealed partial class FlatColumnReader
         while (end < selected.Length && selected[end] < pageEnd) end++;
         _nextSelected = end;
         if (end == first) return true; // nothing selected here: the page is skipped after decompression
-        var nonNull = count;
-        Span<int> defs = default;
-        if (_leaf.DefinitionLevel > 0)
-        {
-            if (_levels.Length < count) _levels = new int[count];
-            defs = _levels.AsSpan(0, count);
-            RleHybrid.Decode(levels, 1, defs);
-            if (defs.IndexOfAnyExcept(1) < 0) defs = default;
-            else
-            {
-                nonNull = 0;
-                foreach (var d in defs) nonNull += d == 1 ? 1 : 0;
-            }
-        }
+        var nonNull = DecodeDefinitions(levels, count, out var defs);
         Span<int> indices = default;
         var dictionary = encoding is not Encoding.PLAIN;
         if (dictionary)
@@ -159,5 +146,26 @@ internal sealed partial class FlatColumnReader
             else MemoryMarshal.Write(output, (long)MemoryMarshal.Read<int>(source));
         }
         return true;
+    }
+
+    /// <summary>
+    /// Decodes a page's definition levels; returns its non-null count, with <paramref name="defs"/> empty when the
+    /// page has no nulls (the usual case, so callers take their dense path).
+    /// </summary>
+    private int DecodeDefinitions(ReadOnlySpan<byte> levels, int count, out Span<int> defs)
+    {
+        defs = default;
+        if (_leaf.DefinitionLevel == 0) return count;
+        if (_levels.Length < count) _levels = new int[count];
+        defs = _levels.AsSpan(0, count);
+        RleHybrid.Decode(levels, 1, defs);
+        if (defs.IndexOfAnyExcept(1) < 0)
+        {
+            defs = default;
+            return count;
+        }
+        var nonNull = 0;
+        foreach (var d in defs) nonNull += d == 1 ? 1 : 0;
+        return nonNull;
     }
 }

@@ -18,22 +18,8 @@ internal static unsafe class TableExports
     /// <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "floe_table_create")]
-    public static int Create(nint warehouse, byte* name, byte* schema, byte* partition)
-    {
-        try
-        {
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string table = Utf8Marshal.ReadRequired(name, "name");
-            string schemaText = Utf8Marshal.ReadRequired(schema, "schema");
-            string? partitionText = Utf8Marshal.ReadOptional(partition, "partition");
-            new TableService(state.Warehouse).Create(table, schemaText, partitionText);
-            return 0;
-        }
-        catch (Exception e)
-        {
-            return NativeCall.Fail(e, "floe_table_create");
-        }
-    }
+    public static int Create(nint warehouse, byte* name, byte* schema, byte* partition) =>
+        CreateTable(warehouse, name, schema, partition, null, "floe_table_create");
 
     /// <summary>
     /// <c>int floe_table_create_with_properties(const floe_warehouse* w, const char* name, const char* schema, const char* partition, const char* properties_json)</c>:
@@ -42,7 +28,10 @@ internal static unsafe class TableExports
     /// Errors: as <c>floe_table_create</c>, and <c>FLOE_EINVALID_ARG</c> for properties that are not an object of strings.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "floe_table_create_with_properties")]
-    public static int CreateWithProperties(nint warehouse, byte* name, byte* schema, byte* partition, byte* propertiesJson)
+    public static int CreateWithProperties(nint warehouse, byte* name, byte* schema, byte* partition, byte* propertiesJson) =>
+        CreateTable(warehouse, name, schema, partition, propertiesJson, "floe_table_create_with_properties");
+
+    private static int CreateTable(nint warehouse, byte* name, byte* schema, byte* partition, byte* propertiesJson, string function)
     {
         try
         {
@@ -56,7 +45,7 @@ internal static unsafe class TableExports
         }
         catch (Exception e)
         {
-            return NativeCall.Fail(e, "floe_table_create_with_properties");
+            return NativeCall.Fail(e, function);
         }
     }
 
