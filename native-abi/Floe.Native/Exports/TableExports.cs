@@ -18,8 +18,17 @@ internal static unsafe class TableExports
     /// <c>FLOE_EINVALID_HANDLE</c>, <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "floe_table_create")]
-    public static int Create(nint warehouse, byte* name, byte* schema, byte* partition) =>
-        CreateTable(warehouse, name, schema, partition, null, "floe_table_create");
+    public static int Create(nint warehouse, byte* name, byte* schema, byte* partition)
+    {
+        try
+        {
+            return CreateTable(warehouse, name, schema, partition, null);
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_table_create");
+        }
+    }
 
     /// <summary>
     /// <c>int floe_table_create_with_properties(const floe_warehouse* w, const char* name, const char* schema, const char* partition, const char* properties_json)</c>:
@@ -28,25 +37,28 @@ internal static unsafe class TableExports
     /// Errors: as <c>floe_table_create</c>, and <c>FLOE_EINVALID_ARG</c> for properties that are not an object of strings.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "floe_table_create_with_properties")]
-    public static int CreateWithProperties(nint warehouse, byte* name, byte* schema, byte* partition, byte* propertiesJson) =>
-        CreateTable(warehouse, name, schema, partition, propertiesJson, "floe_table_create_with_properties");
-
-    private static int CreateTable(nint warehouse, byte* name, byte* schema, byte* partition, byte* propertiesJson, string function)
+    public static int CreateWithProperties(nint warehouse, byte* name, byte* schema, byte* partition, byte* propertiesJson)
     {
         try
         {
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string table = Utf8Marshal.ReadRequired(name, "name");
-            string schemaText = Utf8Marshal.ReadRequired(schema, "schema");
-            string? partitionText = Utf8Marshal.ReadOptional(partition, "partition");
-            IReadOnlyDictionary<string, string> properties = NativeJson.ParseStringMap(Utf8Marshal.ReadOptional(propertiesJson, "properties_json"), "properties_json");
-            new TableService(state.Warehouse).Create(table, schemaText, partitionText, properties);
-            return 0;
+            return CreateTable(warehouse, name, schema, partition, propertiesJson);
         }
         catch (Exception e)
         {
-            return NativeCall.Fail(e, function);
+            return NativeCall.Fail(e, "floe_table_create_with_properties");
         }
+    }
+
+    // Callers catch: an export's whole body must sit inside its own try (ExportShapeTests checks the IL).
+    private static int CreateTable(nint warehouse, byte* name, byte* schema, byte* partition, byte* propertiesJson)
+    {
+        NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+        string table = Utf8Marshal.ReadRequired(name, "name");
+        string schemaText = Utf8Marshal.ReadRequired(schema, "schema");
+        string? partitionText = Utf8Marshal.ReadOptional(partition, "partition");
+        IReadOnlyDictionary<string, string> properties = NativeJson.ParseStringMap(Utf8Marshal.ReadOptional(propertiesJson, "properties_json"), "properties_json");
+        new TableService(state.Warehouse).Create(table, schemaText, partitionText, properties);
+        return 0;
     }
 
     /// <summary>
