@@ -264,6 +264,8 @@ internal sealed class AggregateState
                     {
                         // NaN sorts above every number (DuckDB's order): it is the max whenever present, the min only alone.
                         double? d = max ? (state.SawNaN ? double.NaN : state.HasValue ? state.MaxD : null) : (state.HasValue ? state.MinD : state.SawNaN ? double.NaN : null);
+                        // Zero is zero: bounds may carry -0.0 (the spec orders it first), a decode either sign.
+                        if (d == 0) d = 0.0;
                         object? v = d is null ? null : column.Type.Id == TypeId.Float ? (float)d.Value : d.Value;
                         return new AggregateValue(call, column.Type, v);
                     }
