@@ -58,6 +58,9 @@ public sealed record AggregateResult(ScanAggregates Aggregates, long? SnapshotId
                 case int i when value.Type.Id == TypeId.Int:
                     json.WriteNumberValue(i);
                     break;
+                case decimal m:
+                    json.WriteNumberValue(m);
+                    break;
                 case double d when double.IsFinite(d):
                     json.WriteNumberValue(d);
                     break;

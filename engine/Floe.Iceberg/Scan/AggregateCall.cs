@@ -26,7 +26,8 @@ public sealed record AggregateCall(AggregateFunction Function, string? Column)
 
 /// <summary>
 /// One computed aggregate. <see cref="Value"/> is null for SQL NULL (sum, min, max or avg over no non-null value);
-/// otherwise a <c>long</c> for counts and integer sums, a <c>double</c> for averages and floating sums, and for min
+/// otherwise a <c>long</c> for counts and integer sums (a <c>decimal</c> of type decimal(38, 0) for an integer sum
+/// beyond 64 bits), a <c>double</c> for averages and floating sums, and for min
 /// and max the column's own value representation (<c>int</c> for int and date days, <c>long</c> for long, time and
 /// timestamp units, <c>float</c>, <c>double</c>).
 /// </summary>

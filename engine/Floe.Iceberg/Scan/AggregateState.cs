@@ -251,8 +251,11 @@ internal sealed class AggregateState
             case AggregateFunction.Sum when column.Floating:
                 return new AggregateValue(call, PrimitiveType.Double, state.Count == 0 ? null : state.FloatSum.Value);
             case AggregateFunction.Sum:
-                if (state.IntSum > long.MaxValue || state.IntSum < long.MinValue) throw Errors.Unsupported($"sum({column.Name}) overflows a 64-bit integer");
-                return new AggregateValue(call, PrimitiveType.Long, state.Count == 0 ? null : (long)state.IntSum);
+                if (state.Count == 0) return new AggregateValue(call, PrimitiveType.Long, null);
+                if (state.IntSum >= long.MinValue && state.IntSum <= long.MaxValue) return new AggregateValue(call, PrimitiveType.Long, (long)state.IntSum);
+                // Beyond 64 bits (DuckDB answers a 128-bit integer): an exact decimal of scale 0.
+                if (state.IntSum > (Int128)decimal.MaxValue || state.IntSum < (Int128)decimal.MinValue) throw Errors.Unsupported($"sum({column.Name}) overflows a 96-bit decimal");
+                return new AggregateValue(call, PrimitiveType.Decimal(38, 0), (decimal)state.IntSum);
             case AggregateFunction.Avg:
                 if (state.Count == 0) return new AggregateValue(call, PrimitiveType.Double, null);
                 return new AggregateValue(call, PrimitiveType.Double, column.Floating ? state.FloatSum.Value / state.Count : (double)state.IntSum / state.Count);

@@ -26,7 +26,7 @@ public sealed partial class TableScan
     /// </summary>
     /// <exception cref="FloeException">InvalidArgument for an unknown column; Unsupported for an aggregate the
     /// column's type does not have (sum and avg of non-numeric columns, min and max of strings, decimals and nested
-    /// types) or an integer sum beyond 64 bits.</exception>
+    /// types) or an integer sum beyond a 96-bit decimal.</exception>
     public ScanAggregates Aggregate(IReadOnlyList<FileScanTask> tasks, IReadOnlyList<AggregateCall> calls, bool useStatistics = true)
     {
         ArgumentNullException.ThrowIfNull(tasks);
