@@ -269,12 +269,12 @@ internal sealed class AggregateState
                         double? d = max ? (state.SawNaN ? double.NaN : state.HasValue ? state.MaxD : null) : (state.HasValue ? state.MinD : state.SawNaN ? double.NaN : null);
                         // Zero is zero: bounds may carry -0.0 (the spec orders it first), a decode either sign.
                         if (d == 0) d = 0.0;
-                        object? v = d is null ? null : column.Type.Id == TypeId.Float ? (float)d.Value : d.Value;
+                        object? v = d is null ? null : column.Type.Id == TypeId.Float ? (object)(float)d.Value : d.Value;
                         return new AggregateValue(call, column.Type, v);
                     }
                     if (!state.HasValue) return new AggregateValue(call, column.Type, null);
                     var l = max ? state.MaxL : state.MinL;
-                    object value = column.Type.Id.Storage() == StorageKind.Int32 ? (int)l : l;
+                    object value = column.Type.Id.Storage() == StorageKind.Int32 ? (object)(int)l : l;
                     return new AggregateValue(call, column.Type, value);
                 }
             default:

@@ -163,7 +163,12 @@ public sealed class TableScanAggregateTests
             var sql = "select " + string.Join(", ", Calls.Select((c, i) => $"{Oracle(c)} as a{i}"))
                 + $" from read_parquet([{string.Join(", ", files)}])" + (where.Count > 0 ? " where " + string.Join(" and ", where) : "");
             var expected = DuckDb.Query(sql)[0];
-            for (var i = 0; i < Calls.Length; i++) AssertSame(Calls[i], filter, result.Values[i].Value, expected[$"a{i}"]);
+            for (var i = 0; i < Calls.Length; i++)
+            {
+                AssertSame(Calls[i], filter, result.Values[i].Value, expected[$"a{i}"]);
+                // Values carry the documented CLR type: int for int and date min/max, long for counts, sums and times.
+                if (result.Values[i].Value is { } v) Assert.That(v.GetType(), Is.EqualTo(ExpectedClrType(Calls[i])), Calls[i]);
+            }
         }
     }
 
@@ -207,6 +212,15 @@ public sealed class TableScanAggregateTests
                 break;
         }
     }
+
+    private static Type ExpectedClrType(string call) => call switch
+    {
+        _ when call.StartsWith("count", StringComparison.Ordinal) => typeof(long),
+        "min(score)" or "max(score)" or "min(day)" or "max(day)" => typeof(int),
+        "min(ratio)" or "max(ratio)" => typeof(float),
+        _ when call.StartsWith("avg", StringComparison.Ordinal) || call.EndsWith("(amount)", StringComparison.Ordinal) || call == "sum(ratio)" => typeof(double),
+        _ => typeof(long),
+    };
 
     private static ScanAggregates Aggregate(Table table, string filter, string calls, int threads, bool useStatistics)
     {
