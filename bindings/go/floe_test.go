@@ -2,9 +2,11 @@ package floe_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
@@ -163,6 +165,32 @@ func TestIngestCountSnapshotsScan(t *testing.T) {
 	old := must(w.Scan("db.events", floe.ScanOptions{SnapshotID: result.SnapshotID}))(t)
 	if old.NumRows != 3 {
 		t.Fatalf("scan at snapshot: %d rows", old.NumRows)
+	}
+}
+
+func TestAggregate(t *testing.T) {
+	w, dir := openTemp(t)
+	ok(t, w.CreateTable("db.events", schema, ""))
+	must(w.Ingest("db.events", writeFile(t, dir, "a.csv", rows), floe.IngestOptions{}))(t)
+	result := must(w.Aggregate("db.events", "count(*), sum(id), max(amount), min(ts), count(amount)", ""))(t)
+	got := map[string]string{}
+	for _, a := range result.Aggregates {
+		got[a.Name] = fmt.Sprint(a.Value)
+	}
+	want := map[string]string{"count(*)": "3", "sum(id)": "6", "max(amount)": "2.25", "min(ts)": "2024-01-01T00:00:00Z", "count(amount)": "2"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Aggregate = %v, want %v", got, want)
+	}
+	if result.SnapshotID == nil || result.DataFiles != 1 {
+		t.Fatalf("snapshot %v, %d data files", result.SnapshotID, result.DataFiles)
+	}
+	filtered := must(w.Aggregate("db.events", "avg(id)", "id >= 2"))(t)
+	if v := fmt.Sprint(filtered.Aggregates[0].Value); v != "2.5" {
+		t.Fatalf("avg(id) where id >= 2 = %s", v)
+	}
+	var floeErr *floe.Error
+	if _, err := w.Aggregate("db.events", "median(id)", ""); !errors.As(err, &floeErr) || floeErr.Code != floe.CodeInvalidArg {
+		t.Fatalf("median: %v", err)
 	}
 }
 

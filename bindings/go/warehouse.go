@@ -7,6 +7,7 @@
 package floe
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -206,6 +207,23 @@ func (w *Warehouse) Count(table, filter string) (int64, error) {
 		return rc
 	})
 	return n, err
+}
+
+// Aggregate computes ungrouped aggregates such as "count(*),sum(amount),min(event_time)" (count, sum, min, max,
+// avg) over main's current snapshot, filtered by filter ("" for every row), as `floe scan --agg LIST --json`:
+// from manifest and Parquet statistics where they prove the answer, else by decoding only the columns involved.
+func (w *Warehouse) Aggregate(table, aggregates, filter string) (*AggregateResult, error) {
+	var raw json.RawMessage
+	if err := w.jsonCall(&raw, func(h capi.Warehouse) ([]byte, int) { return capi.ScanAggregate(h, table, aggregates, filter) }); err != nil {
+		return nil, err
+	}
+	decoder := json.NewDecoder(bytes.NewReader(raw))
+	decoder.UseNumber()
+	var out AggregateResult
+	if err := decoder.Decode(&out); err != nil {
+		return nil, &Error{Code: CodeInternal, Category: CodeInternal.String(), Message: "the library returned malformed JSON: " + err.Error()}
+	}
+	return &out, nil
 }
 
 // ScanOptions select what Scan reads; the zero value reads all of main's current snapshot.

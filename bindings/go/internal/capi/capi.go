@@ -197,6 +197,17 @@ func ScanCount(w Warehouse, table, filter string) (int64, int) {
 	return int64(out), int(rc)
 }
 
+// floe_scan_aggregate; an empty filter means NULL.
+func ScanAggregate(w Warehouse, table, aggregates, filter string) ([]byte, int) {
+	t, a, f := cstring(table, false), cstring(aggregates, false), cstring(filter, true)
+	defer free(t)
+	defer free(a)
+	defer free(f)
+	var buf C.floe_buf
+	rc := C.floe_scan_aggregate(&buf, (*C.floe_warehouse)(w), t, a, f)
+	return takeBuf(&buf), int(rc)
+}
+
 // ScanOptions mirrors floe_scan_options; zero values mean "not given".
 type ScanOptions struct {
 	SnapshotID int64

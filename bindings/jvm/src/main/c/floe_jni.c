@@ -341,6 +341,31 @@ JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_scanCount(JNIEnv *env, jclass c
     return (jlong)count;
 }
 
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_scanAggregate(JNIEnv *env, jclass cls, jlong w,
+                                                                    jbyteArray table, jbyteArray aggregates,
+                                                                    jbyteArray filter)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(a, aggregates)
+            {
+                ARG(f, filter)
+                if (!check(env, floe_scan_aggregate(&buf, W(w), t.text, a.text, f.text))) {
+                    out = take_buf(env, &buf);
+                }
+                FREE_ARG(f);
+            }
+            FREE_ARG(a);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
 JNIEXPORT void JNICALL Java_dev_floe_FloeNative_scan(JNIEnv *env, jclass cls, jlong stream, jlong w, jbyteArray table,
                                                      jlong snapshotId, jbyteArray ref, jbyteArray asOf,
                                                      jbyteArray columns, jbyteArray filter)

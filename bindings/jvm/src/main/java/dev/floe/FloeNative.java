@@ -105,6 +105,8 @@ final class FloeNative {
     static native byte[] ingestFile(long warehouse, byte[] table, byte[] path, int mode, byte[] branch,
             byte[] propertiesJson) throws FloeException;
 
+    static native byte[] scanAggregate(long warehouse, byte[] table, byte[] aggregates, byte[] filter) throws FloeException;
+
     static native long scanCount(long warehouse, byte[] table, byte[] filter) throws FloeException;
 
     /** floe_table_scan into the {@code struct ArrowArrayStream} at {@code stream}. */

@@ -188,6 +188,17 @@ public final class Warehouse implements AutoCloseable {
     }
 
     /**
+     * Ungrouped aggregates such as {@code "count(*),sum(amount),min(event_time)"} (count, sum, min, max, avg) over
+     * main's current snapshot, filtered by {@code filter} (null = every row), as {@code floe scan --agg LIST --json}:
+     * answered from statistics where they prove it, else by decoding only the columns involved. Returns
+     * {"aggregates": [{"name", "type", "value"}], "snapshot_id", "files_from_statistics", ...}.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> aggregate(String table, String aggregates, String filter) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.scanAggregate(h, u(table), u(aggregates), u(filter))));
+    }
+
+    /**
      * Starts a scan as an Arrow C stream for zero-copy consumers (see {@link ArrowStream}). Table, snapshot and
      * filter errors are thrown here; read errors while the stream is consumed.
      */

@@ -90,6 +90,21 @@ public class WarehouseTest {
     }
 
     @Test
+    public void aggregatesAgreeWithTheRows() throws Exception {
+        w.ingest("db.events", csv("a.csv", ROWS), IngestOptions.defaults());
+        Map<String, Object> result = w.aggregate("db.events", "count(*), sum(id), max(amount), min(ts), count(amount)", null);
+        Map<String, String> values = new java.util.TreeMap<>();
+        for (Object a : (List<?>) result.get("aggregates")) {
+            Map<?, ?> entry = (Map<?, ?>) a;
+            values.put((String) entry.get("name"), String.valueOf(entry.get("value")));
+        }
+        assertEquals(Map.of("count(*)", "3", "sum(id)", "6", "max(amount)", "2.25", "min(ts)", "2024-01-01T00:00:00Z", "count(amount)", "2"), values);
+        Map<?, ?> avg = (Map<?, ?>) ((List<?>) w.aggregate("db.events", "avg(id)", "id >= 2").get("aggregates")).get(0);
+        assertEquals(2.5, ((Number) avg.get("value")).doubleValue(), 0.0);
+        assertThrows(InvalidArgumentException.class, () -> w.aggregate("db.events", "median(id)", null));
+    }
+
+    @Test
     public void ingestCountSnapshotsAndScan() throws Exception {
         Map<String, Object> commit = w.ingest("db.events", csv("a.csv", ROWS), IngestOptions.defaults());
         assertEquals(3L, asLong(commit.get("rows")));
