@@ -115,6 +115,7 @@ internal sealed partial class ColumnWriter
         RestoreFixedWidthValues(indexCount);
         _values.Length = total;
         _dictionaryMode = false;
+        KeepDictionaryForSealedPages();
         ClearDictionary();
         _dictionaryAbandoned = true;
         ReleaseSlots();
