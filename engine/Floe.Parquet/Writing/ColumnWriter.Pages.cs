@@ -109,6 +109,8 @@ internal sealed partial class ColumnWriter
     /// <param name="release">Also give the raw buffers' memory back (a memory budget asked for it).</param>
     public void SealPages(bool release = false)
     {
+        // An idle column's hash table is dead weight until its next rows (rebuilt then from the dictionary).
+        if (release && Descriptor.Kind != ColumnKind.ByteArray) ReleaseSlots();
         var rows = _rows;
         if (rows == 0)
         {

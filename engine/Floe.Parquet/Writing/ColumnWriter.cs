@@ -230,7 +230,14 @@ internal sealed partial class ColumnWriter : IDisposable
         ResetChunkStatistics();
         ResetDictionary();
         ResetChunkPages();
-        if (release) ReleaseSlots();
+        if (release)
+        {
+            // The dictionary is empty now: its tables shrink back to their first size.
+            ReleaseSlots();
+            _dictionary.Release();
+            if (_buckets.Length > 1024) _buckets = new int[1024];
+            if (_dictionaryOffsets.Length > 256) _dictionaryOffsets = new int[256];
+        }
     }
 
     /// <summary>Empties the raw page buffers once their rows are in pages.</summary>
