@@ -71,8 +71,11 @@ public sealed class PartitionedWriter : IDisposable
     /// <summary>Table property bounding the bytes buffered across all open files (default <see cref="DefaultBufferBudget"/>).</summary>
     public const string BufferBudgetProperty = "write.floe.buffer-budget-bytes";
 
-    /// <summary>Default budget of memory held by the open files of one write for their buffered rows (32 MiB).</summary>
-    public const long DefaultBufferBudget = 32L << 20;
+    /// <summary>
+    /// Default budget of memory held by the open files of one write for their buffered rows (16 MiB): with pages
+    /// compressed as they fill, it keeps the 10M-event bench's 30 day files in 31 row groups (bench/RESULTS.md).
+    /// </summary>
+    public const long DefaultBufferBudget = 16L << 20;
 
     /// <summary>
     /// Memory the open files hold for their buffered rows (buffer capacities and dictionary tables): after each
