@@ -80,7 +80,7 @@ public sealed class PartitionedWriterBudgetTests
                     }
                     expected.AddRange(rows);
                     writer.Write(TestTables.Events(rows));
-                        Assert.That(writer.RetainedBytes, Is.LessThanOrEqualTo(budget), $"day {day} batch {b}");
+                    Assert.That(writer.RetainedBytes, Is.LessThanOrEqualTo(budget), $"day {day} batch {b}");
                 }
             }
             files.AddRange(writer.Complete());
