@@ -39,6 +39,7 @@ public sealed class ParquetDataWriter : IDisposable
     private int _bufferedRows;
     private ParquetFileMetrics? _metrics;
     private bool _disposed;
+    private readonly Action<ReadOnlySpan<byte>> _writeRaw;
 
     /// <summary>
     /// Creates <paramref name="location"/> through <paramref name="io"/> and starts a Parquet file for
@@ -56,6 +57,7 @@ public sealed class ParquetDataWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(schema);
+        _writeRaw = WriteRaw;
         Location = location;
         Schema = schema;
         _output = output;
@@ -112,18 +114,24 @@ public sealed class ParquetDataWriter : IDisposable
     public long RecordCount { get; private set; }
 
     /// <summary>
-    /// Estimated final size: bytes already written plus the buffered row group scaled by the compression ratio seen
-    /// so far (used to roll files at <c>write.target-file-size-bytes</c>).
+    /// Estimated final size: bytes already written, the row group's compressed pages, and its raw page rows scaled
+    /// by the compression ratio seen so far (used to roll files at <c>write.target-file-size-bytes</c>).
     /// </summary>
     public long EstimatedFileSize
     {
         get
         {
-            long buffered = 0;
-            foreach (var c in _columns) buffered += c.BufferedBytes;
-            // Before the first row group is flushed the ratio is unknown; assuming none keeps files from overshooting.
-            var ratio = _uncompressedSoFar > 0 ? (double)_compressedSoFar / _uncompressedSoFar : 1.0;
-            return _position + (long)(buffered * ratio);
+            long raw = 0, encoded = 0, encodedRaw = 0;
+            foreach (var c in _columns)
+            {
+                raw += c.RawBytes;
+                encoded += c.EncodedBytes;
+                encodedRaw += c.BufferedBytes - c.RawBytes;
+            }
+            // Before any page is compressed the ratio is unknown; assuming none keeps files from overshooting.
+            var ratio = _uncompressedSoFar > 0 ? (double)_compressedSoFar / _uncompressedSoFar
+                : encodedRaw > 0 ? (double)encoded / encodedRaw : 1.0;
+            return _position + encoded + (long)(raw * ratio);
         }
     }
 
@@ -225,12 +233,12 @@ public sealed class ParquetDataWriter : IDisposable
         return total;
     }
 
-    /// <summary>Bytes held for the row group not yet written (values, validity and dictionaries of every column).</summary>
+    /// <summary>Uncompressed bytes of the row group not yet written (its encoded pages' raw sizes, the raw rows and dictionaries of every column).</summary>
     public long BufferedRowGroupBytes => _metrics is not null || _disposed ? 0 : BufferedBytes();
 
     /// <summary>
-    /// Memory the open file holds for its columns, used or not (buffer capacities, dictionary tables): what a caller
-    /// that keeps many files open counts against its memory budget. Zero once closed.
+    /// Memory the open file holds for its columns, used or not (raw page buffers, compressed pages, dictionaries and
+    /// their hash tables): what a caller that keeps many files open counts against its memory budget. Zero once closed.
     /// </summary>
     public long RetainedBytes
     {
@@ -239,6 +247,21 @@ public sealed class ParquetDataWriter : IDisposable
             if (_metrics is not null || _disposed) return 0;
             long total = 0;
             foreach (var c in _columns) total += c.RetainedBytes;
+            return total;
+        }
+    }
+
+    /// <summary>
+    /// Bytes of rows not yet encoded into pages (each column buffers the page it is filling raw): what
+    /// <see cref="EncodeBufferedPages"/> would compress. Zero once closed.
+    /// </summary>
+    public long UnencodedBytes
+    {
+        get
+        {
+            if (_metrics is not null || _disposed) return 0;
+            long total = 0;
+            foreach (var c in _columns) total += c.RawBytes;
             return total;
         }
     }
@@ -254,6 +277,17 @@ public sealed class ParquetDataWriter : IDisposable
     {
         ThrowIfClosed();
         if (_bufferedRows > 0) FlushRowGroup(release: true);
+    }
+
+    /// <summary>
+    /// Encodes and compresses the rows each column still holds raw into (smaller) data pages of the open row group,
+    /// and gives the raw buffers back: the rows then take their compressed size in memory while the row group stays
+    /// open. Callers that keep many files open use it before <see cref="FlushRowGroupNow"/>, which cuts row groups.
+    /// </summary>
+    public void EncodeBufferedPages()
+    {
+        ThrowIfClosed();
+        foreach (var c in _columns) c.SealPages(release: true);
     }
 
     private void AppendColumns(RecordBatch batch, int offset, int count)
@@ -296,7 +330,7 @@ public sealed class ParquetDataWriter : IDisposable
             {
                 offsets[c] = _position;
                 chunks[c] = _columns[c].LastChunk;
-                WriteRaw(_columns[c].ChunkBytes);
+                _columns[c].WriteChunk(_writeRaw);
                 uncompressed += chunks[c].UncompressedSize;
                 compressed += chunks[c].CompressedSize;
                 _columns[c].ResetRowGroup(release);

@@ -279,7 +279,10 @@ public sealed partial class ParquetDataWriterTests
         {
             foreach (var c in NumericColumns)
             {
-                Assert.That(chunks.Where(x => x.Column == c).Select(x => x.Encodings), Has.All.Not.Contains("DICTIONARY"), c);
+                // Pages are written as they fill: those of the first row group written before the fallback keep
+                // the dictionary (see Write_DictionaryDroppedMidRowGroup_EarlierPagesKeepIt); later row groups have none.
+                Assert.That(chunks.Where(x => x.Column == c && x.Group > 0).Select(x => x.Encodings), Has.All.Not.Contains("DICTIONARY"), c);
+                Assert.That(chunks.Count(x => x.Column == c && x.Group > 0), Is.EqualTo(1), c);
             }
             Assert.That(metrics.UpperBounds[3], Is.EqualTo(keys.Max()!.Value * 1_000_003L - 7));
             Assert.That(metrics.LowerBounds[3], Is.EqualTo(-7L));

@@ -71,8 +71,11 @@ public sealed class PartitionedWriter : IDisposable
     /// <summary>Table property bounding the bytes buffered across all open files (default <see cref="DefaultBufferBudget"/>).</summary>
     public const string BufferBudgetProperty = "write.floe.buffer-budget-bytes";
 
-    /// <summary>Default budget of memory held by the open files of one write for their buffered rows (32 MiB).</summary>
-    public const long DefaultBufferBudget = 32L << 20;
+    /// <summary>
+    /// Default budget of memory held by the open files of one write for their buffered rows (16 MiB): with pages
+    /// compressed as they fill, it keeps the 10M-event bench's 30 day files in 31 row groups (bench/RESULTS.md).
+    /// </summary>
+    public const long DefaultBufferBudget = 16L << 20;
 
     /// <summary>
     /// Memory the open files hold for their buffered rows (buffer capacities and dictionary tables): after each
@@ -138,11 +141,13 @@ public sealed class PartitionedWriter : IDisposable
     }
 
     /// <summary>
-    /// Every open file buffers a whole row group until it fills; with many partitions open that is most of the
-    /// input. Once the open files together hold more than the budget, the largest are written out as row groups
+    /// Every open file buffers a row group until it fills; with many partitions open that is most of the input.
+    /// Once the open files together hold more than the budget, the rows they still hold raw (the page each column
+    /// is filling) are encoded into compressed pages, largest first, which keeps their row groups open at a fraction
+    /// of the memory; when compressed pages alone pass the budget, the largest files are written out as row groups
     /// and their buffers released (largest first, so row groups stay as big as the budget allows). The budget counts
-    /// what the files hold in memory (buffer capacities, dictionary tables), not only the bytes in use, so it bounds
-    /// the process's memory and not half of it.
+    /// what the files hold in memory (buffer capacities, compressed pages, dictionary tables), not only the bytes in
+    /// use, so it bounds the process's memory and not half of it.
     /// </summary>
     private void EnforceBufferBudget()
     {
@@ -150,11 +155,17 @@ public sealed class PartitionedWriter : IDisposable
         var total = RetainedBytes;
         while (total > _bufferBudget)
         {
-            ParquetDataWriter? largest = null;
-            long largestBytes = 0;
+            ParquetDataWriter? rawest = null, largest = null;
+            long rawestBytes = 0, largestBytes = 0;
             foreach (var (writer, _) in _open.Values)
             {
                 if (writer.BufferedRows == 0) continue;
+                var raw = writer.UnencodedBytes;
+                if (raw > rawestBytes)
+                {
+                    rawest = writer;
+                    rawestBytes = raw;
+                }
                 var bytes = writer.RetainedBytes;
                 if (bytes > largestBytes)
                 {
@@ -163,8 +174,12 @@ public sealed class PartitionedWriter : IDisposable
                 }
             }
             if (largest is null) return;
-            largest.FlushRowGroupNow();
-            total -= largestBytes - largest.RetainedBytes;
+            // Each pass either encodes a file's raw rows (it has none left after) or writes a row group, so this ends.
+            var target = rawest ?? largest;
+            var before = target.RetainedBytes;
+            if (rawest is not null) rawest.EncodeBufferedPages();
+            else largest.FlushRowGroupNow();
+            total -= before - target.RetainedBytes;
         }
     }
 

@@ -12,4 +12,5 @@ internal readonly record struct ChunkInfo(
     int DictionaryPageLength, // -1 when the chunk has no dictionary page
     int ValueEncoding, // the thrift Encoding of the data pages' values when there is no dictionary page
     PageIndexEntry[]? Pages, // null when the chunk gets no page index (repeated columns)
-    bool HasColumnIndex); // false when some page's bounds are unknown (all NaN, a type without page bounds)
+    bool HasColumnIndex, // false when some page's bounds are unknown (all NaN, a type without page bounds)
+    bool HasFallbackPages = false); // dictionary-encoded pages followed by ValueEncoding pages (the dictionary was dropped mid-chunk)

@@ -8,7 +8,8 @@ namespace Floe.Parquet.Writing;
 /// rows as indices, written as a dictionary page plus RLE_DICTIONARY data pages. Repeated strings (categories,
 /// entity keys) shrink to a few bits per row, which also leaves far less for zstd to compress. A row group whose
 /// dictionary outgrows <see cref="ParquetWriterOptions.DictionaryPageBytes"/> falls back to PLAIN, and the column
-/// stays PLAIN from then on. Fixed-width columns share the page writing (see ColumnWriter.NumericDictionary.cs).
+/// stays PLAIN from then on; data pages of that row group already written keep the dictionary, so its chunk holds
+/// a dictionary page, RLE_DICTIONARY pages and then PLAIN ones (as parquet-mr writes a fallback). Fixed-width columns share the page writing (see ColumnWriter.NumericDictionary.cs).
 /// </summary>
 internal sealed partial class ColumnWriter
 {
@@ -132,6 +133,7 @@ internal sealed partial class ColumnWriter
             RestoreFixedWidthValues(n);
         }
         _dictionaryMode = false;
+        KeepDictionaryForSealedPages();
         ClearDictionary();
         if (forFile)
         {
@@ -153,8 +155,11 @@ internal sealed partial class ColumnWriter
         }
     }
 
-    /// <summary>Writes the dictionary page into the chunk; returns its size (header included).</summary>
-    private int WriteDictionaryPage()
+    /// <summary>
+    /// Compresses the dictionary into the chunk's dictionary page (which goes in front of the data pages) and counts
+    /// its raw size (header included) in the chunk's uncompressed size.
+    /// </summary>
+    private void WriteDictionaryPage()
     {
         CompressedScratch.Length = 0;
         var compressedSize = _compressor.Compress(_dictionary.WrittenSpan, CompressedScratch);
@@ -168,9 +173,19 @@ internal sealed partial class ColumnWriter
         _header.FieldI32(2, EncodingPlain);
         _header.EndStruct();
         _header.EndStruct();
-        _chunk.Append(_header.WrittenSpan);
-        _chunk.Append(CompressedScratch.WrittenSpan);
-        return _header.Length + _dictionary.Length;
+        _dictionaryPage.Length = 0;
+        _dictionaryPage.Append(_header.WrittenSpan);
+        _dictionaryPage.Append(CompressedScratch.WrittenSpan);
+        _chunkUncompressed += _header.Length + _dictionary.Length;
+    }
+
+    /// <summary>
+    /// When the dictionary is dropped after data pages of this row group used it, those pages keep it: its page is
+    /// written now, and later pages are not dictionary-encoded (as parquet-mr falls back).
+    /// </summary>
+    private void KeepDictionaryForSealedPages()
+    {
+        if (_dictionaryPages > 0) WriteDictionaryPage();
     }
 
     /// <summary>

@@ -41,7 +41,7 @@ internal sealed partial class ColumnWriter
         var width = Descriptor.Width;
         var n = (_values.Length - start) / width;
         if (n == 0) return;
-        if (_slots.Length == 0) GrowSlots(1024);
+        if (_slots.Length == 0) RebuildSlots();
         var done = 0;
         while (done < n)
         {
@@ -115,6 +115,7 @@ internal sealed partial class ColumnWriter
         RestoreFixedWidthValues(indexCount);
         _values.Length = total;
         _dictionaryMode = false;
+        KeepDictionaryForSealedPages();
         ClearDictionary();
         _dictionaryAbandoned = true;
         ReleaseSlots();
@@ -196,8 +197,30 @@ internal sealed partial class ColumnWriter
         }
     }
 
-    /// <summary>Drops the hash table (the column is PLAIN for good, or the writer may stay idle); the next use regrows it.</summary>
+    /// <summary>
+    /// Drops the hash table (the column is PLAIN for good, or the writer may stay idle); the next use rebuilds it
+    /// from the dictionary entries.
+    /// </summary>
     private void ReleaseSlots() => _slots = System.Array.Empty<Slot>();
+
+    /// <summary>A hash table over the current dictionary entries (none: an empty one), half full at most.</summary>
+    private void RebuildSlots()
+    {
+        var size = 1024;
+        while (size < _dictionaryCount * 2) size *= 2;
+        _slots = new Slot[size];
+        _slotShift = 64 - System.Numerics.BitOperations.Log2((uint)size);
+        var mask = size - 1;
+        var width = Descriptor.Width;
+        var entries = _dictionary.WrittenSpan;
+        for (var i = 0; i < _dictionaryCount; i++)
+        {
+            var key = width == 4 ? BinaryPrimitives.ReadUInt32LittleEndian(entries.Slice(i * 4, 4)) : BinaryPrimitives.ReadUInt64LittleEndian(entries.Slice(i * 8, 8));
+            var slot = (int)((key * FibonacciMultiplier) >> _slotShift);
+            while (_slots[slot].IndexPlusOne != 0) slot = (slot + 1) & mask;
+            _slots[slot] = new Slot(key, i + 1);
+        }
+    }
 
     /// <summary>A hash slot: the value's raw bits and its dictionary index + 1 (0 marks an empty slot); 12 bytes, unpadded.</summary>
     [StructLayout(LayoutKind.Sequential, Pack = 4)]

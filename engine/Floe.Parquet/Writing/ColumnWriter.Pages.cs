@@ -6,8 +6,9 @@ using Floe.Parquet.Thrift;
 namespace Floe.Parquet.Writing;
 
 /// <summary>
-/// Cuts the buffered row group into v1 data pages (RLE-hybrid definition levels; RLE_DICTIONARY values, else PLAIN,
-/// DELTA_BINARY_PACKED or BYTE_STREAM_SPLIT as the options ask) and compresses them.
+/// Cuts the raw page buffer into v1 data pages (RLE-hybrid definition levels; RLE_DICTIONARY values, else PLAIN,
+/// DELTA_BINARY_PACKED or BYTE_STREAM_SPLIT as the options ask), compresses them and keeps them in the chunk's
+/// <see cref="PageStore"/>; at the end of the row group the dictionary page goes in front of them.
 /// </summary>
 internal sealed partial class ColumnWriter
 {
@@ -19,10 +20,20 @@ internal sealed partial class ColumnWriter
 
     private readonly ParquetWriterOptions _options;
     private readonly PageCompressor _compressor;
-    private readonly GrowableBuffer _chunk = new(1 << 16);
-    // A page is built and compressed within one EncodeChunk call on one thread, so these scratch buffers belong to
-    // the thread, not the column: a write with many files and columns open keeps one page's worth per thread
-    // instead of one per column (each grows to a page and its compress bound).
+    // The current row group's compressed data pages, and its dictionary page once written (at the end of the row
+    // group, or when the dictionary is abandoned after some pages used it).
+    private readonly PageStore _pages = new();
+    private readonly GrowableBuffer _dictionaryPage = new(0);
+    private readonly List<PageIndexEntry> _pageEntries = new();
+    private int _chunkRows;
+    private int _chunkNulls;
+    private long _chunkUncompressed;
+    private int _dictionaryPages;
+    private int _plainPages;
+    private bool _chunkColumnIndex = true;
+    // A page is built and compressed on one thread within one call, so these scratch buffers belong to the thread,
+    // not the column: a write with many files and columns open keeps one page's worth per thread instead of one
+    // per column (each grows to a page and its compress bound).
     [ThreadStatic]
     private static GrowableBuffer? t_page;
     [ThreadStatic]
@@ -33,35 +44,85 @@ internal sealed partial class ColumnWriter
     private static GrowableBuffer CompressedScratch => t_compressed ??= new GrowableBuffer(1 << 16);
     private readonly ThriftCompactWriter _header = new();
 
-    /// <summary>The encoded chunk of the last <see cref="EncodeChunk"/> call (valid until the next one).</summary>
-    public ReadOnlySpan<byte> ChunkBytes => _chunk.WrittenSpan;
-
     /// <summary>The footer facts of the last encoded chunk.</summary>
     public ChunkInfo LastChunk { get; private set; }
 
-    /// <summary>Encodes the buffered row group into <see cref="ChunkBytes"/> and folds its counts into the file totals.</summary>
+    // Repeated columns get no page index: their pages are cut by slots, and first_row_index counts records.
+    private bool WritesPageIndex => _options.PageIndex && Descriptor.MaxRepetition == 0;
+
+    /// <summary>
+    /// Finishes the row group: seals the raw rows left as a last page, writes the dictionary page (when the chunk
+    /// uses one) and folds the chunk's counts into the file totals; <see cref="WriteChunk"/> then writes it.
+    /// </summary>
     public void EncodeChunk()
     {
-        _chunk.Length = 0;
-        // A row group too small to reach the sample point is judged now; it alone goes PLAIN if the dictionary loses.
-        if (_dictionaryMode && Descriptor.Kind != ColumnKind.ByteArray && !_dictionarySampled && !DictionaryPays())
+        // A row group too small to reach the sample point is judged now; it alone goes PLAIN if the dictionary loses
+        // (unless pages already use the dictionary: then it stays, correct if not the smallest).
+        if (_dictionaryMode && Descriptor.Kind != ColumnKind.ByteArray && !_dictionarySampled && _dictionaryPages == 0 && !DictionaryPays())
         {
             AbandonDictionary(forFile: false);
         }
-        var uncompressedTotal = 0L;
-        var dictionaryPageLength = 0;
-        if (_dictionaryMode)
+        SealPages();
+        if (_dictionaryMode) WriteDictionaryPage();
+        var dictionaryPageLength = _dictionaryPage.Length;
+        PageIndexEntry[]? pages = null;
+        if (WritesPageIndex)
         {
-            uncompressedTotal += WriteDictionaryPage();
-            dictionaryPageLength = _chunk.Length;
+            pages = new PageIndexEntry[_pageEntries.Count];
+            for (var i = 0; i < pages.Length; i++) pages[i] = _pageEntries[i] with { OffsetInChunk = _pageEntries[i].OffsetInChunk + dictionaryPageLength };
         }
+        var compressed = dictionaryPageLength + _pages.Length;
+        var hasStats = TryGetChunkStatistics(out var min, out var max);
+        LastChunk = new ChunkInfo(_chunkRows, _chunkNulls, _chunkUncompressed, compressed, hasStats, min, max,
+            dictionaryPageLength > 0 ? dictionaryPageLength : -1, ValueEncoding, pages, pages is not null && _chunkColumnIndex && HasPageBounds(Descriptor.Kind),
+            _dictionaryPages > 0 && _plainPages > 0);
+        FileValueCount += _chunkRows;
+        FileNullCount += _chunkNulls;
+        FileCompressedBytes += compressed;
+    }
+
+    /// <summary>Writes the chunk of the last <see cref="EncodeChunk"/>: the dictionary page, then the data pages.</summary>
+    public void WriteChunk(Action<ReadOnlySpan<byte>> write)
+    {
+        if (_dictionaryPage.Length > 0) write(_dictionaryPage.WrittenSpan);
+        _pages.WriteTo(write);
+    }
+
+    private void ResetChunkPages()
+    {
+        // The encoded chunk is in the file: its blocks go back to the pool now rather than sitting in every open
+        // column writer until the next row group.
+        _pages.Clear();
+        _dictionaryPage.Length = 0;
+        _dictionaryPage.Release(0);
+        _pageEntries.Clear();
+        _chunkUncompressed = 0;
+        _dictionaryPages = 0;
+        _plainPages = 0;
+        _chunkColumnIndex = true;
+    }
+
+    /// <summary>
+    /// Encodes and compresses the raw rows into data pages of about <see cref="ParquetWriterOptions.PageBytes"/>
+    /// (fewer, larger ones rather than a runt), and empties the raw buffers.
+    /// </summary>
+    /// <param name="release">Also give the raw buffers' memory back (a memory budget asked for it).</param>
+    public void SealPages(bool release = false)
+    {
+        // An idle column's hash table is dead weight until its next rows (rebuilt then from the dictionary).
+        if (release && Descriptor.Kind != ColumnKind.ByteArray) ReleaseSlots();
         var rows = _rows;
-        var avgBytesPerRow = rows == 0 ? 1 : Math.Max(1, _values.Length / rows);
-        var rowsPerPage = (int)Math.Clamp(Math.Min(_options.PageBytes / avgBytesPerRow, _options.PageRows), 1, Math.Max(1, rows));
+        if (rows == 0)
+        {
+            if (release) ResetPage(release);
+            return;
+        }
+        var pageBytes = Math.Max(1, _options.PageBytes);
+        var pageCount = Math.Max(1, (_values.Length + pageBytes / 2) / pageBytes);
+        pageCount = (int)Math.Max(pageCount, ((long)rows + _options.PageRows - 1) / _options.PageRows);
+        var rowsPerPage = (int)(((long)rows + pageCount - 1) / pageCount);
         var valueOffset = 0;
-        // Repeated columns get no page index: their pages are cut by slots, and first_row_index counts records.
-        var pages = _options.PageIndex && Descriptor.MaxRepetition == 0 ? new List<PageIndexEntry>() : null;
-        var columnIndex = pages is not null && HasPageBounds(Descriptor.Kind);
+        var bounds = WritesPageIndex && HasPageBounds(Descriptor.Kind);
         for (var r0 = 0; r0 < rows;)
         {
             var n = Math.Min(rowsPerPage, rows - r0);
@@ -74,7 +135,6 @@ internal sealed partial class ColumnWriter
             var nonNull = Descriptor.HasDefinitionLevels ? Bits.PopCount(_validity.WrittenSpan, r0, n) : n;
             var valueBytes = ValueBytes(valueOffset, nonNull);
             BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
-            valueOffset += valueBytes;
 
             CompressedScratch.Length = 0;
             var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch);
@@ -90,22 +150,23 @@ internal sealed partial class ColumnWriter
             _header.FieldI32(4, EncodingRle);
             _header.EndStruct();
             _header.EndStruct();
-            if (pages is not null)
+            if (WritesPageIndex)
             {
                 byte[] pageMin = System.Array.Empty<byte>(), pageMax = System.Array.Empty<byte>();
-                if (columnIndex && nonNull > 0) columnIndex = TryPageBounds(valueOffset - valueBytes, nonNull, out pageMin, out pageMax);
-                pages.Add(new PageIndexEntry(_chunk.Length, _header.Length + compressedSize, r0, n - nonNull, nonNull == 0, pageMin, pageMax));
+                if (bounds && _chunkColumnIndex && nonNull > 0) _chunkColumnIndex = TryPageBounds(valueOffset, nonNull, out pageMin, out pageMax);
+                _pageEntries.Add(new PageIndexEntry(_pages.Length, _header.Length + compressedSize, _chunkRows + r0, n - nonNull, nonNull == 0, pageMin, pageMax));
             }
-            _chunk.Append(_header.WrittenSpan);
-            _chunk.Append(CompressedScratch.WrittenSpan);
-            uncompressedTotal += _header.Length + PageScratch.Length;
+            _pages.Append(_header.WrittenSpan);
+            _pages.Append(CompressedScratch.WrittenSpan);
+            _chunkUncompressed += _header.Length + PageScratch.Length;
+            if (_dictionaryMode) _dictionaryPages++;
+            else _plainPages++;
+            valueOffset += valueBytes;
             r0 += n;
         }
-        var hasStats = TryGetChunkStatistics(out var min, out var max);
-        LastChunk = new ChunkInfo(rows, _nulls, uncompressedTotal, _chunk.Length, hasStats, min, max, _dictionaryMode ? dictionaryPageLength : -1, ValueEncoding, pages?.ToArray(), columnIndex);
-        FileValueCount += rows;
-        FileNullCount += _nulls;
-        FileCompressedBytes += _chunk.Length;
+        _chunkRows += rows;
+        _chunkNulls += _nulls;
+        ResetPage(release);
     }
 
     private int ValueBytes(int offset, int count)

@@ -8,9 +8,12 @@ using Floe.Core.Errors;
 namespace Floe.Parquet.Writing;
 
 /// <summary>
-/// Buffers one leaf column of the current row group: validity as a bitmap (one bit a level slot for leaves inside
-/// nested fields, whose definition and repetition levels are buffered too) and the non-null values already PLAIN
-/// encoded, plus running statistics. <see cref="EncodeChunk"/> cuts the buffer into compressed data pages.
+/// Writes one leaf column of the current row group as it arrives: the rows of the page being filled are buffered
+/// raw (validity as a bitmap, one bit a level slot for leaves inside nested fields, whose definition and repetition
+/// levels are buffered too; the non-null values PLAIN encoded, or as dictionary indices), and once they reach
+/// <see cref="ParquetWriterOptions.PageBytes"/> (or <see cref="ParquetWriterOptions.PageRows"/>) they are encoded
+/// and compressed into a data page kept in a <see cref="PageStore"/> until the row group is written. Statistics run
+/// as values arrive. <see cref="EncodeChunk"/> seals the last page and puts the dictionary page in front.
 /// One instance is used by one thread at a time; different columns may run in parallel.
 /// </summary>
 internal sealed partial class ColumnWriter : IDisposable
@@ -20,6 +23,7 @@ internal sealed partial class ColumnWriter : IDisposable
     private readonly GrowableBuffer _definitions = new(16);
     private readonly GrowableBuffer _repetitions = new(16);
     private readonly string _location;
+    // Slots (rows, for a flat column) and nulls of the page being filled.
     private int _rows;
     private int _nulls;
 
@@ -34,28 +38,63 @@ internal sealed partial class ColumnWriter : IDisposable
 
     public ColumnDescriptor Descriptor { get; }
 
-    /// <summary>Rows buffered for the current row group.</summary>
-    public int Rows => _rows;
-
-    /// <summary>PLAIN bytes buffered for the current row group (the uncompressed size estimate).</summary>
-    public long BufferedBytes => _values.Length + _validity.Length + _dictionary.Length + _definitions.Length + _repetitions.Length;
+    /// <summary>Rows (level slots, for a leaf inside a list or map) of the current row group, in pages or still raw.</summary>
+    public int Rows => _chunkRows + _rows;
 
     /// <summary>
-    /// Memory this column holds between row groups: the capacity of its buffers and dictionary tables, used or not
-    /// (growth doubles, so this is up to twice <see cref="BufferedBytes"/>). Memory budgets count this.
+    /// Uncompressed bytes of the current row group: its encoded pages' raw sizes, the raw page being filled and the
+    /// dictionary (the estimate row-group and file sizes are judged by).
     /// </summary>
-    public long RetainedBytes =>
-        (long)_values.Capacity + _validity.Capacity + _dictionary.Capacity + _definitions.Capacity + _repetitions.Capacity + _chunk.Capacity
+    public long BufferedBytes => _chunkUncompressed + RawBytes + _dictionary.Length;
+
+    /// <summary>Bytes of the page being filled, not yet encoded.</summary>
+    public long RawBytes => _values.Length + _validity.Length + _definitions.Length + _repetitions.Length;
+
+    /// <summary>Compressed bytes of the current row group's finished data pages.</summary>
+    public long EncodedBytes => _pages.Length;
+
+    /// <summary>
+    /// Memory this column holds between row groups: the capacity of its buffers (the raw page, the compressed
+    /// pages, the dictionary and its hash table), used or not. Memory budgets count this.
+    /// </summary>
+    public long RetainedBytes => RawCapacity + _dictionary.Capacity + _pages.Capacity + _dictionaryPage.Capacity
         + (_dictionaryOffsets.Length + _buckets.Length) * sizeof(int) + (long)_slots.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<Slot>();
 
-    /// <summary>Appends rows [start, start+count) of <paramref name="array"/>.</summary>
+    /// <summary>Capacity of the raw page buffers (what <see cref="SealPages"/> with release gives back).</summary>
+    public long RawCapacity => (long)_values.Capacity + _validity.Capacity + _definitions.Capacity + _repetitions.Capacity;
+
+    /// <summary>Appends rows [start, start+count) of <paramref name="array"/>, sealing pages as they fill.</summary>
     public void Append(IArrowArray array, int start, int count)
     {
         var arr = (Apache.Arrow.Array)array;
-        var nulls = AppendValidity(arr, start, count);
-        AppendValues(arr, start, count, nulls > 0);
-        _rows += count;
-        _nulls += nulls;
+        while (count > 0)
+        {
+            // In pieces that fill the page no further than its limit, so pages come out about PageBytes each.
+            var take = Math.Min(count, RowsToFillPage());
+            var nulls = AppendValidity(arr, start, take);
+            AppendValues(arr, start, take, nulls > 0);
+            _rows += take;
+            _nulls += nulls;
+            start += take;
+            count -= take;
+            if (PageFull) SealPages();
+        }
+    }
+
+    private bool PageFull => _values.Length >= _options.PageBytes || _rows >= _options.PageRows;
+
+    /// <summary>Rows that bring the page to its byte or row limit, at most (at least one).</summary>
+    private int RowsToFillPage()
+    {
+        long bytesPerRow = _dictionaryMode ? 4 : Descriptor.Kind switch
+        {
+            ColumnKind.ByteArray => _rows > 0 ? Math.Max(1, _values.Length / _rows) : 16,
+            ColumnKind.Boolean => 1,
+            _ => Descriptor.Width,
+        };
+        var byBytes = Math.Max(1, (_options.PageBytes - _values.Length + bytesPerRow - 1) / bytesPerRow);
+        var byRows = Math.Max(1, (long)_options.PageRows - _rows);
+        return (int)Math.Min(int.MaxValue, Math.Min(byBytes, byRows));
     }
 
     /// <summary>
@@ -89,6 +128,8 @@ internal sealed partial class ColumnWriter : IDisposable
         }
         _rows += slots;
         _nulls += slots - valueIndices.Length;
+        // The shredder appends whole records, so the raw page can be cut here without splitting one.
+        if (PageFull) SealPages();
     }
 
     private void AppendValues(Apache.Arrow.Array arr, int start, int count, bool hasNulls)
@@ -179,9 +220,28 @@ internal sealed partial class ColumnWriter : IDisposable
         }
     }
 
-    /// <summary>Forgets the buffered row group (after <see cref="EncodeChunk"/>).</summary>
-    /// <param name="release">Also give the buffers' memory back (the writer may stay idle for long).</param>
+    /// <summary>Forgets the row group (after <see cref="WriteChunk"/>).</summary>
+    /// <param name="release">Also give the raw page buffers' memory back (the writer may stay idle for long).</param>
     public void ResetRowGroup(bool release = false)
+    {
+        ResetPage(release);
+        _chunkRows = 0;
+        _chunkNulls = 0;
+        ResetChunkStatistics();
+        ResetDictionary();
+        ResetChunkPages();
+        if (release)
+        {
+            // The dictionary is empty now: its tables shrink back to their first size.
+            ReleaseSlots();
+            _dictionary.Release();
+            if (_buckets.Length > 1024) _buckets = new int[1024];
+            if (_dictionaryOffsets.Length > 256) _dictionaryOffsets = new int[256];
+        }
+    }
+
+    /// <summary>Empties the raw page buffers once their rows are in pages.</summary>
+    private void ResetPage(bool release)
     {
         _values.Length = 0;
         _validity.Length = 0;
@@ -189,19 +249,12 @@ internal sealed partial class ColumnWriter : IDisposable
         _repetitions.Length = 0;
         _rows = 0;
         _nulls = 0;
-        ResetChunkStatistics();
-        ResetDictionary();
-        // The encoded chunk is already in the file: its buffer goes back to the pool now rather than sitting in
-        // every open column writer until the next row group.
-        _chunk.Length = 0;
-        _chunk.Release();
         if (release)
         {
             _values.Release();
             _validity.Release();
             _definitions.Release();
             _repetitions.Release();
-            ReleaseSlots();
         }
     }
 
@@ -341,7 +394,8 @@ internal sealed partial class ColumnWriter : IDisposable
         _definitions.Dispose();
         _repetitions.Dispose();
         _dictionary.Dispose();
-        _chunk.Dispose();
+        _pages.Dispose();
+        _dictionaryPage.Dispose();
         _compressor.Dispose();
     }
 }

@@ -189,6 +189,7 @@ internal static class FooterWriter
         Span<int> plainEncodings = stackalloc int[] { 0, 3 }; // PLAIN values, RLE levels
         Span<int> dictionaryEncodings = stackalloc int[] { 0, 3, 8 }; // PLAIN dictionary, RLE levels, RLE_DICTIONARY values
         Span<int> valueEncodings = stackalloc int[] { 0, 3 }; // DELTA_BINARY_PACKED or BYTE_STREAM_SPLIT values, RLE levels
+        Span<int> fallbackEncodings = stackalloc int[] { 0, 3, 8, 0 }; // a dictionary dropped mid-chunk, later pages in another encoding
         for (var c = 0; c < columns.Count; c++)
         {
             var chunk = group.Chunks[c];
@@ -198,7 +199,10 @@ internal static class FooterWriter
             w.FieldStruct(3);
             w.FieldI32(1, (int)columns[c].Physical);
             valueEncodings[0] = chunk.ValueEncoding;
-            w.FieldListOfI32(2, chunk.DictionaryPageLength >= 0 ? dictionaryEncodings : chunk.ValueEncoding == 0 ? plainEncodings : valueEncodings);
+            fallbackEncodings[3] = chunk.ValueEncoding;
+            w.FieldListOfI32(2, chunk.DictionaryPageLength >= 0
+                ? chunk.HasFallbackPages && chunk.ValueEncoding != 0 ? fallbackEncodings : dictionaryEncodings
+                : chunk.ValueEncoding == 0 ? plainEncodings : valueEncodings);
             w.FieldListOfString(3, columns[c].Nested ? columns[c].Path : new[] { columns[c].Field.Name });
             w.FieldI32(4, codec);
             w.FieldI64(5, chunk.NumValues);

@@ -53,4 +53,45 @@ public sealed class PartitionedWriterBudgetTests
         if (budget < 8 * 1024 * 1024) Assert.That(mostRowGroups, Is.GreaterThan(1));
         else Assert.That(mostRowGroups, Is.EqualTo(1));
     }
+
+    [Test]
+    public void RowsOverTheBudgetRawButUnderItCompressed_KeepOneRowGroupPerFile()
+    {
+        // 8 days of 40,000 time-ordered rows: about 8 MB raw (twice that in buffer capacity), far over a 4 MiB
+        // budget, but a few bytes a row once encoded and compressed. The budget compresses the rows the finished days
+        // still hold raw rather than cutting their row groups.
+        const int budget = 4 * 1024 * 1024;
+        using var tables = new TestTables();
+        var table = tables.Warehouse.CreateTable(TableIdentifier.Parse("demo.events"), TestTables.EventsSchema, TestTables.DaySpec,
+            new Dictionary<string, string> { [PartitionedWriter.BufferBudgetProperty] = budget.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var expected = new List<(long Entity, long Micros, double? Amount)>();
+        var files = new List<DataFile>();
+        using (var writer = new PartitionedWriter(table))
+        {
+            for (var day = 0; day < 8; day++)
+            {
+                for (var b = 0; b < 4; b++)
+                {
+                    var rows = new List<(long, long, double?)>();
+                    for (var i = 0; i < 10_000; i++)
+                    {
+                        var n = b * 10_000 + i;
+                        rows.Add((n % 1000, TestTables.Day0 + day * TestTables.MicrosPerDay + n * 1_000_000L, n % 10 == 0 ? null : n % 50));
+                    }
+                    expected.AddRange(rows);
+                    writer.Write(TestTables.Events(rows));
+                    Assert.That(writer.RetainedBytes, Is.LessThanOrEqualTo(budget), $"day {day} batch {b}");
+                }
+            }
+            files.AddRange(writer.Complete());
+        }
+        var append = new FastAppend(table);
+        foreach (var f in files) append.AppendFile(f);
+        append.Commit();
+
+        expected.Sort();
+        Assert.That(TestTables.Read(new TableScan(tables.Warehouse.LoadTable(TableIdentifier.Parse("demo.events")))), Is.EqualTo(expected));
+        Assert.That(files, Has.Count.EqualTo(8));
+        Assert.That(files.Select(f => f.SplitOffsets?.Count ?? 1), Has.All.EqualTo(1));
+    }
 }
