@@ -33,7 +33,17 @@ internal sealed class WindowKernel
         _events = events;
         _outputs = outputs;
         _states = states;
+        _targets = new WindowTargets[layout.Groups.Length][];
+        for (int g = 0; g < layout.Groups.Length; g++)
+        {
+            var members = layout.Groups[g].Passes;
+            _targets[g] = new WindowTargets[members.Length];
+            for (int j = 0; j < members.Length; j++) { _targets[g][j] = new WindowTargets(layout.Passes[members[j]], outputs); }
+        }
     }
+
+    // Per group and window, its output arrays resolved for this chunk.
+    private readonly WindowTargets[][] _targets;
 
     /// <summary>
     /// Computes every aggregation for the new events [<paramref name="newStart"/>, <paramref name="end"/>) of
@@ -49,7 +59,8 @@ internal sealed class WindowKernel
         long eventsBefore = _states.Events[entity];
         // Absolute event number n sits at arena position n − origin.
         long origin = _events.Base[entity] - first;
-        foreach (var group in _layout.Groups) { RunGroup(group, entity, origin, newStart, end, outputStart, scratch); }
+        var groups = _layout.Groups;
+        for (int g = 0; g < groups.Length; g++) { RunGroup(groups[g], _targets[g], entity, origin, newStart, end, outputStart, scratch); }
         foreach (int p in _layout.Singles)
         {
             var pass = passes[p];
@@ -192,7 +203,7 @@ internal sealed class WindowKernel
     /// however it was reached. All windows share one min and one max deque, kept for the longest window, each
     /// window reading it from its own head (the first position inside it).
     /// </summary>
-    private void RunGroup(WindowGroup group, int entity, long origin, int newStart, int end, int rowBase, KernelScratch scratch)
+    private void RunGroup(WindowGroup group, WindowTargets[] targets, int entity, long origin, int newStart, int end, int rowBase, KernelScratch scratch)
     {
         var members = group.Passes;
         int m = members.Length;
@@ -356,8 +367,40 @@ internal sealed class WindowKernel
                         minHead[j] = h;
                     }
                 }
-                EmitGroup(passes[members[j]], entity, members[j], added - evictedCount[j], total - evictedSum[j], specials.Slice(3 * j, 3), anyWide,
-                    runEnd - left[j], maxHead[j] < maxTail ? values[maxQ[maxHead[j]]] : (long?)null, minHead[j] < minTail ? values[minQ[minHead[j]]] : (long?)null, row, rows);
+                long windowCount = added - evictedCount[j];
+                var tg = targets[j];
+                if (rows == 1 && windowCount > 0 && !tg.Generic)
+                {
+                    // The common case, stored directly: one row, a non-empty window, one output per kind.
+                    if (tg.Events is { } events) { events[row] = runEnd - left[j]; }
+                    if (tg.Count is { } counts) { counts[row] = windowCount; }
+                    if (isFloat)
+                    {
+                        if (tg.WantsTotal)
+                        {
+                            int sp = 3 * j;
+                            double windowSum = specials[sp] > 0 || (specials[sp + 1] > 0 && specials[sp + 2] > 0) ? double.NaN
+                                : specials[sp + 1] > 0 ? double.PositiveInfinity
+                                : specials[sp + 2] > 0 ? double.NegativeInfinity
+                                : anyWide && _states.Of(entity, members[j]).Sum is { } wide ? CombinedSum(wide, total - evictedSum[j]) : FixedValue(total - evictedSum[j]);
+                            if (tg.Sum is { } sums) { sums[row] = windowSum; }
+                            if (tg.Mean is { } means) { means[row] = windowSum / windowCount; }
+                        }
+                        if (tg.Max is { } maxes) { maxes[row] = specials[3 * j] > 0 || maxHead[j] >= maxTail ? double.NaN : BitConverter.Int64BitsToDouble(values[maxQ[maxHead[j]]]); }
+                        if (tg.Min is { } mins) { mins[row] = specials[3 * j] > 0 || minHead[j] >= minTail ? double.NaN : BitConverter.Int64BitsToDouble(values[minQ[minHead[j]]]); }
+                    }
+                    else
+                    {
+                        Int128 sum = total - evictedSum[j];
+                        if (tg.SumL is { } sums) { sums[row] = checked((long)sum); }
+                        if (tg.Mean is { } means) { means[row] = (double)sum / windowCount; }
+                        if (tg.MaxL is { } maxes) { maxes[row] = maxHead[j] < maxTail ? values[maxQ[maxHead[j]]] : 0; }
+                        if (tg.MinL is { } mins) { mins[row] = minHead[j] < minTail ? values[minQ[minHead[j]]] : 0; }
+                    }
+                    continue;
+                }
+                EmitGroup(passes[members[j]], entity, members[j], windowCount, total - evictedSum[j], specials.Slice(3 * j, 3), anyWide,
+                    runEnd - left[j], wantMax && maxHead[j] < maxTail ? values[maxQ[maxHead[j]]] : (long?)null, wantMin && minHead[j] < minTail ? values[minQ[minHead[j]]] : (long?)null, row, rows);
             }
             k = runEnd;
         }
@@ -458,7 +501,10 @@ internal sealed class WindowKernel
 
     /// <summary>The double nearest a fixed-point sum (ties to even), as <see cref="ExactSum.Value"/> gives it: one rounding, then an exact scaling.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static double FixedValue(Int128 sum) => sum == 0 ? 0.0 : Math.ScaleB((double)sum, -64);
+    internal static double FixedValue(Int128 sum) => (double)sum * TwoToMinus64;
+
+    // Multiplying by a power of two is exact while the result stays normal, as it does here (|sum| ≥ 2^-64 or 0).
+    private const double TwoToMinus64 = 5.421010862427522170037264004349708557128906250e-20;
 
     /// <summary>
     /// The correctly rounded sum of a window's wide values and its fixed-point sum: the fixed part is added to the
