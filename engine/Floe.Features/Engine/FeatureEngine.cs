@@ -117,18 +117,7 @@ internal sealed class FeatureEngine
         }
         bounds[parts] = groups;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            var scratch = _scratch[part];
-            for (int g = bounds[part]; g < bounds[part + 1]; g++)
-            {
-                int entity = _groupEntity[g];
-                int added = _groupAdded[g];
-                if (added == 0) { continue; }
-                int newStart = Append(chunk, order, entity, _groupOutput[g], added);
-                kernel.Run(entity, _arena.Start[entity], newStart, newStart + added, _groupOutput[g], scratch);
-                Retain(entity);
-            }
-        });
+            RunEntities(chunk, order, kernel, bounds[part], bounds[part + 1], _scratch[part]));
         // Late events (at the front of their entity's sorted rows) get no values.
         for (int g = 0; g < groups; g++)
         {
@@ -166,6 +155,20 @@ internal sealed class FeatureEngine
         EvaluateExpressions(chunk, result, rowAt);
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Permute, t0);
         return result;
+    }
+
+    /// <summary>Appends, computes and trims the entity groups [<paramref name="from"/>, <paramref name="to"/>) of the chunk, on one worker.</summary>
+    private void RunEntities(EventChunk chunk, int[] order, WindowKernel kernel, int from, int to, KernelScratch scratch)
+    {
+        for (int g = from; g < to; g++)
+        {
+            int entity = _groupEntity[g];
+            int added = _groupAdded[g];
+            if (added == 0) { continue; }
+            int newStart = Append(chunk, order, entity, _groupOutput[g], added);
+            kernel.Run(entity, _arena.Start[entity], newStart, newStart + added, _groupOutput[g], scratch);
+            Retain(entity);
+        }
     }
 
     /// <summary>

@@ -555,6 +555,7 @@ internal sealed class WindowKernel
         else { specials[double.IsNaN(d) ? 0 : d > 0 ? 1 : 2]--; }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Before(long t, long length) => t >= long.MinValue + length ? t - length : long.MinValue;
 
     private void Add(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int i)
