@@ -173,9 +173,10 @@ internal sealed class FeatureEngine
 
     /// <summary>
     /// Assigns each sorted event its output row in (day, entity, time) order: a stable counting sort by UTC day of
-    /// the (entity, time) order. Fills <paramref name="rowAt"/> and returns the output row of each sorted position.
+    /// the (entity, time) order. Fills <paramref name="rowAt"/> and returns the output row of each sorted position, or
+    /// null when the chunk holds one day (each sorted position is then its own output row).
     /// </summary>
-    private static int[] DayPositions(EventChunk chunk, int[] order, int[] rowAt)
+    private static int[]? DayPositions(EventChunk chunk, int[] order, int[] rowAt)
     {
         int n = chunk.Length;
         var time = chunk.Time;
@@ -186,8 +187,13 @@ internal sealed class FeatureEngine
             if (d < first) { first = d; }
             if (d > last) { last = d; }
         }
+        if (first >= last)
+        {
+            // One day (or none): the (entity, time) order is already the output order.
+            order.AsSpan(0, n).CopyTo(rowAt);
+            return null;
+        }
         var positions = new int[n];
-        if (n == 0) { return positions; }
         if (last - first >= 1 << 20) { throw Errors.Unsupported($"a chunk spans {last - first + 1:N0} days; batch chunks span a few"); }
         var next = new int[last - first + 2];
         for (int i = 0; i < n; i++) { next[Definitions.Durations.FloorDay(time[i]) - first + 1]++; }
