@@ -9,6 +9,10 @@ internal sealed class EntityIndex
     public const int MaxKeyColumns = 4;
 
     private readonly Dictionary<long, int> _single = [];
+    // Single integer keys in [0, _direct.Length) map through this array (dense id + 1; 0: not seen) instead of the
+    // dictionary: ids like 0..n are the common case and an array read is several times cheaper than a hash lookup.
+    // It grows only while it stays within a few slots per entity (see DirectLimit), so sparse keys cost no memory.
+    private int[] _direct = [];
     private readonly Dictionary<KeyTuple, int> _multi = [];
     // Each entity's key values by dense id (string keys as pool ids), so output rows need not carry key columns.
     private long[][] _keys = [];
@@ -28,6 +32,19 @@ internal sealed class EntityIndex
             for (int i = 0; i < n; i++)
             {
                 if (!col.IsValid(i)) { ids[i] = -1; continue; }
+                long key = single[i];
+                if ((ulong)key >= (ulong)_direct.Length && key >= 0 && key < DirectLimit) { GrowDirect(key); }
+                if ((ulong)key < (ulong)_direct.Length)
+                {
+                    ref int d = ref _direct[key];
+                    if (d == 0)
+                    {
+                        d = Count + 1;
+                        Remember(Count++, keys, key, 0, 0, 0);
+                    }
+                    ids[i] = d - 1;
+                    continue;
+                }
                 ref int slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_single, single[i], out bool exists);
                 if (!exists)
                 {
@@ -64,6 +81,30 @@ internal sealed class EntityIndex
             }
             ids[i] = slot;
         }
+    }
+
+    // At most four array slots per entity seen so far, plus 64k: dense ids stay direct, sparse ones go to the dictionary.
+    private long DirectLimit => (4L * Count) + 65_536;
+
+    /// <summary>
+    /// Grows the direct map to cover <paramref name="key"/> and moves every dictionary key it now covers into it, so
+    /// each key lives in exactly one of the two.
+    /// </summary>
+    private void GrowDirect(long key)
+    {
+        int length = (int)Math.Min(DirectLimit, Math.Max(key + 1, Math.Max(1024L, 2L * _direct.Length)));
+        Array.Resize(ref _direct, length);
+        if (_single.Count == 0) { return; }
+        var moved = new List<long>();
+        foreach (var (k, id) in _single)
+        {
+            if (k >= 0 && k < length)
+            {
+                _direct[k] = id + 1;
+                moved.Add(k);
+            }
+        }
+        foreach (long k in moved) { _single.Remove(k); }
     }
 
     private void Remember(int id, IReadOnlyList<ColumnData> keys, long a, long b, long c, long d)

@@ -14,6 +14,8 @@ internal sealed class EntityStates
     private readonly bool _savesDeques;
     private AggregatorState[] _states = [];
     private int[] _deques = [];
+    // Deques longer than SavedDequeLength (a hot entity's long window, or monotonic runs), per (entity, pass, side).
+    private int[]?[] _longDeques = [];
 
     public EntityStates(int passes, bool savesDeques)
     {
@@ -27,6 +29,13 @@ internal sealed class EntityStates
     /// </summary>
     public Span<int> SavedDeque(int entity, int pass, bool max) =>
         _deques.AsSpan((((entity * _passes) + pass) * 2 + (max ? 1 : 0)) * SavedDequeLength, SavedDequeLength);
+
+    /// <summary>
+    /// Where pass <paramref name="pass"/> of <paramref name="entity"/> keeps a min (or max) deque longer than
+    /// <see cref="SavedDequeLength"/> between chunks; null until one is needed, then grown as needed.
+    /// </summary>
+    public ref int[]? LongDeque(int entity, int pass, bool max) =>
+        ref _longDeques[(((entity * _passes) + pass) * 2) + (max ? 1 : 0)];
 
     /// <summary>Per entity, the time of its last processed event (<see cref="long.MinValue"/> before any).</summary>
     public long[] LastTime { get; private set; } = [];
@@ -52,6 +61,10 @@ internal sealed class EntityStates
         Array.Resize(ref events, size);
         Events = events;
         Array.Resize(ref _states, size * _passes);
-        if (_savesDeques) { Array.Resize(ref _deques, size * _passes * 2 * SavedDequeLength); }
+        if (_savesDeques)
+        {
+            Array.Resize(ref _deques, size * _passes * 2 * SavedDequeLength);
+            Array.Resize(ref _longDeques, size * _passes * 2);
+        }
     }
 }

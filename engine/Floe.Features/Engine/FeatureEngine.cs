@@ -117,18 +117,7 @@ internal sealed class FeatureEngine
         }
         bounds[parts] = groups;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            var scratch = _scratch[part];
-            for (int g = bounds[part]; g < bounds[part + 1]; g++)
-            {
-                int entity = _groupEntity[g];
-                int added = _groupAdded[g];
-                if (added == 0) { continue; }
-                int newStart = Append(chunk, order, entity, _groupOutput[g], added);
-                kernel.Run(entity, _arena.Start[entity], newStart, newStart + added, _groupOutput[g], scratch);
-                Retain(entity);
-            }
-        });
+            RunEntities(chunk, order, kernel, bounds[part], bounds[part + 1], _scratch[part]));
         // Late events (at the front of their entity's sorted rows) get no values.
         for (int g = 0; g < groups; g++)
         {
@@ -168,11 +157,26 @@ internal sealed class FeatureEngine
         return result;
     }
 
+    /// <summary>Appends, computes and trims the entity groups [<paramref name="from"/>, <paramref name="to"/>) of the chunk, on one worker.</summary>
+    private void RunEntities(EventChunk chunk, int[] order, WindowKernel kernel, int from, int to, KernelScratch scratch)
+    {
+        for (int g = from; g < to; g++)
+        {
+            int entity = _groupEntity[g];
+            int added = _groupAdded[g];
+            if (added == 0) { continue; }
+            int newStart = Append(chunk, order, entity, _groupOutput[g], added);
+            kernel.Run(entity, _arena.Start[entity], newStart, newStart + added, _groupOutput[g], scratch);
+            Retain(entity);
+        }
+    }
+
     /// <summary>
     /// Assigns each sorted event its output row in (day, entity, time) order: a stable counting sort by UTC day of
-    /// the (entity, time) order. Fills <paramref name="rowAt"/> and returns the output row of each sorted position.
+    /// the (entity, time) order. Fills <paramref name="rowAt"/> and returns the output row of each sorted position, or
+    /// null when the chunk holds one day (each sorted position is then its own output row).
     /// </summary>
-    private static int[] DayPositions(EventChunk chunk, int[] order, int[] rowAt)
+    private static int[]? DayPositions(EventChunk chunk, int[] order, int[] rowAt)
     {
         int n = chunk.Length;
         var time = chunk.Time;
@@ -183,8 +187,13 @@ internal sealed class FeatureEngine
             if (d < first) { first = d; }
             if (d > last) { last = d; }
         }
+        if (first >= last)
+        {
+            // One day (or none): the (entity, time) order is already the output order.
+            order.AsSpan(0, n).CopyTo(rowAt);
+            return null;
+        }
         var positions = new int[n];
-        if (n == 0) { return positions; }
         if (last - first >= 1 << 20) { throw Errors.Unsupported($"a chunk spans {last - first + 1:N0} days; batch chunks span a few"); }
         var next = new int[last - first + 2];
         for (int i = 0; i < n; i++) { next[Definitions.Durations.FloorDay(time[i]) - first + 1]++; }

@@ -49,6 +49,46 @@ internal sealed class KernelLayout
             else { HasUnbounded = true; }
         }
         Passes = BuildPasses(plan);
+        (Groups, Singles) = BuildGroups(Passes);
+    }
+
+    /// <summary>
+    /// The fast passes (bounded windows, count/sum/mean/min/max only) gathered by slot, windows ascending: each group
+    /// runs as one loop over the entity's events (<see cref="WindowKernel"/>), adding each event once for all its
+    /// windows and sharing one min/max deque, instead of one loop per window.
+    /// </summary>
+    public WindowGroup[] Groups { get; }
+
+    /// <summary>The passes outside every group, run one by one.</summary>
+    public int[] Singles { get; }
+
+    private static (WindowGroup[] Groups, int[] Singles) BuildGroups(WindowPass[] passes)
+    {
+        var groups = new List<WindowGroup>();
+        var singles = new List<int>();
+        var done = new bool[passes.Length];
+        var members = new List<int>();
+        for (int p = 0; p < passes.Length; p++)
+        {
+            if (done[p]) { continue; }
+            if (!passes[p].Fast)
+            {
+                singles.Add(p);
+                continue;
+            }
+            members.Clear();
+            var needs = SlotNeeds.None;
+            // Passes come window by window with windows ascending, so members come out ordered by window length.
+            for (int q = p; q < passes.Length; q++)
+            {
+                if (!passes[q].Fast || passes[q].Slot != passes[p].Slot) { continue; }
+                members.Add(q);
+                needs |= passes[q].Needs;
+                done[q] = true;
+            }
+            groups.Add(new WindowGroup(passes[p].Slot, passes[p].IsFloat, needs, [.. members]));
+        }
+        return ([.. groups], [.. singles]);
     }
 
     /// <summary>The kernel's passes over each entity's events, window by window.</summary>

@@ -33,7 +33,17 @@ internal sealed class WindowKernel
         _events = events;
         _outputs = outputs;
         _states = states;
+        _targets = new WindowTargets[layout.Groups.Length][];
+        for (int g = 0; g < layout.Groups.Length; g++)
+        {
+            var members = layout.Groups[g].Passes;
+            _targets[g] = new WindowTargets[members.Length];
+            for (int j = 0; j < members.Length; j++) { _targets[g][j] = new WindowTargets(layout.Passes[members[j]], outputs); }
+        }
     }
+
+    // Per group and window, its output arrays resolved for this chunk.
+    private readonly WindowTargets[][] _targets;
 
     /// <summary>
     /// Computes every aggregation for the new events [<paramref name="newStart"/>, <paramref name="end"/>) of
@@ -49,7 +59,9 @@ internal sealed class WindowKernel
         long eventsBefore = _states.Events[entity];
         // Absolute event number n sits at arena position n − origin.
         long origin = _events.Base[entity] - first;
-        for (int p = 0; p < passes.Length; p++)
+        var groups = _layout.Groups;
+        for (int g = 0; g < groups.Length; g++) { RunGroup(groups[g], _targets[g], entity, origin, newStart, end, outputStart, scratch); }
+        foreach (int p in _layout.Singles)
         {
             var pass = passes[p];
             ref var st = ref _states.Of(entity, p);
@@ -60,9 +72,7 @@ internal sealed class WindowKernel
             }
             int left = (int)(st.Left - origin);
             if (pass.Slot >= 0) { RestoreWindow(pass, ref st, scratch, entity, p, left, newStart); }
-            left = pass.Fast
-                ? RunFast(pass, ref st, scratch, left, newStart, end, outputStart)
-                : RunGeneral(pass, ref st, scratch, first, left, newStart, end, outputStart, 0);
+            left = RunGeneral(pass, ref st, scratch, first, left, newStart, end, outputStart, 0);
             st.Left = left + origin;
             if ((pass.Needs & (SlotNeeds.Min | SlotNeeds.Max)) != 0) { SaveDeques(pass, ref st, scratch, entity, p, left); }
         }
@@ -71,14 +81,12 @@ internal sealed class WindowKernel
 
     /// <summary>
     /// Restores what a bounded window keeps outside its state: the newest value's position and the min/max deques,
-    /// from their saved copies or, when a deque was too long to save, by replaying the window's retained events
-    /// [<paramref name="left"/>, <paramref name="newStart"/>).
+    /// from their saved copies.
     /// </summary>
     private void RestoreWindow(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int entity, int p, int left, int newStart)
     {
         int s = pass.Slot;
         var valid = _events.Valid[s];
-        var values = _events.Bits[s];
         st.FirstValid = left;
         st.LastValid = -1;
         for (int i = newStart - 1; i >= left; i--)
@@ -86,44 +94,51 @@ internal sealed class WindowKernel
             if (valid[i]) { st.LastValid = i; break; }
         }
         var needs = pass.Needs;
-        var replay = SlotNeeds.None;
-        if ((needs & SlotNeeds.Min) != 0) { replay |= Restore(_states.SavedDeque(entity, p, false), st.MinSaved, scratch.MinQueues[s], left, out st.MinHead, out st.MinTail) ? SlotNeeds.None : SlotNeeds.Min; }
-        if ((needs & SlotNeeds.Max) != 0) { replay |= Restore(_states.SavedDeque(entity, p, true), st.MaxSaved, scratch.MaxQueues[s], left, out st.MaxHead, out st.MaxTail) ? SlotNeeds.None : SlotNeeds.Max; }
-        if (replay == SlotNeeds.None) { return; }
-        for (int i = left; i < newStart; i++)
+        if ((needs & SlotNeeds.Min) != 0)
         {
-            if (!valid[i]) { continue; }
-            if (pass.IsFloat)
-            {
-                double d = BitConverter.Int64BitsToDouble(values[i]);
-                if (!double.IsNaN(d)) { PushDouble(ref st, scratch, s, i, d, replay); }
-            }
-            else
-            {
-                PushLong(ref st, scratch, s, i, values[i], replay);
-            }
+            st.MinHead = 0;
+            st.MinTail = RestoreDeque(entity, p, false, st.MinSaved, scratch.MinQueues[s], left);
+        }
+        if ((needs & SlotNeeds.Max) != 0)
+        {
+            st.MaxHead = 0;
+            st.MaxTail = RestoreDeque(entity, p, true, st.MaxSaved, scratch.MaxQueues[s], left);
         }
     }
 
-    private static bool Restore(ReadOnlySpan<int> saved, int count, int[] queue, int left, out int head, out int tail)
+    /// <summary>Copies a saved deque of <paramref name="count"/> offsets from <paramref name="left"/> into <paramref name="queue"/>; returns its tail.</summary>
+    private int RestoreDeque(int entity, int p, bool max, int count, int[] queue, int left)
     {
-        head = tail = 0;
-        if (count < 0) { return false; }
+        ReadOnlySpan<int> saved = count <= EntityStates.SavedDequeLength ? _states.SavedDeque(entity, p, max) : _states.LongDeque(entity, p, max);
         for (int i = 0; i < count; i++) { queue[i] = left + saved[i]; }
-        tail = count;
-        return true;
+        return count;
     }
 
     private void SaveDeques(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int entity, int p, int left)
     {
-        if ((pass.Needs & SlotNeeds.Min) != 0) { st.MinSaved = Save(_states.SavedDeque(entity, p, false), scratch.MinQueues[pass.Slot], st.MinHead, st.MinTail, left); }
-        if ((pass.Needs & SlotNeeds.Max) != 0) { st.MaxSaved = Save(_states.SavedDeque(entity, p, true), scratch.MaxQueues[pass.Slot], st.MaxHead, st.MaxTail, left); }
+        if ((pass.Needs & SlotNeeds.Min) != 0) { st.MinSaved = SaveDeque(entity, p, false, scratch.MinQueues[pass.Slot], st.MinHead, st.MinTail, left); }
+        if ((pass.Needs & SlotNeeds.Max) != 0) { st.MaxSaved = SaveDeque(entity, p, true, scratch.MaxQueues[pass.Slot], st.MaxHead, st.MaxTail, left); }
     }
 
-    private static int Save(Span<int> saved, int[] queue, int head, int tail, int left)
+    /// <summary>
+    /// Saves deque [<paramref name="head"/>, <paramref name="tail"/>) as offsets from <paramref name="left"/>: in the
+    /// entity's short slot when it fits, else in its long array (grown geometrically, so a hot entity allocates
+    /// O(log) times). Returns the saved count.
+    /// </summary>
+    private int SaveDeque(int entity, int p, bool max, int[] queue, int head, int tail, int left)
     {
         int count = tail - head;
-        if (count > saved.Length) { return -1; }
+        Span<int> saved;
+        if (count <= EntityStates.SavedDequeLength)
+        {
+            saved = _states.SavedDeque(entity, p, max);
+        }
+        else
+        {
+            ref var store = ref _states.LongDeque(entity, p, max);
+            if (store is null || store.Length < count) { store = new int[Math.Max(count, (store?.Length ?? 0) * 2)]; }
+            saved = store;
+        }
         for (int i = 0; i < count; i++) { saved[i] = queue[head + i] - left; }
         return count;
     }
@@ -179,32 +194,79 @@ internal sealed class WindowKernel
     }
 
     /// <summary>
-    /// The common pass: count, sum, mean, min and max of one slot (or events alone) over a bounded window, with every
-    /// aggregator in locals. Same arithmetic as the general pass (exact sums, NaN and infinities counted apart,
-    /// newest-wins deques), so either pass gives identical values.
+    /// The common case: count, sum, mean, min and max of one slot (or of events alone) over several bounded windows,
+    /// in one loop over the entity's events. Each new event is added once for every window: the group keeps running
+    /// totals of what it added, each window the totals of what it evicted, and a window's aggregate is the
+    /// difference. Sums are exact: integers in Int128; doubles as fixed-point Int128 multiples of 2^-64 when the
+    /// value is one below 2^32 in magnitude (prices, amounts, counts), else in the window's <see cref="ExactSum"/>,
+    /// with NaN and infinities counted apart. A value is thus the correctly rounded sum of the window's contents,
+    /// however it was reached. All windows share one min and one max deque, kept for the longest window, each
+    /// window reading it from its own head (the first position inside it).
     /// </summary>
-    private int RunFast(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int left, int newStart, int end, int rowBase)
+    private void RunGroup(WindowGroup group, WindowTargets[] targets, int entity, long origin, int newStart, int end, int rowBase, KernelScratch scratch)
     {
+        var members = group.Passes;
+        int m = members.Length;
+        int last = m - 1;
+        var passes = _layout.Passes;
         var time = _events.Time;
-        int s = pass.Slot;
+        int s = group.Slot;
         bool hasSlot = s >= 0;
+        bool isFloat = group.IsFloat;
         var values = hasSlot ? _events.Bits[s] : [];
         var present = hasSlot ? _events.Valid[s] : [];
-        var needs = pass.Needs;
-        bool isFloat = pass.IsFloat;
-        long length = pass.Length;
-        bool wantSum = (needs & SlotNeeds.Sum) != 0;
-        bool wantMin = (needs & SlotNeeds.Min) != 0;
-        bool wantMax = (needs & SlotNeeds.Max) != 0;
-        var sum = wantSum && isFloat ? st.Sum ??= new ExactSum() : null;
-        var minQ = hasSlot ? scratch.MinQueues[s] : [];
-        var maxQ = hasSlot ? scratch.MaxQueues[s] : [];
-        int minHead = st.MinHead, minTail = st.MinTail, maxHead = st.MaxHead, maxTail = st.MaxTail;
-        long count = st.Count;
-        Int128 intSum = st.IntSum;
-        int nan = st.NaN, posInf = st.PosInf, negInf = st.NegInf;
+        bool wantMin = (group.Needs & SlotNeeds.Min) != 0;
+        bool wantMax = (group.Needs & SlotNeeds.Max) != 0;
+        var minQ = wantMin ? scratch.MinQueues[s] : [];
+        var maxQ = wantMax ? scratch.MaxQueues[s] : [];
+
+        Span<int> left = stackalloc int[m];
+        Span<long> lengths = stackalloc long[m];
+        Span<long> evictedCount = stackalloc long[m];
+        Span<Int128> evictedSum = stackalloc Int128[m];
+        // Per window: NaN, +∞ and −∞ values inside it.
+        Span<int> specials = stackalloc int[3 * m];
+        Span<int> minHead = stackalloc int[m];
+        Span<int> maxHead = stackalloc int[m];
+        bool anyWide = false;
+        for (int j = 0; j < m; j++)
+        {
+            ref var st = ref _states.Of(entity, members[j]);
+            left[j] = (int)(st.Left - origin);
+            lengths[j] = passes[members[j]].Length;
+            evictedCount[j] = -st.Count;
+            evictedSum[j] = -st.IntSum;
+            specials[3 * j] = st.NaN;
+            specials[(3 * j) + 1] = st.PosInf;
+            specials[(3 * j) + 2] = st.NegInf;
+            anyWide |= st.Sum is not null;
+        }
+        int basePass = members[last];
+        int minTail = 0, maxTail = 0;
+        if (wantMin)
+        {
+            minTail = RestoreDeque(entity, basePass, false, _states.Of(entity, basePass).MinSaved, minQ, left[last]);
+            for (int j = 0; j < m; j++)
+            {
+                int h = 0;
+                while (h < minTail && minQ[h] < left[j]) { h++; }
+                minHead[j] = h;
+            }
+        }
+        if (wantMax)
+        {
+            maxTail = RestoreDeque(entity, basePass, true, _states.Of(entity, basePass).MaxSaved, maxQ, left[last]);
+            for (int j = 0; j < m; j++)
+            {
+                int h = 0;
+                while (h < maxTail && maxQ[h] < left[j]) { h++; }
+                maxHead[j] = h;
+            }
+        }
+
+        long added = 0;
+        Int128 total = 0;
         int right = newStart;
-        var outputs = pass.Outputs;
         for (int k = newStart; k < end;)
         {
             long t = time[k];
@@ -216,36 +278,42 @@ internal sealed class WindowKernel
                 {
                     if (!present[right]) { continue; }
                     long bits = values[right];
-                    count++;
+                    added++;
                     if (isFloat)
                     {
+                        if (TryFixed(bits, out var term)) { total += term; }
+                        else if (!AddOther(bits, entity, members, specials, ref anyWide)) { continue; }
                         double d = BitConverter.Int64BitsToDouble(bits);
-                        if (double.IsFinite(d)) { if (wantSum) { sum!.Add(d); } }
-                        else if (double.IsNaN(d)) { nan++; continue; }
-                        else if (d > 0) { posInf++; }
-                        else { negInf++; }
                         if (wantMax)
                         {
-                            while (maxTail > maxHead && BitConverter.Int64BitsToDouble(values[maxQ[maxTail - 1]]) <= d) { maxTail--; }
+                            int floor = maxHead[last];
+                            while (maxTail > floor && BitConverter.Int64BitsToDouble(values[maxQ[maxTail - 1]]) <= d) { maxTail--; }
+                            for (int j = 0; j < last; j++) { if (maxHead[j] > maxTail) { maxHead[j] = maxTail; } }
                             maxQ[maxTail++] = right;
                         }
                         if (wantMin)
                         {
-                            while (minTail > minHead && BitConverter.Int64BitsToDouble(values[minQ[minTail - 1]]) >= d) { minTail--; }
+                            int floor = minHead[last];
+                            while (minTail > floor && BitConverter.Int64BitsToDouble(values[minQ[minTail - 1]]) >= d) { minTail--; }
+                            for (int j = 0; j < last; j++) { if (minHead[j] > minTail) { minHead[j] = minTail; } }
                             minQ[minTail++] = right;
                         }
                     }
                     else
                     {
-                        intSum += bits;
+                        total += bits;
                         if (wantMax)
                         {
-                            while (maxTail > maxHead && values[maxQ[maxTail - 1]] <= bits) { maxTail--; }
+                            int floor = maxHead[last];
+                            while (maxTail > floor && values[maxQ[maxTail - 1]] <= bits) { maxTail--; }
+                            for (int j = 0; j < last; j++) { if (maxHead[j] > maxTail) { maxHead[j] = maxTail; } }
                             maxQ[maxTail++] = right;
                         }
                         if (wantMin)
                         {
-                            while (minTail > minHead && values[minQ[minTail - 1]] >= bits) { minTail--; }
+                            int floor = minHead[last];
+                            while (minTail > floor && values[minQ[minTail - 1]] >= bits) { minTail--; }
+                            for (int j = 0; j < last; j++) { if (minHead[j] > minTail) { minHead[j] = minTail; } }
                             minQ[minTail++] = right;
                         }
                     }
@@ -255,85 +323,239 @@ internal sealed class WindowKernel
             {
                 right = runEnd;
             }
-            long limit = Before(t, length);
-            if (time[left] <= limit)
-            {
-                int newLeft = left;
-                for (; time[newLeft] <= limit; newLeft++)
-                {
-                    if (!hasSlot || !present[newLeft]) { continue; }
-                    long bits = values[newLeft];
-                    count--;
-                    if (!isFloat) { intSum -= bits; continue; }
-                    double d = BitConverter.Int64BitsToDouble(bits);
-                    if (double.IsFinite(d)) { if (wantSum) { sum!.Remove(d); } }
-                    else if (double.IsNaN(d)) { nan--; }
-                    else if (d > 0) { posInf--; }
-                    else { negInf--; }
-                }
-                left = newLeft;
-                while (maxHead < maxTail && maxQ[maxHead] < left) { maxHead++; }
-                while (minHead < minTail && minQ[minHead] < left) { minHead++; }
-            }
 
-            // Read each aggregate once for the run.
-            double total = 0;
-            if (wantSum && count > 0)
-            {
-                if (!isFloat) { total = (double)intSum; }
-                else if (nan > 0 || (posInf > 0 && negInf > 0)) { total = double.NaN; }
-                else if (posInf > 0) { total = double.PositiveInfinity; }
-                else if (negInf > 0) { total = double.NegativeInfinity; }
-                else { total = sum!.Value; }
-            }
             int row = _positions is null ? rowBase + (k - newStart) : _positions[rowBase + (k - newStart)];
             int rows = runEnd - k;
-            foreach (int index in outputs)
+            for (int j = 0; j < m; j++)
             {
-                var o = _outputs[index];
-                var spec = o.Spec;
-                if (spec.Slot < 0)
+                long limit = Before(t, lengths[j]);
+                int l = left[j];
+                if (time[l] <= limit)
                 {
-                    Write(o, row, rows, runEnd - left, 0, true);
+                    // time[k] = t > limit, so the scan stops inside the window.
+                    if (hasSlot)
+                    {
+                        long count = evictedCount[j];
+                        Int128 sum = evictedSum[j];
+                        for (; time[l] <= limit; l++)
+                        {
+                            if (!present[l]) { continue; }
+                            long bits = values[l];
+                            count++;
+                            if (!isFloat) { sum += bits; }
+                            else if (TryFixed(bits, out var term)) { sum += term; }
+                            else { RemoveOther(bits, ref _states.Of(entity, members[j]), specials.Slice(3 * j, 3)); }
+                        }
+                        evictedCount[j] = count;
+                        evictedSum[j] = sum;
+                    }
+                    else
+                    {
+                        while (time[l] <= limit) { l++; }
+                    }
+                    left[j] = l;
+                    if (wantMax)
+                    {
+                        int h = maxHead[j];
+                        while (h < maxTail && maxQ[h] < l) { h++; }
+                        maxHead[j] = h;
+                    }
+                    if (wantMin)
+                    {
+                        int h = minHead[j];
+                        while (h < minTail && minQ[h] < l) { h++; }
+                        minHead[j] = h;
+                    }
+                }
+                long windowCount = added - evictedCount[j];
+                var tg = targets[j];
+                if (rows == 1 && windowCount > 0 && !tg.Generic)
+                {
+                    // The common case, stored directly: one row, a non-empty window, one output per kind.
+                    if (tg.Events is { } events) { events[row] = runEnd - left[j]; }
+                    if (tg.Count is { } counts) { counts[row] = windowCount; }
+                    if (isFloat)
+                    {
+                        if (tg.WantsTotal)
+                        {
+                            int sp = 3 * j;
+                            double windowSum = specials[sp] > 0 || (specials[sp + 1] > 0 && specials[sp + 2] > 0) ? double.NaN
+                                : specials[sp + 1] > 0 ? double.PositiveInfinity
+                                : specials[sp + 2] > 0 ? double.NegativeInfinity
+                                : anyWide && _states.Of(entity, members[j]).Sum is { } wide ? CombinedSum(wide, total - evictedSum[j]) : FixedValue(total - evictedSum[j]);
+                            if (tg.Sum is { } sums) { sums[row] = windowSum; }
+                            if (tg.Mean is { } means) { means[row] = windowSum / windowCount; }
+                        }
+                        if (tg.Max is { } maxes) { maxes[row] = specials[3 * j] > 0 || maxHead[j] >= maxTail ? double.NaN : BitConverter.Int64BitsToDouble(values[maxQ[maxHead[j]]]); }
+                        if (tg.Min is { } mins) { mins[row] = specials[3 * j] > 0 || minHead[j] >= minTail ? double.NaN : BitConverter.Int64BitsToDouble(values[minQ[minHead[j]]]); }
+                    }
+                    else
+                    {
+                        Int128 sum = total - evictedSum[j];
+                        if (tg.SumL is { } sums) { sums[row] = checked((long)sum); }
+                        if (tg.Mean is { } means) { means[row] = (double)sum / windowCount; }
+                        if (tg.MaxL is { } maxes) { maxes[row] = maxHead[j] < maxTail ? values[maxQ[maxHead[j]]] : 0; }
+                        if (tg.MinL is { } mins) { mins[row] = minHead[j] < minTail ? values[minQ[minHead[j]]] : 0; }
+                    }
                     continue;
                 }
-                switch (spec.Kind)
-                {
-                    case AggregationKind.Count:
-                        Write(o, row, rows, count, 0, true);
-                        break;
-                    case AggregationKind.Sum:
-                        if (isFloat) { Write(o, row, rows, 0, total, count > 0); }
-                        else { Write(o, row, rows, count > 0 ? checked((long)intSum) : 0, 0, count > 0); }
-                        break;
-                    case AggregationKind.Mean:
-                        Write(o, row, rows, 0, count > 0 ? total / count : 0, count > 0);
-                        break;
-                    default:
-                        {
-                            bool isMin = spec.Kind == AggregationKind.Min;
-                            bool has = isMin ? minHead < minTail : maxHead < maxTail;
-                            long bits = has ? values[isMin ? minQ[minHead] : maxQ[maxHead]] : 0;
-                            if (isFloat) { Write(o, row, rows, 0, nan > 0 || !has ? double.NaN : BitConverter.Int64BitsToDouble(bits), count > 0); }
-                            else { Write(o, row, rows, bits, 0, count > 0); }
-                            break;
-                        }
-                }
+                EmitGroup(passes[members[j]], entity, members[j], windowCount, total - evictedSum[j], specials.Slice(3 * j, 3), anyWide,
+                    runEnd - left[j], wantMax && maxHead[j] < maxTail ? values[maxQ[maxHead[j]]] : (long?)null, wantMin && minHead[j] < minTail ? values[minQ[minHead[j]]] : (long?)null, row, rows);
             }
             k = runEnd;
         }
-        st.Count = count;
-        st.MinHead = minHead;
-        st.MinTail = minTail;
-        st.MaxHead = maxHead;
-        st.MaxTail = maxTail;
-        st.IntSum = intSum;
-        st.NaN = nan;
-        st.PosInf = posInf;
-        st.NegInf = negInf;
-        return left;
+
+        for (int j = 0; j < m; j++)
+        {
+            ref var st = ref _states.Of(entity, members[j]);
+            st.Left = left[j] + origin;
+            st.Count = added - evictedCount[j];
+            st.IntSum = total - evictedSum[j];
+            st.NaN = specials[3 * j];
+            st.PosInf = specials[(3 * j) + 1];
+            st.NegInf = specials[(3 * j) + 2];
+        }
+        ref var baseState = ref _states.Of(entity, basePass);
+        if (wantMin) { baseState.MinSaved = SaveDeque(entity, basePass, false, minQ, minHead[last], minTail, left[last]); }
+        if (wantMax) { baseState.MaxSaved = SaveDeque(entity, basePass, true, maxQ, maxHead[last], maxTail, left[last]); }
     }
 
+    /// <summary>
+    /// Writes one window's outputs of a group for the run of <c>rows</c> rows at <c>row</c>: <c>count</c> values
+    /// (NaN included) summing to <c>sum</c> (integers, or the fixed-point part of doubles, see <see cref="TryFixed"/>),
+    /// the window's NaN, +∞ and −∞ counts in <c>specials</c>, <c>events</c> events (nulls included), and the
+    /// deques' fronts (null when the window has no value for them).
+    /// </summary>
+    private void EmitGroup(WindowPass pass, int entity, int p, long count, Int128 sum, ReadOnlySpan<int> specials, bool anyWide, int events, long? max, long? min, int row, int rows)
+    {
+        bool isFloat = pass.IsFloat;
+        double total = 0;
+        if ((pass.Needs & SlotNeeds.Sum) != 0 && count > 0)
+        {
+            if (!isFloat) { total = (double)sum; }
+            else if (specials[0] > 0 || (specials[1] > 0 && specials[2] > 0)) { total = double.NaN; }
+            else if (specials[1] > 0) { total = double.PositiveInfinity; }
+            else if (specials[2] > 0) { total = double.NegativeInfinity; }
+            else { total = anyWide && _states.Of(entity, p).Sum is { } wide ? CombinedSum(wide, sum) : FixedValue(sum); }
+        }
+        foreach (int index in pass.Outputs)
+        {
+            var o = _outputs[index];
+            var spec = o.Spec;
+            if (spec.Slot < 0)
+            {
+                Write(o, row, rows, events, 0, true);
+                continue;
+            }
+            switch (spec.Kind)
+            {
+                case AggregationKind.Count:
+                    Write(o, row, rows, count, 0, true);
+                    break;
+                case AggregationKind.Sum:
+                    if (isFloat) { Write(o, row, rows, 0, total, count > 0); }
+                    else { Write(o, row, rows, count > 0 ? checked((long)sum) : 0, 0, count > 0); }
+                    break;
+                case AggregationKind.Mean:
+                    Write(o, row, rows, 0, count > 0 ? total / count : 0, count > 0);
+                    break;
+                default:
+                    {
+                        long? v = spec.Kind == AggregationKind.Min ? min : max;
+                        if (isFloat) { Write(o, row, rows, 0, specials[0] > 0 || v is null ? double.NaN : BitConverter.Int64BitsToDouble(v.Value), count > 0); }
+                        else { Write(o, row, rows, v ?? 0, 0, count > 0); }
+                        break;
+                    }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A double <paramref name="bits"/> as an exact multiple of 2^-64 when it is one (no bits below 2^-64) and its
+    /// magnitude is below 2^32: then <paramref name="term"/> &lt; 2^96 and a window of any size the arena can hold
+    /// (under 2^31 events) sums without overflow. ±0 gives 0; subnormals, NaN and infinities give false.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryFixed(long bits, out Int128 term)
+    {
+        int exponent = (int)((bits >> 52) & 0x7FF);
+        ulong mantissa = (ulong)bits & 0xF_FFFF_FFFF_FFFFUL;
+        term = 0;
+        if (exponent == 0) { return mantissa == 0; }
+        mantissa |= 1UL << 52;
+        // value = mantissa × 2^(exponent − 1075), so value × 2^64 = mantissa × 2^(exponent − 1011).
+        int shift = exponent - 1011;
+        if (shift >= 0)
+        {
+            if (shift > 43) { return false; }
+            term = (Int128)mantissa << shift;
+        }
+        else
+        {
+            if (shift < -52 || (mantissa & ((1UL << -shift) - 1)) != 0) { return false; }
+            term = (Int128)(mantissa >> -shift);
+        }
+        if (bits < 0) { term = -term; }
+        return true;
+    }
+
+    /// <summary>The double nearest a fixed-point sum (ties to even), as <see cref="ExactSum.Value"/> gives it: one rounding, then an exact scaling.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double FixedValue(Int128 sum) => (double)sum * TwoToMinus64;
+
+    // Multiplying by a power of two is exact while the result stays normal, as it does here (|sum| ≥ 2^-64 or 0).
+    private const double TwoToMinus64 = 5.421010862427522170037264004349708557128906250e-20;
+
+    /// <summary>
+    /// The correctly rounded sum of a window's wide values and its fixed-point sum: the fixed part is added to the
+    /// exact accumulator in three exactly representable pieces, read, and taken out again.
+    /// </summary>
+    private static double CombinedSum(ExactSum wide, Int128 sum)
+    {
+        bool negative = sum < 0;
+        var mag = negative ? (UInt128)(-sum) : (UInt128)sum;
+        const ulong Mask = (1UL << 48) - 1;
+        double p0 = Math.ScaleB((double)(ulong)(mag & Mask), -64);
+        double p1 = Math.ScaleB((double)(ulong)((mag >> 48) & Mask), -16);
+        double p2 = Math.ScaleB((double)(ulong)(mag >> 96), 32);
+        if (negative) { p0 = -p0; p1 = -p1; p2 = -p2; }
+        wide.Add(p0);
+        wide.Add(p1);
+        wide.Add(p2);
+        double v = wide.Value;
+        wide.Remove(p0);
+        wide.Remove(p1);
+        wide.Remove(p2);
+        return v;
+    }
+
+    /// <summary>
+    /// A double outside the fixed-point range entering every window of a group: NaN and infinities are counted per
+    /// window, other values go to each window's exact wide sum. Returns false for NaN, which the deques skip.
+    /// </summary>
+    private bool AddOther(long bits, int entity, int[] members, Span<int> specials, ref bool anyWide)
+    {
+        double d = BitConverter.Int64BitsToDouble(bits);
+        if (double.IsFinite(d))
+        {
+            foreach (int p in members) { (_states.Of(entity, p).Sum ??= new ExactSum()).Add(d); }
+            anyWide = true;
+            return true;
+        }
+        int which = double.IsNaN(d) ? 0 : d > 0 ? 1 : 2;
+        for (int j = 0; j < members.Length; j++) { specials[(3 * j) + which]++; }
+        return which != 0;
+    }
+
+    /// <summary>A double outside the fixed-point range leaving one window (see <see cref="AddOther"/>).</summary>
+    private static void RemoveOther(long bits, ref AggregatorState st, Span<int> specials)
+    {
+        double d = BitConverter.Int64BitsToDouble(bits);
+        if (double.IsFinite(d)) { st.Sum!.Remove(d); }
+        else { specials[double.IsNaN(d) ? 0 : d > 0 ? 1 : 2]--; }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Before(long t, long length) => t >= long.MinValue + length ? t - length : long.MinValue;
 
     private void Add(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int i)

@@ -106,6 +106,31 @@ public sealed class FeatureGroupTests
         CheckAgainstReference(ev, TestDefinitions.AllAggregations(), _ => true, parallelism);
     }
 
+    /// <summary>Window groups (count/sum/mean/min/max only, several windows per slot) against the naive reference.</summary>
+    [TestCase(21, 400, 6, 1)]
+    [TestCase(22, 700, 30, 2)]
+    [TestCase(23, 300, 1, 3)]
+    public void Compute_FastAggregations_MatchesNaiveReference(int seed, int rows, int entities, int parallelism)
+    {
+        var ev = TestEvents.Random(seed, rows, entities, 10L * 86_400_000_000L);
+        CheckAgainstReference(ev, TestDefinitions.FastAggregations(), _ => true, parallelism);
+    }
+
+    /// <summary>
+    /// Window groups over amounts that leave the fixed-point sum (2^32 and above, bits below 2^-64, subnormals) mixed
+    /// with ordinary ones, NaN and infinities, on random data: every value must equal the naive reference's.
+    /// </summary>
+#pragma warning disable NUnit1027 // FsCheck supplies the arguments.
+    [FsCheck.NUnit.Property(MaxTest = 25)]
+    public FsCheck.Property Compute_FastAggregationsWideValues_MatchesNaiveReference(int seed)
+    {
+        var rnd = new Random(seed);
+        var ev = TestEvents.RandomWide(seed, rnd.Next(0, 300), rnd.Next(1, 12), rnd.Next(1, 4) * 86_400_000_000L);
+        CheckAgainstReference(ev, TestDefinitions.FastAggregations(), _ => true, rnd.Next(1, 4));
+        return FsCheck.Fluent.Prop.ToProperty(true);
+    }
+#pragma warning restore NUnit1027
+
     [Test]
     public void Compute_WithFilter_MatchesNaiveReferenceOnKeptRows()
     {

@@ -12,17 +12,19 @@ public sealed class FeatureStreamTests
     /// pass an event not yet pushed; the concatenated emits, re-ordered to input order, must equal the batch result
     /// bit for bit.
     /// </summary>
-    private static bool StreamEqualsBatch(int seed)
+    private static bool StreamEqualsBatch(int seed, bool fast = false)
     {
         var rnd = new Random(seed);
-        var ev = TestEvents.Random(seed, rnd.Next(0, 250), rnd.Next(1, 30), 5L * 86_400_000_000L);
+        var ev = fast
+            ? TestEvents.RandomWide(seed, rnd.Next(0, 250), rnd.Next(1, 30), 5L * 86_400_000_000L)
+            : TestEvents.Random(seed, rnd.Next(0, 250), rnd.Next(1, 30), 5L * 86_400_000_000L);
         // Arrival order: sort by time, then shuffle within small blocks (bounded disorder).
         var arrival = Enumerable.Range(0, ev.Length).OrderBy(i => ev.Time[i]).ThenBy(i => i).ToArray();
         for (int i = 0; i + 1 < arrival.Length; i++)
         {
             if (rnd.Next(3) == 0) { (arrival[i], arrival[i + 1]) = (arrival[i + 1], arrival[i]); }
         }
-        var def = TestDefinitions.AllAggregations();
+        var def = fast ? TestDefinitions.FastAggregations() : TestDefinitions.AllAggregations();
         var group = FeatureGroup.Compile(def, TestEvents.Schema);
         // The batch reference sees the same events in the same arrival order (ties break by arrival).
         var batch = group.Compute(ev.ToBatch(arrival), rnd.Next(1, 4));
@@ -95,15 +97,21 @@ public sealed class FeatureStreamTests
     [FsCheck.NUnit.Property(MaxTest = 40)]
     public Property Emit_AnyPushAndWatermarkSchedule_EqualsBatchBitForBit(int seed) =>
         Prop.ToProperty(StreamEqualsBatch(seed));
+
+    /// <summary>The same for window groups (fast aggregations only), over amounts in and out of the fixed-point range.</summary>
+    [FsCheck.NUnit.Property(MaxTest = 40)]
+    public Property Emit_FastAggregations_AnySchedule_EqualsBatchBitForBit(int seed) =>
+        Prop.ToProperty(StreamEqualsBatch(seed, fast: true));
 #pragma warning restore NUnit1027
 
     /// <summary>
     /// Emits after every timestamp, so each entity's windows are carried across hundreds of chunks: one entity has
-    /// long monotonic runs (its min/max deques outgrow what is saved between chunks and must be replayed), and
+    /// long monotonic runs (its min/max deques outgrow the short saved copies and go to the long store), and
     /// hundreds of small entities make the event arena move and rebuild regions. Must equal the batch bit for bit.
     /// </summary>
-    [Test]
-    public void Emit_AfterEveryTimestamp_LongDequesAndManyEntities_EqualsBatch()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Emit_AfterEveryTimestamp_LongDequesAndManyEntities_EqualsBatch(bool fast)
     {
         var rnd = new Random(11);
         int rows = 3000;
@@ -125,7 +133,7 @@ public sealed class FeatureStreamTests
             flag[i] = rnd.Next(2) == 0;
         }
         var ev = new TestEvents { Entity = entity, Time = time, Amount = amount, Qty = qty, Merchant = merchant, Flag = flag };
-        var group = FeatureGroup.Compile(TestDefinitions.AllAggregations(), TestEvents.Schema);
+        var group = FeatureGroup.Compile(fast ? TestDefinitions.FastAggregations() : TestDefinitions.AllAggregations(), TestEvents.Schema);
         var batch = group.Compute(ev.ToBatch(), 2);
 
         var stream = group.OpenStream(2);

@@ -36,4 +36,30 @@ internal static class TestDefinitions
             """;
         return FeatureGroupParser.Parse(json, DefinitionFormat.Json);
     }
+
+    /// <summary>
+    /// Only count, sum, mean, min and max over bounded windows (plus event counts): every pass is a fast one, so the
+    /// kernel runs them as window groups (one per slot) rather than one by one.
+    /// </summary>
+    public static FeatureGroupDefinition FastAggregations()
+    {
+        var features = new List<string>();
+        foreach (var w in new[] { "10m", "1h", "1d", "7d" })
+        {
+            features.Add($$"""{"name": "cnt_{{w}}", "agg": "count", "window": "{{w}}"}""");
+            foreach (var agg in new[] { "count", "sum", "mean", "min", "max" })
+            {
+                features.Add($$"""{"name": "amount_{{agg}}_{{w}}", "agg": "{{agg}}", "column": "amount", "window": "{{w}}"}""");
+                features.Add($$"""{"name": "qty_{{agg}}_{{w}}", "agg": "{{agg}}", "column": "qty", "window": "{{w}}"}""");
+            }
+        }
+        // One slot with max over a short window only and sum over a long one: the group's shared deque still spans the longest window.
+        features.Add("""{"name": "flag_sum_7d", "agg": "sum", "column": "flag", "window": "7d"}""");
+        features.Add("""{"name": "flag_mean_1h", "agg": "mean", "column": "flag", "window": "1h"}""");
+        string json = $$"""
+            {"name": "fast_aggs", "version": 1, "entity": "entity_id", "timestamp": "event_time",
+             "features": [{{string.Join(",\n", features)}}]}
+            """;
+        return FeatureGroupParser.Parse(json, DefinitionFormat.Json);
+    }
 }

@@ -56,6 +56,31 @@ internal sealed class TestEvents
         return new TestEvents { Entity = e, Time = t, Amount = a, Qty = q, Merchant = m, Flag = f };
     }
 
+    /// <summary>
+    /// As <see cref="Random"/>, with amounts that also cross the kernel's fixed-point range: values of 2^32 and more,
+    /// values with bits below 2^-64, subnormals, and values just inside the range, mixed with ordinary amounts.
+    /// </summary>
+    public static TestEvents RandomWide(int seed, int rows, int entities, long spanMicros)
+    {
+        var ev = Random(seed, rows, entities, spanMicros);
+        var rnd = new Random(seed + 1000);
+        for (int i = 0; i < rows; i++)
+        {
+            ev.Amount[i] = rnd.Next(12) switch
+            {
+                0 => 4_294_967_296.0 * (1 + rnd.Next(1000)),
+                1 => -4_294_967_295.5,
+                2 => 4_294_967_295.25,
+                3 => rnd.NextDouble() * 1e-10,
+                4 => double.Epsilon * rnd.Next(1, 5),
+                5 => Math.ScaleB(1.0, -64) * rnd.Next(1, 1000),
+                6 => 0.1 * rnd.Next(-100, 100),
+                _ => ev.Amount[i],
+            };
+        }
+        return ev;
+    }
+
     public static Schema Schema { get; } = new Schema(
         [
             new Field("entity_id", Int64Type.Default, false),
