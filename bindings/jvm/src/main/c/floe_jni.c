@@ -210,6 +210,47 @@ JNIEXPORT void JNICALL Java_dev_floe_FloeNative_tableCreate(JNIEnv *env, jclass 
     }
 }
 
+JNIEXPORT void JNICALL Java_dev_floe_FloeNative_tableCreateWithProperties(JNIEnv *env, jclass cls, jlong w,
+                                                                          jbyteArray name, jbyteArray schema,
+                                                                          jbyteArray partition,
+                                                                          jbyteArray propertiesJson)
+{
+    (void)cls;
+    {
+        ARG(n, name)
+        {
+            ARG(s, schema)
+            {
+                ARG(p, partition)
+                {
+                    ARG(j, propertiesJson)
+                    check(env, floe_table_create_with_properties(W(w), n.text, s.text, p.text, j.text));
+                    FREE_ARG(j);
+                }
+                FREE_ARG(p);
+            }
+            FREE_ARG(s);
+        }
+        FREE_ARG(n);
+    }
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableUpgrade(JNIEnv *env, jclass cls, jlong w, jbyteArray name,
+                                                                   jint formatVersion)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(n, name)
+        if (!check(env, floe_table_upgrade(&buf, W(w), n.text, (int)formatVersion))) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(n);
+    }
+    return out;
+}
+
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableDescribe(JNIEnv *env, jclass cls, jlong w, jbyteArray name)
 {
     floe_buf buf = {NULL, 0};
@@ -769,7 +810,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tasksCommit(JNIEnv *env, j
     return out;
 }
 
-/* ---- table lifecycle, maintenance and refs (a subset: delete, drop, expire, tag create, ref drop, cherry-pick) */
+/* ---- table lifecycle, maintenance and refs (a subset: delete, forget, drop, expire, tag create, ref drop, cherry-pick) */
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableDelete(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                   jbyteArray filter, jbyteArray branch)
@@ -791,6 +832,35 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableDelete(JNIEnv *env, j
             FREE_ARG(f);
         }
         FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableForget(JNIEnv *env, jclass cls, jlong w, jbyteArray key,
+                                                                  jbyteArray value, jbyteArray tables,
+                                                                  jboolean dryRun, jbyteArray reason)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(k, key)
+        {
+            ARG(v, value)
+            {
+                ARG(t, tables)
+                {
+                    ARG(r, reason)
+                    if (!check(env, floe_table_forget(&buf, W(w), k.text, v.text, t.text, dryRun ? 1 : 0, r.text))) {
+                        out = take_buf(env, &buf);
+                    }
+                    FREE_ARG(r);
+                }
+                FREE_ARG(t);
+            }
+            FREE_ARG(v);
+        }
+        FREE_ARG(k);
     }
     return out;
 }

@@ -91,6 +91,11 @@ final class FloeNative {
 
     static native void tableCreate(long warehouse, byte[] name, byte[] schema, byte[] partition) throws FloeException;
 
+    static native void tableCreateWithProperties(long warehouse, byte[] name, byte[] schema, byte[] partition,
+            byte[] propertiesJson) throws FloeException;
+
+    static native byte[] tableUpgrade(long warehouse, byte[] name, int formatVersion) throws FloeException;
+
     static native byte[] tableDescribe(long warehouse, byte[] name) throws FloeException;
 
     static native byte[] tableList(long warehouse) throws FloeException;
@@ -146,6 +151,9 @@ final class FloeNative {
 
     /** floe_table_delete; branch may be null (main). */
     static native byte[] tableDelete(long warehouse, byte[] table, byte[] filter, byte[] branch) throws FloeException;
+
+    static native byte[] tableForget(long warehouse, byte[] key, byte[] value, byte[] tables, boolean dryRun,
+            byte[] reason) throws FloeException;
 
     /** floe_table_drop. */
     static native byte[] tableDrop(long warehouse, byte[] table, boolean purge, boolean deleteRegisteredFiles) throws FloeException;

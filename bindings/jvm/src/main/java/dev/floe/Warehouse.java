@@ -65,6 +65,19 @@ public final class Warehouse implements AutoCloseable {
         return (Map<String, Object>) json(with(h -> FloeNative.tableDelete(h, u(table), u(filter), u(branch))));
     }
 
+    /**
+     * Deletes one entity's rows (column {@code key} = {@code value}) from every table with that column, or only from
+     * {@code tables} (null = all), one snapshot per table with {@code reason} (may be null) in its summary, as
+     * {@code floe forget --json}; returns {"dry_run", "tables": [{"table", "snapshot_id", "deleted_rows"}]}.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> forget(String key, Object value, List<String> tables, boolean dryRun, String reason)
+            throws FloeException {
+        String listed = tables == null ? null : String.join(",", tables);
+        String text = value == null ? null : String.valueOf(value);
+        return (Map<String, Object>) json(with(h -> FloeNative.tableForget(h, u(key), u(text), u(listed), dryRun, u(reason))));
+    }
+
     /** Drops a table; purge also deletes exactly the files its metadata references (a registered table's only when asked). */
     @SuppressWarnings("unchecked")
     public Map<String, Object> dropTable(String table, boolean purge, boolean deleteRegisteredFiles) throws FloeException {
@@ -115,6 +128,25 @@ public final class Warehouse implements AutoCloseable {
             FloeNative.tableCreate(h, u(name), u(schema), u(partition));
             return null;
         });
+    }
+
+    /**
+     * Creates a table with table properties (the CLI's {@code table create ... --property K=V}); the property
+     * {@code "format-version": "3"} makes a format-v3 table. {@code properties} may be null or empty.
+     */
+    public void createTable(String name, String schema, String partition, Map<String, String> properties)
+            throws FloeException {
+        String json = properties == null || properties.isEmpty() ? null : Json.write(properties);
+        with(h -> {
+            FloeNative.tableCreateWithProperties(h, u(name), u(schema), u(partition), u(json));
+            return null;
+        });
+    }
+
+    /** Upgrades the table's format version in one commit (2 to 3; the same version is a no-op); returns its description. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> upgradeTable(String name, int formatVersion) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.tableUpgrade(h, u(name), formatVersion)));
     }
 
     /** The table's description as a JSON object (the CLI's {@code floe table show --json}). */

@@ -1,6 +1,7 @@
 package dev.floe;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
 
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** Delete, drop, expire, tags and cherry-pick through the binding, checked by counts on a real warehouse. */
+/** Delete, forget, drop, expire, tags, cherry-pick, table properties and upgrades through the binding, checked by counts on a real warehouse. */
 public class MaintenanceTest {
     static final String SCHEMA = "id:long not null,amount:double,name:string";
 
@@ -65,5 +66,55 @@ public class MaintenanceTest {
 
         assertEquals(Boolean.TRUE, w.dropTable("db.parts", true, false).get("purged"));
         assertEquals(List.of(), w.tables());
+    }
+
+    @Test
+    public void forgetCountsOnADryRunThenDeletesFromEveryTableWithTheColumn() throws Exception {
+        w.createTable("db.a", "user_id:long,amount:double", null);
+        w.createTable("db.b", "user_id:long,name:string", null);
+        w.createTable("db.c", "other:long", null);
+        for (String[] t : new String[][] {{"db.a", "user_id,amount\n7,1.0\n8,2.0\n7,3.0\n"}, {"db.b", "user_id,name\n7,x\n9,y\n"}}) {
+            Path path = temp.getRoot().toPath().resolve(t[0] + ".csv");
+            Files.writeString(path, t[1]);
+            w.ingest(t[0], path, IngestOptions.defaults());
+        }
+        Map<String, Object> dry = w.forget("user_id", 7, null, true, null);
+        assertEquals(Boolean.TRUE, dry.get("dry_run"));
+        assertEquals(Map.of("db.a", 2L, "db.b", 1L), deletedRows(dry));
+        assertEquals(3L, w.count("db.a", null));
+
+        Map<String, Object> done = w.forget("user_id", 7, null, false, "erasure request");
+        assertEquals(Boolean.FALSE, done.get("dry_run"));
+        for (Object table : (List<?>) done.get("tables")) {
+            assertNotNull(((Map<?, ?>) table).get("snapshot_id"));
+        }
+        assertEquals(1L, w.count("db.a", null));
+        assertEquals(1L, w.count("db.b", null));
+        assertThrows(InvalidArgumentException.class, () -> w.forget("user_id", 7, List.of("db.c"), false, null));
+    }
+
+    private static Map<String, Long> deletedRows(Map<String, Object> report) {
+        Map<String, Long> rows = new java.util.TreeMap<>();
+        for (Object table : (List<?>) report.get("tables")) {
+            Map<?, ?> entry = (Map<?, ?>) table;
+            rows.put((String) entry.get("table"), ((Number) entry.get("deleted_rows")).longValue());
+        }
+        return rows;
+    }
+
+    @Test
+    public void createWithPropertiesThenUpgrade() throws Exception {
+        w.createTable("db.v3", "id:long", null, Map.of("format-version", "3", "write.delete.mode", "merge-on-read"));
+        Map<String, Object> v3 = w.describe("db.v3");
+        assertEquals(3L, ((Number) v3.get("format_version")).longValue());
+        assertEquals("merge-on-read", ((Map<?, ?>) v3.get("properties")).get("write.delete.mode"));
+
+        w.createTable("db.v2", "id:long", null, null);
+        assertEquals(2L, ((Number) w.describe("db.v2").get("format_version")).longValue());
+        assertEquals(3L, ((Number) w.upgradeTable("db.v2", 3).get("format_version")).longValue());
+        assertEquals(3L, ((Number) w.describe("db.v2").get("format_version")).longValue());
+        assertThrows(InvalidArgumentException.class, () -> w.upgradeTable("db.v2", 2));
+        assertThrows(InvalidArgumentException.class,
+                () -> w.createTable("db.bad", "id:long", null, Map.of("format-version", "9")));
     }
 }
