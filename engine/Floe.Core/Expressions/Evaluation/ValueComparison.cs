@@ -24,9 +24,21 @@ internal static class ValueComparison
         {
             var x = a.Strings!;
             var y = b.Strings!;
-            for (int i = 0; i < n; i++)
+            if (op is "=" or "!=")
             {
-                if (Holds(op, CodePointOrder.Compare(x[i], y[i]))) { bits[i >> 6] |= 1UL << (i & 63); }
+                // Equality needs no order: ordinal equality is code point equality.
+                bool equal = op == "=";
+                for (int i = 0; i < n; i++)
+                {
+                    if (string.Equals(x[i], y[i], StringComparison.Ordinal) == equal) { bits[i >> 6] |= 1UL << (i & 63); }
+                }
+            }
+            else
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    if (Holds(op, CodePointOrder.Compare(x[i], y[i]))) { bits[i >> 6] |= 1UL << (i & 63); }
+                }
             }
         }
         else if (aNum && bNum && (a.Longs is null || b.Longs is null))
