@@ -88,6 +88,28 @@ public sealed class ValueKernelTests
     }
 
     [Test]
+    public void ColumnAgainstValue_MatchesScalarOperators_AtEveryLength()
+    {
+        var random = new Random(39);
+        foreach (int n in KernelInputs.Lengths)
+        {
+            var x = KernelInputs.Longs(random, n);
+            long y = KernelInputs.Longs(random, 1)[0];
+            var r = new long[n];
+            BinaryDriver.Invoke<long, MultiplyOperator<long>>(x, y, r);
+            Assert.That(r, Is.EqualTo(Array.ConvertAll(x, v => unchecked(v * y))), $"long multiply by {y}, n={n}");
+            var expected = Array.ConvertAll(x, v => unchecked(v - y));
+            BinaryDriver.Invoke<long, SubtractOperator<long>>(x, y, x);
+            Assert.That(x, Is.EqualTo(expected), $"long subtract {y} in place, n={n}");
+            var d = KernelInputs.Doubles(random, n);
+            double e = KernelInputs.Doubles(random, 1)[0];
+            var dr = new double[n];
+            BinaryDriver.Invoke<double, AddOperator<double>>(d, e, dr);
+            Assert.That(Bits(dr), Is.EqualTo(Bits(Array.ConvertAll(d, v => v + e))), $"double add {e}, n={n}");
+        }
+    }
+
+    [Test]
     public void SafeDivide_QuotientsAndNullsWhereTheDivisorIsZero_AtEveryLength()
     {
         var random = new Random(34);

@@ -36,8 +36,8 @@ public static class ArrowValues
                 }
             case BooleanArray a:
                 {
-                    var bits = new ulong[Floe.Kernels.Bitmaps.Bitmap.WordCount(n)];
-                    for (int i = 0; i < n; i++) { if (a.GetValue(i) == true) { bits[i >> 6] |= 1UL << (i & 63); } }
+                    var bits = ArrowBitmaps.Read(a.Data.Buffers[1].Span, a.Offset, n);
+                    if (valid is not null) { Floe.Kernels.Bitmaps.Bitmap.And(bits, valid, bits); }
                     return ValueVector.FromBits(bits, valid, n);
                 }
             case StringArray a:

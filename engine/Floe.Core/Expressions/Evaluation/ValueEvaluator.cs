@@ -36,6 +36,8 @@ public static class ValueEvaluator
                     if (ScalarOf(b.Left) is { } left) { return ValueComparison.CompareLiteral(b.Op, Evaluate(b.Right, resolve, length), left, literalLeft: true); }
                     return ValueComparison.Compare(b.Op, Evaluate(b.Left, resolve, length), Evaluate(b.Right, resolve, length));
                 }
+            case BinaryExpr { Op: "+" or "-" or "*" } b when ScalarOf(b.Right) is { } right:
+                return ValueArithmetic.BinaryLiteral(b.Op, Evaluate(b.Left, resolve, length), right);
             case BinaryExpr b:
                 return ValueArithmetic.Binary(b.Op, Evaluate(b.Left, resolve, length), Evaluate(b.Right, resolve, length));
             case IsNullExpr isNull:
