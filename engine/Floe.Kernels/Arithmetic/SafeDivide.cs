@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using Floe.Kernels.Comparison;
 using Floe.Kernels.Drivers;
@@ -45,24 +46,32 @@ public static class SafeDivide
         ClearWhereZero(right, destination, valid);
     }
 
-    // Rows whose divisor is zero (either sign) turn null with 0 in their slot, a word of 64 rows at a time.
+    // Rows whose divisor is zero (either sign) turn null with 0 in their slot: one compare kernel over the whole
+    // column gives the mask, then only words holding a zero are visited.
     internal static void ClearWhereZero<T>(ReadOnlySpan<double> right, Span<T> destination, Span<ulong> valid)
         where T : unmanaged, INumberBase<T>
     {
         int words = (right.Length + 63) >> 6;
-        Span<ulong> zero = stackalloc ulong[1];
-        for (int w = 0; w < words; w++)
+        var rented = ArrayPool<ulong>.Shared.Rent(Math.Max(words, 1));
+        try
         {
-            int start = w << 6;
-            ComparisonDriver.ToBitmap<double, EqualOperator<double>>(right.Slice(start, Math.Min(64, right.Length - start)), 0.0, zero);
-            ulong z = zero[0];
-            if (z == 0) { continue; }
-            valid[w] &= ~z;
-            while (z != 0)
+            var zero = rented.AsSpan(0, words);
+            ComparisonDriver.ToBitmap<double, EqualOperator<double>>(right, 0.0, zero);
+            for (int w = 0; w < words; w++)
             {
-                destination[start + BitOperations.TrailingZeroCount(z)] = T.Zero;
-                z &= z - 1;
+                ulong z = zero[w];
+                if (z == 0) { continue; }
+                valid[w] &= ~z;
+                while (z != 0)
+                {
+                    destination[(w << 6) + BitOperations.TrailingZeroCount(z)] = T.Zero;
+                    z &= z - 1;
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(rented);
         }
     }
 }

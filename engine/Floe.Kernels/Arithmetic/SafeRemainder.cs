@@ -1,13 +1,10 @@
-using Floe.Kernels.Comparison;
-using Floe.Kernels.Drivers;
-
 namespace Floe.Kernels.Arithmetic;
 
 /// <summary>
 /// Safe remainder (<c>%</c>, the sign of the dividend, as C#): <c>destination[i] = left[i] % right[i]</c>, and bit i of
 /// <c>valid</c> cleared where there is no remainder: a zero divisor, and for longs <c>MinValue % -1</c> (which
-/// overflows in hardware). Hardware has no vector remainder, so the mask of rows to skip is built with vector
-/// compares a 64-row word at a time and the remainders run as scalars over the rest.
+/// overflows in hardware). Hardware has no vector remainder, so the remainders run as scalars; the zero-divisor mask of
+/// doubles is a vector compare.
 /// </summary>
 public static class SafeRemainder
 {
@@ -16,23 +13,18 @@ public static class SafeRemainder
     public static void Remainder(ReadOnlySpan<long> left, ReadOnlySpan<long> right, Span<long> destination, Span<ulong> valid)
     {
         int n = Check(left.Length, right.Length, destination.Length, valid.Length);
-        Span<ulong> skip = stackalloc ulong[1];
-        Span<ulong> minusOne = stackalloc ulong[1];
-        Span<ulong> min = stackalloc ulong[1];
-        for (int w = 0; w < ((n + 63) >> 6); w++)
+        for (int i = 0; i < n; i++)
         {
-            int start = w << 6;
-            int count = Math.Min(64, n - start);
-            var x = left.Slice(start, count);
-            var y = right.Slice(start, count);
-            ComparisonDriver.ToBitmap<long, EqualOperator<long>>(y, 0L, skip);
-            ComparisonDriver.ToBitmap<long, EqualOperator<long>>(y, -1L, minusOne);
-            ComparisonDriver.ToBitmap<long, EqualOperator<long>>(x, long.MinValue, min);
-            ulong s = skip[0] | (minusOne[0] & min[0]);
-            valid[w] &= ~s;
-            for (int k = 0; k < count; k++)
+            long x = left[i], y = right[i];
+            // (y + 1) <= 1 unsigned is y == 0 or y == -1: one test on the common path.
+            if (unchecked((ulong)(y + 1)) <= 1 && (y == 0 || x == long.MinValue))
             {
-                destination[start + k] = ((s >> k) & 1) != 0 ? 0 : x[k] % y[k];
+                valid[i >> 6] &= ~(1UL << (i & 63));
+                destination[i] = 0;
+            }
+            else
+            {
+                destination[i] = x % y;
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Floe.Kernels.Comparison;
 using Floe.Kernels.Drivers;
 
@@ -18,15 +19,20 @@ public static class DoubleToInt64
         if (destination.Length < n || valid.Length < words) { throw new ArgumentException("span lengths differ"); }
         UnaryDriver.Invoke<double, long, TruncateToInt64Operator>(source, destination);
         // Truncation keeps a value inside [-2^63, 2^63) exactly when the value itself is inside, so the range test
-        // runs on the doubles; NaN fails both compares.
-        Span<ulong> above = stackalloc ulong[1];
-        Span<ulong> below = stackalloc ulong[1];
-        for (int w = 0; w < words; w++)
+        // runs on the doubles, as two compare kernels over the whole column; NaN fails both.
+        var rented = ArrayPool<ulong>.Shared.Rent(Math.Max(2 * words, 1));
+        try
         {
-            var slice = source.Slice(w << 6, Math.Min(64, n - (w << 6)));
-            ComparisonDriver.ToBitmap<double, GreaterThanOrEqualOperator<double>>(slice, TruncateToInt64Operator.Min, above);
-            ComparisonDriver.ToBitmap<double, LessThanOperator<double>>(slice, TruncateToInt64Operator.Limit, below);
-            valid[w] &= above[0] & below[0];
+            var above = rented.AsSpan(0, words);
+            var below = rented.AsSpan(words, words);
+            ComparisonDriver.ToBitmap<double, GreaterThanOrEqualOperator<double>>(source, TruncateToInt64Operator.Min, above);
+            ComparisonDriver.ToBitmap<double, LessThanOperator<double>>(source, TruncateToInt64Operator.Limit, below);
+            Bitmaps.Bitmap.And(above, below, above);
+            Bitmaps.Bitmap.And(valid[..words], above, valid[..words]);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(rented);
         }
     }
 }
