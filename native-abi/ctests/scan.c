@@ -266,3 +266,35 @@ void test_scan__unknown_options_version_is_invalid_arg(void)
     FT_ASSERT_INT(4, fx_count(&fx));
     fx_close(&fx);
 }
+
+void test_scan__aggregate(void)
+{
+    fx_warehouse fx;
+    floe_buf out = {NULL, 0};
+    fx_open_with_table(&fx);
+    fx_ingest(&fx, "a.csv", ROWS, NULL);
+
+    /* ids 1..4; amounts 1.5, 2.25, null, 4.0 */
+    FT_OK(floe_scan_aggregate(&out, fx.w, FX_TABLE, "count(*), count(amount), sum(id), min(amount), max(amount), avg(id)", NULL));
+    FT_ASSERT_CONTAINS("{\"name\":\"count(*)\",\"type\":\"long\",\"value\":4}", (const char *)out.data);
+    FT_ASSERT_CONTAINS("{\"name\":\"count(amount)\",\"type\":\"long\",\"value\":3}", (const char *)out.data);
+    FT_ASSERT_CONTAINS("{\"name\":\"sum(id)\",\"type\":\"long\",\"value\":10}", (const char *)out.data);
+    FT_ASSERT_CONTAINS("{\"name\":\"min(amount)\",\"type\":\"double\",\"value\":1.5}", (const char *)out.data);
+    FT_ASSERT_CONTAINS("{\"name\":\"max(amount)\",\"type\":\"double\",\"value\":4}", (const char *)out.data);
+    FT_ASSERT_CONTAINS("{\"name\":\"avg(id)\",\"type\":\"double\",\"value\":2.5}", (const char *)out.data);
+    floe_buf_free(&out);
+
+    FT_OK(floe_scan_aggregate(&out, fx.w, FX_TABLE, "sum(id),max(amount)", "id >= 3"));
+    FT_ASSERT_CONTAINS("{\"name\":\"sum(id)\",\"type\":\"long\",\"value\":7}", (const char *)out.data);
+    FT_ASSERT_CONTAINS("{\"name\":\"max(amount)\",\"type\":\"double\",\"value\":4}", (const char *)out.data);
+    floe_buf_free(&out);
+
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_scan_aggregate(&out, fx.w, FX_TABLE, NULL, NULL));
+    FT_ASSERT(out.data == NULL);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_scan_aggregate(&out, fx.w, FX_TABLE, "sum(nosuch)", NULL));
+    FT_ASSERT_CONTAINS("nosuch", floe_last_error()->message);
+    FT_ASSERT_INT(FLOE_EINVALID_ARG, floe_scan_aggregate(&out, fx.w, FX_TABLE, "median(id)", NULL));
+    FT_ASSERT_INT(FLOE_EUNSUPPORTED, floe_scan_aggregate(&out, fx.w, FX_TABLE, "sum(name)", NULL));
+    FT_ASSERT_CONTAINS("sum(name)", floe_last_error()->message);
+    fx_close(&fx);
+}

@@ -612,6 +612,32 @@ FLOE_API int floe_scan_count(int64_t *out, const floe_warehouse *w, const char *
                              const char *filter);
 
 /**
+ * Computes ungrouped aggregates over main's current snapshot (the CLI's
+ * `floe scan --agg LIST --json`), from manifest and Parquet statistics where
+ * they prove the answer, else by decoding only the columns involved.
+ *
+ * @param[out] out_json    receives {"aggregates":[{"name","type","value"}, ...],
+ *                         "snapshot_id","files_from_statistics",
+ *                         "row_groups_from_statistics","row_groups_decoded",
+ *                         "files_with_deletes","data_files","data_files_skipped",
+ *                         "delete_files"}; value is null for SQL NULL, a string
+ *                         for dates, timestamps, NaN and infinities; free with
+ *                         floe_buf_free.
+ * @param      w           the warehouse; borrowed.
+ * @param      table       the table name; borrowed.
+ * @param      aggregates  e.g. "count(*),sum(amount),min(event_time)" (count,
+ *                         sum, min, max, avg); borrowed.
+ * @param      filter      a row filter, or NULL for every row; borrowed.
+ * @return FLOE_OK; FLOE_EINVALID_ARG when out_json, table or aggregates is NULL,
+ *         the list or filter is malformed or a column is unknown;
+ *         FLOE_EUNSUPPORTED for an aggregate the column's type lacks;
+ *         FLOE_ENOTFOUND; FLOE_EINVALID_DATA; FLOE_EINVALID_HANDLE; FLOE_EIO;
+ *         FLOE_EINTERNAL.
+ */
+FLOE_API int floe_scan_aggregate(floe_buf *out_json, const floe_warehouse *w, const char *table,
+                                 const char *aggregates, const char *filter);
+
+/**
  * Reads a table as an Arrow C stream. The table, snapshot selection and filter
  * are resolved and the files planned now, so those errors are returned here;
  * the data is read lazily, one record batch per get_next. Read errors are

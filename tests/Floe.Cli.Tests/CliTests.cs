@@ -69,6 +69,47 @@ public sealed class CliTests
         Assert.That(Sorted(Ok("scan", "a.copy", "--format", "json").Stdout), Is.EqualTo(Sorted(Ok("scan", "a.t", "--format", "json").Stdout)));
     }
 
+    [Test]
+    public void ScanAgg_TextAndJson_AgreeWithTheRowsScanned()
+    {
+        var csv = Path.Combine(_dir, "e.csv");
+        Ok("generate", "events", "--rows", "2000", "--days", "2", "--output", csv);
+        Ok("table", "create", "a.t", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string", "--partition", "day(event_time)");
+        Ok("ingest", "a.t", csv);
+        const string filter = "entity_id < 500";
+        // The oracle: the rows themselves, as the plain scan prints them.
+        var rows = Ok("scan", "a.t", "--columns", "entity_id,event_time,amount", "--filter", filter).Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Trim().Split(',')).ToList();
+        var amounts = rows.Where(r => r[2].Length > 0).Select(r => double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+        var text = Ok("scan", "a.t", "--agg", "count(*), sum(entity_id), min(event_time), max(amount), count(amount)", "--filter", filter).Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(text[0].Trim(), Is.EqualTo("count(*),sum(entity_id),min(event_time),max(amount),count(amount)"));
+        var values = text[1].Trim().Split(',');
+        Assert.That(values[0], Is.EqualTo(rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(long.Parse(values[1], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(rows.Sum(r => long.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.That(values[2], Is.EqualTo(rows.Select(r => r[1]).Min(StringComparer.Ordinal)));
+        Assert.That(double.Parse(values[3], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(amounts.Max()));
+        Assert.That(values[4], Is.EqualTo(amounts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        var json = JsonDocument.Parse(Ok("--json", "scan", "a.t", "--agg", "count(*),min(amount),max(event_time)").Stdout).RootElement;
+        var aggregates = json.GetProperty("aggregates");
+        Assert.That(aggregates[0].GetProperty("name").GetString(), Is.EqualTo("count(*)"));
+        Assert.That(aggregates[0].GetProperty("value").GetInt64(), Is.EqualTo(2000));
+        Assert.That(aggregates[1].GetProperty("type").GetString(), Is.EqualTo("double"));
+        Assert.That(aggregates[2].GetProperty("value").GetString(), Does.StartWith("2024-01-0").And.EndWith("Z"));
+        // Unfiltered count and min/max: every file answers from its manifest entry, no value is decoded.
+        Assert.That(json.GetProperty("files_from_statistics").GetInt32(), Is.EqualTo(json.GetProperty("data_files").GetInt32()));
+        Assert.That(json.GetProperty("row_groups_decoded").GetInt32(), Is.Zero);
+
+        var combined = Floe("scan", "a.t", "--agg", "count(*)", "--count");
+        Assert.That(combined.ExitCode, Is.EqualTo(2));
+        Assert.That(combined.Stderr, Does.Contain("--agg cannot be combined"));
+        var unknown = Floe("scan", "a.t", "--agg", "median(amount)");
+        Assert.That(unknown.ExitCode, Is.EqualTo(2));
+        Assert.That(unknown.Stderr, Does.Contain("median"));
+    }
+
     private static List<string> Sorted(string lines) => lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).OrderBy(l => l, StringComparer.Ordinal).ToList();
 
     private static IEnumerable<TestCaseData> Errors()

@@ -12,6 +12,7 @@ internal static partial class EndToEndRegistry
         EndToEnd.Register("ingest-profile", IngestProfile.Run);
         EndToEnd.Register("scan-filter", Scan.ScanFilterBench.Run);
         EndToEnd.Register("scan-profile", Scan.ScanProfile.Run);
+        EndToEnd.Register("scan-agg", Scan.ScanAggregateBench.Run);
         EndToEnd.Register("scan-count-duckdb", Scan.DuckDbCountRun.Run);
         EndToEnd.Register("delete", Delete.DeleteBench.Run);
     }

@@ -277,6 +277,10 @@ def FLOE_SCAN_OPTIONS_INIT():
 # int floe_scan_count(int64_t* out, const floe_warehouse* w, const char* table, const char* filter);
 floe_scan_count = _bind("floe_scan_count", ctypes.c_int,
                         [ctypes.POINTER(ctypes.c_int64), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p])
+# int floe_scan_aggregate(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* aggregates,
+#                         const char* filter);
+floe_scan_aggregate = _bind("floe_scan_aggregate", ctypes.c_int,
+                            [ctypes.POINTER(floe_buf), floe_warehouse_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p])
 # int floe_table_scan(struct ArrowArrayStream* out, const floe_warehouse* w, const char* table,
 #               const floe_scan_options* opts);
 floe_table_scan = _bind("floe_table_scan", ctypes.c_int,

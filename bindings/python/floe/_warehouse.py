@@ -90,6 +90,11 @@ class Warehouse:
         check(_ffi.floe_scan_count(ctypes.byref(out), self._live(), _text(table), _text(filter)))
         return out.value
 
+    def aggregate(self, table, aggregates, filter=None):
+        """Ungrouped aggregates, e.g. "count(*),sum(amount),max(event_time)", over the rows main holds (matching
+        `filter` when given), as `floe scan --agg ... --json`: {"aggregates": [{"name", "type", "value"}], ...}."""
+        return self._json(_ffi.floe_scan_aggregate, _text(table), _text(aggregates), _text(filter))
+
     def scan(self, table, columns=None, filter=None, ref=None, snapshot_id=None, as_of=None):
         """A lazy scan: implements the Arrow PyCapsule protocol (`__arrow_c_stream__`, so pyarrow, polars, duckdb
         and floe's own ingest_arrow read it without copies) and `to_pylist()` without any dependency."""

@@ -57,6 +57,17 @@ class TableTests(unittest.TestCase):
         self.assertEqual(ids, [result["snapshot_id"]])
         self.assertEqual(self.warehouse.describe("db.events")["current_snapshot_id"], result["snapshot_id"])
 
+    def test_aggregate(self):
+        self.warehouse.ingest("db.events", self.csv("a.csv"))
+        result = self.warehouse.aggregate("db.events", "count(*), sum(id), max(amount), min(ts), count(amount)")
+        values = {a["name"]: a["value"] for a in result["aggregates"]}
+        self.assertEqual(values, {"count(*)": 3, "sum(id)": 6, "max(amount)": 2.25, "min(ts)": "2024-01-01T00:00:00",
+                                  "count(amount)": 2})
+        filtered = self.warehouse.aggregate("db.events", "avg(id)", filter="id >= 2")
+        self.assertEqual(filtered["aggregates"][0]["value"], 2.5)
+        with self.assertRaises(floe.InvalidArgumentError):
+            self.warehouse.aggregate("db.events", "median(id)")
+
     def test_scan_rows_decodes_primitive_columns(self):
         self.warehouse.ingest("db.events", self.csv("a.csv"))
         rows = sorted(self.warehouse.scan_rows("db.events"), key=lambda r: r["id"])

@@ -60,4 +60,19 @@ public sealed class ScanService
         }
         return new ScanResult(scan.CountRows(tasks), scan.Snapshot?.SnapshotId, metrics);
     }
+
+    /// <summary>
+    /// Computes ungrouped aggregates over the rows the request selects (its columns are ignored), from statistics
+    /// wherever they prove the answer (see <see cref="TableScan.Aggregate"/>); <paramref name="useStatistics"/> false
+    /// decodes every value instead.
+    /// </summary>
+    /// <exception cref="Floe.Core.Errors.FloeException">InvalidArgument for an unknown column, Unsupported for an aggregate
+    /// the column's type does not have.</exception>
+    public AggregateResult Aggregate(string tableName, ScanRequest request, IReadOnlyList<AggregateCall> calls, bool useStatistics = true)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var scan = Prepare(tableName, request with { Columns = null });
+        var (tasks, metrics) = scan.PlanFiles();
+        return new AggregateResult(scan.Aggregate(tasks, calls, useStatistics), scan.Snapshot?.SnapshotId, metrics);
+    }
 }

@@ -20,8 +20,9 @@ internal static class ScanCommand
         format.AcceptOnlyFromAmong("csv", "json", "parquet");
         var output = new Option<string?>("--output") { Description = "Write to this file instead of stdout (required for parquet)" };
         var count = new Option<bool>("--count") { Description = "Print only the number of rows" };
+        var aggregates = new Option<string?>("--agg") { Description = "Print ungrouped aggregates instead of rows, e.g. \"count(*),sum(amount),min(event_time)\" (count(*), count(col), sum, min, max, avg; answered from statistics when they prove it)" };
         var threads = new Option<int?>("--threads") { Description = "Threads that decode files and row groups at once (default: the processor count)" };
-        var command = new Command("scan", "Read a table") { name, snapshot, reference, asOf, columns, filter, format, output, count, threads };
+        var command = new Command("scan", "Read a table") { name, snapshot, reference, asOf, columns, filter, format, output, count, aggregates, threads };
         CommandRunner.SetAction(command, parse =>
         {
             var request = new ScanRequest
@@ -35,6 +36,17 @@ internal static class ScanCommand
             };
             var service = new ScanService(GlobalOptions.OpenWarehouse(parse));
             var table = parse.GetValue(name)!;
+            if (parse.GetValue(aggregates) is { } list)
+            {
+                if (parse.GetValue(count) || request.Columns is not null || parse.GetValue(output) is not null)
+                {
+                    throw Floe.Core.Errors.Errors.InvalidArgument("--agg cannot be combined with --count, --columns or --output");
+                }
+                var aggregated = service.Aggregate(table, request, AggregateList.Parse(list));
+                if (parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(aggregated.WriteJson);
+                else aggregated.WriteText(Console.Out);
+                return 0;
+            }
             if (parse.GetValue(count))
             {
                 var counted = service.Count(table, request);

@@ -6,7 +6,7 @@ using Floe.Native.Interop;
 
 namespace Floe.Native.Exports;
 
-/// <summary>Exports of the scan module: <c>floe_scan_count</c> and <c>floe_table_scan</c> over <see cref="ScanService"/>, as the CLI's <c>scan</c> command.</summary>
+/// <summary>Exports of the scan module: <c>floe_scan_count</c>, <c>floe_scan_aggregate</c> and <c>floe_table_scan</c> over <see cref="ScanService"/>, as the CLI's <c>scan</c> command.</summary>
 internal static unsafe class ScanExports
 {
     /// <summary>
@@ -35,6 +35,35 @@ internal static unsafe class ScanExports
         catch (Exception e)
         {
             return NativeCall.Fail(e, "floe_scan_count");
+        }
+    }
+
+    /// <summary>
+    /// <c>int floe_scan_aggregate(floe_buf* out_json, const floe_warehouse* w, const char* table, const char* aggregates,
+    /// const char* filter)</c>: ungrouped aggregates over main's current snapshot (matching filter when not NULL), as
+    /// <c>floe scan --agg ... --json</c>; answered from statistics where they prove it. Fills
+    /// <c>{"aggregates":[{"name","type","value"}],"snapshot_id","files_from_statistics",...}</c>.
+    /// Errors: <c>FLOE_EINVALID_ARG</c> (NULL out/table/aggregates, bad list or filter, unknown column),
+    /// <c>FLOE_EUNSUPPORTED</c>, <c>FLOE_ENOTFOUND</c>, <c>FLOE_EINVALID_DATA</c>, <c>FLOE_EINVALID_HANDLE</c>,
+    /// <c>FLOE_EIO</c>, <c>FLOE_EINTERNAL</c>.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "floe_scan_aggregate")]
+    public static int Aggregate(FloeBuf* @out, nint warehouse, byte* table, byte* aggregates, byte* filter)
+    {
+        try
+        {
+            NativeBuffers.Reset(@out, "out_json");
+            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            string name = Utf8Marshal.ReadRequired(table, "table");
+            string list = Utf8Marshal.ReadRequired(aggregates, "aggregates");
+            var request = new ScanRequest { Filter = Utf8Marshal.ReadOptional(filter, "filter") };
+            AggregateResult result = new ScanService(state.Warehouse).Aggregate(name, request, AggregateList.Parse(list));
+            NativeJson.Fill(@out, result.WriteJson);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            return NativeCall.Fail(e, "floe_scan_aggregate");
         }
     }
 
