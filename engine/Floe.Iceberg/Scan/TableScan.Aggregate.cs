@@ -190,16 +190,7 @@ public sealed partial class TableScan
             if (useStatistics || rowFilter is not null)
             {
                 var stats = reader.RowGroupMetrics(g);
-                var metrics = task.File with
-                {
-                    RecordCount = stats.RecordCount,
-                    NullValueCounts = stats.NullValueCounts,
-                    ValueCounts = null,
-                    NanValueCounts = null,
-                    ColumnSizes = null,
-                    LowerBounds = stats.LowerBounds,
-                    UpperBounds = stats.UpperBounds,
-                };
+                var metrics = RowGroupAsFile.Of(task.File, stats);
                 if (rowFilter is not null)
                 {
                     if (!inclusive!.MayMatch(metrics)) continue;

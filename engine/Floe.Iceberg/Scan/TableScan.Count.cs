@@ -78,16 +78,7 @@ public sealed partial class TableScan
             // The footer's statistics prune row groups no row of which can match and count those every row of
             // which matches without decoding them.
             var stats = reader.RowGroupMetrics(g);
-            var metrics = task.File with
-            {
-                RecordCount = stats.RecordCount,
-                NullValueCounts = stats.NullValueCounts,
-                ValueCounts = null,
-                NanValueCounts = null,
-                ColumnSizes = null,
-                LowerBounds = stats.LowerBounds,
-                UpperBounds = stats.UpperBounds,
-            };
+            var metrics = RowGroupAsFile.Of(task.File, stats);
             if (!inclusive.MayMatch(metrics)) continue;
             if (strict.AllMatch(metrics))
             {
