@@ -6,6 +6,7 @@ internal static partial class EndToEndRegistry
     public static void RegisterAll()
     {
         EndToEnd.Register("features", Features.FeaturesEndToEnd.Run);
+        EndToEnd.Register("expressions", Features.ExpressionBench.Run);
         RegisterIngest();
         EndToEnd.Register("commit", Commit.CommitBench.Run);
         EndToEnd.Register("catalog-commits", Commit.CatalogCommitBench.Run);

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Core.Errors;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Expressions;
 using Floe.Kernels.Bitmaps;
 
@@ -46,38 +47,10 @@ internal static class ArrowColumns
         return result;
     }
 
-    private static ulong[]? Validity(IArrowArray a) =>
-        a.NullCount == 0 ? null : ReadBits(a.Data.Buffers[0].Span, a.Offset, a.Length);
-
-    /// <summary>
-    /// Bits [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of an Arrow bitmap as
-    /// words: one block copy when the offset is whole bytes (Arrow's bytes are the words' little-endian bytes), a
-    /// shifting copy otherwise.
-    /// </summary>
-    public static ulong[] ReadBits(ReadOnlySpan<byte> bitmap, int offset, int length)
-    {
-        var words = new ulong[Bitmap.WordCount(length)];
-        if (length == 0) { return words; }
-        if ((offset & 7) == 0 && BitConverter.IsLittleEndian)
-        {
-            bitmap.Slice(offset >> 3, (length + 7) >> 3).CopyTo(MemoryMarshal.AsBytes(words.AsSpan()));
-        }
-        else
-        {
-            for (int i = 0; i < length; i++)
-            {
-                int k = offset + i;
-                words[i >> 6] |= (ulong)((bitmap[k >> 3] >> (k & 7)) & 1) << (i & 63);
-            }
-        }
-        Bitmap.ClearTail(words, length);
-        return words;
-    }
-
     public static ColumnData FromArray(IArrowArray array, string name)
     {
         int n = array.Length;
-        var valid = Validity(array);
+        var valid = ArrowBitmaps.Validity(array);
         switch (array)
         {
             case Int64Array a: return ColumnData.FromLongs(ValueKind.Int64, a.Values.ToArray(), valid);
@@ -97,7 +70,7 @@ internal static class ArrowColumns
                 }
             case BooleanArray a:
                 {
-                    var bits = ReadBits(a.Data.Buffers[1].Span, a.Offset, n);
+                    var bits = ArrowBitmaps.Read(a.Data.Buffers[1].Span, a.Offset, n);
                     if (valid is not null) { Bitmap.And(bits, valid, bits); }
                     return ColumnData.FromBits(bits, valid, n);
                 }

@@ -32,7 +32,7 @@ internal static class ExpressionParser
             switch (pending.Pop())
             {
                 case CallExpr call:
-                    ExpressionFunctions.CheckArity(call.Name, call.Args.Count);
+                    Floe.Core.Expressions.Evaluation.ValueFunctions.CheckArity(call.Name, call.Args.Count);
                     foreach (var a in call.Args) { pending.Push(a); }
                     break;
                 case UnaryExpr u: pending.Push(u.Operand); break;

@@ -66,4 +66,47 @@ public static class BinaryDriver
             Unsafe.Add(ref dr, i) = TOp.Invoke(Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i));
         }
     }
+
+    /// <summary>
+    /// <c>destination[i] = TOp(x[i], y)</c>: a column against one value (a literal), without a filled column for it.
+    /// The destination may be the input (in place) but must not overlap it otherwise.
+    /// </summary>
+    /// <exception cref="ArgumentException">The destination is shorter than the input.</exception>
+    public static void Invoke<T, TOp>(ReadOnlySpan<T> x, T y, Span<T> destination)
+        where T : unmanaged
+        where TOp : IBinaryOperator<T>
+    {
+        if (destination.Length < x.Length) throw new ArgumentException("destination is shorter than the input", nameof(destination));
+        int n = x.Length;
+        ref T xr = ref MemoryMarshal.GetReference(x);
+        ref T dr = ref MemoryMarshal.GetReference(destination);
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && n >= Vector512<T>.Count)
+        {
+            int c = Vector512<T>.Count;
+            var b = Vector512.Create(y);
+            var last = TOp.Invoke(Vector512.LoadUnsafe(ref xr, (nuint)(n - c)), b);
+            for (int i = 0; i <= n - c; i += c) { TOp.Invoke(Vector512.LoadUnsafe(ref xr, (nuint)i), b).StoreUnsafe(ref dr, (nuint)i); }
+            last.StoreUnsafe(ref dr, (nuint)(n - c));
+            return;
+        }
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
+        {
+            int c = Vector256<T>.Count;
+            var b = Vector256.Create(y);
+            var last = TOp.Invoke(Vector256.LoadUnsafe(ref xr, (nuint)(n - c)), b);
+            for (int i = 0; i <= n - c; i += c) { TOp.Invoke(Vector256.LoadUnsafe(ref xr, (nuint)i), b).StoreUnsafe(ref dr, (nuint)i); }
+            last.StoreUnsafe(ref dr, (nuint)(n - c));
+            return;
+        }
+        if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported && n >= Vector128<T>.Count)
+        {
+            int c = Vector128<T>.Count;
+            var b = Vector128.Create(y);
+            var last = TOp.Invoke(Vector128.LoadUnsafe(ref xr, (nuint)(n - c)), b);
+            for (int i = 0; i <= n - c; i += c) { TOp.Invoke(Vector128.LoadUnsafe(ref xr, (nuint)i), b).StoreUnsafe(ref dr, (nuint)i); }
+            last.StoreUnsafe(ref dr, (nuint)(n - c));
+            return;
+        }
+        for (int i = 0; i < n; i++) { Unsafe.Add(ref dr, i) = TOp.Invoke(Unsafe.Add(ref xr, i), y); }
+    }
 }

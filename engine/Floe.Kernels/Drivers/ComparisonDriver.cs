@@ -139,6 +139,66 @@ public static class ComparisonDriver
         if (full < words) { bits[full] = ScalarWord<T, TOp>(x[(full << 6)..], y); }
     }
 
+    /// <summary>
+    /// Sets bit i of <paramref name="bits"/> to <c>TOp(x[i], y[i])</c> (two columns), for any primitive
+    /// <typeparamref name="T"/>; bits past the input in the last word are cleared.
+    /// </summary>
+    /// <exception cref="ArgumentException">The inputs differ in length, or <paramref name="bits"/> has fewer than ceil(n / 64) words.</exception>
+    public static void ToBitmap<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<ulong> bits)
+        where T : unmanaged
+        where TOp : IComparisonOperator<T>
+    {
+        if (x.Length != y.Length) throw new ArgumentException("input spans differ in length", nameof(y));
+        int n = x.Length;
+        int words = (n + 63) >> 6;
+        if (bits.Length < words) throw new ArgumentException("bitmap is shorter than the input", nameof(bits));
+        ref T xr = ref MemoryMarshal.GetReference(x);
+        ref T yr = ref MemoryMarshal.GetReference(y);
+        int full = n >> 6;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && Vector256<T>.Count <= 64)
+        {
+            int c = Vector256<T>.Count;
+            for (int w = 0; w < full; w++)
+            {
+                ulong word = 0;
+                for (int k = 0; k < 64; k += c)
+                {
+                    nuint at = (nuint)((w << 6) + k);
+                    word |= (ulong)TOp.Invoke(Vector256.LoadUnsafe(ref xr, at), Vector256.LoadUnsafe(ref yr, at)).ExtractMostSignificantBits() << k;
+                }
+                bits[w] = word;
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported)
+        {
+            int c = Vector128<T>.Count;
+            for (int w = 0; w < full; w++)
+            {
+                ulong word = 0;
+                for (int k = 0; k < 64; k += c)
+                {
+                    nuint at = (nuint)((w << 6) + k);
+                    word |= (ulong)TOp.Invoke(Vector128.LoadUnsafe(ref xr, at), Vector128.LoadUnsafe(ref yr, at)).ExtractMostSignificantBits() << k;
+                }
+                bits[w] = word;
+            }
+        }
+        else
+        {
+            for (int w = 0; w < full; w++) { bits[w] = ScalarWord<T, TOp>(x.Slice(w << 6, 64), y.Slice(w << 6, 64)); }
+        }
+        if (full < words) { bits[full] = ScalarWord<T, TOp>(x[(full << 6)..], y[(full << 6)..]); }
+    }
+
+    private static ulong ScalarWord<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+        where T : unmanaged
+        where TOp : IComparisonOperator<T>
+    {
+        ulong word = 0;
+        for (int k = 0; k < x.Length; k++) { word |= (TOp.Invoke(x[k], y[k]) ? 1UL : 0UL) << k; }
+        return word;
+    }
+
     private static ulong ScalarWord<T, TOp>(ReadOnlySpan<T> x, T y)
         where T : unmanaged
         where TOp : IComparisonOperator<T>

@@ -82,11 +82,18 @@ public sealed class ArrowExpressionEvaluatorTests
     }
 
     [Test]
-    public void Evaluate_UncoveredExpression_ThrowsExpressionException()
+    public void Evaluate_ValueOperators_RunOnTheValueEvaluator_UnknownColumnsAndNonBooleansThrow()
     {
-        var batch = Build(RandomRows(new Random(1), 4));
-        Assert.Throws<ExpressionException>(() => ArrowExpressionEvaluator.Evaluate(ExpressionSyntax.Parse("x + 1 > 2"), name => batch.GetValueOrDefault(name), 4));
-        Assert.Throws<ExpressionException>(() => ArrowExpressionEvaluator.Evaluate(ExpressionSyntax.Parse("missing = 1"), name => batch.GetValueOrDefault(name), 4));
+        var rows = RandomRows(new Random(1), 40);
+        var batch = Build(rows);
+        var result = ArrowExpressionEvaluator.Evaluate(ExpressionSyntax.Parse("x + 1 > 2"), name => batch.GetValueOrDefault(name), 40);
+        for (int i = 0; i < 40; i++)
+        {
+            bool? expected = rows[i].X is { } x ? x + 1 > 2 : null;
+            Assert.That(result.IsNull(i) ? (bool?)null : result.IsTrue(i), Is.EqualTo(expected), $"row {i}: {rows[i]}");
+        }
+        Assert.Throws<ExpressionException>(() => ArrowExpressionEvaluator.Evaluate(ExpressionSyntax.Parse("missing = 1"), name => batch.GetValueOrDefault(name), 40));
+        Assert.Throws<ExpressionException>(() => ArrowExpressionEvaluator.Evaluate(ExpressionSyntax.Parse("x + 1"), name => batch.GetValueOrDefault(name), 40));
     }
 
     private static List<Row> RandomRows(Random random, int n)

@@ -58,6 +58,19 @@ public sealed class ExpressionEvaluatorTests
     public void Evaluate_Expression_GivesSqlSemantics(string text, object?[] expected) =>
         Assert.That(Eval(text), Is.EqualTo(expected));
 
+    [Test]
+    public void StringComparison_OrdersByCodePoint_AsUtf8BytesDo()
+    {
+        // U+1F600 (a surrogate pair, D83D DE00 in UTF-16) against U+FF21: UTF-16 ordinal order would put the pair
+        // first; feature expressions order as table filters and Parquet statistics do, by UTF-8 bytes (F0.. > EF..).
+        var columns = new Dictionary<string, ColumnData> { ["s"] = ColumnData.FromStrings(["\U0001F600", "\uFF21", "\uE000", "z", null]) };
+        var c = ExpressionEvaluator.Evaluate(ExpressionParser.Parse("s < '\uFF21'"), n => columns.GetValueOrDefault(n), 5);
+        var got = Enumerable.Range(0, 5).Select(i => c.IsValid(i) ? c.GetBool(i) : (bool?)null).ToArray();
+        Assert.That(got, Is.EqualTo(new bool?[] { false, false, true, true, null }));
+        var max = ExpressionEvaluator.Evaluate(ExpressionParser.Parse("case when s > '\uFFFF' then 'astral' else 'basic' end"), n => columns.GetValueOrDefault(n), 5);
+        Assert.That(max.Strings!.Take(4), Is.EqualTo(new[] { "astral", "basic", "basic", "basic" }));
+    }
+
     [TestCase("a + s", "needs numeric operands")]
     [TestCase("s > 1", "cannot compare string with int64")]
     [TestCase("nope + 1", "unknown column or feature 'nope'")]

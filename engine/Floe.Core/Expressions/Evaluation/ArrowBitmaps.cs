@@ -34,11 +34,32 @@ public static class ArrowBitmaps
     }
 
     /// <summary>The validity of <paramref name="array"/> as a new bitmap, or null when it has no nulls.</summary>
-    public static ulong[]? Validity(IArrowArray array)
+    public static ulong[]? Validity(IArrowArray array) =>
+        array.NullCount == 0 ? null : Read(array.Data.Buffers[0].Span, array.Offset, array.Length);
+
+    /// <summary>
+    /// Bits [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of an Arrow bitmap as
+    /// new words, bits past the length clear: one block copy when the offset is whole bytes (Arrow's bytes are the
+    /// words' little-endian bytes), a shifting copy otherwise.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The bitmap holds fewer than <c>offset + length</c> bits.</exception>
+    public static ulong[] Read(ReadOnlySpan<byte> bitmap, int offset, int length)
     {
-        if (array.NullCount == 0) { return null; }
-        var bits = Bitmap.AllSet(array.Length);
-        AndValidity(array, bits);
-        return bits;
+        var words = new ulong[Bitmap.WordCount(length)];
+        if (length == 0) { return words; }
+        if ((offset & 7) == 0 && BitConverter.IsLittleEndian)
+        {
+            bitmap.Slice(offset >> 3, (length + 7) >> 3).CopyTo(MemoryMarshal.AsBytes(words.AsSpan()));
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                int k = offset + i;
+                words[i >> 6] |= (ulong)((bitmap[k >> 3] >> (k & 7)) & 1) << (i & 63);
+            }
+        }
+        Bitmap.ClearTail(words, length);
+        return words;
     }
 }

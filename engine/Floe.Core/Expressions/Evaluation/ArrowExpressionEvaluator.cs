@@ -8,12 +8,14 @@ namespace Floe.Core.Expressions.Evaluation;
 /// value and validity bitmaps: column references (boolean columns), boolean and null literals, comparisons of a column
 /// with a literal (either side), <c>in</c>/<c>not in</c> lists of literals, <c>is [not] null</c>, and <c>and</c>,
 /// <c>or</c>, <c>not</c> under SQL's three-valued (Kleene) logic, word by word. Comparisons follow IEEE for NaN (only
-/// <c>!=</c> is true), as the feature engine does.
+/// <c>!=</c> is true), as the feature engine does. Any other boolean expression (arithmetic, <c>case</c>, <c>cast</c>,
+/// functions, comparisons of two computed values) runs on <see cref="ValueEvaluator"/>, the same code feature
+/// expressions run on, over the columns it names converted by <see cref="ArrowValues"/>.
 /// </summary>
 public static class ArrowExpressionEvaluator
 {
     /// <summary>Evaluates <paramref name="e"/> over <paramref name="length"/> rows, resolving columns through <paramref name="resolve"/>.</summary>
-    /// <exception cref="ExpressionException">A column is unknown, or the expression uses what this evaluator does not cover.</exception>
+    /// <exception cref="ExpressionException">A column is unknown, the types do not fit, or the expression is not boolean.</exception>
     public static BooleanBits Evaluate(Expr e, Func<string, IArrowArray?> resolve, int length)
     {
         int words = Bitmap.WordCount(length);
@@ -53,20 +55,22 @@ public static class ArrowExpressionEvaluator
                 {
                     var (column, literal, flipped) = b.Left is ColumnExpr lc && Literal(b.Right) is { } rl ? (lc, rl, false)
                         : b.Right is ColumnExpr rc && Literal(b.Left) is { } ll ? (rc, ll, true)
-                        : throw new ExpressionException($"'{b.Op}' is evaluated over Arrow only between a column and a literal");
+                        : default;
+                    if (column is null) { return Values(e, resolve, length); }
                     var array = Column(resolve, column.Name);
                     if (literal.Value is null) { return new BooleanBits(new ulong[words], new ulong[words], length); }
                     var values = new ulong[words];
                     var lit = Coerce(array, literal.Value);
                     if (!ArrowPredicates.TryCompare(array, flipped ? Flip(op) : op, lit, values, sqlNaN: false))
                     {
-                        throw new ExpressionException($"cannot compare column '{column.Name}' ({array.Data.DataType.Name}) with {literal.Value}");
+                        // A pair the Arrow kernels do not cover (an int32 column against a literal beyond int32, say).
+                        return Values(e, resolve, length);
                     }
                     return new BooleanBits(values, ArrowBitmaps.Validity(array), length);
                 }
             case IsNullExpr isNull:
                 {
-                    if (isNull.Operand is not ColumnExpr c) { throw new ExpressionException("'is null' is evaluated over Arrow only on a column"); }
+                    if (isNull.Operand is not ColumnExpr c) { return Values(e, resolve, length); }
                     var valid = ArrowBitmaps.Validity(Column(resolve, c.Name)) ?? Bitmap.AllSet(length);
                     var values = new ulong[words];
                     if (isNull.Negated) { valid.AsSpan().CopyTo(values); } else { Bitmap.Not(valid, values, length); }
@@ -79,14 +83,11 @@ public static class ArrowExpressionEvaluator
                     bool anyNull = false;
                     foreach (var v in inList.Values)
                     {
-                        if (Literal(v) is not { } lit) { throw new ExpressionException("'in' is evaluated over Arrow only with a list of literals"); }
+                        if (Literal(v) is not { } lit) { return Values(e, resolve, length); }
                         if (lit.Value is null) { anyNull = true; } else { literals.Add(Coerce(array, lit.Value)); }
                     }
                     var values = new ulong[words];
-                    if (!ArrowPredicates.TryIn(array, literals, negated: false, values, sqlNaN: false))
-                    {
-                        throw new ExpressionException($"cannot compare column '{c.Name}' ({array.Data.DataType.Name}) with the 'in' list");
-                    }
+                    if (!ArrowPredicates.TryIn(array, literals, negated: false, values, sqlNaN: false)) { return Values(e, resolve, length); }
                     // x in (..., null) is true where x matches, otherwise null; x not in (...) negates under Kleene logic.
                     var valid = ArrowBitmaps.Validity(array) ?? Bitmap.AllSet(length);
                     if (anyNull) { valid = (ulong[])values.Clone(); }
@@ -98,8 +99,17 @@ public static class ArrowExpressionEvaluator
                     return new BooleanBits(values, valid, length);
                 }
             default:
-                throw new ExpressionException("expression is not covered by the Arrow evaluator");
+                return Values(e, resolve, length);
         }
+    }
+
+    // The general case: the value evaluator over the named columns, which must come out boolean.
+    private static BooleanBits Values(Expr e, Func<string, IArrowArray?> resolve, int length)
+    {
+        var v = ValueEvaluator.Evaluate(e, name => ArrowValues.ToVector(Column(resolve, name)), length);
+        if (v.Kind != ValueKind.Bool) { throw new ExpressionException($"the expression gives {v.Kind.ToString().ToLowerInvariant()} values, not booleans"); }
+        var values = ValueSelection.TrueRows(v);
+        return new BooleanBits(values, v.Valid?.AsSpan(0, values.Length).ToArray(), length);
     }
 
     // A literal, with a leading minus folded in (the parser reads "-1" as negation of 1).
