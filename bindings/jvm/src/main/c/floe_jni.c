@@ -835,7 +835,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tasksCommit(JNIEnv *env, j
     return out;
 }
 
-/* ---- table lifecycle, maintenance and refs (a subset: delete, forget, drop, expire, tag create, ref drop, cherry-pick) */
+/* ---- table lifecycle, maintenance and refs (delete, forget, check, register, drop, compact, expire, orphans, tags, ref replace/drop, cherry-pick) */
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableDelete(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                   jbyteArray filter, jbyteArray branch)
@@ -886,6 +886,116 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableForget(JNIEnv *env, j
             FREE_ARG(v);
         }
         FREE_ARG(k);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableCheck(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                 jboolean allSnapshots)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        if (!check(env, floe_table_check(&buf, W(w), t.text, allSnapshots ? 1 : 0))) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableRegister(JNIEnv *env, jclass cls, jlong w, jbyteArray name,
+                                                                    jbyteArray metadataFile, jbyteArray locationMapJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(n, name)
+        {
+            ARG(m, metadataFile)
+            {
+                ARG(l, locationMapJson)
+                if (!check(env, floe_table_register(&buf, W(w), n.text, m.text, l.text))) {
+                    out = take_buf(env, &buf);
+                }
+                FREE_ARG(l);
+            }
+            FREE_ARG(m);
+        }
+        FREE_ARG(n);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_compact(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                              jbyteArray filter, jlong targetFileSizeBytes,
+                                                              jlong minFileSizeBytes, jint minInputFiles)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(f, filter)
+            if (!check(env, floe_maintenance_compact(&buf, W(w), t.text, f.text, (int64_t)targetFileSizeBytes,
+                                                     (int64_t)minFileSizeBytes, (int32_t)minInputFiles))) {
+                out = take_buf(env, &buf);
+            }
+            FREE_ARG(f);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_removeOrphans(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                    jbyteArray olderThan, jboolean dryRun,
+                                                                    jboolean deleteRegisteredFiles)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(o, olderThan)
+            if (!check(env, floe_maintenance_remove_orphans(&buf, W(w), t.text, o.text, dryRun ? 1 : 0,
+                                                            deleteRegisteredFiles ? 1 : 0))) {
+                out = take_buf(env, &buf);
+            }
+            FREE_ARG(o);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_refReplace(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                 jbyteArray name, jbyteArray to, jboolean tag)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(n, name)
+            {
+                ARG(o, to)
+                int rc = tag ? floe_tag_replace(&buf, W(w), t.text, n.text, o.text)
+                             : floe_branch_replace(&buf, W(w), t.text, n.text, o.text);
+                if (!check(env, rc)) {
+                    out = take_buf(env, &buf);
+                }
+                FREE_ARG(o);
+            }
+            FREE_ARG(n);
+        }
+        FREE_ARG(t);
     }
     return out;
 }

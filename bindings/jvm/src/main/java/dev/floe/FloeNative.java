@@ -154,6 +154,20 @@ final class FloeNative {
     /** floe_table_delete; branch may be null (main). */
     static native byte[] tableDelete(long warehouse, byte[] table, byte[] filter, byte[] branch) throws FloeException;
 
+    static native byte[] tableCheck(long warehouse, byte[] table, boolean allSnapshots) throws FloeException;
+
+    static native byte[] tableRegister(long warehouse, byte[] name, byte[] metadataFile, byte[] locationMapJson)
+            throws FloeException;
+
+    static native byte[] compact(long warehouse, byte[] table, byte[] filter, long targetFileSizeBytes,
+            long minFileSizeBytes, int minInputFiles) throws FloeException;
+
+    static native byte[] removeOrphans(long warehouse, byte[] table, byte[] olderThan, boolean dryRun,
+            boolean deleteRegisteredFiles) throws FloeException;
+
+    static native byte[] refReplace(long warehouse, byte[] table, byte[] name, byte[] to, boolean tag)
+            throws FloeException;
+
     static native byte[] tableForget(long warehouse, byte[] key, byte[] value, byte[] tables, boolean dryRun,
             byte[] reason) throws FloeException;
 

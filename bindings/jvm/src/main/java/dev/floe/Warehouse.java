@@ -78,6 +78,56 @@ public final class Warehouse implements AutoCloseable {
         return (Map<String, Object>) json(with(h -> FloeNative.tableForget(h, u(key), u(text), u(listed), dryRun, u(reason))));
     }
 
+    /**
+     * Loads a table and verifies the files its current snapshot (or, with {@code allSnapshots}, every snapshot)
+     * references; a broken table is a report with "healthy": false, not an exception.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> checkTable(String table, boolean allSnapshots) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.tableCheck(h, u(table), allSnapshots)));
+    }
+
+    /**
+     * Registers an existing Iceberg table by its metadata file; {@code locationMap} (may be null) maps location
+     * prefixes written in its metadata to where the files are now. Returns the table's description.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> registerTable(String name, Path metadataFile, Map<String, String> locationMap)
+            throws FloeException {
+        String mapping = locationMap == null || locationMap.isEmpty() ? null : Json.write(locationMap);
+        return (Map<String, Object>) json(with(h -> FloeNative.tableRegister(h, u(name), u(metadataFile.toString()), u(mapping))));
+    }
+
+    /**
+     * Rewrites the small data files of the partitions {@code filter} selects (null = all) into larger ones in one
+     * snapshot; {@code minInputFiles} 0 takes the default. Returns the report.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> compact(String table, String filter, int minInputFiles) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.compact(h, u(table), u(filter), 0, 0, minInputFiles)));
+    }
+
+    /**
+     * Deletes files under the table's location that no snapshot references and that are older than
+     * {@code olderThan} (ISO-8601 or epoch ms; null = three days ago), or only lists them on a dry run.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> removeOrphans(String table, String olderThan, boolean dryRun) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.removeOrphans(h, u(table), u(olderThan), dryRun, false)));
+    }
+
+    /** Points existing branch {@code name} at {@code to} (a snapshot id, branch or tag); returns the ref. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> replaceBranch(String table, String name, String to) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.refReplace(h, u(table), u(name), u(to), false)));
+    }
+
+    /** Points existing tag {@code name} at {@code to} (a snapshot id, branch or tag); returns the ref. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> replaceTag(String table, String name, String to) throws FloeException {
+        return (Map<String, Object>) json(with(h -> FloeNative.refReplace(h, u(table), u(name), u(to), true)));
+    }
+
     /** Drops a table; purge also deletes exactly the files its metadata references (a registered table's only when asked). */
     @SuppressWarnings("unchecked")
     public Map<String, Object> dropTable(String table, boolean purge, boolean deleteRegisteredFiles) throws FloeException {

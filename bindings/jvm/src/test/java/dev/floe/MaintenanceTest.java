@@ -1,8 +1,10 @@
 package dev.floe;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,5 +118,41 @@ public class MaintenanceTest {
         assertThrows(InvalidArgumentException.class, () -> w.upgradeTable("db.v2", 2));
         assertThrows(InvalidArgumentException.class,
                 () -> w.createTable("db.bad", "id:long", null, Map.of("format-version", "9")));
+    }
+
+    @Test
+    public void checkRegisterAndReplaceRefs() throws Exception {
+        long first = ingest("a.csv", "1,1.0,a\n2,2.0,a\n3,3.0,b\n", null);
+        w.createTag("db.parts", "v1", null);
+        w.delete("db.parts", "name = 'a'", null);
+        w.createBranch("db.parts", "old", null);
+        assertEquals(first, ((Number) w.replaceBranch("db.parts", "old", "v1").get("snapshot_id")).longValue());
+        long current = ((Number) w.describe("db.parts").get("current_snapshot_id")).longValue();
+        assertEquals(current, ((Number) w.replaceTag("db.parts", "v1", "main").get("snapshot_id")).longValue());
+        assertThrows(NotFoundException.class, () -> w.replaceTag("db.parts", "nope", "main"));
+        assertEquals(Boolean.TRUE, w.checkTable("db.parts", true).get("healthy"));
+
+        String metadata = ((String) w.describe("db.parts").get("metadata_location")).replaceFirst("^file://", "");
+        w.registerTable("db.back", Path.of(metadata), null);
+        assertEquals(1L, w.count("db.back", null));
+        assertThrows(AlreadyExistsException.class, () -> w.registerTable("db.back", Path.of(metadata), null));
+    }
+
+    @Test
+    public void compactThenRemoveOrphans() throws Exception {
+        ingest("a.csv", "1,1.0,x\n", null);
+        ingest("b.csv", "2,2.0,x\n", null);
+        ingest("c.csv", "3,3.0,x\n", null);
+        assertEquals(1L, ((Number) w.compact("db.parts", null, 2).get("added_files")).longValue());
+        assertEquals(3L, w.count("db.parts", null));
+
+        String location = ((String) w.describe("db.parts").get("location")).replaceFirst("^file://", "");
+        Path orphan = Path.of(location, "data", "orphan.parquet");
+        Files.writeString(orphan, "x");
+        w.removeOrphans("db.parts", "99999999999999", true);
+        assertTrue(Files.exists(orphan));
+        w.removeOrphans("db.parts", "99999999999999", false);
+        assertFalse(Files.exists(orphan));
+        assertEquals(3L, w.count("db.parts", null));
     }
 }
