@@ -51,7 +51,7 @@ public static class ArrowExpressionEvaluator
                     else { Kleene.Or(l.Values, l.Valid, r.Values, r.Valid, values, valid, length); }
                     return new BooleanBits(values, l.Valid is null && r.Valid is null ? null : valid, length);
                 }
-            case BinaryExpr b when Comparison(b.Op) is { } op:
+            case BinaryExpr b when ComparisonOps.Parse(b.Op) is { } op:
                 {
                     var (column, literal, flipped) = b.Left is ColumnExpr lc && Literal(b.Right) is { } rl ? (lc, rl, false)
                         : b.Right is ColumnExpr rc && Literal(b.Left) is { } ll ? (rc, ll, true)
@@ -61,7 +61,7 @@ public static class ArrowExpressionEvaluator
                     if (literal.Value is null) { return new BooleanBits(new ulong[words], new ulong[words], length); }
                     var values = new ulong[words];
                     var lit = Coerce(array, literal.Value);
-                    if (!ArrowPredicates.TryCompare(array, flipped ? Flip(op) : op, lit, values, sqlNaN: false))
+                    if (!ArrowPredicates.TryCompare(array, flipped ? ComparisonOps.Flip(op) : op, lit, values, sqlNaN: false))
                     {
                         // A pair the Arrow kernels do not cover (an int32 column against a literal beyond int32, say).
                         return Values(e, resolve, length);
@@ -131,25 +131,5 @@ public static class ArrowExpressionEvaluator
         (FloatArray, double d) when (float)d == d => (float)d,
         (FloatArray, long l) when (long)(float)l == l => (float)l,
         _ => literal,
-    };
-
-    private static ComparisonOp? Comparison(string op) => op switch
-    {
-        "=" => ComparisonOp.Eq,
-        "!=" => ComparisonOp.NotEq,
-        "<" => ComparisonOp.Lt,
-        "<=" => ComparisonOp.LtEq,
-        ">" => ComparisonOp.Gt,
-        ">=" => ComparisonOp.GtEq,
-        _ => null,
-    };
-
-    private static ComparisonOp Flip(ComparisonOp op) => op switch
-    {
-        ComparisonOp.Lt => ComparisonOp.Gt,
-        ComparisonOp.LtEq => ComparisonOp.GtEq,
-        ComparisonOp.Gt => ComparisonOp.Lt,
-        ComparisonOp.GtEq => ComparisonOp.LtEq,
-        _ => op,
     };
 }

@@ -111,33 +111,23 @@ public static class ArrowPredicates
     private static void Compare<T>(ReadOnlySpan<T> values, T literal, ComparisonOp op, Span<ulong> bits, bool floating, bool sqlNaN)
         where T : unmanaged, INumber<T>
     {
-        switch (op)
+        ComparisonOps.ToBitmap(op, values, literal, bits);
+        if (op == ComparisonOp.NotEq && floating && sqlNaN)
         {
-            case ComparisonOp.Eq: ComparisonDriver.ToBitmap<T, EqualOperator<T>>(values, literal, bits); break;
-            case ComparisonOp.Lt: ComparisonDriver.ToBitmap<T, LessThanOperator<T>>(values, literal, bits); break;
-            case ComparisonOp.LtEq: ComparisonDriver.ToBitmap<T, LessThanOrEqualOperator<T>>(values, literal, bits); break;
-            case ComparisonOp.Gt: ComparisonDriver.ToBitmap<T, GreaterThanOperator<T>>(values, literal, bits); break;
-            case ComparisonOp.GtEq: ComparisonDriver.ToBitmap<T, GreaterThanOrEqualOperator<T>>(values, literal, bits); break;
-            default:
-                ComparisonDriver.ToBitmap<T, NotEqualOperator<T>>(values, literal, bits);
-                if (floating && sqlNaN)
-                {
-                    // IEEE != is true for NaN, SQL's is not: keep only rows where x == x.
-                    int words = Bitmap.WordCount(values.Length);
-                    var rented = ArrayPool<ulong>.Shared.Rent(Math.Max(words, 1));
-                    try
-                    {
-                        var notNaN = rented.AsSpan(0, words);
-                        notNaN.Clear();
-                        SelfEqual(values, notNaN);
-                        Bitmap.And(bits[..words], notNaN, bits[..words]);
-                    }
-                    finally
-                    {
-                        ArrayPool<ulong>.Shared.Return(rented);
-                    }
-                }
-                break;
+            // IEEE != is true for NaN, SQL's is not: keep only rows where x == x.
+            int words = Bitmap.WordCount(values.Length);
+            var rented = ArrayPool<ulong>.Shared.Rent(Math.Max(words, 1));
+            try
+            {
+                var notNaN = rented.AsSpan(0, words);
+                notNaN.Clear();
+                SelfEqual(values, notNaN);
+                Bitmap.And(bits[..words], notNaN, bits[..words]);
+            }
+            finally
+            {
+                ArrayPool<ulong>.Shared.Return(rented);
+            }
         }
     }
 

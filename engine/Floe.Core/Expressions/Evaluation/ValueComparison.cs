@@ -1,7 +1,4 @@
-using System.Numerics;
 using Floe.Kernels.Bitmaps;
-using Floe.Kernels.Comparison;
-using Floe.Kernels.Drivers;
 
 namespace Floe.Core.Expressions.Evaluation;
 
@@ -14,8 +11,9 @@ namespace Floe.Core.Expressions.Evaluation;
 internal static class ValueComparison
 {
     /// <summary><c>a op b</c>.</summary>
-    public static ValueVector Compare(string op, ValueVector a, ValueVector b)
+    public static ValueVector Compare(string text, ValueVector a, ValueVector b)
     {
+        var op = Parse(text);
         int n = a.Length;
         var bits = new ulong[Bitmap.WordCount(n)];
         bool aNum = a.IsNumeric || a.Kind == ValueKind.Timestamp;
@@ -24,10 +22,10 @@ internal static class ValueComparison
         {
             var x = a.Strings!;
             var y = b.Strings!;
-            if (op is "=" or "!=")
+            if (op is ComparisonOp.Eq or ComparisonOp.NotEq)
             {
                 // Equality needs no order: ordinal equality is code point equality.
-                bool equal = op == "=";
+                bool equal = op == ComparisonOp.Eq;
                 for (int i = 0; i < n; i++)
                 {
                     if (string.Equals(x[i], y[i], StringComparison.Ordinal) == equal) { bits[i >> 6] |= 1UL << (i & 63); }
@@ -37,17 +35,17 @@ internal static class ValueComparison
             {
                 for (int i = 0; i < n; i++)
                 {
-                    if (Holds(op, CodePointOrder.Compare(x[i], y[i]))) { bits[i >> 6] |= 1UL << (i & 63); }
+                    if (ComparisonOps.Holds(op, CodePointOrder.Compare(x[i], y[i]))) { bits[i >> 6] |= 1UL << (i & 63); }
                 }
             }
         }
         else if (aNum && bNum && (a.Longs is null || b.Longs is null))
         {
-            Columns(op, ValueColumns.Doubles(a), ValueColumns.Doubles(b), bits);
+            ComparisonOps.ToBitmap(op, ValueColumns.Doubles(a), ValueColumns.Doubles(b), bits);
         }
         else if (aNum && bNum)
         {
-            Columns(op, ValueColumns.Longs(a), ValueColumns.Longs(b), bits);
+            ComparisonOps.ToBitmap(op, ValueColumns.Longs(a), ValueColumns.Longs(b), bits);
         }
         else if (a.Kind == ValueKind.Bool && b.Kind == ValueKind.Bool)
         {
@@ -62,8 +60,9 @@ internal static class ValueComparison
     }
 
     /// <summary><c>a op literal</c> (or <c>literal op a</c> when <paramref name="literalLeft"/>), the literal a long or a double.</summary>
-    public static ValueVector CompareLiteral(string op, ValueVector a, object literal, bool literalLeft)
+    public static ValueVector CompareLiteral(string text, ValueVector a, object literal, bool literalLeft)
     {
+        var op = Parse(text);
         int n = a.Length;
         if (!(a.IsNumeric || a.Kind == ValueKind.Timestamp))
         {
@@ -71,10 +70,10 @@ internal static class ValueComparison
             string col = ValueColumns.KindName(a.Kind);
             throw new ExpressionException(literalLeft ? $"cannot compare {lit} with {col}" : $"cannot compare {col} with {lit}");
         }
-        if (literalLeft) { op = Flip(op); }
+        if (literalLeft) { op = ComparisonOps.Flip(op); }
         var bits = new ulong[Bitmap.WordCount(n)];
-        if (a.Longs is not null && literal is long l) { Scalar(op, ValueColumns.Longs(a), l, bits); }
-        else { Scalar(op, ValueColumns.Doubles(a), literal is long k ? k : (double)literal, bits); }
+        if (a.Longs is not null && literal is long l) { ComparisonOps.ToBitmap(op, ValueColumns.Longs(a), l, bits); }
+        else { ComparisonOps.ToBitmap(op, ValueColumns.Doubles(a), literal is long k ? k : (double)literal, bits); }
         return Result(bits, a.Valid is null ? null : a.Valid.AsSpan(0, bits.Length).ToArray(), n);
     }
 
@@ -84,67 +83,22 @@ internal static class ValueComparison
         return ValueVector.FromBits(bits, valid, n);
     }
 
-    private static bool Holds(string op, int c) => op switch
-    {
-        "=" => c == 0,
-        "!=" => c != 0,
-        "<" => c < 0,
-        "<=" => c <= 0,
-        ">" => c > 0,
-        _ => c >= 0,
-    };
-
-    private static string Flip(string op) => op switch
-    {
-        "<" => ">",
-        "<=" => ">=",
-        ">" => "<",
-        ">=" => "<=",
-        _ => op,
-    };
-
-    // One kernel call per column: the operator is chosen once, and the comparison runs as SIMD lane masks.
-    private static void Columns<T>(string op, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<ulong> bits)
-        where T : unmanaged, INumber<T>
-    {
-        switch (op)
-        {
-            case "=": ComparisonDriver.ToBitmap<T, EqualOperator<T>>(x, y, bits); break;
-            case "!=": ComparisonDriver.ToBitmap<T, NotEqualOperator<T>>(x, y, bits); break;
-            case "<": ComparisonDriver.ToBitmap<T, LessThanOperator<T>>(x, y, bits); break;
-            case "<=": ComparisonDriver.ToBitmap<T, LessThanOrEqualOperator<T>>(x, y, bits); break;
-            case ">": ComparisonDriver.ToBitmap<T, GreaterThanOperator<T>>(x, y, bits); break;
-            default: ComparisonDriver.ToBitmap<T, GreaterThanOrEqualOperator<T>>(x, y, bits); break;
-        }
-    }
-
-    private static void Scalar<T>(string op, ReadOnlySpan<T> x, T y, Span<ulong> bits)
-        where T : unmanaged, INumber<T>
-    {
-        switch (op)
-        {
-            case "=": ComparisonDriver.ToBitmap<T, EqualOperator<T>>(x, y, bits); break;
-            case "!=": ComparisonDriver.ToBitmap<T, NotEqualOperator<T>>(x, y, bits); break;
-            case "<": ComparisonDriver.ToBitmap<T, LessThanOperator<T>>(x, y, bits); break;
-            case "<=": ComparisonDriver.ToBitmap<T, LessThanOrEqualOperator<T>>(x, y, bits); break;
-            case ">": ComparisonDriver.ToBitmap<T, GreaterThanOperator<T>>(x, y, bits); break;
-            default: ComparisonDriver.ToBitmap<T, GreaterThanOrEqualOperator<T>>(x, y, bits); break;
-        }
-    }
+    private static ComparisonOp Parse(string op) =>
+        ComparisonOps.Parse(op) ?? throw new ArgumentException($"'{op}' is not a comparison", nameof(op));
 
     // Booleans as bits, false < true: a word of 64 rows per step.
-    private static void Booleans(string op, ulong[] a, ulong[] b, Span<ulong> bits)
+    private static void Booleans(ComparisonOp op, ulong[] a, ulong[] b, Span<ulong> bits)
     {
         for (int w = 0; w < bits.Length; w++)
         {
             ulong x = a[w], y = b[w];
             bits[w] = op switch
             {
-                "=" => ~(x ^ y),
-                "!=" => x ^ y,
-                "<" => ~x & y,
-                "<=" => ~x | y,
-                ">" => x & ~y,
+                ComparisonOp.Eq => ~(x ^ y),
+                ComparisonOp.NotEq => x ^ y,
+                ComparisonOp.Lt => ~x & y,
+                ComparisonOp.LtEq => ~x | y,
+                ComparisonOp.Gt => x & ~y,
                 _ => x | ~y,
             };
         }
