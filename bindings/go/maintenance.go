@@ -13,17 +13,26 @@ import (
 type Report map[string]any
 
 func (w *Warehouse) report(f func(h capi.Warehouse) ([]byte, int)) (Report, error) {
+	var out Report
+	if err := w.jsonNumbersCall(&out, f); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// jsonNumbersCall is jsonCall with numbers decoded as json.Number where out holds them untyped, so 64-bit ids and
+// exact sums survive.
+func (w *Warehouse) jsonNumbersCall(out any, f func(h capi.Warehouse) ([]byte, int)) error {
 	var raw json.RawMessage
 	if err := w.jsonCall(&raw, f); err != nil {
-		return nil, err
+		return err
 	}
 	decoder := json.NewDecoder(bytes.NewReader(raw))
 	decoder.UseNumber()
-	var out Report
-	if err := decoder.Decode(&out); err != nil {
-		return nil, &Error{Code: CodeInternal, Category: CodeInternal.String(), Message: "the library returned malformed JSON: " + err.Error()}
+	if err := decoder.Decode(out); err != nil {
+		return &Error{Code: CodeInternal, Category: CodeInternal.String(), Message: "the library returned malformed JSON: " + err.Error()}
 	}
-	return out, nil
+	return nil
 }
 
 // CheckTable loads a table and verifies the files its current (or every) snapshot references; a broken table

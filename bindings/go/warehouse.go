@@ -7,7 +7,6 @@
 package floe
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -213,15 +212,9 @@ func (w *Warehouse) Count(table, filter string) (int64, error) {
 // avg) over main's current snapshot, filtered by filter ("" for every row), as `floe scan --agg LIST --json`:
 // from manifest and Parquet statistics where they prove the answer, else by decoding only the columns involved.
 func (w *Warehouse) Aggregate(table, aggregates, filter string) (*AggregateResult, error) {
-	var raw json.RawMessage
-	if err := w.jsonCall(&raw, func(h capi.Warehouse) ([]byte, int) { return capi.ScanAggregate(h, table, aggregates, filter) }); err != nil {
-		return nil, err
-	}
-	decoder := json.NewDecoder(bytes.NewReader(raw))
-	decoder.UseNumber()
 	var out AggregateResult
-	if err := decoder.Decode(&out); err != nil {
-		return nil, &Error{Code: CodeInternal, Category: CodeInternal.String(), Message: "the library returned malformed JSON: " + err.Error()}
+	if err := w.jsonNumbersCall(&out, func(h capi.Warehouse) ([]byte, int) { return capi.ScanAggregate(h, table, aggregates, filter) }); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }
