@@ -42,6 +42,15 @@ internal sealed partial class ColumnWriter
     private static GrowableBuffer PageScratch => t_page ??= new GrowableBuffer(1 << 16);
 
     private static GrowableBuffer CompressedScratch => t_compressed ??= new GrowableBuffer(1 << 16);
+
+    [ThreadStatic]
+    private static GrowableBuffer? t_trial;
+
+    private static GrowableBuffer TrialScratch => t_trial ??= new GrowableBuffer(1 << 16);
+
+    // The ByteStreamSplitSlack trial: judged once per file, on the column's first page not dictionary encoded.
+    private bool _splitJudged;
+    private bool _splitChosen;
     private readonly ThriftCompactWriter _header = new();
 
     /// <summary>The footer facts of the last encoded chunk.</summary>
@@ -138,6 +147,12 @@ internal sealed partial class ColumnWriter
 
             CompressedScratch.Length = 0;
             var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch);
+            var compressed = CompressedScratch;
+            if (!_splitJudged && !_dictionaryMode && nonNull > 0 && _options.ByteStreamSplitSlack is { } slack
+                && !_options.ByteStreamSplitFloats && Descriptor.Kind is ColumnKind.Float or ColumnKind.Double)
+            {
+                compressed = JudgeSplit(r0, n, nonNull, valueOffset, valueBytes, slack, ref compressedSize);
+            }
             _header.Reset();
             _header.BeginStruct();
             _header.FieldI32(1, 0); // DATA_PAGE
@@ -157,7 +172,7 @@ internal sealed partial class ColumnWriter
                 _pageEntries.Add(new PageIndexEntry(_pages.Length, _header.Length + compressedSize, _chunkRows + r0, n - nonNull, nonNull == 0, pageMin, pageMax));
             }
             _pages.Append(_header.WrittenSpan);
-            _pages.Append(CompressedScratch.WrittenSpan);
+            _pages.Append(compressed.WrittenSpan);
             _chunkUncompressed += _header.Length + PageScratch.Length;
             if (_dictionaryMode) _dictionaryPages++;
             else _plainPages++;
@@ -167,6 +182,27 @@ internal sealed partial class ColumnWriter
         _chunkRows += rows;
         _chunkNulls += _nulls;
         ResetPage(release);
+    }
+
+    /// <summary>
+    /// Compresses the page just built PLAIN (in <see cref="CompressedScratch"/>, <paramref name="plainSize"/> bytes)
+    /// again BYTE_STREAM_SPLIT and settles the column's encoding for the file; returns the buffer holding the
+    /// chosen compressed page and sets <paramref name="plainSize"/> to its size. Both bodies are the same length.
+    /// </summary>
+    private GrowableBuffer JudgeSplit(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, double slack, ref int plainSize)
+    {
+        _splitJudged = true;
+        _splitChosen = true;
+        BuildPageBody(firstRow, rows, nonNull, valueOffset, valueBytes);
+        TrialScratch.Length = 0;
+        var splitSize = _compressor.Compress(PageScratch.WrittenSpan, TrialScratch);
+        if (splitSize <= plainSize * (1 + slack))
+        {
+            plainSize = splitSize;
+            return TrialScratch;
+        }
+        _splitChosen = false;
+        return CompressedScratch;
     }
 
     private int ValueBytes(int offset, int count)
@@ -245,11 +281,11 @@ internal sealed partial class ColumnWriter
         }
     }
 
-    /// <summary>The encoding of values outside a dictionary: PLAIN unless the options pick delta or byte-stream-split for this column's kind.</summary>
+    /// <summary>The encoding of values outside a dictionary: PLAIN unless the options (or the split trial) pick delta or byte-stream-split for this column's kind.</summary>
     private int ValueEncoding => Descriptor.Kind switch
     {
         ColumnKind.Int32 or ColumnKind.Int64 when _options.DeltaIntegers => EncodingDeltaBinaryPacked,
-        ColumnKind.Float or ColumnKind.Double when _options.ByteStreamSplitFloats => EncodingByteStreamSplit,
+        ColumnKind.Float or ColumnKind.Double when _options.ByteStreamSplitFloats || _splitChosen => EncodingByteStreamSplit,
         _ => EncodingPlain,
     };
 
