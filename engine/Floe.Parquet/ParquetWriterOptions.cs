@@ -53,10 +53,10 @@ public sealed record ParquetWriterOptions
     public bool ByteStreamSplitFloats { get; init; }
 
     /// <summary>
-    /// When set (and <see cref="ByteStreamSplitFloats"/> is not), each FLOAT/DOUBLE column picks its value encoding
-    /// for the whole file from its first page not dictionary encoded: that page is compressed both PLAIN and
-    /// BYTE_STREAM_SPLIT, and BYTE_STREAM_SPLIT is kept when it came out at most this fraction larger than PLAIN
-    /// (0.2: up to 20% larger; 0: only when no larger). zstd spends a third to a quarter of its PLAIN time on split
+    /// When set (and <see cref="ByteStreamSplitFloats"/> is not), each FLOAT/DOUBLE column picks its value encoding by
+    /// trial: its 1st, 4th, 16th, 64th, ... page of the file not dictionary encoded is compressed both PLAIN and
+    /// BYTE_STREAM_SPLIT, and BYTE_STREAM_SPLIT is used up to the next trial when it came out at most this fraction
+    /// larger than PLAIN (0.2: up to 20% larger; 0: only when no larger). zstd spends a third to a quarter of its PLAIN time on split
     /// streams of noisy doubles (means, ratios), while repetitive ones (running sums and maxima of decimal amounts)
     /// stay much smaller PLAIN. The choice depends on the rows written only, so the same rows give the same file.
     /// Default null: no trial.

@@ -22,6 +22,7 @@ public sealed partial class ParquetDataWriterTests
         new NestedField(2, "noisy", false, PrimitiveType.Double),
         new NestedField(3, "picked", false, PrimitiveType.Double),
         new NestedField(4, "f", false, PrimitiveType.Float),
+        new NestedField(5, "shifting", false, PrimitiveType.Double),
     });
 
     private static readonly ParquetWriterOptions SplitTrial = new()
@@ -40,12 +41,16 @@ public sealed partial class ParquetDataWriterTests
 
     private static double Picked(int row) => Picks[(int)((uint)(row * 2_654_435_761L) % Picks.Length)];
 
+    // Noisy for the first pages, then few distinct values: the trial at the 4th page turns the column back to PLAIN.
+    private static double Shifting(int row) => row < 20_000 ? Noisy(row + 2_000_000) : Picked(row);
+
     private static RecordBatch DoublesBatch(int from, int count)
     {
         var id = new long?[count];
         var noisy = new double?[count];
         var picked = new double?[count];
         var f = new float?[count];
+        var shifting = new double?[count];
         for (var r = 0; r < count; r++)
         {
             var row = from + r;
@@ -53,6 +58,7 @@ public sealed partial class ParquetDataWriterTests
             noisy[r] = row % 17 == 3 ? null : Noisy(row);
             picked[r] = Picked(row);
             f[r] = row % 11 == 0 ? null : (float)Noisy(row + 1_000_000);
+            shifting[r] = Shifting(row);
         }
         return new RecordBatch(Floe.Core.Arrow.ArrowSchemas.ToArrow(DoublesSchema), new[]
         {
@@ -60,6 +66,7 @@ public sealed partial class ParquetDataWriterTests
             ArrowTestData.Primitive<double>(DoubleType.Default, noisy),
             ArrowTestData.Primitive<double>(DoubleType.Default, picked),
             ArrowTestData.Primitive<float>(FloatType.Default, f),
+            ArrowTestData.Primitive<double>(DoubleType.Default, shifting),
         }, count);
     }
 
@@ -94,10 +101,17 @@ public sealed partial class ParquetDataWriterTests
                     case "picked":
                         Assert.That(chunk.Encodings, Does.Contain("PLAIN").And.Not.Contain("BYTE_STREAM_SPLIT"), $"rg {chunk.Group}");
                         break;
+                    case "shifting" when chunk.Group == 0:
+                        // Pages 0-2 split (noisy), page 3 (rows from 24,576) PLAIN: both listed for the chunk.
+                        Assert.That(chunk.Encodings, Does.Contain("PLAIN").And.Contain("BYTE_STREAM_SPLIT"), "shifting rg 0");
+                        break;
+                    case "shifting":
+                        Assert.That(chunk.Encodings, Does.Contain("PLAIN").And.Not.Contain("BYTE_STREAM_SPLIT"), $"shifting rg {chunk.Group}");
+                        break;
                 }
             }
         });
-        var rows = DuckDb.Query($"SELECT id, noisy, picked, f::DOUBLE AS f FROM read_parquet({DuckDb.Quote(path)}) ORDER BY id");
+        var rows = DuckDb.Query($"SELECT id, noisy, picked, f::DOUBLE AS f, shifting FROM read_parquet({DuckDb.Quote(path)}) ORDER BY id");
         Assert.That(rows, Has.Count.EqualTo(70_005));
         var bad = 0;
         foreach (var row in rows)
@@ -105,9 +119,26 @@ public sealed partial class ParquetDataWriterTests
             var id = Convert.ToInt32(row["id"], CultureInfo.InvariantCulture);
             double? noisy = id % 17 == 3 ? null : Noisy(id);
             double? f = id % 11 == 0 ? null : (float)Noisy(id + 1_000_000);
-            if (!Equals(row["noisy"], noisy) || !Equals(row["picked"], Picked(id)) || !Equals(row["f"], f)) bad++;
+            if (!Equals(row["noisy"], noisy) || !Equals(row["picked"], Picked(id)) || !Equals(row["f"], f) || !Equals(row["shifting"], Shifting(id))) bad++;
         }
         Assert.That(bad, Is.Zero, "rows DuckDB reads differently from what was written");
+
+        // Floe's own reader, page by page in whichever encoding each page has.
+        var floeBad = 0;
+        var seen = 0;
+        using var reader = ParquetDataReader.Open(new LocalFileIO(), path, DoublesSchema);
+        foreach (var batch in reader.ReadAll())
+        {
+            var ids = (Int64Array)batch.Batch.Column(0);
+            var noisy = (DoubleArray)batch.Batch.Column(1);
+            var shifting = (DoubleArray)batch.Batch.Column(4);
+            for (var r = 0; r < ids.Length; r++, seen++)
+            {
+                var id = (int)ids.Values[r];
+                if (shifting.Values[r] != Shifting(id) || (id % 17 != 3 && noisy.Values[r] != Noisy(id))) floeBad++;
+            }
+        }
+        Assert.That((seen, floeBad), Is.EqualTo((70_005, 0)), "rows Floe reads differently");
     }
 
     [Test]
