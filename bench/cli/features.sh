@@ -9,7 +9,8 @@
 #   dotnet bench/Floe.Benchmarks/bin/Release/net10.0/Floe.Benchmarks.dll features --rows 10000000 --entities 100000 \
 #     --skew zipf --dir /tmp/feat10m --skip-duckdb --discard
 # THREADS 1 pins every engine to one core (taskset -c 0); otherwise they use THREADS threads (Floe: every core).
-# Environment: FLOE_BIN (default build/dist/floe), ENGINES (default "floe polars duckdb"; DuckDB takes minutes at 10M),
+# Environment: FLOE_BIN (default build/dist/floe), ENGINES (default "floe polars duckdb"; DuckDB takes minutes at 10M;
+# add "base" and FLOE_BASE_BIN=another floe binary to measure a baseline build in the same run),
 # KEEP=1 keeps the outputs (under $TMPDIR/floe-cli-features).
 # Needs the DuckDB.NET package's libduckdb.so (dotnet restore bench/Floe.Benchmarks), node and `npm ci` in bench/polars.
 set -euo pipefail
@@ -73,9 +74,11 @@ best() { # best wall of $runs runs of "$@" and that run's CPU and peak RSS; the 
 declare -A wall cpu rss rssmax size
 for engine in $engines; do
   case "$engine" in
-    floe)
-      read -r wall[floe] cpu[floe] rss[floe] rssmax[floe] < <(best "${pin[@]}" "$floe" features compute "$out/def.json" \
-        --from "$from" --to "$to" --source "$input" --output "$out/floe.parquet") ;;
+    floe|base)
+      bin="$floe"
+      [ "$engine" = base ] && bin="${FLOE_BASE_BIN:?FLOE_BASE_BIN names the baseline floe binary}"
+      read -r wall[$engine] cpu[$engine] rss[$engine] rssmax[$engine] < <(best "${pin[@]}" "$bin" features compute "$out/def.json" \
+        --from "$from" --to "$to" --source "$input" --output "$out/$engine.parquet") ;;
     polars)
       read -r wall[polars] cpu[polars] rss[polars] rssmax[polars] < <(best env POLARS_MAX_THREADS="$threads" "${pin[@]}" \
         node "$root/bench/polars/features.mjs" "$input" "$out/polars.parquet") ;;
@@ -115,4 +118,4 @@ if [ -n "${wall[floe]:-}" ] && [ -n "$ref" ]; then
     FROM f FULL OUTER JOIN d ON f.entity_id = d.entity_id AND f.event_time = d.event_time")"
   echo "floe vs $ref: $verdict"
 fi
-[ "${KEEP:-0}" = 1 ] || rm -f "$out"/{floe,polars,duckdb}.parquet
+[ "${KEEP:-0}" = 1 ] || rm -f "$out"/{floe,base,polars,duckdb}.parquet
