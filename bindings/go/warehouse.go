@@ -181,20 +181,28 @@ type IngestOptions struct {
 
 // Ingest loads a CSV (with a header row) or Parquet file into a table in one atomic commit.
 func (w *Warehouse) Ingest(table, path string, opts IngestOptions) (*IngestResult, error) {
-	copts := capi.IngestOptions{Mode: int(opts.Mode), Branch: opts.Branch}
-	if opts.Properties != nil {
-		props, err := json.Marshal(opts.Properties)
-		if err != nil {
-			return nil, &Error{Code: CodeInvalidArg, Category: CodeInvalidArg.String(), Message: "properties: " + err.Error()}
-		}
-		copts.PropertiesJSON = string(props)
+	copts, err := ingestOptions(opts)
+	if err != nil {
+		return nil, err
 	}
 	result := &IngestResult{}
-	err := w.jsonCall(result, func(h capi.Warehouse) ([]byte, int) { return capi.IngestFile(h, table, path, copts) })
+	err = w.jsonCall(result, func(h capi.Warehouse) ([]byte, int) { return capi.IngestFile(h, table, path, copts) })
 	if err != nil {
 		return nil, err
 	}
 	return result, nil
+}
+
+func ingestOptions(opts IngestOptions) (capi.IngestOptions, error) {
+	copts := capi.IngestOptions{Mode: int(opts.Mode), Branch: opts.Branch}
+	if opts.Properties != nil {
+		props, err := json.Marshal(opts.Properties)
+		if err != nil {
+			return copts, &Error{Code: CodeInvalidArg, Category: CodeInvalidArg.String(), Message: "properties: " + err.Error()}
+		}
+		copts.PropertiesJSON = string(props)
+	}
+	return copts, nil
 }
 
 // Count counts the rows of main's current snapshot that match filter ("" counts every row).

@@ -265,6 +265,13 @@ func StreamFree(s *ArrowArrayStream) {
 	}
 }
 
+// StreamRelease calls the stream's release callback when it is live; its memory stays allocated.
+func StreamRelease(s *ArrowArrayStream) {
+	if s != nil {
+		C.floe_go_stream_release(s)
+	}
+}
+
 // StreamGetSchema calls get_schema; the schema is C memory, freed by SchemaFree.
 func StreamGetSchema(s *ArrowArrayStream) (*ArrowSchema, int) {
 	out := (*ArrowSchema)(C.calloc(1, C.size_t(unsafe.Sizeof(ArrowSchema{}))))
