@@ -109,11 +109,12 @@ public class CatalogTest {
             String url = "http://127.0.0.1:" + port + "/";
 
             writeAndReadBack(folder, url, "s3cret");
-            assertThrows(FloeException.class, () -> {
+            InvalidArgumentException denied = assertThrows(InvalidArgumentException.class, () -> {
                 try (Warehouse wrong = Warehouse.open(folder, url, "wrong")) {
                     wrong.tables();
                 }
             });
+            assertTrue(denied.getMessage(), denied.getMessage().contains("not authorized"));
         } finally {
             server.destroy();
             assertTrue("floe catalog serve did not stop", server.waitFor(30, TimeUnit.SECONDS));
