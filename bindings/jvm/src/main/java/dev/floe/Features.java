@@ -27,8 +27,9 @@ public final class Features {
      * the events cover) for event times in [{@code from}, {@code to}) (dates or ISO-8601 timestamps, UTC unless an
      * offset is given). Returns the output rows (entity keys, event time, every feature), one batch per UTC day,
      * oldest first; read them with {@link ArrowStream#readRows} or Arrow Java, and close the result. {@code events} is
-     * moved: it is released by the library (close it to free its memory). A definition that does not fit the events'
-     * columns throws {@link InvalidDataException}.
+     * moved: it is released by the library when the output is released (the output may share its buffers), so keep
+     * the warehouse a scan came from open until then; close {@code events} to free its struct. A definition that does
+     * not fit the events' columns throws {@link InvalidDataException}.
      */
     public static ArrowStream compute(Path definition, ArrowStream events, String from, String to) throws FloeException {
         long eventsAddress = events.address();
