@@ -2,6 +2,7 @@ package floe_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -78,6 +79,45 @@ func TestIngestArrowCommitsOnceAndScanReadsBack(t *testing.T) {
 	}
 	if n := count(t, w, "db.events", "ok = true"); n != 2 {
 		t.Fatalf("ok = true: %d rows", n)
+	}
+}
+
+func TestIngestArrowManyRowsInManyBatchesKeepEveryValue(t *testing.T) {
+	w, _ := openTemp(t)
+	ok(t, w.CreateTable("db.big", "id:long not null,amount:double,name:string", ""))
+	const rows = 50000
+	var batches []floe.RecordBatch
+	var idSum, nulls int64
+	for b := 0; b < 4; b++ {
+		ids, amounts := make([]int64, rows), make([]float64, rows)
+		valid, names, named := make([]bool, rows), make([]string, rows), make([]bool, rows)
+		for i := range ids {
+			id := int64(b*rows + i)
+			ids[i], amounts[i], valid[i] = id, float64(id)*0.25, id%7 != 0
+			names[i], named[i] = fmt.Sprintf("n%d", id), id%5 != 0
+			idSum += id
+			if !valid[i] {
+				nulls++
+			}
+		}
+		batches = append(batches, floe.RecordBatch{Columns: []floe.ArrowColumn{
+			floe.Int64s("id", ids, nil), floe.Float64s("amount", amounts, valid), floe.Strings("name", names, named)}})
+	}
+	if res := must(w.IngestArrow("db.big", batches, floe.IngestOptions{}))(t); res.Rows != 4*rows {
+		t.Fatalf("rows %d", res.Rows)
+	}
+	if n := count(t, w, "db.big", "amount is null"); n != nulls {
+		t.Fatalf("amount is null: %d, want %d", n, nulls)
+	}
+	if n := count(t, w, "db.big", "name is null"); n != 4*rows/5 {
+		t.Fatalf("name is null: %d", n)
+	}
+	agg := must(w.Aggregate("db.big", "sum(id),count(*)", ""))(t)
+	if fmt.Sprint(agg.Aggregates[0].Value) != fmt.Sprint(idSum) || fmt.Sprint(agg.Aggregates[1].Value) != fmt.Sprint(4*rows) {
+		t.Fatalf("aggregates %+v, want sum %d", agg.Aggregates, idSum)
+	}
+	if n := count(t, w, "db.big", "name = 'n199999' and amount = 49999.75"); n != 1 {
+		t.Fatalf("last row: %d", n)
 	}
 }
 

@@ -93,6 +93,42 @@ public class ArrowIngestTest {
     }
 
     @Test
+    public void manyRowsInManyBatchesKeepEveryValue() throws Exception {
+        w.createTable("db.big", "id:long not null,amount:double,name:string", null);
+        List<ArrowBatch> batches = new java.util.ArrayList<>();
+        long idSum = 0;
+        long nulls = 0;
+        int rows = 50_000;
+        for (int b = 0; b < 4; b++) {
+            long[] ids = new long[rows];
+            double[] amounts = new double[rows];
+            boolean[] valid = new boolean[rows];
+            String[] names = new String[rows];
+            for (int i = 0; i < rows; i++) {
+                long id = (long) b * rows + i;
+                ids[i] = id;
+                amounts[i] = id * 0.25;
+                valid[i] = id % 7 != 0;
+                names[i] = id % 5 == 0 ? null : "n" + id;
+                idSum += id;
+                nulls += valid[i] ? 0 : 1;
+            }
+            batches.add(ArrowBatch.builder().int64("id", ids).float64("amount", amounts, valid).utf8("name", names).build());
+        }
+        assertEquals(4L * rows, ((Number) w.ingestArrow("db.big", batches, null).get("rows")).longValue());
+
+        assertEquals(4L * rows, w.count("db.big", null));
+        assertEquals(nulls, w.count("db.big", "amount is null"));
+        assertEquals(4L * rows / 5, w.count("db.big", "name is null"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> aggregates = (List<Map<String, Object>>) w.aggregate("db.big", "sum(id),max(id)", null)
+                .get("aggregates");
+        assertEquals(idSum, ((Number) aggregates.get(0).get("value")).longValue());
+        assertEquals(4L * rows - 1, ((Number) aggregates.get(1).get("value")).longValue());
+        assertEquals(1L, w.count("db.big", "name = 'n199999' and amount = 49999.75"));
+    }
+
+    @Test
     public void overwritePartitionsReplacesOnlyTheDaysTheBatchesTouch() throws Exception {
         w.ingestArrow("db.events", List.of(events(new long[] {1, 2, 3}, new double[] {1, 2, 3}, null,
                 new String[] {"a", "b", "c"},
