@@ -3,6 +3,7 @@ package floe
 import (
 	"encoding/json"
 	"strings"
+	"unsafe"
 
 	"floe.invalid/floe/internal/capi"
 )
@@ -42,6 +43,13 @@ func ComputeFeatures(definition string, events []RecordBatch, from, to string) (
 	}
 	defer capi.StreamFree(stream)
 	return computeFeatures(definition, stream, from, to)
+}
+
+// ComputeFeaturesStream is ComputeFeatures over a struct ArrowArrayStream* the caller built (e.g. with the Arrow Go
+// library's cdata.ExportRecordReader). The stream is moved: the library releases it whatever the result; the
+// struct's memory stays the caller's.
+func ComputeFeaturesStream(definition string, events unsafe.Pointer, from, to string) (*Table, error) {
+	return computeFeatures(definition, (*capi.ArrowArrayStream)(events), from, to)
 }
 
 // ComputeFeaturesFromScan is ComputeFeatures over a scan of table (opts as for Scan), streamed from the table

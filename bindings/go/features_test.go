@@ -1,7 +1,9 @@
 package floe_test
 
 import (
+	"encoding/binary"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,8 +11,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"floe.invalid/floe"
+	"floe.invalid/floe/internal/capi"
 )
 
 const featureDefinition = `{"name": "user_txn", "version": 1, "entity": ["entity_id"], "timestamp": "event_time",
@@ -120,5 +124,39 @@ func TestComputeFeaturesErrors(t *testing.T) {
 	}
 	if _, err = w.ComputeFeaturesFromScan(def, "demo.nosuch", floe.ScanOptions{}, "2024-01-01", "2024-01-05"); !errors.Is(err, floe.ErrNotFound) {
 		t.Fatalf("unknown table: %v", err)
+	}
+}
+
+// A stream the caller built is moved into the computation: released by the call, success or failure.
+func TestComputeFeaturesStreamMovesTheStream(t *testing.T) {
+	def := writeFile(t, t.TempDir(), "def.json", featureDefinition)
+	build := func() *capi.ArrowArrayStream {
+		ids, micros, amounts := make([]byte, 8), make([]byte, 8), make([]byte, 8)
+		binary.LittleEndian.PutUint64(ids, 4)
+		binary.LittleEndian.PutUint64(micros, uint64(ts("2024-01-01T00:00:00Z").UnixMicro()))
+		binary.LittleEndian.PutUint64(amounts, math.Float64bits(2))
+		stream, rc := capi.BuildStream([]string{"entity_id", "event_time", "amount"}, []string{"l", "tsu:UTC", "g"},
+			[]int64{1}, [][]capi.ColumnBuffers{{{Values: ids}, {Values: micros}, {Values: amounts}}})
+		if rc != 0 {
+			t.Fatalf("BuildStream: %d", rc)
+		}
+		return stream
+	}
+	stream := build()
+	defer capi.StreamFree(stream)
+	out := must(floe.ComputeFeaturesStream(def, unsafe.Pointer(stream), "2024-01-01", "2024-01-02"))(t)
+	if got := featureRows(t, out); !reflect.DeepEqual(got, [][]any{{int64(4), ts("2024-01-01T00:00:00Z"), int64(1), 2.0}}) {
+		t.Fatalf("features %v", got)
+	}
+	if !capi.StreamReleased(stream) {
+		t.Fatal("the events stream is still live")
+	}
+	failing := build()
+	defer capi.StreamFree(failing)
+	if _, err := floe.ComputeFeaturesStream(def, unsafe.Pointer(failing), "2024-01-02", "bad"); !errors.Is(err, floe.ErrInvalidArg) {
+		t.Fatalf("bad to: %v", err)
+	}
+	if !capi.StreamReleased(failing) {
+		t.Fatal("a failed call left the events stream live")
 	}
 }
