@@ -92,6 +92,9 @@ static void throw_code(JNIEnv *env, int code, const char *category, const char *
         return; /* OutOfMemoryError is pending */
     }
     exception = (*env)->CallStaticObjectMethod(env, g_exception, g_exception_create, (jint)code, c, m);
+    if ((*env)->ExceptionCheck(env)) {
+        return; /* create itself threw (OutOfMemoryError): that one is pending */
+    }
     if (exception != NULL) {
         (*env)->Throw(env, (jthrowable)exception);
     }
@@ -898,6 +901,9 @@ JNIEXPORT jobjectArray JNICALL Java_dev_floe_FloeNative_arrowStreamNext(JNIEnv *
         }
         for (r = 0; values != NULL && r < batch.length && !(*env)->ExceptionCheck(env); r++) {
             jobject value = box(env, format, child, child->offset + batch.offset + r);
+            if ((*env)->ExceptionCheck(env)) {
+                break;
+            }
             if (value != NULL) {
                 (*env)->SetObjectArrayElement(env, values, (jsize)r, value);
                 (*env)->DeleteLocalRef(env, value);
