@@ -1,3 +1,4 @@
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Columns;
 
 namespace Floe.Features.Output;
@@ -10,7 +11,7 @@ internal sealed class BatchSinkAdapter : IFeatureSink
 
     public BatchSinkAdapter(IFeatureBatchSink sink) => _sink = sink;
 
-    public void WritePartition(DateOnly day, string[] names, ColumnData[] columns, int start, int rows)
+    public void WritePartition(DateOnly day, string[] names, ValueVector[] columns, int start, int rows)
     {
         if (rows == 0) { return; }
         _schema ??= FeatureArrow.OutputSchema(names, columns);

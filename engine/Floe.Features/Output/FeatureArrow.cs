@@ -1,3 +1,4 @@
+using Floe.Core.Expressions.Evaluation;
 using Apache.Arrow;
 using Floe.Features.Columns;
 using Floe.Features.Expressions;
@@ -16,7 +17,7 @@ internal static class FeatureArrow
     /// field id (1..n in output order, <see cref="ArrowFieldIds.Key"/>), timestamps as Timestamp(µs, UTC) and list
     /// features as strings, so a host maps it to an Iceberg schema without asking the engine.
     /// </summary>
-    public static Apache.Arrow.Schema OutputSchema(string[] names, ColumnData[] columns)
+    public static Apache.Arrow.Schema OutputSchema(string[] names, ValueVector[] columns)
     {
         var fields = new List<Field>(names.Length);
         for (int c = 0; c < names.Length; c++)
@@ -29,7 +30,7 @@ internal static class FeatureArrow
     }
 
     /// <summary>Rows [<paramref name="start"/>, +<paramref name="rows"/>) of <paramref name="columns"/> as a batch of <paramref name="schema"/>.</summary>
-    public static RecordBatch Batch(Apache.Arrow.Schema schema, ColumnData[] columns, int start, int rows)
+    public static RecordBatch Batch(Apache.Arrow.Schema schema, ValueVector[] columns, int start, int rows)
     {
         var arrays = new IArrowArray[columns.Length];
         // Columns are independent: convert them on both cores (the writers compress columns in parallel too).
@@ -40,7 +41,7 @@ internal static class FeatureArrow
             {
                 var text = new string?[rows];
                 for (int r = 0; r < rows; r++) { text[r] = col.IsValid(start + r) ? ListText(col, start + r) : null; }
-                arrays[c] = ArrowColumns.ToArray(ColumnData.FromStrings(text));
+                arrays[c] = ArrowColumns.ToArray(ValueVector.FromStrings(text));
             }
             else
             {
@@ -50,7 +51,7 @@ internal static class FeatureArrow
         return new RecordBatch(schema, arrays, rows);
     }
 
-    private static string ListText(ColumnData col, int r)
+    private static string ListText(ValueVector col, int r)
     {
         var sb = new System.Text.StringBuilder("[");
         var values = col.ListValues!;
@@ -60,7 +61,7 @@ internal static class FeatureArrow
             sb.Append(values.Kind switch
             {
                 ValueKind.Float64 => values.Doubles![k].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                ValueKind.String => values.Strings![k],
+                ValueKind.String => values.GetString(k),
                 ValueKind.Bool => values.GetBool(k) ? "true" : "false",
                 _ => values.Longs![k].ToString(System.Globalization.CultureInfo.InvariantCulture),
             });

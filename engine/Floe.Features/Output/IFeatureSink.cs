@@ -1,3 +1,4 @@
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Columns;
 
 namespace Floe.Features.Output;
@@ -9,7 +10,7 @@ internal interface IFeatureSink : IDisposable
     /// Writes rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="rows"/>) of
     /// <paramref name="columns"/> as the partition for <paramref name="day"/> (UTC date of event time).
     /// </summary>
-    void WritePartition(DateOnly day, string[] names, ColumnData[] columns, int start, int rows);
+    void WritePartition(DateOnly day, string[] names, ValueVector[] columns, int start, int rows);
 
     /// <summary>Flushes and closes; returns the files written.</summary>
     IReadOnlyList<string> Complete();
