@@ -65,10 +65,10 @@ internal sealed class StringPool
     private int Add(ReadOnlySpan<byte> value, int hash)
     {
         int id = Count++;
-        if (id + 1 >= _offsets.Length)
+        if (id == _hashes.Length)
         {
-            Array.Resize(ref _offsets, _offsets.Length * 2);
             Array.Resize(ref _hashes, _hashes.Length * 2);
+            Array.Resize(ref _offsets, _hashes.Length + 1);
         }
         int at = _offsets[id];
         int end = checked(at + value.Length);

@@ -86,29 +86,12 @@ internal static class ValueCasts
             if (v.IsValid(i))
             {
                 int written;
-                while (!TryFormat(v, i, bytes.AsSpan(at), out written)) { Array.Resize(ref bytes, bytes.Length * 2); }
+                while (!v.TryFormatUtf8(i, bytes.AsSpan(at), out written)) { Array.Resize(ref bytes, bytes.Length * 2); }
                 at += written;
             }
             offsets[i + 1] = at;
         }
         return ValueVector.FromUtf8(bytes, offsets, v.Valid, n);
-    }
-
-    private static bool TryFormat(ValueVector v, int i, Span<byte> destination, out int written)
-    {
-        switch (v.Kind)
-        {
-            case ValueKind.Float64:
-                return v.Doubles![i].TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
-            case ValueKind.Bool:
-                {
-                    var text = v.GetBool(i) ? "true"u8 : "false"u8;
-                    written = text.Length;
-                    return text.TryCopyTo(destination);
-                }
-            default:
-                return v.Longs![i].TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
-        }
     }
 
     private static void Clear(ulong[] valid, int row) => valid[row >> 6] &= ~(1UL << (row & 63));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Floe.Kernels.Bitmaps;
 
@@ -54,6 +55,35 @@ public sealed partial class ValueVector
 
     /// <summary>The UTF-8 bytes of row <paramref name="row"/> of a String column (undefined under null: check <see cref="IsValid"/>).</summary>
     public ReadOnlySpan<byte> GetUtf8(int row) => Utf8.AsSpan(Offsets![row], Offsets[row + 1] - Offsets[row]);
+
+    /// <summary>
+    /// Writes row <paramref name="row"/> (valid; not a list) as UTF-8 text: a string as its bytes, a double in its
+    /// shortest round-trip form ("R"), a Bool as <c>true</c>/<c>false</c>, longs and timestamps as invariant integers.
+    /// The one text form of a value, shared by <c>cast(x as string)</c> and list features written as text.
+    /// </summary>
+    /// <returns>False when <paramref name="destination"/> is too short (nothing usable written).</returns>
+    public bool TryFormatUtf8(int row, Span<byte> destination, out int written)
+    {
+        switch (Kind)
+        {
+            case ValueKind.String:
+                {
+                    var bytes = GetUtf8(row);
+                    written = bytes.Length;
+                    return bytes.TryCopyTo(destination);
+                }
+            case ValueKind.Float64:
+                return Doubles![row].TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
+            case ValueKind.Bool:
+                {
+                    var text = GetBool(row) ? "true"u8 : "false"u8;
+                    written = text.Length;
+                    return text.TryCopyTo(destination);
+                }
+            default:
+                return Longs![row].TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
+        }
+    }
 
     /// <summary>Row <paramref name="row"/> of a String column as a new string, or null under null (for tests and boundaries, not hot loops).</summary>
     public string? GetString(int row) => IsValid(row) ? Encoding.UTF8.GetString(GetUtf8(row)) : null;
