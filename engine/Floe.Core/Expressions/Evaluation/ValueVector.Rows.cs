@@ -43,10 +43,9 @@ public sealed partial class ValueVector
         return FromUtf8(bytes, taken, valid, n);
     }
 
-    /// <summary>Bits <paramref name="rows"/> of <paramref name="source"/>, gathered into a new bitmap.</summary>
-    public static ulong[] TakeBits(ulong[] source, ReadOnlySpan<int> rows)
+    // Bits `rows` of `source`, gathered into a new bitmap.
+    private static ulong[] TakeBits(ulong[] source, ReadOnlySpan<int> rows)
     {
-        ArgumentNullException.ThrowIfNull(source);
         var r = new ulong[Bitmap.WordCount(rows.Length)];
         for (int i = 0; i < rows.Length; i++)
         {
