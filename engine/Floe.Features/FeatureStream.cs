@@ -1,5 +1,5 @@
-using Floe.Core.Expressions.Evaluation;
 using Apache.Arrow;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Columns;
 using Floe.Features.Engine;
 

@@ -1,8 +1,7 @@
-using Floe.Core.Expressions.Evaluation;
 using System.Diagnostics;
 using System.Globalization;
 using Floe.Core.Expressions;
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Expressions;
 
 namespace Floe.Benchmarks.Features;

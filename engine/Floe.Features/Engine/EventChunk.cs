@@ -1,8 +1,6 @@
-using Floe.Core.Expressions.Evaluation;
 using Floe.Core.Errors;
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Expressions;
-
 using Floe.Kernels.Bitmaps;
 
 namespace Floe.Features.Engine;

@@ -1,6 +1,5 @@
-using Floe.Core.Expressions.Evaluation;
 using Floe.Core.Errors;
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Expressions;
 
 namespace Floe.Features.Engine;

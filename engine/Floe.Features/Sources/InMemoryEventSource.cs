@@ -1,6 +1,6 @@
-using Floe.Core.Expressions.Evaluation;
 using Apache.Arrow;
 using Floe.Core.Errors;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Columns;
 using Floe.Features.Expressions;
 

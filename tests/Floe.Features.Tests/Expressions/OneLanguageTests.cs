@@ -1,9 +1,8 @@
-using Floe.Core.Expressions.Evaluation;
 using System.Globalization;
 using Apache.Arrow;
-using Floe.Features.Columns;
-using Floe.Features.Expressions;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Core.Types;
+using Floe.Features.Expressions;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Features.Tests.Expressions;

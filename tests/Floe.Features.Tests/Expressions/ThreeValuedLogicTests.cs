@@ -1,5 +1,4 @@
 using Floe.Core.Expressions.Evaluation;
-using Floe.Features.Columns;
 using Floe.Features.Expressions;
 
 namespace Floe.Features.Tests.Expressions;
