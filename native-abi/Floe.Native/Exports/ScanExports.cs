@@ -52,14 +52,11 @@ internal static unsafe class ScanExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var scan = new ScanService(NativeCall.Open(@out, "out_json", warehouse));
             string name = Utf8Marshal.ReadRequired(table, "table");
             string list = Utf8Marshal.ReadRequired(aggregates, "aggregates");
             var request = new ScanRequest { Filter = Utf8Marshal.ReadOptional(filter, "filter") };
-            AggregateResult result = new ScanService(state.Warehouse).Aggregate(name, request, AggregateList.Parse(list));
-            NativeJson.Fill(@out, result.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, scan.Aggregate(name, request, AggregateList.Parse(list)).WriteJson);
         }
         catch (Exception e)
         {

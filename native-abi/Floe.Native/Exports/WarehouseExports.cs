@@ -105,9 +105,7 @@ internal static unsafe class WarehouseExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            NativeBuffers.FillUtf8(@out, state.Path);
+            NativeBuffers.FillUtf8(@out, NativeCall.Open(@out, "out", warehouse).Directory);
             return 0;
         }
         catch (Exception e)
