@@ -31,6 +31,19 @@ internal static unsafe class NativeCall
         return Open(warehouse);
     }
 
+    /// <summary>Sets a caller's out value to its empty state (0, NULL, a released stream) before an export fills it.</summary>
+    /// <exception cref="FloeException"><see cref="FloeErrorCode.InvalidArgument"/> when <paramref name="out"/> is NULL.</exception>
+    public static void Reset<T>(T* @out)
+        where T : unmanaged
+    {
+        if (@out == null)
+        {
+            throw Errors.InvalidArgument("out must not be NULL");
+        }
+
+        *@out = default;
+    }
+
     /// <summary>Resolves a <c>floe_warehouse*</c> handle (a closed or forged one is <see cref="FloeErrorCode.InvalidHandle"/>).</summary>
     public static Warehouse Open(nint warehouse) => Handles.Warehouses.Get(warehouse).Warehouse;
 
