@@ -13,7 +13,7 @@ namespace Floe.Native;
 /// </code>
 /// because an exception that crosses an <c>[UnmanagedCallersOnly]</c> frame ends the process on Linux.
 /// A try/catch per export, not a delegate-taking runner, keeps calls free of closures and allocation. Inside it, a
-/// JSON export is <see cref="Open"/>, read the arguments, call the application, <see cref="Json"/>.
+/// JSON export is <c>Open</c>, read the arguments, call the application, <see cref="Json"/>.
 /// </summary>
 internal static unsafe class NativeCall
 {
@@ -31,6 +31,9 @@ internal static unsafe class NativeCall
         return Open(warehouse);
     }
 
+    /// <summary>Resolves a <c>floe_warehouse*</c> handle (a closed or forged one is <see cref="FloeErrorCode.InvalidHandle"/>).</summary>
+    public static Warehouse Open(nint warehouse) => Handles.Warehouses.Get(warehouse).Warehouse;
+
     /// <summary>Sets a caller's out value to its empty state (0, NULL, a released stream) before an export fills it.</summary>
     /// <exception cref="FloeException"><see cref="FloeErrorCode.InvalidArgument"/> when <paramref name="out"/> is NULL.</exception>
     public static void Reset<T>(T* @out)
@@ -43,9 +46,6 @@ internal static unsafe class NativeCall
 
         *@out = default;
     }
-
-    /// <summary>Resolves a <c>floe_warehouse*</c> handle (a closed or forged one is <see cref="FloeErrorCode.InvalidHandle"/>).</summary>
-    public static Warehouse Open(nint warehouse) => Handles.Warehouses.Get(warehouse).Warehouse;
 
     /// <summary>Fills the caller's buffer with the JSON <paramref name="write"/> writes (a result's own <c>WriteJson</c>).</summary>
     /// <returns><c>FLOE_OK</c>, for the export to return.</returns>
