@@ -2,6 +2,7 @@ using System.CommandLine;
 using Floe.Application.Features;
 using Floe.Core.Errors;
 using Floe.Core.Text;
+using Floe.Features.Diagnostics;
 
 namespace Floe.Cli.Commands;
 
@@ -47,12 +48,15 @@ internal static class FeaturesCommands
         var to = new Option<string>("--to") { Description = "End of the output range, exclusive", Required = true };
         var source = new Option<string?>("--source") { Description = "Override the definition's source: a .csv/.parquet file or NS.TABLE" };
         var output = new Option<string>("--output") { Description = "Output file: .parquet or .csv", Required = true };
-        var command = new Command("compute", "Compute features for the events in [--from, --to); the lookback before --from is read, not output") { definition, from, to, source, output };
+        var profile = new Option<bool>("--profile") { Description = "Print where the time went on stderr: per stage, wall seconds, CPU seconds and MiB allocated" };
+        var command = new Command("compute", "Compute features for the events in [--from, --to); the lookback before --from is read, not output") { definition, from, to, source, output, profile };
         CommandRunner.SetAction(command, parse =>
         {
             var service = new FeatureService(() => GlobalOptions.OpenWarehouse(parse));
+            StageProfile.Reset();
             var result = service.Compute(parse.GetValue(definition)!, ParseTime(parse.GetValue(from)!, "--from"), ParseTime(parse.GetValue(to)!, "--to"),
                 parse.GetValue(source), parse.GetValue(output)!);
+            if (parse.GetValue(profile)) Console.Error.WriteLine(StageProfile.Describe());
             if (parse.GetValue(GlobalOptions.Json))
             {
                 CommandRunner.WriteJson(json => FeatureReports.WriteJson(json, result));
