@@ -6,7 +6,7 @@
 #   bash bench/cli/scaling.sh [ROWS] [THREADS...]        e.g. bash bench/cli/scaling.sh 10000000 1 2 4 8 16
 # Environment: FLOE_BIN (default build/dist/floe), WORK (scratch folder), RUNS (scans, default 3), FEATURE_RUNS (default 2),
 #   ZIPF_PARQUET (a Zipf-skewed events file from `Floe.Benchmarks features --skew zipf`, 30 days from 2024-01-01),
-#   DUCKDB_QUERY (path of the duckdb_query program).
+#   DUCKDB_QUERY (path of the duckdb_query program), PROFILE (non-empty: one more features run per N with --profile).
 set -euo pipefail
 rows="${1:-10000000}"; shift || true
 threads=("$@"); [ $# -gt 0 ] || threads=(1 2)
@@ -78,6 +78,11 @@ for n in "${threads[@]}"; do
   read -r w c < <(best "${pin[@]}" "$floe" --warehouse "$wh" features compute "$work/features.json" --from 2024-01-01 --to 2024-01-08 \
     --source bench.events --output "$work/features-$n.parquet")
   row "$n" "12 features, table ($rows)" "$w" "$c"
+  if [ -n "${PROFILE:-}" ]; then # one more run, for where its time went (stderr of --profile)
+    "${pin[@]}" "$floe" --warehouse "$wh" features compute "$work/features.json" --from 2024-01-01 --to 2024-01-08 \
+      --source bench.events --output "$work/features-profile.parquet" --profile 2>> "$work/profile.txt" > /dev/null
+    sed -i "\$s/^/$n threads: /" "$work/profile.txt"
+  fi
   if [ -n "${ZIPF_PARQUET:-}" ]; then
     read -r w c < <(best "${pin[@]}" "$floe" --warehouse "$wh" features compute "$work/features.json" --from 2024-01-01 --to 2024-01-31 \
       --source "$ZIPF_PARQUET" --output "$work/zipf-$n.parquet")
@@ -88,4 +93,5 @@ done
 for n in "${threads[@]}"; do
   cmp -s "$work/features-${threads[0]}.parquet" "$work/features-$n.parquet" || echo "features differ at $n threads (content check needed)"
 done
+[ -f "$work/profile.txt" ] && { echo; echo "features, $rows-event table, --profile (stage: wall s/CPU-s/MiB allocated):"; cat "$work/profile.txt"; }
 echo "total $(( $(date +%s) - start )) s"
