@@ -25,14 +25,7 @@ internal sealed partial class FlatColumnReader
     {
         var reader = new FlatColumnReader(leaf, meta.Codec, target, rows, System.Array.Empty<int>()) { _predicate = predicate, _keep = keep };
         if (!reader._strings && reader._physicalWidth != reader._outputWidth) return -1;
-        try
-        {
-            return reader.Decode(chunk) ? reader._kept : -1;
-        }
-        finally
-        {
-            reader._zstd?.Dispose();
-        }
+        return reader.Decode(chunk) ? reader._kept : -1;
     }
 
     private bool DecodeFilter(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> data, int count, Encoding encoding)
@@ -42,7 +35,7 @@ internal sealed partial class FlatColumnReader
         if (_matches.Length != _dictCount + 1) throw new InvalidOperationException("the dictionary predicate returned the wrong number of entries");
         var nonNull = DecodeDefinitions(levels, count, out var defs);
         if (_dictCount == 0 && nonNull > 0) throw new InvalidDataException($"column '{_leaf.Name}': dictionary-encoded page without a dictionary");
-        if (_indices.Length < nonNull) _indices = new int[nonNull];
+        if (_indices.Length < nonNull) _indices = t_indices = GC.AllocateUninitializedArray<int>(nonNull);
         var indices = _indices.AsSpan(0, nonNull);
         if (nonNull > 0) RleHybrid.Decode(data[1..], data[0], indices);
         var matches = _matches;

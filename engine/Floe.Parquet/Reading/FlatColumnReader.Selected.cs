@@ -24,18 +24,17 @@ internal sealed partial class FlatColumnReader
     public static Apache.Arrow.IArrowArray? TryReadSelected(byte[] chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, int[] selected)
     {
         var reader = new FlatColumnReader(leaf, meta.Codec, target, rows, selected);
-        try
-        {
-            return reader.Decode(chunk) ? reader.Build() : null;
-        }
-        finally
-        {
-            reader._zstd?.Dispose();
-        }
+        return reader.Decode(chunk) ? reader.Build() : null;
     }
 
     private bool DecodeAny(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> data, int count, Encoding encoding)
     {
+        if (_sink is not null)
+        {
+            if (!DecodeFold(levels, data, count, encoding)) return false;
+            _chunkRow += count;
+            return true;
+        }
         if (_predicate is not null)
         {
             if (!DecodeFilter(levels, data, count, encoding)) return false;
@@ -69,7 +68,7 @@ internal sealed partial class FlatColumnReader
         if (dictionary)
         {
             if (_dictCount == 0 && nonNull > 0) throw new InvalidDataException($"column '{_leaf.Name}': dictionary-encoded page without a dictionary");
-            if (_indices.Length < nonNull) _indices = new int[nonNull];
+            if (_indices.Length < nonNull) _indices = t_indices = GC.AllocateUninitializedArray<int>(nonNull);
             indices = _indices.AsSpan(0, nonNull);
             if (nonNull > 0) RleHybrid.Decode(data[1..], data[0], indices);
         }
@@ -156,7 +155,7 @@ internal sealed partial class FlatColumnReader
     {
         defs = default;
         if (_leaf.DefinitionLevel == 0) return count;
-        if (_levels.Length < count) _levels = new int[count];
+        if (_levels.Length < count) _levels = t_levels = GC.AllocateUninitializedArray<int>(count);
         defs = _levels.AsSpan(0, count);
         RleHybrid.Decode(levels, 1, defs);
         if (defs.IndexOfAnyExcept(1) < 0)

@@ -68,6 +68,76 @@ internal static class RleHybrid
         }
     }
 
+    /// <summary>
+    /// Decodes <paramref name="count"/> 1-bit values (an optional flat column's definition levels) straight into a
+    /// bitmap, bit i set where value i is 1, bits from <paramref name="count"/> on left clear: runs become word fills
+    /// and bit-packed runs are already the bitmap's layout, so no value is expanded to an int.
+    /// </summary>
+    public static void DecodeBits(ReadOnlySpan<byte> data, int count, Span<ulong> bits)
+    {
+        bits[..((count + 63) >> 6)].Clear();
+        var position = 0;
+        var written = 0;
+        while (written < count)
+        {
+            if (position >= data.Length) throw new InvalidDataException("RLE data ends early");
+            var header = ReadVarint(data, ref position);
+            if ((header & 1) == 0)
+            {
+                var n = (int)Math.Min(header >> 1, (ulong)(count - written));
+                if (position >= data.Length) throw new InvalidDataException("RLE data ends early");
+                if (data[position++] == 1) SetRange(bits, written, n);
+                written += n;
+                continue;
+            }
+            var groups = (long)(header >> 1);
+            var values = (int)Math.Min(groups * 8, count - written);
+            var run = data.Slice(position, (int)Math.Min(groups, data.Length - position));
+            for (var i = 0; i < values; i += 64)
+            {
+                var take = Math.Min(64, values - i);
+                var at = i >> 3;
+                ulong x;
+                if (at + 8 <= run.Length)
+                {
+                    x = BinaryPrimitives.ReadUInt64LittleEndian(run[at..]);
+                }
+                else
+                {
+                    x = 0;
+                    for (var b = 0; at + b < run.Length && b < 8; b++) x |= (ulong)run[at + b] << (8 * b);
+                }
+                if (take < 64) x &= (1UL << take) - 1;
+                var bit = written + i;
+                var word = bit >> 6;
+                var shift = bit & 63;
+                bits[word] |= x << shift;
+                if (shift != 0 && shift + take > 64) bits[word + 1] |= x >> (64 - shift);
+            }
+            written += values;
+            position += (int)Math.Min(groups, data.Length - position);
+        }
+    }
+
+    /// <summary>Sets bits [<paramref name="start"/>, start + <paramref name="length"/>).</summary>
+    internal static void SetRange(Span<ulong> bits, int start, int length)
+    {
+        if (length <= 0) return;
+        var end = start + length;
+        var first = start >> 6;
+        var last = (end - 1) >> 6;
+        var head = ulong.MaxValue << (start & 63);
+        var tail = (end & 63) == 0 ? ulong.MaxValue : (1UL << (end & 63)) - 1;
+        if (first == last)
+        {
+            bits[first] |= head & tail;
+            return;
+        }
+        bits[first] |= head;
+        bits.Slice(first + 1, last - first - 1).Fill(ulong.MaxValue);
+        bits[last] |= tail;
+    }
+
     private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)
     {
         ulong result = 0;
