@@ -45,9 +45,6 @@ internal sealed partial class FlatColumnReader
     private static int[]? t_indices;
     private int[] _levels = t_levels ?? System.Array.Empty<int>();
     private int[] _indices = t_indices ?? System.Array.Empty<int>();
-    // One zstd context per thread, reused by every chunk it decodes (creating one per chunk cost more than small pages).
-    [ThreadStatic]
-    private static ZstdSharp.Decompressor? t_zstd;
 
     private FlatColumnReader(FileSchemaNode leaf, CompressionCodec codec, PrimitiveType target, int rows, int[]? selected = null)
     {
@@ -507,7 +504,7 @@ internal sealed partial class FlatColumnReader
                     written = Snappier.Snappy.Decompress(body, output);
                     break;
                 case CompressionCodec.ZSTD:
-                    written = (t_zstd ??= new ZstdSharp.Decompressor()).Unwrap(body, output);
+                    written = ZstdDecoder.Decompress(body, output.AsSpan(0, uncompressedSize));
                     break;
                 default:
                     {
