@@ -22,7 +22,7 @@ public sealed class FoldColumnTests
     private const int Rows = 9000;
     private string _dir = "";
 
-    private static readonly Schema FileSchema = new(0, new[]
+    internal static readonly Schema FileSchema = new(0, new[]
     {
         new NestedField(1, "id", true, PrimitiveType.Long),
         new NestedField(2, "small", false, PrimitiveType.Int),
@@ -226,9 +226,11 @@ public sealed class FoldColumnTests
         }
     }
 
-    private string Write(ParquetWriterOptions options)
+    private string Write(ParquetWriterOptions options) => Write(_dir, options);
+
+    internal static string Write(string dir, ParquetWriterOptions options)
     {
-        var path = Path.Combine(_dir, $"fold-{Guid.NewGuid():N}.parquet");
+        var path = Path.Combine(dir, $"fold-{Guid.NewGuid():N}.parquet");
         using var writer = new ParquetDataWriter(new LocalFileIO(), path, FileSchema, "{}", options);
         for (var start = 0; start < Rows; start += 1300)
         {
@@ -277,7 +279,7 @@ public sealed class FoldColumnTests
     }
 
     /// <summary>Random 1-bit levels encoded as a mix of RLE runs and bit-packed runs, with the values they stand for.</summary>
-    private static (byte[] Data, int[] Values) RandomLevels(Random rng, int count)
+    internal static (byte[] Data, int[] Values) RandomLevels(Random rng, int count)
     {
         var data = new List<byte>();
         var values = new List<int>();

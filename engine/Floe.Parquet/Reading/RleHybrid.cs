@@ -69,6 +69,61 @@ internal static class RleHybrid
     }
 
     /// <summary>
+    /// Decodes only the values at <paramref name="positions"/> (ascending) of the stream into the same slots of
+    /// <paramref name="target"/>: runs before, between and after them are stepped over by their headers, bit-packed
+    /// values are read where they sit. A selective read's dictionary indices: a few rows of a page, not all of it.
+    /// </summary>
+    public static void DecodeAt(ReadOnlySpan<byte> data, int bitWidth, ReadOnlySpan<int> positions, Span<int> target)
+    {
+        if (bitWidth is < 0 or > 32) throw new InvalidDataException($"RLE bit width {bitWidth} out of range");
+        var byteWidth = (bitWidth + 7) / 8;
+        var mask = bitWidth == 32 ? ulong.MaxValue >> 32 : (1UL << bitWidth) - 1;
+        var position = 0;
+        long runStart = 0;
+        var k = 0;
+        while (k < positions.Length)
+        {
+            if (position >= data.Length) throw new InvalidDataException("RLE data ends early");
+            var header = ReadVarint(data, ref position);
+            if ((header & 1) == 0)
+            {
+                var runEnd = runStart + (long)(header >> 1);
+                if (position + byteWidth > data.Length) throw new InvalidDataException("RLE data ends early");
+                var value = 0;
+                for (var b = 0; b < byteWidth; b++) value |= data[position + b] << (8 * b);
+                position += byteWidth;
+                for (; k < positions.Length && positions[k] < runEnd; k++) target[k] = value;
+                runStart = runEnd;
+            }
+            else
+            {
+                var groups = (long)(header >> 1);
+                var runEnd = runStart + groups * 8;
+                var runBytes = (int)Math.Min(groups * bitWidth, data.Length - position);
+                var run = data.Slice(position, runBytes);
+                for (; k < positions.Length && positions[k] < runEnd; k++)
+                {
+                    var bit = (positions[k] - runStart) * bitWidth;
+                    var at = (int)(bit >> 3);
+                    ulong window;
+                    if (at + 8 <= run.Length)
+                    {
+                        window = BinaryPrimitives.ReadUInt64LittleEndian(run[at..]);
+                    }
+                    else
+                    {
+                        window = 0;
+                        for (var b = 0; b < 8 && at + b < run.Length; b++) window |= (ulong)run[at + b] << (8 * b);
+                    }
+                    target[k] = (int)((window >> (int)(bit & 7)) & mask);
+                }
+                position += runBytes;
+                runStart = runEnd;
+            }
+        }
+    }
+
+    /// <summary>
     /// Decodes <paramref name="count"/> 1-bit values (an optional flat column's definition levels) straight into a
     /// bitmap, bit i set where value i is 1, bits from <paramref name="count"/> on left clear: runs become word fills
     /// and bit-packed runs are already the bitmap's layout, so no value is expanded to an int.
