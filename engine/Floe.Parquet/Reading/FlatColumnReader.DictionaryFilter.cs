@@ -21,7 +21,7 @@ internal sealed partial class FlatColumnReader
     /// row i of the chunk is then selected in <paramref name="keep"/> when its entry matched. Returns the number of
     /// selected rows, or -1 when a page is not dictionary-encoded (or the column is widened), so the caller decodes.
     /// </summary>
-    public static int TryFilterDictionary(byte[] chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, Func<IArrowArray, bool[]> predicate, bool[] keep)
+    public static int TryFilterDictionary(ReadOnlySpan<byte> chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, Func<IArrowArray, bool[]> predicate, bool[] keep)
     {
         var reader = new FlatColumnReader(leaf, meta.Codec, target, rows, System.Array.Empty<int>()) { _predicate = predicate, _keep = keep };
         if (!reader._strings && reader._physicalWidth != reader._outputWidth) return -1;

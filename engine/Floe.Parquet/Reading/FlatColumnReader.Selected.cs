@@ -21,7 +21,7 @@ internal sealed partial class FlatColumnReader
     /// indices unpacked, but only selected values are gathered. Null when a page uses a layout this mode does not
     /// cover (delta and byte-stream-split pages), so the caller decodes whole and takes.
     /// </summary>
-    public static Apache.Arrow.IArrowArray? TryReadSelected(byte[] chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, int[] selected)
+    public static Apache.Arrow.IArrowArray? TryReadSelected(ReadOnlySpan<byte> chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, int[] selected)
     {
         var reader = new FlatColumnReader(leaf, meta.Codec, target, rows, selected);
         return reader.Decode(chunk) ? reader.Build() : null;

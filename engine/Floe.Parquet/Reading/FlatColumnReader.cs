@@ -103,20 +103,33 @@ internal sealed partial class FlatColumnReader
     /// Decodes <paramref name="chunk"/> (the column chunk's bytes from its first page) into an array of
     /// <paramref name="rows"/> values, or returns null when a page uses a layout this reader does not cover.
     /// </summary>
-    public static IArrowArray? TryRead(byte[] chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows)
+    public static IArrowArray? TryRead(ReadOnlySpan<byte> chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows)
     {
         var reader = new FlatColumnReader(leaf, meta.Codec, target, rows);
         return reader.Decode(chunk) ? reader.Build() : null;
     }
 
-    /// <summary>Reads the bytes of a column chunk (dictionary page included) from <paramref name="stream"/>.</summary>
-    public static byte[] ReadChunk(Stream stream, ColumnMetaData meta)
+    /// <summary>
+    /// Reads the bytes of a column chunk (dictionary page included) from <paramref name="stream"/> into a buffer rented
+    /// from the shared pool (the caller returns it; its first <paramref name="length"/> bytes are the chunk): decoded
+    /// arrays never point into it, and a fresh array per chunk was a large-object allocation per column and row group.
+    /// </summary>
+    public static byte[] ReadChunk(Stream stream, ColumnMetaData meta, out int length)
     {
         var start = meta.DictionaryPageOffset is > 0 && meta.DictionaryPageOffset < meta.DataPageOffset ? meta.DictionaryPageOffset.Value : meta.DataPageOffset;
-        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)meta.TotalCompressedSize));
-        stream.Seek(start, SeekOrigin.Begin);
-        stream.ReadExactly(bytes);
-        return bytes;
+        length = checked((int)meta.TotalCompressedSize);
+        var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            stream.Seek(start, SeekOrigin.Begin);
+            stream.ReadExactly(bytes, 0, length);
+            return bytes;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            throw;
+        }
     }
 
     private bool Decode(ReadOnlySpan<byte> chunk)
