@@ -97,14 +97,22 @@ public sealed partial class ParquetDataReader
             var pagesStart = offsets[firstPage];
             var pagesLength = checked((int)(offsets[endPage - 1] + sizes[endPage - 1] - pagesStart));
             if (dictionaryLength < 0 || pagesLength < 0) throw new InvalidDataException($"column '{leaf.Name}': offset index points outside its chunk");
-            var bytes = GC.AllocateUninitializedArray<byte>(dictionaryLength + pagesLength);
-            _stream.Seek(chunkStart, SeekOrigin.Begin);
-            _stream.ReadExactly(bytes, 0, dictionaryLength);
-            _stream.Seek(pagesStart, SeekOrigin.Begin);
-            _stream.ReadExactly(bytes, dictionaryLength, pagesLength);
-            if (selected is null) return FlatColumnReader.TryRead(bytes, leaf, meta, type, pageRows);
-            if (selected.Length > 0 && (selected[0] < 0 || selected[^1] >= pageRows)) throw new ArgumentOutOfRangeException(nameof(selected));
-            return FlatColumnReader.TryReadSelected(bytes, leaf, meta, type, pageRows, selected);
+            if (selected is not null && selected.Length > 0 && (selected[0] < 0 || selected[^1] >= pageRows)) throw new ArgumentOutOfRangeException(nameof(selected));
+            var length = dictionaryLength + pagesLength;
+            var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+            try
+            {
+                _stream.Seek(chunkStart, SeekOrigin.Begin);
+                _stream.ReadExactly(bytes, 0, dictionaryLength);
+                _stream.Seek(pagesStart, SeekOrigin.Begin);
+                _stream.ReadExactly(bytes, dictionaryLength, pagesLength);
+                var span = bytes.AsSpan(0, length);
+                return selected is null ? FlatColumnReader.TryRead(span, leaf, meta, type, pageRows) : FlatColumnReader.TryReadSelected(span, leaf, meta, type, pageRows, selected);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+            }
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
@@ -131,7 +139,15 @@ public sealed partial class ParquetDataReader
         if (meta.NumValues != rows || keep.Length < rows) return -1;
         try
         {
-            return FlatColumnReader.TryFilterDictionary(FlatColumnReader.ReadChunk(_stream, meta), leaf, meta, type, rows, predicate, keep);
+            var bytes = FlatColumnReader.ReadChunk(_stream, meta, out var length);
+            try
+            {
+                return FlatColumnReader.TryFilterDictionary(bytes.AsSpan(0, length), leaf, meta, type, rows, predicate, keep);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+            }
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {

@@ -275,34 +275,42 @@ public sealed partial class ParquetDataReader : IDisposable
     private IArrowArray?[] ReadFlatColumns(global::Parquet.Meta.RowGroup rowGroup, FileSchemaNode?[] matches, int rows)
     {
         var result = new IArrowArray?[matches.Length];
-        var work = new List<(int Field, FileSchemaNode Leaf, global::Parquet.Meta.ColumnMetaData Meta, PrimitiveType Target, byte[] Chunk)>();
+        var work = new List<(int Field, FileSchemaNode Leaf, global::Parquet.Meta.ColumnMetaData Meta, PrimitiveType Target, byte[] Chunk, int Length)>();
         for (var f = 0; f < matches.Length; f++)
         {
             if (matches[f] is not { IsLeaf: true } leaf || Projection.Fields[f].Type is not PrimitiveType target) continue;
             if (leaf.LeafIndex >= rowGroup.Columns.Count || rowGroup.Columns[leaf.LeafIndex].MetaData is not { } meta) continue;
             if (meta.NumValues != rows || !FlatColumnReader.CanRead(leaf, target, meta.Codec)) continue;
-            work.Add((f, leaf, meta, target, FlatColumnReader.ReadChunk(_stream, meta)));
+            var chunk = FlatColumnReader.ReadChunk(_stream, meta, out var length);
+            work.Add((f, leaf, meta, target, chunk, length));
         }
-        if (work.Count == 1)
+        try
         {
-            var w = work[0];
-            result[w.Field] = FlatColumnReader.TryRead(w.Chunk, w.Leaf, w.Meta, w.Target, rows);
-        }
-        else if (work.Count > 1)
-        {
-            try
+            if (work.Count == 1)
             {
-                Parallel.For(0, work.Count, i =>
+                var w = work[0];
+                result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows);
+            }
+            else if (work.Count > 1)
+            {
+                try
                 {
-                    var w = work[i];
-                    result[w.Field] = FlatColumnReader.TryRead(w.Chunk, w.Leaf, w.Meta, w.Target, rows);
-                });
+                    Parallel.For(0, work.Count, i =>
+                    {
+                        var w = work[i];
+                        result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows);
+                    });
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+                {
+                    // Surface the column's own error (named file/column) rather than the wrapper.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                }
             }
-            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-            {
-                // Surface the column's own error (named file/column) rather than the wrapper.
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            }
+        }
+        finally
+        {
+            foreach (var w in work) System.Buffers.ArrayPool<byte>.Shared.Return(w.Chunk);
         }
         return result;
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Core.Expressions.Evaluation;
@@ -6,6 +7,7 @@ using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Kernels.Aggregates;
 using Floe.Kernels.Bitmaps;
+using Floe.Parquet;
 
 namespace Floe.Iceberg.Scan;
 
@@ -205,6 +207,87 @@ internal sealed class AggregateState
         {
             if (rented is not null) ArrayPool<ulong>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// Folds one block of <paramref name="count"/> values of column <paramref name="index"/> in the Arrow layout of
+    /// its type (see <see cref="IValueBlockSink"/>) into <paramref name="state"/>: rows set in <paramref name="mask"/>,
+    /// or every row when it is empty. The caller counts the rows themselves.
+    /// </summary>
+    public void FoldValues(int index, ColumnState state, ReadOnlySpan<byte> values, ReadOnlySpan<ulong> mask, int count)
+    {
+        var column = _columns[index];
+        state.Count += mask.IsEmpty ? count : Bitmap.PopCount(mask, count);
+        if (!column.Sum && !column.MinMax) return;
+        switch (column.Type.Id)
+        {
+            case TypeId.Int or TypeId.Date:
+                {
+                    var ints = MemoryMarshal.Cast<byte, int>(values)[..count];
+                    if (column.Sum) state.IntSum += MaskedSum.Sum(ints, mask);
+                    if (column.MinMax && MaskedMinMax.Find(ints, mask, out var min, out var max, out _))
+                    {
+                        state.UpdateLong(min, max);
+                        state.HasValue = true;
+                    }
+                    break;
+                }
+            case TypeId.Double:
+                {
+                    var doubles = MemoryMarshal.Cast<byte, double>(values)[..count];
+                    if (column.Sum) MaskedSum.Add(doubles, mask, ref state.FloatSum);
+                    if (column.MinMax) FoldMinMax(state, doubles, mask);
+                    break;
+                }
+            case TypeId.Float:
+                {
+                    var floats = MemoryMarshal.Cast<byte, float>(values)[..count];
+                    if (column.Sum) SumFloats(floats, mask, ref state.FloatSum);
+                    if (column.MinMax)
+                    {
+                        if (MaskedMinMax.Find(floats, mask, out var min, out var max, out var nan))
+                        {
+                            state.UpdateDouble(min, max);
+                            state.HasValue = true;
+                        }
+                        state.SawNaN |= nan;
+                    }
+                    break;
+                }
+            default:
+                {
+                    var longs = MemoryMarshal.Cast<byte, long>(values)[..count];
+                    if (column.Sum) state.IntSum += MaskedSum.Sum(longs, mask);
+                    if (column.MinMax && MaskedMinMax.Find(longs, mask, out var min, out var max, out _))
+                    {
+                        state.UpdateLong(min, max);
+                        state.HasValue = true;
+                    }
+                    break;
+                }
+        }
+    }
+
+    /// <summary>
+    /// A column's blocks from <see cref="Floe.Parquet.ParquetDataReader.FoldColumn"/> folded into a scratch state, which
+    /// the caller merges only when the whole chunk decoded (a reader may give up after some blocks).
+    /// </summary>
+    internal sealed class BlockFolder : IValueBlockSink
+    {
+        private readonly AggregateState _owner;
+        private readonly int _index;
+
+        public BlockFolder(AggregateState owner, int index)
+        {
+            _owner = owner;
+            _index = index;
+        }
+
+        public ColumnState Scratch { get; private set; } = new();
+
+        public void Reset() => Scratch = new ColumnState();
+
+        public void Add(ReadOnlySpan<byte> values, ReadOnlySpan<ulong> mask, int count) => _owner.FoldValues(_index, Scratch, values, mask, count);
     }
 
     private static void FoldMinMax(ColumnState state, ReadOnlySpan<double> values, ReadOnlySpan<ulong> mask)

@@ -184,6 +184,8 @@ public sealed partial class TableScan
         foreach (var i in columnIndex) aggregated[i] = true;
         var fromStatistics = 0;
         var decoded = 0;
+        var folders = new AggregateState.BlockFolder[columnIndex.Length];
+        for (var i = 0; i < folders.Length; i++) folders[i] = new AggregateState.BlockFolder(state, i);
         for (var g = first; g < last; g++)
         {
             var proven = rowFilter is null;
@@ -229,18 +231,30 @@ public sealed partial class TableScan
             }
             state.Rows += selected;
             if (columnIndex.Length == 0) continue;
+            // Aggregated columns the filter did not decode stream into the reduction block by block (no column
+            // array is built); what the block decoder does not cover is read whole and folded as an array.
             var rest = new bool[fields];
             var any = false;
-            for (var f = 0; f < fields; f++)
+            for (var i = 0; i < columnIndex.Length; i++)
             {
-                rest[f] = aggregated[f] && filterColumns?[f] is null;
-                any |= rest[f];
+                var f = columnIndex[i];
+                if (filterColumns?[f] is not null || rest[f]) continue;
+                var folder = folders[i];
+                folder.Reset();
+                if (reader.FoldColumn(g, readSchema.Fields[f].Id, selection, folder))
+                {
+                    state.Columns[i].Merge(folder.Scratch);
+                    continue;
+                }
+                rest[f] = true;
+                any = true;
             }
             var values = any ? reader.ReadColumns(g, rest) : null;
             for (var i = 0; i < columnIndex.Length; i++)
             {
                 var f = columnIndex[i];
-                state.FoldColumn(i, filterColumns?[f] ?? values![f]!, selection);
+                if (filterColumns?[f] is { } filtered) state.FoldColumn(i, filtered, selection);
+                else if (rest[f]) state.FoldColumn(i, values![f]!, selection);
             }
         }
         return (fromStatistics, decoded);

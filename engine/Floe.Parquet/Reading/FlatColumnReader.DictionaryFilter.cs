@@ -21,18 +21,11 @@ internal sealed partial class FlatColumnReader
     /// row i of the chunk is then selected in <paramref name="keep"/> when its entry matched. Returns the number of
     /// selected rows, or -1 when a page is not dictionary-encoded (or the column is widened), so the caller decodes.
     /// </summary>
-    public static int TryFilterDictionary(byte[] chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, Func<IArrowArray, bool[]> predicate, bool[] keep)
+    public static int TryFilterDictionary(ReadOnlySpan<byte> chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, Func<IArrowArray, bool[]> predicate, bool[] keep)
     {
         var reader = new FlatColumnReader(leaf, meta.Codec, target, rows, System.Array.Empty<int>()) { _predicate = predicate, _keep = keep };
         if (!reader._strings && reader._physicalWidth != reader._outputWidth) return -1;
-        try
-        {
-            return reader.Decode(chunk) ? reader._kept : -1;
-        }
-        finally
-        {
-            reader._zstd?.Dispose();
-        }
+        return reader.Decode(chunk) ? reader._kept : -1;
     }
 
     private bool DecodeFilter(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> data, int count, Encoding encoding)
@@ -42,7 +35,7 @@ internal sealed partial class FlatColumnReader
         if (_matches.Length != _dictCount + 1) throw new InvalidOperationException("the dictionary predicate returned the wrong number of entries");
         var nonNull = DecodeDefinitions(levels, count, out var defs);
         if (_dictCount == 0 && nonNull > 0) throw new InvalidDataException($"column '{_leaf.Name}': dictionary-encoded page without a dictionary");
-        if (_indices.Length < nonNull) _indices = new int[nonNull];
+        if (_indices.Length < nonNull) _indices = t_indices = GC.AllocateUninitializedArray<int>(nonNull);
         var indices = _indices.AsSpan(0, nonNull);
         if (nonNull > 0) RleHybrid.Decode(data[1..], data[0], indices);
         var matches = _matches;

@@ -21,21 +21,20 @@ internal sealed partial class FlatColumnReader
     /// indices unpacked, but only selected values are gathered. Null when a page uses a layout this mode does not
     /// cover (delta and byte-stream-split pages), so the caller decodes whole and takes.
     /// </summary>
-    public static Apache.Arrow.IArrowArray? TryReadSelected(byte[] chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, int[] selected)
+    public static Apache.Arrow.IArrowArray? TryReadSelected(ReadOnlySpan<byte> chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, int[] selected)
     {
         var reader = new FlatColumnReader(leaf, meta.Codec, target, rows, selected);
-        try
-        {
-            return reader.Decode(chunk) ? reader.Build() : null;
-        }
-        finally
-        {
-            reader._zstd?.Dispose();
-        }
+        return reader.Decode(chunk) ? reader.Build() : null;
     }
 
     private bool DecodeAny(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> data, int count, Encoding encoding)
     {
+        if (_sink is not null)
+        {
+            if (!DecodeFold(levels, data, count, encoding)) return false;
+            _chunkRow += count;
+            return true;
+        }
         if (_predicate is not null)
         {
             if (!DecodeFilter(levels, data, count, encoding)) return false;
@@ -53,6 +52,15 @@ internal sealed partial class FlatColumnReader
         return true;
     }
 
+    [ThreadStatic]
+    private static int[]? t_ranks;
+
+    [ThreadStatic]
+    private static int[]? t_positions;
+
+    [ThreadStatic]
+    private static int[]? t_selectedIndices;
+
     private bool DecodeSelected(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> data, int count, Encoding encoding)
     {
         if (encoding is not (Encoding.PLAIN or Encoding.RLE_DICTIONARY or Encoding.PLAIN_DICTIONARY)) return false;
@@ -63,15 +71,51 @@ internal sealed partial class FlatColumnReader
         while (end < selected.Length && selected[end] < pageEnd) end++;
         _nextSelected = end;
         if (end == first) return true; // nothing selected here: the page is skipped after decompression
-        var nonNull = DecodeDefinitions(levels, count, out var defs);
+        var n = end - first;
+        // Each selected row's rank among the page's stored (non-null) values, -1 for a null: definition levels go to a
+        // bitmap and ranks are prefix popcounts, so no level is expanded per row.
+        var ranks = Scratch(ref t_ranks, n);
+        var nonNull = count;
+        if (_leaf.DefinitionLevel > 0)
+        {
+            var valid = Scratch(ref t_foldValid, (count + 63) >> 6);
+            RleHybrid.DecodeBits(levels, count, valid);
+            nonNull = Kernels.Bitmaps.Bitmap.PopCount(valid, count);
+            var word = 0;
+            var before = 0;
+            for (var k = 0; k < n; k++)
+            {
+                var local = selected[first + k] - _chunkRow;
+                var w = local >> 6;
+                for (; word < w; word++) before += System.Numerics.BitOperations.PopCount(valid[word]);
+                var bits = valid[w];
+                var bit = local & 63;
+                ranks[k] = ((bits >> bit) & 1) == 0 ? -1 : before + System.Numerics.BitOperations.PopCount(bits & ((1UL << bit) - 1));
+            }
+        }
+        else
+        {
+            for (var k = 0; k < n; k++) ranks[k] = selected[first + k] - _chunkRow;
+        }
         Span<int> indices = default;
         var dictionary = encoding is not Encoding.PLAIN;
         if (dictionary)
         {
-            if (_dictCount == 0 && nonNull > 0) throw new InvalidDataException($"column '{_leaf.Name}': dictionary-encoded page without a dictionary");
-            if (_indices.Length < nonNull) _indices = new int[nonNull];
-            indices = _indices.AsSpan(0, nonNull);
-            if (nonNull > 0) RleHybrid.Decode(data[1..], data[0], indices);
+            // Only the selected rows' indices are unpacked, where they sit in the page's runs.
+            var positions = Scratch(ref t_positions, n);
+            var m = 0;
+            foreach (var rank in ranks)
+            {
+                if (rank >= 0) positions[m++] = rank;
+            }
+            if (m > 0)
+            {
+                if (_dictCount == 0) throw new InvalidDataException($"column '{_leaf.Name}': dictionary-encoded page without a dictionary");
+                indices = Scratch(ref t_selectedIndices, m);
+                RleHybrid.DecodeAt(data[1..], data[0], positions[..m], indices);
+                var bad = indices.IndexOfAnyExceptInRange(0, _dictCount - 1);
+                if (bad >= 0) throw new InvalidDataException($"column '{_leaf.Name}': dictionary index {indices[bad]} out of range");
+            }
         }
         else if (!_strings && data.Length < nonNull * _physicalWidth)
         {
@@ -80,21 +124,12 @@ internal sealed partial class FlatColumnReader
         // PLAIN strings are found by walking the lengths up to the last selected value.
         var stringPosition = 0;
         var stringRank = 0;
-        var rank = 0;
-        var rankRow = 0;
-        for (var k = first; k < end; k++)
+        var next = 0;
+        for (var k = 0; k < n; k++)
         {
-            var local = selected[k] - _chunkRow;
-            if (!defs.IsEmpty)
-            {
-                for (; rankRow < local; rankRow++) rank += defs[rankRow] == 1 ? 1 : 0;
-            }
-            else
-            {
-                rank = local;
-            }
+            var rank = ranks[k];
             var row = _row++;
-            if (!defs.IsEmpty && defs[local] != 1)
+            if (rank < 0)
             {
                 _nulls++;
                 if (_strings) _offsets![row + 1] = _bytesLength;
@@ -107,8 +142,7 @@ internal sealed partial class FlatColumnReader
                 ReadOnlySpan<byte> value;
                 if (dictionary)
                 {
-                    var index = indices[rank];
-                    if ((uint)index >= (uint)_dictCount) throw new InvalidDataException($"column '{_leaf.Name}': dictionary index {index} out of range");
+                    var index = indices[next++];
                     value = _dictBytes.AsSpan(_dictOffsets![index], _dictOffsets[index + 1] - _dictOffsets[index]);
                 }
                 else
@@ -129,17 +163,9 @@ internal sealed partial class FlatColumnReader
                 _offsets![row + 1] = _bytesLength;
                 continue;
             }
-            ReadOnlySpan<byte> source;
-            if (dictionary)
-            {
-                var index = indices[rank];
-                if ((uint)index >= (uint)_dictCount) throw new InvalidDataException($"column '{_leaf.Name}': dictionary index {index} out of range");
-                source = _dictFixed.AsSpan(index * _physicalWidth, _physicalWidth);
-            }
-            else
-            {
-                source = data.Slice(rank * _physicalWidth, _physicalWidth);
-            }
+            var source = dictionary
+                ? _dictFixed.AsSpan(indices[next++] * _physicalWidth, _physicalWidth)
+                : data.Slice(rank * _physicalWidth, _physicalWidth);
             var output = _fixed.AsSpan(row * _outputWidth, _outputWidth);
             if (_physicalWidth == _outputWidth) source.CopyTo(output);
             else if (_leaf.Element.Type == ParquetType.FLOAT) MemoryMarshal.Write(output, (double)MemoryMarshal.Read<float>(source));
@@ -156,7 +182,7 @@ internal sealed partial class FlatColumnReader
     {
         defs = default;
         if (_leaf.DefinitionLevel == 0) return count;
-        if (_levels.Length < count) _levels = new int[count];
+        if (_levels.Length < count) _levels = t_levels = GC.AllocateUninitializedArray<int>(count);
         defs = _levels.AsSpan(0, count);
         RleHybrid.Decode(levels, 1, defs);
         if (defs.IndexOfAnyExcept(1) < 0)

@@ -37,9 +37,14 @@ internal sealed partial class FlatColumnReader
     private int[]? _dictOffsets;
     private byte[]? _dictBytes;
     private int _dictCount;
-    private int[] _levels = System.Array.Empty<int>();
-    private int[] _indices = System.Array.Empty<int>();
-    private ZstdSharp.Decompressor? _zstd;
+    // Page-sized scratch, kept per thread: a chunk's reader is created, decodes and is dropped on one thread, and
+    // fresh arrays per chunk were zeroed garbage of the page's size.
+    [ThreadStatic]
+    private static int[]? t_levels;
+    [ThreadStatic]
+    private static int[]? t_indices;
+    private int[] _levels = t_levels ?? System.Array.Empty<int>();
+    private int[] _indices = t_indices ?? System.Array.Empty<int>();
 
     private FlatColumnReader(FileSchemaNode leaf, CompressionCodec codec, PrimitiveType target, int rows, int[]? selected = null)
     {
@@ -98,41 +103,47 @@ internal sealed partial class FlatColumnReader
     /// Decodes <paramref name="chunk"/> (the column chunk's bytes from its first page) into an array of
     /// <paramref name="rows"/> values, or returns null when a page uses a layout this reader does not cover.
     /// </summary>
-    public static IArrowArray? TryRead(byte[] chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows)
+    public static IArrowArray? TryRead(ReadOnlySpan<byte> chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows)
     {
         var reader = new FlatColumnReader(leaf, meta.Codec, target, rows);
-        try
-        {
-            return reader.Decode(chunk) ? reader.Build() : null;
-        }
-        finally
-        {
-            reader._zstd?.Dispose();
-        }
+        return reader.Decode(chunk) ? reader.Build() : null;
     }
 
-    /// <summary>Reads the bytes of a column chunk (dictionary page included) from <paramref name="stream"/>.</summary>
-    public static byte[] ReadChunk(Stream stream, ColumnMetaData meta)
+    /// <summary>
+    /// Reads the bytes of a column chunk (dictionary page included) from <paramref name="stream"/> into a buffer rented
+    /// from the shared pool (the caller returns it; its first <paramref name="length"/> bytes are the chunk): decoded
+    /// arrays never point into it, and a fresh array per chunk was a large-object allocation per column and row group.
+    /// </summary>
+    public static byte[] ReadChunk(Stream stream, ColumnMetaData meta, out int length)
     {
         var start = meta.DictionaryPageOffset is > 0 && meta.DictionaryPageOffset < meta.DataPageOffset ? meta.DictionaryPageOffset.Value : meta.DataPageOffset;
-        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)meta.TotalCompressedSize));
-        stream.Seek(start, SeekOrigin.Begin);
-        stream.ReadExactly(bytes);
-        return bytes;
+        length = checked((int)meta.TotalCompressedSize);
+        var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            stream.Seek(start, SeekOrigin.Begin);
+            stream.ReadExactly(bytes, 0, length);
+            return bytes;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            throw;
+        }
     }
 
-    private bool Decode(byte[] chunk)
+    private bool Decode(ReadOnlySpan<byte> chunk)
     {
         var position = 0;
         while (_chunkRow < _chunkRows && position < chunk.Length)
         {
-            var header = FallbackChunkReader.PageHeaderInfo.Parse(chunk.AsSpan(position), out var headerLength);
+            var header = FallbackChunkReader.PageHeaderInfo.Parse(chunk.Slice(position), out var headerLength);
             position += headerLength;
             if (header.CompressedSize < 0 || position + header.CompressedSize > chunk.Length)
             {
                 throw new InvalidDataException($"column '{_leaf.Name}': page of {header.CompressedSize} bytes overruns its chunk");
             }
-            var body = chunk.AsSpan(position, header.CompressedSize);
+            var body = chunk.Slice(position, header.CompressedSize);
             position += header.CompressedSize;
             // A dictionary page's count is the dictionary's size, which may exceed the rows of a page range.
             if (header.NumValues < 0 || (header.Type != PageType.DICTIONARY_PAGE && _chunkRow + header.NumValues > _chunkRows))
@@ -214,7 +225,7 @@ internal sealed partial class FlatColumnReader
         Span<int> defs = default;
         if (_leaf.DefinitionLevel > 0)
         {
-            if (_levels.Length < count) _levels = new int[count];
+            if (_levels.Length < count) _levels = t_levels = GC.AllocateUninitializedArray<int>(count);
             defs = _levels.AsSpan(0, count);
             RleHybrid.Decode(levels, 1, defs);
             var validity = _validity!;
@@ -243,7 +254,7 @@ internal sealed partial class FlatColumnReader
         if (IsDictionary(encoding))
         {
             if (_dictCount == 0 && nonNull > 0) throw new InvalidDataException($"column '{_leaf.Name}': dictionary-encoded page without a dictionary");
-            if (_indices.Length < nonNull) _indices = new int[nonNull];
+            if (_indices.Length < nonNull) _indices = t_indices = GC.AllocateUninitializedArray<int>(nonNull);
             indices = _indices.AsSpan(0, nonNull);
             if (nonNull > 0)
             {
@@ -255,11 +266,12 @@ internal sealed partial class FlatColumnReader
             }
         }
         if (_strings) DecodeStrings(data, count, nonNull, defs, encoding is Encoding.PLAIN, indices);
-        else DecodeFixed(data, count, nonNull, defs, encoding, indices);
+        else DecodeFixed(data, count, nonNull, defs, encoding, indices, _fixed.AsSpan(_row * _outputWidth, count * _outputWidth));
         _row += count;
     }
 
-    private void DecodeFixed(ReadOnlySpan<byte> data, int count, int nonNull, ReadOnlySpan<int> defs, Encoding encoding, ReadOnlySpan<int> indices)
+    /// <summary>Decodes one page's <paramref name="count"/> fixed-width values into <paramref name="output"/> (nulls as zero).</summary>
+    private void DecodeFixed(ReadOnlySpan<byte> data, int count, int nonNull, ReadOnlySpan<int> defs, Encoding encoding, ReadOnlySpan<int> indices, Span<byte> output)
     {
         var pw = _physicalWidth;
         ReadOnlySpan<byte> source;
@@ -284,7 +296,6 @@ internal sealed partial class FlatColumnReader
         else if (defs.IsEmpty && pw == _outputWidth)
         {
             // No nulls and no widening: gather the dictionary values straight into the output, one pass, no copy.
-            var output = _fixed.AsSpan(_row * _outputWidth, count * _outputWidth);
             if (pw == 4) Gather(MemoryMarshal.Cast<byte, int>(_dictFixed!.AsSpan(0, _dictCount * 4)), indices, MemoryMarshal.Cast<byte, int>(output));
             else Gather(MemoryMarshal.Cast<byte, long>(_dictFixed!.AsSpan(0, _dictCount * 8)), indices, MemoryMarshal.Cast<byte, long>(output));
             return;
@@ -309,7 +320,6 @@ internal sealed partial class FlatColumnReader
         }
         try
         {
-            var output = _fixed.AsSpan(_row * _outputWidth, count * _outputWidth);
             if (pw == _outputWidth)
             {
                 if (defs.IsEmpty)
@@ -507,8 +517,7 @@ internal sealed partial class FlatColumnReader
                     written = Snappier.Snappy.Decompress(body, output);
                     break;
                 case CompressionCodec.ZSTD:
-                    _zstd ??= new ZstdSharp.Decompressor();
-                    written = _zstd.Unwrap(body, output);
+                    written = ZstdDecoder.Decompress(body, output.AsSpan(0, uncompressedSize));
                     break;
                 default:
                     {

@@ -68,6 +68,131 @@ internal static class RleHybrid
         }
     }
 
+    /// <summary>
+    /// Decodes only the values at <paramref name="positions"/> (ascending) of the stream into the same slots of
+    /// <paramref name="target"/>: runs before, between and after them are stepped over by their headers, bit-packed
+    /// values are read where they sit. A selective read's dictionary indices: a few rows of a page, not all of it.
+    /// </summary>
+    public static void DecodeAt(ReadOnlySpan<byte> data, int bitWidth, ReadOnlySpan<int> positions, Span<int> target)
+    {
+        if (bitWidth is < 0 or > 32) throw new InvalidDataException($"RLE bit width {bitWidth} out of range");
+        var byteWidth = (bitWidth + 7) / 8;
+        var mask = bitWidth == 32 ? ulong.MaxValue >> 32 : (1UL << bitWidth) - 1;
+        var position = 0;
+        long runStart = 0;
+        var k = 0;
+        while (k < positions.Length)
+        {
+            if (position >= data.Length) throw new InvalidDataException("RLE data ends early");
+            var header = ReadVarint(data, ref position);
+            if ((header & 1) == 0)
+            {
+                var runEnd = runStart + (long)(header >> 1);
+                if (position + byteWidth > data.Length) throw new InvalidDataException("RLE data ends early");
+                var value = 0;
+                for (var b = 0; b < byteWidth; b++) value |= data[position + b] << (8 * b);
+                position += byteWidth;
+                for (; k < positions.Length && positions[k] < runEnd; k++) target[k] = value;
+                runStart = runEnd;
+            }
+            else
+            {
+                var groups = (long)(header >> 1);
+                var runEnd = runStart + groups * 8;
+                var runBytes = (int)Math.Min(groups * bitWidth, data.Length - position);
+                var run = data.Slice(position, runBytes);
+                for (; k < positions.Length && positions[k] < runEnd; k++)
+                {
+                    var bit = (positions[k] - runStart) * bitWidth;
+                    var at = (int)(bit >> 3);
+                    ulong window;
+                    if (at + 8 <= run.Length)
+                    {
+                        window = BinaryPrimitives.ReadUInt64LittleEndian(run[at..]);
+                    }
+                    else
+                    {
+                        window = 0;
+                        for (var b = 0; b < 8 && at + b < run.Length; b++) window |= (ulong)run[at + b] << (8 * b);
+                    }
+                    target[k] = (int)((window >> (int)(bit & 7)) & mask);
+                }
+                position += runBytes;
+                runStart = runEnd;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="count"/> 1-bit values (an optional flat column's definition levels) straight into a
+    /// bitmap, bit i set where value i is 1, bits from <paramref name="count"/> on left clear: runs become word fills
+    /// and bit-packed runs are already the bitmap's layout, so no value is expanded to an int.
+    /// </summary>
+    public static void DecodeBits(ReadOnlySpan<byte> data, int count, Span<ulong> bits)
+    {
+        bits[..((count + 63) >> 6)].Clear();
+        var position = 0;
+        var written = 0;
+        while (written < count)
+        {
+            if (position >= data.Length) throw new InvalidDataException("RLE data ends early");
+            var header = ReadVarint(data, ref position);
+            if ((header & 1) == 0)
+            {
+                var n = (int)Math.Min(header >> 1, (ulong)(count - written));
+                if (position >= data.Length) throw new InvalidDataException("RLE data ends early");
+                if (data[position++] == 1) SetRange(bits, written, n);
+                written += n;
+                continue;
+            }
+            var groups = (long)(header >> 1);
+            var values = (int)Math.Min(groups * 8, count - written);
+            var run = data.Slice(position, (int)Math.Min(groups, data.Length - position));
+            for (var i = 0; i < values; i += 64)
+            {
+                var take = Math.Min(64, values - i);
+                var at = i >> 3;
+                ulong x;
+                if (at + 8 <= run.Length)
+                {
+                    x = BinaryPrimitives.ReadUInt64LittleEndian(run[at..]);
+                }
+                else
+                {
+                    x = 0;
+                    for (var b = 0; at + b < run.Length && b < 8; b++) x |= (ulong)run[at + b] << (8 * b);
+                }
+                if (take < 64) x &= (1UL << take) - 1;
+                var bit = written + i;
+                var word = bit >> 6;
+                var shift = bit & 63;
+                bits[word] |= x << shift;
+                if (shift != 0 && shift + take > 64) bits[word + 1] |= x >> (64 - shift);
+            }
+            written += values;
+            position += (int)Math.Min(groups, data.Length - position);
+        }
+    }
+
+    /// <summary>Sets bits [<paramref name="start"/>, start + <paramref name="length"/>).</summary>
+    internal static void SetRange(Span<ulong> bits, int start, int length)
+    {
+        if (length <= 0) return;
+        var end = start + length;
+        var first = start >> 6;
+        var last = (end - 1) >> 6;
+        var head = ulong.MaxValue << (start & 63);
+        var tail = (end & 63) == 0 ? ulong.MaxValue : (1UL << (end & 63)) - 1;
+        if (first == last)
+        {
+            bits[first] |= head & tail;
+            return;
+        }
+        bits[first] |= head;
+        bits.Slice(first + 1, last - first - 1).Fill(ulong.MaxValue);
+        bits[last] |= tail;
+    }
+
     private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)
     {
         ulong result = 0;

@@ -37,6 +37,9 @@ internal static class ScanAggregateBench
         var a = new BenchArgs(args);
         var rows = a.GetLong("rows", 10_000_000);
         var repeat = (int)a.GetLong("repeat", 5);
+        // --only SUBSTRING runs the cases whose name contains it; --no-duckdb times Floe alone (for profiling).
+        var only = a.Get("only", "");
+        var noDuck = a.Get("no-duckdb", "false") == "true";
         var work = Path.GetFullPath(a.Get("work", Path.Combine(Path.GetTempPath(), "floe-bench-scan")));
         Directory.CreateDirectory(work);
         var warehouseDir = Path.Combine(work, $"wh-{rows}");
@@ -58,6 +61,7 @@ internal static class ScanAggregateBench
         using var two = Open(2);
         foreach (var (name, aggregates, filter, sql, statistics) in Cases)
         {
+            if (!name.Contains(only, StringComparison.Ordinal)) continue;
             var calls = AggregateList.Parse(aggregates);
             var request = new ScanRequest { Filter = filter.Length == 0 ? null : filter };
             AggregateResult? result = null;
@@ -69,9 +73,9 @@ internal static class ScanAggregateBench
             var cpuPerRun = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / repeat;
             var query = $"SELECT {sql} FROM {glob}" + (filter.Length == 0 ? "" : $" WHERE {filter}");
             object?[] duck = Array.Empty<object?>();
-            var d1 = Best(repeat, () => duck = Row(one, query));
-            var d2 = Best(repeat, () => duck = Row(two, query));
-            for (var i = 0; i < calls.Count; i++)
+            var d1 = noDuck ? double.NaN : Best(repeat, () => duck = Row(one, query));
+            var d2 = noDuck ? double.NaN : Best(repeat, () => duck = Row(two, query));
+            for (var i = 0; i < (noDuck ? 0 : calls.Count); i++)
             {
                 var f = result!.Values[i].Value;
                 var e = duck[i];

@@ -44,7 +44,7 @@ internal static class ScanProfile
                 foreach (var group in metadata.RowGroups)
                 {
                     var meta = group.Columns[leaf.LeafIndex].MetaData!;
-                    chunks.Add((leaf, meta, FlatColumnReader.ReadChunk(stream, meta), checked((int)group.NumRows)));
+                    chunks.Add((leaf, meta, FlatColumnReader.ReadChunk(stream, meta, out var length).AsSpan(0, length).ToArray(), checked((int)group.NumRows)));
                 }
             }
         });

@@ -1,0 +1,62 @@
+using Floe.Parquet.Reading;
+using NUnit.Framework;
+
+namespace Floe.Parquet.Tests;
+
+/// <summary>
+/// <see cref="ZstdDecoder"/>: the system libzstd path and the ZstdSharp path give the bytes ZstdSharp compressed, for
+/// empty, small and multi-block frames at several levels, and a corrupt frame is InvalidData, not a crash.
+/// </summary>
+[TestFixture]
+public sealed class ZstdDecoderTests
+{
+    private static readonly bool LibraryInstalled =
+        File.Exists("/lib/x86_64-linux-gnu/libzstd.so.1") || File.Exists("/usr/lib/x86_64-linux-gnu/libzstd.so.1") || File.Exists("/usr/lib64/libzstd.so.1");
+
+    [Test]
+    public void Native_IsUsed_WhereTheSystemHasLibzstd()
+    {
+        if (!LibraryInstalled) Assert.Ignore("no system libzstd.so.1 here: pages go through ZstdSharp");
+        Assert.That(ZstdDecoder.IsNative, Is.EqualTo(Environment.GetEnvironmentVariable("FLOE_ZSTD") != "managed"));
+    }
+
+    [TestCase(0, 3)]
+    [TestCase(1, 1)]
+    [TestCase(1000, 3)]
+    [TestCase(300_000, 1)]
+    [TestCase(1_100_000, 3)]
+    [TestCase(1_100_000, 19)]
+    public void Decompress_BothPaths_ReturnTheCompressedBytes(int length, int level)
+    {
+        var rng = new Random(length + level);
+        var original = new byte[length];
+        // Compressible but not trivial: small-alphabet runs, like dictionary indices and levels.
+        for (var i = 0; i < length; i++) original[i] = (byte)(rng.Next(4) == 0 ? rng.Next(256) : i / 97 % 7);
+        using var compressor = new ZstdSharp.Compressor(level);
+        var frame = compressor.Wrap(original).ToArray();
+        var managed = new byte[length];
+        Assert.That(ZstdDecoder.DecompressManaged(frame, managed), Is.EqualTo(length));
+        Assert.That(managed, Is.EqualTo(original));
+        var chosen = new byte[length];
+        Assert.That(ZstdDecoder.Decompress(frame, chosen), Is.EqualTo(length));
+        Assert.That(chosen, Is.EqualTo(original));
+        if (!ZstdDecoder.IsNative) return;
+        var native = new byte[length];
+        Assert.That(ZstdDecoder.DecompressNative(frame, native), Is.EqualTo(length));
+        Assert.That(native, Is.EqualTo(original));
+    }
+
+    [Test]
+    public void DecompressNative_CorruptOrTooLarge_IsInvalidData()
+    {
+        if (!ZstdDecoder.IsNative) Assert.Ignore("no native libzstd loaded");
+        var original = new byte[5000];
+        new Random(1).NextBytes(original);
+        using var compressor = new ZstdSharp.Compressor(3);
+        var frame = compressor.Wrap(original).ToArray();
+        Assert.That(() => ZstdDecoder.DecompressNative(frame, new byte[4999]), Throws.TypeOf<InvalidDataException>(), "destination one byte short");
+        var corrupt = (byte[])frame.Clone();
+        for (var i = 4; i < corrupt.Length; i += 3) corrupt[i] ^= 0x5A;
+        Assert.That(() => ZstdDecoder.DecompressNative(corrupt, new byte[5000]), Throws.TypeOf<InvalidDataException>());
+    }
+}
