@@ -23,7 +23,7 @@ internal static class BatchComputation
     /// once (the 10M-event bench: one 333k-event day per chunk peaks ~100 MB lower than two, 3–5% slower). 2^19,
     /// so the per-chunk arrays fill one pool size.
     /// </summary>
-    public const int MaxChunkRows = 524_288;
+    public const int MaxChunkRows = 131_072;
 
     /// <summary>
     /// Garbage a batch run lets build up between chunks before it collects it. Each chunk leaves ~25 MB of large
