@@ -63,6 +63,7 @@ internal static class BatchComputation
         long toMicros = FeatureStream.Micros(to);
         long readStart = readFrom is { } rf ? FeatureStream.Micros(rf) : long.MinValue;
         var names = group.OutputSchema.FieldsList.Select(f => f.Name).ToArray();
+        var isFloat = group.Plan.Slots.Select(s => s.Kind == ValueKind.Float64).ToArray();
         // Once encoded, events keep only the source columns that expression features read.
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, expr, _) in group.Plan.Expressions) { ExprColumns.Collect(expr, keep); }
@@ -104,10 +105,10 @@ internal static class BatchComputation
                 {
                     // Unbounded windows need all history, whose first day is unknown: one scan of everything before
                     // the first output day, filed by day and computed in day-sized chunks like a file.
-                    var history = new SortedDictionary<long, List<EventChunk>>();
+                    var history = new SortedDictionary<long, List<FiledEvents>>();
                     foreach (var batch in source.Read(def.Timestamp, null, FromMicros(day * Durations.MicrosPerDay)))
                     {
-                        if (Encode(batch, long.MinValue, day * Durations.MicrosPerDay) is { } piece) { FileByDay(piece, history); }
+                        if (Encode(batch, long.MinValue, day * Durations.MicrosPerDay) is { } piece) { FileByDay(piece, history, isFloat); }
                     }
                     ComputeDays(history);
                 }
@@ -126,10 +127,10 @@ internal static class BatchComputation
             else
             {
                 // One scan: each batch is encoded as it arrives and filed by day, then the days are computed in order.
-                var days = new SortedDictionary<long, List<EventChunk>>();
+                var days = new SortedDictionary<long, List<FiledEvents>>();
                 foreach (var batch in source.Read(def.Timestamp, readFrom, to))
                 {
-                    if (Encode(batch, readStart, toMicros) is { } piece) { FileByDay(piece, days); }
+                    if (Encode(batch, readStart, toMicros) is { } piece) { FileByDay(piece, days, isFloat); }
                 }
                 // Decoding left several times the encoded events' size in garbage: collect it once, and give the
                 // memory back, before the chunks start allocating their own buffers.
@@ -141,13 +142,16 @@ internal static class BatchComputation
         }
 
         // Feeds filed days to the engine in order, releasing each as it goes.
-        void ComputeDays(SortedDictionary<long, List<EventChunk>> days)
+        void ComputeDays(SortedDictionary<long, List<FiledEvents>> days)
         {
             while (days.Count > 0)
             {
                 var (day, pieces) = days.First();
                 days.Remove(day);
-                AddDay(pieces);
+                var t0 = StageTimes.Now;
+                var events = FiledEvents.Unpack(pieces);
+                StageTimes.Add(Stage.Encode, t0);
+                AddDay([events]);
             }
         }
 
@@ -250,8 +254,11 @@ internal static class BatchComputation
         }
     }
 
-    /// <summary>Splits an encoded batch by UTC day of event time (a stable counting sort), filing each day's rows.</summary>
-    private static void FileByDay(EventChunk piece, SortedDictionary<long, List<EventChunk>> days)
+    /// <summary>
+    /// Splits an encoded batch by UTC day of event time (a stable counting sort), filing each day's rows packed
+    /// (<see cref="FiledEvents"/>): the whole source waits in this form until its day comes.
+    /// </summary>
+    private static void FileByDay(EventChunk piece, SortedDictionary<long, List<FiledEvents>> days, bool[] isFloat)
     {
         var t0 = StageTimes.Now;
         var time = piece.Time;
@@ -299,7 +306,7 @@ internal static class BatchComputation
         void Filed(long day, EventChunk part)
         {
             if (!days.TryGetValue(day, out var list)) { days[day] = list = []; }
-            list.Add(part);
+            list.Add(FiledEvents.Pack(part, isFloat));
         }
     }
 
