@@ -30,6 +30,18 @@ type Warehouse struct {
 
 // Open opens the warehouse rooted at dir, creating the folder and its catalog when missing.
 func Open(dir string) (*Warehouse, error) {
+	return open(func() (capi.Warehouse, int) { return capi.WarehouseOpen(dir) })
+}
+
+// OpenCatalog opens the warehouse folder dir (the tables' data) with a catalog given by URI, as `floe --catalog`
+// takes it: "sqlite:PATH", "postgresql://user@host:port/db" (the Iceberg JDBC layout) or
+// "http(s)://host:port[/prefix]" (an Iceberg REST catalog, token its bearer token). An empty catalog is the
+// folder's own catalog.db, an empty token none. An unknown scheme is ErrInvalidArg, an unreachable catalog ErrIO.
+func OpenCatalog(dir, catalog, token string) (*Warehouse, error) {
+	return open(func() (capi.Warehouse, int) { return capi.WarehouseOpenCatalog(dir, catalog, token) })
+}
+
+func open(f func() (capi.Warehouse, int)) (*Warehouse, error) {
 	if got := capi.AbiVersion(); got != ABIVersion {
 		return nil, &Error{Code: CodeUnsupported, Category: CodeUnsupported.String(),
 			Message: fmt.Sprintf("libfloe.so has ABI version %d, this binding needs %d", got, ABIVersion)}
@@ -37,7 +49,7 @@ func Open(dir string) (*Warehouse, error) {
 	var h capi.Warehouse
 	if err := call(func() int {
 		var rc int
-		h, rc = capi.WarehouseOpen(dir)
+		h, rc = f()
 		return rc
 	}); err != nil {
 		return nil, err
@@ -181,20 +193,28 @@ type IngestOptions struct {
 
 // Ingest loads a CSV (with a header row) or Parquet file into a table in one atomic commit.
 func (w *Warehouse) Ingest(table, path string, opts IngestOptions) (*IngestResult, error) {
-	copts := capi.IngestOptions{Mode: int(opts.Mode), Branch: opts.Branch}
-	if opts.Properties != nil {
-		props, err := json.Marshal(opts.Properties)
-		if err != nil {
-			return nil, &Error{Code: CodeInvalidArg, Category: CodeInvalidArg.String(), Message: "properties: " + err.Error()}
-		}
-		copts.PropertiesJSON = string(props)
+	copts, err := ingestOptions(opts)
+	if err != nil {
+		return nil, err
 	}
 	result := &IngestResult{}
-	err := w.jsonCall(result, func(h capi.Warehouse) ([]byte, int) { return capi.IngestFile(h, table, path, copts) })
+	err = w.jsonCall(result, func(h capi.Warehouse) ([]byte, int) { return capi.IngestFile(h, table, path, copts) })
 	if err != nil {
 		return nil, err
 	}
 	return result, nil
+}
+
+func ingestOptions(opts IngestOptions) (capi.IngestOptions, error) {
+	copts := capi.IngestOptions{Mode: int(opts.Mode), Branch: opts.Branch}
+	if opts.Properties != nil {
+		props, err := json.Marshal(opts.Properties)
+		if err != nil {
+			return copts, &Error{Code: CodeInvalidArg, Category: CodeInvalidArg.String(), Message: "properties: " + err.Error()}
+		}
+		copts.PropertiesJSON = string(props)
+	}
+	return copts, nil
 }
 
 // Count counts the rows of main's current snapshot that match filter ("" counts every row).

@@ -7,22 +7,6 @@ using Floe.Iceberg.Scan;
 
 namespace Floe.Online;
 
-/// <summary>The outcome of comparing the online store with the feature table for a sample of entities.</summary>
-/// <param name="Sampled">Entities sampled from the feature table.</param>
-/// <param name="Compared">Sampled entities found in Redis at the table's newest feature time.</param>
-/// <param name="Mismatched">Compared entities with at least one feature differing.</param>
-/// <param name="Missing">Sampled entities absent from Redis.</param>
-/// <param name="Stale">Entities whose Redis feature time is older than the table's newest.</param>
-/// <param name="Ahead">Entities whose Redis feature time is newer than the table's (streamed, not yet backfilled).</param>
-/// <param name="MaxAbsDiff">Per feature, the largest absolute difference among compared entities.</param>
-/// <param name="MaxStalenessMicros">The largest (table − Redis) feature time among stale entities.</param>
-public sealed record ConsistencyReport(int Sampled, int Compared, int Mismatched, int Missing, int Stale, int Ahead,
-    IReadOnlyDictionary<string, double> MaxAbsDiff, long MaxStalenessMicros)
-{
-    /// <summary>(mismatched + missing + stale) / sampled.</summary>
-    public double MismatchRate => Sampled == 0 ? 0 : (double)(Mismatched + Missing + Stale) / Sampled;
-}
-
 /// <summary>
 /// The seed's consistency check: samples entity keys from the feature table (seeded), reads their newest row there,
 /// and compares each with the online store: same feature time and the same value for every feature (doubles within

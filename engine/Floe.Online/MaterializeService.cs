@@ -11,17 +11,6 @@ using Table = Floe.Iceberg.Tables.Table;
 
 namespace Floe.Online;
 
-/// <summary>What a materialization did.</summary>
-/// <param name="Table">The feature table read.</param>
-/// <param name="SnapshotId">The snapshot materialized.</param>
-/// <param name="Incremental">Whether only files added since the last materialized snapshot were read.</param>
-/// <param name="PreviousSnapshotId">The snapshot materialized before, if any.</param>
-/// <param name="FilesRead">Data files read.</param>
-/// <param name="RowsRead">Feature rows read.</param>
-/// <param name="EntitiesWritten">Entities sent to Redis (each kept only if not older than what Redis holds).</param>
-/// <param name="Elapsed">Wall time.</param>
-public sealed record MaterializeResult(string Table, long SnapshotId, bool Incremental, long? PreviousSnapshotId, int FilesRead, long RowsRead, long EntitiesWritten, TimeSpan Elapsed);
-
 /// <summary>Progress of a materialization: the phase, rows read and entities written so far.</summary>
 public readonly record struct MaterializeProgress(string Phase, long RowsRead, long EntitiesWritten, TimeSpan Elapsed);
 

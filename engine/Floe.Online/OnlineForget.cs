@@ -3,13 +3,6 @@ using StackExchange.Redis;
 
 namespace Floe.Online;
 
-/// <summary>What forgetting an entity did (or would do) to the online store.</summary>
-/// <param name="Keys">The entity hashes deleted (on a dry run: that exist and would be deleted).</param>
-/// <param name="Groups">The feature group versions (<c>{group}:v{version}</c>) keyed by the forgotten column.</param>
-/// <param name="UnknownGroups">Group versions whose metadata does not name their entity columns (written before Floe
-/// recorded them); their keys cannot be matched to a column and are left alone: rematerialize or delete them by hand.</param>
-public sealed record OnlineForgetResult(IReadOnlyList<string> Keys, IReadOnlyList<string> Groups, IReadOnlyList<string> UnknownGroups);
-
 /// <summary>
 /// Right-to-be-forgotten in the online store: finds every feature group version of this deployment (its
 /// <c>{prefix}:{group}:v{version}:_meta</c> hash) whose entity columns include KEY and deletes the hashes of the

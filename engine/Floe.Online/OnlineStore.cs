@@ -6,14 +6,6 @@ using StackExchange.Redis;
 
 namespace Floe.Online;
 
-/// <summary>One entity's online values as read back.</summary>
-/// <param name="Entity">The entity key parts as given.</param>
-/// <param name="Found">Whether Redis holds the entity.</param>
-/// <param name="TimeMicros">The feature time of the values (epoch µs), or null.</param>
-/// <param name="Source">What wrote them (snapshot id or stream position).</param>
-/// <param name="Values">Feature name → invariant text (null: the feature was null).</param>
-public sealed record OnlineRow(IReadOnlyList<string> Entity, bool Found, long? TimeMicros, string? Source, IReadOnlyDictionary<string, string?> Values);
-
 /// <summary>
 /// The online store on Redis (see <see cref="OnlineKeys"/> for the layout). Writes are pipelined and go through one
 /// server-side script per entity that keeps the newest feature time: a value older than the one stored is dropped,

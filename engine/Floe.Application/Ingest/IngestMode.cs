@@ -19,6 +19,3 @@ public sealed record IngestOptions
     /// <summary>Custom snapshot summary properties (lineage such as floe.code-version).</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 }
-
-/// <summary>What an ingest committed.</summary>
-public sealed record IngestResult(long SnapshotId, string Operation, long RowsWritten, int FilesWritten, IReadOnlyDictionary<string, string> Summary);

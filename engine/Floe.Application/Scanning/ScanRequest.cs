@@ -17,5 +17,4 @@ public sealed record ScanRequest
     public int? Threads { get; init; }
 }
 
-/// <summary>What a scan read.</summary>
-public sealed record ScanResult(long Rows, long? SnapshotId, Floe.Iceberg.Scan.ScanMetrics Metrics);
+

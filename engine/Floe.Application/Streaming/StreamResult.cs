@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Floe.Application.Streaming;
 
 /// <summary>What a stream run did.</summary>
@@ -17,4 +19,25 @@ public sealed record StreamResult(
     long FeatureRows,
     int Commits,
     string? LastCommittedPosition,
-    long RebuiltFromEvents);
+    long RebuiltFromEvents)
+{
+    /// <summary>Human-readable text: one line.</summary>
+    public string ToText() =>
+        $"streamed {Events} event(s) in {Commits} commit(s) (last position {LastCommittedPosition ?? "none"}); " +
+        $"{FeatureRows} feature row(s); {SkippedAsCommitted} already committed, {Rejected} rejected, {LateEvents} late";
+
+    /// <summary>Machine-readable JSON.</summary>
+    public void WriteJson(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("events", Events);
+        json.WriteNumber("skipped_as_committed", SkippedAsCommitted);
+        json.WriteNumber("rejected", Rejected);
+        json.WriteNumber("late_events", LateEvents);
+        json.WriteNumber("feature_rows", FeatureRows);
+        json.WriteNumber("commits", Commits);
+        json.WriteString("last_committed_position", LastCommittedPosition);
+        json.WriteNumber("rebuilt_from_events", RebuiltFromEvents);
+        json.WriteEndObject();
+    }
+}

@@ -25,15 +25,7 @@ internal static class FeaturesCommands
             var result = FeatureService.Validate(parse.GetValue(definition)!);
             if (parse.GetValue(GlobalOptions.Json))
             {
-                CommandRunner.WriteJson(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteBoolean("valid", result.IsValid);
-                    json.WriteStartArray("errors");
-                    foreach (var e in result.Errors) json.WriteStringValue(e);
-                    json.WriteEndArray();
-                    json.WriteEndObject();
-                });
+                CommandRunner.WriteJson(json => FeatureReports.WriteJson(json, result));
             }
             else if (result.IsValid)
             {
@@ -63,21 +55,11 @@ internal static class FeaturesCommands
                 parse.GetValue(source), parse.GetValue(output)!);
             if (parse.GetValue(GlobalOptions.Json))
             {
-                CommandRunner.WriteJson(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("rows", result.RowsWritten);
-                    json.WriteNumber("events_read", result.EventsRead);
-                    json.WriteNumber("partitions", result.Partitions);
-                    if (result.ReadFrom is { } rf) json.WriteString("read_from", rf.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-                    json.WriteString("read_to", result.ReadTo.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-                    json.WriteNumber("seconds", result.Elapsed.TotalSeconds);
-                    json.WriteEndObject();
-                });
+                CommandRunner.WriteJson(json => FeatureReports.WriteJson(json, result));
             }
             else
             {
-                Console.WriteLine($"wrote {result.RowsWritten} rows ({result.Partitions} day partitions) from {result.EventsRead} events read in {result.Elapsed.TotalSeconds:F2} s");
+                Console.WriteLine(FeatureReports.ToText(result));
             }
             return 0;
         });

@@ -40,17 +40,8 @@ internal static class ForgetCommand
                     report.WriteJsonMembers(json);
                     if (online is not null)
                     {
-                        json.WriteStartObject("online");
-                        json.WriteStartArray("keys");
-                        foreach (var k in online.Keys) json.WriteStringValue(k);
-                        json.WriteEndArray();
-                        json.WriteStartArray("groups");
-                        foreach (var g in online.Groups) json.WriteStringValue(g);
-                        json.WriteEndArray();
-                        json.WriteStartArray("unknown_groups");
-                        foreach (var g in online.UnknownGroups) json.WriteStringValue(g);
-                        json.WriteEndArray();
-                        json.WriteEndObject();
+                        json.WritePropertyName("online");
+                        online.WriteJson(json);
                     }
                     json.WriteEndObject();
                 });
@@ -58,13 +49,7 @@ internal static class ForgetCommand
             else
             {
                 foreach (var line in report.TextLines()) Console.WriteLine(line);
-                if (online is not null)
-                {
-                    Console.WriteLine(dry
-                        ? $"online store: {online.Keys.Count} key(s) would be deleted in {online.Groups.Count} group version(s)"
-                        : $"online store: {online.Keys.Count} key(s) deleted in {online.Groups.Count} group version(s)");
-                    foreach (var g in online.UnknownGroups) Console.WriteLine($"online store: group {g} does not record its entity columns; its keys were left alone (rematerialize it)");
-                }
+                foreach (var line in online?.TextLines(dry) ?? []) Console.WriteLine(line);
             }
             return 0;
         });

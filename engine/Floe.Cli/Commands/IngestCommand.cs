@@ -27,22 +27,11 @@ internal static class IngestCommand
             var result = new IngestService(GlobalOptions.OpenWarehouse(parse)).Ingest(parse.GetValue(name)!, parse.GetValue(file)!, options);
             if (parse.GetValue(GlobalOptions.Json))
             {
-                CommandRunner.WriteJson(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("snapshot_id", result.SnapshotId);
-                    json.WriteString("operation", result.Operation);
-                    json.WriteNumber("rows", result.RowsWritten);
-                    json.WriteNumber("files", result.FilesWritten);
-                    json.WriteStartObject("summary");
-                    foreach (var (k, v) in result.Summary) json.WriteString(k, v);
-                    json.WriteEndObject();
-                    json.WriteEndObject();
-                });
+                CommandRunner.WriteJson(result.WriteJson);
             }
             else
             {
-                Console.WriteLine($"committed snapshot {result.SnapshotId} ({result.Operation}): {result.RowsWritten} rows in {result.FilesWritten} files");
+                Console.WriteLine(result.ToText());
             }
             return 0;
         });

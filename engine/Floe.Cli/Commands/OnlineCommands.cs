@@ -80,24 +80,11 @@ internal static class OnlineCommands
             if (progress is not null) Console.Error.WriteLine();
             if (parse.GetValue(GlobalOptions.Json))
             {
-                CommandRunner.WriteJson(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteString("table", result.Table);
-                    json.WriteNumber("snapshot_id", result.SnapshotId);
-                    json.WriteBoolean("incremental", result.Incremental);
-                    json.WriteNumberOrNull("previous_snapshot_id", result.PreviousSnapshotId);
-                    json.WriteNumber("files_read", result.FilesRead);
-                    json.WriteNumber("rows_read", result.RowsRead);
-                    json.WriteNumber("entities_written", result.EntitiesWritten);
-                    json.WriteNumber("seconds", result.Elapsed.TotalSeconds);
-                    json.WriteEndObject();
-                });
+                CommandRunner.WriteJson(result.WriteJson);
             }
             else
             {
-                Console.WriteLine($"materialized {result.Table} snapshot {result.SnapshotId} ({(result.Incremental ? $"incremental since {result.PreviousSnapshotId}" : "full")}): " +
-                    $"{result.FilesRead} file(s), {result.RowsRead} row(s) read, {result.EntitiesWritten} entit(ies) written in {result.Elapsed.TotalSeconds:F2} s");
+                Console.WriteLine(result.ToText());
             }
             return 0;
         });
@@ -119,34 +106,13 @@ internal static class OnlineCommands
                 CommandRunner.WriteJson(json =>
                 {
                     json.WriteStartArray();
-                    foreach (var row in rows)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("entity", string.Join(",", row.Entity));
-                        json.WriteBoolean("found", row.Found);
-                        if (row.TimeMicros is { } t) json.WriteString("feature_time", DateTimeOffset.UnixEpoch.AddTicks(t * 10).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture));
-                        if (row.Source is { } s) json.WriteString("source", s);
-                        json.WriteStartObject("features");
-                        foreach (var (name, value) in row.Values)
-                        {
-                            if (value is null) json.WriteNull(name);
-                            else if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) json.WriteNumber(name, d);
-                            else json.WriteString(name, value);
-                        }
-                        json.WriteEndObject();
-                        json.WriteEndObject();
-                    }
+                    foreach (var row in rows) row.WriteJson(json);
                     json.WriteEndArray();
                 });
             }
             else
             {
-                foreach (var row in rows)
-                {
-                    Console.WriteLine(!row.Found ? $"{string.Join(",", row.Entity)}: not found"
-                        : $"{string.Join(",", row.Entity)} @ {DateTimeOffset.UnixEpoch.AddTicks(row.TimeMicros!.Value * 10):yyyy-MM-ddTHH:mm:ss.ffffffZ}: " +
-                          string.Join(", ", row.Values.Select(v => $"{v.Key}={v.Value ?? "null"}")));
-                }
+                foreach (var row in rows) Console.WriteLine(row.ToText());
             }
             return rows.All(r => r.Found) ? 0 : CommandRunner.ExitCode(FloeErrorCode.NotFound);
         });
@@ -165,32 +131,14 @@ internal static class OnlineCommands
             var def = DefinitionFiles.Parse(parse.GetValue(definition)!);
             using var store = Connect(parse);
             var report = new ConsistencyCheck(GlobalOptions.OpenWarehouse(parse), store).Run(def, parse.GetValue(sample), parse.GetValue(seed));
-            bool passed = report.MismatchRate <= parse.GetValue(threshold);
+            bool passed = report.Passes(parse.GetValue(threshold));
             if (parse.GetValue(GlobalOptions.Json))
             {
-                CommandRunner.WriteJson(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteBoolean("passed", passed);
-                    json.WriteNumber("sampled", report.Sampled);
-                    json.WriteNumber("compared", report.Compared);
-                    json.WriteNumber("mismatched", report.Mismatched);
-                    json.WriteNumber("missing", report.Missing);
-                    json.WriteNumber("stale", report.Stale);
-                    json.WriteNumber("ahead", report.Ahead);
-                    json.WriteNumber("mismatch_rate", report.MismatchRate);
-                    json.WriteNumber("max_staleness_seconds", report.MaxStalenessMicros / 1e6);
-                    json.WriteStartObject("max_abs_diff");
-                    foreach (var (name, diff) in report.MaxAbsDiff) json.WriteNumber(name, diff);
-                    json.WriteEndObject();
-                    json.WriteEndObject();
-                });
+                CommandRunner.WriteJson(json => report.WriteJson(json, passed));
             }
             else
             {
-                Console.WriteLine($"{(passed ? "PASSED" : "FAILED")}: {report.Sampled} sampled, {report.Compared} compared, {report.Mismatched} mismatched, " +
-                    $"{report.Missing} missing, {report.Stale} stale (max {report.MaxStalenessMicros / 1e6:F0} s), {report.Ahead} ahead; mismatch rate {report.MismatchRate:P2}");
-                foreach (var (name, diff) in report.MaxAbsDiff.Where(d => d.Value > 0)) Console.WriteLine($"  max |diff| {name}: {diff:G6}");
+                Console.WriteLine(report.ToText(passed));
             }
             return passed ? 0 : CommandRunner.ExitCode(FloeErrorCode.ValidationFailed);
         });

@@ -50,13 +50,13 @@ internal static class ScanCommand
             if (parse.GetValue(count))
             {
                 var counted = service.Count(table, request);
-                if (parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(json => WriteResult(json, counted));
+                if (parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(counted.WriteJson);
                 else Console.WriteLine(counted.Rows);
                 return 0;
             }
             using var sink = OpenSink(parse.GetValue(format)!, parse.GetValue(output));
             var result = service.Scan(table, request, sink);
-            if (parse.GetValue(output) is not null && parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(json => WriteResult(json, result));
+            if (parse.GetValue(output) is not null && parse.GetValue(GlobalOptions.Json)) CommandRunner.WriteJson(result.WriteJson);
             return 0;
         });
         return command;
@@ -74,18 +74,5 @@ internal static class ScanCommand
             default:
                 return output is null ? new CsvSink(Console.Out, ownsWriter: false) : new CsvSink(new StreamWriter(output), ownsWriter: true);
         }
-    }
-
-    private static void WriteResult(System.Text.Json.Utf8JsonWriter json, ScanResult result)
-    {
-        json.WriteStartObject();
-        json.WriteNumber("rows", result.Rows);
-        json.WriteNumberOrNull("snapshot_id", result.SnapshotId);
-        json.WriteNumber("manifests", result.Metrics.TotalManifests);
-        json.WriteNumber("manifests_skipped", result.Metrics.SkippedManifests);
-        json.WriteNumber("data_files", result.Metrics.TotalDataFiles);
-        json.WriteNumber("data_files_skipped", result.Metrics.SkippedDataFiles);
-        json.WriteNumber("delete_files", result.Metrics.DeleteFiles);
-        json.WriteEndObject();
     }
 }

@@ -53,24 +53,11 @@ internal static class StreamCommand
             var result = new StreamService(GlobalOptions.OpenWarehouse(parse)).Run(parse.GetValue(definition)!, events, options, online, stop.Token);
             if (parse.GetValue(GlobalOptions.Json))
             {
-                CommandRunner.WriteJson(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("events", result.Events);
-                    json.WriteNumber("skipped_as_committed", result.SkippedAsCommitted);
-                    json.WriteNumber("rejected", result.Rejected);
-                    json.WriteNumber("late_events", result.LateEvents);
-                    json.WriteNumber("feature_rows", result.FeatureRows);
-                    json.WriteNumber("commits", result.Commits);
-                    json.WriteString("last_committed_position", result.LastCommittedPosition);
-                    json.WriteNumber("rebuilt_from_events", result.RebuiltFromEvents);
-                    json.WriteEndObject();
-                });
+                CommandRunner.WriteJson(result.WriteJson);
             }
             else
             {
-                Console.WriteLine($"streamed {result.Events} event(s) in {result.Commits} commit(s) (last position {result.LastCommittedPosition ?? "none"}); " +
-                    $"{result.FeatureRows} feature row(s); {result.SkippedAsCommitted} already committed, {result.Rejected} rejected, {result.LateEvents} late");
+                Console.WriteLine(result.ToText());
             }
             return 0;
         });

@@ -30,19 +30,7 @@ internal static unsafe class FeatureExports
             NativeBuffers.Reset(@out, "out_json");
             string path = Utf8Marshal.ReadRequired(definitionPath, "definition_path");
             var result = FeatureService.Validate(path);
-            NativeJson.Fill(@out, json =>
-            {
-                json.WriteStartObject();
-                json.WriteBoolean("valid", result.IsValid);
-                json.WriteStartArray("errors");
-                foreach (string error in result.Errors)
-                {
-                    json.WriteStringValue(error);
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            });
+            NativeJson.Fill(@out, json => FeatureReports.WriteJson(json, result));
             return 0;
         }
         catch (Exception e)

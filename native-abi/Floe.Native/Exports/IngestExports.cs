@@ -30,22 +30,7 @@ internal static unsafe class IngestExports
             string file = Utf8Marshal.ReadRequired(path, "path");
             IngestOptions ingest = ReadOptions(options);
             IngestResult result = new IngestService(state.Warehouse).Ingest(name, file, ingest);
-            NativeJson.Fill(@out, json =>
-            {
-                json.WriteStartObject();
-                json.WriteNumber("snapshot_id", result.SnapshotId);
-                json.WriteString("operation", result.Operation);
-                json.WriteNumber("rows", result.RowsWritten);
-                json.WriteNumber("files", result.FilesWritten);
-                json.WriteStartObject("summary");
-                foreach (var (key, value) in result.Summary)
-                {
-                    json.WriteString(key, value);
-                }
-
-                json.WriteEndObject();
-                json.WriteEndObject();
-            });
+            NativeJson.Fill(@out, result.WriteJson);
             return 0;
         }
         catch (Exception e)
@@ -92,22 +77,7 @@ internal static unsafe class IngestExports
         IArrowArrayStream imported = moved.Stream;
         IngestOptions ingest = ReadOptions(options);
         IngestResult result = new IngestService(state.Warehouse).Ingest(name, imported.Schema, ReadAll(imported), ingest);
-        NativeJson.Fill(@out, json =>
-        {
-            json.WriteStartObject();
-            json.WriteNumber("snapshot_id", result.SnapshotId);
-            json.WriteString("operation", result.Operation);
-            json.WriteNumber("rows", result.RowsWritten);
-            json.WriteNumber("files", result.FilesWritten);
-            json.WriteStartObject("summary");
-            foreach (var (key, value) in result.Summary)
-            {
-                json.WriteString(key, value);
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
-        });
+        NativeJson.Fill(@out, result.WriteJson);
     }
 
     private static IEnumerable<RecordBatch> ReadAll(IArrowArrayStream stream)

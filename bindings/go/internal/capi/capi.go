@@ -103,6 +103,17 @@ func WarehouseOpen(path string) (Warehouse, int) {
 	return Warehouse(unsafe.Pointer(out)), int(rc)
 }
 
+// floe_warehouse_open_catalog; an empty catalog or token means NULL.
+func WarehouseOpenCatalog(path, catalog, token string) (Warehouse, int) {
+	p, c, t := cstring(path, false), cstring(catalog, true), cstring(token, true)
+	defer free(p)
+	defer free(c)
+	defer free(t)
+	var out *C.floe_warehouse
+	rc := C.floe_warehouse_open_catalog(&out, p, c, t)
+	return Warehouse(unsafe.Pointer(out)), int(rc)
+}
+
 // floe_warehouse_close.
 func WarehouseClose(w Warehouse) { C.floe_warehouse_close((*C.floe_warehouse)(w)) }
 
@@ -262,6 +273,13 @@ func StreamFree(s *ArrowArrayStream) {
 	if s != nil {
 		C.floe_go_stream_release(s)
 		C.free(unsafe.Pointer(s))
+	}
+}
+
+// StreamRelease calls the stream's release callback when it is live; its memory stays allocated.
+func StreamRelease(s *ArrowArrayStream) {
+	if s != nil {
+		C.floe_go_stream_release(s)
 	}
 }
 

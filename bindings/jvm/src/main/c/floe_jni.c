@@ -13,11 +13,13 @@
 #include <string.h>
 
 #include "floe.h"
+#include "floe_batch_stream.h"
 
 static jclass g_exception;          /* dev.floe.FloeException */
 static jmethodID g_exception_create; /* static FloeException create(int, byte[], byte[]) */
 static jclass g_long, g_integer, g_double, g_float, g_boolean, g_object, g_string;
 static jmethodID g_long_of, g_integer_of, g_double_of, g_float_of, g_boolean_of;
+static jclass g_bytes, g_ints, g_longs, g_floats, g_doubles; /* byte[], int[], long[], float[], double[] */
 
 static jclass global_class(JNIEnv *env, const char *name)
 {
@@ -45,7 +47,10 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
         (g_float = global_class(env, "java/lang/Float")) == NULL ||
         (g_boolean = global_class(env, "java/lang/Boolean")) == NULL ||
         (g_object = global_class(env, "java/lang/Object")) == NULL ||
-        (g_string = global_class(env, "java/lang/String")) == NULL) {
+        (g_string = global_class(env, "java/lang/String")) == NULL ||
+        (g_bytes = global_class(env, "[B")) == NULL || (g_ints = global_class(env, "[I")) == NULL ||
+        (g_longs = global_class(env, "[J")) == NULL || (g_floats = global_class(env, "[F")) == NULL ||
+        (g_doubles = global_class(env, "[D")) == NULL) {
         return JNI_ERR;
     }
     g_exception_create = (*env)->GetStaticMethodID(env, g_exception, "create", "(I[B[B)Ldev/floe/FloeException;");
@@ -87,6 +92,9 @@ static void throw_code(JNIEnv *env, int code, const char *category, const char *
         return; /* OutOfMemoryError is pending */
     }
     exception = (*env)->CallStaticObjectMethod(env, g_exception, g_exception_create, (jint)code, c, m);
+    if ((*env)->ExceptionCheck(env)) {
+        return; /* create itself threw (OutOfMemoryError): that one is pending */
+    }
     if (exception != NULL) {
         (*env)->Throw(env, (jthrowable)exception);
     }
@@ -169,6 +177,27 @@ JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_warehouseOpen(JNIEnv *env, jcla
     {
         ARG(p, path)
         check(env, floe_warehouse_open(&out, p.text));
+        FREE_ARG(p);
+    }
+    return (jlong)(intptr_t)out;
+}
+
+JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_warehouseOpenCatalog(JNIEnv *env, jclass cls, jbyteArray path,
+                                                                      jbyteArray catalog, jbyteArray token)
+{
+    floe_warehouse *out = NULL;
+    (void)cls;
+    {
+        ARG(p, path)
+        {
+            ARG(c, catalog)
+            {
+                ARG(t, token)
+                check(env, floe_warehouse_open_catalog(&out, p.text, c.text, t.text));
+                FREE_ARG(t);
+            }
+            FREE_ARG(c);
+        }
         FREE_ARG(p);
     }
     return (jlong)(intptr_t)out;
@@ -324,6 +353,75 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_ingestFile(JNIEnv *env, jc
     return out;
 }
 
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_ingestArrow(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
+                                                                  jlong stream, jint mode, jbyteArray branch,
+                                                                  jbyteArray propertiesJson)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    floe_ingest_options opts = FLOE_INGEST_OPTIONS_INIT;
+    (void)cls;
+    {
+        ARG(t, table)
+        {
+            ARG(b, branch)
+            {
+                ARG(j, propertiesJson)
+                opts.mode = (int)mode;
+                opts.branch = b.text;
+                opts.properties_json = j.text;
+                if (!check(env, floe_ingest_arrow(&buf, W(w), t.text, (struct ArrowArrayStream *)(intptr_t)stream,
+                                                  &opts))) {
+                    out = take_buf(env, &buf);
+                }
+                FREE_ARG(j);
+            }
+            FREE_ARG(b);
+        }
+        FREE_ARG(t);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_featuresValidate(JNIEnv *env, jclass cls, jbyteArray definitionPath)
+{
+    floe_buf buf = {NULL, 0};
+    jbyteArray out = NULL;
+    (void)cls;
+    {
+        ARG(d, definitionPath)
+        if (!check(env, floe_features_validate(&buf, d.text))) {
+            out = take_buf(env, &buf);
+        }
+        FREE_ARG(d);
+    }
+    return out;
+}
+
+JNIEXPORT void JNICALL Java_dev_floe_FloeNative_featuresCompute(JNIEnv *env, jclass cls, jlong out, jbyteArray definitionPath,
+                                                                jlong events, jbyteArray from, jbyteArray to)
+{
+    (void)cls;
+    if (out == 0) {
+        throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "floe_features_compute: the output stream address is 0");
+        return;
+    }
+    {
+        ARG(d, definitionPath)
+        {
+            ARG(f, from)
+            {
+                ARG(t, to)
+                check(env, floe_features_compute((struct ArrowArrayStream *)(intptr_t)out, d.text,
+                                                 (struct ArrowArrayStream *)(intptr_t)events, f.text, t.text));
+                FREE_ARG(t);
+            }
+            FREE_ARG(f);
+        }
+        FREE_ARG(d);
+    }
+}
+
 JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_scanCount(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                            jbyteArray filter)
 {
@@ -470,6 +568,177 @@ JNIEXPORT void JNICALL Java_dev_floe_FloeNative_arrowStreamFree(JNIEnv *env, jcl
 {
     Java_dev_floe_FloeNative_arrowStreamRelease(env, cls, stream);
     free(S(stream));
+}
+
+/*
+ * A malloc'd copy of a Java primitive array (byte[], int[], long[], float[], double[]), at least one byte long so
+ * that an empty buffer is still a valid pointer; NULL for null with *failed 0. On failure an exception is pending.
+ */
+static void *copy_buffer(JNIEnv *env, jobject array, int *failed)
+{
+    jsize n;
+    size_t width, size;
+    void *out;
+    *failed = 0;
+    if (array == NULL) {
+        return NULL;
+    }
+    n = (*env)->GetArrayLength(env, (jarray)array);
+    if ((*env)->IsInstanceOf(env, array, g_bytes)) {
+        width = 1;
+    } else if ((*env)->IsInstanceOf(env, array, g_ints) || (*env)->IsInstanceOf(env, array, g_floats)) {
+        width = 4;
+    } else if ((*env)->IsInstanceOf(env, array, g_longs) || (*env)->IsInstanceOf(env, array, g_doubles)) {
+        width = 8;
+    } else {
+        throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "an Arrow buffer must be a byte[], int[], long[], float[] or double[]");
+        *failed = 1;
+        return NULL;
+    }
+    size = (size_t)n * width;
+    out = malloc(size > 0 ? size : 1);
+    if (out == NULL) {
+        throw_code(env, FLOE_EINTERNAL, "internal", "out of memory");
+        *failed = 1;
+        return NULL;
+    }
+    /* The region copies read the array in its own element type; the bytes land in native order, as Arrow wants. */
+    if (width == 1) {
+        (*env)->GetByteArrayRegion(env, (jbyteArray)array, 0, n, (jbyte *)out);
+    } else if ((*env)->IsInstanceOf(env, array, g_ints)) {
+        (*env)->GetIntArrayRegion(env, (jintArray)array, 0, n, (jint *)out);
+    } else if ((*env)->IsInstanceOf(env, array, g_floats)) {
+        (*env)->GetFloatArrayRegion(env, (jfloatArray)array, 0, n, (jfloat *)out);
+    } else if ((*env)->IsInstanceOf(env, array, g_longs)) {
+        (*env)->GetLongArrayRegion(env, (jlongArray)array, 0, n, (jlong *)out);
+    } else {
+        (*env)->GetDoubleArrayRegion(env, (jdoubleArray)array, 0, n, (jdouble *)out);
+    }
+    return out;
+}
+
+/* A NUL-terminated copy of element i of a byte[][] (already NUL-terminated by Java), or NULL with an exception. */
+static char *element_text(JNIEnv *env, jobjectArray array, jsize i)
+{
+    jbyteArray bytes = (jbyteArray)(*env)->GetObjectArrayElement(env, array, i);
+    arg text;
+    if (bytes == NULL) {
+        if (!(*env)->ExceptionCheck(env)) {
+            throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "an Arrow column name or format is null");
+        }
+        return NULL;
+    }
+    text = take_arg(env, bytes);
+    (*env)->DeleteLocalRef(env, bytes);
+    return text.text;
+}
+
+/* Builds one batch's columns into the stream; 0, or non-zero with an exception pending (the stream stays whole). */
+static int append_batch(JNIEnv *env, struct ArrowArrayStream *stream, char **formats, jsize columns, jsize b,
+                        jlong length, const jlong *null_counts, jobjectArray buffers)
+{
+    struct ArrowArray *built = (struct ArrowArray *)calloc((size_t)(columns > 0 ? columns : 1), sizeof(struct ArrowArray));
+    jsize c, k;
+    int failed = 0;
+    if (built == NULL) {
+        throw_code(env, FLOE_EINTERNAL, "internal", "out of memory");
+        return 1;
+    }
+    for (c = 0; c < columns && !failed; c++) {
+        void *owned[3] = {NULL, NULL, NULL};
+        int n_buffers = strcmp(formats[c], "u") == 0 || strcmp(formats[c], "z") == 0 ? 3 : 2;
+        for (k = 0; k < n_buffers && !failed; k++) {
+            jobject array = (*env)->GetObjectArrayElement(env, buffers, ((b * columns) + c) * 3 + k);
+            owned[k] = copy_buffer(env, array, &failed);
+            if (array != NULL) {
+                (*env)->DeleteLocalRef(env, array);
+            }
+            if (!failed && k > 0 && owned[k] == NULL) {
+                throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "an Arrow column lacks its values buffer");
+                failed = 1;
+            }
+        }
+        if (failed) {
+            for (k = 0; k < 3; k++) {
+                free(owned[k]);
+            }
+        } else if (fbs_column_init(&built[c], (int64_t)length, (int64_t)null_counts[b * columns + c], n_buffers,
+                                   owned) != 0) {
+            throw_code(env, FLOE_EINTERNAL, "internal", "out of memory");
+            failed = 1;
+        }
+    }
+    if (failed) {
+        for (c = 0; c < columns; c++) {
+            fbs_array_release(&built[c]);
+        }
+    } else if (fbs_stream_append(stream, (int64_t)length, built) != 0) {
+        throw_code(env, FLOE_EINTERNAL, "internal", "out of memory");
+        failed = 1;
+    }
+    free(built);
+    return failed;
+}
+
+JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_arrowStreamFromBatches(JNIEnv *env, jclass cls, jobjectArray names,
+                                                                        jobjectArray formats, jlongArray lengths,
+                                                                        jlongArray nullCounts, jobjectArray buffers)
+{
+    struct ArrowArrayStream *stream;
+    jsize columns = (*env)->GetArrayLength(env, names);
+    jsize batches = (*env)->GetArrayLength(env, lengths);
+    char **name_texts = (char **)calloc((size_t)(columns > 0 ? columns : 1), sizeof(char *));
+    char **format_texts = (char **)calloc((size_t)(columns > 0 ? columns : 1), sizeof(char *));
+    jlong *row_counts = NULL, *null_counts = NULL;
+    jsize c, b;
+    int failed = 0;
+    (void)cls;
+    stream = (struct ArrowArrayStream *)calloc(1, sizeof(struct ArrowArrayStream));
+    if (stream == NULL || name_texts == NULL || format_texts == NULL) {
+        throw_code(env, FLOE_EINTERNAL, "internal", "out of memory");
+        failed = 1;
+    }
+    for (c = 0; c < columns && !failed; c++) {
+        name_texts[c] = element_text(env, names, c);
+        format_texts[c] = name_texts[c] == NULL ? NULL : element_text(env, formats, c);
+        failed = format_texts[c] == NULL;
+    }
+    if (!failed && fbs_stream_init(stream, columns, (const char *const *)name_texts, (const char *const *)format_texts) != 0) {
+        throw_code(env, FLOE_EINTERNAL, "internal", "out of memory");
+        failed = 1;
+    }
+    if (!failed) {
+        row_counts = (*env)->GetLongArrayElements(env, lengths, NULL);
+        null_counts = (*env)->GetLongArrayElements(env, nullCounts, NULL);
+        failed = row_counts == NULL || null_counts == NULL;
+    }
+    for (b = 0; b < batches && !failed; b++) {
+        failed = append_batch(env, stream, format_texts, columns, b, row_counts[b], null_counts, buffers);
+    }
+    if (row_counts != NULL) {
+        (*env)->ReleaseLongArrayElements(env, lengths, row_counts, JNI_ABORT);
+    }
+    if (null_counts != NULL) {
+        (*env)->ReleaseLongArrayElements(env, nullCounts, null_counts, JNI_ABORT);
+    }
+    for (c = 0; c < columns; c++) {
+        if (name_texts != NULL) {
+            free(name_texts[c]);
+        }
+        if (format_texts != NULL) {
+            free(format_texts[c]);
+        }
+    }
+    free(name_texts);
+    free(format_texts);
+    if (failed) {
+        if (stream != NULL) {
+            fbs_stream_release(stream);
+            free(stream);
+        }
+        return 0;
+    }
+    return (jlong)(intptr_t)stream;
 }
 
 static void throw_stream(JNIEnv *env, struct ArrowArrayStream *s, const char *what)
@@ -632,6 +901,9 @@ JNIEXPORT jobjectArray JNICALL Java_dev_floe_FloeNative_arrowStreamNext(JNIEnv *
         }
         for (r = 0; values != NULL && r < batch.length && !(*env)->ExceptionCheck(env); r++) {
             jobject value = box(env, format, child, child->offset + batch.offset + r);
+            if ((*env)->ExceptionCheck(env)) {
+                break;
+            }
             if (value != NULL) {
                 (*env)->SetObjectArrayElement(env, values, (jsize)r, value);
                 (*env)->DeleteLocalRef(env, value);

@@ -85,6 +85,9 @@ final class FloeNative {
 
     static native long warehouseOpen(byte[] path) throws FloeException;
 
+    /** floe_warehouse_open_catalog; catalog and token may be null. */
+    static native long warehouseOpenCatalog(byte[] path, byte[] catalog, byte[] token) throws FloeException;
+
     static native void warehouseClose(long warehouse);
 
     static native byte[] warehousePath(long warehouse) throws FloeException;
@@ -106,6 +109,16 @@ final class FloeNative {
             byte[] propertiesJson) throws FloeException;
 
     static native byte[] scanAggregate(long warehouse, byte[] table, byte[] aggregates, byte[] filter) throws FloeException;
+
+    /** floe_ingest_arrow: moves the {@code struct ArrowArrayStream} at {@code stream} (released whatever the result). */
+    static native byte[] ingestArrow(long warehouse, byte[] table, long stream, int mode, byte[] branch,
+            byte[] propertiesJson) throws FloeException;
+
+    static native byte[] featuresValidate(byte[] definitionPath) throws FloeException;
+
+    /** floe_features_compute into the stream at {@code out}; moves the stream at {@code events}. */
+    static native void featuresCompute(long out, byte[] definitionPath, long events, byte[] from, byte[] to)
+            throws FloeException;
 
     static native long scanCount(long warehouse, byte[] table, byte[] filter) throws FloeException;
 
@@ -138,6 +151,15 @@ final class FloeNative {
 
     /** A zeroed {@code struct ArrowArrayStream} in native memory. */
     static native long arrowStreamAllocate() throws FloeException;
+
+    /**
+     * A live {@code struct ArrowArrayStream} in native memory (free with {@link #arrowStreamFree}) over batches whose
+     * buffers are copied now: {@code lengths[b]} rows in batch b; for column c of batch b, {@code nullCounts[b*C+c]}
+     * and the buffers {@code buffers[(b*C+c)*3 .. +2]}: validity (byte[] bitmap or null), values (byte[], int[],
+     * long[], float[] or double[]) or offsets (int[]), and the data (byte[]) of "u" and "z" columns.
+     */
+    static native long arrowStreamFromBatches(byte[][] names, byte[][] formats, long[] lengths, long[] nullCounts,
+            Object[] buffers) throws FloeException;
 
     /** Calls the stream's release callback when it is live. */
     static native void arrowStreamRelease(long stream);

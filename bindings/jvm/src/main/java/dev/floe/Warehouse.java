@@ -43,6 +43,18 @@ public final class Warehouse implements AutoCloseable {
         return open(Path.of(folder));
     }
 
+    /**
+     * Opens the warehouse folder {@code folder} (the tables' data) with a catalog given by URI, as
+     * {@code floe --catalog} takes it: {@code "sqlite:PATH"}, {@code "postgresql://user@host:port/db"} (the Iceberg JDBC
+     * layout) or {@code "http(s)://host:port[/prefix]"} (an Iceberg REST catalog, {@code token} its bearer token).
+     * A null {@code catalog} is the folder's own catalog.db; {@code token} may be null. An unknown scheme throws
+     * {@link InvalidArgumentException}, an unreachable catalog {@link FloeIOException}.
+     */
+    public static Warehouse open(Path folder, String catalog, String token) throws FloeException {
+        return new Warehouse(FloeNative.warehouseOpenCatalog(FloeNative.utf8(folder.toString()), FloeNative.utf8(catalog),
+                FloeNative.utf8(token)));
+    }
+
     private interface Call<T> {
         T run(long handle) throws FloeException;
     }
@@ -230,6 +242,37 @@ public final class Warehouse implements AutoCloseable {
         String properties = o.properties == null ? null : Json.write(o.properties);
         return (Map<String, Object>) json(with(h ->
                 FloeNative.ingestFile(h, u(table), u(file.toString()), o.mode.value, u(o.branch), u(properties))));
+    }
+
+    /**
+     * Loads an Arrow C stream into a table in one atomic commit: appended, or with
+     * {@link IngestMode#OVERWRITE_PARTITIONS} replacing exactly the partitions the batches touch. The stream's columns
+     * must be the table's, in order, by name and Arrow type. {@code data} is moved: it is released when this returns,
+     * whatever the result (close it to free its memory). Returns the commit as {@link #ingest} does.
+     */
+    public Map<String, Object> ingestArrow(String table, ArrowStream data, IngestOptions options) throws FloeException {
+        return ingestArrow(table, data.address(), options);
+    }
+
+    /** {@link #ingestArrow(String, ArrowStream, IngestOptions)} of these batches. */
+    public Map<String, Object> ingestArrow(String table, List<ArrowBatch> batches, IngestOptions options)
+            throws FloeException {
+        try (ArrowStream stream = ArrowStream.of(batches)) {
+            return ingestArrow(table, stream, options);
+        }
+    }
+
+    /**
+     * {@link #ingestArrow(String, ArrowStream, IngestOptions)} of the {@code struct ArrowArrayStream} at
+     * {@code streamAddress}, e.g. one Arrow Java exported ({@code Data.exportArrayStream(allocator, reader, s)} then
+     * {@code s.memoryAddress()}); the stream is moved (released when this returns), its struct stays the caller's.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> ingestArrow(String table, long streamAddress, IngestOptions options) throws FloeException {
+        IngestOptions o = options == null ? IngestOptions.defaults() : options;
+        String properties = o.properties == null ? null : Json.write(o.properties);
+        return (Map<String, Object>) json(with(h ->
+                FloeNative.ingestArrow(h, u(table), streamAddress, o.mode.value, u(o.branch), u(properties))));
     }
 
     /** The number of rows main holds that match {@code filter} (null counts every row). */
