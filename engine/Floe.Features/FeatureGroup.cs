@@ -1,5 +1,6 @@
 using Apache.Arrow;
 using Floe.Core.Errors;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Columns;
 using Floe.Features.Definitions;
 using Floe.Features.Engine;
@@ -79,9 +80,9 @@ public sealed class FeatureGroup
     public FeatureStream OpenStream(int parallelism = 1) =>
         new(this, new FeatureEngine(Plan, Math.Max(1, parallelism)));
 
-    internal static (Dictionary<string, ColumnData> Columns, int Length) Gather(IEnumerable<RecordBatch> batches)
+    internal static (Dictionary<string, ValueVector> Columns, int Length) Gather(IEnumerable<RecordBatch> batches)
     {
-        var parts = new Dictionary<string, List<ColumnData>>(StringComparer.Ordinal);
+        var parts = new Dictionary<string, List<ValueVector>>(StringComparer.Ordinal);
         int length = 0;
         foreach (var b in batches)
         {
@@ -92,10 +93,10 @@ public sealed class FeatureGroup
             }
             length += b.Length;
         }
-        var columns = new Dictionary<string, ColumnData>(StringComparer.Ordinal);
+        var columns = new Dictionary<string, ValueVector>(StringComparer.Ordinal);
         foreach (var (name, list) in parts)
         {
-            columns[name] = ColumnData.Concat(list);
+            columns[name] = ValueVector.Concat(list);
         }
         return (columns, length);
     }
@@ -128,14 +129,14 @@ public sealed class FeatureGroup
             bool isList = f.DataType is Apache.Arrow.Types.ListType;
             var elementType = isList ? ((Apache.Arrow.Types.ListType)f.DataType).ValueDataType : f.DataType;
             var kind = ArrowColumns.KindOf(elementType) ?? ValueKind.Int64;
-            var empty = ColumnData.Empty(kind);
-            arrays.Add(ArrowColumns.ToArray(isList ? ColumnData.FromList(kind, [0], empty, null) : empty));
+            var empty = ValueVector.Empty(kind);
+            arrays.Add(ArrowColumns.ToArray(isList ? ValueVector.FromList(kind, [0], empty, null) : empty));
         }
         return new RecordBatch(OutputSchema, arrays, 0);
     }
 
     /// <summary>Builds the output batch for every row of the chunk, in chunk row order.</summary>
-    internal RecordBatch BuildOutput(FeatureEngine engine, EventChunk chunk, ColumnData[] features)
+    internal RecordBatch BuildOutput(FeatureEngine engine, EventChunk chunk, ValueVector[] features)
     {
         var columns = WithKeysAndTime(engine, chunk, null, features);
         var arrays = new List<IArrowArray>(columns.Length);
@@ -147,12 +148,12 @@ public sealed class FeatureGroup
     /// Output columns for features already in the order of <paramref name="rowAt"/> (output row i is chunk row
     /// <c>rowAt[i]</c>, see <see cref="FeatureEngine.ProcessByDay"/>): keys and time are gathered into that order.
     /// </summary>
-    internal ColumnData[] OrderedOutputColumns(FeatureEngine engine, EventChunk chunk, ColumnData[] features, int[] rowAt) =>
+    internal ValueVector[] OrderedOutputColumns(FeatureEngine engine, EventChunk chunk, ValueVector[] features, int[] rowAt) =>
         WithKeysAndTime(engine, chunk, rowAt, features);
 
     // Entity keys (from the entity index, so encoded chunks need not carry key columns) and time for chunk rows
     // `rows` (all when null), followed by `features` as given.
-    private ColumnData[] WithKeysAndTime(FeatureEngine engine, EventChunk chunk, int[]? rows, ColumnData[] features)
+    private ValueVector[] WithKeysAndTime(FeatureEngine engine, EventChunk chunk, int[]? rows, ValueVector[] features)
     {
         var def = Definition;
         int n = rows?.Length ?? chunk.Length;
@@ -168,10 +169,10 @@ public sealed class FeatureGroup
                 time[i] = chunk.Time[rows[i]];
             }
         }
-        var result = new ColumnData[def.Entity.Count + 1 + features.Length];
+        var result = new ValueVector[def.Entity.Count + 1 + features.Length];
         int at = 0;
         for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids.AsSpan(0, n), engine.Strings); }
-        result[at++] = ColumnData.FromLongs(ValueKind.Timestamp, time, null, n);
+        result[at++] = ValueVector.FromLongs(ValueKind.Timestamp, time, null, n);
         foreach (var f in features) { result[at++] = f; }
         return result;
     }

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Columns;
 using Floe.Features.Engine;
 
@@ -75,9 +76,9 @@ public sealed class FeatureStream
         return _group.BuildOutput(_engine, chunk, features);
     }
 
-    private static Dictionary<string, ColumnData> Take(Dictionary<string, ColumnData> columns, List<int> rows)
+    private static Dictionary<string, ValueVector> Take(Dictionary<string, ValueVector> columns, List<int> rows)
     {
-        var r = new Dictionary<string, ColumnData>(columns.Count, StringComparer.Ordinal);
+        var r = new Dictionary<string, ValueVector>(columns.Count, StringComparer.Ordinal);
         foreach (var (name, c) in columns)
         {
             r[name] = c.Take(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows));
@@ -85,7 +86,7 @@ public sealed class FeatureStream
         return r;
     }
 
-    private RecordBatch Slice(Dictionary<string, ColumnData> columns, List<int> rows)
+    private RecordBatch Slice(Dictionary<string, ValueVector> columns, List<int> rows)
     {
         var taken = Take(columns, rows);
         var fields = new List<Field>();

@@ -7,6 +7,7 @@ internal static partial class EndToEndRegistry
     {
         EndToEnd.Register("features", Features.FeaturesEndToEnd.Run);
         EndToEnd.Register("expressions", Features.ExpressionBench.Run);
+        EndToEnd.Register("string-features", Features.StringFeaturesBench.Run);
         RegisterIngest();
         EndToEnd.Register("commit", Commit.CommitBench.Run);
         EndToEnd.Register("catalog-commits", Commit.CatalogCommitBench.Run);

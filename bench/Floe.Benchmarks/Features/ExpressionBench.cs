@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Floe.Core.Expressions;
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Expressions;
 
 namespace Floe.Benchmarks.Features;
@@ -42,7 +42,7 @@ internal static class ExpressionBench
             else if (args[i] == "--repeat") { repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); }
         }
         var columns = Inputs(rows);
-        ColumnData? Resolve(string name) => columns.GetValueOrDefault(name);
+        ValueVector? Resolve(string name) => columns.GetValueOrDefault(name);
         Console.WriteLine($"expression evaluation, {rows:N0} rows, best of {repeat}");
         Console.WriteLine("| expression | best ms | CPU ms (all repeats) |");
         Console.WriteLine("|---|---:|---:|");
@@ -67,7 +67,7 @@ internal static class ExpressionBench
         return 0;
     }
 
-    private static Dictionary<string, ColumnData> Inputs(int n)
+    private static Dictionary<string, ValueVector> Inputs(int n)
     {
         var random = new Random(42);
         var a = new long[n];
@@ -92,13 +92,13 @@ internal static class ExpressionBench
             if (!validX[i]) { x[i] = 0; }
             if (!validY[i]) { y[i] = 0; }
         }
-        return new Dictionary<string, ColumnData>(StringComparer.Ordinal)
+        return new Dictionary<string, ValueVector>(StringComparer.Ordinal)
         {
-            ["a"] = ColumnData.FromLongs(ValueKind.Int64, a, ColumnData.Validity(validA)),
-            ["b"] = ColumnData.FromLongs(ValueKind.Int64, b, null),
-            ["x"] = ColumnData.FromDoubles(x, ColumnData.Validity(validX)),
-            ["y"] = ColumnData.FromDoubles(y, ColumnData.Validity(validY)),
-            ["s"] = ColumnData.FromStrings(s),
+            ["a"] = ValueVector.FromLongs(ValueKind.Int64, a, ValueVector.Validity(validA)),
+            ["b"] = ValueVector.FromLongs(ValueKind.Int64, b, null),
+            ["x"] = ValueVector.FromDoubles(x, ValueVector.Validity(validX)),
+            ["y"] = ValueVector.FromDoubles(y, ValueVector.Validity(validY)),
+            ["s"] = ValueVector.FromStrings(s),
         };
     }
 }

@@ -35,9 +35,9 @@ internal static class ArrowColumns
     }
 
     /// <summary>Converts the supported columns of <paramref name="batch"/>.</summary>
-    public static Dictionary<string, ColumnData> FromBatch(RecordBatch batch)
+    public static Dictionary<string, ValueVector> FromBatch(RecordBatch batch)
     {
-        var result = new Dictionary<string, ColumnData>(StringComparer.Ordinal);
+        var result = new Dictionary<string, ValueVector>(StringComparer.Ordinal);
         for (int c = 0; c < batch.ColumnCount; c++)
         {
             var field = batch.Schema.GetFieldByIndex(c);
@@ -47,45 +47,16 @@ internal static class ArrowColumns
         return result;
     }
 
-    public static ColumnData FromArray(IArrowArray array, string name)
+    /// <summary>
+    /// The values and validity of <paramref name="array"/> as an engine column: timestamps and dates become µs UTC
+    /// here; every other kind converts as the expression evaluator reads Arrow (<see cref="ArrowValues.ToVector"/>).
+    /// </summary>
+    /// <exception cref="Floe.Core.Errors.FloeException">Unsupported: the array's type has no engine kind.</exception>
+    public static ValueVector FromArray(IArrowArray array, string name)
     {
         int n = array.Length;
-        var valid = ArrowBitmaps.Validity(array);
         switch (array)
         {
-            case Int64Array a: return ColumnData.FromLongs(ValueKind.Int64, a.Values.ToArray(), valid);
-            case Int32Array a: return Widen(a.Values, valid);
-            case Int16Array a: return Widen(a.Values, valid);
-            case Int8Array a: return Widen(a.Values, valid);
-            case UInt32Array a: return Widen(a.Values, valid);
-            case UInt16Array a: return Widen(a.Values, valid);
-            case UInt8Array a: return Widen(a.Values, valid);
-            case DoubleArray a: return ColumnData.FromDoubles(a.Values.ToArray(), valid);
-            case FloatArray a:
-                {
-                    var d = new double[n];
-                    var src = a.Values;
-                    for (int i = 0; i < n; i++) { d[i] = src[i]; }
-                    return ColumnData.FromDoubles(d, valid);
-                }
-            case BooleanArray a:
-                {
-                    var bits = ArrowBitmaps.Read(a.Data.Buffers[1].Span, a.Offset, n);
-                    if (valid is not null) { Bitmap.And(bits, valid, bits); }
-                    return ColumnData.FromBits(bits, valid, n);
-                }
-            case StringArray a:
-                {
-                    var s = new string?[n];
-                    for (int i = 0; i < n; i++) { s[i] = a.IsValid(i) ? a.GetString(i) : null; }
-                    return ColumnData.FromStrings(s);
-                }
-            case LargeStringArray a:
-                {
-                    var s = new string?[n];
-                    for (int i = 0; i < n; i++) { s[i] = a.IsValid(i) ? a.GetString(i) : null; }
-                    return ColumnData.FromStrings(s);
-                }
             case TimestampArray a:
                 {
                     var unit = ((TimestampType)a.Data.DataType).Unit;
@@ -98,33 +69,39 @@ internal static class ArrowColumns
                         _ => (1L, 1_000L),
                     };
                     for (int i = 0; i < n; i++) { l[i] = div == 1 ? l[i] * mul : Math.DivRem(l[i], div).Quotient - (l[i] % div < 0 ? 1 : 0); }
-                    return ColumnData.FromLongs(ValueKind.Timestamp, l, valid);
+                    return ValueVector.FromLongs(ValueKind.Timestamp, l, ArrowBitmaps.Validity(array));
                 }
             case Date32Array a:
                 {
                     var l = new long[n];
                     var src = a.Values;
                     for (int i = 0; i < n; i++) { l[i] = src[i] * 86_400_000_000L; }
-                    return ColumnData.FromLongs(ValueKind.Timestamp, l, valid);
+                    return ValueVector.FromLongs(ValueKind.Timestamp, l, ArrowBitmaps.Validity(array));
                 }
             case Date64Array a:
                 {
                     var l = new long[n];
                     var src = a.Values;
                     for (int i = 0; i < n; i++) { l[i] = src[i] * 1_000L; }
-                    return ColumnData.FromLongs(ValueKind.Timestamp, l, valid);
+                    return ValueVector.FromLongs(ValueKind.Timestamp, l, ArrowBitmaps.Validity(array));
+                }
+            case HalfFloatArray a:
+                {
+                    var d = new double[n];
+                    var src = a.Values;
+                    for (int i = 0; i < n; i++) { d[i] = (double)src[i]; }
+                    return ValueVector.FromDoubles(d, ArrowBitmaps.Validity(array));
                 }
             default:
-                throw Errors.Unsupported($"column '{name}': Arrow type {array.Data.DataType.Name} is not supported");
+                try
+                {
+                    return ArrowValues.ToVector(array);
+                }
+                catch (ExpressionException)
+                {
+                    throw Errors.Unsupported($"column '{name}': Arrow type {array.Data.DataType.Name} is not supported");
+                }
         }
-    }
-
-    private static ColumnData Widen<T>(ReadOnlySpan<T> src, ulong[]? valid)
-        where T : struct, System.Numerics.IBinaryInteger<T>
-    {
-        var l = new long[src.Length];
-        for (int i = 0; i < l.Length; i++) { l[i] = long.CreateTruncating(src[i]); }
-        return ColumnData.FromLongs(ValueKind.Int64, l, valid);
     }
 
     /// <summary>The Arrow type an engine column of <paramref name="kind"/> is written as.</summary>
@@ -137,7 +114,7 @@ internal static class ArrowColumns
         _ => new TimestampType(TimeUnit.Microsecond, "UTC"),
     };
 
-    public static Field FieldOf(string name, ColumnData column) =>
+    public static Field FieldOf(string name, ValueVector column) =>
         column.IsList
             ? new Field(name, new ListType(new Field("item", ArrowType(column.Kind), true)), true)
             : new Field(name, ArrowType(column.Kind), true);
@@ -146,10 +123,10 @@ internal static class ArrowColumns
         isList ? new Field(name, new ListType(new Field("item", ArrowType(kind), true)), true) : new Field(name, ArrowType(kind), true);
 
     /// <summary>Builds an Arrow array from <paramref name="c"/>.</summary>
-    public static IArrowArray ToArray(ColumnData c) => ToArray(c, 0, c.Length);
+    public static IArrowArray ToArray(ValueVector c) => ToArray(c, 0, c.Length);
 
     /// <summary>Builds an Arrow array from rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="n"/>) of <paramref name="c"/> (lists: only the whole column).</summary>
-    public static IArrowArray ToArray(ColumnData c, int start, int n)
+    public static IArrowArray ToArray(ValueVector c, int start, int n)
     {
         var (bitmap, nulls) = ValidityBuffer(c.Valid, start, n);
         if (c.IsList)
@@ -175,12 +152,18 @@ internal static class ArrowColumns
                 }
             default:
                 {
-                    var b = new StringArray.Builder();
-                    for (int i = 0; i < n; i++)
+                    // The engine's bytes themselves; offsets too when the rows start at byte 0, else rebased.
+                    var offsets = c.Offsets!;
+                    int first = offsets[start];
+                    ArrowBuffer offsetBuffer;
+                    if (first == 0) { offsetBuffer = Bytes(offsets, start, n + 1); }
+                    else
                     {
-                        if (c.Strings![start + i] is { } s) { b.Append(s); } else { b.AppendNull(); }
+                        var rebased = new int[n + 1];
+                        for (int i = 0; i <= n; i++) { rebased[i] = offsets[start + i] - first; }
+                        offsetBuffer = Bytes(rebased, 0, n + 1);
                     }
-                    return b.Build();
+                    return new StringArray(n, offsetBuffer, Bytes(c.Utf8, first, offsets[start + n] - first), bitmap, nulls, 0);
                 }
         }
     }

@@ -1,3 +1,4 @@
+using Floe.Core.Expressions.Evaluation;
 using Apache.Arrow;
 using Floe.Core.Errors;
 using Floe.Features.Columns;
@@ -225,7 +226,7 @@ internal static class BatchComputation
             heapAfterCollect = GC.GetTotalMemory(false);
         }
 
-        void WriteDays(ColumnData[] all, int length)
+        void WriteDays(ValueVector[] all, int length)
         {
             var time = all[def.Entity.Count].Longs!;
             var rows = new List<int>();
@@ -243,8 +244,8 @@ internal static class BatchComputation
                     }
                     else
                     {
-                        var picked = new ColumnData[all.Length];
-                        for (int c = 0; c < all.Length; c++) { picked[c] = all[c].TakeAny(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows)); }
+                        var picked = new ValueVector[all.Length];
+                        for (int c = 0; c < all.Length; c++) { picked[c] = all[c].Take(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows)); }
                         sink.WritePartition(date, names, picked, 0, rows.Count);
                     }
                     StageTimes.Add(Stage.Write, mark);
@@ -315,21 +316,21 @@ internal static class BatchComputation
     }
 
     /// <summary>Zero-row output columns of <paramref name="group"/>, of the kinds its real output has.</summary>
-    internal static ColumnData[] EmptyColumns(FeatureGroup group)
+    internal static ValueVector[] EmptyColumns(FeatureGroup group)
     {
         var batch = group.EmptyOutput();
-        var cols = new ColumnData[batch.ColumnCount];
+        var cols = new ValueVector[batch.ColumnCount];
         for (int c = 0; c < cols.Length; c++)
         {
             var f = batch.Schema.GetFieldByIndex(c);
             cols[c] = f.DataType is Apache.Arrow.Types.ListType
-                ? ColumnData.FromList(ValueKind.String, [0], ColumnData.Empty(ValueKind.String), null)
+                ? ValueVector.FromList(ValueKind.String, [0], ValueVector.Empty(ValueKind.String), null)
                 : ArrowColumns.FromArray(batch.Column(c), f.Name);
         }
         return cols;
     }
 
-    private static Dictionary<string, ColumnData> RestrictTime(Dictionary<string, ColumnData> columns, int length, string timestamp, long start, long end, out int kept)
+    private static Dictionary<string, ValueVector> RestrictTime(Dictionary<string, ValueVector> columns, int length, string timestamp, long start, long end, out int kept)
     {
         if (!columns.TryGetValue(timestamp, out var time) || time.Longs is null)
         {
@@ -350,7 +351,7 @@ internal static class BatchComputation
             long t = values[i];
             if (time.IsValid(i) && t >= start && t < end) { rows[j++] = i; }
         }
-        var result = new Dictionary<string, ColumnData>(columns.Count, StringComparer.Ordinal);
+        var result = new Dictionary<string, ValueVector>(columns.Count, StringComparer.Ordinal);
         foreach (var (name, c) in columns) { result[name] = c.Take(rows); }
         return result;
     }

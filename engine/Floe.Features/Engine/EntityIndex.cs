@@ -1,4 +1,4 @@
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Expressions;
 
 namespace Floe.Features.Engine;
@@ -23,7 +23,7 @@ internal sealed class EntityIndex
     /// <summary>
     /// Fills <paramref name="ids"/> with the entity id of each row, or -1 where a key part is null.
     /// </summary>
-    public void Assign(IReadOnlyList<ColumnData> keys, StringPool strings, Span<int> ids)
+    public void Assign(IReadOnlyList<ValueVector> keys, StringPool strings, Span<int> ids)
     {
         int n = ids.Length;
         if (keys.Count == 1 && keys[0].Longs is { } single && keys[0].Kind != ValueKind.String)
@@ -66,7 +66,7 @@ internal sealed class EntityIndex
                 if (!c.IsValid(i)) { isNull = true; break; }
                 parts[k] = c.Kind switch
                 {
-                    ValueKind.String => strings.Intern(c.Strings![i]!),
+                    ValueKind.String => strings.Intern(c.GetUtf8(i)),
                     ValueKind.Bool => c.GetBool(i) ? 1 : 0,
                     _ => c.Longs![i],
                 };
@@ -107,7 +107,7 @@ internal sealed class EntityIndex
         foreach (long k in moved) { _single.Remove(k); }
     }
 
-    private void Remember(int id, IReadOnlyList<ColumnData> keys, long a, long b, long c, long d)
+    private void Remember(int id, IReadOnlyList<ValueVector> keys, long a, long b, long c, long d)
     {
         if (_keyColumns != keys.Count)
         {
@@ -126,18 +126,18 @@ internal sealed class EntityIndex
     }
 
     /// <summary>The values of key column <paramref name="k"/> (of <paramref name="kind"/>) for the entities <paramref name="ids"/>, in that order.</summary>
-    public ColumnData KeyColumn(int k, ValueKind kind, ReadOnlySpan<int> ids, StringPool strings)
+    public ValueVector KeyColumn(int k, ValueKind kind, ReadOnlySpan<int> ids, StringPool strings)
     {
-        if (ids.Length == 0) { return ColumnData.Empty(kind); }
+        if (ids.Length == 0) { return ValueVector.Empty(kind); }
         var source = _keys[k];
         if (kind == ValueKind.String)
         {
-            var text = new string?[ids.Length];
-            for (int i = 0; i < ids.Length; i++) { text[i] = strings.Get(source[ids[i]]); }
-            return ColumnData.FromStrings(text);
+            var keys = GC.AllocateUninitializedArray<long>(ids.Length);
+            for (int i = 0; i < ids.Length; i++) { keys[i] = source[ids[i]]; }
+            return strings.Gather(keys, default, null);
         }
         var values = GC.AllocateUninitializedArray<long>(ids.Length);
         for (int i = 0; i < ids.Length; i++) { values[i] = source[ids[i]]; }
-        return kind == ValueKind.Bool ? ColumnData.FromFlagLongs(values, null, values.Length) : ColumnData.FromLongs(kind, values, null);
+        return kind == ValueKind.Bool ? ValueVector.FromFlagLongs(values, null, values.Length) : ValueVector.FromLongs(kind, values, null);
     }
 }

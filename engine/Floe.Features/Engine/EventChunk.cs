@@ -1,7 +1,6 @@
 using Floe.Core.Errors;
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Expressions;
-
 using Floe.Kernels.Bitmaps;
 
 namespace Floe.Features.Engine;
@@ -12,7 +11,7 @@ namespace Floe.Features.Engine;
 /// </summary>
 internal sealed class EventChunk
 {
-    internal EventChunk(int length, Dictionary<string, ColumnData> columns, int[] entity, long[] time, long[][] slotBits, bool[]?[] slotValid)
+    internal EventChunk(int length, Dictionary<string, ValueVector> columns, int[] entity, long[] time, long[][] slotBits, bool[]?[] slotValid)
     {
         Length = length;
         Columns = columns;
@@ -24,7 +23,7 @@ internal sealed class EventChunk
 
     public int Length { get; }
 
-    public Dictionary<string, ColumnData> Columns { get; }
+    public Dictionary<string, ValueVector> Columns { get; }
 
     public int[] Entity { get; }
 
@@ -38,10 +37,10 @@ internal sealed class EventChunk
     /// Filters and encodes source columns. Rows where the filter is not true, or whose entity key or timestamp is
     /// null, are dropped.
     /// </summary>
-    public static EventChunk Build(FeaturePlan plan, Dictionary<string, ColumnData> source, int length, EntityIndex entities, StringPool strings)
+    public static EventChunk Build(FeaturePlan plan, Dictionary<string, ValueVector> source, int length, EntityIndex entities, StringPool strings)
     {
         var def = plan.Definition;
-        ColumnData? Resolve(string name) => source.GetValueOrDefault(name);
+        ValueVector? Resolve(string name) => source.GetValueOrDefault(name);
 
         // Keep rows passing the filter with non-null keys and time: one bitmap, narrowed word by word.
         var keep = Bitmap.AllSet(length);
@@ -57,7 +56,7 @@ internal sealed class EventChunk
             if (source[e].Valid is { } keyValid) { Bitmap.And(keep, keyValid.AsSpan(0, keep.Length), keep); }
         }
         int kept = Bitmap.PopCount(keep, length);
-        Dictionary<string, ColumnData> columns;
+        Dictionary<string, ValueVector> columns;
         if (kept == length)
         {
             columns = source;
@@ -73,7 +72,7 @@ internal sealed class EventChunk
                     rows[j++] = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
                 }
             }
-            columns = new Dictionary<string, ColumnData>(source.Count, StringComparer.Ordinal);
+            columns = new Dictionary<string, ValueVector>(source.Count, StringComparer.Ordinal);
             foreach (var (name, col) in source)
             {
                 columns[name] = col.Take(rows);
@@ -85,7 +84,7 @@ internal sealed class EventChunk
         {
             Array.Resize(ref time, n);
         }
-        var keyCols = new ColumnData[def.Entity.Count];
+        var keyCols = new ValueVector[def.Entity.Count];
         for (int k = 0; k < keyCols.Length; k++) { keyCols[k] = columns[def.Entity[k]]; }
         var entity = new int[n];
         entities.Assign(keyCols, strings, entity);
@@ -114,7 +113,7 @@ internal sealed class EventChunk
             {
                 for (int i = 0; i < n; i++)
                 {
-                    if (v.Strings![i] is { } str) { bits[i] = strings.Intern(str); }
+                    if (v.IsValid(i)) { bits[i] = strings.Intern(v.GetUtf8(i)); }
                 }
             }
             slotBits[s] = bits;
@@ -135,7 +134,7 @@ internal sealed class EventChunk
     /// </summary>
     public EventChunk Project(IReadOnlySet<string> keep)
     {
-        var columns = new Dictionary<string, ColumnData>(keep.Count, StringComparer.Ordinal);
+        var columns = new Dictionary<string, ValueVector>(keep.Count, StringComparer.Ordinal);
         foreach (var (name, column) in Columns)
         {
             if (keep.Contains(name)) { columns[name] = column; }
@@ -197,7 +196,7 @@ internal sealed class EventChunk
         for (int p = 0; p < parts; p++)
         {
             if (counts[p] == 0) { continue; }
-            var columns = new Dictionary<string, ColumnData>(Columns.Count, StringComparer.Ordinal);
+            var columns = new Dictionary<string, ValueVector>(Columns.Count, StringComparer.Ordinal);
             foreach (var (name, column) in Columns) { columns[name] = column.Take(rows![p]); }
             result[p] = new EventChunk(counts[p], columns, entity[p], time[p], bits[p], valid[p]);
         }
@@ -249,17 +248,17 @@ internal sealed class EventChunk
             }
             at += p.Length;
         }
-        var columns = new Dictionary<string, ColumnData>(first.Columns.Count, StringComparer.Ordinal);
+        var columns = new Dictionary<string, ValueVector>(first.Columns.Count, StringComparer.Ordinal);
         foreach (var name in first.Columns.Keys)
         {
-            var list = new List<ColumnData>(parts.Count);
+            var list = new List<ValueVector>(parts.Count);
             foreach (var p in parts) { list.Add(p.Columns[name]); }
-            columns[name] = ColumnData.Concat(list);
+            columns[name] = ValueVector.Concat(list);
         }
         return new EventChunk(n, columns, entity, time, bits, valid);
     }
 
-    private static ColumnData Evaluate(Expr e, Func<string, ColumnData?> resolve, int n, string what)
+    private static ValueVector Evaluate(Expr e, Func<string, ValueVector?> resolve, int n, string what)
     {
         try
         {

@@ -1,5 +1,5 @@
 using Floe.Core.Errors;
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Expressions;
 
 namespace Floe.Features.Engine;
@@ -61,21 +61,21 @@ internal sealed class FeatureEngine
     public long LateEvents;
 
     /// <summary>Encodes source columns into a chunk (filter, entity ids, slots).</summary>
-    public EventChunk Encode(Dictionary<string, ColumnData> source, int length) =>
+    public EventChunk Encode(Dictionary<string, ValueVector> source, int length) =>
         EventChunk.Build(Plan, source, length, Entities, Strings);
 
     /// <summary>
     /// Computes every feature for every row of <paramref name="chunk"/>; the returned columns are indexed by
     /// feature and hold one value per chunk row, in chunk row order.
     /// </summary>
-    public ColumnData[] Process(EventChunk chunk) => Process(chunk, false);
+    public ValueVector[] Process(EventChunk chunk) => Process(chunk, false);
 
     /// <summary>
     /// As <see cref="Process(EventChunk)"/>; with <paramref name="pooled"/> the scalar aggregation columns' value
     /// arrays are rented (and may be longer than the chunk): hand the result to <see cref="ReturnPooled"/> once it has
     /// been written. The batch computation does this so a chunk's dozen output arrays are reused by the next chunk.
     /// </summary>
-    public ColumnData[] Process(EventChunk chunk, bool pooled) => Compute(chunk, pooled, null);
+    public ValueVector[] Process(EventChunk chunk, bool pooled) => Compute(chunk, pooled, null);
 
     /// <summary>
     /// Computes every feature for every row of <paramref name="chunk"/>, in (UTC day, entity, time, arrival) order
@@ -84,7 +84,7 @@ internal sealed class FeatureEngine
     /// <paramref name="rowAt"/>[i] is the chunk row of output row i. Value arrays are rented as with
     /// <see cref="Process(EventChunk, bool)"/> with pooling on: hand the result to <see cref="ReturnPooled"/>.
     /// </summary>
-    public ColumnData[] ProcessByDay(EventChunk chunk, out int[] rowAt)
+    public ValueVector[] ProcessByDay(EventChunk chunk, out int[] rowAt)
     {
         var rows = new int[chunk.Length];
         var features = Compute(chunk, true, rows);
@@ -98,7 +98,7 @@ internal sealed class FeatureEngine
     /// Null for chunk row order; else an array of the chunk's length that receives, for each output row of the
     /// (day, entity, time) order, its chunk row.
     /// </param>
-    private ColumnData[] Compute(EventChunk chunk, bool pooled, int[]? rowAt)
+    private ValueVector[] Compute(EventChunk chunk, bool pooled, int[]? rowAt)
     {
         // The expression kernels work on whole arrays, so a group with expressions gets exact-length arrays.
         pooled &= Plan.Expressions.Length == 0;
@@ -151,7 +151,7 @@ internal sealed class FeatureEngine
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Kernel, t0);
         t0 = Diagnostics.StageTimes.Now;
 
-        var result = new ColumnData[plan.Definition.Features.Count];
+        var result = new ValueVector[plan.Definition.Features.Count];
         if (rowAt is null)
         {
             Parallel.For(0, outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, a =>
@@ -320,31 +320,26 @@ internal sealed class FeatureEngine
         arena.DropBefore(entity, from);
     }
 
-    private ColumnData ToColumn(AggOutputBuffer o, int n)
+    private ValueVector ToColumn(AggOutputBuffer o, int n)
     {
         if (o.Spec.IsList)
         {
             return ListColumns.Create(o, n, Strings);
         }
-        var valid = ColumnData.Validity(o.Valid.AsSpan(0, n));
+        var valid = ValueVector.Validity(o.Valid.AsSpan(0, n));
         if (o.D is not null)
         {
-            return ColumnData.FromDoubles(o.D, valid, n);
+            return ValueVector.FromDoubles(o.D, valid, n);
         }
         if (o.ElementKind == ValueKind.String)
         {
-            var s = new string?[n];
-            for (int i = 0; i < n; i++)
-            {
-                if (o.Valid[i]) { s[i] = Strings.Get(o.L![i]); }
-            }
-            return ColumnData.FromStrings(s);
+            return Strings.Gather(o.L.AsSpan(0, n), o.Valid.AsSpan(0, n), valid);
         }
-        return o.ElementKind == ValueKind.Bool ? ColumnData.FromFlagLongs(o.L!, valid, n) : ColumnData.FromLongs(o.ElementKind, o.L!, valid, n);
+        return o.ElementKind == ValueKind.Bool ? ValueVector.FromFlagLongs(o.L!, valid, n) : ValueVector.FromLongs(o.ElementKind, o.L!, valid, n);
     }
 
     /// <summary>Returns the rented arrays of a <see cref="Process(EventChunk, bool)"/> result with pooling on.</summary>
-    public void ReturnPooled(ColumnData[] features)
+    public void ReturnPooled(ValueVector[] features)
     {
         if (Plan.Expressions.Length > 0) { return; }
         foreach (var spec in Plan.Aggs)
@@ -356,7 +351,7 @@ internal sealed class FeatureEngine
         }
     }
 
-    private void EvaluateExpressions(EventChunk chunk, ColumnData[] result, int[]? rowAt)
+    private void EvaluateExpressions(EventChunk chunk, ValueVector[] result, int[]? rowAt)
     {
         if (Plan.Expressions.Length == 0) { return; }
         var def = Plan.Definition;
@@ -364,8 +359,8 @@ internal sealed class FeatureEngine
         var source = chunk.Columns;
         if (rowAt is not null)
         {
-            source = new Dictionary<string, ColumnData>(chunk.Columns.Count, StringComparer.Ordinal);
-            foreach (var (name, column) in chunk.Columns) { source[name] = column.TakeAny(rowAt); }
+            source = new Dictionary<string, ValueVector>(chunk.Columns.Count, StringComparer.Ordinal);
+            foreach (var (name, column) in chunk.Columns) { source[name] = column.Take(rowAt); }
         }
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < def.Features.Count; i++) { byName[def.Features[i].Name] = i; }

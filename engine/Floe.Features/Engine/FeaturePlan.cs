@@ -1,5 +1,5 @@
 using Floe.Core.Errors;
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Definitions;
 using Floe.Features.Expressions;
 
@@ -88,8 +88,8 @@ internal sealed class FeaturePlan
             throw Errors.InvalidData($"{group}: timestamp: column '{def.Timestamp}' is a {tk.ToString().ToLowerInvariant()}, not a timestamp");
         }
 
-        ColumnData? ResolveSource(string name) =>
-            sourceKinds.TryGetValue(name, out var kind) ? ColumnData.Empty(kind) : null;
+        ValueVector? ResolveSource(string name) =>
+            sourceKinds.TryGetValue(name, out var kind) ? ValueVector.Empty(kind) : null;
 
         Expr? filter = null;
         if (def.Filter is not null)
@@ -196,7 +196,7 @@ internal sealed class FeaturePlan
                 if (byName.TryGetValue(r, out int j)) { Resolve(j); }
             }
             var kind = TypeOf(expr, name =>
-                byName.TryGetValue(name, out int j) ? ColumnData.Empty(featureKinds[j]) : ResolveSource(name), path);
+                byName.TryGetValue(name, out int j) ? ValueVector.Empty(featureKinds[j]) : ResolveSource(name), path);
             featureKinds[i] = kind;
             exprs.Add((i, expr, kind));
         }
@@ -263,7 +263,7 @@ internal sealed class FeaturePlan
         }
     }
 
-    private static ValueKind TypeOf(Expr e, Func<string, ColumnData?> resolve, string path)
+    private static ValueKind TypeOf(Expr e, Func<string, ValueVector?> resolve, string path)
     {
         try
         {

@@ -1,4 +1,4 @@
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 
 namespace Floe.Features.Engine;
 
@@ -14,9 +14,9 @@ internal sealed class FiledEvents
     private readonly PackedLongs _time;
     private readonly PackedLongs[] _slots;
     private readonly bool[]?[] _valid;
-    private readonly Dictionary<string, ColumnData> _columns;
+    private readonly Dictionary<string, ValueVector> _columns;
 
-    private FiledEvents(int length, int[] entity, PackedLongs time, PackedLongs[] slots, bool[]?[] valid, Dictionary<string, ColumnData> columns)
+    private FiledEvents(int length, int[] entity, PackedLongs time, PackedLongs[] slots, bool[]?[] valid, Dictionary<string, ValueVector> columns)
     {
         Length = length;
         _entity = entity;
@@ -74,7 +74,7 @@ internal sealed class FiledEvents
             }
             at += len;
         }
-        var columns = new Dictionary<string, ColumnData>(first._columns.Count, StringComparer.Ordinal);
+        var columns = new Dictionary<string, ValueVector>(first._columns.Count, StringComparer.Ordinal);
         foreach (var name in first._columns.Keys)
         {
             if (parts.Count == 1)
@@ -82,9 +82,9 @@ internal sealed class FiledEvents
                 columns[name] = first._columns[name];
                 continue;
             }
-            var list = new List<ColumnData>(parts.Count);
+            var list = new List<ValueVector>(parts.Count);
             foreach (var p in parts) { list.Add(p._columns[name]); }
-            columns[name] = ColumnData.Concat(list);
+            columns[name] = ValueVector.Concat(list);
         }
         return new EventChunk(n, columns, entity, time, bits, valid);
     }

@@ -1,4 +1,4 @@
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 
 namespace Floe.Features.Output;
 
@@ -10,7 +10,7 @@ internal sealed class BatchSinkAdapter : IFeatureSink
 
     public BatchSinkAdapter(IFeatureBatchSink sink) => _sink = sink;
 
-    public void WritePartition(DateOnly day, string[] names, ColumnData[] columns, int start, int rows)
+    public void WritePartition(DateOnly day, string[] names, ValueVector[] columns, int start, int rows)
     {
         if (rows == 0) { return; }
         _schema ??= FeatureArrow.OutputSchema(names, columns);

@@ -1,3 +1,4 @@
+using Floe.Core.Expressions.Evaluation;
 using Apache.Arrow;
 using Floe.Features.Columns;
 using Floe.Features.Expressions;
@@ -16,7 +17,7 @@ internal static class FeatureArrow
     /// field id (1..n in output order, <see cref="ArrowFieldIds.Key"/>), timestamps as Timestamp(µs, UTC) and list
     /// features as strings, so a host maps it to an Iceberg schema without asking the engine.
     /// </summary>
-    public static Apache.Arrow.Schema OutputSchema(string[] names, ColumnData[] columns)
+    public static Apache.Arrow.Schema OutputSchema(string[] names, ValueVector[] columns)
     {
         var fields = new List<Field>(names.Length);
         for (int c = 0; c < names.Length; c++)
@@ -29,7 +30,7 @@ internal static class FeatureArrow
     }
 
     /// <summary>Rows [<paramref name="start"/>, +<paramref name="rows"/>) of <paramref name="columns"/> as a batch of <paramref name="schema"/>.</summary>
-    public static RecordBatch Batch(Apache.Arrow.Schema schema, ColumnData[] columns, int start, int rows)
+    public static RecordBatch Batch(Apache.Arrow.Schema schema, ValueVector[] columns, int start, int rows)
     {
         var arrays = new IArrowArray[columns.Length];
         // Columns are independent: convert them on both cores (the writers compress columns in parallel too).
@@ -38,9 +39,7 @@ internal static class FeatureArrow
             var col = columns[c];
             if (col.IsList)
             {
-                var text = new string?[rows];
-                for (int r = 0; r < rows; r++) { text[r] = col.IsValid(start + r) ? ListText(col, start + r) : null; }
-                arrays[c] = ArrowColumns.ToArray(ColumnData.FromStrings(text));
+                arrays[c] = ArrowColumns.ToArray(ListText(col, start, rows));
             }
             else
             {
@@ -50,21 +49,39 @@ internal static class FeatureArrow
         return new RecordBatch(schema, arrays, rows);
     }
 
-    private static string ListText(ColumnData col, int r)
+    // Rows [start, start + rows) of a list column as text "[a;b]", written straight into one UTF-8 buffer.
+    private static ValueVector ListText(ValueVector col, int start, int rows)
     {
-        var sb = new System.Text.StringBuilder("[");
         var values = col.ListValues!;
-        for (int k = col.ListOffsets![r]; k < col.ListOffsets[r + 1]; k++)
+        var list = col.ListOffsets!;
+        var offsets = new int[rows + 1];
+        var bytes = new byte[Math.Max(64, rows * 16)];
+        ulong[]? valid = col.Valid is null ? null : new ulong[Floe.Kernels.Bitmaps.Bitmap.WordCount(rows)];
+        int at = 0;
+        for (int r = 0; r < rows; r++)
         {
-            if (k > col.ListOffsets[r]) { sb.Append(';'); }
-            sb.Append(values.Kind switch
+            if (col.IsValid(start + r))
             {
-                ValueKind.Float64 => values.Doubles![k].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                ValueKind.String => values.Strings![k],
-                ValueKind.Bool => values.GetBool(k) ? "true" : "false",
-                _ => values.Longs![k].ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
+                if (valid is not null) { valid[r >> 6] |= 1UL << (r & 63); }
+                at = Append(ref bytes, at, "["u8);
+                for (int k = list[start + r]; k < list[start + r + 1]; k++)
+                {
+                    if (k > list[start + r]) { at = Append(ref bytes, at, ";"u8); }
+                    int written;
+                    while (!values.TryFormatUtf8(k, bytes.AsSpan(at), out written)) { System.Array.Resize(ref bytes, bytes.Length * 2); }
+                    at += written;
+                }
+                at = Append(ref bytes, at, "]"u8);
+            }
+            offsets[r + 1] = at;
         }
-        return sb.Append(']').ToString();
+        return ValueVector.FromUtf8(bytes, offsets, valid, rows);
+    }
+
+    private static int Append(ref byte[] bytes, int at, ReadOnlySpan<byte> text)
+    {
+        if (at + text.Length > bytes.Length) { System.Array.Resize(ref bytes, bytes.Length * 2); }
+        text.CopyTo(bytes.AsSpan(at));
+        return at + text.Length;
     }
 }

@@ -1,4 +1,4 @@
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 
 namespace Floe.Features.Output;
 
@@ -9,7 +9,7 @@ internal interface IFeatureSink : IDisposable
     /// Writes rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="rows"/>) of
     /// <paramref name="columns"/> as the partition for <paramref name="day"/> (UTC date of event time).
     /// </summary>
-    void WritePartition(DateOnly day, string[] names, ColumnData[] columns, int start, int rows);
+    void WritePartition(DateOnly day, string[] names, ValueVector[] columns, int start, int rows);
 
     /// <summary>Flushes and closes; returns the files written.</summary>
     IReadOnlyList<string> Complete();

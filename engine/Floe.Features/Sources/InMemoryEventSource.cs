@@ -1,5 +1,6 @@
 using Apache.Arrow;
 using Floe.Core.Errors;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Columns;
 using Floe.Features.Expressions;
 
@@ -11,7 +12,7 @@ namespace Floe.Features.Sources;
 /// </summary>
 public sealed class InMemoryEventSource : IEventSource
 {
-    private readonly Dictionary<string, ColumnData> _columns;
+    private readonly Dictionary<string, ValueVector> _columns;
     private readonly int _length;
     private string? _indexedColumn;
     private SortedDictionary<long, List<int>>? _byDay;
@@ -20,7 +21,7 @@ public sealed class InMemoryEventSource : IEventSource
     private int[]? _dayStarts;
     private int[]? _dayRows;
 
-    internal InMemoryEventSource(Schema schema, Dictionary<string, ColumnData> columns, int length)
+    internal InMemoryEventSource(Schema schema, Dictionary<string, ValueVector> columns, int length)
     {
         Schema = schema;
         _columns = columns;
@@ -50,12 +51,12 @@ public sealed class InMemoryEventSource : IEventSource
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(batches);
         if (batches.Count > 0) { return FromBatches(batches); }
-        var columns = new Dictionary<string, ColumnData>(StringComparer.Ordinal);
+        var columns = new Dictionary<string, ValueVector>(StringComparer.Ordinal);
         var order = new List<(string, ValueKind)>();
         foreach (var f in schema.FieldsList)
         {
             if (ArrowColumns.KindOf(f.DataType) is not { } kind) { continue; }
-            columns[f.Name] = ColumnData.Empty(kind);
+            columns[f.Name] = ValueVector.Empty(kind);
             order.Add((f.Name, kind));
         }
         return new InMemoryEventSource(SchemaOf(order), columns, 0);
@@ -138,7 +139,7 @@ public sealed class InMemoryEventSource : IEventSource
     private static long FloorDay(long micros) => Math.DivRem(micros, Definitions.Durations.MicrosPerDay, out long rem) - (rem < 0 ? 1 : 0);
 
     /// <summary>Builds (once per column) a counting-sort index by day when valid times span under a million days.</summary>
-    private bool CompactIndex(string column, ColumnData time)
+    private bool CompactIndex(string column, ValueVector time)
     {
         if (_indexedColumn == column) { return _dayStarts is not null; }
         _byDay = null;
@@ -183,11 +184,11 @@ public sealed class InMemoryEventSource : IEventSource
     }
 
     /// <summary>The source columns at <paramref name="rows"/>.</summary>
-    internal Dictionary<string, ColumnData> Take(List<int> rows)
+    internal Dictionary<string, ValueVector> Take(List<int> rows)
     {
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
         bool identity = rows.Count == _length && IsSorted(rows, 0);
-        var result = new Dictionary<string, ColumnData>(_columns.Count, StringComparer.Ordinal);
+        var result = new Dictionary<string, ValueVector>(_columns.Count, StringComparer.Ordinal);
         foreach (var field in Schema.FieldsList)
         {
             if (_columns.TryGetValue(field.Name, out var col)) { result[field.Name] = identity ? col : col.Take(span); }
@@ -195,7 +196,7 @@ public sealed class InMemoryEventSource : IEventSource
         return result;
     }
 
-    private SortedDictionary<long, List<int>> DayIndex(string column, ColumnData time)
+    private SortedDictionary<long, List<int>> DayIndex(string column, ValueVector time)
     {
         if (_byDay is not null && _indexedColumn == column) { return _byDay; }
         _dayStarts = null;

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Columns;
 using Floe.Features.Expressions;
 
@@ -46,8 +47,8 @@ public sealed class ArrowColumnsBitmapTests
         var valid = new bool[n];
         var flags = new bool[n];
         for (int i = 0; i < n; i++) { values[i] = random.NextInt64(); valid[i] = random.Next(3) > 0; flags[i] = random.Next(2) == 0; }
-        var longs = ColumnData.FromLongs(ValueKind.Int64, values, ColumnData.Validity(valid));
-        var bools = ColumnData.FromBools(flags, ColumnData.Validity(valid));
+        var longs = ValueVector.FromLongs(ValueKind.Int64, values, ValueVector.Validity(valid));
+        var bools = ValueVector.FromBools(flags, ValueVector.Validity(valid));
         foreach (int start in new[] { 0, 1, 7, 8, 63, 64, 65, 128, 200 })
         {
             int count = n - start - 3;

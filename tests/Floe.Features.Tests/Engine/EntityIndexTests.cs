@@ -1,4 +1,4 @@
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Engine;
 using Floe.Features.Expressions;
 
@@ -37,7 +37,7 @@ public sealed class EntityIndexTests
                 };
                 valid[i] = rnd.Next(20) != 0;
             }
-            var column = ColumnData.FromLongs(ValueKind.Int64, keys, ColumnData.Validity(valid), n);
+            var column = ValueVector.FromLongs(ValueKind.Int64, keys, ValueVector.Validity(valid), n);
             var ids = new int[n];
             index.Assign([column], strings, ids);
             for (int i = 0; i < n; i++)

@@ -1,16 +1,16 @@
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Expressions;
 
 namespace Floe.Features.Tests.Expressions;
 
 public sealed class ExpressionEvaluatorTests
 {
-    private static readonly Dictionary<string, ColumnData> Columns = new()
+    private static readonly Dictionary<string, ValueVector> Columns = new()
     {
-        ["a"] = ColumnData.FromDoubles([1.5, 4, 0, -2], ColumnData.Validity([true, true, true, false])),
-        ["b"] = ColumnData.FromLongs(ValueKind.Int64, [2, 0, 5, 7], null),
-        ["s"] = ColumnData.FromStrings(["x", "y", null, "x"]),
-        ["f"] = ColumnData.FromBools([true, false, true, false], ColumnData.Validity([true, true, false, true])),
+        ["a"] = ValueVector.FromDoubles([1.5, 4, 0, -2], ValueVector.Validity([true, true, true, false])),
+        ["b"] = ValueVector.FromLongs(ValueKind.Int64, [2, 0, 5, 7], null),
+        ["s"] = ValueVector.FromStrings(["x", "y", null, "x"]),
+        ["f"] = ValueVector.FromBools([true, false, true, false], ValueVector.Validity([true, true, false, true])),
     };
 
     private static List<object?> Eval(string text)
@@ -23,7 +23,7 @@ public sealed class ExpressionEvaluatorTests
             {
                 ValueKind.Float64 => c.Doubles![i],
                 ValueKind.Bool => c.GetBool(i),
-                ValueKind.String => c.Strings![i],
+                ValueKind.String => c.GetString(i),
                 _ => (object)c.Longs![i],
             });
         }
@@ -63,12 +63,12 @@ public sealed class ExpressionEvaluatorTests
     {
         // U+1F600 (a surrogate pair, D83D DE00 in UTF-16) against U+FF21: UTF-16 ordinal order would put the pair
         // first; feature expressions order as table filters and Parquet statistics do, by UTF-8 bytes (F0.. > EF..).
-        var columns = new Dictionary<string, ColumnData> { ["s"] = ColumnData.FromStrings(["\U0001F600", "\uFF21", "\uE000", "z", null]) };
+        var columns = new Dictionary<string, ValueVector> { ["s"] = ValueVector.FromStrings(["\U0001F600", "\uFF21", "\uE000", "z", null]) };
         var c = ExpressionEvaluator.Evaluate(ExpressionParser.Parse("s < '\uFF21'"), n => columns.GetValueOrDefault(n), 5);
         var got = Enumerable.Range(0, 5).Select(i => c.IsValid(i) ? c.GetBool(i) : (bool?)null).ToArray();
         Assert.That(got, Is.EqualTo(new bool?[] { false, false, true, true, null }));
         var max = ExpressionEvaluator.Evaluate(ExpressionParser.Parse("case when s > '\uFFFF' then 'astral' else 'basic' end"), n => columns.GetValueOrDefault(n), 5);
-        Assert.That(max.Strings!.Take(4), Is.EqualTo(new[] { "astral", "basic", "basic", "basic" }));
+        Assert.That(Enumerable.Range(0, 4).Select(max.GetString), Is.EqualTo(new[] { "astral", "basic", "basic", "basic" }));
     }
 
     [TestCase("a + s", "needs numeric operands")]

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Apache.Arrow;
-using Floe.Features.Columns;
-using Floe.Features.Expressions;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Core.Types;
+using Floe.Features.Expressions;
 using Floe.Iceberg.Spec;
 
 namespace Floe.Features.Tests.Expressions;
@@ -37,10 +37,10 @@ public sealed class OneLanguageTests
             amountValid[i] = random.Next(6) > 0;
         }
         var batch = Batch(xs, xValid, amounts, amountValid);
-        var columns = new Dictionary<string, ColumnData>
+        var columns = new Dictionary<string, ValueVector>
         {
-            ["x"] = ColumnData.FromLongs(ValueKind.Int64, xs, ColumnData.Validity(xValid)),
-            ["amount"] = ColumnData.FromDoubles(amounts, ColumnData.Validity(amountValid)),
+            ["x"] = ValueVector.FromLongs(ValueKind.Int64, xs, ValueVector.Validity(xValid)),
+            ["amount"] = ValueVector.FromDoubles(amounts, ValueVector.Validity(amountValid)),
         };
         for (int trial = 0; trial < 400; trial++)
         {

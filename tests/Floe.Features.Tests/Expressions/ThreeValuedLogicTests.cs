@@ -1,4 +1,4 @@
-using Floe.Features.Columns;
+using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Expressions;
 
 namespace Floe.Features.Tests.Expressions;
@@ -46,11 +46,11 @@ public sealed class ThreeValuedLogicTests
                 q[i] = random.Next(3) == 0 ? null : random.Next(2) == 0;
                 x[i] = random.Next(4) == 0 ? null : random.Next(-2, 3);
             }
-            var columns = new Dictionary<string, ColumnData>
+            var columns = new Dictionary<string, ValueVector>
             {
                 ["p"] = Bools(p),
                 ["q"] = Bools(q),
-                ["x"] = ColumnData.FromLongs(ValueKind.Int64, Array.ConvertAll(x, v => v ?? 0), ColumnData.Validity(Array.ConvertAll(x, v => v is not null))),
+                ["x"] = ValueVector.FromLongs(ValueKind.Int64, Array.ConvertAll(x, v => v ?? 0), ValueVector.Validity(Array.ConvertAll(x, v => v is not null))),
             };
             foreach (var (text, reference) in Cases)
             {
@@ -65,11 +65,11 @@ public sealed class ThreeValuedLogicTests
         }
     }
 
-    private static ColumnData Bools(bool?[] values)
+    private static ValueVector Bools(bool?[] values)
     {
         // Value bits under nulls are set at random: operators must not read them.
         var random = new Random(values.Length);
         var flags = Array.ConvertAll(values, v => v ?? random.Next(2) == 0);
-        return ColumnData.FromBools(flags, ColumnData.Validity(Array.ConvertAll(values, v => v is not null)));
+        return ValueVector.FromBools(flags, ValueVector.Validity(Array.ConvertAll(values, v => v is not null)));
     }
 }

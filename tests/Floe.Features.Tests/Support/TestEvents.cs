@@ -50,7 +50,10 @@ internal sealed class TestEvents
                 _ => Math.Round((rnd.NextDouble() - 0.2) * 1000, 2),
             };
             q[i] = rnd.Next(15) == 0 ? null : rnd.Next(-50, 1000);
-            m[i] = rnd.Next(12) == 0 ? null : "m" + rnd.Next(8);
+            // With specials, two of the eight merchants are beyond ASCII (one astral, four UTF-8 bytes), so string
+            // keys and string features are checked on multi-byte UTF-8 too.
+            int merchant = rnd.Next(12) == 0 ? -1 : rnd.Next(8);
+            m[i] = merchant < 0 ? null : specials && merchant == 6 ? "m\U0001F600" : specials && merchant == 7 ? "é\uFF21" : "m" + merchant;
             f[i] = rnd.Next(10) == 0 ? null : rnd.Next(2) == 0;
         }
         return new TestEvents { Entity = e, Time = t, Amount = a, Qty = q, Merchant = m, Flag = f };

@@ -42,9 +42,22 @@ public static class ArrowValues
                 }
             case StringArray a:
                 {
-                    var s = new string?[n];
-                    for (int i = 0; i < n; i++) { s[i] = a.IsValid(i) ? a.GetString(i) : null; }
-                    return ValueVector.FromStrings(s, n);
+                    // Two block copies: the bytes the rows span, and the offsets rebased to them.
+                    var offsets = a.ValueOffsets[..(n + 1)];
+                    int first = offsets[0];
+                    var bytes = a.Values.Slice(first, offsets[n] - first).ToArray();
+                    var rebased = new int[n + 1];
+                    for (int i = 0; i <= n; i++) { rebased[i] = offsets[i] - first; }
+                    return ValueVector.FromUtf8(bytes, rebased, valid, n);
+                }
+            case LargeStringArray a:
+                {
+                    var offsets = a.ValueOffsets[..(n + 1)];
+                    long first = offsets[0];
+                    var bytes = a.ValueBuffer.Span.Slice(checked((int)first), checked((int)(offsets[n] - first))).ToArray();
+                    var rebased = new int[n + 1];
+                    for (int i = 0; i <= n; i++) { rebased[i] = (int)(offsets[i] - first); }
+                    return ValueVector.FromUtf8(bytes, rebased, valid, n);
                 }
             default:
                 throw new ExpressionException($"a column of type {array.Data.DataType.Name} cannot be used in an expression");

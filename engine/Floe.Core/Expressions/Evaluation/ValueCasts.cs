@@ -38,7 +38,7 @@ internal static class ValueCasts
                     var valid = ValueColumns.ValidCopy(v);
                     for (int i = 0; i < n; i++)
                     {
-                        if (v.Strings![i] is not { } s || !double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out r[i])) { Clear(valid, i); }
+                        if (!v.IsValid(i) || !double.TryParse(v.GetUtf8(i), NumberStyles.Float, CultureInfo.InvariantCulture, out r[i])) { Clear(valid, i); }
                     }
                     return ValueVector.FromDoubles(r, valid, n);
                 }
@@ -57,7 +57,7 @@ internal static class ValueCasts
                     var valid = ValueColumns.ValidCopy(v);
                     for (int i = 0; i < n; i++)
                     {
-                        if (v.Strings![i] is not { } s || !long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out r[i])) { Clear(valid, i); }
+                        if (!v.IsValid(i) || !long.TryParse(v.GetUtf8(i), NumberStyles.Integer, CultureInfo.InvariantCulture, out r[i])) { Clear(valid, i); }
                     }
                     return ValueVector.FromLongs(ValueKind.Int64, r, valid, n);
                 }
@@ -69,22 +69,29 @@ internal static class ValueCasts
                     return ValueVector.FromBits(bits, v.Valid, n);
                 }
             case ValueKind.String:
-                {
-                    var r = new string?[n];
-                    for (int i = 0; i < n; i++)
-                    {
-                        if (!v.IsValid(i)) { continue; }
-                        r[i] = v.Kind switch
-                        {
-                            ValueKind.Float64 => v.Doubles![i].ToString("R", CultureInfo.InvariantCulture),
-                            ValueKind.Bool => ((v.Bits![i >> 6] >> (i & 63)) & 1UL) != 0 ? "true" : "false",
-                            _ => v.Longs![i].ToString(CultureInfo.InvariantCulture),
-                        };
-                    }
-                    return ValueVector.FromStrings(r, n);
-                }
+                return ToStrings(v);
         }
         throw new ExpressionException($"cannot cast {ValueColumns.KindName(v.Kind)} to {ValueColumns.KindName(target)}");
+    }
+
+    // Each valid row printed straight into one UTF-8 buffer (the shortest round-trip form for doubles), no string a row.
+    private static ValueVector ToStrings(ValueVector v)
+    {
+        int n = v.Length;
+        var offsets = new int[n + 1];
+        var bytes = new byte[Math.Max(16, n * 4)];
+        int at = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (v.IsValid(i))
+            {
+                int written;
+                while (!v.TryFormatUtf8(i, bytes.AsSpan(at), out written)) { Array.Resize(ref bytes, bytes.Length * 2); }
+                at += written;
+            }
+            offsets[i + 1] = at;
+        }
+        return ValueVector.FromUtf8(bytes, offsets, v.Valid, n);
     }
 
     private static void Clear(ulong[] valid, int row) => valid[row >> 6] &= ~(1UL << (row & 63));

@@ -33,9 +33,16 @@ internal static class ValueColumns
                 return ValueVector.FromBits(b ? Bitmap.AllSet(length) : new ulong[Bitmap.WordCount(length)], null, length);
             case string s:
                 {
-                    var a = new string?[length];
-                    a.AsSpan().Fill(s);
-                    return ValueVector.FromStrings(a, length);
+                    // One encoding, repeated: a string constant costs its bytes per row, not an object.
+                    var one = System.Text.Encoding.UTF8.GetBytes(s);
+                    var bytes = GC.AllocateUninitializedArray<byte>(checked(one.Length * length));
+                    var offsets = new int[length + 1];
+                    for (int i = 0; i < length; i++)
+                    {
+                        one.CopyTo(bytes.AsSpan(i * one.Length));
+                        offsets[i + 1] = (i + 1) * one.Length;
+                    }
+                    return ValueVector.FromUtf8(bytes, offsets, null, length);
                 }
             default:
                 throw new ExpressionException("unsupported literal");
@@ -45,7 +52,7 @@ internal static class ValueColumns
     public static ValueVector AllNull(ValueKind kind, int n) => kind switch
     {
         ValueKind.Float64 => ValueVector.FromDoubles(new double[n], new ulong[Bitmap.WordCount(n)], n),
-        ValueKind.String => ValueVector.FromStrings(new string?[n], n),
+        ValueKind.String => ValueVector.FromUtf8([], new int[n + 1], new ulong[Bitmap.WordCount(n)], n),
         ValueKind.Bool => ValueVector.FromBits(new ulong[Bitmap.WordCount(n)], new ulong[Bitmap.WordCount(n)], n),
         _ => ValueVector.FromLongs(kind, new long[n], new ulong[Bitmap.WordCount(n)], n),
     };

@@ -32,6 +32,8 @@ public static class ValueEvaluator
             case BinaryExpr { Op: "=" or "!=" or "<" or "<=" or ">" or ">=" } b:
                 {
                     // A literal side stays one value: the kernel compares the column against it, no filled column.
+                    if (b.Right is LiteralExpr { Value: string rightText }) { return ValueComparison.CompareString(b.Op, Evaluate(b.Left, resolve, length), rightText, literalLeft: false); }
+                    if (b.Left is LiteralExpr { Value: string leftText }) { return ValueComparison.CompareString(b.Op, Evaluate(b.Right, resolve, length), leftText, literalLeft: true); }
                     if (ScalarOf(b.Right) is { } right) { return ValueComparison.CompareLiteral(b.Op, Evaluate(b.Left, resolve, length), right, literalLeft: false); }
                     if (ScalarOf(b.Left) is { } left) { return ValueComparison.CompareLiteral(b.Op, Evaluate(b.Right, resolve, length), left, literalLeft: true); }
                     return ValueComparison.Compare(b.Op, Evaluate(b.Left, resolve, length), Evaluate(b.Right, resolve, length));
@@ -57,7 +59,9 @@ public static class ValueEvaluator
                     ValueVector? any = null;
                     foreach (var value in inList.Values)
                     {
-                        var equal = ScalarOf(value) is { } literal
+                        var equal = value is LiteralExpr { Value: string text }
+                            ? ValueComparison.CompareString("=", operand, text, literalLeft: false)
+                            : ScalarOf(value) is { } literal
                             ? ValueComparison.CompareLiteral("=", operand, literal, literalLeft: false)
                             : ValueComparison.Compare("=", operand, Evaluate(value, resolve, length));
                         any = any is null ? equal : Logical(false, any, equal);

@@ -75,11 +75,22 @@ internal static class ValueSelection
                 }
             case ValueKind.String:
                 {
-                    var r = new string?[n];
-                    var a = ifSet.Strings!;
-                    var b = ifClear.Strings!;
-                    for (int i = 0; i < n; i++) { r[i] = ((mask[i >> 6] >> (i & 63)) & 1) != 0 ? a[i] : b[i]; }
-                    return ValueVector.FromStrings(r, n);
+                    // Two passes over the offsets: the sizes, then one copy a row into one buffer.
+                    var offsets = new int[n + 1];
+                    var a = ifSet.Offsets!;
+                    var b = ifClear.Offsets!;
+                    for (int i = 0; i < n; i++)
+                    {
+                        int size = ((mask[i >> 6] >> (i & 63)) & 1) != 0 ? a[i + 1] - a[i] : b[i + 1] - b[i];
+                        offsets[i + 1] = checked(offsets[i] + size);
+                    }
+                    var bytes = GC.AllocateUninitializedArray<byte>(offsets[n]);
+                    for (int i = 0; i < n; i++)
+                    {
+                        var row = ((mask[i >> 6] >> (i & 63)) & 1) != 0 ? ifSet.GetUtf8(i) : ifClear.GetUtf8(i);
+                        row.CopyTo(bytes.AsSpan(offsets[i]));
+                    }
+                    return ValueVector.FromUtf8(bytes, offsets, valid, n);
                 }
             default:
                 {
