@@ -293,15 +293,17 @@ public sealed class ParquetDataWriter : IDisposable
     private void AppendColumns(RecordBatch batch, int offset, int count)
     {
         // Small batches stay on the caller's thread: spreading them costs more than the copy.
-        if (count >= 16384 && _fields.Length > 1)
+        if (count >= 16384 && _fields.Length > 1 && _options.MaxParallelism != 1)
         {
-            Parallel.For(0, _fields.Length, c => AppendField(batch, c, offset, count));
+            Parallel.For(0, _fields.Length, ColumnParallelism, c => AppendField(batch, c, offset, count));
         }
         else
         {
             for (var c = 0; c < _fields.Length; c++) AppendField(batch, c, offset, count);
         }
     }
+
+    private ParallelOptions ColumnParallelism => new() { MaxDegreeOfParallelism = _options.MaxParallelism > 0 ? _options.MaxParallelism : -1 };
 
     private void AppendField(RecordBatch batch, int field, int offset, int count)
     {
@@ -312,9 +314,9 @@ public sealed class ParquetDataWriter : IDisposable
 
     private void FlushRowGroup(bool release = false)
     {
-        if (_columns.Length > 1)
+        if (_columns.Length > 1 && _options.MaxParallelism != 1)
         {
-            Parallel.For(0, _columns.Length, c => _columns[c].EncodeChunk());
+            Parallel.For(0, _columns.Length, ColumnParallelism, c => _columns[c].EncodeChunk());
         }
         else
         {

@@ -18,7 +18,4 @@ internal sealed class NativeWarehouse
 
     /// <summary>The opened warehouse.</summary>
     public Warehouse Warehouse { get; }
-
-    /// <summary>The absolute warehouse folder.</summary>
-    public string Path => Warehouse.Directory;
 }

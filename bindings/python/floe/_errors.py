@@ -2,10 +2,20 @@
 from . import _ffi
 
 
+# FLOE_E* code -> FloeError subclass, filled as each subclass below names its code.
+_BY_CODE = {}
+
+
 class FloeError(Exception):
     """A failed floe_* call: `code` is the FLOE_E* value, `category` its stable name."""
 
     code = _ffi.FLOE_EINTERNAL
+
+    def __init_subclass__(cls, code=None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+            _BY_CODE[code] = cls
 
     def __init__(self, message, code=None, category=None):
         super().__init__(message)
@@ -15,60 +25,50 @@ class FloeError(Exception):
         self.message = message
 
 
-class InternalError(FloeError):
-    code = _ffi.FLOE_EINTERNAL
+class InternalError(FloeError, code=_ffi.FLOE_EINTERNAL):
+    """An unexpected internal failure (a bug), including running out of memory."""
 
 
-class InvalidArgumentError(FloeError, ValueError):
-    code = _ffi.FLOE_EINVALID_ARG
+class InvalidArgumentError(FloeError, ValueError, code=_ffi.FLOE_EINVALID_ARG):
+    """An argument is None, malformed, out of range or not UTF-8."""
 
 
-class NotFoundError(FloeError, LookupError):
-    code = _ffi.FLOE_ENOTFOUND
+class NotFoundError(FloeError, LookupError, code=_ffi.FLOE_ENOTFOUND):
+    """A table, namespace, snapshot, ref or file does not exist."""
 
 
-class AlreadyExistsError(FloeError):
-    code = _ffi.FLOE_EEXISTS
+class AlreadyExistsError(FloeError, code=_ffi.FLOE_EEXISTS):
+    """A table, namespace or ref of that name already exists."""
 
 
-class InvalidDataError(FloeError):
-    code = _ffi.FLOE_EINVALID_DATA
+class InvalidDataError(FloeError, code=_ffi.FLOE_EINVALID_DATA):
+    """Input data or a stored file is corrupt or does not match the schema."""
 
 
-class CommitConflictError(FloeError):
+class CommitConflictError(FloeError, code=_ffi.FLOE_ECONFLICT):
     """A commit lost an optimistic race; repeating it against fresh state may succeed."""
 
-    code = _ffi.FLOE_ECONFLICT
     retryable = True
 
 
-class FloeIOError(FloeError, OSError):
-    code = _ffi.FLOE_EIO
+class FloeIOError(FloeError, OSError, code=_ffi.FLOE_EIO):
+    """Reading or writing storage failed."""
 
 
-class UnsupportedError(FloeError, NotImplementedError):
-    code = _ffi.FLOE_EUNSUPPORTED
+class UnsupportedError(FloeError, NotImplementedError, code=_ffi.FLOE_EUNSUPPORTED):
+    """Valid Iceberg that this engine does not support."""
 
 
-class InvalidHandleError(FloeError):
+class InvalidHandleError(FloeError, code=_ffi.FLOE_EINVALID_HANDLE):
     """A closed, forged or wrong-type handle (in Python: using a closed object)."""
 
-    code = _ffi.FLOE_EINVALID_HANDLE
+
+class ValidationError(FloeError, code=_ffi.FLOE_EVALIDATION):
+    """An audit (write-audit-publish) or consistency check failed, or a safety rule refused."""
 
 
-class ValidationError(FloeError):
-    code = _ffi.FLOE_EVALIDATION
-
-
-class CancelledError(FloeError):
+class CancelledError(FloeError, code=_ffi.FLOE_ECANCELLED):
     """The caller cancelled the call (a progress callback asked to stop); nothing more was committed."""
-
-    code = _ffi.FLOE_ECANCELLED
-
-
-_BY_CODE = {cls.code: cls for cls in (
-    InternalError, InvalidArgumentError, NotFoundError, AlreadyExistsError, InvalidDataError,
-    CommitConflictError, FloeIOError, UnsupportedError, InvalidHandleError, ValidationError, CancelledError)}
 
 
 def error_for(code):

@@ -13,4 +13,5 @@ internal readonly record struct ChunkInfo(
     int ValueEncoding, // the thrift Encoding of the data pages' values when there is no dictionary page
     PageIndexEntry[]? Pages, // null when the chunk gets no page index (repeated columns)
     bool HasColumnIndex, // false when some page's bounds are unknown (all NaN, a type without page bounds)
-    bool HasFallbackPages = false); // dictionary-encoded pages followed by ValueEncoding pages (the dictionary was dropped mid-chunk)
+    bool HasFallbackPages = false, // dictionary-encoded pages followed by ValueEncoding pages (the dictionary was dropped mid-chunk)
+    bool HasPlainPagesToo = false); // some pages not dictionary encoded are PLAIN, the others ValueEncoding (the split trial changed its mind)

@@ -68,16 +68,7 @@ internal sealed partial class ColumnWriter
     }
 
     private static (T Min, T Max) Range<T>(ReadOnlySpan<T> values)
-        where T : unmanaged, System.Numerics.INumber<T>
-    {
-        T lo = values[0], hi = values[0];
-        foreach (var x in values)
-        {
-            if (x < lo) lo = x;
-            if (x > hi) hi = x;
-        }
-        return (lo, hi);
-    }
+        where T : unmanaged, System.Numerics.INumber<T>, System.Numerics.IMinMaxValue<T> => MinMax.Of(values);
 
     private static (T Min, T Max) Range<T>(ReadOnlySpan<T> dictionary, ReadOnlySpan<int> indices)
         where T : unmanaged, System.Numerics.INumber<T>
@@ -96,12 +87,18 @@ internal sealed partial class ColumnWriter
     private static bool FloatRange<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> indices, bool viaDictionary, out T min, out T max)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
+        if (!viaDictionary)
+        {
+            if (MinMax.OfFloating(values, out min, out max, out _)) return true;
+            min = max = T.Zero;
+            return false;
+        }
         min = max = T.Zero;
         var has = false;
-        var n = viaDictionary ? indices.Length : values.Length;
+        var n = indices.Length;
         for (var i = 0; i < n; i++)
         {
-            var x = viaDictionary ? values[indices[i]] : values[i];
+            var x = values[indices[i]];
             if (T.IsNaN(x)) continue;
             if (!has)
             {

@@ -42,6 +42,23 @@ internal sealed partial class ColumnWriter
     private static GrowableBuffer PageScratch => t_page ??= new GrowableBuffer(1 << 16);
 
     private static GrowableBuffer CompressedScratch => t_compressed ??= new GrowableBuffer(1 << 16);
+
+    [ThreadStatic]
+    private static GrowableBuffer? t_trial;
+
+    private static GrowableBuffer TrialScratch => t_trial ??= new GrowableBuffer(1 << 16);
+
+    // The ByteStreamSplitSlack trial: the column's non-dictionary pages of the file are counted, and pages 0, 3, 15,
+    // 63, ... are compressed both ways, each settling the encoding until the next trial. Not only the first: the first
+    // pages of a file can be unlike the rest (the feature engine's 7-day windows fill up over the first week).
+    private bool _splitChosen;
+    private long _floatPages;
+    private long _nextTrial;
+    // Pages of the current chunk written BYTE_STREAM_SPLIT by the trial's choice (the others not dictionary encoded are PLAIN).
+    private int _splitPages;
+
+    private bool SplitByTrial => _options.ByteStreamSplitSlack is not null && !_options.ByteStreamSplitFloats
+        && Descriptor.Kind is ColumnKind.Float or ColumnKind.Double;
     private readonly ThriftCompactWriter _header = new();
 
     /// <summary>The footer facts of the last encoded chunk.</summary>
@@ -74,8 +91,8 @@ internal sealed partial class ColumnWriter
         var compressed = dictionaryPageLength + _pages.Length;
         var hasStats = TryGetChunkStatistics(out var min, out var max);
         LastChunk = new ChunkInfo(_chunkRows, _chunkNulls, _chunkUncompressed, compressed, hasStats, min, max,
-            dictionaryPageLength > 0 ? dictionaryPageLength : -1, ValueEncoding, pages, pages is not null && _chunkColumnIndex && HasPageBounds(Descriptor.Kind),
-            _dictionaryPages > 0 && _plainPages > 0);
+            dictionaryPageLength > 0 ? dictionaryPageLength : -1, ChunkValueEncoding, pages, pages is not null && _chunkColumnIndex && HasPageBounds(Descriptor.Kind),
+            _dictionaryPages > 0 && _plainPages > 0, _splitPages > 0 && _splitPages < _plainPages);
         FileValueCount += _chunkRows;
         FileNullCount += _chunkNulls;
         FileCompressedBytes += compressed;
@@ -99,6 +116,7 @@ internal sealed partial class ColumnWriter
         _chunkUncompressed = 0;
         _dictionaryPages = 0;
         _plainPages = 0;
+        _splitPages = 0;
         _chunkColumnIndex = true;
     }
 
@@ -134,10 +152,23 @@ internal sealed partial class ColumnWriter
             }
             var nonNull = Descriptor.HasDefinitionLevels ? Bits.PopCount(_validity.WrittenSpan, r0, n) : n;
             var valueBytes = ValueBytes(valueOffset, nonNull);
+            var trial = !_dictionaryMode && nonNull > 0 && _floatPages >= _nextTrial && SplitByTrial;
+            if (trial) _splitChosen = false; // PLAIN first; JudgeSplit builds the split page
             BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
 
             CompressedScratch.Length = 0;
             var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch);
+            var compressed = CompressedScratch;
+            if (trial)
+            {
+                _nextTrial = _floatPages * 4 + 3;
+                compressed = JudgeSplit(r0, n, nonNull, valueOffset, valueBytes, _options.ByteStreamSplitSlack!.Value, ref compressedSize);
+            }
+            if (!_dictionaryMode && SplitByTrial)
+            {
+                _floatPages++;
+                if (_splitChosen) _splitPages++;
+            }
             _header.Reset();
             _header.BeginStruct();
             _header.FieldI32(1, 0); // DATA_PAGE
@@ -157,7 +188,7 @@ internal sealed partial class ColumnWriter
                 _pageEntries.Add(new PageIndexEntry(_pages.Length, _header.Length + compressedSize, _chunkRows + r0, n - nonNull, nonNull == 0, pageMin, pageMax));
             }
             _pages.Append(_header.WrittenSpan);
-            _pages.Append(CompressedScratch.WrittenSpan);
+            _pages.Append(compressed.WrittenSpan);
             _chunkUncompressed += _header.Length + PageScratch.Length;
             if (_dictionaryMode) _dictionaryPages++;
             else _plainPages++;
@@ -167,6 +198,26 @@ internal sealed partial class ColumnWriter
         _chunkRows += rows;
         _chunkNulls += _nulls;
         ResetPage(release);
+    }
+
+    /// <summary>
+    /// Compresses the page just built PLAIN (in <see cref="CompressedScratch"/>, <paramref name="plainSize"/> bytes)
+    /// again BYTE_STREAM_SPLIT and settles the column's encoding until the next trial; returns the buffer holding the
+    /// chosen compressed page and sets <paramref name="plainSize"/> to its size. Both bodies are the same length.
+    /// </summary>
+    private GrowableBuffer JudgeSplit(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, double slack, ref int plainSize)
+    {
+        _splitChosen = true;
+        BuildPageBody(firstRow, rows, nonNull, valueOffset, valueBytes);
+        TrialScratch.Length = 0;
+        var splitSize = _compressor.Compress(PageScratch.WrittenSpan, TrialScratch);
+        if (splitSize <= plainSize * (1 + slack))
+        {
+            plainSize = splitSize;
+            return TrialScratch;
+        }
+        _splitChosen = false;
+        return CompressedScratch;
     }
 
     private int ValueBytes(int offset, int count)
@@ -245,11 +296,17 @@ internal sealed partial class ColumnWriter
         }
     }
 
-    /// <summary>The encoding of values outside a dictionary: PLAIN unless the options pick delta or byte-stream-split for this column's kind.</summary>
+    /// <summary>
+    /// The encoding the footer lists for the chunk's pages not dictionary encoded: under the split trial
+    /// BYTE_STREAM_SPLIT when any page is (PLAIN listed too when others are not), else <see cref="ValueEncoding"/>.
+    /// </summary>
+    private int ChunkValueEncoding => SplitByTrial ? (_splitPages > 0 ? EncodingByteStreamSplit : EncodingPlain) : ValueEncoding;
+
+    /// <summary>The encoding of values outside a dictionary: PLAIN unless the options (or the split trial) pick delta or byte-stream-split for this column's kind.</summary>
     private int ValueEncoding => Descriptor.Kind switch
     {
         ColumnKind.Int32 or ColumnKind.Int64 when _options.DeltaIntegers => EncodingDeltaBinaryPacked,
-        ColumnKind.Float or ColumnKind.Double when _options.ByteStreamSplitFloats => EncodingByteStreamSplit,
+        ColumnKind.Float or ColumnKind.Double when _options.ByteStreamSplitFloats || _splitChosen => EncodingByteStreamSplit,
         _ => EncodingPlain,
     };
 

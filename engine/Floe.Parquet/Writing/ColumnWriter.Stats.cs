@@ -44,26 +44,14 @@ internal sealed partial class ColumnWriter
             case ColumnKind.Int32:
             case ColumnKind.DecimalInt32:
                 {
-                    var v = MemoryMarshal.Cast<byte, int>(region);
-                    int min = v[0], max = v[0];
-                    foreach (var x in v)
-                    {
-                        if (x < min) min = x;
-                        if (x > max) max = x;
-                    }
+                    var (min, max) = MinMax.Of(MemoryMarshal.Cast<byte, int>(region));
                     MergeLong(min, max);
                     break;
                 }
             case ColumnKind.Int64:
             case ColumnKind.DecimalInt64:
                 {
-                    var v = MemoryMarshal.Cast<byte, long>(region);
-                    long min = v[0], max = v[0];
-                    foreach (var x in v)
-                    {
-                        if (x < min) min = x;
-                        if (x > max) max = x;
-                    }
+                    var (min, max) = MinMax.Of(MemoryMarshal.Cast<byte, long>(region));
                     MergeLong(min, max);
                     break;
                 }
@@ -126,25 +114,7 @@ internal sealed partial class ColumnWriter
     private void MergeFloating<T>(ReadOnlySpan<T> values)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var nans = 0L;
-        var has = false;
-        T min = T.Zero, max = T.Zero;
-        foreach (var x in values)
-        {
-            if (T.IsNaN(x))
-            {
-                nans++;
-                continue;
-            }
-            if (!has)
-            {
-                min = max = x;
-                has = true;
-                continue;
-            }
-            if (x < min) min = x;
-            if (x > max) max = x;
-        }
+        var has = MinMax.OfFloating(values, out var min, out var max, out var nans);
         FileNanCount += nans;
         if (!has) return;
         var dmin = double.CreateTruncating(min);

@@ -190,6 +190,7 @@ internal static class FooterWriter
         Span<int> dictionaryEncodings = stackalloc int[] { 0, 3, 8 }; // PLAIN dictionary, RLE levels, RLE_DICTIONARY values
         Span<int> valueEncodings = stackalloc int[] { 0, 3 }; // DELTA_BINARY_PACKED or BYTE_STREAM_SPLIT values, RLE levels
         Span<int> fallbackEncodings = stackalloc int[] { 0, 3, 8, 0 }; // a dictionary dropped mid-chunk, later pages in another encoding
+        Span<int> mixedEncodings = stackalloc int[] { 0, 3, 0 }; // BYTE_STREAM_SPLIT and PLAIN pages, RLE levels
         for (var c = 0; c < columns.Count; c++)
         {
             var chunk = group.Chunks[c];
@@ -200,9 +201,10 @@ internal static class FooterWriter
             w.FieldI32(1, (int)columns[c].Physical);
             valueEncodings[0] = chunk.ValueEncoding;
             fallbackEncodings[3] = chunk.ValueEncoding;
+            mixedEncodings[0] = chunk.ValueEncoding;
             w.FieldListOfI32(2, chunk.DictionaryPageLength >= 0
                 ? chunk.HasFallbackPages && chunk.ValueEncoding != 0 ? fallbackEncodings : dictionaryEncodings
-                : chunk.ValueEncoding == 0 ? plainEncodings : valueEncodings);
+                : chunk.ValueEncoding == 0 ? plainEncodings : chunk.HasPlainPagesToo ? mixedEncodings : valueEncodings);
             w.FieldListOfString(3, columns[c].Nested ? columns[c].Path : new[] { columns[c].Field.Name });
             w.FieldI32(4, codec);
             w.FieldI64(5, chunk.NumValues);

@@ -23,10 +23,8 @@ internal static unsafe class BackfillExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var service = new BackfillService(NativeCall.Open(@out, "out", warehouse));
             BackfillRequest request = ReadRequest(Utf8Marshal.ReadRequired(requestJson, "request_json"));
-            var service = new BackfillService(state.Warehouse);
             BackfillResult result;
             if (progress == null)
             {
@@ -38,8 +36,7 @@ internal static unsafe class BackfillExports
                 result = pump.Run(p => service.Run(request, p, p.Token), progress, payload);
             }
 
-            NativeJson.Fill(@out, result.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, result.WriteJson);
         }
         catch (Exception e)
         {

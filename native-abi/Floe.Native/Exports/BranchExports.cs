@@ -17,11 +17,8 @@ internal static unsafe class BranchExports
     {
         try
         {
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string tableName = Utf8Marshal.ReadRequired(table, "table");
-            string branch = Utf8Marshal.ReadRequired(name, "name");
-            string? start = Utf8Marshal.ReadOptional(from, "from");
-            new RefService(state.Warehouse).CreateBranch(tableName, branch, start);
+            var refs = new RefService(NativeCall.Open(warehouse));
+            refs.CreateBranch(Utf8Marshal.ReadRequired(table, "table"), Utf8Marshal.ReadRequired(name, "name"), Utf8Marshal.ReadOptional(from, "from"));
             return 0;
         }
         catch (Exception e)
@@ -42,11 +39,8 @@ internal static unsafe class BranchExports
     {
         try
         {
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string tableName = Utf8Marshal.ReadRequired(table, "table");
-            string branchName = Utf8Marshal.ReadRequired(branch, "branch");
-            string target = Utf8Marshal.ReadRequired(to, "to");
-            new RefService(state.Warehouse).FastForward(tableName, branchName, target);
+            var refs = new RefService(NativeCall.Open(warehouse));
+            refs.FastForward(Utf8Marshal.ReadRequired(table, "table"), Utf8Marshal.ReadRequired(branch, "branch"), Utf8Marshal.ReadRequired(to, "to"));
             return 0;
         }
         catch (Exception e)

@@ -23,12 +23,9 @@ internal static unsafe class DistributedExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var backfill = new DistributedBackfill(NativeCall.Open(@out, "out", warehouse));
             BackfillRequest request = BackfillExports.ReadRequest(Utf8Marshal.ReadRequired(requestJson, "request_json"));
-            BackfillPlan plan = new DistributedBackfill(state.Warehouse).Plan(request);
-            NativeJson.Fill(@out, plan.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, backfill.Plan(request).WriteJson);
         }
         catch (Exception e)
         {
@@ -47,12 +44,9 @@ internal static unsafe class DistributedExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var backfill = new DistributedBackfill(NativeCall.Open(@out, "out", warehouse));
             BackfillTask task = BackfillTask.Parse(Utf8Marshal.ReadRequired(taskJson, "task_json"), "task_json");
-            BackfillTaskResult result = new DistributedBackfill(state.Warehouse).Execute(task);
-            NativeJson.Fill(@out, result.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, backfill.Execute(task).WriteJson);
         }
         catch (Exception e)
         {
@@ -71,13 +65,10 @@ internal static unsafe class DistributedExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var backfill = new DistributedBackfill(NativeCall.Open(@out, "out", warehouse));
             BackfillPlan plan = BackfillPlan.Parse(Utf8Marshal.ReadRequired(planJson, "plan_json"), "plan_json");
             var results = BackfillTaskResult.ParseList(Utf8Marshal.ReadRequired(resultsJson, "results_json"), "results_json");
-            BackfillResult result = new DistributedBackfill(state.Warehouse).Commit(plan, results);
-            NativeJson.Fill(@out, result.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, backfill.Commit(plan, results).WriteJson);
         }
         catch (Exception e)
         {

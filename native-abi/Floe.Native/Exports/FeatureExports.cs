@@ -28,10 +28,8 @@ internal static unsafe class FeatureExports
         try
         {
             NativeBuffers.Reset(@out, "out_json");
-            string path = Utf8Marshal.ReadRequired(definitionPath, "definition_path");
-            var result = FeatureService.Validate(path);
-            NativeJson.Fill(@out, json => FeatureReports.WriteJson(json, result));
-            return 0;
+            var result = FeatureService.Validate(Utf8Marshal.ReadRequired(definitionPath, "definition_path"));
+            return NativeCall.Json(@out, json => FeatureReports.WriteJson(json, result));
         }
         catch (Exception e)
         {
@@ -88,7 +86,7 @@ internal static unsafe class FeatureExports
             }
 
             var batches = new List<RecordBatch>();
-            foreach (RecordBatch batch in ReadAll(moved.Stream))
+            foreach (RecordBatch batch in moved.ReadBatches(disposeEach: false))
             {
                 batches.Add(batch);
                 owned.Add(batch);
@@ -109,30 +107,6 @@ internal static unsafe class FeatureExports
                     owned[i].Dispose();
                 }
             }
-        }
-    }
-
-    /// <summary>Every batch of the stream, kept (not disposed): a failure of the host's stream is invalid data.</summary>
-    private static IEnumerable<RecordBatch> ReadAll(IArrowArrayStream stream)
-    {
-        while (true)
-        {
-            RecordBatch? batch;
-            try
-            {
-                batch = stream.ReadNextRecordBatchAsync().AsTask().GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is not FloeException)
-            {
-                throw Errors.InvalidData($"the host's Arrow stream failed: {e.Message}");
-            }
-
-            if (batch == null)
-            {
-                yield break;
-            }
-
-            yield return batch;
         }
     }
 

@@ -24,14 +24,10 @@ internal static unsafe class IngestExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var ingest = new IngestService(NativeCall.Open(@out, "out_json", warehouse));
             string name = Utf8Marshal.ReadRequired(table, "table");
             string file = Utf8Marshal.ReadRequired(path, "path");
-            IngestOptions ingest = ReadOptions(options);
-            IngestResult result = new IngestService(state.Warehouse).Ingest(name, file, ingest);
-            NativeJson.Fill(@out, result.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, ingest.Ingest(name, file, ReadOptions(options)).WriteJson);
         }
         catch (Exception e)
         {
@@ -53,8 +49,7 @@ internal static unsafe class IngestExports
     {
         try
         {
-            IngestArrowInto(@out, warehouse, table, stream, options);
-            return 0;
+            return IngestArrowInto(@out, warehouse, table, stream, options);
         }
         catch (Exception e)
         {
@@ -62,48 +57,21 @@ internal static unsafe class IngestExports
         }
     }
 
-    private static void IngestArrowInto(FloeBuf* @out, nint warehouse, byte* table, CArrowArrayStream* stream, FloeIngestOptions* options)
+    // Callers catch: an export's whole body must sit inside its own try (ExportShapeTests checks the IL).
+    private static int IngestArrowInto(FloeBuf* @out, nint warehouse, byte* table, CArrowArrayStream* stream, FloeIngestOptions* options)
     {
         // Take the stream first so that it is released on every path, as the header promises.
         using MovedArrowStream? moved = MovedArrowStream.Take(stream);
-        NativeBuffers.Reset(@out, "out_json");
-        NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+        var ingest = new IngestService(NativeCall.Open(@out, "out_json", warehouse));
         string name = Utf8Marshal.ReadRequired(table, "table");
         if (moved == null)
         {
             throw Errors.InvalidArgument("stream is NULL or already released");
         }
 
-        IArrowArrayStream imported = moved.Stream;
-        IngestOptions ingest = ReadOptions(options);
-        IngestResult result = new IngestService(state.Warehouse).Ingest(name, imported.Schema, ReadAll(imported), ingest);
-        NativeJson.Fill(@out, result.WriteJson);
-    }
-
-    private static IEnumerable<RecordBatch> ReadAll(IArrowArrayStream stream)
-    {
-        while (true)
-        {
-            RecordBatch? batch;
-            try
-            {
-                batch = stream.ReadNextRecordBatchAsync().AsTask().GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is not FloeException)
-            {
-                throw Errors.InvalidData($"the host's Arrow stream failed: {e.Message}");
-            }
-
-            if (batch == null)
-            {
-                yield break;
-            }
-
-            using (batch)
-            {
-                yield return batch;
-            }
-        }
+        IngestOptions ingestOptions = ReadOptions(options);
+        IngestResult result = ingest.Ingest(name, moved.Stream.Schema, moved.ReadBatches(disposeEach: true), ingestOptions);
+        return NativeCall.Json(@out, result.WriteJson);
     }
 
     private static IngestOptions ReadOptions(FloeIngestOptions* options)

@@ -20,14 +20,11 @@ internal static unsafe class LineageExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var lineage = new LineageService(NativeCall.Open(@out, "out", warehouse));
             string tableName = Utf8Marshal.ReadRequired(table, "table");
             using var selector = NativeRequest.Parse(Utf8Marshal.ReadOptional(selectorJson, "selector_json"), "selector_json", SelectorFields);
-            LineageReport report = new LineageService(state.Warehouse)
-                .Describe(tableName, selector.Long("snapshot_id"), selector.String("ref"), selector.String("as_of"));
-            NativeJson.Fill(@out, report.WriteJson);
-            return 0;
+            LineageReport report = lineage.Describe(tableName, selector.Long("snapshot_id"), selector.String("ref"), selector.String("as_of"));
+            return NativeCall.Json(@out, report.WriteJson);
         }
         catch (Exception e)
         {

@@ -21,14 +21,11 @@ internal static unsafe class MaintenanceExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var maintenance = new MaintenanceService(NativeCall.Open(@out, "out_json", warehouse));
             string name = Utf8Marshal.ReadRequired(table, "table");
             string? age = Utf8Marshal.ReadOptional(olderThan, "older_than");
-            int? retain = retainLast > 0 ? retainLast : null;
-            var result = new MaintenanceService(state.Warehouse).ExpireSnapshots(name, age, retain, dryRun != 0, deleteRegisteredFiles != 0);
-            NativeJson.Fill(@out, json => MaintenanceReports.WriteJson(json, result));
-            return 0;
+            var result = maintenance.ExpireSnapshots(name, age, retainLast > 0 ? retainLast : null, dryRun != 0, deleteRegisteredFiles != 0);
+            return NativeCall.Json(@out, json => MaintenanceReports.WriteJson(json, result));
         }
         catch (Exception e)
         {
@@ -47,13 +44,10 @@ internal static unsafe class MaintenanceExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var maintenance = new MaintenanceService(NativeCall.Open(@out, "out_json", warehouse));
             string name = Utf8Marshal.ReadRequired(table, "table");
-            string? age = Utf8Marshal.ReadOptional(olderThan, "older_than");
-            var result = new MaintenanceService(state.Warehouse).RemoveOrphans(name, age, dryRun != 0, deleteRegisteredFiles != 0);
-            NativeJson.Fill(@out, json => MaintenanceReports.WriteJson(json, result));
-            return 0;
+            var result = maintenance.RemoveOrphans(name, Utf8Marshal.ReadOptional(olderThan, "older_than"), dryRun != 0, deleteRegisteredFiles != 0);
+            return NativeCall.Json(@out, json => MaintenanceReports.WriteJson(json, result));
         }
         catch (Exception e)
         {
@@ -72,16 +66,14 @@ internal static unsafe class MaintenanceExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var maintenance = new MaintenanceService(NativeCall.Open(@out, "out_json", warehouse));
             string name = Utf8Marshal.ReadRequired(table, "table");
             string? filterText = Utf8Marshal.ReadOptional(filter, "filter");
-            var result = new MaintenanceService(state.Warehouse).Compact(name, filterText,
+            var result = maintenance.Compact(name, filterText,
                 targetFileSizeBytes > 0 ? targetFileSizeBytes : null,
                 minFileSizeBytes > 0 ? minFileSizeBytes : null,
                 minInputFiles > 0 ? minInputFiles : null);
-            NativeJson.Fill(@out, json => MaintenanceReports.WriteJson(json, result));
-            return 0;
+            return NativeCall.Json(@out, json => MaintenanceReports.WriteJson(json, result));
         }
         catch (Exception e)
         {

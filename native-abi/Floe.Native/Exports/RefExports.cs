@@ -31,14 +31,11 @@ internal static unsafe class RefExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var refs = new RefService(NativeCall.Open(@out, "out_json", warehouse));
             string tableName = Utf8Marshal.ReadRequired(table, "table");
             string tag = Utf8Marshal.ReadRequired(name, "name");
             string? start = Utf8Marshal.ReadOptional(from, "from");
-            RefDescription description = new RefService(state.Warehouse).CreateTag(tableName, tag, start);
-            NativeJson.Fill(@out, description.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, refs.CreateTag(tableName, tag, start).WriteJson);
         }
         catch (Exception e)
         {
@@ -55,8 +52,7 @@ internal static unsafe class RefExports
     {
         try
         {
-            Replace(@out, warehouse, table, name, to, SnapshotRefType.Branch);
-            return 0;
+            return Replace(@out, warehouse, table, name, to, SnapshotRefType.Branch);
         }
         catch (Exception e)
         {
@@ -73,8 +69,7 @@ internal static unsafe class RefExports
     {
         try
         {
-            Replace(@out, warehouse, table, name, to, SnapshotRefType.Tag);
-            return 0;
+            return Replace(@out, warehouse, table, name, to, SnapshotRefType.Tag);
         }
         catch (Exception e)
         {
@@ -93,10 +88,8 @@ internal static unsafe class RefExports
     {
         try
         {
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string tableName = Utf8Marshal.ReadRequired(table, "table");
-            string refName = Utf8Marshal.ReadRequired(name, "name");
-            new RefService(state.Warehouse).Drop(tableName, refName, Kind(kind));
+            var refs = new RefService(NativeCall.Open(warehouse));
+            refs.Drop(Utf8Marshal.ReadRequired(table, "table"), Utf8Marshal.ReadRequired(name, "name"), Kind(kind));
             return 0;
         }
         catch (Exception e)
@@ -117,14 +110,11 @@ internal static unsafe class RefExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var refs = new RefService(NativeCall.Open(@out, "out_json", warehouse));
             string tableName = Utf8Marshal.ReadRequired(table, "table");
             string? target = Utf8Marshal.ReadOptional(branch, "branch");
-            SnapshotDescription snapshot = new RefService(state.Warehouse).CherryPick(tableName,
-                snapshotId.ToString(System.Globalization.CultureInfo.InvariantCulture), target);
-            NativeJson.Fill(@out, snapshot.WriteJson);
-            return 0;
+            string snapshot = snapshotId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return NativeCall.Json(@out, refs.CherryPick(tableName, snapshot, target).WriteJson);
         }
         catch (Exception e)
         {
@@ -132,15 +122,14 @@ internal static unsafe class RefExports
         }
     }
 
-    private static void Replace(FloeBuf* @out, nint warehouse, byte* table, byte* name, byte* to, SnapshotRefType type)
+    // Callers catch: an export's whole body must sit inside its own try (ExportShapeTests checks the IL).
+    private static int Replace(FloeBuf* @out, nint warehouse, byte* table, byte* name, byte* to, SnapshotRefType type)
     {
-        NativeBuffers.Reset(@out, "out_json");
-        NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+        var refs = new RefService(NativeCall.Open(@out, "out_json", warehouse));
         string tableName = Utf8Marshal.ReadRequired(table, "table");
         string refName = Utf8Marshal.ReadRequired(name, "name");
         string target = Utf8Marshal.ReadRequired(to, "to");
-        RefDescription description = new RefService(state.Warehouse).Replace(tableName, refName, type, target);
-        NativeJson.Fill(@out, description.WriteJson);
+        return NativeCall.Json(@out, refs.Replace(tableName, refName, type, target).WriteJson);
     }
 
     private static SnapshotRefType Kind(int kind) => kind switch

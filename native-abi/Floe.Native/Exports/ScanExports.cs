@@ -20,16 +20,10 @@ internal static unsafe class ScanExports
     {
         try
         {
-            if (@out == null)
-            {
-                throw Errors.InvalidArgument("out must not be NULL");
-            }
-
-            *@out = 0;
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            NativeCall.Reset(@out);
+            var scan = new ScanService(NativeCall.Open(warehouse));
             string name = Utf8Marshal.ReadRequired(table, "table");
-            var request = new ScanRequest { Filter = Utf8Marshal.ReadOptional(filter, "filter") };
-            *@out = new ScanService(state.Warehouse).Count(name, request).Rows;
+            *@out = scan.Count(name, new ScanRequest { Filter = Utf8Marshal.ReadOptional(filter, "filter") }).Rows;
             return 0;
         }
         catch (Exception e)
@@ -52,14 +46,11 @@ internal static unsafe class ScanExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var scan = new ScanService(NativeCall.Open(@out, "out_json", warehouse));
             string name = Utf8Marshal.ReadRequired(table, "table");
             string list = Utf8Marshal.ReadRequired(aggregates, "aggregates");
             var request = new ScanRequest { Filter = Utf8Marshal.ReadOptional(filter, "filter") };
-            AggregateResult result = new ScanService(state.Warehouse).Aggregate(name, request, AggregateList.Parse(list));
-            NativeJson.Fill(@out, result.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, scan.Aggregate(name, request, AggregateList.Parse(list)).WriteJson);
         }
         catch (Exception e)
         {
@@ -79,16 +70,10 @@ internal static unsafe class ScanExports
     {
         try
         {
-            if (@out == null)
-            {
-                throw Errors.InvalidArgument("out must not be NULL");
-            }
-
-            *@out = default;
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            NativeCall.Reset(@out);
+            var service = new ScanService(NativeCall.Open(warehouse));
             string name = Utf8Marshal.ReadRequired(table, "table");
-            ScanRequest request = ReadOptions(options);
-            var scan = new ScanService(state.Warehouse).Prepare(name, request);
+            var scan = service.Prepare(name, ReadOptions(options));
             var (tasks, _) = scan.PlanFiles();
             CArrowArrayStreamExporter.ExportArrayStream(new ScanBatchStream(scan, tasks), @out);
             return 0;

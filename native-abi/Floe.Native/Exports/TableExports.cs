@@ -52,12 +52,12 @@ internal static unsafe class TableExports
     // Callers catch: an export's whole body must sit inside its own try (ExportShapeTests checks the IL).
     private static int CreateTable(nint warehouse, byte* name, byte* schema, byte* partition, byte* propertiesJson)
     {
-        NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+        var tables = new TableService(NativeCall.Open(warehouse));
         string table = Utf8Marshal.ReadRequired(name, "name");
         string schemaText = Utf8Marshal.ReadRequired(schema, "schema");
         string? partitionText = Utf8Marshal.ReadOptional(partition, "partition");
         IReadOnlyDictionary<string, string> properties = NativeJson.ParseStringMap(Utf8Marshal.ReadOptional(propertiesJson, "properties_json"), "properties_json");
-        new TableService(state.Warehouse).Create(table, schemaText, partitionText, properties);
+        tables.Create(table, schemaText, partitionText, properties);
         return 0;
     }
 
@@ -72,12 +72,8 @@ internal static unsafe class TableExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string table = Utf8Marshal.ReadRequired(name, "name");
-            TableDescription description = new TableService(state.Warehouse).Upgrade(table, formatVersion);
-            NativeJson.Fill(@out, description.WriteJson);
-            return 0;
+            var tables = new TableService(NativeCall.Open(@out, "out_json", warehouse));
+            return NativeCall.Json(@out, tables.Upgrade(Utf8Marshal.ReadRequired(name, "name"), formatVersion).WriteJson);
         }
         catch (Exception e)
         {
@@ -97,15 +93,12 @@ internal static unsafe class TableExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var forget = new ForgetService(NativeCall.Open(@out, "out_json", warehouse));
             string column = Utf8Marshal.ReadRequired(key, "key");
             string entity = Utf8Marshal.ReadRequired(value, "value");
             string[]? list = Utf8Marshal.ReadOptional(tables, "tables")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             string? why = Utf8Marshal.ReadOptional(reason, "reason");
-            ForgetReport report = new ForgetService(state.Warehouse).Report(column, entity, list, dryRun != 0, why);
-            NativeJson.Fill(@out, report.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, forget.Report(column, entity, list, dryRun != 0, why).WriteJson);
         }
         catch (Exception e)
         {
@@ -123,12 +116,8 @@ internal static unsafe class TableExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string table = Utf8Marshal.ReadRequired(name, "name");
-            TableDescription description = new TableService(state.Warehouse).Describe(table);
-            NativeJson.Fill(@out, description.WriteJson);
-            return 0;
+            var tables = new TableService(NativeCall.Open(@out, "out_json", warehouse));
+            return NativeCall.Json(@out, tables.Describe(Utf8Marshal.ReadRequired(name, "name")).WriteJson);
         }
         catch (Exception e)
         {
@@ -146,20 +135,8 @@ internal static unsafe class TableExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            IReadOnlyList<string> tables = new TableService(state.Warehouse).List();
-            NativeJson.Fill(@out, json =>
-            {
-                json.WriteStartArray();
-                foreach (string table in tables)
-                {
-                    json.WriteStringValue(table);
-                }
-
-                json.WriteEndArray();
-            });
-            return 0;
+            var tables = new TableService(NativeCall.Open(@out, "out_json", warehouse));
+            return NativeCall.JsonArray(@out, tables.List(), static (json, name) => json.WriteStringValue(name));
         }
         catch (Exception e)
         {
@@ -177,21 +154,9 @@ internal static unsafe class TableExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string name = Utf8Marshal.ReadRequired(table, "table");
-            IReadOnlyList<SnapshotDescription> snapshots = new TableService(state.Warehouse).Snapshots(name);
-            NativeJson.Fill(@out, json =>
-            {
-                json.WriteStartArray();
-                foreach (SnapshotDescription snapshot in snapshots)
-                {
-                    snapshot.WriteJson(json);
-                }
-
-                json.WriteEndArray();
-            });
-            return 0;
+            var tables = new TableService(NativeCall.Open(@out, "out_json", warehouse));
+            IReadOnlyList<SnapshotDescription> snapshots = tables.Snapshots(Utf8Marshal.ReadRequired(table, "table"));
+            return NativeCall.JsonArray(@out, snapshots, static (json, snapshot) => snapshot.WriteJson(json));
         }
         catch (Exception e)
         {
@@ -211,12 +176,9 @@ internal static unsafe class TableExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string name = Utf8Marshal.ReadRequired(table, "table");
-            var result = new MaintenanceService(state.Warehouse).Check(name, allSnapshots != 0);
-            NativeJson.Fill(@out, json => MaintenanceReports.WriteJson(json, result));
-            return 0;
+            var maintenance = new MaintenanceService(NativeCall.Open(@out, "out_json", warehouse));
+            var result = maintenance.Check(Utf8Marshal.ReadRequired(table, "table"), allSnapshots != 0);
+            return NativeCall.Json(@out, json => MaintenanceReports.WriteJson(json, result));
         }
         catch (Exception e)
         {
@@ -236,12 +198,9 @@ internal static unsafe class TableExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            string name = Utf8Marshal.ReadRequired(table, "table");
-            var result = new TableService(state.Warehouse).Drop(name, purge != 0, deleteRegisteredFiles != 0);
-            NativeJson.Fill(@out, json => MaintenanceReports.WriteJson(json, result));
-            return 0;
+            var tables = new TableService(NativeCall.Open(@out, "out_json", warehouse));
+            var result = tables.Drop(Utf8Marshal.ReadRequired(table, "table"), purge != 0, deleteRegisteredFiles != 0);
+            return NativeCall.Json(@out, json => MaintenanceReports.WriteJson(json, result));
         }
         catch (Exception e)
         {
@@ -261,8 +220,7 @@ internal static unsafe class TableExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var tables = new TableService(NativeCall.Open(@out, "out_json", warehouse));
             string table = Utf8Marshal.ReadRequired(name, "name");
             string metadata = Utf8Marshal.ReadRequired(metadataFile, "metadata_file");
             IReadOnlyDictionary<string, string> map = NativeJson.ParseStringMap(Utf8Marshal.ReadOptional(locationMapJson, "location_map_json"), "location_map_json");
@@ -272,9 +230,7 @@ internal static unsafe class TableExports
                 mappings.Add((pair.Key, pair.Value));
             }
 
-            TableDescription description = new TableService(state.Warehouse).Register(table, metadata, mappings);
-            NativeJson.Fill(@out, description.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, tables.Register(table, metadata, mappings).WriteJson);
         }
         catch (Exception e)
         {
@@ -295,14 +251,11 @@ internal static unsafe class TableExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out_json");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var delete = new DeleteService(NativeCall.Open(@out, "out_json", warehouse));
             string name = Utf8Marshal.ReadRequired(table, "table");
             string filterText = Utf8Marshal.ReadRequired(filter, "filter");
             string branchName = Utf8Marshal.ReadOptional(branch, "branch") ?? "main";
-            DeleteResult result = new DeleteService(state.Warehouse).Delete(name, filterText, branchName);
-            NativeJson.Fill(@out, result.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, delete.Delete(name, filterText, branchName).WriteJson);
         }
         catch (Exception e)
         {

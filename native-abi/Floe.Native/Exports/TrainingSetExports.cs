@@ -22,12 +22,8 @@ internal static unsafe class TrainingSetExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            TrainingSetRequest request = ReadRequest(Utf8Marshal.ReadRequired(requestJson, "request_json"));
-            TrainingSetResult result = new TrainingSetService(state.Warehouse).Build(request);
-            NativeJson.Fill(@out, result.WriteJson);
-            return 0;
+            var trainingSets = new TrainingSetService(NativeCall.Open(@out, "out", warehouse));
+            return NativeCall.Json(@out, trainingSets.Build(ReadRequest(Utf8Marshal.ReadRequired(requestJson, "request_json"))).WriteJson);
         }
         catch (Exception e)
         {

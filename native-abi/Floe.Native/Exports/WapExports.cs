@@ -25,23 +25,20 @@ internal static unsafe class WapExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var audit = new AuditService(NativeCall.Open(@out, "out", warehouse));
             string tableName = Utf8Marshal.ReadRequired(table, "table");
             string branchName = Utf8Marshal.ReadRequired(branch, "branch");
             using var options = NativeRequest.Parse(Utf8Marshal.ReadOptional(optionsJson, "options_json"), "options_json", AuditFields);
             string? rulesFile = options.String("rules");
             string? reportDir = options.String("report_dir");
             IReadOnlyList<string>? keys = options.StringList("key_columns", splitCommas: true);
-            AuditResult result = new AuditService(state.Warehouse)
-                .Audit(tableName, branchName, rulesFile is null ? null : AuditRules.Load(rulesFile), keys);
+            AuditResult result = audit.Audit(tableName, branchName, rulesFile is null ? null : AuditRules.Load(rulesFile), keys);
             if (reportDir is not null)
             {
                 AuditReport.Write(result, reportDir);
             }
 
-            NativeJson.Fill(@out, result.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, result.WriteJson);
         }
         catch (Exception e)
         {
@@ -60,13 +57,9 @@ internal static unsafe class WapExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
+            var publish = new PublishService(NativeCall.Open(@out, "out", warehouse));
             string tableName = Utf8Marshal.ReadRequired(table, "table");
-            string branchName = Utf8Marshal.ReadRequired(branch, "branch");
-            PublishResult result = new PublishService(state.Warehouse).Publish(tableName, branchName);
-            NativeJson.Fill(@out, result.WriteJson);
-            return 0;
+            return NativeCall.Json(@out, publish.Publish(tableName, Utf8Marshal.ReadRequired(branch, "branch")).WriteJson);
         }
         catch (Exception e)
         {

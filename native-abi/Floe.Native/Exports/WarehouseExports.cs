@@ -19,18 +19,7 @@ internal static unsafe class WarehouseExports
     {
         try
         {
-            if (@out == null)
-            {
-                throw Errors.InvalidArgument("out must not be NULL");
-            }
-
-            *@out = 0;
-            string folder = Utf8Marshal.ReadRequired(path, "path");
-            if (folder.Length == 0)
-            {
-                throw Errors.InvalidArgument("path must not be empty");
-            }
-
+            string folder = Folder(@out, path);
             *@out = Handles.Warehouses.Add(new NativeWarehouse(WarehouseFactory.Open(folder, create: true)));
             return 0;
         }
@@ -53,17 +42,7 @@ internal static unsafe class WarehouseExports
     {
         try
         {
-            if (@out == null)
-            {
-                throw Errors.InvalidArgument("out must not be NULL");
-            }
-
-            *@out = 0;
-            string folder = Utf8Marshal.ReadRequired(path, "path");
-            if (folder.Length == 0)
-            {
-                throw Errors.InvalidArgument("path must not be empty");
-            }
+            string folder = Folder(@out, path);
             string? uri = Utf8Marshal.ReadOptional(catalog, "catalog");
             string? bearer = Utf8Marshal.ReadOptional(token, "token");
             *@out = Handles.Warehouses.Add(new NativeWarehouse(WarehouseFactory.Open(folder, uri, create: true, bearer, credential: null)));
@@ -73,6 +52,19 @@ internal static unsafe class WarehouseExports
         {
             return NativeCall.Fail(e, "floe_warehouse_open_catalog");
         }
+    }
+
+    // The checks both opens make first: out (reset to NULL), then a present, non-empty path. Callers catch.
+    private static string Folder(nint* @out, byte* path)
+    {
+        NativeCall.Reset(@out);
+        string folder = Utf8Marshal.ReadRequired(path, "path");
+        if (folder.Length == 0)
+        {
+            throw Errors.InvalidArgument("path must not be empty");
+        }
+
+        return folder;
     }
 
     /// <summary>
@@ -105,9 +97,7 @@ internal static unsafe class WarehouseExports
     {
         try
         {
-            NativeBuffers.Reset(@out, "out");
-            NativeWarehouse state = Handles.Warehouses.Get(warehouse);
-            NativeBuffers.FillUtf8(@out, state.Path);
+            NativeBuffers.FillUtf8(@out, NativeCall.Open(@out, "out", warehouse).Directory);
             return 0;
         }
         catch (Exception e)

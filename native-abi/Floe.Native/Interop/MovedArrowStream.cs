@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
+using Apache.Arrow;
 using Apache.Arrow.C;
 using Apache.Arrow.Ipc;
+using Floe.Core.Errors;
 
 namespace Floe.Native.Interop;
 
@@ -37,6 +39,44 @@ internal sealed unsafe class MovedArrowStream : IDisposable
         *memory = *stream;
         ((nint*)stream)[ReleaseSlot] = 0;
         return new MovedArrowStream(memory);
+    }
+
+    /// <summary>
+    /// The stream's batches in order; a failure of the host's stream is <see cref="FloeErrorCode.InvalidData"/>.
+    /// With <paramref name="disposeEach"/> a batch is disposed once the consumer moves past it (a consumer that copies
+    /// what it keeps); without, the caller owns every batch.
+    /// </summary>
+    public IEnumerable<RecordBatch> ReadBatches(bool disposeEach)
+    {
+        while (true)
+        {
+            RecordBatch? batch;
+            try
+            {
+                batch = Stream.ReadNextRecordBatchAsync().AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is not FloeException)
+            {
+                throw Errors.InvalidData($"the host's Arrow stream failed: {e.Message}");
+            }
+
+            if (batch == null)
+            {
+                yield break;
+            }
+
+            try
+            {
+                yield return batch;
+            }
+            finally
+            {
+                if (disposeEach)
+                {
+                    batch.Dispose();
+                }
+            }
+        }
     }
 
     /// <summary>Releases the stream (its producer's release callback) and frees the moved struct.</summary>

@@ -19,7 +19,7 @@ namespace Floe.Benchmarks.Formats.Parquet;
 /// <c>parquet-write --inspect FILE</c> prints an existing file's compressed bytes and encodings per column.
 /// <c>--variants snappy,zstd1+delta+bss,...</c> picks the writer settings compared: a codec (snappy, zstd = zstd3,
 /// zstdN, none), then any of <c>delta</c> (DELTA_BINARY_PACKED integers), <c>bss</c> (BYTE_STREAM_SPLIT floats),
-/// <c>dictN</c> (dictionary bytes; dict0 = no dictionary). <c>--input</c> loads every row group (up to <c>--rows</c>).
+/// <c>dictN</c> (dictionary bytes; dict0 = no dictionary), <c>splitN</c> (BYTE_STREAM_SPLIT by trial, kept when at most N% larger). <c>--input</c> loads every row group (up to <c>--rows</c>).
 /// </summary>
 internal static class ParquetWriteBench
 {
@@ -116,6 +116,7 @@ internal static class ParquetWriteBench
                 "delta" => options with { DeltaIntegers = true },
                 "bss" => options with { ByteStreamSplitFloats = true },
                 _ when token.StartsWith("zstd", StringComparison.Ordinal) => options with { Codec = ParquetCodec.Zstd, ZstdLevel = int.Parse(token[4..], CultureInfo.InvariantCulture) },
+                _ when token.StartsWith("split", StringComparison.Ordinal) => options with { ByteStreamSplitSlack = int.Parse(token[5..], CultureInfo.InvariantCulture) / 100.0 },
                 _ when token.StartsWith("dict", StringComparison.Ordinal) => options with { DictionaryPageBytes = int.Parse(token[4..], CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"variant token '{token}'"),
             };

@@ -9,7 +9,9 @@ namespace Floe.Benchmarks.Formats.Zstd;
 /// Page compression cost, managed ZstdSharp against the system's native libzstd (libzstd.so.1, through P/Invoke),
 /// on the PLAIN pages (1 MiB) of an existing Parquet file's columns, e.g. the feature bench's output:
 /// <c>dotnet run -c Release --project bench/Floe.Benchmarks -- zstd-compare --input FILE [--rows N] [--levels 1,2,3] [--reps N]</c>.
-/// One thread; CPU time of the compress calls only.
+/// One thread; CPU time of the compress calls only. <c>--params 2,2:minMatch=8,1:hashLog=16</c> instead compares
+/// ZstdSharp settings (a level, then any of windowLog, hashLog, chainLog, searchLog, minMatch, strategy) column by
+/// column: CPU milliseconds of this thread and bytes of each column's pages under each setting.
 /// </summary>
 internal static partial class ZstdCompareBench
 {
@@ -33,6 +35,7 @@ internal static partial class ZstdCompareBench
         string? input = null;
         int rows = 1_000_000, reps = 3;
         int[] levels = [1, 2, 3];
+        string[]? settings = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -40,29 +43,34 @@ internal static partial class ZstdCompareBench
                 case "--input": input = args[++i]; break;
                 case "--rows": rows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--params": settings = args[++i].Split(','); break;
                 case "--levels": levels = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
         }
         if (input is null) { Console.Error.WriteLine("--input FILE is required"); return 2; }
         var pages = new List<byte[]>();
+        var columnOf = new List<int>();
+        var names = new List<string>();
         using (var reader = ParquetDataReader.Open(new Floe.Core.Io.LocalFileIO(), input))
         {
             long loaded = 0;
             for (int g = 0; g < reader.RowGroupCount && loaded < rows; g++)
             {
                 var batch = reader.ReadRowGroup(g).Batch;
+                if (names.Count == 0) { foreach (var f in batch.Schema.FieldsList) { names.Add(f.Name); } }
                 loaded += batch.Length;
                 for (int c = 0; c < batch.ColumnCount; c++)
                 {
                     var values = ((Apache.Arrow.Array)batch.Column(c)).Data.Buffers[1].Span;
-                    for (int p = 0; p < values.Length; p += 1 << 20) { pages.Add(values.Slice(p, Math.Min(1 << 20, values.Length - p)).ToArray()); }
+                    for (int p = 0; p < values.Length; p += 1 << 20) { pages.Add(values.Slice(p, Math.Min(1 << 20, values.Length - p)).ToArray()); columnOf.Add(c); }
                 }
             }
         }
         long total = pages.Sum(p => (long)p.Length);
         Console.WriteLine($"{pages.Count} PLAIN pages, {total / 1e6:F1} MB (libzstd {NativeVersion()})");
         var output = new byte[(int)ZSTD_compressBound(1 << 20) + 1024];
+        if (settings is not null) { return CompareSettings(settings, pages, columnOf, names, output, reps); }
         foreach (int level in levels)
         {
             double managed = double.MaxValue, native = double.MaxValue;
@@ -97,6 +105,89 @@ internal static partial class ZstdCompareBench
             }
             Console.WriteLine($"level {level}: ZstdSharp {managed * 1000,7:F1} ms ({total / managed / 1e6,6:F0} MB/s) -> {managedBytes / 1e6:F1} MB | native {native * 1000,7:F1} ms ({total / native / 1e6,6:F0} MB/s) -> {nativeBytes / 1e6:F1} MB | ZstdSharp/native {managed / native:F2}x");
         }
+        return 0;
+    }
+
+    private static byte[] SplitStreams(byte[] page)
+    {
+        var split = new byte[page.Length];
+        int n = page.Length / 8;
+        for (int i = 0; i < n; i++) { for (int b = 0; b < 8; b++) { split[b * n + i] = page[i * 8 + b]; } }
+        return split;
+    }
+
+    [LibraryImport("libc", SetLastError = false)]
+    private static partial int clock_gettime(int clock, out TimeSpec time);
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    /// <summary>This thread's CPU milliseconds (CLOCK_THREAD_CPUTIME_ID): steadier than wall time on a shared machine.</summary>
+    private static double ThreadCpuMs()
+    {
+        clock_gettime(3, out var t);
+        return t.Seconds * 1e3 + t.Nanoseconds / 1e6;
+    }
+
+    private static int CompareSettings(string[] settings, List<byte[]> pages, List<int> columnOf, List<string> names, byte[] output, int reps)
+    {
+        Console.WriteLine($"{"column",-12}" + string.Concat(settings.Select(s => $" | {s,26}")));
+        var cells = new string[names.Count, settings.Length];
+        var totalMs = new double[settings.Length];
+        var totalBytes = new long[settings.Length];
+        using (var warm = new ZstdSharp.Compressor(2))
+        {
+            // Tier the compressor up before anything is timed.
+            for (int r = 0; r < 3; r++) { foreach (var page in pages) { warm.Wrap(page, output); } }
+        }
+        for (int v = 0; v < settings.Length; v++)
+        {
+            // A leading 'b' (b2, b1:hashLog=16) compresses the pages BYTE_STREAM_SPLIT (8-byte values) instead of PLAIN.
+            bool split = settings[v].StartsWith('b');
+            var parts = settings[v].TrimStart('b').Split(':');
+            var source = split ? pages.Select(SplitStreams).ToList() : pages;
+            using var compressor = new ZstdSharp.Compressor(int.Parse(parts[0], CultureInfo.InvariantCulture));
+            foreach (var part in parts.Skip(1))
+            {
+                var kv = part.Split('=');
+                var parameter = kv[0] switch
+                {
+                    "windowLog" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_windowLog,
+                    "hashLog" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_hashLog,
+                    "chainLog" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_chainLog,
+                    "searchLog" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_searchLog,
+                    "minMatch" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_minMatch,
+                    "strategy" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_strategy,
+                    _ => throw new ArgumentException($"zstd parameter '{kv[0]}'"),
+                };
+                compressor.SetParameter(parameter, int.Parse(kv[1], CultureInfo.InvariantCulture));
+            }
+            for (int c = 0; c < names.Count; c++)
+            {
+                double best = double.MaxValue;
+                long bytes = 0;
+                for (int r = 0; r < reps; r++)
+                {
+                    var t = ThreadCpuMs();
+                    bytes = 0;
+                    for (int p = 0; p < pages.Count; p++) { if (columnOf[p] == c) { bytes += compressor.Wrap(source[p], output); } }
+                    best = Math.Min(best, ThreadCpuMs() - t);
+                }
+                cells[c, v] = $"{best,7:F1} ms {bytes / 1e6,8:F2} MB";
+                totalMs[v] += best;
+                totalBytes[v] += bytes;
+            }
+        }
+        for (int c = 0; c < names.Count; c++)
+        {
+            Console.Write($"{names[c],-12}");
+            for (int v = 0; v < settings.Length; v++) { Console.Write($" | {cells[c, v],26}"); }
+            Console.WriteLine();
+        }
+        Console.WriteLine($"{"all",-12}" + string.Concat(Enumerable.Range(0, settings.Length).Select(v => $" | {totalMs[v],7:F1} ms {totalBytes[v] / 1e6,8:F2} MB")));
         return 0;
     }
 

@@ -8,6 +8,7 @@
  * dev.floe.FloeException subclass for its code, built from floe_last_error() on this same thread.
  */
 #include <jni.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,11 +142,6 @@ static arg take_arg(JNIEnv *env, jbyteArray bytes)
     return out;
 }
 
-#define ARG(name, bytes)                  \
-    arg name = take_arg(env, bytes);      \
-    if (name.failed) goto done_##name;
-#define FREE_ARG(name) done_##name: free(name.text)
-
 static jbyteArray take_buf(JNIEnv *env, floe_buf *buf)
 {
     jbyteArray out = to_bytes(env, buf->data, buf->len);
@@ -154,6 +150,74 @@ static jbyteArray take_buf(JNIEnv *env, floe_buf *buf)
 }
 
 static floe_warehouse *W(jlong handle) { return (floe_warehouse *)(intptr_t)handle; }
+static struct ArrowArrayStream *S(jlong address) { return (struct ArrowArrayStream *)(intptr_t)address; }
+
+/* ------------------------------------------------------------------------------------------ one call */
+
+/*
+ * The frame every entry point around a floe_* call shares. begin() copies the call's byte[] arguments into s[] as
+ * NUL-terminated UTF-8 (NULL for null), in order, stopping at the first copy that fails; ok is 0 once a Java
+ * exception is pending, and then the floe_* call must not be made. end() frees the copies and turns the call's
+ * return code into an exception; end_buf() also hands back the floe_buf the call filled as a byte[]. So a body is
+ *     call c = begin(env, 2, table, name);
+ *     return end_buf(&c, c.ok ? floe_x(&c.buf, W(w), c.s[0], c.s[1]) : FLOE_OK);
+ */
+#define MAX_TEXTS 5 /* the most byte[] arguments an entry point takes (scan) */
+
+typedef struct call {
+    JNIEnv *env;
+    int ok;
+    floe_buf buf;
+    char *s[MAX_TEXTS];
+} call;
+
+static call begin(JNIEnv *env, int count, ...)
+{
+    call c;
+    va_list arrays;
+    int i;
+    c.env = env;
+    c.ok = 1;
+    c.buf.data = NULL;
+    c.buf.len = 0;
+    for (i = 0; i < MAX_TEXTS; i++) {
+        c.s[i] = NULL;
+    }
+    va_start(arrays, count);
+    for (i = 0; i < count && c.ok; i++) {
+        arg text = take_arg(env, va_arg(arrays, jbyteArray));
+        c.s[i] = text.text;
+        c.ok = !text.failed;
+    }
+    va_end(arrays);
+    return c;
+}
+
+/* Frees the argument copies; 1 when the call was made and succeeded, else 0 with a Java exception pending. */
+static int end(call *c, int rc)
+{
+    int i;
+    for (i = 0; i < MAX_TEXTS; i++) {
+        free(c->s[i]);
+        c->s[i] = NULL;
+    }
+    return c->ok && !check(c->env, rc);
+}
+
+/* As end(), returning the filled buffer as a byte[] (and freeing it), or NULL with an exception pending. */
+static jbyteArray end_buf(call *c, int rc)
+{
+    return end(c, rc) ? take_buf(c->env, &c->buf) : NULL;
+}
+
+static floe_ingest_options ingest_options(jint mode, const char *branch, const char *properties_json)
+{
+    floe_ingest_options opts = FLOE_INGEST_OPTIONS_INIT;
+    opts.mode = (int)mode;
+    opts.branch = branch;
+    opts.properties_json = properties_json;
+    return opts;
+}
 
 /* ------------------------------------------------------------------------------------------ floe.h */
 
@@ -173,12 +237,9 @@ JNIEXPORT jint JNICALL Java_dev_floe_FloeNative_abiVersion(JNIEnv *env, jclass c
 JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_warehouseOpen(JNIEnv *env, jclass cls, jbyteArray path)
 {
     floe_warehouse *out = NULL;
+    call c = begin(env, 1, path);
     (void)cls;
-    {
-        ARG(p, path)
-        check(env, floe_warehouse_open(&out, p.text));
-        FREE_ARG(p);
-    }
+    end(&c, c.ok ? floe_warehouse_open(&out, c.s[0]) : FLOE_OK);
     return (jlong)(intptr_t)out;
 }
 
@@ -186,20 +247,9 @@ JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_warehouseOpenCatalog(JNIEnv *en
                                                                       jbyteArray catalog, jbyteArray token)
 {
     floe_warehouse *out = NULL;
+    call c = begin(env, 3, path, catalog, token);
     (void)cls;
-    {
-        ARG(p, path)
-        {
-            ARG(c, catalog)
-            {
-                ARG(t, token)
-                check(env, floe_warehouse_open_catalog(&out, p.text, c.text, t.text));
-                FREE_ARG(t);
-            }
-            FREE_ARG(c);
-        }
-        FREE_ARG(p);
-    }
+    end(&c, c.ok ? floe_warehouse_open_catalog(&out, c.s[0], c.s[1], c.s[2]) : FLOE_OK);
     return (jlong)(intptr_t)out;
 }
 
@@ -212,31 +262,17 @@ JNIEXPORT void JNICALL Java_dev_floe_FloeNative_warehouseClose(JNIEnv *env, jcla
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_warehousePath(JNIEnv *env, jclass cls, jlong w)
 {
-    floe_buf buf = {NULL, 0};
+    call c = begin(env, 0);
     (void)cls;
-    if (check(env, floe_warehouse_path(&buf, W(w)))) {
-        return NULL;
-    }
-    return take_buf(env, &buf);
+    return end_buf(&c, floe_warehouse_path(&c.buf, W(w)));
 }
 
 JNIEXPORT void JNICALL Java_dev_floe_FloeNative_tableCreate(JNIEnv *env, jclass cls, jlong w, jbyteArray name,
                                                             jbyteArray schema, jbyteArray partition)
 {
+    call c = begin(env, 3, name, schema, partition);
     (void)cls;
-    {
-        ARG(n, name)
-        {
-            ARG(s, schema)
-            {
-                ARG(p, partition)
-                check(env, floe_table_create(W(w), n.text, s.text, p.text));
-                FREE_ARG(p);
-            }
-            FREE_ARG(s);
-        }
-        FREE_ARG(n);
-    }
+    end(&c, c.ok ? floe_table_create(W(w), c.s[0], c.s[1], c.s[2]) : FLOE_OK);
 }
 
 JNIEXPORT void JNICALL Java_dev_floe_FloeNative_tableCreateWithProperties(JNIEnv *env, jclass cls, jlong w,
@@ -244,198 +280,87 @@ JNIEXPORT void JNICALL Java_dev_floe_FloeNative_tableCreateWithProperties(JNIEnv
                                                                           jbyteArray partition,
                                                                           jbyteArray propertiesJson)
 {
+    call c = begin(env, 4, name, schema, partition, propertiesJson);
     (void)cls;
-    {
-        ARG(n, name)
-        {
-            ARG(s, schema)
-            {
-                ARG(p, partition)
-                {
-                    ARG(j, propertiesJson)
-                    check(env, floe_table_create_with_properties(W(w), n.text, s.text, p.text, j.text));
-                    FREE_ARG(j);
-                }
-                FREE_ARG(p);
-            }
-            FREE_ARG(s);
-        }
-        FREE_ARG(n);
-    }
+    end(&c, c.ok ? floe_table_create_with_properties(W(w), c.s[0], c.s[1], c.s[2], c.s[3]) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableUpgrade(JNIEnv *env, jclass cls, jlong w, jbyteArray name,
                                                                    jint formatVersion)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 1, name);
     (void)cls;
-    {
-        ARG(n, name)
-        if (!check(env, floe_table_upgrade(&buf, W(w), n.text, (int)formatVersion))) {
-            out = take_buf(env, &buf);
-        }
-        FREE_ARG(n);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_table_upgrade(&c.buf, W(w), c.s[0], (int)formatVersion) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableDescribe(JNIEnv *env, jclass cls, jlong w, jbyteArray name)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 1, name);
     (void)cls;
-    {
-        ARG(n, name)
-        if (!check(env, floe_table_describe(&buf, W(w), n.text))) {
-            out = take_buf(env, &buf);
-        }
-        FREE_ARG(n);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_table_describe(&c.buf, W(w), c.s[0]) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableList(JNIEnv *env, jclass cls, jlong w)
 {
-    floe_buf buf = {NULL, 0};
+    call c = begin(env, 0);
     (void)cls;
-    if (check(env, floe_table_list(&buf, W(w)))) {
-        return NULL;
-    }
-    return take_buf(env, &buf);
+    return end_buf(&c, floe_table_list(&c.buf, W(w)));
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_snapshots(JNIEnv *env, jclass cls, jlong w, jbyteArray table)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 1, table);
     (void)cls;
-    {
-        ARG(t, table)
-        if (!check(env, floe_table_snapshots(&buf, W(w), t.text))) {
-            out = take_buf(env, &buf);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_table_snapshots(&c.buf, W(w), c.s[0]) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_ingestFile(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                  jbyteArray path, jint mode, jbyteArray branch,
                                                                  jbyteArray propertiesJson)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
-    floe_ingest_options opts = FLOE_INGEST_OPTIONS_INIT;
+    call c = begin(env, 4, table, path, branch, propertiesJson);
+    floe_ingest_options opts = ingest_options(mode, c.s[2], c.s[3]);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(p, path)
-            {
-                ARG(b, branch)
-                {
-                    ARG(j, propertiesJson)
-                    opts.mode = (int)mode;
-                    opts.branch = b.text;
-                    opts.properties_json = j.text;
-                    if (!check(env, floe_ingest_file(&buf, W(w), t.text, p.text, &opts))) {
-                        out = take_buf(env, &buf);
-                    }
-                    FREE_ARG(j);
-                }
-                FREE_ARG(b);
-            }
-            FREE_ARG(p);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_ingest_file(&c.buf, W(w), c.s[0], c.s[1], &opts) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_ingestArrow(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                   jlong stream, jint mode, jbyteArray branch,
                                                                   jbyteArray propertiesJson)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
-    floe_ingest_options opts = FLOE_INGEST_OPTIONS_INIT;
+    call c = begin(env, 3, table, branch, propertiesJson);
+    floe_ingest_options opts = ingest_options(mode, c.s[1], c.s[2]);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(b, branch)
-            {
-                ARG(j, propertiesJson)
-                opts.mode = (int)mode;
-                opts.branch = b.text;
-                opts.properties_json = j.text;
-                if (!check(env, floe_ingest_arrow(&buf, W(w), t.text, (struct ArrowArrayStream *)(intptr_t)stream,
-                                                  &opts))) {
-                    out = take_buf(env, &buf);
-                }
-                FREE_ARG(j);
-            }
-            FREE_ARG(b);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_ingest_arrow(&c.buf, W(w), c.s[0], S(stream), &opts) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_featuresValidate(JNIEnv *env, jclass cls, jbyteArray definitionPath)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 1, definitionPath);
     (void)cls;
-    {
-        ARG(d, definitionPath)
-        if (!check(env, floe_features_validate(&buf, d.text))) {
-            out = take_buf(env, &buf);
-        }
-        FREE_ARG(d);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_features_validate(&c.buf, c.s[0]) : FLOE_OK);
 }
 
 JNIEXPORT void JNICALL Java_dev_floe_FloeNative_featuresCompute(JNIEnv *env, jclass cls, jlong out, jbyteArray definitionPath,
                                                                 jlong events, jbyteArray from, jbyteArray to)
 {
+    call c;
     (void)cls;
     if (out == 0) {
         throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "floe_features_compute: the output stream address is 0");
         return;
     }
-    {
-        ARG(d, definitionPath)
-        {
-            ARG(f, from)
-            {
-                ARG(t, to)
-                check(env, floe_features_compute((struct ArrowArrayStream *)(intptr_t)out, d.text,
-                                                 (struct ArrowArrayStream *)(intptr_t)events, f.text, t.text));
-                FREE_ARG(t);
-            }
-            FREE_ARG(f);
-        }
-        FREE_ARG(d);
-    }
+    c = begin(env, 3, definitionPath, from, to);
+    end(&c, c.ok ? floe_features_compute(S(out), c.s[0], S(events), c.s[1], c.s[2]) : FLOE_OK);
 }
 
 JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_scanCount(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                            jbyteArray filter)
 {
     int64_t count = 0;
+    call c = begin(env, 2, table, filter);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(f, filter)
-            check(env, floe_scan_count(&count, W(w), t.text, f.text));
-            FREE_ARG(f);
-        }
-        FREE_ARG(t);
-    }
+    end(&c, c.ok ? floe_scan_count(&count, W(w), c.s[0], c.s[1]) : FLOE_OK);
     return (jlong)count;
 }
 
@@ -443,25 +368,9 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_scanAggregate(JNIEnv *env,
                                                                     jbyteArray table, jbyteArray aggregates,
                                                                     jbyteArray filter)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 3, table, aggregates, filter);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(a, aggregates)
-            {
-                ARG(f, filter)
-                if (!check(env, floe_scan_aggregate(&buf, W(w), t.text, a.text, f.text))) {
-                    out = take_buf(env, &buf);
-                }
-                FREE_ARG(f);
-            }
-            FREE_ARG(a);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_scan_aggregate(&c.buf, W(w), c.s[0], c.s[1], c.s[2]) : FLOE_OK);
 }
 
 JNIEXPORT void JNICALL Java_dev_floe_FloeNative_scan(JNIEnv *env, jclass cls, jlong stream, jlong w, jbyteArray table,
@@ -469,80 +378,38 @@ JNIEXPORT void JNICALL Java_dev_floe_FloeNative_scan(JNIEnv *env, jclass cls, jl
                                                      jbyteArray columns, jbyteArray filter)
 {
     floe_scan_options opts = FLOE_SCAN_OPTIONS_INIT;
+    call c;
     (void)cls;
     if (stream == 0) {
         throw_code(env, FLOE_EINVALID_ARG, "invalid_argument", "floe_table_scan: the stream address is 0");
         return;
     }
-    {
-        ARG(t, table)
-        {
-            ARG(r, ref)
-            {
-                ARG(a, asOf)
-                {
-                    ARG(c, columns)
-                    {
-                        ARG(f, filter)
-                        opts.snapshot_id = (int64_t)snapshotId;
-                        opts.ref = r.text;
-                        opts.as_of = a.text;
-                        opts.columns = c.text;
-                        opts.filter = f.text;
-                        check(env, floe_table_scan((struct ArrowArrayStream *)(intptr_t)stream, W(w), t.text, &opts));
-                        FREE_ARG(f);
-                    }
-                    FREE_ARG(c);
-                }
-                FREE_ARG(a);
-            }
-            FREE_ARG(r);
-        }
-        FREE_ARG(t);
-    }
+    c = begin(env, 5, table, ref, asOf, columns, filter);
+    opts.snapshot_id = (int64_t)snapshotId;
+    opts.ref = c.s[1];
+    opts.as_of = c.s[2];
+    opts.columns = c.s[3];
+    opts.filter = c.s[4];
+    end(&c, c.ok ? floe_table_scan(S(stream), W(w), c.s[0], &opts) : FLOE_OK);
 }
 
 JNIEXPORT void JNICALL Java_dev_floe_FloeNative_branchCreate(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                              jbyteArray name, jbyteArray from)
 {
+    call c = begin(env, 3, table, name, from);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(n, name)
-            {
-                ARG(f, from)
-                check(env, floe_branch_create(W(w), t.text, n.text, f.text));
-                FREE_ARG(f);
-            }
-            FREE_ARG(n);
-        }
-        FREE_ARG(t);
-    }
+    end(&c, c.ok ? floe_branch_create(W(w), c.s[0], c.s[1], c.s[2]) : FLOE_OK);
 }
 
 JNIEXPORT void JNICALL Java_dev_floe_FloeNative_branchFastForward(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                   jbyteArray branch, jbyteArray to)
 {
+    call c = begin(env, 3, table, branch, to);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(b, branch)
-            {
-                ARG(o, to)
-                check(env, floe_branch_fast_forward(W(w), t.text, b.text, o.text));
-                FREE_ARG(o);
-            }
-            FREE_ARG(b);
-        }
-        FREE_ARG(t);
-    }
+    end(&c, c.ok ? floe_branch_fast_forward(W(w), c.s[0], c.s[1], c.s[2]) : FLOE_OK);
 }
 
 /* ------------------------------------------------------------------------------------------ Arrow C streams */
-
-static struct ArrowArrayStream *S(jlong address) { return (struct ArrowArrayStream *)(intptr_t)address; }
 
 JNIEXPORT jlong JNICALL Java_dev_floe_FloeNative_arrowStreamAllocate(JNIEnv *env, jclass cls)
 {
@@ -941,14 +808,12 @@ static int on_progress(int64_t days_done, int64_t days_total, int64_t rows, void
     /* An exception thrown by the callback cancels the run; it stays pending and is what Java sees. */
     return (*p->env)->ExceptionCheck(p->env) || stop ? 1 : 0;
 }
-
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_backfillRun(JNIEnv *env, jclass cls, jlong w,
                                                                   jbyteArray requestJson, jobject progress)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
     progress_payload payload;
-    int rc;
+    call c;
+    int rc = FLOE_OK;
     (void)cls;
     payload.env = env;
     payload.progress = progress;
@@ -961,150 +826,72 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_backfillRun(JNIEnv *env, j
             return NULL; /* NoSuchMethodError is pending */
         }
     }
-    {
-        ARG(r, requestJson)
-        rc = floe_backfill_run(&buf, W(w), r.text, progress == NULL ? NULL : on_progress,
+    c = begin(env, 1, requestJson);
+    if (c.ok) {
+        rc = floe_backfill_run(&c.buf, W(w), c.s[0], progress == NULL ? NULL : on_progress,
                                progress == NULL ? NULL : &payload);
         if ((*env)->ExceptionCheck(env)) {
-            floe_buf_free(&buf); /* the callback's exception wins over the library's result */
-        } else if (!check(env, rc)) {
-            out = take_buf(env, &buf);
+            floe_buf_free(&c.buf); /* the callback's exception wins over the library's result */
+            c.ok = 0;
         }
-        FREE_ARG(r);
     }
-    return out;
+    return end_buf(&c, rc);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_lineageDescribe(JNIEnv *env, jclass cls, jlong w,
                                                                       jbyteArray table, jbyteArray selectorJson)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 2, table, selectorJson);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(s, selectorJson)
-            if (!check(env, floe_lineage_describe(&buf, W(w), t.text, s.text))) {
-                out = take_buf(env, &buf);
-            }
-            FREE_ARG(s);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_lineage_describe(&c.buf, W(w), c.s[0], c.s[1]) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_auditRun(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                jbyteArray branch, jbyteArray optionsJson)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 3, table, branch, optionsJson);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(b, branch)
-            {
-                ARG(o, optionsJson)
-                if (!check(env, floe_audit_run(&buf, W(w), t.text, b.text, o.text))) {
-                    out = take_buf(env, &buf);
-                }
-                FREE_ARG(o);
-            }
-            FREE_ARG(b);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_audit_run(&c.buf, W(w), c.s[0], c.s[1], c.s[2]) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_publishRun(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                  jbyteArray branch)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 2, table, branch);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(b, branch)
-            if (!check(env, floe_publish_run(&buf, W(w), t.text, b.text))) {
-                out = take_buf(env, &buf);
-            }
-            FREE_ARG(b);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_publish_run(&c.buf, W(w), c.s[0], c.s[1]) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_trainingSetBuild(JNIEnv *env, jclass cls, jlong w,
                                                                        jbyteArray requestJson)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 1, requestJson);
     (void)cls;
-    {
-        ARG(r, requestJson)
-        if (!check(env, floe_training_set_build(&buf, W(w), r.text))) {
-            out = take_buf(env, &buf);
-        }
-        FREE_ARG(r);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_training_set_build(&c.buf, W(w), c.s[0]) : FLOE_OK);
 }
 
 /* ------------------------------------------------------------------------------------------ distributed backfill */
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_backfillPlan(JNIEnv *env, jclass cls, jlong w, jbyteArray requestJson)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 1, requestJson);
     (void)cls;
-    {
-        ARG(r, requestJson)
-        if (!check(env, floe_backfill_plan(&buf, W(w), r.text))) {
-            out = take_buf(env, &buf);
-        }
-        FREE_ARG(r);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_backfill_plan(&c.buf, W(w), c.s[0]) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_taskExecute(JNIEnv *env, jclass cls, jlong w, jbyteArray taskJson)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 1, taskJson);
     (void)cls;
-    {
-        ARG(t, taskJson)
-        if (!check(env, floe_task_execute(&buf, W(w), t.text))) {
-            out = take_buf(env, &buf);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_task_execute(&c.buf, W(w), c.s[0]) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tasksCommit(JNIEnv *env, jclass cls, jlong w, jbyteArray planJson,
                                                                   jbyteArray resultsJson)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 2, planJson, resultsJson);
     (void)cls;
-    {
-        ARG(p, planJson)
-        {
-            ARG(r, resultsJson)
-            if (!check(env, floe_tasks_commit(&buf, W(w), p.text, r.text))) {
-                out = take_buf(env, &buf);
-            }
-            FREE_ARG(r);
-        }
-        FREE_ARG(p);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_tasks_commit(&c.buf, W(w), c.s[0], c.s[1]) : FLOE_OK);
 }
 
 /* ---- table lifecycle, maintenance and refs (delete, forget, check, register, drop, compact, expire, orphans, tags, ref replace/drop, cherry-pick) */
@@ -1112,259 +899,107 @@ JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tasksCommit(JNIEnv *env, j
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableDelete(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                   jbyteArray filter, jbyteArray branch)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 3, table, filter, branch);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(f, filter)
-            {
-                ARG(b, branch)
-                if (!check(env, floe_table_delete(&buf, W(w), t.text, f.text, b.text))) {
-                    out = take_buf(env, &buf);
-                }
-                FREE_ARG(b);
-            }
-            FREE_ARG(f);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_table_delete(&c.buf, W(w), c.s[0], c.s[1], c.s[2]) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableForget(JNIEnv *env, jclass cls, jlong w, jbyteArray key,
                                                                   jbyteArray value, jbyteArray tables,
                                                                   jboolean dryRun, jbyteArray reason)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 4, key, value, tables, reason);
     (void)cls;
-    {
-        ARG(k, key)
-        {
-            ARG(v, value)
-            {
-                ARG(t, tables)
-                {
-                    ARG(r, reason)
-                    if (!check(env, floe_table_forget(&buf, W(w), k.text, v.text, t.text, dryRun ? 1 : 0, r.text))) {
-                        out = take_buf(env, &buf);
-                    }
-                    FREE_ARG(r);
-                }
-                FREE_ARG(t);
-            }
-            FREE_ARG(v);
-        }
-        FREE_ARG(k);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_table_forget(&c.buf, W(w), c.s[0], c.s[1], c.s[2], dryRun ? 1 : 0, c.s[3]) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableCheck(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                  jboolean allSnapshots)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 1, table);
     (void)cls;
-    {
-        ARG(t, table)
-        if (!check(env, floe_table_check(&buf, W(w), t.text, allSnapshots ? 1 : 0))) {
-            out = take_buf(env, &buf);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_table_check(&c.buf, W(w), c.s[0], allSnapshots ? 1 : 0) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableRegister(JNIEnv *env, jclass cls, jlong w, jbyteArray name,
                                                                     jbyteArray metadataFile, jbyteArray locationMapJson)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 3, name, metadataFile, locationMapJson);
     (void)cls;
-    {
-        ARG(n, name)
-        {
-            ARG(m, metadataFile)
-            {
-                ARG(l, locationMapJson)
-                if (!check(env, floe_table_register(&buf, W(w), n.text, m.text, l.text))) {
-                    out = take_buf(env, &buf);
-                }
-                FREE_ARG(l);
-            }
-            FREE_ARG(m);
-        }
-        FREE_ARG(n);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_table_register(&c.buf, W(w), c.s[0], c.s[1], c.s[2]) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_compact(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                               jbyteArray filter, jlong targetFileSizeBytes,
                                                               jlong minFileSizeBytes, jint minInputFiles)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 2, table, filter);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(f, filter)
-            if (!check(env, floe_maintenance_compact(&buf, W(w), t.text, f.text, (int64_t)targetFileSizeBytes,
-                                                     (int64_t)minFileSizeBytes, (int32_t)minInputFiles))) {
-                out = take_buf(env, &buf);
-            }
-            FREE_ARG(f);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_maintenance_compact(&c.buf, W(w), c.s[0], c.s[1], (int64_t)targetFileSizeBytes,
+                                                       (int64_t)minFileSizeBytes, (int32_t)minInputFiles)
+                            : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_removeOrphans(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                     jbyteArray olderThan, jboolean dryRun,
                                                                     jboolean deleteRegisteredFiles)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 2, table, olderThan);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(o, olderThan)
-            if (!check(env, floe_maintenance_remove_orphans(&buf, W(w), t.text, o.text, dryRun ? 1 : 0,
-                                                            deleteRegisteredFiles ? 1 : 0))) {
-                out = take_buf(env, &buf);
-            }
-            FREE_ARG(o);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_maintenance_remove_orphans(&c.buf, W(w), c.s[0], c.s[1], dryRun ? 1 : 0,
+                                                              deleteRegisteredFiles ? 1 : 0)
+                            : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_refReplace(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                  jbyteArray name, jbyteArray to, jboolean tag)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 3, table, name, to);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(n, name)
-            {
-                ARG(o, to)
-                int rc = tag ? floe_tag_replace(&buf, W(w), t.text, n.text, o.text)
-                             : floe_branch_replace(&buf, W(w), t.text, n.text, o.text);
-                if (!check(env, rc)) {
-                    out = take_buf(env, &buf);
-                }
-                FREE_ARG(o);
-            }
-            FREE_ARG(n);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? (tag ? floe_tag_replace : floe_branch_replace)(&c.buf, W(w), c.s[0], c.s[1], c.s[2])
+                            : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tableDrop(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                 jboolean purge, jboolean deleteRegisteredFiles)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 1, table);
     (void)cls;
-    {
-        ARG(t, table)
-        if (!check(env, floe_table_drop(&buf, W(w), t.text, purge ? 1 : 0, deleteRegisteredFiles ? 1 : 0))) {
-            out = take_buf(env, &buf);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_table_drop(&c.buf, W(w), c.s[0], purge ? 1 : 0, deleteRegisteredFiles ? 1 : 0)
+                            : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_expireSnapshots(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                       jbyteArray olderThan, jint retainLast,
                                                                       jboolean dryRun)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 2, table, olderThan);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(o, olderThan)
-            if (!check(env, floe_maintenance_expire_snapshots(&buf, W(w), t.text, o.text, (int32_t)retainLast,
-                                                              dryRun ? 1 : 0, 0))) {
-                out = take_buf(env, &buf);
-            }
-            FREE_ARG(o);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_maintenance_expire_snapshots(&c.buf, W(w), c.s[0], c.s[1], (int32_t)retainLast,
+                                                                dryRun ? 1 : 0, 0)
+                            : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_tagCreate(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                 jbyteArray name, jbyteArray from)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 3, table, name, from);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(n, name)
-            {
-                ARG(f, from)
-                if (!check(env, floe_tag_create(&buf, W(w), t.text, n.text, f.text))) {
-                    out = take_buf(env, &buf);
-                }
-                FREE_ARG(f);
-            }
-            FREE_ARG(n);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_tag_create(&c.buf, W(w), c.s[0], c.s[1], c.s[2]) : FLOE_OK);
 }
 
 JNIEXPORT void JNICALL Java_dev_floe_FloeNative_refDrop(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                         jbyteArray name, jboolean tag)
 {
+    call c = begin(env, 2, table, name);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(n, name)
-            (void)check(env, floe_ref_drop(W(w), t.text, n.text, tag ? FLOE_REF_TAG : FLOE_REF_BRANCH));
-            FREE_ARG(n);
-        }
-        FREE_ARG(t);
-    }
+    end(&c, c.ok ? floe_ref_drop(W(w), c.s[0], c.s[1], tag ? FLOE_REF_TAG : FLOE_REF_BRANCH) : FLOE_OK);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_floe_FloeNative_cherryPick(JNIEnv *env, jclass cls, jlong w, jbyteArray table,
                                                                  jlong snapshotId, jbyteArray branch)
 {
-    floe_buf buf = {NULL, 0};
-    jbyteArray out = NULL;
+    call c = begin(env, 2, table, branch);
     (void)cls;
-    {
-        ARG(t, table)
-        {
-            ARG(b, branch)
-            if (!check(env, floe_branch_cherry_pick(&buf, W(w), t.text, (int64_t)snapshotId, b.text))) {
-                out = take_buf(env, &buf);
-            }
-            FREE_ARG(b);
-        }
-        FREE_ARG(t);
-    }
-    return out;
+    return end_buf(&c, c.ok ? floe_branch_cherry_pick(&c.buf, W(w), c.s[0], (int64_t)snapshotId, c.s[1]) : FLOE_OK);
 }

@@ -1,20 +1,14 @@
 package dev.floe;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What {@link Warehouse#backfill} computes (the CLI's {@code floe backfill} options): a definition file and the days
  * [from, to) as UTC dates ("2024-01-01"), plus optional settings set fluently.
  */
-public final class BackfillRequest {
-    private final Map<String, Object> fields = new LinkedHashMap<>();
-
+public final class BackfillRequest extends JsonRequest<BackfillRequest> {
     private BackfillRequest(Path definition, String from, String to) {
-        fields.put("definition", definition.toString());
-        fields.put("from", from);
-        fields.put("to", to);
+        set("definition", definition.toString()).set("from", from).set("to", to);
     }
 
     /** A request for the days [from, to) of a definition. */
@@ -55,14 +49,5 @@ public final class BackfillRequest {
     /** Whether an unfinished run of the same backfill is resumed (default true). */
     public BackfillRequest resume(boolean resume) {
         return set("resume", resume);
-    }
-
-    String toJson() {
-        return Json.writeValue(fields);
-    }
-
-    private BackfillRequest set(String name, Object value) {
-        fields.put(name, value);
-        return this;
     }
 }

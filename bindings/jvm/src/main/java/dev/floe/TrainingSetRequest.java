@@ -2,21 +2,15 @@ package dev.floe;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What {@link Warehouse#trainingSet} builds (the CLI's {@code floe training-set} options): a spine file, feature
  * groups ("GROUP[:f1,f2]" where GROUP is a definition file or a feature table) and an output file.
  */
-public final class TrainingSetRequest {
-    private final Map<String, Object> fields = new LinkedHashMap<>();
-
+public final class TrainingSetRequest extends JsonRequest<TrainingSetRequest> {
     private TrainingSetRequest(Path spine, List<String> features, Path output) {
-        fields.put("spine", spine.toString());
-        fields.put("features", new ArrayList<Object>(features));
-        fields.put("output", output.toString());
+        set("spine", spine.toString()).set("features", new ArrayList<Object>(features)).set("output", output.toString());
     }
 
     /** A request joining {@code features} onto {@code spine}, written to {@code output} (.parquet or .csv). */
@@ -47,14 +41,5 @@ public final class TrainingSetRequest {
     /** Features older than this before the spine time become null, e.g. "7d". */
     public TrainingSetRequest maxAge(String age) {
         return set("max_age", age);
-    }
-
-    String toJson() {
-        return Json.writeValue(fields);
-    }
-
-    private TrainingSetRequest set(String name, Object value) {
-        fields.put(name, value);
-        return this;
     }
 }
