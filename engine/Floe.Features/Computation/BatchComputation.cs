@@ -21,19 +21,23 @@ internal static class BatchComputation
     /// <summary>
     /// Days are processed in chunks of whole days of up to this many events (a larger day is one chunk on its own):
     /// small days are grouped to amortise the per-entity cost of a chunk; larger chunks would hold more outputs at
-    /// once (the 10M-event bench: one 333k-event day per chunk peaks ~100 MB lower than two, 3–5% slower). 2^19,
-    /// so the per-chunk arrays fill one pool size.
+    /// once, and two chunks' outputs are held while one is written (the 1M-event Zipf bench, 33k-event days: chunks
+    /// of 15 days peaked at 352 MiB, of 3–4 days at 252 MiB, same CPU; the 10M-event bench: one 333k-event day per
+    /// chunk peaks ~100 MB lower than two, 3–5% slower).
     /// </summary>
-    public const int MaxChunkRows = 524_288;
+    public const int MaxChunkRows = 131_072;
 
     /// <summary>
     /// Garbage a batch run lets build up between chunks before it collects it. Each chunk leaves ~25 MB of large
     /// per-chunk arrays behind, and with most of the heap being long-lived events the GC's own large-object budget
     /// grew to ~350 MB between collections, the largest part of the run's peak (10M-event bench: peak 770–854 MiB
     /// before, ~690–700 MiB with this, at about the same CPU; 96 MiB gave ~715). A blocking, non-compacting
-    /// collection of a heap made of a few thousand primitive arrays costs a few milliseconds.
+    /// collection of a heap made of a few thousand primitive arrays costs a few milliseconds. This is the floor; the
+    /// budget is an eighth of the heap after the last collection when that is more, so collections cost in proportion
+    /// to what is allocated (1M-event bench: 16 MiB took the peak from ~252 to ~224 MiB; 10M: a fixed 16 MiB added a
+    /// dozen collections, +0.4 s of pauses, for no lower peak, where an eighth of ~400 MiB is what 48 MiB was).
     /// </summary>
-    public const long GarbageBudgetBytes = 48L << 20;
+    public const long GarbageBudgetBytes = 16L << 20;
 
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
         CancellationToken cancellation = default)
@@ -64,6 +68,7 @@ internal static class BatchComputation
         long toMicros = FeatureStream.Micros(to);
         long readStart = readFrom is { } rf ? FeatureStream.Micros(rf) : long.MinValue;
         var names = group.OutputSchema.FieldsList.Select(f => f.Name).ToArray();
+        var isFloat = group.Plan.Slots.Select(s => s.Kind == ValueKind.Float64).ToArray();
         // Once encoded, events keep only the source columns that expression features read.
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, expr, _) in group.Plan.Expressions) { ExprColumns.Collect(expr, keep); }
@@ -105,10 +110,10 @@ internal static class BatchComputation
                 {
                     // Unbounded windows need all history, whose first day is unknown: one scan of everything before
                     // the first output day, filed by day and computed in day-sized chunks like a file.
-                    var history = new SortedDictionary<long, List<EventChunk>>();
+                    var history = new SortedDictionary<long, List<FiledEvents>>();
                     foreach (var batch in source.Read(def.Timestamp, null, FromMicros(day * Durations.MicrosPerDay)))
                     {
-                        if (Encode(batch, long.MinValue, day * Durations.MicrosPerDay) is { } piece) { FileByDay(piece, history); }
+                        if (Encode(batch, long.MinValue, day * Durations.MicrosPerDay) is { } piece) { FileByDay(piece, history, isFloat); }
                     }
                     ComputeDays(history);
                 }
@@ -127,10 +132,10 @@ internal static class BatchComputation
             else
             {
                 // One scan: each batch is encoded as it arrives and filed by day, then the days are computed in order.
-                var days = new SortedDictionary<long, List<EventChunk>>();
+                var days = new SortedDictionary<long, List<FiledEvents>>();
                 foreach (var batch in source.Read(def.Timestamp, readFrom, to))
                 {
-                    if (Encode(batch, readStart, toMicros) is { } piece) { FileByDay(piece, days); }
+                    if (Encode(batch, readStart, toMicros) is { } piece) { FileByDay(piece, days, isFloat); }
                 }
                 // Decoding left several times the encoded events' size in garbage: collect it once, and give the
                 // memory back, before the chunks start allocating their own buffers.
@@ -142,13 +147,16 @@ internal static class BatchComputation
         }
 
         // Feeds filed days to the engine in order, releasing each as it goes.
-        void ComputeDays(SortedDictionary<long, List<EventChunk>> days)
+        void ComputeDays(SortedDictionary<long, List<FiledEvents>> days)
         {
             while (days.Count > 0)
             {
                 var (day, pieces) = days.First();
                 days.Remove(day);
-                AddDay(pieces);
+                var t0 = StageTimes.Now;
+                var events = FiledEvents.Unpack(pieces);
+                StageTimes.Add(Stage.Encode, t0);
+                AddDay([events]);
             }
         }
 
@@ -213,7 +221,7 @@ internal static class BatchComputation
         // windows' state, and at most about a budget of garbage, rather than whatever the GC's budget grew to.
         void BoundGarbage()
         {
-            if (GC.GetTotalMemory(false) - heapAfterCollect <= GarbageBudgetBytes) { return; }
+            if (GC.GetTotalMemory(false) - heapAfterCollect <= Math.Max(GarbageBudgetBytes, heapAfterCollect / 8)) { return; }
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             heapAfterCollect = GC.GetTotalMemory(false);
         }
@@ -251,8 +259,11 @@ internal static class BatchComputation
         }
     }
 
-    /// <summary>Splits an encoded batch by UTC day of event time (a stable counting sort), filing each day's rows.</summary>
-    private static void FileByDay(EventChunk piece, SortedDictionary<long, List<EventChunk>> days)
+    /// <summary>
+    /// Splits an encoded batch by UTC day of event time (a stable counting sort), filing each day's rows packed
+    /// (<see cref="FiledEvents"/>): the whole source waits in this form until its day comes.
+    /// </summary>
+    private static void FileByDay(EventChunk piece, SortedDictionary<long, List<FiledEvents>> days, bool[] isFloat)
     {
         var t0 = StageTimes.Now;
         var time = piece.Time;
@@ -300,7 +311,7 @@ internal static class BatchComputation
         void Filed(long day, EventChunk part)
         {
             if (!days.TryGetValue(day, out var list)) { days[day] = list = []; }
-            list.Add(part);
+            list.Add(FiledEvents.Pack(part, isFloat));
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Floe.Features.Expressions;
 
 namespace Floe.Features.Engine;
@@ -89,7 +88,7 @@ internal sealed class AggOutputBuffer
     }
 
     // Scatter into a fresh array rather than copy-then-scatter in place: one pass and one allocation fewer.
-    private static T[] Permute<T>(T[] values, int[] order, ArrayPool<T>? pool = null)
+    private static T[] Permute<T>(T[] values, int[] order, ChunkPool<T>? pool = null)
     {
         var result = pool is not null ? pool.Rent(order.Length) : GC.AllocateUninitializedArray<T>(order.Length);
         for (int k = 0; k < order.Length; k++) { result[order[k]] = values[k]; }

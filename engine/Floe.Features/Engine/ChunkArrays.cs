@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Floe.Features.Engine;
 
 /// <summary>
@@ -10,14 +8,13 @@ namespace Floe.Features.Engine;
 internal sealed class ChunkArrays
 {
     // Enough for two arrays per feature (sorted values and row-order values) of a few dozen features.
-    private const int ArraysPerSize = 64;
-    private const int LargestArray = 1 << 28;
+    private const int ArraysPerKind = 64;
 
-    public ArrayPool<long> Longs { get; } = ArrayPool<long>.Create(LargestArray, ArraysPerSize);
+    public ChunkPool<long> Longs { get; } = new(ArraysPerKind);
 
-    public ArrayPool<double> Doubles { get; } = ArrayPool<double>.Create(LargestArray, ArraysPerSize);
+    public ChunkPool<double> Doubles { get; } = new(ArraysPerKind);
 
-    public ArrayPool<ulong> Keys { get; } = ArrayPool<ulong>.Create(LargestArray, 4);
+    public ChunkPool<ulong> Keys { get; } = new(4);
 
-    public ArrayPool<int> Ints { get; } = ArrayPool<int>.Create(LargestArray, 4);
+    public ChunkPool<int> Ints { get; } = new(4);
 }

@@ -12,15 +12,31 @@ internal sealed class EntityStates
 
     private readonly int _passes;
     private readonly bool _savesDeques;
+    // Per pass, its place among the passes that keep min/max deques (-1: none): a window group keeps one pair of
+    // deques for all its windows, in its longest window's pass, so the others need no room for them.
+    private readonly int[] _dequeIndex;
+    private readonly int _dequePasses;
     private AggregatorState[] _states = [];
     private int[] _deques = [];
     // Deques longer than SavedDequeLength (a hot entity's long window, or monotonic runs), per (entity, pass, side).
     private int[]?[] _longDeques = [];
 
-    public EntityStates(int passes, bool savesDeques)
+    /// <param name="passes">Kernel passes per entity.</param>
+    /// <param name="dequePasses">The passes that save min/max deques between chunks.</param>
+    public EntityStates(int passes, IReadOnlyCollection<int> dequePasses)
     {
         _passes = passes;
-        _savesDeques = savesDeques;
+        _dequeIndex = new int[passes];
+        Array.Fill(_dequeIndex, -1);
+        foreach (int p in dequePasses) { _dequeIndex[p] = _dequePasses++; }
+        _savesDeques = _dequePasses > 0;
+    }
+
+    private int DequeAt(int entity, int pass, bool max)
+    {
+        int d = _dequeIndex[pass];
+        System.Diagnostics.Debug.Assert(d >= 0, "pass keeps no deques");
+        return ((((entity * _dequePasses) + d) * 2) + (max ? 1 : 0));
     }
 
     /// <summary>
@@ -28,14 +44,14 @@ internal sealed class EntityStates
     /// as offsets from the window's left edge.
     /// </summary>
     public Span<int> SavedDeque(int entity, int pass, bool max) =>
-        _deques.AsSpan((((entity * _passes) + pass) * 2 + (max ? 1 : 0)) * SavedDequeLength, SavedDequeLength);
+        _deques.AsSpan(DequeAt(entity, pass, max) * SavedDequeLength, SavedDequeLength);
 
     /// <summary>
     /// Where pass <paramref name="pass"/> of <paramref name="entity"/> keeps a min (or max) deque longer than
     /// <see cref="SavedDequeLength"/> between chunks; null until one is needed, then grown as needed.
     /// </summary>
     public ref int[]? LongDeque(int entity, int pass, bool max) =>
-        ref _longDeques[(((entity * _passes) + pass) * 2) + (max ? 1 : 0)];
+        ref _longDeques[DequeAt(entity, pass, max)];
 
     /// <summary>Per entity, the time of its last processed event (<see cref="long.MinValue"/> before any).</summary>
     public long[] LastTime { get; private set; } = [];
@@ -63,8 +79,8 @@ internal sealed class EntityStates
         Array.Resize(ref _states, size * _passes);
         if (_savesDeques)
         {
-            Array.Resize(ref _deques, size * _passes * 2 * SavedDequeLength);
-            Array.Resize(ref _longDeques, size * _passes * 2);
+            Array.Resize(ref _deques, size * _dequePasses * 2 * SavedDequeLength);
+            Array.Resize(ref _longDeques, size * _dequePasses * 2);
         }
     }
 }

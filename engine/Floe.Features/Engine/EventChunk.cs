@@ -11,7 +11,7 @@ namespace Floe.Features.Engine;
 /// </summary>
 internal sealed class EventChunk
 {
-    private EventChunk(int length, Dictionary<string, ValueVector> columns, int[] entity, long[] time, long[][] slotBits, bool[]?[] slotValid)
+    internal EventChunk(int length, Dictionary<string, ValueVector> columns, int[] entity, long[] time, long[][] slotBits, bool[]?[] slotValid)
     {
         Length = length;
         Columns = columns;

@@ -28,13 +28,28 @@ internal sealed class FeatureEngine
         Plan = plan;
         Parallelism = Math.Max(1, parallelism);
         _layout = new KernelLayout(plan);
-        _states = new EntityStates(_layout.Passes.Length, _layout.Passes.Any(p => (p.Needs & (SlotNeeds.Min | SlotNeeds.Max)) != 0));
+        _states = new EntityStates(_layout.Passes.Length, DequePasses(_layout));
         _arena = new EventArena(plan.Slots.Length);
         _scratch = new KernelScratch[Parallelism];
         for (int p = 0; p < _scratch.Length; p++) { _scratch[p] = new KernelScratch(plan); }
     }
 
     public FeaturePlan Plan { get; }
+
+    // The passes whose min/max deques the kernel saves between chunks: each group's longest window, and single passes.
+    private static List<int> DequePasses(KernelLayout layout)
+    {
+        var result = new List<int>();
+        foreach (var g in layout.Groups)
+        {
+            if ((g.Needs & (SlotNeeds.Min | SlotNeeds.Max)) != 0) { result.Add(g.Passes[^1]); }
+        }
+        foreach (int p in layout.Singles)
+        {
+            if ((layout.Passes[p].Needs & (SlotNeeds.Min | SlotNeeds.Max)) != 0) { result.Add(p); }
+        }
+        return result;
+    }
 
     public int Parallelism { get; }
 

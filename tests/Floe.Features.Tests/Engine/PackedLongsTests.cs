@@ -1,0 +1,83 @@
+using Floe.Features.Engine;
+
+namespace Floe.Features.Tests.Engine;
+
+/// <summary>
+/// Filed events are packed to 4 bytes a value only when unpacking gives back every bit: times that are whole seconds
+/// or milliseconds within a day, short decimals; anything else (microsecond days, -0.0, NaN, long decimals, values
+/// past the Int32 range) must stay 8 bytes and still round-trip.
+/// </summary>
+public sealed class PackedLongsTests
+{
+    private const long Day = 86_400_000_000L;
+    private static readonly long Jan2024 = 1_704_067_200_000_000L;
+
+    [TestCase(1_000_000, true)]
+    [TestCase(1000, true)]
+    [TestCase(1, false)]
+    public void Times_OfOneDay_PackWhenWholeMillisecondsOrSeconds(long unit, bool packs)
+    {
+        var rnd = new Random(7);
+        var times = new long[10_000];
+        for (int i = 0; i < times.Length; i++) { times[i] = Jan2024 + (rnd.NextInt64(Day) / unit * unit); }
+        times[3] = Jan2024 + Day - unit; // the day's last instant
+        AssertRoundTrip(times, false, packs);
+    }
+
+    [Test]
+    public void Integers_WithinInt32Range_Pack_AndExtremes_DoNot()
+    {
+        AssertRoundTrip([5, -3, 0, int.MaxValue, long.MinValue / 2 + 1 - long.MinValue / 2], false, true);
+        AssertRoundTrip([long.MinValue, long.MaxValue, 0, 1], false, false);
+        AssertRoundTrip([long.MinValue, long.MinValue + 1_000_000 * 4_000_000_000L], false, true);
+    }
+
+    [TestCase(2)]
+    [TestCase(0)]
+    [TestCase(4)]
+    public void Decimals_Pack(int digits)
+    {
+        var rnd = new Random(digits);
+        var values = new long[5000];
+        for (int i = 0; i < values.Length; i++) { values[i] = BitConverter.DoubleToInt64Bits(Math.Round((rnd.NextDouble() - 0.3) * 500, digits) + 0.0); } // + 0.0: no -0.0
+        AssertRoundTrip(values, true, true);
+    }
+
+    [Test]
+    public void Decimals_NeedingMoreDigitsLater_AreRescaled()
+    {
+        AssertRoundTrip(Bits(1, 2, 3.5, 4.25, 7, 0.001, 12.5), true, true);
+    }
+
+    [TestCase(-0.0)]
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    [TestCase(0.1 + 0.2)]
+    [TestCase(1e-7)]
+    [TestCase(3e9)]
+    [TestCase(214748.3648)]
+    public void Doubles_ThatAreNotShortDecimals_StayWhole(double odd)
+    {
+        AssertRoundTrip(Bits(1.5, 2.25, odd, 3), true, false);
+    }
+
+    [Test]
+    public void Rescaling_PastInt32_FallsBackToWhole()
+    {
+        // 200,000,000 fits at 0 decimals, not at 2 (which 0.25 needs).
+        AssertRoundTrip(Bits(200_000_000, 1, 0.25), true, false);
+    }
+
+    private static long[] Bits(params double[] values) => Array.ConvertAll(values, BitConverter.DoubleToInt64Bits);
+
+    private static void AssertRoundTrip(long[] values, bool isDouble, bool packs)
+    {
+        var packed = PackedLongs.Pack(values, values.Length, isDouble);
+        var back = new long[values.Length + 2];
+        back[^1] = 42;
+        packed.UnpackTo(back);
+        Assert.That(back.AsSpan(0, values.Length).ToArray(), Is.EqualTo(values));
+        Assert.That(back[^1], Is.EqualTo(42), "writes past the values");
+        Assert.That(packed.Bytes, Is.EqualTo(values.Length * (packs ? 4L : 8L)));
+    }
+}
