@@ -8,6 +8,7 @@
 #   ZIPF_PARQUET (a Zipf-skewed events file from `Floe.Benchmarks features --skew zipf`, 30 days from 2024-01-01),
 #   DUCKDB_QUERY (path of the duckdb_query program), PROFILE (non-empty: one more features run per N with --profile).
 set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
 rows="${1:-10000000}"; shift || true
 threads=("$@"); [ $# -gt 0 ] || threads=(1 2)
 floe="${FLOE_BIN:-build/dist/floe}"
@@ -43,15 +44,7 @@ read -r t u s < <({ time f ingest bench.events "$work/events.csv" > /dev/null; }
 echo "generated and ingested $rows events in $(( $(date +%s) - start )) s (ingest $t s wall, $(awk "BEGIN{print $u + $s}") CPU-s, all cores)"
 files="$wh/bench/events/data/**/*.parquet"
 
-cat > "$work/features.json" <<JSON
-{"name": "bench", "version": 1, "entity": "entity_id", "timestamp": "event_time", "features": [
- {"name": "cnt_1h", "agg": "count", "window": "1h"}, {"name": "sum_1h", "agg": "sum", "column": "amount", "window": "1h"},
- {"name": "mean_1h", "agg": "mean", "column": "amount", "window": "1h"}, {"name": "max_1h", "agg": "max", "column": "amount", "window": "1h"},
- {"name": "cnt_1d", "agg": "count", "window": "1d"}, {"name": "sum_1d", "agg": "sum", "column": "amount", "window": "1d"},
- {"name": "mean_1d", "agg": "mean", "column": "amount", "window": "1d"}, {"name": "max_1d", "agg": "max", "column": "amount", "window": "1d"},
- {"name": "cnt_7d", "agg": "count", "window": "7d"}, {"name": "sum_7d", "agg": "sum", "column": "amount", "window": "7d"},
- {"name": "mean_7d", "agg": "mean", "column": "amount", "window": "7d"}, {"name": "max_7d", "agg": "max", "column": "amount", "window": "7d"}]}
-JSON
+cp "$here/features12.json" "$work/features.json"  # the 12 rolling features of the feature benches
 
 echo
 echo "| threads | work | floe wall (s) | floe CPU (s) | speed-up vs 1 thread | per thread | DuckDB wall (s) | floe/DuckDB |"

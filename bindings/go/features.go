@@ -2,7 +2,6 @@ package floe
 
 import (
 	"encoding/json"
-	"strings"
 	"unsafe"
 
 	"floe.invalid/floe/internal/capi"
@@ -55,25 +54,9 @@ func ComputeFeaturesStream(definition string, events unsafe.Pointer, from, to st
 // ComputeFeaturesFromScan is ComputeFeatures over a scan of table (opts as for Scan), streamed from the table
 // into the computation without a copy.
 func (w *Warehouse) ComputeFeaturesFromScan(definition, table string, opts ScanOptions, from, to string) (*Table, error) {
-	w.mu.RLock()
-	defer w.mu.RUnlock() // the warehouse stays open while the scan is read
-	if w.handle == nil {
-		return nil, errClosed()
-	}
-	var stream *capi.ArrowArrayStream
-	err := call(func() int {
-		var rc int
-		stream, rc = capi.Scan(w.handle, table, capi.ScanOptions{
-			SnapshotID: opts.SnapshotID, Ref: opts.Ref, AsOf: opts.AsOf,
-			Columns: strings.Join(opts.Columns, ","), Filter: opts.Filter,
-		})
-		return rc
+	return w.withScan(table, opts, func(stream *capi.ArrowArrayStream) (*Table, error) {
+		return computeFeatures(definition, stream, from, to)
 	})
-	defer capi.StreamFree(stream)
-	if err != nil {
-		return nil, err
-	}
-	return computeFeatures(definition, stream, from, to)
 }
 
 // computeFeatures moves events into floe_features_compute and reads the output; the caller frees events' memory.

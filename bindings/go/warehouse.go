@@ -254,6 +254,12 @@ type ScanOptions struct {
 
 // Scan reads a table through the library's Arrow C stream into memory, batch by batch.
 func (w *Warehouse) Scan(table string, opts ScanOptions) (*Table, error) {
+	return w.withScan(table, opts, readStream)
+}
+
+// withScan opens a scan's Arrow C stream and hands it to use, with the warehouse locked open until use returns (the
+// header requires it while the stream is read); the stream's struct is freed afterwards.
+func (w *Warehouse) withScan(table string, opts ScanOptions, use func(*capi.ArrowArrayStream) (*Table, error)) (*Table, error) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	if w.handle == nil {
@@ -272,8 +278,7 @@ func (w *Warehouse) Scan(table string, opts ScanOptions) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The warehouse stays locked open while the stream is read, as the header requires.
-	return readStream(stream)
+	return use(stream)
 }
 
 // CreateBranch creates a branch at from (a branch, tag or snapshot id; "" for main's head).
