@@ -22,6 +22,8 @@ namespace Floe.Parquet;
 public sealed partial class ParquetDataReader : IDisposable
 {
     private readonly Stream _stream;
+    // Column-chunk bytes, one buffer per column read, kept from row group to row group and dropped with the reader.
+    private byte[]?[] _chunkBuffers = [];
     private readonly ParquetReader _reader;
     private readonly FileMetaData _metadata;
     private readonly FileSchemaNode _root;
@@ -281,36 +283,30 @@ public sealed partial class ParquetDataReader : IDisposable
             if (matches[f] is not { IsLeaf: true } leaf || Projection.Fields[f].Type is not PrimitiveType target) continue;
             if (leaf.LeafIndex >= rowGroup.Columns.Count || rowGroup.Columns[leaf.LeafIndex].MetaData is not { } meta) continue;
             if (meta.NumValues != rows || !FlatColumnReader.CanRead(leaf, target, meta.Codec)) continue;
-            var chunk = FlatColumnReader.ReadChunk(_stream, meta, out var length);
-            work.Add((f, leaf, meta, target, chunk, length));
+            if (_chunkBuffers.Length <= work.Count) System.Array.Resize(ref _chunkBuffers, work.Count + 1);
+            FlatColumnReader.ReadChunk(_stream, meta, ref _chunkBuffers[work.Count], out var length);
+            work.Add((f, leaf, meta, target, _chunkBuffers[work.Count]!, length));
         }
-        try
+        if (work.Count == 1)
         {
-            if (work.Count == 1)
-            {
-                var w = work[0];
-                result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows);
-            }
-            else if (work.Count > 1)
-            {
-                try
-                {
-                    Parallel.For(0, work.Count, i =>
-                    {
-                        var w = work[i];
-                        result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows);
-                    });
-                }
-                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-                {
-                    // Surface the column's own error (named file/column) rather than the wrapper.
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-                }
-            }
+            var w = work[0];
+            result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows);
         }
-        finally
+        else if (work.Count > 1)
         {
-            foreach (var w in work) System.Buffers.ArrayPool<byte>.Shared.Return(w.Chunk);
+            try
+            {
+                Parallel.For(0, work.Count, i =>
+                {
+                    var w = work[i];
+                    result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows);
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // Surface the column's own error (named file/column) rather than the wrapper.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
         }
         return result;
     }

@@ -26,7 +26,9 @@ public sealed partial class ParquetDataWriterTests
         {
             parquetNet.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
-        var chunk = FlatColumnReader.ReadChunk(stream, meta, out var length).AsSpan(0, length).ToArray();
+        byte[]? buffer = null;
+        FlatColumnReader.ReadChunk(stream, meta, ref buffer, out var length);
+        var chunk = buffer.AsSpan(0, length).ToArray();
         var pages = new List<(PageType, Encoding, int)>();
         for (var position = 0; position < chunk.Length;)
         {

@@ -110,26 +110,19 @@ internal sealed partial class FlatColumnReader
     }
 
     /// <summary>
-    /// Reads the bytes of a column chunk (dictionary page included) from <paramref name="stream"/> into a buffer rented
-    /// from the shared pool (the caller returns it; its first <paramref name="length"/> bytes are the chunk): decoded
-    /// arrays never point into it, and a fresh array per chunk was a large-object allocation per column and row group.
+    /// Reads the bytes of a column chunk (dictionary page included) from <paramref name="stream"/> into
+    /// <paramref name="buffer"/>, grown when too small (its first <paramref name="length"/> bytes are the chunk). The
+    /// caller keeps the buffer for its next row group and drops it with the reader: decoded arrays never point into it,
+    /// a fresh array per chunk was a large-object allocation per column and row group, and buffers of the process-wide
+    /// pool outlived the reader (feature computation holds its peak after the reading).
     /// </summary>
-    public static byte[] ReadChunk(Stream stream, ColumnMetaData meta, out int length)
+    public static void ReadChunk(Stream stream, ColumnMetaData meta, ref byte[]? buffer, out int length)
     {
         var start = meta.DictionaryPageOffset is > 0 && meta.DictionaryPageOffset < meta.DataPageOffset ? meta.DictionaryPageOffset.Value : meta.DataPageOffset;
         length = checked((int)meta.TotalCompressedSize);
-        var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-        try
-        {
-            stream.Seek(start, SeekOrigin.Begin);
-            stream.ReadExactly(bytes, 0, length);
-            return bytes;
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-            throw;
-        }
+        if (buffer is null || buffer.Length < length) buffer = GC.AllocateUninitializedArray<byte>(Math.Max(length, 1));
+        stream.Seek(start, SeekOrigin.Begin);
+        stream.ReadExactly(buffer, 0, length);
     }
 
     private bool Decode(ReadOnlySpan<byte> chunk)
