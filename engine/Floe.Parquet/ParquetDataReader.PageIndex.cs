@@ -139,9 +139,9 @@ public sealed partial class ParquetDataReader
         if (meta.NumValues != rows || keep.Length < rows) return -1;
         try
         {
-            if (_chunkBuffers.Length == 0) _chunkBuffers = new byte[]?[1];
-            FlatColumnReader.ReadChunk(_stream, meta, ref _chunkBuffers[0], out var length);
-            return FlatColumnReader.TryFilterDictionary(_chunkBuffers[0].AsSpan(0, length), leaf, meta, type, rows, predicate, keep);
+            byte[]? bytes = null;
+            FlatColumnReader.ReadChunk(_stream, meta, ref bytes, out var length);
+            return FlatColumnReader.TryFilterDictionary(bytes.AsSpan(0, length), leaf, meta, type, rows, predicate, keep);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {

@@ -22,8 +22,6 @@ namespace Floe.Parquet;
 public sealed partial class ParquetDataReader : IDisposable
 {
     private readonly Stream _stream;
-    // Column-chunk bytes, one buffer per column read, kept from row group to row group and dropped with the reader.
-    private byte[]?[] _chunkBuffers = [];
     private readonly ParquetReader _reader;
     private readonly FileMetaData _metadata;
     private readonly FileSchemaNode _root;
@@ -283,9 +281,9 @@ public sealed partial class ParquetDataReader : IDisposable
             if (matches[f] is not { IsLeaf: true } leaf || Projection.Fields[f].Type is not PrimitiveType target) continue;
             if (leaf.LeafIndex >= rowGroup.Columns.Count || rowGroup.Columns[leaf.LeafIndex].MetaData is not { } meta) continue;
             if (meta.NumValues != rows || !FlatColumnReader.CanRead(leaf, target, meta.Codec)) continue;
-            if (_chunkBuffers.Length <= work.Count) System.Array.Resize(ref _chunkBuffers, work.Count + 1);
-            FlatColumnReader.ReadChunk(_stream, meta, ref _chunkBuffers[work.Count], out var length);
-            work.Add((f, leaf, meta, target, _chunkBuffers[work.Count]!, length));
+            byte[]? chunk = null;
+            FlatColumnReader.ReadChunk(_stream, meta, ref chunk, out var length);
+            work.Add((f, leaf, meta, target, chunk!, length));
         }
         if (work.Count == 1)
         {
