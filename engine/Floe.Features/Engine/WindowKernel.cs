@@ -567,10 +567,11 @@ internal sealed class WindowKernel
         bool unbounded = pass.Unbounded;
         st.Count++;
         st.LastValid = i;
-        if (unbounded && !st.HasFirst)
+        if (unbounded && st.Rare?.HasFirst != true)
         {
-            st.HasFirst = true;
-            st.FirstBits = bits;
+            var rare = st.Rare ??= new RareAggregates();
+            rare.HasFirst = true;
+            rare.FirstBits = bits;
         }
         bool wantSquares = (needs & SlotNeeds.SumOfSquares) != 0;
         if (pass.IsFloat)
@@ -631,7 +632,7 @@ internal sealed class WindowKernel
                     st.Sum?.Remove(d);
                     if (wantSquares) { AddSquare(ref st, d, false); }
                 }
-                if ((needs & SlotNeeds.Distinct) != 0) { RemoveDistinct(st.Distinct!, CanonicalBits(d)); }
+                if ((needs & SlotNeeds.Distinct) != 0) { RemoveDistinct(st.Rare!.Distinct!, CanonicalBits(d)); }
                 continue;
             }
             st.IntSum -= bits;
@@ -641,7 +642,7 @@ internal sealed class WindowKernel
                 st.Sum!.Remove(d);
                 AddSquare(ref st, d, false);
             }
-            if ((needs & SlotNeeds.Distinct) != 0) { RemoveDistinct(st.Distinct!, bits); }
+            if ((needs & SlotNeeds.Distinct) != 0) { RemoveDistinct(st.Rare!.Distinct!, bits); }
         }
         if ((needs & SlotNeeds.Min) != 0)
         {
@@ -692,14 +693,16 @@ internal sealed class WindowKernel
 
     private static void TrackDoubleExtremes(ref AggregatorState st, long bits, double d, SlotNeeds needs)
     {
-        if ((needs & SlotNeeds.Min) != 0 && (!st.HasMin || d <= BitConverter.Int64BitsToDouble(st.MinBits))) { st.MinBits = bits; st.HasMin = true; }
-        if ((needs & SlotNeeds.Max) != 0 && (!st.HasMax || d >= BitConverter.Int64BitsToDouble(st.MaxBits))) { st.MaxBits = bits; st.HasMax = true; }
+        var r = st.Rare ??= new RareAggregates();
+        if ((needs & SlotNeeds.Min) != 0 && (!r.HasMin || d <= BitConverter.Int64BitsToDouble(r.MinBits))) { r.MinBits = bits; r.HasMin = true; }
+        if ((needs & SlotNeeds.Max) != 0 && (!r.HasMax || d >= BitConverter.Int64BitsToDouble(r.MaxBits))) { r.MaxBits = bits; r.HasMax = true; }
     }
 
     private static void TrackLongExtremes(ref AggregatorState st, long v, SlotNeeds needs)
     {
-        if ((needs & SlotNeeds.Min) != 0 && (!st.HasMin || v <= st.MinBits)) { st.MinBits = v; st.HasMin = true; }
-        if ((needs & SlotNeeds.Max) != 0 && (!st.HasMax || v >= st.MaxBits)) { st.MaxBits = v; st.HasMax = true; }
+        var r = st.Rare ??= new RareAggregates();
+        if ((needs & SlotNeeds.Min) != 0 && (!r.HasMin || v <= r.MinBits)) { r.MinBits = v; r.HasMin = true; }
+        if ((needs & SlotNeeds.Max) != 0 && (!r.HasMax || v >= r.MaxBits)) { r.MaxBits = v; r.HasMax = true; }
     }
 
     // x² = hi + lo exactly (two-product via FMA), so the sum of squares stays exact too.
@@ -724,10 +727,10 @@ internal sealed class WindowKernel
     {
         if (unbounded)
         {
-            (st.Seen ??= []).Add(key);
+            ((st.Rare ??= new RareAggregates()).Seen ??= []).Add(key);
             return;
         }
-        ref int c = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(st.Distinct ??= [], key, out _);
+        ref int c = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault((st.Rare ??= new RareAggregates()).Distinct ??= [], key, out _);
         c++;
     }
 
@@ -759,7 +762,7 @@ internal sealed class WindowKernel
                 lv = n;
                 break;
             case AggregationKind.CountDistinct:
-                lv = unbounded ? st.Seen?.Count ?? 0 : st.Distinct?.Count ?? 0;
+                lv = unbounded ? st.Rare?.Seen?.Count ?? 0 : st.Rare?.Distinct?.Count ?? 0;
                 break;
             case AggregationKind.Sum:
                 if (n == 0) { valid = false; }
@@ -789,8 +792,9 @@ internal sealed class WindowKernel
                     long bits;
                     if (unbounded)
                     {
-                        has = isMin ? st.HasMin : st.HasMax;
-                        bits = isMin ? st.MinBits : st.MaxBits;
+                        var r = st.Rare;
+                        has = r is not null && (isMin ? r.HasMin : r.HasMax);
+                        bits = r is null ? 0 : isMin ? r.MinBits : r.MaxBits;
                     }
                     else
                     {
@@ -803,7 +807,7 @@ internal sealed class WindowKernel
                 }
             case AggregationKind.First:
                 if (n == 0) { valid = false; }
-                else if (unbounded) { lv = st.FirstBits; }
+                else if (unbounded) { lv = st.Rare?.FirstBits ?? 0; }
                 else
                 {
                     var present = _events.Valid[s];
