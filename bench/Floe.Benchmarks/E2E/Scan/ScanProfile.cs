@@ -44,7 +44,9 @@ internal static class ScanProfile
                 foreach (var group in metadata.RowGroups)
                 {
                     var meta = group.Columns[leaf.LeafIndex].MetaData!;
-                    chunks.Add((leaf, meta, FlatColumnReader.ReadChunk(stream, meta, out var length).AsSpan(0, length).ToArray(), checked((int)group.NumRows)));
+                    byte[]? buffer = null;
+                    FlatColumnReader.ReadChunk(stream, meta, ref buffer, out var length);
+                    chunks.Add((leaf, meta, buffer.AsSpan(0, length).ToArray(), checked((int)group.NumRows)));
                 }
             }
         });
