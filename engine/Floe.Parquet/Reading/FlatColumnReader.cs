@@ -492,7 +492,13 @@ internal sealed partial class FlatColumnReader
         _dictBytes = bytes;
     }
 
-    /// <summary>Decompresses a page body; returns the rented buffer to give back (null when none was rented).</summary>
+    /// <summary>Decompressed pages from this size up are not pooled (see <see cref="Decompress"/>).</summary>
+    private const int LargePage = 1 << 20;
+
+    /// <summary>
+    /// Decompresses a page body; returns the rented buffer to give back (null when none was rented). Pages of
+    /// <see cref="LargePage"/> bytes or more get a fresh array: the shared pool would keep it after the read.
+    /// </summary>
     private byte[]? Decompress(ReadOnlySpan<byte> body, int uncompressedSize, out ReadOnlySpan<byte> data)
     {
         if (_codec == CompressionCodec.UNCOMPRESSED)
@@ -501,7 +507,8 @@ internal sealed partial class FlatColumnReader
             return null;
         }
         if (uncompressedSize < 0) throw new InvalidDataException($"column '{_leaf.Name}': negative page size");
-        var output = ArrayPool<byte>.Shared.Rent(Math.Max(uncompressedSize, 1));
+        var large = uncompressedSize >= LargePage;
+        var output = large ? GC.AllocateUninitializedArray<byte>(uncompressedSize) : ArrayPool<byte>.Shared.Rent(Math.Max(uncompressedSize, 1));
         try
         {
             int written;
@@ -524,11 +531,11 @@ internal sealed partial class FlatColumnReader
             }
             if (written != uncompressedSize) throw new InvalidDataException($"column '{_leaf.Name}': page decompressed to {written} bytes, header says {uncompressedSize}");
             data = output.AsSpan(0, written);
-            return output;
+            return large ? null : output;
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(output);
+            if (!large) ArrayPool<byte>.Shared.Return(output);
             throw;
         }
     }
