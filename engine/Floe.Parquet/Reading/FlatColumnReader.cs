@@ -497,7 +497,8 @@ internal sealed partial class FlatColumnReader
 
     /// <summary>
     /// Decompresses a page body; returns the rented buffer to give back (null when none was rented). Pages of
-    /// <see cref="LargePage"/> bytes or more get a fresh array: the shared pool would keep it after the read.
+    /// <see cref="LargePage"/> bytes or more get a fresh array: the shared pool kept them after the read, under feature
+    /// computation's peak (10M events: ~35 MiB of peak RSS; a per-thread reused buffer kept as much).
     /// </summary>
     private byte[]? Decompress(ReadOnlySpan<byte> body, int uncompressedSize, out ReadOnlySpan<byte> data)
     {
