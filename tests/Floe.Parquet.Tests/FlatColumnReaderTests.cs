@@ -174,6 +174,24 @@ public sealed class FlatColumnReaderTests
         AssertRoundTrip(path, FileSchema);
     }
 
+    [TestCase(ParquetCodec.Zstd)]
+    [TestCase(ParquetCodec.Snappy)]
+    [TestCase(ParquetCodec.Gzip)]
+    public void ReadAll_PagesAboveTheUnpooledSize_RoundTripEveryCodec(ParquetCodec codec)
+    {
+        var path = Write(new ParquetWriterOptions { Codec = codec, PageBytes = 2048, RowGroupRows = 3000 });
+        var saved = Floe.Parquet.Reading.FlatColumnReader.LargePage;
+        Floe.Parquet.Reading.FlatColumnReader.LargePage = 1024;
+        try
+        {
+            AssertRoundTrip(path, FileSchema);
+        }
+        finally
+        {
+            Floe.Parquet.Reading.FlatColumnReader.LargePage = saved;
+        }
+    }
+
     [Test]
     public void ReadAll_DictionaryFallsBackToPlainMidChunk_RoundTrips()
     {

@@ -492,8 +492,8 @@ internal sealed partial class FlatColumnReader
         _dictBytes = bytes;
     }
 
-    /// <summary>Decompressed pages from this size up are not pooled (see <see cref="Decompress"/>).</summary>
-    private const int LargePage = 1 << 20;
+    /// <summary>Decompressed pages from this size up are not pooled (see <see cref="Decompress"/>); tests lower it.</summary>
+    internal static int LargePage { get; set; } = 1 << 20;
 
     /// <summary>
     /// Decompresses a page body; returns the rented buffer to give back (null when none was rented). Pages of
