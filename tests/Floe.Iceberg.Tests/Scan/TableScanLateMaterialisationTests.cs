@@ -42,10 +42,13 @@ public sealed class TableScanLateMaterialisationTests
     [TestCase(3, 32, false)]
     [TestCase(2, 33, true)]
     [TestCase(3, 34, true)]
-    public void ReadBatches_Late_EqualsWholeRowGroupRead(int version, int seed, bool smallDictionaries)
+    // Pages of 100 and 37 rows: selection bitmaps written from pages that start mid-word.
+    [TestCase(2, 35, false, 100)]
+    [TestCase(3, 36, false, 37)]
+    public void ReadBatches_Late_EqualsWholeRowGroupRead(int version, int seed, bool smallDictionaries, int pageRows = 256)
     {
         using var tables = new TestTables();
-        var table = Create(tables, version, smallDictionaries);
+        var table = Create(tables, version, smallDictionaries, pageRows);
         var rng = new Random(seed);
         for (var file = 0; file < 3; file++) Append(table, RandomRows(rng, rng.Next(9000, 14000)));
         table = table.Refresh();
@@ -101,12 +104,12 @@ public sealed class TableScanLateMaterialisationTests
     }
 
     /// <summary>With <paramref name="smallDictionaries"/>, dictionaries overflow and the wide columns fall back to PLAIN pages.</summary>
-    private static Table Create(TestTables t, int version, bool smallDictionaries)
+    private static Table Create(TestTables t, int version, bool smallDictionaries, int pageRows = 256)
     {
         var properties = new Dictionary<string, string>
         {
             [RowDeleteProperties.Mode] = "merge-on-read",
-            ["write.parquet.page-row-limit"] = "256",
+            ["write.parquet.page-row-limit"] = pageRows.ToString(CultureInfo.InvariantCulture),
             ["write.parquet.row-group-size-bytes"] = "1",
         };
         if (smallDictionaries) properties["write.parquet.dict-size-bytes"] = "512";
