@@ -130,18 +130,38 @@ public sealed partial class ParquetDataReader
     /// </summary>
     public long FilterDictionary(int rowGroup, int fieldId, Func<IArrowArray, bool[]> predicate, bool[] keep)
     {
-        ArgumentNullException.ThrowIfNull(predicate);
         ArgumentNullException.ThrowIfNull(keep);
+        return FilterDictionary(rowGroup, fieldId, predicate, keep.Length, (chunk, leaf, meta, type, rows) => FlatColumnReader.TryFilterDictionary(chunk, leaf, meta, type, rows, predicate, keep));
+    }
+
+    /// <summary>
+    /// Like <see cref="FilterDictionary(int, int, Func{IArrowArray, bool[]}, bool[])"/>, but marks the matching rows in
+    /// the bitmap <paramref name="selection"/> (row i is bit i % 64 of word i / 64; the row group's words are
+    /// overwritten, so it needs at least (rows + 63) / 64 words): each dictionary index is mapped to its entry's
+    /// verdict as it is unpacked, with no per-row index or bool. Returns the number of matching rows, or -1 as the
+    /// other overload does (the bitmap's content is then undefined).
+    /// </summary>
+    public long FilterDictionary(int rowGroup, int fieldId, Func<IArrowArray, bool[]> predicate, ulong[] selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        return FilterDictionary(rowGroup, fieldId, predicate, (long)selection.Length * 64, (chunk, leaf, meta, type, rows) => FlatColumnReader.TryFilterDictionaryBits(chunk, leaf, meta, type, rows, predicate, selection));
+    }
+
+    private delegate int ChunkFilter(ReadOnlySpan<byte> chunk, FileSchemaNode leaf, global::Parquet.Meta.ColumnMetaData meta, PrimitiveType type, int rows);
+
+    private long FilterDictionary(int rowGroup, int fieldId, Func<IArrowArray, bool[]> predicate, long capacity, ChunkFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
         if ((uint)rowGroup >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(rowGroup));
         if (FlatLeaf(rowGroup, fieldId) is not var (leaf, type, chunk) || chunk.MetaData is not { } meta) return -1;
         if (!FlatColumnReader.CanRead(leaf, type, meta.Codec) || meta.DictionaryPageOffset is not > 0) return -1;
         var rows = checked((int)_metadata.RowGroups[rowGroup].NumRows);
-        if (meta.NumValues != rows || keep.Length < rows) return -1;
+        if (meta.NumValues != rows || capacity < rows) return -1;
         try
         {
             byte[]? bytes = null;
             FlatColumnReader.ReadChunk(_stream, meta, ref bytes, out var length);
-            return FlatColumnReader.TryFilterDictionary(bytes.AsSpan(0, length), leaf, meta, type, rows, predicate, keep);
+            return filter(bytes.AsSpan(0, length), leaf, meta, type, rows);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {

@@ -69,6 +69,7 @@ public sealed partial class TableScan
         using var reader = ParquetDataReader.Open(_table.Io, task.File.FilePath, readSchema, IdentityConstants(task.File, readSchema));
         long count = 0;
         bool[]? keep = null;
+        ulong[]? selection = null;
         var inclusive = new InclusiveMetricsEvaluator(filter);
         var strict = new StrictMetricsEvaluator(filter, _table.Metadata.SpecById(task.File.SpecId));
         var last = end < 0 ? reader.RowGroupCount : Math.Min(end, reader.RowGroupCount);
@@ -93,8 +94,8 @@ public sealed partial class TableScan
             if (pageField > 0 && DictionaryCounts)
             {
                 var rows = reader.RowGroupRows(g);
-                if (keep is null || keep.Length < rows) keep = new bool[rows];
-                if (DictionaryPredicate(reader, g, pageField, rowFilter, keep) is var dictionaryCount and >= 0)
+                if (selection is null || selection.Length < (rows + 63) >> 6) selection = new ulong[(rows + 63) >> 6];
+                if (DictionaryPredicate(reader, g, pageField, rowFilter, selection) is var dictionaryCount and >= 0)
                 {
                     count += dictionaryCount;
                     continue;

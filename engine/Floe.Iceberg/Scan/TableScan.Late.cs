@@ -19,7 +19,9 @@ public sealed partial class TableScan
         var fields = reader.Projection.Fields;
         var rows = reader.RowGroupRows(rowGroup);
         var firstRow = reader.RowGroupFirstRow(rowGroup);
-        var keep = new bool[rows];
+        // The selection is a bitmap (row i = bit i % 64 of word i / 64): a dictionary predicate writes it as it
+        // unpacks the filter column's indices, and the pages to read and rows to gather are found by word.
+        var keep = new ulong[(rows + 63) >> 6];
         IArrowArray?[] filterColumns;
         long count;
         if (singleField > 0 && DictionaryPredicate(reader, rowGroup, singleField, filter, keep) is var matched and >= 0)
@@ -40,7 +42,9 @@ public sealed partial class TableScan
                 arrowFields.Add(reader.ArrowSchema.FieldsList[f]);
                 arrays.Add(filterColumns[f]!);
             }
-            count = filter.Evaluate(new RecordBatch(new Apache.Arrow.Schema(arrowFields, null), arrays, rows), keep);
+            var matches = new bool[rows];
+            count = filter.Evaluate(new RecordBatch(new Apache.Arrow.Schema(arrowFields, null), arrays, rows), matches);
+            Pack(matches, keep);
         }
         if (positions is not null && count > 0)
         {
@@ -49,10 +53,12 @@ public sealed partial class TableScan
             var end = firstRow + rows;
             for (; at < positions.Length && positions[at] < end; at++)
             {
-                ref var k = ref keep[positions[at] - firstRow];
-                if (k)
+                var row = positions[at] - firstRow;
+                ref var word = ref keep[row >> 6];
+                var bit = 1UL << (int)(row & 63);
+                if ((word & bit) != 0)
                 {
-                    k = false;
+                    word &= ~bit;
                     count--;
                 }
             }
@@ -69,9 +75,9 @@ public sealed partial class TableScan
             return new RecordBatch(reader.ArrowSchema, columns, rows);
         }
         var indices = new int[checked((int)count)];
-        for (int i = 0, j = 0; i < keep.Length; i++)
+        for (int w = 0, j = 0; w < keep.Length; w++)
         {
-            if (keep[i]) indices[j++] = i;
+            for (var x = keep[w]; x != 0; x &= x - 1) indices[j++] = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(x);
         }
         var whole = new bool[fields.Count];
         var anyWhole = false;
@@ -107,7 +113,7 @@ public sealed partial class TableScan
     /// and the pages read gather only their selected values. Null when the column has no page index or its layout
     /// needs the general reader.
     /// </summary>
-    private static IArrowArray? TakeFromPages(ParquetDataReader reader, int rowGroup, int fieldId, bool[] keep, int[] indices)
+    private static IArrowArray? TakeFromPages(ParquetDataReader reader, int rowGroup, int fieldId, ulong[] keep, int[] indices)
     {
         if (reader.PageIndex(rowGroup, fieldId) is not { Count: > 0 } pages) return null;
         var wanted = new bool[pages.Count];
@@ -115,7 +121,7 @@ public sealed partial class TableScan
         {
             var start = (int)pages[p].FirstRow;
             var end = start + (int)pages[p].RowCount;
-            wanted[p] = keep.AsSpan(start, end - start).Contains(true);
+            wanted[p] = AnySet(keep, start, end);
         }
         var runs = new List<IArrowArray>();
         var next = 0;
@@ -143,9 +149,9 @@ public sealed partial class TableScan
 
     /// <summary>
     /// Evaluates a one-column filter once per dictionary entry of the column (the filter sees the dictionary plus one
-    /// null entry) and marks the matching rows in <paramref name="keep"/>; -1 when the column is not dictionary-encoded.
+    /// null entry) and sets the matching rows' bits in <paramref name="keep"/>; -1 when the column is not dictionary-encoded.
     /// </summary>
-    private static long DictionaryPredicate(ParquetDataReader reader, int rowGroup, int fieldId, RowFilter filter, bool[] keep)
+    private static long DictionaryPredicate(ParquetDataReader reader, int rowGroup, int fieldId, RowFilter filter, ulong[] keep)
     {
         var index = -1;
         for (var f = 0; f < reader.Projection.Fields.Count; f++)
@@ -160,6 +166,41 @@ public sealed partial class TableScan
             filter.Evaluate(new RecordBatch(schema, new[] { dictionary }, dictionary.Length), matches);
             return matches;
         }, keep);
+    }
+
+    /// <summary>Packs a per-row verdict into the selection bitmap (eight rows per comparison).</summary>
+    private static void Pack(bool[] matches, ulong[] bits)
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(matches.AsSpan());
+        var i = 0;
+        for (; i + 64 <= bytes.Length; i += 64)
+        {
+            var low = System.Runtime.Intrinsics.Vector256.Create<byte>(bytes.Slice(i, 32));
+            var high = System.Runtime.Intrinsics.Vector256.Create<byte>(bytes.Slice(i + 32, 32));
+            var zero = System.Runtime.Intrinsics.Vector256<byte>.Zero;
+            var l = (ulong)~System.Runtime.Intrinsics.Vector256.ExtractMostSignificantBits(System.Runtime.Intrinsics.Vector256.Equals(low, zero)) & 0xFFFFFFFFUL;
+            var h = (ulong)~System.Runtime.Intrinsics.Vector256.ExtractMostSignificantBits(System.Runtime.Intrinsics.Vector256.Equals(high, zero)) & 0xFFFFFFFFUL;
+            bits[i >> 6] = l | (h << 32);
+        }
+        if (i < bytes.Length)
+        {
+            ulong last = 0;
+            for (var k = i; k < bytes.Length; k++) last |= (bytes[k] != 0 ? 1UL : 0UL) << (k & 63);
+            bits[i >> 6] = last;
+        }
+    }
+
+    /// <summary>Whether any of rows [<paramref name="start"/>, <paramref name="end"/>) is set in the bitmap.</summary>
+    private static bool AnySet(ulong[] bits, int start, int end)
+    {
+        if (start >= end) return false;
+        var first = start >> 6;
+        var last = (end - 1) >> 6;
+        var head = ulong.MaxValue << (start & 63);
+        var tail = (end & 63) == 0 ? ulong.MaxValue : (1UL << (end & 63)) - 1;
+        if (first == last) return (bits[first] & head & tail) != 0;
+        if ((bits[first] & head) != 0 || (bits[last] & tail) != 0) return true;
+        return bits.AsSpan(first + 1, last - first - 1).ContainsAnyExcept(0UL);
     }
 
     /// <summary>Which fields of <paramref name="readSchema"/> the filter reads (a struct counts when it reads a child).</summary>

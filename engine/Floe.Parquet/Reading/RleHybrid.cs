@@ -174,6 +174,68 @@ internal static class RleHybrid
         }
     }
 
+    /// <summary>
+    /// Decodes <paramref name="count"/> dictionary indices of <paramref name="bitWidth"/> bits straight into a bitmap:
+    /// bit i is set where index i's entry in <paramref name="match"/> is non-zero; bits from count on are left clear.
+    /// A dictionary predicate's selection: RLE runs become word fills, and no index is stored as an int.
+    /// </summary>
+    public static void DecodeMatches(ReadOnlySpan<byte> data, int bitWidth, int count, ReadOnlySpan<byte> match, Span<ulong> bits)
+    {
+        if (bitWidth is < 0 or > 32) throw new InvalidDataException($"RLE bit width {bitWidth} out of range");
+        bits[..((count + 63) >> 6)].Clear();
+        var byteWidth = (bitWidth + 7) / 8;
+        var mask = bitWidth == 32 ? ulong.MaxValue >> 32 : (1UL << bitWidth) - 1;
+        var entries = (uint)match.Length;
+        var position = 0;
+        var written = 0;
+        while (written < count)
+        {
+            if (position >= data.Length) throw new InvalidDataException("RLE data ends early");
+            var header = ReadVarint(data, ref position);
+            if ((header & 1) == 0)
+            {
+                var n = (int)Math.Min(header >> 1, (ulong)(count - written));
+                if (position + byteWidth > data.Length) throw new InvalidDataException("RLE data ends early");
+                uint value = 0;
+                for (var b = 0; b < byteWidth; b++) value |= (uint)data[position + b] << (8 * b);
+                position += byteWidth;
+                if (value >= entries) throw new InvalidDataException($"dictionary index {value} out of range");
+                if (match[(int)value] != 0) SetRange(bits, written, n);
+                written += n;
+                continue;
+            }
+            var groups = (long)(header >> 1);
+            var values = (int)Math.Min(groups * 8, count - written);
+            var runBytes = (int)Math.Min(groups * bitWidth, data.Length - position);
+            var run = data.Slice(position, runBytes);
+            long bitPosition = 0;
+            var i = 0;
+            // Same 8-byte window trick as Decode; each index looks its entry up and ORs one bit into the bitmap.
+            var safe = run.Length >= 8 && bitWidth > 0 ? (int)Math.Min(values, (long)(run.Length - 8) * 8 / bitWidth + 1) : 0;
+            ref var source = ref MemoryMarshal.GetReference(run);
+            for (; i < safe; i++, bitPosition += bitWidth)
+            {
+                var window = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (nint)(bitPosition >> 3)));
+                var index = (uint)((window >> (int)(bitPosition & 7)) & mask);
+                if (index >= entries) throw new InvalidDataException($"dictionary index {index} out of range");
+                var row = written + i;
+                bits[row >> 6] |= (ulong)match[(int)index] << (row & 63);
+            }
+            for (; i < values; i++, bitPosition += bitWidth)
+            {
+                ulong window = 0;
+                var start = (int)(bitPosition >> 3);
+                for (var b = 0; b < 8 && start + b < run.Length; b++) window |= (ulong)run[start + b] << (8 * b);
+                var index = bitWidth == 0 ? 0u : (uint)((window >> (int)(bitPosition & 7)) & mask);
+                if (index >= entries) throw new InvalidDataException($"dictionary index {index} out of range");
+                var row = written + i;
+                bits[row >> 6] |= (ulong)match[(int)index] << (row & 63);
+            }
+            written += values;
+            position += runBytes;
+        }
+    }
+
     /// <summary>Sets bits [<paramref name="start"/>, start + <paramref name="length"/>).</summary>
     internal static void SetRange(Span<ulong> bits, int start, int length)
     {
