@@ -22,11 +22,11 @@ threads="${3:-$(nproc)}"
 engines="${ENGINES:-floe polars duckdb}"
 floe="${FLOE_BIN:-$root/build/dist/floe}"
 [ -x "$floe" ] || { echo "no floe binary at $floe (build it: cmake --build build)" >&2; exit 2; }
-libdir="$(dirname "$(find "${NUGET_PACKAGES:-$HOME/.nuget/packages}/duckdb.net.bindings.full" -path '*linux-x64/native/libduckdb.so' | sort | tail -1)")"
-[ -f "$libdir/libduckdb.so" ] || { echo "libduckdb.so not found (dotnet restore bench/Floe.Benchmarks)" >&2; exit 2; }
 out="${TMPDIR:-/tmp}/floe-cli-features"
 mkdir -p "$out"
-cc -O2 -o "$out/duckdb_query" "$here/duckdb_query.c" -L"$libdir" -lduckdb -Wl,-rpath,"$libdir"
+# shellcheck source=duckdb.sh
+source "$here/duckdb.sh"
+build_duckdb_query "$out"
 
 # The bench's generator names its files events-zipf-ROWS-ENTITIES-DAYS.parquet; events start 2024-01-01.
 days="$(basename "$input" .parquet | awk -F- '{print $NF}')"

@@ -13,11 +13,11 @@ runs="${2:-2}"
 threads="${3:-$(nproc)}"
 floe="${FLOE_BIN:-$root/build/dist/floe}"
 [ -x "$floe" ] || { echo "no floe binary at $floe (build it: cmake --build build)" >&2; exit 2; }
-libdir="$(dirname "$(find "${NUGET_PACKAGES:-$HOME/.nuget/packages}/duckdb.net.bindings.full" -path '*linux-x64/native/libduckdb.so' | sort | tail -1)")"
-[ -f "$libdir/libduckdb.so" ] || { echo "libduckdb.so not found (dotnet restore bench/Floe.Benchmarks)" >&2; exit 2; }
 out="${TMPDIR:-/tmp}/floe-cli-ingest"
 mkdir -p "$out"
-cc -O2 -o "$out/duckdb_query" "$here/duckdb_query.c" -L"$libdir" -lduckdb -Wl,-rpath,"$libdir"
+# shellcheck source=duckdb.sh
+source "$here/duckdb.sh"
+build_duckdb_query "$out"
 schema="entity_id:long not null,event_time:timestamptz not null,amount:double,category:string"
 case "$input" in
   *.csv) source="read_csv('$input', header=true, columns={'entity_id':'BIGINT','event_time':'TIMESTAMPTZ','amount':'DOUBLE','category':'VARCHAR'})" ;;

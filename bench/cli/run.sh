@@ -13,12 +13,12 @@ runs="${3:-5}"
 threads="${4:-$(nproc)}"
 floe="${FLOE_BIN:-$root/build/dist/floe}"
 [ -x "$floe" ] || { echo "no floe binary at $floe (build it: cmake --build build)" >&2; exit 2; }
-libdir="$(dirname "$(find "${NUGET_PACKAGES:-$HOME/.nuget/packages}/duckdb.net.bindings.full" -path '*linux-x64/native/libduckdb.so' | sort | tail -1)")"
-[ -f "$libdir/libduckdb.so" ] || { echo "libduckdb.so not found (dotnet restore bench/Floe.Benchmarks)" >&2; exit 2; }
 out="${TMPDIR:-/tmp}/floe-cli-bench"
 out_dir="$out"
 mkdir -p "$out"
-cc -O2 -o "$out/duckdb_query" "$here/duckdb_query.c" -L"$libdir" -lduckdb -Wl,-rpath,"$libdir"
+# shellcheck source=duckdb.sh
+source "$here/duckdb.sh"
+build_duckdb_query "$out"
 files="$warehouse/${table%%.*}/${table#*.}/data/**/*.parquet"
 
 best() { # best wall seconds of $runs runs of "$@", the CPU seconds (user + sys) of that run, and its output's last line
