@@ -66,7 +66,7 @@ BEFORE=$("$FLOE" --warehouse "$WORK/dist" --json snapshots features.dist_txn 2>/
 "${PY[@]}" execute "$WORK/dist" $(shard 2) "$WORK/results" & p2=$!
 "${BARE[@]}" "$WORK/go-worker" "$WORK/dist" $(shard 3) "$WORK/results" & p3=$!
 second=$(shard 1 | sed -n 2p)
-for _ in $(seq 600); do
+for _ in $(seq 2400); do
   if [ -f "$WORK/started-1" ] && [ "$(cat "$WORK/started-1")" = "$second" ]; then break; fi
   sleep 0.05
 done
