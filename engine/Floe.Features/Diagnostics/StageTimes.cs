@@ -15,6 +15,10 @@ internal static class StageTimes
     private static readonly long[] Cpu = new long[Names.Length];
     private static readonly long[] Allocated = new long[Names.Length];
     private static readonly long[] Wall = new long[Names.Length];
+    // The GC's counters when the sums last started, so the profile reports this computation's collections.
+    private static readonly int[] CollectionsAtReset = new int[3];
+    private static TimeSpan _pauseAtReset;
+    private static long _allocatedAtReset;
 
     /// <summary>The process's CPU time (in <see cref="TimeSpan"/> ticks) and managed allocations so far.</summary>
     public static StageMark Now
@@ -39,6 +43,9 @@ internal static class StageTimes
         Array.Clear(Cpu);
         Array.Clear(Allocated);
         Array.Clear(Wall);
+        for (int g = 0; g < CollectionsAtReset.Length; g++) { CollectionsAtReset[g] = GC.CollectionCount(g); }
+        _pauseAtReset = GC.GetTotalPauseDuration();
+        _allocatedAtReset = GC.GetTotalAllocatedBytes(false);
     }
 
     public static string Describe()
@@ -50,7 +57,10 @@ internal static class StageTimes
             double wall = (double)Wall[i] / Stopwatch.Frequency;
             parts.Add(string.Create(inv, $"{Names[i].ToLowerInvariant()} {wall:F2} s/{TimeSpan.FromTicks(Cpu[i]).TotalSeconds:F2} CPU-s/{Allocated[i] / 1048576.0:F0} MiB"));
         }
-        return "stage wall, CPU and allocations: " + string.Join(", ", parts);
+        // Every collection of a workstation GC stops all threads, so pauses are serial time whatever the parallelism.
+        // A gen2 collection counts as gen1 and gen0 too, as the GC reports them.
+        var gcs = string.Create(inv, $"GCs gen0/1/2 {GC.CollectionCount(0) - CollectionsAtReset[0]}/{GC.CollectionCount(1) - CollectionsAtReset[1]}/{GC.CollectionCount(2) - CollectionsAtReset[2]}, pauses {(GC.GetTotalPauseDuration() - _pauseAtReset).TotalSeconds:F2} s, {(GC.GetTotalAllocatedBytes(false) - _allocatedAtReset) / 1048576.0:F0} MiB allocated in all");
+        return "stage wall, CPU and allocations: " + string.Join(", ", parts) + "; " + gcs;
     }
 }
 
