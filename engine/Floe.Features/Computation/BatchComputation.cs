@@ -78,6 +78,8 @@ internal static class BatchComputation
         int pendingRows = 0;
         long heapAfterCollect = GC.GetTotalMemory(false);
         Task? writing = null;
+        // The previous batch's filing by day, which runs while the next batch decodes and encodes.
+        Task? filing = null;
         try
         {
             ReadAndCompute();
@@ -86,6 +88,7 @@ internal static class BatchComputation
         catch
         {
             // Let an in-flight write finish before the caller disposes the sink; the first error is the one to report.
+            if (filing is not null) { ((IAsyncResult)filing).AsyncWaitHandle.WaitOne(); }
             if (writing is not null) { ((IAsyncResult)writing).AsyncWaitHandle.WaitOne(); }
             throw;
         }
@@ -111,10 +114,11 @@ internal static class BatchComputation
                     // Unbounded windows need all history, whose first day is unknown: one scan of everything before
                     // the first output day, filed by day and computed in day-sized chunks like a file.
                     var history = new SortedDictionary<long, List<FiledEvents>>();
-                    foreach (var batch in source.Read(def.Timestamp, null, FromMicros(day * Durations.MicrosPerDay)))
+                    foreach (var batch in Timed(source.Read(def.Timestamp, null, FromMicros(day * Durations.MicrosPerDay))))
                     {
-                        if (Encode(batch, long.MinValue, day * Durations.MicrosPerDay) is { } piece) { FileByDay(piece, history, isFloat); }
+                        if (Encode(batch, long.MinValue, day * Durations.MicrosPerDay) is { } piece) { File(piece, history); }
                     }
+                    FiledAll();
                     ComputeDays(history);
                 }
                 for (; day * Durations.MicrosPerDay < toMicros; day++)
@@ -122,7 +126,7 @@ internal static class BatchComputation
                     long start = Math.Max(day * Durations.MicrosPerDay, readStart);
                     long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
                     var pieces = new List<EventChunk>();
-                    foreach (var batch in source.Read(def.Timestamp, FromMicros(start), FromMicros(end)))
+                    foreach (var batch in Timed(source.Read(def.Timestamp, FromMicros(start), FromMicros(end))))
                     {
                         if (Encode(batch, start, end) is { } piece) { pieces.Add(piece); }
                     }
@@ -133,10 +137,11 @@ internal static class BatchComputation
             {
                 // One scan: each batch is encoded as it arrives and filed by day, then the days are computed in order.
                 var days = new SortedDictionary<long, List<FiledEvents>>();
-                foreach (var batch in source.Read(def.Timestamp, readFrom, to))
+                foreach (var batch in Timed(source.Read(def.Timestamp, readFrom, to)))
                 {
-                    if (Encode(batch, readStart, toMicros) is { } piece) { FileByDay(piece, days, isFloat); }
+                    if (Encode(batch, readStart, toMicros) is { } piece) { File(piece, days); }
                 }
+                FiledAll();
                 // Decoding left several times the encoded events' size in garbage: collect it once, and give the
                 // memory back, before the chunks start allocating their own buffers.
                 GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -144,6 +149,21 @@ internal static class BatchComputation
                 ComputeDays(days);
             }
             Flush();
+        }
+
+        // Files a batch's events by day on another worker, one batch at a time and in batch order (a day's pieces
+        // must stay in arrival order): encoding (entity ids are handed out in arrival order, so it stays on this
+        // thread) and filing then overlap.
+        void File(EventChunk piece, SortedDictionary<long, List<FiledEvents>> days)
+        {
+            filing?.GetAwaiter().GetResult();
+            filing = Task.Run(() => FileByDay(piece, days, isFloat, engine.Parallelism));
+        }
+
+        void FiledAll()
+        {
+            filing?.GetAwaiter().GetResult();
+            filing = null;
         }
 
         // Feeds filed days to the engine in order, releasing each as it goes.
@@ -154,7 +174,7 @@ internal static class BatchComputation
                 var (day, pieces) = days.First();
                 days.Remove(day);
                 var t0 = StageTimes.Now;
-                var events = FiledEvents.Unpack(pieces);
+                var events = FiledEvents.Unpack(pieces, engine.Parallelism);
                 StageTimes.Add(Stage.Encode, t0);
                 AddDay([events]);
             }
@@ -263,7 +283,7 @@ internal static class BatchComputation
     /// Splits an encoded batch by UTC day of event time (a stable counting sort), filing each day's rows packed
     /// (<see cref="FiledEvents"/>): the whole source waits in this form until its day comes.
     /// </summary>
-    private static void FileByDay(EventChunk piece, SortedDictionary<long, List<FiledEvents>> days, bool[] isFloat)
+    private static void FileByDay(EventChunk piece, SortedDictionary<long, List<FiledEvents>> days, bool[] isFloat, int parallelism)
     {
         var t0 = StageTimes.Now;
         var time = piece.Time;
@@ -277,7 +297,7 @@ internal static class BatchComputation
         }
         if (first == last)
         {
-            Filed(first, piece);
+            Filed(first, FiledEvents.Pack(piece, isFloat));
         }
         else
         {
@@ -300,18 +320,38 @@ internal static class BatchComputation
             }
             var counts = new int[dayAt.Length];
             foreach (int d in dayOf) { counts[d]++; }
-            var parts = piece.Split(dayOf, counts);
+            var parts = piece.Split(dayOf, counts, parallelism);
+            // Packing is per day and column: each day on its own worker, filed in day order afterwards.
+            var packed = new FiledEvents?[parts.Length];
+            Parallel.For(0, parts.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, d =>
+            {
+                if (parts[d] is { } part) { packed[d] = FiledEvents.Pack(part, isFloat); }
+            });
             for (int d = 0; d < dayAt.Length; d++)
             {
-                if (parts[d] is { } part) { Filed(dayAt[d], part); }
+                if (packed[d] is { } events) { Filed(dayAt[d], events); }
             }
         }
-        StageTimes.Add(Stage.Encode, t0);
+        StageTimes.Add(Stage.File, t0);
 
-        void Filed(long day, EventChunk part)
+        void Filed(long day, FiledEvents events)
         {
             if (!days.TryGetValue(day, out var list)) { days[day] = list = []; }
-            list.Add(FiledEvents.Pack(part, isFloat));
+            list.Add(events);
+        }
+    }
+
+    // The batches of a source, the time spent waiting for each (decoding) counted as reading.
+    private static IEnumerable<RecordBatch> Timed(IEnumerable<RecordBatch> batches)
+    {
+        using var e = batches.GetEnumerator();
+        while (true)
+        {
+            var t0 = StageTimes.Now;
+            bool more = e.MoveNext();
+            StageTimes.Add(Stage.Read, t0);
+            if (!more) { yield break; }
+            yield return e.Current;
         }
     }
 

@@ -69,6 +69,8 @@ internal enum Stage
 {
     Read,
     Encode,
+    // Filing encoded batches by day, on a worker beside the next batch's read and encode (its wall time overlaps theirs).
+    File,
     Sort,
     Kernel,
     Permute,

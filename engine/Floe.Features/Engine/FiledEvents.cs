@@ -38,8 +38,11 @@ internal sealed class FiledEvents
         return new FiledEvents(n, entity, PackedLongs.Pack(chunk.Time, n, false), slots, chunk.SlotValid, chunk.Columns);
     }
 
-    /// <summary>The events of <paramref name="parts"/> (pieces of one plan), in order, as one chunk.</summary>
-    public static EventChunk Unpack(IReadOnlyList<FiledEvents> parts)
+    /// <summary>
+    /// The events of <paramref name="parts"/> (pieces of one plan), in order, as one chunk; each column on its own
+    /// worker (up to <paramref name="parallelism"/>).
+    /// </summary>
+    public static EventChunk Unpack(IReadOnlyList<FiledEvents> parts, int parallelism = 1)
     {
         int n = 0;
         foreach (var p in parts) { n = checked(n + p.Length); }
@@ -57,23 +60,34 @@ internal sealed class FiledEvents
             foreach (var p in parts) { anyNull |= p._valid[s] is not null; }
             if (anyNull) { valid[s] = GC.AllocateUninitializedArray<bool>(n); }
         }
-        int at = 0;
-        foreach (var p in parts)
+        // Column 0 the entity ids, 1 the times, then each slot (bits and flags).
+        Parallel.For(0, 2 + slots, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, c =>
         {
-            int len = p.Length;
-            if (!ReferenceEquals(entity, p._entity)) { p._entity.AsSpan(0, len).CopyTo(entity.AsSpan(at)); }
-            p._time.UnpackTo(time.AsSpan(at, len));
-            for (int s = 0; s < slots; s++)
+            int at = 0;
+            foreach (var p in parts)
             {
-                p._slots[s].UnpackTo(bits[s].AsSpan(at, len));
-                if (valid[s] is { } v)
+                int len = p.Length;
+                if (c == 0)
                 {
-                    if (p._valid[s] is { } pv) { pv.AsSpan(0, len).CopyTo(v.AsSpan(at)); }
-                    else { v.AsSpan(at, len).Fill(true); }
+                    if (!ReferenceEquals(entity, p._entity)) { p._entity.AsSpan(0, len).CopyTo(entity.AsSpan(at)); }
                 }
+                else if (c == 1)
+                {
+                    p._time.UnpackTo(time.AsSpan(at, len));
+                }
+                else
+                {
+                    int s = c - 2;
+                    p._slots[s].UnpackTo(bits[s].AsSpan(at, len));
+                    if (valid[s] is { } v)
+                    {
+                        if (p._valid[s] is { } pv) { pv.AsSpan(0, len).CopyTo(v.AsSpan(at)); }
+                        else { v.AsSpan(at, len).Fill(true); }
+                    }
+                }
+                at += len;
             }
-            at += len;
-        }
+        });
         var columns = new Dictionary<string, ValueVector>(first._columns.Count, StringComparer.Ordinal);
         foreach (var name in first._columns.Keys)
         {
