@@ -80,6 +80,11 @@ internal static class BatchComputation
         Task? writing = null;
         // The previous batch's filing by day, which runs while the next batch decodes and encodes.
         Task? filing = null;
+        DayFiler? filer = null;
+        // A file source's days are unpacked into arrays that go back here once their chunk is output, so each day
+        // reuses the last one's rather than leaving ~20 bytes an event on the large-object heap. Only then: other
+        // sources' chunks hold the arrays their batches were converted into.
+        var dayArrays = source.PrunesByTime(def.Timestamp) ? null : new ChunkArrays();
         try
         {
             ReadAndCompute();
@@ -157,13 +162,16 @@ internal static class BatchComputation
         void File(EventChunk piece, SortedDictionary<long, List<FiledEvents>> days)
         {
             filing?.GetAwaiter().GetResult();
-            filing = Task.Run(() => FileByDay(piece, days, isFloat, engine.Parallelism));
+            var f = filer ??= new DayFiler(isFloat, engine.Parallelism);
+            filing = Task.Run(() => f.File(piece, days));
         }
 
+        // Waits for the last filing and lets the filer's buffers go.
         void FiledAll()
         {
             filing?.GetAwaiter().GetResult();
             filing = null;
+            filer = null;
         }
 
         // Feeds filed days to the engine in order, releasing each as it goes.
@@ -174,7 +182,7 @@ internal static class BatchComputation
                 var (day, pieces) = days.First();
                 days.Remove(day);
                 var t0 = StageTimes.Now;
-                var events = FiledEvents.Unpack(pieces, engine.Parallelism);
+                var events = FiledEvents.Unpack(pieces, engine.Parallelism, dayArrays);
                 StageTimes.Add(Stage.Encode, t0);
                 AddDay([events]);
             }
@@ -216,7 +224,11 @@ internal static class BatchComputation
             cancellation.ThrowIfCancellationRequested();
             BoundGarbage();
             var t0 = StageTimes.Now;
-            var chunk = EventChunk.Concat(pending);
+            var chunk = EventChunk.Concat(pending, dayArrays);
+            if (dayArrays is not null && pending.Count > 1)
+            {
+                foreach (var piece in pending) { piece.Recycle(dayArrays); }
+            }
             pending.Clear();
             pendingRows = 0;
             StageTimes.Add(Stage.Encode, t0);
@@ -226,9 +238,13 @@ internal static class BatchComputation
             var mark = StageTimes.Now;
             var all = group.OrderedOutputColumns(engine, chunk, features, rowAt);
             StageTimes.Add(Stage.Output, mark);
+            // The output columns are copies (in output order): the chunk's arrays can serve the next chunk.
+            if (dayArrays is not null) { chunk.Recycle(dayArrays); }
             // Write this chunk while the next one computes (one write in flight, so at most two chunks' outputs are
             // held): the writer's serial parts and the engine's fill each other's idle core.
+            var waited = StageTimes.Now;
             writing?.GetAwaiter().GetResult();
+            StageTimes.Add(Stage.WriteWait, waited);
             writing = Task.Run(() =>
             {
                 WriteDays(all, chunk.Length);
@@ -276,68 +292,6 @@ internal static class BatchComputation
                 currentDay = d;
                 if (i < length && time[i] >= fromMicros && time[i] < toMicros) { rows.Add(i); }
             }
-        }
-    }
-
-    /// <summary>
-    /// Splits an encoded batch by UTC day of event time (a stable counting sort), filing each day's rows packed
-    /// (<see cref="FiledEvents"/>): the whole source waits in this form until its day comes.
-    /// </summary>
-    private static void FileByDay(EventChunk piece, SortedDictionary<long, List<FiledEvents>> days, bool[] isFloat, int parallelism)
-    {
-        var t0 = StageTimes.Now;
-        var time = piece.Time;
-        int n = piece.Length;
-        long first = long.MaxValue, last = long.MinValue;
-        for (int i = 0; i < n; i++)
-        {
-            long d = FloorDay(time[i]);
-            if (d < first) { first = d; }
-            if (d > last) { last = d; }
-        }
-        if (first == last)
-        {
-            Filed(first, FiledEvents.Pack(piece, isFloat));
-        }
-        else
-        {
-            // Number the days present: by offset when they span a sane range, else in sorted order.
-            var dayOf = GC.AllocateUninitializedArray<int>(n);
-            long[] dayAt;
-            if (last - first < 1 << 16)
-            {
-                dayAt = new long[last - first + 1];
-                for (int d = 0; d < dayAt.Length; d++) { dayAt[d] = first + d; }
-                for (int i = 0; i < n; i++) { dayOf[i] = (int)(FloorDay(time[i]) - first); }
-            }
-            else
-            {
-                var index = new SortedDictionary<long, int>();
-                for (int i = 0; i < n; i++) { index.TryAdd(FloorDay(time[i]), 0); }
-                dayAt = [.. index.Keys];
-                for (int d = 0; d < dayAt.Length; d++) { index[dayAt[d]] = d; }
-                for (int i = 0; i < n; i++) { dayOf[i] = index[FloorDay(time[i])]; }
-            }
-            var counts = new int[dayAt.Length];
-            foreach (int d in dayOf) { counts[d]++; }
-            var parts = piece.Split(dayOf, counts, parallelism);
-            // Packing is per day and column: each day on its own worker, filed in day order afterwards.
-            var packed = new FiledEvents?[parts.Length];
-            Parallel.For(0, parts.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, d =>
-            {
-                if (parts[d] is { } part) { packed[d] = FiledEvents.Pack(part, isFloat); }
-            });
-            for (int d = 0; d < dayAt.Length; d++)
-            {
-                if (packed[d] is { } events) { Filed(dayAt[d], events); }
-            }
-        }
-        StageTimes.Add(Stage.File, t0);
-
-        void Filed(long day, FiledEvents events)
-        {
-            if (!days.TryGetValue(day, out var list)) { days[day] = list = []; }
-            list.Add(events);
         }
     }
 

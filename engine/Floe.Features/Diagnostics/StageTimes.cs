@@ -76,6 +76,8 @@ internal enum Stage
     Permute,
     Output,
     Write,
+    // The computation waiting for the previous chunk's write to finish: the writer, not the engine, sets the pace then.
+    WriteWait,
 }
 
 /// <summary>A reading of the process's CPU clock and allocation counter.</summary>

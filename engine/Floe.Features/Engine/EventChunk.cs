@@ -218,21 +218,24 @@ internal sealed class EventChunk
         }
     }
 
-    /// <summary>Concatenates chunks of one plan, in order.</summary>
-    public static EventChunk Concat(IReadOnlyList<EventChunk> parts)
+    /// <summary>
+    /// Concatenates chunks of one plan, in order. With <paramref name="arrays"/>, the entity, time and slot arrays are
+    /// rented from it, as <see cref="FiledEvents.Unpack"/> does.
+    /// </summary>
+    public static EventChunk Concat(IReadOnlyList<EventChunk> parts, ChunkArrays? arrays = null)
     {
         if (parts.Count == 1) { return parts[0]; }
         int n = 0;
         foreach (var p in parts) { n = checked(n + p.Length); }
         var first = parts[0];
-        var entity = GC.AllocateUninitializedArray<int>(n);
-        var time = GC.AllocateUninitializedArray<long>(n);
+        var entity = arrays?.Ints.Rent(n) ?? GC.AllocateUninitializedArray<int>(n);
+        var time = arrays?.Longs.Rent(n) ?? GC.AllocateUninitializedArray<long>(n);
         int slots = first.SlotBits.Length;
         var bits = new long[slots][];
         var valid = new bool[]?[slots];
         for (int s = 0; s < slots; s++)
         {
-            bits[s] = GC.AllocateUninitializedArray<long>(n);
+            bits[s] = arrays?.Longs.Rent(n) ?? GC.AllocateUninitializedArray<long>(n);
             bool anyNull = false;
             foreach (var p in parts) { anyNull |= p.SlotValid[s] is not null; }
             if (anyNull) { valid[s] = GC.AllocateUninitializedArray<bool>(n); }
@@ -261,6 +264,18 @@ internal sealed class EventChunk
             columns[name] = ValueVector.Concat(list);
         }
         return new EventChunk(n, columns, entity, time, bits, valid);
+    }
+
+    /// <summary>
+    /// Hands the chunk's entity, time and slot arrays to <paramref name="arrays"/> for the next chunk. Only for a chunk
+    /// whose arrays nothing else holds (one made by <see cref="FiledEvents.Unpack"/> or <see cref="Concat"/>), once
+    /// nothing reads it.
+    /// </summary>
+    public void Recycle(ChunkArrays arrays)
+    {
+        arrays.Ints.Return(Entity);
+        arrays.Longs.Return(Time);
+        foreach (var bits in SlotBits) { arrays.Longs.Return(bits); }
     }
 
     private static ValueVector Evaluate(Expr e, Func<string, ValueVector?> resolve, int n, string what)
