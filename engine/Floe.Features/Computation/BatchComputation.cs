@@ -207,7 +207,7 @@ internal static class BatchComputation
         EventChunk? Encode(RecordBatch batch, long start, long end)
         {
             var t0 = StageTimes.Now;
-            var columns = ArrowColumns.FromBatch(batch);
+            var columns = ArrowColumns.FromBatch(batch, engine.Parallelism);
             int length = batch.Length;
             columns = RestrictTime(columns, length, def.Timestamp, start, end, out length);
             StageTimes.Add(Stage.Read, t0);
