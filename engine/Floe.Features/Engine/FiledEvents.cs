@@ -50,8 +50,8 @@ internal sealed class FiledEvents
     }
 
     /// <summary>
-    /// The events of <paramref name="parts"/> (pieces of one plan), in order, as one chunk; each column on its own
-    /// worker (up to <paramref name="parallelism"/>). With <paramref name="arrays"/>, the entity, time and slot arrays
+    /// The events of <paramref name="parts"/> (pieces of one plan), in order, as one chunk; pieces and columns on up
+    /// to <paramref name="parallelism"/> workers. With <paramref name="arrays"/>, the entity, time and slot arrays
     /// are rented from it (and may be longer than the chunk): hand the chunk to <see cref="EventChunk.Recycle"/>
     /// once nothing reads it.
     /// </summary>
@@ -73,32 +73,34 @@ internal sealed class FiledEvents
             foreach (var p in parts) { anyNull |= p._valid[s] is not null; }
             if (anyNull) { valid[s] = GC.AllocateUninitializedArray<bool>(n); }
         }
-        // Column 0 the entity ids, 1 the times, then each slot (bits and flags).
-        Parallel.For(0, 2 + slots, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, c =>
+        // One task per piece and column (0 the entity ids, 1 the times, then each slot's bits and flags): a day is
+        // filed as a piece per source batch, so there is work for more workers than columns.
+        var offsets = new int[parts.Count];
+        for (int k = 1; k < offsets.Length; k++) { offsets[k] = offsets[k - 1] + parts[k - 1].Length; }
+        int tasks = parts.Count * (2 + slots);
+        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, task =>
         {
-            int at = 0;
-            foreach (var p in parts)
+            int c = task / parts.Count;
+            var p = parts[task % parts.Count];
+            int at = offsets[task % parts.Count];
+            int len = p.Length;
+            if (c == 0)
             {
-                int len = p.Length;
-                if (c == 0)
+                if (!ReferenceEquals(entity, p._entity)) { p._entity.AsSpan(0, len).CopyTo(entity.AsSpan(at)); }
+            }
+            else if (c == 1)
+            {
+                p._time.UnpackTo(time.AsSpan(at, len));
+            }
+            else
+            {
+                int s = c - 2;
+                p._slots[s].UnpackTo(bits[s].AsSpan(at, len));
+                if (valid[s] is { } v)
                 {
-                    if (!ReferenceEquals(entity, p._entity)) { p._entity.AsSpan(0, len).CopyTo(entity.AsSpan(at)); }
+                    if (p._valid[s] is { } pv) { pv.AsSpan(0, len).CopyTo(v.AsSpan(at)); }
+                    else { v.AsSpan(at, len).Fill(true); }
                 }
-                else if (c == 1)
-                {
-                    p._time.UnpackTo(time.AsSpan(at, len));
-                }
-                else
-                {
-                    int s = c - 2;
-                    p._slots[s].UnpackTo(bits[s].AsSpan(at, len));
-                    if (valid[s] is { } v)
-                    {
-                        if (p._valid[s] is { } pv) { pv.AsSpan(0, len).CopyTo(v.AsSpan(at)); }
-                        else { v.AsSpan(at, len).Fill(true); }
-                    }
-                }
-                at += len;
             }
         });
         var columns = new Dictionary<string, ValueVector>(first._columns.Count, StringComparer.Ordinal);
