@@ -18,7 +18,8 @@ namespace Floe.Benchmarks.E2E.Scan;
 /// day-partitioned Floe table, then times in one process, best of R runs each, Floe's filtered count
 /// (<c>ScanService.Count</c>, and the row-at-a-time path it replaced: <c>ReadBatches</c> + count) and full-scan
 /// sum(amount) against DuckDB's <c>count(*) where amount &gt; 100</c> and <c>sum(amount)</c> over the same data files,
-/// at 1 and 2 DuckDB threads. Fails unless counts and sums agree.
+/// at 1 and 2 DuckDB threads. Fails unless counts and sums agree. <c>--table-property k=v[,k=v]</c> sets write properties
+/// of the table when the work folder has none yet (e.g. <c>write.parquet.page-row-limit=10000</c>).
 /// </summary>
 internal static class ScanFilterBench
 {
@@ -38,8 +39,13 @@ internal static class ScanFilterBench
         {
             var csv = Path.Combine(work, $"events-{rows}.csv");
             if (!File.Exists(csv)) new EventGenerator { Rows = rows, Days = 30 }.WriteCsv(csv);
-            new TableService(warehouse).Create(TableName, EventGenerator.Schema, "day(event_time)");
+            // --table-property k=v[,k=v]: write properties of a fresh table (page sizes: write.parquet.page-row-limit, ...).
+            var properties = a.Get("table-property", "");
+            new TableService(warehouse).Create(TableName, EventGenerator.Schema, "day(event_time)",
+                properties.Length == 0 ? null : TableService.ParseProperties(properties.Split(',')));
+            var ingest = Stopwatch.StartNew();
             new IngestService(warehouse).Ingest(TableName, csv, new IngestOptions());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingested {rows:N0} rows in {ingest.Elapsed.TotalSeconds:F2} s ({properties})"));
         }
         var table = warehouse.LoadTable(TableIdentifier.Parse(TableName));
         var glob = $"read_parquet('{Path.Combine(warehouseDir, "bench")}/**/*.parquet')";
