@@ -22,6 +22,7 @@ internal sealed class EventArena
         _slots = slots;
         Bits = new long[slots][];
         Valid = new bool[slots][];
+        NullsSeen = new bool[slots];
         for (int s = 0; s < slots; s++)
         {
             Bits[s] = [];
@@ -30,6 +31,12 @@ internal sealed class EventArena
     }
 
     public long[] Time { get; private set; } = [];
+
+    /// <summary>
+    /// Per slot, whether any event appended so far lacked a value: until one does, a window's count is its number of
+    /// events, and the kernel need not look.
+    /// </summary>
+    public bool[] NullsSeen { get; }
 
     /// <summary>Per slot, each event's value bits (long, double bits, or string id).</summary>
     public long[][] Bits { get; private set; }

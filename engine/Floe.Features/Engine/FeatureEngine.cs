@@ -23,6 +23,9 @@ internal sealed class FeatureEngine
     private int[] _groupOutput = [];
     private int[] _groupAdded = [];
 
+    // What an entity's chunk costs the kernel beyond its events, in events.
+    private const long GroupCost = 6;
+
     public FeatureEngine(FeaturePlan plan, int parallelism)
     {
         Plan = plan;
@@ -118,16 +121,24 @@ internal sealed class FeatureEngine
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Sort, t0);
         t0 = Diagnostics.StageTimes.Now;
         int groups = PlanGroups(chunk, order, groupStarts);
+        for (int s = 0; s < chunk.SlotValid.Length; s++)
+        {
+            if (chunk.SlotValid[s] is { } v && v.AsSpan(0, n).Contains(false)) { _arena.NullsSeen[s] = true; }
+        }
         int[]? positions = rowAt is null ? null : DayPositions(chunk, order, rowAt);
         var kernel = new WindowKernel(_layout, _arena, outputs, _states, positions);
-        // Split the groups into contiguous ranges of about equal event counts, one per worker; an entity's events
-        // all go to one worker, so no state is shared between threads.
+        // Split the groups into contiguous ranges of about equal cost, one per worker; an entity's events all go to
+        // one worker, so no state is shared between threads. An entity costs per event and per chunk (its state,
+        // deques and retained events are fetched and saved once per chunk), and the two differ in where they sit:
+        // entity ids follow first appearance, so the busiest entities come first and the long tail of one-event
+        // entities last; splitting by events alone gave the second worker most of the groups.
         int parts = Math.Min(Parallelism, Math.Max(1, groups));
         var bounds = new int[parts + 1];
+        long cost = (long)n + ((long)groups * GroupCost);
         for (int p = 1, g = 0; p < parts; p++)
         {
-            long target = (long)n * p / parts;
-            while (g < groups && groupStarts[g] < target) { g++; }
+            long target = cost * p / parts;
+            while (g < groups && groupStarts[g] + ((long)g * GroupCost) < target) { g++; }
             bounds[p] = g;
         }
         bounds[parts] = groups;
