@@ -62,6 +62,27 @@ internal sealed class EventArena
     // moves at most two events per appended event, for a third of the memory doubling would take.
     private static int Room(int events) => Math.Max(MinRegion, events + (events / 2));
 
+    /// <summary>Hints the cache lines of <paramref name="entity"/>'s bounds (see <see cref="CachePrefetch"/>).</summary>
+    public void PrefetchBounds(int entity)
+    {
+        CachePrefetch.Line(ref Start[entity]);
+        CachePrefetch.Line(ref End[entity]);
+        CachePrefetch.Line(ref Base[entity]);
+        CachePrefetch.Line(ref RegionEnd[entity]);
+    }
+
+    /// <summary>Hints the cache lines of event <paramref name="at"/>'s time and its value in slot <paramref name="slot"/>.</summary>
+    public void PrefetchEvent(int at, int slot)
+    {
+        if ((uint)at >= (uint)Time.Length) { return; }
+        CachePrefetch.Line(ref Time[at]);
+        if (slot >= 0)
+        {
+            CachePrefetch.Line(ref Bits[slot][at]);
+            CachePrefetch.Line(ref Valid[slot][at]);
+        }
+    }
+
     /// <summary>Makes room for entity ids below <paramref name="entities"/>.</summary>
     public void EnsureEntities(int entities)
     {

@@ -1,30 +1,19 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Floe.Features.Engine;
 
 internal sealed partial class WindowKernel
 {
-    // One window of a float group on the fast path: its left edge, its deque heads, its length, and the sum of the
-    // terms it has evicted minus its sum before the chunk (so its sum is the chunk's running total minus this).
-    [StructLayout(LayoutKind.Sequential)]
-    private struct FastWindow
-    {
-        public Int128 Evicted;
-        public long Length;
-        public int Left;
-        public int MaxHead;
-        public int MinHead;
-    }
-
     /// <summary>
     /// <see cref="RunGroup"/> for the usual case of a double slot, run when it applies and returning false (having
     /// changed nothing) when it does not: every value in the longest window and among the new events is present and
     /// has a fixed-point term (no nulls, NaN, infinities or wide values, so every window's count is its number of
     /// events, its sum is a difference of running totals and its min/max deque front is its value), and each window
     /// writes at most one output of each kind. The new events' terms are summed once into a prefix array, so a window
-    /// evicting new events subtracts two prefixes and only evictions of retained events convert their values again.
-    /// Results and saved state are those <see cref="RunGroup"/> gives: the same exact sums, the same deques.
+    /// evicting new events subtracts two prefixes and only evictions of retained events convert their values again;
+    /// then each window runs as its own tight loop (<see cref="RunFloatWindow"/>) rather than all windows per event,
+    /// which kept a dozen pointers, heads and sums live at once and spilled them to the stack. Results and saved state
+    /// are those <see cref="RunGroup"/> gives: the same exact sums, the same deque fronts, the same saved deques.
     /// </summary>
     private bool TryRunFloatGroup(WindowGroup group, WindowTargets[] targets, int entity, long origin, int newStart, int end, int rowBase, KernelScratch scratch)
     {
@@ -52,44 +41,76 @@ internal sealed partial class WindowKernel
         }
 
         var passes = _layout.Passes;
-        var time = _events.Time;
         bool wantMin = (group.Needs & SlotNeeds.Min) != 0;
         bool wantMax = (group.Needs & SlotNeeds.Max) != 0;
-        var minQ = wantMin ? scratch.MinQueues[s] : [];
-        var maxQ = wantMax ? scratch.MaxQueues[s] : [];
-        Span<FastWindow> windows = stackalloc FastWindow[m];
+        int basePass = members[last];
+        ref var baseState = ref _states.Of(entity, basePass);
+        int minSaved = baseState.MinSaved, maxSaved = baseState.MaxSaved;
+        // Window by window, the longest last (its deques are the ones saved): each pass is a tight loop over the new
+        // events with its own left edge, sum and deques. A window's deque starts as the saved one of the longest
+        // window cut at its own left edge, which is what its own deque would hold.
         for (int j = 0; j < m; j++)
         {
             ref var st = ref _states.Of(entity, members[j]);
-            ref var w = ref windows[j];
-            w.Left = (int)(st.Left - origin);
-            w.Length = passes[members[j]].Length;
-            w.Evicted = -st.IntSum;
-        }
-        int basePass = members[last];
-        int minTail = 0, maxTail = 0;
-        if (wantMin)
-        {
-            minTail = RestoreDeque(entity, basePass, false, _states.Of(entity, basePass).MinSaved, minQ, leftLast);
-            for (int j = 0; j < m; j++)
+            int left = (int)(st.Left - origin);
+            var w = new FastPass
             {
-                int h = 0;
-                while (h < minTail && minQ[h] < windows[j].Left) { h++; }
-                windows[j].MinHead = h;
+                Length = passes[members[j]].Length,
+                Left = left,
+                Retained = -st.IntSum,
+                Max = wantMax ? scratch.MaxQueues[s] : null,
+                Min = wantMin ? scratch.MinQueues[s] : null,
+            };
+            if (wantMax) { w.MaxTail = RestoreDeque(entity, basePass, true, maxSaved, w.Max!, leftLast); }
+            if (wantMin) { w.MinTail = RestoreDeque(entity, basePass, false, minSaved, w.Min!, leftLast); }
+            RunFloatWindow(ref w, targets[j], values, prefix, newStart, end, rowBase);
+            st.Left = w.Left + origin;
+            st.Count = end - w.Left;
+            st.IntSum = running - (w.Left >= newStart ? w.Retained + prefix[w.Left - newStart] : w.Retained);
+            if (j == last)
+            {
+                if (wantMin) { baseState.MinSaved = SaveDeque(entity, basePass, false, w.Min!, w.MinHead, w.MinTail, w.Left); }
+                if (wantMax) { baseState.MaxSaved = SaveDeque(entity, basePass, true, w.Max!, w.MaxHead, w.MaxTail, w.Left); }
             }
         }
-        if (wantMax)
-        {
-            maxTail = RestoreDeque(entity, basePass, true, _states.Of(entity, basePass).MaxSaved, maxQ, leftLast);
-            for (int j = 0; j < m; j++)
-            {
-                int h = 0;
-                while (h < maxTail && maxQ[h] < windows[j].Left) { h++; }
-                windows[j].MaxHead = h;
-            }
-        }
+        return true;
+    }
 
+    // One window's pass of TryRunFloatGroup. Retained is what the window has evicted of its retained events (minus
+    // its sum before the chunk); once its left edge passes newStart, what it evicted of the new events is a prefix.
+    private struct FastPass
+    {
+        public long Length;
+        public int Left;
+        public Int128 Retained;
+        public int[]? Max;
+        public int MaxHead;
+        public int MaxTail;
+        public int[]? Min;
+        public int MinHead;
+        public int MinTail;
+    }
+
+    private void RunFloatWindow(ref FastPass w, WindowTargets tg, long[] values, Int128[] prefix, int newStart, int end, int rowBase)
+    {
+        var time = _events.Time;
         var positions = _positions;
+        long length = w.Length;
+        int l = w.Left;
+        Int128 retained = w.Retained;
+        var maxQ = w.Max;
+        var minQ = w.Min;
+        int maxHead = 0, maxTail = w.MaxTail, minHead = 0, minTail = w.MinTail;
+        // Heads at the window's own left edge.
+        if (maxQ is not null) { while (maxHead < maxTail && maxQ[maxHead] < l) { maxHead++; } }
+        if (minQ is not null) { while (minHead < minTail && minQ[minHead] < l) { minHead++; } }
+        var events = tg.Events;
+        var counts = tg.Count;
+        var sums = tg.Sum;
+        var means = tg.Mean;
+        var maxes = tg.Max;
+        var mins = tg.Min;
+        bool wantsTotal = tg.WantsTotal;
         for (int k = newStart; k < end;)
         {
             long t = time[k];
@@ -99,85 +120,58 @@ internal sealed partial class WindowKernel
             {
                 // Equal values are dominated too, as in RunGroup (the newer lives at least as long).
                 double d = BitConverter.Int64BitsToDouble(values[i]);
-                if (wantMax)
+                if (maxQ is not null)
                 {
-                    int floor = windows[last].MaxHead;
-                    while (maxTail > floor && BitConverter.Int64BitsToDouble(values[maxQ[maxTail - 1]]) <= d) { maxTail--; }
-                    for (int j = 0; j < last; j++) { if (windows[j].MaxHead > maxTail) { windows[j].MaxHead = maxTail; } }
+                    while (maxTail > maxHead && BitConverter.Int64BitsToDouble(values[maxQ[maxTail - 1]]) <= d) { maxTail--; }
                     maxQ[maxTail++] = i;
                 }
-                if (wantMin)
+                if (minQ is not null)
                 {
-                    int floor = windows[last].MinHead;
-                    while (minTail > floor && BitConverter.Int64BitsToDouble(values[minQ[minTail - 1]]) >= d) { minTail--; }
-                    for (int j = 0; j < last; j++) { if (windows[j].MinHead > minTail) { windows[j].MinHead = minTail; } }
+                    while (minTail > minHead && BitConverter.Int64BitsToDouble(values[minQ[minTail - 1]]) >= d) { minTail--; }
                     minQ[minTail++] = i;
                 }
             }
-            Int128 total = prefix[runEnd - newStart];
+            long limit = Before(t, length);
+            if (time[l] <= limit)
+            {
+                // time[k] = t > limit, so the scan stops inside the window.
+                for (; l < newStart && time[l] <= limit; l++) { retained += FixedPoint.Term(values[l]); }
+                while (time[l] <= limit) { l++; }
+                if (maxQ is not null) { while (maxQ[maxHead] < l) { maxHead++; } }
+                if (minQ is not null) { while (minQ[minHead] < l) { minHead++; } }
+            }
             int row = positions is null ? rowBase + (k - newStart) : positions[rowBase + (k - newStart)];
             int rows = runEnd - k;
-            for (int j = 0; j < m; j++)
+            long count = runEnd - l;
+            double sum = 0;
+            if (wantsTotal)
             {
-                ref var w = ref windows[j];
-                long limit = Before(t, w.Length);
-                int l = w.Left;
-                if (time[l] <= limit)
-                {
-                    // time[k] = t > limit, so the scan stops inside the window.
-                    int to = l + 1;
-                    while (time[to] <= limit) { to++; }
-                    Int128 evicted = w.Evicted;
-                    int retained = Math.Min(to, newStart);
-                    for (int i = l; i < retained; i++) { evicted += FixedPoint.Term(values[i]); }
-                    if (to > newStart) { evicted += prefix[to - newStart] - prefix[Math.Max(l, newStart) - newStart]; }
-                    w.Evicted = evicted;
-                    w.Left = l = to;
-                    if (wantMax)
-                    {
-                        int h = w.MaxHead;
-                        while (h < maxTail && maxQ[h] < l) { h++; }
-                        w.MaxHead = h;
-                    }
-                    if (wantMin)
-                    {
-                        int h = w.MinHead;
-                        while (h < minTail && minQ[h] < l) { h++; }
-                        w.MinHead = h;
-                    }
-                }
-                long count = runEnd - l;
-                var tg = targets[j];
-                double sum = tg.WantsTotal ? FixedPoint.Value(total - w.Evicted) : 0;
-                double max = wantMax ? BitConverter.Int64BitsToDouble(values[maxQ[w.MaxHead]]) : 0;
-                double min = wantMin ? BitConverter.Int64BitsToDouble(values[minQ[w.MinHead]]) : 0;
-                if (rows == 1)
-                {
-                    if (tg.Events is { } events) { events[row] = count; }
-                    if (tg.Count is { } counts) { counts[row] = count; }
-                    if (tg.Sum is { } sums) { sums[row] = sum; }
-                    if (tg.Mean is { } means) { means[row] = sum / count; }
-                    if (tg.Max is { } maxes) { maxes[row] = max; }
-                    if (tg.Min is { } mins) { mins[row] = min; }
-                }
-                else
-                {
-                    WriteRun(tg, row, rows, count, sum, max, min);
-                }
+                Int128 evicted = l > newStart ? retained + prefix[l - newStart] : retained;
+                sum = FixedPoint.Value(prefix[runEnd - newStart] - evicted);
+            }
+            double max = maxQ is not null ? BitConverter.Int64BitsToDouble(values[maxQ[maxHead]]) : 0;
+            double min = minQ is not null ? BitConverter.Int64BitsToDouble(values[minQ[minHead]]) : 0;
+            if (rows == 1)
+            {
+                if (events is not null) { events[row] = count; }
+                if (counts is not null) { counts[row] = count; }
+                if (sums is not null) { sums[row] = sum; }
+                if (means is not null) { means[row] = sum / count; }
+                if (maxes is not null) { maxes[row] = max; }
+                if (mins is not null) { mins[row] = min; }
+            }
+            else
+            {
+                WriteRun(tg, row, rows, count, sum, max, min);
             }
             k = runEnd;
         }
-
-        for (int j = 0; j < m; j++)
-        {
-            ref var st = ref _states.Of(entity, members[j]);
-            st.Left = windows[j].Left + origin;
-            st.Count = end - windows[j].Left;
-            st.IntSum = running - windows[j].Evicted;
-        }
-        if (wantMin) { _states.Of(entity, basePass).MinSaved = SaveDeque(entity, basePass, false, minQ, windows[last].MinHead, minTail, windows[last].Left); }
-        if (wantMax) { _states.Of(entity, basePass).MaxSaved = SaveDeque(entity, basePass, true, maxQ, windows[last].MaxHead, maxTail, windows[last].Left); }
-        return true;
+        w.Left = l;
+        w.Retained = retained;
+        w.MaxHead = maxHead;
+        w.MaxTail = maxTail;
+        w.MinHead = minHead;
+        w.MinTail = minTail;
     }
 
     // A run of events with one timestamp: every row of it gets the values of the whole run.

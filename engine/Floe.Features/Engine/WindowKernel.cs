@@ -93,6 +93,21 @@ internal sealed partial class WindowKernel
     }
 
     /// <summary>
+    /// Hints the retained events <paramref name="entity"/>'s windows will evict first (each group's left edges) and
+    /// where its new events will go; its states and bounds must already be cached (<see cref="EntityStates.Prefetch"/>,
+    /// <see cref="EventArena.PrefetchBounds"/>) or these reads wait on them.
+    /// </summary>
+    public void Prefetch(int entity)
+    {
+        long origin = _events.Base[entity] - _events.Start[entity];
+        foreach (var group in _layout.Groups)
+        {
+            foreach (int p in group.Passes) { _events.PrefetchEvent((int)(_states.Of(entity, p).Left - origin), group.Slot); }
+        }
+        _events.PrefetchEvent(_events.End[entity], _layout.Groups.Length > 0 ? _layout.Groups[0].Slot : -1);
+    }
+
+    /// <summary>
     /// Restores what a bounded window keeps outside its state: the newest value's position and the min/max deques,
     /// from their saved copies.
     /// </summary>
