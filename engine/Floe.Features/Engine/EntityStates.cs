@@ -69,6 +69,7 @@ internal sealed class EntityStates
     public ref AggregatorState Of(int entity, int pass) => ref _states[(entity * _passes) + pass];
 
     /// <summary>Hints the cache lines of <paramref name="entity"/>'s states, saved deques and counters (see <see cref="CachePrefetch"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Prefetch(int entity)
     {
         CachePrefetch.Lines(ref _states[entity * _passes], _passes * System.Runtime.CompilerServices.Unsafe.SizeOf<AggregatorState>());

@@ -63,6 +63,7 @@ internal sealed class EventArena
     private static int Room(int events) => Math.Max(MinRegion, events + (events / 2));
 
     /// <summary>Hints the cache lines of <paramref name="entity"/>'s bounds (see <see cref="CachePrefetch"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void PrefetchBounds(int entity)
     {
         CachePrefetch.Line(ref Start[entity]);
@@ -72,6 +73,7 @@ internal sealed class EventArena
     }
 
     /// <summary>Hints the cache lines of event <paramref name="at"/>'s time and its value in slot <paramref name="slot"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void PrefetchEvent(int at, int slot)
     {
         if ((uint)at >= (uint)Time.Length) { return; }

@@ -91,10 +91,12 @@ internal static class FixedPoint
     /// result stays normal: |sum| ≥ 1 or it is 0). Equal to <c>(double)sum * 2^-64</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Value(Int128 sum)
+    public static double Value(Int128 sum) => Value(Upper(sum), (ulong)sum);
+
+    /// <summary>As <see cref="Value(Int128)"/> for the two's-complement halves of a sum, which the kernel keeps apart so they stay in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Value(ulong hi, ulong lo)
     {
-        ulong lo = (ulong)sum;
-        ulong hi = Unsafe.Add(ref Unsafe.As<Int128, ulong>(ref sum), BitConverter.IsLittleEndian ? 1 : 0);
         ulong neg = (ulong)((long)hi >> 63);
         // The magnitude, as with Negate.
         ulong nonzero = lo != 0 ? 1UL : 0UL;
@@ -108,15 +110,23 @@ internal static class FixedPoint
         else
         {
             int lz = hi == 0 ? 64 : BitOperations.LeadingZeroCount(hi);
-            if (lz == 0) { return (double)sum * TwoToMinus64; }
+            if (lz == 0) { return MinValue(); }
             // Shift right by sh = 65 − lz ∈ [1, 64] so 63 bits remain; OR in whether any shifted-out bit was set.
             int sh = 65 - lz;
             ulong top = lz == 64 ? lo >> 1 : (hi << (lz - 1)) | ((lo >> 1) >> (sh - 1));
-            if ((lo << (64 - sh)) != 0) { top |= 1; }
+            top |= (lo << (64 - sh)) != 0 ? 1UL : 0UL;
             magnitude = (long)top * BitConverter.Int64BitsToDouble((long)(1023 + sh - 64) << 52);
         }
         return neg != 0 ? -magnitude : magnitude;
     }
+
+    // The one sum whose magnitude does not fit: Int128.MinValue (−2^127), × 2^-64.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double MinValue() => -Math.ScaleB(1.0, 63);
+
+    /// <summary>The upper 64 bits of <paramref name="value"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Upper(Int128 value) => Unsafe.Add(ref Unsafe.As<Int128, ulong>(ref value), BitConverter.IsLittleEndian ? 1 : 0);
 
     private const double TwoToMinus64 = 5.421010862427522170037264004349708557128906250e-20;
 }

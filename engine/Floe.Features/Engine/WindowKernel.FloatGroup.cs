@@ -146,8 +146,13 @@ internal sealed partial class WindowKernel
             double sum = 0;
             if (wantsTotal)
             {
+                // prefix[runEnd] − evicted, in 64-bit halves (Int128 arithmetic kept its operands on the stack).
                 Int128 evicted = l > newStart ? retained + prefix[l - newStart] : retained;
-                sum = FixedPoint.Value(prefix[runEnd - newStart] - evicted);
+                Int128 total = prefix[runEnd - newStart];
+                ulong tl = (ulong)total, el = (ulong)evicted;
+                ulong lo = tl - el;
+                ulong hi = FixedPoint.Upper(total) - FixedPoint.Upper(evicted) - (tl < el ? 1UL : 0UL);
+                sum = FixedPoint.Value(hi, lo);
             }
             double max = maxQ is not null ? BitConverter.Int64BitsToDouble(values[maxQ[maxHead]]) : 0;
             double min = minQ is not null ? BitConverter.Int64BitsToDouble(values[minQ[minHead]]) : 0;

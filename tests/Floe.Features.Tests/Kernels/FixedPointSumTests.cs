@@ -103,6 +103,10 @@ public sealed class FixedPointSumTests
             Assert.That(BitConverter.DoubleToInt64Bits(actual), Is.EqualTo(BitConverter.DoubleToInt64Bits(runtime)), $"sum {sum}");
             Assert.That(BitConverter.DoubleToInt64Bits(actual), Is.EqualTo(BitConverter.DoubleToInt64Bits(RoundScaled(sum))), $"sum {sum}");
         }
+        foreach (var edge in new[] { Int128.MinValue, Int128.MaxValue, Int128.Zero, Int128.One, Int128.NegativeOne, (Int128)long.MinValue, (Int128)ulong.MaxValue })
+        {
+            Assert.That(WindowKernel.FixedValue(edge), Is.EqualTo((double)edge * Math.ScaleB(1.0, -64)), $"sum {edge}");
+        }
     }
 
     // Whether v has no bits below 2^-64.
