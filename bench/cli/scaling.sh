@@ -86,5 +86,5 @@ done
 for n in "${threads[@]}"; do
   cmp -s "$work/features-${threads[0]}.parquet" "$work/features-$n.parquet" || echo "features differ at $n threads (content check needed)"
 done
-[ -f "$work/profile.txt" ] && { echo; echo "features, $rows-event table, --profile (stage: wall s/CPU-s/MiB allocated):"; cat "$work/profile.txt"; }
+[ -f "$work/profile.txt" ] && { echo; echo "features, $rows-event table, --profile (stage: wall s/process CPU-s/own thread CPU-s/MiB allocated):"; cat "$work/profile.txt"; }
 echo "total $(( $(date +%s) - start )) s"

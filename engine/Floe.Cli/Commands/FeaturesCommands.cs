@@ -48,7 +48,7 @@ internal static class FeaturesCommands
         var to = new Option<string>("--to") { Description = "End of the output range, exclusive", Required = true };
         var source = new Option<string?>("--source") { Description = "Override the definition's source: a .csv/.parquet file or NS.TABLE" };
         var output = new Option<string>("--output") { Description = "Output file: .parquet or .csv", Required = true };
-        var profile = new Option<bool>("--profile") { Description = "Print where the time went on stderr: per stage, wall seconds, CPU seconds and MiB allocated" };
+        var profile = new Option<bool>("--profile") { Description = "Print where the time went on stderr: per stage, wall seconds, process and own-thread CPU seconds and MiB allocated; GC counts and pauses" };
         var command = new Command("compute", "Compute features for the events in [--from, --to); the lookback before --from is read, not output") { definition, from, to, source, output, profile };
         CommandRunner.SetAction(command, parse =>
         {

@@ -34,15 +34,36 @@ internal static class ArrowColumns
         return kinds;
     }
 
-    /// <summary>Converts the supported columns of <paramref name="batch"/>.</summary>
-    public static Dictionary<string, ValueVector> FromBatch(RecordBatch batch)
+    /// <summary>Converts the supported columns of <paramref name="batch"/>, each on its own worker (up to <paramref name="parallelism"/>).</summary>
+    public static Dictionary<string, ValueVector> FromBatch(RecordBatch batch, int parallelism = 1)
     {
-        var result = new Dictionary<string, ValueVector>(StringComparer.Ordinal);
-        for (int c = 0; c < batch.ColumnCount; c++)
+        var converted = new ValueVector?[batch.ColumnCount];
+        void Convert(int c)
         {
             var field = batch.Schema.GetFieldByIndex(c);
-            if (KindOf(field.DataType) is null) { continue; }
-            result[field.Name] = FromArray(batch.Column(c), field.Name);
+            if (KindOf(field.DataType) is not null) { converted[c] = FromArray(batch.Column(c), field.Name); }
+        }
+        if (parallelism <= 1 || batch.ColumnCount < 2)
+        {
+            for (int c = 0; c < converted.Length; c++) { Convert(c); }
+        }
+        else
+        {
+            try
+            {
+                Parallel.For(0, batch.ColumnCount, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, Convert);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // The column's own error (an unsupported type), not the parallel loop's wrapper.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                throw;
+            }
+        }
+        var result = new Dictionary<string, ValueVector>(StringComparer.Ordinal);
+        for (int c = 0; c < converted.Length; c++)
+        {
+            if (converted[c] is { } column) { result[batch.Schema.GetFieldByIndex(c).Name] = column; }
         }
         return result;
     }

@@ -78,6 +78,13 @@ internal static class BatchComputation
         int pendingRows = 0;
         long heapAfterCollect = GC.GetTotalMemory(false);
         Task? writing = null;
+        // The previous batch's filing by day, which runs while the next batch decodes and encodes.
+        Task? filing = null;
+        DayFiler? filer = null;
+        // A file source's days are unpacked into arrays that go back here once their chunk is output, so each day
+        // reuses the last one's rather than leaving ~20 bytes an event on the large-object heap. Only then: other
+        // sources' chunks hold the arrays their batches were converted into.
+        var dayArrays = source.PrunesByTime(def.Timestamp) ? null : new ChunkArrays();
         try
         {
             ReadAndCompute();
@@ -86,6 +93,7 @@ internal static class BatchComputation
         catch
         {
             // Let an in-flight write finish before the caller disposes the sink; the first error is the one to report.
+            if (filing is not null) { ((IAsyncResult)filing).AsyncWaitHandle.WaitOne(); }
             if (writing is not null) { ((IAsyncResult)writing).AsyncWaitHandle.WaitOne(); }
             throw;
         }
@@ -111,10 +119,11 @@ internal static class BatchComputation
                     // Unbounded windows need all history, whose first day is unknown: one scan of everything before
                     // the first output day, filed by day and computed in day-sized chunks like a file.
                     var history = new SortedDictionary<long, List<FiledEvents>>();
-                    foreach (var batch in source.Read(def.Timestamp, null, FromMicros(day * Durations.MicrosPerDay)))
+                    foreach (var batch in Timed(source.Read(def.Timestamp, null, FromMicros(day * Durations.MicrosPerDay))))
                     {
-                        if (Encode(batch, long.MinValue, day * Durations.MicrosPerDay) is { } piece) { FileByDay(piece, history, isFloat); }
+                        if (Encode(batch, long.MinValue, day * Durations.MicrosPerDay) is { } piece) { File(piece, history); }
                     }
+                    FiledAll();
                     ComputeDays(history);
                 }
                 for (; day * Durations.MicrosPerDay < toMicros; day++)
@@ -122,7 +131,7 @@ internal static class BatchComputation
                     long start = Math.Max(day * Durations.MicrosPerDay, readStart);
                     long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
                     var pieces = new List<EventChunk>();
-                    foreach (var batch in source.Read(def.Timestamp, FromMicros(start), FromMicros(end)))
+                    foreach (var batch in Timed(source.Read(def.Timestamp, FromMicros(start), FromMicros(end))))
                     {
                         if (Encode(batch, start, end) is { } piece) { pieces.Add(piece); }
                     }
@@ -133,10 +142,11 @@ internal static class BatchComputation
             {
                 // One scan: each batch is encoded as it arrives and filed by day, then the days are computed in order.
                 var days = new SortedDictionary<long, List<FiledEvents>>();
-                foreach (var batch in source.Read(def.Timestamp, readFrom, to))
+                foreach (var batch in Timed(source.Read(def.Timestamp, readFrom, to)))
                 {
-                    if (Encode(batch, readStart, toMicros) is { } piece) { FileByDay(piece, days, isFloat); }
+                    if (Encode(batch, readStart, toMicros) is { } piece) { File(piece, days); }
                 }
+                FiledAll();
                 // Decoding left several times the encoded events' size in garbage: collect it once, and give the
                 // memory back, before the chunks start allocating their own buffers.
                 GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -144,6 +154,24 @@ internal static class BatchComputation
                 ComputeDays(days);
             }
             Flush();
+        }
+
+        // Files a batch's events by day on another worker, one batch at a time and in batch order (a day's pieces
+        // must stay in arrival order): encoding (entity ids are handed out in arrival order, so it stays on this
+        // thread) and filing then overlap.
+        void File(EventChunk piece, SortedDictionary<long, List<FiledEvents>> days)
+        {
+            filing?.GetAwaiter().GetResult();
+            var f = filer ??= new DayFiler(isFloat, engine.Parallelism);
+            filing = Task.Run(() => f.File(piece, days));
+        }
+
+        // Waits for the last filing and lets the filer's buffers go.
+        void FiledAll()
+        {
+            filing?.GetAwaiter().GetResult();
+            filing = null;
+            filer = null;
         }
 
         // Feeds filed days to the engine in order, releasing each as it goes.
@@ -154,7 +182,7 @@ internal static class BatchComputation
                 var (day, pieces) = days.First();
                 days.Remove(day);
                 var t0 = StageTimes.Now;
-                var events = FiledEvents.Unpack(pieces);
+                var events = FiledEvents.Unpack(pieces, engine.Parallelism, dayArrays);
                 StageTimes.Add(Stage.Encode, t0);
                 AddDay([events]);
             }
@@ -179,7 +207,7 @@ internal static class BatchComputation
         EventChunk? Encode(RecordBatch batch, long start, long end)
         {
             var t0 = StageTimes.Now;
-            var columns = ArrowColumns.FromBatch(batch);
+            var columns = ArrowColumns.FromBatch(batch, engine.Parallelism);
             int length = batch.Length;
             columns = RestrictTime(columns, length, def.Timestamp, start, end, out length);
             StageTimes.Add(Stage.Read, t0);
@@ -196,7 +224,11 @@ internal static class BatchComputation
             cancellation.ThrowIfCancellationRequested();
             BoundGarbage();
             var t0 = StageTimes.Now;
-            var chunk = EventChunk.Concat(pending);
+            var chunk = EventChunk.Concat(pending, dayArrays);
+            if (dayArrays is not null && pending.Count > 1)
+            {
+                foreach (var piece in pending) { piece.Recycle(dayArrays); }
+            }
             pending.Clear();
             pendingRows = 0;
             StageTimes.Add(Stage.Encode, t0);
@@ -206,9 +238,13 @@ internal static class BatchComputation
             var mark = StageTimes.Now;
             var all = group.OrderedOutputColumns(engine, chunk, features, rowAt);
             StageTimes.Add(Stage.Output, mark);
+            // The output columns are copies (in output order): the chunk's arrays can serve the next chunk.
+            if (dayArrays is not null) { chunk.Recycle(dayArrays); }
             // Write this chunk while the next one computes (one write in flight, so at most two chunks' outputs are
             // held): the writer's serial parts and the engine's fill each other's idle core.
+            var waited = StageTimes.Now;
             writing?.GetAwaiter().GetResult();
+            StageTimes.Add(Stage.WriteWait, waited);
             writing = Task.Run(() =>
             {
                 WriteDays(all, chunk.Length);
@@ -259,59 +295,17 @@ internal static class BatchComputation
         }
     }
 
-    /// <summary>
-    /// Splits an encoded batch by UTC day of event time (a stable counting sort), filing each day's rows packed
-    /// (<see cref="FiledEvents"/>): the whole source waits in this form until its day comes.
-    /// </summary>
-    private static void FileByDay(EventChunk piece, SortedDictionary<long, List<FiledEvents>> days, bool[] isFloat)
+    // The batches of a source, the time spent waiting for each (decoding) counted as reading.
+    private static IEnumerable<RecordBatch> Timed(IEnumerable<RecordBatch> batches)
     {
-        var t0 = StageTimes.Now;
-        var time = piece.Time;
-        int n = piece.Length;
-        long first = long.MaxValue, last = long.MinValue;
-        for (int i = 0; i < n; i++)
+        using var e = batches.GetEnumerator();
+        while (true)
         {
-            long d = FloorDay(time[i]);
-            if (d < first) { first = d; }
-            if (d > last) { last = d; }
-        }
-        if (first == last)
-        {
-            Filed(first, piece);
-        }
-        else
-        {
-            // Number the days present: by offset when they span a sane range, else in sorted order.
-            var dayOf = GC.AllocateUninitializedArray<int>(n);
-            long[] dayAt;
-            if (last - first < 1 << 16)
-            {
-                dayAt = new long[last - first + 1];
-                for (int d = 0; d < dayAt.Length; d++) { dayAt[d] = first + d; }
-                for (int i = 0; i < n; i++) { dayOf[i] = (int)(FloorDay(time[i]) - first); }
-            }
-            else
-            {
-                var index = new SortedDictionary<long, int>();
-                for (int i = 0; i < n; i++) { index.TryAdd(FloorDay(time[i]), 0); }
-                dayAt = [.. index.Keys];
-                for (int d = 0; d < dayAt.Length; d++) { index[dayAt[d]] = d; }
-                for (int i = 0; i < n; i++) { dayOf[i] = index[FloorDay(time[i])]; }
-            }
-            var counts = new int[dayAt.Length];
-            foreach (int d in dayOf) { counts[d]++; }
-            var parts = piece.Split(dayOf, counts);
-            for (int d = 0; d < dayAt.Length; d++)
-            {
-                if (parts[d] is { } part) { Filed(dayAt[d], part); }
-            }
-        }
-        StageTimes.Add(Stage.Encode, t0);
-
-        void Filed(long day, EventChunk part)
-        {
-            if (!days.TryGetValue(day, out var list)) { days[day] = list = []; }
-            list.Add(FiledEvents.Pack(part, isFloat));
+            var t0 = StageTimes.Now;
+            bool more = e.MoveNext();
+            StageTimes.Add(Stage.Read, t0);
+            if (!more) { yield break; }
+            yield return e.Current;
         }
     }
 

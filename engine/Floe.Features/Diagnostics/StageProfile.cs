@@ -1,7 +1,7 @@
 namespace Floe.Features.Diagnostics;
 
 /// <summary>
-/// Where a batch feature computation spent its time: per stage (read, encode, sort, kernel, permute, output, write),
+/// Where a batch feature computation spent its time: per stage (read, encode, file, sort, kernel, permute, output, write, write wait),
 /// wall seconds, process CPU seconds and managed allocations, summed over every computation in this process since the
 /// last <see cref="Reset"/>. For profiling (<c>floe features compute --profile</c>), not for results.
 /// </summary>

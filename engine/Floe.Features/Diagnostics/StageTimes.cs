@@ -3,11 +3,13 @@ using System.Diagnostics;
 namespace Floe.Features.Diagnostics;
 
 /// <summary>
-/// Wall time, process CPU time and managed bytes allocated per stage of a batch computation, accumulated across runs
-/// in this process (read by the benchmarks and by <c>floe features compute --profile</c> to see where time and
-/// garbage go; cheap enough to leave on: a few clock reads per chunk). The compute stages run one after another,
-/// each using every core inside, so process-wide counters attribute correctly; the write stage runs on the writer
-/// beside them, so its wall time overlaps theirs. A stage whose wall time stays put as threads are added is serial.
+/// Wall time, process CPU time, the stage's own thread's CPU time and managed bytes allocated per stage of a batch
+/// computation, accumulated across runs in this process (read by the benchmarks and by <c>floe features compute
+/// --profile</c> to see where time and garbage go; cheap enough to leave on: a few clock reads per chunk). The compute
+/// stages run one after another, each using every core inside, but the writer (and the filing of batches by day)
+/// runs beside them, so process-wide CPU and allocations of overlapping stages count the same work twice. The
+/// stage's own thread's CPU does not: for a serial stage it is the stage's work, for a parallel one the calling
+/// thread's share. A stage whose wall time stays put as threads are added is serial.
 /// </summary>
 internal static class StageTimes
 {
@@ -15,6 +17,11 @@ internal static class StageTimes
     private static readonly long[] Cpu = new long[Names.Length];
     private static readonly long[] Allocated = new long[Names.Length];
     private static readonly long[] Wall = new long[Names.Length];
+    private static readonly long[] ThreadCpu = new long[Names.Length];
+    // The GC's counters when the sums last started, so the profile reports this computation's collections.
+    private static readonly int[] CollectionsAtReset = new int[3];
+    private static TimeSpan _pauseAtReset;
+    private static long _allocatedAtReset;
 
     /// <summary>The process's CPU time (in <see cref="TimeSpan"/> ticks) and managed allocations so far.</summary>
     public static StageMark Now
@@ -22,7 +29,7 @@ internal static class StageTimes
         get
         {
             using var p = Process.GetCurrentProcess();
-            return new StageMark(p.TotalProcessorTime.Ticks, GC.GetTotalAllocatedBytes(false), Stopwatch.GetTimestamp());
+            return new StageMark(p.TotalProcessorTime.Ticks, GC.GetTotalAllocatedBytes(false), Stopwatch.GetTimestamp(), ThreadClock.Ticks);
         }
     }
 
@@ -32,6 +39,8 @@ internal static class StageTimes
         Interlocked.Add(ref Cpu[(int)stage], now.CpuTicks - since.CpuTicks);
         Interlocked.Add(ref Allocated[(int)stage], now.AllocatedBytes - since.AllocatedBytes);
         Interlocked.Add(ref Wall[(int)stage], now.WallTimestamp - since.WallTimestamp);
+        // Marks are taken and added on one thread (a stage starts and ends in one method).
+        Interlocked.Add(ref ThreadCpu[(int)stage], now.ThreadCpuTicks - since.ThreadCpuTicks);
     }
 
     public static void Reset()
@@ -39,6 +48,10 @@ internal static class StageTimes
         Array.Clear(Cpu);
         Array.Clear(Allocated);
         Array.Clear(Wall);
+        Array.Clear(ThreadCpu);
+        for (int g = 0; g < CollectionsAtReset.Length; g++) { CollectionsAtReset[g] = GC.CollectionCount(g); }
+        _pauseAtReset = GC.GetTotalPauseDuration();
+        _allocatedAtReset = GC.GetTotalAllocatedBytes(false);
     }
 
     public static string Describe()
@@ -48,9 +61,12 @@ internal static class StageTimes
         for (int i = 0; i < Names.Length; i++)
         {
             double wall = (double)Wall[i] / Stopwatch.Frequency;
-            parts.Add(string.Create(inv, $"{Names[i].ToLowerInvariant()} {wall:F2} s/{TimeSpan.FromTicks(Cpu[i]).TotalSeconds:F2} CPU-s/{Allocated[i] / 1048576.0:F0} MiB"));
+            parts.Add(string.Create(inv, $"{Names[i].ToLowerInvariant()} {wall:F2} s/{TimeSpan.FromTicks(Cpu[i]).TotalSeconds:F2} CPU-s/{TimeSpan.FromTicks(ThreadCpu[i]).TotalSeconds:F2} thread-CPU-s/{Allocated[i] / 1048576.0:F0} MiB"));
         }
-        return "stage wall, CPU and allocations: " + string.Join(", ", parts);
+        // Every collection of a workstation GC stops all threads, so pauses are serial time whatever the parallelism.
+        // A gen2 collection counts as gen1 and gen0 too, as the GC reports them.
+        var gcs = string.Create(inv, $"GCs gen0/1/2 {GC.CollectionCount(0) - CollectionsAtReset[0]}/{GC.CollectionCount(1) - CollectionsAtReset[1]}/{GC.CollectionCount(2) - CollectionsAtReset[2]}, pauses {(GC.GetTotalPauseDuration() - _pauseAtReset).TotalSeconds:F2} s, {(GC.GetTotalAllocatedBytes(false) - _allocatedAtReset) / 1048576.0:F0} MiB allocated in all");
+        return "stage wall, process CPU, the stage's own thread's CPU and allocations: " + string.Join(", ", parts) + "; " + gcs;
     }
 }
 
@@ -59,12 +75,16 @@ internal enum Stage
 {
     Read,
     Encode,
+    // Filing encoded batches by day, on a worker beside the next batch's read and encode (its wall time overlaps theirs).
+    File,
     Sort,
     Kernel,
     Permute,
     Output,
     Write,
+    // The computation waiting for the previous chunk's write to finish: the writer, not the engine, sets the pace then.
+    WriteWait,
 }
 
-/// <summary>A reading of the process's CPU clock and allocation counter.</summary>
-internal readonly record struct StageMark(long CpuTicks, long AllocatedBytes, long WallTimestamp);
+/// <summary>A reading of the process's CPU clock and allocation counter, the wall clock and the calling thread's CPU clock.</summary>
+internal readonly record struct StageMark(long CpuTicks, long AllocatedBytes, long WallTimestamp, long ThreadCpuTicks);

@@ -13,7 +13,7 @@ internal static class ChunkSorter
         var entity = chunk.Entity;
         int maxId = -1;
         for (int i = 0; i < n; i++) { if (entity[i] > maxId) { maxId = entity[i]; } }
-        if (RadixSort.TrySortByEntityAndTime(entity, chunk.Time, n, maxId, arrays, out var radixOrder, out var radixStarts))
+        if (RadixSort.TrySortByEntityAndTime(entity, chunk.Time, n, maxId, arrays, parallelism, out var radixOrder, out var radixStarts))
         {
             return (radixOrder, radixStarts);
         }

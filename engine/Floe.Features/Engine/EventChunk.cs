@@ -145,89 +145,97 @@ internal sealed class EventChunk
     /// <summary>
     /// Splits the events into <paramref name="counts"/>.Length parts, row i going to part <paramref name="partOf"/>[i]
     /// (rows keep their order inside a part); parts with no rows are null. Each column is scattered in one sequential
-    /// pass, a few write streams at a time, rather than gathered part by part.
+    /// pass, a few write streams at a time, rather than gathered part by part; the columns on up to
+    /// <paramref name="parallelism"/> workers.
     /// </summary>
-    public EventChunk?[] Split(ReadOnlySpan<int> partOf, int[] counts)
+    public EventChunk?[] Split(int[] partOf, int[] counts, int parallelism = 1)
     {
         int parts = counts.Length;
         var result = new EventChunk?[parts];
         var entity = new int[parts][];
         var time = new long[parts][];
         int slots = SlotBits.Length;
-        var bits = new long[parts][][];
-        var valid = new bool[]?[parts][];
-        for (int p = 0; p < parts; p++)
-        {
-            if (counts[p] == 0) { continue; }
-            entity[p] = GC.AllocateUninitializedArray<int>(counts[p]);
-            time[p] = GC.AllocateUninitializedArray<long>(counts[p]);
-            bits[p] = new long[slots][];
-            valid[p] = new bool[]?[slots];
-            for (int s = 0; s < slots; s++)
-            {
-                bits[p][s] = GC.AllocateUninitializedArray<long>(counts[p]);
-                if (SlotValid[s] is not null) { valid[p][s] = GC.AllocateUninitializedArray<bool>(counts[p]); }
-            }
-        }
-        var next = new int[parts];
-        Scatter(Entity, partOf, entity, next);
-        Scatter(Time, partOf, time, next);
-        var bitsOf = new long[parts][];
-        var validOf = new bool[parts][];
+        var bits = new long[slots][][];
+        var valid = new bool[]?[slots][];
         for (int s = 0; s < slots; s++)
         {
-            for (int p = 0; p < parts; p++) { bitsOf[p] = counts[p] == 0 ? [] : bits[p][s]; }
-            Scatter(SlotBits[s], partOf, bitsOf, next);
-            if (SlotValid[s] is { } present)
+            bits[s] = new long[parts][];
+            valid[s] = new bool[parts][];
+        }
+        for (int p = 0; p < parts; p++)
+        {
+            int c = counts[p];
+            entity[p] = c == 0 ? [] : GC.AllocateUninitializedArray<int>(c);
+            time[p] = c == 0 ? [] : GC.AllocateUninitializedArray<long>(c);
+            for (int s = 0; s < slots; s++)
             {
-                for (int p = 0; p < parts; p++) { validOf[p] = counts[p] == 0 ? [] : valid[p][s]!; }
-                Scatter(present, partOf, validOf, next);
+                bits[s][p] = c == 0 ? [] : GC.AllocateUninitializedArray<long>(c);
+                if (SlotValid[s] is not null) { valid[s]![p] = c == 0 ? [] : GC.AllocateUninitializedArray<bool>(c); }
             }
         }
+        // Column 0 the entity ids, 1 the times, then each slot's bits and (when it has nulls) its flags.
+        int columns = 2 + (2 * slots);
+        Parallel.For(0, columns, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, c =>
+        {
+            var next = new int[parts];
+            if (c == 0) { Scatter(Entity, partOf, entity, next); }
+            else if (c == 1) { Scatter(Time, partOf, time, next); }
+            else if ((c - 2) % 2 == 0) { Scatter(SlotBits[(c - 2) / 2], partOf, bits[(c - 2) / 2], next); }
+            else if (SlotValid[(c - 2) / 2] is { } present) { Scatter(present, partOf, valid[(c - 2) / 2]!, next); }
+        });
         int[][]? rows = null;
         if (Columns.Count > 0)
         {
             // Source columns (kept for expression features) go through row lists.
+            var next = new int[parts];
             rows = new int[parts][];
             for (int p = 0; p < parts; p++) { rows[p] = new int[counts[p]]; }
             for (int i = 0; i < Length; i++) { rows[partOf[i]][next[partOf[i]]++] = i; }
-            next.AsSpan().Clear();
         }
         for (int p = 0; p < parts; p++)
         {
             if (counts[p] == 0) { continue; }
-            var columns = new Dictionary<string, ValueVector>(Columns.Count, StringComparer.Ordinal);
-            foreach (var (name, column) in Columns) { columns[name] = column.Take(rows![p]); }
-            result[p] = new EventChunk(counts[p], columns, entity[p], time[p], bits[p], valid[p]);
+            var columnsOf = new Dictionary<string, ValueVector>(Columns.Count, StringComparer.Ordinal);
+            foreach (var (name, column) in Columns) { columnsOf[name] = column.Take(rows![p]); }
+            var partBits = new long[slots][];
+            var partValid = new bool[]?[slots];
+            for (int s = 0; s < slots; s++)
+            {
+                partBits[s] = bits[s][p];
+                partValid[s] = SlotValid[s] is null ? null : valid[s]![p];
+            }
+            result[p] = new EventChunk(counts[p], columnsOf, entity[p], time[p], partBits, partValid);
         }
         return result;
     }
 
-    private void Scatter<T>(T[] source, ReadOnlySpan<int> partOf, T[][] destination, int[] next)
+    private void Scatter<T>(T[] source, int[] partOf, T[][] destination, int[] next)
     {
         for (int i = 0; i < Length; i++)
         {
             int p = partOf[i];
             destination[p][next[p]++] = source[i];
         }
-        next.AsSpan().Clear();
     }
 
-    /// <summary>Concatenates chunks of one plan, in order.</summary>
-    public static EventChunk Concat(IReadOnlyList<EventChunk> parts)
+    /// <summary>
+    /// Concatenates chunks of one plan, in order. With <paramref name="arrays"/>, the entity, time and slot arrays are
+    /// rented from it, as <see cref="FiledEvents.Unpack"/> does.
+    /// </summary>
+    public static EventChunk Concat(IReadOnlyList<EventChunk> parts, ChunkArrays? arrays = null)
     {
         if (parts.Count == 1) { return parts[0]; }
         int n = 0;
         foreach (var p in parts) { n = checked(n + p.Length); }
         var first = parts[0];
-        var entity = GC.AllocateUninitializedArray<int>(n);
-        var time = GC.AllocateUninitializedArray<long>(n);
+        var entity = arrays?.Ints.Rent(n) ?? GC.AllocateUninitializedArray<int>(n);
+        var time = arrays?.Longs.Rent(n) ?? GC.AllocateUninitializedArray<long>(n);
         int slots = first.SlotBits.Length;
         var bits = new long[slots][];
         var valid = new bool[]?[slots];
         for (int s = 0; s < slots; s++)
         {
-            bits[s] = GC.AllocateUninitializedArray<long>(n);
+            bits[s] = arrays?.Longs.Rent(n) ?? GC.AllocateUninitializedArray<long>(n);
             bool anyNull = false;
             foreach (var p in parts) { anyNull |= p.SlotValid[s] is not null; }
             if (anyNull) { valid[s] = GC.AllocateUninitializedArray<bool>(n); }
@@ -256,6 +264,18 @@ internal sealed class EventChunk
             columns[name] = ValueVector.Concat(list);
         }
         return new EventChunk(n, columns, entity, time, bits, valid);
+    }
+
+    /// <summary>
+    /// Hands the chunk's entity, time and slot arrays to <paramref name="arrays"/> for the next chunk. Only for a chunk
+    /// whose arrays nothing else holds (one made by <see cref="FiledEvents.Unpack"/> or <see cref="Concat"/>), once
+    /// nothing reads it.
+    /// </summary>
+    public void Recycle(ChunkArrays arrays)
+    {
+        arrays.Ints.Return(Entity);
+        arrays.Longs.Return(Time);
+        foreach (var bits in SlotBits) { arrays.Longs.Return(bits); }
     }
 
     private static ValueVector Evaluate(Expr e, Func<string, ValueVector?> resolve, int n, string what)

@@ -33,38 +33,68 @@ internal sealed class FiledEvents
     {
         int n = chunk.Length;
         var entity = chunk.Entity.Length == n ? chunk.Entity : chunk.Entity.AsSpan(0, n).ToArray();
-        var slots = new PackedLongs[chunk.SlotBits.Length];
-        for (int s = 0; s < slots.Length; s++) { slots[s] = PackedLongs.Pack(chunk.SlotBits[s], n, isFloat[s]); }
-        return new FiledEvents(n, entity, PackedLongs.Pack(chunk.Time, n, false), slots, chunk.SlotValid, chunk.Columns);
+        return Pack(entity, chunk.Time, chunk.SlotBits, 0, chunk.SlotValid, isFloat, chunk.Columns);
     }
 
-    /// <summary>The events of <paramref name="parts"/> (pieces of one plan), in order, as one chunk.</summary>
-    public static EventChunk Unpack(IReadOnlyList<FiledEvents> parts)
+    /// <summary>
+    /// Packs the events at rows [<paramref name="start"/>, + <paramref name="entity"/>.Length) of
+    /// <paramref name="time"/> and <paramref name="slotBits"/> (buffers that are not kept), with their entity ids and
+    /// slot flags (arrays that are kept as they are, flags possibly longer than the events) and source columns.
+    /// </summary>
+    public static FiledEvents Pack(int[] entity, long[] time, long[][] slotBits, int start, bool[]?[] valid, bool[] isFloat, Dictionary<string, ValueVector> columns)
+    {
+        int n = entity.Length;
+        var slots = new PackedLongs[slotBits.Length];
+        for (int s = 0; s < slots.Length; s++) { slots[s] = PackedLongs.Pack(slotBits[s], start, n, isFloat[s]); }
+        return new FiledEvents(n, entity, PackedLongs.Pack(time, start, n, false), slots, valid, columns);
+    }
+
+    /// <summary>
+    /// The events of <paramref name="parts"/> (pieces of one plan), in order, as one chunk; pieces and columns on up
+    /// to <paramref name="parallelism"/> workers. With <paramref name="arrays"/>, the entity, time and slot arrays
+    /// are rented from it (and may be longer than the chunk): hand the chunk to <see cref="EventChunk.Recycle"/>
+    /// once nothing reads it.
+    /// </summary>
+    public static EventChunk Unpack(IReadOnlyList<FiledEvents> parts, int parallelism = 1, ChunkArrays? arrays = null)
     {
         int n = 0;
         foreach (var p in parts) { n = checked(n + p.Length); }
         var first = parts[0];
         int slots = first._slots.Length;
         // One piece (a large day read in one batch) keeps its entity ids as they are.
-        var entity = parts.Count == 1 ? first._entity : GC.AllocateUninitializedArray<int>(n);
-        var time = GC.AllocateUninitializedArray<long>(n);
+        var entity = parts.Count == 1 ? first._entity : arrays?.Ints.Rent(n) ?? GC.AllocateUninitializedArray<int>(n);
+        var time = arrays?.Longs.Rent(n) ?? GC.AllocateUninitializedArray<long>(n);
         var bits = new long[slots][];
         var valid = new bool[]?[slots];
         for (int s = 0; s < slots; s++)
         {
-            bits[s] = GC.AllocateUninitializedArray<long>(n);
+            bits[s] = arrays?.Longs.Rent(n) ?? GC.AllocateUninitializedArray<long>(n);
             bool anyNull = false;
             foreach (var p in parts) { anyNull |= p._valid[s] is not null; }
             if (anyNull) { valid[s] = GC.AllocateUninitializedArray<bool>(n); }
         }
-        int at = 0;
-        foreach (var p in parts)
+        // One task per piece and column (0 the entity ids, 1 the times, then each slot's bits and flags): a day is
+        // filed as a piece per source batch, so there is work for more workers than columns.
+        var offsets = new int[parts.Count];
+        for (int k = 1; k < offsets.Length; k++) { offsets[k] = offsets[k - 1] + parts[k - 1].Length; }
+        int tasks = parts.Count * (2 + slots);
+        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, task =>
         {
+            int c = task / parts.Count;
+            var p = parts[task % parts.Count];
+            int at = offsets[task % parts.Count];
             int len = p.Length;
-            if (!ReferenceEquals(entity, p._entity)) { p._entity.AsSpan(0, len).CopyTo(entity.AsSpan(at)); }
-            p._time.UnpackTo(time.AsSpan(at, len));
-            for (int s = 0; s < slots; s++)
+            if (c == 0)
             {
+                if (!ReferenceEquals(entity, p._entity)) { p._entity.AsSpan(0, len).CopyTo(entity.AsSpan(at)); }
+            }
+            else if (c == 1)
+            {
+                p._time.UnpackTo(time.AsSpan(at, len));
+            }
+            else
+            {
+                int s = c - 2;
                 p._slots[s].UnpackTo(bits[s].AsSpan(at, len));
                 if (valid[s] is { } v)
                 {
@@ -72,8 +102,7 @@ internal sealed class FiledEvents
                     else { v.AsSpan(at, len).Fill(true); }
                 }
             }
-            at += len;
-        }
+        });
         var columns = new Dictionary<string, ValueVector>(first._columns.Count, StringComparer.Ordinal);
         foreach (var name in first._columns.Keys)
         {

@@ -32,14 +32,17 @@ internal sealed class PackedLongs
     public long Bytes => _raw is not null ? _raw.Length * 8L : _packed!.Length * 4L;
 
     /// <summary>Packs the first <paramref name="n"/> values (<paramref name="isDouble"/>: each is a double's bits).</summary>
-    public static PackedLongs Pack(long[] values, int n, bool isDouble)
+    public static PackedLongs Pack(long[] values, int n, bool isDouble) => Pack(values, 0, n, isDouble);
+
+    /// <summary>Packs values [<paramref name="start"/>, + <paramref name="n"/>) (<paramref name="isDouble"/>: each is a double's bits).</summary>
+    public static PackedLongs Pack(long[] values, int start, int n, bool isDouble)
     {
-        var span = values.AsSpan(0, n);
+        var span = values.AsSpan(start, n);
         if (n == 0) { return new PackedLongs([], null, 0, 1, -1); }
-        return isDouble ? PackDoubles(values, span) : PackIntegers(values, span);
+        return isDouble ? PackDoubles(values, start, span) : PackIntegers(values, start, span);
     }
 
-    private static PackedLongs PackIntegers(long[] values, ReadOnlySpan<long> span)
+    private static PackedLongs PackIntegers(long[] values, int start, ReadOnlySpan<long> span)
     {
         long min = long.MaxValue, max = long.MinValue;
         foreach (long v in span)
@@ -56,7 +59,7 @@ internal sealed class PackedLongs
         }
         if (range / 1_000_000 <= uint.MaxValue && Stepped(span, min, packed, 1_000_000)) { return new PackedLongs(null, packed, min, 1_000_000, -1); }
         if (range / 1000 <= uint.MaxValue && Stepped(span, min, packed, 1000)) { return new PackedLongs(null, packed, min, 1000, -1); }
-        return Raw(values, span.Length);
+        return Raw(values, start, span.Length);
     }
 
     // Literal divisors, so each division compiles to a multiply.
@@ -87,7 +90,7 @@ internal sealed class PackedLongs
         return true;
     }
 
-    private static PackedLongs PackDoubles(long[] values, ReadOnlySpan<long> span)
+    private static PackedLongs PackDoubles(long[] values, int start, ReadOnlySpan<long> span)
     {
         // The fewest decimals that hold every value, in one pass: if v == k / 10^d then v == 10k / 10^(d+1) too (both
         // quotients are the correctly rounded value of the same rational), so when a value needs more decimals the
@@ -101,7 +104,7 @@ internal sealed class PackedLongs
             double k = Math.Round(BitConverter.Int64BitsToDouble(bits) * p);
             while (!(k >= int.MinValue && k <= int.MaxValue) || BitConverter.DoubleToInt64Bits((int)k / p) != bits)
             {
-                if (d == MaxDecimals || !Rescale(packed.AsSpan(0, i))) { return Raw(values, span.Length); }
+                if (d == MaxDecimals || !Rescale(packed.AsSpan(0, i))) { return Raw(values, start, span.Length); }
                 p = Powers[++d];
                 k = Math.Round(BitConverter.Int64BitsToDouble(bits) * p);
             }
@@ -121,8 +124,9 @@ internal sealed class PackedLongs
         return true;
     }
 
-    private static PackedLongs Raw(long[] values, int n) =>
-        new(values.Length == n ? values : values.AsSpan(0, n).ToArray(), null, 0, 1, -1);
+    // The values as they are: the array itself when it is exactly them (a filing buffer is not), else a copy.
+    private static PackedLongs Raw(long[] values, int start, int n) =>
+        new(start == 0 && values.Length == n ? values : values.AsSpan(start, n).ToArray(), null, 0, 1, -1);
 
     /// <summary>Writes the values back, bit for bit, into <paramref name="destination"/>.</summary>
     public void UnpackTo(Span<long> destination)

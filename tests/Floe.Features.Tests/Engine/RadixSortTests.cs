@@ -4,10 +4,20 @@ namespace Floe.Features.Tests.Engine;
 
 public sealed class RadixSortTests
 {
-    [TestCase(1, 5000, 10, 1000L)]
-    [TestCase(2, 20000, 3000, 86_400_000_000L)]
-    [TestCase(3, 10000, 1, 5L)]
-    public void TrySortByEntityAndTime_RandomRows_MatchesStableOrderBy(int seed, int n, int entities, long span)
+    private const long Base = 1_700_000_000_000_000L;
+
+    [TestCase(1, 5000, 10, 1000L, 1L, 1)]
+    [TestCase(2, 20000, 3000, 86_400_000_000L, 1L, 1)]
+    [TestCase(3, 10000, 1, 5L, 1L, 1)]
+    // Whole milliseconds and whole seconds (the time part of the key shrinks), on several workers.
+    [TestCase(4, 200_000, 100_000, 86_400_000L, 1000L, 4)]
+    [TestCase(5, 150_000, 5000, 86_400L, 1_000_000L, 3)]
+    // Many ties: a few instants, a few entities.
+    [TestCase(6, 100_000, 7, 3L, 1000L, 8)]
+    // Key and row index do not fit one word (rows move beside the keys).
+    [TestCase(7, 70_000, 500_000, 1L << 44, 1L, 2)]
+    [TestCase(8, 4096, 1, 1L, 1L, 2)]
+    public void TrySortByEntityAndTime_RandomRows_MatchesStableSort(int seed, int n, int entities, long span, long step, int parallelism)
     {
         var rnd = new Random(seed);
         var entity = new int[n];
@@ -15,12 +25,118 @@ public sealed class RadixSortTests
         for (int i = 0; i < n; i++)
         {
             entity[i] = rnd.Next(entities);
-            time[i] = 1_700_000_000_000_000L + rnd.NextInt64(span);
+            time[i] = Base + (rnd.NextInt64(span) * step);
         }
-        Assert.That(RadixSort.TrySortByEntityAndTime(entity, time, n, entities - 1, new ChunkArrays(), out var order, out var starts), Is.True);
-        var expected = Enumerable.Range(0, n).OrderBy(i => entity[i]).ThenBy(i => time[i]).ThenBy(i => i).ToArray();
-        Assert.That(order, Is.EqualTo(expected));
-        Assert.That(starts[^1], Is.EqualTo(n));
-        Assert.That(starts, Has.Length.EqualTo(entity.Distinct().Count() + 1));
+        AssertSorted(entity, time, n, parallelism);
+    }
+
+    [TestCase(11, 1)]
+    [TestCase(12, 4)]
+    public void TrySortByEntityAndTime_ZipfEntities_MatchesStableSort(int seed, int parallelism)
+    {
+        // A few entities hold most rows (the feature bench's skew), times in whole milliseconds with duplicates.
+        var rnd = new Random(seed);
+        int n = 120_000, entities = 50_000;
+        var weights = new double[entities];
+        double total = 0;
+        for (int e = 0; e < entities; e++) { total += weights[e] = 1.0 / (e + 1); }
+        var cumulative = new double[entities];
+        double running = 0;
+        for (int e = 0; e < entities; e++) { running += weights[e] / total; cumulative[e] = running; }
+        var entity = new int[n];
+        var time = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            int e = Array.BinarySearch(cumulative, rnd.NextDouble());
+            entity[i] = Math.Min(entities - 1, e < 0 ? ~e : e);
+            time[i] = Base + (rnd.NextInt64(60_000) * 1000);
+        }
+        AssertSorted(entity, time, n, parallelism);
+    }
+
+    [Test]
+    public void TrySortByEntityAndTime_OneEntityOneInstant_KeepsArrivalOrder()
+    {
+        int n = 5000;
+        AssertSorted(new int[n], Enumerable.Repeat(Base, n).ToArray(), n, 3);
+    }
+
+    [Test]
+    public void TrySortByEntityAndTime_SortsOnlyTheFirstNRows()
+    {
+        // Pooled arrays are longer than the chunk: rows past n must not take part.
+        int n = 6000;
+        var rnd = new Random(21);
+        var entity = new int[n + 100];
+        var time = new long[n + 100];
+        for (int i = 0; i < entity.Length; i++)
+        {
+            entity[i] = i < n ? rnd.Next(50) : 1_000_000;
+            time[i] = i < n ? Base + rnd.Next(1000) : long.MaxValue;
+        }
+        AssertSorted(entity, time, n, 2);
+    }
+
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(4095)]
+    public void TrySortByEntityAndTime_SmallChunks_AreLeftToTheCountingSort(int n)
+    {
+        Assert.That(RadixSort.TrySortByEntityAndTime(new int[n], new long[n], n, n == 0 ? -1 : 0, new ChunkArrays(), 2, out _, out _), Is.False);
+    }
+
+    [TestCase(0, 1)]
+    [TestCase(1, 1)]
+    [TestCase(2, 2)]
+    [TestCase(3000, 2)]
+    [TestCase(50_000, 4)]
+    public void SortByEntityAndTime_AnySize_MatchesStableSort(int n, int parallelism)
+    {
+        // Through the chunk sorter: counting sort for small chunks, the radix sort for large ones.
+        var rnd = new Random(n + 31);
+        var entity = new int[n];
+        var time = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            entity[i] = rnd.Next(Math.Max(1, n / 10));
+            time[i] = Base + rnd.Next(500);
+        }
+        var chunk = new EventChunk(n, [], entity, time, [], []);
+        var (order, starts) = ChunkSorter.SortByEntityAndTime(chunk, parallelism, new ChunkArrays());
+        Assert.That(order, Is.EqualTo(Expected(entity, time, n)));
+        Assert.That(starts, Is.EqualTo(ExpectedStarts(entity, order, n)));
+    }
+
+    private static void AssertSorted(int[] entity, long[] time, int n, int parallelism)
+    {
+        int maxId = n == 0 ? -1 : entity.AsSpan(0, n).ToArray().Max();
+        var arrays = new ChunkArrays();
+        // Twice with one pool: the second run gets the first run's (dirty) scratch arrays.
+        for (int run = 0; run < 2; run++)
+        {
+            Assert.That(RadixSort.TrySortByEntityAndTime(entity, time, n, maxId, arrays, parallelism, out var order, out var starts), Is.True);
+            Assert.That(order, Is.EqualTo(Expected(entity, time, n)));
+            Assert.That(starts, Is.EqualTo(ExpectedStarts(entity, order, n)));
+        }
+    }
+
+    // Array.Sort on (entity, time, row) tuples: unique keys, so its instability cannot matter.
+    private static int[] Expected(int[] entity, long[] time, int n)
+    {
+        var keys = new (int Entity, long Time, int Row)[n];
+        for (int i = 0; i < n; i++) { keys[i] = (entity[i], time[i], i); }
+        Array.Sort(keys);
+        return keys.Select(k => k.Row).ToArray();
+    }
+
+    private static int[] ExpectedStarts(int[] entity, int[] order, int n)
+    {
+        var starts = new List<int>();
+        for (int i = 0; i < n; i++)
+        {
+            if (i == 0 || entity[order[i]] != entity[order[i - 1]]) { starts.Add(i); }
+        }
+        starts.Add(n);
+        return [.. starts];
     }
 }
