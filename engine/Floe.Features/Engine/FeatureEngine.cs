@@ -205,7 +205,8 @@ internal sealed class FeatureEngine
             {
                 int near = g + (PrefetchAhead / 2);
                 kernel.Prefetch(_groupEntity[near]);
-                CachePrefetch.Line(ref time[order[_groupOutput[near] < order.Length ? _groupOutput[near] : 0]]);
+                // Only a group with new events has a first new row (order may be longer than the chunk: pooled).
+                if (_groupAdded[near] > 0) { CachePrefetch.Line(ref time[order[_groupOutput[near]]]); }
             }
             int entity = _groupEntity[g];
             int added = _groupAdded[g];
