@@ -8,32 +8,32 @@ namespace Floe.Parquet.Writing;
 internal static class ZstdContextPool
 {
     private static readonly object Gate = new();
-    private static readonly Dictionary<int, Stack<ZstdSharp.Compressor>> Idle = new();
+    private static readonly Dictionary<int, Stack<ZstdEncoder>> Idle = new();
 
-    public static ZstdSharp.Compressor Rent(int level)
+    public static ZstdEncoder Rent(int level)
     {
         lock (Gate)
         {
             if (Idle.TryGetValue(level, out var stack) && stack.Count > 0) return stack.Pop();
         }
-        return new ZstdSharp.Compressor(level);
+        return ZstdEncoder.Create(level);
     }
 
-    public static void Return(int level, ZstdSharp.Compressor compressor)
+    public static void Return(int level, ZstdEncoder encoder)
     {
         lock (Gate)
         {
             if (!Idle.TryGetValue(level, out var stack))
             {
-                stack = new Stack<ZstdSharp.Compressor>();
+                stack = new Stack<ZstdEncoder>();
                 Idle.Add(level, stack);
             }
             if (stack.Count < Environment.ProcessorCount)
             {
-                stack.Push(compressor);
+                stack.Push(encoder);
                 return;
             }
         }
-        compressor.Dispose();
+        encoder.Dispose();
     }
 }
