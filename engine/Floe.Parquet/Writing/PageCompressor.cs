@@ -12,11 +12,16 @@ internal sealed class PageCompressor : IDisposable
 {
     private readonly ParquetCodec _codec;
     private readonly int _level;
+    private readonly bool _managed;
 
-    public PageCompressor(ParquetCodec codec, int zstdLevel)
+    /// <param name="codec">The codec.</param>
+    /// <param name="zstdLevel">The zstd level.</param>
+    /// <param name="managedZstd">ZstdSharp even where libzstd was loaded (<see cref="ParquetWriterOptions.ManagedZstd"/>).</param>
+    public PageCompressor(ParquetCodec codec, int zstdLevel, bool managedZstd = false)
     {
         _codec = codec;
         _level = zstdLevel;
+        _managed = managedZstd || !ZstdEncoder.IsNative;
     }
 
     /// <summary>The thrift <c>CompressionCodec</c> value.</summary>
@@ -56,7 +61,7 @@ internal sealed class PageCompressor : IDisposable
             default:
                 {
                     var span = destination.GetSpan(ZstdEncoder.Bound(source.Length));
-                    var encoder = ZstdContextPool.Rent(_level);
+                    var encoder = ZstdContextPool.Rent(_level, _managed);
                     int n;
                     try
                     {
@@ -64,7 +69,7 @@ internal sealed class PageCompressor : IDisposable
                     }
                     finally
                     {
-                        ZstdContextPool.Return(_level, encoder);
+                        ZstdContextPool.Return(_level, _managed, encoder);
                     }
                     destination.Length += n;
                     return n;

@@ -19,20 +19,17 @@ internal sealed class ZstdEncoder : IDisposable
         _managed = managed;
     }
 
-    /// <summary>True when <see cref="Create"/> gives native contexts.</summary>
+    /// <summary>True when pages can go through the system's libzstd.</summary>
     public static bool IsNative => LibZstd.CanCompress;
 
     /// <summary>True when this context is libzstd's.</summary>
     public bool Native => _native is not null;
 
-    /// <summary>A context at <paramref name="level"/>: native where <see cref="IsNative"/>, else ZstdSharp.</summary>
-    public static ZstdEncoder Create(int level) => IsNative ? CreateNative(level) : CreateManaged(level);
-
-    /// <summary>ZstdSharp, whatever <see cref="IsNative"/> says (tests compare the two).</summary>
-    internal static ZstdEncoder CreateManaged(int level) => new(null, new ZstdSharp.Compressor(level));
+    /// <summary>ZstdSharp, whatever <see cref="IsNative"/> says.</summary>
+    public static ZstdEncoder CreateManaged(int level) => new(null, new ZstdSharp.Compressor(level));
 
     /// <summary>The system's libzstd; only when <see cref="IsNative"/>.</summary>
-    internal static ZstdEncoder CreateNative(int level) => new(LibZstd.Context.ForCompression(level), null);
+    public static ZstdEncoder CreateNative(int level) => new(LibZstd.Context.ForCompression(level), null);
 
     /// <summary>The most bytes one frame of <paramref name="length"/> input can take (ZSTD_compressBound).</summary>
     public static int Bound(int length) => ZstdSharp.Compressor.GetCompressBound(length);
