@@ -12,16 +12,6 @@ namespace Floe.Parquet.Tests;
 [TestFixture]
 public sealed class ZstdEncoderTests
 {
-    private static readonly bool LibraryInstalled =
-        File.Exists("/lib/x86_64-linux-gnu/libzstd.so.1") || File.Exists("/usr/lib/x86_64-linux-gnu/libzstd.so.1") || File.Exists("/usr/lib64/libzstd.so.1");
-
-    [Test]
-    public void Native_IsUsed_WhereTheSystemHasLibzstd()
-    {
-        if (!LibraryInstalled) Assert.Ignore("no system libzstd.so.1 here: pages are compressed by ZstdSharp");
-        Assert.That(ZstdEncoder.IsNative, Is.EqualTo(Environment.GetEnvironmentVariable("FLOE_ZSTD") != "managed"));
-    }
-
     // Pages as the writer produces them: none, a few bytes, random bytes (incompressible: zstd stores raw blocks),
     // long runs, small-alphabet noise like levels and dictionary indices, and a page over zstd's 128 KiB block.
     private static IEnumerable<(string Name, byte[] Bytes)> Pages(int seed)

@@ -74,14 +74,8 @@ internal static unsafe class LibZstd
     /// <exception cref="InvalidDataException">The frame is corrupt or does not fit.</exception>
     public static int Decompress(Context context, ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        nuint result;
-        fixed (byte* s = source)
-        fixed (byte* d = destination)
-        {
-            result = s_decompress(context.Handle, d, (nuint)destination.Length, s, (nuint)source.Length);
-        }
-        if (s_isError(result) != 0) throw new InvalidDataException($"zstd: {ErrorName(result)}");
-        return checked((int)result);
+        var result = Call(s_decompress, context, source, destination);
+        return s_isError(result) != 0 ? throw new InvalidDataException($"zstd: {ErrorName(result)}") : checked((int)result);
     }
 
     /// <summary>
@@ -91,14 +85,18 @@ internal static unsafe class LibZstd
     /// <exception cref="InvalidOperationException">libzstd failed (a destination below the bound).</exception>
     public static int Compress(Context context, ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        nuint result;
+        var result = Call(s_compress2, context, source, destination);
+        return s_isError(result) != 0 ? throw new InvalidOperationException($"zstd compression failed: {ErrorName(result)}") : checked((int)result);
+    }
+
+    // ZSTD_decompressDCtx and ZSTD_compress2 share their signature: (context, dst, dstCapacity, src, srcSize).
+    private static nuint Call(delegate* unmanaged<nint, byte*, nuint, byte*, nuint, nuint> function, Context context, ReadOnlySpan<byte> source, Span<byte> destination)
+    {
         fixed (byte* s = source)
         fixed (byte* d = destination)
         {
-            result = s_compress2(context.Handle, d, (nuint)destination.Length, s, (nuint)source.Length);
+            return function(context.Handle, d, (nuint)destination.Length, s, (nuint)source.Length);
         }
-        if (s_isError(result) != 0) throw new InvalidOperationException($"zstd compression failed: {ErrorName(result)}");
-        return checked((int)result);
     }
 
     private static string? ErrorName(nuint code) => Marshal.PtrToStringAnsi((nint)s_errorName(code));
