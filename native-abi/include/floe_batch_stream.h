@@ -1,9 +1,8 @@
 /*
  * floe_batch_stream.h: an Arrow C stream (struct ArrowArrayStream) over record batches whose buffers the host built
  * in malloc'd memory, for bindings whose language has no Arrow library: the JVM shim and the Go binding copy their
- * arrays into malloc'd buffers and hand them over here. Plain C99. bindings/jvm/src/main/c and
- * bindings/go/internal/capi hold the same file (ctest batch_stream_header_same_in_jvm_and_go); ctest
- * valgrind_batch_stream runs it under valgrind.
+ * arrays into malloc'd buffers and hand them over here. Plain C99, header-only (static functions), beside floe.h so
+ * that both bindings include this one copy; ctest valgrind_batch_stream runs it under valgrind.
  *
  * Ownership follows the C Data Interface: every batch get_next hands out is moved to the consumer and frees its own
  * buffers in its release callback, independent of the stream; get_schema builds a fresh schema each call; the
