@@ -99,10 +99,13 @@ public sealed class ZstdEncoderTests
     }
 
     [Test]
-    public void Dispose_Twice_IsHarmless()
+    public void Dispose_Twice_IsHarmless_AndADisposedNativeContextIsRefused()
     {
         var encoder = ZstdEncoder.IsNative ? ZstdEncoder.CreateNative(3) : ZstdEncoder.CreateManaged(3);
         encoder.Dispose();
         Assert.That(encoder.Dispose, Throws.Nothing);
+        if (!encoder.Native) return;
+        // Not a call into libzstd with a freed (null) context.
+        Assert.That(() => encoder.Compress(new byte[10], new byte[ZstdEncoder.Bound(10)]), Throws.TypeOf<ObjectDisposedException>());
     }
 }

@@ -92,11 +92,17 @@ internal static unsafe class LibZstd
     // ZSTD_decompressDCtx and ZSTD_compress2 share their signature: (context, dst, dstCapacity, src, srcSize).
     private static nuint Call(delegate* unmanaged<nint, byte*, nuint, byte*, nuint, nuint> function, Context context, ReadOnlySpan<byte> source, Span<byte> destination)
     {
+        var handle = context.Handle;
+        ObjectDisposedException.ThrowIf(handle == 0, context);
+        nuint result;
         fixed (byte* s = source)
         fixed (byte* d = destination)
         {
-            return function(context.Handle, d, (nuint)destination.Length, s, (nuint)source.Length);
+            result = function(handle, d, (nuint)destination.Length, s, (nuint)source.Length);
         }
+        // The finalizer frees the handle: the context must outlive the call, not just the read of its handle.
+        GC.KeepAlive(context);
+        return result;
     }
 
     private static string? ErrorName(nuint code) => Marshal.PtrToStringAnsi((nint)s_errorName(code));
