@@ -80,6 +80,50 @@ public sealed class FilterDictionaryBitsTests
         if (options.DictionaryPageBytes != 0 && !options.DeltaIntegers) Assert.That(checkedChunks, Is.GreaterThan(0));
     }
 
+    /// <summary>
+    /// A bit-packed run after an RLE run of every length 0..64, so its verdicts start at every offset within a bitmap
+    /// word and cross several words, read to its end and cut short at every point of its last group: equals the
+    /// full decode looked up, with no bit set past the values.
+    /// </summary>
+    [Test]
+    public void DecodeMatches_BitPackedRunFromEveryWordOffset_EqualsFullDecodeLookedUp()
+    {
+        var rng = new Random(12);
+        foreach (var width in new[] { 1, 3, 8, 11, 15, 17 })
+        {
+            for (var lead = 0; lead <= 64; lead++)
+            {
+                var data = new List<byte>();
+                if (lead > 0)
+                {
+                    WriteVarint(data, (ulong)lead << 1);
+                    for (var b = 0; b < (width + 7) / 8; b++) data.Add((byte)(b == 0 ? 1 : 0));
+                }
+                var groups = 1 + rng.Next(40);
+                WriteVarint(data, ((ulong)groups << 1) | 1);
+                var packed = new byte[groups * width];
+                rng.NextBytes(packed);
+                data.AddRange(packed);
+                var total = lead + groups * 8;
+                var all = new int[total];
+                RleHybrid.Decode(data.ToArray(), width, all);
+                var match = new byte[1 << width];
+                for (var e = 0; e < match.Length; e++) match[e] = rng.Next(3) == 0 ? (byte)1 : (byte)0;
+                for (var count = Math.Max(1, total - 8); count <= total; count++)
+                {
+                    var bits = new ulong[((count + 63) >> 6) + 1];
+                    bits.AsSpan().Fill(ulong.MaxValue);
+                    RleHybrid.DecodeMatches(data.ToArray(), width, count, match, bits);
+                    for (var i = 0; i < count; i++)
+                    {
+                        if (((bits[i >> 6] >> (i & 63) & 1) != 0) != (match[all[i]] != 0)) Assert.Fail($"width {width}, lead {lead}, count {count}: value {i}");
+                    }
+                    if ((count & 63) != 0) Assert.That(bits[count >> 6] >> (count & 63), Is.Zero, $"width {width}, lead {lead}, count {count}: bits past the values");
+                }
+            }
+        }
+    }
+
     [Test]
     public void DecodeMatches_EveryWidth_EqualsFullDecodeLookedUp()
     {

@@ -62,6 +62,63 @@ public sealed class ReadPageRowsTests
         Assert.That(checkedRuns, Is.GreaterThan(0));
     }
 
+    /// <summary>
+    /// Every page above <see cref="FlatColumnReader.LargePage"/> (lowered to 64 bytes), so each chunk's pages, of
+    /// differing sizes, share one reused decompression buffer: whole pages, selected rows (one row, 2%, 50%, all)
+    /// and whole row groups equal the same file read with every page in a pooled buffer of its own.
+    /// </summary>
+    [TestCaseSource(typeof(FoldColumnTests), nameof(FoldColumnTests.Layouts))]
+    public void ReadPageRows_PagesInOneReusedBuffer_EqualPooledPages(ParquetWriterOptions options)
+    {
+        var path = FoldColumnTests.Write(_dir, options);
+        var rng = new Random(34);
+        using var reader = ParquetDataReader.Open(new LocalFileIO(), path, FoldColumnTests.FileSchema);
+        var expected = new List<(int Group, int Field, IArrowArray Whole, IArrowArray Column)>();
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            var columns = reader.ReadRowGroup(g).Batch;
+            for (var f = 0; f < FoldColumnTests.FileSchema.Fields.Count; f++)
+            {
+                var id = FoldColumnTests.FileSchema.Fields[f].Id;
+                if (reader.PageIndex(g, id) is not { Count: > 0 } pages || reader.ReadPages(g, id, 0, pages.Count) is not { } whole) continue;
+                expected.Add((g, f, whole, columns.Column(f)));
+            }
+        }
+        Assert.That(expected, Is.Not.Empty);
+        var saved = FlatColumnReader.LargePage;
+        FlatColumnReader.LargePage = 64;
+        try
+        {
+            var checkedRuns = 0;
+            foreach (var (g, f, whole, column) in expected)
+            {
+                var id = FoldColumnTests.FileSchema.Fields[f].Id;
+                var name = FoldColumnTests.FileSchema.Fields[f].Name;
+                var pages = reader.PageIndex(g, id)!;
+                var all = Enumerable.Range(0, whole.Length).ToList();
+                AssertRows(whole, all, reader.ReadPages(g, id, 0, pages.Count)!, $"{name} rg {g}: whole pages");
+                AssertRows(column, all, reader.ReadRowGroup(g).Batch.Column(f), $"{name} rg {g}: row group");
+                foreach (var density in new[] { 0.0, 0.02, 0.5, 1.0 })
+                {
+                    var rows = new List<int>();
+                    for (var r = 0; r < whole.Length; r++)
+                    {
+                        if (density >= 1 || rng.NextDouble() < density) rows.Add(r);
+                    }
+                    if (rows.Count == 0) rows.Add(rng.Next(whole.Length));
+                    if (reader.ReadPageRows(g, id, 0, pages.Count, rows.ToArray()) is not { } taken) continue;
+                    AssertRows(whole, rows, taken, $"{name} rg {g}: {rows.Count} rows");
+                    checkedRuns++;
+                }
+            }
+            Assert.That(checkedRuns, Is.GreaterThan(0));
+        }
+        finally
+        {
+            FlatColumnReader.LargePage = saved;
+        }
+    }
+
     [Test]
     public void DecodeAt_RandomPositionsEveryWidth_EqualsFullDecode()
     {

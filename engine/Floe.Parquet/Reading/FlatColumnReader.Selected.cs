@@ -167,7 +167,12 @@ internal sealed partial class FlatColumnReader
                 ? _dictFixed.AsSpan(indices[next++] * _physicalWidth, _physicalWidth)
                 : data.Slice(rank * _physicalWidth, _physicalWidth);
             var output = _fixed.AsSpan(row * _outputWidth, _outputWidth);
-            if (_physicalWidth == _outputWidth) source.CopyTo(output);
+            // One value is 4 or 8 bytes: a register move, not a span copy's call.
+            if (_physicalWidth == _outputWidth)
+            {
+                if (_physicalWidth == 8) MemoryMarshal.Write(output, MemoryMarshal.Read<long>(source));
+                else MemoryMarshal.Write(output, MemoryMarshal.Read<int>(source));
+            }
             else if (_leaf.Element.Type == ParquetType.FLOAT) MemoryMarshal.Write(output, (double)MemoryMarshal.Read<float>(source));
             else MemoryMarshal.Write(output, (long)MemoryMarshal.Read<int>(source));
         }

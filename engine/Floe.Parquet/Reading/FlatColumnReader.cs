@@ -492,13 +492,17 @@ internal sealed partial class FlatColumnReader
         _dictBytes = bytes;
     }
 
+    // The decompressed large page, reused by the chunk's next large page (see Decompress).
+    private byte[]? _largePage;
+
     /// <summary>Decompressed pages from this size up are not pooled (see <see cref="Decompress"/>); tests lower it.</summary>
     internal static int LargePage { get; set; } = 1 << 20;
 
     /// <summary>
     /// Decompresses a page body; returns the rented buffer to give back (null when none was rented). Pages of
-    /// <see cref="LargePage"/> bytes or more get a fresh array: the shared pool kept them after the read, under feature
-    /// computation's peak (10M events: ~35 MiB of peak RSS; a per-thread reused buffer kept as much).
+    /// <see cref="LargePage"/> bytes or more go to a buffer of this reader's own, reused by its later large pages and
+    /// dropped with it: the shared pool kept them after the read, under feature computation's peak (10M events: ~35 MiB
+    /// of peak RSS; a per-thread reused buffer kept as much).
     /// </summary>
     private byte[]? Decompress(ReadOnlySpan<byte> body, int uncompressedSize, out ReadOnlySpan<byte> data)
     {
@@ -509,7 +513,18 @@ internal sealed partial class FlatColumnReader
         }
         if (uncompressedSize < 0) throw new InvalidDataException($"column '{_leaf.Name}': negative page size");
         var large = uncompressedSize >= LargePage;
-        var output = large ? GC.AllocateUninitializedArray<byte>(uncompressedSize) : ArrayPool<byte>.Shared.Rent(Math.Max(uncompressedSize, 1));
+        byte[] output;
+        if (large)
+        {
+            // One buffer for all of this chunk's large pages (a page's bytes are done with before the next is
+            // decompressed): a fresh array per page cost page faults and zeroing per page, and it goes with the reader.
+            if (_largePage is null || _largePage.Length < uncompressedSize) _largePage = GC.AllocateUninitializedArray<byte>(uncompressedSize);
+            output = _largePage;
+        }
+        else
+        {
+            output = ArrayPool<byte>.Shared.Rent(Math.Max(uncompressedSize, 1));
+        }
         try
         {
             int written;

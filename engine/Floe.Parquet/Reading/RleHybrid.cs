@@ -210,17 +210,28 @@ internal static class RleHybrid
             var run = data.Slice(position, runBytes);
             long bitPosition = 0;
             var i = 0;
-            // Same 8-byte window trick as Decode; each index looks its entry up and ORs one bit into the bitmap.
+            // Same 8-byte window trick as Decode; each index looks its entry up, and the verdicts gather in a register
+            // word stored once per 64 rows (an OR into the bitmap per index chained every index through memory).
             var safe = run.Length >= 8 && bitWidth > 0 ? (int)Math.Min(values, (long)(run.Length - 8) * 8 / bitWidth + 1) : 0;
             ref var source = ref MemoryMarshal.GetReference(run);
+            ref var verdicts = ref MemoryMarshal.GetReference(match);
+            var next = written;
+            ulong word = 0;
             for (; i < safe; i++, bitPosition += bitWidth)
             {
                 var window = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (nint)(bitPosition >> 3)));
                 var index = (uint)((window >> (int)(bitPosition & 7)) & mask);
                 if (index >= entries) throw new InvalidDataException($"dictionary index {index} out of range");
                 var row = written + i;
-                bits[row >> 6] |= (ulong)match[(int)index] << (row & 63);
+                word |= (ulong)Unsafe.Add(ref verdicts, (nint)index) << (row & 63);
+                if ((row & 63) == 63)
+                {
+                    bits[row >> 6] |= word;
+                    word = 0;
+                    next = row + 1;
+                }
             }
+            if (i > 0 && next < written + i) bits[next >> 6] |= word;
             for (; i < values; i++, bitPosition += bitWidth)
             {
                 ulong window = 0;
