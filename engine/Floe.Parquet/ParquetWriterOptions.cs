@@ -75,6 +75,12 @@ public sealed record ParquetWriterOptions
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>>? KeyValueMetadata { get; init; }
 
+    /// <summary>
+    /// Compress zstd pages with ZstdSharp even where the system's libzstd was loaded (tests compare the two; the
+    /// process-wide choice is the environment variable <c>FLOE_ZSTD=managed</c>).
+    /// </summary>
+    internal bool ManagedZstd { get; init; }
+
     /// <summary>Truncation length of string/binary bounds in the metrics (Iceberg's default mode <c>truncate(16)</c>).</summary>
     public int BoundsTruncateLength { get; init; } = 16;
 

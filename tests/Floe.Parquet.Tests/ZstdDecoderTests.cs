@@ -14,10 +14,12 @@ public sealed class ZstdDecoderTests
         File.Exists("/lib/x86_64-linux-gnu/libzstd.so.1") || File.Exists("/usr/lib/x86_64-linux-gnu/libzstd.so.1") || File.Exists("/usr/lib64/libzstd.so.1");
 
     [Test]
-    public void Native_IsUsed_WhereTheSystemHasLibzstd()
+    public void Native_IsUsedBothWays_WhereTheSystemHasLibzstd()
     {
         if (!LibraryInstalled) Assert.Ignore("no system libzstd.so.1 here: pages go through ZstdSharp");
-        Assert.That(ZstdDecoder.IsNative, Is.EqualTo(Environment.GetEnvironmentVariable("FLOE_ZSTD") != "managed"));
+        var expected = Environment.GetEnvironmentVariable("FLOE_ZSTD") != "managed";
+        Assert.That(ZstdDecoder.IsNative, Is.EqualTo(expected), "reading");
+        Assert.That(Floe.Parquet.Writing.ZstdEncoder.IsNative, Is.EqualTo(expected), "writing");
     }
 
     [TestCase(0, 3)]

@@ -16,6 +16,8 @@ internal sealed class EntityStates
     // deques for all its windows, in its longest window's pass, so the others need no room for them.
     private readonly int[] _dequeIndex;
     private readonly int _dequePasses;
+    // The pass whose deques come first in an entity's block.
+    private readonly int _firstDequePass;
     private AggregatorState[] _states = [];
     private int[] _deques = [];
     // Deques longer than SavedDequeLength (a hot entity's long window, or monotonic runs), per (entity, pass, side).
@@ -28,7 +30,11 @@ internal sealed class EntityStates
         _passes = passes;
         _dequeIndex = new int[passes];
         Array.Fill(_dequeIndex, -1);
-        foreach (int p in dequePasses) { _dequeIndex[p] = _dequePasses++; }
+        foreach (int p in dequePasses)
+        {
+            if (_dequePasses == 0) { _firstDequePass = p; }
+            _dequeIndex[p] = _dequePasses++;
+        }
         _savesDeques = _dequePasses > 0;
     }
 
@@ -61,6 +67,16 @@ internal sealed class EntityStates
 
     /// <summary>The state of pass <paramref name="pass"/> for <paramref name="entity"/>.</summary>
     public ref AggregatorState Of(int entity, int pass) => ref _states[(entity * _passes) + pass];
+
+    /// <summary>Hints the cache lines of <paramref name="entity"/>'s states, saved deques and counters (see <see cref="CachePrefetch"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int entity)
+    {
+        CachePrefetch.Lines(ref _states[entity * _passes], _passes * System.Runtime.CompilerServices.Unsafe.SizeOf<AggregatorState>());
+        if (_savesDeques) { CachePrefetch.Lines(ref _deques[DequeAt(entity, _firstDequePass, false) * SavedDequeLength], _dequePasses * 2 * SavedDequeLength * sizeof(int)); }
+        CachePrefetch.Line(ref LastTime[entity]);
+        CachePrefetch.Line(ref Events[entity]);
+    }
 
     /// <summary>Makes room for entity ids below <paramref name="entities"/>.</summary>
     public void EnsureCapacity(int entities)

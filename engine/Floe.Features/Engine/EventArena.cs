@@ -22,6 +22,7 @@ internal sealed class EventArena
         _slots = slots;
         Bits = new long[slots][];
         Valid = new bool[slots][];
+        NullsSeen = new bool[slots];
         for (int s = 0; s < slots; s++)
         {
             Bits[s] = [];
@@ -30,6 +31,12 @@ internal sealed class EventArena
     }
 
     public long[] Time { get; private set; } = [];
+
+    /// <summary>
+    /// Per slot, whether any event appended so far lacked a value: until one does, a window's count is its number of
+    /// events, and the kernel need not look.
+    /// </summary>
+    public bool[] NullsSeen { get; }
 
     /// <summary>Per slot, each event's value bits (long, double bits, or string id).</summary>
     public long[][] Bits { get; private set; }
@@ -54,6 +61,29 @@ internal sealed class EventArena
     // Half as much again as needed: a region moves O(log) times as its entity grows, and compacting a full region
     // moves at most two events per appended event, for a third of the memory doubling would take.
     private static int Room(int events) => Math.Max(MinRegion, events + (events / 2));
+
+    /// <summary>Hints the cache lines of <paramref name="entity"/>'s bounds (see <see cref="CachePrefetch"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void PrefetchBounds(int entity)
+    {
+        CachePrefetch.Line(ref Start[entity]);
+        CachePrefetch.Line(ref End[entity]);
+        CachePrefetch.Line(ref Base[entity]);
+        CachePrefetch.Line(ref RegionEnd[entity]);
+    }
+
+    /// <summary>Hints the cache lines of event <paramref name="at"/>'s time and its value in slot <paramref name="slot"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void PrefetchEvent(int at, int slot)
+    {
+        if ((uint)at >= (uint)Time.Length) { return; }
+        CachePrefetch.Line(ref Time[at]);
+        if (slot >= 0)
+        {
+            CachePrefetch.Line(ref Bits[slot][at]);
+            CachePrefetch.Line(ref Valid[slot][at]);
+        }
+    }
 
     /// <summary>Makes room for entity ids below <paramref name="entities"/>.</summary>
     public void EnsureEntities(int entities)

@@ -23,6 +23,12 @@ internal sealed class FeatureEngine
     private int[] _groupOutput = [];
     private int[] _groupAdded = [];
 
+    // What an entity's chunk costs the kernel beyond its events, in events.
+    private const long GroupCost = 6;
+
+    // How many entity groups ahead RunEntities hints the cache.
+    private const int PrefetchAhead = 8;
+
     public FeatureEngine(FeaturePlan plan, int parallelism)
     {
         Plan = plan;
@@ -118,16 +124,24 @@ internal sealed class FeatureEngine
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Sort, t0);
         t0 = Diagnostics.StageTimes.Now;
         int groups = PlanGroups(chunk, order, groupStarts);
+        for (int s = 0; s < chunk.SlotValid.Length; s++)
+        {
+            if (chunk.SlotValid[s] is { } v && v.AsSpan(0, n).Contains(false)) { _arena.NullsSeen[s] = true; }
+        }
         int[]? positions = rowAt is null ? null : DayPositions(chunk, order, rowAt);
         var kernel = new WindowKernel(_layout, _arena, outputs, _states, positions);
-        // Split the groups into contiguous ranges of about equal event counts, one per worker; an entity's events
-        // all go to one worker, so no state is shared between threads.
+        // Split the groups into contiguous ranges of about equal cost, one per worker; an entity's events all go to
+        // one worker, so no state is shared between threads. An entity costs per event and per chunk (its state,
+        // deques and retained events are fetched and saved once per chunk), and the two differ in where they sit:
+        // entity ids follow first appearance, so the busiest entities come first and the long tail of one-event
+        // entities last; splitting by events alone gave the second worker most of the groups.
         int parts = Math.Min(Parallelism, Math.Max(1, groups));
         var bounds = new int[parts + 1];
+        long cost = (long)n + ((long)groups * GroupCost);
         for (int p = 1, g = 0; p < parts; p++)
         {
-            long target = (long)n * p / parts;
-            while (g < groups && groupStarts[g] < target) { g++; }
+            long target = cost * p / parts;
+            while (g < groups && groupStarts[g] + ((long)g * GroupCost) < target) { g++; }
             bounds[p] = g;
         }
         bounds[parts] = groups;
@@ -175,8 +189,25 @@ internal sealed class FeatureEngine
     /// <summary>Appends, computes and trims the entity groups [<paramref name="from"/>, <paramref name="to"/>) of the chunk, on one worker.</summary>
     private void RunEntities(EventChunk chunk, int[] order, WindowKernel kernel, int from, int to, KernelScratch scratch)
     {
+        var time = chunk.Time;
         for (int g = from; g < to; g++)
         {
+            // Entities are visited in id order but far apart in memory: hint the state and bounds of the entity
+            // PrefetchAhead groups on, and, now that those are cached, the events and chunk rows of the one half as
+            // far on (see CachePrefetch).
+            if (g + PrefetchAhead < to)
+            {
+                int far = _groupEntity[g + PrefetchAhead];
+                _states.Prefetch(far);
+                _arena.PrefetchBounds(far);
+            }
+            if (g + (PrefetchAhead / 2) < to)
+            {
+                int near = g + (PrefetchAhead / 2);
+                kernel.Prefetch(_groupEntity[near]);
+                // Only a group with new events has a first new row (order may be longer than the chunk: pooled).
+                if (_groupAdded[near] > 0) { CachePrefetch.Line(ref time[order[_groupOutput[near]]]); }
+            }
             int entity = _groupEntity[g];
             int added = _groupAdded[g];
             if (added == 0) { continue; }

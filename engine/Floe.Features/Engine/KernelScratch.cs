@@ -26,6 +26,15 @@ internal sealed class KernelScratch
 
     public int[][] MaxQueues { get; }
 
+    private Int128[] _prefix = [];
+
+    /// <summary>Room for <paramref name="length"/> running fixed-point totals (a float group's new events, see WindowKernel).</summary>
+    public Int128[] Prefix(int length)
+    {
+        if (_prefix.Length < length) { _prefix = new Int128[Math.Max(length, _prefix.Length * 2)]; }
+        return _prefix;
+    }
+
     /// <summary>Holds the values of one <c>last_n</c> row while they are gathered newest first.</summary>
     public long[] LastValues { get; }
 

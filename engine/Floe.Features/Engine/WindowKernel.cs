@@ -13,7 +13,7 @@ namespace Floe.Features.Engine;
 /// (t − w, t] includes every event at t). Batch chunks and streaming emits run the same code on the same state,
 /// which is why they agree bit for bit.
 /// </summary>
-internal sealed class WindowKernel
+internal sealed partial class WindowKernel
 {
     private readonly KernelLayout _layout;
     private readonly EventArena _events;
@@ -40,10 +40,19 @@ internal sealed class WindowKernel
             _targets[g] = new WindowTargets[members.Length];
             for (int j = 0; j < members.Length; j++) { _targets[g][j] = new WindowTargets(layout.Passes[members[j]], outputs); }
         }
+        _floatFast = new bool[layout.Groups.Length];
+        for (int g = 0; g < layout.Groups.Length; g++)
+        {
+            var group = layout.Groups[g];
+            _floatFast[g] = group.Slot >= 0 && group.IsFloat && Array.TrueForAll(_targets[g], t => !t.Generic);
+        }
     }
 
     // Per group and window, its output arrays resolved for this chunk.
     private readonly WindowTargets[][] _targets;
+
+    // Per group: whether it may take TryRunFloatGroup (a double slot, at most one output of each kind per window).
+    private readonly bool[] _floatFast;
 
     /// <summary>
     /// Computes every aggregation for the new events [<paramref name="newStart"/>, <paramref name="end"/>) of
@@ -60,7 +69,11 @@ internal sealed class WindowKernel
         // Absolute event number n sits at arena position n − origin.
         long origin = _events.Base[entity] - first;
         var groups = _layout.Groups;
-        for (int g = 0; g < groups.Length; g++) { RunGroup(groups[g], _targets[g], entity, origin, newStart, end, outputStart, scratch); }
+        for (int g = 0; g < groups.Length; g++)
+        {
+            if (_floatFast[g] && TryRunFloatGroup(groups[g], _targets[g], entity, origin, newStart, end, outputStart, scratch)) { continue; }
+            RunGroup(groups[g], _targets[g], entity, origin, newStart, end, outputStart, scratch);
+        }
         foreach (int p in _layout.Singles)
         {
             var pass = passes[p];
@@ -77,6 +90,21 @@ internal sealed class WindowKernel
             if ((pass.Needs & (SlotNeeds.Min | SlotNeeds.Max)) != 0) { SaveDeques(pass, ref st, scratch, entity, p, left); }
         }
         _states.Events[entity] = eventsBefore + (end - newStart);
+    }
+
+    /// <summary>
+    /// Hints the retained events <paramref name="entity"/>'s windows will evict first (each group's left edges) and
+    /// where its new events will go; its states and bounds must already be cached (<see cref="EntityStates.Prefetch"/>,
+    /// <see cref="EventArena.PrefetchBounds"/>) or these reads wait on them.
+    /// </summary>
+    public void Prefetch(int entity)
+    {
+        long origin = _events.Base[entity] - _events.Start[entity];
+        foreach (var group in _layout.Groups)
+        {
+            foreach (int p in group.Passes) { _events.PrefetchEvent((int)(_states.Of(entity, p).Left - origin), group.Slot); }
+        }
+        _events.PrefetchEvent(_events.End[entity], _layout.Groups.Length > 0 ? _layout.Groups[0].Slot : -1);
     }
 
     /// <summary>
@@ -470,41 +498,13 @@ internal sealed class WindowKernel
         }
     }
 
-    /// <summary>
-    /// A double <paramref name="bits"/> as an exact multiple of 2^-64 when it is one (no bits below 2^-64) and its
-    /// magnitude is below 2^32: then <paramref name="term"/> &lt; 2^96 and a window of any size the arena can hold
-    /// (under 2^31 events) sums without overflow. ±0 gives 0; subnormals, NaN and infinities give false.
-    /// </summary>
+    /// <summary>See <see cref="FixedPoint.TryTerm"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool TryFixed(long bits, out Int128 term)
-    {
-        int exponent = (int)((bits >> 52) & 0x7FF);
-        ulong mantissa = (ulong)bits & 0xF_FFFF_FFFF_FFFFUL;
-        term = 0;
-        if (exponent == 0) { return mantissa == 0; }
-        mantissa |= 1UL << 52;
-        // value = mantissa × 2^(exponent − 1075), so value × 2^64 = mantissa × 2^(exponent − 1011).
-        int shift = exponent - 1011;
-        if (shift >= 0)
-        {
-            if (shift > 43) { return false; }
-            term = (Int128)mantissa << shift;
-        }
-        else
-        {
-            if (shift < -52 || (mantissa & ((1UL << -shift) - 1)) != 0) { return false; }
-            term = (Int128)(mantissa >> -shift);
-        }
-        if (bits < 0) { term = -term; }
-        return true;
-    }
+    internal static bool TryFixed(long bits, out Int128 term) => FixedPoint.TryTerm(bits, out term);
 
     /// <summary>The double nearest a fixed-point sum (ties to even), as <see cref="ExactSum.Value"/> gives it: one rounding, then an exact scaling.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static double FixedValue(Int128 sum) => (double)sum * TwoToMinus64;
-
-    // Multiplying by a power of two is exact while the result stays normal, as it does here (|sum| ≥ 2^-64 or 0).
-    private const double TwoToMinus64 = 5.421010862427522170037264004349708557128906250e-20;
+    internal static double FixedValue(Int128 sum) => FixedPoint.Value(sum);
 
     /// <summary>
     /// The correctly rounded sum of a window's wide values and its fixed-point sum: the fixed part is added to the

@@ -32,7 +32,7 @@ internal sealed partial class ColumnWriter : IDisposable
         Descriptor = descriptor;
         _location = location;
         _options = options;
-        _compressor = new PageCompressor(options.Codec, options.ZstdLevel);
+        _compressor = new PageCompressor(options.Codec, options.ZstdLevel, options.ManagedZstd);
         InitDictionary();
     }
 

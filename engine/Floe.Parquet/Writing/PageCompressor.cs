@@ -3,7 +3,7 @@ using System.IO.Compression;
 namespace Floe.Parquet.Writing;
 
 /// <summary>
-/// Compresses page bodies with one codec. zstd contexts come from a process-wide pool, not one per column: a context
+/// Compresses page bodies with one codec (zstd through <see cref="ZstdEncoder"/>: libzstd when loaded). zstd contexts come from a process-wide pool, not one per column: a context
 /// holds megabytes of native tables, and a partitioned write has dozens of files times columns open at once
 /// (30 day files × 4 columns held about 100 MB of contexts), while only as many pages as there are threads
 /// compress at any moment.
@@ -12,11 +12,16 @@ internal sealed class PageCompressor : IDisposable
 {
     private readonly ParquetCodec _codec;
     private readonly int _level;
+    private readonly bool _managed;
 
-    public PageCompressor(ParquetCodec codec, int zstdLevel)
+    /// <param name="codec">The codec.</param>
+    /// <param name="zstdLevel">The zstd level.</param>
+    /// <param name="managedZstd">ZstdSharp even where libzstd was loaded (<see cref="ParquetWriterOptions.ManagedZstd"/>).</param>
+    public PageCompressor(ParquetCodec codec, int zstdLevel, bool managedZstd = false)
     {
         _codec = codec;
         _level = zstdLevel;
+        _managed = managedZstd || !ZstdEncoder.IsNative;
     }
 
     /// <summary>The thrift <c>CompressionCodec</c> value.</summary>
@@ -55,16 +60,16 @@ internal sealed class PageCompressor : IDisposable
                 }
             default:
                 {
-                    var span = destination.GetSpan(ZstdSharp.Compressor.GetCompressBound(source.Length));
-                    var compressor = ZstdContextPool.Rent(_level);
+                    var span = destination.GetSpan(ZstdEncoder.Bound(source.Length));
+                    var encoder = ZstdContextPool.Rent(_level, _managed);
                     int n;
                     try
                     {
-                        n = compressor.Wrap(source, span);
+                        n = encoder.Compress(source, span);
                     }
                     finally
                     {
-                        ZstdContextPool.Return(_level, compressor);
+                        ZstdContextPool.Return(_level, _managed, encoder);
                     }
                     destination.Length += n;
                     return n;

@@ -117,6 +117,21 @@ public sealed class FeatureGroupTests
     }
 
     /// <summary>
+    /// Window groups over present, ordinary amounts (the kernel's fast path for float groups), on minute or hour
+    /// grids (ties, events exactly at t − w), optionally with one entity whose nulls, NaN, infinities and wide values
+    /// send it down the general path: every value must equal the naive reference's.
+    /// </summary>
+    [TestCase(31, 500, 6, 1, false)]
+    [TestCase(32, 700, 30, 2, true)]
+    [TestCase(33, 400, 1, 3, false)]
+    [TestCase(34, 600, 3, 2, true)]
+    public void Compute_FastAggregationsCleanValues_MatchesNaiveReference(int seed, int rows, int entities, int parallelism, bool dirty)
+    {
+        var ev = TestEvents.Clean(seed, rows, entities, 10L * 86_400_000_000L, dirty);
+        CheckAgainstReference(ev, TestDefinitions.FastAggregations(), _ => true, parallelism);
+    }
+
+    /// <summary>
     /// Window groups over amounts that leave the fixed-point sum (2^32 and above, bits below 2^-64, subnormals) mixed
     /// with ordinary ones, NaN and infinities, on random data: every value must equal the naive reference's.
     /// </summary>

@@ -84,6 +84,43 @@ internal sealed class TestEvents
         return ev;
     }
 
+    /// <summary>
+    /// As <see cref="Random"/>, with every amount present and ordinary (cents below 10^5, ±0 included), so float
+    /// window groups take the kernel's fast path; timestamps on a minute or hour grid, so events fall exactly on
+    /// window edges (t − w) and share timestamps. With <paramref name="dirty"/>, entity 1 also gets nulls, NaN,
+    /// infinities and values outside the fixed-point range now and then, so its windows leave and re-enter the fast
+    /// path as those values come and go.
+    /// </summary>
+    public static TestEvents Clean(int seed, int rows, int entities, long spanMicros, bool dirty)
+    {
+        var ev = Random(seed, rows, entities, spanMicros, specials: false);
+        var rnd = new Random(seed + 2000);
+        long grid = rnd.Next(2) == 0 ? Minute : 60 * Minute;
+        for (int i = 0; i < rows; i++)
+        {
+            ev.Time[i] = Epoch + ((ev.Time[i] - Epoch) / grid * grid);
+            ev.Amount[i] = rnd.Next(20) switch
+            {
+                0 => 0.0,
+                1 => -0.0,
+                2 => 99_999.99,
+                _ => Math.Round((rnd.NextDouble() - 0.3) * 1000, 2),
+            };
+            if (dirty && ev.Entity[i] == 1 && rnd.Next(6) == 0)
+            {
+                ev.Amount[i] = rnd.Next(5) switch
+                {
+                    0 => null,
+                    1 => double.NaN,
+                    2 => double.PositiveInfinity,
+                    3 => double.NegativeInfinity,
+                    _ => 1e15 + rnd.Next(10),
+                };
+            }
+        }
+        return ev;
+    }
+
     public static Schema Schema { get; } = new Schema(
         [
             new Field("entity_id", Int64Type.Default, false),

@@ -145,11 +145,21 @@ internal static partial class ZstdCompareBench
         }
         for (int v = 0; v < settings.Length; v++)
         {
-            // A leading 'b' (b2, b1:hashLog=16) compresses the pages BYTE_STREAM_SPLIT (8-byte values) instead of PLAIN.
-            bool split = settings[v].StartsWith('b');
-            var parts = settings[v].TrimStart('b').Split(':');
+            // A leading 'b' (b2, b1:hashLog=16) compresses the pages BYTE_STREAM_SPLIT (8-byte values) instead of PLAIN;
+            // a leading 'n' (n2, bn2:hashLog=16) uses the system's libzstd (ZSTD_compress2) instead of ZstdSharp.
+            var spec = settings[v];
+            bool split = false, native = false;
+            while (spec.Length > 0 && (spec[0] == 'b' || spec[0] == 'n'))
+            {
+                if (spec[0] == 'b') { split = true; } else { native = true; }
+                spec = spec[1..];
+            }
+            var parts = spec.Split(':');
             var source = split ? pages.Select(SplitStreams).ToList() : pages;
-            using var compressor = new ZstdSharp.Compressor(int.Parse(parts[0], CultureInfo.InvariantCulture));
+            int level = int.Parse(parts[0], CultureInfo.InvariantCulture);
+            using var compressor = new ZstdSharp.Compressor(level);
+            nint cctx = native ? ZSTD_createCCtx() : 0;
+            if (native) { Check(ZSTD_CCtx_setParameter(cctx, 100, level)); }
             foreach (var part in parts.Skip(1))
             {
                 var kv = part.Split('=');
@@ -160,11 +170,15 @@ internal static partial class ZstdCompareBench
                     "chainLog" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_chainLog,
                     "searchLog" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_searchLog,
                     "minMatch" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_minMatch,
+                    "targetLength" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_targetLength,
                     "strategy" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_strategy,
                     _ => throw new ArgumentException($"zstd parameter '{kv[0]}'"),
                 };
-                compressor.SetParameter(parameter, int.Parse(kv[1], CultureInfo.InvariantCulture));
+                int value = int.Parse(kv[1], CultureInfo.InvariantCulture);
+                if (native) { Check(ZSTD_CCtx_setParameter(cctx, (int)parameter, value)); }
+                else { compressor.SetParameter(parameter, value); }
             }
+            Func<byte[], long> compress = native ? page => CompressNative(cctx, page, output) : page => compressor.Wrap(page, output);
             for (int c = 0; c < names.Count; c++)
             {
                 double best = double.MaxValue;
@@ -173,13 +187,14 @@ internal static partial class ZstdCompareBench
                 {
                     var t = ThreadCpuMs();
                     bytes = 0;
-                    for (int p = 0; p < pages.Count; p++) { if (columnOf[p] == c) { bytes += compressor.Wrap(source[p], output); } }
+                    for (int p = 0; p < pages.Count; p++) { if (columnOf[p] == c) { bytes += compress(source[p]); } }
                     best = Math.Min(best, ThreadCpuMs() - t);
                 }
                 cells[c, v] = $"{best,7:F1} ms {bytes / 1e6,8:F2} MB";
                 totalMs[v] += best;
                 totalBytes[v] += bytes;
             }
+            if (native) { ZSTD_freeCCtx(cctx); }
         }
         for (int c = 0; c < names.Count; c++)
         {
@@ -193,6 +208,23 @@ internal static partial class ZstdCompareBench
 
     [LibraryImport("libzstd.so.1")]
     private static partial uint ZSTD_versionNumber();
+
+    [LibraryImport("libzstd.so.1")]
+    private static partial nuint ZSTD_CCtx_setParameter(nint cctx, int parameter, int value);
+
+    [LibraryImport("libzstd.so.1")]
+    private static unsafe partial nuint ZSTD_compress2(nint cctx, byte* dst, nuint dstCapacity, byte* src, nuint srcSize);
+
+    private static nuint Check(nuint code) => ZSTD_isError(code) != 0 ? throw new InvalidOperationException("libzstd refused a parameter or failed") : code;
+
+    private static unsafe long CompressNative(nint cctx, byte[] page, byte[] output)
+    {
+        fixed (byte* src = page)
+        fixed (byte* dst = output)
+        {
+            return (long)Check(ZSTD_compress2(cctx, dst, (nuint)output.Length, src, (nuint)page.Length));
+        }
+    }
 
     private static string NativeVersion()
     {

@@ -1,0 +1,47 @@
+using Floe.Parquet.Compression;
+
+namespace Floe.Parquet.Writing;
+
+/// <summary>
+/// One zstd compression context at a fixed level: the system's libzstd when <see cref="LibZstd"/> loaded one (and
+/// <c>FLOE_ZSTD</c> is not <c>managed</c>), else ZstdSharp. Both compress each page as one frame with ZSTD_compress2
+/// and only the level set, so either decoder reads either's frames; the bytes may differ between the two (and between
+/// libzstd versions), never between runs of one.
+/// </summary>
+internal sealed class ZstdEncoder : IDisposable
+{
+    private readonly LibZstd.Context? _native;
+    private readonly ZstdSharp.Compressor? _managed;
+
+    private ZstdEncoder(LibZstd.Context? native, ZstdSharp.Compressor? managed)
+    {
+        _native = native;
+        _managed = managed;
+    }
+
+    /// <summary>True when pages can go through the system's libzstd.</summary>
+    public static bool IsNative => LibZstd.CanCompress;
+
+    /// <summary>True when this context is libzstd's.</summary>
+    public bool Native => _native is not null;
+
+    /// <summary>ZstdSharp, whatever <see cref="IsNative"/> says.</summary>
+    public static ZstdEncoder CreateManaged(int level) => new(null, new ZstdSharp.Compressor(level));
+
+    /// <summary>The system's libzstd; only when <see cref="IsNative"/>.</summary>
+    public static ZstdEncoder CreateNative(int level) => new(LibZstd.Context.ForCompression(level), null);
+
+    /// <summary>The most bytes one frame of <paramref name="length"/> input can take (ZSTD_compressBound).</summary>
+    public static int Bound(int length) => ZstdSharp.Compressor.GetCompressBound(length);
+
+    /// <summary>Compresses <paramref name="source"/> as one frame; <paramref name="destination"/> holds at least <see cref="Bound"/>.</summary>
+    public int Compress(ReadOnlySpan<byte> source, Span<byte> destination) =>
+        _native is not null ? LibZstd.Compress(_native, source, destination) : _managed!.Wrap(source, destination);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _native?.Dispose();
+        _managed?.Dispose();
+    }
+}
