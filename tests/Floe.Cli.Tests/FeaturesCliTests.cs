@@ -63,10 +63,11 @@ public sealed class FeaturesCliTests
         var profiled = Ok("features", "compute", _definition, "--from", "2024-01-02", "--to", "2024-01-03", "--source", _events, "--output", output, "--profile");
         var plain = Ok("features", "compute", _definition, "--from", "2024-01-02", "--to", "2024-01-03", "--source", _events, "--output", output);
 
-        foreach (var stage in new[] { "read", "encode", "sort", "kernel", "output", "write" })
+        foreach (var stage in new[] { "read", "encode", "file", "sort", "kernel", "permute", "output", "write", "writewait" })
         {
-            Assert.That(Regex.IsMatch(profiled.Stderr, $@"\b{stage} \d+\.\d\d s/\d+\.\d\d CPU-s/\d+ MiB"), Is.True, $"stage {stage} in: {profiled.Stderr}");
+            Assert.That(Regex.IsMatch(profiled.Stderr, $@"\b{stage} \d+\.\d\d s/\d+\.\d\d CPU-s/\d+\.\d\d thread-CPU-s/\d+ MiB"), Is.True, $"stage {stage} in: {profiled.Stderr}");
         }
+        Assert.That(Regex.IsMatch(profiled.Stderr, @"GCs gen0/1/2 \d+/\d+/\d+, pauses \d+\.\d\d s, \d+ MiB allocated in all"), Is.True, profiled.Stderr);
         Assert.That(plain.Stderr, Does.Not.Contain("CPU-s"), "no profile unless asked");
         // The profile goes to stderr only: stdout is the same one-line summary either way (its seconds aside).
         Assert.That(Regex.Replace(profiled.Stdout, @"[\d.]+ s\b", "T"), Is.EqualTo(Regex.Replace(plain.Stdout, @"[\d.]+ s\b", "T")));
