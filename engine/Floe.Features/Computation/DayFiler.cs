@@ -22,13 +22,7 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
         var t0 = StageTimes.Now;
         var time = piece.Time;
         int n = piece.Length;
-        long first = long.MaxValue, last = long.MinValue;
-        for (int i = 0; i < n; i++)
-        {
-            long d = Definitions.Durations.FloorDay(time[i]);
-            if (d < first) { first = d; }
-            if (d > last) { last = d; }
-        }
+        var (first, last) = Definitions.Durations.DayRange(time.AsSpan(0, n));
         if (first == last)
         {
             Filed(days, first, FiledEvents.Pack(piece, isFloat));

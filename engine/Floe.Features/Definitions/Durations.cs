@@ -15,6 +15,19 @@ public static class Durations
     /// <summary>The UTC day (days since 1970-01-01) holding <paramref name="micros"/>, rounding down for times before 1970.</summary>
     public static long FloorDay(long micros) => Math.DivRem(micros, MicrosPerDay, out long rem) - (rem < 0 ? 1 : 0);
 
+    /// <summary>The first and last UTC day (<see cref="FloorDay"/>) among <paramref name="micros"/>; (MaxValue, MinValue) when empty.</summary>
+    internal static (long First, long Last) DayRange(ReadOnlySpan<long> micros)
+    {
+        long first = long.MaxValue, last = long.MinValue;
+        foreach (var t in micros)
+        {
+            long d = FloorDay(t);
+            if (d < first) { first = d; }
+            if (d > last) { last = d; }
+        }
+        return (first, last);
+    }
+
     /// <summary>Parses <paramref name="text"/> into a positive number of microseconds; false when malformed.</summary>
     public static bool TryParse(string text, out long micros)
     {

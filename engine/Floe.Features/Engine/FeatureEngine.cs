@@ -226,13 +226,7 @@ internal sealed class FeatureEngine
     {
         int n = chunk.Length;
         var time = chunk.Time;
-        long first = long.MaxValue, last = long.MinValue;
-        for (int i = 0; i < n; i++)
-        {
-            long d = Definitions.Durations.FloorDay(time[i]);
-            if (d < first) { first = d; }
-            if (d > last) { last = d; }
-        }
+        var (first, last) = Definitions.Durations.DayRange(time.AsSpan(0, n));
         if (first >= last)
         {
             // One day (or none): the (entity, time) order is already the output order.
