@@ -138,7 +138,7 @@ public sealed class FeatureGroup
     /// <summary>Builds the output batch for every row of the chunk, in chunk row order.</summary>
     internal RecordBatch BuildOutput(FeatureEngine engine, EventChunk chunk, ValueVector[] features)
     {
-        var columns = WithKeysAndTime(engine, chunk, null, features);
+        var columns = WithKeysAndTime(engine, chunk, features);
         var arrays = new List<IArrowArray>(columns.Length);
         foreach (var c in columns) { arrays.Add(ArrowColumns.ToArray(c)); }
         return new RecordBatch(OutputSchema, arrays, chunk.Length);
@@ -148,31 +148,56 @@ public sealed class FeatureGroup
     /// Output columns for features already in the order of <paramref name="rowAt"/> (output row i is chunk row
     /// <c>rowAt[i]</c>, see <see cref="FeatureEngine.ProcessByDay"/>): keys and time are gathered into that order.
     /// </summary>
-    internal ValueVector[] OrderedOutputColumns(FeatureEngine engine, EventChunk chunk, ValueVector[] features, int[] rowAt) =>
-        WithKeysAndTime(engine, chunk, rowAt, features);
-
-    // Entity keys (from the entity index, so encoded chunks need not carry key columns) and time for chunk rows
-    // `rows` (all when null), followed by `features` as given.
-    private ValueVector[] WithKeysAndTime(FeatureEngine engine, EventChunk chunk, int[]? rows, ValueVector[] features)
+    /// <remarks>
+    /// <paramref name="rowAt"/> may be longer than the chunk (rented). The key and time columns' arrays are rented
+    /// from the engine's pools (another chunk's garbage otherwise): hand the columns to
+    /// <see cref="ReturnOrderedOutputColumns"/> once they have been written.
+    /// </remarks>
+    internal ValueVector[] OrderedOutputColumns(FeatureEngine engine, EventChunk chunk, ValueVector[] features, int[] rowAt)
     {
         var def = Definition;
-        int n = rows?.Length ?? chunk.Length;
-        int[] ids = chunk.Entity;
-        long[] time = chunk.Time;
-        if (rows is not null)
+        int n = chunk.Length;
+        var pools = engine.Arrays;
+        var ids = pools.Ints.Rent(n);
+        var time = pools.Longs.Rent(n);
+        var entity = chunk.Entity;
+        var chunkTime = chunk.Time;
+        for (int i = 0; i < n; i++)
         {
-            ids = GC.AllocateUninitializedArray<int>(n);
-            time = GC.AllocateUninitializedArray<long>(n);
-            for (int i = 0; i < n; i++)
-            {
-                ids[i] = chunk.Entity[rows[i]];
-                time[i] = chunk.Time[rows[i]];
-            }
+            int row = rowAt[i];
+            ids[i] = entity[row];
+            time[i] = chunkTime[row];
         }
         var result = new ValueVector[def.Entity.Count + 1 + features.Length];
         int at = 0;
-        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids.AsSpan(0, n), engine.Strings); }
+        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids.AsSpan(0, n), engine.Strings, pools.Longs); }
+        pools.Ints.Return(ids);
         result[at++] = ValueVector.FromLongs(ValueKind.Timestamp, time, null, n);
+        foreach (var f in features) { result[at++] = f; }
+        return result;
+    }
+
+    /// <summary>Hands the rented arrays of <see cref="OrderedOutputColumns"/> (and of the features in it) back to the engine.</summary>
+    internal void ReturnOrderedOutputColumns(FeatureEngine engine, ValueVector[] columns)
+    {
+        int keys = Definition.Entity.Count;
+        for (int k = 0; k <= keys; k++)
+        {
+            if (columns[k].Longs is { } longs && columns[k].Kind is ValueKind.Int64 or ValueKind.Timestamp) { engine.Arrays.Longs.Return(longs); }
+        }
+        engine.ReturnPooled(columns[(keys + 1)..]);
+    }
+
+    // Entity keys (from the entity index, so encoded chunks need not carry key columns) and time of every chunk row,
+    // followed by `features` as given.
+    private ValueVector[] WithKeysAndTime(FeatureEngine engine, EventChunk chunk, ValueVector[] features)
+    {
+        var def = Definition;
+        int n = chunk.Length;
+        var result = new ValueVector[def.Entity.Count + 1 + features.Length];
+        int at = 0;
+        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], chunk.Entity.AsSpan(0, n), engine.Strings); }
+        result[at++] = ValueVector.FromLongs(ValueKind.Timestamp, chunk.Time, null, n);
         foreach (var f in features) { result[at++] = f; }
         return result;
     }

@@ -58,6 +58,10 @@ internal sealed class FeatureTableSink : IFeatureBatchSink
     public static PartitionData PartitionOf(DateOnly day) => new([day.DayNumber - EpochDay]);
 
     /// <inheritdoc />
+    /// <remarks>False: each day is written (encoded) before <see cref="WriteDay"/> returns.</remarks>
+    public bool KeepsBatches => false;
+
+    /// <inheritdoc />
     public void WriteDay(DateOnly day, RecordBatch rows)
     {
         _cancellation.ThrowIfCancellationRequested();

@@ -146,10 +146,14 @@ internal static class ArrowColumns
     /// <summary>Builds an Arrow array from <paramref name="c"/>.</summary>
     public static IArrowArray ToArray(ValueVector c) => ToArray(c, 0, c.Length);
 
-    /// <summary>Builds an Arrow array from rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="n"/>) of <paramref name="c"/> (lists: only the whole column).</summary>
-    public static IArrowArray ToArray(ValueVector c, int start, int n)
+    /// <summary>
+    /// Builds an Arrow array from rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="n"/>) of
+    /// <paramref name="c"/> (lists: only the whole column): over the column's arrays, or with <paramref name="copy"/>
+    /// over copies (for an array that must outlive arrays the engine reuses).
+    /// </summary>
+    public static IArrowArray ToArray(ValueVector c, int start, int n, bool copy = false)
     {
-        var (bitmap, nulls) = ValidityBuffer(c.Valid, start, n);
+        var (bitmap, nulls) = ValidityBuffer(c.Valid, start, n, copy);
         if (c.IsList)
         {
             if (start != 0 || n != c.Length) { throw new ArgumentException("list columns convert whole", nameof(start)); }
@@ -162,14 +166,14 @@ internal static class ArrowColumns
         switch (c.Kind)
         {
             case ValueKind.Float64:
-                return new DoubleArray(Bytes(c.Doubles, start, n), bitmap, n, nulls, 0);
+                return new DoubleArray(Bytes(c.Doubles, start, n, copy), bitmap, n, nulls, 0);
             case ValueKind.Int64:
-                return new Int64Array(Bytes(c.Longs, start, n), bitmap, n, nulls, 0);
+                return new Int64Array(Bytes(c.Longs, start, n, copy), bitmap, n, nulls, 0);
             case ValueKind.Timestamp:
-                return new TimestampArray(new TimestampType(TimeUnit.Microsecond, "UTC"), Bytes(c.Longs, start, n), bitmap, n, nulls, 0);
+                return new TimestampArray(new TimestampType(TimeUnit.Microsecond, "UTC"), Bytes(c.Longs, start, n, copy), bitmap, n, nulls, 0);
             case ValueKind.Bool:
                 {
-                    return new BooleanArray(BitsBuffer(c.Bits!, start, n), bitmap, n, nulls, 0);
+                    return new BooleanArray(BitsBuffer(c.Bits!, start, n, copy), bitmap, n, nulls, 0);
                 }
             default:
                 {
@@ -177,49 +181,50 @@ internal static class ArrowColumns
                     var offsets = c.Offsets!;
                     int first = offsets[start];
                     ArrowBuffer offsetBuffer;
-                    if (first == 0) { offsetBuffer = Bytes(offsets, start, n + 1); }
+                    if (first == 0) { offsetBuffer = Bytes(offsets, start, n + 1, copy); }
                     else
                     {
                         var rebased = new int[n + 1];
                         for (int i = 0; i <= n; i++) { rebased[i] = offsets[start + i] - first; }
                         offsetBuffer = Bytes(rebased, 0, n + 1);
                     }
-                    return new StringArray(n, offsetBuffer, Bytes(c.Utf8, first, offsets[start + n] - first), bitmap, nulls, 0);
+                    return new StringArray(n, offsetBuffer, Bytes(c.Utf8, first, offsets[start + n] - first, copy), bitmap, nulls, 0);
                 }
         }
     }
 
-    private static ArrowBuffer Bytes<T>(T[]? values, int start, int n)
+    private static ArrowBuffer Bytes<T>(T[]? values, int start, int n, bool copy = false)
         where T : unmanaged
     {
-        // Wrap, don't copy: engine columns are immutable once built, and a copy of every output column was a
-        // measurable share of the write stage.
+        // Wrap, don't copy, unless asked: engine columns are immutable once built, and a copy of every output column
+        // was a measurable share of the write stage.
+        if (copy) { return new ArrowBuffer(MemoryMarshal.AsBytes(values.AsSpan(start, n)).ToArray()); }
         return new ArrowBuffer(new ArrayByteMemory<T>(values!, start, n).Memory);
     }
 
-    private static (ArrowBuffer Bitmap, int Nulls) ValidityBuffer(ulong[]? valid, int start, int n)
+    private static (ArrowBuffer Bitmap, int Nulls) ValidityBuffer(ulong[]? valid, int start, int n, bool copy = false)
     {
         if (valid is null) { return (ArrowBuffer.Empty, 0); }
-        var buffer = BitsBuffer(valid, start, n);
+        var buffer = BitsBuffer(valid, start, n, copy);
         int nulls = n - Bitmap.PopCount(MemoryMarshal.Cast<byte, ulong>(buffer.Span), n);
         return nulls == 0 ? (ArrowBuffer.Empty, 0) : (buffer, nulls);
     }
 
     // Rows [start, start + n) of a bitmap as an Arrow buffer: the engine's words themselves when the slice starts on a
     // word (engine columns are immutable once built; Arrow readers ignore bits past the length), a shifted copy otherwise.
-    private static ArrowBuffer BitsBuffer(ulong[] words, int start, int n)
+    private static ArrowBuffer BitsBuffer(ulong[] words, int start, int n, bool copy = false)
     {
         int count = Bitmap.WordCount(n);
-        if ((start & 63) == 0)
+        if ((start & 63) == 0 && !copy)
         {
             return new ArrowBuffer(new ArrayByteMemory<ulong>(words, start >> 6, count).Memory);
         }
-        var copy = new ulong[count];
+        var shifted = new ulong[count];
         for (int i = 0; i < n; i++)
         {
             int k = start + i;
-            copy[i >> 6] |= ((words[k >> 6] >> (k & 63)) & 1UL) << (i & 63);
+            shifted[i >> 6] |= ((words[k >> 6] >> (k & 63)) & 1UL) << (i & 63);
         }
-        return new ArrowBuffer(new ArrayByteMemory<ulong>(copy, 0, count).Memory);
+        return new ArrowBuffer(new ArrayByteMemory<ulong>(shifted, 0, count).Memory);
     }
 }

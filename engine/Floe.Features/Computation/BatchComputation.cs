@@ -237,6 +237,7 @@ internal static class BatchComputation
             var features = engine.ProcessByDay(chunk, out var rowAt);
             var mark = StageTimes.Now;
             var all = group.OrderedOutputColumns(engine, chunk, features, rowAt);
+            engine.ReturnRowOrder(rowAt);
             StageTimes.Add(Stage.Output, mark);
             // The output columns are copies (in output order): the chunk's arrays can serve the next chunk.
             if (dayArrays is not null) { chunk.Recycle(dayArrays); }
@@ -248,8 +249,8 @@ internal static class BatchComputation
             writing = Task.Run(() =>
             {
                 WriteDays(all, chunk.Length);
-                // The sinks copy what they write, so the chunk's feature arrays can go back to the pool.
-                engine.ReturnPooled(features);
+                // The sinks copy what they write, so the chunk's output arrays can go back to the pools.
+                group.ReturnOrderedOutputColumns(engine, all);
             });
         }
 

@@ -20,9 +20,11 @@ internal sealed class AggOutputBuffer
         if (ElementKind == ValueKind.Float64) { D = _rented ? pool.Doubles.Rent(rows) : new double[rows * Stride]; }
         else { L = _rented ? pool.Longs.Rent(rows) : new long[rows * Stride]; }
         // Most values are valid: start all true so the kernels store only the nulls (one write stream fewer per
-        // feature); rows the kernels never reach (late events) are cleared by the engine.
-        Valid = GC.AllocateUninitializedArray<bool>(rows);
-        Valid.AsSpan().Fill(true);
+        // feature); rows the kernels never reach (late events) are cleared by the engine. Rented too (a dozen flags a
+        // row per chunk were the kernel stage's garbage): the flags are read into a bitmap before the chunk is done.
+        Rows = rows;
+        Valid = pool.Bools.Rent(rows);
+        Valid.AsSpan(0, rows).Fill(true);
         if (spec.IsList) { ListLength = new int[rows]; }
     }
 
@@ -63,7 +65,12 @@ internal sealed class AggOutputBuffer
             ListLength = Permute(len, order);
         }
         // All-valid (the usual case) reads the same in any order.
-        if (Array.IndexOf(Valid, false) >= 0) { Valid = Permute(Valid, order); }
+        if (Valid.AsSpan(0, Rows).Contains(false))
+        {
+            var rented = Valid;
+            Valid = Permute(rented, order, _pool.Bools);
+            _pool.Bools.Return(rented);
+        }
     }
 
     /// <summary>
@@ -76,13 +83,13 @@ internal sealed class AggOutputBuffer
         if (D is not null)
         {
             var rented = D;
-            D = rented.AsSpan(0, Valid.Length).ToArray();
+            D = rented.AsSpan(0, Rows).ToArray();
             _pool.Doubles.Return(rented);
         }
         if (L is not null)
         {
             var rented = L;
-            L = rented.AsSpan(0, Valid.Length).ToArray();
+            L = rented.AsSpan(0, Rows).ToArray();
             _pool.Longs.Return(rented);
         }
     }
@@ -100,6 +107,16 @@ internal sealed class AggOutputBuffer
         var copy = values.AsSpan(0, order.Length * stride).ToArray();
         for (int k = 0; k < order.Length; k++) { copy.AsSpan(k * stride, stride).CopyTo(values.AsSpan(order[k] * stride)); }
     }
+
+    /// <summary>Hands the (rented) validity flags back once the column's validity has been read from them.</summary>
+    public void ReturnValid()
+    {
+        _pool.Bools.Return(Valid);
+        Valid = [];
+    }
+
+    /// <summary>The chunk's rows; the value and flag arrays may be longer.</summary>
+    public int Rows { get; }
 
     /// <summary>The kind of each value (of each list element for <c>last_n</c>).</summary>
     public ValueKind ElementKind { get; }

@@ -16,5 +16,9 @@ internal sealed class ChunkArrays
 
     public ChunkPool<ulong> Keys { get; } = new(4);
 
-    public ChunkPool<int> Ints { get; } = new(4);
+    // Sorted order, output order, output positions and the output's entity ids: a few in flight at once.
+    public ChunkPool<int> Ints { get; } = new(8);
+
+    // Each aggregation's validity flags, returned once read into a bitmap.
+    public ChunkPool<bool> Bools { get; } = new(ArraysPerKind);
 }

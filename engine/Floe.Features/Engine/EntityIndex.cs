@@ -126,7 +126,7 @@ internal sealed class EntityIndex
     }
 
     /// <summary>The values of key column <paramref name="k"/> (of <paramref name="kind"/>) for the entities <paramref name="ids"/>, in that order.</summary>
-    public ValueVector KeyColumn(int k, ValueKind kind, ReadOnlySpan<int> ids, StringPool strings)
+    public ValueVector KeyColumn(int k, ValueKind kind, ReadOnlySpan<int> ids, StringPool strings, ChunkPool<long>? pool = null)
     {
         if (ids.Length == 0) { return ValueVector.Empty(kind); }
         var source = _keys[k];
@@ -136,8 +136,9 @@ internal sealed class EntityIndex
             for (int i = 0; i < ids.Length; i++) { keys[i] = source[ids[i]]; }
             return strings.Gather(keys, default, null);
         }
-        var values = GC.AllocateUninitializedArray<long>(ids.Length);
+        // Integer and timestamp keys may come from the pool (the array then may be longer than the rows).
+        var values = pool is not null && kind != ValueKind.Bool ? pool.Rent(ids.Length) : GC.AllocateUninitializedArray<long>(ids.Length);
         for (int i = 0; i < ids.Length; i++) { values[i] = source[ids[i]]; }
-        return kind == ValueKind.Bool ? ValueVector.FromFlagLongs(values, null, values.Length) : ValueVector.FromLongs(kind, values, null);
+        return kind == ValueKind.Bool ? ValueVector.FromFlagLongs(values, null, ids.Length) : ValueVector.FromLongs(kind, values, null, ids.Length);
     }
 }

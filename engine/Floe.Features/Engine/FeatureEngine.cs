@@ -92,11 +92,18 @@ internal sealed class FeatureEngine
     /// </summary>
     public ValueVector[] ProcessByDay(EventChunk chunk, out int[] rowAt)
     {
-        var rows = new int[chunk.Length];
+        // Rented (and possibly longer than the chunk) unless expressions read it whole: see ReturnRowOrder.
+        var rows = Plan.Expressions.Length == 0 ? _arrays.Ints.Rent(chunk.Length) : new int[chunk.Length];
         var features = Compute(chunk, true, rows);
         rowAt = rows;
         return features;
     }
+
+    /// <summary>Hands a <see cref="ProcessByDay"/> row order back once nothing reads it.</summary>
+    public void ReturnRowOrder(int[] rowAt) => _arrays.Ints.Return(rowAt);
+
+    /// <summary>The engine's per-chunk array pools, for the output columns a batch run builds around the features.</summary>
+    internal ChunkArrays Arrays => _arrays;
 
     /// <param name="chunk">The events.</param>
     /// <param name="pooled">Rent the scalar value arrays (see <see cref="ReturnPooled"/>).</param>
@@ -128,7 +135,7 @@ internal sealed class FeatureEngine
         {
             if (chunk.SlotValid[s] is { } v && v.AsSpan(0, n).Contains(false)) { _arena.NullsSeen[s] = true; }
         }
-        int[]? positions = rowAt is null ? null : DayPositions(chunk, order, rowAt);
+        int[]? positions = rowAt is null ? null : DayPositions(chunk, order, rowAt, _arrays);
         var kernel = new WindowKernel(_layout, _arena, outputs, _states, positions);
         // Split the groups into contiguous ranges of about equal cost, one per worker; an entity's events all go to
         // one worker, so no state is shared between threads. An entity costs per event and per chunk (its state,
@@ -180,7 +187,11 @@ internal sealed class FeatureEngine
         foreach (var o in outputs)
         {
             result[o.Spec.FeatureIndex] = ToColumn(o, n);
+            o.ReturnValid();
         }
+        // The sorted order and output positions are done with: the next chunk's sorts and row orders reuse them.
+        _arrays.Ints.Return(order);
+        if (positions is not null) { _arrays.Ints.Return(positions); }
         EvaluateExpressions(chunk, result, rowAt);
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Permute, t0);
         return result;
@@ -222,7 +233,7 @@ internal sealed class FeatureEngine
     /// the (entity, time) order. Fills <paramref name="rowAt"/> and returns the output row of each sorted position, or
     /// null when the chunk holds one day (each sorted position is then its own output row).
     /// </summary>
-    private static int[]? DayPositions(EventChunk chunk, int[] order, int[] rowAt)
+    private static int[]? DayPositions(EventChunk chunk, int[] order, int[] rowAt, ChunkArrays arrays)
     {
         int n = chunk.Length;
         var time = chunk.Time;
@@ -233,7 +244,7 @@ internal sealed class FeatureEngine
             order.AsSpan(0, n).CopyTo(rowAt);
             return null;
         }
-        var positions = new int[n];
+        var positions = arrays.Ints.Rent(n);
         if (last - first >= 1 << 20) { throw Errors.Unsupported($"a chunk spans {last - first + 1:N0} days; batch chunks span a few"); }
         var next = new int[last - first + 2];
         for (int i = 0; i < n; i++) { next[Definitions.Durations.FloorDay(time[i]) - first + 1]++; }
@@ -351,7 +362,8 @@ internal sealed class FeatureEngine
         {
             return ListColumns.Create(o, n, Strings);
         }
-        var valid = ValueVector.Validity(o.Valid.AsSpan(0, n));
+        // The bitmap only when some value is null (the usual all-valid column reads as no bitmap).
+        var valid = o.Valid.AsSpan(0, n).Contains(false) ? ValueVector.Validity(o.Valid.AsSpan(0, n)) : null;
         if (o.D is not null)
         {
             return ValueVector.FromDoubles(o.D, valid, n);

@@ -14,7 +14,8 @@ internal sealed class BatchSinkAdapter : IFeatureSink
     {
         if (rows == 0) { return; }
         _schema ??= FeatureArrow.OutputSchema(names, columns);
-        _sink.WriteDay(day, FeatureArrow.Batch(_schema, columns, start, rows));
+        // The engine reuses its output arrays chunk after chunk: a sink that keeps batches gets copies.
+        _sink.WriteDay(day, FeatureArrow.Batch(_schema, columns, start, rows, copy: _sink.KeepsBatches));
     }
 
     public IReadOnlyList<string> Complete() => [];

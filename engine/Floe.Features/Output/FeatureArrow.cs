@@ -29,8 +29,11 @@ internal static class FeatureArrow
         return new Apache.Arrow.Schema(fields, null);
     }
 
-    /// <summary>Rows [<paramref name="start"/>, +<paramref name="rows"/>) of <paramref name="columns"/> as a batch of <paramref name="schema"/>.</summary>
-    public static RecordBatch Batch(Apache.Arrow.Schema schema, ValueVector[] columns, int start, int rows)
+    /// <summary>
+    /// Rows [<paramref name="start"/>, +<paramref name="rows"/>) of <paramref name="columns"/> as a batch of
+    /// <paramref name="schema"/>: over the columns' own arrays, or with <paramref name="copy"/> over copies of them.
+    /// </summary>
+    public static RecordBatch Batch(Apache.Arrow.Schema schema, ValueVector[] columns, int start, int rows, bool copy = false)
     {
         var arrays = new IArrowArray[columns.Length];
         // Columns are independent: convert them on both cores (the writers compress columns in parallel too).
@@ -43,7 +46,7 @@ internal static class FeatureArrow
             }
             else
             {
-                arrays[c] = ArrowColumns.ToArray(col, start, rows);
+                arrays[c] = ArrowColumns.ToArray(col, start, rows, copy);
             }
         });
         return new RecordBatch(schema, arrays, rows);

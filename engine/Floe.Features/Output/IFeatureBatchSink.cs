@@ -16,4 +16,12 @@ public interface IFeatureBatchSink
     /// The batch is the sink's to keep.
     /// </summary>
     void WriteDay(DateOnly day, RecordBatch rows);
+
+    /// <summary>
+    /// True (the default): the sink may keep the batches it is given, so each batch owns its buffers. A sink that is
+    /// done with a batch when <see cref="WriteDay"/> returns (it encodes or copies the rows and keeps no reference to
+    /// the batch) returns false and is given batches over the engine's buffers, which the engine reuses afterwards:
+    /// one copy of every output value fewer.
+    /// </summary>
+    bool KeepsBatches => true;
 }

@@ -74,6 +74,10 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>False: the rows are encoded (copied into the writer's pages) before <see cref="WriteDay"/> returns.</remarks>
+    public bool KeepsBatches => false;
+
+    /// <inheritdoc />
     public void WriteDay(DateOnly day, RecordBatch rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
