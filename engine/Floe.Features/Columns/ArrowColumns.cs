@@ -76,6 +76,7 @@ internal static class ArrowColumns
     public static ValueVector FromArray(IArrowArray array, string name)
     {
         int n = array.Length;
+        if (Shared(array) is { } shared) { return shared; }
         switch (array)
         {
             case TimestampArray a:
@@ -89,7 +90,10 @@ internal static class ArrowColumns
                         TimeUnit.Microsecond => (1L, 1L),
                         _ => (1L, 1_000L),
                     };
-                    for (int i = 0; i < n; i++) { l[i] = div == 1 ? l[i] * mul : Math.DivRem(l[i], div).Quotient - (l[i] % div < 0 ? 1 : 0); }
+                    if (mul != 1 || div != 1)
+                    {
+                        for (int i = 0; i < n; i++) { l[i] = div == 1 ? l[i] * mul : Math.DivRem(l[i], div).Quotient - (l[i] % div < 0 ? 1 : 0); }
+                    }
                     return ValueVector.FromLongs(ValueKind.Timestamp, l, ArrowBitmaps.Validity(array));
                 }
             case Date32Array a:
@@ -122,6 +126,27 @@ internal static class ArrowColumns
                 {
                     throw Errors.Unsupported($"column '{name}': Arrow type {array.Data.DataType.Name} is not supported");
                 }
+        }
+    }
+
+    // The values of an Int64, µs-timestamp or Double array as the typed array they already are (the Parquet reader
+    // decodes into one, ArrayByteMemory), rather than a copy: the read stage's largest garbage. Null when the buffer
+    // is anything else or the array is a slice.
+    private static ValueVector? Shared(IArrowArray array)
+    {
+        if (array.Offset != 0 || array.Data.Buffers.Length < 2) { return null; }
+        var values = array.Data.Buffers[1].Memory;
+        switch (array)
+        {
+            case Int64Array when Floe.Core.Arrow.ArrayByteMemory<long>.WholeArrayOf(values) is { } longs && longs.Length >= array.Length:
+                return ValueVector.FromLongs(ValueKind.Int64, longs, ArrowBitmaps.Validity(array), array.Length);
+            case TimestampArray t when ((TimestampType)t.Data.DataType).Unit == TimeUnit.Microsecond
+                && Floe.Core.Arrow.ArrayByteMemory<long>.WholeArrayOf(values) is { } micros && micros.Length >= array.Length:
+                return ValueVector.FromLongs(ValueKind.Timestamp, micros, ArrowBitmaps.Validity(array), array.Length);
+            case DoubleArray when Floe.Core.Arrow.ArrayByteMemory<double>.WholeArrayOf(values) is { } doubles && doubles.Length >= array.Length:
+                return ValueVector.FromDoubles(doubles, ArrowBitmaps.Validity(array), array.Length);
+            default:
+                return null;
         }
     }
 
@@ -199,7 +224,7 @@ internal static class ArrowColumns
         // Wrap, don't copy, unless asked: engine columns are immutable once built, and a copy of every output column
         // was a measurable share of the write stage.
         if (copy) { return new ArrowBuffer(MemoryMarshal.AsBytes(values.AsSpan(start, n)).ToArray()); }
-        return new ArrowBuffer(new ArrayByteMemory<T>(values!, start, n).Memory);
+        return new ArrowBuffer(new Floe.Core.Arrow.ArrayByteMemory<T>(values!, start, n).Memory);
     }
 
     private static (ArrowBuffer Bitmap, int Nulls) ValidityBuffer(ulong[]? valid, int start, int n, bool copy = false)
@@ -217,7 +242,7 @@ internal static class ArrowColumns
         int count = Bitmap.WordCount(n);
         if ((start & 63) == 0 && !copy)
         {
-            return new ArrowBuffer(new ArrayByteMemory<ulong>(words, start >> 6, count).Memory);
+            return new ArrowBuffer(new Floe.Core.Arrow.ArrayByteMemory<ulong>(words, start >> 6, count).Memory);
         }
         var shifted = new ulong[count];
         for (int i = 0; i < n; i++)
@@ -225,6 +250,6 @@ internal static class ArrowColumns
             int k = start + i;
             shifted[i >> 6] |= ((words[k >> 6] >> (k & 63)) & 1UL) << (i & 63);
         }
-        return new ArrowBuffer(new ArrayByteMemory<ulong>(shifted, 0, count).Memory);
+        return new ArrowBuffer(new Floe.Core.Arrow.ArrayByteMemory<ulong>(shifted, 0, count).Memory);
     }
 }

@@ -133,7 +133,7 @@ internal sealed partial class FlatColumnReader
             {
                 _nulls++;
                 if (_strings) _offsets![row + 1] = _bytesLength;
-                else _fixed.AsSpan(row * _outputWidth, _outputWidth).Clear();
+                else Fixed.Slice(row * _outputWidth, _outputWidth).Clear();
                 continue;
             }
             if (_validity is not null) _validity[row >> 3] |= (byte)(1 << (row & 7));
@@ -166,7 +166,7 @@ internal sealed partial class FlatColumnReader
             var source = dictionary
                 ? _dictFixed.AsSpan(indices[next++] * _physicalWidth, _physicalWidth)
                 : data.Slice(rank * _physicalWidth, _physicalWidth);
-            var output = _fixed.AsSpan(row * _outputWidth, _outputWidth);
+            var output = Fixed.Slice(row * _outputWidth, _outputWidth);
             // One value is 4 or 8 bytes: a register move, not a span copy's call.
             if (_physicalWidth == _outputWidth)
             {

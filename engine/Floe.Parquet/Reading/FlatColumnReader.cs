@@ -27,7 +27,13 @@ internal sealed partial class FlatColumnReader
     private readonly int _outputWidth;
     private readonly bool _strings;
     private readonly byte[]? _validity;
-    private readonly byte[]? _fixed;
+    // Fixed-width values go into an array of their own type (one of these), handed to Arrow through a typed view
+    // (ArrayByteMemory): a reader of the batch that wants the values as such an array, the feature engine, takes it
+    // as it is instead of copying it out of a byte buffer.
+    private readonly long[]? _longs;
+    private readonly double[]? _doubles;
+    private readonly int[]? _ints;
+    private readonly float[]? _floats;
     private readonly int[]? _offsets;
     private byte[] _bytes = System.Array.Empty<byte>();
     private int _bytesLength;
@@ -60,8 +66,25 @@ internal sealed partial class FlatColumnReader
         _outputWidth = target.Id is TypeId.Int or TypeId.Date or TypeId.Float ? 4 : 8;
         if (leaf.DefinitionLevel > 0) _validity = new byte[(rows + 7) >> 3];
         if (_strings) _offsets = new int[rows + 1];
-        else _fixed = GC.AllocateUninitializedArray<byte>(rows * _outputWidth); // every slot is written, nulls as zero
+        // Every slot is written, nulls as zero.
+        else if (target.Id is TypeId.Double) _doubles = GC.AllocateUninitializedArray<double>(rows);
+        else if (target.Id is TypeId.Float) _floats = GC.AllocateUninitializedArray<float>(rows);
+        else if (_outputWidth == 4) _ints = GC.AllocateUninitializedArray<int>(rows);
+        else _longs = GC.AllocateUninitializedArray<long>(rows);
     }
+
+    // The fixed-width values' bytes.
+    private Span<byte> Fixed =>
+        _longs is not null ? MemoryMarshal.AsBytes(_longs.AsSpan())
+        : _doubles is not null ? MemoryMarshal.AsBytes(_doubles.AsSpan())
+        : _ints is not null ? MemoryMarshal.AsBytes(_ints.AsSpan())
+        : MemoryMarshal.AsBytes(_floats.AsSpan());
+
+    private ReadOnlyMemory<byte> FixedMemory =>
+        _longs is not null ? new ArrayByteMemory<long>(_longs, 0, _longs.Length).Memory
+        : _doubles is not null ? new ArrayByteMemory<double>(_doubles, 0, _doubles.Length).Memory
+        : _ints is not null ? new ArrayByteMemory<int>(_ints, 0, _ints.Length).Memory
+        : new ArrayByteMemory<float>(_floats!, 0, _floats!.Length).Memory;
 
     /// <summary>True when <paramref name="leaf"/> read as <paramref name="target"/> is a layout this reader decodes.</summary>
     public static bool CanRead(FileSchemaNode leaf, PrimitiveType target, CompressionCodec codec)
@@ -260,7 +283,7 @@ internal sealed partial class FlatColumnReader
             }
         }
         if (_strings) DecodeStrings(data, count, nonNull, defs, encoding is Encoding.PLAIN, indices);
-        else DecodeFixed(data, count, nonNull, defs, encoding, indices, _fixed.AsSpan(_row * _outputWidth, count * _outputWidth));
+        else DecodeFixed(data, count, nonNull, defs, encoding, indices, Fixed.Slice(_row * _outputWidth, count * _outputWidth));
         _row += count;
     }
 
@@ -562,7 +585,7 @@ internal sealed partial class FlatColumnReader
         var bitmap = _nulls == 0 || _validity is null ? ArrowBuffer.Empty : new ArrowBuffer(_validity);
         ArrowBuffer[] buffers = _strings
             ? new[] { bitmap, new ArrowBuffer(MemoryMarshal.AsBytes(_offsets.AsSpan()).ToArray()), new ArrowBuffer(new ReadOnlyMemory<byte>(_bytes, 0, _bytesLength)) }
-            : new[] { bitmap, new ArrowBuffer(_fixed!) };
+            : new[] { bitmap, new ArrowBuffer(FixedMemory) };
         return ArrowArrayFactory.BuildArray(new ArrayData(arrowType, _rows, _nulls, 0, buffers));
     }
 }
