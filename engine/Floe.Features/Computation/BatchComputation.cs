@@ -85,6 +85,9 @@ internal static class BatchComputation
         // reuses the last one's rather than leaving ~20 bytes an event on the large-object heap. Only then: other
         // sources' chunks hold the arrays their batches were converted into.
         var dayArrays = source.PrunesByTime(def.Timestamp) ? null : new ChunkArrays();
+        // While a file source is read: each batch's encoded arrays (entity ids, slot values), once filed, go here for
+        // the next batch to encode into, rather than being another batch's garbage on the large-object heap.
+        ChunkArrays? encodeArrays = null;
         try
         {
             ReadAndCompute();
@@ -142,11 +145,13 @@ internal static class BatchComputation
             {
                 // One scan: each batch is encoded as it arrives and filed by day, then the days are computed in order.
                 var days = new SortedDictionary<long, List<FiledEvents>>();
+                encodeArrays = new ChunkArrays();
                 foreach (var batch in Timed(source.Read(def.Timestamp, readFrom, to)))
                 {
                     if (Encode(batch, readStart, toMicros) is { } piece) { File(piece, days); }
                 }
                 FiledAll();
+                encodeArrays = null;
                 // Decoding left several times the encoded events' size in garbage: collect it once, and give the
                 // memory back, before the chunks start allocating their own buffers.
                 GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -163,7 +168,8 @@ internal static class BatchComputation
         {
             filing?.GetAwaiter().GetResult();
             var f = filer ??= new DayFiler(isFloat, engine.Parallelism);
-            filing = Task.Run(() => f.File(piece, days));
+            var recycle = encodeArrays;
+            filing = Task.Run(() => f.File(piece, days, recycle));
         }
 
         // Waits for the last filing and lets the filer's buffers go.
@@ -213,7 +219,7 @@ internal static class BatchComputation
             StageTimes.Add(Stage.Read, t0);
             if (length == 0) { return null; }
             t0 = StageTimes.Now;
-            var chunk = engine.Encode(columns, length).Project(keep);
+            var chunk = engine.Encode(columns, length, encodeArrays).Project(keep);
             StageTimes.Add(Stage.Encode, t0);
             return chunk.Length == 0 ? null : chunk;
         }

@@ -16,8 +16,12 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
     private long[] _time = [];
     private long[][] _bits = [];
 
-    /// <summary>Files <paramref name="piece"/>'s events into <paramref name="days"/> (pieces of a day in filing order).</summary>
-    public void File(EventChunk piece, SortedDictionary<long, List<FiledEvents>> days)
+    /// <summary>
+    /// Files <paramref name="piece"/>'s events into <paramref name="days"/> (pieces of a day in filing order). With
+    /// <paramref name="recycle"/>, the piece's entity and slot arrays that the filed events do not keep go there, for
+    /// the next batch's encoding (which rents as many as one piece returns: the pool does not grow).
+    /// </summary>
+    public void File(EventChunk piece, SortedDictionary<long, List<FiledEvents>> days, ChunkArrays? recycle = null)
     {
         var t0 = StageTimes.Now;
         var time = piece.Time;
@@ -53,6 +57,18 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
             for (int d = 0; d < dayAt.Length; d++)
             {
                 if (packed[d] is { } events) { Filed(days, dayAt[d], events); }
+            }
+        }
+        if (recycle is not null && piece.Columns.Count == 0)
+        {
+            // One day packs the piece itself, keeping an array only when it is exactly the piece's length (values
+            // that did not pack, see PackedLongs); several days are scattered into arrays of their own. Source
+            // columns kept for expressions could share arrays with the piece: then nothing is recycled.
+            bool oneDay = first == last;
+            if (!oneDay || piece.Entity.Length != n) { recycle.Ints.Return(piece.Entity); }
+            foreach (var bits in piece.SlotBits)
+            {
+                if (!oneDay || bits.Length != n) { recycle.Longs.Return(bits); }
             }
         }
         StageTimes.Add(Stage.File, t0);

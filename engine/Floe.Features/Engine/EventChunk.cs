@@ -37,7 +37,12 @@ internal sealed class EventChunk
     /// Filters and encodes source columns. Rows where the filter is not true, or whose entity key or timestamp is
     /// null, are dropped.
     /// </summary>
-    public static EventChunk Build(FeaturePlan plan, Dictionary<string, ValueVector> source, int length, EntityIndex entities, StringPool strings)
+    /// <remarks>
+    /// With <paramref name="arrays"/>, the entity ids and slot values go into arrays rented from it (possibly longer
+    /// than the chunk), for a caller that hands them back once the chunk is filed.
+    /// </remarks>
+    public static EventChunk Build(FeaturePlan plan, Dictionary<string, ValueVector> source, int length, EntityIndex entities, StringPool strings,
+        ChunkArrays? arrays = null)
     {
         var def = plan.Definition;
         ValueVector? Resolve(string name) => source.GetValueOrDefault(name);
@@ -86,8 +91,8 @@ internal sealed class EventChunk
         }
         var keyCols = new ValueVector[def.Entity.Count];
         for (int k = 0; k < keyCols.Length; k++) { keyCols[k] = columns[def.Entity[k]]; }
-        var entity = new int[n];
-        entities.Assign(keyCols, strings, entity);
+        var entity = arrays?.Ints.Rent(n) ?? new int[n];
+        entities.Assign(keyCols, strings, entity.AsSpan(0, n));
 
         var slotBits = new long[plan.Slots.Length][];
         var slotValid = new bool[]?[plan.Slots.Length];
@@ -95,7 +100,7 @@ internal sealed class EventChunk
         {
             var spec = plan.Slots[s];
             var v = Evaluate(spec.Expr, name => columns.GetValueOrDefault(name), n, $"feature group '{def.Name}': column '{spec.Text}'");
-            var bits = new long[n];
+            var bits = arrays?.Longs.Rent(n) ?? new long[n];
             if (v.Doubles is not null)
             {
                 System.Runtime.InteropServices.MemoryMarshal.Cast<double, long>(v.Doubles.AsSpan(0, n)).CopyTo(bits);
@@ -111,6 +116,7 @@ internal sealed class EventChunk
             }
             else
             {
+                bits.AsSpan(0, n).Clear();
                 for (int i = 0; i < n; i++)
                 {
                     if (v.IsValid(i)) { bits[i] = strings.Intern(v.GetUtf8(i)); }

@@ -66,9 +66,9 @@ internal sealed class FeatureEngine
     /// <summary>Events that arrived at or before their entity's last processed time and were dropped.</summary>
     public long LateEvents;
 
-    /// <summary>Encodes source columns into a chunk (filter, entity ids, slots).</summary>
-    public EventChunk Encode(Dictionary<string, ValueVector> source, int length) =>
-        EventChunk.Build(Plan, source, length, Entities, Strings);
+    /// <summary>Encodes source columns into a chunk (filter, entity ids, slots; see <see cref="EventChunk.Build"/> for <paramref name="arrays"/>).</summary>
+    public EventChunk Encode(Dictionary<string, ValueVector> source, int length, ChunkArrays? arrays = null) =>
+        EventChunk.Build(Plan, source, length, Entities, Strings, arrays);
 
     /// <summary>
     /// Computes every feature for every row of <paramref name="chunk"/>; the returned columns are indexed by

@@ -65,6 +65,52 @@ public sealed class DayFilerTests
         }
     }
 
+    // Recycled arrays go back to the encoder and are overwritten by the next batch: the filed days must not share
+    // them. One-day batches with values that do not pack keep their own (exact-length) arrays; longer arrays, as a
+    // rented one is, are copied or packed and can be recycled; several days are always scattered.
+    [TestCase(5, false, false)]
+    [TestCase(6, true, false)]
+    [TestCase(7, true, true)]
+    public void File_WithRecycling_FiledDaysSurviveTheReuseOfRecycledArrays(int seed, bool oneDay, bool longerArrays)
+    {
+        var rnd = new Random(seed);
+        var filer = new DayFiler([true, false], 2);
+        var days = new SortedDictionary<long, List<FiledEvents>>();
+        var recycle = new ChunkArrays();
+        var rows = new List<(int Entity, long Time, long Amount, long Count)>();
+        for (int b = 0; b < 6; b++)
+        {
+            var chunk = RandomChunk(rnd, rnd.Next(100, 3000), false, wholeMillis: b % 2 == 0, oneDay: oneDay);
+            if (longerArrays) { chunk = Lengthened(chunk); }
+            for (int i = 0; i < chunk.Length; i++) { rows.Add((chunk.Entity[i], chunk.Time[i], chunk.SlotBits[0][i], chunk.SlotBits[1][i])); }
+            filer.File(chunk, days, recycle);
+            // Whatever came back is the next batch's to overwrite.
+            for (int k = 0; k < 4; k++)
+            {
+                var ints = recycle.Ints.Rent(1);
+                var longs = recycle.Longs.Rent(1);
+                ints.AsSpan().Fill(-7);
+                longs.AsSpan().Fill(-7);
+            }
+        }
+        foreach (var (day, pieces) in days)
+        {
+            var expected = rows.Where(r => Durations.FloorDay(r.Time) == day).ToList();
+            var got = FiledEvents.Unpack(pieces);
+            Assert.That(got.Entity.Take(got.Length), Is.EqualTo(expected.Select(r => r.Entity)), $"day {day}");
+            Assert.That(got.Time.Take(got.Length), Is.EqualTo(expected.Select(r => r.Time)));
+            Assert.That(got.SlotBits[0].Take(got.Length), Is.EqualTo(expected.Select(r => r.Amount)));
+            Assert.That(got.SlotBits[1].Take(got.Length), Is.EqualTo(expected.Select(r => r.Count)));
+        }
+    }
+
+    // The same events in arrays longer than the chunk (as rented arrays are).
+    private static EventChunk Lengthened(EventChunk c)
+    {
+        static T[] Longer<T>(T[] a) => [.. a, .. new T[a.Length / 16 + 1]];
+        return new EventChunk(c.Length, c.Columns, Longer(c.Entity), Longer(c.Time), [Longer(c.SlotBits[0]), Longer(c.SlotBits[1])], c.SlotValid);
+    }
+
     private static EventChunk RandomChunk(Random rnd, int n, bool withColumns, bool wholeMillis, bool oneDay = false)
     {
         var entity = new int[n];
