@@ -30,6 +30,8 @@ public sealed partial class ParquetDataReader : IDisposable
     private readonly IReadOnlyDictionary<int, object?> _constants;
     private readonly bool _byId;
     private readonly long[] _rowGroupStarts;
+    // Large-page decompression buffers, reused by the row groups this reader decodes (a row group's columns at once).
+    private readonly PageBuffers _pages = new(8);
 
     private ParquetDataReader(ParquetDataReader other, Schema projection)
         : this(other.Location, other._stream, other._reader, other._metadata, projection, other._constants)
@@ -288,7 +290,7 @@ public sealed partial class ParquetDataReader : IDisposable
         if (work.Count == 1)
         {
             var w = work[0];
-            result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows);
+            result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows, _pages);
         }
         else if (work.Count > 1)
         {
@@ -297,7 +299,7 @@ public sealed partial class ParquetDataReader : IDisposable
                 Parallel.For(0, work.Count, i =>
                 {
                     var w = work[i];
-                    result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows);
+                    result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows, _pages);
                 });
             }
             catch (AggregateException e) when (e.InnerExceptions.Count > 0)

@@ -126,10 +126,23 @@ internal sealed partial class FlatColumnReader
     /// Decodes <paramref name="chunk"/> (the column chunk's bytes from its first page) into an array of
     /// <paramref name="rows"/> values, or returns null when a page uses a layout this reader does not cover.
     /// </summary>
-    public static IArrowArray? TryRead(ReadOnlySpan<byte> chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows)
+    /// <param name="chunk">The chunk's bytes.</param>
+    /// <param name="leaf">The column.</param>
+    /// <param name="meta">The chunk's metadata.</param>
+    /// <param name="target">The type read as.</param>
+    /// <param name="rows">The chunk's rows.</param>
+    /// <param name="pages">Where the large-page buffer comes from and goes back to; null: a buffer of its own.</param>
+    public static IArrowArray? TryRead(ReadOnlySpan<byte> chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, PageBuffers? pages = null)
     {
-        var reader = new FlatColumnReader(leaf, meta.Codec, target, rows);
-        return reader.Decode(chunk) ? reader.Build() : null;
+        var reader = new FlatColumnReader(leaf, meta.Codec, target, rows) { _pages = pages };
+        try
+        {
+            return reader.Decode(chunk) ? reader.Build() : null;
+        }
+        finally
+        {
+            if (pages is not null && reader._largePage is { } page) pages.Return(page);
+        }
     }
 
     /// <summary>
@@ -517,6 +530,7 @@ internal sealed partial class FlatColumnReader
 
     // The decompressed large page, reused by the chunk's next large page (see Decompress).
     private byte[]? _largePage;
+    private PageBuffers? _pages;
 
     /// <summary>Decompressed pages from this size up are not pooled (see <see cref="Decompress"/>); tests lower it.</summary>
     internal static int LargePage { get; set; } = 1 << 20;
@@ -541,7 +555,12 @@ internal sealed partial class FlatColumnReader
         {
             // One buffer for all of this chunk's large pages (a page's bytes are done with before the next is
             // decompressed): a fresh array per page cost page faults and zeroing per page, and it goes with the reader.
-            if (_largePage is null || _largePage.Length < uncompressedSize) _largePage = GC.AllocateUninitializedArray<byte>(uncompressedSize);
+            if (_largePage is null || _largePage.Length < uncompressedSize)
+            {
+                // A buffer too small goes back (a smaller page may use it) before a larger one is taken.
+                if (_largePage is not null) _pages?.Return(_largePage);
+                _largePage = _pages?.Rent(uncompressedSize) ?? GC.AllocateUninitializedArray<byte>(uncompressedSize);
+            }
             output = _largePage;
         }
         else
