@@ -48,17 +48,32 @@ internal sealed partial class ColumnWriter
 
     private static GrowableBuffer TrialScratch => t_trial ??= new GrowableBuffer(1 << 16);
 
-    // The ByteStreamSplitSlack trial: the column's non-dictionary pages of the file are counted, and pages 0, 3, 15,
-    // 63, ... are compressed both ways, each settling the encoding until the next trial. Not only the first: the first
-    // pages of a file can be unlike the rest (the feature engine's 7-day windows fill up over the first week).
+    [ThreadStatic]
+    private static GrowableBuffer? t_fastTrial;
+
+    private static GrowableBuffer FastTrialScratch => t_fastTrial ??= new GrowableBuffer(1 << 16);
+
+    // The ByteStreamSplitSlack and FastZstdSlack trials: the column's non-dictionary pages of the file are counted,
+    // and pages 0, 3, 15, 63, ... are compressed each way, each settling the encoding (and the zstd level) until the
+    // next trial. Not only the first: the first pages of a file can be unlike the rest (the feature engine's 7-day
+    // windows fill up over the first week).
     private bool _splitChosen;
-    private long _floatPages;
+    private bool _fastChosen;
+    private long _trialPages;
     private long _nextTrial;
     // Pages of the current chunk written BYTE_STREAM_SPLIT by the trial's choice (the others not dictionary encoded are PLAIN).
     private int _splitPages;
 
     private bool SplitByTrial => _options.ByteStreamSplitSlack is not null && !_options.ByteStreamSplitFloats
         && Descriptor.Kind is ColumnKind.Float or ColumnKind.Double;
+
+    private bool FastByTrial => _options.FastZstdSlack is not null && _compressor.IsZstd
+        && Descriptor.Kind is ColumnKind.Float or ColumnKind.Double or ColumnKind.Int32 or ColumnKind.Int64;
+
+    private bool AnyTrial => SplitByTrial || FastByTrial;
+
+    /// <summary>The zstd level of the next page not dictionary encoded: the fast one when the last trial chose it.</summary>
+    private int PageLevel => _fastChosen ? _options.FastZstdLevel : _options.ZstdLevel;
     private readonly ThriftCompactWriter _header = new();
 
     /// <summary>The footer facts of the last encoded chunk.</summary>
@@ -152,21 +167,27 @@ internal sealed partial class ColumnWriter
             }
             var nonNull = Descriptor.HasDefinitionLevels ? Bits.PopCount(_validity.WrittenSpan, r0, n) : n;
             var valueBytes = ValueBytes(valueOffset, nonNull);
-            var trial = !_dictionaryMode && nonNull > 0 && _floatPages >= _nextTrial && SplitByTrial;
-            if (trial) _splitChosen = false; // PLAIN first; JudgeSplit builds the split page
+            var trial = !_dictionaryMode && nonNull > 0 && _trialPages >= _nextTrial && AnyTrial;
+            if (trial)
+            {
+                // Both trials measure against the configured level; PLAIN first, JudgeSplit builds the split page.
+                if (SplitByTrial) _splitChosen = false;
+                _fastChosen = false;
+            }
             BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
 
             CompressedScratch.Length = 0;
-            var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch);
+            var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch, _dictionaryMode ? _options.ZstdLevel : PageLevel);
             var compressed = CompressedScratch;
             if (trial)
             {
-                _nextTrial = _floatPages * 4 + 3;
-                compressed = JudgeSplit(r0, n, nonNull, valueOffset, valueBytes, _options.ByteStreamSplitSlack!.Value, ref compressedSize);
+                _nextTrial = _trialPages * 4 + 3;
+                if (SplitByTrial) compressed = JudgeSplit(r0, n, nonNull, valueOffset, valueBytes, _options.ByteStreamSplitSlack!.Value, ref compressedSize);
+                if (FastByTrial) compressed = JudgeFast(r0, n, nonNull, valueOffset, valueBytes, compressed, _options.FastZstdSlack!.Value, ref compressedSize);
             }
-            if (!_dictionaryMode && SplitByTrial)
+            if (!_dictionaryMode && AnyTrial)
             {
-                _floatPages++;
+                _trialPages++;
                 if (_splitChosen) _splitPages++;
             }
             _header.Reset();
@@ -218,6 +239,26 @@ internal sealed partial class ColumnWriter
         }
         _splitChosen = false;
         return CompressedScratch;
+    }
+
+    /// <summary>
+    /// Compresses the trial page, in the encoding just chosen (its compressed form in <paramref name="chosen"/>,
+    /// <paramref name="size"/> bytes), at <see cref="ParquetWriterOptions.FastZstdLevel"/> too and settles the level
+    /// until the next trial; returns the buffer holding the page to keep and sets <paramref name="size"/> to its size.
+    /// </summary>
+    private GrowableBuffer JudgeFast(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, GrowableBuffer chosen, double slack, ref int size)
+    {
+        // The split trial leaves the split body in the page scratch; a page it kept PLAIN is rebuilt PLAIN.
+        if (SplitByTrial && !_splitChosen) BuildPageBody(firstRow, rows, nonNull, valueOffset, valueBytes);
+        FastTrialScratch.Length = 0;
+        var fastSize = _compressor.Compress(PageScratch.WrittenSpan, FastTrialScratch, _options.FastZstdLevel);
+        if (fastSize <= size * (1 + slack))
+        {
+            _fastChosen = true;
+            size = fastSize;
+            return FastTrialScratch;
+        }
+        return chosen;
     }
 
     private int ValueBytes(int offset, int count)
