@@ -68,7 +68,7 @@ public sealed record ParquetWriterOptions
     /// that settle the byte-stream-split choice (or, for integer columns and without that trial, the 1st, 4th, 16th,
     /// 64th, ... page of the file not dictionary encoded) are compressed once more, in their chosen encoding, at
     /// <see cref="FastZstdLevel"/>, and that level is used up to the next trial when its page came out at most this
-    /// fraction larger than at <see cref="ZstdLevel"/> (0.05: up to 5% larger). On noisy doubles split into byte
+    /// fraction larger than the smallest page of the trial at <see cref="ZstdLevel"/> (0.05: up to 5% larger). On noisy doubles split into byte
     /// streams most of zstd's time goes to Huffman-coding streams it barely shrinks, which a negative level skips.
     /// Like the split trial, the choice depends on the rows written only. Default null: every page at
     /// <see cref="ZstdLevel"/>.

@@ -151,7 +151,7 @@ internal sealed partial class ColumnWriter
             return;
         }
         var pageBytes = Math.Max(1, _options.PageBytes);
-        var pageCount = Math.Max(1, (_values.Length + pageBytes / 2) / pageBytes);
+        var pageCount = Math.Max(1, (ValueLength + pageBytes / 2) / pageBytes);
         pageCount = (int)Math.Max(pageCount, ((long)rows + _options.PageRows - 1) / _options.PageRows);
         var rowsPerPage = (int)(((long)rows + pageCount - 1) / pageCount);
         var valueOffset = 0;
@@ -182,8 +182,9 @@ internal sealed partial class ColumnWriter
             if (trial)
             {
                 _nextTrial = _trialPages * 4 + 3;
-                if (SplitByTrial) compressed = JudgeSplit(r0, n, nonNull, valueOffset, valueBytes, _options.ByteStreamSplitSlack!.Value, ref compressedSize);
-                if (FastByTrial) compressed = JudgeFast(r0, n, nonNull, valueOffset, valueBytes, compressed, _options.FastZstdSlack!.Value, ref compressedSize);
+                var smallest = compressedSize;
+                if (SplitByTrial) compressed = JudgeSplit(r0, n, nonNull, valueOffset, valueBytes, _options.ByteStreamSplitSlack!.Value, ref compressedSize, ref smallest);
+                if (FastByTrial) compressed = JudgeFast(r0, n, nonNull, valueOffset, valueBytes, compressed, _options.FastZstdSlack!.Value, smallest, ref compressedSize);
             }
             if (!_dictionaryMode && AnyTrial)
             {
@@ -226,12 +227,13 @@ internal sealed partial class ColumnWriter
     /// again BYTE_STREAM_SPLIT and settles the column's encoding until the next trial; returns the buffer holding the
     /// chosen compressed page and sets <paramref name="plainSize"/> to its size. Both bodies are the same length.
     /// </summary>
-    private GrowableBuffer JudgeSplit(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, double slack, ref int plainSize)
+    private GrowableBuffer JudgeSplit(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, double slack, ref int plainSize, ref int smallest)
     {
         _splitChosen = true;
         BuildPageBody(firstRow, rows, nonNull, valueOffset, valueBytes);
         TrialScratch.Length = 0;
         var splitSize = _compressor.Compress(PageScratch.WrittenSpan, TrialScratch);
+        smallest = Math.Min(smallest, splitSize);
         if (splitSize <= plainSize * (1 + slack))
         {
             plainSize = splitSize;
@@ -245,14 +247,16 @@ internal sealed partial class ColumnWriter
     /// Compresses the trial page, in the encoding just chosen (its compressed form in <paramref name="chosen"/>,
     /// <paramref name="size"/> bytes), at <see cref="ParquetWriterOptions.FastZstdLevel"/> too and settles the level
     /// until the next trial; returns the buffer holding the page to keep and sets <paramref name="size"/> to its size.
+    /// The fast page is measured against the <paramref name="smallest"/> page of the trial, not the chosen encoding's:
+    /// a split page the split trial let be up to its slack larger than PLAIN gets no second slack on top.
     /// </summary>
-    private GrowableBuffer JudgeFast(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, GrowableBuffer chosen, double slack, ref int size)
+    private GrowableBuffer JudgeFast(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, GrowableBuffer chosen, double slack, int smallest, ref int size)
     {
         // The split trial leaves the split body in the page scratch; a page it kept PLAIN is rebuilt PLAIN.
         if (SplitByTrial && !_splitChosen) BuildPageBody(firstRow, rows, nonNull, valueOffset, valueBytes);
         FastTrialScratch.Length = 0;
         var fastSize = _compressor.Compress(PageScratch.WrittenSpan, FastTrialScratch, _options.FastZstdLevel);
-        if (fastSize <= size * (1 + slack))
+        if (fastSize <= smallest * (1 + slack))
         {
             _fastChosen = true;
             size = fastSize;
@@ -268,7 +272,7 @@ internal sealed partial class ColumnWriter
         {
             case ColumnKind.ByteArray:
                 {
-                    var span = _values.WrittenSpan;
+                    var span = ValueSpan;
                     var p = offset;
                     for (var i = 0; i < count; i++)
                     {
@@ -308,7 +312,7 @@ internal sealed partial class ColumnWriter
             }
             BinaryPrimitives.WriteInt32LittleEndian(PageScratch.WrittenSpan.Slice(lengthSlot, 4), PageScratch.Length - lengthSlot - 4);
         }
-        var values = _values.WrittenSpan.Slice(valueOffset, valueBytes);
+        var values = ValueSpan.Slice(valueOffset, valueBytes);
         if (_dictionaryMode)
         {
             WriteDictionaryIndices(values);
