@@ -89,11 +89,13 @@ internal static class ParquetWriteBench
             var path = Path.Combine(dir, $"out-{variant}.parquet");
             var times = new List<double>();
             var cpus = new List<double>();
+            long allocated = 0;
             var proc = Process.GetCurrentProcess();
             for (var r = 0; r < reps + 1; r++)
             {
                 GC.Collect();
                 proc.Refresh();
+                var alloc0 = GC.GetTotalAllocatedBytes(true);
                 var cpu0 = proc.TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 using (var writer = new ParquetDataWriter(new Floe.Core.Io.LocalFileIO(), path, schema, "{}", options))
@@ -105,11 +107,12 @@ internal static class ParquetWriteBench
                 proc.Refresh();
                 if (r == 0) continue; // warm-up
                 times.Add(sw.Elapsed.TotalMilliseconds);
+                allocated = GC.GetTotalAllocatedBytes(true) - alloc0;
                 cpus.Add((proc.TotalProcessorTime - cpu0).TotalMilliseconds);
             }
             times.Sort();
             cpus.Sort();
-            Console.WriteLine($"{codec,-24} rows {rows:N0}  median {times[times.Count / 2],7:F1} ms wall  {cpus[cpus.Count / 2],7:F1} ms cpu  (min {times[0]:F1} ms)  size {new FileInfo(path).Length:N0} bytes");
+            Console.WriteLine($"{codec,-24} rows {rows:N0}  median {times[times.Count / 2],7:F1} ms wall  {cpus[cpus.Count / 2],7:F1} ms cpu  (min {times[0]:F1} ms)  size {new FileInfo(path).Length:N0} bytes  allocated {allocated / 1e6:F1} MB");
             PrintColumnSizes(path);
         }
         return 0;
