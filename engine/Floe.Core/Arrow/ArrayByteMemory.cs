@@ -41,15 +41,22 @@ public sealed class ArrayByteMemory<T> : MemoryManager<byte>
     /// <inheritdoc />
     public override unsafe MemoryHandle Pin(int elementIndex = 0)
     {
-        if (_pins++ == 0) { _pin = GCHandle.Alloc(Array, GCHandleType.Pinned); }
-        byte* p = (byte*)_pin.AddrOfPinnedObject() + ((long)Start * sizeof(T)) + elementIndex;
-        return new MemoryHandle(p, default, this);
+        // Locked: the reader's buffers may be exported or written from several threads at once.
+        lock (this)
+        {
+            if (_pins++ == 0) { _pin = GCHandle.Alloc(Array, GCHandleType.Pinned); }
+            byte* p = (byte*)_pin.AddrOfPinnedObject() + ((long)Start * sizeof(T)) + elementIndex;
+            return new MemoryHandle(p, default, this);
+        }
     }
 
     /// <inheritdoc />
     public override void Unpin()
     {
-        if (--_pins == 0) { _pin.Free(); }
+        lock (this)
+        {
+            if (--_pins == 0) { _pin.Free(); }
+        }
     }
 
     /// <summary>
