@@ -26,12 +26,12 @@ internal sealed class KernelScratch
 
     public int[][] MaxQueues { get; }
 
-    private Int128[] _prefix = [];
+    private ulong[] _prefix = [];
 
-    /// <summary>Room for <paramref name="length"/> running fixed-point totals (a float group's new events, see WindowKernel).</summary>
-    public Int128[] Prefix(int length)
+    /// <summary>Room for <paramref name="length"/> halves of running fixed-point totals (a float group's new events, see WindowKernel).</summary>
+    public ulong[] Prefix(int length)
     {
-        if (_prefix.Length < length) { _prefix = new Int128[Math.Max(length, _prefix.Length * 2)]; }
+        if (_prefix.Length < length) { _prefix = new ulong[Math.Max(length, _prefix.Length * 2)]; }
         return _prefix;
     }
 

@@ -30,15 +30,21 @@ internal sealed partial class WindowKernel
         int leftLast = (int)(_states.Of(entity, members[last]).Left - origin);
         if (_events.NullsSeen[s] && _events.Valid[s].AsSpan(leftLast, end - leftLast).Contains(false)) { return false; }
         int added = end - newStart;
-        var prefix = scratch.Prefix(added + 1);
-        Int128 running = 0;
+        // Running totals as (low, high) halves, interleaved: prefix[2i], prefix[2i + 1] is the sum of the first i terms.
+        var prefix = scratch.Prefix(2 * (added + 1));
+        ulong runLo = 0, runHi = 0;
         prefix[0] = 0;
+        prefix[1] = 0;
         for (int i = 0; i < added; i++)
         {
             if (!FixedPoint.TryTerm(values[newStart + i], out var term)) { return false; }
-            running += term;
-            prefix[i + 1] = running;
+            ulong tLo = (ulong)term;
+            runLo += tLo;
+            runHi += FixedPoint.Upper(term) + (runLo < tLo ? 1UL : 0UL);
+            prefix[(2 * i) + 2] = runLo;
+            prefix[(2 * i) + 3] = runHi;
         }
+        var running = new Int128(runHi, runLo);
 
         var passes = _layout.Passes;
         bool wantMin = (group.Needs & SlotNeeds.Min) != 0;
@@ -57,7 +63,8 @@ internal sealed partial class WindowKernel
             {
                 Length = passes[members[j]].Length,
                 Left = left,
-                Retained = -st.IntSum,
+                RetainedLo = (ulong)(-st.IntSum),
+                RetainedHi = FixedPoint.Upper(-st.IntSum),
                 Max = wantMax ? scratch.MaxQueues[s] : null,
                 Min = wantMin ? scratch.MinQueues[s] : null,
             };
@@ -66,7 +73,8 @@ internal sealed partial class WindowKernel
             RunFloatWindow(ref w, targets[j], values, prefix, newStart, end, rowBase);
             st.Left = w.Left + origin;
             st.Count = end - w.Left;
-            st.IntSum = running - (w.Left >= newStart ? w.Retained + prefix[w.Left - newStart] : w.Retained);
+            var retained = new Int128(w.RetainedHi, w.RetainedLo);
+            st.IntSum = running - (w.Left >= newStart ? retained + Prefix(prefix, w.Left - newStart) : retained);
             if (j == last)
             {
                 if (wantMin) { baseState.MinSaved = SaveDeque(entity, basePass, false, w.Min!, w.MinHead, w.MinTail, w.Left); }
@@ -76,13 +84,18 @@ internal sealed partial class WindowKernel
         return true;
     }
 
-    // One window's pass of TryRunFloatGroup. Retained is what the window has evicted of its retained events (minus
-    // its sum before the chunk); once its left edge passes newStart, what it evicted of the new events is a prefix.
+    // One window's pass of TryRunFloatGroup. Retained (two 64-bit halves) is what the window has evicted of its retained
+    // events (minus its sum before the chunk); once its left edge passes newStart, what it evicted of the new events is
+    // a prefix. The loop keeps every 128-bit quantity as two ulong locals: the JIT kept Int128 locals on the stack,
+    // and the sum's load, subtraction and conversion were then two fifths of the loop's time.
+    private static Int128 Prefix(ulong[] prefix, int i) => new(prefix[(2 * i) + 1], prefix[2 * i]);
+
     private struct FastPass
     {
         public long Length;
         public int Left;
-        public Int128 Retained;
+        public ulong RetainedLo;
+        public ulong RetainedHi;
         public int[]? Max;
         public int MaxHead;
         public int MaxTail;
@@ -91,13 +104,13 @@ internal sealed partial class WindowKernel
         public int MinTail;
     }
 
-    private void RunFloatWindow(ref FastPass w, WindowTargets tg, long[] values, Int128[] prefix, int newStart, int end, int rowBase)
+    private void RunFloatWindow(ref FastPass w, WindowTargets tg, long[] values, ulong[] prefix, int newStart, int end, int rowBase)
     {
         var time = _events.Time;
         var positions = _positions;
         long length = w.Length;
         int l = w.Left;
-        Int128 retained = w.Retained;
+        ulong retainedLo = w.RetainedLo, retainedHi = w.RetainedHi;
         var maxQ = w.Max;
         var minQ = w.Min;
         int maxHead = 0, maxTail = w.MaxTail, minHead = 0, minTail = w.MinTail;
@@ -135,7 +148,12 @@ internal sealed partial class WindowKernel
             if (time[l] <= limit)
             {
                 // time[k] = t > limit, so the scan stops inside the window.
-                for (; l < newStart && time[l] <= limit; l++) { retained += FixedPoint.Term(values[l]); }
+                for (; l < newStart && time[l] <= limit; l++)
+                {
+                    ulong termLo = FixedPoint.TermLow(values[l], out ulong termHi);
+                    retainedLo += termLo;
+                    retainedHi += termHi + (retainedLo < termLo ? 1UL : 0UL);
+                }
                 while (time[l] <= limit) { l++; }
                 if (maxQ is not null) { while (maxQ[maxHead] < l) { maxHead++; } }
                 if (minQ is not null) { while (minQ[minHead] < l) { minHead++; } }
@@ -146,12 +164,14 @@ internal sealed partial class WindowKernel
             double sum = 0;
             if (wantsTotal)
             {
-                // prefix[runEnd] − evicted, in 64-bit halves (Int128 arithmetic kept its operands on the stack).
-                Int128 evicted = l > newStart ? retained + prefix[l - newStart] : retained;
-                Int128 total = prefix[runEnd - newStart];
-                ulong tl = (ulong)total, el = (ulong)evicted;
+                // prefix[runEnd] − (retained + prefix[l]), where prefix[l] is 0 while l is in the retained events.
+                int e = 2 * Math.Max(l - newStart, 0);
+                int r = 2 * (runEnd - newStart);
+                ulong el = retainedLo + prefix[e];
+                ulong eh = retainedHi + prefix[e + 1] + (el < retainedLo ? 1UL : 0UL);
+                ulong tl = prefix[r];
                 ulong lo = tl - el;
-                ulong hi = FixedPoint.Upper(total) - FixedPoint.Upper(evicted) - (tl < el ? 1UL : 0UL);
+                ulong hi = prefix[r + 1] - eh - (tl < el ? 1UL : 0UL);
                 sum = FixedPoint.Value(hi, lo);
             }
             double max = maxQ is not null ? BitConverter.Int64BitsToDouble(values[maxQ[maxHead]]) : 0;
@@ -172,7 +192,8 @@ internal sealed partial class WindowKernel
             k = runEnd;
         }
         w.Left = l;
-        w.Retained = retained;
+        w.RetainedLo = retainedLo;
+        w.RetainedHi = retainedHi;
         w.MaxHead = maxHead;
         w.MaxTail = maxTail;
         w.MinHead = minHead;
