@@ -20,6 +20,55 @@ internal sealed class KernelScratch
             maxN = Math.Max(maxN, plan.MaxLastN[s]);
         }
         LastValues = new long[maxN];
+        SortedBits = new long[ns][];
+        SortedValid = new bool[ns][];
+        _validBuffers = new bool[ns][];
+        for (int s = 0; s < ns; s++) { SortedBits[s] = []; }
+    }
+
+    // Kept while a chunk without nulls leaves SortedValid null.
+    private readonly bool[]?[] _validBuffers;
+
+    /// <summary>The times of the rows last gathered (see <see cref="Gather"/>).</summary>
+    public long[] SortedTime { get; private set; } = [];
+
+    /// <summary>Per slot, the value bits of the rows last gathered.</summary>
+    public long[][] SortedBits { get; }
+
+    /// <summary>Per slot, the presence of the rows last gathered; null where the chunk's slot has no nulls.</summary>
+    public bool[]?[] SortedValid { get; }
+
+    /// <summary>
+    /// Gathers the chunk rows at sorted positions [<paramref name="first"/>, + <paramref name="rows"/>) of
+    /// <paramref name="order"/> into <see cref="SortedTime"/>, <see cref="SortedBits"/> and <see cref="SortedValid"/> from 0.
+    /// </summary>
+    public void Gather(EventChunk chunk, int[] order, int first, int rows)
+    {
+        var at = order.AsSpan(first, rows);
+        if (SortedTime.Length < rows) { SortedTime = new long[Math.Max(rows, SortedTime.Length + (SortedTime.Length / 2))]; }
+        Take(chunk.Time, at, SortedTime);
+        for (int s = 0; s < SortedBits.Length; s++)
+        {
+            if (SortedBits[s].Length < rows) { SortedBits[s] = new long[SortedTime.Length]; }
+            Take(chunk.SlotBits[s], at, SortedBits[s]);
+            if (chunk.SlotValid[s] is { } valid)
+            {
+                var dst = _validBuffers[s];
+                if (dst is null || dst.Length < rows) { _validBuffers[s] = dst = new bool[SortedTime.Length]; }
+                for (int k = 0; k < at.Length; k++) { dst[k] = valid[at[k]]; }
+                SortedValid[s] = dst;
+            }
+            else
+            {
+                SortedValid[s] = null;
+            }
+        }
+    }
+
+    private static void Take(long[] source, ReadOnlySpan<int> at, long[] destination)
+    {
+        var dst = destination.AsSpan(0, at.Length);
+        for (int k = 0; k < at.Length; k++) { dst[k] = source[at[k]]; }
     }
 
     public int[][] MinQueues { get; }
@@ -33,6 +82,21 @@ internal sealed class KernelScratch
     {
         if (_prefix.Length < length) { _prefix = new ulong[Math.Max(length, _prefix.Length * 2)]; }
         return _prefix;
+    }
+
+    /// <summary>A float group window's left edge per new event (see WindowKernel.FloatEdges).</summary>
+    public int[] Lefts { get; private set; } = [];
+
+    /// <summary>A float group window's evicted total per new event, as interleaved halves.</summary>
+    public ulong[] Evicted { get; private set; } = [];
+
+    /// <summary>Makes <see cref="Lefts"/> and <see cref="Evicted"/> hold <paramref name="events"/> new events.</summary>
+    public void EnsureEdges(int events)
+    {
+        if (Lefts.Length >= events) { return; }
+        int size = Math.Max(events, Lefts.Length * 2);
+        Lefts = new int[size];
+        Evicted = new ulong[2 * size];
     }
 
     /// <summary>Holds the values of one <c>last_n</c> row while they are gathered newest first.</summary>

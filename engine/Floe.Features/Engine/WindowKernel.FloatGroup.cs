@@ -11,7 +11,7 @@ internal sealed partial class WindowKernel
     /// events, its sum is a difference of running totals and its min/max deque front is its value), and each window
     /// writes at most one output of each kind. The new events' terms are summed once into a prefix array, so a window
     /// evicting new events subtracts two prefixes and only evictions of retained events convert their values again;
-    /// then each window runs as its own tight loop (<see cref="RunFloatWindow"/>) rather than all windows per event,
+    /// then each window runs as a few tight loops (<see cref="FloatEdges"/>) rather than all windows per event,
     /// which kept a dozen pointers, heads and sums live at once and spilled them to the stack. Results and saved state
     /// are those <see cref="RunGroup"/> gives: the same exact sums, the same deque fronts, the same saved deques.
     /// </summary>
@@ -32,6 +32,7 @@ internal sealed partial class WindowKernel
         int added = end - newStart;
         // Running totals as (low, high) halves, interleaved: prefix[2i], prefix[2i + 1] is the sum of the first i terms.
         var prefix = scratch.Prefix(2 * (added + 1));
+        scratch.EnsureEdges(added);
         ulong runLo = 0, runHi = 0;
         prefix[0] = 0;
         prefix[1] = 0;
@@ -45,6 +46,10 @@ internal sealed partial class WindowKernel
             prefix[(2 * i) + 3] = runHi;
         }
         var running = new Int128(runHi, runLo);
+        // Whether two new events share a time (see SpreadRuns).
+        var time = _events.Time;
+        bool runs = false;
+        for (int k = newStart + 1; k < end; k++) { runs |= time[k] == time[k - 1]; }
 
         var passes = _layout.Passes;
         bool wantMin = (group.Needs & SlotNeeds.Min) != 0;
@@ -59,156 +64,179 @@ internal sealed partial class WindowKernel
         {
             ref var st = ref _states.Of(entity, members[j]);
             int left = (int)(st.Left - origin);
-            var w = new FastPass
+            var retained = -st.IntSum;
+            ulong retainedLo = (ulong)retained, retainedHi = FixedPoint.Upper(retained);
+            int l = FloatEdges(passes[members[j]].Length, left, ref retainedLo, ref retainedHi, values, prefix, newStart, end, scratch);
+            var tg = targets[j];
+            var lefts = scratch.Lefts;
+            if (tg.Events is not null || tg.Count is not null || tg.WantsTotal) { FloatTotals(tg, lefts, scratch.Evicted, prefix, newStart, end, rowBase); }
+            if (wantMax)
             {
-                Length = passes[members[j]].Length,
-                Left = left,
-                RetainedLo = (ulong)(-st.IntSum),
-                RetainedHi = FixedPoint.Upper(-st.IntSum),
-                Max = wantMax ? scratch.MaxQueues[s] : null,
-                Min = wantMin ? scratch.MinQueues[s] : null,
-            };
-            if (wantMax) { w.MaxTail = RestoreDeque(entity, basePass, true, maxSaved, w.Max!, leftLast); }
-            if (wantMin) { w.MinTail = RestoreDeque(entity, basePass, false, minSaved, w.Min!, leftLast); }
-            RunFloatWindow(ref w, targets[j], values, prefix, newStart, end, rowBase);
-            st.Left = w.Left + origin;
-            st.Count = end - w.Left;
-            var retained = new Int128(w.RetainedHi, w.RetainedLo);
-            st.IntSum = running - (w.Left >= newStart ? retained + Prefix(prefix, w.Left - newStart) : retained);
-            if (j == last)
-            {
-                if (wantMin) { baseState.MinSaved = SaveDeque(entity, basePass, false, w.Min!, w.MinHead, w.MinTail, w.Left); }
-                if (wantMax) { baseState.MaxSaved = SaveDeque(entity, basePass, true, w.Max!, w.MaxHead, w.MaxTail, w.Left); }
+                var q = scratch.MaxQueues[s];
+                int tail = RestoreDeque(entity, basePass, true, maxSaved, q, leftLast);
+                int head = FloatExtremes(q, HeadAt(q, tail, left), tail, tg.Max, true, values, lefts, newStart, end, rowBase, out tail);
+                if (j == last) { baseState.MaxSaved = SaveDeque(entity, basePass, true, q, head, tail, l); }
             }
+            if (wantMin)
+            {
+                var q = scratch.MinQueues[s];
+                int tail = RestoreDeque(entity, basePass, false, minSaved, q, leftLast);
+                int head = FloatExtremes(q, HeadAt(q, tail, left), tail, tg.Min, false, values, lefts, newStart, end, rowBase, out tail);
+                if (j == last) { baseState.MinSaved = SaveDeque(entity, basePass, false, q, head, tail, l); }
+            }
+            if (runs) { SpreadRuns(tg, newStart, end, rowBase); }
+            st.Left = l + origin;
+            st.Count = end - l;
+            var evicted = new Int128(retainedHi, retainedLo);
+            st.IntSum = running - (l >= newStart ? evicted + Prefix(prefix, l - newStart) : evicted);
         }
         return true;
     }
 
-    // One window's pass of TryRunFloatGroup. Retained (two 64-bit halves) is what the window has evicted of its retained
-    // events (minus its sum before the chunk); once its left edge passes newStart, what it evicted of the new events is
-    // a prefix. The loop keeps every 128-bit quantity as two ulong locals: the JIT kept Int128 locals on the stack,
-    // and the sum's load, subtraction and conversion were then two fifths of the loop's time.
     private static Int128 Prefix(ulong[] prefix, int i) => new(prefix[(2 * i) + 1], prefix[2 * i]);
 
-    private struct FastPass
+    // The first deque position at or after left edge left.
+    private static int HeadAt(int[] q, int tail, int left)
     {
-        public long Length;
-        public int Left;
-        public ulong RetainedLo;
-        public ulong RetainedHi;
-        public int[]? Max;
-        public int MaxHead;
-        public int MaxTail;
-        public int[]? Min;
-        public int MinHead;
-        public int MinTail;
+        int h = 0;
+        while (h < tail && q[h] < left) { h++; }
+        return h;
     }
 
-    private void RunFloatWindow(ref FastPass w, WindowTargets tg, long[] values, ulong[] prefix, int newStart, int end, int rowBase)
+    /// <summary>
+    /// One window's left edges: for each new event i, the first position inside (time[i] − length, time[i]], into
+    /// scratch.Lefts[i − newStart], and what the window has evicted by then, into scratch.Evicted (two halves): its
+    /// retained events' terms (less its sum before the chunk, the starting value of retained) plus the prefix of the
+    /// new events it has passed. Returns the final left edge; retained ends as what it evicted of the retained events.
+    /// </summary>
+    /// <remarks>
+    /// The window's work runs as a few short loops over the new events (edges, totals, each deque, runs) rather than
+    /// one loop doing everything: each keeps its handful of variables in registers, where the one loop spilled a
+    /// dozen to the stack. Every event is treated as ending its own window; a run of equal times is fixed up after.
+    /// </remarks>
+    private int FloatEdges(long length, int l, ref ulong retainedLo, ref ulong retainedHi, long[] values, ulong[] prefix, int newStart, int end, KernelScratch scratch)
     {
         var time = _events.Time;
+        int n = end - newStart;
+        var lefts = scratch.Lefts;
+        var evicted = scratch.Evicted;
+        ulong rLo = retainedLo, rHi = retainedHi;
+        int i = newStart;
+        // While the left edge is among the retained events, each one it passes adds its term.
+        for (; i < end && l < newStart; i++)
+        {
+            long limit = Before(time[i], length);
+            for (; l < newStart && time[l] <= limit; l++)
+            {
+                ulong termLo = FixedPoint.TermLow(values[l], out ulong termHi);
+                rLo += termLo;
+                rHi += termHi + (rLo < termLo ? 1UL : 0UL);
+            }
+            if (l >= newStart) { break; }
+            int k = i - newStart;
+            lefts[k] = l;
+            evicted[2 * k] = rLo;
+            evicted[(2 * k) + 1] = rHi;
+        }
+        // Then what it evicted is rLo/rHi plus a prefix of the new events. time[i] > limit, so each scan stops at i.
+        for (; i < end; i++)
+        {
+            long limit = Before(time[i], length);
+            while (time[l] <= limit) { l++; }
+            int k = i - newStart;
+            int p = 2 * (l - newStart);
+            ulong eLo = rLo + prefix[p];
+            lefts[k] = l;
+            evicted[2 * k] = eLo;
+            evicted[(2 * k) + 1] = rHi + prefix[p + 1] + (eLo < rLo ? 1UL : 0UL);
+        }
+        retainedLo = rLo;
+        retainedHi = rHi;
+        return l;
+    }
+
+    /// <summary>
+    /// One window's count, sum and mean for each new event, from its left edge and evicted total (see
+    /// <see cref="FloatEdges"/>): the count is the events from the left edge, the sum the prefix less what was evicted.
+    /// </summary>
+    private void FloatTotals(WindowTargets tg, int[] lefts, ulong[] evicted, ulong[] prefix, int newStart, int end, int rowBase)
+    {
         var positions = _positions;
-        long length = w.Length;
-        int l = w.Left;
-        ulong retainedLo = w.RetainedLo, retainedHi = w.RetainedHi;
-        var maxQ = w.Max;
-        var minQ = w.Min;
-        int maxHead = 0, maxTail = w.MaxTail, minHead = 0, minTail = w.MinTail;
-        // Heads at the window's own left edge.
-        if (maxQ is not null) { while (maxHead < maxTail && maxQ[maxHead] < l) { maxHead++; } }
-        if (minQ is not null) { while (minHead < minTail && minQ[minHead] < l) { minHead++; } }
         var events = tg.Events;
         var counts = tg.Count;
         var sums = tg.Sum;
         var means = tg.Mean;
-        var maxes = tg.Max;
-        var mins = tg.Min;
         bool wantsTotal = tg.WantsTotal;
-        for (int k = newStart; k < end;)
+        int n = end - newStart;
+        for (int k = 0; k < n; k++)
         {
-            long t = time[k];
-            int runEnd = k + 1;
-            while (runEnd < end && time[runEnd] == t) { runEnd++; }
-            for (int i = k; i < runEnd; i++)
+            int row = positions is null ? rowBase + k : positions[rowBase + k];
+            long count = newStart + k + 1 - lefts[k];
+            if (events is not null) { events[row] = count; }
+            if (counts is not null) { counts[row] = count; }
+            if (!wantsTotal) { continue; }
+            ulong eLo = evicted[2 * k];
+            ulong tLo = prefix[(2 * k) + 2];
+            ulong lo = tLo - eLo;
+            ulong hi = prefix[(2 * k) + 3] - evicted[(2 * k) + 1] - (tLo < eLo ? 1UL : 0UL);
+            double sum = FixedPoint.Value(hi, lo);
+            if (sums is not null) { sums[row] = sum; }
+            if (means is not null) { means[row] = sum / count; }
+        }
+    }
+
+    /// <summary>
+    /// One window's max (or min) for each new event: a monotonic deque of positions [head, tail) in q whose values
+    /// fall (max) or rise (min), each new event popping what it dominates (equal values too: the newer lives at least
+    /// as long) and the head moving to the event's left edge. Writes into outputs when given; returns the head, the
+    /// tail in <paramref name="finalTail"/>.
+    /// </summary>
+    private int FloatExtremes(int[] q, int head, int tail, double[]? outputs, bool max, long[] values, int[] lefts, int newStart, int end, int rowBase, out int finalTail)
+    {
+        var positions = _positions;
+        int n = end - newStart;
+        for (int k = 0; k < n; k++)
+        {
+            int i = newStart + k;
+            double d = BitConverter.Int64BitsToDouble(values[i]);
+            if (max)
             {
-                // Equal values are dominated too, as in RunGroup (the newer lives at least as long).
-                double d = BitConverter.Int64BitsToDouble(values[i]);
-                if (maxQ is not null)
-                {
-                    while (maxTail > maxHead && BitConverter.Int64BitsToDouble(values[maxQ[maxTail - 1]]) <= d) { maxTail--; }
-                    maxQ[maxTail++] = i;
-                }
-                if (minQ is not null)
-                {
-                    while (minTail > minHead && BitConverter.Int64BitsToDouble(values[minQ[minTail - 1]]) >= d) { minTail--; }
-                    minQ[minTail++] = i;
-                }
-            }
-            long limit = Before(t, length);
-            if (time[l] <= limit)
-            {
-                // time[k] = t > limit, so the scan stops inside the window.
-                for (; l < newStart && time[l] <= limit; l++)
-                {
-                    ulong termLo = FixedPoint.TermLow(values[l], out ulong termHi);
-                    retainedLo += termLo;
-                    retainedHi += termHi + (retainedLo < termLo ? 1UL : 0UL);
-                }
-                while (time[l] <= limit) { l++; }
-                if (maxQ is not null) { while (maxQ[maxHead] < l) { maxHead++; } }
-                if (minQ is not null) { while (minQ[minHead] < l) { minHead++; } }
-            }
-            int row = positions is null ? rowBase + (k - newStart) : positions[rowBase + (k - newStart)];
-            int rows = runEnd - k;
-            long count = runEnd - l;
-            double sum = 0;
-            if (wantsTotal)
-            {
-                // prefix[runEnd] − (retained + prefix[l]), where prefix[l] is 0 while l is in the retained events.
-                int e = 2 * Math.Max(l - newStart, 0);
-                int r = 2 * (runEnd - newStart);
-                ulong el = retainedLo + prefix[e];
-                ulong eh = retainedHi + prefix[e + 1] + (el < retainedLo ? 1UL : 0UL);
-                ulong tl = prefix[r];
-                ulong lo = tl - el;
-                ulong hi = prefix[r + 1] - eh - (tl < el ? 1UL : 0UL);
-                sum = FixedPoint.Value(hi, lo);
-            }
-            double max = maxQ is not null ? BitConverter.Int64BitsToDouble(values[maxQ[maxHead]]) : 0;
-            double min = minQ is not null ? BitConverter.Int64BitsToDouble(values[minQ[minHead]]) : 0;
-            if (rows == 1)
-            {
-                if (events is not null) { events[row] = count; }
-                if (counts is not null) { counts[row] = count; }
-                if (sums is not null) { sums[row] = sum; }
-                if (means is not null) { means[row] = sum / count; }
-                if (maxes is not null) { maxes[row] = max; }
-                if (mins is not null) { mins[row] = min; }
+                while (tail > head && BitConverter.Int64BitsToDouble(values[q[tail - 1]]) <= d) { tail--; }
             }
             else
             {
-                WriteRun(tg, row, rows, count, sum, max, min);
+                while (tail > head && BitConverter.Int64BitsToDouble(values[q[tail - 1]]) >= d) { tail--; }
             }
-            k = runEnd;
+            q[tail++] = i;
+            int l = lefts[k];
+            while (q[head] < l) { head++; }
+            if (outputs is not null) { outputs[positions is null ? rowBase + k : positions[rowBase + k]] = BitConverter.Int64BitsToDouble(values[q[head]]); }
         }
-        w.Left = l;
-        w.RetainedLo = retainedLo;
-        w.RetainedHi = retainedHi;
-        w.MaxHead = maxHead;
-        w.MaxTail = maxTail;
-        w.MinHead = minHead;
-        w.MinTail = minTail;
+        finalTail = tail;
+        return head;
     }
 
-    // A run of events with one timestamp: every row of it gets the values of the whole run.
+    /// <summary>
+    /// Gives every event of a run of equal times the values of the run's last event, whose window holds the whole run
+    /// (window (t − w, t] includes every event at t): the loops above end each event's window at the event itself.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void WriteRun(WindowTargets tg, int row, int rows, long count, double sum, double max, double min)
+    private void SpreadRuns(WindowTargets tg, int newStart, int end, int rowBase)
     {
-        tg.Events?.AsSpan(row, rows).Fill(count);
-        tg.Count?.AsSpan(row, rows).Fill(count);
-        tg.Sum?.AsSpan(row, rows).Fill(sum);
-        tg.Mean?.AsSpan(row, rows).Fill(sum / count);
-        tg.Max?.AsSpan(row, rows).Fill(max);
-        tg.Min?.AsSpan(row, rows).Fill(min);
+        var time = _events.Time;
+        var positions = _positions;
+        for (int i = end - 2; i >= newStart; i--)
+        {
+            if (time[i] != time[i + 1]) { continue; }
+            int k = i - newStart;
+            int to = positions is null ? rowBase + k : positions[rowBase + k];
+            int from = positions is null ? rowBase + k + 1 : positions[rowBase + k + 1];
+            if (tg.Events is { } events) { events[to] = events[from]; }
+            if (tg.Count is { } counts) { counts[to] = counts[from]; }
+            if (tg.Sum is { } sums) { sums[to] = sums[from]; }
+            if (tg.Mean is { } means) { means[to] = means[from]; }
+            if (tg.Max is { } maxes) { maxes[to] = maxes[from]; }
+            if (tg.Min is { } mins) { mins[to] = mins[from]; }
+        }
     }
 }
