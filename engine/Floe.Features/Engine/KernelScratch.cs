@@ -84,19 +84,17 @@ internal sealed class KernelScratch
         return _prefix;
     }
 
-    /// <summary>A float group window's left edge per new event (see WindowKernel.FloatEdges).</summary>
+    /// <summary>A float group's windows' left edges per new event, window after window (see WindowKernel.FloatEdges).</summary>
     public int[] Lefts { get; private set; } = [];
 
     /// <summary>A float group window's evicted total per new event, as interleaved halves.</summary>
     public ulong[] Evicted { get; private set; } = [];
 
-    /// <summary>Makes <see cref="Lefts"/> and <see cref="Evicted"/> hold <paramref name="events"/> new events.</summary>
-    public void EnsureEdges(int events)
+    /// <summary>Makes <see cref="Lefts"/> hold <paramref name="windows"/> windows of <paramref name="events"/> new events, and <see cref="Evicted"/> one.</summary>
+    public void EnsureEdges(int events, int windows)
     {
-        if (Lefts.Length >= events) { return; }
-        int size = Math.Max(events, Lefts.Length * 2);
-        Lefts = new int[size];
-        Evicted = new ulong[2 * size];
+        if (Evicted.Length < 2 * events) { Evicted = new ulong[2 * Math.Max(events, Evicted.Length)]; }
+        if (Lefts.Length < events * windows) { Lefts = new int[Math.Max(events * windows, Lefts.Length * 2)]; }
     }
 
     /// <summary>Holds the values of one <c>last_n</c> row while they are gathered newest first.</summary>

@@ -32,7 +32,7 @@ internal sealed partial class WindowKernel
         int added = end - newStart;
         // Running totals as (low, high) halves, interleaved: prefix[2i], prefix[2i + 1] is the sum of the first i terms.
         var prefix = scratch.Prefix(2 * (added + 1));
-        scratch.EnsureEdges(added);
+        scratch.EnsureEdges(added, m);
         ulong runLo = 0, runHi = 0;
         prefix[0] = 0;
         prefix[1] = 0;
@@ -60,52 +60,53 @@ internal sealed partial class WindowKernel
         // Window by window, the longest last (its deques are the ones saved): each pass is a tight loop over the new
         // events with its own left edge, sum and deques. A window's deque starts as the saved one of the longest
         // window cut at its own left edge, which is what its own deque would hold.
+        var lefts = scratch.Lefts;
+        Span<int> starts = stackalloc int[m];
+        int finalLeftLast = leftLast;
         for (int j = 0; j < m; j++)
         {
             ref var st = ref _states.Of(entity, members[j]);
             int left = (int)(st.Left - origin);
+            starts[j] = left;
             var retained = -st.IntSum;
             ulong retainedLo = (ulong)retained, retainedHi = FixedPoint.Upper(retained);
-            int l = FloatEdges(passes[members[j]].Length, left, ref retainedLo, ref retainedHi, values, prefix, newStart, end, scratch);
+            int l = FloatEdges(passes[members[j]].Length, left, ref retainedLo, ref retainedHi, values, prefix, newStart, end, lefts, j * added, scratch.Evicted);
             var tg = targets[j];
-            var lefts = scratch.Lefts;
-            if (tg.Events is not null || tg.Count is not null || tg.WantsTotal) { FloatTotals(tg, lefts, scratch.Evicted, prefix, newStart, end, rowBase); }
-            if (wantMax)
-            {
-                var q = scratch.MaxQueues[s];
-                int tail = RestoreDeque(entity, basePass, true, maxSaved, q, leftLast);
-                int head = FloatExtremes(q, HeadAt(q, tail, left), tail, tg.Max, true, values, lefts, newStart, end, rowBase, out tail);
-                if (j == last) { baseState.MaxSaved = SaveDeque(entity, basePass, true, q, head, tail, l); }
-            }
-            if (wantMin)
-            {
-                var q = scratch.MinQueues[s];
-                int tail = RestoreDeque(entity, basePass, false, minSaved, q, leftLast);
-                int head = FloatExtremes(q, HeadAt(q, tail, left), tail, tg.Min, false, values, lefts, newStart, end, rowBase, out tail);
-                if (j == last) { baseState.MinSaved = SaveDeque(entity, basePass, false, q, head, tail, l); }
-            }
-            if (runs) { SpreadRuns(tg, newStart, end, rowBase); }
+            if (tg.Events is not null || tg.Count is not null || tg.WantsTotal) { FloatTotals(tg, lefts, j * added, scratch.Evicted, prefix, newStart, end, rowBase); }
             st.Left = l + origin;
             st.Count = end - l;
             var evicted = new Int128(retainedHi, retainedLo);
             st.IntSum = running - (l >= newStart ? evicted + Prefix(prefix, l - newStart) : evicted);
+            finalLeftLast = l;
+        }
+        // One deque per side for all the windows, kept for the longest (the saved one), each window reading it from its
+        // own head: the first position inside it.
+        if (wantMax)
+        {
+            var q = scratch.MaxQueues[s];
+            int tail = RestoreDeque(entity, basePass, true, maxSaved, q, leftLast);
+            int head = FloatExtremes(q, tail, starts, targets, true, values, lefts, newStart, end, rowBase, out tail);
+            baseState.MaxSaved = SaveDeque(entity, basePass, true, q, head, tail, finalLeftLast);
+        }
+        if (wantMin)
+        {
+            var q = scratch.MinQueues[s];
+            int tail = RestoreDeque(entity, basePass, false, minSaved, q, leftLast);
+            int head = FloatExtremes(q, tail, starts, targets, false, values, lefts, newStart, end, rowBase, out tail);
+            baseState.MinSaved = SaveDeque(entity, basePass, false, q, head, tail, finalLeftLast);
+        }
+        if (runs)
+        {
+            foreach (var tg in targets) { SpreadRuns(tg, newStart, end, rowBase); }
         }
         return true;
     }
 
     private static Int128 Prefix(ulong[] prefix, int i) => new(prefix[(2 * i) + 1], prefix[2 * i]);
 
-    // The first deque position at or after left edge left.
-    private static int HeadAt(int[] q, int tail, int left)
-    {
-        int h = 0;
-        while (h < tail && q[h] < left) { h++; }
-        return h;
-    }
-
     /// <summary>
     /// One window's left edges: for each new event i, the first position inside (time[i] − length, time[i]], into
-    /// scratch.Lefts[i − newStart], and what the window has evicted by then, into scratch.Evicted (two halves): its
+    /// lefts[offset + i − newStart], and what the window has evicted by then, into evicted (two halves): its
     /// retained events' terms (less its sum before the chunk, the starting value of retained) plus the prefix of the
     /// new events it has passed. Returns the final left edge; retained ends as what it evicted of the retained events.
     /// </summary>
@@ -114,12 +115,9 @@ internal sealed partial class WindowKernel
     /// one loop doing everything: each keeps its handful of variables in registers, where the one loop spilled a
     /// dozen to the stack. Every event is treated as ending its own window; a run of equal times is fixed up after.
     /// </remarks>
-    private int FloatEdges(long length, int l, ref ulong retainedLo, ref ulong retainedHi, long[] values, ulong[] prefix, int newStart, int end, KernelScratch scratch)
+    private int FloatEdges(long length, int l, ref ulong retainedLo, ref ulong retainedHi, long[] values, ulong[] prefix, int newStart, int end, int[] lefts, int offset, ulong[] evicted)
     {
         var time = _events.Time;
-        int n = end - newStart;
-        var lefts = scratch.Lefts;
-        var evicted = scratch.Evicted;
         ulong rLo = retainedLo, rHi = retainedHi;
         int i = newStart;
         // While the left edge is among the retained events, each one it passes adds its term.
@@ -134,7 +132,7 @@ internal sealed partial class WindowKernel
             }
             if (l >= newStart) { break; }
             int k = i - newStart;
-            lefts[k] = l;
+            lefts[offset + k] = l;
             evicted[2 * k] = rLo;
             evicted[(2 * k) + 1] = rHi;
         }
@@ -146,7 +144,7 @@ internal sealed partial class WindowKernel
             int k = i - newStart;
             int p = 2 * (l - newStart);
             ulong eLo = rLo + prefix[p];
-            lefts[k] = l;
+            lefts[offset + k] = l;
             evicted[2 * k] = eLo;
             evicted[(2 * k) + 1] = rHi + prefix[p + 1] + (eLo < rLo ? 1UL : 0UL);
         }
@@ -159,7 +157,7 @@ internal sealed partial class WindowKernel
     /// One window's count, sum and mean for each new event, from its left edge and evicted total (see
     /// <see cref="FloatEdges"/>): the count is the events from the left edge, the sum the prefix less what was evicted.
     /// </summary>
-    private void FloatTotals(WindowTargets tg, int[] lefts, ulong[] evicted, ulong[] prefix, int newStart, int end, int rowBase)
+    private void FloatTotals(WindowTargets tg, int[] lefts, int offset, ulong[] evicted, ulong[] prefix, int newStart, int end, int rowBase)
     {
         var positions = _positions;
         var events = tg.Events;
@@ -171,7 +169,7 @@ internal sealed partial class WindowKernel
         for (int k = 0; k < n; k++)
         {
             int row = positions is null ? rowBase + k : positions[rowBase + k];
-            long count = newStart + k + 1 - lefts[k];
+            long count = newStart + k + 1 - lefts[offset + k];
             if (events is not null) { events[row] = count; }
             if (counts is not null) { counts[row] = count; }
             if (!wantsTotal) { continue; }
@@ -186,34 +184,53 @@ internal sealed partial class WindowKernel
     }
 
     /// <summary>
-    /// One window's max (or min) for each new event: a monotonic deque of positions [head, tail) in q whose values
-    /// fall (max) or rise (min), each new event popping what it dominates (equal values too: the newer lives at least
-    /// as long) and the head moving to the event's left edge. Writes into outputs when given; returns the head, the
-    /// tail in <paramref name="finalTail"/>.
+    /// Every window's max (or min) for each new event, from one monotonic deque of positions in q whose values fall
+    /// (max) or rise (min): the longest window's, restored as [0, <paramref name="tail"/>). Each new event pops what
+    /// it dominates (equal values too: the newer lives at least as long) down to the longest window's head, then each
+    /// window's head moves to the window's left edge (a head the pops passed restarts at the new event, which then
+    /// dominates the window). Writes each window's Max (Min) output when it has one; returns the longest window's
+    /// head, the tail in <paramref name="finalTail"/>.
     /// </summary>
-    private int FloatExtremes(int[] q, int head, int tail, double[]? outputs, bool max, long[] values, int[] lefts, int newStart, int end, int rowBase, out int finalTail)
+    private int FloatExtremes(int[] q, int tail, ReadOnlySpan<int> starts, WindowTargets[] targets, bool max, long[] values, int[] lefts, int newStart, int end, int rowBase, out int finalTail)
     {
         var positions = _positions;
         int n = end - newStart;
+        int m = targets.Length;
+        int last = m - 1;
+        Span<int> heads = stackalloc int[m];
+        for (int j = 0; j < m; j++)
+        {
+            int h = 0;
+            while (h < tail && q[h] < starts[j]) { h++; }
+            heads[j] = h;
+        }
         for (int k = 0; k < n; k++)
         {
             int i = newStart + k;
             double d = BitConverter.Int64BitsToDouble(values[i]);
+            int floor = heads[last];
             if (max)
             {
-                while (tail > head && BitConverter.Int64BitsToDouble(values[q[tail - 1]]) <= d) { tail--; }
+                while (tail > floor && BitConverter.Int64BitsToDouble(values[q[tail - 1]]) <= d) { tail--; }
             }
             else
             {
-                while (tail > head && BitConverter.Int64BitsToDouble(values[q[tail - 1]]) >= d) { tail--; }
+                while (tail > floor && BitConverter.Int64BitsToDouble(values[q[tail - 1]]) >= d) { tail--; }
             }
             q[tail++] = i;
-            int l = lefts[k];
-            while (q[head] < l) { head++; }
-            if (outputs is not null) { outputs[positions is null ? rowBase + k : positions[rowBase + k]] = BitConverter.Int64BitsToDouble(values[q[head]]); }
+            int row = positions is null ? rowBase + k : positions[rowBase + k];
+            for (int j = 0; j < m; j++)
+            {
+                int h = Math.Min(heads[j], tail - 1);
+                int l = lefts[(j * n) + k];
+                while (q[h] < l) { h++; }
+                heads[j] = h;
+                var outputs = max ? targets[j].Max : targets[j].Min;
+                if (outputs is not null) { outputs[row] = BitConverter.Int64BitsToDouble(values[q[h]]); }
+            }
         }
         finalTail = tail;
-        return head;
+        return heads[last];
     }
 
     /// <summary>
