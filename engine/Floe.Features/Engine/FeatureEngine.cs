@@ -288,16 +288,32 @@ internal sealed class FeatureEngine
     {
         var arena = _arena;
         int at = arena.MakeRoom(entity, added);
-        scratch.SortedTime.AsSpan(row, added).CopyTo(arena.Time.AsSpan(at, added));
+        Copy(scratch.SortedTime, row, arena.Time, at, added);
         for (int s = 0; s < scratch.SortedBits.Length; s++)
         {
-            scratch.SortedBits[s].AsSpan(row, added).CopyTo(arena.Bits[s].AsSpan(at, added));
+            Copy(scratch.SortedBits[s], row, arena.Bits[s], at, added);
             var present = arena.Valid[s].AsSpan(at, added);
             if (scratch.SortedValid[s] is { } v) { v.AsSpan(row, added).CopyTo(present); }
+            else if (added <= SmallCopy) { foreach (ref bool p in present) { p = true; } }
             else { present.Fill(true); }
         }
         arena.End[entity] = at + added;
         return at;
+    }
+
+    // Most entities append a handful of events per chunk: a plain loop copies those faster than a call to memmove.
+    private const int SmallCopy = 16;
+
+    private static void Copy(long[] from, int fromIndex, long[] to, int toIndex, int count)
+    {
+        if (count > SmallCopy)
+        {
+            from.AsSpan(fromIndex, count).CopyTo(to.AsSpan(toIndex, count));
+            return;
+        }
+        var src = from.AsSpan(fromIndex, count);
+        var dst = to.AsSpan(toIndex, count);
+        for (int k = 0; k < src.Length; k++) { dst[k] = src[k]; }
     }
 
     /// <summary>
