@@ -10,10 +10,12 @@ internal sealed partial class WindowKernel
     /// has a fixed-point term (no nulls, NaN, infinities or wide values, so every window's count is its number of
     /// events, its sum is a difference of running totals and its min/max deque front is its value), and each window
     /// writes at most one output of each kind. The new events' terms are summed once into a prefix array, so a window
-    /// evicting new events subtracts two prefixes and only evictions of retained events convert their values again;
-    /// then each window runs as a few tight loops (<see cref="FloatEdges"/>) rather than all windows per event,
-    /// which kept a dozen pointers, heads and sums live at once and spilled them to the stack. Results and saved state
-    /// are those <see cref="RunGroup"/> gives: the same exact sums, the same deque fronts, the same saved deques.
+    /// evicting new events subtracts two prefixes and only evictions of retained events convert their values again.
+    /// Then each window's left edges and totals run as short loops of their own (<see cref="FloatEdges"/>,
+    /// <see cref="FloatTotals"/>), and one pass over one min/max deque serves every window
+    /// (<see cref="FloatExtremes"/>), rather than all windows per event in one loop, which kept a dozen pointers, heads
+    /// and sums live at once and spilled them to the stack. Results and saved state are those <see cref="RunGroup"/>
+    /// gives: the same exact sums, the same deque fronts, the same saved deques.
     /// </summary>
     private bool TryRunFloatGroup(WindowGroup group, WindowTargets[] targets, int entity, long origin, int newStart, int end, int rowBase, KernelScratch scratch)
     {
@@ -57,9 +59,8 @@ internal sealed partial class WindowKernel
         int basePass = members[last];
         ref var baseState = ref _states.Of(entity, basePass);
         int minSaved = baseState.MinSaved, maxSaved = baseState.MaxSaved;
-        // Window by window, the longest last (its deques are the ones saved): each pass is a tight loop over the new
-        // events with its own left edge, sum and deques. A window's deque starts as the saved one of the longest
-        // window cut at its own left edge, which is what its own deque would hold.
+        // Window by window, the longest last: left edges (kept for the deque pass), counts, sums and means, and the
+        // window's state.
         var lefts = scratch.Lefts;
         Span<int> starts = stackalloc int[m];
         int finalLeftLast = leftLast;
@@ -79,8 +80,7 @@ internal sealed partial class WindowKernel
             st.IntSum = running - (l >= newStart ? evicted + Prefix(prefix, l - newStart) : evicted);
             finalLeftLast = l;
         }
-        // One deque per side for all the windows, kept for the longest (the saved one), each window reading it from its
-        // own head: the first position inside it.
+        // One deque per side for all the windows: the longest window's, restored from its saved copy and saved again.
         if (wantMax)
         {
             var q = scratch.MaxQueues[s];
