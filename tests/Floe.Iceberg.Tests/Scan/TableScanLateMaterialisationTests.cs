@@ -66,7 +66,7 @@ public sealed class TableScanLateMaterialisationTests
             var scan = new TableScan(table).Filter(filter).WithThreads(1 + k % 2);
             var decoded = new TableScan(table).Filter(filter).WithThreads(1 + k % 2);
             decoded.DictionaryCounts = false;
-            var expected = Scan(table, filter, null, 1, late: false).Count;
+            var expected = RowsRead(table, filter);
             Assert.That(scan.CountRows(scan.PlanFiles().Tasks), Is.EqualTo(expected), $"count {filter}");
             Assert.That(decoded.CountRows(decoded.PlanFiles().Tasks), Is.EqualTo(expected), $"decoded count {filter}");
         }
@@ -126,7 +126,7 @@ public sealed class TableScanLateMaterialisationTests
             foreach (var threads in new[] { 1, 2 })
             {
                 var late = Scan(table, filter, columns, threads, late: true);
-                Assert.That(late, Is.EqualTo(plain), $"{filter} ({threads} threads late, {plainThreads} whole-row-group)");
+                Same.Sequence(late, plain, $"{filter} ({threads} threads late, {plainThreads} whole-row-group)");
                 compared += plain.Count;
             }
         }
@@ -170,6 +170,16 @@ public sealed class TableScanLateMaterialisationTests
             7 => $"event_time >= '{time}' and amount <= {amount}",
             _ => $"kind is null or score = {rng.Next(0, 1000)}",
         };
+    }
+
+    /// <summary>How many rows a serial whole-row-group read returns (what <see cref="Scan"/> would, without the text).</summary>
+    private static long RowsRead(Table table, Expression filter)
+    {
+        var scan = new TableScan(table).Filter(filter).WithThreads(1);
+        scan.LateMaterialisation = false;
+        long rows = 0;
+        foreach (var batch in scan.ReadBatches(scan.PlanFiles().Tasks)) rows += batch.Length;
+        return rows;
     }
 
     /// <summary>Every row as text, in scan order (the order is part of what must match).</summary>
