@@ -197,7 +197,8 @@ public sealed class TableScanLateMaterialisationTests
                 text.Clear();
                 for (var c = 0; c < batch.ColumnCount; c++)
                 {
-                    text.Append(Value(batch.Column(c), i)).Append('|');
+                    Append(text, batch.Column(c), i);
+                    text.Append('|');
                 }
                 rows.Add(text.ToString());
             }
@@ -205,18 +206,35 @@ public sealed class TableScanLateMaterialisationTests
         return rows;
     }
 
-    private static string Value(IArrowArray array, int i)
+    /// <summary>One cell's text, formatted straight into the row's builder (no string a cell).</summary>
+    private static void Append(StringBuilder text, IArrowArray array, int i)
     {
-        if (array.IsNull(i)) return "null";
-        return array switch
+        var invariant = CultureInfo.InvariantCulture;
+        if (array.IsNull(i))
         {
-            Int64Array a => a.GetValue(i)!.Value.ToString(CultureInfo.InvariantCulture),
-            Int32Array a => a.GetValue(i)!.Value.ToString(CultureInfo.InvariantCulture),
-            DoubleArray a => a.GetValue(i)!.Value.ToString("R", CultureInfo.InvariantCulture),
-            TimestampArray a => a.Values[i].ToString(CultureInfo.InvariantCulture),
-            StringArray a => a.GetString(i),
-            _ => throw new AssertionException($"unexpected column type {array.Data.DataType.Name}"),
-        };
+            text.Append("null");
+            return;
+        }
+        switch (array)
+        {
+            case Int64Array a:
+                text.Append(invariant, $"{a.Values[i]}");
+                break;
+            case Int32Array a:
+                text.Append(invariant, $"{a.Values[i]}");
+                break;
+            case DoubleArray a:
+                text.Append(invariant, $"{a.Values[i]:R}");
+                break;
+            case TimestampArray a:
+                text.Append(invariant, $"{a.Values[i]}");
+                break;
+            case StringArray a:
+                text.Append(a.GetString(i));
+                break;
+            default:
+                throw new AssertionException($"unexpected column type {array.Data.DataType.Name}");
+        }
     }
 
     private static List<(long Entity, long Micros, double? Amount, string? Kind, string? Note, int? Score)> RandomRows(Random rng, int n)
