@@ -1,5 +1,5 @@
-using Floe.Tests.Shared;
 using Floe.Features.Engine;
+using Floe.Tests.Shared;
 
 namespace Floe.Features.Tests.Engine;
 
