@@ -6,6 +6,7 @@ internal static partial class EndToEndRegistry
     public static void RegisterAll()
     {
         EndToEnd.Register("features", Features.FeaturesEndToEnd.Run);
+        EndToEnd.Register("features-kernel", Features.FeatureKernelBench.Run);
         EndToEnd.Register("expressions", Features.ExpressionBench.Run);
         EndToEnd.Register("string-features", Features.StringFeaturesBench.Run);
         RegisterIngest();

@@ -337,7 +337,7 @@ internal static class FeaturesEndToEnd
     /// <summary>Zipf exponent: with 100,000 entities the top one holds about 13% of the events (10,000: about 15%).</summary>
     internal const double ZipfExponent = 1.1;
 
-    private static double[] ZipfCdf(int entities)
+    internal static double[] ZipfCdf(int entities)
     {
         var cdf = new double[entities];
         double total = 0;
@@ -346,7 +346,7 @@ internal static class FeaturesEndToEnd
         return cdf;
     }
 
-    private static long ZipfDraw(double[] cdf, double u)
+    internal static long ZipfDraw(double[] cdf, double u)
     {
         int i = Array.BinarySearch(cdf, u);
         return Math.Min(i < 0 ? ~i : i, cdf.Length - 1);

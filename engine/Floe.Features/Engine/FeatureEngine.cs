@@ -189,29 +189,30 @@ internal sealed class FeatureEngine
     /// <summary>Appends, computes and trims the entity groups [<paramref name="from"/>, <paramref name="to"/>) of the chunk, on one worker.</summary>
     private void RunEntities(EventChunk chunk, int[] order, WindowKernel kernel, int from, int to, KernelScratch scratch)
     {
-        var time = chunk.Time;
+        if (from >= to) { return; }
+        // The groups' rows, gathered from chunk order into sorted order in one tight loop per column: the gathers
+        // are independent loads the CPU overlaps, where gathering each entity's few rows beside its kernel work left
+        // them waiting one after another. Each entity's events are then one sequential copy.
+        int first = _groupOutput[from];
+        int rows = _groupOutput[to - 1] + _groupAdded[to - 1] - first;
+        if (rows <= 0) { return; }
+        scratch.Gather(chunk, order, first, rows);
         for (int g = from; g < to; g++)
         {
             // Entities are visited in id order but far apart in memory: hint the state and bounds of the entity
-            // PrefetchAhead groups on, and, now that those are cached, the events and chunk rows of the one half as
-            // far on (see CachePrefetch).
+            // PrefetchAhead groups on, and, now that those are cached, the events of the one half as far on
+            // (see CachePrefetch).
             if (g + PrefetchAhead < to)
             {
                 int far = _groupEntity[g + PrefetchAhead];
                 _states.Prefetch(far);
                 _arena.PrefetchBounds(far);
             }
-            if (g + (PrefetchAhead / 2) < to)
-            {
-                int near = g + (PrefetchAhead / 2);
-                kernel.Prefetch(_groupEntity[near]);
-                // Only a group with new events has a first new row (order may be longer than the chunk: pooled).
-                if (_groupAdded[near] > 0) { CachePrefetch.Line(ref time[order[_groupOutput[near]]]); }
-            }
+            if (g + (PrefetchAhead / 2) < to) { kernel.Prefetch(_groupEntity[g + (PrefetchAhead / 2)]); }
             int entity = _groupEntity[g];
             int added = _groupAdded[g];
             if (added == 0) { continue; }
-            int newStart = Append(chunk, order, entity, _groupOutput[g], added);
+            int newStart = Append(scratch, _groupOutput[g] - first, entity, added);
             kernel.Run(entity, _arena.Start[entity], newStart, newStart + added, _groupOutput[g], scratch);
             Retain(entity);
         }
@@ -282,32 +283,37 @@ internal sealed class FeatureEngine
         return groups;
     }
 
-    /// <summary>Copies an entity's new events (sorted rows [<paramref name="row"/>, + <paramref name="added"/>)) behind its retained ones.</summary>
-    private int Append(EventChunk chunk, int[] order, int entity, int row, int added)
+    /// <summary>Copies an entity's new events (gathered rows [<paramref name="row"/>, + <paramref name="added"/>), see <see cref="KernelScratch.Gather"/>) behind its retained ones.</summary>
+    private int Append(KernelScratch scratch, int row, int entity, int added)
     {
         var arena = _arena;
         int at = arena.MakeRoom(entity, added);
-        var rows = order.AsSpan(row, added);
-        var time = chunk.Time;
-        var dst = arena.Time.AsSpan(at, added);
-        for (int k = 0; k < rows.Length; k++) { dst[k] = time[rows[k]]; }
-        for (int s = 0; s < chunk.SlotBits.Length; s++)
+        Copy(scratch.SortedTime, row, arena.Time, at, added);
+        for (int s = 0; s < scratch.SortedBits.Length; s++)
         {
-            var src = chunk.SlotBits[s];
-            var bits = arena.Bits[s].AsSpan(at, added);
-            for (int k = 0; k < rows.Length; k++) { bits[k] = src[rows[k]]; }
+            Copy(scratch.SortedBits[s], row, arena.Bits[s], at, added);
             var present = arena.Valid[s].AsSpan(at, added);
-            if (chunk.SlotValid[s] is { } v)
-            {
-                for (int k = 0; k < rows.Length; k++) { present[k] = v[rows[k]]; }
-            }
-            else
-            {
-                present.Fill(true);
-            }
+            if (scratch.SortedValid[s] is { } v) { v.AsSpan(row, added).CopyTo(present); }
+            else if (added <= SmallCopy) { foreach (ref bool p in present) { p = true; } }
+            else { present.Fill(true); }
         }
         arena.End[entity] = at + added;
         return at;
+    }
+
+    // Most entities append a handful of events per chunk: a plain loop copies those faster than a call to memmove.
+    private const int SmallCopy = 16;
+
+    private static void Copy(long[] from, int fromIndex, long[] to, int toIndex, int count)
+    {
+        if (count > SmallCopy)
+        {
+            from.AsSpan(fromIndex, count).CopyTo(to.AsSpan(toIndex, count));
+            return;
+        }
+        var src = from.AsSpan(fromIndex, count);
+        var dst = to.AsSpan(toIndex, count);
+        for (int k = 0; k < src.Length; k++) { dst[k] = src[k]; }
     }
 
     /// <summary>

@@ -76,6 +76,34 @@ internal static class FixedPoint
         return Negate(hi, lo, bits);
     }
 
+    /// <summary>As <see cref="Term"/>, as two's-complement halves: returns the low half, the high half in <paramref name="hi"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong TermLow(long bits, out ulong hi)
+    {
+        int exponent = (int)((bits >> 52) & 0x7FF);
+        ulong mantissa = ((ulong)bits & MantissaMask) | (1UL << 52);
+        int shift = exponent - 1011;
+        ulong lo;
+        if (shift >= 0)
+        {
+            lo = mantissa << shift;
+            hi = (mantissa >> 1) >> (63 - shift);
+        }
+        else
+        {
+            lo = mantissa >> -shift;
+            hi = 0;
+        }
+        // Zero (exponent 0: only ±0 has a term among subnormals) gives 0.
+        ulong keep = exponent == 0 ? 0UL : ~0UL;
+        lo &= keep;
+        hi &= keep;
+        ulong neg = (ulong)(bits >> 63);
+        ulong nonzero = lo != 0 ? 1UL : 0UL;
+        hi = ((hi ^ neg) - neg) - (neg & nonzero);
+        return (lo ^ neg) - neg;
+    }
+
     // (hi, lo) negated when the sign bit of bits is set, without a branch on the sign.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Int128 Negate(ulong hi, ulong lo, long bits)

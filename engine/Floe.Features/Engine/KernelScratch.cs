@@ -20,19 +20,81 @@ internal sealed class KernelScratch
             maxN = Math.Max(maxN, plan.MaxLastN[s]);
         }
         LastValues = new long[maxN];
+        SortedBits = new long[ns][];
+        SortedValid = new bool[ns][];
+        _validBuffers = new bool[ns][];
+        for (int s = 0; s < ns; s++) { SortedBits[s] = []; }
+    }
+
+    // Kept while a chunk without nulls leaves SortedValid null.
+    private readonly bool[]?[] _validBuffers;
+
+    /// <summary>The times of the rows last gathered (see <see cref="Gather"/>).</summary>
+    public long[] SortedTime { get; private set; } = [];
+
+    /// <summary>Per slot, the value bits of the rows last gathered.</summary>
+    public long[][] SortedBits { get; }
+
+    /// <summary>Per slot, the presence of the rows last gathered; null where the chunk's slot has no nulls.</summary>
+    public bool[]?[] SortedValid { get; }
+
+    /// <summary>
+    /// Gathers the chunk rows at sorted positions [<paramref name="first"/>, + <paramref name="rows"/>) of
+    /// <paramref name="order"/> into <see cref="SortedTime"/>, <see cref="SortedBits"/> and <see cref="SortedValid"/> from 0.
+    /// </summary>
+    public void Gather(EventChunk chunk, int[] order, int first, int rows)
+    {
+        var at = order.AsSpan(first, rows);
+        if (SortedTime.Length < rows) { SortedTime = new long[Math.Max(rows, SortedTime.Length + (SortedTime.Length / 2))]; }
+        Take(chunk.Time, at, SortedTime);
+        for (int s = 0; s < SortedBits.Length; s++)
+        {
+            if (SortedBits[s].Length < rows) { SortedBits[s] = new long[SortedTime.Length]; }
+            Take(chunk.SlotBits[s], at, SortedBits[s]);
+            if (chunk.SlotValid[s] is { } valid)
+            {
+                var dst = _validBuffers[s];
+                if (dst is null || dst.Length < rows) { _validBuffers[s] = dst = new bool[SortedTime.Length]; }
+                for (int k = 0; k < at.Length; k++) { dst[k] = valid[at[k]]; }
+                SortedValid[s] = dst;
+            }
+            else
+            {
+                SortedValid[s] = null;
+            }
+        }
+    }
+
+    private static void Take(long[] source, ReadOnlySpan<int> at, long[] destination)
+    {
+        var dst = destination.AsSpan(0, at.Length);
+        for (int k = 0; k < at.Length; k++) { dst[k] = source[at[k]]; }
     }
 
     public int[][] MinQueues { get; }
 
     public int[][] MaxQueues { get; }
 
-    private Int128[] _prefix = [];
+    private ulong[] _prefix = [];
 
-    /// <summary>Room for <paramref name="length"/> running fixed-point totals (a float group's new events, see WindowKernel).</summary>
-    public Int128[] Prefix(int length)
+    /// <summary>Room for <paramref name="length"/> halves of running fixed-point totals (a float group's new events, see WindowKernel).</summary>
+    public ulong[] Prefix(int length)
     {
-        if (_prefix.Length < length) { _prefix = new Int128[Math.Max(length, _prefix.Length * 2)]; }
+        if (_prefix.Length < length) { _prefix = new ulong[Math.Max(length, _prefix.Length * 2)]; }
         return _prefix;
+    }
+
+    /// <summary>A float group's windows' left edges per new event, window after window (see WindowKernel.FloatEdges).</summary>
+    public int[] Lefts { get; private set; } = [];
+
+    /// <summary>A float group window's evicted total per new event, as interleaved halves.</summary>
+    public ulong[] Evicted { get; private set; } = [];
+
+    /// <summary>Makes <see cref="Lefts"/> hold <paramref name="windows"/> windows of <paramref name="events"/> new events, and <see cref="Evicted"/> one.</summary>
+    public void EnsureEdges(int events, int windows)
+    {
+        if (Evicted.Length < 2 * events) { Evicted = new ulong[2 * Math.Max(events, Evicted.Length)]; }
+        if (Lefts.Length < events * windows) { Lefts = new int[Math.Max(events * windows, Lefts.Length * 2)]; }
     }
 
     /// <summary>Holds the values of one <c>last_n</c> row while they are gathered newest first.</summary>

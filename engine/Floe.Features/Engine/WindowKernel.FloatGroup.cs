@@ -10,10 +10,12 @@ internal sealed partial class WindowKernel
     /// has a fixed-point term (no nulls, NaN, infinities or wide values, so every window's count is its number of
     /// events, its sum is a difference of running totals and its min/max deque front is its value), and each window
     /// writes at most one output of each kind. The new events' terms are summed once into a prefix array, so a window
-    /// evicting new events subtracts two prefixes and only evictions of retained events convert their values again;
-    /// then each window runs as its own tight loop (<see cref="RunFloatWindow"/>) rather than all windows per event,
-    /// which kept a dozen pointers, heads and sums live at once and spilled them to the stack. Results and saved state
-    /// are those <see cref="RunGroup"/> gives: the same exact sums, the same deque fronts, the same saved deques.
+    /// evicting new events subtracts two prefixes and only evictions of retained events convert their values again.
+    /// Then each window's left edges and totals run as short loops of their own (<see cref="FloatEdges"/>,
+    /// <see cref="FloatTotals"/>), and one pass over one min/max deque serves every window
+    /// (<see cref="FloatExtremes"/>), rather than all windows per event in one loop, which kept a dozen pointers, heads
+    /// and sums live at once and spilled them to the stack. Results and saved state are those <see cref="RunGroup"/>
+    /// gives: the same exact sums, the same deque fronts, the same saved deques.
     /// </summary>
     private bool TryRunFloatGroup(WindowGroup group, WindowTargets[] targets, int entity, long origin, int newStart, int end, int rowBase, KernelScratch scratch)
     {
@@ -30,15 +32,26 @@ internal sealed partial class WindowKernel
         int leftLast = (int)(_states.Of(entity, members[last]).Left - origin);
         if (_events.NullsSeen[s] && _events.Valid[s].AsSpan(leftLast, end - leftLast).Contains(false)) { return false; }
         int added = end - newStart;
-        var prefix = scratch.Prefix(added + 1);
-        Int128 running = 0;
+        // Running totals as (low, high) halves, interleaved: prefix[2i], prefix[2i + 1] is the sum of the first i terms.
+        var prefix = scratch.Prefix(2 * (added + 1));
+        scratch.EnsureEdges(added, m);
+        ulong runLo = 0, runHi = 0;
         prefix[0] = 0;
+        prefix[1] = 0;
         for (int i = 0; i < added; i++)
         {
             if (!FixedPoint.TryTerm(values[newStart + i], out var term)) { return false; }
-            running += term;
-            prefix[i + 1] = running;
+            ulong tLo = (ulong)term;
+            runLo += tLo;
+            runHi += FixedPoint.Upper(term) + (runLo < tLo ? 1UL : 0UL);
+            prefix[(2 * i) + 2] = runLo;
+            prefix[(2 * i) + 3] = runHi;
         }
+        var running = new Int128(runHi, runLo);
+        // Whether two new events share a time (see SpreadRuns).
+        var time = _events.Time;
+        bool runs = false;
+        for (int k = newStart + 1; k < end; k++) { runs |= time[k] == time[k - 1]; }
 
         var passes = _layout.Passes;
         bool wantMin = (group.Needs & SlotNeeds.Min) != 0;
@@ -46,148 +59,201 @@ internal sealed partial class WindowKernel
         int basePass = members[last];
         ref var baseState = ref _states.Of(entity, basePass);
         int minSaved = baseState.MinSaved, maxSaved = baseState.MaxSaved;
-        // Window by window, the longest last (its deques are the ones saved): each pass is a tight loop over the new
-        // events with its own left edge, sum and deques. A window's deque starts as the saved one of the longest
-        // window cut at its own left edge, which is what its own deque would hold.
+        // Window by window, the longest last: left edges (kept for the deque pass), counts, sums and means, and the
+        // window's state.
+        var lefts = scratch.Lefts;
+        Span<int> starts = stackalloc int[m];
+        int finalLeftLast = leftLast;
         for (int j = 0; j < m; j++)
         {
             ref var st = ref _states.Of(entity, members[j]);
             int left = (int)(st.Left - origin);
-            var w = new FastPass
-            {
-                Length = passes[members[j]].Length,
-                Left = left,
-                Retained = -st.IntSum,
-                Max = wantMax ? scratch.MaxQueues[s] : null,
-                Min = wantMin ? scratch.MinQueues[s] : null,
-            };
-            if (wantMax) { w.MaxTail = RestoreDeque(entity, basePass, true, maxSaved, w.Max!, leftLast); }
-            if (wantMin) { w.MinTail = RestoreDeque(entity, basePass, false, minSaved, w.Min!, leftLast); }
-            RunFloatWindow(ref w, targets[j], values, prefix, newStart, end, rowBase);
-            st.Left = w.Left + origin;
-            st.Count = end - w.Left;
-            st.IntSum = running - (w.Left >= newStart ? w.Retained + prefix[w.Left - newStart] : w.Retained);
-            if (j == last)
-            {
-                if (wantMin) { baseState.MinSaved = SaveDeque(entity, basePass, false, w.Min!, w.MinHead, w.MinTail, w.Left); }
-                if (wantMax) { baseState.MaxSaved = SaveDeque(entity, basePass, true, w.Max!, w.MaxHead, w.MaxTail, w.Left); }
-            }
+            starts[j] = left;
+            var retained = -st.IntSum;
+            ulong retainedLo = (ulong)retained, retainedHi = FixedPoint.Upper(retained);
+            int l = FloatEdges(passes[members[j]].Length, left, ref retainedLo, ref retainedHi, values, prefix, newStart, end, lefts, j * added, scratch.Evicted);
+            var tg = targets[j];
+            if (tg.Events is not null || tg.Count is not null || tg.WantsTotal) { FloatTotals(tg, lefts, j * added, scratch.Evicted, prefix, newStart, end, rowBase); }
+            st.Left = l + origin;
+            st.Count = end - l;
+            var evicted = new Int128(retainedHi, retainedLo);
+            st.IntSum = running - (l >= newStart ? evicted + Prefix(prefix, l - newStart) : evicted);
+            finalLeftLast = l;
+        }
+        // One deque per side for all the windows: the longest window's, restored from its saved copy and saved again.
+        if (wantMax)
+        {
+            var q = scratch.MaxQueues[s];
+            int tail = RestoreDeque(entity, basePass, true, maxSaved, q, leftLast);
+            int head = FloatExtremes(q, tail, starts, targets, true, values, lefts, newStart, end, rowBase, out tail);
+            baseState.MaxSaved = SaveDeque(entity, basePass, true, q, head, tail, finalLeftLast);
+        }
+        if (wantMin)
+        {
+            var q = scratch.MinQueues[s];
+            int tail = RestoreDeque(entity, basePass, false, minSaved, q, leftLast);
+            int head = FloatExtremes(q, tail, starts, targets, false, values, lefts, newStart, end, rowBase, out tail);
+            baseState.MinSaved = SaveDeque(entity, basePass, false, q, head, tail, finalLeftLast);
+        }
+        if (runs)
+        {
+            foreach (var tg in targets) { SpreadRuns(tg, newStart, end, rowBase); }
         }
         return true;
     }
 
-    // One window's pass of TryRunFloatGroup. Retained is what the window has evicted of its retained events (minus
-    // its sum before the chunk); once its left edge passes newStart, what it evicted of the new events is a prefix.
-    private struct FastPass
-    {
-        public long Length;
-        public int Left;
-        public Int128 Retained;
-        public int[]? Max;
-        public int MaxHead;
-        public int MaxTail;
-        public int[]? Min;
-        public int MinHead;
-        public int MinTail;
-    }
+    private static Int128 Prefix(ulong[] prefix, int i) => new(prefix[(2 * i) + 1], prefix[2 * i]);
 
-    private void RunFloatWindow(ref FastPass w, WindowTargets tg, long[] values, Int128[] prefix, int newStart, int end, int rowBase)
+    /// <summary>
+    /// One window's left edges: for each new event i, the first position inside (time[i] − length, time[i]], into
+    /// lefts[offset + i − newStart], and what the window has evicted by then, into evicted (two halves): its
+    /// retained events' terms (less its sum before the chunk, the starting value of retained) plus the prefix of the
+    /// new events it has passed. Returns the final left edge; retained ends as what it evicted of the retained events.
+    /// </summary>
+    /// <remarks>
+    /// The window's work runs as a few short loops over the new events (edges, totals, each deque, runs) rather than
+    /// one loop doing everything: each keeps its handful of variables in registers, where the one loop spilled a
+    /// dozen to the stack. Every event is treated as ending its own window; a run of equal times is fixed up after.
+    /// </remarks>
+    private int FloatEdges(long length, int l, ref ulong retainedLo, ref ulong retainedHi, long[] values, ulong[] prefix, int newStart, int end, int[] lefts, int offset, ulong[] evicted)
     {
         var time = _events.Time;
+        ulong rLo = retainedLo, rHi = retainedHi;
+        int i = newStart;
+        // While the left edge is among the retained events, each one it passes adds its term.
+        for (; i < end && l < newStart; i++)
+        {
+            long limit = Before(time[i], length);
+            for (; l < newStart && time[l] <= limit; l++)
+            {
+                ulong termLo = FixedPoint.TermLow(values[l], out ulong termHi);
+                rLo += termLo;
+                rHi += termHi + (rLo < termLo ? 1UL : 0UL);
+            }
+            if (l >= newStart) { break; }
+            int k = i - newStart;
+            lefts[offset + k] = l;
+            evicted[2 * k] = rLo;
+            evicted[(2 * k) + 1] = rHi;
+        }
+        // Then what it evicted is rLo/rHi plus a prefix of the new events. time[i] > limit, so each scan stops at i.
+        for (; i < end; i++)
+        {
+            long limit = Before(time[i], length);
+            while (time[l] <= limit) { l++; }
+            int k = i - newStart;
+            int p = 2 * (l - newStart);
+            ulong eLo = rLo + prefix[p];
+            lefts[offset + k] = l;
+            evicted[2 * k] = eLo;
+            evicted[(2 * k) + 1] = rHi + prefix[p + 1] + (eLo < rLo ? 1UL : 0UL);
+        }
+        retainedLo = rLo;
+        retainedHi = rHi;
+        return l;
+    }
+
+    /// <summary>
+    /// One window's count, sum and mean for each new event, from its left edge and evicted total (see
+    /// <see cref="FloatEdges"/>): the count is the events from the left edge, the sum the prefix less what was evicted.
+    /// </summary>
+    private void FloatTotals(WindowTargets tg, int[] lefts, int offset, ulong[] evicted, ulong[] prefix, int newStart, int end, int rowBase)
+    {
         var positions = _positions;
-        long length = w.Length;
-        int l = w.Left;
-        Int128 retained = w.Retained;
-        var maxQ = w.Max;
-        var minQ = w.Min;
-        int maxHead = 0, maxTail = w.MaxTail, minHead = 0, minTail = w.MinTail;
-        // Heads at the window's own left edge.
-        if (maxQ is not null) { while (maxHead < maxTail && maxQ[maxHead] < l) { maxHead++; } }
-        if (minQ is not null) { while (minHead < minTail && minQ[minHead] < l) { minHead++; } }
         var events = tg.Events;
         var counts = tg.Count;
         var sums = tg.Sum;
         var means = tg.Mean;
-        var maxes = tg.Max;
-        var mins = tg.Min;
         bool wantsTotal = tg.WantsTotal;
-        for (int k = newStart; k < end;)
+        int n = end - newStart;
+        for (int k = 0; k < n; k++)
         {
-            long t = time[k];
-            int runEnd = k + 1;
-            while (runEnd < end && time[runEnd] == t) { runEnd++; }
-            for (int i = k; i < runEnd; i++)
+            int row = positions is null ? rowBase + k : positions[rowBase + k];
+            long count = newStart + k + 1 - lefts[offset + k];
+            if (events is not null) { events[row] = count; }
+            if (counts is not null) { counts[row] = count; }
+            if (!wantsTotal) { continue; }
+            ulong eLo = evicted[2 * k];
+            ulong tLo = prefix[(2 * k) + 2];
+            ulong lo = tLo - eLo;
+            ulong hi = prefix[(2 * k) + 3] - evicted[(2 * k) + 1] - (tLo < eLo ? 1UL : 0UL);
+            double sum = FixedPoint.Value(hi, lo);
+            if (sums is not null) { sums[row] = sum; }
+            if (means is not null) { means[row] = sum / count; }
+        }
+    }
+
+    /// <summary>
+    /// Every window's max (or min) for each new event, from one monotonic deque of positions in q whose values fall
+    /// (max) or rise (min): the longest window's, restored as [0, <paramref name="tail"/>). Each new event pops what
+    /// it dominates (equal values too: the newer lives at least as long) down to the longest window's head, then each
+    /// window's head moves to the window's left edge (a head the pops passed restarts at the new event, which then
+    /// dominates the window). Writes each window's Max (Min) output when it has one; returns the longest window's
+    /// head, the tail in <paramref name="finalTail"/>.
+    /// </summary>
+    private int FloatExtremes(int[] q, int tail, ReadOnlySpan<int> starts, WindowTargets[] targets, bool max, long[] values, int[] lefts, int newStart, int end, int rowBase, out int finalTail)
+    {
+        var positions = _positions;
+        int n = end - newStart;
+        int m = targets.Length;
+        int last = m - 1;
+        Span<int> heads = stackalloc int[m];
+        for (int j = 0; j < m; j++)
+        {
+            int h = 0;
+            while (h < tail && q[h] < starts[j]) { h++; }
+            heads[j] = h;
+        }
+        for (int k = 0; k < n; k++)
+        {
+            int i = newStart + k;
+            double d = BitConverter.Int64BitsToDouble(values[i]);
+            int floor = heads[last];
+            if (max)
             {
-                // Equal values are dominated too, as in RunGroup (the newer lives at least as long).
-                double d = BitConverter.Int64BitsToDouble(values[i]);
-                if (maxQ is not null)
-                {
-                    while (maxTail > maxHead && BitConverter.Int64BitsToDouble(values[maxQ[maxTail - 1]]) <= d) { maxTail--; }
-                    maxQ[maxTail++] = i;
-                }
-                if (minQ is not null)
-                {
-                    while (minTail > minHead && BitConverter.Int64BitsToDouble(values[minQ[minTail - 1]]) >= d) { minTail--; }
-                    minQ[minTail++] = i;
-                }
-            }
-            long limit = Before(t, length);
-            if (time[l] <= limit)
-            {
-                // time[k] = t > limit, so the scan stops inside the window.
-                for (; l < newStart && time[l] <= limit; l++) { retained += FixedPoint.Term(values[l]); }
-                while (time[l] <= limit) { l++; }
-                if (maxQ is not null) { while (maxQ[maxHead] < l) { maxHead++; } }
-                if (minQ is not null) { while (minQ[minHead] < l) { minHead++; } }
-            }
-            int row = positions is null ? rowBase + (k - newStart) : positions[rowBase + (k - newStart)];
-            int rows = runEnd - k;
-            long count = runEnd - l;
-            double sum = 0;
-            if (wantsTotal)
-            {
-                // prefix[runEnd] − evicted, in 64-bit halves (Int128 arithmetic kept its operands on the stack).
-                Int128 evicted = l > newStart ? retained + prefix[l - newStart] : retained;
-                Int128 total = prefix[runEnd - newStart];
-                ulong tl = (ulong)total, el = (ulong)evicted;
-                ulong lo = tl - el;
-                ulong hi = FixedPoint.Upper(total) - FixedPoint.Upper(evicted) - (tl < el ? 1UL : 0UL);
-                sum = FixedPoint.Value(hi, lo);
-            }
-            double max = maxQ is not null ? BitConverter.Int64BitsToDouble(values[maxQ[maxHead]]) : 0;
-            double min = minQ is not null ? BitConverter.Int64BitsToDouble(values[minQ[minHead]]) : 0;
-            if (rows == 1)
-            {
-                if (events is not null) { events[row] = count; }
-                if (counts is not null) { counts[row] = count; }
-                if (sums is not null) { sums[row] = sum; }
-                if (means is not null) { means[row] = sum / count; }
-                if (maxes is not null) { maxes[row] = max; }
-                if (mins is not null) { mins[row] = min; }
+                while (tail > floor && BitConverter.Int64BitsToDouble(values[q[tail - 1]]) <= d) { tail--; }
             }
             else
             {
-                WriteRun(tg, row, rows, count, sum, max, min);
+                while (tail > floor && BitConverter.Int64BitsToDouble(values[q[tail - 1]]) >= d) { tail--; }
             }
-            k = runEnd;
+            q[tail++] = i;
+            int row = positions is null ? rowBase + k : positions[rowBase + k];
+            for (int j = 0; j < m; j++)
+            {
+                int h = Math.Min(heads[j], tail - 1);
+                int l = lefts[(j * n) + k];
+                while (q[h] < l) { h++; }
+                heads[j] = h;
+                var outputs = max ? targets[j].Max : targets[j].Min;
+                if (outputs is not null) { outputs[row] = BitConverter.Int64BitsToDouble(values[q[h]]); }
+            }
         }
-        w.Left = l;
-        w.Retained = retained;
-        w.MaxHead = maxHead;
-        w.MaxTail = maxTail;
-        w.MinHead = minHead;
-        w.MinTail = minTail;
+        finalTail = tail;
+        return heads[last];
     }
 
-    // A run of events with one timestamp: every row of it gets the values of the whole run.
+    /// <summary>
+    /// Gives every event of a run of equal times the values of the run's last event, whose window holds the whole run
+    /// (window (t − w, t] includes every event at t): the loops above end each event's window at the event itself.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void WriteRun(WindowTargets tg, int row, int rows, long count, double sum, double max, double min)
+    private void SpreadRuns(WindowTargets tg, int newStart, int end, int rowBase)
     {
-        tg.Events?.AsSpan(row, rows).Fill(count);
-        tg.Count?.AsSpan(row, rows).Fill(count);
-        tg.Sum?.AsSpan(row, rows).Fill(sum);
-        tg.Mean?.AsSpan(row, rows).Fill(sum / count);
-        tg.Max?.AsSpan(row, rows).Fill(max);
-        tg.Min?.AsSpan(row, rows).Fill(min);
+        var time = _events.Time;
+        var positions = _positions;
+        for (int i = end - 2; i >= newStart; i--)
+        {
+            if (time[i] != time[i + 1]) { continue; }
+            int k = i - newStart;
+            int to = positions is null ? rowBase + k : positions[rowBase + k];
+            int from = positions is null ? rowBase + k + 1 : positions[rowBase + k + 1];
+            if (tg.Events is { } events) { events[to] = events[from]; }
+            if (tg.Count is { } counts) { counts[to] = counts[from]; }
+            if (tg.Sum is { } sums) { sums[to] = sums[from]; }
+            if (tg.Mean is { } means) { means[to] = means[from]; }
+            if (tg.Max is { } maxes) { maxes[to] = maxes[from]; }
+            if (tg.Min is { } mins) { mins[to] = mins[from]; }
+        }
     }
 }

@@ -16,7 +16,7 @@ internal sealed partial class ColumnWriter
     private bool TryPageBounds(int valueOffset, int count, out byte[] min, out byte[] max)
     {
         min = max = System.Array.Empty<byte>();
-        var values = _values.WrittenSpan;
+        var values = ValueSpan;
         var dictionary = _dictionary.WrittenSpan;
         ReadOnlySpan<int> indices = _dictionaryMode ? MemoryMarshal.Cast<byte, int>(values.Slice(valueOffset, count * 4)) : default;
         switch (Descriptor.Kind)

@@ -48,17 +48,32 @@ internal sealed partial class ColumnWriter
 
     private static GrowableBuffer TrialScratch => t_trial ??= new GrowableBuffer(1 << 16);
 
-    // The ByteStreamSplitSlack trial: the column's non-dictionary pages of the file are counted, and pages 0, 3, 15,
-    // 63, ... are compressed both ways, each settling the encoding until the next trial. Not only the first: the first
-    // pages of a file can be unlike the rest (the feature engine's 7-day windows fill up over the first week).
+    [ThreadStatic]
+    private static GrowableBuffer? t_fastTrial;
+
+    private static GrowableBuffer FastTrialScratch => t_fastTrial ??= new GrowableBuffer(1 << 16);
+
+    // The ByteStreamSplitSlack and FastZstdSlack trials: the column's non-dictionary pages of the file are counted,
+    // and pages 0, 3, 15, 63, ... are compressed each way, each settling the encoding (and the zstd level) until the
+    // next trial. Not only the first: the first pages of a file can be unlike the rest (the feature engine's 7-day
+    // windows fill up over the first week).
     private bool _splitChosen;
-    private long _floatPages;
+    private bool _fastChosen;
+    private long _trialPages;
     private long _nextTrial;
     // Pages of the current chunk written BYTE_STREAM_SPLIT by the trial's choice (the others not dictionary encoded are PLAIN).
     private int _splitPages;
 
     private bool SplitByTrial => _options.ByteStreamSplitSlack is not null && !_options.ByteStreamSplitFloats
         && Descriptor.Kind is ColumnKind.Float or ColumnKind.Double;
+
+    private bool FastByTrial => _options.FastZstdSlack is not null && _compressor.IsZstd
+        && Descriptor.Kind is ColumnKind.Float or ColumnKind.Double or ColumnKind.Int32 or ColumnKind.Int64;
+
+    private bool AnyTrial => SplitByTrial || FastByTrial;
+
+    /// <summary>The zstd level of the next page not dictionary encoded: the fast one when the last trial chose it.</summary>
+    private int PageLevel => _fastChosen ? _options.FastZstdLevel : _options.ZstdLevel;
     private readonly ThriftCompactWriter _header = new();
 
     /// <summary>The footer facts of the last encoded chunk.</summary>
@@ -136,7 +151,7 @@ internal sealed partial class ColumnWriter
             return;
         }
         var pageBytes = Math.Max(1, _options.PageBytes);
-        var pageCount = Math.Max(1, (_values.Length + pageBytes / 2) / pageBytes);
+        var pageCount = Math.Max(1, (ValueLength + pageBytes / 2) / pageBytes);
         pageCount = (int)Math.Max(pageCount, ((long)rows + _options.PageRows - 1) / _options.PageRows);
         var rowsPerPage = (int)(((long)rows + pageCount - 1) / pageCount);
         var valueOffset = 0;
@@ -152,21 +167,28 @@ internal sealed partial class ColumnWriter
             }
             var nonNull = Descriptor.HasDefinitionLevels ? Bits.PopCount(_validity.WrittenSpan, r0, n) : n;
             var valueBytes = ValueBytes(valueOffset, nonNull);
-            var trial = !_dictionaryMode && nonNull > 0 && _floatPages >= _nextTrial && SplitByTrial;
-            if (trial) _splitChosen = false; // PLAIN first; JudgeSplit builds the split page
+            var trial = !_dictionaryMode && nonNull > 0 && _trialPages >= _nextTrial && AnyTrial;
+            if (trial)
+            {
+                // Both trials measure against the configured level; PLAIN first, JudgeSplit builds the split page.
+                if (SplitByTrial) _splitChosen = false;
+                _fastChosen = false;
+            }
             BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
 
             CompressedScratch.Length = 0;
-            var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch);
+            var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch, _dictionaryMode ? _options.ZstdLevel : PageLevel);
             var compressed = CompressedScratch;
             if (trial)
             {
-                _nextTrial = _floatPages * 4 + 3;
-                compressed = JudgeSplit(r0, n, nonNull, valueOffset, valueBytes, _options.ByteStreamSplitSlack!.Value, ref compressedSize);
+                _nextTrial = _trialPages * 4 + 3;
+                var smallest = compressedSize;
+                if (SplitByTrial) compressed = JudgeSplit(r0, n, nonNull, valueOffset, valueBytes, _options.ByteStreamSplitSlack!.Value, ref compressedSize, ref smallest);
+                if (FastByTrial) compressed = JudgeFast(r0, n, nonNull, valueOffset, valueBytes, compressed, _options.FastZstdSlack!.Value, smallest, ref compressedSize);
             }
-            if (!_dictionaryMode && SplitByTrial)
+            if (!_dictionaryMode && AnyTrial)
             {
-                _floatPages++;
+                _trialPages++;
                 if (_splitChosen) _splitPages++;
             }
             _header.Reset();
@@ -205,12 +227,13 @@ internal sealed partial class ColumnWriter
     /// again BYTE_STREAM_SPLIT and settles the column's encoding until the next trial; returns the buffer holding the
     /// chosen compressed page and sets <paramref name="plainSize"/> to its size. Both bodies are the same length.
     /// </summary>
-    private GrowableBuffer JudgeSplit(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, double slack, ref int plainSize)
+    private GrowableBuffer JudgeSplit(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, double slack, ref int plainSize, ref int smallest)
     {
         _splitChosen = true;
         BuildPageBody(firstRow, rows, nonNull, valueOffset, valueBytes);
         TrialScratch.Length = 0;
         var splitSize = _compressor.Compress(PageScratch.WrittenSpan, TrialScratch);
+        smallest = Math.Min(smallest, splitSize);
         if (splitSize <= plainSize * (1 + slack))
         {
             plainSize = splitSize;
@@ -220,6 +243,28 @@ internal sealed partial class ColumnWriter
         return CompressedScratch;
     }
 
+    /// <summary>
+    /// Compresses the trial page, in the encoding just chosen (its compressed form in <paramref name="chosen"/>,
+    /// <paramref name="size"/> bytes), at <see cref="ParquetWriterOptions.FastZstdLevel"/> too and settles the level
+    /// until the next trial; returns the buffer holding the page to keep and sets <paramref name="size"/> to its size.
+    /// The fast page is measured against the <paramref name="smallest"/> page of the trial, not the chosen encoding's:
+    /// a split page the split trial let be up to its slack larger than PLAIN gets no second slack on top.
+    /// </summary>
+    private GrowableBuffer JudgeFast(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, GrowableBuffer chosen, double slack, int smallest, ref int size)
+    {
+        // The split trial leaves the split body in the page scratch; a page it kept PLAIN is rebuilt PLAIN.
+        if (SplitByTrial && !_splitChosen) BuildPageBody(firstRow, rows, nonNull, valueOffset, valueBytes);
+        FastTrialScratch.Length = 0;
+        var fastSize = _compressor.Compress(PageScratch.WrittenSpan, FastTrialScratch, _options.FastZstdLevel);
+        if (fastSize <= smallest * (1 + slack))
+        {
+            _fastChosen = true;
+            size = fastSize;
+            return FastTrialScratch;
+        }
+        return chosen;
+    }
+
     private int ValueBytes(int offset, int count)
     {
         if (_dictionaryMode) return count * 4;
@@ -227,7 +272,7 @@ internal sealed partial class ColumnWriter
         {
             case ColumnKind.ByteArray:
                 {
-                    var span = _values.WrittenSpan;
+                    var span = ValueSpan;
                     var p = offset;
                     for (var i = 0; i < count; i++)
                     {
@@ -267,7 +312,7 @@ internal sealed partial class ColumnWriter
             }
             BinaryPrimitives.WriteInt32LittleEndian(PageScratch.WrittenSpan.Slice(lengthSlot, 4), PageScratch.Length - lengthSlot - 4);
         }
-        var values = _values.WrittenSpan.Slice(valueOffset, valueBytes);
+        var values = ValueSpan.Slice(valueOffset, valueBytes);
         if (_dictionaryMode)
         {
             WriteDictionaryIndices(values);

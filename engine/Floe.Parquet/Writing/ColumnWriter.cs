@@ -26,6 +26,15 @@ internal sealed partial class ColumnWriter : IDisposable
     // Slots (rows, for a flat column) and nulls of the page being filled.
     private int _rows;
     private int _nulls;
+    // A whole page's values taken straight from the batch being appended instead of _values (see AppendDirect):
+    // set only for the one SealPages call that encodes them.
+    private ReadOnlyMemory<byte> _direct;
+    private bool _isDirect;
+
+    /// <summary>The raw values of the page(s) being sealed: the batch's own bytes on the direct path, else the buffer.</summary>
+    private ReadOnlySpan<byte> ValueSpan => _isDirect ? _direct.Span : _values.WrittenSpan;
+
+    private int ValueLength => _isDirect ? _direct.Length : _values.Length;
 
     public ColumnWriter(ColumnDescriptor descriptor, ParquetWriterOptions options, string location)
     {
@@ -67,10 +76,19 @@ internal sealed partial class ColumnWriter : IDisposable
     public void Append(IArrowArray array, int start, int count)
     {
         var arr = (Apache.Arrow.Array)array;
+        var direct = CanAppendDirect(arr);
         while (count > 0)
         {
             // In pieces that fill the page no further than its limit, so pages come out about PageBytes each.
-            var take = Math.Min(count, RowsToFillPage());
+            var fill = RowsToFillPage();
+            var take = Math.Min(count, fill);
+            if (direct && _rows == 0 && take == fill)
+            {
+                AppendDirect(arr, start, take);
+                start += take;
+                count -= take;
+                continue;
+            }
             var nulls = AppendValidity(arr, start, take);
             AppendValues(arr, start, take, nulls > 0);
             _rows += take;
@@ -95,6 +113,40 @@ internal sealed partial class ColumnWriter : IDisposable
         var byBytes = Math.Max(1, (_options.PageBytes - _values.Length + bytesPerRow - 1) / bytesPerRow);
         var byRows = Math.Max(1, (long)_options.PageRows - _rows);
         return (int)Math.Min(int.MaxValue, Math.Min(byBytes, byRows));
+    }
+
+    /// <summary>
+    /// Whether whole pages of <paramref name="arr"/> can be encoded from its own value bytes: a flat, fixed-width
+    /// column (ints, longs, floats, doubles and the dates and times stored in them) not dictionary encoded, and an
+    /// array without nulls, whose values are then laid out exactly as PLAIN.
+    /// </summary>
+    private bool CanAppendDirect(Apache.Arrow.Array arr) =>
+        !_dictionaryMode && !Descriptor.Nested && arr.NullCount == 0
+        && Descriptor.Kind is ColumnKind.Int32 or ColumnKind.Int64 or ColumnKind.Float or ColumnKind.Double
+        && arr.Data.Buffers.Length > 1;
+
+    /// <summary>
+    /// Seals one full page of rows [start, start+count) straight from the array's value bytes: the copy into the page
+    /// buffer was a tenth of the writer's time on wide numeric batches, and a page that starts empty and fills from one
+    /// batch needs no buffering (pages across batches still go through it).
+    /// </summary>
+    private void AppendDirect(Apache.Arrow.Array arr, int start, int count)
+    {
+        var width = Descriptor.Width;
+        AppendValidity(arr, start, count);
+        _direct = arr.Data.Buffers[1].Memory.Slice((arr.Offset + start) * width, count * width);
+        _isDirect = true;
+        try
+        {
+            UpdateStatistics(_direct.Span);
+            _rows += count;
+            SealPages();
+        }
+        finally
+        {
+            _direct = default;
+            _isDirect = false;
+        }
     }
 
     /// <summary>

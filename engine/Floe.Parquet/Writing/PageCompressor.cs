@@ -24,6 +24,9 @@ internal sealed class PageCompressor : IDisposable
         _managed = managedZstd || !ZstdEncoder.IsNative;
     }
 
+    /// <summary>True for zstd, the one codec with levels.</summary>
+    public bool IsZstd => _codec == ParquetCodec.Zstd;
+
     /// <summary>The thrift <c>CompressionCodec</c> value.</summary>
     public int ThriftCodec => _codec switch
     {
@@ -34,7 +37,13 @@ internal sealed class PageCompressor : IDisposable
     };
 
     /// <summary>Appends the compressed form of <paramref name="source"/> to <paramref name="destination"/>; returns its length.</summary>
-    public int Compress(ReadOnlySpan<byte> source, GrowableBuffer destination)
+    public int Compress(ReadOnlySpan<byte> source, GrowableBuffer destination) => Compress(source, destination, _level);
+
+    /// <summary>
+    /// As <see cref="Compress(ReadOnlySpan{byte}, GrowableBuffer)"/>, at zstd level <paramref name="zstdLevel"/>
+    /// instead of the compressor's own (other codecs ignore it).
+    /// </summary>
+    public int Compress(ReadOnlySpan<byte> source, GrowableBuffer destination, int zstdLevel)
     {
         switch (_codec)
         {
@@ -61,7 +70,7 @@ internal sealed class PageCompressor : IDisposable
             default:
                 {
                     var span = destination.GetSpan(ZstdEncoder.Bound(source.Length));
-                    var encoder = ZstdContextPool.Rent(_level, _managed);
+                    var encoder = ZstdContextPool.Rent(zstdLevel, _managed);
                     int n;
                     try
                     {
@@ -69,7 +78,7 @@ internal sealed class PageCompressor : IDisposable
                     }
                     finally
                     {
-                        ZstdContextPool.Return(_level, _managed, encoder);
+                        ZstdContextPool.Return(zstdLevel, _managed, encoder);
                     }
                     destination.Length += n;
                     return n;

@@ -146,6 +146,38 @@ public sealed class FeatureGroupTests
     }
 #pragma warning restore NUnit1027
 
+    /// <summary>
+    /// The float fast path's one min/max deque for all windows: a main entity whose amounts rise and fall in long runs
+    /// (a new value pops elements behind the shorter windows' heads, which then restart at it), two or three events
+    /// per timestamp (runs whose last event's window holds them all), ±0 and repeated values (equal values: the newest
+    /// is kept), beside a few small entities: every value must equal the naive reference's.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public void Compute_FastAggregationsMonotonicRunsAndTies_MatchesNaiveReference(int parallelism)
+    {
+        var rnd = new Random(5);
+        int rows = 900;
+        var ev = TestEvents.Clean(5, rows, 4, 86_400_000_000L, dirty: false);
+        long t = TestEvents.Epoch;
+        for (int i = 0; i < rows; i++)
+        {
+            if (rnd.Next(3) == 0) { t += rnd.Next(1, 40) * TestEvents.Minute; }
+            ev.Time[i] = t;
+            if (i % 4 != 0) { continue; }
+            ev.Entity[i] = 0;
+            int phase = i / 120;
+            ev.Amount[i] = rnd.Next(12) switch
+            {
+                0 => 0.0,
+                1 => -0.0,
+                2 => 7.25,
+                _ => phase % 2 == 0 ? i * 0.5 : 1000 - (i * 0.5),
+            };
+        }
+        CheckAgainstReference(ev, TestDefinitions.FastAggregations(), _ => true, parallelism);
+    }
+
     [Test]
     public void Compute_WithFilter_MatchesNaiveReferenceOnKeptRows()
     {

@@ -34,6 +34,7 @@ internal static partial class ZstdCompareBench
     {
         string? input = null;
         int rows = 1_000_000, reps = 3;
+        bool spread = false;
         int[] levels = [1, 2, 3];
         string[]? settings = null;
         for (int i = 0; i < args.Length; i++)
@@ -42,6 +43,7 @@ internal static partial class ZstdCompareBench
             {
                 case "--input": input = args[++i]; break;
                 case "--rows": rows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--spread": spread = true; break;
                 case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--params": settings = args[++i].Split(','); break;
                 case "--levels": levels = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
@@ -55,7 +57,11 @@ internal static partial class ZstdCompareBench
         using (var reader = ParquetDataReader.Open(new Floe.Core.Io.LocalFileIO(), input))
         {
             long loaded = 0;
-            for (int g = 0; g < reader.RowGroupCount && loaded < rows; g++)
+            // --spread: row groups evenly from the whole file (its first days are unlike the rest), else the first ones.
+            long fileRows = 0;
+            for (int g = 0; g < reader.RowGroupCount; g++) { fileRows += reader.RowGroupRows(g); }
+            int stride = spread ? (int)Math.Max(1, fileRows / Math.Max(1, rows)) : 1;
+            for (int g = 0; g < reader.RowGroupCount && loaded < rows; g += stride)
             {
                 var batch = reader.ReadRowGroup(g).Batch;
                 if (names.Count == 0) { foreach (var f in batch.Schema.FieldsList) { names.Add(f.Name); } }
@@ -108,6 +114,13 @@ internal static partial class ZstdCompareBench
         return 0;
     }
 
+    private static byte[] DeltaEncode(byte[] page)
+    {
+        var buffer = new Floe.Parquet.Writing.GrowableBuffer(page.Length + 1024);
+        Floe.Parquet.Encodings.DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, long>(page.AsSpan()), buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     private static byte[] SplitStreams(byte[] page)
     {
         var split = new byte[page.Length];
@@ -148,14 +161,16 @@ internal static partial class ZstdCompareBench
             // A leading 'b' (b2, b1:hashLog=16) compresses the pages BYTE_STREAM_SPLIT (8-byte values) instead of PLAIN;
             // a leading 'n' (n2, bn2:hashLog=16) uses the system's libzstd (ZSTD_compress2) instead of ZstdSharp.
             var spec = settings[v];
-            bool split = false, native = false;
-            while (spec.Length > 0 && (spec[0] == 'b' || spec[0] == 'n'))
+            // A leading 'd' delta-encodes (DELTA_BINARY_PACKED, 8-byte integers) instead: what the writer compresses
+            // for integer columns; float columns are then skipped.
+            bool split = false, native = false, delta = false;
+            while (spec.Length > 0 && (spec[0] == 'b' || spec[0] == 'n' || spec[0] == 'd'))
             {
-                if (spec[0] == 'b') { split = true; } else { native = true; }
+                if (spec[0] == 'b') { split = true; } else if (spec[0] == 'd') { delta = true; } else { native = true; }
                 spec = spec[1..];
             }
             var parts = spec.Split(':');
-            var source = split ? pages.Select(SplitStreams).ToList() : pages;
+            var source = split ? pages.Select(SplitStreams).ToList() : delta ? pages.Select(DeltaEncode).ToList() : pages;
             int level = int.Parse(parts[0], CultureInfo.InvariantCulture);
             using var compressor = new ZstdSharp.Compressor(level);
             nint cctx = native ? ZSTD_createCCtx() : 0;
@@ -172,6 +187,8 @@ internal static partial class ZstdCompareBench
                     "minMatch" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_minMatch,
                     "targetLength" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_targetLength,
                     "strategy" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_strategy,
+                    // ZSTD_c_literalCompressionMode (experimental): 1 = always try Huffman literals, 2 = never.
+                    "lit" => ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_experimentalParam5,
                     _ => throw new ArgumentException($"zstd parameter '{kv[0]}'"),
                 };
                 int value = int.Parse(kv[1], CultureInfo.InvariantCulture);
