@@ -34,16 +34,7 @@ public sealed partial class ParquetDataWriterTests
         PageBytes = 64 << 10,
     };
 
-    // Uniform in [0, 1000) and a pure function of the row (a SplitMix64 step): a seeded Random a row spent more time
-    // initialising its state than the rest of these tests' batch building.
-    private static double Noisy(int row)
-    {
-        var z = (ulong)row * 0x9E3779B97F4A7C15UL + 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return (z >> 11) * (1.0 / (1UL << 53)) * 1000;
-    }
+    private static double Noisy(int row) => new Random(row).NextDouble() * 1000;
 
     // Few distinct values in no order (like running maxima): whole 8-byte repeats, which PLAIN compresses far better.
     private static readonly double[] Picks = Enumerable.Range(0, 50).Select(i => Math.Round(new Random(i + 7).NextDouble() * 5000, 2)).ToArray();
