@@ -16,11 +16,11 @@ public sealed class BinaryDriverTests
             var y = KernelInputs.Longs(random, n);
             var d = new long[n];
             BinaryDriver.Invoke<long, AddOperator<long>>(x, y, d);
-            for (int i = 0; i < n; i++) { Assert.That(d[i], Is.EqualTo(unchecked(x[i] + y[i])), $"add, n={n}, i={i}"); }
+            for (int i = 0; i < n; i++) { if (!Equals(d[i], unchecked(x[i] + y[i]))) Assert.That(d[i], Is.EqualTo(unchecked(x[i] + y[i])), $"add, n={n}, i={i}"); }
             BinaryDriver.Invoke<long, SubtractOperator<long>>(x, y, d);
-            for (int i = 0; i < n; i++) { Assert.That(d[i], Is.EqualTo(unchecked(x[i] - y[i])), $"subtract, n={n}, i={i}"); }
+            for (int i = 0; i < n; i++) { if (!Equals(d[i], unchecked(x[i] - y[i]))) Assert.That(d[i], Is.EqualTo(unchecked(x[i] - y[i])), $"subtract, n={n}, i={i}"); }
             BinaryDriver.Invoke<long, MultiplyOperator<long>>(x, y, d);
-            for (int i = 0; i < n; i++) { Assert.That(d[i], Is.EqualTo(unchecked(x[i] * y[i])), $"multiply, n={n}, i={i}"); }
+            for (int i = 0; i < n; i++) { if (!Equals(d[i], unchecked(x[i] * y[i]))) Assert.That(d[i], Is.EqualTo(unchecked(x[i] * y[i])), $"multiply, n={n}, i={i}"); }
         }
     }
 
@@ -34,9 +34,9 @@ public sealed class BinaryDriverTests
             var y = KernelInputs.Doubles(random, n);
             var d = new double[n];
             BinaryDriver.Invoke<double, AddOperator<double>>(x, y, d);
-            for (int i = 0; i < n; i++) { Assert.That(BitConverter.DoubleToInt64Bits(d[i]), Is.EqualTo(BitConverter.DoubleToInt64Bits(x[i] + y[i])), $"add, n={n}, i={i}"); }
+            for (int i = 0; i < n; i++) { if (!Equals(BitConverter.DoubleToInt64Bits(d[i]), BitConverter.DoubleToInt64Bits(x[i] + y[i]))) Assert.That(BitConverter.DoubleToInt64Bits(d[i]), Is.EqualTo(BitConverter.DoubleToInt64Bits(x[i] + y[i])), $"add, n={n}, i={i}"); }
             BinaryDriver.Invoke<double, MultiplyOperator<double>>(x, y, d);
-            for (int i = 0; i < n; i++) { Assert.That(BitConverter.DoubleToInt64Bits(d[i]), Is.EqualTo(BitConverter.DoubleToInt64Bits(x[i] * y[i])), $"multiply, n={n}, i={i}"); }
+            for (int i = 0; i < n; i++) { if (!Equals(BitConverter.DoubleToInt64Bits(d[i]), BitConverter.DoubleToInt64Bits(x[i] * y[i]))) Assert.That(BitConverter.DoubleToInt64Bits(d[i]), Is.EqualTo(BitConverter.DoubleToInt64Bits(x[i] * y[i])), $"multiply, n={n}, i={i}"); }
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class ValidityAndTests
             for (int i = 0; i < n; i++) { a[i] = random.Next(3) > 0; b[i] = random.Next(3) > 0; }
             var d = new bool[n];
             ValidityAnd.And(a, b, d);
-            for (int i = 0; i < n; i++) { Assert.That(d[i], Is.EqualTo(a[i] && b[i]), $"n={n}, i={i}"); }
+            for (int i = 0; i < n; i++) { if (!Equals(d[i], a[i] && b[i])) Assert.That(d[i], Is.EqualTo(a[i] && b[i]), $"n={n}, i={i}"); }
         }
     }
 
@@ -31,7 +31,7 @@ public sealed class ValidityAndTests
             for (int i = 0; i < n; i++) { a[i] = (ulong)random.NextInt64(); b[i] = (ulong)random.NextInt64(); }
             var d = new ulong[n];
             ValidityAnd.And(a, b, d);
-            for (int i = 0; i < n; i++) { Assert.That(d[i], Is.EqualTo(a[i] & b[i]), $"n={n}, i={i}"); }
+            for (int i = 0; i < n; i++) { if (!Equals(d[i], a[i] & b[i])) Assert.That(d[i], Is.EqualTo(a[i] & b[i]), $"n={n}, i={i}"); }
         }
     }
 }

@@ -208,7 +208,7 @@ public sealed class ValueKernelTests
             var q = RandomBitmap(random, n);
             var bits = new ulong[(n + 63) >> 6];
             BitmapSelect.SelectBits(mask, p, q, bits, n);
-            for (int i = 0; i < n; i++) { Assert.That(Get(bits, i), Is.EqualTo(Get(mask, i) ? Get(p, i) : Get(q, i)), $"bits, n={n}, i={i}"); }
+            for (int i = 0; i < n; i++) { if (!Equals(Get(bits, i), Get(mask, i) ? Get(p, i) : Get(q, i))) Assert.That(Get(bits, i), Is.EqualTo(Get(mask, i) ? Get(p, i) : Get(q, i)), $"bits, n={n}, i={i}"); }
         }
     }
 
@@ -223,12 +223,12 @@ public sealed class ValueKernelTests
             var bits = new ulong[((n + 63) >> 6) + 1];
             bits[^1] = ulong.MaxValue;
             ComparisonDriver.ToBitmap<double, LessThanOperator<double>>(x, y, bits);
-            for (int i = 0; i < n; i++) { Assert.That(Get(bits, i), Is.EqualTo(x[i] < y[i]), $"{x[i]} < {y[i]}, n={n}, i={i}"); }
+            for (int i = 0; i < n; i++) { if (!Equals(Get(bits, i), x[i] < y[i])) Assert.That(Get(bits, i), Is.EqualTo(x[i] < y[i]), $"{x[i]} < {y[i]}, n={n}, i={i}"); }
             if ((n & 63) != 0) { Assert.That(bits[n >> 6] >> (n & 63), Is.Zero, $"tail bits clear, n={n}"); }
             var a = KernelInputs.Longs(random, n);
             var b = KernelInputs.Longs(random, n);
             ComparisonDriver.ToBitmap<long, NotEqualOperator<long>>(a, b, bits);
-            for (int i = 0; i < n; i++) { Assert.That(Get(bits, i), Is.EqualTo(a[i] != b[i]), $"{a[i]} != {b[i]}, n={n}, i={i}"); }
+            for (int i = 0; i < n; i++) { if (!Equals(Get(bits, i), a[i] != b[i])) Assert.That(Get(bits, i), Is.EqualTo(a[i] != b[i]), $"{a[i]} != {b[i]}, n={n}, i={i}"); }
         }
     }
 }

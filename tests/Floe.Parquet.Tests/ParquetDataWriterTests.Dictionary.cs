@@ -207,9 +207,9 @@ public sealed partial class ParquetDataWriterTests
             foreach (var c in NumericColumns)
             {
                 var expected = keys.Select(k => Expected(c, k)).ToList();
-                Assert.That(duck[c], Is.EqualTo(expected), "DuckDB " + c);
-                Assert.That(floe[c], Is.EqualTo(expected), "Floe " + c);
-                if (net.TryGetValue(c, out var n)) Assert.That(n, Is.EqualTo(expected), "Parquet.Net " + c);
+                Same.Sequence(duck[c], expected, "DuckDB " + c);
+                Same.Sequence(floe[c], expected, "Floe " + c);
+                if (net.TryGetValue(c, out var n)) Same.Sequence(n, expected, "Parquet.Net " + c);
             }
         });
     }

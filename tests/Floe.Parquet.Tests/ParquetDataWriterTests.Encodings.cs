@@ -206,7 +206,7 @@ public sealed partial class ParquetDataWriterTests
                 DeltaBinaryPacked.Encode(values, buffer);
                 var decoded = new long[length];
                 DeltaBinaryPacked.Decode(buffer.WrittenSpan, decoded);
-                Assert.That(decoded, Is.EqualTo(values), $"{shape} x {length}");
+                Same.Sequence(decoded, values, $"{shape} x {length}");
 
                 var ints = values.Select(v => (int)v).ToArray();
                 buffer.Length = 0;
@@ -243,7 +243,7 @@ public sealed partial class ParquetDataWriterTests
                 if (count > 1) Assert.That(split[1], Is.EqualTo(values[width]), "stream 0 holds the first byte of each value");
                 var joined = new byte[values.Length];
                 ByteStreamSplit.Decode(split, width, count, joined);
-                Assert.That(joined, Is.EqualTo(values), $"width {width} x {count}");
+                Same.Sequence(joined, values, $"width {width} x {count}");
             }
         }
         Assert.Throws<InvalidDataException>(() => ByteStreamSplit.Decode(new byte[15], 8, 2, new byte[16]));

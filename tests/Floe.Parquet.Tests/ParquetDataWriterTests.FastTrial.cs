@@ -147,8 +147,8 @@ public sealed partial class ParquetDataWriterTests
         var none = File.ReadAllBytes(WriteEffort("none.parquet", EffortBase));
         Assert.Multiple(() =>
         {
-            Assert.That(always, Is.EqualTo(fastOnly), "slack 1000 = level -1 everywhere");
-            Assert.That(never, Is.EqualTo(none), "slack -1 = no trial");
+            Same.Sequence(always, fastOnly, "slack 1000 = level -1 everywhere");
+            Same.Sequence(never, none, "slack -1 = no trial");
         });
     }
 
@@ -159,7 +159,7 @@ public sealed partial class ParquetDataWriterTests
         var both = SplitTrial with { FastZstdSlack = 0.05 };
         var serial = File.ReadAllBytes(WriteDoubles("b1.parquet", both with { MaxParallelism = 1 }, batches));
         var pool = File.ReadAllBytes(WriteDoubles("b0.parquet", both, batches));
-        Assert.That(pool, Is.EqualTo(serial), "thread pool vs 1");
+        Same.Sequence(pool, serial, "thread pool vs 1");
         // Both trials together still read back: the split trial's PLAIN pages are recompressed PLAIN, not split.
         var rows = DuckDb.Query($"SELECT id, noisy, picked, shifting FROM read_parquet({DuckDb.Quote(Path.Combine(_dir, "b1.parquet"))}) ORDER BY id");
         var bad = 0;

@@ -169,13 +169,13 @@ public sealed partial class ParquetDataWriterTests
         var pool = File.ReadAllBytes(WriteDoubles("p0.parquet", trial, batches));
         Assert.Multiple(() =>
         {
-            Assert.That(two, Is.EqualTo(serial), "2 threads vs 1");
-            Assert.That(pool, Is.EqualTo(serial), "thread pool vs 1");
+            Same.Sequence(two, serial, "2 threads vs 1");
+            Same.Sequence(pool, serial, "thread pool vs 1");
         });
         var numericSerial = WriteNumeric(new ParquetWriterOptions { MaxParallelism = 1, RowGroupRows = 40_000, PageBytes = 8192, ManagedZstd = managedZstd }, row => row % 1000, (0, 50_000), (50_000, 30_000));
         var serialBytes = File.ReadAllBytes(numericSerial.Path);
         var numericPool = WriteNumeric(new ParquetWriterOptions { RowGroupRows = 40_000, PageBytes = 8192, ManagedZstd = managedZstd }, row => row % 1000, (0, 50_000), (50_000, 30_000));
-        Assert.That(File.ReadAllBytes(numericPool.Path), Is.EqualTo(serialBytes), "dictionary columns, thread pool vs 1");
+        Same.Sequence(File.ReadAllBytes(numericPool.Path), serialBytes, "dictionary columns, thread pool vs 1");
     }
 
     [TestCase(1)]

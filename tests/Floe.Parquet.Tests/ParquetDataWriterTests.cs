@@ -282,7 +282,7 @@ public sealed partial class ParquetDataWriterTests
         var encodings = DuckDb.Query($"SELECT encodings FROM parquet_metadata({DuckDb.Quote(path)}) WHERE path_in_schema = 's'");
         Assert.Multiple(() =>
         {
-            Assert.That(rows.Select(r => (string?)r["s"]), Is.EqualTo(expected));
+            Same.Sequence(rows.Select(r => (string?)r["s"]), expected);
             Assert.That(metrics.LowerBounds[2], Is.EqualTo("key-0"));
             Assert.That(metrics.UpperBounds[2], Is.EqualTo("key-96"));
             Assert.That(metrics.NullValueCounts[2], Is.EqualTo(expected.Count(s => s is null)));
@@ -291,6 +291,6 @@ public sealed partial class ParquetDataWriterTests
         });
         using var reader = ParquetDataReader.Open(new LocalFileIO(), path, schema);
         var ours = reader.ReadAll().SelectMany(b => ParquetDataReaderTests.Render(b.Batch.Column(1))).ToList();
-        Assert.That(ours, Is.EqualTo(expected));
+        Same.Sequence(ours, expected);
     }
 }

@@ -141,11 +141,22 @@ public sealed class ReadPageRowsTests
     private static void AssertRows(IArrowArray whole, List<int> rows, IArrowArray taken, string what)
     {
         Assert.That(taken.Length, Is.EqualTo(rows.Count), what);
+        // Compared directly, NUnit asked only about a row that differs (it then fails with its usual message): an
+        // Assert.That a row, with its message built each time, cost most of this suite's CPU.
         for (var k = 0; k < rows.Count; k++)
         {
             var r = rows[k];
-            Assert.That(taken.IsNull(k), Is.EqualTo(whole.IsNull(r)), $"{what}: null at {r}");
+            if (taken.IsNull(k) != whole.IsNull(r)) Assert.That(taken.IsNull(k), Is.EqualTo(whole.IsNull(r)), $"{what}: null at {r}");
             if (whole.IsNull(r)) continue;
+            if (whole is StringArray wholeStrings && taken is StringArray takenStrings)
+            {
+                if (!string.Equals(takenStrings.GetString(k), wholeStrings.GetString(r), StringComparison.Ordinal))
+                {
+                    Assert.That(takenStrings.GetString(k), Is.EqualTo(wholeStrings.GetString(r)), $"{what}: row {r}");
+                }
+                continue;
+            }
+            if (whole is not StringArray && taken is not StringArray && Value(taken, k).SequenceEqual(Value(whole, r))) continue;
             object? expected = whole switch
             {
                 StringArray s => s.GetString(r),
@@ -160,10 +171,12 @@ public sealed class ReadPageRowsTests
         }
     }
 
-    private static byte[] Bytes(IArrowArray array, int row)
+    private static byte[] Bytes(IArrowArray array, int row) => Value(array, row).ToArray();
+
+    private static ReadOnlySpan<byte> Value(IArrowArray array, int row)
     {
         var width = ((Apache.Arrow.Types.FixedWidthType)array.Data.DataType).BitWidth / 8;
-        return array.Data.Buffers[1].Span.Slice((array.Offset + row) * width, width).ToArray();
+        return array.Data.Buffers[1].Span.Slice((array.Offset + row) * width, width);
     }
 
     /// <summary>A hybrid stream of random RLE and bit-packed runs at <paramref name="width"/> bits, and its value count.</summary>

@@ -1,4 +1,5 @@
 using Floe.Parquet.Reading;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 
 namespace Floe.Parquet.Tests;
@@ -27,7 +28,7 @@ public sealed class RleHybridTests
                 {
                     var decoded = new int[wanted];
                     RleHybrid.Decode(data, width, decoded);
-                    Assert.That(decoded, Is.EqualTo(values.AsSpan(0, wanted).ToArray()), $"width {width}, {groups} groups, {wanted} values");
+                    Same.Sequence(decoded, values.AsSpan(0, wanted).ToArray(), $"width {width}, {groups} groups, {wanted} values");
                 }
             }
         }

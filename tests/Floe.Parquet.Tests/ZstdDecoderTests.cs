@@ -1,4 +1,5 @@
 using Floe.Parquet.Reading;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 
 namespace Floe.Parquet.Tests;
@@ -38,14 +39,14 @@ public sealed class ZstdDecoderTests
         var frame = compressor.Wrap(original).ToArray();
         var managed = new byte[length];
         Assert.That(ZstdDecoder.DecompressManaged(frame, managed), Is.EqualTo(length));
-        Assert.That(managed, Is.EqualTo(original));
+        Same.Sequence(managed, original);
         var chosen = new byte[length];
         Assert.That(ZstdDecoder.Decompress(frame, chosen), Is.EqualTo(length));
-        Assert.That(chosen, Is.EqualTo(original));
+        Same.Sequence(chosen, original);
         if (!ZstdDecoder.IsNative) return;
         var native = new byte[length];
         Assert.That(ZstdDecoder.DecompressNative(frame, native), Is.EqualTo(length));
-        Assert.That(native, Is.EqualTo(original));
+        Same.Sequence(native, original);
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using Floe.Features.Engine;
+using Floe.Tests.Shared;
 
 namespace Floe.Features.Tests.Engine;
 
@@ -103,8 +104,8 @@ public sealed class RadixSortTests
         }
         var chunk = new EventChunk(n, [], entity, time, [], []);
         var (order, starts) = ChunkSorter.SortByEntityAndTime(chunk, parallelism, new ChunkArrays());
-        Assert.That(order, Is.EqualTo(Expected(entity, time, n)));
-        Assert.That(starts, Is.EqualTo(ExpectedStarts(entity, order, n)));
+        Same.Sequence(order, Expected(entity, time, n));
+        Same.Sequence(starts, ExpectedStarts(entity, order, n));
     }
 
     private static void AssertSorted(int[] entity, long[] time, int n, int parallelism)
@@ -115,8 +116,8 @@ public sealed class RadixSortTests
         for (int run = 0; run < 2; run++)
         {
             Assert.That(RadixSort.TrySortByEntityAndTime(entity, time, n, maxId, arrays, parallelism, out var order, out var starts), Is.True);
-            Assert.That(order, Is.EqualTo(Expected(entity, time, n)));
-            Assert.That(starts, Is.EqualTo(ExpectedStarts(entity, order, n)));
+            Same.Sequence(order, Expected(entity, time, n));
+            Same.Sequence(starts, ExpectedStarts(entity, order, n));
         }
     }
 

@@ -59,7 +59,9 @@ public sealed class ThreeValuedLogicTests
                 for (int i = 0; i < n; i++)
                 {
                     bool? got = result.IsValid(i) ? result.GetBool(i) : null;
-                    Assert.That(got, Is.EqualTo(reference(p[i], q[i], x[i])), $"'{text}' n={n} row {i} (p={p[i]}, q={q[i]}, x={x[i]})");
+                    var want = reference(p[i], q[i], x[i]);
+                    // NUnit (and the message) only for a difference: an Assert.That a row dominated this test's CPU.
+                    if (got != want) Assert.That(got, Is.EqualTo(want), $"'{text}' n={n} row {i} (p={p[i]}, q={q[i]}, x={x[i]})");
                 }
             }
         }

@@ -4,6 +4,7 @@ using Floe.Iceberg.Expressions;
 using Floe.Iceberg.Maintenance;
 using Floe.Iceberg.Scan;
 using Floe.Iceberg.Tests.Tables;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 using Row = (long Entity, long Micros, double? Amount);
 
@@ -73,7 +74,7 @@ public sealed class DeleteRowsTests
             Assert.That(result.DeletedRows, Is.EqualTo(expectedDeleted), text);
             Assert.That(result.SnapshotId is null, Is.EqualTo(expectedDeleted == 0), text);
             table = table.Refresh();
-            Assert.That(TestTables.Read(new TableScan(table)), Is.EqualTo(model.OrderBy(r => r).ToList()), text);
+            Same.Sequence(TestTables.Read(new TableScan(table)), model.OrderBy(r => r).ToList(), text);
             if (result.SnapshotId is { } id)
             {
                 var snapshot = table.Metadata.SnapshotById(id)!;
@@ -84,7 +85,7 @@ public sealed class DeleteRowsTests
         }
         foreach (var (snapshot, rows) in history)
         {
-            Assert.That(TestTables.Read(new TableScan(table).UseSnapshot(snapshot)), Is.EqualTo(rows), $"time travel to {snapshot}");
+            Same.Sequence(TestTables.Read(new TableScan(table).UseSnapshot(snapshot)), rows, $"time travel to {snapshot}");
         }
     }
 

@@ -1,6 +1,7 @@
 using Floe.Iceberg.Maintenance;
 using Floe.Iceberg.Scan;
 using Floe.Iceberg.Tests.Tables;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 
 namespace Floe.Iceberg.Tests.Maintenance;
@@ -43,8 +44,8 @@ public sealed class RemoveOrphanFilesTests
         Assert.That(result.OrphanFiles.Select(Path.GetFullPath), Is.EquivalentTo(new[] { dataOrphan, metadataOrphan }));
         before.ExceptWith(new[] { dataOrphan, metadataOrphan });
         Assert.That(MaintenanceFiles.OnDisk(table), Is.EquivalentTo(before));
-        Assert.That(TestTables.Read(new TableScan(table.Refresh()).UseSnapshot(s1.SnapshotId)), Is.EqualTo(rowsAtS1));
-        Assert.That(TestTables.Read(new TableScan(table).UseSnapshot(s2.SnapshotId)), Is.EqualTo(rowsAtS2));
+        Same.Sequence(TestTables.Read(new TableScan(table.Refresh()).UseSnapshot(s1.SnapshotId)), rowsAtS1);
+        Same.Sequence(TestTables.Read(new TableScan(table).UseSnapshot(s2.SnapshotId)), rowsAtS2);
     }
 
     [Test]

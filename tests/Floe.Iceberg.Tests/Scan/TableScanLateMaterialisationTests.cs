@@ -66,7 +66,7 @@ public sealed class TableScanLateMaterialisationTests
             var scan = new TableScan(table).Filter(filter).WithThreads(1 + k % 2);
             var decoded = new TableScan(table).Filter(filter).WithThreads(1 + k % 2);
             decoded.DictionaryCounts = false;
-            var expected = Scan(table, filter, null, 1, late: false).Count;
+            var expected = RowsRead(table, filter);
             Assert.That(scan.CountRows(scan.PlanFiles().Tasks), Is.EqualTo(expected), $"count {filter}");
             Assert.That(decoded.CountRows(decoded.PlanFiles().Tasks), Is.EqualTo(expected), $"decoded count {filter}");
         }
@@ -126,7 +126,7 @@ public sealed class TableScanLateMaterialisationTests
             foreach (var threads in new[] { 1, 2 })
             {
                 var late = Scan(table, filter, columns, threads, late: true);
-                Assert.That(late, Is.EqualTo(plain), $"{filter} ({threads} threads late, {plainThreads} whole-row-group)");
+                Same.Sequence(late, plain, $"{filter} ({threads} threads late, {plainThreads} whole-row-group)");
                 compared += plain.Count;
             }
         }
@@ -172,6 +172,16 @@ public sealed class TableScanLateMaterialisationTests
         };
     }
 
+    /// <summary>How many rows a serial whole-row-group read returns (what <see cref="Scan"/> would, without the text).</summary>
+    private static long RowsRead(Table table, Expression filter)
+    {
+        var scan = new TableScan(table).Filter(filter).WithThreads(1);
+        scan.LateMaterialisation = false;
+        long rows = 0;
+        foreach (var batch in scan.ReadBatches(scan.PlanFiles().Tasks)) rows += batch.Length;
+        return rows;
+    }
+
     /// <summary>Every row as text, in scan order (the order is part of what must match).</summary>
     private static List<string> Scan(Table table, Expression filter, string[]? columns, int threads, bool late)
     {
@@ -187,7 +197,8 @@ public sealed class TableScanLateMaterialisationTests
                 text.Clear();
                 for (var c = 0; c < batch.ColumnCount; c++)
                 {
-                    text.Append(Value(batch.Column(c), i)).Append('|');
+                    Append(text, batch.Column(c), i);
+                    text.Append('|');
                 }
                 rows.Add(text.ToString());
             }
@@ -195,18 +206,35 @@ public sealed class TableScanLateMaterialisationTests
         return rows;
     }
 
-    private static string Value(IArrowArray array, int i)
+    /// <summary>One cell's text, formatted straight into the row's builder (no string a cell).</summary>
+    private static void Append(StringBuilder text, IArrowArray array, int i)
     {
-        if (array.IsNull(i)) return "null";
-        return array switch
+        var invariant = CultureInfo.InvariantCulture;
+        if (array.IsNull(i))
         {
-            Int64Array a => a.GetValue(i)!.Value.ToString(CultureInfo.InvariantCulture),
-            Int32Array a => a.GetValue(i)!.Value.ToString(CultureInfo.InvariantCulture),
-            DoubleArray a => a.GetValue(i)!.Value.ToString("R", CultureInfo.InvariantCulture),
-            TimestampArray a => a.Values[i].ToString(CultureInfo.InvariantCulture),
-            StringArray a => a.GetString(i),
-            _ => throw new AssertionException($"unexpected column type {array.Data.DataType.Name}"),
-        };
+            text.Append("null");
+            return;
+        }
+        switch (array)
+        {
+            case Int64Array a:
+                text.Append(invariant, $"{a.Values[i]}");
+                break;
+            case Int32Array a:
+                text.Append(invariant, $"{a.Values[i]}");
+                break;
+            case DoubleArray a:
+                text.Append(invariant, $"{a.Values[i]:R}");
+                break;
+            case TimestampArray a:
+                text.Append(invariant, $"{a.Values[i]}");
+                break;
+            case StringArray a:
+                text.Append(a.GetString(i));
+                break;
+            default:
+                throw new AssertionException($"unexpected column type {array.Data.DataType.Name}");
+        }
     }
 
     private static List<(long Entity, long Micros, double? Amount, string? Kind, string? Note, int? Score)> RandomRows(Random rng, int n)

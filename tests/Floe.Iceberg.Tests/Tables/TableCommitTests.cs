@@ -4,6 +4,7 @@ using Floe.Iceberg.Scan;
 using Floe.Core.Types;
 using Floe.Iceberg.Spec;
 using Floe.Iceberg.Transactions;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 
 namespace Floe.Iceberg.Tests.Tables;
@@ -26,7 +27,7 @@ public sealed class TableCommitTests
         var rows = TestTables.Rows(new[] { 0, 1, 2 }, 10, 0);
         var snapshot = TestTables.Append(table, TestTables.Events(rows));
 
-        Assert.That(TestTables.Read(new TableScan(table.Refresh())), Is.EqualTo(rows.OrderBy(r => r).ToList()));
+        Same.Sequence(TestTables.Read(new TableScan(table.Refresh())), rows.OrderBy(r => r).ToList());
         Assert.That(snapshot.Operation, Is.EqualTo("append"));
         Assert.That(snapshot.Summary["added-records"], Is.EqualTo("30"));
         Assert.That(snapshot.Summary["total-records"], Is.EqualTo("30"));
@@ -78,8 +79,8 @@ public sealed class TableCommitTests
         var old = TestTables.Append(table, TestTables.Events(original));
         TestTables.Overwrite(table, TestTables.Events(TestTables.Rows(new[] { 0, 1 }, 2, 50)));
 
-        Assert.That(TestTables.Read(new TableScan(table).UseSnapshot(old.SnapshotId)), Is.EqualTo(original.OrderBy(r => r).ToList()));
-        Assert.That(TestTables.Read(new TableScan(table).AsOf(old.TimestampMs)), Is.EqualTo(original.OrderBy(r => r).ToList()));
+        Same.Sequence(TestTables.Read(new TableScan(table).UseSnapshot(old.SnapshotId)), original.OrderBy(r => r).ToList());
+        Same.Sequence(TestTables.Read(new TableScan(table).AsOf(old.TimestampMs)), original.OrderBy(r => r).ToList());
         Assert.That(TestTables.Read(new TableScan(table)).Count, Is.EqualTo(4));
     }
 

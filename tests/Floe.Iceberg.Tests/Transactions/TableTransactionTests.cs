@@ -4,6 +4,7 @@ using Floe.Iceberg.Spec;
 using Floe.Iceberg.Tables;
 using Floe.Iceberg.Tests.Tables;
 using Floe.Iceberg.Transactions;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 
 namespace Floe.Iceberg.Tests.Transactions;
@@ -65,8 +66,8 @@ public sealed class TableTransactionTests
         });
         var expected = TestTables.Rows(new[] { 0 }, 3, 0).Concat(TestTables.Rows(new[] { 1 }, 2, 20)).Concat(TestTables.Rows(new[] { 2 }, 3, 10))
             .OrderBy(r => r).ToList();
-        Assert.That(TestTables.Read(new TableScan(table)), Is.EqualTo(expected));
-        Assert.That(TestTables.Read(new TableScan(table).UseRef("features-v1")), Is.EqualTo(expected));
+        Same.Sequence(TestTables.Read(new TableScan(table)), expected);
+        Same.Sequence(TestTables.Read(new TableScan(table).UseRef("features-v1")), expected);
     }
 
     [Test]
@@ -128,7 +129,7 @@ public sealed class TableTransactionTests
         foreach (var f in TestTables.Write(table, TestTables.Events(TestTables.Rows(new[] { 1 }, 2, 7)))) overwrite.AddFile(f);
         new TableTransaction(table).Add(own).Add(overwrite).Commit();
         var expected = TestTables.Rows(new[] { 0 }, 3, 0).Concat(TestTables.Rows(new[] { 1 }, 2, 7)).OrderBy(r => r).ToList();
-        Assert.That(TestTables.Read(new TableScan(table)), Is.EqualTo(expected), "day 1 holds the overwrite's rows only");
+        Same.Sequence(TestTables.Read(new TableScan(table)), expected, "day 1 holds the overwrite's rows only");
 
         // A concurrent writer's change to the overwritten day is.
         var second = new DynamicPartitionOverwrite(table);

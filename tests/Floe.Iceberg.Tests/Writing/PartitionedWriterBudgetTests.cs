@@ -1,3 +1,4 @@
+using Floe.Tests.Shared;
 using NUnit.Framework;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
@@ -93,6 +94,6 @@ public sealed class PartitionedWriterBudgetTests
         foreach (var f in files) append.AppendFile(f);
         append.Commit();
         expected.Sort();
-        Assert.That(TestTables.Read(new TableScan(tables.Warehouse.LoadTable(TableIdentifier.Parse("demo.events")))), Is.EqualTo(expected));
+        Same.Sequence(TestTables.Read(new TableScan(tables.Warehouse.LoadTable(TableIdentifier.Parse("demo.events")))), expected);
     }
 }
