@@ -52,31 +52,9 @@ internal static class FixedPoint
     }
 
     /// <summary>
-    /// The term of a double known to have one (see <see cref="TryTerm"/>): what a window evicts, whose values were
-    /// all taken when they were added.
+    /// The term of a double known to have one (see <see cref="TryTerm"/>), as two's-complement halves: what a window
+    /// evicts, whose values were all taken when they were added. Returns the low half, the high half in <paramref name="hi"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Int128 Term(long bits)
-    {
-        int exponent = (int)((bits >> 52) & 0x7FF);
-        if (exponent == 0) { return 0; }
-        ulong mantissa = ((ulong)bits & MantissaMask) | (1UL << 52);
-        int shift = exponent - 1011;
-        ulong lo, hi;
-        if (shift >= 0)
-        {
-            lo = mantissa << shift;
-            hi = (mantissa >> 1) >> (63 - shift);
-        }
-        else
-        {
-            lo = mantissa >> -shift;
-            hi = 0;
-        }
-        return Negate(hi, lo, bits);
-    }
-
-    /// <summary>As <see cref="Term"/>, as two's-complement halves: returns the low half, the high half in <paramref name="hi"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong TermLow(long bits, out ulong hi)
     {
