@@ -138,7 +138,7 @@ public sealed class FeatureGroup
     /// <summary>Builds the output batch for every row of the chunk, in chunk row order.</summary>
     internal RecordBatch BuildOutput(FeatureEngine engine, EventChunk chunk, ValueVector[] features)
     {
-        var columns = WithKeysAndTime(engine, chunk, features);
+        var columns = WithKeysAndTime(engine, chunk.Entity.AsSpan(0, chunk.Length), chunk.Time, features);
         var arrays = new List<IArrowArray>(columns.Length);
         foreach (var c in columns) { arrays.Add(ArrowColumns.ToArray(c)); }
         return new RecordBatch(OutputSchema, arrays, chunk.Length);
@@ -155,7 +155,6 @@ public sealed class FeatureGroup
     /// </remarks>
     internal ValueVector[] OrderedOutputColumns(FeatureEngine engine, EventChunk chunk, ValueVector[] features, int[] rowAt)
     {
-        var def = Definition;
         int n = chunk.Length;
         var pools = engine.Arrays;
         var ids = pools.Ints.Rent(n);
@@ -168,12 +167,8 @@ public sealed class FeatureGroup
             ids[i] = entity[row];
             time[i] = chunkTime[row];
         }
-        var result = new ValueVector[def.Entity.Count + 1 + features.Length];
-        int at = 0;
-        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids.AsSpan(0, n), engine.Strings, pools.Longs); }
+        var result = WithKeysAndTime(engine, ids.AsSpan(0, n), time, features, pools.Longs);
         pools.Ints.Return(ids);
-        result[at++] = ValueVector.FromLongs(ValueKind.Timestamp, time, null, n);
-        foreach (var f in features) { result[at++] = f; }
         return result;
     }
 
@@ -188,16 +183,15 @@ public sealed class FeatureGroup
         engine.ReturnPooled(columns[(keys + 1)..]);
     }
 
-    // Entity keys (from the entity index, so encoded chunks need not carry key columns) and time of every chunk row,
-    // followed by `features` as given.
-    private ValueVector[] WithKeysAndTime(FeatureEngine engine, EventChunk chunk, ValueVector[] features)
+    // Entity keys of the entities `ids` (from the entity index, so encoded chunks need not carry key columns; rented
+    // from `keyPool` when given) and the first ids.Length values of `time`, followed by `features` as given.
+    private ValueVector[] WithKeysAndTime(FeatureEngine engine, ReadOnlySpan<int> ids, long[] time, ValueVector[] features, ChunkPool<long>? keyPool = null)
     {
         var def = Definition;
-        int n = chunk.Length;
         var result = new ValueVector[def.Entity.Count + 1 + features.Length];
         int at = 0;
-        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], chunk.Entity.AsSpan(0, n), engine.Strings); }
-        result[at++] = ValueVector.FromLongs(ValueKind.Timestamp, chunk.Time, null, n);
+        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids, engine.Strings, keyPool); }
+        result[at++] = ValueVector.FromLongs(ValueKind.Timestamp, time, null, ids.Length);
         foreach (var f in features) { result[at++] = f; }
         return result;
     }
