@@ -129,21 +129,8 @@ internal static partial class ZstdCompareBench
         return split;
     }
 
-    [LibraryImport("libc", SetLastError = false)]
-    private static partial int clock_gettime(int clock, out TimeSpec time);
-
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    /// <summary>This thread's CPU milliseconds (CLOCK_THREAD_CPUTIME_ID): steadier than wall time on a shared machine.</summary>
-    private static double ThreadCpuMs()
-    {
-        clock_gettime(3, out var t);
-        return t.Seconds * 1e3 + t.Nanoseconds / 1e6;
-    }
+    /// <summary>This thread's CPU milliseconds: steadier than wall time on a shared machine.</summary>
+    private static double ThreadCpuMs() => (double)Floe.Features.Diagnostics.ThreadClock.Ticks / TimeSpan.TicksPerMillisecond;
 
     private static int CompareSettings(string[] settings, List<byte[]> pages, List<int> columnOf, List<string> names, byte[] output, int reps)
     {
