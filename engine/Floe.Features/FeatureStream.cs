@@ -44,6 +44,9 @@ public sealed class FeatureStream
     /// <summary>Computes and returns the features of every buffered event, in arrival order.</summary>
     public RecordBatch Flush() => EmitBefore(long.MaxValue);
 
+    /// <summary>The engine behind the stream (tests read its event arena).</summary>
+    internal FeatureEngine Engine => _engine;
+
     internal static long Micros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
     private RecordBatch EmitBefore(long watermark)

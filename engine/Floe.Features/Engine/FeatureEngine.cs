@@ -102,6 +102,9 @@ internal sealed class FeatureEngine
     /// <summary>Hands a <see cref="ProcessByDay"/> row order back once nothing reads it.</summary>
     public void ReturnRowOrder(int[] rowAt) => _arrays.Ints.Return(rowAt);
 
+    /// <summary>The entities' retained events (tests read how it was rebuilt).</summary>
+    internal EventArena Arena => _arena;
+
     /// <summary>The engine's per-chunk array pools, for the output columns a batch run builds around the features.</summary>
     internal ChunkArrays Arrays => _arrays;
 

@@ -157,6 +157,63 @@ public sealed class FeatureStreamTests
         ResultComparer.AssertIdentical(batch, streamed, "stream after every timestamp");
     }
 
+    /// <summary>
+    /// Entities in waves over three weeks, emitted hour by hour: two busy days fill the event arena (it grows into
+    /// fresh arrays), then on quieter days the waves (each back every fourth day) move their regions after the busy
+    /// days have left the 7-day windows, so the arena rebuilds in place (its live events slide down and out to new regions);
+    /// a few entities stay busy throughout and some hours burst. Must equal the batch (one chunk) bit for bit.
+    /// </summary>
+    [TestCase(false, 1)]
+    [TestCase(true, 1)]
+    [TestCase(true, 2)]
+    public void Emit_HourlyWavesOfEntities_ArenaRebuildsInPlace_EqualsBatch(bool fast, int parallelism)
+    {
+        var rnd = new Random(23);
+        const long hour = 60 * TestEvents.Minute;
+        const int hours = 21 * 24;
+        var entity = new List<long>();
+        var time = new List<long>();
+        for (int h = 0; h < hours; h++)
+        {
+            // The wave of the day: 150 ids, back every fourth day (an entity's events leave the arena only when it has new ones).
+            int wave = h / 24 % 4 * 150;
+            int events = h < 48 ? 40 : rnd.Next(20) == 0 ? 30 : 12;
+            for (int i = 0; i < events; i++)
+            {
+                entity.Add(i % 4 == 0 ? rnd.Next(5) : 5 + wave + rnd.Next(150));
+                time.Add(TestEvents.Epoch + (h * hour) + (rnd.Next(60) * TestEvents.Minute));
+            }
+        }
+        int rows = entity.Count;
+        var order = Enumerable.Range(0, rows).OrderBy(i => time[i]).ThenBy(i => i).ToArray();
+        var ev = new TestEvents
+        {
+            Entity = [.. order.Select(i => entity[i])],
+            Time = [.. order.Select(i => time[i])],
+            Amount = [.. order.Select(_ => (double?)Math.Round(rnd.NextDouble() * 500, 2))],
+            Qty = [.. order.Select(_ => (long?)rnd.Next(-50, 100))],
+            Merchant = [.. order.Select(_ => (string?)("m" + rnd.Next(20)))],
+            Flag = [.. order.Select(_ => (bool?)(rnd.Next(2) == 0))],
+        };
+        var group = FeatureGroup.Compile(fast ? TestDefinitions.FastAggregations() : TestDefinitions.AllAggregations(), TestEvents.Schema);
+        var batch = group.Compute(ev.ToBatch(), parallelism);
+
+        var stream = group.OpenStream(parallelism);
+        var emitted = new List<RecordBatch>();
+        for (int i = 0; i < rows;)
+        {
+            int j = i;
+            long end = ((ev.Time[i] - TestEvents.Epoch) / hour + 1) * hour + TestEvents.Epoch;
+            while (j < rows && ev.Time[j] < end) { j++; }
+            stream.Push(ev.ToBatch(i, j - i));
+            emitted.Add(stream.Emit(DateTimeOffset.UnixEpoch.AddTicks(end * 10)));
+            i = j;
+        }
+        var streamed = Concat(emitted);
+        ResultComparer.AssertIdentical(batch, streamed, "stream of hourly waves");
+        Assert.That(stream.Engine.Arena.Compactions, Is.GreaterThan(0), $"the event arena never rebuilt in place ({stream.Engine.Arena.Reallocations} reallocations, {stream.Engine.Arena.Time.Length} events)");
+    }
+
     private static RecordBatch Concat(List<RecordBatch> batches)
     {
         var arrays = new List<IArrowArray>();

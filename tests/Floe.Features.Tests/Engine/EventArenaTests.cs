@@ -1,0 +1,86 @@
+using Floe.Features.Engine;
+
+namespace Floe.Features.Tests.Engine;
+
+public sealed class EventArenaTests
+{
+    /// <summary>
+    /// Drives the arena as the engine does (plan a chunk's entities, make room and append each one's new events, drop
+    /// what left the windows) through waves of entities that grow, burst and go quiet, so regions move, the arena
+    /// grows into fresh arrays and later rebuilds in place; after every chunk each entity's live events (time, value
+    /// bits and presence in two slots) and its absolute event number must be those a plain list per entity holds.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void PlanAppendDrop_WavesOfEntities_KeepEveryLiveEventAndRebuildInPlace(int seed)
+    {
+        var rnd = new Random(seed);
+        const int slots = 2;
+        const int entities = 600;
+        var arena = new EventArena(slots);
+        var shadow = new List<(long Time, long B0, bool V0, long B1, bool V1)>[entities];
+        var dropped = new long[entities];
+        for (int e = 0; e < entities; e++) { shadow[e] = []; }
+        long clock = 0;
+        var ids = new List<int>();
+        var added = new List<int>();
+        for (int chunk = 0; chunk < 120; chunk++)
+        {
+            // A wave of a few hundred ids moves across the id space; a few entities burst.
+            int from = (chunk * 7) % (entities - 200);
+            ids.Clear();
+            added.Clear();
+            for (int e = 0; e < entities; e++)
+            {
+                bool inWave = e >= from && e < from + 200;
+                if (!(inWave ? rnd.Next(3) != 0 : rnd.Next(40) == 0)) { continue; }
+                ids.Add(e);
+                added.Add(rnd.Next(10) == 0 ? rnd.Next(30, 200) : rnd.Next(1, 12));
+            }
+            arena.EnsureEntities(entities);
+            arena.Plan([.. ids], [.. added], ids.Count);
+            for (int k = 0; k < ids.Count; k++)
+            {
+                int e = ids[k];
+                int at = arena.MakeRoom(e, added[k]);
+                for (int i = 0; i < added[k]; i++)
+                {
+                    var ev = (++clock, rnd.NextInt64(), rnd.Next(4) != 0, rnd.NextInt64(), rnd.Next(4) != 0);
+                    arena.Time[at + i] = ev.Item1;
+                    arena.Bits[0][at + i] = ev.Item2;
+                    arena.Valid[0][at + i] = ev.Item3;
+                    arena.Bits[1][at + i] = ev.Item4;
+                    arena.Valid[1][at + i] = ev.Item5;
+                    shadow[e].Add(ev);
+                }
+                arena.End[e] = at + added[k];
+            }
+            // Windows move on: some entities drop a part of their events, quiet ones often all of them.
+            for (int e = 0; e < entities; e++)
+            {
+                int live = shadow[e].Count;
+                if (live == 0 || rnd.Next(3) == 0) { continue; }
+                int drop = e >= from && e < from + 200 ? rnd.Next(0, live / 2 + 1) : live;
+                arena.DropBefore(e, arena.Start[e] + drop);
+                shadow[e].RemoveRange(0, drop);
+                dropped[e] += drop;
+            }
+            for (int e = 0; e < entities; e++)
+            {
+                var expected = shadow[e];
+                int start = arena.Start[e];
+                Assert.That(arena.End[e] - start, Is.EqualTo(expected.Count), $"chunk {chunk}, entity {e}: live events");
+                Assert.That(arena.Base[e], Is.EqualTo(dropped[e]), $"chunk {chunk}, entity {e}: absolute number of the first live event");
+                for (int i = 0; i < expected.Count; i++)
+                {
+                    var x = expected[i];
+                    var got = (arena.Time[start + i], arena.Bits[0][start + i], arena.Valid[0][start + i], arena.Bits[1][start + i], arena.Valid[1][start + i]);
+                    Assert.That(got, Is.EqualTo(x), $"chunk {chunk}, entity {e}, event {i}");
+                }
+            }
+        }
+        Assert.That(arena.Reallocations, Is.GreaterThan(1), "the arena never grew into fresh arrays");
+        Assert.That(arena.Compactions, Is.GreaterThan(0), "the arena never rebuilt in place");
+    }
+}
