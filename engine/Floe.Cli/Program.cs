@@ -8,6 +8,8 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        // Before the heap grows: regions committed from here on get huge pages (see HugePages).
+        HugePages.AdviseGcHeap();
         var root = new RootCommand("Floe: an embedded feature-store lakehouse engine (Apache Iceberg tables, feature computation).");
         root.Add(GlobalOptions.Warehouse);
         root.Add(GlobalOptions.Catalog);

@@ -175,6 +175,17 @@ public sealed class FlatColumnReaderTests
         AssertRoundTrip(path, FileSchema);
     }
 
+    // PLAIN pages of the required columns (id, ts) are decompressed straight into the output array under zstd, the
+    // nullable ones through a page buffer: many pages, several row groups, each page landing at its own rows.
+    [TestCase(ParquetCodec.Zstd, 2048)]
+    [TestCase(ParquetCodec.Zstd, 1 << 20)]
+    [TestCase(ParquetCodec.Snappy, 2048)]
+    public void ReadAll_PlainPagesOfRequiredColumns_RoundTrip(ParquetCodec codec, int pageBytes)
+    {
+        var path = Write(new ParquetWriterOptions { Codec = codec, PageBytes = pageBytes, RowGroupRows = 3000, DictionaryPageBytes = 0 });
+        AssertRoundTrip(path, FileSchema);
+    }
+
     [TestCase(ParquetCodec.Zstd)]
     [TestCase(ParquetCodec.Snappy)]
     [TestCase(ParquetCodec.Gzip)]

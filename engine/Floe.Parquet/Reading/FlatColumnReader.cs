@@ -199,6 +199,7 @@ internal sealed partial class FlatColumnReader
                 case PageType.DATA_PAGE:
                     {
                         if (!Supported(header.Encoding, _strings)) return false;
+                        if (TryDecompressInPlace(body, header.NumValues, header.UncompressedSize, header.Encoding)) break;
                         var rented = Decompress(body, header.UncompressedSize, out var data);
                         try
                         {
@@ -240,6 +241,27 @@ internal sealed partial class FlatColumnReader
             }
         }
         if (_chunkRow != _chunkRows || _row != _rows) throw new InvalidDataException($"column '{_leaf.Name}': pages hold {_chunkRow} values, the row group has {_chunkRows}");
+        return true;
+    }
+
+    /// <summary>
+    /// A required column's PLAIN page of values as wide as the output is the output's bytes as they are: zstd writes them
+    /// straight into the output array, with no page buffer and no copy (1M-event feature bench: three 8 MB single-page
+    /// columns, 24 MB of copying and ~6k page faults of fresh page buffers saved).
+    /// </summary>
+    private bool TryDecompressInPlace(ReadOnlySpan<byte> body, int count, int uncompressedSize, Encoding encoding)
+    {
+        if (_codec != CompressionCodec.ZSTD || encoding != Encoding.PLAIN || _leaf.DefinitionLevel > 0 || _strings
+            || _physicalWidth != _outputWidth || _sink is not null || _predicate is not null || _selected is not null
+            || (long)count * _outputWidth != uncompressedSize)
+        {
+            return false;
+        }
+        var output = Fixed.Slice(_row * _outputWidth, uncompressedSize);
+        var written = ZstdDecoder.Decompress(body, output);
+        if (written != uncompressedSize) throw new InvalidDataException($"column '{_leaf.Name}': page decompressed to {written} bytes, header says {uncompressedSize}");
+        _row += count;
+        _chunkRow += count;
         return true;
     }
 
