@@ -54,9 +54,10 @@ public sealed record ParquetWriterOptions
 
     /// <summary>
     /// When set (and <see cref="ByteStreamSplitFloats"/> is not), each FLOAT/DOUBLE column picks its value encoding by
-    /// trial: its 1st, 4th, 16th, 64th, ... page of the file not dictionary encoded is compressed both PLAIN and
-    /// BYTE_STREAM_SPLIT, and BYTE_STREAM_SPLIT is used up to the next trial when it came out at most this fraction
-    /// larger than PLAIN (0.2: up to 20% larger; 0: only when no larger). zstd spends a third to a quarter of its PLAIN time on split
+    /// trial: a sample of its 1st, 4th, 12th, 20th, ... page of the file not dictionary encoded (every 8th after the
+    /// 4th; the page's first quarter, at least 264 KiB) is compressed both PLAIN and BYTE_STREAM_SPLIT, and
+    /// BYTE_STREAM_SPLIT is used up to the next trial when it came out at most this fraction larger than PLAIN (0.2:
+    /// up to 20% larger; 0: only when no larger). zstd spends a third to a quarter of its PLAIN time on split
     /// streams of noisy doubles (means, ratios), while repetitive ones (running sums and maxima of decimal amounts)
     /// stay much smaller PLAIN. The choice depends on the rows written only, so the same rows give the same file.
     /// Default null: no trial.
@@ -64,11 +65,11 @@ public sealed record ParquetWriterOptions
     public double? ByteStreamSplitSlack { get; init; }
 
     /// <summary>
-    /// When set (zstd only), INT32/INT64/FLOAT/DOUBLE columns also pick their compression effort by trial: the pages
-    /// that settle the byte-stream-split choice (or, for integer columns and without that trial, the 1st, 4th, 16th,
-    /// 64th, ... page of the file not dictionary encoded) are compressed once more, in their chosen encoding, at
-    /// <see cref="FastZstdLevel"/>, and that level is used up to the next trial when its page came out at most this
-    /// fraction larger than the smallest page of the trial at <see cref="ZstdLevel"/> (0.05: up to 5% larger). On noisy doubles split into byte
+    /// When set (zstd only), INT32/INT64/FLOAT/DOUBLE columns also pick their compression effort by trial: the samples
+    /// that settle the byte-stream-split choice (or, for integer columns and without that trial, samples of the same
+    /// pages as <see cref="ByteStreamSplitSlack"/>'s) are compressed once more, in their chosen encoding, at
+    /// <see cref="FastZstdLevel"/>, and that level is used up to the next trial when its sample came out at most this
+    /// fraction larger than the smallest sample of the trial at <see cref="ZstdLevel"/> (0.05: up to 5% larger). On noisy doubles split into byte
     /// streams most of zstd's time goes to Huffman-coding streams it barely shrinks, which a negative level skips.
     /// Like the split trial, the choice depends on the rows written only. Default null: every page at
     /// <see cref="ZstdLevel"/>.

@@ -54,9 +54,14 @@ internal sealed partial class ColumnWriter
     private static GrowableBuffer FastTrialScratch => t_fastTrial ??= new GrowableBuffer(1 << 16);
 
     // The ByteStreamSplitSlack and FastZstdSlack trials: the column's non-dictionary pages of the file are counted,
-    // and pages 0, 3, 15, 63, ... are compressed each way, each settling the encoding (and the zstd level) until the
-    // next trial. Not only the first: the first pages of a file can be unlike the rest (the feature engine's 7-day
-    // windows fill up over the first week).
+    // and pages 0, 3, 11, 19, ... (every TrialEvery-th after the first few) are sampled each way, each trial settling
+    // the encoding (and the zstd level) until the next. Not only the first: the first pages of a file can be unlike
+    // the rest (the feature engine's 7-day windows fill up over the first week), and so can any one page.
+    private const int FirstTrials = 3;
+    private const int TrialEvery = 8;
+    // Over 256 KiB: zstd picks its parameters by input size, and at 256 KiB and below it takes smaller hash tables
+    // than for a whole page, which found fewer of PLAIN's repeats and sent columns split that were smaller PLAIN.
+    private const int TrialSampleBytes = 264 << 10;
     private bool _splitChosen;
     private bool _fastChosen;
     private long _trialPages;
@@ -167,25 +172,15 @@ internal sealed partial class ColumnWriter
             }
             var nonNull = Descriptor.HasDefinitionLevels ? Bits.PopCount(_validity.WrittenSpan, r0, n) : n;
             var valueBytes = ValueBytes(valueOffset, nonNull);
-            var trial = !_dictionaryMode && nonNull > 0 && _trialPages >= _nextTrial && AnyTrial;
-            if (trial)
+            if (!_dictionaryMode && nonNull > 0 && _trialPages >= _nextTrial && AnyTrial)
             {
-                // Both trials measure against the configured level; PLAIN first, JudgeSplit builds the split page.
-                if (SplitByTrial) _splitChosen = false;
-                _fastChosen = false;
+                Trial(valueOffset, valueBytes);
+                _nextTrial = _trialPages < FirstTrials ? FirstTrials : _trialPages + TrialEvery;
             }
             BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
-
             CompressedScratch.Length = 0;
             var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch, _dictionaryMode ? _options.ZstdLevel : PageLevel);
             var compressed = CompressedScratch;
-            if (trial)
-            {
-                _nextTrial = _trialPages * 4 + 3;
-                var smallest = compressedSize;
-                if (SplitByTrial) compressed = JudgeSplit(r0, n, nonNull, valueOffset, valueBytes, _options.ByteStreamSplitSlack!.Value, ref compressedSize, ref smallest);
-                if (FastByTrial) compressed = JudgeFast(r0, n, nonNull, valueOffset, valueBytes, compressed, _options.FastZstdSlack!.Value, smallest, ref compressedSize);
-            }
             if (!_dictionaryMode && AnyTrial)
             {
                 _trialPages++;
@@ -223,46 +218,56 @@ internal sealed partial class ColumnWriter
     }
 
     /// <summary>
-    /// Compresses the page just built PLAIN (in <see cref="CompressedScratch"/>, <paramref name="plainSize"/> bytes)
-    /// again BYTE_STREAM_SPLIT and settles the column's encoding until the next trial; returns the buffer holding the
-    /// chosen compressed page and sets <paramref name="plainSize"/> to its size. Both bodies are the same length.
+    /// Settles the column's encoding (PLAIN or BYTE_STREAM_SPLIT, under <see cref="ParquetWriterOptions.ByteStreamSplitSlack"/>)
+    /// and zstd level (under <see cref="ParquetWriterOptions.FastZstdSlack"/>) until the next trial, from a sample of
+    /// the page's values (its first quarter, at least <see cref="TrialSampleBytes"/>): the sample is compressed PLAIN
+    /// (or delta) and split at the configured level, then in the chosen encoding at the fast level. The page itself
+    /// is then compressed once, as chosen. Sampling makes a trial cost about three quarters of a page's compression
+    /// instead of three whole pages, which pays for trials every <see cref="TrialEvery"/> pages: one unlike page no longer
+    /// settles a long stretch of the file (on the feature bench's output one trial page sent three mean columns
+    /// PLAIN at the configured level for half the file, larger and four times the CPU of split pages at the fast level).
     /// </summary>
-    private GrowableBuffer JudgeSplit(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, double slack, ref int plainSize, ref int smallest)
+    private void Trial(int valueOffset, int valueBytes)
     {
-        _splitChosen = true;
-        BuildPageBody(firstRow, rows, nonNull, valueOffset, valueBytes);
-        TrialScratch.Length = 0;
-        var splitSize = _compressor.Compress(PageScratch.WrittenSpan, TrialScratch);
-        smallest = Math.Min(smallest, splitSize);
-        if (splitSize <= plainSize * (1 + slack))
+        var width = Descriptor.Width;
+        var sampleBytes = Math.Min(valueBytes, Math.Max(valueBytes / 4, TrialSampleBytes)) / width * width;
+        var sample = ValueSpan.Slice(valueOffset, sampleBytes);
+        var body = TrialScratch;
+        var output = FastTrialScratch;
+        // The column's own encoding of the sample: delta for integers under DeltaIntegers, else the values as they are.
+        ReadOnlySpan<byte> plain = sample;
+        if (Descriptor.Kind is ColumnKind.Int32 or ColumnKind.Int64 && _options.DeltaIntegers)
         {
-            plainSize = splitSize;
-            return TrialScratch;
+            body.Length = 0;
+            if (Descriptor.Kind == ColumnKind.Int64) DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, long>(sample), body);
+            else DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, int>(sample), body);
+            plain = body.WrittenSpan;
         }
-        _splitChosen = false;
-        return CompressedScratch;
+        var plainSize = CompressedSize(plain, output, _options.ZstdLevel);
+        var smallest = plainSize;
+        var chosen = plain;
+        _fastChosen = false;
+        if (SplitByTrial)
+        {
+            body.Length = 0;
+            ByteStreamSplit.Encode(sample, width, body.Reserve(sample.Length));
+            var splitSize = CompressedSize(body.WrittenSpan, output, _options.ZstdLevel);
+            smallest = Math.Min(smallest, splitSize);
+            _splitChosen = splitSize <= plainSize * (1 + _options.ByteStreamSplitSlack!.Value);
+            if (_splitChosen) chosen = body.WrittenSpan;
+        }
+        // The fast sample is measured against the smallest of the trial, not the chosen encoding's: a split sample the
+        // split trial let be up to its slack larger than PLAIN gets no second slack on top.
+        if (FastByTrial)
+        {
+            _fastChosen = CompressedSize(chosen, output, _options.FastZstdLevel) <= smallest * (1 + _options.FastZstdSlack!.Value);
+        }
     }
 
-    /// <summary>
-    /// Compresses the trial page, in the encoding just chosen (its compressed form in <paramref name="chosen"/>,
-    /// <paramref name="size"/> bytes), at <see cref="ParquetWriterOptions.FastZstdLevel"/> too and settles the level
-    /// until the next trial; returns the buffer holding the page to keep and sets <paramref name="size"/> to its size.
-    /// The fast page is measured against the <paramref name="smallest"/> page of the trial, not the chosen encoding's:
-    /// a split page the split trial let be up to its slack larger than PLAIN gets no second slack on top.
-    /// </summary>
-    private GrowableBuffer JudgeFast(int firstRow, int rows, int nonNull, int valueOffset, int valueBytes, GrowableBuffer chosen, double slack, int smallest, ref int size)
+    private int CompressedSize(ReadOnlySpan<byte> source, GrowableBuffer scratch, int level)
     {
-        // The split trial leaves the split body in the page scratch; a page it kept PLAIN is rebuilt PLAIN.
-        if (SplitByTrial && !_splitChosen) BuildPageBody(firstRow, rows, nonNull, valueOffset, valueBytes);
-        FastTrialScratch.Length = 0;
-        var fastSize = _compressor.Compress(PageScratch.WrittenSpan, FastTrialScratch, _options.FastZstdLevel);
-        if (fastSize <= smallest * (1 + slack))
-        {
-            _fastChosen = true;
-            size = fastSize;
-            return FastTrialScratch;
-        }
-        return chosen;
+        scratch.Length = 0;
+        return _compressor.Compress(source, scratch, level);
     }
 
     private int ValueBytes(int offset, int count)
