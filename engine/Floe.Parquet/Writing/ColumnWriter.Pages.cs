@@ -236,11 +236,10 @@ internal sealed partial class ColumnWriter
         var output = FastTrialScratch;
         // The column's own encoding of the sample: delta for integers under DeltaIntegers, else the values as they are.
         ReadOnlySpan<byte> plain = sample;
-        if (Descriptor.Kind is ColumnKind.Int32 or ColumnKind.Int64 && _options.DeltaIntegers)
+        if (ValueEncoding == EncodingDeltaBinaryPacked)
         {
             body.Length = 0;
-            if (Descriptor.Kind == ColumnKind.Int64) DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, long>(sample), body);
-            else DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, int>(sample), body);
+            EncodeDelta(sample, body);
             plain = body.WrittenSpan;
         }
         var plainSize = CompressedSize(plain, output, _options.ZstdLevel);
@@ -333,8 +332,7 @@ internal sealed partial class ColumnWriter
         }
         else if (ValueEncoding == EncodingDeltaBinaryPacked)
         {
-            if (Descriptor.Kind == ColumnKind.Int64) DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, long>(values), PageScratch);
-            else DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, int>(values), PageScratch);
+            EncodeDelta(values, PageScratch);
         }
         else if (ValueEncoding == EncodingByteStreamSplit)
         {
@@ -344,6 +342,13 @@ internal sealed partial class ColumnWriter
         {
             PageScratch.Append(values);
         }
+    }
+
+    /// <summary>Appends <paramref name="values"/> (this integer column's little-endian values) DELTA_BINARY_PACKED.</summary>
+    private void EncodeDelta(ReadOnlySpan<byte> values, GrowableBuffer into)
+    {
+        if (Descriptor.Kind == ColumnKind.Int64) DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, long>(values), into);
+        else DeltaBinaryPacked.Encode(MemoryMarshal.Cast<byte, int>(values), into);
     }
 
     /// <summary>
