@@ -46,6 +46,49 @@ public sealed class HugePagesTests
     }
 
     [Test]
+    public void CommitWindow_IsTheReservationsStart_OnlyWhenTheRangeIsFarLarger()
+    {
+        // A 256 GiB reservation: the first 2 GiB.
+        Assert.That(HugePages.CommitWindow(0x7f0000000000, 0x7f4000000000), Is.EqualTo(((ulong)0x7f0000000000, HugePages.CommitWindowBytes)));
+        // A range too small to hold the window with room to spare, an empty one and a reversed one: none.
+        Assert.That(HugePages.CommitWindow(0x7f0000000000, 0x7f0000000000 + 4 * HugePages.CommitWindowBytes - 4096), Is.Null);
+        Assert.That(HugePages.CommitWindow(0x7f0000000000, 0x7f0000000000), Is.Null);
+        Assert.That(HugePages.CommitWindow(0x7f4000000000, 0x7f0000000000), Is.Null);
+    }
+
+    [Test]
+    public void AdviseGcHeap_ReadvisesAfterEachCollection_AndTheHeapKeepsItsValues()
+    {
+        HugePages.AdviseGcHeap();
+        Assume.That(HugePages.Advised, "no GC reservation found in this host (not Linux, or the heap is not one mapping)");
+        // Arrays allocated across collections (which decommit, recommit and move memory in the advised window) keep
+        // what was written to them.
+        var kept = new List<long[]>();
+        var before = HugePages.Readvised;
+        for (int round = 0; round < 8; round++)
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                var a = new long[(1 << 17) + i];
+                for (int j = 0; j < a.Length; j += 511) { a[j] = round * 1_000_003L + i * 7919L + j; }
+                if (i % 4 == 0) { kept.Add(a); }
+            }
+            GC.Collect(round % 3, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+        Assert.That(HugePages.Readvised, Is.GreaterThanOrEqualTo(before + 8), "the advice is given again after every collection");
+        for (int k = 0; k < kept.Count; k++)
+        {
+            int round = k / 4, i = k % 4 * 4;
+            var a = kept[k];
+            for (int j = 0; j < a.Length; j += 511)
+            {
+                if (a[j] != round * 1_000_003L + i * 7919L + j) { Assert.Fail($"array {k} lost its value at {j}: {a[j]}"); }
+            }
+        }
+    }
+
+    [Test]
     public void AdviseGcHeap_LeavesTheProcessWorking()
     {
         HugePages.AdviseGcHeap();
