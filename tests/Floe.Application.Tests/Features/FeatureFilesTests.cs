@@ -240,7 +240,7 @@ public sealed class FeatureFilesTests
         WriteCsv(Path.Combine(_dir, "events.csv"), ev);
         string defPath = Path.Combine(_dir, "def.json");
         File.WriteAllText(defPath, Definition);
-        var from = DateTimeOffset.UnixEpoch;
+        var from = DateTimeOffset.FromUnixTimeMilliseconds(TestEvents.Epoch / 1000);
         var to = from.AddDays(3);
         FeatureFiles.Compute(defPath, from, to, null, Path.Combine(_dir, "fresh.csv"));
         string reused = Path.Combine(_dir, "reused.csv");
