@@ -271,54 +271,42 @@ public sealed partial class ParquetDataReader : IDisposable
 
     /// <summary>
     /// Decodes the projected top-level primitive columns that <see cref="FlatColumnReader"/> covers, straight into
-    /// Arrow arrays: chunks are read one after another from the file, each handed to a worker to decode as soon as it
-    /// is read, so the next chunk's read overlaps its decoding (reading the chunks first left every other core idle
-    /// while they were copied in: a row group of 1M events, 11 MB of chunks, is read before anything decodes).
-    /// Entries stay null for the columns left to the general reader.
+    /// Arrow arrays: chunks are read one after another from the file, then decoded in parallel. Entries stay null
+    /// for the columns left to the general reader.
     /// </summary>
     private IArrowArray?[] ReadFlatColumns(global::Parquet.Meta.RowGroup rowGroup, FileSchemaNode?[] matches, int rows)
     {
         var result = new IArrowArray?[matches.Length];
-        var decoding = new List<Task>();
-        (int Field, FileSchemaNode Leaf, global::Parquet.Meta.ColumnMetaData Meta, PrimitiveType Target, byte[] Chunk, int Length)? held = null;
-        void Decode((int Field, FileSchemaNode Leaf, global::Parquet.Meta.ColumnMetaData Meta, PrimitiveType Target, byte[] Chunk, int Length) w) =>
+        var work = new List<(int Field, FileSchemaNode Leaf, global::Parquet.Meta.ColumnMetaData Meta, PrimitiveType Target, byte[] Chunk, int Length)>();
+        for (var f = 0; f < matches.Length; f++)
+        {
+            if (matches[f] is not { IsLeaf: true } leaf || Projection.Fields[f].Type is not PrimitiveType target) continue;
+            if (leaf.LeafIndex >= rowGroup.Columns.Count || rowGroup.Columns[leaf.LeafIndex].MetaData is not { } meta) continue;
+            if (meta.NumValues != rows || !FlatColumnReader.CanRead(leaf, target, meta.Codec)) continue;
+            byte[]? chunk = null;
+            FlatColumnReader.ReadChunk(_stream, meta, ref chunk, out var length);
+            work.Add((f, leaf, meta, target, chunk!, length));
+        }
+        if (work.Count == 1)
+        {
+            var w = work[0];
             result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows, _pages);
-        try
-        {
-            for (var f = 0; f < matches.Length; f++)
-            {
-                if (matches[f] is not { IsLeaf: true } leaf || Projection.Fields[f].Type is not PrimitiveType target) continue;
-                if (leaf.LeafIndex >= rowGroup.Columns.Count || rowGroup.Columns[leaf.LeafIndex].MetaData is not { } meta) continue;
-                if (meta.NumValues != rows || !FlatColumnReader.CanRead(leaf, target, meta.Codec)) continue;
-                byte[]? chunk = null;
-                FlatColumnReader.ReadChunk(_stream, meta, ref chunk, out var length);
-                // The previous chunk decodes on a worker while this one is read; the last one on this thread.
-                if (held is { } previous) decoding.Add(Task.Run(() => Decode(previous)));
-                held = (f, leaf, meta, target, chunk!, length);
-            }
-            if (held is { } last) Decode(last);
         }
-        finally
+        else if (work.Count > 1)
         {
-            // Whatever failed, no decode may still run once this returns: they write result and share _pages. Wait
-            // (not a wait handle) runs a decode still queued on this thread itself: wave workers of the pool that all
-            // blocked on their queued decodes would starve them.
-            foreach (var t in decoding)
+            try
             {
-                try
+                Parallel.For(0, work.Count, i =>
                 {
-                    t.Wait();
-                }
-                catch (AggregateException)
-                {
-                    // Reported below, after every decode has stopped.
-                }
+                    var w = work[i];
+                    result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows, _pages);
+                });
             }
-        }
-        // Surface the column's own error (named file/column) rather than a wrapper.
-        foreach (var t in decoding)
-        {
-            if (t.Exception is { InnerExceptions.Count: > 0 } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // Surface the column's own error (named file/column) rather than the wrapper.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
         }
         return result;
     }

@@ -7,11 +7,11 @@ using Schema = Floe.Core.Types.Schema;
 namespace Floe.Parquet.Tests;
 
 /// <summary>
-/// The flat-column path decodes each column chunk on a worker while the next one is read: every column of every row
-/// group must still land in its own slot with its own values, and a bad chunk must fail with its own error.
+/// The flat-column path decodes a row group's column chunks on several workers: every column of every row group must
+/// land in its own slot with its own values, also when one reader decodes row group after row group.
 /// </summary>
 [TestFixture]
-public sealed class FlatColumnOverlapTests
+public sealed class FlatColumnDecodeTests
 {
     private const int Columns = 9;
     private const int Rows = 5000;
