@@ -66,8 +66,9 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
     /// <summary>
     /// As <see cref="Create"/>, but the file is created on a worker while the caller goes on (reading its source):
     /// creating it costs time of its own, above all truncating an earlier output of the same name, whose page-cache
-    /// pages the kernel frees one by one (~70 ms for a 375 MB file), with the other cores idle. The extension is
-    /// checked here; an error creating the file is thrown by the first <see cref="WriteDay"/> or <see cref="Complete"/>.
+    /// pages the kernel frees one by one (ftruncate of a 375 MB file: 0.25-0.34 s on a loaded 2-core VM; 39 MB: 7.5 ms),
+    /// with the other cores idle. The extension is checked here; an error creating the file is thrown by the first
+    /// <see cref="WriteDay"/> or <see cref="Complete"/>.
     /// </summary>
     /// <exception cref="FloeException">InvalidArgument for another extension than .parquet or .csv.</exception>
     public static FeatureFileSink Open(string path, Schema schema)
