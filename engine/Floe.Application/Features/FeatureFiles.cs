@@ -55,7 +55,8 @@ public static class FeatureFiles
         ArgumentNullException.ThrowIfNull(outputPath);
         // The schema first: a definition that does not fit the source fails before an output file exists.
         var schema = FeatureComputation.OutputSchema(definition, source.Schema);
-        using var sink = FeatureFileSink.Create(outputPath, schema);
+        // The output opens while the source is read (an earlier file of the same name takes a while to truncate).
+        using var sink = FeatureFileSink.Open(outputPath, schema);
         var result = FeatureComputation.Compute(definition, source, from, to, sink, parallelism);
         sink.Complete();
         return result with { Files = [outputPath] };

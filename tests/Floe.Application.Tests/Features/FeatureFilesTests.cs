@@ -233,6 +233,52 @@ public sealed class FeatureFilesTests
     }
 
     [Test]
+    public void Compute_OverAnEarlierLongerOutput_LeavesExactlyTheNewRows()
+    {
+        // The output opens (truncating what was there) on a worker while the source is read.
+        var ev = TestEvents.Random(3, 400, 7, 3 * 86_400_000_000L, specials: false);
+        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition);
+        var from = DateTimeOffset.FromUnixTimeMilliseconds(TestEvents.Epoch / 1000);
+        var to = from.AddDays(3);
+        FeatureFiles.Compute(defPath, from, to, null, Path.Combine(_dir, "fresh.csv"));
+        string reused = Path.Combine(_dir, "reused.csv");
+        File.WriteAllText(reused, string.Concat(Enumerable.Repeat("left over from an earlier run\n", 20_000)));
+        var result = FeatureFiles.Compute(defPath, from, to, null, reused);
+        Assert.That(result.RowsWritten, Is.GreaterThan(0));
+        Assert.That(File.ReadAllText(reused), Is.EqualTo(File.ReadAllText(Path.Combine(_dir, "fresh.csv"))));
+    }
+
+    [Test]
+    public void Compute_OutputThatCannotBeCreated_ThrowsIoNamingIt()
+    {
+        var ev = TestEvents.Random(2, 50, 3, 86_400_000_000L, specials: false);
+        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition);
+        // A file where the output's folder should be.
+        File.WriteAllText(Path.Combine(_dir, "blocked"), "");
+        string output = Path.Combine(_dir, "blocked", "o.parquet");
+        var e = Assert.Throws<FloeException>(() => FeatureFiles.Compute(defPath, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, output));
+        Assert.That(e!.Code, Is.EqualTo(FloeErrorCode.Io));
+        Assert.That(e.Message, Does.Contain(output));
+    }
+
+    [Test]
+    public void Compute_OutputOfAnotherExtension_ThrowsInvalidArgument()
+    {
+        var ev = TestEvents.Random(2, 50, 3, 86_400_000_000L, specials: false);
+        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition);
+        var e = Assert.Throws<FloeException>(() => FeatureFiles.Compute(defPath, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, Path.Combine(_dir, "o.txt")));
+        Assert.That(e!.Code, Is.EqualTo(FloeErrorCode.InvalidArgument));
+        Assert.That(e.Message, Does.Contain("must end in .parquet or .csv"));
+        Assert.That(File.Exists(Path.Combine(_dir, "o.txt")), Is.False);
+    }
+
+    [Test]
     public void Validate_BadWindow_ReturnsPathNamedError()
     {
         string defPath = Path.Combine(_dir, "bad.yaml");
