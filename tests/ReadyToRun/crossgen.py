@@ -9,11 +9,11 @@ runtimeconfig.json names (the newest installed patch of each, as `dotnet exec` r
 beside it, then replaces the IL file. An image depends only on its IL (each assembly is its own version bubble: the
 runtime checks every cross-assembly assumption when it loads the image and JIT-compiles the method instead when one
 does not hold), so images are cached by the IL's SHA-256 and one engine assembly copied into fifteen suites is
-compiled once. `dotnet build` copies the IL back over an image (sizes differ); the next run restores it from the
-cache. An assembly crossgen2 refuses stays IL and is listed, and the exit status is still 0: IL runs the same tests,
-only with more JIT work.
+compiled once; images unused for two weeks are deleted. `dotnet build` copies the IL back over an image (sizes
+differ); the next run restores it from the cache. An assembly crossgen2 refuses stays IL and is listed, and the exit
+status is still 0: IL runs the same tests, only with more JIT work.
 """
-import hashlib, json, os, shutil, struct, subprocess, sys, tempfile
+import hashlib, json, os, shutil, struct, subprocess, sys, tempfile, time
 
 
 def clr_header(data):
@@ -72,6 +72,7 @@ def main():
     installed = installed_frameworks()
     compiled = reused = 0
     refused = []
+    used = set()
     for bin_dir in bin_dirs:
         fw_dirs = framework_dirs(bin_dir, installed)
         fw_refs = [os.path.join(d, f) for d in fw_dirs for f in os.listdir(d) if f.endswith('.dll')]
@@ -83,6 +84,7 @@ def main():
                 continue
             digest = hashlib.sha256(data).hexdigest()
             image = os.path.join(cache, digest + '.dll')
+            used.update((image, image + '.refused'))
             if os.path.exists(image + '.refused'):
                 continue
             if os.path.exists(image):
@@ -105,6 +107,16 @@ def main():
             tmp_path = path + '.r2r-tmp'
             shutil.copyfile(image, tmp_path)
             os.replace(tmp_path, path)
+    # Images of assemblies no suite has held for two weeks (older builds of the engine) would only pile up. Age, not
+    # this run's use: a bin folder that still holds its image from an earlier run does not name its IL hash.
+    now = time.time()
+    for path in used:
+        if os.path.exists(path):
+            os.utime(path)
+    for name in os.listdir(cache):
+        path = os.path.join(cache, name)
+        if os.path.isfile(path) and now - os.path.getmtime(path) > 14 * 86400:
+            os.unlink(path)
     print(f'crossgen.py: {compiled} assemblies compiled, {reused} from the cache, {len(refused)} left as IL')
     for line in refused:
         print('  left as IL:', line)
