@@ -15,12 +15,18 @@ FLOE="$DIST/floe"
 BARE=(env -i PATH=/usr/bin:/bin LC_ALL=C.UTF-8)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# The Go worker, built offline against the binding. FLOE_GOCACHE (ctest passes the go_bindings test's cache, which
-# holds the binding and runtime/cgo already compiled) saves compiling them again: ~6 CPU-s from an empty cache.
-GOHOME="$WORK/gohome"; mkdir -p "$GOHOME/tmp"
-(cd "$HERE/go" && "${BARE[@]}" HOME="$GOHOME" GOCACHE="${FLOE_GOCACHE:-$GOHOME/cache}" GOPATH="$GOHOME/path" GOPROXY=off GOFLAGS=-mod=mod \
-  TMPDIR="$GOHOME/tmp" CGO_ENABLED=1 CGO_CFLAGS="-I$ROOT/native-abi/include" CGO_LDFLAGS="-L$DIST -Wl,-rpath,$DIST" \
-  "$GO" build -o "$WORK/go-worker" .)
+# The Go worker: FLOE_GO_WORKER when given (`cmake --build` builds it, see CMakeLists.txt), otherwise built here,
+# offline, against the binding (FLOE_GOCACHE: a Go build cache to reuse).
+if [[ -n "${FLOE_GO_WORKER:-}" ]]; then
+  [[ -x "$FLOE_GO_WORKER" ]] || fail "FLOE_GO_WORKER=$FLOE_GO_WORKER is not an executable (cmake --build builds it)"
+  GO_WORKER="$FLOE_GO_WORKER"
+else
+  GOHOME="$WORK/gohome"; mkdir -p "$GOHOME/tmp"
+  (cd "$HERE/go" && "${BARE[@]}" HOME="$GOHOME" GOCACHE="${FLOE_GOCACHE:-$GOHOME/cache}" GOPATH="$GOHOME/path" GOPROXY=off GOFLAGS=-mod=mod \
+    TMPDIR="$GOHOME/tmp" CGO_ENABLED=1 CGO_CFLAGS="-I$ROOT/native-abi/include" CGO_LDFLAGS="-L$DIST -Wl,-rpath,$DIST" \
+    "$GO" build -o "$WORK/go-worker" .)
+  GO_WORKER="$WORK/go-worker"
+fi
 PY=("${BARE[@]}" "FLOE_LIB=$DIST/libfloe.so" PYTHONPATH="$ROOT/bindings/python" PYTHONDONTWRITEBYTECODE=1 "$PYTHON" -B "$HERE/worker.py")
 
 # Two warehouses with the same 30 days of events: one for the distributed run, one for the reference.
@@ -63,9 +69,9 @@ BEFORE=$("$FLOE" --warehouse "$WORK/dist" --json snapshots features.dist_txn 2>/
 
 # Four workers at once: shards 0 and 2 in Python, 1 and 3 in Go; the Go worker of shard 1 is killed mid-task.
 "${PY[@]}" execute "$WORK/dist" $(shard 0) "$WORK/results" & p0=$!
-"${BARE[@]}" FLOE_TEST_STARTED="$WORK/started-1" "$WORK/go-worker" "$WORK/dist" $(shard 1) "$WORK/results" & p1=$!
+"${BARE[@]}" FLOE_TEST_STARTED="$WORK/started-1" "$GO_WORKER" "$WORK/dist" $(shard 1) "$WORK/results" & p1=$!
 "${PY[@]}" execute "$WORK/dist" $(shard 2) "$WORK/results" & p2=$!
-"${BARE[@]}" "$WORK/go-worker" "$WORK/dist" $(shard 3) "$WORK/results" & p3=$!
+"${BARE[@]}" "$GO_WORKER" "$WORK/dist" $(shard 3) "$WORK/results" & p3=$!
 second=$(shard 1 | sed -n 2p)
 for _ in $(seq 2400); do
   if [ -f "$WORK/started-1" ] && [ "$(cat "$WORK/started-1")" = "$second" ]; then break; fi
@@ -84,7 +90,7 @@ missing=()
 for f in "$WORK"/tasks/task-*.json; do [ -f "$WORK/results/$(basename "$f")" ] || missing+=("$f"); done
 echo "rerunning ${#missing[@]} unfinished task(s): ${missing[*]##*/}"
 [ ${#missing[@]} -ge 1 ] || fail "nothing to rerun after the kill"
-"${BARE[@]}" "$WORK/go-worker" "$WORK/dist" "${missing[@]}" "$WORK/results"
+"${BARE[@]}" "$GO_WORKER" "$WORK/dist" "${missing[@]}" "$WORK/results"
 
 # One commit (Python), and the reference backfill in one process (the floe binary).
 "${PY[@]}" commit "$WORK/dist" "$WORK/plan.json" "$WORK/results" > "$WORK/commit.json"
