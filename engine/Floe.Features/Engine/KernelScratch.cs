@@ -86,11 +86,25 @@ internal sealed class KernelScratch
     /// <summary>A float group window's evicted total per new event, as interleaved halves.</summary>
     public ulong[] Evicted { get; private set; } = [];
 
-    /// <summary>Makes <see cref="Lefts"/> hold <paramref name="windows"/> windows of <paramref name="events"/> new events, and <see cref="Evicted"/> one.</summary>
+    /// <summary>A float group window's count per new event (see WindowKernel.FloatTotals).</summary>
+    public long[] Counts { get; private set; } = [];
+
+    /// <summary>A float group window's sum per new event, then its mean where the outputs go through a row map.</summary>
+    public double[] Sums { get; private set; } = [];
+
+    /// <summary>
+    /// Makes <see cref="Lefts"/> hold <paramref name="windows"/> windows of <paramref name="events"/> new events, and
+    /// <see cref="Evicted"/>, <see cref="Counts"/> and <see cref="Sums"/> one.
+    /// </summary>
     public void EnsureEdges(int events, int windows)
     {
         if (Evicted.Length < 2 * events) { Evicted = new ulong[2 * Math.Max(events, Evicted.Length)]; }
         if (Lefts.Length < events * windows) { Lefts = new int[Math.Max(events * windows, Lefts.Length * 2)]; }
+        if (Counts.Length < events)
+        {
+            Counts = new long[Math.Max(events, Counts.Length * 2)];
+            Sums = new double[Counts.Length];
+        }
     }
 
     /// <summary>Holds the values of one <c>last_n</c> row while they are gathered newest first.</summary>
