@@ -65,9 +65,7 @@ public sealed class FeatureFilesTests
     public void Compute_CsvSourceWithLookback_MatchesFullHistoryComputation(string output)
     {
         var ev = TestEvents.Random(21, 3000, 40, 20L * 86_400_000_000L, specials: false);
-        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
-        string defPath = Path.Combine(_dir, "def.json");
-        File.WriteAllText(defPath, Definition);
+        string defPath = WriteEventsAndDefinition(ev);
         var epoch = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
         var from = epoch.AddDays(10);
         var to = epoch.AddDays(13).AddHours(5);
@@ -120,6 +118,15 @@ public sealed class FeatureFilesTests
     /// The Parquet output's integer columns (keys, event times, counts) are DELTA_BINARY_PACKED and its pages zstd:
     /// DuckDB, an independent reader, must see exactly the rows Floe reads back, nulls and all.
     /// </summary>
+    // The events as the definition's source (events.csv), and the definition beside them.
+    private string WriteEventsAndDefinition(TestEvents ev)
+    {
+        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
+        string defPath = Path.Combine(_dir, "def.json");
+        File.WriteAllText(defPath, Definition);
+        return defPath;
+    }
+
     [Test]
     public void Compute_ParquetOutput_DeltaEncodedZstd_DuckDbReadsTheSameRows()
     {
@@ -224,9 +231,7 @@ public sealed class FeatureFilesTests
     public void Compute_NoEventsInRange_WritesEmptyFileWithSchema()
     {
         var ev = TestEvents.Random(2, 50, 3, 86_400_000_000L, specials: false);
-        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
-        string defPath = Path.Combine(_dir, "def.json");
-        File.WriteAllText(defPath, Definition);
+        string defPath = WriteEventsAndDefinition(ev);
         var result = FeatureFiles.Compute(defPath, new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2030, 1, 3, 0, 0, 0, TimeSpan.Zero), null, Path.Combine(_dir, "o.csv"));
         Assert.That(result.RowsWritten, Is.Zero);
         Assert.That(File.ReadAllLines(Path.Combine(_dir, "o.csv")), Has.Length.EqualTo(1));
@@ -237,9 +242,7 @@ public sealed class FeatureFilesTests
     {
         // The output opens (truncating what was there) on a worker while the source is read.
         var ev = TestEvents.Random(3, 400, 7, 3 * 86_400_000_000L, specials: false);
-        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
-        string defPath = Path.Combine(_dir, "def.json");
-        File.WriteAllText(defPath, Definition);
+        string defPath = WriteEventsAndDefinition(ev);
         var from = DateTimeOffset.FromUnixTimeMilliseconds(TestEvents.Epoch / 1000);
         var to = from.AddDays(3);
         FeatureFiles.Compute(defPath, from, to, null, Path.Combine(_dir, "fresh.csv"));
@@ -254,9 +257,7 @@ public sealed class FeatureFilesTests
     public void Compute_OutputThatCannotBeCreated_ThrowsIoNamingIt()
     {
         var ev = TestEvents.Random(2, 50, 3, 86_400_000_000L, specials: false);
-        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
-        string defPath = Path.Combine(_dir, "def.json");
-        File.WriteAllText(defPath, Definition);
+        string defPath = WriteEventsAndDefinition(ev);
         // A file where the output's folder should be.
         File.WriteAllText(Path.Combine(_dir, "blocked"), "");
         string output = Path.Combine(_dir, "blocked", "o.parquet");
@@ -269,9 +270,7 @@ public sealed class FeatureFilesTests
     public void Compute_OutputOfAnotherExtension_ThrowsInvalidArgument()
     {
         var ev = TestEvents.Random(2, 50, 3, 86_400_000_000L, specials: false);
-        WriteCsv(Path.Combine(_dir, "events.csv"), ev);
-        string defPath = Path.Combine(_dir, "def.json");
-        File.WriteAllText(defPath, Definition);
+        string defPath = WriteEventsAndDefinition(ev);
         var e = Assert.Throws<FloeException>(() => FeatureFiles.Compute(defPath, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), null, Path.Combine(_dir, "o.txt")));
         Assert.That(e!.Code, Is.EqualTo(FloeErrorCode.InvalidArgument));
         Assert.That(e.Message, Does.Contain("must end in .parquet or .csv"));
