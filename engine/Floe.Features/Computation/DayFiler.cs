@@ -41,7 +41,8 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
             {
                 dayAt = new long[last - first + 1];
                 for (int d = 0; d < dayAt.Length; d++) { dayAt[d] = first + d; }
-                for (int i = 0; i < n; i++) { dayOf[i] = (int)(Definitions.Durations.FloorDay(time[i]) - first); }
+                long dayStart = first * Definitions.Durations.MicrosPerDay;
+                for (int i = 0; i < n; i++) { dayOf[i] = Definitions.Durations.DaysFrom(dayStart, time[i]); }
             }
             else
             {

@@ -5,7 +5,7 @@ namespace Floe.Features.Engine;
 /// <summary>
 /// One entity's incremental aggregators of one slot over one window, carried from chunk to chunk so every event is
 /// added once and evicted once however the events are chunked. <see cref="Left"/> is the window's left edge as an
-/// absolute event number of the entity (see <see cref="EventArena.Base"/>). The min/max deques are rebuilt from the
+/// absolute event number of the entity (see <see cref="EntityBounds.Base"/>). The min/max deques are rebuilt from the
 /// window's retained events at the start of each chunk, into the worker's scratch. Sums are exact (integers in Int128, doubles
 /// in <see cref="ExactSum"/>), so a value depends only on the window's contents: NaN and infinities are counted
 /// apart, which is why rebuilding and carrying state give bit-identical results.

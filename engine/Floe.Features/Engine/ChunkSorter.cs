@@ -6,16 +6,20 @@ namespace Floe.Features.Engine;
 /// </summary>
 internal static class ChunkSorter
 {
-    /// <summary>Returns row indices in order and the start of each entity group (plus a final end marker).</summary>
-    public static (int[] Order, int[] GroupStarts) SortByEntityAndTime(EventChunk chunk, int parallelism, ChunkArrays arrays)
+    /// <summary>
+    /// Returns row indices in order, the start of each entity group (plus a final end marker), and each sorted row's
+    /// time (rented from <paramref name="arrays"/>, possibly longer than the chunk: hand it back once read).
+    /// </summary>
+    public static (int[] Order, int[] GroupStarts, long[] SortedTime) SortByEntityAndTime(EventChunk chunk, int parallelism, ChunkArrays arrays)
     {
         int n = chunk.Length;
         var entity = chunk.Entity;
         int maxId = -1;
         for (int i = 0; i < n; i++) { if (entity[i] > maxId) { maxId = entity[i]; } }
-        if (RadixSort.TrySortByEntityAndTime(entity, chunk.Time, n, maxId, arrays, parallelism, out var radixOrder, out var radixStarts))
+        var sortedTime = arrays.Longs.Rent(n);
+        if (RadixSort.TrySortByEntityAndTime(entity, chunk.Time, n, maxId, arrays, parallelism, sortedTime, out var radixOrder, out var radixStarts))
         {
-            return (radixOrder, radixStarts);
+            return (radixOrder, radixStarts, sortedTime);
         }
         var order = new int[n];
         int[] groupStarts;
@@ -84,6 +88,7 @@ internal static class ChunkSorter
                 }
             }
         });
-        return (order, groupStarts);
+        for (int i = 0; i < n; i++) { sortedTime[i] = time[order[i]]; }
+        return (order, groupStarts, sortedTime);
     }
 }

@@ -2,8 +2,8 @@ namespace Floe.Features.Engine;
 
 /// <summary>
 /// Every entity's retained events in one set of flat arrays (struct of arrays): entity e owns the region
-/// [<c>RegionStart[e]</c>, <c>RegionEnd[e]</c>) and its live events are [<c>Start[e]</c>, <c>End[e]</c>), sorted by
-/// (time, arrival). A chunk appends an entity's new events behind its retained ones, so the kernel reads one
+/// [<c>RegionStart</c>, <c>RegionEnd</c>) of its <see cref="Bounds"/> and its live events are [<c>Start</c>,
+/// <c>End</c>), sorted by (time, arrival). A chunk appends an entity's new events behind its retained ones, so the kernel reads one
 /// contiguous range per entity, and dropping events that left every window only moves <c>Start</c>. A region that
 /// runs out of room is compacted in place or moved to the end of the arena with half as much room again as it needs;
 /// when the arena itself is full it is rebuilt with only live events, in place once it has grown to the run's needs.
@@ -15,8 +15,7 @@ internal sealed class EventArena
 
     private readonly int _slots;
     private int _top;
-    // Per entity with new events in the current chunk: where its live events must move before appending (-1: stay).
-    private int[] _moveTo = [];
+    private EntityBounds[] _bounds = [];
 
     public EventArena(int slots)
     {
@@ -45,19 +44,12 @@ internal sealed class EventArena
     /// <summary>Per slot, whether the event has a (non-null) value.</summary>
     public bool[][] Valid { get; private set; }
 
-    public int[] Start { get; private set; } = [];
+    /// <summary>Where <paramref name="entity"/>'s events sit (its live range, region and absolute numbering).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public ref EntityBounds Bounds(int entity) => ref _bounds[entity];
 
-    /// <summary>
-    /// Per entity, the absolute event number (counting every event the entity ever had) of the event at
-    /// <c>Start</c>: positions move when regions are compacted or moved, absolute numbers do not.
-    /// </summary>
-    public long[] Base { get; private set; } = [];
-
-    public int[] End { get; private set; } = [];
-
-    private int[] RegionStart { get; set; } = [];
-
-    private int[] RegionEnd { get; set; } = [];
+    /// <summary>Entities the arena has room for.</summary>
+    public int Entities => _bounds.Length;
 
     // Half as much again as needed: a region moves O(log) times as its entity grows, and compacting a full region
     // moves at most two events per appended event, for a third of the memory doubling would take.
@@ -65,13 +57,7 @@ internal sealed class EventArena
 
     /// <summary>Hints the cache lines of <paramref name="entity"/>'s bounds (see <see cref="CachePrefetch"/>).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void PrefetchBounds(int entity)
-    {
-        CachePrefetch.Line(ref Start[entity]);
-        CachePrefetch.Line(ref End[entity]);
-        CachePrefetch.Line(ref Base[entity]);
-        CachePrefetch.Line(ref RegionEnd[entity]);
-    }
+    public void PrefetchBounds(int entity) => CachePrefetch.Line(ref _bounds[entity]);
 
     /// <summary>Hints the cache lines of event <paramref name="at"/>'s time and its value in slot <paramref name="slot"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -89,20 +75,9 @@ internal sealed class EventArena
     /// <summary>Makes room for entity ids below <paramref name="entities"/>.</summary>
     public void EnsureEntities(int entities)
     {
-        if (Start.Length >= entities) { return; }
-        int size = Math.Max(entities, Start.Length + (Start.Length / 8) + 1024);
-        Start = Resized(Start, size);
-        Base = Resized(Base, size);
-        End = Resized(End, size);
-        RegionStart = Resized(RegionStart, size);
-        RegionEnd = Resized(RegionEnd, size);
-        _moveTo = Resized(_moveTo, size);
-    }
-
-    private static T[] Resized<T>(T[] a, int size)
-    {
-        Array.Resize(ref a, size);
-        return a;
+        if (_bounds.Length >= entities) { return; }
+        int size = Math.Max(entities, _bounds.Length + (_bounds.Length / 8) + 1024);
+        Array.Resize(ref _bounds, size);
     }
 
     /// <summary>
@@ -114,19 +89,19 @@ internal sealed class EventArena
     {
         for (int k = 0; k < count; k++)
         {
-            int e = entities[k];
-            int live = End[e] - Start[e];
-            _moveTo[e] = -1;
-            if (RegionEnd[e] - RegionStart[e] >= live + added[k]) { continue; }
+            ref var b = ref _bounds[entities[k]];
+            int live = b.End - b.Start;
+            b.MoveTo = -1;
+            if (b.RegionEnd - b.RegionStart >= live + added[k]) { continue; }
             int room = Room(live + added[k]);
             if ((long)_top + room > Time.Length)
             {
                 Rebuild(entities, added, count);
                 return;
             }
-            _moveTo[e] = _top;
-            RegionStart[e] = _top;
-            RegionEnd[e] = _top + room;
+            b.MoveTo = _top;
+            b.RegionStart = _top;
+            b.RegionEnd = _top + room;
             _top += room;
         }
     }
@@ -137,27 +112,29 @@ internal sealed class EventArena
     /// </summary>
     public int MakeRoom(int entity, int added)
     {
-        int start = Start[entity], live = End[entity] - start;
-        int to = _moveTo[entity];
-        if (to < 0 && End[entity] + added > RegionEnd[entity]) { to = RegionStart[entity]; }
+        ref var b = ref _bounds[entity];
+        int start = b.Start, live = b.End - start;
+        int to = b.MoveTo;
+        if (to < 0 && b.End + added > b.RegionEnd) { to = b.RegionStart; }
         if (to >= 0 && to != start)
         {
             Move(start, to, live);
-            Start[entity] = to;
-            End[entity] = to + live;
+            b.Start = to;
+            b.End = to + live;
         }
-        return End[entity];
+        return b.End;
     }
 
     /// <summary>Drops the events before <paramref name="from"/> from <paramref name="entity"/>'s live range.</summary>
     public void DropBefore(int entity, int from)
     {
-        Base[entity] += from - Start[entity];
-        Start[entity] = from;
-        if (from == End[entity])
+        ref var b = ref _bounds[entity];
+        b.Base += from - b.Start;
+        b.Start = from;
+        if (from == b.End)
         {
             // Nothing left: the region restarts empty, so appends need no compaction.
-            Start[entity] = End[entity] = RegionStart[entity];
+            b.Start = b.End = b.RegionStart;
         }
     }
 
@@ -184,13 +161,13 @@ internal sealed class EventArena
     /// </summary>
     private void Rebuild(int[] entities, int[] added, int count)
     {
-        if (_extra.Length < Start.Length) { _extra = new int[Start.Length]; }
+        if (_extra.Length < _bounds.Length) { _extra = new int[_bounds.Length]; }
         var extra = _extra;
         for (int k = 0; k < count; k++) { extra[entities[k]] = added[k]; }
         long total = 0;
-        for (int e = 0; e < Start.Length; e++)
+        for (int e = 0; e < _bounds.Length; e++)
         {
-            int live = End[e] - Start[e] + extra[e];
+            int live = _bounds[e].End - _bounds[e].Start + extra[e];
             if (live > 0) { total += Room(live); }
         }
         long fits = total + (total / 8);
@@ -215,7 +192,7 @@ internal sealed class EventArena
         }
         for (int k = 0; k < count; k++)
         {
-            _moveTo[entities[k]] = -1;
+            _bounds[entities[k]].MoveTo = -1;
             extra[entities[k]] = 0;
         }
     }
@@ -240,7 +217,8 @@ internal sealed class EventArena
     /// </summary>
     private void Compact(int[] extra)
     {
-        int entities = Start.Length;
+        var bounds = _bounds;
+        int entities = bounds.Length;
         if (_order.Length < entities)
         {
             _order = new int[entities];
@@ -249,21 +227,21 @@ internal sealed class EventArena
         int n = 0;
         for (int e = 0; e < entities; e++)
         {
-            if (End[e] > Start[e])
+            if (bounds[e].End > bounds[e].Start)
             {
                 _order[n] = e;
-                _orderKeys[n++] = Start[e];
+                _orderKeys[n++] = bounds[e].Start;
             }
         }
         Array.Sort(_orderKeys, _order, 0, n);
         int top = 0;
         for (int k = 0; k < n; k++)
         {
-            int e = _order[k];
-            int live = End[e] - Start[e];
-            if (Start[e] != top) { Move(Start[e], top, live); }
-            Start[e] = top;
-            End[e] = top + live;
+            ref var b = ref bounds[_order[k]];
+            int live = b.End - b.Start;
+            if (b.Start != top) { Move(b.Start, top, live); }
+            b.Start = top;
+            b.End = top + live;
             top += live;
         }
         // New regions in the same order, then the entities whose only events are new ones.
@@ -271,29 +249,31 @@ internal sealed class EventArena
         for (int k = 0; k < n; k++)
         {
             int e = _order[k];
-            RegionStart[e] = at;
-            at += Room(End[e] - Start[e] + extra[e]);
-            RegionEnd[e] = at;
+            ref var b = ref bounds[e];
+            b.RegionStart = at;
+            at += Room(b.End - b.Start + extra[e]);
+            b.RegionEnd = at;
         }
         for (int e = 0; e < entities; e++)
         {
-            if (End[e] > Start[e]) { continue; }
+            ref var b = ref bounds[e];
+            if (b.End > b.Start) { continue; }
             if (extra[e] == 0)
             {
-                Start[e] = End[e] = RegionStart[e] = RegionEnd[e] = 0;
+                b.Start = b.End = b.RegionStart = b.RegionEnd = 0;
                 continue;
             }
-            Start[e] = End[e] = RegionStart[e] = at;
+            b.Start = b.End = b.RegionStart = at;
             at += Room(extra[e]);
-            RegionEnd[e] = at;
+            b.RegionEnd = at;
         }
         for (int k = n - 1; k >= 0; k--)
         {
-            int e = _order[k];
-            int live = End[e] - Start[e];
-            if (RegionStart[e] != Start[e]) { Move(Start[e], RegionStart[e], live); }
-            Start[e] = RegionStart[e];
-            End[e] = Start[e] + live;
+            ref var b = ref bounds[_order[k]];
+            int live = b.End - b.Start;
+            if (b.RegionStart != b.Start) { Move(b.Start, b.RegionStart, live); }
+            b.Start = b.RegionStart;
+            b.End = b.Start + live;
         }
         _top = at;
     }
@@ -313,20 +293,21 @@ internal sealed class EventArena
             valid[s] = GC.AllocateUninitializedArray<bool>(size);
         }
         int top = 0;
-        for (int e = 0; e < Start.Length; e++)
+        for (int e = 0; e < _bounds.Length; e++)
         {
-            int live = End[e] - Start[e];
+            ref var b = ref _bounds[e];
+            int live = b.End - b.Start;
             int want = live + extra[e];
             if (want == 0)
             {
-                Start[e] = End[e] = RegionStart[e] = RegionEnd[e] = 0;
+                b.Start = b.End = b.RegionStart = b.RegionEnd = 0;
                 continue;
             }
             int room = Room(want);
-            Copy(Time, Bits, Valid, Start[e], time, bits, valid, top, live);
-            Start[e] = RegionStart[e] = top;
-            End[e] = top + live;
-            RegionEnd[e] = top + room;
+            Copy(Time, Bits, Valid, b.Start, time, bits, valid, top, live);
+            b.Start = b.RegionStart = top;
+            b.End = top + live;
+            b.RegionEnd = top + room;
             top += room;
         }
         Time = time;

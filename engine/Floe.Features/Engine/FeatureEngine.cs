@@ -130,15 +130,15 @@ internal sealed class FeatureEngine
         _arena.EnsureEntities(Entities.Count);
 
         var t0 = Diagnostics.StageTimes.Now;
-        var (order, groupStarts) = ChunkSorter.SortByEntityAndTime(chunk, Parallelism, _arrays);
+        var (order, groupStarts, sortedTime) = ChunkSorter.SortByEntityAndTime(chunk, Parallelism, _arrays);
         Diagnostics.StageTimes.Add(Diagnostics.Stage.Sort, t0);
         t0 = Diagnostics.StageTimes.Now;
-        int groups = PlanGroups(chunk, order, groupStarts);
+        int groups = PlanGroups(chunk, order, groupStarts, sortedTime);
         for (int s = 0; s < chunk.SlotValid.Length; s++)
         {
             if (chunk.SlotValid[s] is { } v && v.AsSpan(0, n).Contains(false)) { _arena.NullsSeen[s] = true; }
         }
-        int[]? positions = rowAt is null ? null : DayPositions(chunk, order, rowAt, _arrays);
+        int[]? positions = rowAt is null ? null : DayPositions(chunk, order, sortedTime, rowAt, _arrays);
         var kernel = new WindowKernel(_layout, _arena, outputs, _states, positions);
         // Split the groups into contiguous ranges of about equal cost, one per worker; an entity's events all go to
         // one worker, so no state is shared between threads. An entity costs per event and per chunk (its state,
@@ -156,7 +156,8 @@ internal sealed class FeatureEngine
         }
         bounds[parts] = groups;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-            RunEntities(chunk, order, kernel, bounds[part], bounds[part + 1], _scratch[part]));
+            RunEntities(chunk, order, sortedTime, kernel, bounds[part], bounds[part + 1], _scratch[part]));
+        _arrays.Longs.Return(sortedTime);
         // Late events (at the front of their entity's sorted rows) get no values.
         for (int g = 0; g < groups; g++)
         {
@@ -201,7 +202,7 @@ internal sealed class FeatureEngine
     }
 
     /// <summary>Appends, computes and trims the entity groups [<paramref name="from"/>, <paramref name="to"/>) of the chunk, on one worker.</summary>
-    private void RunEntities(EventChunk chunk, int[] order, WindowKernel kernel, int from, int to, KernelScratch scratch)
+    private void RunEntities(EventChunk chunk, int[] order, long[] sortedTime, WindowKernel kernel, int from, int to, KernelScratch scratch)
     {
         if (from >= to) { return; }
         // The groups' rows, gathered from chunk order into sorted order in one tight loop per column: the gathers
@@ -226,8 +227,8 @@ internal sealed class FeatureEngine
             int entity = _groupEntity[g];
             int added = _groupAdded[g];
             if (added == 0) { continue; }
-            int newStart = Append(scratch, _groupOutput[g] - first, entity, added);
-            kernel.Run(entity, _arena.Start[entity], newStart, newStart + added, _groupOutput[g], scratch);
+            int newStart = Append(scratch, sortedTime, _groupOutput[g], first, entity, added);
+            kernel.Run(entity, _arena.Bounds(entity).Start, newStart, newStart + added, _groupOutput[g], scratch);
             Retain(entity);
         }
     }
@@ -237,7 +238,7 @@ internal sealed class FeatureEngine
     /// the (entity, time) order. Fills <paramref name="rowAt"/> and returns the output row of each sorted position, or
     /// null when the chunk holds one day (each sorted position is then its own output row).
     /// </summary>
-    private static int[]? DayPositions(EventChunk chunk, int[] order, int[] rowAt, ChunkArrays arrays)
+    private static int[]? DayPositions(EventChunk chunk, int[] order, long[] sortedTime, int[] rowAt, ChunkArrays arrays)
     {
         int n = chunk.Length;
         var time = chunk.Time;
@@ -251,12 +252,13 @@ internal sealed class FeatureEngine
         var positions = arrays.Ints.Rent(n);
         if (last - first >= 1 << 20) { throw Errors.Unsupported($"a chunk spans {last - first + 1:N0} days; batch chunks span a few"); }
         var next = new int[last - first + 2];
-        for (int i = 0; i < n; i++) { next[Definitions.Durations.FloorDay(time[i]) - first + 1]++; }
+        long dayStart = first * Definitions.Durations.MicrosPerDay;
+        for (int i = 0; i < n; i++) { next[Definitions.Durations.DaysFrom(dayStart, time[i]) + 1]++; }
         for (int d = 1; d < next.Length; d++) { next[d] += next[d - 1]; }
         for (int k = 0; k < n; k++)
         {
             int row = order[k];
-            int at = next[Definitions.Durations.FloorDay(time[row]) - first]++;
+            int at = next[Definitions.Durations.DaysFrom(dayStart, sortedTime[k])]++;
             positions[k] = at;
             rowAt[at] = row;
         }
@@ -268,7 +270,7 @@ internal sealed class FeatureEngine
     /// and plans room for them in the arena. New events at or before the entity's last processed time are late:
     /// they are left out (their outputs stay null) and counted.
     /// </summary>
-    private int PlanGroups(EventChunk chunk, int[] order, int[] groupStarts)
+    private int PlanGroups(EventChunk chunk, int[] order, int[] groupStarts, long[] sortedTime)
     {
         int groups = groupStarts.Length - 1;
         if (_groupEntity.Length < groups)
@@ -278,7 +280,6 @@ internal sealed class FeatureEngine
             _groupOutput = new int[groups];
         }
         var lastTime = _states.LastTime;
-        var time = chunk.Time;
         long late = 0;
         for (int g = 0; g < groups; g++)
         {
@@ -286,7 +287,7 @@ internal sealed class FeatureEngine
             int entity = chunk.Entity[order[start]];
             long last = lastTime[entity];
             int skip = 0;
-            while (start + skip < end && time[order[start + skip]] <= last) { skip++; }
+            while (start + skip < end && sortedTime[start + skip] <= last) { skip++; }
             late += skip;
             _groupEntity[g] = entity;
             _groupOutput[g] = start + skip;
@@ -297,12 +298,17 @@ internal sealed class FeatureEngine
         return groups;
     }
 
-    /// <summary>Copies an entity's new events (gathered rows [<paramref name="row"/>, + <paramref name="added"/>), see <see cref="KernelScratch.Gather"/>) behind its retained ones.</summary>
-    private int Append(KernelScratch scratch, int row, int entity, int added)
+    /// <summary>
+    /// Copies an entity's new events, at sorted positions [<paramref name="sorted"/>, + <paramref name="added"/>)
+    /// (their values gathered from <paramref name="first"/> on, see <see cref="KernelScratch.Gather"/>), behind its
+    /// retained ones.
+    /// </summary>
+    private int Append(KernelScratch scratch, long[] sortedTime, int sorted, int first, int entity, int added)
     {
         var arena = _arena;
         int at = arena.MakeRoom(entity, added);
-        Copy(scratch.SortedTime, row, arena.Time, at, added);
+        int row = sorted - first;
+        Copy(sortedTime, sorted, arena.Time, at, added);
         for (int s = 0; s < scratch.SortedBits.Length; s++)
         {
             Copy(scratch.SortedBits[s], row, arena.Bits[s], at, added);
@@ -311,7 +317,7 @@ internal sealed class FeatureEngine
             else if (added <= SmallCopy) { foreach (ref bool p in present) { p = true; } }
             else { present.Fill(true); }
         }
-        arena.End[entity] = at + added;
+        arena.Bounds(entity).End = at + added;
         return at;
     }
 
@@ -339,7 +345,8 @@ internal sealed class FeatureEngine
     {
         var arena = _arena;
         var layout = _layout;
-        int start = arena.Start[entity], end = arena.End[entity];
+        ref var bounds = ref arena.Bounds(entity);
+        int start = bounds.Start, end = bounds.End;
         var time = arena.Time;
         long last = time[end - 1];
         _states.LastTime[entity] = last;

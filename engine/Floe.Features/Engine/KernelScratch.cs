@@ -29,9 +29,6 @@ internal sealed class KernelScratch
     // Kept while a chunk without nulls leaves SortedValid null.
     private readonly bool[]?[] _validBuffers;
 
-    /// <summary>The times of the rows last gathered (see <see cref="Gather"/>).</summary>
-    public long[] SortedTime { get; private set; } = [];
-
     /// <summary>Per slot, the value bits of the rows last gathered.</summary>
     public long[][] SortedBits { get; }
 
@@ -39,22 +36,21 @@ internal sealed class KernelScratch
     public bool[]?[] SortedValid { get; }
 
     /// <summary>
-    /// Gathers the chunk rows at sorted positions [<paramref name="first"/>, + <paramref name="rows"/>) of
-    /// <paramref name="order"/> into <see cref="SortedTime"/>, <see cref="SortedBits"/> and <see cref="SortedValid"/> from 0.
+    /// Gathers the slot values of the chunk rows at sorted positions [<paramref name="first"/>, + <paramref name="rows"/>)
+    /// of <paramref name="order"/> into <see cref="SortedBits"/> and <see cref="SortedValid"/> from 0 (times come
+    /// sorted from the sort itself).
     /// </summary>
     public void Gather(EventChunk chunk, int[] order, int first, int rows)
     {
         var at = order.AsSpan(first, rows);
-        if (SortedTime.Length < rows) { SortedTime = new long[Math.Max(rows, SortedTime.Length + (SortedTime.Length / 2))]; }
-        Take(chunk.Time, at, SortedTime);
         for (int s = 0; s < SortedBits.Length; s++)
         {
-            if (SortedBits[s].Length < rows) { SortedBits[s] = new long[SortedTime.Length]; }
+            if (SortedBits[s].Length < rows) { SortedBits[s] = new long[Math.Max(rows, SortedBits[s].Length + (SortedBits[s].Length / 2))]; }
             Take(chunk.SlotBits[s], at, SortedBits[s]);
             if (chunk.SlotValid[s] is { } valid)
             {
                 var dst = _validBuffers[s];
-                if (dst is null || dst.Length < rows) { _validBuffers[s] = dst = new bool[SortedTime.Length]; }
+                if (dst is null || dst.Length < rows) { _validBuffers[s] = dst = new bool[SortedBits[s].Length]; }
                 for (int k = 0; k < at.Length; k++) { dst[k] = valid[at[k]]; }
                 SortedValid[s] = dst;
             }
@@ -90,11 +86,25 @@ internal sealed class KernelScratch
     /// <summary>A float group window's evicted total per new event, as interleaved halves.</summary>
     public ulong[] Evicted { get; private set; } = [];
 
-    /// <summary>Makes <see cref="Lefts"/> hold <paramref name="windows"/> windows of <paramref name="events"/> new events, and <see cref="Evicted"/> one.</summary>
+    /// <summary>A float group window's count per new event (see WindowKernel.FloatTotals).</summary>
+    public long[] Counts { get; private set; } = [];
+
+    /// <summary>A float group window's sum per new event, then its mean where the outputs go through a row map.</summary>
+    public double[] Sums { get; private set; } = [];
+
+    /// <summary>
+    /// Makes <see cref="Lefts"/> hold <paramref name="windows"/> windows of <paramref name="events"/> new events, and
+    /// <see cref="Evicted"/>, <see cref="Counts"/> and <see cref="Sums"/> one.
+    /// </summary>
     public void EnsureEdges(int events, int windows)
     {
         if (Evicted.Length < 2 * events) { Evicted = new ulong[2 * Math.Max(events, Evicted.Length)]; }
         if (Lefts.Length < events * windows) { Lefts = new int[Math.Max(events * windows, Lefts.Length * 2)]; }
+        if (Counts.Length < events)
+        {
+            Counts = new long[Math.Max(events, Counts.Length * 2)];
+            Sums = new double[Counts.Length];
+        }
     }
 
     /// <summary>Holds the values of one <c>last_n</c> row while they are gathered newest first.</summary>

@@ -67,7 +67,7 @@ internal sealed partial class WindowKernel
         scratch.EnsureQueues(end - first, _layout.NeedsBySlot);
         long eventsBefore = _states.Events[entity];
         // Absolute event number n sits at arena position n − origin.
-        long origin = _events.Base[entity] - first;
+        long origin = _events.Bounds(entity).Base - first;
         var groups = _layout.Groups;
         for (int g = 0; g < groups.Length; g++)
         {
@@ -99,12 +99,13 @@ internal sealed partial class WindowKernel
     /// </summary>
     public void Prefetch(int entity)
     {
-        long origin = _events.Base[entity] - _events.Start[entity];
+        ref var bounds = ref _events.Bounds(entity);
+        long origin = bounds.Base - bounds.Start;
         foreach (var group in _layout.Groups)
         {
             foreach (int p in group.Passes) { _events.PrefetchEvent((int)(_states.Of(entity, p).Left - origin), group.Slot); }
         }
-        _events.PrefetchEvent(_events.End[entity], _layout.Groups.Length > 0 ? _layout.Groups[0].Slot : -1);
+        _events.PrefetchEvent(bounds.End, _layout.Groups.Length > 0 ? _layout.Groups[0].Slot : -1);
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ public sealed class EventArenaTests
                     arena.Valid[1][at + i] = ev.Item5;
                     shadow[e].Add(ev);
                 }
-                arena.End[e] = at + added[k];
+                arena.Bounds(e).End = at + added[k];
             }
             // Windows move on: some entities drop a part of their events, quiet ones often all of them.
             for (int e = 0; e < entities; e++)
@@ -62,23 +62,23 @@ public sealed class EventArenaTests
                 int live = shadow[e].Count;
                 if (live == 0 || rnd.Next(3) == 0) { continue; }
                 int drop = e >= from && e < from + 200 ? rnd.Next(0, live / 2 + 1) : live;
-                arena.DropBefore(e, arena.Start[e] + drop);
+                arena.DropBefore(e, arena.Bounds(e).Start + drop);
                 shadow[e].RemoveRange(0, drop);
                 dropped[e] += drop;
             }
             for (int e = 0; e < entities; e++)
             {
                 var expected = shadow[e];
-                int start = arena.Start[e];
+                int start = arena.Bounds(e).Start;
                 // NUnit (and its message) only where a value differs: 72,000 entity checks of ~100 events each would
                 // otherwise spend the test's time formatting messages of assertions that pass.
-                if (arena.End[e] - start != expected.Count)
+                if (arena.Bounds(e).End - start != expected.Count)
                 {
-                    Assert.That(arena.End[e] - start, Is.EqualTo(expected.Count), $"chunk {chunk}, entity {e}: live events");
+                    Assert.That(arena.Bounds(e).End - start, Is.EqualTo(expected.Count), $"chunk {chunk}, entity {e}: live events");
                 }
-                if (arena.Base[e] != dropped[e])
+                if (arena.Bounds(e).Base != dropped[e])
                 {
-                    Assert.That(arena.Base[e], Is.EqualTo(dropped[e]), $"chunk {chunk}, entity {e}: absolute number of the first live event");
+                    Assert.That(arena.Bounds(e).Base, Is.EqualTo(dropped[e]), $"chunk {chunk}, entity {e}: absolute number of the first live event");
                 }
                 for (int i = 0; i < expected.Count; i++)
                 {

@@ -185,6 +185,44 @@ public sealed class FeatureGroupTests
         CheckAgainstReference(ev, TestDefinitions.AllAggregations("amount > 0"), i => ev.Amount[i] is > 0, 2);
     }
 
+    /// <summary>
+    /// A batch run's chunk of several days (<c>ProcessByDay</c>: outputs in (day, entity, time) order, so the kernel
+    /// writes through a row map rather than in sorted order) over clean amounts, the float groups' fast path: the value
+    /// at each output row must be the naive reference's for the chunk row it stands for.
+    /// </summary>
+    [TestCase(41, 900, 8, 1)]
+    [TestCase(42, 1500, 40, 2)]
+    public void ProcessByDay_MultiDayChunk_FastAggregations_MatchesNaiveReference(int seed, int rows, int entities, int parallelism)
+    {
+        var ev = TestEvents.Clean(seed, rows, entities, 4L * 86_400_000_000L, false);
+        var def = TestDefinitions.FastAggregations();
+        var group = FeatureGroup.Compile(def, TestEvents.Schema);
+        var engine = new Floe.Features.Engine.FeatureEngine(group.Plan, parallelism);
+        var (columns, length) = FeatureGroup.Gather([ev.ToBatch()]);
+        var chunk = engine.Encode(columns, length);
+        Assert.That(chunk.Length, Is.EqualTo(ev.Length), "every event is kept");
+        var features = engine.ProcessByDay(chunk, out var rowAt);
+        var kept = Enumerable.Repeat(true, ev.Length).ToArray();
+        var messages = new List<string>();
+        int failures = 0;
+        for (int fi = 0; fi < def.Features.Count; fi++)
+        {
+            var f = def.Features[fi];
+            var c = features[fi];
+            for (int r = 0; r < ev.Length; r++)
+            {
+                int row = rowAt[r];
+                object? actual = !c.IsValid(r) ? null : c.Doubles is { } d ? (object)d[r] : (object)c.Longs![r];
+                var expected = NaiveReference.Compute(f, ev, row, j => f.Column is null ? null : SourceValue(ev, f.Column, j), kept);
+                if (!ResultComparer.Same(expected, actual, f.Aggregation) && ++failures <= 10)
+                {
+                    messages.Add($"{f.Name} output row {r} (chunk row {row}): expected {ResultComparer.Show(expected)}, got {ResultComparer.Show(actual)}");
+                }
+            }
+        }
+        Assert.That(failures, Is.Zero, string.Join("\n", messages));
+    }
+
     [Test]
     public void Compute_ShortSpanManyTies_MatchesNaiveReference()
     {

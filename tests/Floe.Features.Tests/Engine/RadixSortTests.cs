@@ -83,7 +83,7 @@ public sealed class RadixSortTests
     [TestCase(4095)]
     public void TrySortByEntityAndTime_SmallChunks_AreLeftToTheCountingSort(int n)
     {
-        Assert.That(RadixSort.TrySortByEntityAndTime(new int[n], new long[n], n, n == 0 ? -1 : 0, new ChunkArrays(), 2, out _, out _), Is.False);
+        Assert.That(RadixSort.TrySortByEntityAndTime(new int[n], new long[n], n, n == 0 ? -1 : 0, new ChunkArrays(), 2, null, out _, out _), Is.False);
     }
 
     [TestCase(0, 1)]
@@ -103,9 +103,10 @@ public sealed class RadixSortTests
             time[i] = Base + rnd.Next(500);
         }
         var chunk = new EventChunk(n, [], entity, time, [], []);
-        var (order, starts) = ChunkSorter.SortByEntityAndTime(chunk, parallelism, new ChunkArrays());
+        var (order, starts, sortedTime) = ChunkSorter.SortByEntityAndTime(chunk, parallelism, new ChunkArrays());
         Same.Sequence(order, Expected(entity, time, n));
         Same.Sequence(starts, ExpectedStarts(entity, order, n));
+        Same.Sequence(sortedTime.AsSpan(0, n).ToArray(), order.Select(r => time[r]).ToArray());
     }
 
     private static void AssertSorted(int[] entity, long[] time, int n, int parallelism)
@@ -115,9 +116,13 @@ public sealed class RadixSortTests
         // Twice with one pool: the second run gets the first run's (dirty) scratch arrays.
         for (int run = 0; run < 2; run++)
         {
-            Assert.That(RadixSort.TrySortByEntityAndTime(entity, time, n, maxId, arrays, parallelism, out var order, out var starts), Is.True);
+            // Dirty too: the sorted times must all be written.
+            var sortedTime = Enumerable.Repeat(-7L, n + 3).ToArray();
+            Assert.That(RadixSort.TrySortByEntityAndTime(entity, time, n, maxId, arrays, parallelism, sortedTime, out var order, out var starts), Is.True);
             Same.Sequence(order, Expected(entity, time, n));
             Same.Sequence(starts, ExpectedStarts(entity, order, n));
+            // Each sorted row's time, read back from its packed key (offset and step removed and restored).
+            Same.Sequence(sortedTime.AsSpan(0, n).ToArray(), order.Select(r => time[r]).ToArray());
         }
     }
 
