@@ -116,6 +116,10 @@ internal static class RadixSort
                 for (int i = from; i < to; i++) { result[i] = (int)(sorted[i] & rowMask); }
             });
         }
+        else if (!ReferenceEquals(rows, result))
+        {
+            rows!.AsSpan(0, n).CopyTo(result);
+        }
         if (sortedTime is not null)
         {
             // Every time is minTime plus a multiple of step, so the key's time field gives it back exactly.
@@ -125,10 +129,6 @@ internal static class RadixSort
             {
                 for (int i = from; i < to; i++) { sortedTime[i] = minTime + ((long)((sorted[i] >> timeShift) & timeMask) * step); }
             });
-        }
-        else if (!ReferenceEquals(rows, result))
-        {
-            rows!.AsSpan(0, n).CopyTo(result);
         }
         groupStarts = GroupStarts(keys, n, entityShift);
         arrays.Keys.Return(pooledKeys);

@@ -18,6 +18,10 @@ public sealed class RadixSortTests
     // Key and row index do not fit one word (rows move beside the keys).
     [TestCase(7, 70_000, 500_000, 1L << 44, 1L, 2)]
     [TestCase(8, 4096, 1, 1L, 1L, 2)]
+    // Keys too wide to carry the row (50 key bits + 17 row bits): the rows travel beside them, and five passes leave
+    // the sorted rows in the scratch array, which must be copied out (a 1-µs-step week of events, as a backfill reads).
+    [TestCase(9, 70_000, 1000, 1L << 40, 1L, 2)]
+    [TestCase(10, 70_000, 4000, 1L << 38, 1L, 1)]
     public void TrySortByEntityAndTime_RandomRows_MatchesStableSort(int seed, int n, int entities, long span, long step, int parallelism)
     {
         var rnd = new Random(seed);
