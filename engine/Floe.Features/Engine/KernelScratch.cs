@@ -92,9 +92,12 @@ internal sealed class KernelScratch
     /// <summary>A float group window's sum per new event, then its mean where the outputs go through a row map.</summary>
     public double[] Sums { get; private set; } = [];
 
+    /// <summary>A float group window's counts as doubles, the divisors of its means.</summary>
+    public double[] Divisors { get; private set; } = [];
+
     /// <summary>
     /// Makes <see cref="Lefts"/> hold <paramref name="windows"/> windows of <paramref name="events"/> new events, and
-    /// <see cref="Evicted"/>, <see cref="Counts"/> and <see cref="Sums"/> one.
+    /// <see cref="Evicted"/>, <see cref="Counts"/>, <see cref="Sums"/> and <see cref="Divisors"/> one.
     /// </summary>
     public void EnsureEdges(int events, int windows)
     {
@@ -104,6 +107,7 @@ internal sealed class KernelScratch
         {
             Counts = new long[Math.Max(events, Counts.Length * 2)];
             Sums = new double[Counts.Length];
+            Divisors = new double[Counts.Length];
         }
     }
 

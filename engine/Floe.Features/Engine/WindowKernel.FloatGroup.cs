@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
+using Floe.Kernels.Arithmetic;
+using Floe.Kernels.Conversion;
+using Floe.Kernels.Drivers;
 
 namespace Floe.Features.Engine;
 
@@ -192,7 +194,7 @@ internal sealed partial class WindowKernel
             if (tg.Events is { } events) { counts.CopyTo(events.AsSpan(rowBase, n)); }
             if (tg.Count is { } countOut) { counts.CopyTo(countOut.AsSpan(rowBase, n)); }
             if (tg.Sum is { } sumOut) { sums.CopyTo(sumOut.AsSpan(rowBase, n)); }
-            if (tg.Mean is { } means) { Divide(sums, counts, means.AsSpan(rowBase, n)); }
+            if (tg.Mean is { } means) { Divide(sums, counts, scratch, means.AsSpan(rowBase, n)); }
             return;
         }
         var rows = positions.AsSpan(rowBase, n);
@@ -202,7 +204,7 @@ internal sealed partial class WindowKernel
         if (tg.Mean is { } m)
         {
             // The means overwrite the sums, which are written by now.
-            Divide(sums, counts, sums);
+            Divide(sums, counts, scratch, sums);
             Scatter(sums, rows, m);
         }
     }
@@ -212,20 +214,13 @@ internal sealed partial class WindowKernel
         for (int k = 0; k < values.Length; k++) { destination[rows[k]] = values[k]; }
     }
 
-    // quotients[k] = sums[k] / counts[k], four at a time where the hardware has it (the same IEEE division either way).
-    private static void Divide(ReadOnlySpan<double> sums, ReadOnlySpan<long> counts, Span<double> quotients)
+    // quotients[k] = sums[k] / counts[k] through the kernel library's vector drivers (the same IEEE division as the
+    // scalar form); the counts become doubles in the worker's scratch first.
+    private static void Divide(ReadOnlySpan<double> sums, ReadOnlySpan<long> counts, KernelScratch scratch, Span<double> quotients)
     {
-        int n = sums.Length;
-        int k = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; k <= n - Vector256<double>.Count; k += Vector256<double>.Count)
-            {
-                var q = Vector256.Create(sums.Slice(k, Vector256<double>.Count)) / Vector256.ConvertToDouble(Vector256.Create(counts.Slice(k, Vector256<long>.Count)));
-                q.CopyTo(quotients.Slice(k, Vector256<double>.Count));
-            }
-        }
-        for (; k < n; k++) { quotients[k] = sums[k] / counts[k]; }
+        var divisors = scratch.Divisors.AsSpan(0, counts.Length);
+        UnaryDriver.Invoke<long, double, Int64ToDoubleOperator>(counts, divisors);
+        BinaryDriver.Invoke<double, DivideOperator>(sums, divisors, quotients);
     }
 
     /// <summary>
