@@ -42,12 +42,10 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
         FastZstdSlack = 0.08,
     };
 
-    // The file once it is open; until then, the worker opening it (see Open).
+    // The file once it is open; until then, the worker opening it (see Open), or the already opened file (Create).
     private IBatchSink? _sink;
-    private readonly Task<IBatchSink>? _opening;
+    private readonly Task<IBatchSink> _opening;
     private bool _completed;
-
-    private FeatureFileSink(IBatchSink sink) => _sink = sink;
 
     private FeatureFileSink(Task<IBatchSink> opening) => _opening = opening;
 
@@ -60,7 +58,7 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(schema);
-        return new FeatureFileSink(OpenSink(path, schema, IsParquet(path)));
+        return new FeatureFileSink(Task.FromResult(OpenSink(path, schema, IsParquet(path))));
     }
 
     /// <summary>
@@ -110,7 +108,7 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
     }
 
     // Calls come one at a time (WriteDay's contract, then Complete), so the first one waits for the file alone.
-    private IBatchSink Sink => _sink ??= _opening!.GetAwaiter().GetResult();
+    private IBatchSink Sink => _sink ??= _opening.GetAwaiter().GetResult();
 
     /// <inheritdoc />
     /// <remarks>False: the rows are encoded (copied into the writer's pages) before <see cref="WriteDay"/> returns.</remarks>
@@ -134,7 +132,7 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
     /// <summary>Closes the file (left as far as it was written unless completed); waits for it to be opened first.</summary>
     public void Dispose()
     {
-        if (_sink is null && _opening is not null)
+        if (_sink is null)
         {
             // A file that could not be opened has nothing to close: its error went to WriteDay or Complete, or the
             // computation failed first and its own error is the one reported.
