@@ -82,7 +82,11 @@ public sealed class ProcessTests
     {
         var uri = CatalogUnderTest.FreshPostgresUri();
         var warehouse = Path.Combine(_dir, "wh");
-        var create = FloeProcess.Run("--warehouse", warehouse, "--catalog", uri, "table", "create", "db.events", "--schema", "id:long not null,day:date not null", "--partition", "identity(day)");
+        var create = FloeProcess.Run("--warehouse", warehouse, "--catalog", uri, "table", "create", "db.events", "--schema", "id:long not null,day:date not null", "--partition", "identity(day)",
+            // Ten writers race for one pointer: Iceberg's default of 4 retries can rightly run out on a loaded
+            // machine (the loser fails cleanly, but this test is about losing nothing when every writer persists).
+            "--property", "commit.retry.num-retries=1000", "--property", "commit.retry.min-wait-ms=5",
+            "--property", "commit.retry.max-wait-ms=250");
         Assert.That(create.Exit, Is.EqualTo(0), create.Err);
         // Appenders add to January days; overwriters each replace a February day of their own (two
         // overwrites of one day at once would rightly conflict), all at the same time.
