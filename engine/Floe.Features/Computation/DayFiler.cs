@@ -15,6 +15,39 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
     private int[] _dayOf = [];
     private long[] _time = [];
     private long[][] _bits = [];
+    private Days? _prepared;
+
+    // A batch's days: each row's day number, the days present (UTC day numbers) and their row counts and starts in
+    // day order; with the times scattered into _time and packed per day when Times is set.
+    private sealed record Days(long[] Time, int Length, int[] DayOf, long[] DayAt, int[] Counts, int[] Start, PackedLongs[]? Times);
+
+    /// <summary>
+    /// Numbers the days of <paramref name="time"/>'s first <paramref name="n"/> events and files their times, ahead of
+    /// <see cref="File"/> for a piece with exactly these times (the same array and length): a batch's times are known
+    /// once it is read, its entity ids and slot values only once encoded, so this half of the filing can run beside
+    /// the encoding. Not beside another call on this filer (the buffers are shared); a later piece with other times is
+    /// filed from scratch.
+    /// </summary>
+    public void Prepare(long[] time, int n)
+    {
+        var t0 = StageTimes.Now;
+        _prepared = null;
+        var (first, last) = n == 0 ? (0, 0) : Definitions.Durations.DayRange(time.AsSpan(0, n));
+        if (first != last)
+        {
+            var days = Number(time, n, first, last);
+            if (_time.Length < n) { _time = GC.AllocateUninitializedArray<long>(n); }
+            ScatterToBuffer(time, days.DayOf, days.Start, _time, n);
+            var packed = new PackedLongs[days.DayAt.Length];
+            var buffer = _time;
+            Parallel.For(0, packed.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism - 1) }, d =>
+            {
+                packed[d] = PackedLongs.Pack(buffer, days.Start[d], days.Counts[d], false);
+            });
+            _prepared = days with { Times = packed };
+        }
+        StageTimes.Add(Stage.File, t0);
+    }
 
     /// <summary>
     /// Files <paramref name="piece"/>'s events into <paramref name="days"/> (pieces of a day in filing order). With
@@ -26,38 +59,20 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
         var t0 = StageTimes.Now;
         var time = piece.Time;
         int n = piece.Length;
-        var (first, last) = Definitions.Durations.DayRange(time.AsSpan(0, n));
+        var prepared = _prepared is { } p && ReferenceEquals(p.Time, time) && p.Length == n ? p : null;
+        _prepared = null;
+        var (first, last) = prepared is not null ? (prepared.DayAt[0], prepared.DayAt[^1]) : Definitions.Durations.DayRange(time.AsSpan(0, n));
         if (first == last)
         {
             Filed(days, first, FiledEvents.Pack(piece, isFloat));
         }
         else
         {
-            // Number the days present: by offset when they span a sane range, else in sorted order.
-            if (_dayOf.Length < n) { _dayOf = GC.AllocateUninitializedArray<int>(n); }
-            var dayOf = _dayOf;
-            long[] dayAt;
-            if (last - first < 1 << 16)
+            var numbered = prepared ?? Number(time, n, first, last);
+            var packed = piece.Columns.Count > 0 ? SplitAndPack(piece, numbered.DayOf, numbered.Counts) : ScatterAndPack(piece, numbered);
+            for (int d = 0; d < numbered.DayAt.Length; d++)
             {
-                dayAt = new long[last - first + 1];
-                for (int d = 0; d < dayAt.Length; d++) { dayAt[d] = first + d; }
-                long dayStart = first * Definitions.Durations.MicrosPerDay;
-                for (int i = 0; i < n; i++) { dayOf[i] = Definitions.Durations.DaysFrom(dayStart, time[i]); }
-            }
-            else
-            {
-                var index = new SortedDictionary<long, int>();
-                for (int i = 0; i < n; i++) { index.TryAdd(Definitions.Durations.FloorDay(time[i]), 0); }
-                dayAt = [.. index.Keys];
-                for (int d = 0; d < dayAt.Length; d++) { index[dayAt[d]] = d; }
-                for (int i = 0; i < n; i++) { dayOf[i] = index[Definitions.Durations.FloorDay(time[i])]; }
-            }
-            var counts = new int[dayAt.Length];
-            for (int i = 0; i < n; i++) { counts[dayOf[i]]++; }
-            var packed = piece.Columns.Count > 0 ? SplitAndPack(piece, dayOf, counts) : ScatterAndPack(piece, dayOf, counts);
-            for (int d = 0; d < dayAt.Length; d++)
-            {
-                if (packed[d] is { } events) { Filed(days, dayAt[d], events); }
+                if (packed[d] is { } events) { Filed(days, numbered.DayAt[d], events); }
             }
         }
         if (recycle is not null && piece.Columns.Count == 0)
@@ -75,6 +90,34 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
         StageTimes.Add(Stage.File, t0);
     }
 
+    // Numbers the days present (by offset when they span a sane range, else in sorted order) and counts their rows.
+    private Days Number(long[] time, int n, long first, long last)
+    {
+        if (_dayOf.Length < n) { _dayOf = GC.AllocateUninitializedArray<int>(n); }
+        var dayOf = _dayOf;
+        long[] dayAt;
+        if (last - first < 1 << 16)
+        {
+            dayAt = new long[last - first + 1];
+            for (int d = 0; d < dayAt.Length; d++) { dayAt[d] = first + d; }
+            long dayStart = first * Definitions.Durations.MicrosPerDay;
+            for (int i = 0; i < n; i++) { dayOf[i] = Definitions.Durations.DaysFrom(dayStart, time[i]); }
+        }
+        else
+        {
+            var index = new SortedDictionary<long, int>();
+            for (int i = 0; i < n; i++) { index.TryAdd(Definitions.Durations.FloorDay(time[i]), 0); }
+            dayAt = [.. index.Keys];
+            for (int d = 0; d < dayAt.Length; d++) { index[dayAt[d]] = d; }
+            for (int i = 0; i < n; i++) { dayOf[i] = index[Definitions.Durations.FloorDay(time[i])]; }
+        }
+        var counts = new int[dayAt.Length];
+        for (int i = 0; i < n; i++) { counts[dayOf[i]]++; }
+        var start = new int[dayAt.Length + 1];
+        for (int d = 0; d < dayAt.Length; d++) { start[d + 1] = start[d] + counts[d]; }
+        return new Days(time, n, dayOf, dayAt, counts, start, null);
+    }
+
     // Source columns (kept for expression features) split into per-day chunks, each packed.
     private FiledEvents?[] SplitAndPack(EventChunk piece, int[] dayOf, int[] counts)
     {
@@ -89,19 +132,19 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
 
     // Times and slot values scattered into the kept buffers in day order, entity ids and flags into per-day arrays
     // (the filed events keep those), then each day packed from its stretch of the buffers.
-    private FiledEvents?[] ScatterAndPack(EventChunk piece, int[] dayOf, int[] counts)
+    // (Times already filed by Prepare are not scattered again.)
+    private FiledEvents?[] ScatterAndPack(EventChunk piece, Days numbered)
     {
+        var (dayOf, counts, start, times) = (numbered.DayOf, numbered.Counts, numbered.Start, numbered.Times);
         int n = piece.Length;
         int parts = counts.Length;
         int slots = piece.SlotBits.Length;
-        if (_time.Length < n) { _time = GC.AllocateUninitializedArray<long>(n); }
+        if (times is null && _time.Length < n) { _time = GC.AllocateUninitializedArray<long>(n); }
         if (_bits.Length != slots) { _bits = new long[slots][]; }
         for (int s = 0; s < slots; s++)
         {
             if (_bits[s] is null || _bits[s].Length < n) { _bits[s] = GC.AllocateUninitializedArray<long>(n); }
         }
-        var start = new int[parts + 1];
-        for (int d = 0; d < parts; d++) { start[d + 1] = start[d] + counts[d]; }
         var entity = new int[parts][];
         var valid = new bool[]?[parts][];
         for (int d = 0; d < parts; d++)
@@ -126,7 +169,7 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
             }
             else if (c == 1)
             {
-                ScatterToBuffer(piece.Time, dayOf, start, timeBuffer, n);
+                if (times is null) { ScatterToBuffer(piece.Time, dayOf, start, timeBuffer, n); }
             }
             else if ((c - 2) % 2 == 0)
             {
@@ -143,7 +186,11 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
         var columns = new Dictionary<string, Floe.Core.Expressions.Evaluation.ValueVector>(StringComparer.Ordinal);
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, d =>
         {
-            if (counts[d] > 0) { packed[d] = FiledEvents.Pack(entity[d], timeBuffer, bitsBuffers, start[d], valid[d], isFloat, columns); }
+            if (counts[d] > 0)
+            {
+                var time = times?[d] ?? PackedLongs.Pack(timeBuffer, start[d], counts[d], false);
+                packed[d] = FiledEvents.Pack(entity[d], time, bitsBuffers, start[d], valid[d], isFloat, columns);
+            }
         });
         return packed;
     }

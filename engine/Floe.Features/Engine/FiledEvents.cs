@@ -41,12 +41,16 @@ internal sealed class FiledEvents
     /// <paramref name="time"/> and <paramref name="slotBits"/> (buffers that are not kept), with their entity ids and
     /// slot flags (arrays that are kept as they are, flags possibly longer than the events) and source columns.
     /// </summary>
-    public static FiledEvents Pack(int[] entity, long[] time, long[][] slotBits, int start, bool[]?[] valid, bool[] isFloat, Dictionary<string, ValueVector> columns)
+    public static FiledEvents Pack(int[] entity, long[] time, long[][] slotBits, int start, bool[]?[] valid, bool[] isFloat, Dictionary<string, ValueVector> columns) =>
+        Pack(entity, PackedLongs.Pack(time, start, entity.Length, false), slotBits, start, valid, isFloat, columns);
+
+    /// <summary>As the overload above, with the times already packed (<paramref name="time"/> holds exactly these events').</summary>
+    public static FiledEvents Pack(int[] entity, PackedLongs time, long[][] slotBits, int start, bool[]?[] valid, bool[] isFloat, Dictionary<string, ValueVector> columns)
     {
         int n = entity.Length;
         var slots = new PackedLongs[slotBits.Length];
         for (int s = 0; s < slots.Length; s++) { slots[s] = PackedLongs.Pack(slotBits[s], start, n, isFloat[s]); }
-        return new FiledEvents(n, entity, PackedLongs.Pack(time, start, n, false), slots, valid, columns);
+        return new FiledEvents(n, entity, time, slots, valid, columns);
     }
 
     /// <summary>
