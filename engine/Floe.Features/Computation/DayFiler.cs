@@ -17,6 +17,9 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
     private long[][] _bits = [];
     private Days? _prepared;
 
+    /// <summary>Pieces filed with the days and times a <see cref="Prepare"/> call gave.</summary>
+    internal int FiledFromPrepared { get; private set; }
+
     // A batch's days: each row's day number, the days present (UTC day numbers) and their row counts and starts in
     // day order; with the times scattered into _time and packed per day when Times is set.
     private sealed record Days(long[] Time, int Length, int[] DayOf, long[] DayAt, int[] Counts, int[] Start, PackedLongs[]? Times);
@@ -61,6 +64,7 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
         int n = piece.Length;
         var prepared = _prepared is { } p && ReferenceEquals(p.Time, time) && p.Length == n ? p : null;
         _prepared = null;
+        if (prepared is not null) { FiledFromPrepared++; }
         var (first, last) = prepared is not null ? (prepared.DayAt[0], prepared.DayAt[^1]) : Definitions.Durations.DayRange(time.AsSpan(0, n));
         if (first == last)
         {

@@ -104,6 +104,70 @@ public sealed class DayFilerTests
         }
     }
 
+    // Prepare files a batch's times ahead of its encoding; File must use that only for a piece with exactly those
+    // times (the same array and length) and otherwise file from scratch: a piece whose times differ in content, a
+    // piece over a prefix of the prepared array, and a prepared batch that was never filed (dropped by the filter)
+    // followed by another all take the scratch path, and every day must still unpack to its rows.
+    [TestCase(11, false, 1)]
+    [TestCase(12, false, 2)]
+    [TestCase(13, true, 2)]
+    public void Prepare_ThenFile_DaysAsWithoutAndStalePreparesIgnored(int seed, bool withColumns, int parallelism)
+    {
+        var rnd = new Random(seed);
+        var prepared = new DayFiler([true, false], parallelism);
+        var plain = new DayFiler([true, false], parallelism);
+        var days = new SortedDictionary<long, List<FiledEvents>>();
+        var expectedDays = new SortedDictionary<long, List<FiledEvents>>();
+        var all = new List<EventChunk>();
+        for (int b = 0; b < 8; b++)
+        {
+            var chunk = RandomChunk(rnd, rnd.Next(1, 4000), withColumns, wholeMillis: b % 2 == 0, oneDay: b == 5);
+            switch (b % 4)
+            {
+                case 0:
+                    prepared.Prepare(chunk.Time, chunk.Length);
+                    break;
+                case 1:
+                    // Same length, other times: the prepared days would file every event under the wrong day.
+                    var other = (long[])chunk.Time.Clone();
+                    for (int i = 0; i < other.Length; i++) { other[i] += 86_400_000_000L * (1 + (i % 3)); }
+                    prepared.Prepare(other, chunk.Length);
+                    break;
+                case 2:
+                    // A prefix of the prepared array: the same array, another length.
+                    var longer = new long[chunk.Length + 10];
+                    chunk.Time.CopyTo(longer, 0);
+                    for (int i = chunk.Length; i < longer.Length; i++) { longer[i] = Jan2024 + (20 * 86_400_000_000L); }
+                    prepared.Prepare(longer, longer.Length);
+                    chunk = new EventChunk(chunk.Length, chunk.Columns, chunk.Entity, longer, chunk.SlotBits, chunk.SlotValid);
+                    break;
+                default:
+                    // A prepared batch that is never filed, then this one unprepared.
+                    prepared.Prepare(RandomChunk(rnd, chunk.Length, false, wholeMillis: true).Time, chunk.Length);
+                    break;
+            }
+            all.Add(chunk);
+            prepared.File(chunk, days);
+            plain.File(chunk, expectedDays);
+        }
+        Assert.That(days.Keys, Is.EqualTo(expectedDays.Keys));
+        foreach (var (day, pieces) in days)
+        {
+            var rows = all.SelectMany(c => Enumerable.Range(0, c.Length).Where(i => Durations.FloorDay(c.Time[i]) == day).Select(i => (c, i))).ToList();
+            var got = FiledEvents.Unpack(pieces, parallelism);
+            Assert.That(got.Length, Is.EqualTo(rows.Count), $"day {day}");
+            Assert.That(got.Entity.Take(got.Length), Is.EqualTo(rows.Select(r => r.c.Entity[r.i])));
+            Assert.That(got.Time.Take(got.Length), Is.EqualTo(rows.Select(r => r.c.Time[r.i])));
+            for (int s = 0; s < 2; s++)
+            {
+                Assert.That(got.SlotBits[s].Take(got.Length), Is.EqualTo(rows.Select(r => r.c.SlotBits[s][r.i])), $"slot {s}");
+            }
+            Assert.That(got.SlotValid[0]!.Take(got.Length), Is.EqualTo(rows.Select(r => r.c.SlotValid[0]![r.i])));
+        }
+        // Batches 0 and 4 were prepared with their own times (and span several days).
+        Assert.That(prepared.FiledFromPrepared, Is.EqualTo(2));
+    }
+
     // The same events in arrays longer than the chunk (as rented arrays are).
     private static EventChunk Lengthened(EventChunk c)
     {

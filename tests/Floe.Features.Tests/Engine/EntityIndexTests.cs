@@ -59,4 +59,40 @@ public sealed class EntityIndexTests
         k = 0;
         foreach (var (key, _) in expected) { Assert.That(back.Longs![k++], Is.EqualTo(key)); }
     }
+
+    // A key column without validity (the common case, read without the per-row check): one large batch whose keys
+    // walk up past the direct map's reach, so it grows several times inside the batch while dictionary keys wait to be
+    // taken over, then keys seen in an earlier batch, a single repeated key, and a batch of nothing.
+    [TestCase(4)]
+    [TestCase(5)]
+    public void Assign_KeysWithoutValidity_GrowingInsideOneBatch_GivesFirstSeenOrderIds(int seed)
+    {
+        var rnd = new Random(seed);
+        var index = new EntityIndex();
+        var strings = new StringPool();
+        var expected = new Dictionary<long, int>();
+        long[][] batches =
+        [
+            [.. Enumerable.Range(0, 60_000).Select(i => rnd.Next(3) == 0 ? (long)rnd.Next(0, 1 + (i * 8)) : rnd.Next(0, 300) * 997L)],
+            [.. Enumerable.Range(0, 5_000).Select(_ => (long)rnd.Next(0, 3_000_000))],
+            [.. Enumerable.Repeat(123_456_789L, 1_000)],
+            [],
+        ];
+        foreach (var keys in batches)
+        {
+            var column = ValueVector.FromLongs(ValueKind.Int64, keys, null, keys.Length);
+            Assert.That(column.Valid, Is.Null);
+            var ids = new int[keys.Length];
+            index.Assign([column], strings, ids);
+            for (int i = 0; i < keys.Length; i++)
+            {
+                if (!expected.TryGetValue(keys[i], out int id)) { expected[keys[i]] = id = expected.Count; }
+                Assert.That(ids[i], Is.EqualTo(id), $"row {i} key {keys[i]}");
+            }
+        }
+        Assert.That(index.Count, Is.EqualTo(expected.Count));
+        var all = expected.Values.ToArray();
+        var back = index.KeyColumn(0, ValueKind.Int64, all, strings);
+        Assert.That(back.Longs!.Take(all.Length), Is.EqualTo(expected.Keys));
+    }
 }
