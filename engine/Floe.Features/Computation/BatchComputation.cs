@@ -214,10 +214,10 @@ internal static class BatchComputation
             filer = null;
         }
 
-        // Feeds filed days to the engine in order, releasing each as it goes.
-        // The days a chunk takes (AddDay's rule, on the filed row counts) are unpacked together, straight into the
-        // chunk's arrays: unpacked day by day, each day was copied again when the chunk's days were concatenated, and
-        // each unpack was a parallel loop of its own (1M-event bench: 30 days in 10 chunks).
+        // Feeds filed days to the engine in order, releasing each as it goes. The days a chunk takes (AddDay's rule,
+        // on the filed row counts) are unpacked together, straight into the chunk's arrays: unpacked day by day, each
+        // day was copied again when the chunk's days were concatenated, and each unpack was a parallel loop of its own
+        // (1M-event bench: 30 days in 10 chunks).
         void ComputeDays(SortedDictionary<long, List<FiledEvents>> days)
         {
             var group = new List<FiledEvents>();
