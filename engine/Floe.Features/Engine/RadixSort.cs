@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Floe.Features.Engine;
 
@@ -74,19 +75,43 @@ internal static class RadixSort
         int timeShift = low, entityShift = low + timeBits;
         // All ones when the row index goes in the key's low bits, else nothing.
         ulong rowIn = packed ? ulong.MaxValue : 0;
-        ForBlocks(n, parts, (from, to) =>
+        // Digits of equal width, as few passes as MaxDigitBits allows.
+        int passes = (keyBits + MaxDigitBits - 1) / MaxDigitBits;
+        int digitBits = passes == 0 ? 0 : (keyBits + passes - 1) / passes;
+        int buckets = 1 << digitBits;
+        int digitMask = buckets - 1;
+        var counts = new int[parts * buckets];
+        // The first pass's histogram is taken as the keys are built (one read of the keys fewer).
+        ForBlocks(n, parts, (from, to, part) =>
         {
+            // With no passes (every key 0) there is one bucket, counted and never read.
+            var c = counts.AsSpan(part * buckets, buckets);
             if (step == 1000)
             {
-                for (int i = from; i < to; i++) { keys[i] = ((ulong)entity[i] << entityShift) | ((ulong)(time[i] - minTime) / 1000 << timeShift) | ((ulong)i & rowIn); }
+                for (int i = from; i < to; i++)
+                {
+                    ulong k = ((ulong)entity[i] << entityShift) | ((ulong)(time[i] - minTime) / 1000 << timeShift) | ((ulong)i & rowIn);
+                    keys[i] = k;
+                    c[(int)(k >> low) & digitMask]++;
+                }
             }
             else if (step == 1_000_000)
             {
-                for (int i = from; i < to; i++) { keys[i] = ((ulong)entity[i] << entityShift) | ((ulong)(time[i] - minTime) / 1_000_000 << timeShift) | ((ulong)i & rowIn); }
+                for (int i = from; i < to; i++)
+                {
+                    ulong k = ((ulong)entity[i] << entityShift) | ((ulong)(time[i] - minTime) / 1_000_000 << timeShift) | ((ulong)i & rowIn);
+                    keys[i] = k;
+                    c[(int)(k >> low) & digitMask]++;
+                }
             }
             else
             {
-                for (int i = from; i < to; i++) { keys[i] = ((ulong)entity[i] << entityShift) | ((ulong)(time[i] - minTime) << timeShift) | ((ulong)i & rowIn); }
+                for (int i = from; i < to; i++)
+                {
+                    ulong k = ((ulong)entity[i] << entityShift) | ((ulong)(time[i] - minTime) << timeShift) | ((ulong)i & rowIn);
+                    keys[i] = k;
+                    c[(int)(k >> low) & digitMask]++;
+                }
             }
             if (rows is not null)
             {
@@ -94,43 +119,57 @@ internal static class RadixSort
             }
         });
 
-        // Digits of equal width, as few passes as MaxDigitBits allows.
-        int passes = (keyBits + MaxDigitBits - 1) / MaxDigitBits;
-        int digitBits = passes == 0 ? 0 : (keyBits + passes - 1) / passes;
-        var counts = new int[parts * (1 << digitBits)];
+        bool counted = true;
         for (int shift = low; shift < low + keyBits; shift += digitBits)
         {
-            if (Pass(keys, keys2, rows, rows2, n, shift, digitBits, parts, counts))
+            if (Pass(keys, keys2, rows, rows2, n, shift, digitBits, parts, counts, counted))
             {
                 (keys, keys2) = (keys2, keys);
                 (rows, rows2) = (rows2, rows);
             }
+            counted = false;
         }
 
-        if (packed)
-        {
-            ulong rowMask = (1UL << rowBits) - 1;
-            var sorted = keys;
-            ForBlocks(n, parts, (from, to) =>
-            {
-                for (int i = from; i < to; i++) { result[i] = (int)(sorted[i] & rowMask); }
-            });
-        }
-        else if (!ReferenceEquals(rows, result))
+        if (!packed && !ReferenceEquals(rows, result))
         {
             rows!.AsSpan(0, n).CopyTo(result);
         }
-        if (sortedTime is not null)
+        // One read of the sorted keys gives each row's index (when it rides in the key), its time (every time is
+        // minTime plus a multiple of step, so the key's time field gives it back exactly) and where each entity's
+        // run starts: each block notes its runs' starts from its own first row on in the spare key buffer (a block
+        // holds at most as many starts as rows), and they are joined after.
+        ulong rowMask = packed ? (1UL << rowBits) - 1 : 0;
+        ulong timeMask = timeBits >= 64 ? ulong.MaxValue : (1UL << timeBits) - 1;
+        var sorted = keys;
+        // The other key buffer is free by now.
+        var spare = keys2;
+        var startsIn = new int[parts];
+        ForBlocks(n, parts, (from, to, part) =>
         {
-            // Every time is minTime plus a multiple of step, so the key's time field gives it back exactly.
-            ulong timeMask = timeBits >= 64 ? ulong.MaxValue : (1UL << timeBits) - 1;
-            var sorted = keys;
-            ForBlocks(n, parts, (from, to) =>
+            int found = 0;
+            ulong previous = from == 0 ? ~0UL : EntityOf(sorted[from - 1], entityShift);
+            for (int i = from; i < to; i++)
             {
-                for (int i = from; i < to; i++) { sortedTime[i] = minTime + ((long)((sorted[i] >> timeShift) & timeMask) * step); }
-            });
+                ulong k = sorted[i];
+                if (packed) { result[i] = (int)(k & rowMask); }
+                if (sortedTime is not null) { sortedTime[i] = minTime + ((long)((k >> timeShift) & timeMask) * step); }
+                ulong e = EntityOf(k, entityShift);
+                // Written every row, kept (found moves on) only where the entity changes: no branch on it.
+                spare[from + found] = (ulong)i;
+                found += e != previous ? 1 : 0;
+                previous = e;
+            }
+            startsIn[part] = found;
+        });
+        int groups = 0;
+        foreach (int found in startsIn) { groups += found; }
+        groupStarts = new int[groups + 1];
+        for (int p = 0, at = 0; p < parts; p++)
+        {
+            int from = (int)((long)n * p / parts);
+            for (int k = 0; k < startsIn[p]; k++) { groupStarts[at++] = (int)spare[from + k]; }
         }
-        groupStarts = GroupStarts(keys, n, entityShift);
+        groupStarts[groups] = n;
         arrays.Keys.Return(pooledKeys);
         arrays.Keys.Return(pooledKeys2);
         if (pooledRows is not null) { arrays.Ints.Return(pooledRows); }
@@ -140,18 +179,22 @@ internal static class RadixSort
 
     /// <summary>
     /// One stable counting pass on the digit at <paramref name="shift"/>, from keys (and rows) into keys2 (and
-    /// rows2); false, with nothing moved, when every row has the same digit.
+    /// rows2); false, with nothing moved, when every row has the same digit. With <paramref name="counted"/> the
+    /// blocks' histograms of this digit are already in <paramref name="counts"/>.
     /// </summary>
-    private static bool Pass(ulong[] keys, ulong[] keys2, int[]? rows, int[]? rows2, int n, int shift, int digitBits, int parts, int[] counts)
+    private static bool Pass(ulong[] keys, ulong[] keys2, int[]? rows, int[]? rows2, int n, int shift, int digitBits, int parts, int[] counts, bool counted)
     {
         int buckets = 1 << digitBits;
         int mask = buckets - 1;
-        Array.Clear(counts);
-        ForBlocks(n, parts, (from, to, part) =>
+        if (!counted)
         {
-            var c = counts.AsSpan(part * buckets, buckets);
-            for (int i = from; i < to; i++) { c[(int)(keys[i] >> shift) & mask]++; }
-        });
+            Array.Clear(counts);
+            ForBlocks(n, parts, (from, to, part) =>
+            {
+                var c = counts.AsSpan(part * buckets, buckets);
+                for (int i = from; i < to; i++) { c[(int)(keys[i] >> shift) & mask]++; }
+            });
+        }
         int first = (int)(keys[0] >> shift) & mask;
         int same = 0;
         for (int p = 0; p < parts; p++) { same += counts[(p * buckets) + first]; }
@@ -193,31 +236,10 @@ internal static class RadixSort
         return true;
     }
 
-    // The start of each run of one entity in the sorted keys, plus a final end marker.
-    private static int[] GroupStarts(ulong[] keys, int n, int entityShift)
-    {
-        // entityShift can be 64 when entity and time both take no bits (one entity, one instant).
-        ulong Entity(ulong k) => entityShift >= 64 ? 0 : k >> entityShift;
-        int groups = 1;
-        ulong previous = Entity(keys[0]);
-        for (int i = 1; i < n; i++)
-        {
-            ulong e = Entity(keys[i]);
-            if (e != previous) { groups++; previous = e; }
-        }
-        var starts = new int[groups + 1];
-        previous = Entity(keys[0]);
-        for (int i = 1, g = 1; i < n; i++)
-        {
-            ulong e = Entity(keys[i]);
-            if (e != previous) { starts[g++] = i; previous = e; }
-        }
-        starts[groups] = n;
-        return starts;
-    }
-
-    private static void ForBlocks(int n, int parts, Action<int, int> body) =>
-        ForBlocks(n, parts, (from, to, _) => body(from, to));
+    // A key's entity field; entityShift is 64 when entity and time both take no bits (one entity, one instant), and
+    // a shift by 64 would be a shift by 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong EntityOf(ulong key, int entityShift) => entityShift >= 64 ? 0 : key >> entityShift;
 
     // Rows [0, n) in `parts` contiguous blocks, each on its own worker (inline when one).
     private static void ForBlocks(int n, int parts, Action<int, int, int> body)

@@ -123,33 +123,40 @@ internal sealed partial class WindowKernel
         var time = _events.Time;
         ulong rLo = retainedLo, rHi = retainedHi;
         int i = newStart;
+        // Both loops are merges of the events' times with the new events' window limits, one step at a time without a
+        // branch on which side moves: a step either evicts the event at the left edge (adv 1) or, when that event is
+        // inside event i's window, moves on to event i + 1 (adv 0). How many events each new event evicts is random,
+        // so a scan per event mispredicted its exit almost every time. Every step writes event i's edge and evicted
+        // total; the last write before i moves on is the right one.
         // While the left edge is among the retained events, each one it passes adds its term.
-        for (; i < end && l < newStart; i++)
+        while (i < end && l < newStart)
         {
             long limit = Before(time[i], length);
-            for (; l < newStart && time[l] <= limit; l++)
-            {
-                ulong termLo = FixedPoint.TermLow(values[l], out ulong termHi);
-                rLo += termLo;
-                rHi += termHi + (rLo < termLo ? 1UL : 0UL);
-            }
-            if (l >= newStart) { break; }
+            int adv = time[l] <= limit ? 1 : 0;
+            ulong keep = 0UL - (ulong)adv;
+            ulong termLo = FixedPoint.TermLow(values[l], out ulong termHi) & keep;
+            rLo += termLo;
+            rHi += (termHi & keep) + (rLo < termLo ? 1UL : 0UL);
+            l += adv;
             int k = i - newStart;
             lefts[offset + k] = l;
             evicted[2 * k] = rLo;
             evicted[(2 * k) + 1] = rHi;
+            i += 1 - adv;
         }
-        // Then what it evicted is rLo/rHi plus a prefix of the new events. time[i] > limit, so each scan stops at i.
-        for (; i < end; i++)
+        // Then what it evicted is rLo/rHi plus a prefix of the new events. time[i] > limit, so l stops at i.
+        while (i < end)
         {
             long limit = Before(time[i], length);
-            while (time[l] <= limit) { l++; }
+            int adv = time[l] <= limit ? 1 : 0;
+            l += adv;
             int k = i - newStart;
             int p = 2 * (l - newStart);
             ulong eLo = rLo + prefix[p];
             lefts[offset + k] = l;
             evicted[2 * k] = eLo;
             evicted[(2 * k) + 1] = rHi + prefix[p + 1] + (eLo < rLo ? 1UL : 0UL);
+            i += 1 - adv;
         }
         retainedLo = rLo;
         retainedHi = rHi;
@@ -168,15 +175,19 @@ internal sealed partial class WindowKernel
     private void FloatTotals(WindowTargets tg, int[] lefts, int offset, ulong[] evicted, ulong[] prefix, int newStart, int end, int rowBase, KernelScratch scratch)
     {
         int n = end - newStart;
+        var positions = _positions;
+        // In sorted order (a one-day chunk) counts and sums go straight into their outputs: most entities add a few
+        // events a chunk, and a copy from scratch per output cost more in memmove calls than the writes themselves.
+        long[]? countOut = positions is null ? tg.Events ?? tg.Count : null;
+        var counts = countOut is null ? scratch.Counts.AsSpan(0, n) : countOut.AsSpan(rowBase, n);
         var left = lefts.AsSpan(offset, n);
-        var counts = scratch.Counts.AsSpan(0, n);
         // Event k's window holds the events from its left edge through itself.
         int through = newStart + 1;
         for (int k = 0; k < counts.Length; k++) { counts[k] = through + k - left[k]; }
         Span<double> sums = default;
         if (tg.WantsTotal)
         {
-            sums = scratch.Sums.AsSpan(0, n);
+            sums = positions is null && tg.Sum is { } sumOut ? sumOut.AsSpan(rowBase, n) : scratch.Sums.AsSpan(0, n);
             var ev = evicted.AsSpan(0, 2 * n);
             var pf = prefix.AsSpan(2, 2 * n);
             for (int k = 0; k < sums.Length; k++)
@@ -188,12 +199,10 @@ internal sealed partial class WindowKernel
                 sums[k] = FixedPoint.Value(hi, lo);
             }
         }
-        var positions = _positions;
         if (positions is null)
         {
-            if (tg.Events is { } events) { counts.CopyTo(events.AsSpan(rowBase, n)); }
-            if (tg.Count is { } countOut) { counts.CopyTo(countOut.AsSpan(rowBase, n)); }
-            if (tg.Sum is { } sumOut) { sums.CopyTo(sumOut.AsSpan(rowBase, n)); }
+            // A window with both a count(*) and a count of the slot writes the second as a copy of the first.
+            if (tg.Events is not null && tg.Count is { } second) { counts.CopyTo(second.AsSpan(rowBase, n)); }
             if (tg.Mean is { } means) { Divide(sums, counts, scratch, means.AsSpan(rowBase, n)); }
             return;
         }
@@ -214,14 +223,23 @@ internal sealed partial class WindowKernel
         for (int k = 0; k < values.Length; k++) { destination[rows[k]] = values[k]; }
     }
 
-    // quotients[k] = sums[k] / counts[k] through the kernel library's vector drivers (the same IEEE division as the
-    // scalar form); the counts become doubles in the worker's scratch first.
+    // quotients[k] = sums[k] / counts[k]: a short span as a plain loop, a long one through the kernel library's vector
+    // drivers (the same IEEE division of the same exactly converted counts, so the two agree bit for bit); the
+    // drivers' setup outweighs the few divisions of the usual entity.
     private static void Divide(ReadOnlySpan<double> sums, ReadOnlySpan<long> counts, KernelScratch scratch, Span<double> quotients)
     {
+        if (counts.Length < VectorDivideFrom)
+        {
+            for (int k = 0; k < counts.Length; k++) { quotients[k] = sums[k] / counts[k]; }
+            return;
+        }
         var divisors = scratch.Divisors.AsSpan(0, counts.Length);
         UnaryDriver.Invoke<long, double, Int64ToDoubleOperator>(counts, divisors);
         BinaryDriver.Invoke<double, DivideOperator>(sums, divisors, quotients);
     }
+
+    // From how many rows Divide goes through the vector drivers.
+    private const int VectorDivideFrom = 16;
 
     /// <summary>
     /// Every window's max (or min) for each new event, from one monotonic deque of positions in q whose values fall

@@ -59,6 +59,35 @@ public sealed class RadixSortTests
         AssertSorted(entity, time, n, parallelism);
     }
 
+    /// <summary>
+    /// Each block of the sorted keys finds its own entity runs' starts (see RadixSort): 65,536 rows on two workers make
+    /// two blocks split at sorted row 32,768, and entity 0's run ends just before, at or just after it, so the second
+    /// block starts inside a run, exactly on a run's start, or one row before one. Rows arrive shuffled.
+    /// </summary>
+    [TestCase(32_767)]
+    [TestCase(32_768)]
+    [TestCase(32_769)]
+    public void TrySortByEntityAndTime_RunStartsAtTheBlockEdge_MatchesStableSort(int firstRun)
+    {
+        int n = 65_536;
+        var rnd = new Random(firstRun);
+        var entity = new int[n];
+        var time = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            entity[i] = i < firstRun ? 0 : 1 + ((i - firstRun) / 5000);
+            time[i] = Base + (rnd.Next(86_400) * 1_000_000L);
+        }
+        // Shuffle the arrival order; the sort must still put entity 0's rows first.
+        for (int i = n - 1; i > 0; i--)
+        {
+            int j = rnd.Next(i + 1);
+            (entity[i], entity[j]) = (entity[j], entity[i]);
+            (time[i], time[j]) = (time[j], time[i]);
+        }
+        AssertSorted(entity, time, n, 2);
+    }
+
     [Test]
     public void TrySortByEntityAndTime_OneEntityOneInstant_KeepsArrivalOrder()
     {
