@@ -30,6 +30,7 @@ public sealed class FeatureGroupTests
         Assert.That(result.Length, Is.EqualTo(rows.Length));
         int failures = 0;
         var messages = new List<string>();
+        var windows = new NaiveReference.WindowLists(keyed, kept);
         for (int fi = 0; fi < def.Features.Count; fi++)
         {
             var f = def.Features[fi];
@@ -38,7 +39,7 @@ public sealed class FeatureGroupTests
             for (int r = 0; r < rows.Length; r++)
             {
                 int row = rows[r];
-                var expected = NaiveReference.Compute(f, keyed, row, j => f.Column is null ? null : SourceValue(ev, f.Column, j), kept);
+                var expected = NaiveReference.Compute(f, keyed, row, j => f.Column is null ? null : SourceValue(ev, f.Column, j), kept, windows);
                 var actual = ResultComparer.Cell(col, r);
                 if (!ResultComparer.Same(expected, actual, f.Aggregation))
                 {
@@ -205,6 +206,7 @@ public sealed class FeatureGroupTests
         var kept = Enumerable.Repeat(true, ev.Length).ToArray();
         var messages = new List<string>();
         int failures = 0;
+        var windows = new NaiveReference.WindowLists(ev, kept);
         for (int fi = 0; fi < def.Features.Count; fi++)
         {
             var f = def.Features[fi];
@@ -213,7 +215,7 @@ public sealed class FeatureGroupTests
             {
                 int row = rowAt[r];
                 object? actual = !c.IsValid(r) ? null : c.Doubles is { } d ? (object)d[r] : (object)c.Longs![r];
-                var expected = NaiveReference.Compute(f, ev, row, j => f.Column is null ? null : SourceValue(ev, f.Column, j), kept);
+                var expected = NaiveReference.Compute(f, ev, row, j => f.Column is null ? null : SourceValue(ev, f.Column, j), kept, windows);
                 if (!ResultComparer.Same(expected, actual, f.Aggregation) && ++failures <= 10)
                 {
                     messages.Add($"{f.Name} output row {r} (chunk row {row}): expected {ResultComparer.Show(expected)}, got {ResultComparer.Show(actual)}");

@@ -11,19 +11,11 @@ namespace Floe.Features.Tests.Support;
 internal static class NaiveReference
 {
     /// <summary>Aggregates one feature for row <paramref name="row"/>; values: (isNull, value) of the column per row.</summary>
-    public static object? Compute(FeatureDefinition f, TestEvents ev, int row, Func<int, object?> column, bool[] kept)
+    /// <param name="windows">Where the row's window is looked up (built once per row and window, shared by every
+    /// feature over the same window); without it the window is built here.</param>
+    public static object? Compute(FeatureDefinition f, TestEvents ev, int row, Func<int, object?> column, bool[] kept, WindowLists? windows = null)
     {
-        long t = ev.Time[row];
-        long w = f.Window.Micros;
-        var window = new List<int>();
-        for (int j = 0; j < ev.Length; j++)
-        {
-            if (!kept[j] || ev.Entity[j] != ev.Entity[row]) { continue; }
-            long tj = ev.Time[j];
-            bool inside = tj <= t && (f.Window.IsUnbounded || tj > t - w);
-            if (inside) { window.Add(j); }
-        }
-        window.Sort((x, y) => ev.Time[x] != ev.Time[y] ? ev.Time[x].CompareTo(ev.Time[y]) : x.CompareTo(y));
+        var window = windows is null ? WindowOf(ev, Enumerable.Range(0, ev.Length), row, f.Window, kept) : windows.Get(row, f.Window);
         if (f.Column is null)
         {
             return (long)window.Count;
@@ -88,6 +80,50 @@ internal static class NaiveReference
             case AggregationKind.Stddev: return n < 2 ? null : hasSpecial ? double.NaN : Math.Sqrt(TwoPassVariance(ds));
         }
         throw new InvalidOperationException();
+    }
+
+    /// <summary>
+    /// The events of row <paramref name="row"/>'s window: those of <paramref name="candidates"/> (ascending; every row
+    /// of the row's entity must be among them) kept, of the row's entity, with time in (t − w, t] (or ≤ t when
+    /// unbounded), in (time, input) order.
+    /// </summary>
+    private static List<int> WindowOf(TestEvents ev, IEnumerable<int> candidates, int row, Window spec, bool[] kept)
+    {
+        long t = ev.Time[row];
+        long w = spec.Micros;
+        var window = new List<int>();
+        foreach (int j in candidates)
+        {
+            if (!kept[j] || ev.Entity[j] != ev.Entity[row]) { continue; }
+            long tj = ev.Time[j];
+            bool inside = tj <= t && (spec.IsUnbounded || tj > t - w);
+            if (inside) { window.Add(j); }
+        }
+        window.Sort((x, y) => ev.Time[x] != ev.Time[y] ? ev.Time[x].CompareTo(ev.Time[y]) : x.CompareTo(y));
+        return window;
+    }
+
+    /// <summary>
+    /// Each row's window, built once per (row, window) and shared by the features over that window (a definition has
+    /// dozens per window): the same list <see cref="Compute"/> builds alone, found among the row's own entity's rows
+    /// rather than all of them. The lists are read-only to their users.
+    /// </summary>
+    internal sealed class WindowLists(TestEvents ev, bool[] kept)
+    {
+        private readonly Dictionary<long, List<int>> _entityRows = Enumerable.Range(0, ev.Length)
+            .GroupBy(j => ev.Entity[j]).ToDictionary(g => g.Key, g => g.ToList());
+
+        private readonly Dictionary<(int Row, long Micros, bool Unbounded), List<int>> _lists = [];
+
+        public List<int> Get(int row, Window spec)
+        {
+            var key = (row, spec.Micros, spec.IsUnbounded);
+            if (!_lists.TryGetValue(key, out var window))
+            {
+                _lists[key] = window = WindowOf(ev, _entityRows[ev.Entity[row]], row, spec, kept);
+            }
+            return window;
+        }
     }
 
     private static object Normalize(object v) => v is bool b ? b : v;
