@@ -22,7 +22,7 @@ internal sealed partial class ColumnWriter
     private readonly PageCompressor _compressor;
     // The current row group's compressed data pages, and its dictionary page once written (at the end of the row
     // group, or when the dictionary is abandoned after some pages used it).
-    private readonly PageStore _pages = new();
+    private readonly PageStore _pages;
     private readonly GrowableBuffer _dictionaryPage = new(0);
     private readonly List<PageIndexEntry> _pageEntries = new();
     private int _chunkRows;

@@ -39,8 +39,13 @@ internal sealed partial class ColumnWriter : IDisposable
 
     private int ValueLength => _isDirect ? _direct.Length : _values.Length;
 
-    public ColumnWriter(ColumnDescriptor descriptor, ParquetWriterOptions options, string location)
+    /// <param name="descriptor">The leaf column.</param>
+    /// <param name="options">The file's options.</param>
+    /// <param name="location">The file, for errors.</param>
+    /// <param name="blocks">The file's kept page blocks (shared by its columns); null: the shared array pool.</param>
+    public ColumnWriter(ColumnDescriptor descriptor, ParquetWriterOptions options, string location, PageBlocks? blocks = null)
     {
+        _pages = new PageStore(blocks);
         Descriptor = descriptor;
         _location = location;
         _options = options;
