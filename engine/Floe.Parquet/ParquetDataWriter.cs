@@ -28,6 +28,7 @@ public sealed class ParquetDataWriter : IDisposable
     private readonly IFileIO? _io;
     private readonly Stream _output;
     private readonly ColumnWriter[] _columns;
+    private readonly PageBlocks _blocks = new();
     private readonly TopField[] _fields;
     private readonly SchemaNode[] _schemaNodes;
     private readonly ParquetWriterOptions _options;
@@ -84,13 +85,13 @@ public sealed class ParquetDataWriter : IDisposable
                     var descriptor = ColumnDescriptor.For(field);
                     _schemaNodes[i] = new SchemaNode(field.Name, field.Id, field.Required ? SchemaNode.Required : SchemaNode.Optional, SchemaNode.GroupNone, descriptor);
                     _fields[i] = new TopField(columns.Count, 1, null);
-                    columns.Add(new ColumnWriter(descriptor, _options, location));
+                    columns.Add(new ColumnWriter(descriptor, _options, location, _blocks));
                     continue;
                 }
                 var shredder = new LevelShredder(field, location);
                 _schemaNodes[i] = shredder.Schema;
                 var first = columns.Count;
-                foreach (var leaf in shredder.Leaves) columns.Add(new ColumnWriter(leaf, _options, location));
+                foreach (var leaf in shredder.Leaves) columns.Add(new ColumnWriter(leaf, _options, location, _blocks));
                 _fields[i] = new TopField(first, columns.Count - first, shredder);
             }
             _columns = columns.ToArray();
@@ -245,7 +246,7 @@ public sealed class ParquetDataWriter : IDisposable
         get
         {
             if (_metrics is not null || _disposed) return 0;
-            long total = 0;
+            long total = _blocks.Bytes;
             foreach (var c in _columns) total += c.RetainedBytes;
             return total;
         }
@@ -342,6 +343,8 @@ public sealed class ParquetDataWriter : IDisposable
         {
             throw Errors.Io(Location, e);
         }
+        // A caller bounding memory gets the blocks back now; otherwise the next row group reuses them.
+        if (release) _blocks.Release();
         _rowGroups.Add(new RowGroupInfo(start, _bufferedRows, uncompressed, compressed, offsets, chunks));
         _uncompressedSoFar += uncompressed;
         _compressedSoFar += compressed;
@@ -403,7 +406,10 @@ public sealed class ParquetDataWriter : IDisposable
 
     private void DisposeColumns()
     {
-        if (_columns is null) return;
-        foreach (var c in _columns) c?.Dispose();
+        if (_columns is not null)
+        {
+            foreach (var c in _columns) c?.Dispose();
+        }
+        _blocks.Release();
     }
 }

@@ -218,6 +218,95 @@ public sealed partial class ParquetDataWriterTests
     }
 
     [Test]
+    public void DeltaBinaryPacked_WholeBlocks_SameBytesAsTheScalarEncoding()
+    {
+        // Whole blocks take the vector path: every miniblock width from 0 to 64, INT32 wrapping, negative minima.
+        var rnd = new Random(11);
+        using var buffer = new GrowableBuffer();
+        foreach (var width in Enumerable.Range(0, 65))
+        {
+            foreach (var length in new[] { 129, 257, 300, 1025 })
+            {
+                var values = new long[length];
+                long v = rnd.NextInt64();
+                for (var k = 0; k < length; k++)
+                {
+                    var step = width == 0 ? 5 : width == 64 ? rnd.NextInt64(long.MinValue, long.MaxValue) : rnd.NextInt64(1L << (width - 1)) - (k % 3 == 0 ? 1L << (width - 2 > 0 ? width - 2 : 0) : 0);
+                    // One wide delta in some miniblocks, at a position that moves through every lane and slot.
+                    if (k % 37 == width % 37 && width is > 0 and < 63) step += 1L << width;
+                    v = unchecked(v + step);
+                    values[k] = v;
+                }
+                buffer.Length = 0;
+                DeltaBinaryPacked.Encode(values, buffer);
+                Assert.That(buffer.WrittenSpan.ToArray(), Is.EqualTo(ScalarDelta(values, wrap32: false)), $"width {width} x {length}");
+                var ints = values.Select(x => (int)x).ToArray();
+                buffer.Length = 0;
+                DeltaBinaryPacked.Encode(ints, buffer);
+                Assert.That(buffer.WrittenSpan.ToArray(), Is.EqualTo(ScalarDelta(ints.Select(x => (long)x).ToArray(), wrap32: true)), $"int32 width {width} x {length}");
+            }
+        }
+    }
+
+    // The format written out plainly, value by value (what the writer did before its vector path).
+    private static byte[] ScalarDelta(long[] values, bool wrap32)
+    {
+        var output = new List<byte>();
+        void Uleb(ulong x)
+        {
+            while (x >= 0x80)
+            {
+                output.Add((byte)(x | 0x80));
+                x >>= 7;
+            }
+            output.Add((byte)x);
+        }
+        static ulong ZigZag(long x) => unchecked((ulong)((x << 1) ^ (x >> 63)));
+        Uleb(128);
+        Uleb(4);
+        Uleb((ulong)values.Length);
+        Uleb(ZigZag(values.Length == 0 ? 0 : values[0]));
+        for (var start = 1; start < values.Length; start += 128)
+        {
+            var n = Math.Min(128, values.Length - start);
+            var deltas = new long[n];
+            for (var i = 0; i < n; i++)
+            {
+                var d = unchecked(values[start + i] - values[start + i - 1]);
+                deltas[i] = wrap32 ? (int)d : d;
+            }
+            var min = deltas.Min();
+            Uleb(ZigZag(min));
+            var packed = new ulong[128];
+            for (var i = 0; i < n; i++)
+            {
+                var r = unchecked((ulong)(deltas[i] - min));
+                packed[i] = wrap32 ? (uint)r : r;
+            }
+            var used = (n + 31) / 32;
+            var widths = new byte[4];
+            for (var m = 0; m < used; m++)
+            {
+                var or = packed.Skip(m * 32).Take(32).Aggregate(0UL, (a, b) => a | b);
+                widths[m] = (byte)(64 - System.Numerics.BitOperations.LeadingZeroCount(or));
+            }
+            output.AddRange(widths);
+            for (var m = 0; m < used; m++)
+            {
+                var bits = new System.Collections.BitArray(widths[m] * 32);
+                for (var i = 0; i < 32; i++)
+                {
+                    for (var b = 0; b < widths[m]; b++) bits[i * widths[m] + b] = (packed[m * 32 + i] >> b & 1) != 0;
+                }
+                var bytes = new byte[widths[m] * 4];
+                bits.CopyTo(bytes, 0);
+                output.AddRange(bytes);
+            }
+        }
+        return output.ToArray();
+    }
+
+    [Test]
     public void DeltaBinaryPacked_RejectsTruncatedAndShortRuns()
     {
         using var buffer = new GrowableBuffer();

@@ -327,35 +327,55 @@ internal static class BatchComputation
             heapAfterCollect = GC.GetTotalMemory(false);
         }
 
+        // Rows come in (day, entity, time) order: each day is one block, found by comparing times with the day's end
+        // (no division a row), and written whole, or only its rows in [from, to) when those cut the day.
         void WriteDays(ValueVector[] all, int length)
         {
             var time = all[def.Entity.Count].Longs!;
-            var rows = new List<int>();
-            long currentDay = long.MinValue;
-            for (int i = 0; i <= length; i++)
+            List<int>? rows = null;
+            for (int start = 0; start < length;)
             {
-                long d = i < length ? FloorDay(time[i]) : long.MaxValue;
-                if (d != currentDay && rows.Count > 0)
+                long day = FloorDay(time[start]);
+                // Saturated at the ends of the long range, where the day's bounds do not fit.
+                long dayStart = day > long.MinValue / Durations.MicrosPerDay ? day * Durations.MicrosPerDay : long.MinValue;
+                long dayEnd = day < long.MaxValue / Durations.MicrosPerDay - 1 ? day * Durations.MicrosPerDay + Durations.MicrosPerDay : long.MaxValue;
+                int end = start + 1;
+                while (end < length && (time[end] < dayEnd || FloorDay(time[end]) == day)) { end++; }
+                var date = DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)day);
+                var mark = StageTimes.Now;
+                int written;
+                if (dayStart >= fromMicros && dayEnd <= toMicros)
                 {
-                    var mark = StageTimes.Now;
-                    var date = DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)currentDay);
-                    if (rows[^1] - rows[0] + 1 == rows.Count)
+                    written = end - start;
+                    sink.WritePartition(date, names, all, start, written);
+                }
+                else
+                {
+                    rows ??= new List<int>();
+                    rows.Clear();
+                    for (int i = start; i < end; i++)
                     {
-                        sink.WritePartition(date, names, all, rows[0], rows.Count);
+                        if (time[i] >= fromMicros && time[i] < toMicros) { rows.Add(i); }
                     }
-                    else
+                    written = rows.Count;
+                    if (written > 0 && rows[^1] - rows[0] + 1 == written)
+                    {
+                        sink.WritePartition(date, names, all, rows[0], written);
+                    }
+                    else if (written > 0)
                     {
                         var picked = new ValueVector[all.Length];
                         for (int c = 0; c < all.Length; c++) { picked[c] = all[c].Take(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows)); }
-                        sink.WritePartition(date, names, picked, 0, rows.Count);
+                        sink.WritePartition(date, names, picked, 0, written);
                     }
-                    StageTimes.Add(Stage.Write, mark);
-                    rowsWritten += rows.Count;
-                    partitions++;
-                    rows.Clear();
                 }
-                currentDay = d;
-                if (i < length && time[i] >= fromMicros && time[i] < toMicros) { rows.Add(i); }
+                StageTimes.Add(Stage.Write, mark);
+                if (written > 0)
+                {
+                    rowsWritten += written;
+                    partitions++;
+                }
+                start = end;
             }
         }
     }

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Floe.Parquet.Writing;
 
 namespace Floe.Parquet.Encodings;
@@ -55,29 +57,37 @@ internal static class DeltaBinaryPacked
         for (var start = 1; start < values.Length; start += BlockSize)
         {
             var n = Math.Min(BlockSize, values.Length - start);
-            var min = long.MaxValue;
-            for (var i = 0; i < n; i++)
-            {
-                var d = unchecked(values[start + i] - values[start + i - 1]);
-                if (wrap32) d = (int)d;
-                deltas[i] = d;
-                if (d < min) min = d;
-            }
-            WriteUleb(destination, ZigZag(min));
-            for (var i = 0; i < n; i++)
-            {
-                var r = unchecked((ulong)(deltas[i] - min));
-                packed[i] = wrap32 ? (uint)r : r;
-            }
-            // Padding slots of the last miniblock hold 0: they cost nothing at any width.
-            packed[n..].Clear();
             var used = (n + MiniBlockSize - 1) / MiniBlockSize;
             widths.Clear();
-            for (var m = 0; m < used; m++)
+            if (n == BlockSize && Vector256.IsHardwareAccelerated)
             {
-                ulong or = 0;
-                foreach (var v in packed.Slice(m * MiniBlockSize, MiniBlockSize)) or |= v;
-                widths[m] = (byte)(64 - BitOperations.LeadingZeroCount(or));
+                var min = FullBlock(values.Slice(start - 1, BlockSize + 1), deltas, packed, widths, wrap32);
+                WriteUleb(destination, ZigZag(min));
+            }
+            else
+            {
+                var min = long.MaxValue;
+                for (var i = 0; i < n; i++)
+                {
+                    var d = unchecked(values[start + i] - values[start + i - 1]);
+                    if (wrap32) d = (int)d;
+                    deltas[i] = d;
+                    if (d < min) min = d;
+                }
+                WriteUleb(destination, ZigZag(min));
+                for (var i = 0; i < n; i++)
+                {
+                    var r = unchecked((ulong)(deltas[i] - min));
+                    packed[i] = wrap32 ? (uint)r : r;
+                }
+                // Padding slots of the last miniblock hold 0: they cost nothing at any width.
+                packed[n..].Clear();
+                for (var m = 0; m < used; m++)
+                {
+                    ulong or = 0;
+                    foreach (var v in packed.Slice(m * MiniBlockSize, MiniBlockSize)) or |= v;
+                    widths[m] = (byte)(64 - BitOperations.LeadingZeroCount(or));
+                }
             }
             // Miniblocks past the last value keep width 0 and no body.
             destination.Append(widths);
@@ -86,6 +96,46 @@ internal static class DeltaBinaryPacked
                 if (widths[m] != 0) Pack32(packed.Slice(m * MiniBlockSize, MiniBlockSize), widths[m], destination.Reserve(widths[m] * 4));
             }
         }
+    }
+
+    /// <summary>
+    /// A whole block of 128 deltas four lanes at a time (the scalar loops were most of the writer's own time on the
+    /// feature output's five delta-encoded columns): the deltas of <paramref name="window"/> (the block's values and the
+    /// one before them) and their minimum, then each delta less the minimum into <paramref name="packed"/> and each
+    /// miniblock's bit width into <paramref name="widths"/>. Returns the minimum delta. The same numbers as the scalar
+    /// loops, so the same bytes.
+    /// </summary>
+    private static long FullBlock(ReadOnlySpan<long> window, Span<long> deltas, Span<ulong> packed, Span<byte> widths, bool wrap32)
+    {
+        ref var v = ref MemoryMarshal.GetReference(window);
+        ref var d = ref MemoryMarshal.GetReference(deltas);
+        var lanes = Vector256<long>.Count;
+        var min = Vector256.Create(long.MaxValue);
+        for (var i = 0; i < BlockSize; i += lanes)
+        {
+            var delta = Vector256.LoadUnsafe(ref v, (nuint)(i + 1)) - Vector256.LoadUnsafe(ref v, (nuint)i);
+            // INT32 deltas wrap at 32 bits: sign-extend the low half.
+            if (wrap32) delta = Vector256.ShiftRightArithmetic(Vector256.ShiftLeft(delta, 32), 32);
+            delta.StoreUnsafe(ref d, (nuint)i);
+            min = Vector256.Min(min, delta);
+        }
+        var m0 = Math.Min(Math.Min(min[0], min[1]), Math.Min(min[2], min[3]));
+        var mins = Vector256.Create(m0);
+        var low = Vector256.Create(wrap32 ? 0xFFFF_FFFFUL : ulong.MaxValue);
+        ref var p = ref MemoryMarshal.GetReference(packed);
+        for (var m = 0; m < MiniBlocks; m++)
+        {
+            var or = Vector256<ulong>.Zero;
+            for (var i = m * MiniBlockSize; i < (m + 1) * MiniBlockSize; i += lanes)
+            {
+                var r = (Vector256.LoadUnsafe(ref d, (nuint)i) - mins).AsUInt64() & low;
+                r.StoreUnsafe(ref p, (nuint)i);
+                or |= r;
+            }
+            var all = or[0] | or[1] | or[2] | or[3];
+            widths[m] = (byte)(64 - BitOperations.LeadingZeroCount(all));
+        }
+        return m0;
     }
 
     /// <summary>Packs 32 values of <paramref name="width"/> bits, least significant bit first, into width × 4 bytes.</summary>

@@ -13,9 +13,18 @@ internal sealed partial class ColumnWriter
     /// The PLAIN min/max of the page whose <paramref name="count"/> non-null values start at byte
     /// <paramref name="valueOffset"/> of the buffered values; false when they are all NaN (no bound can be written).
     /// </summary>
-    private bool TryPageBounds(int valueOffset, int count, out byte[] min, out byte[] max)
+    /// <param name="valueOffset">Where the page's values start in the buffered values (PLAIN, or dictionary indices).</param>
+    /// <param name="count">The page's non-null values.</param>
+    /// <param name="min">The lower bound, PLAIN encoded.</param>
+    /// <param name="max">The upper bound, PLAIN encoded.</param>
+    /// <param name="mergeStatistics">
+    /// Also fold the page's values into the chunk and file statistics (and NaN count) from the same pass: for PLAIN
+    /// values appended without statistics (see <see cref="DefersStatistics"/>).
+    /// </param>
+    private bool TryPageBounds(int valueOffset, int count, out byte[] min, out byte[] max, bool mergeStatistics = false)
     {
         min = max = System.Array.Empty<byte>();
+        System.Diagnostics.Debug.Assert(!mergeStatistics || !_dictionaryMode);
         var values = ValueSpan;
         var dictionary = _dictionary.WrittenSpan;
         ReadOnlySpan<int> indices = _dictionaryMode ? MemoryMarshal.Cast<byte, int>(values.Slice(valueOffset, count * 4)) : default;
@@ -25,6 +34,7 @@ internal sealed partial class ColumnWriter
                 {
                     var v = _dictionaryMode ? MemoryMarshal.Cast<byte, int>(dictionary) : MemoryMarshal.Cast<byte, int>(values.Slice(valueOffset, count * 4));
                     var (lo, hi) = _dictionaryMode ? Range(v, indices) : Range(v);
+                    if (mergeStatistics) MergeLong(lo, hi);
                     min = new byte[4];
                     max = new byte[4];
                     BinaryPrimitives.WriteInt32LittleEndian(min, lo);
@@ -35,6 +45,7 @@ internal sealed partial class ColumnWriter
                 {
                     var v = _dictionaryMode ? MemoryMarshal.Cast<byte, long>(dictionary) : MemoryMarshal.Cast<byte, long>(values.Slice(valueOffset, count * 8));
                     var (lo, hi) = _dictionaryMode ? Range(v, indices) : Range(v);
+                    if (mergeStatistics) MergeLong(lo, hi);
                     min = new byte[8];
                     max = new byte[8];
                     BinaryPrimitives.WriteInt64LittleEndian(min, lo);
@@ -44,7 +55,12 @@ internal sealed partial class ColumnWriter
             case ColumnKind.Float:
                 {
                     var v = _dictionaryMode ? MemoryMarshal.Cast<byte, float>(dictionary) : MemoryMarshal.Cast<byte, float>(values.Slice(valueOffset, count * 4));
-                    if (!FloatRange(v, indices, _dictionaryMode, out var lo, out var hi)) return false;
+                    if (!FloatRange(v, indices, _dictionaryMode, out var lo, out var hi, out var nans))
+                    {
+                        if (mergeStatistics) MergeFloating(false, lo, hi, nans);
+                        return false;
+                    }
+                    if (mergeStatistics) MergeFloating(true, lo, hi, nans);
                     min = new byte[4];
                     max = new byte[4];
                     // Parquet's rule for zeros: a min of zero is written -0.0 and a max of zero +0.0.
@@ -55,7 +71,12 @@ internal sealed partial class ColumnWriter
             case ColumnKind.Double:
                 {
                     var v = _dictionaryMode ? MemoryMarshal.Cast<byte, double>(dictionary) : MemoryMarshal.Cast<byte, double>(values.Slice(valueOffset, count * 8));
-                    if (!FloatRange(v, indices, _dictionaryMode, out var lo, out var hi)) return false;
+                    if (!FloatRange(v, indices, _dictionaryMode, out var lo, out var hi, out var nans))
+                    {
+                        if (mergeStatistics) MergeFloating(false, lo, hi, nans);
+                        return false;
+                    }
+                    if (mergeStatistics) MergeFloating(true, lo, hi, nans);
                     min = new byte[8];
                     max = new byte[8];
                     BinaryPrimitives.WriteDoubleLittleEndian(min, lo == 0 ? -0d : lo);
@@ -83,13 +104,14 @@ internal sealed partial class ColumnWriter
         return (lo, hi);
     }
 
-    /// <summary>Min/max ignoring NaN; false when every value is NaN.</summary>
-    private static bool FloatRange<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> indices, bool viaDictionary, out T min, out T max)
+    /// <summary>Min/max ignoring NaN; false when every value is NaN. <paramref name="nans"/>: the NaNs among PLAIN values (0 through a dictionary).</summary>
+    private static bool FloatRange<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> indices, bool viaDictionary, out T min, out T max, out long nans)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
+        nans = 0;
         if (!viaDictionary)
         {
-            if (MinMax.OfFloating(values, out min, out max, out _)) return true;
+            if (MinMax.OfFloating(values, out min, out max, out nans)) return true;
             min = max = T.Zero;
             return false;
         }

@@ -22,7 +22,7 @@ internal sealed partial class ColumnWriter
     private readonly PageCompressor _compressor;
     // The current row group's compressed data pages, and its dictionary page once written (at the end of the row
     // group, or when the dictionary is abandoned after some pages used it).
-    private readonly PageStore _pages = new();
+    private readonly PageStore _pages;
     private readonly GrowableBuffer _dictionaryPage = new(0);
     private readonly List<PageIndexEntry> _pageEntries = new();
     private int _chunkRows;
@@ -198,10 +198,19 @@ internal sealed partial class ColumnWriter
             _header.FieldI32(4, EncodingRle);
             _header.EndStruct();
             _header.EndStruct();
+            // Values appended without statistics are taken here, in the pass over the page's bounds when the whole page
+            // is theirs (the usual case: a column left dictionary mode, if ever, before the page began).
+            var statsHere = _statsFrom >= 0 && valueOffset + valueBytes > _statsFrom;
+            if (statsHere && (_statsFrom > valueOffset || !_chunkColumnIndex || nonNull == 0))
+            {
+                var from = Math.Max(valueOffset, _statsFrom);
+                UpdateStatistics(ValueSpan[from..(valueOffset + valueBytes)]);
+                statsHere = false;
+            }
             if (WritesPageIndex)
             {
                 byte[] pageMin = System.Array.Empty<byte>(), pageMax = System.Array.Empty<byte>();
-                if (bounds && _chunkColumnIndex && nonNull > 0) _chunkColumnIndex = TryPageBounds(valueOffset, nonNull, out pageMin, out pageMax);
+                if (bounds && _chunkColumnIndex && nonNull > 0) _chunkColumnIndex = TryPageBounds(valueOffset, nonNull, out pageMin, out pageMax, statsHere);
                 _pageEntries.Add(new PageIndexEntry(_pages.Length, _header.Length + compressedSize, _chunkRows + r0, n - nonNull, nonNull == 0, pageMin, pageMax));
             }
             _pages.Append(_header.WrittenSpan);

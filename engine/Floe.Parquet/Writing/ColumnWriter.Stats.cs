@@ -115,6 +115,13 @@ internal sealed partial class ColumnWriter
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var has = MinMax.OfFloating(values, out var min, out var max, out var nans);
+        MergeFloating(has, min, max, nans);
+    }
+
+    /// <summary>Folds one stretch's min/max (when it had a value not NaN) and NaN count into the chunk and file statistics.</summary>
+    private void MergeFloating<T>(bool has, T min, T max, long nans)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
         FileNanCount += nans;
         if (!has) return;
         var dmin = double.CreateTruncating(min);

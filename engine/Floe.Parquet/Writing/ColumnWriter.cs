@@ -26,6 +26,9 @@ internal sealed partial class ColumnWriter : IDisposable
     // Slots (rows, for a flat column) and nulls of the page being filled.
     private int _rows;
     private int _nulls;
+    // Byte offset in the raw values from which PLAIN values await their statistics (DefersStatistics), -1 when none:
+    // always a tail of the page, as a column leaves dictionary mode at most once a page.
+    private int _statsFrom = -1;
     // A whole page's values taken straight from the batch being appended instead of _values (see AppendDirect):
     // set only for the one SealPages call that encodes them.
     private ReadOnlyMemory<byte> _direct;
@@ -36,8 +39,13 @@ internal sealed partial class ColumnWriter : IDisposable
 
     private int ValueLength => _isDirect ? _direct.Length : _values.Length;
 
-    public ColumnWriter(ColumnDescriptor descriptor, ParquetWriterOptions options, string location)
+    /// <param name="descriptor">The leaf column.</param>
+    /// <param name="options">The file's options.</param>
+    /// <param name="location">The file, for errors.</param>
+    /// <param name="blocks">The file's kept page blocks (shared by its columns); null: the shared array pool.</param>
+    public ColumnWriter(ColumnDescriptor descriptor, ParquetWriterOptions options, string location, PageBlocks? blocks = null)
     {
+        _pages = new PageStore(blocks);
         Descriptor = descriptor;
         _location = location;
         _options = options;
@@ -138,7 +146,8 @@ internal sealed partial class ColumnWriter : IDisposable
         _isDirect = true;
         try
         {
-            UpdateStatistics(_direct.Span);
+            if (DefersStatistics) _statsFrom = 0;
+            else UpdateStatistics(_direct.Span);
             _rows += count;
             SealPages();
         }
@@ -227,9 +236,23 @@ internal sealed partial class ColumnWriter : IDisposable
                 AppendFixed((FixedSizeBinaryArray)arr, start, count, hasNulls);
                 break;
         }
-        UpdateStatistics(_values.WrittenSpan[before..]);
+        if (!_dictionaryMode && DefersStatistics)
+        {
+            if (_statsFrom < 0) _statsFrom = before;
+        }
+        else
+        {
+            UpdateStatistics(_values.WrittenSpan[before..]);
+        }
         if (_dictionaryMode) EncodeFixedWidthIndices(before);
     }
+
+    /// <summary>
+    /// Whether PLAIN values of this column get their statistics when their page is sealed, in the pass that takes the
+    /// page's bounds, rather than as they are appended: flat ints, longs, floats and doubles with a page index (min/max
+    /// over every value twice was 2% of the feature job's CPU). Dictionary-encoded values keep theirs at append.
+    /// </summary>
+    private bool DefersStatistics => !Descriptor.Nested && WritesPageIndex && HasPageBounds(Descriptor.Kind);
 
     /// <summary>Checks that an Arrow array has the physical layout this column expects, and no nulls when required.</summary>
     public void Validate(IArrowArray array)
@@ -301,6 +324,7 @@ internal sealed partial class ColumnWriter : IDisposable
         _repetitions.Length = 0;
         _rows = 0;
         _nulls = 0;
+        _statsFrom = -1;
         if (release)
         {
             _values.Release();

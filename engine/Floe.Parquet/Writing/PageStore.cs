@@ -10,10 +10,16 @@ namespace Floe.Parquet.Writing;
 internal sealed class PageStore : IDisposable
 {
     private const int FirstBlock = 4096;
-    private const int LargestBlock = 64 * 1024; // below the large-object threshold: blocks are compacted like any small object
+
+    /// <summary>The largest block: below the large-object threshold, so blocks are compacted like any small object.</summary>
+    public const int LargestBlock = 64 * 1024;
 
     private readonly List<byte[]> _blocks = new();
+    private readonly PageBlocks? _pool;
     private int _lastUsed;
+
+    /// <param name="pool">Where blocks come from and go back to (the file's); null: the shared array pool.</param>
+    public PageStore(PageBlocks? pool = null) => _pool = pool;
 
     /// <summary>Bytes stored.</summary>
     public long Length { get; private set; }
@@ -28,7 +34,7 @@ internal sealed class PageStore : IDisposable
             if (_blocks.Count == 0 || _lastUsed == _blocks[^1].Length)
             {
                 var size = _blocks.Count == 0 ? FirstBlock : Math.Min(LargestBlock, _blocks[^1].Length * 2);
-                var block = ArrayPool<byte>.Shared.Rent(size);
+                var block = _pool is not null ? _pool.Rent(size) : ArrayPool<byte>.Shared.Rent(size);
                 _blocks.Add(block);
                 Capacity += block.Length;
                 _lastUsed = 0;
@@ -52,10 +58,14 @@ internal sealed class PageStore : IDisposable
         }
     }
 
-    /// <summary>Empties the store and gives its blocks back to the pool.</summary>
+    /// <summary>Empties the store and gives its blocks back to their pool.</summary>
     public void Clear()
     {
-        foreach (var block in _blocks) ArrayPool<byte>.Shared.Return(block);
+        foreach (var block in _blocks)
+        {
+            if (_pool is not null) _pool.Return(block);
+            else ArrayPool<byte>.Shared.Return(block);
+        }
         _blocks.Clear();
         _lastUsed = 0;
         Length = 0;

@@ -31,15 +31,52 @@ public sealed class BatchSinkOwnershipTests
         }
     }
 
+    [Test]
+    public void Compute_RangeCutsDays_EachDayWrittenOnceWithOnlyItsRowsInRange()
+    {
+        // From and to fall inside days (and inside chunks of several days): those days keep only their rows in
+        // range, whole days are written whole, and every day goes to the sink once, in order.
+        var events = TestEvents.Clean(7, 300_000, 400, 6 * 24 * 60 * TestEvents.Minute, dirty: true);
+        var source = InMemoryEventSource.FromBatches([events.ToBatch()]);
+        var sink = new KeepingSink();
+        var epoch = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
+        var from = epoch.AddHours(30.5);
+        var to = epoch.AddHours(4 * 24 + 7);
+        var result = FeatureComputation.Compute(TestDefinitions.FastAggregations(), source, from, to, sink);
+
+        long fromMicros = from.ToUnixTimeMilliseconds() * 1000, toMicros = to.ToUnixTimeMilliseconds() * 1000;
+        var expected = events.Time.Take(events.Length).Where(t => t >= fromMicros && t < toMicros)
+            .GroupBy(t => DateOnly.FromDateTime(DateTimeOffset.UnixEpoch.AddTicks(t * 10).UtcDateTime))
+            .OrderBy(g => g.Key).Select(g => $"{g.Key:yyyy-MM-dd} {g.Count()}").ToList();
+        var written = new List<string>();
+        foreach (var (day, batch) in sink.Days.Zip(sink.Batches))
+        {
+            var time = (TimestampArray)batch.Column(batch.Schema.GetFieldIndex("event_time"));
+            for (int i = 0; i < batch.Length; i++)
+            {
+                var t = time.GetValue(i)!.Value;
+                Assert.That(t >= fromMicros && t < toMicros && DateOnly.FromDateTime(DateTimeOffset.UnixEpoch.AddTicks(t * 10).UtcDateTime) == day,
+                    Is.True, $"{day}: row {i} at {t}");
+            }
+            written.Add($"{day:yyyy-MM-dd} {batch.Length}");
+        }
+        Assert.That(written, Is.EqualTo(expected));
+        Assert.That(result.RowsWritten, Is.EqualTo(expected.Sum(e => long.Parse(e.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.That(result.Partitions, Is.EqualTo(expected.Count));
+    }
+
     private sealed class KeepingSink : IFeatureBatchSink
     {
         public List<RecordBatch> Batches { get; } = [];
+
+        public List<DateOnly> Days { get; } = [];
 
         public List<ulong[]> AtHandover { get; } = [];
 
         public void WriteDay(DateOnly day, RecordBatch rows)
         {
             Batches.Add(rows);
+            Days.Add(day);
             AtHandover.Add(Checksums(rows));
         }
     }
