@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -99,7 +100,10 @@ func TestOpenCatalogRestServedByAnotherProcess(t *testing.T) {
 	stop := func() {
 		if !stopped {
 			stopped = true
-			_ = server.Process.Signal(os.Interrupt)
+			// SIGTERM, not SIGINT: a process started in the background by a shell without job control inherits
+			// SIGINT ignored, and the .NET runtime keeps it ignored, so an interrupt could leave this test waiting
+			// forever. The server stops the same way on either.
+			_ = server.Process.Signal(syscall.SIGTERM)
 			_ = server.Wait()
 		}
 	}
