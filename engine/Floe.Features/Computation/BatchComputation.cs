@@ -228,7 +228,7 @@ internal static class BatchComputation
                 days.Remove(day);
                 int dayRows = 0;
                 foreach (var piece in pieces) { dayRows += piece.Length; }
-                if (pendingRows + groupRows > 0 && pendingRows + groupRows + dayRows > MaxChunkRows)
+                if (Overflows(pendingRows + groupRows, dayRows))
                 {
                     AddUnpacked(group);
                     groupRows = 0;
@@ -250,6 +250,10 @@ internal static class BatchComputation
             AddDay([events]);
         }
 
+        // Whether a day of `adding` rows starts a new chunk after `held` rows: AddDay's rule, which ComputeDays also
+        // applies ahead of it to know which days to unpack together.
+        static bool Overflows(int held, int adding) => held > 0 && held + adding > MaxChunkRows;
+
         // Adds one day's events to the pending chunk, computing the chunk first when the day would push it past
         // MaxChunkRows (a day larger than that is a chunk on its own): the per-chunk arrays then stay one size.
         void AddDay(List<EventChunk> pieces)
@@ -257,7 +261,7 @@ internal static class BatchComputation
             cancellation.ThrowIfCancellationRequested();
             int dayRows = 0;
             foreach (var piece in pieces) { dayRows += piece.Length; }
-            if (pendingRows > 0 && pendingRows + dayRows > MaxChunkRows) { Flush(); }
+            if (Overflows(pendingRows, dayRows)) { Flush(); }
             foreach (var piece in pieces)
             {
                 pending.Add(piece);
