@@ -9,7 +9,7 @@ set -euo pipefail
 DIST="$1"; PYTHON="$2"; GO="$3"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-WORK="$(mktemp -d /tmp/floe-distributed.XXXXXX)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/floe-distributed.XXXXXX")"
 trap 'kill -9 $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 FLOE="$DIST/floe"
 BARE=(env -i PATH=/usr/bin:/bin LC_ALL=C.UTF-8)
