@@ -72,7 +72,11 @@ internal static class ScanCommand
                 if (output is null) throw Floe.Core.Errors.Errors.InvalidArgument("--format parquet needs --output FILE");
                 return new ParquetSink(output);
             default:
-                return output is null ? new CsvSink(Console.Out, ownsWriter: false) : new CsvSink(new StreamWriter(output), ownsWriter: true);
+                // Console.Out flushes every write: two write(2) calls a row (the line, then its newline), 0.6 s of
+                // system time for 200,000 rows. The same bytes (Console's encoding has no preamble), in 64 KiB writes.
+                return output is null
+                    ? new CsvSink(new StreamWriter(Console.OpenStandardOutput(), Console.OutputEncoding, 1 << 16), ownsWriter: true)
+                    : new CsvSink(new StreamWriter(output), ownsWriter: true);
         }
     }
 }
