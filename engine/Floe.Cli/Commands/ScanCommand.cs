@@ -67,7 +67,10 @@ internal static class ScanCommand
         switch (format)
         {
             case "json":
-                return output is null ? new JsonLinesSink(Console.OpenStandardOutput(), ownsStream: true) : new JsonLinesSink(File.Create(output), ownsStream: true);
+                // The sink writes a row, then its newline: buffered, or each is a write(2) to stdout.
+                return output is null
+                    ? new JsonLinesSink(new BufferedStream(Console.OpenStandardOutput(), 1 << 16), ownsStream: true)
+                    : new JsonLinesSink(File.Create(output), ownsStream: true);
             case "parquet":
                 if (output is null) throw Floe.Core.Errors.Errors.InvalidArgument("--format parquet needs --output FILE");
                 return new ParquetSink(output);
