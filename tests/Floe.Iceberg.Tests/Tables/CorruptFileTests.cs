@@ -8,7 +8,8 @@ namespace Floe.Iceberg.Tests.Tables;
 /// <summary>
 /// Seeded byte flips and truncations of every kind of file Floe writes (metadata JSON, manifest list, manifest,
 /// Parquet data file): loading and scanning the table either succeeds or throws a <see cref="FloeException"/> with
-/// InvalidData, NotFound or Io that names a file, never another exception type and never raw file bytes.
+/// InvalidData, NotFound or Io that names a file (or, for a location whose scheme was mutated, the remote location
+/// named), never another exception type and never raw file bytes.
 /// </summary>
 [TestFixture]
 public sealed class CorruptFileTests
@@ -110,7 +111,11 @@ public sealed class CorruptFileTests
             foreach (var batch in scan.ReadBatches(tasks)) _ = batch.Length;
             return ("ok", null);
         }
-        catch (FloeException e) when (e.Code is FloeErrorCode.InvalidData or FloeErrorCode.NotFound or FloeErrorCode.Io or FloeErrorCode.Unsupported)
+        catch (FloeException e) when (e.Code is FloeErrorCode.InvalidData or FloeErrorCode.NotFound or FloeErrorCode.Io or FloeErrorCode.Unsupported
+            // A mutated scheme ("file:" turned "9ile:") makes a location in the file a remote one, which a foreign
+            // table would map with --location-map. Which bytes the seeded flips hit depends on the file's length, so
+            // on the length of the temporary folder's path: TMPDIR on tmpfs (/dev/shm/floe-tests-…) hits one.
+            || (e.Code is FloeErrorCode.InvalidArgument && e.Message.Contains("is not local and no --location-map covers it", StringComparison.Ordinal)))
         {
             if (e.Message.Contains('\n', StringComparison.Ordinal)) return (e.Code.ToString(), $"multi-line message: {e.Message}");
             if (!e.Message.Contains(Path.GetFileName(victim), StringComparison.Ordinal) && !e.Message.Contains(".avro", StringComparison.Ordinal)
