@@ -45,6 +45,47 @@ public sealed class HugePagesTests
         Assert.That(HugePages.FindHeapRange(Maps, 0x1000, 0x2000), Is.Null);
     }
 
+    // As the GC lays a reservation out: its bookkeeping mapped just below it (merged with the reservation's unaligned
+    // first page into one reserved mapping), then regions the GC handed out below the ones the probes land in.
+    private static readonly string[] MapsWithRegionsBelow =
+    [
+        "7fc991942000-7fc991943000 ---p 00000000 00:00 0 ",
+        "7fc991943000-7fc992143000 rw-p 00000000 00:00 0 ",
+        "7fc9a0000000-7fc9a0200000 rw-p 00000000 00:00 0 ",
+        "7fc9a0200000-7fc9ad800000 ---p 00000000 00:00 0 ",
+        "7fc9ad800000-7fc9ada00000 rw-p 00000000 00:00 0 ",
+        "7fc9ada00000-7fc9ae800000 ---p 00000000 00:00 0 ",
+        .. Maps[2..],
+    ];
+
+    [Test]
+    public void ExtendToReservationStart_CoversTheRegionsBelowTheProbes_NotTheBookkeeping()
+    {
+        var probed = HugePages.FindHeapRange(MapsWithRegionsBelow, 0x7fc9ae800100, 0x7fc9b3800010);
+        Assert.That(probed, Is.EqualTo(((ulong)0x7fc9ae800000, (ulong)0x7fd57378f000)));
+        // A reservation that starts one page into the reserved mapping below (the GC's first page was unmapped to
+        // align it): the range runs down to there, over the region below the probes, and no further.
+        ulong reserved = 0x7fd57378f000UL - 0x7fc9a0201000UL;
+        Assert.That(HugePages.ExtendToReservationStart(MapsWithRegionsBelow, probed!.Value, reserved),
+            Is.EqualTo(((ulong)0x7fc9a0201000, (ulong)0x7fd57378f000)));
+    }
+
+    [Test]
+    public void ExtendToReservationStart_KeepsTheRange_WhenTheSizeIsUnknownOrTheSpanBelowIsNotAllAnonymous()
+    {
+        var probed = ((ulong)0x7fc9ae800000, (ulong)0x7fd57378f000);
+        // Unknown size, a size the range already covers, and one larger than the address space below its end.
+        Assert.That(HugePages.ExtendToReservationStart(MapsWithRegionsBelow, probed, 0), Is.EqualTo(probed));
+        Assert.That(HugePages.ExtendToReservationStart(MapsWithRegionsBelow, probed, 0x7fd57378f000UL - 0x7fc9ae800000UL), Is.EqualTo(probed));
+        Assert.That(HugePages.ExtendToReservationStart(MapsWithRegionsBelow, probed, 0x7fd57378f000UL + 1), Is.EqualTo(probed));
+        // Down into the gap below the bookkeeping, or into the thread stack: not one reservation.
+        Assert.That(HugePages.ExtendToReservationStart(MapsWithRegionsBelow, probed, 0x7fd57378f000UL - 0x7fc99f000000UL), Is.EqualTo(probed));
+        Assert.That(HugePages.ExtendToReservationStart(MapsWithRegionsBelow, probed, 0x7fd57378f000UL - 0x7fc991943000UL), Is.EqualTo(probed));
+        // A file mapped between the regions below and the probes.
+        string[] withFile = [.. MapsWithRegionsBelow[..5], "7fc9ada00000-7fc9ae800000 r--p 00000000 08:01 99 /tmp/x", .. MapsWithRegionsBelow[6..]];
+        Assert.That(HugePages.ExtendToReservationStart(withFile, probed, 0x7fd57378f000UL - 0x7fc9a0201000UL), Is.EqualTo(probed));
+    }
+
     [Test]
     public void CommitWindow_IsTheReservationsStart_OnlyWhenTheRangeIsFarLarger()
     {
