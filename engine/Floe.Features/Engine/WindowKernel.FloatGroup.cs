@@ -168,59 +168,35 @@ internal sealed partial class WindowKernel
     /// <see cref="FloatEdges"/>): the count is the events from the left edge, the sum the prefix less what was evicted.
     /// </summary>
     /// <remarks>
-    /// Counts and sums go first into the worker's scratch, each in a loop of its own, then to the outputs: as copies
-    /// when the outputs are in sorted order (a one-day chunk), the means as a vector division. One loop writing every
-    /// output through the row map kept some twenty values live and ran from the stack.
+    /// Counts and sums go straight into their outputs, in sorted order, each in a loop of its own (scratch only where
+    /// the window has no such output), the means from those. Most entities add a few events a chunk: a copy from
+    /// scratch per output cost more in memmove calls than the writes themselves, and one loop writing every output
+    /// kept some twenty values live and ran from the stack.
     /// </remarks>
-    private void FloatTotals(WindowTargets tg, int[] lefts, int offset, ulong[] evicted, ulong[] prefix, int newStart, int end, int rowBase, KernelScratch scratch)
+    private static void FloatTotals(WindowTargets tg, int[] lefts, int offset, ulong[] evicted, ulong[] prefix, int newStart, int end, int rowBase, KernelScratch scratch)
     {
         int n = end - newStart;
-        var positions = _positions;
-        // In sorted order (a one-day chunk) counts and sums go straight into their outputs: most entities add a few
-        // events a chunk, and a copy from scratch per output cost more in memmove calls than the writes themselves.
-        long[]? countOut = positions is null ? tg.Events ?? tg.Count : null;
+        long[]? countOut = tg.Events ?? tg.Count;
         var counts = countOut is null ? scratch.Counts.AsSpan(0, n) : countOut.AsSpan(rowBase, n);
         var left = lefts.AsSpan(offset, n);
         // Event k's window holds the events from its left edge through itself.
         int through = newStart + 1;
         for (int k = 0; k < counts.Length; k++) { counts[k] = through + k - left[k]; }
-        Span<double> sums = default;
-        if (tg.WantsTotal)
+        // A window with both a count(*) and a count of the slot writes the second as a copy of the first.
+        if (tg.Events is not null && tg.Count is { } second) { counts.CopyTo(second.AsSpan(rowBase, n)); }
+        if (!tg.WantsTotal) { return; }
+        var sums = tg.Sum is { } sumOut ? sumOut.AsSpan(rowBase, n) : scratch.Sums.AsSpan(0, n);
+        var ev = evicted.AsSpan(0, 2 * n);
+        var pf = prefix.AsSpan(2, 2 * n);
+        for (int k = 0; k < sums.Length; k++)
         {
-            sums = positions is null && tg.Sum is { } sumOut ? sumOut.AsSpan(rowBase, n) : scratch.Sums.AsSpan(0, n);
-            var ev = evicted.AsSpan(0, 2 * n);
-            var pf = prefix.AsSpan(2, 2 * n);
-            for (int k = 0; k < sums.Length; k++)
-            {
-                ulong eLo = ev[2 * k];
-                ulong tLo = pf[2 * k];
-                ulong lo = tLo - eLo;
-                ulong hi = pf[(2 * k) + 1] - ev[(2 * k) + 1] - (tLo < eLo ? 1UL : 0UL);
-                sums[k] = FixedPoint.Value(hi, lo);
-            }
+            ulong eLo = ev[2 * k];
+            ulong tLo = pf[2 * k];
+            ulong lo = tLo - eLo;
+            ulong hi = pf[(2 * k) + 1] - ev[(2 * k) + 1] - (tLo < eLo ? 1UL : 0UL);
+            sums[k] = FixedPoint.Value(hi, lo);
         }
-        if (positions is null)
-        {
-            // A window with both a count(*) and a count of the slot writes the second as a copy of the first.
-            if (tg.Events is not null && tg.Count is { } second) { counts.CopyTo(second.AsSpan(rowBase, n)); }
-            if (tg.Mean is { } means) { Divide(sums, counts, scratch, means.AsSpan(rowBase, n)); }
-            return;
-        }
-        var rows = positions.AsSpan(rowBase, n);
-        if (tg.Events is { } e) { Scatter(counts, rows, e); }
-        if (tg.Count is { } c) { Scatter(counts, rows, c); }
-        if (tg.Sum is { } s) { Scatter(sums, rows, s); }
-        if (tg.Mean is { } m)
-        {
-            // The means overwrite the sums, which are written by now.
-            Divide(sums, counts, scratch, sums);
-            Scatter(sums, rows, m);
-        }
-    }
-
-    private static void Scatter<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> rows, T[] destination)
-    {
-        for (int k = 0; k < values.Length; k++) { destination[rows[k]] = values[k]; }
+        if (tg.Mean is { } means) { Divide(sums, counts, scratch, means.AsSpan(rowBase, n)); }
     }
 
     // quotients[k] = sums[k] / counts[k]: a short span as a plain loop, a long one through the kernel library's vector
@@ -249,9 +225,8 @@ internal sealed partial class WindowKernel
     /// dominates the window). Writes each window's Max (Min) output when it has one; returns the longest window's
     /// head, the tail in <paramref name="finalTail"/>.
     /// </summary>
-    private int FloatExtremes(int[] q, int tail, ReadOnlySpan<int> starts, WindowTargets[] targets, bool max, long[] values, int[] lefts, int newStart, int end, int rowBase, out int finalTail)
+    private static int FloatExtremes(int[] q, int tail, ReadOnlySpan<int> starts, WindowTargets[] targets, bool max, long[] values, int[] lefts, int newStart, int end, int rowBase, out int finalTail)
     {
-        var positions = _positions;
         int n = end - newStart;
         int m = targets.Length;
         int last = m - 1;
@@ -276,7 +251,7 @@ internal sealed partial class WindowKernel
                 while (tail > floor && BitConverter.Int64BitsToDouble(values[q[tail - 1]]) >= d) { tail--; }
             }
             q[tail++] = i;
-            int row = positions is null ? rowBase + k : positions[rowBase + k];
+            int row = rowBase + k;
             for (int j = 0; j < m; j++)
             {
                 int h = Math.Min(heads[j], tail - 1);
@@ -299,13 +274,11 @@ internal sealed partial class WindowKernel
     private void SpreadRuns(WindowTargets tg, int newStart, int end, int rowBase)
     {
         var time = _events.Time;
-        var positions = _positions;
         for (int i = end - 2; i >= newStart; i--)
         {
             if (time[i] != time[i + 1]) { continue; }
-            int k = i - newStart;
-            int to = positions is null ? rowBase + k : positions[rowBase + k];
-            int from = positions is null ? rowBase + k + 1 : positions[rowBase + k + 1];
+            int to = rowBase + (i - newStart);
+            int from = to + 1;
             if (tg.Events is { } events) { events[to] = events[from]; }
             if (tg.Count is { } counts) { counts[to] = counts[from]; }
             if (tg.Sum is { } sums) { sums[to] = sums[from]; }
