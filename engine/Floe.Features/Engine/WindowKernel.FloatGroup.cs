@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Floe.Kernels.Arithmetic;
 using Floe.Kernels.Conversion;
 using Floe.Kernels.Drivers;
@@ -121,46 +122,65 @@ internal sealed partial class WindowKernel
     private int FloatEdges(long length, int l, ref ulong retainedLo, ref ulong retainedHi, long[] values, ulong[] prefix, int newStart, int end, int[] lefts, int offset, ulong[] evicted)
     {
         var time = _events.Time;
+        int n = end - newStart;
+        // Each step reads time and values in [l, end), writes lefts in [offset, offset + n) and evicted in [0, 2n), and
+        // reads prefix in [0, 2n + 2): checked once here, so the loops go through refs without a bounds check per
+        // load (cachegrind, 1M-event bench: this function's instructions 467 M -> 349 M).
+        if ((uint)l > (uint)newStart || n < 0 || end > time.Length || end > values.Length || (uint)offset > (uint)lefts.Length || n > lefts.Length - offset
+            || 2L * n > evicted.Length || (2L * n) + 2 > prefix.Length)
+        {
+            throw new IndexOutOfRangeException();
+        }
+        ref long t = ref MemoryMarshal.GetArrayDataReference(time);
+        ref long tNew = ref Unsafe.Add(ref t, newStart);
+        ref int edge = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(lefts), offset);
+        ref ulong ev = ref MemoryMarshal.GetArrayDataReference(evicted);
         ulong rLo = retainedLo, rHi = retainedHi;
-        int i = newStart;
+        // Before(time, length) without a branch: a limit below long.MinValue clamps to it.
+        long lowest = long.MinValue + length;
+        int k = 0;
         // Both loops are merges of the events' times with the new events' window limits, one step at a time without a
         // branch on which side moves: a step either evicts the event at the left edge (adv 1) or, when that event is
-        // inside event i's window, moves on to event i + 1 (adv 0). How many events each new event evicts is random,
-        // so a scan per event mispredicted its exit almost every time. Every step writes event i's edge and evicted
-        // total; the last write before i moves on is the right one.
+        // inside new event k's window, moves on to new event k + 1 (adv 0). How many events each new event evicts is
+        // random, so a scan per event mispredicted its exit almost every time. Every step writes event k's edge and
+        // evicted total; the last write before k moves on is the right one.
         // While the left edge is among the retained events, each one it passes adds its term.
-        while (i < end && l < newStart)
+        if (l < newStart)
         {
-            long limit = Before(time[i], length);
-            int adv = time[l] <= limit ? 1 : 0;
-            ulong keep = 0UL - (ulong)adv;
-            ulong termLo = FixedPoint.TermLow(values[l], out ulong termHi) & keep;
-            rLo += termLo;
-            rHi += (termHi & keep) + (rLo < termLo ? 1UL : 0UL);
-            l += adv;
-            int k = i - newStart;
-            lefts[offset + k] = l;
-            evicted[2 * k] = rLo;
-            evicted[(2 * k) + 1] = rHi;
-            i += 1 - adv;
+            ref long v = ref MemoryMarshal.GetArrayDataReference(values);
+            while (k < n && l < newStart)
+            {
+                long limit = Math.Max(Unsafe.Add(ref tNew, k), lowest) - length;
+                int adv = Unsafe.Add(ref t, l) <= limit ? 1 : 0;
+                ulong keep = 0UL - (ulong)adv;
+                ulong termLo = FixedPoint.TermLow(Unsafe.Add(ref v, l), out ulong termHi) & keep;
+                rLo += termLo;
+                rHi += (termHi & keep) + (rLo < termLo ? 1UL : 0UL);
+                l += adv;
+                Unsafe.Add(ref edge, k) = l;
+                Unsafe.Add(ref ev, 2 * k) = rLo;
+                Unsafe.Add(ref ev, (2 * k) + 1) = rHi;
+                k += 1 - adv;
+            }
         }
-        // Then what it evicted is rLo/rHi plus a prefix of the new events. time[i] > limit, so l stops at i.
-        while (i < end)
+        // Then what it evicted is rLo/rHi plus a prefix of the new events. Event k's time is above its limit, so the
+        // edge stops at k: e (the edge less newStart) stays in [0, k].
+        int e = l - newStart;
+        ref ulong pf = ref MemoryMarshal.GetArrayDataReference(prefix);
+        while (k < n)
         {
-            long limit = Before(time[i], length);
-            int adv = time[l] <= limit ? 1 : 0;
-            l += adv;
-            int k = i - newStart;
-            int p = 2 * (l - newStart);
-            ulong eLo = rLo + prefix[p];
-            lefts[offset + k] = l;
-            evicted[2 * k] = eLo;
-            evicted[(2 * k) + 1] = rHi + prefix[p + 1] + (eLo < rLo ? 1UL : 0UL);
-            i += 1 - adv;
+            long limit = Math.Max(Unsafe.Add(ref tNew, k), lowest) - length;
+            int adv = Unsafe.Add(ref tNew, e) <= limit ? 1 : 0;
+            e += adv;
+            ulong eLo = rLo + Unsafe.Add(ref pf, 2 * e);
+            Unsafe.Add(ref edge, k) = newStart + e;
+            Unsafe.Add(ref ev, 2 * k) = eLo;
+            Unsafe.Add(ref ev, (2 * k) + 1) = rHi + Unsafe.Add(ref pf, (2 * e) + 1) + (eLo < rLo ? 1UL : 0UL);
+            k += 1 - adv;
         }
         retainedLo = rLo;
         retainedHi = rHi;
-        return l;
+        return newStart + e;
     }
 
     /// <summary>
