@@ -34,8 +34,9 @@ internal sealed class AggOutputBuffer
     public AggSpec Spec { get; }
 
     /// <summary>
-    /// Permutes the sorted-order values into row order (position k to row <c>order[k]</c>, one tight pass per
-    /// array). With <paramref name="pooled"/> the row-order value array is
+    /// Permutes the sorted-order values into row order (position k to row <c>order[k]</c> for k below
+    /// <see cref="Rows"/>, one tight pass per array; <paramref name="order"/> may be longer). With
+    /// <paramref name="pooled"/> the row-order value array is
     /// rented from the engine's <see cref="ChunkArrays"/> (it may be longer than the row count) and the caller returns it
     /// once the column has been consumed (<see cref="FeatureEngine.ReturnPooled"/>).
     /// </summary>
@@ -46,13 +47,13 @@ internal sealed class AggOutputBuffer
             if (D is not null)
             {
                 var scratch = D;
-                D = Permute(scratch, order, pooled ? _pool.Doubles : null);
+                D = Permute(scratch, order, Rows, pooled ? _pool.Doubles : null);
                 _pool.Doubles.Return(scratch);
             }
             if (L is not null)
             {
                 var scratch = L;
-                L = Permute(scratch, order, pooled ? _pool.Longs : null);
+                L = Permute(scratch, order, Rows, pooled ? _pool.Longs : null);
                 _pool.Longs.Return(scratch);
             }
             _rented = false;
@@ -60,15 +61,15 @@ internal sealed class AggOutputBuffer
         else
         {
             var len = ListLength!;
-            if (D is not null) { PermuteStrided(D, order, Stride); }
-            if (L is not null) { PermuteStrided(L, order, Stride); }
-            ListLength = Permute(len, order);
+            if (D is not null) { PermuteStrided(D, order, Rows, Stride); }
+            if (L is not null) { PermuteStrided(L, order, Rows, Stride); }
+            ListLength = Permute(len, order, Rows);
         }
         // All-valid (the usual case) reads the same in any order.
         if (Valid.AsSpan(0, Rows).Contains(false))
         {
             var rented = Valid;
-            Valid = Permute(rented, order, _pool.Bools);
+            Valid = Permute(rented, order, Rows, _pool.Bools);
             _pool.Bools.Return(rented);
         }
     }
@@ -95,17 +96,19 @@ internal sealed class AggOutputBuffer
     }
 
     // Scatter into a fresh array rather than copy-then-scatter in place: one pass and one allocation fewer.
-    private static T[] Permute<T>(T[] values, int[] order, ChunkPool<T>? pool = null)
+    private static T[] Permute<T>(T[] values, int[] order, int rows, ChunkPool<T>? pool = null)
     {
-        var result = pool is not null ? pool.Rent(order.Length) : GC.AllocateUninitializedArray<T>(order.Length);
-        for (int k = 0; k < order.Length; k++) { result[order[k]] = values[k]; }
+        var result = pool is not null ? pool.Rent(rows) : GC.AllocateUninitializedArray<T>(rows);
+        var from = values.AsSpan(0, rows);
+        var to = order.AsSpan(0, rows);
+        for (int k = 0; k < from.Length; k++) { result[to[k]] = from[k]; }
         return result;
     }
 
-    private static void PermuteStrided<T>(T[] values, int[] order, int stride)
+    private static void PermuteStrided<T>(T[] values, int[] order, int rows, int stride)
     {
-        var copy = values.AsSpan(0, order.Length * stride).ToArray();
-        for (int k = 0; k < order.Length; k++) { copy.AsSpan(k * stride, stride).CopyTo(values.AsSpan(order[k] * stride)); }
+        var copy = values.AsSpan(0, rows * stride).ToArray();
+        for (int k = 0; k < rows; k++) { copy.AsSpan(k * stride, stride).CopyTo(values.AsSpan(order[k] * stride)); }
     }
 
     /// <summary>Hands the (rented) validity flags back once the column's validity has been read from them.</summary>

@@ -139,7 +139,8 @@ internal sealed class FeatureEngine
             if (chunk.SlotValid[s] is { } v && v.AsSpan(0, n).Contains(false)) { _arena.NullsSeen[s] = true; }
         }
         int[]? positions = rowAt is null ? null : DayPositions(chunk, order, sortedTime, rowAt, _arrays);
-        var kernel = new WindowKernel(_layout, _arena, outputs, _states, positions);
+        // The kernels write sorted (entity, time) order; a chunk of several days is permuted into output order after.
+        var kernel = new WindowKernel(_layout, _arena, outputs, _states);
         // Split the groups into contiguous ranges of about equal cost, one per worker; an entity's events all go to
         // one worker, so no state is shared between threads. An entity costs per event and per chunk (its state,
         // deques and retained events are fetched and saved once per chunk), and the two differ in where they sit:
@@ -155,8 +156,7 @@ internal sealed class FeatureEngine
             bounds[p] = g;
         }
         bounds[parts] = groups;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-            RunEntities(chunk, order, sortedTime, kernel, bounds[part], bounds[part + 1], _scratch[part]));
+        SharedWork.For(parts, parts, part => RunEntities(chunk, order, sortedTime, kernel, bounds[part], bounds[part + 1], _scratch[part]));
         _arrays.Longs.Return(sortedTime);
         // Late events (at the front of their entity's sorted rows) get no values.
         for (int g = 0; g < groups; g++)
@@ -165,11 +165,10 @@ internal sealed class FeatureEngine
             if (late == 0) { continue; }
             for (int k = groupStarts[g]; k < groupStarts[g] + late; k++)
             {
-                int at = positions is null ? k : positions[k];
                 foreach (var o in outputs)
                 {
-                    o.Valid[at] = false;
-                    if (o.ListLength is { } lengths) { lengths[at] = 0; }
+                    o.Valid[k] = false;
+                    if (o.ListLength is { } lengths) { lengths[k] = 0; }
                 }
             }
         }
@@ -177,12 +176,13 @@ internal sealed class FeatureEngine
         t0 = Diagnostics.StageTimes.Now;
 
         var result = new ValueVector[plan.Definition.Features.Count];
-        if (rowAt is null)
+        // Sorted order to chunk row order, or to (day, entity, time) order when the chunk spans days; a one-day
+        // chunk's sorted order is its output order. One tight pass per output: scattering each entity's few values
+        // through the day positions inside the kernels cost about three times as much per value (1M-event bench).
+        int[]? permutation = rowAt is null ? order : positions;
+        if (permutation is not null)
         {
-            Parallel.For(0, outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, a =>
-            {
-                outputs[a].PermuteToRowOrder(order, pooled && !outputs[a].Spec.IsList);
-            });
+            SharedWork.For(outputs.Length, Parallelism, a => outputs[a].PermuteToRowOrder(permutation, pooled && !outputs[a].Spec.IsList));
         }
         else
         {

@@ -241,7 +241,7 @@ internal static class RadixSort
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong EntityOf(ulong key, int entityShift) => entityShift >= 64 ? 0 : key >> entityShift;
 
-    // Rows [0, n) in `parts` contiguous blocks, each on its own worker (inline when one).
+    // Rows [0, n) in `parts` contiguous blocks, each on its own worker (inline when one; see SharedWork).
     private static void ForBlocks(int n, int parts, Action<int, int, int> body)
     {
         if (parts == 1)
@@ -249,7 +249,6 @@ internal static class RadixSort
             body(0, n, 0);
             return;
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
-            body((int)((long)n * p / parts), (int)((long)n * (p + 1) / parts), p));
+        SharedWork.For(parts, parts, p => body((int)((long)n * p / parts), (int)((long)n * (p + 1) / parts), p));
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Floe.Kernels.Arithmetic;
 using Floe.Kernels.Conversion;
 using Floe.Kernels.Drivers;
@@ -121,46 +122,65 @@ internal sealed partial class WindowKernel
     private int FloatEdges(long length, int l, ref ulong retainedLo, ref ulong retainedHi, long[] values, ulong[] prefix, int newStart, int end, int[] lefts, int offset, ulong[] evicted)
     {
         var time = _events.Time;
+        int n = end - newStart;
+        // Each step reads time and values in [l, end), writes lefts in [offset, offset + n) and evicted in [0, 2n), and
+        // reads prefix in [0, 2n + 2): checked once here, so the loops go through refs without a bounds check per
+        // load (cachegrind, 1M-event bench: this function's instructions 467 M -> 349 M).
+        if ((uint)l > (uint)newStart || n < 0 || end > time.Length || end > values.Length || (uint)offset > (uint)lefts.Length || n > lefts.Length - offset
+            || 2L * n > evicted.Length || (2L * n) + 2 > prefix.Length)
+        {
+            throw new IndexOutOfRangeException();
+        }
+        ref long t = ref MemoryMarshal.GetArrayDataReference(time);
+        ref long tNew = ref Unsafe.Add(ref t, newStart);
+        ref int edge = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(lefts), offset);
+        ref ulong ev = ref MemoryMarshal.GetArrayDataReference(evicted);
         ulong rLo = retainedLo, rHi = retainedHi;
-        int i = newStart;
+        // Before(time, length) without a branch: a limit below long.MinValue clamps to it.
+        long lowest = long.MinValue + length;
+        int k = 0;
         // Both loops are merges of the events' times with the new events' window limits, one step at a time without a
         // branch on which side moves: a step either evicts the event at the left edge (adv 1) or, when that event is
-        // inside event i's window, moves on to event i + 1 (adv 0). How many events each new event evicts is random,
-        // so a scan per event mispredicted its exit almost every time. Every step writes event i's edge and evicted
-        // total; the last write before i moves on is the right one.
+        // inside new event k's window, moves on to new event k + 1 (adv 0). How many events each new event evicts is
+        // random, so a scan per event mispredicted its exit almost every time. Every step writes event k's edge and
+        // evicted total; the last write before k moves on is the right one.
         // While the left edge is among the retained events, each one it passes adds its term.
-        while (i < end && l < newStart)
+        if (l < newStart)
         {
-            long limit = Before(time[i], length);
-            int adv = time[l] <= limit ? 1 : 0;
-            ulong keep = 0UL - (ulong)adv;
-            ulong termLo = FixedPoint.TermLow(values[l], out ulong termHi) & keep;
-            rLo += termLo;
-            rHi += (termHi & keep) + (rLo < termLo ? 1UL : 0UL);
-            l += adv;
-            int k = i - newStart;
-            lefts[offset + k] = l;
-            evicted[2 * k] = rLo;
-            evicted[(2 * k) + 1] = rHi;
-            i += 1 - adv;
+            ref long v = ref MemoryMarshal.GetArrayDataReference(values);
+            while (k < n && l < newStart)
+            {
+                long limit = Math.Max(Unsafe.Add(ref tNew, k), lowest) - length;
+                int adv = Unsafe.Add(ref t, l) <= limit ? 1 : 0;
+                ulong keep = 0UL - (ulong)adv;
+                ulong termLo = FixedPoint.TermLow(Unsafe.Add(ref v, l), out ulong termHi) & keep;
+                rLo += termLo;
+                rHi += (termHi & keep) + (rLo < termLo ? 1UL : 0UL);
+                l += adv;
+                Unsafe.Add(ref edge, k) = l;
+                Unsafe.Add(ref ev, 2 * k) = rLo;
+                Unsafe.Add(ref ev, (2 * k) + 1) = rHi;
+                k += 1 - adv;
+            }
         }
-        // Then what it evicted is rLo/rHi plus a prefix of the new events. time[i] > limit, so l stops at i.
-        while (i < end)
+        // Then what it evicted is rLo/rHi plus a prefix of the new events. Event k's time is above its limit, so the
+        // edge stops at k: e (the edge less newStart) stays in [0, k].
+        int e = l - newStart;
+        ref ulong pf = ref MemoryMarshal.GetArrayDataReference(prefix);
+        while (k < n)
         {
-            long limit = Before(time[i], length);
-            int adv = time[l] <= limit ? 1 : 0;
-            l += adv;
-            int k = i - newStart;
-            int p = 2 * (l - newStart);
-            ulong eLo = rLo + prefix[p];
-            lefts[offset + k] = l;
-            evicted[2 * k] = eLo;
-            evicted[(2 * k) + 1] = rHi + prefix[p + 1] + (eLo < rLo ? 1UL : 0UL);
-            i += 1 - adv;
+            long limit = Math.Max(Unsafe.Add(ref tNew, k), lowest) - length;
+            int adv = Unsafe.Add(ref tNew, e) <= limit ? 1 : 0;
+            e += adv;
+            ulong eLo = rLo + Unsafe.Add(ref pf, 2 * e);
+            Unsafe.Add(ref edge, k) = newStart + e;
+            Unsafe.Add(ref ev, 2 * k) = eLo;
+            Unsafe.Add(ref ev, (2 * k) + 1) = rHi + Unsafe.Add(ref pf, (2 * e) + 1) + (eLo < rLo ? 1UL : 0UL);
+            k += 1 - adv;
         }
         retainedLo = rLo;
         retainedHi = rHi;
-        return l;
+        return newStart + e;
     }
 
     /// <summary>
@@ -168,59 +188,35 @@ internal sealed partial class WindowKernel
     /// <see cref="FloatEdges"/>): the count is the events from the left edge, the sum the prefix less what was evicted.
     /// </summary>
     /// <remarks>
-    /// Counts and sums go first into the worker's scratch, each in a loop of its own, then to the outputs: as copies
-    /// when the outputs are in sorted order (a one-day chunk), the means as a vector division. One loop writing every
-    /// output through the row map kept some twenty values live and ran from the stack.
+    /// Counts and sums go straight into their outputs, in sorted order, each in a loop of its own (scratch only where
+    /// the window has no such output), the means from those. Most entities add a few events a chunk: a copy from
+    /// scratch per output cost more in memmove calls than the writes themselves, and one loop writing every output
+    /// kept some twenty values live and ran from the stack.
     /// </remarks>
-    private void FloatTotals(WindowTargets tg, int[] lefts, int offset, ulong[] evicted, ulong[] prefix, int newStart, int end, int rowBase, KernelScratch scratch)
+    private static void FloatTotals(WindowTargets tg, int[] lefts, int offset, ulong[] evicted, ulong[] prefix, int newStart, int end, int rowBase, KernelScratch scratch)
     {
         int n = end - newStart;
-        var positions = _positions;
-        // In sorted order (a one-day chunk) counts and sums go straight into their outputs: most entities add a few
-        // events a chunk, and a copy from scratch per output cost more in memmove calls than the writes themselves.
-        long[]? countOut = positions is null ? tg.Events ?? tg.Count : null;
+        long[]? countOut = tg.Events ?? tg.Count;
         var counts = countOut is null ? scratch.Counts.AsSpan(0, n) : countOut.AsSpan(rowBase, n);
         var left = lefts.AsSpan(offset, n);
         // Event k's window holds the events from its left edge through itself.
         int through = newStart + 1;
         for (int k = 0; k < counts.Length; k++) { counts[k] = through + k - left[k]; }
-        Span<double> sums = default;
-        if (tg.WantsTotal)
+        // A window with both a count(*) and a count of the slot writes the second as a copy of the first.
+        if (tg.Events is not null && tg.Count is { } second) { counts.CopyTo(second.AsSpan(rowBase, n)); }
+        if (!tg.WantsTotal) { return; }
+        var sums = tg.Sum is { } sumOut ? sumOut.AsSpan(rowBase, n) : scratch.Sums.AsSpan(0, n);
+        var ev = evicted.AsSpan(0, 2 * n);
+        var pf = prefix.AsSpan(2, 2 * n);
+        for (int k = 0; k < sums.Length; k++)
         {
-            sums = positions is null && tg.Sum is { } sumOut ? sumOut.AsSpan(rowBase, n) : scratch.Sums.AsSpan(0, n);
-            var ev = evicted.AsSpan(0, 2 * n);
-            var pf = prefix.AsSpan(2, 2 * n);
-            for (int k = 0; k < sums.Length; k++)
-            {
-                ulong eLo = ev[2 * k];
-                ulong tLo = pf[2 * k];
-                ulong lo = tLo - eLo;
-                ulong hi = pf[(2 * k) + 1] - ev[(2 * k) + 1] - (tLo < eLo ? 1UL : 0UL);
-                sums[k] = FixedPoint.Value(hi, lo);
-            }
+            ulong eLo = ev[2 * k];
+            ulong tLo = pf[2 * k];
+            ulong lo = tLo - eLo;
+            ulong hi = pf[(2 * k) + 1] - ev[(2 * k) + 1] - (tLo < eLo ? 1UL : 0UL);
+            sums[k] = FixedPoint.Value(hi, lo);
         }
-        if (positions is null)
-        {
-            // A window with both a count(*) and a count of the slot writes the second as a copy of the first.
-            if (tg.Events is not null && tg.Count is { } second) { counts.CopyTo(second.AsSpan(rowBase, n)); }
-            if (tg.Mean is { } means) { Divide(sums, counts, scratch, means.AsSpan(rowBase, n)); }
-            return;
-        }
-        var rows = positions.AsSpan(rowBase, n);
-        if (tg.Events is { } e) { Scatter(counts, rows, e); }
-        if (tg.Count is { } c) { Scatter(counts, rows, c); }
-        if (tg.Sum is { } s) { Scatter(sums, rows, s); }
-        if (tg.Mean is { } m)
-        {
-            // The means overwrite the sums, which are written by now.
-            Divide(sums, counts, scratch, sums);
-            Scatter(sums, rows, m);
-        }
-    }
-
-    private static void Scatter<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> rows, T[] destination)
-    {
-        for (int k = 0; k < values.Length; k++) { destination[rows[k]] = values[k]; }
+        if (tg.Mean is { } means) { Divide(sums, counts, scratch, means.AsSpan(rowBase, n)); }
     }
 
     // quotients[k] = sums[k] / counts[k]: a short span as a plain loop, a long one through the kernel library's vector
@@ -249,9 +245,8 @@ internal sealed partial class WindowKernel
     /// dominates the window). Writes each window's Max (Min) output when it has one; returns the longest window's
     /// head, the tail in <paramref name="finalTail"/>.
     /// </summary>
-    private int FloatExtremes(int[] q, int tail, ReadOnlySpan<int> starts, WindowTargets[] targets, bool max, long[] values, int[] lefts, int newStart, int end, int rowBase, out int finalTail)
+    private static int FloatExtremes(int[] q, int tail, ReadOnlySpan<int> starts, WindowTargets[] targets, bool max, long[] values, int[] lefts, int newStart, int end, int rowBase, out int finalTail)
     {
-        var positions = _positions;
         int n = end - newStart;
         int m = targets.Length;
         int last = m - 1;
@@ -276,7 +271,7 @@ internal sealed partial class WindowKernel
                 while (tail > floor && BitConverter.Int64BitsToDouble(values[q[tail - 1]]) >= d) { tail--; }
             }
             q[tail++] = i;
-            int row = positions is null ? rowBase + k : positions[rowBase + k];
+            int row = rowBase + k;
             for (int j = 0; j < m; j++)
             {
                 int h = Math.Min(heads[j], tail - 1);
@@ -299,13 +294,11 @@ internal sealed partial class WindowKernel
     private void SpreadRuns(WindowTargets tg, int newStart, int end, int rowBase)
     {
         var time = _events.Time;
-        var positions = _positions;
         for (int i = end - 2; i >= newStart; i--)
         {
             if (time[i] != time[i + 1]) { continue; }
-            int k = i - newStart;
-            int to = positions is null ? rowBase + k : positions[rowBase + k];
-            int from = positions is null ? rowBase + k + 1 : positions[rowBase + k + 1];
+            int to = rowBase + (i - newStart);
+            int from = to + 1;
             if (tg.Events is { } events) { events[to] = events[from]; }
             if (tg.Count is { } counts) { counts[to] = counts[from]; }
             if (tg.Sum is { } sums) { sums[to] = sums[from]; }

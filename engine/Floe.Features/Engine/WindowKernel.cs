@@ -19,16 +19,13 @@ internal sealed partial class WindowKernel
     private readonly EventArena _events;
     private readonly AggOutputBuffer[] _outputs;
     private readonly EntityStates _states;
-    private readonly int[]? _positions;
 
     /// <param name="layout">Where each window's state and outputs live.</param>
     /// <param name="events">The retained events, per entity.</param>
-    /// <param name="outputs">One output buffer per aggregation.</param>
+    /// <param name="outputs">One output buffer per aggregation, written in sorted (entity, time) order.</param>
     /// <param name="states">Each entity's aggregator state.</param>
-    /// <param name="positions">Null to write sorted position k to output row k; else the output row of each sorted position.</param>
-    public WindowKernel(KernelLayout layout, EventArena events, AggOutputBuffer[] outputs, EntityStates states, int[]? positions)
+    public WindowKernel(KernelLayout layout, EventArena events, AggOutputBuffer[] outputs, EntityStates states)
     {
-        _positions = positions;
         _layout = layout;
         _events = events;
         _outputs = outputs;
@@ -57,8 +54,7 @@ internal sealed partial class WindowKernel
     /// <summary>
     /// Computes every aggregation for the new events [<paramref name="newStart"/>, <paramref name="end"/>) of
     /// <paramref name="entity"/>, whose retained events start at <paramref name="first"/>; the value for new event
-    /// k goes to sorted position <paramref name="outputStart"/> + (k − <paramref name="newStart"/>), which is the
-    /// output row itself unless the kernel was given output positions.
+    /// k goes to sorted position <paramref name="outputStart"/> + (k − <paramref name="newStart"/>).
     /// </summary>
     public void Run(int entity, int first, int newStart, int end, int outputStart, KernelScratch scratch)
     {
@@ -215,7 +211,7 @@ internal sealed partial class WindowKernel
                 }
             }
             long events = unbounded ? eventsBefore + (runEnd - newStart) : runEnd - left;
-            int row = _positions is null ? outputStart + (k - newStart) : _positions[outputStart + (k - newStart)];
+            int row = outputStart + (k - newStart);
             foreach (int o in pass.Outputs) { Emit(_outputs[o], pass, ref st, scratch, events, left, right, row, runEnd - k); }
             k = runEnd;
         }
@@ -353,7 +349,7 @@ internal sealed partial class WindowKernel
                 right = runEnd;
             }
 
-            int row = _positions is null ? rowBase + (k - newStart) : _positions[rowBase + (k - newStart)];
+            int row = rowBase + (k - newStart);
             int rows = runEnd - k;
             for (int j = 0; j < m; j++)
             {

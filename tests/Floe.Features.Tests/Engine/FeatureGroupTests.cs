@@ -225,6 +225,70 @@ public sealed class FeatureGroupTests
         Assert.That(failures, Is.Zero, string.Join("\n", messages));
     }
 
+    /// <summary>
+    /// Two batch chunks of several days each over every aggregation (the general kernels, <c>last_n</c> lists, nulls,
+    /// NaN and infinities): the kernels write sorted (entity, time) order and each chunk is permuted into (day, entity,
+    /// time) order after, values, validity and list lengths alike. The second chunk also brings back some events of the
+    /// first chunk's days: those at or before their entity's last time are late (every output null, no window holds
+    /// them), the others count. Each output row must be the naive reference's for the chunk row it stands for.
+    /// </summary>
+    [TestCase(43, 1200, 12, 1)]
+    [TestCase(44, 1600, 30, 2)]
+    public void ProcessByDay_MultiDayChunks_AllAggregationsAndLateEvents_MatchNaiveReference(int seed, int rows, int entities, int parallelism)
+    {
+        const long Day = 86_400_000_000L;
+        var ev = TestEvents.Random(seed, rows, entities, 8 * Day);
+        var rnd = new Random(seed + 1);
+        var firstRows = new List<int>();
+        var secondRows = new List<int>();
+        for (int i = 0; i < ev.Length; i++)
+        {
+            bool early = ev.Time[i] < TestEvents.Epoch + (4 * Day);
+            (early && rnd.Next(12) != 0 ? firstRows : secondRows).Add(i);
+        }
+        var lastTime = new Dictionary<long, long>();
+        foreach (int i in firstRows) { lastTime[ev.Entity[i]] = Math.Max(lastTime.GetValueOrDefault(ev.Entity[i], long.MinValue), ev.Time[i]); }
+        var kept = new bool[ev.Length];
+        int late = 0;
+        for (int i = 0; i < ev.Length; i++) { kept[i] = true; }
+        foreach (int i in secondRows)
+        {
+            if (lastTime.TryGetValue(ev.Entity[i], out long last) && ev.Time[i] <= last) { kept[i] = false; late++; }
+        }
+        Assert.That(late, Is.GreaterThan(0), "the second chunk brings late events");
+
+        var def = TestDefinitions.AllAggregations();
+        var group = FeatureGroup.Compile(def, TestEvents.Schema);
+        var engine = new Floe.Features.Engine.FeatureEngine(group.Plan, parallelism);
+        var windows = new NaiveReference.WindowLists(ev, kept);
+        var messages = new List<string>();
+        int failures = 0;
+        foreach (var chunkRows in new[] { firstRows.ToArray(), secondRows.ToArray() })
+        {
+            var (columns, length) = FeatureGroup.Gather([ev.ToBatch(chunkRows)]);
+            var chunk = engine.Encode(columns, length);
+            Assert.That(chunk.Length, Is.EqualTo(chunkRows.Length), "every event is kept");
+            var features = engine.ProcessByDay(chunk, out var rowAt);
+            for (int fi = 0; fi < def.Features.Count; fi++)
+            {
+                var f = def.Features[fi];
+                if (!f.IsAggregation) { continue; }
+                var column = Floe.Features.Columns.ArrowColumns.ToArray(features[fi]);
+                for (int r = 0; r < chunkRows.Length; r++)
+                {
+                    int row = chunkRows[rowAt[r]];
+                    var expected = kept[row] ? NaiveReference.Compute(f, ev, row, j => f.Column is null ? null : SourceValue(ev, f.Column, j), kept, windows) : null;
+                    var actual = ResultComparer.Cell(column, r);
+                    if (!ResultComparer.Same(expected, actual, f.Aggregation) && ++failures <= 10)
+                    {
+                        messages.Add($"{f.Name} output row {r} (event {row}, late {!kept[row]}): expected {ResultComparer.Show(expected)}, got {ResultComparer.Show(actual)}");
+                    }
+                }
+            }
+        }
+        Assert.That(failures, Is.Zero, string.Join("\n", messages));
+    }
+
     [Test]
     public void Compute_ShortSpanManyTies_MatchesNaiveReference()
     {
