@@ -136,8 +136,6 @@ internal sealed partial class WindowKernel
         ref int edge = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(lefts), offset);
         ref ulong ev = ref MemoryMarshal.GetArrayDataReference(evicted);
         ulong rLo = retainedLo, rHi = retainedHi;
-        // Before(time, length) without a branch: a limit below long.MinValue clamps to it.
-        long lowest = long.MinValue + length;
         int k = 0;
         // Both loops are merges of the events' times with the new events' window limits, one step at a time without a
         // branch on which side moves: a step either evicts the event at the left edge (adv 1) or, when that event is
@@ -150,7 +148,7 @@ internal sealed partial class WindowKernel
             ref long v = ref MemoryMarshal.GetArrayDataReference(values);
             while (k < n && l < newStart)
             {
-                long limit = Math.Max(Unsafe.Add(ref tNew, k), lowest) - length;
+                long limit = Before(Unsafe.Add(ref tNew, k), length);
                 int adv = Unsafe.Add(ref t, l) <= limit ? 1 : 0;
                 ulong keep = 0UL - (ulong)adv;
                 ulong termLo = FixedPoint.TermLow(Unsafe.Add(ref v, l), out ulong termHi) & keep;
@@ -169,7 +167,7 @@ internal sealed partial class WindowKernel
         ref ulong pf = ref MemoryMarshal.GetArrayDataReference(prefix);
         while (k < n)
         {
-            long limit = Math.Max(Unsafe.Add(ref tNew, k), lowest) - length;
+            long limit = Before(Unsafe.Add(ref tNew, k), length);
             int adv = Unsafe.Add(ref tNew, e) <= limit ? 1 : 0;
             e += adv;
             ulong eLo = rLo + Unsafe.Add(ref pf, 2 * e);

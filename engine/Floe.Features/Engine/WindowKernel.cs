@@ -552,8 +552,10 @@ internal sealed partial class WindowKernel
         else { specials[double.IsNaN(d) ? 0 : d > 0 ? 1 : 2]--; }
     }
 
+    // The latest time outside a window of `length` ending at t, clamped to long.MinValue; without a branch (a limit
+    // below long.MinValue clamps to it), so FloatEdges' branch-free merges can take it per step.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long Before(long t, long length) => t >= long.MinValue + length ? t - length : long.MinValue;
+    private static long Before(long t, long length) => Math.Max(t, long.MinValue + length) - length;
 
     private void Add(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int i)
     {
