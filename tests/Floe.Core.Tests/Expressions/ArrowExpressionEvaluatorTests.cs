@@ -75,7 +75,10 @@ public sealed class ArrowExpressionEvaluatorTests
                 for (int i = 0; i < n; i++)
                 {
                     bool? got = result.IsNull(i) ? null : result.IsTrue(i);
-                    Assert.That(got, Is.EqualTo(reference(rows[i])), $"'{text}' n={n} offset={offset} row {i}: {rows[i]}");
+                    bool? expected = reference(rows[i]);
+                    // NUnit's assertion (a constraint and a message object per call) only where the values differ:
+                    // run for each of ~33k rows x cases, it cost more than the evaluator under test.
+                    if (got != expected) { Assert.That(got, Is.EqualTo(expected), $"'{text}' n={n} offset={offset} row {i}: {rows[i]}"); }
                 }
             }
         }

@@ -33,7 +33,7 @@ public sealed class ArrowColumnsBitmapTests
             for (int i = 0; i < length; i++)
             {
                 bool? got = column.IsValid(i) ? column.GetBool(i) : null;
-                Assert.That(got, Is.EqualTo(expected[offset + i]), $"offset {offset}, row {i}");
+                if (got != expected[offset + i]) { Assert.That(got, Is.EqualTo(expected[offset + i]), $"offset {offset}, row {i}"); }
             }
         }
     }

@@ -3,6 +3,7 @@ using Floe.Features.Computation;
 using Floe.Features.Output;
 using Floe.Features.Sources;
 using Floe.Features.Tests.Support;
+using Floe.Tests.Shared;
 
 namespace Floe.Features.Tests.Computation;
 
@@ -38,7 +39,7 @@ public sealed class BatchFrontTests
         Assert.That(r2.EventsRead, Is.EqualTo(r1.EventsRead));
         Assert.That(two.Days, Is.EqualTo(one.Days));
         Assert.That(two.Rows, Has.Count.EqualTo(one.Rows.Count));
-        for (int d = 0; d < one.Rows.Count; d++) { Assert.That(two.Rows[d], Is.EqualTo(one.Rows[d]), $"day {one.Days[d]}"); }
+        for (int d = 0; d < one.Rows.Count; d++) { Same.Sequence(two.Rows[d], one.Rows[d], $"day {one.Days[d]}"); }
     }
 
     private sealed class CollectingSink : IFeatureBatchSink

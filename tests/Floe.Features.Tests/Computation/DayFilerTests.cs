@@ -2,6 +2,7 @@ using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Computation;
 using Floe.Features.Definitions;
 using Floe.Features.Engine;
+using Floe.Tests.Shared;
 
 namespace Floe.Features.Tests.Computation;
 
@@ -47,13 +48,13 @@ public sealed class DayFilerTests
             {
                 var got = FiledEvents.Unpack(pieces, parallelism, arrays);
                 Assert.That(got.Length, Is.EqualTo(rows.Count));
-                Assert.That(got.Entity.Take(got.Length), Is.EqualTo(rows.Select(r => r.c.Entity[r.i])));
-                Assert.That(got.Time.Take(got.Length), Is.EqualTo(rows.Select(r => r.c.Time[r.i])));
+                Same.Sequence(got.Entity.Take(got.Length), rows.Select(r => r.c.Entity[r.i]));
+                Same.Sequence(got.Time.Take(got.Length), rows.Select(r => r.c.Time[r.i]));
                 for (int s = 0; s < 2; s++)
                 {
-                    Assert.That(got.SlotBits[s].Take(got.Length), Is.EqualTo(rows.Select(r => r.c.SlotBits[s][r.i])), $"slot {s}");
+                    Same.Sequence(got.SlotBits[s].Take(got.Length), rows.Select(r => r.c.SlotBits[s][r.i]), $"slot {s}");
                 }
-                Assert.That(got.SlotValid[0]!.Take(got.Length), Is.EqualTo(rows.Select(r => r.c.SlotValid[0]![r.i])));
+                Same.Sequence(got.SlotValid[0]!.Take(got.Length), rows.Select(r => r.c.SlotValid[0]![r.i]));
                 Assert.That(got.SlotValid[1], Is.Null);
                 if (withColumns)
                 {
@@ -97,10 +98,10 @@ public sealed class DayFilerTests
         {
             var expected = rows.Where(r => Durations.FloorDay(r.Time) == day).ToList();
             var got = FiledEvents.Unpack(pieces);
-            Assert.That(got.Entity.Take(got.Length), Is.EqualTo(expected.Select(r => r.Entity)), $"day {day}");
-            Assert.That(got.Time.Take(got.Length), Is.EqualTo(expected.Select(r => r.Time)));
-            Assert.That(got.SlotBits[0].Take(got.Length), Is.EqualTo(expected.Select(r => r.Amount)));
-            Assert.That(got.SlotBits[1].Take(got.Length), Is.EqualTo(expected.Select(r => r.Count)));
+            Same.Sequence(got.Entity.Take(got.Length), expected.Select(r => r.Entity), $"day {day}");
+            Same.Sequence(got.Time.Take(got.Length), expected.Select(r => r.Time));
+            Same.Sequence(got.SlotBits[0].Take(got.Length), expected.Select(r => r.Amount));
+            Same.Sequence(got.SlotBits[1].Take(got.Length), expected.Select(r => r.Count));
         }
     }
 
@@ -156,13 +157,13 @@ public sealed class DayFilerTests
             var rows = all.SelectMany(c => Enumerable.Range(0, c.Length).Where(i => Durations.FloorDay(c.Time[i]) == day).Select(i => (c, i))).ToList();
             var got = FiledEvents.Unpack(pieces, parallelism);
             Assert.That(got.Length, Is.EqualTo(rows.Count), $"day {day}");
-            Assert.That(got.Entity.Take(got.Length), Is.EqualTo(rows.Select(r => r.c.Entity[r.i])));
-            Assert.That(got.Time.Take(got.Length), Is.EqualTo(rows.Select(r => r.c.Time[r.i])));
+            Same.Sequence(got.Entity.Take(got.Length), rows.Select(r => r.c.Entity[r.i]));
+            Same.Sequence(got.Time.Take(got.Length), rows.Select(r => r.c.Time[r.i]));
             for (int s = 0; s < 2; s++)
             {
-                Assert.That(got.SlotBits[s].Take(got.Length), Is.EqualTo(rows.Select(r => r.c.SlotBits[s][r.i])), $"slot {s}");
+                Same.Sequence(got.SlotBits[s].Take(got.Length), rows.Select(r => r.c.SlotBits[s][r.i]), $"slot {s}");
             }
-            Assert.That(got.SlotValid[0]!.Take(got.Length), Is.EqualTo(rows.Select(r => r.c.SlotValid[0]![r.i])));
+            Same.Sequence(got.SlotValid[0]!.Take(got.Length), rows.Select(r => r.c.SlotValid[0]![r.i]));
         }
         // Batches 0 and 4 were prepared with their own times (and span several days).
         Assert.That(prepared.FiledFromPrepared, Is.EqualTo(2));

@@ -42,13 +42,14 @@ public sealed class EntityIndexTests
             index.Assign([column], strings, ids);
             for (int i = 0; i < n; i++)
             {
+                // NUnit (a constraint and a message object) only for a difference: per row it was most of the test.
                 if (!valid[i])
                 {
-                    Assert.That(ids[i], Is.EqualTo(-1));
+                    if (ids[i] != -1) { Assert.That(ids[i], Is.EqualTo(-1)); }
                     continue;
                 }
                 if (!expected.TryGetValue(keys[i], out int id)) { expected[keys[i]] = id = expected.Count; }
-                Assert.That(ids[i], Is.EqualTo(id), $"batch {batch} row {i} key {keys[i]}");
+                if (ids[i] != id) { Assert.That(ids[i], Is.EqualTo(id), $"batch {batch} row {i} key {keys[i]}"); }
             }
         }
         Assert.That(index.Count, Is.EqualTo(expected.Count));
@@ -87,7 +88,7 @@ public sealed class EntityIndexTests
             for (int i = 0; i < keys.Length; i++)
             {
                 if (!expected.TryGetValue(keys[i], out int id)) { expected[keys[i]] = id = expected.Count; }
-                Assert.That(ids[i], Is.EqualTo(id), $"row {i} key {keys[i]}");
+                if (ids[i] != id) { Assert.That(ids[i], Is.EqualTo(id), $"row {i} key {keys[i]}"); }
             }
         }
         Assert.That(index.Count, Is.EqualTo(expected.Count));

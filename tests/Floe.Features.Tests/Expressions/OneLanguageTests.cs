@@ -51,7 +51,8 @@ public sealed class OneLanguageTests
             for (int i = 0; i < rows; i++)
             {
                 bool engine = result.IsValid(i) && result.GetBool(i);
-                Assert.That(engine, Is.EqualTo(scanSelection[i]), $"'{text}' at row {i} (x={(xValid[i] ? xs[i] : null)}, amount={(amountValid[i] ? amounts[i] : null)})");
+                // NUnit (a constraint and a message object) only for a difference: per row it was most of the test.
+                if (engine != scanSelection[i]) { Assert.That(engine, Is.EqualTo(scanSelection[i]), $"'{text}' at row {i} (x={(xValid[i] ? xs[i] : null)}, amount={(amountValid[i] ? amounts[i] : null)})"); }
             }
         }
     }

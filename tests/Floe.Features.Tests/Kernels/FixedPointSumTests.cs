@@ -68,8 +68,9 @@ public sealed class FixedPointSumTests
             double v = BitConverter.Int64BitsToDouble(bits);
             bool expected = double.IsFinite(v) && Math.Abs(v) < 4_294_967_296.0 && (v == 0 || (!double.IsSubnormal(v) && OnGrid(v)));
             bool ok = WindowKernel.TryFixed(bits, out var term);
-            Assert.That(ok, Is.EqualTo(expected), $"bits {bits:X16}");
-            if (ok) { Assert.That((BigInteger)term, Is.EqualTo(Times2To64(v)), $"bits {bits:X16}"); }
+            // NUnit (a constraint and a message object) only for a difference: 200,000 rounds of it were most of the test.
+            if (ok != expected) { Assert.That(ok, Is.EqualTo(expected), $"bits {bits:X16}"); }
+            if (ok && (BigInteger)term is var got && got != Times2To64(v)) { Assert.That(got, Is.EqualTo(Times2To64(v)), $"bits {bits:X16}"); }
         }
     }
 
@@ -100,8 +101,10 @@ public sealed class FixedPointSumTests
             if (rnd.Next(2) == 0) { sum = -sum; }
             double actual = WindowKernel.FixedValue(sum);
             double runtime = (double)sum * Math.ScaleB(1.0, -64);
-            Assert.That(BitConverter.DoubleToInt64Bits(actual), Is.EqualTo(BitConverter.DoubleToInt64Bits(runtime)), $"sum {sum}");
-            Assert.That(BitConverter.DoubleToInt64Bits(actual), Is.EqualTo(BitConverter.DoubleToInt64Bits(RoundScaled(sum))), $"sum {sum}");
+            // NUnit (a constraint and a message object) only for a difference, as above.
+            long bits = BitConverter.DoubleToInt64Bits(actual), runtimeBits = BitConverter.DoubleToInt64Bits(runtime), oracleBits = BitConverter.DoubleToInt64Bits(RoundScaled(sum));
+            if (bits != runtimeBits) { Assert.That(bits, Is.EqualTo(runtimeBits), $"sum {sum}"); }
+            if (bits != oracleBits) { Assert.That(bits, Is.EqualTo(oracleBits), $"sum {sum}"); }
         }
         foreach (var edge in new[] { Int128.MinValue, Int128.MaxValue, Int128.Zero, Int128.One, Int128.NegativeOne, (Int128)long.MinValue, (Int128)ulong.MaxValue })
         {

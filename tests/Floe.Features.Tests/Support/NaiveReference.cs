@@ -20,11 +20,7 @@ internal static class NaiveReference
         {
             return (long)window.Count;
         }
-        var values = new List<object>();
-        foreach (int j in window)
-        {
-            if (column(j) is { } v) { values.Add(v); }
-        }
+        var values = windows is null ? ValuesOf(window, column) : windows.Values(row, f.Window, f.Column, column);
         int n = values.Count;
         switch (f.Aggregation!.Value)
         {
@@ -82,6 +78,17 @@ internal static class NaiveReference
         throw new InvalidOperationException();
     }
 
+    // The present values of the column over the window's events, in window order.
+    private static List<object> ValuesOf(List<int> window, Func<int, object?> column)
+    {
+        var values = new List<object>();
+        foreach (int j in window)
+        {
+            if (column(j) is { } v) { values.Add(v); }
+        }
+        return values;
+    }
+
     /// <summary>
     /// The events of row <paramref name="row"/>'s window: those of <paramref name="candidates"/> (ascending; every row
     /// of the row's entity must be among them) kept, of the row's entity, with time in (t − w, t] (or ≤ t when
@@ -106,10 +113,24 @@ internal static class NaiveReference
     /// <summary>
     /// Each row's window, built once per (row, window) and shared by the features over that window (a definition has
     /// dozens per window): the same list <see cref="Compute"/> builds alone, found among the row's own entity's rows
-    /// rather than all of them. The lists are read-only to their users.
+    /// rather than all of them. Likewise each (row, window, column)'s present values, shared by the dozen aggregations
+    /// over them (a column name must stand for one column throughout, as it does in a test). The lists are read-only
+    /// to their users.
     /// </summary>
     internal sealed class WindowLists(TestEvents ev, bool[] kept)
     {
+        private readonly Dictionary<(int Row, long Micros, bool Unbounded, string Column), List<object>> _values = [];
+
+        public List<object> Values(int row, Window spec, string column, Func<int, object?> read)
+        {
+            var key = (row, spec.Micros, spec.IsUnbounded, column);
+            if (!_values.TryGetValue(key, out var values))
+            {
+                _values[key] = values = ValuesOf(Get(row, spec), read);
+            }
+            return values;
+        }
+
         private readonly Dictionary<long, List<int>> _entityRows = Enumerable.Range(0, ev.Length)
             .GroupBy(j => ev.Entity[j]).ToDictionary(g => g.Key, g => g.ToList());
 
@@ -148,15 +169,24 @@ internal static class NaiveReference
     public static double ExactSum(IEnumerable<double> xs)
     {
         BigInteger total = BigInteger.Zero;
-        foreach (var x in xs)
-        {
-            long bits = BitConverter.DoubleToInt64Bits(x);
-            int exp = (int)((bits >> 52) & 0x7FF);
-            long mant = bits & 0xF_FFFF_FFFF_FFFFL;
-            if (exp == 0) { exp = 1; } else { mant |= 1L << 52; }
-            var v = new BigInteger(mant) << (exp - 1);
-            total += bits < 0 ? -v : v;
-        }
+        foreach (var x in xs) { total += Scaled(x); }
+        return RoundScaled(total);
+    }
+
+    /// <summary>A finite double exactly, as an integer count of 2^-1074 (the smallest subnormal).</summary>
+    public static BigInteger Scaled(double x)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(x);
+        int exp = (int)((bits >> 52) & 0x7FF);
+        long mant = bits & 0xF_FFFF_FFFF_FFFFL;
+        if (exp == 0) { exp = 1; } else { mant |= 1L << 52; }
+        var v = new BigInteger(mant) << (exp - 1);
+        return bits < 0 ? -v : v;
+    }
+
+    /// <summary>A sum of <see cref="Scaled"/> values, correctly rounded (to nearest-even) to a double.</summary>
+    public static double RoundScaled(BigInteger total)
+    {
         int sign = total.Sign;
         var mag = BigInteger.Abs(total);
         if (mag.IsZero) { return 0.0; }
