@@ -95,7 +95,7 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
             string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
             if (dir is not null) { Directory.CreateDirectory(dir); }
             sink = parquet
-                ? new ParquetSink(path, ParquetOptions, directIo: true)
+                ? new ParquetSink(path, ParquetOptions)
                 : new CsvSink(new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16), ownsWriter: true);
             sink.Begin(ArrowSchemas.FromArrow(schema));
             return sink;

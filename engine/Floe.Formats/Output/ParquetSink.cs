@@ -10,7 +10,6 @@ public sealed class ParquetSink : IBatchSink
 {
     private readonly string _path;
     private readonly ParquetWriterOptions? _options;
-    private readonly bool _directIo;
     private ParquetDataWriter? _writer;
 
     /// <summary>Writes to the local file <paramref name="path"/> with the writer's defaults (zstd).</summary>
@@ -24,16 +23,9 @@ public sealed class ParquetSink : IBatchSink
         _options = options;
     }
 
-    /// <summary>
-    /// As <see cref="ParquetSink(string, ParquetWriterOptions)"/>; when <paramref name="directIo"/>, the file is written
-    /// past the page cache (<see cref="DirectFileStream"/>): for large outputs written once and not read back soon.
-    /// </summary>
-    public ParquetSink(string path, ParquetWriterOptions options, bool directIo)
-        : this(path, options) => _directIo = directIo;
-
     /// <inheritdoc />
     public void Begin(Schema schema) =>
-        _writer = new ParquetDataWriter(_directIo ? DirectFileStream.Create(_path) : File.Create(_path), _path, schema, SchemaParser.ToJson(schema), _options);
+        _writer = new ParquetDataWriter(File.Create(_path), _path, schema, SchemaParser.ToJson(schema), _options);
 
     /// <inheritdoc />
     public void Write(RecordBatch batch) => _writer!.Write(batch);
