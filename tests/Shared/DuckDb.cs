@@ -13,10 +13,13 @@ internal static class DuckDb
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
         var rows = new List<Dictionary<string, object?>>();
+        // The names once, not a call per cell: results of a few hundred thousand rows are read whole.
+        var names = new string[reader.FieldCount];
+        for (var i = 0; i < names.Length; i++) names[i] = reader.GetName(i);
         while (reader.Read())
         {
-            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
-            for (var i = 0; i < reader.FieldCount; i++)
+            var row = new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);
+            for (var i = 0; i < names.Length; i++)
             {
                 var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
                 if (value is Stream stream)
@@ -25,7 +28,7 @@ internal static class DuckDb
                     stream.CopyTo(copy);
                     value = copy.ToArray();
                 }
-                row[reader.GetName(i)] = value;
+                row[names[i]] = value;
             }
             rows.Add(row);
         }
