@@ -189,6 +189,7 @@ public sealed class FlatColumnReaderTests
     [TestCase(ParquetCodec.Zstd)]
     [TestCase(ParquetCodec.Snappy)]
     [TestCase(ParquetCodec.Gzip)]
+    [NonParallelizable] // sets FlatColumnReader.LargePage, which every reader in the process reads
     public void ReadAll_PagesAboveTheUnpooledSize_RoundTripEveryCodec(ParquetCodec codec)
     {
         var path = Write(new ParquetWriterOptions { Codec = codec, PageBytes = 2048, RowGroupRows = 3000 });

@@ -34,7 +34,7 @@ public sealed partial class ParquetDataWriterTests
         PageBytes = 64 << 10,
     };
 
-    private static double Noisy(int row) => new Random(row).NextDouble() * 1000;
+    private static double Noisy(int row) => RowNoise.Unit(row) * 1000;
 
     // Few distinct values in no order (like running maxima): whole 8-byte repeats, which PLAIN compresses far better.
     private static readonly double[] Picks = Enumerable.Range(0, 50).Select(i => Math.Round(new Random(i + 7).NextDouble() * 5000, 2)).ToArray();

@@ -68,6 +68,7 @@ public sealed class ReadPageRowsTests
     /// and whole row groups equal the same file read with every page in a pooled buffer of its own.
     /// </summary>
     [TestCaseSource(typeof(FoldColumnTests), nameof(FoldColumnTests.Layouts))]
+    [NonParallelizable] // sets FlatColumnReader.LargePage, which every reader in the process reads
     public void ReadPageRows_PagesInOneReusedBuffer_EqualPooledPages(ParquetWriterOptions options)
     {
         var path = FoldColumnTests.Write(_dir, options);
