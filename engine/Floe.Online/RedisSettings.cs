@@ -32,7 +32,10 @@ public sealed record RedisSettings
         return string.IsNullOrEmpty(endpoint) ? null : new RedisSettings { Endpoint = endpoint };
     }
 
-    /// <summary>The StackExchange.Redis options these settings describe.</summary>
+    /// <summary>
+    /// The StackExchange.Redis options these settings describe. A configuration string's own <c>connectTimeout</c>,
+    /// <c>syncTimeout</c> and <c>asyncTimeout</c> are kept; otherwise connecting may take 5 s and a command 30 s.
+    /// </summary>
     public ConfigurationOptions ToOptions()
     {
         ConfigurationOptions options;
@@ -73,9 +76,21 @@ public sealed record RedisSettings
         if (Password is not null) options.Password = Password;
         if (Tls) options.Ssl = true;
         options.AbortOnConnectFail = true;
-        options.ConnectTimeout = 5000;
-        options.SyncTimeout = 30000;
-        options.AsyncTimeout = 30000;
+        // Defaults for what the endpoint leaves unsaid; a configuration string's own timeouts are the user's choice.
+        if (!Names(endpoint, "connectTimeout")) options.ConnectTimeout = 5000;
+        if (!Names(endpoint, "syncTimeout")) options.SyncTimeout = 30000;
+        if (!Names(endpoint, "asyncTimeout")) options.AsyncTimeout = 30000;
         return options;
+    }
+
+    // Whether a StackExchange.Redis configuration string sets `option=` (its names are case-insensitive).
+    private static bool Names(string configuration, string option)
+    {
+        foreach (var part in configuration.Split(','))
+        {
+            var setting = part.AsSpan().Trim();
+            if (setting.StartsWith(option, StringComparison.OrdinalIgnoreCase) && setting[option.Length..].TrimStart().StartsWith("=")) return true;
+        }
+        return false;
     }
 }

@@ -194,4 +194,15 @@ public sealed class OnlineStoreTests
         Assert.That(bad!.Code, Is.EqualTo(FloeErrorCode.InvalidArgument));
         Assert.Throws<FloeException>(() => _store.GetMany(_def, [["1", "2"]]));
     }
+
+    [Test]
+    public void ToOptions_KeepsTheConfigurationStringsTimeouts_AndDefaultsTheRest()
+    {
+        var given = new RedisSettings { Endpoint = "127.0.0.1:6379,ConnectTimeout=250,syncTimeout=1000" }.ToOptions();
+        Assert.That((given.ConnectTimeout, given.SyncTimeout, given.AsyncTimeout), Is.EqualTo((250, 1000, 30000)));
+        var plain = new RedisSettings { Endpoint = "127.0.0.1:6379" }.ToOptions();
+        Assert.That((plain.ConnectTimeout, plain.SyncTimeout, plain.AsyncTimeout), Is.EqualTo((5000, 30000, 30000)));
+        var uri = new RedisSettings { Endpoint = "redis://127.0.0.1:6379" }.ToOptions();
+        Assert.That((uri.ConnectTimeout, uri.SyncTimeout, uri.AsyncTimeout), Is.EqualTo((5000, 30000, 30000)));
+    }
 }
