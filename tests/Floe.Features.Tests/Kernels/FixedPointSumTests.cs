@@ -115,33 +115,9 @@ public sealed class FixedPointSumTests
     // Whether v has no bits below 2^-64.
     private static bool OnGrid(double v) => Math.ScaleB(Math.Truncate(Math.ScaleB(v, 64)), -64) == v;
 
-    // sum × 2^-64 rounded to nearest, ties to even, from the exact integer.
-    private static double RoundScaled(Int128 sum)
-    {
-        var x = BigInteger.Abs((BigInteger)sum);
-        if (x.IsZero) { return 0.0; }
-        int bits = (int)x.GetBitLength();
-        int drop = Math.Max(0, bits - 53);
-        var kept = x >> drop;
-        if (drop > 0)
-        {
-            var rest = x - (kept << drop);
-            var half = BigInteger.One << (drop - 1);
-            if (rest > half || (rest == half && !kept.IsEven)) { kept += 1; }
-        }
-        double magnitude = Math.ScaleB((double)(ulong)kept, drop - 64);
-        return sum < 0 ? -magnitude : magnitude;
-    }
+    // sum × 2^-64 rounded to nearest, ties to even: NaiveReference's exact rounding, whose unit is 2^-1074.
+    private static double RoundScaled(Int128 sum) => NaiveReference.RoundScaled((BigInteger)sum << (1074 - 64));
 
     // value × 2^64 as an integer; only called for values on the 2^-64 grid, where the shift loses nothing.
-    private static BigInteger Times2To64(double value)
-    {
-        long bits = BitConverter.DoubleToInt64Bits(value);
-        int exp = (int)((bits >> 52) & 0x7FF);
-        long mant = bits & 0xF_FFFF_FFFF_FFFFL;
-        if (exp == 0) { exp = 1; } else { mant |= 1L << 52; }
-        int e = exp - 1075 + 64;
-        var v = e >= 0 ? new BigInteger(mant) << e : new BigInteger(mant) >> -e;
-        return bits < 0 ? -v : v;
-    }
+    private static BigInteger Times2To64(double value) => NaiveReference.Scaled(value) >> (1074 - 64);
 }
