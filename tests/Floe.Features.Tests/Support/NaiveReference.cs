@@ -60,20 +60,23 @@ internal static class NaiveReference
                 _ => throw new InvalidOperationException(),
             };
         }
-        var ds = values.Select(v => (double)v).ToList();
+        // With window lists, the doubles and their exact sum are those of this very value list, made once for the
+        // half-dozen aggregations that read it.
+        var ds = windows is null ? values.Select(v => (double)v).ToList() : windows.Doubles(values);
         bool nan = ds.Any(double.IsNaN);
         bool pinf = ds.Any(double.IsPositiveInfinity);
         bool ninf = ds.Any(double.IsNegativeInfinity);
         double special = nan || (pinf && ninf) ? double.NaN : pinf ? double.PositiveInfinity : ninf ? double.NegativeInfinity : 0;
         bool hasSpecial = nan || pinf || ninf;
+        double Sum() => windows is null ? ExactSum(ds) : windows.ExactSumOf(ds);
         switch (f.Aggregation)
         {
-            case AggregationKind.Sum: return hasSpecial ? special : ExactSum(ds);
-            case AggregationKind.Mean: return hasSpecial ? special : ExactSum(ds) / n;
+            case AggregationKind.Sum: return hasSpecial ? special : Sum();
+            case AggregationKind.Mean: return hasSpecial ? special : Sum() / n;
             case AggregationKind.Min: return nan ? double.NaN : ds.Min();
             case AggregationKind.Max: return nan ? double.NaN : ds.Max();
-            case AggregationKind.Variance: return n < 2 ? null : hasSpecial ? double.NaN : TwoPassVariance(ds);
-            case AggregationKind.Stddev: return n < 2 ? null : hasSpecial ? double.NaN : Math.Sqrt(TwoPassVariance(ds));
+            case AggregationKind.Variance: return n < 2 ? null : hasSpecial ? double.NaN : TwoPassVariance(ds, Sum());
+            case AggregationKind.Stddev: return n < 2 ? null : hasSpecial ? double.NaN : Math.Sqrt(TwoPassVariance(ds, Sum()));
         }
         throw new InvalidOperationException();
     }
@@ -131,6 +134,24 @@ internal static class NaiveReference
             return values;
         }
 
+        private readonly Dictionary<List<object>, List<double>> _doubles = new(ReferenceEqualityComparer.Instance);
+
+        private readonly Dictionary<List<double>, double> _sums = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>The doubles of a list that <see cref="Values"/> returned, made once per list.</summary>
+        public List<double> Doubles(List<object> values)
+        {
+            if (!_doubles.TryGetValue(values, out var ds)) { _doubles[values] = ds = values.Select(v => (double)v).ToList(); }
+            return ds;
+        }
+
+        /// <summary>The <see cref="ExactSum"/> of a list that <see cref="Doubles"/> returned, computed once per list.</summary>
+        public double ExactSumOf(List<double> ds)
+        {
+            if (!_sums.TryGetValue(ds, out double sum)) { _sums[ds] = sum = ExactSum(ds); }
+            return sum;
+        }
+
         private readonly Dictionary<long, List<int>> _entityRows = Enumerable.Range(0, ev.Length)
             .GroupBy(j => ev.Entity[j]).ToDictionary(g => g.Key, g => g.ToList());
 
@@ -149,10 +170,13 @@ internal static class NaiveReference
 
     private static object Normalize(object v) => v is bool b ? b : v;
 
-    private static double TwoPassVariance(List<double> xs)
+    private static double TwoPassVariance(List<double> xs) => TwoPassVariance(xs, ExactSum(xs));
+
+    /// <param name="exactSum">The <see cref="ExactSum"/> of <paramref name="xs"/>.</param>
+    private static double TwoPassVariance(List<double> xs, double exactSum)
     {
         // Exact mean via BigInteger, then a compensated second pass: precise enough to judge the engine within 1e-9.
-        double mean = ExactSum(xs) / xs.Count;
+        double mean = exactSum / xs.Count;
         double s = 0, c = 0;
         foreach (var x in xs)
         {
