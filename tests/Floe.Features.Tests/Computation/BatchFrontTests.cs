@@ -52,22 +52,9 @@ public sealed class BatchFrontTests
         public void WriteDay(DateOnly day, RecordBatch rows)
         {
             Days.Add(day);
-            var values = new List<long>();
-            for (int c = 0; c < rows.ColumnCount; c++)
-            {
-                var column = rows.Column(c);
-                for (int i = 0; i < rows.Length; i++)
-                {
-                    values.Add(!column.IsValid(i) ? long.MinValue : column switch
-                    {
-                        Int64Array a => a.GetValue(i)!.Value,
-                        DoubleArray a => BitConverter.DoubleToInt64Bits(a.GetValue(i)!.Value),
-                        TimestampArray a => a.GetValue(i)!.Value,
-                        _ => throw new InvalidOperationException($"column {c}: unexpected {column.GetType().Name}"),
-                    });
-                }
-            }
-            Rows.Add([.. values]);
+            var values = new long[(long)rows.ColumnCount * rows.Length];
+            for (int c = 0; c < rows.ColumnCount; c++) { ColumnBits.Read(rows.Column(c), values.AsSpan(c * rows.Length, rows.Length)); }
+            Rows.Add(values);
         }
     }
 }

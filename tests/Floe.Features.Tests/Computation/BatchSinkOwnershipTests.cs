@@ -13,12 +13,19 @@ namespace Floe.Features.Tests.Computation;
 /// </summary>
 public sealed class BatchSinkOwnershipTests
 {
+    // ~50k events a day over 6 days: chunks of a few days each (BatchComputation.MaxChunkRows). Both tests read the
+    // same events, which no run changes: made once.
+    private static readonly Lazy<(TestEvents Events, RecordBatch Batch)> Events = new(() =>
+    {
+        var events = TestEvents.Clean(7, 300_000, 400, 6 * 24 * 60 * TestEvents.Minute, dirty: true);
+        return (events, events.ToBatch());
+    });
+
     [Test]
     public void Compute_SinkKeepsBatches_LaterChunksDoNotOverwriteThem()
     {
-        // ~50k events a day over 6 days: chunks of a few days each (BatchComputation.MaxChunkRows).
-        var events = TestEvents.Clean(7, 300_000, 400, 6 * 24 * 60 * TestEvents.Minute, dirty: true);
-        var source = InMemoryEventSource.FromBatches([events.ToBatch()]);
+        var (events, input) = Events.Value;
+        var source = InMemoryEventSource.FromBatches([input]);
         var sink = new KeepingSink();
         var from = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
         var result = FeatureComputation.Compute(TestDefinitions.FastAggregations(), source, from, from.AddDays(7), sink);
@@ -36,8 +43,8 @@ public sealed class BatchSinkOwnershipTests
     {
         // From and to fall inside days (and inside chunks of several days): those days keep only their rows in
         // range, whole days are written whole, and every day goes to the sink once, in order.
-        var events = TestEvents.Clean(7, 300_000, 400, 6 * 24 * 60 * TestEvents.Minute, dirty: true);
-        var source = InMemoryEventSource.FromBatches([events.ToBatch()]);
+        var (events, input) = Events.Value;
+        var source = InMemoryEventSource.FromBatches([input]);
         var sink = new KeepingSink();
         var epoch = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
         var from = epoch.AddHours(30.5);
@@ -88,22 +95,20 @@ public sealed class BatchSinkOwnershipTests
     private static ulong[] Checksums(RecordBatch batch)
     {
         var sums = new ulong[batch.ColumnCount];
+        var bits = new long[batch.Length];
         for (int c = 0; c < batch.ColumnCount; c++)
         {
-            ulong hash = 14695981039346656037UL;
             var column = batch.Column(c);
-            for (int i = 0; i < batch.Length; i++)
+            if (column is StringArray strings)
             {
-                long bits = !column.IsValid(i) ? long.MinValue : column switch
-                {
-                    Int64Array a => a.GetValue(i)!.Value,
-                    DoubleArray a => BitConverter.DoubleToInt64Bits(a.GetValue(i)!.Value),
-                    TimestampArray a => a.GetValue(i)!.Value,
-                    StringArray a => a.GetString(i).GetHashCode(StringComparison.Ordinal),
-                    _ => throw new InvalidOperationException($"column {c}: unexpected {column.GetType().Name}"),
-                };
-                hash = (hash ^ (ulong)bits) * 1099511628211UL;
+                for (int i = 0; i < batch.Length; i++) { bits[i] = strings.IsNull(i) ? long.MinValue : strings.GetString(i).GetHashCode(StringComparison.Ordinal); }
             }
+            else
+            {
+                ColumnBits.Read(column, bits);
+            }
+            ulong hash = 14695981039346656037UL;
+            foreach (long b in bits) { hash = (hash ^ (ulong)b) * 1099511628211UL; }
             sums[c] = hash;
         }
         return sums;

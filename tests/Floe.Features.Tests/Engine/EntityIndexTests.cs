@@ -1,6 +1,7 @@
 using Floe.Core.Expressions.Evaluation;
 using Floe.Features.Engine;
 using Floe.Features.Expressions;
+using Floe.Tests.Shared;
 
 namespace Floe.Features.Tests.Engine;
 
@@ -94,6 +95,6 @@ public sealed class EntityIndexTests
         Assert.That(index.Count, Is.EqualTo(expected.Count));
         var all = expected.Values.ToArray();
         var back = index.KeyColumn(0, ValueKind.Int64, all, strings);
-        Assert.That(back.Longs!.Take(all.Length), Is.EqualTo(expected.Keys));
+        Same.Sequence(back.Longs!.Take(all.Length), expected.Keys);
     }
 }
