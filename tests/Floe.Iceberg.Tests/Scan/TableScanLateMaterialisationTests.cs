@@ -51,7 +51,8 @@ public sealed class TableScanLateMaterialisationTests
         using var tables = new TestTables();
         var table = Create(tables, version, smallDictionaries, pageRows);
         var rng = new Random(seed);
-        for (var file = 0; file < 3; file++) Append(table, RandomRows(rng, rng.Next(9000, 14000)));
+        // Row groups close at 4,096 rows here: 4,500 to 8,000 rows give each file a whole row group and a partial one.
+        for (var file = 0; file < 3; file++) Append(table, RandomRows(rng, rng.Next(4500, 8000)));
         table = table.Refresh();
         var task = new TableScan(table).PlanFiles().Tasks[0];
         using (var reader = ParquetDataReader.Open(table.Io, task.File.FilePath, table.Schema))
@@ -170,7 +171,7 @@ public sealed class TableScanLateMaterialisationTests
     private static string RandomFilter(Random rng, int shape)
     {
         var amount = rng.Next(0, 1000).ToString(CultureInfo.InvariantCulture);
-        var time = DateTimeOffset.UnixEpoch.AddTicks((TestTables.Day0 + rng.NextInt64(14_000) * 1_000_000L) * 10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var time = DateTimeOffset.UnixEpoch.AddTicks((TestTables.Day0 + rng.NextInt64(8_000) * 1_000_000L) * 10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var kind = Kinds[rng.Next(Kinds.Length)];
         return shape switch
         {
