@@ -164,7 +164,11 @@ public sealed class FoldColumnTests
             }
             var destination = new ulong[(expected.Count + 63) / 64 + 1];
             FlatColumnReader.Compact(rows, valid, destination);
-            for (var k = 0; k < expected.Count; k++) Assert.That((destination[k >> 6] >> (k & 63) & 1) == 1, Is.EqualTo(expected[k]), $"{count}: value {k}");
+            for (var k = 0; k < expected.Count; k++)
+            {
+                var bit = (destination[k >> 6] >> (k & 63) & 1) == 1;
+                if (bit != expected[k]) Assert.That(bit, Is.EqualTo(expected[k]), $"{count}: value {k}");
+            }
         }
     }
 
