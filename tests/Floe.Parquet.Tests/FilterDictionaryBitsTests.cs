@@ -16,22 +16,10 @@ namespace Floe.Parquet.Tests;
 [TestFixture]
 public sealed class FilterDictionaryBitsTests
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "floe-dictbits-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
     [TestCaseSource(typeof(FoldColumnTests), nameof(FoldColumnTests.Layouts))]
     public void FilterDictionaryBits_EqualsBoolOverloadAndRowByRowPredicate(ParquetWriterOptions options)
     {
-        var path = FoldColumnTests.Write(_dir, options);
+        var path = LayoutFiles.Get(options);
         using var reader = ParquetDataReader.Open(new LocalFileIO(), path, FoldColumnTests.FileSchema);
         var checkedChunks = 0;
         for (var g = 0; g < reader.RowGroupCount; g++)

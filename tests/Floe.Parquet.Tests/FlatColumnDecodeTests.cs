@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using Floe.Core.Io;
 using Floe.Core.Types;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 using Schema = Floe.Core.Types.Schema;
 
@@ -103,14 +104,14 @@ public sealed class FlatColumnDecodeTests
                     switch (expected.Column(c))
                     {
                         case Int64Array e:
-                            Assert.That(((Int64Array)batch.Column(c)).Values.ToArray(), Is.EqualTo(e.Values.ToArray()), name);
+                            Same.Sequence(((Int64Array)batch.Column(c)).Values.ToArray(), e.Values.ToArray(), name);
                             break;
                         case DoubleArray e:
-                            Assert.That(((DoubleArray)batch.Column(c)).Values.ToArray(), Is.EqualTo(e.Values.ToArray()), name);
+                            Same.Sequence(((DoubleArray)batch.Column(c)).Values.ToArray(), e.Values.ToArray(), name);
                             break;
                         case StringArray e:
                             var got = (StringArray)batch.Column(c);
-                            Assert.That(Enumerable.Range(0, Rows).Select(r => got.GetString(r)), Is.EqualTo(Enumerable.Range(0, Rows).Select(r => e.GetString(r))), name);
+                            Same.Sequence(Enumerable.Range(0, Rows).Select(r => got.GetString(r)), Enumerable.Range(0, Rows).Select(r => e.GetString(r)), name);
                             break;
                     }
                 }

@@ -27,7 +27,7 @@ public sealed partial class ParquetDataWriterTests
             var right = Flatten(b);
             Assert.That(left, Has.Count.EqualTo(DoublesSchema.Fields.Count));
             Assert.That(left[0], Has.Count.EqualTo(93_334));
-            for (var c = 0; c < left.Count; c++) Assert.That(left[c], Is.EqualTo(right[c]), DoublesSchema.Fields[c].Name);
+            for (var c = 0; c < left.Count; c++) Same.Sequence(left[c], right[c], DoublesSchema.Fields[c].Name);
         }
 
         foreach (var (from, to) in new[] { (native, managed), (managed, native) })

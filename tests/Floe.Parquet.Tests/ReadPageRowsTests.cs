@@ -14,22 +14,10 @@ namespace Floe.Parquet.Tests;
 [TestFixture]
 public sealed class ReadPageRowsTests
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "floe-pagerows-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
     [TestCaseSource(typeof(FoldColumnTests), nameof(FoldColumnTests.Layouts))]
     public void ReadPageRows_EqualsReadPagesAtTheSelectedRows(ParquetWriterOptions options)
     {
-        var path = FoldColumnTests.Write(_dir, options);
+        var path = LayoutFiles.Get(options);
         using var reader = ParquetDataReader.Open(new LocalFileIO(), path, FoldColumnTests.FileSchema);
         var rng = new Random(21);
         var checkedRuns = 0;
@@ -71,7 +59,7 @@ public sealed class ReadPageRowsTests
     [NonParallelizable] // sets FlatColumnReader.LargePage, which every reader in the process reads
     public void ReadPageRows_PagesInOneReusedBuffer_EqualPooledPages(ParquetWriterOptions options)
     {
-        var path = FoldColumnTests.Write(_dir, options);
+        var path = LayoutFiles.Get(options);
         var rng = new Random(34);
         using var reader = ParquetDataReader.Open(new LocalFileIO(), path, FoldColumnTests.FileSchema);
         var expected = new List<(int Group, int Field, IArrowArray Whole, IArrowArray Column)>();

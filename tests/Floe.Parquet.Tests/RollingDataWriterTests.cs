@@ -55,7 +55,11 @@ public sealed class RollingDataWriterTests
                 foreach (var batch in reader.ReadAll())
                 {
                     var ids = (Int64Array)batch.Batch.Column(0);
-                    for (var i = 0; i < ids.Length; i++) Assert.That(ids.Values[i], Is.EqualTo(expectedId++));
+                    // NUnit only for a difference: an Assert.That a row was most of this test's time (300,000 rows).
+                    for (var i = 0; i < ids.Length; i++, expectedId++)
+                    {
+                        if (ids.Values[i] != expectedId) Assert.That(ids.Values[i], Is.EqualTo(expectedId));
+                    }
                 }
             }
             Assert.That(expectedId, Is.EqualTo(300_000));

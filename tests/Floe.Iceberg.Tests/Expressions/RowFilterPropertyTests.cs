@@ -145,7 +145,9 @@ public sealed class RowFilterPropertyTests
             var count = new RowFilter(e).Evaluate(batch, selection);
             for (var i = 0; i < rows.Count; i++)
             {
-                Assert.That(selection[i], Is.EqualTo(Naive(e, rows[i]) == true), $"row {i} ({string.Join(", ", rows[i].Select(v => v ?? "null"))}) for {e}");
+                // The row's text only for a difference: it was built for every row of every case.
+                var expected = Naive(e, rows[i]) == true;
+                if (selection[i] != expected) Assert.That(selection[i], Is.EqualTo(expected), $"row {i} ({string.Join(", ", rows[i].Select(v => v ?? "null"))}) for {e}");
             }
             Assert.That(count, Is.EqualTo(selection.Count(x => x)));
         }
