@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ctest entry point for the JavaScript interop tests: installs the pinned npm packages (package-lock.json) when
-# node_modules is missing or older than the lock file, then runs `node --test`. Exits 77 (ctest: skipped) with a
-# clear message when node/npm are missing or too old, or the packages cannot be installed.
+# node_modules is missing or older than the lock file, then runs every *.test.mjs in one node process (all.mjs).
+# Exits 77 (ctest: skipped) with a clear message when node/npm are missing or too old, or the packages cannot be
+# installed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -12,7 +13,9 @@ skip() {
 
 command -v node >/dev/null 2>&1 || skip "node is not installed (apt-get install nodejs npm); the icebird interop test needs it"
 command -v npm >/dev/null 2>&1 || skip "npm is not installed (apt-get install npm); the icebird interop test needs it"
-major="$(node -p 'process.versions.node.split(".")[0]')"
+major="$(node --version)"  # vX.Y.Z, printed before the JavaScript engine starts
+major="${major#v}"
+major="${major%%.*}"
 ((major >= 18)) || skip "node $(node --version) is too old; the interop test needs node >= 18 (built-in test runner and fetch)"
 
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
@@ -20,4 +23,5 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
     npm ci --no-audit --no-fund --loglevel=error || skip "npm ci failed (is the npm registry reachable?)"
 fi
 
-exec node --test --test-reporter=spec "$@" ./*.test.mjs
+# all.mjs runs every *.test.mjs in one process, not one process per file as `node --test` does.
+exec node --test-reporter=spec "$@" ./all.mjs
