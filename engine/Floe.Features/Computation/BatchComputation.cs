@@ -172,6 +172,7 @@ internal static class BatchComputation
                 // same pages in again (see KeepFreedBelowBytes).
                 GC.Collect(2, GC.GetTotalMemory(false) <= KeepFreedBelowBytes ? GCCollectionMode.Forced : GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 heapAfterCollect = GC.GetTotalMemory(false);
+                engine.Arena.Reserve(ArenaReserve(days, def.LongestWindowMicros, engine.Entities.Count));
                 ComputeDays(days);
             }
             Flush();
@@ -382,6 +383,44 @@ internal static class BatchComputation
                 start = end;
             }
         }
+    }
+
+    /// <summary>
+    /// About how many events the engine's arena will hold at once (its regions' room included), from the filed days'
+    /// event counts: the most events any span of the longest window's days plus one chunk's days holds, each entity's
+    /// region holding half as much room again as its events (<see cref="EventArena"/>), at least a small region per
+    /// entity, and an eighth on top as a rebuild asks. Zero (no reserve) for unbounded windows, which keep every
+    /// event. An estimate, not a bound (an entity idle since before the span keeps its older events): a larger need
+    /// grows the arena as before.
+    /// </summary>
+    internal static long ArenaReserve(SortedDictionary<long, List<FiledEvents>> days, long longestWindowMicros, int entities)
+    {
+        if (days.Count == 0 || longestWindowMicros <= 0 || longestWindowMicros == long.MaxValue) { return 0; }
+        long windowDays = (longestWindowMicros + Durations.MicrosPerDay - 1) / Durations.MicrosPerDay;
+        var dayList = new long[days.Count];
+        var counts = new long[days.Count];
+        int n = 0;
+        long largestDay = 0;
+        foreach (var (day, pieces) in days)
+        {
+            long rows = 0;
+            foreach (var piece in pieces) { rows += piece.Length; }
+            dayList[n] = day;
+            counts[n++] = rows;
+            largestDay = Math.Max(largestDay, rows);
+        }
+        // A chunk spans the days that fit MaxChunkRows, at least one.
+        long chunkDays = Math.Max(1, MaxChunkRows / Math.Max(1, largestDay));
+        long span = windowDays + chunkDays;
+        long most = 0, sum = 0;
+        for (int hi = 0, lo = 0; hi < n; hi++)
+        {
+            sum += counts[hi];
+            while (dayList[hi] - dayList[lo] >= span) { sum -= counts[lo++]; }
+            most = Math.Max(most, sum);
+        }
+        long room = most + (most / 2) + (8L * entities);
+        return room + (room / 8);
     }
 
     // The batches of a source, the time spent waiting for each (decoding) counted as reading.

@@ -15,17 +15,57 @@ public sealed class EventArenaTests
     [TestCase(3)]
     public void PlanAppendDrop_WavesOfEntities_KeepEveryLiveEventAndRebuildInPlace(int seed)
     {
+        var arena = new EventArena(2);
+        DriveWaves(arena, seed);
+        Assert.That(arena.Reallocations, Is.GreaterThan(1), "the arena never grew into fresh arrays");
+        Assert.That(arena.Compactions, Is.GreaterThan(0), "the arena never rebuilt in place");
+    }
+
+    /// <summary>
+    /// The same waves with a reserve of three times the arrays they grow into without one (more than four times the
+    /// live events a rebuild then finds): the arena takes arrays of the reserve's size at once and rebuilds in place
+    /// in them rather than shrinking into fresh ones, with every live event where the plain lists say.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public void Reserve_AboveTheNeed_OneAllocationOfThatSizeKeptThroughRebuilds(int seed)
+    {
+        var grown = new EventArena(2);
+        DriveWaves(grown, seed);
+        int reserve = 3 * grown.Time.Length;
+        var arena = new EventArena(2);
+        arena.Reserve(reserve);
+        DriveWaves(arena, seed, chunks: 400);
+        Assert.That(arena.Reallocations, Is.EqualTo(1), "the arena reallocated despite its reserve");
+        Assert.That(arena.Time.Length, Is.EqualTo(reserve));
+        Assert.That(arena.Bits[1].Length, Is.EqualTo(reserve));
+        Assert.That(arena.Compactions, Is.GreaterThan(0), "the arena never rebuilt in place");
+    }
+
+    /// <summary>
+    /// A reserve below the need: the arena grows past it into fresh arrays as it does without one.
+    /// </summary>
+    [Test]
+    public void Reserve_BelowTheNeed_GrowsAsWithout()
+    {
+        var arena = new EventArena(2);
+        arena.Reserve(2_000);
+        DriveWaves(arena, 3);
+        Assert.That(arena.Reallocations, Is.GreaterThan(1));
+        Assert.That(arena.Time.Length, Is.GreaterThan(2_000));
+    }
+
+    private static void DriveWaves(EventArena arena, int seed, int chunks = 120)
+    {
         var rnd = new Random(seed);
-        const int slots = 2;
         const int entities = 600;
-        var arena = new EventArena(slots);
         var shadow = new List<(long Time, long B0, bool V0, long B1, bool V1)>[entities];
         var dropped = new long[entities];
         for (int e = 0; e < entities; e++) { shadow[e] = []; }
         long clock = 0;
         var ids = new List<int>();
         var added = new List<int>();
-        for (int chunk = 0; chunk < 120; chunk++)
+        for (int chunk = 0; chunk < chunks; chunk++)
         {
             // A wave of a few hundred ids moves across the id space; a few entities burst.
             int from = (chunk * 7) % (entities - 200);
@@ -91,7 +131,5 @@ public sealed class EventArenaTests
                 }
             }
         }
-        Assert.That(arena.Reallocations, Is.GreaterThan(1), "the arena never grew into fresh arrays");
-        Assert.That(arena.Compactions, Is.GreaterThan(0), "the arena never rebuilt in place");
     }
 }
