@@ -3,7 +3,8 @@
 # /usr/bin/time: wall, CPU (user+sys of ctest and every test process it started), the load average before and after,
 # and each ctest's wall time from ctest's log. Redis and PostgreSQL are started as .ci/run starts them (its functions),
 # with CI=true FLOE_REQUIRE_FIXTURES=1.
-# FASTPASS_EXCLUDE=stress measures the pass as it was before the deep label (valgrind, fuzz mutations) existed.
+# FASTPASS_EXCLUDE=stress measures the pass as it was before the deep label (valgrind, fuzz mutations) existed;
+# FASTPASS_JOBS=N runs it with -jN instead of -j2.
 #   bash bench/ctest-cpu/fastpass.sh [BUILD_DIR] [LABEL]     (logs: ${WORK:-/tmp/fastpass}/LABEL.*)
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -16,7 +17,7 @@ start_redis; start_postgres
 trap 'stop_redis; stop_postgres' EXIT
 export CI=true FLOE_REQUIRE_FIXTURES=1
 load0="$(cut -d' ' -f1-3 /proc/loadavg)"
-/usr/bin/time -f "%e %U %S" -o "$WORK/$LABEL.time" ctest --test-dir "$BUILD" --output-on-failure -LE "${FASTPASS_EXCLUDE:-stress|deep}" -j2 > "$WORK/$LABEL.log" 2>&1
+/usr/bin/time -f "%e %U %S" -o "$WORK/$LABEL.time" ctest --test-dir "$BUILD" --output-on-failure -LE "${FASTPASS_EXCLUDE:-stress|deep}" "-j${FASTPASS_JOBS:-2}" > "$WORK/$LABEL.log" 2>&1
 rc=$?
 read -r e u s < <(tail -1 "$WORK/$LABEL.time")
 cp "$BUILD/Testing/Temporary/LastTest.log" "$WORK/$LABEL.LastTest.log"
