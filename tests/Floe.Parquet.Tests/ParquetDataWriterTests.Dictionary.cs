@@ -87,24 +87,23 @@ public sealed partial class ParquetDataWriterTests
     /// <summary>Each column rendered as DuckDB sees it, in exact units (raw bits for floating point, µs, days, unscaled).</summary>
     private static Dictionary<string, List<long?>> DuckColumns(string path)
     {
-        var rows = DuckDb.Query(
+        // Read typed, cell by cell: the result has up to 10^5 rows, too many to box into a dictionary each.
+        var columns = NumericColumns.Select(_ => new List<long?>()).ToArray();
+        foreach (var row in DuckDb.Rows(
             "SELECT i::BIGINT AS i, l, f::DOUBLE AS f, d, epoch_us(ts) AS ts, date_diff('day', DATE '1970-01-01', dt) AS dt, " +
-            $"(dec * 10000)::BIGINT AS dec FROM read_parquet({DuckDb.Quote(path)}) ORDER BY id");
-        var result = NumericColumns.ToDictionary(c => c, _ => new List<long?>());
-        foreach (var row in rows)
+            $"(dec * 10000)::BIGINT AS dec FROM read_parquet({DuckDb.Quote(path)}) ORDER BY id"))
         {
-            foreach (var c in NumericColumns)
+            for (var c = 0; c < columns.Length; c++)
             {
-                result[c].Add(row[c] switch
+                columns[c].Add(row.IsDBNull(c) ? null : NumericColumns[c] switch
                 {
-                    null => null,
-                    double v when c == "f" => BitConverter.SingleToInt32Bits((float)v),
-                    double v => BitConverter.DoubleToInt64Bits(v),
-                    var v => Convert.ToInt64(v, CultureInfo.InvariantCulture),
+                    "f" => BitConverter.SingleToInt32Bits((float)row.GetDouble(c)),
+                    "d" => BitConverter.DoubleToInt64Bits(row.GetDouble(c)),
+                    _ => row.GetInt64(c),
                 });
             }
         }
-        return result;
+        return NumericColumns.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => columns[x.i]);
     }
 
     /// <summary>What each column must hold for value key k, in the units of <see cref="DuckColumns"/>.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Floe.Core.Io;
@@ -105,23 +104,30 @@ public sealed partial class ParquetDataWriterTests
         Assert.That(stats.Where(r => (string)r["c"]! != "n").Select(r => $"{r["g"]} {r["c"]} {r["lo"]} {r["hi"]}"),
             Is.EqualTo(statsBuffered.Where(r => (string)r["c"]! != "n").Select(r => $"{r["g"]} {r["c"]} {r["lo"]} {r["hi"]}")));
 
-        var read = DuckDb.Query($"SELECT l, d, i, f::DOUBLE AS f, epoch_us(t) AS t, n FROM read_parquet({DuckDb.Quote(direct)})");
-        Assert.That(read, Has.Count.EqualTo(rows));
+        // Typed reads (a null where a value is due counts as wrong): 120,001 rows are too many to box into a dictionary each.
         var bad = 0;
+        var count = 0;
         var batchStart = new[] { 0, 40_000, 40_001, 100_001 };
-        foreach (var row in read)
+        foreach (var row in DuckDb.Rows($"SELECT l, d, i, f::DOUBLE AS f, epoch_us(t) AS t, n FROM read_parquet({DuckDb.Quote(direct)})"))
         {
-            var l = Convert.ToInt64(row["l"], CultureInfo.InvariantCulture);
+            count++;
+            if (row.IsDBNull(0) || row.IsDBNull(1) || row.IsDBNull(2) || row.IsDBNull(3) || row.IsDBNull(4))
+            {
+                bad++;
+                continue;
+            }
+            var l = row.GetInt64(0);
             var r = (int)((l + 3) / 7);
             var from = batchStart.Last(s => s <= r);
             double? n = from % 2 == 1 && r % 9 == 0 ? null : Noisy(r + 9);
-            if (!Equals(row["d"], Noisy(r)) || Convert.ToInt32(row["i"], CultureInfo.InvariantCulture) != r % 1000 - 500
-                || !Equals(row["f"], (double)(float)Noisy(r + 5)) || Convert.ToInt64(row["t"], CultureInfo.InvariantCulture) != 1_700_000_000_000_000L + r * 1_000_003L
-                || !Equals(row["n"], n))
+            if (!row.GetDouble(1).Equals(Noisy(r)) || row.GetInt32(2) != r % 1000 - 500
+                || !row.GetDouble(3).Equals((double)(float)Noisy(r + 5)) || row.GetInt64(4) != 1_700_000_000_000_000L + r * 1_000_003L
+                || (row.IsDBNull(5) ? n is not null : n is not { } expectedN || !row.GetDouble(5).Equals(expectedN)))
             {
                 bad++;
             }
         }
+        Assert.That(count, Is.EqualTo(rows));
         Assert.That(bad, Is.Zero, "rows DuckDB reads differently from what was written");
     }
 }

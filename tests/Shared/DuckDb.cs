@@ -53,5 +53,28 @@ internal static class DuckDb
         return rows;
     }
 
+    /// <summary>
+    /// Each row of <paramref name="sql"/>'s result, as the reader positioned on it, for typed reads
+    /// (<c>GetInt64</c>, <c>GetDouble</c>): <see cref="Query"/> boxes every cell into a dictionary a row, tens of MB of
+    /// garbage for a result of 10^5 rows. Enumerate to the end (or dispose) to close it.
+    /// </summary>
+    public static IEnumerable<System.Data.Common.DbDataReader> Rows(string sql)
+    {
+        using var command = Connection().CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) yield return reader;
+    }
+
+    /// <summary>
+    /// Whether cell <paramref name="ordinal"/> of a row from <see cref="Rows"/> is <paramref name="expected"/> (null: SQL
+    /// NULL) and of type <typeparamref name="T"/>: what <c>Equals(Query(sql)[r][name], expected)</c> decides, unboxed.
+    /// </summary>
+    public static bool Holds<T>(System.Data.Common.DbDataReader row, int ordinal, T? expected)
+        where T : struct, IEquatable<T> =>
+        row.IsDBNull(ordinal)
+            ? expected is null
+            : expected is { } e && row.GetFieldType(ordinal) == typeof(T) && row.GetFieldValue<T>(ordinal).Equals(e);
+
     public static string Quote(string path) => "'" + path.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

@@ -15,6 +15,28 @@ public sealed class FeatureGroupTests
         _ => throw new ArgumentException(column),
     };
 
+    /// <summary>
+    /// Per feature, its source column's cells boxed once (null for a feature without a column): the reference reads
+    /// every event of a row's window for each (row, window, column), and boxing each read was most of its garbage.
+    /// </summary>
+    private static object?[]?[] BoxedSources(TestEvents ev, FeatureGroupDefinition def)
+    {
+        var columns = new Dictionary<string, object?[]>();
+        var sources = new object?[]?[def.Features.Count];
+        for (int fi = 0; fi < sources.Length; fi++)
+        {
+            if (def.Features[fi].Column is not { } column) { continue; }
+            if (!columns.TryGetValue(column, out var boxed))
+            {
+                boxed = new object?[ev.Length];
+                for (int j = 0; j < ev.Length; j++) { boxed[j] = SourceValue(ev, column, j); }
+                columns[column] = boxed;
+            }
+            sources[fi] = boxed;
+        }
+        return sources;
+    }
+
     private static void CheckAgainstReference(TestEvents ev, FeatureGroupDefinition def, Func<int, bool> filter, int parallelism) =>
         CheckAgainstReference(ev, ev, def, filter, parallelism);
 
@@ -31,16 +53,18 @@ public sealed class FeatureGroupTests
         int failures = 0;
         var messages = new List<string>();
         var windows = new NaiveReference.WindowLists(keyed, kept);
-        for (int fi = 0; fi < def.Features.Count; fi++)
+        var sources = BoxedSources(ev, def);
+        // Row by row, every feature of a row before the next: the reference keeps only the latest row's windows.
+        for (int r = 0; r < rows.Length; r++)
         {
-            var f = def.Features[fi];
-            if (!f.IsAggregation) { continue; }
-            var col = result.Column(firstFeature + fi);
-            for (int r = 0; r < rows.Length; r++)
+            int row = rows[r];
+            for (int fi = 0; fi < def.Features.Count; fi++)
             {
-                int row = rows[r];
-                var expected = NaiveReference.Compute(f, keyed, row, j => f.Column is null ? null : SourceValue(ev, f.Column, j), kept, windows);
-                var actual = ResultComparer.Cell(col, r);
+                var f = def.Features[fi];
+                if (!f.IsAggregation) { continue; }
+                var source = sources[fi];
+                var expected = NaiveReference.Compute(f, keyed, row, j => source?[j], kept, windows);
+                var actual = ResultComparer.Cell(result.Column(firstFeature + fi), r);
                 if (!ResultComparer.Same(expected, actual, f.Aggregation))
                 {
                     if (++failures <= 10)
@@ -207,15 +231,17 @@ public sealed class FeatureGroupTests
         var messages = new List<string>();
         int failures = 0;
         var windows = new NaiveReference.WindowLists(ev, kept);
-        for (int fi = 0; fi < def.Features.Count; fi++)
+        var sources = BoxedSources(ev, def);
+        for (int r = 0; r < ev.Length; r++)
         {
-            var f = def.Features[fi];
-            var c = features[fi];
-            for (int r = 0; r < ev.Length; r++)
+            int row = rowAt[r];
+            for (int fi = 0; fi < def.Features.Count; fi++)
             {
-                int row = rowAt[r];
+                var f = def.Features[fi];
+                var c = features[fi];
                 object? actual = !c.IsValid(r) ? null : c.Doubles is { } d ? (object)d[r] : (object)c.Longs![r];
-                var expected = NaiveReference.Compute(f, ev, row, j => f.Column is null ? null : SourceValue(ev, f.Column, j), kept, windows);
+                var source = sources[fi];
+                var expected = NaiveReference.Compute(f, ev, row, j => source?[j], kept, windows);
                 if (!ResultComparer.Same(expected, actual, f.Aggregation) && ++failures <= 10)
                 {
                     messages.Add($"{f.Name} output row {r} (chunk row {row}): expected {ResultComparer.Show(expected)}, got {ResultComparer.Show(actual)}");
@@ -261,6 +287,7 @@ public sealed class FeatureGroupTests
         var group = FeatureGroup.Compile(def, TestEvents.Schema);
         var engine = new Floe.Features.Engine.FeatureEngine(group.Plan, parallelism);
         var windows = new NaiveReference.WindowLists(ev, kept);
+        var sources = BoxedSources(ev, def);
         var messages = new List<string>();
         int failures = 0;
         foreach (var chunkRows in new[] { firstRows.ToArray(), secondRows.ToArray() })
@@ -269,15 +296,16 @@ public sealed class FeatureGroupTests
             var chunk = engine.Encode(columns, length);
             Assert.That(chunk.Length, Is.EqualTo(chunkRows.Length), "every event is kept");
             var features = engine.ProcessByDay(chunk, out var rowAt);
-            for (int fi = 0; fi < def.Features.Count; fi++)
+            var outputs = def.Features.Select((f, fi) => f.IsAggregation ? Floe.Features.Columns.ArrowColumns.ToArray(features[fi]) : null).ToArray();
+            for (int r = 0; r < chunkRows.Length; r++)
             {
-                var f = def.Features[fi];
-                if (!f.IsAggregation) { continue; }
-                var column = Floe.Features.Columns.ArrowColumns.ToArray(features[fi]);
-                for (int r = 0; r < chunkRows.Length; r++)
+                int row = chunkRows[rowAt[r]];
+                for (int fi = 0; fi < def.Features.Count; fi++)
                 {
-                    int row = chunkRows[rowAt[r]];
-                    var expected = kept[row] ? NaiveReference.Compute(f, ev, row, j => f.Column is null ? null : SourceValue(ev, f.Column, j), kept, windows) : null;
+                    var f = def.Features[fi];
+                    if (outputs[fi] is not { } column) { continue; }
+                    var source = sources[fi];
+                    var expected = kept[row] ? NaiveReference.Compute(f, ev, row, j => source?[j], kept, windows) : null;
                     var actual = ResultComparer.Cell(column, r);
                     if (!ResultComparer.Same(expected, actual, f.Aggregation) && ++failures <= 10)
                     {

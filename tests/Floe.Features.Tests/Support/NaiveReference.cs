@@ -15,7 +15,7 @@ internal static class NaiveReference
     /// feature over the same window); without it the window is built here.</param>
     public static object? Compute(FeatureDefinition f, TestEvents ev, int row, Func<int, object?> column, bool[] kept, WindowLists? windows = null)
     {
-        var window = windows is null ? WindowOf(ev, Enumerable.Range(0, ev.Length), row, f.Window, kept) : windows.Get(row, f.Window);
+        IReadOnlyList<int> window = windows is null ? WindowOf(ev, Enumerable.Range(0, ev.Length), row, f.Window, kept) : windows.Get(row, f.Window);
         if (f.Column is null)
         {
             return (long)window.Count;
@@ -38,15 +38,16 @@ internal static class NaiveReference
         if (n == 0) { return null; }
         if (values[0] is long)
         {
-            var longs = values.Select(v => (long)v).ToList();
+            // With window lists, the longs (and their doubles, with its exact sum) are made once per value list.
+            var longs = windows is null ? values.Select(v => (long)v).ToList() : windows.Longs(values);
             return f.Aggregation switch
             {
                 AggregationKind.Sum => longs.Sum(),
                 AggregationKind.Mean => (double)longs.Select(x => (BigInteger)x).Aggregate(BigInteger.Zero, (x, y) => x + y) / n,
                 AggregationKind.Min => longs.Min(),
                 AggregationKind.Max => longs.Max(),
-                AggregationKind.Variance => n < 2 ? null : TwoPassVariance(longs.Select(x => (double)x).ToList()),
-                AggregationKind.Stddev => n < 2 ? null : Math.Sqrt(TwoPassVariance(longs.Select(x => (double)x).ToList())),
+                AggregationKind.Variance => n < 2 ? null : LongVariance(longs, windows),
+                AggregationKind.Stddev => n < 2 ? null : Math.Sqrt(LongVariance(longs, windows)),
                 _ => throw new InvalidOperationException(),
             };
         }
@@ -63,9 +64,7 @@ internal static class NaiveReference
         // With window lists, the doubles and their exact sum are those of this very value list, made once for the
         // half-dozen aggregations that read it.
         var ds = windows is null ? values.Select(v => (double)v).ToList() : windows.Doubles(values);
-        bool nan = ds.Any(double.IsNaN);
-        bool pinf = ds.Any(double.IsPositiveInfinity);
-        bool ninf = ds.Any(double.IsNegativeInfinity);
+        var (nan, pinf, ninf) = windows is null ? Specials(ds) : windows.SpecialsOf(ds);
         double special = nan || (pinf && ninf) ? double.NaN : pinf ? double.PositiveInfinity : ninf ? double.NegativeInfinity : 0;
         bool hasSpecial = nan || pinf || ninf;
         double Sum() => windows is null ? ExactSum(ds) : windows.ExactSumOf(ds);
@@ -81,13 +80,24 @@ internal static class NaiveReference
         throw new InvalidOperationException();
     }
 
-    // The present values of the column over the window's events, in window order.
-    private static List<object> ValuesOf(List<int> window, Func<int, object?> column)
+    private static double LongVariance(List<long> longs, WindowLists? windows)
     {
-        var values = new List<object>();
-        foreach (int j in window)
+        if (windows is null) { return TwoPassVariance(longs.Select(x => (double)x).ToList()); }
+        var xs = windows.DoublesOf(longs);
+        return TwoPassVariance(xs, windows.ExactSumOf(xs));
+    }
+
+    // Whether the values hold a NaN, a +∞ and a −∞.
+    private static (bool NaN, bool PositiveInfinity, bool NegativeInfinity) Specials(List<double> ds) =>
+        (ds.Any(double.IsNaN), ds.Any(double.IsPositiveInfinity), ds.Any(double.IsNegativeInfinity));
+
+    // The present values of the column over the window's events, in window order.
+    private static List<object> ValuesOf(IReadOnlyList<int> window, Func<int, object?> column)
+    {
+        var values = new List<object>(window.Count);
+        for (int k = 0; k < window.Count; k++)
         {
-            if (column(j) is { } v) { values.Add(v); }
+            if (column(window[k]) is { } v) { values.Add(v); }
         }
         return values;
     }
@@ -115,18 +125,93 @@ internal static class NaiveReference
 
     /// <summary>
     /// Each row's window, built once per (row, window) and shared by the features over that window (a definition has
-    /// dozens per window): the same list <see cref="Compute"/> builds alone, found among the row's own entity's rows
-    /// rather than all of them. Likewise each (row, window, column)'s present values, shared by the dozen aggregations
-    /// over them (a column name must stand for one column throughout, as it does in a test). The lists are read-only
-    /// to their users.
+    /// dozens per window): the same list <see cref="Compute"/> builds alone, <see cref="WindowOf"/>'s filter and sort,
+    /// taken as a run of the row's entity's kept events sorted once by (time, input). Likewise each (row, window,
+    /// column)'s present values, shared by the dozen aggregations over them (a column name must stand for one column
+    /// throughout, as it does in a test), and what those aggregations derive from a value list. Only the latest row's
+    /// lists are kept, so callers go row by row, every feature of a row before the next row; a list is read-only to
+    /// its users.
     /// </summary>
-    internal sealed class WindowLists(TestEvents ev, bool[] kept)
+    internal sealed class WindowLists
     {
-        private readonly Dictionary<(int Row, long Micros, bool Unbounded, string Column), List<object>> _values = [];
+        private readonly TestEvents _ev;
+
+        // Per entity: its kept events in (time, input) order, and their times.
+        private readonly Dictionary<long, (int[] Rows, long[] Times)> _entities = [];
+
+        public WindowLists(TestEvents ev, bool[] kept)
+        {
+            _ev = ev;
+            foreach (var g in Enumerable.Range(0, ev.Length).Where(j => kept[j]).GroupBy(j => ev.Entity[j]))
+            {
+                // (time, input) order: a group keeps the input order and OrderBy is stable.
+                var rows = g.OrderBy(j => ev.Time[j]).ToArray();
+                _entities[g.Key] = (rows, rows.Select(j => ev.Time[j]).ToArray());
+            }
+        }
+
+        private int _row = -1;
+
+        private readonly Dictionary<(long Micros, bool Unbounded), ArraySegment<int>> _lists = [];
+
+        private readonly Dictionary<(long Micros, bool Unbounded, string Column), List<object>> _values = [];
+
+        private readonly Dictionary<List<object>, List<double>> _doubles = new(ReferenceEqualityComparer.Instance);
+
+        private readonly Dictionary<List<object>, List<long>> _longs = new(ReferenceEqualityComparer.Instance);
+
+        private readonly Dictionary<List<long>, List<double>> _longDoubles = new(ReferenceEqualityComparer.Instance);
+
+        private readonly Dictionary<List<double>, double> _sums = new(ReferenceEqualityComparer.Instance);
+
+        private readonly Dictionary<List<double>, (bool, bool, bool)> _specials = new(ReferenceEqualityComparer.Instance);
+
+        // A new row: the last row's lists are dropped (they would otherwise live, and be copied by the GC, to the end).
+        private void At(int row)
+        {
+            if (row == _row) { return; }
+            _row = row;
+            _lists.Clear();
+            _values.Clear();
+            _doubles.Clear();
+            _longs.Clear();
+            _longDoubles.Clear();
+            _sums.Clear();
+            _specials.Clear();
+        }
+
+        public IReadOnlyList<int> Get(int row, Window spec)
+        {
+            At(row);
+            var key = (spec.Micros, spec.IsUnbounded);
+            if (!_lists.TryGetValue(key, out var window))
+            {
+                long t = _ev.Time[row];
+                if (!_entities.TryGetValue(_ev.Entity[row], out var entity)) { entity = ([], []); }
+                // Times ascend: the events with time ≤ t are a prefix, those with time > t − w a suffix.
+                int end = FirstAfter(entity.Times, t);
+                int start = spec.IsUnbounded ? 0 : FirstAfter(entity.Times, t - spec.Micros);
+                _lists[key] = window = new ArraySegment<int>(entity.Rows, start, Math.Max(0, end - start));
+            }
+            return window;
+        }
+
+        // The first index whose time is greater than t (the length if none).
+        private static int FirstAfter(long[] times, long t)
+        {
+            int lo = 0, hi = times.Length;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (times[mid] <= t) { lo = mid + 1; } else { hi = mid; }
+            }
+            return lo;
+        }
 
         public List<object> Values(int row, Window spec, string column, Func<int, object?> read)
         {
-            var key = (row, spec.Micros, spec.IsUnbounded, column);
+            At(row);
+            var key = (spec.Micros, spec.IsUnbounded, column);
             if (!_values.TryGetValue(key, out var values))
             {
                 _values[key] = values = ValuesOf(Get(row, spec), read);
@@ -134,37 +219,34 @@ internal static class NaiveReference
             return values;
         }
 
-        private readonly Dictionary<List<object>, List<double>> _doubles = new(ReferenceEqualityComparer.Instance);
-
-        private readonly Dictionary<List<double>, double> _sums = new(ReferenceEqualityComparer.Instance);
-
         /// <summary>The doubles of a list that <see cref="Values"/> returned, made once per list.</summary>
-        public List<double> Doubles(List<object> values)
+        public List<double> Doubles(List<object> values) => Once(_doubles, values, v => v.Select(x => (double)x).ToList());
+
+        /// <summary>The longs of a list that <see cref="Values"/> returned, made once per list.</summary>
+        public List<long> Longs(List<object> values) => Once(_longs, values, v => v.Select(x => (long)x).ToList());
+
+        /// <summary>The doubles of a list that <see cref="Longs"/> returned, made once per list.</summary>
+        public List<double> DoublesOf(List<long> longs) => Once(_longDoubles, longs, v => v.Select(x => (double)x).ToList());
+
+        private static TOut Once<TIn, TOut>(Dictionary<TIn, TOut> made, TIn from, Func<TIn, TOut> make)
+            where TIn : notnull
         {
-            if (!_doubles.TryGetValue(values, out var ds)) { _doubles[values] = ds = values.Select(v => (double)v).ToList(); }
-            return ds;
+            if (!made.TryGetValue(from, out var result)) { made[from] = result = make(from); }
+            return result;
         }
 
-        /// <summary>The <see cref="ExactSum"/> of a list that <see cref="Doubles"/> returned, computed once per list.</summary>
+        /// <summary>The <see cref="ExactSum"/> of a list that <see cref="Doubles"/> or <see cref="DoublesOf"/> returned, computed once per list.</summary>
         public double ExactSumOf(List<double> ds)
         {
             if (!_sums.TryGetValue(ds, out double sum)) { _sums[ds] = sum = ExactSum(ds); }
             return sum;
         }
 
-        private readonly Dictionary<long, List<int>> _entityRows = Enumerable.Range(0, ev.Length)
-            .GroupBy(j => ev.Entity[j]).ToDictionary(g => g.Key, g => g.ToList());
-
-        private readonly Dictionary<(int Row, long Micros, bool Unbounded), List<int>> _lists = [];
-
-        public List<int> Get(int row, Window spec)
+        /// <summary>The <see cref="Specials"/> of a list that <see cref="Doubles"/> returned, found once per list.</summary>
+        public (bool NaN, bool PositiveInfinity, bool NegativeInfinity) SpecialsOf(List<double> ds)
         {
-            var key = (row, spec.Micros, spec.IsUnbounded);
-            if (!_lists.TryGetValue(key, out var window))
-            {
-                _lists[key] = window = WindowOf(ev, _entityRows[ev.Entity[row]], row, spec, kept);
-            }
-            return window;
+            if (!_specials.TryGetValue(ds, out var specials)) { _specials[ds] = specials = Specials(ds); }
+            return specials;
         }
     }
 
