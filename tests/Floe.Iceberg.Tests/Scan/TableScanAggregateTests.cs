@@ -153,23 +153,37 @@ public sealed class TableScanAggregateTests
 
     private static void CompareAll(Table table, List<string> deletes, int threads)
     {
-        var files = new TableScan(table).PlanFiles().Tasks.Select(t => DuckDb.Quote(new Uri(t.File.FilePath).LocalPath)).ToList();
-        foreach (var filter in Filters)
+        var expected = OracleRows(table, deletes);
+        for (var f = 0; f < Filters.Length; f++)
         {
+            var filter = Filters[f];
             var result = Aggregate(table, filter, string.Join(",", Calls), threads, true);
-            var where = new List<string>();
-            if (filter.Length > 0) where.Add($"({filter})");
-            foreach (var d in deletes) where.Add($"not coalesce(({d}), false)");
-            var sql = "select " + string.Join(", ", Calls.Select((c, i) => $"{Oracle(c)} as a{i}"))
-                + $" from read_parquet([{string.Join(", ", files)}])" + (where.Count > 0 ? " where " + string.Join(" and ", where) : "");
-            var expected = DuckDb.Query(sql)[0];
             for (var i = 0; i < Calls.Length; i++)
             {
-                AssertSame(Calls[i], filter, result.Values[i].Value, expected[$"a{i}"]);
+                // A filter no row passes has no group: SQL's aggregates of no rows, counts 0 and every other call null.
+                var oracle = expected.TryGetValue(f, out var row) ? row[$"a{i}"] : Calls[i].StartsWith("count", StringComparison.Ordinal) ? 0L : null;
+                AssertSame(Calls[i], filter, result.Values[i].Value, oracle);
                 // Values carry the documented CLR type: int for int and date min/max, long for counts, sums and times.
                 if (result.Values[i].Value is { } v) Assert.That(v.GetType(), Is.EqualTo(ExpectedClrType(Calls[i])), Calls[i]);
             }
         }
+    }
+
+    /// <summary>
+    /// DuckDB's aggregates for every filter, by the filter's index, in one query: the files' rows are paired with each
+    /// filter's index and grouped by it, so DuckDB reads the files once (a query a filter read them six times, about
+    /// three times the CPU). The deletes are applied to every pairing as before.
+    /// </summary>
+    private static Dictionary<long, Dictionary<string, object?>> OracleRows(Table table, List<string> deletes)
+    {
+        var files = new TableScan(table).PlanFiles().Tasks.Select(t => DuckDb.Quote(new Uri(t.File.FilePath).LocalPath)).ToList();
+        var cases = string.Join(" ", Filters.Select((filter, f) => $"when {f} then ({(filter.Length > 0 ? filter : "true")})"));
+        var where = new List<string> { $"(case filter_index {cases} end)" };
+        foreach (var d in deletes) where.Add($"not coalesce(({d}), false)");
+        var sql = "select filter_index, " + string.Join(", ", Calls.Select((c, i) => $"{Oracle(c)} as a{i}"))
+            + $" from read_parquet([{string.Join(", ", files)}]), range({Filters.Length}) filters(filter_index)"
+            + " where " + string.Join(" and ", where) + " group by filter_index";
+        return DuckDb.Query(sql).ToDictionary(row => Convert.ToInt64(row["filter_index"], CultureInfo.InvariantCulture));
     }
 
     /// <summary>The DuckDB expression for a call: fsum (compensated, like Floe's), and integers for times and dates.</summary>
