@@ -6,11 +6,39 @@ namespace Floe.Cli;
 /// <summary>The standalone <c>floe</c> binary: a thin face over Floe.Application.</summary>
 internal static class Program
 {
+    internal const string Description = "Floe: an embedded feature-store lakehouse engine (Apache Iceberg tables, feature computation).";
+
     private static int Main(string[] args)
     {
         // Before the heap grows: regions committed from here on get huge pages (see HugePages).
         HugePages.AdviseGcHeap();
-        var root = new RootCommand("Floe: an embedded feature-store lakehouse engine (Apache Iceberg tables, feature computation).");
+        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        if (LeanParse.Suffices(args))
+        {
+            var parse = AddCommands(LeanParse.Root()).Parse(args);
+            if (parse.Errors.Count == 0)
+            {
+                return parse.Invoke(invocation);
+            }
+        }
+
+        return Run(AddCommands(new RootCommand(Description)), args, invocation);
+    }
+
+    private static int Run(RootCommand root, string[] args, InvocationConfiguration invocation)
+    {
+        var parse = root.Parse(args);
+        if (parse.Action is System.CommandLine.Invocation.ParseErrorAction && parse.Errors.Count > 0)
+        {
+            return ParseErrors.Report(parse);
+        }
+
+        return parse.Invoke(invocation);
+    }
+
+    /// <summary>The global options and every command, added to <paramref name="root"/>.</summary>
+    internal static T AddCommands<T>(T root) where T : Command
+    {
         root.Add(GlobalOptions.Warehouse);
         root.Add(GlobalOptions.Catalog);
         root.Add(GlobalOptions.CatalogToken);
@@ -36,12 +64,6 @@ internal static class Program
         root.Add(BranchCommands.Build());
         root.Add(TagCommands.Build());
         foreach (var command in MaintenanceCommands.Build()) root.Add(command);
-        var parse = root.Parse(args);
-        if (parse.Action is System.CommandLine.Invocation.ParseErrorAction && parse.Errors.Count > 0)
-        {
-            return ParseErrors.Report(parse);
-        }
-
-        return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        return root;
     }
 }
