@@ -25,7 +25,25 @@ public sealed class LeanParseTests
         ["scan", "a.t", "--filter", "-5 < a"],
         ["ingest", "a.t", "--", "-file.csv"],
         ["generate", "events", "--rows", "100", "--days", "3", "--output", "/tmp/e.csv"],
+        // A command's name as another option's value: its group is built too, and changes nothing.
+        ["--warehouse", "scan", "table", "list"],
+        ["--redis", "r:1", "get", "def.json", "1", "2"],
+        ["tasks", "commit", "plan.json", "r1.json", "r2.json"],
+        ["expire-snapshots", "a.t", "--older-than", "2024-01-01T00:00:00Z"],
     ];
+
+    [Test]
+    public void CommandGroups_NameEveryTopLevelCommandTheirBuildersMake()
+    {
+        foreach (var (names, build) in Program.CommandGroups)
+        {
+            Assert.That(build().Select(c => c.Name).Concat(build().SelectMany(c => c.Aliases)), Is.EqualTo(names));
+        }
+        // The lean root built for one command line holds exactly the groups it names.
+        var lean = Program.AddCommands(LeanParse.Root(), ["--json", "get", "d.json", "compact"]);
+        Assert.That(lean.Subcommands.Select(c => c.Name), Is.EqualTo(new[] { "materialize", "get", "consistency-check", "cherry-pick", "expire-snapshots", "remove-orphans", "compact" }));
+        Assert.That(Program.AddCommands(new RootCommand()).Subcommands.Select(c => c.Name), Is.EqualTo(Program.CommandGroups.SelectMany(g => g.Names)));
+    }
 
     [Test]
     public void ValidCommandLines_ParseUnderTheLeanRootAsUnderTheFullRoot()
@@ -33,7 +51,7 @@ public sealed class LeanParseTests
         foreach (var args in Valid)
         {
             Assert.That(LeanParse.Suffices(args), Is.True, string.Join(' ', args));
-            var lean = Program.AddCommands(LeanParse.Root()).Parse(args);
+            var lean = Program.AddCommands(LeanParse.Root(), args).Parse(args);
             var full = Program.AddCommands(new RootCommand(Program.Description)).Parse(args);
             Assert.That(lean.Errors, Is.Empty, string.Join(' ', args));
             Assert.That(full.Errors, Is.Empty, string.Join(' ', args));
@@ -74,7 +92,7 @@ public sealed class LeanParseTests
         // under the full root it asks for help.
         string[] args = ["get", "def.json", "1", "-h"];
         Assert.That(LeanParse.Suffices(args), Is.False);
-        var lean = Program.AddCommands(LeanParse.Root()).Parse(args);
+        var lean = Program.AddCommands(LeanParse.Root(), args).Parse(args);
         var full = Program.AddCommands(new RootCommand(Program.Description)).Parse(args);
         Assert.That(lean.Errors, Is.Empty);
         Assert.That(full.Action, Is.TypeOf<System.CommandLine.Help.HelpAction>());
