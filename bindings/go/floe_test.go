@@ -309,7 +309,10 @@ func TestConcurrentCallsOnOneWarehouse(t *testing.T) {
 	}
 }
 
-// TestReadmeExample runs the first ```go block of README.md as a program against this module.
+// TestReadmeExample runs the first ```go block of README.md as a program against this module. `cmake --build`
+// compiles it beforehand (readme_example.cmake writes the block as main.go into FLOE_GO_README_EXAMPLE, then
+// `go build`), so the test only runs it, once it has checked that main.go is the README's block as it stands;
+// without that folder, or when the README changed since, the test compiles the block itself with `go run`.
 func TestReadmeExample(t *testing.T) {
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
@@ -323,21 +326,46 @@ func TestReadmeExample(t *testing.T) {
 	body := text[start+len("```go\n"):]
 	body = body[:strings.Index(body, "```")]
 
-	here, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	var cmd *exec.Cmd
+	if built := os.Getenv("FLOE_GO_README_EXAMPLE"); built != "" && builtFrom(t, built, body) {
+		cmd = exec.Command(filepath.Join(built, "readme-example"))
+		cmd.Dir = t.TempDir()
+	} else {
+		here, err := os.Getwd()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		writeFile(t, dir, "main.go", body)
+		writeFile(t, dir, "go.mod", "module example\n\ngo 1.19\n\nrequire floe.invalid/floe v0.0.0\n\nreplace floe.invalid/floe => "+here+"\n")
+		cmd = exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "run", ".")
+		cmd.Dir = dir
 	}
-	dir := t.TempDir()
-	writeFile(t, dir, "main.go", body)
-	writeFile(t, dir, "go.mod", "module example\n\ngo 1.19\n\nrequire floe.invalid/floe v0.0.0\n\nreplace floe.invalid/floe => "+here+"\n")
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	cmd := exec.Command(goTool, "run", ".")
-	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("go run README example: %v\n%s", err, out)
+		t.Fatalf("README example: %v\n%s", err, out)
 	}
 	if !strings.Contains(string(out), "rows of entity 1 on main: 2\n") || !strings.Contains(string(out), "not found: floe: ") {
 		t.Fatalf("unexpected output:\n%s", out)
 	}
+}
+
+// builtFrom reports whether the program compiled in dir (readme-example) was built from body: its main.go is body
+// byte for byte. A folder without them, or one from an older README, is reported and left to `go run`.
+func builtFrom(t *testing.T, dir, body string) bool {
+	t.Helper()
+	source, err := os.ReadFile(filepath.Join(dir, "main.go"))
+	if err != nil {
+		t.Logf("FLOE_GO_README_EXAMPLE: %v; compiling the README block with go run", err)
+		return false
+	}
+	if string(source) != body {
+		t.Logf("FLOE_GO_README_EXAMPLE: %s/main.go is not README.md's block (README changed since the build); compiling it with go run", dir)
+		return false
+	}
+	if _, err := os.Stat(filepath.Join(dir, "readme-example")); err != nil {
+		t.Logf("FLOE_GO_README_EXAMPLE: %v; compiling the README block with go run", err)
+		return false
+	}
+	return true
 }

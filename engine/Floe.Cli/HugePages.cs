@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Runtime.InteropServices;
 
 namespace Floe.Cli;
@@ -65,8 +66,8 @@ internal static partial class HugePages
             {
                 ulong a = (ulong)smallHandle.AddrOfPinnedObject();
                 ulong b = (ulong)largeHandle.AddrOfPinnedObject();
-                var maps = File.ReadAllLines("/proc/self/maps");
-                if (FindHeapRange(maps, Math.Min(a, b), Math.Max(a, b)) is { } probed)
+                var maps = ReadMaps();
+                if (maps is not null && FindHeapRange(maps, Math.Min(a, b), Math.Max(a, b)) is { } probed)
                 {
                     var range = ExtendToReservationStart(maps, probed, ReservedBytes());
                     s_heapStart = (nint)range.Start;
@@ -86,7 +87,7 @@ internal static partial class HugePages
                 largeHandle.Free();
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is FormatException or DllNotFoundException or EntryPointNotFoundException)
         {
             // No /proc or no libc: stay on the default pages.
         }
@@ -127,10 +128,12 @@ internal static partial class HugePages
     /// <paramref name="high"/>, extended over the reserved (<c>---p</c>) anonymous mappings right above it; null when
     /// the probes are too far apart or a mapping in between is backed by a file or leaves a gap.
     /// </summary>
-    internal static (ulong Start, ulong End)? FindHeapRange(IReadOnlyList<string> maps, ulong low, ulong high)
+    internal static (ulong Start, ulong End)? FindHeapRange(IReadOnlyList<string> maps, ulong low, ulong high) =>
+        FindHeapRange(ParseMaps(maps), low, high);
+
+    private static (ulong Start, ulong End)? FindHeapRange(List<Mapping> entries, ulong low, ulong high)
     {
         if (high - low > MaxProbeDistance) { return null; }
-        var entries = ParseMaps(maps);
         int first = entries.FindIndex(m => m.Start <= low && low < m.End);
         int last = entries.FindIndex(m => m.Start <= high && high < m.End);
         if (first < 0 || last < first) { return null; }
@@ -138,7 +141,7 @@ internal static partial class HugePages
         {
             if (!entries[i].Anonymous || (i > first && entries[i].Start != entries[i - 1].End)) { return null; }
         }
-        while (last + 1 < entries.Count && entries[last + 1].Anonymous && entries[last + 1].Start == entries[last].End && entries[last + 1].Perms == "---p")
+        while (last + 1 < entries.Count && entries[last + 1].Anonymous && entries[last + 1].Start == entries[last].End && entries[last + 1].Reserved)
         {
             last++;
         }
@@ -146,15 +149,17 @@ internal static partial class HugePages
     }
 
     /// <summary>
-    /// <paramref name="range"/> (from <see cref="FindHeapRange"/>) run down to the start of a reservation of
+    /// <paramref name="range"/> (from <see cref="FindHeapRange(IReadOnlyList{string}, ulong, ulong)"/>) run down to the start of a reservation of
     /// <paramref name="reservedBytes"/> ending where it ends, when anonymous mappings cover the addresses in between
     /// without a gap; otherwise <paramref name="range"/> as it is (also for a reservation size of zero, unknown).
     /// </summary>
-    internal static (ulong Start, ulong End) ExtendToReservationStart(IReadOnlyList<string> maps, (ulong Start, ulong End) range, ulong reservedBytes)
+    internal static (ulong Start, ulong End) ExtendToReservationStart(IReadOnlyList<string> maps, (ulong Start, ulong End) range, ulong reservedBytes) =>
+        ExtendToReservationStart(ParseMaps(maps), range, reservedBytes);
+
+    private static (ulong Start, ulong End) ExtendToReservationStart(List<Mapping> entries, (ulong Start, ulong End) range, ulong reservedBytes)
     {
         if (reservedBytes == 0 || reservedBytes > range.End || range.End - reservedBytes >= range.Start) { return range; }
         ulong low = range.End - reservedBytes;
-        var entries = ParseMaps(maps);
         int first = entries.FindIndex(m => m.Start <= low && low < m.End);
         if (first < 0) { return range; }
         for (int i = first; i < entries.Count && entries[i].Start < range.Start; i++)
@@ -177,23 +182,107 @@ internal static partial class HugePages
         }
     }
 
-    private static List<(ulong Start, ulong End, string Perms, bool Anonymous)> ParseMaps(IReadOnlyList<string> maps)
+    /// <summary>One line of <c>/proc/self/maps</c>: its addresses, whether it is only reserved (<c>---p</c>), and
+    /// whether it is anonymous (no file, no name such as <c>[stack]</c>).</summary>
+    private readonly record struct Mapping(ulong Start, ulong End, bool Reserved, bool Anonymous);
+
+    private static List<Mapping> ParseMaps(IReadOnlyList<string> maps)
     {
-        var entries = new List<(ulong Start, ulong End, string Perms, bool Anonymous)>(maps.Count);
-        foreach (var line in maps)
+        var text = Encoding.ASCII.GetBytes(string.Join('\n', maps));
+        return ParseMaps(text);
+    }
+
+    /// <summary>
+    /// The mappings in <paramref name="text"/>, parsed from bytes: this runs at the start of every command, where a
+    /// string per line and per field (tens of KiB of fresh heap, each page a fault) cost more than the advice itself.
+    /// </summary>
+    private static List<Mapping> ParseMaps(ReadOnlySpan<byte> text)
+    {
+        var entries = new List<Mapping>(64);
+        while (!text.IsEmpty)
         {
+            int eol = text.IndexOf((byte)'\n');
+            var line = eol < 0 ? text : text[..eol];
+            text = eol < 0 ? default : text[(eol + 1)..];
             // start-end perms offset dev inode [path]
-            var parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length < 5) { continue; }
-            int dash = parts[0].IndexOf('-', StringComparison.Ordinal);
+            var fields = new Fields(line);
+            var range = fields.Next();
+            var perms = fields.Next();
+            _ = fields.Next();
+            _ = fields.Next();
+            var inode = fields.Next();
+            if (inode.IsEmpty) { continue; }
+            int dash = range.IndexOf((byte)'-');
             if (dash < 0) { continue; }
-            ulong start = ulong.Parse(parts[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            ulong end = ulong.Parse(parts[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            bool anonymous = parts[4] == "0" && (parts.Length < 6 || parts[5].Trim().Length == 0);
-            entries.Add((start, end, parts[1], anonymous));
+            ulong start = ulong.Parse(range[..dash], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            ulong end = ulong.Parse(range[(dash + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            bool anonymous = inode.SequenceEqual("0"u8) && fields.Rest().Trim((byte)' ').IsEmpty;
+            entries.Add(new Mapping(start, end, perms.SequenceEqual("---p"u8), anonymous));
         }
         return entries;
     }
+
+    /// <summary>Space-separated fields of one line, read left to right.</summary>
+    private ref struct Fields(ReadOnlySpan<byte> line)
+    {
+        private ReadOnlySpan<byte> _rest = line;
+
+        public ReadOnlySpan<byte> Next()
+        {
+            _rest = _rest.TrimStart((byte)' ');
+            int space = _rest.IndexOf((byte)' ');
+            var field = space < 0 ? _rest : _rest[..space];
+            _rest = space < 0 ? default : _rest[space..];
+            return field;
+        }
+
+        public readonly ReadOnlySpan<byte> Rest() => _rest;
+    }
+
+    /// <summary>
+    /// <c>/proc/self/maps</c> as parsed mappings, or null when it cannot be read. Read with libc's own calls into
+    /// native memory: File.ReadAllLines brought up .NET's file machinery (SafeFileHandle, FileStream, AppContext
+    /// switches) in every command, also in those that open no file, and made a string of every line.
+    /// </summary>
+    private static unsafe List<Mapping>? ReadMaps()
+    {
+        int fd = Open("/proc/self/maps\0"u8, OpenReadOnlyCloseOnExec);
+        if (fd < 0) { return null; }
+        nuint capacity = 16 * 1024, length = 0;
+        byte* buffer = (byte*)NativeMemory.Alloc(capacity);
+        try
+        {
+            while (true)
+            {
+                if (length == capacity)
+                {
+                    capacity *= 2;
+                    buffer = (byte*)NativeMemory.Realloc(buffer, capacity);
+                }
+                nint read = Read(fd, buffer + length, capacity - length);
+                if (read < 0) { return null; }
+                if (read == 0) { break; }
+                length += (nuint)read;
+            }
+            return ParseMaps(new ReadOnlySpan<byte>(buffer, checked((int)length)));
+        }
+        finally
+        {
+            NativeMemory.Free(buffer);
+            _ = Close(fd);
+        }
+    }
+
+    private const int OpenReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+
+    [LibraryImport("libc", EntryPoint = "open")]
+    private static partial int Open(ReadOnlySpan<byte> path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read")]
+    private static unsafe partial nint Read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "mprotect")]
     private static partial int Mprotect(nint address, nuint length, int protection);
