@@ -39,19 +39,41 @@ internal static class BatchComputation
     /// the chunks' arrays are pooled (validity flags, row orders, output keys and times, encoded batches) a chunk
     /// leaves far less garbage, so a twelfth: 10M-event bench, 24–25 collections instead of 36–38 at an eighth before
     /// the pooling, peak RSS as before (469–495 vs 471–488 MiB); an eighth with the pooling gave 21–22 collections but
-    /// ~10 MiB more peak.
+    /// ~10 MiB more peak. Since the post-read heap is kept (<see cref="KeepFreedBelowBytes"/>), a twenty-fourth: the
+    /// garbage between collections is the one part of the compute phase's plateau that costs nothing to cut (10M-event
+    /// bench: 2-3 more collections, the kept run's peak 472-482 MiB over seven runs instead of 477-507).
     /// </summary>
     public const long GarbageBudgetBytes = 16L << 20;
+
+    /// <summary>The heap after the last collection is divided by this for the garbage budget (see <see cref="GarbageBudgetBytes"/>).</summary>
+    public const long GarbageBudgetDivisor = 24;
 
     /// <summary>
     /// Below this heap size, the collection between reading and computing keeps the memory it frees (a forced rather
     /// than an aggressive collection, which also decommits). On a VM every page first touched costs a fault of a few
     /// microseconds, and the chunks and the writer then allocate more than the freed garbage (1M-event Zipf bench: the
     /// heap is ~50 MiB before the collection and grows to ~120 MiB while computing), so giving it back only to fault it
-    /// in again cost ~6k page faults and ~0.06 CPU-s of 1.3 for no lower peak. A large heap (the 10M bench: ~280 MiB,
-    /// ~160 MiB of it garbage) is given back, as before: keeping it raised peak RSS by ~30 MiB there.
+    /// in again cost ~6k page faults and ~0.06 CPU-s of 1.3 for no lower peak. The 10M bench's heap (~250-270 MiB,
+    /// ~150 MiB of it garbage) is kept too: page faults ~17-21k -> ~7-11k and ~9% less CPU over seven interleaved runs.
+    /// Kept alone, with a twelfth of the heap as garbage budget, its peak RSS rose to 477-507 MiB (the freed read
+    /// garbage is not all reused by the chunks' larger arrays), above DuckDB's 503 at times; with the budget a
+    /// twenty-fourth, 472-482 (given back: 463-473). Above this size (a source of several times the bench's events)
+    /// the memory is given back, since the chunks then need less than the read left behind.
     /// </summary>
-    public const long KeepFreedBelowBytes = 128L << 20;
+    public const long KeepFreedBelowBytes = 512L << 20;
+
+    /// <summary>
+    /// The collection between reading and computing for a heap of <paramref name="heapBytes"/>: forced (freed memory
+    /// kept for the chunks) up to <see cref="KeepFreedBelowBytes"/>, else aggressive (freed memory given back).
+    /// </summary>
+    internal static GCCollectionMode PostReadCollection(long heapBytes) =>
+        heapBytes <= KeepFreedBelowBytes ? GCCollectionMode.Forced : GCCollectionMode.Aggressive;
+
+    /// <summary>
+    /// Garbage allowed to build up between chunks after a collection left <paramref name="heapAfterCollect"/> bytes:
+    /// <see cref="GarbageBudgetBytes"/>, or a <see cref="GarbageBudgetDivisor"/>-th of that heap when more.
+    /// </summary>
+    internal static long GarbageBudget(long heapAfterCollect) => Math.Max(GarbageBudgetBytes, heapAfterCollect / GarbageBudgetDivisor);
 
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
         CancellationToken cancellation = default)
@@ -170,7 +192,7 @@ internal static class BatchComputation
                 // start allocating their own buffers. A large heap gives the memory back to the OS; a small one keeps it
                 // for the chunks and the writer, which allocate more than that anyway, rather than have them fault the
                 // same pages in again (see KeepFreedBelowBytes).
-                GC.Collect(2, GC.GetTotalMemory(false) <= KeepFreedBelowBytes ? GCCollectionMode.Forced : GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                GC.Collect(2, PostReadCollection(GC.GetTotalMemory(false)), blocking: true, compacting: true);
                 heapAfterCollect = GC.GetTotalMemory(false);
                 engine.Arena.Reserve(ArenaReserve(days, def.LongestWindowMicros, engine.Entities.Count));
                 ComputeDays(days);
@@ -324,10 +346,10 @@ internal static class BatchComputation
 
         // Collects when the previous chunks' garbage passes the budget: the heap then holds the filed events, the
         // windows' state, and at most about a budget of garbage, rather than whatever the GC's budget grew to.
-        // (GarbageBudgetBytes, or a twelfth of the heap after the last collection.)
+        // (GarbageBudgetBytes, or a GarbageBudgetDivisor-th of the heap after the last collection.)
         void BoundGarbage()
         {
-            if (GC.GetTotalMemory(false) - heapAfterCollect <= Math.Max(GarbageBudgetBytes, heapAfterCollect / 12)) { return; }
+            if (GC.GetTotalMemory(false) - heapAfterCollect <= GarbageBudget(heapAfterCollect)) { return; }
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             heapAfterCollect = GC.GetTotalMemory(false);
         }
