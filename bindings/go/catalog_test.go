@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,11 +87,9 @@ func TestOpenCatalogRestServedByAnotherProcess(t *testing.T) {
 	if cli == "" {
 		t.Skip("FLOE_CLI is not set")
 	}
-	probe := must(net.Listen("tcp", "127.0.0.1:0"))(t)
-	port := probe.Addr().(*net.TCPAddr).Port
-	ok(t, probe.Close())
 	dir := filepath.Join(t.TempDir(), "served")
-	server := exec.Command(cli, "--warehouse", dir, "catalog", "serve", "--port", fmt.Sprint(port), "--token", "s3cret")
+	// Port 0: the server binds a free port itself and prints its URL (a port probed here could be taken first).
+	server := exec.Command(cli, "--warehouse", dir, "catalog", "serve", "--port", "0", "--token", "s3cret")
 	stdout := must(server.StdoutPipe())(t)
 	server.Stderr = os.Stderr
 	ok(t, server.Start())
@@ -109,10 +106,14 @@ func TestOpenCatalogRestServedByAnotherProcess(t *testing.T) {
 	}
 	defer stop()
 	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "serving the catalog") {
+	at := strings.Index(line, " at http://127.0.0.1:")
+	if err != nil || !strings.HasPrefix(line, "serving the catalog") || at < 0 {
 		t.Fatalf("floe catalog serve said %q (%v)", line, err)
 	}
-	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	url := strings.Fields(line[at+len(" at "):])[0]
+	if strings.HasSuffix(url, ":0/") {
+		t.Fatalf("floe catalog serve did not say which port it took: %q", line)
+	}
 
 	writeAndReadBack(t, dir, url, "s3cret")
 	_, err = func() (*floe.Warehouse, error) {

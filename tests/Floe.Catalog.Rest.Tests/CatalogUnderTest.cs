@@ -32,7 +32,7 @@ internal sealed class CatalogUnderTest : IDisposable
             case "rest":
             case "rest-over-postgresql":
                 var served = kind == "rest" ? null : FreshPostgresUri();
-                _server = CatalogServing.Start(WarehouseFactory.Open(Folder, served, create: true), "127.0.0.1", FreePort(), token: null);
+                _server = CatalogServing.Start(WarehouseFactory.Open(Folder, served, create: true), "127.0.0.1", port: 0, token: null);
                 Uri = _server.Url;
                 break;
             default:
@@ -57,7 +57,10 @@ internal sealed class CatalogUnderTest : IDisposable
         if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
     }
 
-    /// <summary>A TCP port nothing listens on now.</summary>
+    /// <summary>
+    /// A TCP port nothing listens on now. Only for a port that must stay closed: another process may take it at any
+    /// time, so a server is started on port 0 instead.
+    /// </summary>
     public static int FreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);

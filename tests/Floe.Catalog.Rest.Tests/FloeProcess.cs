@@ -44,10 +44,13 @@ internal static class FloeProcess
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    /// <summary>Starts <c>floe catalog serve</c> and waits for its "serving" line; the caller kills it.</summary>
-    public static Process Serve(string warehouse, int port, params string[] extra)
+    /// <summary>
+    /// Starts <c>floe catalog serve --port 0</c> and waits for its "serving ... at URL" line: the process and the URL
+    /// with the port the server was given. The caller kills it.
+    /// </summary>
+    public static (Process Process, Uri Url) Serve(string warehouse, params string[] extra)
     {
-        var process = Process.Start(StartInfo(new[] { "--warehouse", warehouse, "catalog", "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extra).ToArray()))!;
+        var process = Process.Start(StartInfo(new[] { "--warehouse", warehouse, "catalog", "serve", "--port", "0" }.Concat(extra).ToArray()))!;
         var errors = new StringBuilder();
         process.ErrorDataReceived += (_, e) => { lock (errors) errors.AppendLine(e.Data); };
         process.BeginErrorReadLine();
@@ -58,7 +61,9 @@ internal static class FloeProcess
             process.WaitForExit();
             lock (errors) Assert.Fail($"floe catalog serve did not start: {line.Status} {errors}");
         }
-        return process;
+        var at = line.Result!.IndexOf(" at http://", StringComparison.Ordinal);
+        Assert.That(at, Is.GreaterThan(0), line.Result);
+        return (process, new Uri(line.Result[(at + 4)..].Split(' ')[0]));
     }
 
     public static void Stop(Process process)

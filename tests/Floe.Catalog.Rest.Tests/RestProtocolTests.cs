@@ -25,7 +25,7 @@ public sealed class RestProtocolTests
     {
         _dir = Path.Combine(Path.GetTempPath(), "floe-rest-" + Guid.NewGuid().ToString("N"));
         _served = WarehouseFactory.Open(_dir, null, create: true);
-        _server = CatalogServing.Start(_served, "127.0.0.1", CatalogUnderTest.FreePort(), Token);
+        _server = CatalogServing.Start(_served, "127.0.0.1", port: 0, Token);
         _http = new HttpClient { BaseAddress = new Uri(_server.Url) };
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
     }
@@ -48,6 +48,24 @@ public sealed class RestProtocolTests
     }
 
     private RestCatalog Client(string? token = Token, string? credential = null) => new(_server.Url, _dir, token, credential);
+
+    [Test]
+    public void PortZero_TakesAFreePort_AndTheUrlNamesIt()
+    {
+        using var second = CatalogServing.Start(_served, "127.0.0.1", port: 0, Token);
+        var first = new Uri(_server.Url);
+        var other = new Uri(second.Url);
+
+        Assert.That(first.Port, Is.GreaterThan(0));
+        Assert.That(other.Port, Is.GreaterThan(0).And.Not.EqualTo(first.Port));
+        using var http = new HttpClient { BaseAddress = other };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        Assert.That(http.GetAsync(new Uri("v1/config", UriKind.Relative)).GetAwaiter().GetResult().StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var taken = Assert.Throws<FloeException>(() => CatalogServing.Start(_served, "127.0.0.1", other.Port, Token));
+        Assert.That(taken!.Code, Is.EqualTo(FloeErrorCode.Io));
+        Assert.That(taken.Message, Does.Contain($"127.0.0.1:{other.Port}"));
+        Assert.That(Assert.Throws<FloeException>(() => CatalogServing.Start(_served, "127.0.0.1", -1, Token))!.Code, Is.EqualTo(FloeErrorCode.InvalidArgument));
+    }
 
     [Test]
     public void Config_Namespaces_AndPagination_FollowTheSpec()

@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
@@ -14,29 +13,27 @@ import { floe, floeCommand, localPath, mapFileUrisTo, parseJsonExact, serveFolde
 
 const TOKEN = 'interop-secret'
 
-async function freePort() {
-  const probe = net.createServer()
-  await new Promise(resolve => probe.listen(0, '127.0.0.1', resolve))
-  const port = probe.address().port
-  await new Promise(resolve => probe.close(resolve))
-  return port
-}
-
-/** Starts `floe catalog serve` and resolves once it prints its "serving" line. */
-async function serve(warehouse, port) {
+/**
+ * Starts `floe catalog serve --port 0` and resolves, once it prints its "serving ... at URL" line, to the process and
+ * that URL (port 0: the server binds a free port itself, where a probed port could be taken before it binds).
+ */
+async function serve(warehouse) {
   const [command, lead] = floeCommand()
-  const child = spawn(command, [...lead, '--warehouse', warehouse, 'catalog', 'serve', '--port', String(port), '--token', TOKEN],
+  const child = spawn(command, [...lead, '--warehouse', warehouse, 'catalog', 'serve', '--port', '0', '--token', TOKEN],
     { stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', d => { stderr += d })
   const lines = readline.createInterface({ input: child.stdout })
-  await new Promise((resolve, reject) => {
+  const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`floe catalog serve did not start: ${stderr}`)), 60_000)
-    lines.on('line', line => { if (line.startsWith('serving')) { clearTimeout(timer); resolve() } })
+    lines.on('line', line => {
+      const served = /^serving .* at (http:\/\/127\.0\.0\.1:[1-9][0-9]*)\/ /.exec(line)
+      if (served) { clearTimeout(timer); resolve(served[1]) }
+    })
     child.on('exit', code => { clearTimeout(timer); reject(new Error(`floe catalog serve exited ${code}: ${stderr}`)) })
   })
   child.removeAllListeners('exit')
-  return child
+  return [child, url]
 }
 
 describe('the floe REST catalog server', () => {
@@ -52,9 +49,7 @@ describe('the floe REST catalog server', () => {
       '--schema', 'entity_id:long not null,event_time:timestamptz not null,amount:double,category:string',
       '--partition', 'day(event_time)')
     floe(warehouse, 'ingest', 'analytics.events', csv)
-    const port = await freePort()
-    child = await serve(warehouse, port)
-    url = `http://127.0.0.1:${port}`
+    ;[child, url] = await serve(warehouse)
     catalog = new IcebergRestCatalog({ baseUrl: url, auth: { type: 'bearer', token: TOKEN } })
   })
 

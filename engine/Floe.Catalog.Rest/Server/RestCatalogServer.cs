@@ -31,16 +31,22 @@ public sealed class RestCatalogServer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(bind);
-        if (port is < 1 or > 65535) throw Errors.InvalidArgument($"--port {port} must be between 1 and 65535");
+        if (port is < 0 or > 65535) throw Errors.InvalidArgument($"--port {port} must be between 1 and 65535 (0: any free port)");
         var host = bind == "localhost" ? "127.0.0.1" : bind;
         if (!IPAddress.TryParse(host, out var address)) throw Errors.InvalidArgument($"--bind '{bind}' is not an IP address (127.0.0.1, 0.0.0.0, ::1, ...)");
         _service = service;
         _endpoint = new IPEndPoint(address, port);
-        Url = $"http://{(address.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + address + "]" : address.ToString())}:{port}/";
+        Url = UrlOf(_endpoint);
     }
 
-    /// <summary>The URL the server answers on (the catalog URI to give clients).</summary>
-    public string Url { get; }
+    /// <summary>
+    /// The URL the server answers on (the catalog URI to give clients); once started, with the port the system chose
+    /// when the server was asked for port 0.
+    /// </summary>
+    public string Url { get; private set; }
+
+    private static string UrlOf(IPEndPoint endpoint) =>
+        $"http://{(endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + endpoint.Address + "]" : endpoint.Address.ToString())}:{endpoint.Port}/";
 
     /// <summary>Starts listening; throws Io when the address is taken or cannot be bound.</summary>
     public void Start()
@@ -50,6 +56,9 @@ public sealed class RestCatalogServer : IDisposable
         {
             socket.Bind(_endpoint);
             socket.Listen(512);
+            // Port 0 binds a free port in the same call: no window in which another process can take it, as there
+            // is between probing for a free port and binding it.
+            Url = UrlOf((IPEndPoint)socket.LocalEndPoint!);
         }
         catch (SocketException e)
         {

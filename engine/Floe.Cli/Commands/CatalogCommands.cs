@@ -16,7 +16,7 @@ internal static class CatalogCommands
 
     private static Command Serve()
     {
-        var port = new Option<int>("--port") { Description = $"TCP port (default {CatalogServing.DefaultPort})", DefaultValueFactory = _ => CatalogServing.DefaultPort };
+        var port = new Option<int>("--port") { Description = $"TCP port (default {CatalogServing.DefaultPort}; 0: any free port, printed on start)", DefaultValueFactory = _ => CatalogServing.DefaultPort };
         var bind = new Option<string>("--bind") { Description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)", DefaultValueFactory = _ => "127.0.0.1" };
         var token = new Option<string?>("--token")
         {
