@@ -33,11 +33,17 @@ public sealed class RedisOutageTests
         }
         _dir = Path.Combine(Path.GetTempPath(), "floe-outage-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        _port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        StartServer();
+        // redis-server cannot be asked for a port of its own choosing and then say which, so a free port is probed
+        // and handed to it; another process may take that port first (an outgoing connection's ephemeral port), and
+        // then redis-server exits at once: try another.
+        for (int attempt = 1; ; attempt++)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            _port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            if (StartServer(mayExit: attempt < 5)) return;
+        }
     }
 
     [TearDown]
@@ -47,7 +53,8 @@ public sealed class RedisOutageTests
         if (_dir is not null && Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    private void StartServer()
+    /// <summary>Starts redis-server on <see cref="_port"/>; false when it exited at once and <paramref name="mayExit"/>.</summary>
+    private bool StartServer(bool mayExit = false)
     {
         _server = Process.Start(new ProcessStartInfo("/usr/bin/redis-server", ["--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _dir])
         {
@@ -59,14 +66,21 @@ public sealed class RedisOutageTests
             try
             {
                 using var client = new TcpClient("127.0.0.1", _port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
+                if (mayExit && _server.HasExited)
+                {
+                    _server.Dispose();
+                    _server = null;
+                    return false;
+                }
                 Thread.Sleep(50);
             }
         }
         Assert.Fail("redis-server did not start");
+        return false;
     }
 
     private void StopServer()
