@@ -1,6 +1,7 @@
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Transactions;
+using Floe.Tests.Shared;
 
 namespace Floe.Catalog.Rest.Tests;
 
@@ -74,6 +75,7 @@ public sealed class CommitConflictSuiteTests
     }
 
     [Test]
+    [Category(TestTier.Stress)]
     public void ConcurrentWriters_LoseNoCommit()
     {
         // Four writers race on one table: on a loaded machine the default budget of 4 retries can run out, which is a

@@ -3,6 +3,7 @@ using Floe.Application.Warehouses;
 using Floe.Catalog.Rest.Client;
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
+using Floe.Tests.Shared;
 
 namespace Floe.Catalog.Rest.Tests;
 
@@ -79,6 +80,7 @@ public sealed class ProcessTests
     }
 
     [Test]
+    [Category(TestTier.Stress)]
     public void SeveralFloeProcesses_OnOnePostgresCatalog_LoseNoCommit()
     {
         var uri = CatalogUnderTest.FreshPostgresUri();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 
 namespace Floe.Cli.Tests;
@@ -144,6 +145,7 @@ public sealed class BackfillCliTests
     /// new run: never part of one), and rerunning converges to the content of a clean run.
     /// </summary>
     [Test]
+    [Category(TestTier.Stress)]
     public void Backfill_KilledMidRun_LeavesNoPartialCommitAndTheRerunConverges()
     {
         Generate(300_000, 20);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 
 namespace Floe.Cli.Tests;
@@ -81,6 +82,7 @@ public sealed class StreamKillCliTests
     }
 
     [Test]
+    [Category(TestTier.Stress)]
     public void KilledTwoDozenTimes_ThenFinished_EqualsARunNeverKilled()
     {
         var clean = Prepare("clean");

@@ -6,6 +6,7 @@ using Floe.Application.Streaming;
 using Floe.Application.Tables;
 using Floe.Features.Definitions;
 using Floe.Iceberg.Catalog;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 
 namespace Floe.Online.Tests;
@@ -127,6 +128,7 @@ public sealed class RedisOutageTests
     }
 
     [Test]
+    [Category(TestTier.Stress)]
     public void RedisRestartedMidStream_TheStreamerRetriesAndLosesNothing()
     {
         var warehouse = new Warehouse(Path.Combine(_dir, "warehouse"));
