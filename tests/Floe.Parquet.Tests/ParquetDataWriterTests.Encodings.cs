@@ -240,11 +240,14 @@ public sealed partial class ParquetDataWriterTests
                 }
                 buffer.Length = 0;
                 DeltaBinaryPacked.Encode(values, buffer);
-                Assert.That(buffer.WrittenSpan.ToArray(), Is.EqualTo(ScalarDelta(values, wrap32: false)), $"width {width} x {length}");
+                // NUnit (and its message) only for a difference: its collection equality boxes every byte of 520 encodings.
+                var scalar = ScalarDelta(values, wrap32: false);
+                if (!buffer.WrittenSpan.SequenceEqual(scalar)) Assert.That(buffer.WrittenSpan.ToArray(), Is.EqualTo(scalar), $"width {width} x {length}");
                 var ints = values.Select(x => (int)x).ToArray();
                 buffer.Length = 0;
                 DeltaBinaryPacked.Encode(ints, buffer);
-                Assert.That(buffer.WrittenSpan.ToArray(), Is.EqualTo(ScalarDelta(ints.Select(x => (long)x).ToArray(), wrap32: true)), $"int32 width {width} x {length}");
+                var scalar32 = ScalarDelta(ints.Select(x => (long)x).ToArray(), wrap32: true);
+                if (!buffer.WrittenSpan.SequenceEqual(scalar32)) Assert.That(buffer.WrittenSpan.ToArray(), Is.EqualTo(scalar32), $"int32 width {width} x {length}");
             }
         }
     }

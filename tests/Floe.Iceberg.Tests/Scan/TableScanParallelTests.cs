@@ -17,9 +17,10 @@ namespace Floe.Iceberg.Tests.Scan;
 [TestFixture]
 public sealed class TableScanParallelTests
 {
+    // Seed 3 repeats seed 2 (tiny row groups) with other draws: the deep pass only.
     [TestCase(1)]
     [TestCase(2)]
-    [TestCase(3)]
+    [TestCase(3, Category = TestTier.Deep)]
     public void ReadBatches_RandomMultiFileTable_ParallelEqualsSerialInOrder(int seed)
     {
         using var tables = new TestTables();

@@ -1,6 +1,7 @@
 using Floe.Core.Errors;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 
 namespace Floe.Iceberg.Tests.Tables;
@@ -14,7 +15,8 @@ namespace Floe.Iceberg.Tests.Tables;
 [TestFixture]
 public sealed class CorruptFileTests
 {
-    private const int MutationsPerFile = 150;
+    /// <summary>Seeded mutations of each file: a third of them in the fast pass, every one in the deep pass.</summary>
+    private static readonly int MutationsPerFile = TestTier.Size(50, 150);
 
     private static string Build(TestTables tables)
     {
@@ -35,6 +37,7 @@ public sealed class CorruptFileTests
     [TestCase("manifest-list")]
     [TestCase("manifest")]
     [TestCase("parquet")]
+    [Category(TestTier.Sweep)]
     public void LoadAndScan_CorruptedFile_SucceedsOrFailsWithNamedDataError(string kind)
     {
         using var tables = new TestTables();
