@@ -2,6 +2,7 @@ using Apache.Arrow;
 using FsCheck;
 using FsCheck.Fluent;
 using Floe.Features.Tests.Support;
+using Floe.Tests.Shared;
 
 namespace Floe.Features.Tests.Engine;
 
@@ -121,10 +122,11 @@ public sealed class FeatureStreamTests
     /// </summary>
     [TestCase(false)]
     [TestCase(true)]
+    [Category(TestTier.Sweep)]
     public void Emit_AfterEveryTimestamp_LongDequesAndManyEntities_EqualsBatch(bool fast)
     {
         var rnd = new Random(11);
-        int rows = 3000;
+        int rows = TestTier.Size(1200, 3000);
         var entity = new long[rows];
         var time = new long[rows];
         var amount = new double?[rows];
@@ -155,6 +157,24 @@ public sealed class FeatureStreamTests
         }
         var streamed = Concat(emitted);
         ResultComparer.AssertIdentical(batch, streamed, "stream after every timestamp");
+        // The premises, at either size: the big entity rises and falls for longer than a saved deque holds, and the
+        // small ones make the arena grow into fresh arrays and rebuild in place.
+        var bigAmounts = Enumerable.Range(0, rows).Where(i => entity[i] == 0).Select(i => amount[i]!.Value).ToArray();
+        Assert.That(LongestRun(bigAmounts, rising: true), Is.GreaterThan(Floe.Features.Engine.EntityStates.SavedDequeLength), "a rising run longer than a saved deque");
+        Assert.That(LongestRun(bigAmounts, rising: false), Is.GreaterThan(Floe.Features.Engine.EntityStates.SavedDequeLength), "a falling run longer than a saved deque");
+        Assert.That(stream.Engine.Arena.Reallocations, Is.GreaterThan(1), "the event arena never grew into fresh arrays");
+        Assert.That(stream.Engine.Arena.Compactions, Is.GreaterThan(0), "the event arena never rebuilt in place");
+    }
+
+    private static int LongestRun(double[] values, bool rising)
+    {
+        int longest = values.Length > 0 ? 1 : 0, run = 1;
+        for (int i = 1; i < values.Length; i++)
+        {
+            run = (rising ? values[i] > values[i - 1] : values[i] < values[i - 1]) ? run + 1 : 1;
+            longest = Math.Max(longest, run);
+        }
+        return longest;
     }
 
     /// <summary>
