@@ -96,24 +96,29 @@ public sealed class FeatureStreamTests
         return rows;
     }
 
-#pragma warning disable NUnit1027 // FsCheck supplies the arguments.
-    [FsCheck.NUnit.Property(MaxTest = 40)]
-    public Property Emit_AnyPushAndWatermarkSchedule_EqualsBatchBitForBit(int seed) =>
-        Prop.ToProperty(StreamEqualsBatch(seed));
+    // FsCheck draws the seeds of these three: 15 in the fast pass, 40 in the deep pass.
+    private static void ForAnySeed(Func<int, bool> property) =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(TestTier.Size(15, 40)), Prop.ForAll(property));
+
+    [Test]
+    [Category(TestTier.Sweep)]
+    public void Emit_AnyPushAndWatermarkSchedule_EqualsBatchBitForBit() =>
+        ForAnySeed(seed => StreamEqualsBatch(seed));
 
     /// <summary>The same for window groups (fast aggregations only), over amounts in and out of the fixed-point range.</summary>
-    [FsCheck.NUnit.Property(MaxTest = 40)]
-    public Property Emit_FastAggregations_AnySchedule_EqualsBatchBitForBit(int seed) =>
-        Prop.ToProperty(StreamEqualsBatch(seed, fast: true));
+    [Test]
+    [Category(TestTier.Sweep)]
+    public void Emit_FastAggregations_AnySchedule_EqualsBatchBitForBit() =>
+        ForAnySeed(seed => StreamEqualsBatch(seed, fast: true));
 
     /// <summary>
     /// The same over present, ordinary amounts, where float window groups take the kernel's fast path and carry
     /// their windows across emits (evicting retained events), some seeds with one entity that leaves and re-enters it.
     /// </summary>
-    [FsCheck.NUnit.Property(MaxTest = 40)]
-    public Property Emit_FastAggregationsCleanValues_AnySchedule_EqualsBatchBitForBit(int seed) =>
-        Prop.ToProperty(StreamEqualsBatch(seed, fast: true, clean: true));
-#pragma warning restore NUnit1027
+    [Test]
+    [Category(TestTier.Sweep)]
+    public void Emit_FastAggregationsCleanValues_AnySchedule_EqualsBatchBitForBit() =>
+        ForAnySeed(seed => StreamEqualsBatch(seed, fast: true, clean: true));
 
     /// <summary>
     /// Emits after every timestamp, so each entity's windows are carried across hundreds of chunks: one entity has
