@@ -166,8 +166,8 @@ public sealed class WapTests
     }
 
     /// <summary>
-    /// The report's HTML in every pass; headless Chromium building its histograms (about 2 CPU-s, most of this suite's
-    /// single largest cost) in the deep pass, where the full size of a sweep runs.
+    /// The report's HTML in every pass; headless Chromium building its histograms (about 2 CPU-s, this suite's largest
+    /// single cost) in the deep pass, where the full size of a sweep runs.
     /// </summary>
     [Test]
     [Category(TestTier.Sweep)]
