@@ -5,6 +5,7 @@ using Floe.Core.Io;
 using Floe.Parquet;
 using Floe.Core.Types;
 using Floe.Iceberg.Spec;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 
 namespace Floe.Application.Tests.Scanning;
@@ -19,7 +20,8 @@ public sealed class NestedParquetRoundTripTests
     private static readonly string[] Columns = { "s", "l", "m", "ll" };
 
     [TestCase(0)]
-    [TestCase(7919)]
+    // The same shapes from another seed: the deep pass.
+    [TestCase(7919, Category = TestTier.Deep)]
     public void Read_DuckDbNestedFile_EqualsDuckDbValues(int seed)
     {
         using var temp = new TempWarehouse();

@@ -8,6 +8,7 @@ using Floe.Features.Definitions;
 using Floe.Core.Arrow;
 using Floe.Iceberg.Catalog;
 using Floe.Iceberg.Scan;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 
 namespace Floe.Application.Tests.Streaming;
@@ -107,8 +108,12 @@ public sealed class StreamServiceTests
         public void Write(FeatureGroupDefinition definition, RecordBatch features, string source) => Rows.AddRange(StreamServiceTests.Rows(features));
     }
 
-    [Test]
-    public void Stream_OfRandomEventsWithinLateness_EmitsExactlyTheBatchRows([Values(1, 2, 3, 4)] int seed)
+    [TestCase(1)]
+    [TestCase(2)]
+    // The same premise from other seeds: the deep pass.
+    [TestCase(3, Category = TestTier.Deep)]
+    [TestCase(4, Category = TestTier.Deep)]
+    public void Stream_OfRandomEventsWithinLateness_EmitsExactlyTheBatchRows(int seed)
     {
         var events = Events(seed, 1500, 37, disorderMinutes: 20);
         var online = new CollectingWriter();
@@ -142,8 +147,11 @@ public sealed class StreamServiceTests
         public void Dispose() => inner.Dispose();
     }
 
-    [Test]
-    public void Stream_KilledAndRestarted_LosesNothingAndCountsNothingTwice([Values(150, 777, 1234)] int killAt)
+    [TestCase(150)]
+    [TestCase(777)]
+    // Killed after several commits, as at 777, with other events: the deep pass.
+    [TestCase(1234, Category = TestTier.Deep)]
+    public void Stream_KilledAndRestarted_LosesNothingAndCountsNothingTwice(int killAt)
     {
         var events = Events(killAt, 1500, 23, disorderMinutes: 20);
         var online = new CollectingWriter();

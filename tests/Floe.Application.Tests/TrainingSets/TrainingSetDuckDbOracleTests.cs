@@ -2,6 +2,7 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using Floe.Application.Ingest;
 using Floe.Application.TrainingSets;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 using static Floe.Application.Tests.TrainingSets.TrainingSetFixture;
 
@@ -16,7 +17,8 @@ namespace Floe.Application.Tests.TrainingSets;
 public sealed class TrainingSetDuckDbOracleTests
 {
     [TestCase(7)]
-    [TestCase(8)]
+    // The same join from another seed: the deep pass.
+    [TestCase(8, Category = TestTier.Deep)]
     public void Build_EqualsDuckDbAsofJoin(int seed)
     {
         using var w = new TempWarehouse();

@@ -6,6 +6,7 @@ using Floe.Application.TrainingSets;
 using Floe.Core.Errors;
 using Floe.Core.Io;
 using Floe.Parquet;
+using Floe.Tests.Shared;
 using NUnit.Framework;
 using static Floe.Application.Tests.TrainingSets.TrainingSetFixture;
 
@@ -35,7 +36,8 @@ public sealed class TrainingSetServiceTests
     };
 
     [TestCase(1, null)]
-    [TestCase(2, null)]
+    // Case 1 without a maximum age from another seed: the deep pass.
+    [TestCase(2, null, Category = TestTier.Deep)]
     [TestCase(3, "2h")]
     [TestCase(4, "1d")]
     [TestCase(5, "20m")]

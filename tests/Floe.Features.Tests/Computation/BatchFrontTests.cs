@@ -16,7 +16,8 @@ namespace Floe.Features.Tests.Computation;
 public sealed class BatchFrontTests
 {
     [TestCase(21)]
-    [TestCase(22)]
+    // The same premise with another seed: the deep pass.
+    [TestCase(22, Category = TestTier.Deep)]
     public void Compute_BatchesCutByTheRange_TwoWorkersGiveTheOneWorkerRows(int seed)
     {
         // 12 days of events in 5 batches; output days 4-9, so the 1-day windows' lookback reaches day 3.

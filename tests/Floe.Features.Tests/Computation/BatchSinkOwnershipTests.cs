@@ -3,6 +3,7 @@ using Floe.Features.Computation;
 using Floe.Features.Output;
 using Floe.Features.Sources;
 using Floe.Features.Tests.Support;
+using Floe.Tests.Shared;
 
 namespace Floe.Features.Tests.Computation;
 
@@ -13,18 +14,31 @@ namespace Floe.Features.Tests.Computation;
 /// </summary>
 public sealed class BatchSinkOwnershipTests
 {
-    // ~50k events a day over 6 days: chunks of a few days each (BatchComputation.MaxChunkRows). Both tests read the
-    // same events, which no run changes: made once.
+    // ~50k events a day over 6 days (~27k in the fast pass): chunks of a few days each (BatchComputation.MaxChunkRows),
+    // more than one. Both tests read the same events, which no run changes: made once.
     private static readonly Lazy<(TestEvents Events, RecordBatch Batch)> Events = new(() =>
     {
-        var events = TestEvents.Clean(7, 300_000, 400, 6 * 24 * 60 * TestEvents.Minute, dirty: true);
+        var events = TestEvents.Clean(7, TestTier.Size(160_000, 300_000), 400, 6 * 24 * 60 * TestEvents.Minute, dirty: true);
         return (events, events.ToBatch());
     });
 
+    /// <summary>
+    /// The premise of both tests, whatever the size: a chunk takes whole days while they fit
+    /// <see cref="BatchComputation.MaxChunkRows"/>, so the events take more than one chunk, and any two days fit one.
+    /// </summary>
+    private static void AssertSeveralChunksOfSeveralDays(TestEvents events)
+    {
+        var perDay = events.Time.Take(events.Length).GroupBy(t => t / (86_400L * 1_000_000)).Select(g => g.Count()).ToList();
+        Assert.That(perDay.Sum(), Is.GreaterThan(BatchComputation.MaxChunkRows), "the events take more than one chunk");
+        Assert.That(2 * perDay.Max(), Is.LessThanOrEqualTo(BatchComputation.MaxChunkRows), "a chunk holds several days");
+    }
+
     [Test]
+    [Category(TestTier.Sweep)]
     public void Compute_SinkKeepsBatches_LaterChunksDoNotOverwriteThem()
     {
         var (events, input) = Events.Value;
+        AssertSeveralChunksOfSeveralDays(events);
         var source = InMemoryEventSource.FromBatches([input]);
         var sink = new KeepingSink();
         var from = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
@@ -39,11 +53,13 @@ public sealed class BatchSinkOwnershipTests
     }
 
     [Test]
+    [Category(TestTier.Sweep)]
     public void Compute_RangeCutsDays_EachDayWrittenOnceWithOnlyItsRowsInRange()
     {
         // From and to fall inside days (and inside chunks of several days): those days keep only their rows in
         // range, whole days are written whole, and every day goes to the sink once, in order.
         var (events, input) = Events.Value;
+        AssertSeveralChunksOfSeveralDays(events);
         var source = InMemoryEventSource.FromBatches([input]);
         var sink = new KeepingSink();
         var epoch = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);

@@ -1,4 +1,5 @@
 using Floe.Features.Engine;
+using Floe.Tests.Shared;
 
 namespace Floe.Features.Tests.Engine;
 
@@ -28,6 +29,7 @@ public sealed class EventArenaTests
     /// </summary>
     [TestCase(1)]
     [TestCase(2)]
+    [Category(TestTier.Sweep)]
     public void Reserve_AboveTheNeed_OneAllocationOfThatSizeKeptThroughRebuilds(int seed)
     {
         var grown = new EventArena(2);
@@ -35,7 +37,7 @@ public sealed class EventArenaTests
         int reserve = 3 * grown.Time.Length;
         var arena = new EventArena(2);
         arena.Reserve(reserve);
-        DriveWaves(arena, seed, chunks: 400);
+        DriveWaves(arena, seed, chunks: TestTier.Size(160, 400));
         Assert.That(arena.Reallocations, Is.EqualTo(1), "the arena reallocated despite its reserve");
         Assert.That(arena.Time.Length, Is.EqualTo(reserve));
         Assert.That(arena.Bits[1].Length, Is.EqualTo(reserve));

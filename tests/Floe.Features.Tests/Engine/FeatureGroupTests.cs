@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using Floe.Features.Definitions;
 using Floe.Features.Tests.Support;
+using Floe.Tests.Shared;
 
 namespace Floe.Features.Tests.Engine;
 
@@ -160,16 +161,17 @@ public sealed class FeatureGroupTests
     /// Window groups over amounts that leave the fixed-point sum (2^32 and above, bits below 2^-64, subnormals) mixed
     /// with ordinary ones, NaN and infinities, on random data: every value must equal the naive reference's.
     /// </summary>
-#pragma warning disable NUnit1027 // FsCheck supplies the arguments.
-    [FsCheck.NUnit.Property(MaxTest = 25)]
-    public FsCheck.Property Compute_FastAggregationsWideValues_MatchesNaiveReference(int seed)
-    {
-        var rnd = new Random(seed);
-        var ev = TestEvents.RandomWide(seed, rnd.Next(0, 300), rnd.Next(1, 12), rnd.Next(1, 4) * 86_400_000_000L);
-        CheckAgainstReference(ev, TestDefinitions.FastAggregations(), _ => true, rnd.Next(1, 4));
-        return FsCheck.Fluent.Prop.ToProperty(true);
-    }
-#pragma warning restore NUnit1027
+    /// <remarks>FsCheck draws the seeds: 10 in the fast pass, 25 in the deep pass.</remarks>
+    [Test]
+    [Category(TestTier.Sweep)]
+    public void Compute_FastAggregationsWideValues_MatchesNaiveReference() =>
+        FsCheck.Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(TestTier.Size(10, 25)), FsCheck.Fluent.Prop.ForAll<int>(seed =>
+        {
+            var rnd = new Random(seed);
+            var ev = TestEvents.RandomWide(seed, rnd.Next(0, 300), rnd.Next(1, 12), rnd.Next(1, 4) * 86_400_000_000L);
+            CheckAgainstReference(ev, TestDefinitions.FastAggregations(), _ => true, rnd.Next(1, 4));
+            return true;
+        }));
 
     /// <summary>
     /// The float fast path's one min/max deque for all windows: a main entity whose amounts rise and fall in long runs
@@ -179,10 +181,12 @@ public sealed class FeatureGroupTests
     /// </summary>
     [TestCase(1)]
     [TestCase(2)]
+    [Category(TestTier.Sweep)]
     public void Compute_FastAggregationsMonotonicRunsAndTies_MatchesNaiveReference(int parallelism)
     {
         var rnd = new Random(5);
-        int rows = 900;
+        // Runs of 30 main-entity events: the fast pass has a rise, a fall and a rise again, the deep pass seven runs and more.
+        int rows = TestTier.Size(300, 900);
         var ev = TestEvents.Clean(5, rows, 4, 86_400_000_000L, dirty: false);
         long t = TestEvents.Epoch;
         for (int i = 0; i < rows; i++)
@@ -260,10 +264,11 @@ public sealed class FeatureGroupTests
     /// </summary>
     [TestCase(43, 1200, 12, 1)]
     [TestCase(44, 1600, 30, 2)]
+    [Category(TestTier.Sweep)]
     public void ProcessByDay_MultiDayChunks_AllAggregationsAndLateEvents_MatchNaiveReference(int seed, int rows, int entities, int parallelism)
     {
         const long Day = 86_400_000_000L;
-        var ev = TestEvents.Random(seed, rows, entities, 8 * Day);
+        var ev = TestEvents.Random(seed, TestTier.Size(rows / 3, rows), entities, 8 * Day);
         var rnd = new Random(seed + 1);
         var firstRows = new List<int>();
         var secondRows = new List<int>();
@@ -295,6 +300,7 @@ public sealed class FeatureGroupTests
             var (columns, length) = FeatureGroup.Gather([ev.ToBatch(chunkRows)]);
             var chunk = engine.Encode(columns, length);
             Assert.That(chunk.Length, Is.EqualTo(chunkRows.Length), "every event is kept");
+            Assert.That(chunkRows.Select(i => (ev.Time[i] - TestEvents.Epoch) / Day).Distinct().Count(), Is.GreaterThan(1), "a chunk of several days");
             var features = engine.ProcessByDay(chunk, out var rowAt);
             var outputs = def.Features.Select((f, fi) => f.IsAggregation ? Floe.Features.Columns.ArrowColumns.ToArray(features[fi]) : null).ToArray();
             for (int r = 0; r < chunkRows.Length; r++)

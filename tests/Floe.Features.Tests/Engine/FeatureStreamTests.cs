@@ -2,6 +2,7 @@ using Apache.Arrow;
 using FsCheck;
 using FsCheck.Fluent;
 using Floe.Features.Tests.Support;
+using Floe.Tests.Shared;
 
 namespace Floe.Features.Tests.Engine;
 
@@ -95,24 +96,29 @@ public sealed class FeatureStreamTests
         return rows;
     }
 
-#pragma warning disable NUnit1027 // FsCheck supplies the arguments.
-    [FsCheck.NUnit.Property(MaxTest = 40)]
-    public Property Emit_AnyPushAndWatermarkSchedule_EqualsBatchBitForBit(int seed) =>
-        Prop.ToProperty(StreamEqualsBatch(seed));
+    // FsCheck draws the seeds of these three: 15 in the fast pass, 40 in the deep pass.
+    private static void ForAnySeed(Func<int, bool> property) =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(TestTier.Size(15, 40)), Prop.ForAll(property));
+
+    [Test]
+    [Category(TestTier.Sweep)]
+    public void Emit_AnyPushAndWatermarkSchedule_EqualsBatchBitForBit() =>
+        ForAnySeed(seed => StreamEqualsBatch(seed));
 
     /// <summary>The same for window groups (fast aggregations only), over amounts in and out of the fixed-point range.</summary>
-    [FsCheck.NUnit.Property(MaxTest = 40)]
-    public Property Emit_FastAggregations_AnySchedule_EqualsBatchBitForBit(int seed) =>
-        Prop.ToProperty(StreamEqualsBatch(seed, fast: true));
+    [Test]
+    [Category(TestTier.Sweep)]
+    public void Emit_FastAggregations_AnySchedule_EqualsBatchBitForBit() =>
+        ForAnySeed(seed => StreamEqualsBatch(seed, fast: true));
 
     /// <summary>
     /// The same over present, ordinary amounts, where float window groups take the kernel's fast path and carry
     /// their windows across emits (evicting retained events), some seeds with one entity that leaves and re-enters it.
     /// </summary>
-    [FsCheck.NUnit.Property(MaxTest = 40)]
-    public Property Emit_FastAggregationsCleanValues_AnySchedule_EqualsBatchBitForBit(int seed) =>
-        Prop.ToProperty(StreamEqualsBatch(seed, fast: true, clean: true));
-#pragma warning restore NUnit1027
+    [Test]
+    [Category(TestTier.Sweep)]
+    public void Emit_FastAggregationsCleanValues_AnySchedule_EqualsBatchBitForBit() =>
+        ForAnySeed(seed => StreamEqualsBatch(seed, fast: true, clean: true));
 
     /// <summary>
     /// Emits after every timestamp, so each entity's windows are carried across hundreds of chunks: one entity has
@@ -121,10 +127,11 @@ public sealed class FeatureStreamTests
     /// </summary>
     [TestCase(false)]
     [TestCase(true)]
+    [Category(TestTier.Sweep)]
     public void Emit_AfterEveryTimestamp_LongDequesAndManyEntities_EqualsBatch(bool fast)
     {
         var rnd = new Random(11);
-        int rows = 3000;
+        int rows = TestTier.Size(1200, 3000);
         var entity = new long[rows];
         var time = new long[rows];
         var amount = new double?[rows];
@@ -155,6 +162,24 @@ public sealed class FeatureStreamTests
         }
         var streamed = Concat(emitted);
         ResultComparer.AssertIdentical(batch, streamed, "stream after every timestamp");
+        // The premises, at either size: the big entity rises and falls for longer than a saved deque holds, and the
+        // small ones make the arena grow into fresh arrays and rebuild in place.
+        var bigAmounts = Enumerable.Range(0, rows).Where(i => entity[i] == 0).Select(i => amount[i]!.Value).ToArray();
+        Assert.That(LongestRun(bigAmounts, rising: true), Is.GreaterThan(Floe.Features.Engine.EntityStates.SavedDequeLength), "a rising run longer than a saved deque");
+        Assert.That(LongestRun(bigAmounts, rising: false), Is.GreaterThan(Floe.Features.Engine.EntityStates.SavedDequeLength), "a falling run longer than a saved deque");
+        Assert.That(stream.Engine.Arena.Reallocations, Is.GreaterThan(1), "the event arena never grew into fresh arrays");
+        Assert.That(stream.Engine.Arena.Compactions, Is.GreaterThan(0), "the event arena never rebuilt in place");
+    }
+
+    private static int LongestRun(double[] values, bool rising)
+    {
+        int longest = values.Length > 0 ? 1 : 0, run = 1;
+        for (int i = 1; i < values.Length; i++)
+        {
+            run = (rising ? values[i] > values[i - 1] : values[i] < values[i - 1]) ? run + 1 : 1;
+            longest = Math.Max(longest, run);
+        }
+        return longest;
     }
 
     /// <summary>

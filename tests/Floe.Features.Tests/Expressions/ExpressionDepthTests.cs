@@ -1,5 +1,6 @@
 using Floe.Features.Definitions;
 using Floe.Features.Expressions;
+using Floe.Tests.Shared;
 
 namespace Floe.Features.Tests.Expressions;
 
@@ -61,9 +62,14 @@ public sealed class ExpressionDepthTests
     }
 
     [Test]
+    [Category(TestTier.Sweep)]
     public void Validate_DeepYamlBlocks_IsNotValidYaml()
     {
-        var lines = Enumerable.Range(0, 5_000).Select(i => new string(' ', i) + "k" + i + ":");
+        // 1,000 levels in the fast pass (the text grows with the square of the depth), 5,000 in the deep pass: either
+        // is far past the limit.
+        int depth = TestTier.Size(1_000, 5_000);
+        Assert.That(depth, Is.GreaterThan(10 * YamlSubsetReader.MaxDepth));
+        var lines = Enumerable.Range(0, depth).Select(i => new string(' ', i) + "k" + i + ":");
         var errors = FeatureGroupParser.Validate(string.Join("\n", lines) + " 1", DefinitionFormat.Yaml);
         Assert.That(errors, Has.Count.EqualTo(1));
         Assert.That(errors[0], Does.Contain("not valid YAML").And.Contain("nested deeper than"));
