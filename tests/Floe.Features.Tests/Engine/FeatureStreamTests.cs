@@ -239,6 +239,41 @@ public sealed class FeatureStreamTests
         Assert.That(stream.Engine.Arena.Compactions, Is.GreaterThan(0), $"the event arena never rebuilt in place ({stream.Engine.Arena.Reallocations} reallocations, {stream.Engine.Arena.Time.Length} events)");
     }
 
+    /// <summary>
+    /// Late means at or before the entity's last processed time: an event tied with that time is late (counted, its
+    /// features null), one a microsecond after it is not, and another entity's event at that same time is not either.
+    /// </summary>
+    [Test]
+    public void Flush_EventTiedWithItsEntitysLastTime_IsLate_OneMicrosecondAfterIsNot()
+    {
+        var ev = TestEvents.Random(5, 40, 1, 86_400_000_000L, specials: false);
+        var group = FeatureGroup.Compile(TestDefinitions.AllAggregations(), TestEvents.Schema);
+        var stream = group.OpenStream();
+        stream.Push(ev.ToBatch());
+        stream.Flush();
+        Assert.That(stream.LateEvents, Is.Zero);
+        long entity = ev.Entity[0], last = ev.Time.Max();
+        var tail = new TestEvents
+        {
+            Entity = [entity, entity, entity + 1],
+            Time = [last, last + 1, last],
+            Amount = [1.0, 2.0, 3.0],
+            Qty = [1, 2, 3],
+            Merchant = ["a", "b", "c"],
+            Flag = [true, false, true],
+        };
+        stream.Push(tail.ToBatch());
+        var rows = Flatten([stream.Flush()]);
+
+        Assert.That(stream.LateEvents, Is.EqualTo(1));
+        Assert.That(rows, Has.Count.EqualTo(3));
+        var count = group.OutputSchema.GetFieldIndex("cnt_1d");
+        var byKey = rows.ToDictionary(r => ((long)r[0]!, (long)r[1]!), r => r[count]);
+        Assert.That(byKey[(entity, last)], Is.Null, "the tied event is late: no features");
+        Assert.That(byKey[(entity, last + 1)], Is.Not.Null, "a microsecond after the last time is on time");
+        Assert.That(byKey[(entity + 1, last)], Is.EqualTo(1L), "another entity's first event at that time is on time");
+    }
+
     private static RecordBatch Concat(List<RecordBatch> batches)
     {
         var arrays = new List<IArrowArray>();
