@@ -97,6 +97,9 @@ public sealed record ParquetWriterOptions
     /// </summary>
     internal bool ManagedZstd { get; init; }
 
+    /// <summary>Where column writers borrow their page buffers (tests give a pool of their own); null: <see cref="Writing.PageScratchPool.Shared"/>.</summary>
+    internal Writing.PageScratchPool? ScratchPool { get; init; }
+
     /// <summary>Truncation length of string/binary bounds in the metrics (Iceberg's default mode <c>truncate(16)</c>).</summary>
     public int BoundsTruncateLength { get; init; } = 16;
 

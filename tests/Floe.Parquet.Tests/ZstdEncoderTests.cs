@@ -83,6 +83,44 @@ public sealed class ZstdEncoderTests
         }
     }
 
+    /// <summary>
+    /// The fast levels look for 5-byte matches (<see cref="ZstdEncoder.FastMinMatch"/>), not the level's default 6: running
+    /// sums of 2-decimal amounts, as the feature output's sum columns hold, come out smaller than at the level's defaults.
+    /// 512 KiB, above the 256 KiB up to which zstd picks other parameters by size.
+    /// </summary>
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Compress_FastLevel_FiveByteMatches_SmallerThanTheLevelsDefaults(bool native)
+    {
+        if (native && !ZstdEncoder.IsNative) Assert.Ignore("no native libzstd loaded");
+        var rng = new Random(5);
+        var page = new byte[8 * 65_536];
+        for (var i = 0; i < 65_536; i++)
+        {
+            var sum = 0.0;
+            for (int k = rng.Next(1, 21); k > 0; k--) sum += Math.Round(rng.NextDouble() * 500, 2);
+            BitConverter.TryWriteBytes(page.AsSpan(8 * i), sum);
+        }
+        var frame = new byte[ZstdEncoder.Bound(page.Length)];
+        using var encoder = native ? ZstdEncoder.CreateNative(-1) : ZstdEncoder.CreateManaged(-1);
+        var ours = encoder.Compress(page, frame);
+        int defaults;
+        if (native)
+        {
+            using var context = Floe.Parquet.Compression.LibZstd.Context.ForCompression(-1);
+            defaults = Floe.Parquet.Compression.LibZstd.Compress(context, page, frame);
+        }
+        else
+        {
+            using var compressor = new ZstdSharp.Compressor(-1);
+            defaults = compressor.Wrap(page, frame);
+        }
+        Assert.That(ours, Is.LessThan(defaults * 0.995), $"fast level: {ours} bytes, with the level's defaults {defaults}");
+        var decoded = new byte[page.Length];
+        Assert.That(ZstdDecoder.DecompressManaged(frame.AsSpan(0, encoder.Compress(page, frame)), decoded), Is.EqualTo(page.Length));
+        Same.Sequence(decoded, page);
+    }
+
     [Test]
     public void Compress_DestinationBelowTheBound_NativeThrowsInsteadOfWritingPast()
     {

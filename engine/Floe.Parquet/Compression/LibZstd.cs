@@ -12,6 +12,8 @@ internal static unsafe class LibZstd
 {
     // ZSTD_cParameter.ZSTD_c_compressionLevel in zstd.h (stable since 1.4.0).
     private const int CompressionLevelParameter = 100;
+    // ZSTD_cParameter.ZSTD_c_minMatch (stable since 1.4.0).
+    private const int MinMatchParameter = 105;
 
     private static readonly delegate* unmanaged<nint> s_createD;
     private static readonly delegate* unmanaged<nint, nuint> s_freeD;
@@ -135,9 +137,12 @@ internal static unsafe class LibZstd
             return new Context(s_createD(), compression: false);
         }
 
-        /// <summary>A compression context at <paramref name="level"/>; only when <see cref="CanCompress"/>.</summary>
-        /// <exception cref="ArgumentOutOfRangeException">libzstd rejected the level.</exception>
-        public static Context ForCompression(int level)
+        /// <summary>
+        /// A compression context at <paramref name="level"/>, looking for matches of at least <paramref name="minMatch"/>
+        /// bytes (0: the level's own); only when <see cref="CanCompress"/>.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">libzstd rejected the level or the match length.</exception>
+        public static Context ForCompression(int level, int minMatch = 0)
         {
             if (!CanCompress) throw new InvalidOperationException("no native libzstd was loaded");
             var context = new Context(s_createC(), compression: true);
@@ -146,6 +151,11 @@ internal static unsafe class LibZstd
             {
                 context.Dispose();
                 throw new ArgumentOutOfRangeException(nameof(level), level, $"zstd: {ErrorName(result)}");
+            }
+            if (minMatch != 0 && s_isError(result = s_setParameter(context._handle, MinMatchParameter, minMatch)) != 0)
+            {
+                context.Dispose();
+                throw new ArgumentOutOfRangeException(nameof(minMatch), minMatch, $"zstd: {ErrorName(result)}");
             }
             return context;
         }

@@ -161,22 +161,29 @@ internal sealed partial class ColumnWriter
     /// </summary>
     private void WriteDictionaryPage()
     {
-        CompressedScratch.Length = 0;
-        var compressedSize = _compressor.Compress(_dictionary.WrittenSpan, CompressedScratch);
-        _header.Reset();
-        _header.BeginStruct();
-        _header.FieldI32(1, 2); // DICTIONARY_PAGE
-        _header.FieldI32(2, _dictionary.Length);
-        _header.FieldI32(3, compressedSize);
-        _header.FieldStruct(7);
-        _header.FieldI32(1, _dictionaryCount);
-        _header.FieldI32(2, EncodingPlain);
-        _header.EndStruct();
-        _header.EndStruct();
-        _dictionaryPage.Length = 0;
-        _dictionaryPage.Append(_header.WrittenSpan);
-        _dictionaryPage.Append(CompressedScratch.WrittenSpan);
-        _chunkUncompressed += _header.Length + _dictionary.Length;
+        try
+        {
+            CompressedScratch.Length = 0;
+            var compressedSize = _compressor.Compress(_dictionary.WrittenSpan, CompressedScratch);
+            _header.Reset();
+            _header.BeginStruct();
+            _header.FieldI32(1, 2); // DICTIONARY_PAGE
+            _header.FieldI32(2, _dictionary.Length);
+            _header.FieldI32(3, compressedSize);
+            _header.FieldStruct(7);
+            _header.FieldI32(1, _dictionaryCount);
+            _header.FieldI32(2, EncodingPlain);
+            _header.EndStruct();
+            _header.EndStruct();
+            _dictionaryPage.Length = 0;
+            _dictionaryPage.Append(_header.WrittenSpan);
+            _dictionaryPage.Append(CompressedScratch.WrittenSpan);
+            _chunkUncompressed += _header.Length + _dictionary.Length;
+        }
+        finally
+        {
+            ReturnScratch();
+        }
     }
 
     /// <summary>
