@@ -35,7 +35,9 @@ internal sealed partial class ColumnWriter
     // borrowed for that call from a pool shared by every writer (see PageScratchPool) and given back when it ends.
     private PageScratchBuffers? _scratch;
 
-    private PageScratchBuffers Scratch => _scratch ??= (_options.ScratchPool ?? PageScratchPool.Shared).Rent();
+    private PageScratchPool ScratchPool => _options.ScratchPool ?? PageScratchPool.Shared;
+
+    private PageScratchBuffers Scratch => _scratch ??= ScratchPool.Rent();
 
     private GrowableBuffer PageScratch => Scratch.Body;
 
@@ -50,7 +52,7 @@ internal sealed partial class ColumnWriter
     {
         if (_scratch is not { } scratch) return;
         _scratch = null;
-        (_options.ScratchPool ?? PageScratchPool.Shared).Return(scratch);
+        ScratchPool.Return(scratch);
     }
 
     // The ByteStreamSplitSlack and FastZstdSlack trials: the column's non-dictionary pages of the file are counted,
@@ -149,88 +151,94 @@ internal sealed partial class ColumnWriter
     {
         try
         {
-            // An idle column's hash table is dead weight until its next rows (rebuilt then from the dictionary).
-            if (release && Descriptor.Kind != ColumnKind.ByteArray) ReleaseSlots();
-            var rows = _rows;
-            if (rows == 0)
-            {
-                if (release) ResetPage(release);
-                return;
-            }
-            var pageBytes = Math.Max(1, _options.PageBytes);
-            var pageCount = Math.Max(1, (ValueLength + pageBytes / 2) / pageBytes);
-            pageCount = (int)Math.Max(pageCount, ((long)rows + _options.PageRows - 1) / _options.PageRows);
-            var rowsPerPage = (int)(((long)rows + pageCount - 1) / pageCount);
-            var valueOffset = 0;
-            var bounds = WritesPageIndex && HasPageBounds(Descriptor.Kind);
-            for (var r0 = 0; r0 < rows;)
-            {
-                var n = Math.Min(rowsPerPage, rows - r0);
-                if (Descriptor.MaxRepetition > 0)
-                {
-                    // A v1 page must hold whole records: extend it to the next slot that starts a row.
-                    var reps = _repetitions.WrittenSpan;
-                    while (r0 + n < rows && reps[r0 + n] != 0) n++;
-                }
-                var nonNull = Descriptor.HasDefinitionLevels ? Bits.PopCount(_validity.WrittenSpan, r0, n) : n;
-                var valueBytes = ValueBytes(valueOffset, nonNull);
-                if (!_dictionaryMode && nonNull > 0 && _trialPages >= _nextTrial && AnyTrial)
-                {
-                    Trial(valueOffset, valueBytes);
-                    _nextTrial = _trialPages < FirstTrials ? FirstTrials : _trialPages + TrialEvery;
-                }
-                BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
-                CompressedScratch.Length = 0;
-                var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch, _dictionaryMode ? _options.ZstdLevel : PageLevel);
-                var compressed = CompressedScratch;
-                if (!_dictionaryMode && AnyTrial)
-                {
-                    _trialPages++;
-                    if (_splitChosen) _splitPages++;
-                }
-                _header.Reset();
-                _header.BeginStruct();
-                _header.FieldI32(1, 0); // DATA_PAGE
-                _header.FieldI32(2, PageScratch.Length);
-                _header.FieldI32(3, compressedSize);
-                _header.FieldStruct(5);
-                _header.FieldI32(1, n);
-                _header.FieldI32(2, _dictionaryMode ? EncodingRleDictionary : ValueEncoding);
-                _header.FieldI32(3, EncodingRle);
-                _header.FieldI32(4, EncodingRle);
-                _header.EndStruct();
-                _header.EndStruct();
-                // Values appended without statistics are taken here, in the pass over the page's bounds when the whole page
-                // is theirs (the usual case: a column left dictionary mode, if ever, before the page began).
-                var statsHere = _statsFrom >= 0 && valueOffset + valueBytes > _statsFrom;
-                if (statsHere && (_statsFrom > valueOffset || !_chunkColumnIndex || nonNull == 0))
-                {
-                    var from = Math.Max(valueOffset, _statsFrom);
-                    UpdateStatistics(ValueSpan[from..(valueOffset + valueBytes)]);
-                    statsHere = false;
-                }
-                if (WritesPageIndex)
-                {
-                    byte[] pageMin = System.Array.Empty<byte>(), pageMax = System.Array.Empty<byte>();
-                    if (bounds && _chunkColumnIndex && nonNull > 0) _chunkColumnIndex = TryPageBounds(valueOffset, nonNull, out pageMin, out pageMax, statsHere);
-                    _pageEntries.Add(new PageIndexEntry(_pages.Length, _header.Length + compressedSize, _chunkRows + r0, n - nonNull, nonNull == 0, pageMin, pageMax));
-                }
-                _pages.Append(_header.WrittenSpan);
-                _pages.Append(compressed.WrittenSpan);
-                _chunkUncompressed += _header.Length + PageScratch.Length;
-                if (_dictionaryMode) _dictionaryPages++;
-                else _plainPages++;
-                valueOffset += valueBytes;
-                r0 += n;
-            }
-            _chunkRows += rows;
-            _chunkNulls += _nulls;
-            ResetPage(release);
+            SealPagesInScratch(release);
         }
         finally
         {
             ReturnScratch();
         }
+    }
+
+    /// <summary><see cref="SealPages"/>, in page buffers borrowed for the call.</summary>
+    private void SealPagesInScratch(bool release)
+    {
+        // An idle column's hash table is dead weight until its next rows (rebuilt then from the dictionary).
+        if (release && Descriptor.Kind != ColumnKind.ByteArray) ReleaseSlots();
+        var rows = _rows;
+        if (rows == 0)
+        {
+            if (release) ResetPage(release);
+            return;
+        }
+        var pageBytes = Math.Max(1, _options.PageBytes);
+        var pageCount = Math.Max(1, (ValueLength + pageBytes / 2) / pageBytes);
+        pageCount = (int)Math.Max(pageCount, ((long)rows + _options.PageRows - 1) / _options.PageRows);
+        var rowsPerPage = (int)(((long)rows + pageCount - 1) / pageCount);
+        var valueOffset = 0;
+        var bounds = WritesPageIndex && HasPageBounds(Descriptor.Kind);
+        for (var r0 = 0; r0 < rows;)
+        {
+            var n = Math.Min(rowsPerPage, rows - r0);
+            if (Descriptor.MaxRepetition > 0)
+            {
+                // A v1 page must hold whole records: extend it to the next slot that starts a row.
+                var reps = _repetitions.WrittenSpan;
+                while (r0 + n < rows && reps[r0 + n] != 0) n++;
+            }
+            var nonNull = Descriptor.HasDefinitionLevels ? Bits.PopCount(_validity.WrittenSpan, r0, n) : n;
+            var valueBytes = ValueBytes(valueOffset, nonNull);
+            if (!_dictionaryMode && nonNull > 0 && _trialPages >= _nextTrial && AnyTrial)
+            {
+                Trial(valueOffset, valueBytes);
+                _nextTrial = _trialPages < FirstTrials ? FirstTrials : _trialPages + TrialEvery;
+            }
+            BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
+            CompressedScratch.Length = 0;
+            var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch, _dictionaryMode ? _options.ZstdLevel : PageLevel);
+            var compressed = CompressedScratch;
+            if (!_dictionaryMode && AnyTrial)
+            {
+                _trialPages++;
+                if (_splitChosen) _splitPages++;
+            }
+            _header.Reset();
+            _header.BeginStruct();
+            _header.FieldI32(1, 0); // DATA_PAGE
+            _header.FieldI32(2, PageScratch.Length);
+            _header.FieldI32(3, compressedSize);
+            _header.FieldStruct(5);
+            _header.FieldI32(1, n);
+            _header.FieldI32(2, _dictionaryMode ? EncodingRleDictionary : ValueEncoding);
+            _header.FieldI32(3, EncodingRle);
+            _header.FieldI32(4, EncodingRle);
+            _header.EndStruct();
+            _header.EndStruct();
+            // Values appended without statistics are taken here, in the pass over the page's bounds when the whole page
+            // is theirs (the usual case: a column left dictionary mode, if ever, before the page began).
+            var statsHere = _statsFrom >= 0 && valueOffset + valueBytes > _statsFrom;
+            if (statsHere && (_statsFrom > valueOffset || !_chunkColumnIndex || nonNull == 0))
+            {
+                var from = Math.Max(valueOffset, _statsFrom);
+                UpdateStatistics(ValueSpan[from..(valueOffset + valueBytes)]);
+                statsHere = false;
+            }
+            if (WritesPageIndex)
+            {
+                byte[] pageMin = System.Array.Empty<byte>(), pageMax = System.Array.Empty<byte>();
+                if (bounds && _chunkColumnIndex && nonNull > 0) _chunkColumnIndex = TryPageBounds(valueOffset, nonNull, out pageMin, out pageMax, statsHere);
+                _pageEntries.Add(new PageIndexEntry(_pages.Length, _header.Length + compressedSize, _chunkRows + r0, n - nonNull, nonNull == 0, pageMin, pageMax));
+            }
+            _pages.Append(_header.WrittenSpan);
+            _pages.Append(compressed.WrittenSpan);
+            _chunkUncompressed += _header.Length + PageScratch.Length;
+            if (_dictionaryMode) _dictionaryPages++;
+            else _plainPages++;
+            valueOffset += valueBytes;
+            r0 += n;
+        }
+        _chunkRows += rows;
+        _chunkNulls += _nulls;
+        ResetPage(release);
     }
 
     /// <summary>
