@@ -21,7 +21,8 @@ namespace Floe.Cli;
 /// leaves the GC's commits there nothing to split (untouched pages still cost no memory), and the advice is given
 /// again after every collection, so that ranges decommitted and later committed again get huge pages too
 /// (1M-event feature job: ~22k faults to ~5.3k, CPU -22%, peak RSS +8 MiB; 10M: ~85k to ~27k, CPU -9%, +20 MiB;
-/// bench/RESULTS.md, "GC heap on huge pages").</para>
+/// bench/RESULTS.md, "GC heap on huge pages"). After every collection the window's decommitted ranges are also made
+/// accessible again (<see cref="ReopenWindow"/>), so the GC's piecemeal recommits of them split no mapping.</para>
 /// <para>The probes lie in the regions the GC handed out first, but not at the reservation's start: the first regions
 /// (and regions freed and handed out again) lie below them, and were left on 4 KiB pages, about 2k faults of the
 /// 1M-event job's ~10k. So the range runs down to where the reservation starts: its end less its size
@@ -47,6 +48,8 @@ internal static partial class HugePages
 
     private static nint s_heapStart;
     private static nuint s_heapLength;
+    private static nint s_windowStart;
+    private static nuint s_windowLength;
 
     // Regions put the large-object probe within a few regions of the small one; farther apart, the heap is not one
     // reservation (segments), and the span between could hold other mappings.
@@ -77,6 +80,8 @@ internal static partial class HugePages
                         && Mprotect((nint)window.Start, (nuint)window.Length, ProtReadWrite) == 0)
                     {
                         _ = Madvise((nint)window.Start, (nuint)window.Length, MadvDoDump);
+                        s_windowStart = (nint)window.Start;
+                        s_windowLength = (nuint)window.Length;
                     }
                     _ = new ReadviseAfterCollection();
                 }
@@ -108,15 +113,42 @@ internal static partial class HugePages
         end > start && end - start >= MinRangePerWindow * CommitWindowBytes ? (start, CommitWindowBytes) : null;
 
     /// <summary>
-    /// Gives the advice again when it is finalized, then leaves a new instance for the next collection: one lives in
-    /// generation 0, so this runs (on the finalizer thread) after every collection, as the GC's decommits of the last
-    /// one are done and mostly before those ranges are committed again. One <c>madvise</c> over the reservation walks
-    /// its few hundred mappings, microseconds.
+    /// Makes the commit window readable, writable and dumpable again where the GC decommitted parts of it (a decommit
+    /// maps fresh <c>PROT_NONE</c> memory over the range): the GC then commits those ranges a little at a time, each
+    /// <c>mprotect</c> moving a mapping boundary through a 2 MiB block, and every block first touched while a boundary
+    /// crossed it stayed on 4 KiB pages for good (1M-event feature job: ~4k of its ~7.5k faults, 2 MiB blocks of
+    /// 512 faults each after the collection between reading and computing). Reopened, those commits change nothing
+    /// and the next touch of a block faults one huge page. Safe for the GC: it never touches decommitted memory, and
+    /// memory made accessible again stays untouched, so zero, until it commits and uses it. One <c>mprotect</c> and one
+    /// <c>madvise</c> over the window, each walking its few hundred mappings.
+    /// </summary>
+    internal static void ReopenWindow() => Reopen(s_windowStart, s_windowLength);
+
+    /// <summary>Makes [<paramref name="start"/>, + <paramref name="length"/>) readable, writable and dumpable; false when it could not.</summary>
+    internal static bool Reopen(nint start, nuint length) =>
+        length > 0 && Mprotect(start, length, ProtReadWrite) == 0 && Madvise(start, length, MadvDoDump) == 0;
+
+    /// <summary>
+    /// The commit window made accessible up front (see <see cref="CommitWindowBytes"/>), empty when none was; tests
+    /// point it at memory of their own to see the collections reopen it.
+    /// </summary>
+    internal static (nint Start, nuint Length) Window
+    {
+        get => (s_windowStart, s_windowLength);
+        set => (s_windowStart, s_windowLength) = value;
+    }
+
+    /// <summary>
+    /// Reopens the commit window (<see cref="ReopenWindow"/>) and gives the advice again when it is finalized, then
+    /// leaves a new instance for the next collection: one lives in generation 0, so this runs (on the finalizer thread)
+    /// after every collection, as the GC's decommits of the last one are done and mostly before those ranges are
+    /// committed again. One <c>madvise</c> over the reservation walks its few hundred mappings, microseconds.
     /// </summary>
     private sealed class ReadviseAfterCollection
     {
         ~ReadviseAfterCollection()
         {
+            ReopenWindow();
             _ = Madvise(s_heapStart, s_heapLength, MadvHugePage);
             Interlocked.Increment(ref Readvised);
             _ = new ReadviseAfterCollection();

@@ -1,10 +1,12 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using NUnit.Framework;
 
 namespace Floe.Cli.Tests;
 
 /// <summary>Which mappings <see cref="HugePages.FindHeapRange"/> advises, on /proc/self/maps text shaped like a GC reservation's.</summary>
 [TestFixture]
-public sealed class HugePagesTests
+public sealed partial class HugePagesTests
 {
     // A thread stack (guard page + rw-p), then the GC reservation: committed regions, a reserved gap, more regions,
     // and the reserved tail; then another thread's guard page and stack, and a file mapping.
@@ -137,4 +139,92 @@ public sealed class HugePagesTests
         big[^1] = 7;
         Assert.That(big[^1], Is.EqualTo(7));
     }
+    [Test]
+    public void Reopen_MakesADecommittedStretchAccessibleAgain_AsOneMapping()
+    {
+        var (start, length) = OwnMapping();
+        try
+        {
+            Decommit(start + Block, Block);
+            Assert.That(Line(start + Block).Perms, Is.EqualTo("---p"));
+            Assert.That(HugePages.Reopen(start, length), Is.True);
+            var line = Line(start + Block);
+            Assert.That(line.Perms, Is.EqualTo("rw-p"));
+            // One mapping again (the kernel merges equal neighbours): no boundary left inside a 2 MiB block.
+            Assert.That((line.Start, line.End), Is.EqualTo(((ulong)start, (ulong)start + length)));
+        }
+        finally
+        {
+            _ = Munmap(start, length);
+        }
+    }
+
+    [Test]
+    public void AdviseGcHeap_ReopensTheWindowAfterEachCollection()
+    {
+        HugePages.AdviseGcHeap();
+        Assume.That(HugePages.Advised, "no GC reservation found in this host (not Linux, or the heap is not one mapping)");
+        // The host's window (if it has one) stands in for a mapping of the test's own, decommitted in the middle as
+        // the GC's decommits are, and the collection's finalizer must reopen it.
+        var saved = HugePages.Window;
+        var (start, length) = OwnMapping();
+        try
+        {
+            HugePages.Window = (start, length);
+            Decommit(start + Block, Block);
+            Assert.That(Line(start + Block).Perms, Is.EqualTo("---p"));
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            Assert.That(Line(start + Block).Perms, Is.EqualTo("rw-p"), "reopened after the collection, so the GC's recommits split no mapping");
+        }
+        finally
+        {
+            HugePages.Window = saved;
+            _ = Munmap(start, length);
+        }
+    }
+
+    private const int Block = 2 << 20;
+
+    // Three 2 MiB blocks of fresh read-write memory, 2 MiB-aligned.
+    private static (nint Start, nuint Length) OwnMapping()
+    {
+        nint raw = Mmap(0, 4 * Block, ProtReadWrite, MapPrivate | MapAnonymous, -1, 0);
+        Assert.That(raw, Is.Not.EqualTo((nint)(-1)));
+        nint start = (raw + Block - 1) & ~(nint)(Block - 1);
+        if (start > raw) { _ = Munmap(raw, (nuint)(start - raw)); }
+        nint end = start + (3 * Block);
+        if (end < raw + (4 * Block)) { _ = Munmap(end, (nuint)(raw + (4 * Block) - end)); }
+        return (start, 3 * Block);
+    }
+
+    // What the GC's decommit does: fresh, inaccessible memory mapped over the range.
+    private static void Decommit(nint at, nuint length) =>
+        Assert.That(Mmap(at, length, ProtNone, MapPrivate | MapAnonymous | MapFixed, -1, 0), Is.EqualTo(at));
+
+    // The /proc/self/maps line holding address a: its range and permissions.
+    private static (ulong Start, ulong End, string Perms) Line(nint a)
+    {
+        foreach (var line in File.ReadLines("/proc/self/maps"))
+        {
+            var parts = line.Split(' ', 3);
+            var range = parts[0].Split('-');
+            ulong lo = ulong.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            ulong hi = ulong.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            if ((ulong)a >= lo && (ulong)a < hi) { return (lo, hi, parts[1]); }
+        }
+        return (0, 0, "unmapped");
+    }
+
+    private const int ProtNone = 0;
+    private const int ProtReadWrite = 3;
+    private const int MapPrivate = 0x02;
+    private const int MapFixed = 0x10;
+    private const int MapAnonymous = 0x20;
+
+    [LibraryImport("libc", EntryPoint = "mmap")]
+    private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap")]
+    private static partial int Munmap(nint address, nuint length);
 }

@@ -20,6 +20,17 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
     /// <summary>Pieces filed with the days and times a <see cref="Prepare"/> call gave.</summary>
     internal int FiledFromPrepared { get; private set; }
 
+    /// <summary>Bytes of the buffers kept from batch to batch (day numbers, day-ordered times and slot values).</summary>
+    internal long ScratchBytes
+    {
+        get
+        {
+            long bytes = (_dayOf.Length * 4L) + (_time.Length * 8L);
+            foreach (var b in _bits) { bytes += (b?.Length ?? 0) * 8L; }
+            return bytes;
+        }
+    }
+
     // A batch's days: each row's day number, the days present (UTC day numbers) and their row counts and starts in
     // day order; with the times scattered into _time and packed per day when Times is set.
     private sealed record Days(long[] Time, int Length, int[] DayOf, long[] DayAt, int[] Counts, int[] Start, PackedLongs[]? Times);
@@ -145,7 +156,11 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
         int slots = piece.SlotBits.Length;
         if (times is null && _time.Length < n) { _time = GC.AllocateUninitializedArray<long>(n); }
         if (_bits.Length != slots) { _bits = new long[slots][]; }
-        for (int s = 0; s < slots; s++)
+        // Times filed by Prepare were packed from the time buffer, which is free again: the first slot's values are
+        // scattered there rather than into a buffer of their own (a 1M-event batch: 8 MB of fresh memory less,
+        // each page of it a fault on a VM, on the path to the first chunk).
+        bool slotInTimeBuffer = times is not null && slots > 0 && _time.Length >= n;
+        for (int s = slotInTimeBuffer ? 1 : 0; s < slots; s++)
         {
             if (_bits[s] is null || _bits[s].Length < n) { _bits[s] = GC.AllocateUninitializedArray<long>(n); }
         }
@@ -162,6 +177,11 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
         }
         var timeBuffer = _time;
         var bitsBuffers = _bits;
+        if (slotInTimeBuffer)
+        {
+            bitsBuffers = (long[][])_bits.Clone();
+            bitsBuffers[0] = _time;
+        }
         // Column 0 the entity ids, 1 the times, then each slot's bits and flags.
         Parallel.For(0, 2 + (2 * slots), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, c =>
         {
