@@ -8,9 +8,7 @@ namespace Floe.Parquet.Reading;
 /// copy (each fresh page is a fault, and freed memory handed back to the host faults again on its next use). The
 /// 1M-event feature job's one row group is 11 MB of chunks, read on one thread before any decoding starts.
 /// Only ranges that lie wholly inside the file are mapped: a short file is reported by the ordinary read, never
-/// met as a fault on a page past its end. A file cut short by another process while a range of it is mapped would
-/// stop the process with SIGBUS instead of failing a read; Parquet data files are written once and never changed in
-/// place, and a range is mapped only while its row group decodes.
+/// met as a fault on a page past its end.
 /// </summary>
 internal sealed unsafe class MappedRange : IDisposable
 {
