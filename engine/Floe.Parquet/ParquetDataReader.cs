@@ -271,53 +271,36 @@ public sealed partial class ParquetDataReader : IDisposable
 
     /// <summary>
     /// Decodes the projected top-level primitive columns that <see cref="FlatColumnReader"/> covers, straight into
-    /// Arrow arrays, in parallel: from the file's pages mapped into memory when the chunks lie in a local file
-    /// (<see cref="MappedRange"/>), else from chunks read one after another. Entries stay null for the columns left to
-    /// the general reader.
+    /// Arrow arrays: chunks are read one after another from the file, then decoded in parallel. Entries stay null
+    /// for the columns left to the general reader.
     /// </summary>
     private IArrowArray?[] ReadFlatColumns(global::Parquet.Meta.RowGroup rowGroup, FileSchemaNode?[] matches, int rows)
     {
         var result = new IArrowArray?[matches.Length];
-        var work = new List<(int Field, FileSchemaNode Leaf, global::Parquet.Meta.ColumnMetaData Meta, PrimitiveType Target, long Start, int Length)>();
-        long low = long.MaxValue, high = long.MinValue;
+        var work = new List<(int Field, FileSchemaNode Leaf, global::Parquet.Meta.ColumnMetaData Meta, PrimitiveType Target, byte[] Chunk, int Length)>();
         for (var f = 0; f < matches.Length; f++)
         {
             if (matches[f] is not { IsLeaf: true } leaf || Projection.Fields[f].Type is not PrimitiveType target) continue;
             if (leaf.LeafIndex >= rowGroup.Columns.Count || rowGroup.Columns[leaf.LeafIndex].MetaData is not { } meta) continue;
             if (meta.NumValues != rows || !FlatColumnReader.CanRead(leaf, target, meta.Codec)) continue;
-            var (start, length) = FlatColumnReader.ChunkRange(meta);
-            work.Add((f, leaf, meta, target, start, length));
-            low = Math.Min(low, start);
-            high = Math.Max(high, start + length);
-        }
-        if (work.Count == 0) return result;
-        using var mapped = MappedRange.TryMap(_stream, low, high - low);
-        byte[]?[]? chunks = null;
-        if (mapped is null)
-        {
-            chunks = new byte[work.Count][];
-            for (var i = 0; i < work.Count; i++)
-            {
-                byte[]? chunk = null;
-                FlatColumnReader.ReadChunk(_stream, work[i].Meta, ref chunk, out _);
-                chunks[i] = chunk;
-            }
-        }
-        void Decode(int i)
-        {
-            var w = work[i];
-            var bytes = mapped is not null ? mapped.Slice(w.Start, w.Length) : chunks![i].AsSpan(0, w.Length);
-            result[w.Field] = FlatColumnReader.TryRead(bytes, w.Leaf, w.Meta, w.Target, rows, _pages);
+            byte[]? chunk = null;
+            FlatColumnReader.ReadChunk(_stream, meta, ref chunk, out var length);
+            work.Add((f, leaf, meta, target, chunk!, length));
         }
         if (work.Count == 1)
         {
-            Decode(0);
+            var w = work[0];
+            result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows, _pages);
         }
-        else
+        else if (work.Count > 1)
         {
             try
             {
-                Parallel.For(0, work.Count, Decode);
+                Parallel.For(0, work.Count, i =>
+                {
+                    var w = work[i];
+                    result[w.Field] = FlatColumnReader.TryRead(w.Chunk.AsSpan(0, w.Length), w.Leaf, w.Meta, w.Target, rows, _pages);
+                });
             }
             catch (AggregateException e) when (e.InnerExceptions.Count > 0)
             {

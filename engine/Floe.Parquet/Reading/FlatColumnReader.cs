@@ -155,17 +155,11 @@ internal sealed partial class FlatColumnReader
     /// </summary>
     public static void ReadChunk(Stream stream, ColumnMetaData meta, ref byte[]? buffer, out int length)
     {
-        (var start, length) = ChunkRange(meta);
+        var start = meta.DictionaryPageOffset is > 0 && meta.DictionaryPageOffset < meta.DataPageOffset ? meta.DictionaryPageOffset.Value : meta.DataPageOffset;
+        length = checked((int)meta.TotalCompressedSize);
         if (buffer is null || buffer.Length < length) buffer = GC.AllocateUninitializedArray<byte>(Math.Max(length, 1));
         stream.Seek(start, SeekOrigin.Begin);
         stream.ReadExactly(buffer, 0, length);
-    }
-
-    /// <summary>Where a column chunk's bytes (dictionary page included) lie in its file: offset and length.</summary>
-    public static (long Start, int Length) ChunkRange(ColumnMetaData meta)
-    {
-        var start = meta.DictionaryPageOffset is > 0 && meta.DictionaryPageOffset < meta.DataPageOffset ? meta.DictionaryPageOffset.Value : meta.DataPageOffset;
-        return (start, checked((int)meta.TotalCompressedSize));
     }
 
     private bool Decode(ReadOnlySpan<byte> chunk)
