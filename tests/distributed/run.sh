@@ -29,20 +29,20 @@ else
 fi
 PY=("${BARE[@]}" "FLOE_LIB=$DIST/libfloe.so" PYTHONPATH="$ROOT/bindings/python" PYTHONDONTWRITEBYTECODE=1 "$PYTHON" -B "$HERE/worker.py")
 
-# Two warehouses with the same 30 days of events: one for the distributed run, one for the reference. 120k events
-# (~119k feature rows) are plenty for the protocol; what is compared is every row, and the kill does not depend on how
-# long a task takes (the killed worker never finishes its second one).
+# One warehouse with 30 days of events: the distributed run writes features.dist_txn and the single-process reference
+# features.single_txn from the same source table (a second warehouse ingested the same events again for nothing).
+# 120k events (~119k feature rows) are plenty for the protocol; what is compared is every row, and the kill does not
+# depend on how long a task takes (the killed worker never finishes its second one).
 "$FLOE" generate events --rows 120000 --entities 3000 --days 30 --output "$WORK/events.csv" > /dev/null
-for wh in dist single; do
-  "$FLOE" --warehouse "$WORK/$wh" table create dist.events \
-    --schema "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string" \
-    --partition "day(event_time)" > /dev/null
-  "$FLOE" --warehouse "$WORK/$wh" ingest dist.events "$WORK/events.csv" > /dev/null
-done
-cat > "$WORK/def.json" <<'JSON'
+"$FLOE" --warehouse "$WORK/dist" table create dist.events \
+  --schema "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string" \
+  --partition "day(event_time)" > /dev/null
+"$FLOE" --warehouse "$WORK/dist" ingest dist.events "$WORK/events.csv" > /dev/null
+definition() {
+  cat <<JSON
 {
   "name": "dist_txn", "version": 1, "entity": ["entity_id"], "timestamp": "event_time",
-  "source": {"table": "dist.events"}, "output": {"table": "features.dist_txn"}, "filter": "amount > 0",
+  "source": {"table": "dist.events"}, "output": {"table": "$1"}, "filter": "amount > 0",
   "features": [
     {"name": "txn_count_1h", "agg": "count", "window": "1h"},
     {"name": "amount_sum_7d", "agg": "sum", "column": "amount", "window": "7d"},
@@ -52,24 +52,29 @@ cat > "$WORK/def.json" <<'JSON'
   ]
 }
 JSON
+}
+definition features.dist_txn > "$WORK/def.json"
+definition features.single_txn > "$WORK/def-single.json"
 FROM=2024-01-01; TO=2024-01-31
 
-# Plan (Python), then one file per task.
-"${PY[@]}" plan "$WORK/dist" "$WORK/def.json" $FROM $TO "$WORK/plan.json"
+# The reference: the same backfill in one process (the floe binary), before any worker has touched the warehouse.
+"$FLOE" --warehouse "$WORK/dist" backfill "$WORK/def-single.json" --from $FROM --to $TO --code-version dist-test > /dev/null
+
+# Plan (Python), which also writes one file per task.
 mkdir -p "$WORK/tasks" "$WORK/results"
-TASKS=$("$PYTHON" - "$WORK/plan.json" "$WORK/tasks" <<'PY'
-import json, sys
-plan = json.load(open(sys.argv[1]))
-for i, task in enumerate(plan["tasks"]):
-    json.dump(task, open(f"{sys.argv[2]}/task-{i:03d}.json", "w"))
-print(len(plan["tasks"]))
-PY
-)
+"${PY[@]}" plan "$WORK/dist" "$WORK/def.json" $FROM $TO "$WORK/plan.json" "$WORK/tasks"
+TASKS=$(ls "$WORK/tasks" | wc -l)
 [ "$TASKS" -eq 30 ] || fail "planned $TASKS tasks for 30 days"
 # The task's number from its file name with parameter expansion: a basename and a cut per file cost more CPU than
 # the rest of the shell script.
 shard() { local f i; for f in "$WORK"/tasks/task-*.json; do i=${f##*/task-}; i=$((10#${i%.json})); if ((i % 4 == $1)); then echo "$f"; fi; done; }
-BEFORE=$("$FLOE" --warehouse "$WORK/dist" --json snapshots features.dist_txn 2>/dev/null | "$PYTHON" -c 'import json,sys; print(len(json.load(sys.stdin)))' || echo 0)
+# Snapshots of the output table before the run (none while it does not exist: no Python to count an error).
+count_snapshots() { "$PYTHON" -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+if listed=$("$FLOE" --warehouse "$WORK/dist" --json snapshots features.dist_txn 2>/dev/null); then
+  BEFORE=$(count_snapshots <<< "$listed")
+else
+  BEFORE=0
+fi
 
 # Four workers at once: shards 0 and 2 in Python, 1 and 3 in Go; the Go worker of shard 1 is killed mid-task.
 "${PY[@]}" execute "$WORK/dist" $(shard 0) "$WORK/results" & p0=$!
@@ -101,14 +106,13 @@ echo "rerunning ${#missing[@]} unfinished task(s): ${missing[*]##*/}"
 [ ${#missing[@]} -ge 1 ] || fail "nothing to rerun after the kill"
 "${BARE[@]}" "$GO_WORKER" "$WORK/dist" "${missing[@]}" "$WORK/results"
 
-# One commit (Python), and the reference backfill in one process (the floe binary).
+# One commit (Python).
 "${PY[@]}" commit "$WORK/dist" "$WORK/plan.json" "$WORK/results" > "$WORK/commit.json"
-"$FLOE" --warehouse "$WORK/single" backfill "$WORK/def.json" --from $FROM --to $TO --code-version dist-test > /dev/null
-AFTER=$("$FLOE" --warehouse "$WORK/dist" --json snapshots features.dist_txn | "$PYTHON" -c 'import json,sys; print(len(json.load(sys.stdin)))')
+AFTER=$("$FLOE" --warehouse "$WORK/dist" --json snapshots features.dist_txn | count_snapshots)
 [ $((AFTER - BEFORE)) -eq 1 ] || fail "the distributed run added $((AFTER - BEFORE)) snapshots, expected 1"
 
 "$FLOE" --warehouse "$WORK/dist" scan features.dist_txn --format csv | LC_ALL=C sort > "$WORK/dist.csv"
-"$FLOE" --warehouse "$WORK/single" scan features.dist_txn --format csv | LC_ALL=C sort > "$WORK/single.csv"
+"$FLOE" --warehouse "$WORK/dist" scan features.single_txn --format csv | LC_ALL=C sort > "$WORK/single.csv"
 rows=$(($(wc -l < "$WORK/dist.csv") - 1))
 [ "$rows" -gt 100000 ] || fail "only $rows feature rows"
 cmp -s "$WORK/dist.csv" "$WORK/single.csv" || { diff "$WORK/dist.csv" "$WORK/single.csv" | head -5; fail "distributed and single-process feature tables differ"; }

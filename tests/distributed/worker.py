@@ -1,5 +1,6 @@
 """A Python worker of the multi-process backfill test, through the Python binding.
-  plan WAREHOUSE DEF FROM TO OUT.json         plan the backfill, write the plan
+  plan WAREHOUSE DEF FROM TO OUT.json [TASKS_DIR]
+                                              plan the backfill, write the plan (and each task as TASKS_DIR/task-NNN.json)
   execute WAREHOUSE TASK.json... RESULTS_DIR  run each task, write its result as RESULTS_DIR/<task file name>
   commit WAREHOUSE PLAN.json RESULTS_DIR      commit every planned task's result as one snapshot, print the summary"""
 import json
@@ -22,7 +23,11 @@ def main():
     with Warehouse(warehouse) as wh:
         if mode == "plan":
             definition, start, end, out = sys.argv[3:7]
-            write_atomically(out, wh.backfill_plan(definition, start, end, code_version="dist-test"))
+            plan = wh.backfill_plan(definition, start, end, code_version="dist-test")
+            write_atomically(out, plan)
+            if len(sys.argv) > 7:
+                for i, task in enumerate(plan["tasks"]):
+                    write_atomically(os.path.join(sys.argv[7], f"task-{i:03d}.json"), task)
         elif mode == "execute":
             *tasks, results = sys.argv[3:]
             for task_file in tasks:

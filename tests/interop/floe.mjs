@@ -88,6 +88,9 @@ export function floeScan(warehouse, table, ...args) {
 export async function serveFolder(root) {
   const requests = []
   const server = http.createServer((req, res) => {
+    // One connection a request: the tests block this thread in floe() calls (seconds on a loaded machine), and a
+    // kept-alive socket the server timed out meanwhile was the next fetch's ECONNRESET (fetch reused it first).
+    res.shouldKeepAlive = false
     const relative = decodeURIComponent(new URL(req.url, 'http://localhost').pathname)
     const file = path.resolve(root, '.' + relative)
     requests.push(relative)

@@ -85,6 +85,10 @@ describe('icebird reads a floe table', () => {
   let server
   let undoFetch
   let tableUrl
+  // The table as floe shows it once before() has written it, and floe's rows of its head: every test but the last
+  // only reads the table, so they compare against these instead of starting floe again for the same answer.
+  let head
+  let headRows
   const ingested = {}
 
   before(async () => {
@@ -103,8 +107,9 @@ describe('icebird reads a floe table', () => {
 
     server = await serveFolder(warehouse)
     undoFetch = mapFileUrisTo(warehouse, server.baseUrl)
-    const show = parseJsonExact(floe(warehouse, '--json', 'table', 'show', TABLE))
-    tableUrl = show.location
+    head = described(parseJsonExact(floe(warehouse, '--json', 'table', 'show', TABLE)))
+    tableUrl = head.show.location
+    headRows = floeScan(warehouse, TABLE)
   })
 
   after(async () => {
@@ -113,12 +118,16 @@ describe('icebird reads a floe table', () => {
     if (work && !process.env.FLOE_KEEP_TEMP) fs.rmSync(work, { recursive: true, force: true })
   })
 
-  /** The table's current metadata as floe sees it: { show, fileName, raw (exact ids) }. */
-  function current() {
-    const show = parseJsonExact(floe(warehouse, '--json', 'table', 'show', TABLE))
+  /** `floe table show`'s answer with its metadata file: { show, fileName, raw (exact ids) }. */
+  function described(show) {
     const fileName = path.basename(show.metadata_location)
     const raw = parseJsonExact(fs.readFileSync(localPath(show.metadata_location), 'utf8'))
     return { show, fileName, raw }
+  }
+
+  /** The table's current metadata as floe sees it now. */
+  function current() {
+    return described(parseJsonExact(floe(warehouse, '--json', 'table', 'show', TABLE)))
   }
 
   it('finds the table location as an absolute file URI that the HTTP mapping serves', () => {
@@ -126,7 +135,7 @@ describe('icebird reads a floe table', () => {
   })
 
   it('sees the same schema and partition spec', async () => {
-    const { show, fileName } = current()
+    const { show, fileName } = head
     const metadata = await icebergMetadata({ tableUrl, metadataFileName: fileName })
     const schema = metadata.schemas.find(s => s['schema-id'] === metadata['current-schema-id'])
     assert.deepEqual(schema.fields, show.schema.fields)
@@ -142,7 +151,7 @@ describe('icebird reads a floe table', () => {
   })
 
   it('sees the same snapshots as `floe snapshots`', async () => {
-    const { fileName, raw } = current()
+    const { fileName, raw } = head
     const metadata = await icebergMetadata({ tableUrl, metadataFileName: fileName })
     const listed = parseJsonExact(floe(warehouse, '--json', 'snapshots', TABLE))
     assert.equal(metadata.snapshots.length, listed.length)
@@ -163,9 +172,9 @@ describe('icebird reads a floe table', () => {
   })
 
   it('reads the same rows as `floe scan` at the current snapshot', async () => {
-    const { fileName } = current()
+    const { fileName } = head
     const rows = await icebergRead({ tableUrl, metadataFileName: fileName })
-    const expected = floeScan(warehouse, TABLE)
+    const expected = headRows
     assert.equal(rows.length, expected.length)
     assert.equal(rows.length, 5000 - ingested.overwrite.summary['deleted-records'] + 700)
     // icebird turns timestamps into JS Dates (millisecond precision); full precision is checked with hyparquet below.
@@ -173,7 +182,7 @@ describe('icebird reads a floe table', () => {
   })
 
   it('reads every earlier version (metadata-log) the same as `floe scan --snapshot`', async () => {
-    const { fileName } = current()
+    const { fileName } = head
     const metadata = await icebergMetadata({ tableUrl, metadataFileName: fileName })
     const versions = [...metadata['metadata-log'].map(e => path.basename(e['metadata-file'])), fileName]
     let compared = 0
@@ -190,7 +199,7 @@ describe('icebird reads a floe table', () => {
   })
 
   it('sees the staging branch and reads its head the same as `floe scan --ref staging`', async () => {
-    const { fileName } = current()
+    const { fileName } = head
     const metadata = await icebergMetadata({ tableUrl, metadataFileName: fileName })
     assert.deepEqual(Object.keys(metadata.refs).sort(), ['main', 'staging'])
     assert.equal(metadata.refs.staging.type, 'branch')
@@ -204,7 +213,7 @@ describe('icebird reads a floe table', () => {
   })
 
   it('decodes the manifest list and manifests with avsc: field ids, required fields, metadata, counts', async () => {
-    const { raw } = current()
+    const { raw } = head
     for (const snapshot of raw.snapshots) {
       const list = await readAvro(localPath(snapshot['manifest-list']))
       const where = `manifest list of ${snapshot['snapshot-id']}`
@@ -272,7 +281,7 @@ describe('icebird reads a floe table', () => {
   })
 
   it('reads every live data file with hyparquet: field ids, iceberg.schema footer, full-precision rows', async () => {
-    const { fileName, raw } = current()
+    const { fileName, raw } = head
     const metadata = await icebergMetadata({ tableUrl, metadataFileName: fileName })
     const manifests = await icebergManifests(metadata)
     const rows = []
@@ -296,7 +305,7 @@ describe('icebird reads a floe table', () => {
         rows.push(...await parquetReadObjects({ file, compressors, parsers: { timestampFromMicroseconds: micros => micros } }))
       }
     }
-    assert.deepEqual(eventKeys(rows, 'us'), eventKeys(floeScan(warehouse, TABLE), 'us'))
+    assert.deepEqual(eventKeys(rows, 'us'), eventKeys(headRows, 'us'))
   })
 
   // Runs last: it changes the table (tag, whole-partition delete, snapshot expiry, orphan removal).

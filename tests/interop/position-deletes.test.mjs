@@ -19,6 +19,8 @@ describe('icebird reads floe merge-on-read position deletes', () => {
   let server
   let undoFetch
   let tableUrl
+  // The metadata file floe names once before() has written the table; the tests only read it.
+  let metadataFileName
   const deletes = []
 
   before(async () => {
@@ -34,7 +36,9 @@ describe('icebird reads floe merge-on-read position deletes', () => {
     deletes.push(parseJsonExact(floe(warehouse, '--json', 'delete', TABLE, '--filter', 'amount > 190')))
     server = await serveFolder(warehouse)
     undoFetch = mapFileUrisTo(warehouse, server.baseUrl)
-    tableUrl = parseJsonExact(floe(warehouse, '--json', 'table', 'show', TABLE)).location
+    const show = parseJsonExact(floe(warehouse, '--json', 'table', 'show', TABLE))
+    tableUrl = show.location
+    metadataFileName = path.basename(show.metadata_location)
   })
 
   after(async () => {
@@ -42,10 +46,6 @@ describe('icebird reads floe merge-on-read position deletes', () => {
     await server?.close()
     if (work && !process.env.FLOE_KEEP_TEMP) fs.rmSync(work, { recursive: true, force: true })
   })
-
-  function metadataFileName() {
-    return path.basename(parseJsonExact(floe(warehouse, '--json', 'table', 'show', TABLE)).metadata_location)
-  }
 
   it('commits delete snapshots that write position delete files', () => {
     for (const d of deletes) {
@@ -58,7 +58,7 @@ describe('icebird reads floe merge-on-read position deletes', () => {
   })
 
   it('reads the same rows (and row count) as `floe scan`', async () => {
-    const rows = await icebergRead({ tableUrl, metadataFileName: metadataFileName() })
+    const rows = await icebergRead({ tableUrl, metadataFileName })
     const floeRows = floeScan(warehouse, TABLE)
     assert.equal(rows.length, 4000 - deletes[0].deleted_rows - deletes[1].deleted_rows)
     assert.equal(rows.length, floeRows.length)
@@ -66,7 +66,7 @@ describe('icebird reads floe merge-on-read position deletes', () => {
   })
 
   it('writes delete files with the reserved field ids, sorted by file_path then pos', async () => {
-    const metadata = await icebergMetadata({ tableUrl, metadataFileName: metadataFileName() })
+    const metadata = await icebergMetadata({ tableUrl, metadataFileName })
     const manifests = await icebergManifests(metadata)
     const deleteEntries = manifests.flatMap(m => m.entries).filter(e => e.status !== 2 && e.data_file.content === 1)
     assert.ok(deleteEntries.length > 0)

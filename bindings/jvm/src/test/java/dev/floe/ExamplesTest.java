@@ -19,8 +19,9 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * The README's example (compiled here against floe.jar alone) and the Spark-shaped example, each run in a child
- * JVM that inherits this process's environment. ctest passes floe.jar and the README through system properties.
+ * The README's example (compiled against floe.jar alone, by the build or else here) and the Spark-shaped example, each
+ * run in a child JVM that inherits this process's environment. ctest passes floe.jar, the README and the folder where
+ * the build compiled its example through system properties.
  */
 public class ExamplesTest {
     @Rule
@@ -64,18 +65,43 @@ public class ExamplesTest {
         assertTrue("README has no java block", start >= 0);
         String code = readme.substring(start + "```java\n".length());
         code = code.substring(0, code.indexOf("```"));
-        Path source = temp.getRoot().toPath().resolve("Example.java");
-        Files.writeString(source, code);
-
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         String jar = property("floe.jar");
-        int rc = javac.run(null, null, null, "--release", "17", "-cp", jar, "-d", temp.getRoot().toString(),
-                source.toString());
-        assertEquals("javac failed on the README example", 0, rc);
+        Path classes = builtFrom(System.getProperty("floe.readme.example"), code);
+        if (classes == null) {
+            classes = temp.getRoot().toPath();
+            Path source = classes.resolve("Example.java");
+            Files.writeString(source, code);
+            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+            int rc = javac.run(null, null, null, "--release", "17", "-cp", jar, "-d", classes.toString(),
+                    source.toString());
+            assertEquals("javac failed on the README example", 0, rc);
+        }
 
-        String output = run(java(jar + File.pathSeparator + temp.getRoot(), "Example", true));
+        String output = run(java(jar + File.pathSeparator + classes, "Example", true));
         assertTrue(output, output.contains("rows of entity 1 on main: 2\n"));
         assertTrue(output, output.contains("not found: not_found\n"));
+    }
+
+    /**
+     * The folder where the build compiled the README's example (ctest passes it as {@code floe.readme.example}), when
+     * its Example.java is {@code code} byte for byte and Example.class is there; otherwise null, and the test compiles
+     * the block itself. A folder from an older README is reported and not used.
+     */
+    private static Path builtFrom(String folder, String code) throws Exception {
+        if (folder == null) {
+            return null;
+        }
+        Path dir = Path.of(folder);
+        Path source = dir.resolve("Example.java");
+        if (!Files.isRegularFile(source) || !Files.isRegularFile(dir.resolve("Example.class"))) {
+            System.err.println("no README example built in " + dir + ": compiling it here");
+            return null;
+        }
+        if (!Files.readString(source).equals(code)) {
+            System.err.println(source + " is not the README's current block (rebuild): compiling it here");
+            return null;
+        }
+        return dir;
     }
 
     @Test
