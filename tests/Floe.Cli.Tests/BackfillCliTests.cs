@@ -46,9 +46,7 @@ public sealed class BackfillCliTests
         return r;
     }
 
-    private void Generate(int rows, int days) =>
-        Ok("generate", "events", "--rows", rows.ToString(System.Globalization.CultureInfo.InvariantCulture), "--days", days.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--output", Path.Combine(_dir, "events.csv"));
+    private void Generate(int rows, int days) => Arrange.Events(Path.Combine(_dir, "events.csv"), rows, days);
 
     [Test]
     public void Backfill_Json_SummarisesTheCommitAndLineageShowsIt()

@@ -34,6 +34,7 @@ public sealed class CliTests
     public void CreateIngestScan_JsonOutputs_DescribeTheTable()
     {
         var csv = Path.Combine(_dir, "e.csv");
+        // The suite's one run of `floe generate events` to a file; other tests make their events in-process (Arrange).
         Ok("generate", "events", "--rows", "3000", "--days", "3", "--output", csv);
         Ok("table", "create", "demo.events", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string", "--partition", "day(event_time),bucket(4,entity_id)");
         var ingest = JsonDocument.Parse(Ok("--json", "ingest", "demo.events", csv, "--property", "floe.code-version=v1").Stdout).RootElement;
@@ -57,12 +58,12 @@ public sealed class CliTests
     {
         var csv = Path.Combine(_dir, "e.csv");
         var parquet = Path.Combine(_dir, "out.parquet");
-        Ok("generate", "events", "--rows", "500", "--output", csv);
+        Arrange.Events(csv, rows: 500);
         const string schema = "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string";
-        Ok("table", "create", "a.t", "--schema", schema);
-        Ok("ingest", "a.t", csv);
+        Arrange.Table(_warehouse, "a.t", schema);
+        Arrange.Ingest(_warehouse, "a.t", csv);
         Ok("scan", "a.t", "--format", "parquet", "--output", parquet);
-        Ok("table", "create", "a.copy", "--schema", schema, "--partition", "day(event_time)");
+        Arrange.Table(_warehouse, "a.copy", schema, "day(event_time)");
         Ok("ingest", "a.copy", parquet);
 
         Assert.That(Ok("scan", "a.copy", "--count").Stdout.Trim(), Is.EqualTo("500"));
@@ -73,9 +74,9 @@ public sealed class CliTests
     public void ScanAgg_TextAndJson_AgreeWithTheRowsScanned()
     {
         var csv = Path.Combine(_dir, "e.csv");
-        Ok("generate", "events", "--rows", "2000", "--days", "2", "--output", csv);
-        Ok("table", "create", "a.t", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string", "--partition", "day(event_time)");
-        Ok("ingest", "a.t", csv);
+        Arrange.Events(csv, rows: 2000, days: 2);
+        Arrange.Table(_warehouse, "a.t", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string", "day(event_time)");
+        Arrange.Ingest(_warehouse, "a.t", csv);
         const string filter = "entity_id < 500";
         // The oracle: the rows themselves, as the plain scan prints them.
         var rows = Ok("scan", "a.t", "--columns", "entity_id,event_time,amount", "--filter", filter).Stdout
@@ -125,7 +126,7 @@ public sealed class CliTests
     [TestCaseSource(nameof(Errors))]
     public void Command_BadInput_PrintsOneLineOnStderrAndExitsNonZero(string[] args, int exitCode, string message)
     {
-        Ok("table", "create", "seed.t", "--schema", "a:long");
+        Arrange.Table(_warehouse, "seed.t", "a:long");
         var r = Floe(args);
         Assert.That(r.ExitCode, Is.EqualTo(exitCode), r.Stderr);
         var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -204,9 +205,8 @@ public sealed class CliTests
     public void Ingest_CorruptMetadataFile_FailsNamingTheFileAndKeepsTable()
     {
         var csv = Path.Combine(_dir, "e.csv");
-        Ok("generate", "events", "--rows", "100", "--output", csv);
-        Ok("table", "create", "a.t", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string");
-        var meta = JsonDocument.Parse(Ok("--json", "table", "show", "a.t").Stdout).RootElement.GetProperty("metadata_location").GetString()!;
+        Arrange.Events(csv, rows: 100);
+        var meta = Arrange.Table(_warehouse, "a.t", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string").MetadataLocation;
         var path = new Uri(meta).LocalPath;
         var original = File.ReadAllText(path);
         File.WriteAllText(path, original[..(original.Length / 2)]);
@@ -223,9 +223,9 @@ public sealed class CliTests
     public void Delete_OldDays_RemovesThemInOneSnapshot()
     {
         var csv = Path.Combine(_dir, "e.csv");
-        Ok("generate", "events", "--rows", "700", "--days", "7", "--output", csv);
-        Ok("table", "create", "a.t", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string", "--partition", "day(event_time)");
-        Ok("ingest", "a.t", csv);
+        Arrange.Events(csv, rows: 700, days: 7);
+        Arrange.Table(_warehouse, "a.t", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string", "day(event_time)");
+        Arrange.Ingest(_warehouse, "a.t", csv);
 
         var result = JsonDocument.Parse(Ok("--json", "delete", "a.t", "--filter", "event_time < '2024-01-03T00:00:00Z'").Stdout).RootElement;
 
@@ -243,10 +243,10 @@ public sealed class CliTests
     public void Delete_MergeOnReadTable_WritesPositionDeletes_ScanAndCompactAgree()
     {
         var csv = Path.Combine(_dir, "e.csv");
-        Ok("generate", "events", "--rows", "700", "--days", "7", "--output", csv);
-        Ok("table", "create", "a.t", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string",
-            "--partition", "day(event_time)", "--property", "write.delete.mode=merge-on-read");
-        Ok("ingest", "a.t", csv);
+        Arrange.Events(csv, rows: 700, days: 7);
+        Arrange.Table(_warehouse, "a.t", "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string",
+            "day(event_time)", "write.delete.mode=merge-on-read");
+        Arrange.Ingest(_warehouse, "a.t", csv);
         var matching = long.Parse(Ok("scan", "a.t", "--filter", "amount > 100", "--count").Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
         var result = JsonDocument.Parse(Ok("--json", "delete", "a.t", "--filter", "amount > 100").Stdout).RootElement;
@@ -267,13 +267,13 @@ public sealed class CliTests
     public void Forget_Entity_RemovesItsRowsFromEveryTableWithTheKeyAndRecordsTheReason()
     {
         var csv = Path.Combine(_dir, "e.csv");
-        Ok("generate", "events", "--rows", "300", "--days", "3", "--output", csv);
+        Arrange.Events(csv, rows: 300, days: 3);
         const string schema = "entity_id:long not null,event_time:timestamptz not null,amount:double,category:string";
-        Ok("table", "create", "a.t1", "--schema", schema, "--partition", "day(event_time)");
-        Ok("table", "create", "a.t2", "--schema", schema);
-        Ok("table", "create", "a.other", "--schema", "id:long not null");
-        Ok("ingest", "a.t1", csv);
-        Ok("ingest", "a.t2", csv);
+        Arrange.Table(_warehouse, "a.t1", schema, "day(event_time)");
+        Arrange.Table(_warehouse, "a.t2", schema);
+        Arrange.Table(_warehouse, "a.other", "id:long not null");
+        Arrange.Ingest(_warehouse, "a.t1", csv);
+        Arrange.Ingest(_warehouse, "a.t2", csv);
         var entity = Ok("scan", "a.t1", "--columns", "entity_id").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim();
         var matching = long.Parse(Ok("scan", "a.t1", "--filter", $"entity_id = {entity}", "--count").Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(matching, Is.GreaterThan(0));

@@ -14,10 +14,23 @@ public sealed class FeaturesCliTests
          "features": [{"name": "n_1h", "agg": "count", "window": "1h"}, {"name": "sum_1d", "agg": "sum", "column": "amount", "window": "1d"}]}
         """;
 
+    private string _shared = "";
+    private string _events = "";
     private string _dir = "";
     private string _warehouse = "";
-    private string _events = "";
     private string _definition = "";
+
+    // The events are only read, so the fixture's tests share one file.
+    [OneTimeSetUp]
+    public void MakeEvents()
+    {
+        _shared = Path.Combine(Path.GetTempPath(), "floe-cli-features-events-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_shared);
+        _events = Arrange.Events(Path.Combine(_shared, "events.csv"), rows: 3000, days: 3);
+    }
+
+    [OneTimeTearDown]
+    public void DeleteEvents() => Directory.Delete(_shared, recursive: true);
 
     [SetUp]
     public void SetUp()
@@ -25,10 +38,8 @@ public sealed class FeaturesCliTests
         _dir = Path.Combine(Path.GetTempPath(), "floe-cli-features-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
         _warehouse = Path.Combine(_dir, "wh");
-        _events = Path.Combine(_dir, "events.csv");
         _definition = Path.Combine(_dir, "txn.json");
         File.WriteAllText(_definition, Definition);
-        Ok("generate", "events", "--rows", "3000", "--days", "3", "--output", _events);
     }
 
     [TearDown]

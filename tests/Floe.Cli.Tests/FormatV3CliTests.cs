@@ -60,8 +60,8 @@ public sealed class FormatV3CliTests
     [Test]
     public void Upgrade_V2Table_BecomesV3AndRefusesADowngrade()
     {
-        Ok("table", "create", "demo.t", "--schema", "id:long");
-        Ok("ingest", "demo.t", Csv("a.csv", "id\n7\n8\n"));
+        Arrange.Table(_warehouse, "demo.t", "id:long");
+        Arrange.Ingest(_warehouse, "demo.t", Csv("a.csv", "id\n7\n8\n"));
         var upgraded = JsonDocument.Parse(Ok("--json", "table", "upgrade", "demo.t").Stdout).RootElement;
         Assert.That(upgraded.GetProperty("format_version").GetInt32(), Is.EqualTo(3));
         Assert.That(Lines(Ok("scan", "demo.t", "--columns", "id,_row_id")).Skip(1), Is.EqualTo(new[] { "7,", "8," }), "no row ids before the first v3 commit");

@@ -48,8 +48,8 @@ public sealed class HostileInputCliTests
     {
         var csv = Path.Combine(_dir, "p.csv");
         File.WriteAllText(csv, "id,price\n1,49.99\n2,50.00\n3,75.10\n");
-        Assert.That(Floe("table", "create", "demo.p", "--schema", "id:long not null,price:decimal(10,2)").ExitCode, Is.EqualTo(0));
-        Assert.That(Floe("ingest", "demo.p", csv).ExitCode, Is.EqualTo(0));
+        Arrange.Table(_warehouse, "demo.p", "id:long not null,price:decimal(10,2)");
+        Arrange.Ingest(_warehouse, "demo.p", csv);
         var r = Floe("scan", "demo.p", "--filter", "price < 50");
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
         Assert.That(r.Stdout.Trim().Split('\n').Select(l => l.Trim()), Is.EqualTo(new[] { "id,price", "1,49.99" }));
@@ -70,7 +70,7 @@ public sealed class HostileInputCliTests
     {
         var csv = Path.Combine(_dir, "bad.csv");
         File.WriteAllBytes(csv, "id,name\n1,ok\n2,"u8.ToArray().Concat(new byte[] { 0xFF, 0xFE, 0xC3 }).Concat("\n"u8.ToArray()).ToArray());
-        Assert.That(Floe("table", "create", "demo.s", "--schema", "id:long,name:string").ExitCode, Is.EqualTo(0));
+        Arrange.Table(_warehouse, "demo.s", "id:long,name:string");
         AssertOneLineError(Floe("ingest", "demo.s", csv), 5, "line 3, column 'name': value is not valid UTF-8");
         Assert.That(Floe("scan", "demo.s", "--count").Stdout.Trim(), Is.EqualTo("0"));
     }
@@ -84,13 +84,13 @@ public sealed class HostileInputCliTests
         var hang = CorpusFile("parquet", "regression-footer-hang-mistyped-field.parquet");
         var input = Path.Combine(_dir, "hostile.parquet");
         File.Copy(hang, input);
-        Assert.That(Floe("table", "create", "demo.h", "--schema", "id:long,name:string").ExitCode, Is.EqualTo(0));
+        Arrange.Table(_warehouse, "demo.h", "id:long,name:string");
         AssertOneLineError(Floe("ingest", "demo.h", input), 5, input + ": corrupt Parquet (footer SchemaElement field 1");
         Assert.That(Floe("scan", "demo.h", "--count").Stdout.Trim(), Is.EqualTo("0"));
 
         var csv = Path.Combine(_dir, "h.csv");
         File.WriteAllText(csv, "id,name\n1,a\n");
-        Assert.That(Floe("ingest", "demo.h", csv).ExitCode, Is.EqualTo(0));
+        Arrange.Ingest(_warehouse, "demo.h", csv);
         var data = Directory.GetFiles(Path.Combine(_warehouse, "demo", "h", "data"), "*.parquet", SearchOption.AllDirectories).Single();
         File.Copy(hang, data, overwrite: true);
         AssertOneLineError(Floe("scan", "demo.h"), 5, "corrupt Parquet (footer");

@@ -41,8 +41,8 @@ public sealed class RefAndMaintenanceCliTests
     [Test]
     public void BranchTagFastForwardCherryPick_WorkAndReportErrors()
     {
-        Ok("table", "create", "demo.ev", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double", "--partition", "day(event_time)");
-        Ok("ingest", "demo.ev", Csv("a.csv", 1, 1));
+        Arrange.Table(_warehouse, "demo.ev", "entity_id:long not null,event_time:timestamptz not null,amount:double", "day(event_time)");
+        Arrange.Ingest(_warehouse, "demo.ev", Csv("a.csv", 1, 1));
         var branch = JsonDocument.Parse(Ok("--json", "branch", "create", "demo.ev", "audit", "--min-snapshots-to-keep", "2").Stdout).RootElement;
         Assert.That(branch.GetProperty("min_snapshots_to_keep").GetInt32(), Is.EqualTo(2));
         Ok("tag", "create", "demo.ev", "v1", "--max-ref-age-ms", "86400000");
@@ -57,7 +57,7 @@ public sealed class RefAndMaintenanceCliTests
         Assert.That(names, Is.EqualTo(new[] { "main", "audit" }));
 
         var staged = JsonDocument.Parse(Ok("--json", "ingest", "demo.ev", Csv("c.csv", 3, 3), "--branch", "stage").Stdout).RootElement.GetProperty("snapshot_id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Ok("ingest", "demo.ev", Csv("d.csv", 4, 4));
+        Arrange.Ingest(_warehouse, "demo.ev", Csv("d.csv", 4, 4));
         var picked = JsonDocument.Parse(Ok("--json", "cherry-pick", "demo.ev", staged).Stdout).RootElement;
         Assert.That(picked.GetProperty("summary").GetProperty("source-snapshot-id").GetString(), Is.EqualTo(staged));
         Assert.That(Count(), Is.EqualTo(8));
@@ -76,8 +76,8 @@ public sealed class RefAndMaintenanceCliTests
     [Test]
     public void CompactExpireRemoveOrphans_KeepRowsAndDeleteFiles()
     {
-        Ok("table", "create", "demo.ev", "--schema", "entity_id:long not null,event_time:timestamptz not null,amount:double", "--partition", "day(event_time)");
-        for (var i = 0; i < 4; i++) Ok("ingest", "demo.ev", Csv($"{i}.csv", 1 + i % 2, i));
+        Arrange.Table(_warehouse, "demo.ev", "entity_id:long not null,event_time:timestamptz not null,amount:double", "day(event_time)");
+        for (var i = 0; i < 4; i++) Arrange.Ingest(_warehouse, "demo.ev", Csv($"{i}.csv", 1 + i % 2, i));
         var before = Ok("scan", "demo.ev").Stdout.Split('\n').Order(StringComparer.Ordinal).ToList();
 
         var compact = JsonDocument.Parse(Ok("--json", "compact", "demo.ev").Stdout).RootElement;

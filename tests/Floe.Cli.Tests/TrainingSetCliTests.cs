@@ -39,10 +39,10 @@ public sealed class TrainingSetCliTests
     [Test]
     public void TrainingSet_TagAndMaxAge_JoinsThePinnedSnapshot()
     {
-        Ok("table", "create", "features.t", "--schema", "entity_id:long,ts:timestamptz,v:double", "--partition", "day(ts)");
-        Ok("ingest", "features.t", Write("v1.csv", "entity_id,ts,v\n1,2024-01-01T10:00:00Z,1.5\n2,2024-01-01T11:00:00Z,2.5\n"));
-        Ok("tag", "create", "features.t", "v1");
-        Ok("ingest", "features.t", Write("v2.csv", "entity_id,ts,v\n1,2024-01-01T10:00:00Z,150\n2,2024-01-01T11:00:00Z,250\n"), "--mode", "overwrite-partitions");
+        Arrange.Table(_warehouse, "features.t", "entity_id:long,ts:timestamptz,v:double", "day(ts)");
+        Arrange.Ingest(_warehouse, "features.t", Write("v1.csv", "entity_id,ts,v\n1,2024-01-01T10:00:00Z,1.5\n2,2024-01-01T11:00:00Z,2.5\n"));
+        Arrange.Tag(_warehouse, "features.t", "v1");
+        Arrange.Ingest(_warehouse, "features.t", Write("v2.csv", "entity_id,ts,v\n1,2024-01-01T10:00:00Z,150\n2,2024-01-01T11:00:00Z,250\n"), mode: Floe.Application.Ingest.IngestMode.OverwritePartitions);
         var spine = Write("spine.csv", "entity_id,ts,label\n2,2024-01-01T12:00:00Z,1\n1,2024-01-01T09:00:00Z,0\n1,2024-01-03T10:00:00Z,1\n");
         var output = Path.Combine(_dir, "out.csv");
 
@@ -66,7 +66,7 @@ public sealed class TrainingSetCliTests
     [Test]
     public void TrainingSet_SnapshotWithTwoGroups_ExitsWithInvalidArgument()
     {
-        Ok("table", "create", "features.t", "--schema", "entity_id:long,ts:timestamptz,v:double", "--partition", "day(ts)");
+        Arrange.Table(_warehouse, "features.t", "entity_id:long,ts:timestamptz,v:double", "day(ts)");
         var spine = Write("spine.csv", "entity_id,ts\n1,2024-01-01T12:00:00Z\n");
         var r = FloeProcess.Run(_warehouse, "training-set", "--spine", spine, "--features", "features.t", "--features", "features.t:v",
             "--snapshot", "1", "--output", Path.Combine(_dir, "o.parquet"));
