@@ -163,27 +163,33 @@ internal sealed partial class ColumnWriter
     {
         try
         {
-            CompressedScratch.Length = 0;
-            var compressedSize = _compressor.Compress(_dictionary.WrittenSpan, CompressedScratch);
-            _header.Reset();
-            _header.BeginStruct();
-            _header.FieldI32(1, 2); // DICTIONARY_PAGE
-            _header.FieldI32(2, _dictionary.Length);
-            _header.FieldI32(3, compressedSize);
-            _header.FieldStruct(7);
-            _header.FieldI32(1, _dictionaryCount);
-            _header.FieldI32(2, EncodingPlain);
-            _header.EndStruct();
-            _header.EndStruct();
-            _dictionaryPage.Length = 0;
-            _dictionaryPage.Append(_header.WrittenSpan);
-            _dictionaryPage.Append(CompressedScratch.WrittenSpan);
-            _chunkUncompressed += _header.Length + _dictionary.Length;
+            WriteDictionaryPageInScratch();
         }
         finally
         {
             ReturnScratch();
         }
+    }
+
+    /// <summary><see cref="WriteDictionaryPage"/>, in page buffers borrowed for the call.</summary>
+    private void WriteDictionaryPageInScratch()
+    {
+        CompressedScratch.Length = 0;
+        var compressedSize = _compressor.Compress(_dictionary.WrittenSpan, CompressedScratch);
+        _header.Reset();
+        _header.BeginStruct();
+        _header.FieldI32(1, 2); // DICTIONARY_PAGE
+        _header.FieldI32(2, _dictionary.Length);
+        _header.FieldI32(3, compressedSize);
+        _header.FieldStruct(7);
+        _header.FieldI32(1, _dictionaryCount);
+        _header.FieldI32(2, EncodingPlain);
+        _header.EndStruct();
+        _header.EndStruct();
+        _dictionaryPage.Length = 0;
+        _dictionaryPage.Append(_header.WrittenSpan);
+        _dictionaryPage.Append(CompressedScratch.WrittenSpan);
+        _chunkUncompressed += _header.Length + _dictionary.Length;
     }
 
     /// <summary>
