@@ -4,16 +4,24 @@ process runs precompiled code where it would JIT-compile every method it calls o
 
 usage: crossgen.py CROSSGEN2 CACHE_DIR BIN_DIR...
 
-Every IL-only .dll in a BIN_DIR that carries no ReadyToRun code yet is compiled against the shared frameworks its
-runtimeconfig.json names (the newest installed patch of each, as `dotnet exec` rolls forward) and the assemblies
-beside it, then replaces the IL file. An image depends only on its IL (each assembly is its own version bubble: the
-runtime checks every cross-assembly assumption when it loads the image and JIT-compiles the method instead when one
-does not hold), so images are cached by the IL's SHA-256 and one engine assembly copied into fifteen suites is
-compiled once; images unused for two weeks are deleted. `dotnet build` copies the IL back over an image (sizes
-differ); the next run restores it from the cache. An assembly crossgen2 refuses stays IL and is listed, and the exit
-status is still 0: IL runs the same tests, only with more JIT work.
+Every IL-only .dll in a BIN_DIR is compiled against the shared frameworks its runtimeconfig.json names (the newest
+installed patch of each, as `dotnet exec` rolls forward) and the assemblies beside it, then replaces the IL file. An
+image holds code of the assemblies its own refers to (see CROSS_MODULE), so it is cached by the SHA-256 of its IL, of
+the IL of every assembly it refers to (directly or through others), of the framework folders and of the options: one
+engine assembly copied into fifteen suites is compiled once, and a changed Floe.Core gives Floe.Features a new image.
+The IL of each assembly is kept in the cache beside its images (and each image names its IL), so a folder that already
+holds images from an earlier run is keyed the same way; images and IL unused for two weeks are deleted. `dotnet build`
+copies the IL back over an image (sizes differ); the next run restores it from the cache. An assembly crossgen2
+refuses stays IL and is listed, and the exit status is still 0: IL runs the same tests, only with more JIT work.
 """
 import hashlib, json, os, shutil, struct, subprocess, sys, tempfile, time
+
+# Code from other assemblies may be compiled into an image: methods inlined across assemblies, and instantiations of
+# another assembly's generics (List<OurStruct>, ArrayByteMemory<long> used from Features). An image of its own version
+# bubble holds neither, so every suite JIT-compiled them at their first call: the Features suite 4,463 methods, 2,564
+# with these options; the thirteen fast-pass NUnit suites 64.3 -> 57.9 CPU-s (session 20, bench/RESULTS.md). Such an
+# image is only valid with the IL it copied, hence the cache key in main().
+CROSS_MODULE = ['--opt-cross-module:*', '--non-local-generics-module:*']
 
 
 def clr_header(data):
@@ -66,6 +74,40 @@ def framework_dirs(bin_dir, installed):
     return sorted(set(dirs))
 
 
+def managed_il(path, data, cache):
+    """The SHA-256 of the IL a managed assembly in a bin folder was built as (its own for an IL file; for an image this
+    script put there, the IL it was compiled from, kept in the cache), or None for native files, mixed assemblies and
+    images made elsewhere."""
+    header = clr_header(data)
+    if header is None:
+        return None
+    if header[1] == 0:
+        if not header[0] & 1:  # mixed-mode: native code of its own, nothing to compile
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        kept = os.path.join(cache, 'il-' + digest + '.dll')
+        if not os.path.exists(kept):
+            shutil.copyfile(path, kept + '.tmp')
+            os.replace(kept + '.tmp', kept)
+        return digest
+    origin = os.path.join(cache, 'origin-' + hashlib.sha256(data).hexdigest())
+    return open(origin).read().strip() if os.path.exists(origin) else None
+
+
+def referenced_closure(name, il_bytes):
+    """The other assemblies of the folder that `name` refers to, directly or through them. An assembly reference keeps
+    the referenced name in the #Strings heap as a NUL-terminated string; a namespace spelled like an assembly name
+    matches too, which only costs a compilation, never a stale image."""
+    found, todo = set(), [name]
+    while todo:
+        data = il_bytes[todo.pop()]
+        for other in il_bytes:
+            if other != name and other not in found and b'\0' + other[:-4].encode() + b'\0' in data:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
 def main():
     crossgen, cache, bin_dirs = sys.argv[1], sys.argv[2], sys.argv[3:]
     os.makedirs(cache, exist_ok=True)
@@ -77,14 +119,21 @@ def main():
         fw_dirs = framework_dirs(bin_dir, installed)
         fw_refs = [os.path.join(d, f) for d in fw_dirs for f in os.listdir(d) if f.endswith('.dll')]
         local = sorted(os.path.join(bin_dir, f) for f in os.listdir(bin_dir) if f.endswith('.dll'))
+        il = {}
         for path in local:
             data = open(path, 'rb').read()
-            header = clr_header(data)
-            if header is None or header[1] != 0 or not header[0] & 1:  # not managed, already ReadyToRun, or mixed
-                continue
-            digest = hashlib.sha256(data).hexdigest()
-            image = os.path.join(cache, digest + '.dll')
-            used.update((image, image + '.refused'))
+            digest = managed_il(path, data, cache)
+            if digest is not None:
+                il[os.path.basename(path)] = (digest, hashlib.sha256(data).hexdigest())
+        il_bytes = {name: open(os.path.join(cache, 'il-' + d + '.dll'), 'rb').read() for name, (d, _) in il.items()}
+        for name, (digest, current) in sorted(il.items()):
+            path = os.path.join(bin_dir, name)
+            # An image holds code of the assemblies it refers to (inlined, or their generics), so it is kept by their
+            # IL too: rebuilding Floe.Core alone gives Floe.Features a new image, not one that inlined the old Core.
+            closure = sorted(il[d][0] for d in referenced_closure(name, il_bytes))
+            key = hashlib.sha256('\0'.join([digest] + closure + CROSS_MODULE + fw_dirs).encode()).hexdigest()
+            image = os.path.join(cache, key + '.dll')
+            used.update((image, image + '.refused', os.path.join(cache, 'il-' + digest + '.dll')))
             if os.path.exists(image + '.refused'):
                 continue
             if os.path.exists(image):
@@ -92,23 +141,33 @@ def main():
             else:
                 with tempfile.TemporaryDirectory(dir=cache) as tmp:
                     rsp = os.path.join(tmp, 'args.rsp')
-                    out = os.path.join(tmp, os.path.basename(path))
+                    source = os.path.join(tmp, 'in', name)
+                    os.makedirs(os.path.dirname(source))
+                    shutil.copyfile(os.path.join(cache, 'il-' + digest + '.dll'), source)
+                    out = os.path.join(tmp, name)
                     refs = fw_refs + [p for p in local if p != path]
                     with open(rsp, 'w') as f:
-                        f.write('\n'.join([path, '-o:' + out, '--targetos:linux', '--targetarch:x64', '-O']
+                        f.write('\n'.join([source, '-o:' + out, '--targetos:linux', '--targetarch:x64', '-O'] + CROSS_MODULE
                                           + ['-r:' + r for r in refs]) + '\n')
                     run = subprocess.run([crossgen, '@' + rsp], capture_output=True, text=True)
                     if run.returncode != 0 or not os.path.exists(out):
-                        refused.append(f'{os.path.basename(path)}: {(run.stdout + run.stderr).strip()[-300:]}')
+                        refused.append(f'{name}: {(run.stdout + run.stderr).strip()[-300:]}')
                         open(image + '.refused', 'w').close()
                         continue
                     os.replace(out, image)
                 compiled += 1
-            tmp_path = path + '.r2r-tmp'
-            shutil.copyfile(image, tmp_path)
-            os.replace(tmp_path, path)
-    # Images of assemblies no suite has held for two weeks (older builds of the engine) would only pile up. Age, not
-    # this run's use: a bin folder that still holds its image from an earlier run does not name its IL hash.
+            image_digest = hashlib.sha256(open(image, 'rb').read()).hexdigest()
+            origin = os.path.join(cache, 'origin-' + image_digest)
+            used.add(origin)
+            if not os.path.exists(origin):
+                with open(origin + '.tmp', 'w') as f:
+                    f.write(digest + '\n')
+                os.replace(origin + '.tmp', origin)
+            if image_digest != current:
+                tmp_path = path + '.r2r-tmp'
+                shutil.copyfile(image, tmp_path)
+                os.replace(tmp_path, path)
+    # Images and IL of assemblies no suite has held for two weeks (older builds of the engine) would only pile up.
     now = time.time()
     for path in used:
         if os.path.exists(path):
