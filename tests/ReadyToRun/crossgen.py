@@ -91,7 +91,10 @@ def managed_il(path, data, cache):
             os.replace(kept + '.tmp', kept)
         return digest
     origin = os.path.join(cache, 'origin-' + hashlib.sha256(data).hexdigest())
-    return open(origin).read().strip() if os.path.exists(origin) else None
+    if not os.path.exists(origin):
+        return None
+    digest = open(origin).read().strip()
+    return digest if os.path.exists(os.path.join(cache, 'il-' + digest + '.dll')) else None
 
 
 def referenced_closure(name, il_bytes):
