@@ -96,7 +96,7 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
             if (dir is not null) { Directory.CreateDirectory(dir); }
             sink = parquet
                 ? new ParquetSink(path, ParquetOptions)
-                : new CsvSink(new StreamWriter(OutputFile.Create(path), new System.Text.UTF8Encoding(false), 1 << 16), ownsWriter: true);
+                : new CsvSink(new StreamWriter(OutputFile.Create(path, FileShare.Read), new System.Text.UTF8Encoding(false), 1 << 16), ownsWriter: true);
             sink.Begin(ArrowSchemas.FromArrow(schema));
             return sink;
         }

@@ -18,29 +18,32 @@ internal static class OutputFile
     /// (after the same checks a truncating open makes: a file this process may not write, or one locked by a .NET
     /// writer, fails as before); through the link where it is a symbolic link.
     /// </summary>
+    /// <param name="path">The output file.</param>
+    /// <param name="share">What other .NET openers may do with the file meanwhile (as <see cref="FileStream"/>'s).</param>
+    /// <param name="bufferSize">The stream's buffer (File.Create's 4 KiB by default).</param>
     /// <exception cref="IOException">The file cannot be created or replaced.</exception>
     /// <exception cref="UnauthorizedAccessException">The file or its folder may not be written.</exception>
-    public static FileStream Create(string path, int bufferSize = 4096)
+    public static FileStream Create(string path, FileShare share = FileShare.None, int bufferSize = 4096)
     {
         var existing = new FileInfo(path);
         if (existing.Exists && existing.LinkTarget is null)
         {
             // An open for writing without truncation, closed at once: the errors File.Create would have thrown.
-            using (new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None, 1)) { }
+            using (new FileStream(path, FileMode.Open, FileAccess.Write, share, 1)) { }
             File.Delete(path);
         }
         else if (existing.Exists)
         {
-            return new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize);
+            return new FileStream(path, FileMode.Create, FileAccess.ReadWrite, share, bufferSize);
         }
         try
         {
-            return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize);
+            return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, share, bufferSize);
         }
         catch (IOException) when (File.Exists(path) || Directory.Exists(path))
         {
             // Another process created the name since (or it is a folder): what a truncating open does with it.
-            return new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize);
+            return new FileStream(path, FileMode.Create, FileAccess.ReadWrite, share, bufferSize);
         }
     }
 }

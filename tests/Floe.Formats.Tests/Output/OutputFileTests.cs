@@ -85,6 +85,19 @@ public sealed partial class OutputFileTests
     }
 
     [Test]
+    public void Create_AFileAnotherWriterHolds_FailsAsATruncatingOpenDoes_AndLeavesIt()
+    {
+        var path = Path.Combine(_dir, "held.bin");
+        File.WriteAllText(path, "held");
+        using (var held = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            Assert.That(() => File.Create(path).Dispose(), Throws.InstanceOf<IOException>(), "the premise: a truncating open fails");
+            Assert.That(() => OutputFile.Create(path), Throws.InstanceOf<IOException>());
+        }
+        Assert.That(File.ReadAllText(path), Is.EqualTo("held"));
+    }
+
+    [Test]
     public void Create_AFolderOfThatName_FailsAsATruncatingOpenDoes()
     {
         var path = Path.Combine(_dir, "folder");
