@@ -24,8 +24,9 @@ public sealed class ParquetSink : IBatchSink
     }
 
     /// <inheritdoc />
+    /// <remarks>An earlier file at the path is replaced by a new one, not truncated (see <see cref="OutputFile"/>).</remarks>
     public void Begin(Schema schema) =>
-        _writer = new ParquetDataWriter(File.Create(_path), _path, schema, SchemaParser.ToJson(schema), _options);
+        _writer = new ParquetDataWriter(OutputFile.Create(_path), _path, schema, SchemaParser.ToJson(schema), _options);
 
     /// <inheritdoc />
     public void Write(RecordBatch batch) => _writer!.Write(batch);
