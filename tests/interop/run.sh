@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# ctest entry point for the JavaScript interop tests: installs the pinned npm packages (package-lock.json) when
-# node_modules is missing or older than the lock file, then runs every *.test.mjs in one node process (all.mjs).
+# ctest entry point for the JavaScript interop tests: makes sure the pinned npm packages are installed (install.sh,
+# which the build runs first), then runs every *.test.mjs in one node process (all.mjs).
 # Exits 77 (ctest: skipped) with a clear message when node/npm are missing or too old, or the packages cannot be
 # installed.
 set -euo pipefail
@@ -18,10 +18,10 @@ major="${major#v}"
 major="${major%%.*}"
 ((major >= 18)) || skip "node $(node --version) is too old; the interop test needs node >= 18 (built-in test runner and fetch)"
 
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-    echo "npm ci (tests/interop)"
-    npm ci --no-audit --no-fund --loglevel=error || skip "npm ci failed (is the npm registry reachable?)"
-fi
+# The build has installed the packages (install.sh); a tree built without npm, or an older node_modules, gets them here.
+bash ./install.sh
+[[ -f node_modules/.package-lock.json && ! package-lock.json -nt node_modules/.package-lock.json ]] ||
+    skip "npm ci failed (is the npm registry reachable?)"
 
 # all.mjs runs every *.test.mjs in one process, not one process per file as `node --test` does.
 exec node --test-reporter=spec "$@" ./all.mjs
