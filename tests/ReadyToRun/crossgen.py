@@ -97,15 +97,21 @@ def managed_il(path, data, cache):
     return digest if os.path.exists(os.path.join(cache, 'il-' + digest + '.dll')) else None
 
 
-def referenced_closure(name, il_bytes):
-    """The other assemblies of the folder that `name` refers to, directly or through them. An assembly reference keeps
-    the referenced name in the #Strings heap as a NUL-terminated string; a namespace spelled like an assembly name
-    matches too, which only costs a compilation, never a stale image."""
+def direct_references(il_bytes):
+    """For each assembly of a folder, the others it names. An assembly reference keeps the referenced name in the
+    #Strings heap as a NUL-terminated string; a namespace spelled like an assembly name matches too, which only costs a
+    compilation, never a stale image. One scan of each assembly for each name, however many images need its closure."""
+    needles = {name: b'\0' + name[:-4].encode() + b'\0' for name in il_bytes}
+    return {name: {other for other, needle in needles.items() if other != name and needle in data}
+            for name, data in il_bytes.items()}
+
+
+def referenced_closure(name, references):
+    """The other assemblies of the folder that `name` refers to, directly or through them."""
     found, todo = set(), [name]
     while todo:
-        data = il_bytes[todo.pop()]
-        for other in il_bytes:
-            if other != name and other not in found and b'\0' + other[:-4].encode() + b'\0' in data:
+        for other in references[todo.pop()]:
+            if other != name and other not in found:
                 found.add(other)
                 todo.append(other)
     return found
@@ -128,12 +134,13 @@ def main():
             digest = managed_il(path, data, cache)
             if digest is not None:
                 il[os.path.basename(path)] = (digest, hashlib.sha256(data).hexdigest())
-        il_bytes = {name: open(os.path.join(cache, 'il-' + d + '.dll'), 'rb').read() for name, (d, _) in il.items()}
+        references = direct_references(
+            {name: open(os.path.join(cache, 'il-' + d + '.dll'), 'rb').read() for name, (d, _) in il.items()})
         for name, (digest, current) in sorted(il.items()):
             path = os.path.join(bin_dir, name)
             # An image holds code of the assemblies it refers to (inlined, or their generics), so it is kept by their
             # IL too: rebuilding Floe.Core alone gives Floe.Features a new image, not one that inlined the old Core.
-            closure = sorted(il[d][0] for d in referenced_closure(name, il_bytes))
+            closure = sorted(il[d][0] for d in referenced_closure(name, references))
             key = hashlib.sha256('\0'.join([digest] + closure + CROSS_MODULE + fw_dirs).encode()).hexdigest()
             image = os.path.join(cache, key + '.dll')
             used.update((image, image + '.refused', os.path.join(cache, 'il-' + digest + '.dll')))
