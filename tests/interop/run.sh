@@ -19,9 +19,7 @@ major="${major%%.*}"
 ((major >= 18)) || skip "node $(node --version) is too old; the interop test needs node >= 18 (built-in test runner and fetch)"
 
 # The build has installed the packages (install.sh); a tree built without npm, or an older node_modules, gets them here.
-bash ./install.sh
-[[ -f node_modules/.package-lock.json && ! package-lock.json -nt node_modules/.package-lock.json ]] ||
-    skip "npm ci failed (is the npm registry reachable?)"
+bash ./install.sh || skip "npm ci failed (is the npm registry reachable?)"
 
 # all.mjs runs every *.test.mjs in one process, not one process per file as `node --test` does.
 exec node --test-reporter=spec "$@" ./all.mjs
