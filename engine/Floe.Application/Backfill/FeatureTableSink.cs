@@ -30,6 +30,10 @@ internal sealed class FeatureTableSink : IFeatureBatchSink
     private readonly CancellationToken _cancellation;
     private readonly List<DataFile> _files = new();
     private readonly List<string> _written = new();
+    // The day being written and its writer, open until EndDay.
+    private RollingDataWriter? _open;
+    private DateOnly _openDay;
+    private long _openRows;
 
     /// <param name="table">The feature table (schema = the computed rows' schema, spec = day of the event time).</param>
     /// <param name="options">Parquet writer options (codec and buffer sizes).</param>
@@ -65,26 +69,53 @@ internal sealed class FeatureTableSink : IFeatureBatchSink
     public void WriteDay(DateOnly day, RecordBatch rows)
     {
         _cancellation.ThrowIfCancellationRequested();
-        var partition = PartitionOf(day);
-        var folder = $"{_dataDir}/{TransformFunctions.PartitionPath(_spec, _schema, partition)}";
-        using var writer = new RollingDataWriter(_table.Io, i =>
+        if (_open is null)
         {
-            var location = $"{folder}/{_writeId}-{i:D5}.parquet";
-            _written.Add(location);
-            return location;
-        }, _schema, _schemaJson, _targetFileSize, _options);
-        writer.Write(rows);
-        foreach (var file in writer.Close())
-        {
-            _files.Add(file.Metrics.ToDataFile(file.Location, _schema, partition, _spec.SpecId));
+            var partition = PartitionOf(day);
+            var folder = $"{_dataDir}/{TransformFunctions.PartitionPath(_spec, _schema, partition)}";
+            _open = new RollingDataWriter(_table.Io, i =>
+            {
+                var location = $"{folder}/{_writeId}-{i:D5}.parquet";
+                _written.Add(location);
+                return location;
+            }, _schema, _schemaJson, _targetFileSize, _options);
+            _openDay = day;
         }
-        Rows += rows.Length;
-        _dayDone(day, rows.Length);
+        else if (_openDay != day)
+        {
+            throw new InvalidOperationException($"rows of {day:yyyy-MM-dd} came before the end of {_openDay:yyyy-MM-dd}");
+        }
+        _open.Write(rows);
+        _openRows += rows.Length;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Closes the day's files (a day of many events comes in several batches into the same files).</remarks>
+    public void EndDay(DateOnly day)
+    {
+        if (_open is null || _openDay != day) { return; }
+        var writer = _open;
+        _open = null;
+        long rows = _openRows;
+        _openRows = 0;
+        using (writer)
+        {
+            var partition = PartitionOf(day);
+            foreach (var file in writer.Close())
+            {
+                _files.Add(file.Metrics.ToDataFile(file.Location, _schema, partition, _spec.SpecId));
+            }
+        }
+        Rows += rows;
+        _dayDone(day, rows);
     }
 
     /// <summary>Deletes every file written (a run that will not commit them).</summary>
     public void Abort()
     {
+        // A failed run may leave a day open: its files are closed before they are deleted.
+        _open?.Dispose();
+        _open = null;
         foreach (var location in _written)
         {
             try { _table.Io.Delete(location); }

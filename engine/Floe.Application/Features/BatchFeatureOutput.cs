@@ -6,7 +6,7 @@ namespace Floe.Application.Features;
 /// <summary>Collects computed feature rows in memory, for a host that reads them back as Arrow batches in day order.</summary>
 public sealed class BatchFeatureOutput : IFeatureBatchSink
 {
-    private readonly SortedDictionary<DateOnly, RecordBatch> _days = new();
+    private readonly SortedDictionary<DateOnly, List<RecordBatch>> _days = new();
     private readonly object _gate = new();
 
     /// <summary>Creates an empty output whose batches will have <paramref name="schema"/>.</summary>
@@ -15,14 +15,14 @@ public sealed class BatchFeatureOutput : IFeatureBatchSink
     /// <summary>The schema of every batch.</summary>
     public Schema Schema { get; }
 
-    /// <summary>The batches, one per UTC day of event time, oldest first.</summary>
+    /// <summary>The batches in UTC day order of event time, oldest first: one per day, or several for a day of many events.</summary>
     public IReadOnlyList<RecordBatch> Batches
     {
         get
         {
             lock (_gate)
             {
-                return _days.Values.ToList();
+                return _days.Values.SelectMany(day => day).ToList();
             }
         }
     }
@@ -33,7 +33,8 @@ public sealed class BatchFeatureOutput : IFeatureBatchSink
         // Days may arrive from worker threads (one at a time, but not necessarily the caller's).
         lock (_gate)
         {
-            _days[day] = rows;
+            if (!_days.TryGetValue(day, out var batches)) { _days[day] = batches = new List<RecordBatch>(1); }
+            batches.Add(rows);
         }
     }
 }

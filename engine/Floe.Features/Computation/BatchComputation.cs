@@ -28,6 +28,14 @@ internal static class BatchComputation
     public const int MaxChunkRows = 131_072;
 
     /// <summary>
+    /// A day of more events than this is computed and written in parts of about this many events, by ranges of
+    /// entity id (<see cref="EntityRanges"/>), so what a chunk holds (its sort arrays, its outputs, and the previous
+    /// part's outputs while they are written) stays bounded however many events a day has. At least
+    /// <see cref="MaxChunkRows"/>, so only a chunk of one day is ever cut.
+    /// </summary>
+    public const int DayPartRows = 524_288;
+
+    /// <summary>
     /// Garbage a batch run lets build up between chunks before it collects it. Each chunk leaves ~25 MB of large
     /// per-chunk arrays behind, and with most of the heap being long-lived events the GC's own large-object budget
     /// grew to ~350 MB between collections, the largest part of the run's peak (10M-event bench: peak 770–854 MiB
@@ -75,16 +83,28 @@ internal static class BatchComputation
     /// </summary>
     internal static long GarbageBudget(long heapAfterCollect) => Math.Max(GarbageBudgetBytes, heapAfterCollect / GarbageBudgetDivisor);
 
+    /// <summary>Computes the group for output events in [from, to), giving the rows to the sink one day at a time.</summary>
+    /// <param name="def">The feature group.</param>
+    /// <param name="source">The events.</param>
+    /// <param name="from">First event time output (inclusive).</param>
+    /// <param name="to">End of the output range (exclusive).</param>
+    /// <param name="sink">Receives the rows.</param>
+    /// <param name="parallelism">Worker threads; 0 uses every core.</param>
+    /// <param name="cancellation">Stops the computation between chunks.</param>
+    /// <param name="chunkRows">Most events of a chunk of several days: <see cref="MaxChunkRows"/>, smaller in tests.</param>
+    /// <param name="dayPartRows">Events of a day's part: <see cref="DayPartRows"/>, smaller in tests; at least <paramref name="chunkRows"/>.</param>
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, int chunkRows = MaxChunkRows, int dayPartRows = DayPartRows)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dayPartRows, chunkRows);
         // A batch run is all throughput: background (concurrent) GC costs ~10% more CPU on both cores and a larger
         // peak heap for pause times nobody waits on. Restored afterwards, since the setting is process-wide.
         var latency = System.Runtime.GCSettings.LatencyMode;
         if (latency == System.Runtime.GCLatencyMode.Interactive) { System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.Batch; }
         try
         {
-            return RunCore(def, source, from, to, sink, parallelism, cancellation);
+            return RunCore(def, source, from, to, sink, parallelism, cancellation, chunkRows, dayPartRows);
         }
         finally
         {
@@ -93,7 +113,7 @@ internal static class BatchComputation
     }
 
     private static ComputeResult RunCore(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
-        CancellationToken cancellation)
+        CancellationToken cancellation, int chunkRows, int dayPartRows)
     {
         if (to <= from) { throw Errors.InvalidArgument($"--to ({to:O}) must be after --from ({from:O})"); }
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -110,6 +130,7 @@ internal static class BatchComputation
         foreach (var (_, expr, _) in group.Plan.Expressions) { ExprColumns.Collect(expr, keep); }
         long rowsWritten = 0, eventsRead = 0;
         int partitions = 0;
+        long lastDayWritten = long.MinValue;
         var pending = new List<EventChunk>();
         int pendingRows = 0;
         long heapAfterCollect = GC.GetTotalMemory(false);
@@ -275,7 +296,7 @@ internal static class BatchComputation
 
         // Whether a day of `adding` rows starts a new chunk after `held` rows: AddDay's rule, which ComputeDays also
         // applies ahead of it to know which days to unpack together.
-        static bool Overflows(int held, int adding) => held > 0 && held + adding > MaxChunkRows;
+        bool Overflows(int held, int adding) => held > 0 && held + adding > chunkRows;
 
         // Adds one day's events to the pending chunk, computing the chunk first when the day would push it past
         // MaxChunkRows (a day larger than that is a chunk on its own): the per-chunk arrays then stay one size.
@@ -312,7 +333,6 @@ internal static class BatchComputation
         {
             if (pendingRows == 0) { return; }
             cancellation.ThrowIfCancellationRequested();
-            BoundGarbage();
             var t0 = StageTimes.Now;
             var chunk = EventChunk.Concat(pending, dayArrays);
             if (dayArrays is not null && pending.Count > 1)
@@ -321,7 +341,29 @@ internal static class BatchComputation
             }
             pending.Clear();
             pendingRows = 0;
+            // A chunk this large is one day (AddDay's rule): computed and written in parts by entity range, it holds a
+            // part's outputs rather than the whole day's, and the parts' rows, one after the other, are the day's.
+            var parts = chunk.Length > dayPartRows ? EntityRanges.Split(chunk, engine.Entities.Count, dayPartRows, engine.Parallelism) : null;
             StageTimes.Add(Stage.Encode, t0);
+            if (parts is null)
+            {
+                ComputeAndWrite(chunk, ownsArrays: true);
+                return;
+            }
+            if (dayArrays is not null) { chunk.Recycle(dayArrays); }
+            for (int p = 0; p < parts.Length; p++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                ComputeAndWrite(parts[p], ownsArrays: false);
+                parts[p] = null!;
+            }
+        }
+
+        // Computes a chunk and hands its outputs to the writing task (ownsArrays: the chunk's arrays came from
+        // dayArrays and go back there once its outputs are copied).
+        void ComputeAndWrite(EventChunk chunk, bool ownsArrays)
+        {
+            BoundGarbage();
             // Outputs come in (day, entity, time) order, so each day is one contiguous block of rows, and the rows
             // output for it (time in [from, to)) are the whole block unless from/to cut a day.
             var features = engine.ProcessByDay(chunk, out var rowAt);
@@ -330,15 +372,16 @@ internal static class BatchComputation
             engine.ReturnRowOrder(rowAt);
             StageTimes.Add(Stage.Output, mark);
             // The output columns are copies (in output order): the chunk's arrays can serve the next chunk.
-            if (dayArrays is not null) { chunk.Recycle(dayArrays); }
+            if (ownsArrays && dayArrays is not null) { chunk.Recycle(dayArrays); }
             // Write this chunk while the next one computes (one write in flight, so at most two chunks' outputs are
             // held): the writer's serial parts and the engine's fill each other's idle core.
             var waited = StageTimes.Now;
             writing?.GetAwaiter().GetResult();
             StageTimes.Add(Stage.WriteWait, waited);
+            int length = chunk.Length;
             writing = Task.Run(() =>
             {
-                WriteDays(all, chunk.Length);
+                WriteDays(all, length);
                 // The sinks copy what they write, so the chunk's output arrays can go back to the pools.
                 group.ReturnOrderedOutputColumns(engine, all);
             });
@@ -400,7 +443,9 @@ internal static class BatchComputation
                 if (written > 0)
                 {
                     rowsWritten += written;
-                    partitions++;
+                    // A day computed in parts is written in several calls, one after the other.
+                    if (day != lastDayWritten) { partitions++; }
+                    lastDayWritten = day;
                 }
                 start = end;
             }

@@ -11,11 +11,20 @@ namespace Floe.Features.Output;
 public interface IFeatureBatchSink
 {
     /// <summary>
-    /// Takes the rows of <paramref name="day"/> (every output row whose event time falls on that UTC date). Called at
-    /// most once per day, on one thread at a time (possibly not the caller's), never for a day without rows.
+    /// Takes rows of <paramref name="day"/> (output rows whose event time falls on that UTC date), in (entity, time)
+    /// order: a day's rows in one call, or a day of many events in several calls one after the other, then
+    /// <see cref="EndDay"/>. Called on one thread at a time (possibly not the caller's), never with no rows.
     /// The batch is the sink's to keep.
     /// </summary>
     void WriteDay(DateOnly day, RecordBatch rows);
+
+    /// <summary>
+    /// Called once after the last <see cref="WriteDay"/> of <paramref name="day"/>, before any row of a later day,
+    /// on the same terms; not called when the computation fails or is cancelled first.
+    /// </summary>
+    void EndDay(DateOnly day)
+    {
+    }
 
     /// <summary>
     /// True (the default): the sink may keep the batches it is given, so each batch owns its buffers. A sink that is
