@@ -4,8 +4,9 @@ using Floe.Core.Errors;
 namespace Floe.Application.Backfill;
 
 /// <summary>
-/// How a backfill spends its memory budget. A run computes one chunk of whole days at a time (at most 2^19 events,
-/// or one larger day) plus each entity's events inside its longest window, whatever the range's length; the
+/// How a backfill spends its memory budget. A run computes one chunk of whole days at a time (at most 2^17 events;
+/// a larger day in parts of about 2^18 events by entity range) plus each entity's events inside its longest window,
+/// whatever the range's length; the
 /// budget bounds what grows with settings: the engine's worker threads (each assumed to need
 /// <see cref="BytesPerWorker"/> for its share of a chunk's state and outputs) and the Parquet writer's row-group
 /// buffer (an eighth of the budget, at most the table's own setting). It is a plan, not a hard heap limit.
