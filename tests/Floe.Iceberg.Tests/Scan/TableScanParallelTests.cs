@@ -110,7 +110,7 @@ public sealed class TableScanParallelTests
                 var amounts = (DoubleArray)batch.Column(2);
                 for (var i = 0; i < batch.Length; i++) rowsRead.Add((ids.GetValue(i)!.Value, times.Values[i], amounts.GetValue(i)));
             }
-            Assert.That(rowsRead, Is.EqualTo(expected), $"{offsets?.Count ?? 0} split offsets");
+            Same.Sequence(rowsRead, expected, $"{offsets?.Count ?? 0} split offsets");
             Assert.That(scan.CountRows(altered), Is.EqualTo(40_000));
         }
     }
