@@ -173,7 +173,7 @@ public sealed partial class TableScan
 
         foreach (var manifest in manifests)
         {
-            var spec = metadata.SpecById(manifest.PartitionSpecId);
+            var spec = metadata.SpecOf(manifest, _snapshot.ManifestList);
             if (!manifestEvaluators.TryGetValue(spec.SpecId, out var manifestEvaluator))
             {
                 manifestEvaluator = new ManifestEvaluator(_filter, spec, schema);

@@ -66,6 +66,17 @@ public sealed record TableMetadata
     public PartitionSpec SpecById(int id) =>
         PartitionSpecs.FirstOrDefault(s => s.SpecId == id) ?? throw Floe.Core.Errors.Errors.InvalidData($"partition spec {id} is not in the table metadata");
 
+    /// <summary>
+    /// The partition spec a manifest list entry names; throws naming the manifest list and the manifest when the
+    /// table has no spec of that id (a damaged or foreign list).
+    /// </summary>
+    public PartitionSpec SpecOf(ManifestFile manifest, string manifestList)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return PartitionSpecs.FirstOrDefault(s => s.SpecId == manifest.PartitionSpecId) ?? throw Floe.Core.Errors.Errors.InvalidData(
+            $"{manifestList}: manifest {manifest.ManifestPath} names partition spec {manifest.PartitionSpecId}, which is not in the table metadata");
+    }
+
     /// <summary>A snapshot by id, or null.</summary>
     public Snapshot? SnapshotById(long id)
     {
