@@ -6,7 +6,8 @@
 #   bash bench/cli/scaling.sh [ROWS] [THREADS...]        e.g. bash bench/cli/scaling.sh 10000000 1 2 4 8 16
 # Environment: FLOE_BIN (default build/dist/floe), WORK (scratch folder), RUNS (scans, default 3), FEATURE_RUNS (default 2),
 #   ZIPF_PARQUET (a Zipf-skewed events file from `Floe.Benchmarks features --skew zipf`, 30 days from 2024-01-01),
-#   DUCKDB_QUERY (path of the duckdb_query program), PROFILE (non-empty: one more features run per N with --profile).
+#   DUCKDB_QUERY (path of the duckdb_query program), PROFILE (non-empty: one more features run per N with --profile),
+#   TIMELINE (non-empty, with ZIPF_PARQUET: one more Zipf run per N under bench/cli/timeline.py, which needs python3).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 rows="${1:-10000000}"; shift || true
@@ -80,11 +81,17 @@ for n in "${threads[@]}"; do
     read -r w c < <(best "${pin[@]}" "$floe" --warehouse "$wh" features compute "$work/features.json" --from 2024-01-01 --to 2024-01-31 \
       --source "$ZIPF_PARQUET" --output "$work/zipf-$n.parquet")
     row "$n" "12 features, Zipf file ($(basename "$ZIPF_PARQUET"))" "$w" "$c"
+    if [ -n "${TIMELINE:-}" ]; then # one more run under bench/cli/timeline.py: serial seconds, phases, Amdahl from N's demand
+      "${pin[@]}" python3 "$here/timeline.py" --quiet-stdout --bucket 0 --label "$n threads, Zipf file" --threads "1,$n,16" \
+        -- "$floe" features compute "$work/features.json" --from 2024-01-01 --to 2024-01-31 --source "$ZIPF_PARQUET" \
+        --output "$work/zipf-timeline.parquet" --profile >> "$work/timeline.txt" 2>&1
+    fi
   fi
 done
 # Every thread count must give the same features: compare the outputs' bytes.
 for n in "${threads[@]}"; do
   cmp -s "$work/features-${threads[0]}.parquet" "$work/features-$n.parquet" || echo "features differ at $n threads (content check needed)"
 done
+[ -f "$work/timeline.txt" ] && { echo; echo "features, Zipf file, bench/cli/timeline.py (serial = at most one thread runnable):"; grep -v "^stage wall" "$work/timeline.txt"; }
 [ -f "$work/profile.txt" ] && { echo; echo "features, $rows-event table, --profile (stage: wall s/process CPU-s/own thread CPU-s/MiB allocated):"; cat "$work/profile.txt"; }
 echo "total $(( $(date +%s) - start )) s"

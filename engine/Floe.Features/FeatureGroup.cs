@@ -161,13 +161,26 @@ public sealed class FeatureGroup
         var time = pools.Longs.Rent(n);
         var entity = chunk.Entity;
         var chunkTime = chunk.Time;
-        for (int i = 0; i < n; i++)
+        // Gathered in blocks on the engine's threads: on the main thread alone, with the sort and kernels of the
+        // chunk done and the writer not yet handed the chunk, this was serial time (10M-event bench: ~4 ms a chunk,
+        // 0.12 CPU-s a run, the largest serial stage inside the chunks).
+        int blocks = OutputGather.Blocks(n, engine.Parallelism);
+        SharedWork.For(blocks, engine.Parallelism, b =>
         {
-            int row = rowAt[i];
-            ids[i] = entity[row];
-            time[i] = chunkTime[row];
-        }
-        var result = WithKeysAndTime(engine, ids.AsSpan(0, n), time, features, pools.Longs);
+            var (from, to) = OutputGather.Block(n, blocks, b);
+            for (int i = from; i < to; i++)
+            {
+                int row = rowAt[i];
+                ids[i] = entity[row];
+                time[i] = chunkTime[row];
+            }
+        });
+        var def = Definition;
+        var result = new ValueVector[def.Entity.Count + 1 + features.Length];
+        int at = 0;
+        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids, n, engine.Strings, pools.Longs, engine.Parallelism); }
+        result[at++] = ValueVector.FromLongs(ValueKind.Timestamp, time, null, n);
+        foreach (var f in features) { result[at++] = f; }
         pools.Ints.Return(ids);
         return result;
     }

@@ -74,11 +74,19 @@ public sealed class FeaturesCliTests
         var profiled = Ok("features", "compute", _definition, "--from", "2024-01-02", "--to", "2024-01-03", "--source", _events, "--output", output, "--profile");
         var plain = Ok("features", "compute", _definition, "--from", "2024-01-02", "--to", "2024-01-03", "--source", _events, "--output", output);
 
-        foreach (var stage in new[] { "read", "encode", "file", "sort", "kernel", "permute", "output", "write", "writewait" })
+        foreach (var stage in new[] { "read", "encode", "file", "sort", "kernel", "permute", "output", "write", "writewait", "collect" })
         {
             Assert.That(Regex.IsMatch(profiled.Stderr, $@"\b{stage} \d+\.\d\d s/\d+\.\d\d CPU-s/\d+\.\d\d thread-CPU-s/\d+ MiB"), Is.True, $"stage {stage} in: {profiled.Stderr}");
         }
         Assert.That(Regex.IsMatch(profiled.Stderr, @"GCs gen0/1/2 \d+/\d+/\d+, pauses \d+\.\d\d s, \d+ MiB allocated in all"), Is.True, profiled.Stderr);
+        // The run's phases, since the command started and on the clock an outside timeline reads (bench/cli/timeline.py).
+        const string Phases = @"start (?<start>\d+\.\d+), read-end (?<read>\d+\.\d+), post-read-gc-end \d+\.\d+, chunks-end \d+\.\d+, writes-end \d+\.\d+, complete-end (?<end>\d+\.\d+)";
+        var since = Regex.Match(profiled.Stderr, @"marks \(s since start\): " + Phases);
+        var clock = Regex.Match(profiled.Stderr, @"marks \(CLOCK_MONOTONIC s\): " + Phases);
+        Assert.That(since.Success && clock.Success, Is.True, profiled.Stderr);
+        Assert.That(since.Groups["start"].Value, Is.EqualTo("0.000"));
+        double Seconds(Match m, string name) => double.Parse(m.Groups[name].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(Seconds(clock, "end") - Seconds(clock, "start"), Is.EqualTo(Seconds(since, "end")).Within(0.0015), "the two lists agree");
         Assert.That(plain.Stderr, Does.Not.Contain("CPU-s"), "no profile unless asked");
         // The profile goes to stderr only: stdout is the same one-line summary either way (its seconds aside).
         Assert.That(Regex.Replace(profiled.Stdout, @"[\d.]+ s\b", "T"), Is.EqualTo(Regex.Replace(plain.Stdout, @"[\d.]+ s\b", "T")));

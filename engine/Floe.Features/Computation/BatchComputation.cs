@@ -150,7 +150,9 @@ internal static class BatchComputation
         try
         {
             ReadAndCompute();
+            StageTimes.Mark(JobMark.ChunksEnd);
             writing?.GetAwaiter().GetResult();
+            StageTimes.Mark(JobMark.WritesEnd);
         }
         catch
         {
@@ -168,6 +170,7 @@ internal static class BatchComputation
         var tc = StageTimes.Now;
         var files = sink.Complete();
         StageTimes.Add(Stage.Write, tc);
+        StageTimes.Mark(JobMark.CompleteEnd);
         return new ComputeResult(rowsWritten, eventsRead, partitions, readFrom, readTo, files, started.Elapsed);
 
         void ReadAndCompute()
@@ -210,13 +213,17 @@ internal static class BatchComputation
                     if (Encode(batch, readStart, toMicros) is { } piece) { File(piece, days); }
                 }
                 FiledAll();
+                StageTimes.Mark(JobMark.ReadEnd);
                 encodeArrays = null;
                 // Decoding left several times the encoded events' size in garbage: collect it once before the chunks
                 // start allocating their own buffers. A large heap gives the memory back to the OS; a small one keeps it
                 // for the chunks and the writer, which allocate more than that anyway, rather than have them fault the
                 // same pages in again (see KeepFreedBelowBytes).
+                var collecting = StageTimes.Now;
                 GC.Collect(2, PostReadCollection(GC.GetTotalMemory(false)), blocking: true, compacting: true);
                 heapAfterCollect = GC.GetTotalMemory(false);
+                StageTimes.Add(Stage.Collect, collecting);
+                StageTimes.Mark(JobMark.PostReadGcEnd);
                 engine.Arena.Reserve(ArenaReserve(days, def.LongestWindowMicros, engine.Entities.Count));
                 ComputeDays(days);
             }
@@ -395,8 +402,10 @@ internal static class BatchComputation
         void BoundGarbage()
         {
             if (GC.GetTotalMemory(false) - heapAfterCollect <= GarbageBudget(heapAfterCollect)) { return; }
+            var collecting = StageTimes.Now;
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             heapAfterCollect = GC.GetTotalMemory(false);
+            StageTimes.Add(Stage.Collect, collecting);
         }
 
         // Rows come in (day, entity, time) order: each day is one block, found by comparing times with the day's end

@@ -15,7 +15,7 @@ internal static class StageTimes
 {
     // Spelled out rather than Enum.GetNames: enum reflection in the NativeAOT binary cost ~2 ms on the first use, in
     // every run of the feature job (StageTimesTests checks the names against the enum).
-    internal static readonly string[] Names = ["Read", "Encode", "File", "Sort", "Kernel", "Permute", "Output", "Write", "WriteWait"];
+    internal static readonly string[] Names = ["Read", "Encode", "File", "Sort", "Kernel", "Permute", "Output", "Write", "WriteWait", "Collect"];
     private static readonly long[] Cpu = new long[Names.Length];
     private static readonly long[] Allocated = new long[Names.Length];
     private static readonly long[] Wall = new long[Names.Length];
@@ -24,6 +24,11 @@ internal static class StageTimes
     private static readonly int[] CollectionsAtReset = new int[3];
     private static TimeSpan _pauseAtReset;
     private static long _allocatedAtReset;
+    // Points in the job's run (the read's end, the post-read collection's end, the last chunk's end, the footer's end),
+    // in Stopwatch ticks (CLOCK_MONOTONIC nanoseconds on Linux), so a timeline of the process taken from outside
+    // (bench/cli/timeline.py) can place the stages; only the last value of each name is kept.
+    internal static readonly string[] MarkNames = ["start", "read-end", "post-read-gc-end", "chunks-end", "writes-end", "complete-end"];
+    private static readonly long[] MarkAt = new long[MarkNames.Length];
 
     /// <summary>The process's CPU time (in <see cref="TimeSpan"/> ticks) and managed allocations so far.</summary>
     /// <remarks>
@@ -44,8 +49,13 @@ internal static class StageTimes
         Interlocked.Add(ref ThreadCpu[(int)stage], now.ThreadCpuTicks - since.ThreadCpuTicks);
     }
 
+    /// <summary>Records that the run reached <paramref name="mark"/> now (the clock's last reading for that mark is kept).</summary>
+    public static void Mark(JobMark mark) => Volatile.Write(ref MarkAt[(int)mark], Stopwatch.GetTimestamp());
+
     public static void Reset()
     {
+        Array.Clear(MarkAt);
+        MarkAt[(int)JobMark.Start] = Stopwatch.GetTimestamp();
         Array.Clear(Cpu);
         Array.Clear(Allocated);
         Array.Clear(Wall);
@@ -67,7 +77,17 @@ internal static class StageTimes
         // Every collection of a workstation GC stops all threads, so pauses are serial time whatever the parallelism.
         // A gen2 collection counts as gen1 and gen0 too, as the GC reports them.
         var gcs = string.Create(inv, $"GCs gen0/1/2 {GC.CollectionCount(0) - CollectionsAtReset[0]}/{GC.CollectionCount(1) - CollectionsAtReset[1]}/{GC.CollectionCount(2) - CollectionsAtReset[2]}, pauses {(GC.GetTotalPauseDuration() - _pauseAtReset).TotalSeconds:F2} s, {(GC.GetTotalAllocatedBytes(false) - _allocatedAtReset) / 1048576.0:F0} MiB allocated in all");
-        return "stage wall, process CPU, the stage's own thread's CPU and allocations: " + string.Join(", ", parts) + "; " + gcs;
+        // The marks on the monotonic clock (for a timeline taken from outside the process) and as seconds since the reset.
+        var marks = new List<string>(MarkNames.Length);
+        var since = new List<string>(MarkNames.Length);
+        for (int i = 0; i < MarkNames.Length; i++)
+        {
+            if (MarkAt[i] == 0) { continue; }
+            marks.Add(string.Create(inv, $"{MarkNames[i]} {(double)MarkAt[i] / Stopwatch.Frequency:F6}"));
+            since.Add(string.Create(inv, $"{MarkNames[i]} {(double)(MarkAt[i] - MarkAt[0]) / Stopwatch.Frequency:F3}"));
+        }
+        return "stage wall, process CPU, the stage's own thread's CPU and allocations: " + string.Join(", ", parts) + "; " + gcs
+            + "; marks (s since start): " + string.Join(", ", since) + "; marks (CLOCK_MONOTONIC s): " + string.Join(", ", marks);
     }
 }
 
@@ -85,6 +105,26 @@ internal enum Stage
     Write,
     // The computation waiting for the previous chunk's write to finish: the writer, not the engine, sets the pace then.
     WriteWait,
+    // The job's own blocking collections (after the read, and between chunks to bound the garbage): every thread
+    // waits while one collects (workstation GC), so this is serial time however many cores the job has.
+    Collect,
+}
+
+/// <summary>Points in a batch computation's run that <see cref="StageTimes"/> records the time of (<see cref="StageTimes.MarkNames"/>).</summary>
+internal enum JobMark
+{
+    // When the sums were last reset (the command's start).
+    Start,
+    // Every source batch read, encoded and filed.
+    ReadEnd,
+    // The collection between reading and computing done.
+    PostReadGcEnd,
+    // The last chunk computed and handed to the writer.
+    ChunksEnd,
+    // The last chunk written (the sink's Complete not yet called).
+    WritesEnd,
+    // The sink completed (a Parquet file's footer written and the file closed).
+    CompleteEnd,
 }
 
 /// <summary>A reading of the process's CPU clock and allocation counter, the wall clock and the calling thread's CPU clock.</summary>

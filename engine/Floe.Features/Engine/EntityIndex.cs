@@ -161,4 +161,23 @@ internal sealed class EntityIndex
         for (int i = 0; i < ids.Length; i++) { values[i] = source[ids[i]]; }
         return kind == ValueKind.Bool ? ValueVector.FromFlagLongs(values, null, ids.Length) : ValueVector.FromLongs(kind, values, null, ids.Length);
     }
+
+    /// <summary>
+    /// As <see cref="KeyColumn(int, ValueKind, ReadOnlySpan{int}, StringPool, ChunkPool{long}?)"/> for the first
+    /// <paramref name="length"/> ids, an integer or timestamp key gathered in <see cref="OutputGather.Blocks"/> blocks on
+    /// up to <paramref name="parallelism"/> threads (the same values); string and boolean keys as before.
+    /// </summary>
+    public ValueVector KeyColumn(int k, ValueKind kind, int[] ids, int length, StringPool strings, ChunkPool<long> pool, int parallelism)
+    {
+        int blocks = OutputGather.Blocks(length, parallelism);
+        if (blocks <= 1 || kind is ValueKind.String or ValueKind.Bool) { return KeyColumn(k, kind, ids.AsSpan(0, length), strings, pool); }
+        var source = _keys[k];
+        var values = pool.Rent(length);
+        SharedWork.For(blocks, parallelism, b =>
+        {
+            var (from, to) = OutputGather.Block(length, blocks, b);
+            for (int i = from; i < to; i++) { values[i] = source[ids[i]]; }
+        });
+        return ValueVector.FromLongs(kind, values, null, length);
+    }
 }

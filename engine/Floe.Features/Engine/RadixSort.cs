@@ -37,16 +37,38 @@ internal static class RadixSort
         {
             return false;
         }
+        int parts = Math.Clamp(Math.Min(parallelism, n / MinBlockRows), 1, 64);
+        // The times' range and whether all are whole milliseconds or seconds, per block on the sort's workers and then
+        // combined (min, max and "all" do not depend on the split): one thread alone scanned every row here before any
+        // other pass could start (10M-event bench: ~0.6% of the job's samples, all on the main thread).
+        var blockMin = new long[parts];
+        var blockMax = new long[parts];
+        var blockStep = new int[parts];
+        ForBlocks(n, parts, (from, to, part) =>
+        {
+            long lo = long.MaxValue, hi = long.MinValue;
+            bool ms = true, sec = true;
+            for (int i = from; i < to; i++)
+            {
+                long t = time[i];
+                if (t < lo) { lo = t; }
+                if (t > hi) { hi = t; }
+                // Literal divisors compile to multiplies; a whole second is a whole millisecond too.
+                ms &= t % 1000 == 0;
+                sec &= t % 1_000_000 == 0;
+            }
+            blockMin[part] = lo;
+            blockMax[part] = hi;
+            blockStep[part] = (ms ? 1 : 0) | (sec ? 2 : 0);
+        });
         long minTime = long.MaxValue, maxTime = long.MinValue;
         bool millis = true, seconds = true;
-        for (int i = 0; i < n; i++)
+        for (int p = 0; p < parts; p++)
         {
-            long t = time[i];
-            if (t < minTime) { minTime = t; }
-            if (t > maxTime) { maxTime = t; }
-            // Literal divisors compile to multiplies; a whole second is a whole millisecond too.
-            millis &= t % 1000 == 0;
-            seconds &= t % 1_000_000 == 0;
+            minTime = Math.Min(minTime, blockMin[p]);
+            maxTime = Math.Max(maxTime, blockMax[p]);
+            millis &= (blockStep[p] & 1) != 0;
+            seconds &= (blockStep[p] & 2) != 0;
         }
         long step = seconds ? 1_000_000 : millis ? 1000 : 1;
         ulong span = (ulong)(maxTime - minTime) / (ulong)step;
@@ -60,7 +82,6 @@ internal static class RadixSort
         int rowBits = 32 - BitOperations.LeadingZeroCount((uint)(n - 1));
         bool packed = keyBits + rowBits <= 64;
         int low = packed ? rowBits : 0;
-        int parts = Math.Clamp(Math.Min(parallelism, n / MinBlockRows), 1, 64);
 
         // Scratch comes from the engine's pool (a chunk's sort buffers are reused by the next chunk); only the final
         // order is a fresh exact-length array, since it outlives the call.

@@ -43,4 +43,26 @@ public sealed class StageTimesTests
             Assert.That(text, Does.Contain(name.ToLowerInvariant() + " "), name);
         }
     }
+
+    [Test]
+    public void Mark_AppearsOnTheMonotonicClockAndSinceTheReset_OnlyOnceReached()
+    {
+        StageTimes.Reset();
+        long before = System.Diagnostics.Stopwatch.GetTimestamp();
+        StageTimes.Mark(JobMark.ReadEnd);
+        long after = System.Diagnostics.Stopwatch.GetTimestamp();
+        var text = StageTimes.Describe();
+
+        var since = System.Text.RegularExpressions.Regex.Match(text, @"marks \(s since start\): start 0\.000, read-end (\d+\.\d{3});");
+        Assert.That(since.Success, Is.True, text);
+        var clock = System.Text.RegularExpressions.Regex.Match(text, @"marks \(CLOCK_MONOTONIC s\): start (\d+\.\d{6}), read-end (\d+\.\d{6})$");
+        Assert.That(clock.Success, Is.True, text);
+        double at = double.Parse(clock.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        double frequency = System.Diagnostics.Stopwatch.Frequency;
+        Assert.That(at, Is.InRange((before / frequency) - 1e-6, (after / frequency) + 1e-6), "the mark's clock reading");
+        Assert.That(text, Does.Not.Contain("chunks-end"), "a mark not reached is left out");
+
+        StageTimes.Reset();
+        Assert.That(StageTimes.Describe(), Does.Not.Contain("read-end"), "a reset forgets the marks");
+    }
 }

@@ -88,6 +88,36 @@ public sealed class RadixSortTests
         AssertSorted(entity, time, n, 2);
     }
 
+    /// <summary>
+    /// The times' range and step are found per block on the workers and combined: rows in whole seconds except, in the
+    /// last of four blocks only, the earliest and the latest time and one time off the whole millisecond. Taken from
+    /// the first block alone, the step (a second) would merge distinct times and the range would cut the extremes.
+    /// </summary>
+    [TestCase(0)]
+    [TestCase(1)]
+    public void TrySortByEntityAndTime_RangeAndStepOnlyInTheLastBlock_MatchesStableSort(int odd)
+    {
+        int n = 4 * 32_768;
+        var rnd = new Random(40 + odd);
+        var entity = new int[n];
+        var time = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            entity[i] = rnd.Next(300);
+            time[i] = Base + (rnd.Next(1, 86_000) * 1_000_000L);
+        }
+        int last = n - 1 - odd;
+        time[last - 2] = Base - 5_000_000L;
+        time[last - 1] = Base + (90_000 * 1_000_000L);
+        // Off the whole millisecond (odd 0) or the whole second only (odd 1), beside a row of the same entity a
+        // microsecond or a millisecond away, which a coarser step would give the same time.
+        time[last] = Base + 1_000_000L + (odd == 0 ? 1 : 1000);
+        entity[last] = 7;
+        entity[last - 3] = 7;
+        time[last - 3] = Base + 1_000_000L;
+        AssertSorted(entity, time, n, 4);
+    }
+
     [Test]
     public void TrySortByEntityAndTime_OneEntityOneInstant_KeepsArrivalOrder()
     {
