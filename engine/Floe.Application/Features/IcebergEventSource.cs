@@ -49,6 +49,45 @@ public sealed class IcebergEventSource : IEventSource
     /// <inheritdoc />
     public IEnumerable<RecordBatch> Read(string timestampColumn, DateTimeOffset? from, DateTimeOffset to)
     {
+        var (scan, tasks, metrics) = Plan(timestampColumn, from, to);
+        LastScanMetrics = metrics;
+        return scan.ReadBatches(tasks);
+    }
+
+    /// <summary>
+    /// The record counts of the files a read of the range would plan, summed by their day partition (an hour
+    /// partition counts toward its day), when the table's spec has a day or hour transform of the event-time column
+    /// and every planned file was written with that spec; otherwise null. Row deletes are not subtracted: an estimate.
+    /// </summary>
+    public IReadOnlyDictionary<long, long>? EventsPerDay(string timestampColumn, DateTimeOffset? from, DateTimeOffset to)
+    {
+        var field = _table.Schema.FindField(timestampColumn);
+        if (field is null) { return null; }
+        int position = -1;
+        long unitsPerDay = 0;
+        var specFields = _table.Spec.Fields;
+        for (int i = 0; i < specFields.Count; i++)
+        {
+            if (specFields[i].SourceId != field.Id) { continue; }
+            if (specFields[i].Transform.Kind == TransformKind.Day) { (position, unitsPerDay) = (i, 1); break; }
+            if (specFields[i].Transform.Kind == TransformKind.Hour) { (position, unitsPerDay) = (i, 24); break; }
+        }
+        if (position < 0) { return null; }
+        var (_, tasks, _) = Plan(timestampColumn, from, to);
+        var perDay = new Dictionary<long, long>();
+        foreach (var task in tasks)
+        {
+            long? units = task.File.Partition[position] switch { int i => i, long l => l, _ => null };
+            if (task.File.SpecId != _table.Spec.SpecId || units is not { } value) { return null; }
+            long day = Math.DivRem(value, unitsPerDay, out long rest);
+            if (rest < 0) { day--; }
+            perDay[day] = perDay.GetValueOrDefault(day) + task.File.RecordCount;
+        }
+        return perDay;
+    }
+
+    private (TableScan Scan, IReadOnlyList<FileScanTask> Tasks, ScanMetrics Metrics) Plan(string timestampColumn, DateTimeOffset? from, DateTimeOffset to)
+    {
         var field = _table.Schema.GetField(timestampColumn);
         if (field.Type is not PrimitiveType { Id: TypeId.Timestamp or TypeId.TimestampTz })
         {
@@ -64,8 +103,7 @@ public sealed class IcebergEventSource : IEventSource
         }
         scan = scan.Filter(filter);
         var (tasks, metrics) = scan.PlanFiles();
-        LastScanMetrics = metrics;
-        return scan.ReadBatches(tasks);
+        return (scan, tasks, metrics);
     }
 
     /// <summary>Microseconds since the epoch, exact (a millisecond conversion would drop an event at the bound).</summary>

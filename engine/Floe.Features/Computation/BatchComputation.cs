@@ -191,6 +191,12 @@ internal static class BatchComputation
                     FiledAll();
                     ComputeDays(history);
                 }
+                else if (source.EventsPerDay(def.Timestamp, FromMicros(Math.Max(day * Durations.MicrosPerDay, readStart)), to) is { Count: > 0 } perDay)
+                {
+                    // Read day by day, the windows' events are known only as they come: a source that knows its days'
+                    // sizes (a day-partitioned table) sizes the arena once, rather than having it grow by rebuilds.
+                    engine.Arena.Reserve(ArenaReserve(perDay, def.LongestWindowMicros, engine.Entities.Count));
+                }
                 for (; day * Durations.MicrosPerDay < toMicros; day++)
                 {
                     long start = Math.Max(day * Durations.MicrosPerDay, readStart);
@@ -473,19 +479,34 @@ internal static class BatchComputation
     /// </summary>
     internal static long ArenaReserve(SortedDictionary<long, List<FiledEvents>> days, long longestWindowMicros, int entities)
     {
-        if (days.Count == 0 || longestWindowMicros <= 0 || longestWindowMicros == long.MaxValue) { return 0; }
-        long windowDays = (longestWindowMicros + Durations.MicrosPerDay - 1) / Durations.MicrosPerDay;
-        var dayList = new long[days.Count];
-        var counts = new long[days.Count];
-        int n = 0;
-        long largestDay = 0;
+        var eventsPerDay = new SortedDictionary<long, long>();
         foreach (var (day, pieces) in days)
         {
             long rows = 0;
             foreach (var piece in pieces) { rows += piece.Length; }
-            dayList[n] = day;
-            counts[n++] = rows;
-            largestDay = Math.Max(largestDay, rows);
+            eventsPerDay[day] = rows;
+        }
+        return ArenaReserve(eventsPerDay, longestWindowMicros, entities);
+    }
+
+    /// <summary>
+    /// <see cref="ArenaReserve(SortedDictionary{long, List{FiledEvents}}, long, int)"/> from each day's event count
+    /// (days since 1970-01-01), such as a day-partitioned table's record counts (<see cref="IEventSource.EventsPerDay"/>).
+    /// </summary>
+    internal static long ArenaReserve(IReadOnlyDictionary<long, long> eventsPerDay, long longestWindowMicros, int entities)
+    {
+        if (eventsPerDay.Count == 0 || longestWindowMicros <= 0 || longestWindowMicros == long.MaxValue) { return 0; }
+        long windowDays = (longestWindowMicros + Durations.MicrosPerDay - 1) / Durations.MicrosPerDay;
+        var dayList = new long[eventsPerDay.Count];
+        var counts = new long[eventsPerDay.Count];
+        int n = 0;
+        foreach (var day in eventsPerDay.Keys) { dayList[n++] = day; }
+        System.Array.Sort(dayList);
+        long largestDay = 0;
+        for (int i = 0; i < n; i++)
+        {
+            counts[i] = eventsPerDay[dayList[i]];
+            largestDay = Math.Max(largestDay, counts[i]);
         }
         // A chunk spans the days that fit MaxChunkRows, at least one.
         long chunkDays = Math.Max(1, MaxChunkRows / Math.Max(1, largestDay));

@@ -25,4 +25,11 @@ public interface IEventSource
     /// events compactly encoded.
     /// </summary>
     bool PrunesByTime(string timestampColumn) => false;
+
+    /// <summary>
+    /// About how many events each UTC day of [<paramref name="from"/>, <paramref name="to"/>) holds, keyed by days
+    /// since 1970-01-01, where the source knows it without reading the events (a day-partitioned table's files'
+    /// record counts); null otherwise. A batch run that reads day by day sizes the windows' event store from it once.
+    /// </summary>
+    IReadOnlyDictionary<long, long>? EventsPerDay(string timestampColumn, DateTimeOffset? from, DateTimeOffset to) => null;
 }

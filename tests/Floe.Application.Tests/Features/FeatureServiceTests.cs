@@ -131,6 +131,53 @@ public sealed class FeatureServiceTests
         Assert.That(source.LastScanMetrics!.TotalDataFiles - source.LastScanMetrics.SkippedDataFiles, Is.EqualTo(2));
     }
 
+    /// <summary>
+    /// A day-partitioned table tells the batch run how many events each day of a range holds (its files' record
+    /// counts), without reading them; a table not partitioned by day or hour of the event time cannot.
+    /// </summary>
+    [TestCase("day(event_time)")]
+    [TestCase("hour(event_time)")]
+    public void EventsPerDay_TimePartitionedTable_EachDaysRecordCount(string partition)
+    {
+        using var w = new TempWarehouse();
+        var csv = Path.Combine(w.Directory, "events.csv");
+        new EventGenerator { Rows = 3_000, Entities = 50, Days = 10 }.WriteCsv(csv);
+        w.Tables.Create("demo.events", EventGenerator.Schema, partition);
+        w.Ingest.Ingest("demo.events", csv, new IngestOptions());
+        var source = (IcebergEventSource)new FeatureService(w.Warehouse).OpenTable("demo.events");
+        var from = new DateTimeOffset(2024, 1, 4, 0, 0, 0, TimeSpan.Zero);
+        var to = new DateTimeOffset(2024, 1, 7, 0, 0, 0, TimeSpan.Zero);
+
+        var perDay = source.EventsPerDay("event_time", from, to);
+
+        // What a read of the same range holds, day by day.
+        var expected = new Dictionary<long, long>();
+        foreach (var batch in source.Read("event_time", from, to))
+        {
+            var time = (Apache.Arrow.TimestampArray)batch.Column(batch.Schema.GetFieldIndex("event_time"));
+            for (int i = 0; i < batch.Length; i++)
+            {
+                long day = (long)Math.Floor(time.GetValue(i)!.Value / 86_400_000_000.0);
+                expected[day] = expected.GetValueOrDefault(day) + 1;
+            }
+        }
+        Assert.That(perDay, Is.EquivalentTo(expected));
+        Assert.That(perDay!.Keys.Order(), Is.EqualTo(new long[] { 19_726, 19_727, 19_728 }), "2024-01-04 to 2024-01-06");
+    }
+
+    [Test]
+    public void EventsPerDay_NotPartitionedByTime_Null()
+    {
+        using var w = new TempWarehouse();
+        var csv = Path.Combine(w.Directory, "events.csv");
+        new EventGenerator { Rows = 500, Entities = 50, Days = 3 }.WriteCsv(csv);
+        w.Tables.Create("demo.events", EventGenerator.Schema, "bucket(4,entity_id)");
+        w.Ingest.Ingest("demo.events", csv, new IngestOptions());
+        var source = (IcebergEventSource)new FeatureService(w.Warehouse).OpenTable("demo.events");
+
+        Assert.That(source.EventsPerDay("event_time", null, new DateTimeOffset(2024, 1, 7, 0, 0, 0, TimeSpan.Zero)), Is.Null);
+    }
+
     [Test]
     public void Compute_UnknownSourceTable_FailsNotFound()
     {

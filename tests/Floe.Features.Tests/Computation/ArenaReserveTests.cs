@@ -46,6 +46,21 @@ public sealed class ArenaReserveTests
         Assert.That(reserve, Is.GreaterThanOrEqualTo(350_010 + (350_010 / 2)));
     }
 
+    /// <summary>
+    /// A source read day by day gives its days' counts instead (a day-partitioned table's record counts), in any
+    /// order: the same reserve as the same days filed.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(3)]
+    public void FromDayCounts_SameAsTheSameDaysFiled(int windowDays)
+    {
+        var counts = new Dictionary<long, long>();
+        foreach (var (day, events) in Filed.Reverse()) { counts[day] = events; }
+
+        Assert.That(BatchComputation.ArenaReserve(counts, windowDays * Day, 10), Is.EqualTo(BatchComputation.ArenaReserve(Days(Filed), windowDays * Day, 10)));
+        Assert.That(BatchComputation.ArenaReserve(new Dictionary<long, long>(), windowDays * Day, 10), Is.Zero);
+    }
+
     // Each day filed as two pieces, as DayFiler files a day that several source chunks hold.
     private static SortedDictionary<long, List<FiledEvents>> Days((long Day, int Events)[] filed)
     {
