@@ -119,11 +119,7 @@ public sealed class FeatureServiceTests
     public void TableSource_ReadsOnlyTheLookbackPartitions()
     {
         using var w = new TempWarehouse();
-        var csv = Path.Combine(w.Directory, "events.csv");
-        new EventGenerator { Rows = 3_000, Entities = 50, Days = 10 }.WriteCsv(csv);
-        w.Tables.Create("demo.events", EventGenerator.Schema, "day(event_time)");
-        w.Ingest.Ingest("demo.events", csv, new IngestOptions());
-        var source = (IcebergEventSource)new FeatureService(w.Warehouse).OpenTable("demo.events");
+        var source = EventsTable(w, 3_000, 10, "day(event_time)");
 
         var rows = source.Read("event_time", new DateTimeOffset(2024, 1, 4, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 1, 6, 0, 0, 0, TimeSpan.Zero)).Sum(b => b.Length);
 
@@ -140,11 +136,7 @@ public sealed class FeatureServiceTests
     public void EventsPerDay_TimePartitionedTable_EachDaysRecordCount(string partition)
     {
         using var w = new TempWarehouse();
-        var csv = Path.Combine(w.Directory, "events.csv");
-        new EventGenerator { Rows = 3_000, Entities = 50, Days = 10 }.WriteCsv(csv);
-        w.Tables.Create("demo.events", EventGenerator.Schema, partition);
-        w.Ingest.Ingest("demo.events", csv, new IngestOptions());
-        var source = (IcebergEventSource)new FeatureService(w.Warehouse).OpenTable("demo.events");
+        var source = EventsTable(w, 3_000, 10, partition);
         var from = new DateTimeOffset(2024, 1, 4, 0, 0, 0, TimeSpan.Zero);
         var to = new DateTimeOffset(2024, 1, 7, 0, 0, 0, TimeSpan.Zero);
 
@@ -169,13 +161,19 @@ public sealed class FeatureServiceTests
     public void EventsPerDay_NotPartitionedByTime_Null()
     {
         using var w = new TempWarehouse();
-        var csv = Path.Combine(w.Directory, "events.csv");
-        new EventGenerator { Rows = 500, Entities = 50, Days = 3 }.WriteCsv(csv);
-        w.Tables.Create("demo.events", EventGenerator.Schema, "bucket(4,entity_id)");
-        w.Ingest.Ingest("demo.events", csv, new IngestOptions());
-        var source = (IcebergEventSource)new FeatureService(w.Warehouse).OpenTable("demo.events");
+        var source = EventsTable(w, 500, 3, "bucket(4,entity_id)");
 
         Assert.That(source.EventsPerDay("event_time", null, new DateTimeOffset(2024, 1, 7, 0, 0, 0, TimeSpan.Zero)), Is.Null);
+    }
+
+    // demo.events with generated events of 50 entities from 2024-01-01, partitioned as given, read as a feature source.
+    private static IcebergEventSource EventsTable(TempWarehouse w, int rows, int days, string partition)
+    {
+        var csv = Path.Combine(w.Directory, "events.csv");
+        new EventGenerator { Rows = rows, Entities = 50, Days = days }.WriteCsv(csv);
+        w.Tables.Create("demo.events", EventGenerator.Schema, partition);
+        w.Ingest.Ingest("demo.events", csv, new IngestOptions());
+        return (IcebergEventSource)new FeatureService(w.Warehouse).OpenTable("demo.events");
     }
 
     [Test]
