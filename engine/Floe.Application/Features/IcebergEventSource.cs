@@ -35,15 +35,20 @@ public sealed class IcebergEventSource : IEventSource
     public ScanMetrics? LastScanMetrics { get; private set; }
 
     /// <summary>True when the table is partitioned by a year/month/day/hour transform of the event-time column.</summary>
-    public bool PrunesByTime(string timestampColumn)
+    public bool PrunesByTime(string timestampColumn) =>
+        SpecFieldOf(timestampColumn, kind => kind is TransformKind.Year or TransformKind.Month or TransformKind.Day or TransformKind.Hour) >= 0;
+
+    // The position in the table's spec of the first partition field over the column whose transform is accepted; -1 if none.
+    private int SpecFieldOf(string column, Func<TransformKind, bool> accepts)
     {
-        var field = _table.Schema.FindField(timestampColumn);
-        if (field is null) { return false; }
-        foreach (var p in _table.Spec.Fields)
+        var field = _table.Schema.FindField(column);
+        if (field is null) { return -1; }
+        var specFields = _table.Spec.Fields;
+        for (int i = 0; i < specFields.Count; i++)
         {
-            if (p.SourceId == field.Id && p.Transform.Kind is TransformKind.Year or TransformKind.Month or TransformKind.Day or TransformKind.Hour) { return true; }
+            if (specFields[i].SourceId == field.Id && accepts(specFields[i].Transform.Kind)) { return i; }
         }
-        return false;
+        return -1;
     }
 
     /// <inheritdoc />
@@ -61,18 +66,9 @@ public sealed class IcebergEventSource : IEventSource
     /// </summary>
     public IReadOnlyDictionary<long, long>? EventsPerDay(string timestampColumn, DateTimeOffset? from, DateTimeOffset to)
     {
-        var field = _table.Schema.FindField(timestampColumn);
-        if (field is null) { return null; }
-        int position = -1;
-        long unitsPerDay = 0;
-        var specFields = _table.Spec.Fields;
-        for (int i = 0; i < specFields.Count; i++)
-        {
-            if (specFields[i].SourceId != field.Id) { continue; }
-            if (specFields[i].Transform.Kind == TransformKind.Day) { (position, unitsPerDay) = (i, 1); break; }
-            if (specFields[i].Transform.Kind == TransformKind.Hour) { (position, unitsPerDay) = (i, 24); break; }
-        }
+        int position = SpecFieldOf(timestampColumn, kind => kind is TransformKind.Day or TransformKind.Hour);
         if (position < 0) { return null; }
+        long unitsPerDay = _table.Spec.Fields[position].Transform.Kind == TransformKind.Day ? 1 : 24;
         var (_, tasks, _) = Plan(timestampColumn, from, to);
         var perDay = new Dictionary<long, long>();
         foreach (var task in tasks)
