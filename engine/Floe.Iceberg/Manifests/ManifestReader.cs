@@ -43,10 +43,24 @@ public static class ManifestReader
         return result;
     }
 
+    // A lookup such as TableMetadata.SpecById throws for an unknown id without knowing which file named it; the
+    // caller's error names the manifest instead.
+    private static PartitionSpec? SpecOf(ManifestFile manifest, Func<int, PartitionSpec> specById)
+    {
+        try
+        {
+            return specById(manifest.PartitionSpecId);
+        }
+        catch (FloeException e) when (e.Code == FloeErrorCode.InvalidData)
+        {
+            return null;
+        }
+    }
+
     private static IEnumerable<ManifestEntry> ReadIterator(IFileIO io, ManifestFile manifest, Func<int, PartitionSpec> specById, Schema? tableSchema)
     {
         var reader = AvroFiles.Open(io, manifest.ManifestPath);
-        var spec = specById(manifest.PartitionSpecId)
+        var spec = SpecOf(manifest, specById)
             ?? throw Errors.InvalidData(manifest.ManifestPath, $"partition spec {manifest.PartitionSpecId} is not in the table metadata");
         var decoder = new ManifestEntryDecoder(manifest.ManifestPath, reader.Schema, manifest, spec, tableSchema);
         while (reader.ReadBlock())

@@ -63,7 +63,7 @@ public sealed class DynamicPartitionOverwrite : SnapshotProducer
         var replaced = Replaced();
         foreach (var snapshot in ConcurrentChanges.Since(metadata, current, startingSnapshotId, Branch, "overwrite"))
         {
-            foreach (var manifest in ManifestsOf(snapshot))
+            foreach (var manifest in ManifestsOf(metadata, snapshot))
             {
                 if (manifest.AddedSnapshotId != snapshot.SnapshotId || manifest.Content != ManifestContent.Data) continue;
                 foreach (var entry in ManifestReader.Read(Table.Io, manifest, metadata.SpecById, metadata.CurrentSchema))

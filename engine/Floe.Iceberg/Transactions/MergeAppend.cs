@@ -57,7 +57,7 @@ public class MergeAppend : SnapshotProducer
     {
         var added = AddedDataManifests(metadata, _files, summary);
         var all = new List<ManifestFile>(added);
-        all.AddRange(ManifestsOf(parent));
+        all.AddRange(ManifestsOf(metadata, parent));
         if (!_mayMerge || !Bool(metadata, MergeEnabledProperty, true)) return all;
         var minCount = (int)Long(metadata, MinCountToMergeProperty, 100);
         var targetSize = Long(metadata, TargetSizeBytesProperty, 8L * 1024 * 1024);

@@ -113,7 +113,7 @@ public abstract class SnapshotProducer
     private protected void CarryOverRemoving(TableMetadata metadata, Snapshot? parent, SnapshotSummaryBuilder summary, List<ManifestFile> result,
         Func<ManifestFile, bool> mayHold, Func<DataFile, bool> remove, Func<DataFile, bool>? removeDelete = null)
     {
-        foreach (var manifest in ManifestsOf(parent))
+        foreach (var manifest in ManifestsOf(metadata, parent))
         {
             if (manifest.Content == ManifestContent.Deletes ? removeDelete is null : !mayHold(manifest))
             {
@@ -171,9 +171,20 @@ public abstract class SnapshotProducer
         return manifest;
     }
 
-    /// <summary>The manifests of <paramref name="snapshot"/> (none for null).</summary>
-    protected IReadOnlyList<ManifestFile> ManifestsOf(Snapshot? snapshot) =>
-        snapshot is null ? Array.Empty<ManifestFile>() : Table.Operations.ReadManifestList(snapshot.ManifestList);
+    /// <summary>
+    /// The manifests of <paramref name="snapshot"/> (none for null), each checked to name a partition spec of
+    /// <paramref name="metadata"/>: a writer decides which manifests to carry, read or rewrite by their spec, so one
+    /// naming an unknown spec would be carried untouched past a replace or a delete.
+    /// </summary>
+    /// <exception cref="FloeException">InvalidData naming the manifest list and the manifest.</exception>
+    protected IReadOnlyList<ManifestFile> ManifestsOf(TableMetadata metadata, Snapshot? snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (snapshot is null) return Array.Empty<ManifestFile>();
+        var manifests = Table.Operations.ReadManifestList(snapshot.ManifestList);
+        foreach (var manifest in manifests) metadata.SpecOf(manifest, snapshot.ManifestList);
+        return manifests;
+    }
 
     /// <summary>Commits with retries; returns the committed snapshot and refreshes <see cref="Table"/>.</summary>
     public Snapshot Commit()
@@ -327,7 +338,7 @@ public abstract class SnapshotProducer
             return;
         }
         var live = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var m in _lastListed ?? ManifestsOf(committed)) live.Add(m.ManifestPath);
+        foreach (var m in _lastListed ?? Table.Operations.ReadManifestList(committed.ManifestList)) live.Add(m.ManifestPath);
         foreach (var m in _writtenManifests)
         {
             if (!live.Contains(m.ManifestPath)) Table.Io.Delete(m.ManifestPath);
