@@ -29,15 +29,18 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
     // output: sampled trials every 8th page"): 10M-event output 375.8 MB, 1M 39.2 MB (DuckDB's zstd files 384.0 and
     // 39.6-39.8 MB); libzstd's instructions -4.7% against the old trials at 5% (373.8 MB); 5% came to 372.0 MB for -2.1%.
     // 16 MiB row groups: the writer buffers a row group, and larger ones only held more memory.
-    // 64 KiB dictionaries: string keys still get one, but a double column with tens of thousands of distinct values
-    // per row group goes PLAIN early (hashing those cost ~1 CPU-s per 10M rows for ~2% of the file).
+    // 1 MiB dictionaries: a column of noisy doubles (means, long sums) still goes PLAIN after the writer's 32k-value
+    // sample shows the dictionary would not pay, while maxima keep theirs: on the 7-day bench set (1.43M events a day)
+    // their ~15k distinct values per row group outgrew the earlier 64 KiB, and the file was 376.3 MB against DuckDB's
+    // 374.4; with 1 MiB it is 362.5 MB (maxima 48.1 -> 35.8 MB) at the same writer CPU per column (bench/RESULTS.md,
+    // "Session 22 (lead)"). 256 KiB left the Zipf 10M file 0.5 MB larger: a column outgrowing it midway is worse off.
     private static readonly ParquetWriterOptions ParquetOptions = new()
     {
         Codec = ParquetCodec.Zstd,
         ZstdLevel = 2,
         DeltaIntegers = true,
         RowGroupBytes = 16L << 20,
-        DictionaryPageBytes = 64 << 10,
+        DictionaryPageBytes = 1 << 20,
         ByteStreamSplitSlack = 0.2,
         FastZstdSlack = 0.08,
     };
