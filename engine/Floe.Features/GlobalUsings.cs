@@ -1,1 +1,2 @@
 global using Floe.Core.Expressions;
+global using Floe.Core.Threading;

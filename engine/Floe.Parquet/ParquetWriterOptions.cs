@@ -80,8 +80,9 @@ public sealed record ParquetWriterOptions
     public int FastZstdLevel { get; init; } = -1;
 
     /// <summary>
-    /// Most columns encoded and compressed at once (default 0: as many as the thread pool gives; 1: all on the
-    /// calling thread). The file's bytes do not depend on it.
+    /// Most columns encoded and compressed at once (default 0: one per processor; 1: all on the calling thread). The
+    /// calling thread takes every column no pool thread has started (<see cref="Floe.Core.Threading.SharedWork"/>), so
+    /// a busy pool slows a write down to the calling thread, never below it. The file's bytes do not depend on it.
     /// </summary>
     public int MaxParallelism { get; init; }
 

@@ -1,23 +1,30 @@
 using System.Runtime.ExceptionServices;
 
-namespace Floe.Features.Engine;
+namespace Floe.Core.Threading;
 
 /// <summary>
 /// Runs <c>body(0)</c> … <c>body(count − 1)</c> on the calling thread and up to <c>workers − 1</c> thread-pool
 /// helpers, each taking the next index as it frees up, and returns once every index has run. Unlike
 /// <see cref="Parallel.For(int, int, Action{int})"/> it never waits for a helper that has not started: the caller runs
-/// whatever is left itself. A batch run writes the previous chunk beside the next one's sort and kernels, and the
-/// writer's own parallel loops keep both pool threads busy, so a helper queued behind them starts only when the
-/// writer's loop ends; <c>Parallel.For</c> called from a thread outside the pool then waits for that start (its
-/// queued replica cannot be run inline) even when the caller has done every index. The 1M-event bench's sort, five
-/// such loops a chunk, spent most of its wall waiting: its stage took 0.22–0.47 s of wall with Parallel.For and
-/// 0.05–0.13 s with this (interleaved runs at load ~9), for 0.02–0.03 s of its own thread's CPU either way.
+/// whatever is left itself. A batch feature run writes the previous chunk beside the next one's sort and kernels, each
+/// side with loops of its own, so a helper queued behind the other side's work starts only when that work ends;
+/// <c>Parallel.For</c> then waits for that start (its queued replica cannot be run inline) even when the caller has
+/// done every index. The 1M-event bench's sort, five such loops a chunk, spent most of its wall waiting: its stage
+/// took 0.22–0.47 s of wall with Parallel.For and 0.05–0.13 s with this (interleaved runs at load ~9), for 0.02–0.03 s
+/// of its own thread's CPU either way. The Parquet writer's column loops (appending a batch, which seals the pages it
+/// fills, and encoding a row group) had the same wait: an append begun beside a chunk's kernels finished only when the
+/// kernels did, so the writer's work ran after them, alone (bench/RESULTS.md, issue #14, branch polars1m).
 /// </summary>
-internal static class SharedWork
+public static class SharedWork
 {
-    /// <summary>Runs <paramref name="body"/> for every index below <paramref name="count"/> on up to <paramref name="workers"/> threads.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> for every index below <paramref name="count"/> on up to <paramref name="workers"/>
+    /// threads (the caller and up to <paramref name="workers"/> − 1 helpers), returning when every index has run.
+    /// </summary>
+    /// <exception cref="Exception">The first exception a body threw (the remaining indices are skipped).</exception>
     public static void For(int count, int workers, Action<int> body)
     {
+        ArgumentNullException.ThrowIfNull(body);
         if (count <= 0) { return; }
         if (workers <= 1 || count == 1)
         {

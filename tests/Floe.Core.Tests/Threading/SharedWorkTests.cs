@@ -1,6 +1,6 @@
-using Floe.Features.Engine;
+using Floe.Core.Threading;
 
-namespace Floe.Features.Tests.Engine;
+namespace Floe.Core.Tests.Threading;
 
 public sealed class SharedWorkTests
 {
