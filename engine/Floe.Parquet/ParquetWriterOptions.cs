@@ -71,8 +71,9 @@ public sealed record ParquetWriterOptions
     /// <see cref="FastZstdLevel"/>, and that level is used up to the next trial when its sample came out at most this
     /// fraction larger than the smallest sample of the trial at <see cref="ZstdLevel"/> (0.05: up to 5% larger). On noisy doubles split into byte
     /// streams most of zstd's time goes to Huffman-coding streams it barely shrinks, which a negative level skips.
-    /// Like the split trial, the choice depends on the rows written only. Default null: every page at
-    /// <see cref="ZstdLevel"/>.
+    /// Like the split trial, the choice depends on the rows written only. When set, the dictionary-encoded data pages
+    /// (bit-packed indices) of those columns are compressed at <see cref="FastZstdLevel"/> without a trial. Default
+    /// null: every page at <see cref="ZstdLevel"/>.
     /// </summary>
     public double? FastZstdSlack { get; init; }
 

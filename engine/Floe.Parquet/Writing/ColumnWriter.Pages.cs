@@ -81,6 +81,14 @@ internal sealed partial class ColumnWriter
 
     /// <summary>The zstd level of the next page not dictionary encoded: the fast one when the last trial chose it.</summary>
     private int PageLevel => _fastChosen ? _options.FastZstdLevel : _options.ZstdLevel;
+
+    /// <summary>
+    /// The zstd level of a numeric column's RLE_DICTIONARY data page: the fast one outright where it is tried at all.
+    /// Bit-packed indices and RLE runs leave Huffman coding little to earn: on the feature bench's rolling maxima the
+    /// fast level wrote index pages 0–3% larger for 10–20% less of the column's CPU (bench/RESULTS.md, "Session 22
+    /// (lead)"), which made dictionary encoding cheaper than PLAIN there.
+    /// </summary>
+    private int DictionaryPageLevel => FastByTrial ? _options.FastZstdLevel : _options.ZstdLevel;
     private readonly ThriftCompactWriter _header = new();
 
     /// <summary>The footer facts of the last encoded chunk.</summary>
@@ -194,7 +202,7 @@ internal sealed partial class ColumnWriter
             }
             BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
             CompressedScratch.Length = 0;
-            var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch, _dictionaryMode ? _options.ZstdLevel : PageLevel);
+            var compressedSize = _compressor.Compress(PageScratch.WrittenSpan, CompressedScratch, _dictionaryMode ? DictionaryPageLevel : PageLevel);
             var compressed = CompressedScratch;
             if (!_dictionaryMode && AnyTrial)
             {
