@@ -130,6 +130,12 @@ internal static class BatchComputation
         // Once encoded, events keep only the source columns that expression features read.
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, expr, _) in group.Plan.Expressions) { ExprColumns.Collect(expr, keep); }
+        // The source decodes only the columns the group reads (its entity, time, filter, slot and expression columns).
+        var reads = new HashSet<string>(keep, StringComparer.Ordinal) { def.Timestamp };
+        foreach (var key in def.Entity) { reads.Add(key); }
+        if (group.Plan.Filter is { } filter) { ExprColumns.Collect(filter, reads); }
+        foreach (var slot in group.Plan.Slots) { ExprColumns.Collect(slot.Expr, reads); }
+        source = source.Select(reads);
         long rowsWritten = 0, eventsRead = 0;
         int partitions = 0;
         long lastDayWritten = long.MinValue;
