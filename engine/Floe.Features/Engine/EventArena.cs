@@ -131,6 +131,14 @@ internal sealed class EventArena
         return true;
     }
 
+    /// <summary>Bytes of the arrays <see cref="Presize"/> takes for <paramref name="rooms"/> with <paramref name="slots"/> slots.</summary>
+    public static long BytesFor(ReadOnlySpan<int> rooms, int slots)
+    {
+        long total = 0;
+        foreach (int r in rooms) { total += r; }
+        return (total + (total / 8) + 1024) * (8 + (9L * slots));
+    }
+
     /// <summary>Makes room for entity ids below <paramref name="entities"/>.</summary>
     public void EnsureEntities(int entities)
     {
