@@ -33,9 +33,12 @@ internal static class BatchComputation
     /// part's outputs while they are written) stays bounded however many events a day has. At least
     /// <see cref="MaxChunkRows"/>, so only a chunk of one day is ever cut. (10M events over 7 days, 1.43M a day,
     /// 12 features: peak RSS ~1,010 MiB with whole days, ~800 with parts of 2^19, ~720 with 2^18, 700–740 with 2^17;
-    /// the 10M-event Zipf bench's 333k-event days: ~490 whole, ~450–470 in two parts; same rows in every case.)
+    /// the 10M-event Zipf bench's 333k-event days: ~490 whole, ~450–470 in two parts; same rows in every case.) Once
+    /// the event arena no longer dominated (<see cref="EntityRooms"/>), 2^17 gave ~30–45 MiB less than 2^18: the same
+    /// 7-day set from the day-partitioned table 694 vs 738 MiB, Zipf 10M 450–474 vs 484–506; CPU within the noise of
+    /// a loaded box (bench/RESULTS.md, "mem7day").
     /// </summary>
-    public const int DayPartRows = 262_144;
+    public const int DayPartRows = 131_072;
 
     /// <summary>
     /// Garbage a batch run lets build up between chunks before it collects it. Each chunk leaves ~25 MB of large
