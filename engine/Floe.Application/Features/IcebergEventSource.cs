@@ -19,6 +19,8 @@ public sealed class IcebergEventSource : IEventSource
 {
     private readonly Table _table;
     private readonly long? _snapshotId;
+    // The columns a scan reads (Select); null for all.
+    private readonly List<string>? _columns;
 
     /// <summary>Reads <paramref name="table"/> at <paramref name="snapshotId"/> (default: main's current snapshot).</summary>
     public IcebergEventSource(Table table, long? snapshotId = null)
@@ -26,6 +28,29 @@ public sealed class IcebergEventSource : IEventSource
         _table = table;
         _snapshotId = snapshotId ?? table.Metadata.CurrentSnapshotId;
         Schema = ArrowSchemas.ToArrow(table.Schema);
+    }
+
+    private IcebergEventSource(Table table, long? snapshotId, List<string> columns, Apache.Arrow.Schema schema)
+    {
+        _table = table;
+        _snapshotId = snapshotId;
+        _columns = columns;
+        Schema = schema;
+    }
+
+    /// <inheritdoc />
+    public IEventSource Select(IReadOnlySet<string> columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var names = new List<string>();
+        var fields = new List<Apache.Arrow.Field>();
+        foreach (var f in Schema.FieldsList)
+        {
+            if (!columns.Contains(f.Name)) { continue; }
+            names.Add(f.Name);
+            fields.Add(f);
+        }
+        return names.Count == Schema.FieldsList.Count ? this : new IcebergEventSource(_table, _snapshotId, names, new Apache.Arrow.Schema(fields, null));
     }
 
     /// <inheritdoc />
@@ -91,6 +116,7 @@ public sealed class IcebergEventSource : IEventSource
         }
         var scan = new TableScan(_table);
         if (_snapshotId is { } id) scan = scan.UseSnapshot(id);
+        if (_columns is not null) scan = scan.Select(_columns);
         var toMicros = Micros(to);
         Expression filter = BoundPredicate.Bind(_table.Schema, timestampColumn, Operation.Lt, toMicros);
         if (from is { } f)

@@ -33,9 +33,12 @@ internal static class BatchComputation
     /// part's outputs while they are written) stays bounded however many events a day has. At least
     /// <see cref="MaxChunkRows"/>, so only a chunk of one day is ever cut. (10M events over 7 days, 1.43M a day,
     /// 12 features: peak RSS ~1,010 MiB with whole days, ~800 with parts of 2^19, ~720 with 2^18, 700–740 with 2^17;
-    /// the 10M-event Zipf bench's 333k-event days: ~490 whole, ~450–470 in two parts; same rows in every case.)
+    /// the 10M-event Zipf bench's 333k-event days: ~490 whole, ~450–470 in two parts; same rows in every case.) Once
+    /// the event arena no longer dominated (<see cref="EntityRooms"/>), 2^17 gave ~30–45 MiB less than 2^18: the same
+    /// 7-day set from the day-partitioned table 694 vs 738 MiB, Zipf 10M 450–474 vs 484–506; CPU within the noise of
+    /// a loaded box (bench/RESULTS.md, "mem7day").
     /// </summary>
-    public const int DayPartRows = 262_144;
+    public const int DayPartRows = 131_072;
 
     /// <summary>
     /// Garbage a batch run lets build up between chunks before it collects it. Each chunk leaves ~25 MB of large
@@ -73,11 +76,21 @@ internal static class BatchComputation
     public const long KeepFreedBelowBytes = 512L << 20;
 
     /// <summary>
-    /// The collection between reading and computing for a heap of <paramref name="heapBytes"/>: forced (freed memory
-    /// kept for the chunks) up to <see cref="KeepFreedBelowBytes"/>, else aggressive (freed memory given back).
+    /// The largest event arena (<see cref="EventArena.BytesFor"/>) a file run keeps the post-read heap's freed memory
+    /// with. The arena is one large block of fresh memory that the freed read garbage, scattered between the filed
+    /// events, cannot hold, so beside a large one the kept garbage only adds to the peak: 10M events over 7 days, a
+    /// 7-day window (a 182 MiB arena, ~150 MiB of read garbage): peak RSS 674-682 MiB kept, 633-640 given back. The
+    /// 10M-event Zipf bench's arena (30 days, 7-day window) is under half of this, and keeps its CPU gain.
     /// </summary>
-    internal static GCCollectionMode PostReadCollection(long heapBytes) =>
-        heapBytes <= KeepFreedBelowBytes ? GCCollectionMode.Forced : GCCollectionMode.Aggressive;
+    public const long KeepFreedArenaBytes = 128L << 20;
+
+    /// <summary>
+    /// The collection between reading and computing for a heap of <paramref name="heapBytes"/> before an arena of
+    /// <paramref name="arenaBytes"/>: forced (freed memory kept for the chunks) up to <see cref="KeepFreedBelowBytes"/>
+    /// and <see cref="KeepFreedArenaBytes"/>, else aggressive (freed memory given back).
+    /// </summary>
+    internal static GCCollectionMode PostReadCollection(long heapBytes, long arenaBytes = 0) =>
+        heapBytes <= KeepFreedBelowBytes && arenaBytes <= KeepFreedArenaBytes ? GCCollectionMode.Forced : GCCollectionMode.Aggressive;
 
     /// <summary>
     /// Garbage allowed to build up between chunks after a collection left <paramref name="heapAfterCollect"/> bytes:
@@ -130,6 +143,12 @@ internal static class BatchComputation
         // Once encoded, events keep only the source columns that expression features read.
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, expr, _) in group.Plan.Expressions) { ExprColumns.Collect(expr, keep); }
+        // The source decodes only the columns the group reads (its entity, time, filter, slot and expression columns).
+        var reads = new HashSet<string>(keep, StringComparer.Ordinal) { def.Timestamp };
+        foreach (var key in def.Entity) { reads.Add(key); }
+        if (group.Plan.Filter is { } filter) { ExprColumns.Collect(filter, reads); }
+        foreach (var slot in group.Plan.Slots) { ExprColumns.Collect(slot.Expr, reads); }
+        source = source.Select(reads);
         long rowsWritten = 0, eventsRead = 0;
         int partitions = 0;
         long lastDayWritten = long.MinValue;
@@ -225,12 +244,20 @@ internal static class BatchComputation
                 // start allocating their own buffers. A large heap gives the memory back to the OS; a small one keeps it
                 // for the chunks and the writer, which allocate more than that anyway, rather than have them fault the
                 // same pages in again (see KeepFreedBelowBytes).
+                // Every entity's events are known: each gets a region of the most it will hold, laid out once.
+                var planning = StageTimes.Now;
+                var rooms = engine.RetainsWindowsOnly ? EntityRooms(days, def.LongestWindowMicros, engine.Entities.Count, chunkRows) : null;
+                StageTimes.Add(Stage.File, planning);
+                long arenaBytes = rooms is null ? 0 : EventArena.BytesFor(rooms, isFloat.Length);
                 var collecting = StageTimes.Now;
-                GC.Collect(2, PostReadCollection(GC.GetTotalMemory(false)), blocking: true, compacting: true);
+                GC.Collect(2, PostReadCollection(GC.GetTotalMemory(false), arenaBytes), blocking: true, compacting: true);
                 heapAfterCollect = GC.GetTotalMemory(false);
                 StageTimes.Add(Stage.Collect, collecting);
                 StageTimes.Mark(JobMark.PostReadGcEnd);
-                engine.Arena.Reserve(ArenaReserve(days, def.LongestWindowMicros, engine.Entities.Count));
+                if (rooms is null || !engine.Arena.Presize(rooms))
+                {
+                    engine.Arena.Reserve(ArenaReserve(days, def.LongestWindowMicros, engine.Entities.Count));
+                }
                 ComputeDays(days);
             }
             Flush();
@@ -520,6 +547,105 @@ internal static class BatchComputation
         }
         long room = most + (most / 2) + (8L * entities);
         return room + (room / 8);
+    }
+
+    /// <summary>
+    /// The room each entity's region needs for the filed days (<see cref="EventArena.Presize"/>), or null when windows
+    /// are unbounded. The days are taken in the chunks <c>ComputeDays</c> forms (whole days up to
+    /// <paramref name="chunkRows"/> events, a larger day alone). When a chunk's events are appended, an entity holds
+    /// its new events and what it kept after its last event: at most its events of the longest window's days back
+    /// from that event's day (events leave only when the entity is next computed, so a quiet entity keeps them). Its
+    /// room is all its events when they are at most half as many again as the most of that over the chunks (then it
+    /// never moves: a window as long as the run), else that most and a quarter, for the moves back to the region's
+    /// start as its oldest events leave (a move every few chunks: the day-granular bound already counts a day more
+    /// than the window keeps; with half again, the 10M-event Zipf bench's 30 days, 7-day window, planned 5.0M events'
+    /// room where growing regions touched 4.5M). Five passes over the filed entity ids.
+    /// </summary>
+    internal static int[]? EntityRooms(SortedDictionary<long, List<FiledEvents>> days, long longestWindowMicros, int entities, int chunkRows = MaxChunkRows)
+    {
+        if (days.Count == 0 || longestWindowMicros <= 0 || longestWindowMicros == long.MaxValue) { return null; }
+        long windowDays = (longestWindowMicros + Durations.MicrosPerDay - 1) / Durations.MicrosPerDay;
+        var dayList = new long[days.Count];
+        var pieces = new List<FiledEvents>[days.Count];
+        int n = 0;
+        foreach (var (day, list) in days)
+        {
+            dayList[n] = day;
+            pieces[n++] = list;
+        }
+        // Per entity: its events of the window's days back from the day being filed in (inWindow), what it can hold
+        // after its last event so far (kept), its new events in the chunk (added), the most it holds (most), all its
+        // events (total).
+        var inWindow = new int[entities];
+        var kept = new int[entities];
+        var added = new int[entities];
+        var most = new int[entities];
+        var total = new int[entities];
+        int dropped = 0;
+        for (int first = 0; first < n;)
+        {
+            // The chunk: days [first, last], as ComputeDays groups them.
+            int last = first;
+            long held = Rows(pieces[first]);
+            while (last + 1 < n && held + Rows(pieces[last + 1]) <= chunkRows)
+            {
+                held += Rows(pieces[++last]);
+            }
+            for (int d = first; d <= last; d++)
+            {
+                foreach (var piece in pieces[d])
+                {
+                    foreach (int e in piece.Entities) { added[e]++; }
+                }
+            }
+            for (int d = first; d <= last; d++)
+            {
+                foreach (var piece in pieces[d])
+                {
+                    foreach (int e in piece.Entities)
+                    {
+                        if (added[e] == 0) { continue; }
+                        most[e] = Math.Max(most[e], kept[e] + added[e]);
+                        total[e] += added[e];
+                        added[e] = 0;
+                    }
+                }
+            }
+            // Then the chunk's days, one at a time, into the window: an entity with events on a day keeps at most its
+            // events of that day and the window's days before it.
+            for (int d = first; d <= last; d++)
+            {
+                for (; dayList[dropped] < dayList[d] - windowDays; dropped++)
+                {
+                    foreach (var piece in pieces[dropped])
+                    {
+                        foreach (int e in piece.Entities) { inWindow[e]--; }
+                    }
+                }
+                foreach (var piece in pieces[d])
+                {
+                    foreach (int e in piece.Entities) { inWindow[e]++; }
+                }
+                foreach (var piece in pieces[d])
+                {
+                    foreach (int e in piece.Entities) { kept[e] = inWindow[e]; }
+                }
+            }
+            first = last + 1;
+        }
+        for (int e = 0; e < entities; e++)
+        {
+            long m = most[e];
+            most[e] = total[e] <= m + (m / 2) ? total[e] : (int)Math.Min(m + (m / 4), System.Array.MaxLength);
+        }
+        return most;
+
+        static long Rows(List<FiledEvents> day)
+        {
+            long rows = 0;
+            foreach (var piece in day) { rows += piece.Length; }
+            return rows;
+        }
     }
 
     // The batches of a source, the time spent waiting for each (decoding) counted as reading.

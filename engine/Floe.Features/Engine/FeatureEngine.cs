@@ -102,6 +102,22 @@ internal sealed class FeatureEngine
     /// <summary>Hands a <see cref="ProcessByDay"/> row order back once nothing reads it.</summary>
     public void ReturnRowOrder(int[] rowAt) => _arrays.Ints.Return(rowAt);
 
+    /// <summary>
+    /// Whether an entity's retained events are those inside its longest bounded window only: no <c>last</c> or
+    /// <c>last_n</c> keeps older values.
+    /// </summary>
+    internal bool RetainsWindowsOnly
+    {
+        get
+        {
+            foreach (int keep in _layout.KeepLast)
+            {
+                if (keep > 0) { return false; }
+            }
+            return _layout.LongestBounded > 0;
+        }
+    }
+
     /// <summary>The entities' retained events (tests read how it was rebuilt).</summary>
     internal EventArena Arena => _arena;
 

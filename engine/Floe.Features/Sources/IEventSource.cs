@@ -32,4 +32,11 @@ public interface IEventSource
     /// record counts); null otherwise. A batch run that reads day by day sizes the windows' event store from it once.
     /// </summary>
     IReadOnlyDictionary<long, long>? EventsPerDay(string timestampColumn, DateTimeOffset? from, DateTimeOffset to) => null;
+
+    /// <summary>
+    /// This source reading only its columns named in <paramref name="columns"/> (those a computation reads: entity,
+    /// time, filter, aggregated and expression columns), where it can leave the others undecoded; itself otherwise.
+    /// The result's <see cref="Schema"/> and batches hold just those columns.
+    /// </summary>
+    IEventSource Select(IReadOnlySet<string> columns) => this;
 }

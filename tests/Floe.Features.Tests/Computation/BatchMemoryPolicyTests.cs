@@ -25,6 +25,17 @@ public sealed class BatchMemoryPolicyTests
         Assert.That(BatchComputation.PostReadCollection((512 * MiB) + 1), Is.EqualTo(GCCollectionMode.Aggressive));
 
     /// <summary>
+    /// Before a large event arena (10M events over 7 days, a 7-day window: ~182 MiB) the freed memory is given back
+    /// whatever the heap; the Zipf 10M bench's arena (~75 MiB) keeps it.
+    /// </summary>
+    [TestCase(270, 75, GCCollectionMode.Forced)]
+    [TestCase(270, 128, GCCollectionMode.Forced)]
+    [TestCase(270, 129, GCCollectionMode.Aggressive)]
+    [TestCase(50, 182, GCCollectionMode.Aggressive)]
+    public void PostReadHeap_BeforeALargeArena_IsGivenBack(long heapMiB, long arenaMiB, GCCollectionMode expected) =>
+        Assert.That(BatchComputation.PostReadCollection(heapMiB * MiB, arenaMiB * MiB), Is.EqualTo(expected));
+
+    /// <summary>
     /// The 10M bench computes with ~350-400 MiB live after a collection: its budget stays within a MiB of the 16 MiB
     /// floor (a twelfth, ~30 MiB, let the kept heap's peak reach 507 MiB); a small heap gets the floor itself.
     /// </summary>

@@ -57,10 +57,80 @@ public sealed class EventArenaTests
         Assert.That(arena.Time.Length, Is.GreaterThan(2_000));
     }
 
-    private static void DriveWaves(EventArena arena, int seed, int chunks = 120)
+    /// <summary>
+    /// Regions laid out up front with each entity's events of the whole run (what a batch run plans for a window as
+    /// long as the run): no entity ever moves, so the arena keeps the planned arrays and layout, with no rebuild.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public void Presize_EveryEntitysEvents_RegionsNeverMoveAndNoRebuild(int seed)
+    {
+        var totals = new int[WaveEntities];
+        DriveWaves(new EventArena(2), seed, totals: totals);
+        var arena = new EventArena(2);
+        Assert.That(arena.Presize(totals), Is.True);
+        long sum = totals.Sum();
+        Assert.That(arena.Time.Length, Is.EqualTo(sum + (sum / 8) + 1024));
+        var regions = new (int Start, int End)[WaveEntities];
+        for (int e = 0; e < WaveEntities; e++) { regions[e] = (arena.Bounds(e).RegionStart, arena.Bounds(e).RegionEnd); }
+        Assert.That(regions[WaveEntities - 1].End, Is.EqualTo(sum));
+
+        DriveWaves(arena, seed);
+        Assert.That(arena.Reallocations + arena.Compactions, Is.Zero, "the arena was rebuilt");
+        for (int e = 0; e < WaveEntities; e++)
+        {
+            if ((arena.Bounds(e).RegionStart, arena.Bounds(e).RegionEnd) != regions[e])
+            {
+                Assert.That((arena.Bounds(e).RegionStart, arena.Bounds(e).RegionEnd), Is.EqualTo(regions[e]), $"entity {e}'s region moved");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Planned rooms of a third of each entity's events: the entities that outgrow theirs move out and the arena is
+    /// rebuilt, every live event where the plain lists say; a rebuild keeps the planned room of an entity it still
+    /// holds, so an entity whose events never outgrew it ends with that room.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(3)]
+    public void Presize_RoomsTooSmall_OutgrownEntitiesMoveAndRebuildsKeepThePlan(int seed)
+    {
+        var totals = new int[WaveEntities];
+        DriveWaves(new EventArena(2), seed, totals: totals);
+        var rooms = new int[WaveEntities];
+        for (int e = 0; e < WaveEntities; e++) { rooms[e] = totals[e] / 3; }
+        var arena = new EventArena(2);
+        Assert.That(arena.Presize(rooms), Is.True);
+
+        DriveWaves(arena, seed);
+        Assert.That(arena.Reallocations + arena.Compactions, Is.GreaterThan(0), "the arena was never rebuilt");
+        int kept = 0;
+        for (int e = 0; e < WaveEntities; e++)
+        {
+            ref var b = ref arena.Bounds(e);
+            if (b.End - b.Start <= rooms[e] && b.RegionEnd - b.RegionStart == rooms[e]) { kept++; }
+        }
+        Assert.That(kept, Is.GreaterThan(WaveEntities / 4), "rebuilds dropped the planned rooms");
+    }
+
+    /// <summary>An arena that already holds events is not laid out again.</summary>
+    [Test]
+    public void Presize_AfterEvents_Refused()
+    {
+        var arena = new EventArena(2);
+        DriveWaves(arena, 1, chunks: 3);
+        int length = arena.Time.Length;
+        Assert.That(arena.Presize(new int[WaveEntities]), Is.False);
+        Assert.That(arena.Time.Length, Is.EqualTo(length));
+    }
+
+    private const int WaveEntities = 600;
+
+    // totals: when given, receives each entity's number of events appended.
+    private static void DriveWaves(EventArena arena, int seed, int chunks = 120, int[]? totals = null)
     {
         var rnd = new Random(seed);
-        const int entities = 600;
+        const int entities = WaveEntities;
         var shadow = new List<(long Time, long B0, bool V0, long B1, bool V1)>[entities];
         var dropped = new long[entities];
         for (int e = 0; e < entities; e++) { shadow[e] = []; }
@@ -97,6 +167,7 @@ public sealed class EventArenaTests
                     shadow[e].Add(ev);
                 }
                 arena.Bounds(e).End = at + added[k];
+                if (totals is not null) { totals[e] += added[k]; }
             }
             // Windows move on: some entities drop a part of their events, quiet ones often all of them.
             for (int e = 0; e < entities; e++)

@@ -57,6 +57,48 @@ public sealed class ParquetFileSourceTests
         ResultComparer.AssertIdentical(inMemory, streamed, "streamed row groups vs one batch");
     }
 
+    /// <summary>
+    /// A source selected down to a few columns reads only those (names it lacks are ignored), in the file's order,
+    /// with the values the full read gives; selecting every column is the source itself.
+    /// </summary>
+    [Test]
+    public void Select_SomeColumns_ReadsOnlyThoseWithTheSameValues()
+    {
+        var ev = TestEvents.Random(7, 1000, 20, 2L * 86_400_000_000L);
+        var path = Write("a.parquet", ev.ToBatch(), rowGroupRows: 300);
+        var full = new ParquetFileSource([path]);
+        var names = full.Schema.FieldsList.Select(f => f.Name).ToList();
+        Assert.That(names, Has.Count.GreaterThan(3));
+
+        var narrow = full.Select(new HashSet<string> { "amount", "event_time", "entity_id", "no_such_column" });
+        var kept = names.Where(n => n is "entity_id" or "event_time" or "amount").ToList();
+        Assert.That(narrow.Schema.FieldsList.Select(f => f.Name), Is.EqualTo(kept));
+        Assert.That(full.Select(names.ToHashSet()), Is.SameAs(full));
+
+        var all = full.Read("event_time", null, DateTimeOffset.MaxValue).ToList();
+        var some = narrow.Read("event_time", null, DateTimeOffset.MaxValue).ToList();
+        Assert.That(some, Has.Count.EqualTo(all.Count).And.Count.EqualTo(4));
+        for (int b = 0; b < all.Count; b++)
+        {
+            Assert.That(some[b].ColumnCount, Is.EqualTo(kept.Count));
+            Assert.That(some[b].Length, Is.EqualTo(all[b].Length));
+            for (int c = 0; c < kept.Count; c++)
+            {
+                var expected = all[b].Column(names.IndexOf(kept[c]));
+                var got = some[b].Column(c);
+                Assert.That(got.NullCount, Is.EqualTo(expected.NullCount), $"batch {b}, {kept[c]}: nulls");
+                Assert.That(Values(got), Is.EqualTo(Values(expected)), $"batch {b}, {kept[c]}");
+            }
+        }
+    }
+
+    private static object Values(IArrowArray array) => array switch
+    {
+        PrimitiveArray<long> longs => longs.Values.ToArray(),
+        PrimitiveArray<double> doubles => doubles.Values.ToArray(),
+        _ => throw new AssertionException($"unexpected column type {array.Data.DataType}"),
+    };
+
     [Test]
     public void Read_SecondFileLacksAColumn_FailsNamingFileAndColumn()
     {
