@@ -5,7 +5,7 @@ namespace Floe.Application.Backfill;
 
 /// <summary>
 /// How a backfill spends its memory budget. A run computes one chunk of whole days at a time (at most 2^17 events;
-/// a larger day in parts of about 2^18 events by entity range) plus each entity's events inside its longest window,
+/// a larger day in parts of about 2^17 events by entity range) plus each entity's events inside its longest window,
 /// whatever the range's length; the
 /// budget bounds what grows with settings: the engine's worker threads (each assumed to need
 /// <see cref="BytesPerWorker"/> for its share of a chunk's state and outputs) and the Parquet writer's row-group
