@@ -312,9 +312,8 @@ internal static class BatchComputation
             {
                 var (day, pieces) = days.First();
                 days.Remove(day);
-                int dayRows = 0;
-                foreach (var piece in pieces) { dayRows += piece.Length; }
-                if (Overflows(pendingRows + groupRows, dayRows))
+                int dayRows = DayRows(pieces);
+                if (Overflows(pendingRows + groupRows, dayRows, chunkRows))
                 {
                     AddUnpacked(group);
                     groupRows = 0;
@@ -336,10 +335,6 @@ internal static class BatchComputation
             AddDay([events]);
         }
 
-        // Whether a day of `adding` rows starts a new chunk after `held` rows: AddDay's rule, which ComputeDays also
-        // applies ahead of it to know which days to unpack together.
-        bool Overflows(int held, int adding) => held > 0 && held + adding > chunkRows;
-
         // Adds one day's events to the pending chunk, computing the chunk first when the day would push it past
         // MaxChunkRows (a day larger than that is a chunk on its own): the per-chunk arrays then stay one size.
         void AddDay(List<EventChunk> pieces)
@@ -347,7 +342,7 @@ internal static class BatchComputation
             cancellation.ThrowIfCancellationRequested();
             int dayRows = 0;
             foreach (var piece in pieces) { dayRows += piece.Length; }
-            if (Overflows(pendingRows, dayRows)) { Flush(); }
+            if (Overflows(pendingRows, dayRows, chunkRows)) { Flush(); }
             foreach (var piece in pieces)
             {
                 pending.Add(piece);
@@ -509,9 +504,7 @@ internal static class BatchComputation
         var eventsPerDay = new SortedDictionary<long, long>();
         foreach (var (day, pieces) in days)
         {
-            long rows = 0;
-            foreach (var piece in pieces) { rows += piece.Length; }
-            eventsPerDay[day] = rows;
+            eventsPerDay[day] = DayRows(pieces);
         }
         return ArenaReserve(eventsPerDay, longestWindowMicros, entities);
     }
@@ -586,10 +579,10 @@ internal static class BatchComputation
         {
             // The chunk: days [first, last], as ComputeDays groups them.
             int last = first;
-            long held = Rows(pieces[first]);
-            while (last + 1 < n && held + Rows(pieces[last + 1]) <= chunkRows)
+            long held = DayRows(pieces[first]);
+            while (last + 1 < n && !Overflows(held, DayRows(pieces[last + 1]), chunkRows))
             {
-                held += Rows(pieces[++last]);
+                held += DayRows(pieces[++last]);
             }
             for (int d = first; d <= last; d++)
             {
@@ -639,13 +632,21 @@ internal static class BatchComputation
             most[e] = total[e] <= m + (m / 2) ? total[e] : (int)Math.Min(m + (m / 4), System.Array.MaxLength);
         }
         return most;
+    }
 
-        static long Rows(List<FiledEvents> day)
-        {
-            long rows = 0;
-            foreach (var piece in day) { rows += piece.Length; }
-            return rows;
-        }
+    /// <summary>
+    /// Whether a day of <paramref name="adding"/> events starts a new chunk after <paramref name="held"/>: AddDay's
+    /// rule, which ComputeDays applies ahead of it to know which filed days to unpack together, and
+    /// <see cref="EntityRooms"/> to know which days' events an entity's region holds at once.
+    /// </summary>
+    private static bool Overflows(long held, long adding, int chunkRows) => held > 0 && held + adding > chunkRows;
+
+    /// <summary>The events filed for one day.</summary>
+    private static int DayRows(List<FiledEvents> pieces)
+    {
+        int rows = 0;
+        foreach (var piece in pieces) { rows = checked(rows + piece.Length); }
+        return rows;
     }
 
     // The batches of a source, the time spent waiting for each (decoding) counted as reading.
