@@ -138,7 +138,7 @@ public sealed class FeatureGroup
     /// <summary>Builds the output batch for every row of the chunk, in chunk row order.</summary>
     internal RecordBatch BuildOutput(FeatureEngine engine, EventChunk chunk, ValueVector[] features)
     {
-        var columns = WithKeysAndTime(engine, chunk.Entity.AsSpan(0, chunk.Length), chunk.Time, features);
+        var columns = WithKeysAndTime(engine, chunk.Entity, chunk.Length, chunk.Time, features, keyPool: null, parallelism: 1);
         var arrays = new List<IArrowArray>(columns.Length);
         foreach (var c in columns) { arrays.Add(ArrowColumns.ToArray(c)); }
         return new RecordBatch(OutputSchema, arrays, chunk.Length);
@@ -175,12 +175,7 @@ public sealed class FeatureGroup
                 time[i] = chunkTime[row];
             }
         });
-        var def = Definition;
-        var result = new ValueVector[def.Entity.Count + 1 + features.Length];
-        int at = 0;
-        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids, n, engine.Strings, pools.Longs, engine.Parallelism); }
-        result[at++] = ValueVector.FromLongs(ValueKind.Timestamp, time, null, n);
-        foreach (var f in features) { result[at++] = f; }
+        var result = WithKeysAndTime(engine, ids, n, time, features, pools.Longs, engine.Parallelism);
         pools.Ints.Return(ids);
         return result;
     }
@@ -196,15 +191,16 @@ public sealed class FeatureGroup
         engine.ReturnPooled(columns[(keys + 1)..]);
     }
 
-    // Entity keys of the entities `ids` (from the entity index, so encoded chunks need not carry key columns; rented
-    // from `keyPool` when given) and the first ids.Length values of `time`, followed by `features` as given.
-    private ValueVector[] WithKeysAndTime(FeatureEngine engine, ReadOnlySpan<int> ids, long[] time, ValueVector[] features, ChunkPool<long>? keyPool = null)
+    // Entity keys of the first `length` entities of `ids` (from the entity index, so encoded chunks need not carry key
+    // columns; rented from `keyPool` when given, gathered on up to `parallelism` threads) and the first `length`
+    // values of `time`, followed by `features` as given.
+    private ValueVector[] WithKeysAndTime(FeatureEngine engine, int[] ids, int length, long[] time, ValueVector[] features, ChunkPool<long>? keyPool, int parallelism)
     {
         var def = Definition;
         var result = new ValueVector[def.Entity.Count + 1 + features.Length];
         int at = 0;
-        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids, engine.Strings, keyPool); }
-        result[at++] = ValueVector.FromLongs(ValueKind.Timestamp, time, null, ids.Length);
+        for (int k = 0; k < def.Entity.Count; k++) { result[at++] = engine.Entities.KeyColumn(k, Plan.SourceKinds[def.Entity[k]], ids, length, engine.Strings, keyPool, parallelism); }
+        result[at++] = ValueVector.FromLongs(ValueKind.Timestamp, time, null, length);
         foreach (var f in features) { result[at++] = f; }
         return result;
     }

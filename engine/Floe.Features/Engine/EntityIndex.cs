@@ -167,12 +167,12 @@ internal sealed class EntityIndex
     /// <paramref name="length"/> ids, an integer or timestamp key gathered in <see cref="OutputGather.Blocks"/> blocks on
     /// up to <paramref name="parallelism"/> threads (the same values); string and boolean keys as before.
     /// </summary>
-    public ValueVector KeyColumn(int k, ValueKind kind, int[] ids, int length, StringPool strings, ChunkPool<long> pool, int parallelism)
+    public ValueVector KeyColumn(int k, ValueKind kind, int[] ids, int length, StringPool strings, ChunkPool<long>? pool, int parallelism)
     {
         int blocks = OutputGather.Blocks(length, parallelism);
         if (blocks <= 1 || kind is ValueKind.String or ValueKind.Bool) { return KeyColumn(k, kind, ids.AsSpan(0, length), strings, pool); }
         var source = _keys[k];
-        var values = pool.Rent(length);
+        var values = pool?.Rent(length) ?? GC.AllocateUninitializedArray<long>(length);
         SharedWork.For(blocks, parallelism, b =>
         {
             var (from, to) = OutputGather.Block(length, blocks, b);
