@@ -30,27 +30,18 @@ public sealed class IcebergEventSource : IEventSource
         Schema = ArrowSchemas.ToArrow(table.Schema);
     }
 
-    private IcebergEventSource(Table table, long? snapshotId, List<string> columns, Apache.Arrow.Schema schema)
+    private IcebergEventSource(Table table, long? snapshotId, IReadOnlyList<Apache.Arrow.Field> fields)
     {
         _table = table;
         _snapshotId = snapshotId;
-        _columns = columns;
-        Schema = schema;
+        _columns = fields.Select(f => f.Name).ToList();
+        Schema = new Apache.Arrow.Schema(fields, null);
     }
 
     /// <inheritdoc />
     public IEventSource Select(IReadOnlySet<string> columns)
     {
-        ArgumentNullException.ThrowIfNull(columns);
-        var names = new List<string>();
-        var fields = new List<Apache.Arrow.Field>();
-        foreach (var f in Schema.FieldsList)
-        {
-            if (!columns.Contains(f.Name)) { continue; }
-            names.Add(f.Name);
-            fields.Add(f);
-        }
-        return names.Count == Schema.FieldsList.Count ? this : new IcebergEventSource(_table, _snapshotId, names, new Apache.Arrow.Schema(fields, null));
+        return SourceColumns.Narrow(Schema, columns) is { } fields ? new IcebergEventSource(_table, _snapshotId, fields) : this;
     }
 
     /// <inheritdoc />
