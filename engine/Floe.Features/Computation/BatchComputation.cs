@@ -163,6 +163,8 @@ internal static class BatchComputation
         // reuses the last one's rather than leaving ~20 bytes an event on the large-object heap. Only then: other
         // sources' chunks hold the arrays their batches were converted into.
         var dayArrays = source.PrunesByTime(def.Timestamp) ? null : new ChunkArrays();
+        // A large day's parts are gathered into arrays that go back here once the part is output.
+        var partArrays = new ChunkArrays();
         // While a file source is read: each batch's encoded arrays (entity ids, slot values), once filed, go here for
         // the next batch to encode into, rather than being another batch's garbage on the large-object heap.
         ChunkArrays? encodeArrays = null;
@@ -380,25 +382,30 @@ internal static class BatchComputation
             pendingRows = 0;
             // A chunk this large is one day (AddDay's rule): computed and written in parts by entity range, it holds a
             // part's outputs rather than the whole day's, and the parts' rows, one after the other, are the day's.
-            var parts = chunk.Length > dayPartRows ? EntityRanges.Split(chunk, engine.Entities.Count, dayPartRows, engine.Parallelism) : null;
+            // Each part is gathered only when its turn comes, into the same few pooled arrays: the day is held once
+            // with one part beside it, where splitting it whole held it twice (10M events over 7 days, 1.43M a day:
+            // ~30 MB less, and no day's worth of fresh parts left as garbage).
+            var parts = chunk.Length > dayPartRows ? EntityRanges.Plan(chunk, engine.Entities.Count, dayPartRows) : null;
             StageTimes.Add(Stage.Encode, t0);
             if (parts is null)
             {
-                ComputeAndWrite(chunk, ownsArrays: true);
+                ComputeAndWrite(chunk, dayArrays);
                 return;
             }
-            if (dayArrays is not null) { chunk.Recycle(dayArrays); }
-            for (int p = 0; p < parts.Length; p++)
+            for (int p = 0; p < parts.Count; p++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                ComputeAndWrite(parts[p], ownsArrays: false);
-                parts[p] = null!;
+                var t1 = StageTimes.Now;
+                var part = parts.Take(p, partArrays, engine.Parallelism);
+                StageTimes.Add(Stage.Encode, t1);
+                ComputeAndWrite(part, partArrays);
             }
+            if (dayArrays is not null) { chunk.Recycle(dayArrays); }
         }
 
-        // Computes a chunk and hands its outputs to the writing task (ownsArrays: the chunk's arrays came from
-        // dayArrays and go back there once its outputs are copied).
-        void ComputeAndWrite(EventChunk chunk, bool ownsArrays)
+        // Computes a chunk and hands its outputs to the writing task (owner: the pool the chunk's arrays came from,
+        // where they go back once its outputs are copied; null when they are not pooled).
+        void ComputeAndWrite(EventChunk chunk, ChunkArrays? owner)
         {
             BoundGarbage();
             // Outputs come in (day, entity, time) order, so each day is one contiguous block of rows, and the rows
@@ -409,7 +416,7 @@ internal static class BatchComputation
             engine.ReturnRowOrder(rowAt);
             StageTimes.Add(Stage.Output, mark);
             // The output columns are copies (in output order): the chunk's arrays can serve the next chunk.
-            if (ownsArrays && dayArrays is not null) { chunk.Recycle(dayArrays); }
+            if (owner is not null) { chunk.Recycle(owner); }
             // Write this chunk while the next one computes (one write in flight, so at most two chunks' outputs are
             // held): the writer's serial parts and the engine's fill each other's idle core.
             var waited = StageTimes.Now;

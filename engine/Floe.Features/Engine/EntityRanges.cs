@@ -16,6 +16,18 @@ internal static class EntityRanges
     /// </summary>
     public static EventChunk[]? Split(EventChunk chunk, int entityCount, int partRows, int parallelism)
     {
+        if (Plan(chunk, entityCount, partRows) is not { } parts) { return null; }
+        var result = new EventChunk[parts.Count];
+        for (int p = 0; p < result.Length; p++) { result[p] = parts.Take(p, null, parallelism); }
+        return result;
+    }
+
+    /// <summary>
+    /// As <see cref="Split"/>, but each part is gathered only when taken (<see cref="EntityParts.Take"/>): a large day
+    /// is then held once, with one part beside it, rather than as the day and all its parts.
+    /// </summary>
+    public static EntityParts? Plan(EventChunk chunk, int entityCount, int partRows)
+    {
         ArgumentNullException.ThrowIfNull(chunk);
         ArgumentOutOfRangeException.ThrowIfLessThan(partRows, 1);
         int n = chunk.Length;
@@ -41,11 +53,12 @@ internal static class EntityRanges
         }
         counts.Add(held);
         if (counts.Count == 1) { return null; }
-        var partOf = GC.AllocateUninitializedArray<int>(n);
-        for (int i = 0; i < n; i++) { partOf[i] = partOfEntity[entity[i]]; }
-        var parts = chunk.Split(partOf, [.. counts], parallelism);
-        var result = new EventChunk[parts.Length];
-        for (int p = 0; p < parts.Length; p++) { result[p] = parts[p]!; }
-        return result;
+        // The chunk's rows part after part (a stable counting sort by part).
+        var start = new int[counts.Count + 1];
+        for (int p = 0; p < counts.Count; p++) { start[p + 1] = start[p] + counts[p]; }
+        var next = start.AsSpan(0, counts.Count).ToArray();
+        var rows = GC.AllocateUninitializedArray<int>(n);
+        for (int i = 0; i < n; i++) { rows[next[partOfEntity[entity[i]]]++] = i; }
+        return new EntityParts(chunk, rows, start);
     }
 }

@@ -215,6 +215,48 @@ internal sealed class EventChunk
         return result;
     }
 
+    /// <summary>
+    /// The events at rows <paramref name="rows"/>[<paramref name="start"/>, + <paramref name="count"/>), in that
+    /// order, as a chunk; columns on up to <paramref name="parallelism"/> workers. With <paramref name="arrays"/>, the
+    /// entity, time and slot arrays are rented from it (and may be longer than the chunk): hand the chunk to
+    /// <see cref="Recycle"/> once nothing reads it.
+    /// </summary>
+    public EventChunk Gather(int[] rows, int start, int count, ChunkArrays? arrays = null, int parallelism = 1)
+    {
+        int slots = SlotBits.Length;
+        var entity = arrays?.Ints.Rent(count) ?? GC.AllocateUninitializedArray<int>(count);
+        var time = arrays?.Longs.Rent(count) ?? GC.AllocateUninitializedArray<long>(count);
+        var bits = new long[slots][];
+        var valid = new bool[]?[slots];
+        for (int s = 0; s < slots; s++)
+        {
+            bits[s] = arrays?.Longs.Rent(count) ?? GC.AllocateUninitializedArray<long>(count);
+            if (SlotValid[s] is not null) { valid[s] = GC.AllocateUninitializedArray<bool>(count); }
+        }
+        // Column 0 the entity ids, 1 the times, then each slot's bits and (when it has nulls) its flags.
+        Parallel.For(0, 2 + (2 * slots), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, c =>
+        {
+            var at = rows.AsSpan(start, count);
+            if (c == 0) { GatherInto(Entity, at, entity); }
+            else if (c == 1) { GatherInto(Time, at, time); }
+            else if ((c - 2) % 2 == 0) { GatherInto(SlotBits[(c - 2) / 2], at, bits[(c - 2) / 2]); }
+            else if (SlotValid[(c - 2) / 2] is { } present) { GatherInto(present, at, valid[(c - 2) / 2]!); }
+        });
+        var columns = new Dictionary<string, ValueVector>(Columns.Count, StringComparer.Ordinal);
+        if (Columns.Count > 0)
+        {
+            // Source columns (kept for expression features) are taken at a copy of the rows.
+            var taken = rows.AsSpan(start, count).ToArray();
+            foreach (var (name, column) in Columns) { columns[name] = column.Take(taken); }
+        }
+        return new EventChunk(count, columns, entity, time, bits, valid);
+    }
+
+    private static void GatherInto<T>(T[] source, ReadOnlySpan<int> rows, T[] destination)
+    {
+        for (int i = 0; i < rows.Length; i++) { destination[i] = source[rows[i]]; }
+    }
+
     private void Scatter<T>(T[] source, int[] partOf, T[][] destination, int[] next)
     {
         for (int i = 0; i < Length; i++)
