@@ -34,7 +34,7 @@ internal static class BatchComputation
     /// <see cref="MaxChunkRows"/>, so only a chunk of one day is ever cut. (10M events over 7 days, 1.43M a day,
     /// 12 features: peak RSS ~1,010 MiB with whole days, ~800 with parts of 2^19, ~720 with 2^18, 700–740 with 2^17;
     /// the 10M-event Zipf bench's 333k-event days: ~490 whole, ~450–470 in two parts; same rows in every case.) Once
-    /// the event arena no longer dominated (<see cref="EntityRooms"/>), 2^17 gave ~30–45 MiB less than 2^18: the same
+    /// the event arena no longer dominated (<see cref="EntityRooms(SortedDictionary{long, List{FiledEvents}}, long, int, int)"/>), 2^17 gave ~30–45 MiB less than 2^18: the same
     /// 7-day set from the day-partitioned table 694 vs 738 MiB, Zipf 10M 450–474 vs 484–506; CPU within the noise of
     /// a loaded box (bench/RESULTS.md, "mem7day").
     /// </summary>
@@ -108,8 +108,9 @@ internal static class BatchComputation
     /// <param name="cancellation">Stops the computation between chunks.</param>
     /// <param name="chunkRows">Most events of a chunk of several days: <see cref="MaxChunkRows"/>, smaller in tests.</param>
     /// <param name="dayPartRows">Events of a day's part: <see cref="DayPartRows"/>, smaller in tests; at least <paramref name="chunkRows"/>.</param>
+    /// <param name="arenaAfter">Given the run's event arena once the events are computed (tests read how it was laid out).</param>
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
-        CancellationToken cancellation = default, int chunkRows = MaxChunkRows, int dayPartRows = DayPartRows)
+        CancellationToken cancellation = default, int chunkRows = MaxChunkRows, int dayPartRows = DayPartRows, Action<EventArena>? arenaAfter = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dayPartRows, chunkRows);
@@ -119,7 +120,7 @@ internal static class BatchComputation
         if (latency == System.Runtime.GCLatencyMode.Interactive) { System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.Batch; }
         try
         {
-            return RunCore(def, source, from, to, sink, parallelism, cancellation, chunkRows, dayPartRows);
+            return RunCore(def, source, from, to, sink, parallelism, cancellation, chunkRows, dayPartRows, arenaAfter);
         }
         finally
         {
@@ -128,7 +129,7 @@ internal static class BatchComputation
     }
 
     private static ComputeResult RunCore(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
-        CancellationToken cancellation, int chunkRows, int dayPartRows)
+        CancellationToken cancellation, int chunkRows, int dayPartRows, Action<EventArena>? arenaAfter)
     {
         if (to <= from) { throw Errors.InvalidArgument($"--to ({to:O}) must be after --from ({from:O})"); }
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -171,6 +172,7 @@ internal static class BatchComputation
         try
         {
             ReadAndCompute();
+            arenaAfter?.Invoke(engine.Arena);
             StageTimes.Mark(JobMark.ChunksEnd);
             writing?.GetAwaiter().GetResult();
             StageTimes.Mark(JobMark.WritesEnd);
@@ -212,7 +214,7 @@ internal static class BatchComputation
                     FiledAll();
                     ComputeDays(history);
                 }
-                else if (source.EventsPerDay(def.Timestamp, FromMicros(Math.Max(day * Durations.MicrosPerDay, readStart)), to) is { Count: > 0 } perDay)
+                else if (!PresizedFromKeys(day) && source.EventsPerDay(def.Timestamp, FromMicros(Math.Max(day * Durations.MicrosPerDay, readStart)), to) is { Count: > 0 } perDay)
                 {
                     // Read day by day, the windows' events are known only as they come: a source that knows its days'
                     // sizes (a day-partitioned table) sizes the arena once, rather than having it grow by rebuilds.
@@ -292,6 +294,50 @@ internal static class BatchComputation
                     p.GetAwaiter().GetResult();
                     f.Prepare(time, length);
                 }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+
+        // A source read day by day (a day-partitioned table) knows at most its days' sizes, not its entities', so the
+        // arena's regions grew by half again as they filled, leaving the outgrown ones behind (10M events over 7 days:
+        // room for ~16.9M events touched for 10M). Where its entity and time columns can be read alone, a first pass
+        // over them, day by day as the events are read, plans each entity's room once, as a file run's filed days do.
+        // The same reads in the same order hand out the entity ids the events' reads then find, so the output is the
+        // same row for row and byte for byte.
+        bool PresizedFromKeys(long firstDay)
+        {
+            if (!engine.RetainsWindowsOnly) { return false; }
+            var keyColumns = new HashSet<string>(StringComparer.Ordinal) { def.Timestamp };
+            foreach (var key in def.Entity) { keyColumns.Add(key); }
+            if (group.Plan.Filter is { } filter) { ExprColumns.Collect(filter, keyColumns); }
+            var keys = source.Select(keyColumns);
+            // Nothing to leave out: the first pass would read every column twice.
+            if (ReferenceEquals(keys, source)) { return false; }
+            var collected = new DayEntities();
+            for (long day = firstDay; day * Durations.MicrosPerDay < toMicros; day++)
+            {
+                long start = Math.Max(day * Durations.MicrosPerDay, readStart);
+                long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
+                foreach (var batch in Timed(keys.Read(def.Timestamp, FromMicros(start), FromMicros(end))))
+                {
+                    var t0 = StageTimes.Now;
+                    var columns = RestrictTime(ArrowColumns.FromBatch(batch, engine.Parallelism), batch.Length, def.Timestamp, start, end, out int length);
+                    if (length > 0)
+                    {
+                        var (entity, time, n) = engine.EncodeKeys(columns, length);
+                        collected.Add(entity, time, n);
+                    }
+                    StageTimes.Add(Stage.Encode, t0);
+                }
+            }
+            var planning = StageTimes.Now;
+            var rooms = EntityRooms(collected.Days, def.LongestWindowMicros, engine.Entities.Count, chunkRows);
+            StageTimes.Add(Stage.File, planning);
+            // The first pass's ids and decoded columns go before the events are read.
+            collected = null;
+            var collecting = StageTimes.Now;
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            heapAfterCollect = GC.GetTotalMemory(false);
+            StageTimes.Add(Stage.Collect, collecting);
+            return rooms is not null && engine.Arena.Presize(rooms);
         }
 
         // Waits for the last filing and lets the filer's buffers go.
@@ -563,10 +609,21 @@ internal static class BatchComputation
     /// </summary>
     internal static int[]? EntityRooms(SortedDictionary<long, List<FiledEvents>> days, long longestWindowMicros, int entities, int chunkRows = MaxChunkRows)
     {
+        var byDay = new SortedDictionary<long, List<ReadOnlyMemory<int>>>();
+        foreach (var (day, list) in days) { byDay[day] = list.ConvertAll(piece => piece.EntityIds); }
+        return EntityRooms(byDay, longestWindowMicros, entities, chunkRows);
+    }
+
+    /// <summary>
+    /// As the overload above, from each day's events' entity ids alone, such as a first pass over a table's entity
+    /// and time columns gathers them (<see cref="DayEntities"/>).
+    /// </summary>
+    internal static int[]? EntityRooms(SortedDictionary<long, List<ReadOnlyMemory<int>>> days, long longestWindowMicros, int entities, int chunkRows = MaxChunkRows)
+    {
         if (days.Count == 0 || longestWindowMicros <= 0 || longestWindowMicros == long.MaxValue) { return null; }
         long windowDays = (longestWindowMicros + Durations.MicrosPerDay - 1) / Durations.MicrosPerDay;
         var dayList = new long[days.Count];
-        var pieces = new List<FiledEvents>[days.Count];
+        var pieces = new List<ReadOnlyMemory<int>>[days.Count];
         int n = 0;
         foreach (var (day, list) in days)
         {
@@ -595,14 +652,14 @@ internal static class BatchComputation
             {
                 foreach (var piece in pieces[d])
                 {
-                    foreach (int e in piece.Entities) { added[e]++; }
+                    foreach (int e in piece.Span) { added[e]++; }
                 }
             }
             for (int d = first; d <= last; d++)
             {
                 foreach (var piece in pieces[d])
                 {
-                    foreach (int e in piece.Entities)
+                    foreach (int e in piece.Span)
                     {
                         if (added[e] == 0) { continue; }
                         most[e] = Math.Max(most[e], kept[e] + added[e]);
@@ -619,16 +676,16 @@ internal static class BatchComputation
                 {
                     foreach (var piece in pieces[dropped])
                     {
-                        foreach (int e in piece.Entities) { inWindow[e]--; }
+                        foreach (int e in piece.Span) { inWindow[e]--; }
                     }
                 }
                 foreach (var piece in pieces[d])
                 {
-                    foreach (int e in piece.Entities) { inWindow[e]++; }
+                    foreach (int e in piece.Span) { inWindow[e]++; }
                 }
                 foreach (var piece in pieces[d])
                 {
-                    foreach (int e in piece.Entities) { kept[e] = inWindow[e]; }
+                    foreach (int e in piece.Span) { kept[e] = inWindow[e]; }
                 }
             }
             first = last + 1;
@@ -644,12 +701,20 @@ internal static class BatchComputation
     /// <summary>
     /// Whether a day of <paramref name="adding"/> events starts a new chunk after <paramref name="held"/>: AddDay's
     /// rule, which ComputeDays applies ahead of it to know which filed days to unpack together, and
-    /// <see cref="EntityRooms"/> to know which days' events an entity's region holds at once.
+    /// <see cref="EntityRooms(SortedDictionary{long, List{FiledEvents}}, long, int, int)"/> to know which days' events an entity's region holds at once.
     /// </summary>
     private static bool Overflows(long held, long adding, int chunkRows) => held > 0 && held + adding > chunkRows;
 
     /// <summary>The events filed for one day.</summary>
     private static int DayRows(List<FiledEvents> pieces)
+    {
+        int rows = 0;
+        foreach (var piece in pieces) { rows = checked(rows + piece.Length); }
+        return rows;
+    }
+
+    /// <summary>The events of one day's entity ids.</summary>
+    private static int DayRows(List<ReadOnlyMemory<int>> pieces)
     {
         int rows = 0;
         foreach (var piece in pieces) { rows = checked(rows + piece.Length); }

@@ -44,62 +44,21 @@ internal sealed class EventChunk
     public static EventChunk Build(FeaturePlan plan, Dictionary<string, ValueVector> source, int length, EntityIndex entities, StringPool strings,
         ChunkArrays? arrays = null)
     {
-        var def = plan.Definition;
-        ValueVector? Resolve(string name) => source.GetValueOrDefault(name);
-
-        // Keep rows passing the filter with non-null keys and time: one bitmap, narrowed word by word.
-        var keep = Bitmap.AllSet(length);
-        if (plan.Filter is not null)
-        {
-            var f = Evaluate(plan.Filter, Resolve, length, $"feature group '{def.Name}': filter");
-            Bitmap.And(keep, f.Bits.AsSpan(0, keep.Length), keep);
-            if (f.Valid is not null) { Bitmap.And(keep, f.Valid.AsSpan(0, keep.Length), keep); }
-        }
-        if (source[def.Timestamp].Valid is { } timeValid) { Bitmap.And(keep, timeValid.AsSpan(0, keep.Length), keep); }
-        foreach (var e in def.Entity)
-        {
-            if (source[e].Valid is { } keyValid) { Bitmap.And(keep, keyValid.AsSpan(0, keep.Length), keep); }
-        }
-        int kept = Bitmap.PopCount(keep, length);
-        Dictionary<string, ValueVector> columns;
-        if (kept == length)
-        {
-            columns = source;
-        }
-        else
-        {
-            var rows = new int[kept];
-            int j = 0;
-            for (int w = 0; w < keep.Length; w++)
-            {
-                for (ulong word = keep[w]; word != 0; word &= word - 1)
-                {
-                    rows[j++] = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
-                }
-            }
-            columns = new Dictionary<string, ValueVector>(source.Count, StringComparer.Ordinal);
-            foreach (var (name, col) in source)
-            {
-                columns[name] = col.Take(rows);
-            }
-        }
-        int n = kept;
-        var time = columns[def.Timestamp].Longs!;
+        var (columns, n) = Kept(plan, source, length);
+        var time = columns[plan.Definition.Timestamp].Longs!;
         if (time.Length != n)
         {
             Array.Resize(ref time, n);
         }
-        var keyCols = new ValueVector[def.Entity.Count];
-        for (int k = 0; k < keyCols.Length; k++) { keyCols[k] = columns[def.Entity[k]]; }
         var entity = arrays?.Ints.Rent(n) ?? new int[n];
-        entities.Assign(keyCols, strings, entity.AsSpan(0, n));
+        AssignEntities(plan, columns, n, entities, strings, entity);
 
         var slotBits = new long[plan.Slots.Length][];
         var slotValid = new bool[]?[plan.Slots.Length];
         for (int s = 0; s < plan.Slots.Length; s++)
         {
             var spec = plan.Slots[s];
-            var v = Evaluate(spec.Expr, name => columns.GetValueOrDefault(name), n, $"feature group '{def.Name}': column '{spec.Text}'");
+            var v = Evaluate(spec.Expr, name => columns.GetValueOrDefault(name), n, $"feature group '{plan.Definition.Name}': column '{spec.Text}'");
             var bits = arrays?.Longs.Rent(n) ?? new long[n];
             if (v.Doubles is not null)
             {
@@ -132,6 +91,64 @@ internal sealed class EventChunk
             }
         }
         return new EventChunk(n, columns, entity, time, slotBits, slotValid);
+    }
+
+    /// <summary>
+    /// The entity ids and times of the events <see cref="Build"/> keeps from <paramref name="source"/>, which needs
+    /// only the entity, time and filter columns; ids are handed out as Build hands them out, so a later Build of the
+    /// same rows finds the same ids. For a first pass over a source that plans memory before the events are read.
+    /// </summary>
+    public static (int[] Entity, long[] Time, int Length) BuildKeys(FeaturePlan plan, Dictionary<string, ValueVector> source, int length, EntityIndex entities,
+        StringPool strings)
+    {
+        var (columns, n) = Kept(plan, source, length);
+        var entity = new int[n];
+        AssignEntities(plan, columns, n, entities, strings, entity);
+        return (entity, columns[plan.Definition.Timestamp].Longs!, n);
+    }
+
+    // The rows passing the filter with non-null keys and time (one bitmap, narrowed word by word): the source itself
+    // when that is every row, else its columns taken at those rows.
+    private static (Dictionary<string, ValueVector> Columns, int Length) Kept(FeaturePlan plan, Dictionary<string, ValueVector> source, int length)
+    {
+        var def = plan.Definition;
+        ValueVector? Resolve(string name) => source.GetValueOrDefault(name);
+        var keep = Bitmap.AllSet(length);
+        if (plan.Filter is not null)
+        {
+            var f = Evaluate(plan.Filter, Resolve, length, $"feature group '{def.Name}': filter");
+            Bitmap.And(keep, f.Bits.AsSpan(0, keep.Length), keep);
+            if (f.Valid is not null) { Bitmap.And(keep, f.Valid.AsSpan(0, keep.Length), keep); }
+        }
+        if (source[def.Timestamp].Valid is { } timeValid) { Bitmap.And(keep, timeValid.AsSpan(0, keep.Length), keep); }
+        foreach (var e in def.Entity)
+        {
+            if (source[e].Valid is { } keyValid) { Bitmap.And(keep, keyValid.AsSpan(0, keep.Length), keep); }
+        }
+        int kept = Bitmap.PopCount(keep, length);
+        if (kept == length) { return (source, length); }
+        var rows = new int[kept];
+        int j = 0;
+        for (int w = 0; w < keep.Length; w++)
+        {
+            for (ulong word = keep[w]; word != 0; word &= word - 1)
+            {
+                rows[j++] = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+            }
+        }
+        var columns = new Dictionary<string, ValueVector>(source.Count, StringComparer.Ordinal);
+        foreach (var (name, col) in source)
+        {
+            columns[name] = col.Take(rows);
+        }
+        return (columns, kept);
+    }
+
+    private static void AssignEntities(FeaturePlan plan, Dictionary<string, ValueVector> columns, int n, EntityIndex entities, StringPool strings, int[] entity)
+    {
+        var keyCols = new ValueVector[plan.Definition.Entity.Count];
+        for (int k = 0; k < keyCols.Length; k++) { keyCols[k] = columns[plan.Definition.Entity[k]]; }
+        entities.Assign(keyCols, strings, entity.AsSpan(0, n));
     }
 
     /// <summary>

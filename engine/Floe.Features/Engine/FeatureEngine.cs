@@ -71,6 +71,13 @@ internal sealed class FeatureEngine
         EventChunk.Build(Plan, source, length, Entities, Strings, arrays);
 
     /// <summary>
+    /// The entity ids and times of the events <see cref="Encode"/> would keep from <paramref name="source"/> (the
+    /// entity, time and filter columns suffice), handing out ids as Encode does (<see cref="EventChunk.BuildKeys"/>).
+    /// </summary>
+    public (int[] Entity, long[] Time, int Length) EncodeKeys(Dictionary<string, ValueVector> source, int length) =>
+        EventChunk.BuildKeys(Plan, source, length, Entities, Strings);
+
+    /// <summary>
     /// Computes every feature for every row of <paramref name="chunk"/>; the returned columns are indexed by
     /// feature and hold one value per chunk row, in chunk row order.
     /// </summary>

@@ -29,7 +29,7 @@ internal sealed class FiledEvents
     public int Length { get; }
 
     /// <summary>The events' entity ids.</summary>
-    public ReadOnlySpan<int> Entities => _entity.AsSpan(0, Length);
+    public ReadOnlyMemory<int> EntityIds => _entity.AsMemory(0, Length);
 
     /// <summary>Packs <paramref name="chunk"/>; <paramref name="isFloat"/>[s]: slot s holds doubles' bits.</summary>
     public static FiledEvents Pack(EventChunk chunk, bool[] isFloat)
