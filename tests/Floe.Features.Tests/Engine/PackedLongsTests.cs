@@ -25,6 +25,25 @@ public sealed class PackedLongsTests
     }
 
     [Test]
+    public void MicrosecondTimes_InOrder_PackAsGaps_OutOfOrderOrWideGaps_DoNot()
+    {
+        var rnd = new Random(11);
+        var times = new long[10_000];
+        for (int i = 0; i < times.Length; i++) { times[i] = Jan2024 + rnd.NextInt64(Day); }
+        AssertRoundTrip(times, false, false);
+        Array.Sort(times);
+        times[5] = times[4]; // equal times are a gap of zero
+        AssertRoundTrip(times, false, true);
+        var wide = (long[])times.Clone();
+        for (int i = 5_000; i < wide.Length; i++) { wide[i] += 1L << 32; }
+        AssertRoundTrip(wide, false, false);
+        var backwards = (long[])times.Clone();
+        (backwards[100], backwards[101]) = (backwards[101] + 1, backwards[100]);
+        AssertRoundTrip(backwards, false, false);
+        AssertRoundTrip([long.MinValue, long.MinValue + uint.MaxValue, long.MaxValue - uint.MaxValue, long.MaxValue], false, false);
+    }
+
+    [Test]
     public void Integers_WithinInt32Range_Pack_AndExtremes_DoNot()
     {
         AssertRoundTrip([5, -3, 0, int.MaxValue, long.MinValue / 2 + 1 - long.MinValue / 2], false, true);
