@@ -397,6 +397,9 @@ internal static class BatchComputation
                 pendingRows += piece.Length;
                 eventsRead += piece.Length;
             }
+            // A chunk no further day can join is computed now, before the next day is read: a source read day by day
+            // held the next day's events and its read's garbage beside this day's chunk and outputs (the same chunks).
+            if (pendingRows >= chunkRows) { Flush(); }
         }
 
         EventChunk? Encode(RecordBatch batch, long start, long end)
