@@ -11,8 +11,9 @@ namespace Floe.Features.Tests.Computation;
 /// <summary>
 /// A source read day by day (a day-partitioned table) whose entity, time and filter columns can be read alone: the run
 /// reads those first, day by day, and lays out each entity's room in the event arena once, where without that pass
-/// the regions grow by rebuilds as the days come. The events' reads then find the ids the first pass handed out, so
-/// the output is the same row for row, in the same order.
+/// the regions grow by rebuilds as the days come (as they still do where the arena is too small to pay for the pass).
+/// The events' reads then find the ids the first pass handed out, so the output is the same row for row, in the same
+/// order.
 /// </summary>
 public sealed class DayByDayRoomsTests
 {
@@ -33,24 +34,27 @@ public sealed class DayByDayRoomsTests
             """, DefinitionFormat.Json);
         var inner = InMemoryEventSource.FromBatches([events.ToBatch()]);
 
-        var (presized, presizedRows) = Compute(definition, new DayPartitioned(inner, narrows: true), parallelism);
-        var (grown, grownRows) = Compute(definition, new DayPartitioned(inner, narrows: false), parallelism);
-        var (_, oneScanRows) = Compute(definition, inner, parallelism);
+        var (presized, presizedRows) = Compute(definition, new DayPartitioned(inner, narrows: true), parallelism, 0);
+        var (grown, grownRows) = Compute(definition, new DayPartitioned(inner, narrows: false), parallelism, 0);
+        var (small, smallRows) = Compute(definition, new DayPartitioned(inner, narrows: true), parallelism, long.MaxValue);
+        var (_, oneScanRows) = Compute(definition, inner, parallelism, 0);
 
         Assert.That(grown.Reallocations + grown.Compactions, Is.GreaterThan(0), "without the first pass the regions grow by rebuilds");
+        Assert.That(small.Reallocations + small.Compactions, Is.GreaterThan(0), "an arena below the size that pays for the first pass is not planned");
+        Assert.That(smallRows, Is.EqualTo(grownRows));
         Assert.That(presized.Reallocations + presized.Compactions, Is.Zero, "the arena was rebuilt: the rooms were not planned from the keys");
         Assert.That(presizedRows, Has.Count.GreaterThan(1000));
         Assert.That(presizedRows, Is.EqualTo(grownRows), "same rows in the same order");
         Assert.That(presizedRows.Order(StringComparer.Ordinal), Is.EqualTo(oneScanRows.Order(StringComparer.Ordinal)), "same rows as one scan");
     }
 
-    private static (EventArena Arena, List<string> Rows) Compute(FeatureGroupDefinition definition, IEventSource source, int parallelism)
+    private static (EventArena Arena, List<string> Rows) Compute(FeatureGroupDefinition definition, IEventSource source, int parallelism, long keysFirstArenaBytes)
     {
         var rows = new RowsSink();
         EventArena? arena = null;
         var from = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
         using var adapter = new BatchSinkAdapter(rows);
-        BatchComputation.Run(definition, source, from, from.AddDays(Days), adapter, parallelism, default, 500, 500, a => arena = a);
+        BatchComputation.Run(definition, source, from, from.AddDays(Days), adapter, parallelism, default, 500, 500, keysFirstArenaBytes, a => arena = a);
         adapter.Complete();
         return (arena!, rows.Rows);
     }
@@ -61,6 +65,22 @@ public sealed class DayByDayRoomsTests
         public Schema Schema { get; } = fields is null ? inner.Schema : new Schema(fields, null);
 
         public bool PrunesByTime(string timestampColumn) => true;
+
+        // The events of each day, as a table's files' record counts give them.
+        public IReadOnlyDictionary<long, long>? EventsPerDay(string timestampColumn, DateTimeOffset? from, DateTimeOffset to)
+        {
+            var perDay = new Dictionary<long, long>();
+            foreach (var batch in inner.Read(timestampColumn, from, to))
+            {
+                var time = (TimestampArray)batch.Column(batch.Schema.GetFieldIndex(timestampColumn));
+                for (int i = 0; i < time.Length; i++)
+                {
+                    long day = Durations.FloorDay(time.GetValue(i)!.Value);
+                    perDay[day] = perDay.GetValueOrDefault(day) + 1;
+                }
+            }
+            return perDay;
+        }
 
         public IEnumerable<RecordBatch> Read(string timestampColumn, DateTimeOffset? from, DateTimeOffset to)
         {
