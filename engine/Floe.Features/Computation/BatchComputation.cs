@@ -180,6 +180,8 @@ internal static class BatchComputation
         // While a file source is read: each batch's encoded arrays (entity ids, slot values), once filed, go here for
         // the next batch to encode into, rather than being another batch's garbage on the large-object heap.
         ChunkArrays? encodeArrays = null;
+        // A day-by-day run's events per day, where the source knows them (EventsPerDay).
+        IReadOnlyDictionary<long, long>? perDay = null;
         try
         {
             ReadAndCompute();
@@ -225,12 +227,13 @@ internal static class BatchComputation
                     FiledAll();
                     ComputeDays(history);
                 }
-                else if (source.EventsPerDay(def.Timestamp, FromMicros(Math.Max(day * Durations.MicrosPerDay, readStart)), to) is { Count: > 0 } perDay)
+                else if (source.EventsPerDay(def.Timestamp, FromMicros(Math.Max(day * Durations.MicrosPerDay, readStart)), to) is { Count: > 0 } sizes)
                 {
+                    perDay = sizes;
                     // Read day by day, the windows' events are known only as they come: a source that knows its days'
                     // sizes (a day-partitioned table) sizes the arena once, rather than having it grow by rebuilds;
                     // a large arena is planned entity by entity from a first pass over the keys.
-                    long reserve = ArenaReserve(perDay, def.LongestWindowMicros, engine.Entities.Count);
+                    long reserve = ArenaReserve(sizes, def.LongestWindowMicros, engine.Entities.Count);
                     if (reserve * (8 + (9L * isFloat.Length)) < keysFirstArenaBytes || !PresizedFromKeys(day))
                     {
                         engine.Arena.Reserve(reserve);
@@ -238,6 +241,8 @@ internal static class BatchComputation
                 }
                 for (; day * Durations.MicrosPerDay < toMicros; day++)
                 {
+                    // A day the source planned no file for has no events: its scan is not planned again.
+                    if (perDay is not null && !perDay.ContainsKey(day)) { continue; }
                     long start = Math.Max(day * Durations.MicrosPerDay, readStart);
                     long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
                     var pieces = new List<EventChunk>();
@@ -330,6 +335,7 @@ internal static class BatchComputation
             var collected = new DayEntities();
             for (long day = firstDay; day * Durations.MicrosPerDay < toMicros; day++)
             {
+                if (perDay is not null && !perDay.ContainsKey(day)) { continue; }
                 long start = Math.Max(day * Durations.MicrosPerDay, readStart);
                 long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
                 foreach (var batch in Timed(keys.Read(def.Timestamp, FromMicros(start), FromMicros(end))))

@@ -34,7 +34,8 @@ public sealed class DayByDayRoomsTests
             """, DefinitionFormat.Json);
         var inner = InMemoryEventSource.FromBatches([events.ToBatch()]);
 
-        var (presized, presizedRows) = Compute(definition, new DayPartitioned(inner, narrows: true), parallelism, 0);
+        var planned = new DayPartitioned(inner, narrows: true);
+        var (presized, presizedRows) = Compute(definition, planned, parallelism, 0);
         var (grown, grownRows) = Compute(definition, new DayPartitioned(inner, narrows: false), parallelism, 0);
         var (small, smallRows) = Compute(definition, new DayPartitioned(inner, narrows: true), parallelism, long.MaxValue);
         var (_, oneScanRows) = Compute(definition, inner, parallelism, 0);
@@ -46,6 +47,9 @@ public sealed class DayByDayRoomsTests
         Assert.That(presizedRows, Has.Count.GreaterThan(1000));
         Assert.That(presizedRows, Is.EqualTo(grownRows), "same rows in the same order");
         Assert.That(presizedRows.Order(StringComparer.Ordinal), Is.EqualTo(oneScanRows.Order(StringComparer.Ordinal)), "same rows as one scan");
+        // The run's last two days have no events (no files, by the source's day sizes): neither pass reads them.
+        Assert.That(planned.DaysRead, Has.Count.GreaterThanOrEqualTo(2 * Days));
+        Assert.That(planned.DaysRead.Where(d => d >= Days), Is.Empty, "a day with no events was read");
     }
 
     private static (EventArena Arena, List<string> Rows) Compute(FeatureGroupDefinition definition, IEventSource source, int parallelism, long keysFirstArenaBytes)
@@ -54,15 +58,18 @@ public sealed class DayByDayRoomsTests
         EventArena? arena = null;
         var from = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
         using var adapter = new BatchSinkAdapter(rows);
-        BatchComputation.Run(definition, source, from, from.AddDays(Days), adapter, parallelism, default, 500, 500, keysFirstArenaBytes, a => arena = a);
+        BatchComputation.Run(definition, source, from, from.AddDays(Days + 2), adapter, parallelism, default, 500, 500, keysFirstArenaBytes, a => arena = a);
         adapter.Complete();
         return (arena!, rows.Rows);
     }
 
     // A table partitioned by day over the same events: read a day at a time, and its columns selectable when narrows.
-    private sealed class DayPartitioned(IEventSource inner, bool narrows, IReadOnlyList<Field>? fields = null) : IEventSource
+    private sealed class DayPartitioned(IEventSource inner, bool narrows, IReadOnlyList<Field>? fields = null, List<long>? daysRead = null) : IEventSource
     {
         public Schema Schema { get; } = fields is null ? inner.Schema : new Schema(fields, null);
+
+        // Each read's first day, counted from the events' first day (narrowed copies share the list).
+        public List<long> DaysRead { get; } = daysRead ?? [];
 
         public bool PrunesByTime(string timestampColumn) => true;
 
@@ -84,6 +91,7 @@ public sealed class DayByDayRoomsTests
 
         public IEnumerable<RecordBatch> Read(string timestampColumn, DateTimeOffset? from, DateTimeOffset to)
         {
+            if (from is { } f) { DaysRead.Add(Durations.FloorDay((f.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10) - Durations.FloorDay(TestEvents.Epoch)); }
             foreach (var batch in inner.Read(timestampColumn, from, to))
             {
                 if (fields is null)
@@ -98,7 +106,7 @@ public sealed class DayByDayRoomsTests
         }
 
         public IEventSource Select(IReadOnlySet<string> columns) =>
-            narrows && SourceColumns.Narrow(Schema, columns) is { } narrowed ? new DayPartitioned(inner, narrows, narrowed) : this;
+            narrows && SourceColumns.Narrow(Schema, columns) is { } narrowed ? new DayPartitioned(inner, narrows, narrowed, DaysRead) : this;
     }
 
     // Every row as text (each column's value or null), in the order written.
