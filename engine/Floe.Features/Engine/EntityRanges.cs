@@ -12,19 +12,8 @@ internal static class EntityRanges
     /// <summary>
     /// The parts of <paramref name="chunk"/> (entity ids below <paramref name="entityCount"/>), in entity id order,
     /// each of about <paramref name="partRows"/> events; rows keep their order inside a part. Null when the chunk
-    /// is one part.
-    /// </summary>
-    public static EventChunk[]? Split(EventChunk chunk, int entityCount, int partRows, int parallelism)
-    {
-        if (Plan(chunk, entityCount, partRows) is not { } parts) { return null; }
-        var result = new EventChunk[parts.Count];
-        for (int p = 0; p < result.Length; p++) { result[p] = parts.Take(p, null, parallelism); }
-        return result;
-    }
-
-    /// <summary>
-    /// As <see cref="Split"/>, but each part is gathered only when taken (<see cref="EntityParts.Take"/>): a large day
-    /// is then held once, with one part beside it, rather than as the day and all its parts.
+    /// is one part. Each part is gathered only when taken (<see cref="EntityParts.Take"/>): a large day is then held
+    /// once, with one part beside it, rather than as the day and all its parts.
     /// </summary>
     public static EntityParts? Plan(EventChunk chunk, int entityCount, int partRows)
     {
