@@ -336,6 +336,7 @@ internal static class BatchComputation
             for (long day = firstDay; day * Durations.MicrosPerDay < toMicros; day++)
             {
                 if (perDay is not null && !perDay.ContainsKey(day)) { continue; }
+                cancellation.ThrowIfCancellationRequested();
                 long start = Math.Max(day * Durations.MicrosPerDay, readStart);
                 long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
                 foreach (var batch in Timed(keys.Read(def.Timestamp, FromMicros(start), FromMicros(end))))

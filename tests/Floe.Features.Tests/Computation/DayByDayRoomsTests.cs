@@ -52,6 +52,25 @@ public sealed class DayByDayRoomsTests
         Assert.That(planned.DaysRead.Where(d => d >= Days), Is.Empty, "a day with no events was read");
     }
 
+    [Test]
+    public void Compute_Cancelled_StopsBeforeTheKeyPassReads()
+    {
+        var events = TestEvents.Random(3, 2_000, 50, Days * 24 * 60 * TestEvents.Minute);
+        var definition = FeatureGroupParser.Parse("""
+            {"name": "rooms", "version": 1, "entity": "entity_id", "timestamp": "event_time", "features": [
+              {"name": "amount_sum_7d", "agg": "sum", "column": "amount", "window": "7d"}]}
+            """, DefinitionFormat.Json);
+        var source = new DayPartitioned(InMemoryEventSource.FromBatches([events.ToBatch()]), narrows: true);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var from = DateTimeOffset.UnixEpoch.AddTicks(TestEvents.Epoch * 10);
+        using var adapter = new BatchSinkAdapter(new RowsSink());
+
+        Assert.That(() => BatchComputation.Run(definition, source, from, from.AddDays(Days), adapter, 1, cancelled.Token, 500, 500, 0),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(source.DaysRead, Is.Empty, "days were read after the run was cancelled");
+    }
+
     private static (EventArena Arena, List<string> Rows) Compute(FeatureGroupDefinition definition, IEventSource source, int parallelism, long keysFirstArenaBytes)
     {
         var rows = new RowsSink();
