@@ -248,15 +248,20 @@ public sealed class BackfillService
     private static void CheckSchema(Table table, Floe.Core.Types.Schema expected, FeatureGroupDefinition definition)
     {
         var actual = table.Schema;
-        bool same = actual.Fields.Count == expected.Fields.Count;
-        for (int i = 0; same && i < expected.Fields.Count; i++)
+        int common = Math.Min(actual.Fields.Count, expected.Fields.Count);
+        int differs = actual.Fields.Count == expected.Fields.Count ? -1 : common;
+        for (int i = 0; differs < 0 && i < common; i++)
         {
             var (a, e) = (actual.Fields[i], expected.Fields[i]);
-            same = a.Id == e.Id && a.Name == e.Name && a.Type.ToString() == e.Type.ToString() && a.Required == e.Required;
+            if (a.Id != e.Id || a.Name != e.Name || a.Type.ToString() != e.Type.ToString() || a.Required != e.Required) { differs = i; }
         }
-        if (!same)
+        if (differs >= 0)
         {
-            throw Errors.InvalidData($"feature table '{table.Identifier}' has columns ({Describe(actual)}) but definition '{definition.Name}' v{definition.Version} computes ({Describe(expected)}); drop the table or give the definition another output.table");
+            // Named column by column: two lists of names and types alone read the same when only a column's
+            // nullability or field id differs.
+            string Column(Floe.Core.Types.Schema schema) =>
+                differs < schema.Fields.Count ? Describe(schema.Fields[differs]) : "nothing";
+            throw Errors.InvalidData($"feature table '{table.Identifier}' has columns ({Describe(actual)}) but definition '{definition.Name}' v{definition.Version} computes ({Describe(expected)}): column {differs + 1} is {Column(actual)} in the table but {Column(expected)} in the definition's output; drop the table or give the definition another output.table");
         }
         var timestampId = expected.FindField(definition.Timestamp)!.Id;
         var spec = table.Spec;
@@ -267,6 +272,8 @@ public sealed class BackfillService
     }
 
     private static string Describe(Floe.Core.Types.Schema schema) => string.Join(", ", schema.Fields.Select(f => $"{f.Name}:{f.Type}"));
+
+    private static string Describe(Floe.Core.Types.NestedField field) => $"'{field.Name}: {field.Type}{(field.Required ? " not null" : "")}' (field id {field.Id})";
 
     /// <summary>
     /// The day to start at when the branch's head is an unfinished commit of this very backfill (same lineage, its

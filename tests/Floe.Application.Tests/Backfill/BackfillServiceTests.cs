@@ -295,6 +295,23 @@ public sealed class BackfillServiceTests
         Assert.That(error.Message, Does.Contain("features.user_txn").And.Contain("txn_count_1h"));
     }
 
+    [Test]
+    public void Run_ExistingTableDifferingOnlyInNullability_NamesTheColumnAndHow()
+    {
+        using var f = new BackfillFixture();
+        f.Run(1, 2);
+        var created = f.W.Warehouse.LoadTable(TableIdentifier.Parse("features.user_txn")).Schema;
+        // The same names and types, the entity key made "not null" as a user creating the table might.
+        var columns = string.Join(",", created.Fields.Select(c => $"{c.Name}:{c.Type}{(c.Name == "entity_id" || c.Required ? " not null" : "")}"));
+        f.W.Tables.Drop("features.user_txn", purge: true);
+        f.W.Tables.Create("features.user_txn", columns, "day(event_time)");
+
+        var error = Assert.Throws<FloeException>(() => f.Run(1, 2));
+
+        Assert.That(error!.Code, Is.EqualTo(FloeErrorCode.InvalidData));
+        Assert.That(error.Message, Does.Contain("column 1 is 'entity_id: long not null' (field id 1) in the table but 'entity_id: long' (field id 1)"));
+    }
+
     [TestCase("2024-01-02T06:00:00Z", "2024-01-03")]
     [TestCase("2024-01-03", "2024-01-03")]
     public void Run_RangeNotWholeDays_FailsInvalidArgument(string from, string to)
