@@ -155,10 +155,13 @@ internal static class BatchComputation
         // Once encoded, events keep only the source columns that expression features read.
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, expr, _) in group.Plan.Expressions) { ExprColumns.Collect(expr, keep); }
-        // The source decodes only the columns the group reads (its entity, time, filter, slot and expression columns).
-        var reads = new HashSet<string>(keep, StringComparer.Ordinal) { def.Timestamp };
-        foreach (var key in def.Entity) { reads.Add(key); }
-        if (group.Plan.Filter is { } filter) { ExprColumns.Collect(filter, reads); }
+        // Which events there are and whose: the entity, time and filter columns (all a key pass reads).
+        var keyColumns = new HashSet<string>(StringComparer.Ordinal) { def.Timestamp };
+        foreach (var key in def.Entity) { keyColumns.Add(key); }
+        if (group.Plan.Filter is { } filter) { ExprColumns.Collect(filter, keyColumns); }
+        // The source decodes only the columns the group reads (those, its slot and expression columns).
+        var reads = new HashSet<string>(keyColumns, StringComparer.Ordinal);
+        reads.UnionWith(keep);
         foreach (var slot in group.Plan.Slots) { ExprColumns.Collect(slot.Expr, reads); }
         source = source.Select(reads);
         long rowsWritten = 0, eventsRead = 0;
@@ -234,17 +237,13 @@ internal static class BatchComputation
                     // sizes (a day-partitioned table) sizes the arena once, rather than having it grow by rebuilds;
                     // a large arena is planned entity by entity from a first pass over the keys.
                     long reserve = ArenaReserve(sizes, def.LongestWindowMicros, engine.Entities.Count);
-                    if (reserve * (8 + (9L * isFloat.Length)) < keysFirstArenaBytes || !PresizedFromKeys(day))
+                    if (reserve * EventArena.BytesPerEvent(isFloat.Length) < keysFirstArenaBytes || !PresizedFromKeys(day))
                     {
                         engine.Arena.Reserve(reserve);
                     }
                 }
-                for (; day * Durations.MicrosPerDay < toMicros; day++)
+                foreach (var (start, end) in DaysToRead(day))
                 {
-                    // A day the source planned no file for has no events: its scan is not planned again.
-                    if (perDay is not null && !perDay.ContainsKey(day)) { continue; }
-                    long start = Math.Max(day * Durations.MicrosPerDay, readStart);
-                    long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
                     var pieces = new List<EventChunk>();
                     foreach (var batch in Timed(source.Read(def.Timestamp, FromMicros(start), FromMicros(end))))
                     {
@@ -326,19 +325,13 @@ internal static class BatchComputation
         bool PresizedFromKeys(long firstDay)
         {
             if (!engine.RetainsWindowsOnly) { return false; }
-            var keyColumns = new HashSet<string>(StringComparer.Ordinal) { def.Timestamp };
-            foreach (var key in def.Entity) { keyColumns.Add(key); }
-            if (group.Plan.Filter is { } filter) { ExprColumns.Collect(filter, keyColumns); }
             var keys = source.Select(keyColumns);
             // Nothing to leave out: the first pass would read every column twice.
             if (ReferenceEquals(keys, source)) { return false; }
             var collected = new DayEntities();
-            for (long day = firstDay; day * Durations.MicrosPerDay < toMicros; day++)
+            foreach (var (start, end) in DaysToRead(firstDay))
             {
-                if (perDay is not null && !perDay.ContainsKey(day)) { continue; }
                 cancellation.ThrowIfCancellationRequested();
-                long start = Math.Max(day * Durations.MicrosPerDay, readStart);
-                long end = Math.Min((day + 1) * Durations.MicrosPerDay, toMicros);
                 foreach (var batch in Timed(keys.Read(def.Timestamp, FromMicros(start), FromMicros(end))))
                 {
                     var t0 = StageTimes.Now;
@@ -360,6 +353,17 @@ internal static class BatchComputation
             heapAfterCollect = GC.GetTotalMemory(false);
             StageTimes.Add(Stage.Collect, collecting);
             return rooms is not null && engine.Arena.Presize(rooms);
+        }
+
+        // The time ranges a day-by-day run reads, from firstDay's: each day in [readStart, to), but a day the source
+        // planned no file for (it has no events: its scan is not planned).
+        IEnumerable<(long Start, long End)> DaysToRead(long firstDay)
+        {
+            for (long day = firstDay; day * Durations.MicrosPerDay < toMicros; day++)
+            {
+                if (perDay is not null && !perDay.ContainsKey(day)) { continue; }
+                yield return (Math.Max(day * Durations.MicrosPerDay, readStart), Math.Min((day + 1) * Durations.MicrosPerDay, toMicros));
+            }
         }
 
         // Waits for the last filing and lets the filer's buffers go.

@@ -24,34 +24,20 @@ internal sealed class DayEntities
             Filed(first, entity.Length == n ? entity : entity.AsSpan(0, n).ToArray());
             return;
         }
-        if (last - first >= 1 << 16)
-        {
-            // Days too far apart to count by offset: one day at a time (a corrupt or synthetic time column).
-            var byDay = new SortedDictionary<long, List<int>>();
-            for (int i = 0; i < n; i++)
-            {
-                long day = Durations.FloorDay(time[i]);
-                if (!byDay.TryGetValue(day, out var ids)) { byDay[day] = ids = []; }
-                ids.Add(entity[i]);
-            }
-            foreach (var (day, ids) in byDay) { Filed(day, [.. ids]); }
-            return;
-        }
-        // Counted, then scattered into one exact array a day.
-        var counts = new int[last - first + 1];
-        long dayStart = first * Durations.MicrosPerDay;
-        for (int i = 0; i < n; i++) { counts[Durations.DaysFrom(dayStart, time[i])]++; }
+        var dayOf = GC.AllocateUninitializedArray<int>(n);
+        var (dayAt, counts) = DayFiler.NumberDays(time, n, first, last, dayOf);
+        // Scattered into one exact array a day.
         var arrays = new int[counts.Length][];
         for (int d = 0; d < counts.Length; d++) { arrays[d] = counts[d] == 0 ? [] : GC.AllocateUninitializedArray<int>(counts[d]); }
         var next = new int[counts.Length];
         for (int i = 0; i < n; i++)
         {
-            int d = Durations.DaysFrom(dayStart, time[i]);
+            int d = dayOf[i];
             arrays[d][next[d]++] = entity[i];
         }
         for (int d = 0; d < counts.Length; d++)
         {
-            if (counts[d] > 0) { Filed(first + d, arrays[d]); }
+            if (counts[d] > 0) { Filed(dayAt[d], arrays[d]); }
         }
     }
 

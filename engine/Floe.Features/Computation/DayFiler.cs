@@ -105,11 +105,24 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
         StageTimes.Add(Stage.File, t0);
     }
 
-    // Numbers the days present (by offset when they span a sane range, else in sorted order) and counts their rows.
+    // Numbers the days present and counts their rows.
     private Days Number(long[] time, int n, long first, long last)
     {
         if (_dayOf.Length < n) { _dayOf = GC.AllocateUninitializedArray<int>(n); }
-        var dayOf = _dayOf;
+        var (dayAt, counts) = NumberDays(time, n, first, last, _dayOf);
+        var start = new int[dayAt.Length + 1];
+        for (int d = 0; d < dayAt.Length; d++) { start[d + 1] = start[d] + counts[d]; }
+        return new Days(time, n, _dayOf, dayAt, counts, start, null);
+    }
+
+    /// <summary>
+    /// The UTC days of <paramref name="time"/>'s first <paramref name="n"/> events (days since 1970-01-01, from
+    /// <paramref name="first"/> to <paramref name="last"/>): each event's day number into <paramref name="dayOf"/>,
+    /// numbered by offset from the first when they span a sane range, else in sorted order of the days present; and
+    /// the days numbered with their event counts.
+    /// </summary>
+    internal static (long[] DayAt, int[] Counts) NumberDays(long[] time, int n, long first, long last, int[] dayOf)
+    {
         long[] dayAt;
         if (last - first < 1 << 16)
         {
@@ -128,9 +141,7 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism)
         }
         var counts = new int[dayAt.Length];
         for (int i = 0; i < n; i++) { counts[dayOf[i]]++; }
-        var start = new int[dayAt.Length + 1];
-        for (int d = 0; d < dayAt.Length; d++) { start[d + 1] = start[d] + counts[d]; }
-        return new Days(time, n, dayOf, dayAt, counts, start, null);
+        return (dayAt, counts);
     }
 
     // Source columns (kept for expression features) split into per-day chunks, each packed.

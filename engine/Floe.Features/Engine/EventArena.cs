@@ -136,8 +136,11 @@ internal sealed class EventArena
     {
         long total = 0;
         foreach (int r in rooms) { total += r; }
-        return (total + (total / 8) + 1024) * (8 + (9L * slots));
+        return (total + (total / 8) + 1024) * BytesPerEvent(slots);
     }
+
+    /// <summary>Bytes an event takes with <paramref name="slots"/> slots: its time, and each slot's bits and flag.</summary>
+    public static long BytesPerEvent(int slots) => 8 + (9L * slots);
 
     /// <summary>Makes room for entity ids below <paramref name="entities"/>.</summary>
     public void EnsureEntities(int entities)
