@@ -23,8 +23,8 @@ internal sealed class EntityParts
 
     /// <summary>
     /// Part <paramref name="part"/>'s events as a chunk, their entity, time and slot arrays rented from
-    /// <paramref name="arrays"/> when given (hand it to <see cref="EventChunk.Recycle"/> once nothing reads it).
+    /// <paramref name="arrays"/> (hand it to <see cref="EventChunk.Recycle"/> once nothing reads it).
     /// </summary>
-    public EventChunk Take(int part, ChunkArrays? arrays, int parallelism) =>
+    public EventChunk Take(int part, ChunkArrays arrays, int parallelism) =>
         _chunk.Gather(_rows, _start[part], _start[part + 1] - _start[part], arrays, parallelism);
 }

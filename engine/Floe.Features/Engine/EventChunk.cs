@@ -234,20 +234,20 @@ internal sealed class EventChunk
 
     /// <summary>
     /// The events at rows <paramref name="rows"/>[<paramref name="start"/>, + <paramref name="count"/>), in that
-    /// order, as a chunk; columns on up to <paramref name="parallelism"/> workers. With <paramref name="arrays"/>, the
-    /// entity, time and slot arrays are rented from it (and may be longer than the chunk): hand the chunk to
+    /// order, as a chunk; columns on up to <paramref name="parallelism"/> workers. The entity, time and slot arrays
+    /// are rented from <paramref name="arrays"/> (and may be longer than the chunk): hand the chunk to
     /// <see cref="Recycle"/> once nothing reads it.
     /// </summary>
-    public EventChunk Gather(int[] rows, int start, int count, ChunkArrays? arrays = null, int parallelism = 1)
+    public EventChunk Gather(int[] rows, int start, int count, ChunkArrays arrays, int parallelism)
     {
         int slots = SlotBits.Length;
-        var entity = arrays?.Ints.Rent(count) ?? GC.AllocateUninitializedArray<int>(count);
-        var time = arrays?.Longs.Rent(count) ?? GC.AllocateUninitializedArray<long>(count);
+        var entity = arrays.Ints.Rent(count);
+        var time = arrays.Longs.Rent(count);
         var bits = new long[slots][];
         var valid = new bool[]?[slots];
         for (int s = 0; s < slots; s++)
         {
-            bits[s] = arrays?.Longs.Rent(count) ?? GC.AllocateUninitializedArray<long>(count);
+            bits[s] = arrays.Longs.Rent(count);
             if (SlotValid[s] is not null) { valid[s] = GC.AllocateUninitializedArray<bool>(count); }
         }
         // Column 0 the entity ids, 1 the times, then each slot's bits and (when it has nulls) its flags.
