@@ -135,23 +135,6 @@ public sealed class DayByDayRoomsTests
 
         public bool KeepsBatches => false;
 
-        public void WriteDay(DateOnly day, RecordBatch rows)
-        {
-            var text = new System.Text.StringBuilder();
-            for (int i = 0; i < rows.Length; i++)
-            {
-                text.Clear();
-                for (int c = 0; c < rows.ColumnCount; c++) { text.Append(Text(rows.Column(c), i)).Append('|'); }
-                Rows.Add(text.ToString());
-            }
-        }
-
-        private static string Text(IArrowArray column, int i) => column.IsNull(i) ? "null" : column switch
-        {
-            DoubleArray d => BitConverter.DoubleToInt64Bits(d.GetValue(i)!.Value).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Int64Array l => l.GetValue(i)!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            TimestampArray t => t.GetValue(i)!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            _ => throw new NotSupportedException(column.GetType().Name),
-        };
+        public void WriteDay(DateOnly day, RecordBatch rows) => RowText.AppendRows(rows, Rows);
     }
 }

@@ -159,25 +159,9 @@ public sealed class DayPartsTests
         {
             Calls.Add($"write {day:yyyy-MM-dd}");
             if (Days.Count == 0 || Days[^1] != day) { Days.Add(day); }
-            var text = new System.Text.StringBuilder();
-            for (int i = 0; i < rows.Length; i++)
-            {
-                text.Clear();
-                for (int c = 0; c < rows.ColumnCount; c++) { text.Append(ValueText(rows.Column(c), i)).Append('|'); }
-                Rows.Add(text.ToString());
-            }
+            RowText.AppendRows(rows, Rows);
         }
 
         public void EndDay(DateOnly day) => Calls.Add($"end {day:yyyy-MM-dd}");
-
-        private static string ValueText(IArrowArray column, int i) => column.IsNull(i) ? "null" : column switch
-        {
-            DoubleArray d => BitConverter.DoubleToInt64Bits(d.GetValue(i)!.Value).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Int64Array l => l.GetValue(i)!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            TimestampArray t => t.GetValue(i)!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            StringArray s => s.GetString(i),
-            BooleanArray b => b.GetValue(i)!.Value ? "t" : "f",
-            _ => throw new NotSupportedException(column.GetType().Name),
-        };
     }
 }
