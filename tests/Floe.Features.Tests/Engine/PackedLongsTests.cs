@@ -3,9 +3,10 @@ using Floe.Features.Engine;
 namespace Floe.Features.Tests.Engine;
 
 /// <summary>
-/// Filed events are packed to 4 bytes a value only when unpacking gives back every bit: times that are whole seconds
-/// or milliseconds within a day, short decimals; anything else (microsecond days, -0.0, NaN, long decimals, values
-/// past the Int32 range) must stay 8 bytes and still round-trip.
+/// Filed events are packed to at most 32 bits a value (the width of their largest distance) only when unpacking gives
+/// back every bit: times that are whole seconds or milliseconds within a day or ascending in small gaps, short
+/// decimals; anything else (shuffled microsecond days, -0.0, NaN, long decimals, values past the Int32 range) must
+/// stay 8 bytes and still round-trip.
 /// </summary>
 public sealed class PackedLongsTests
 {
@@ -87,9 +88,45 @@ public sealed class PackedLongsTests
         AssertRoundTrip(Bits(200_000_000, 1, 0.25), true, false);
     }
 
+    [Test]
+    public void EveryWidth_RoundTrips_AtTheWidthOfTheLargestDistance()
+    {
+        var rnd = new Random(23);
+        for (int width = 0; width <= 32; width++)
+        {
+            // Lengths around word boundaries, the largest distance present, so the width is exactly `width`.
+            foreach (int n in new[] { 2, 3, 63, 64, 65, 1000 })
+            {
+                long max = width == 0 ? 0 : (long)(ulong.MaxValue >> (64 - width));
+                var values = new long[n];
+                for (int i = 0; i < n; i++) { values[i] = -77 + (max == 0 ? 0 : rnd.NextInt64(max + 1)); }
+                values[0] = -77 + max;
+                values[n - 1] = -77;
+                var packed = AssertRoundTrip(values, false, true);
+                Assert.That(packed.BitsPerValue, Is.EqualTo(width), $"n {n}");
+            }
+        }
+    }
+
+    [Test]
+    public void Widths_AreThoseOfTheRange_GapsAndDecimals()
+    {
+        // Amounts of 0.00 to 209.00: 20,900 cents, 15 bits.
+        var amounts = Bits(0, 12.34, 209, 100.5, 0.01);
+        Assert.That(AssertRoundTrip(amounts, true, true).BitsPerValue, Is.EqualTo(15));
+        // Negative decimals: the distance from the smallest k (-5.5 -> 55 tenths to 12.5 -> 125 tenths: 180, 8 bits).
+        Assert.That(AssertRoundTrip(Bits(-5.5, 12.5, 0), true, true).BitsPerValue, Is.EqualTo(8));
+        // Ascending microsecond times spanning over 2^32 µs, so kept as gaps: the widest, 2^20 - 1, needs 20 bits.
+        var times = new long[30_000];
+        times[0] = Jan2024;
+        for (int i = 1; i < times.Length; i++) { times[i] = times[i - 1] + (i % 7 == 0 ? (1 << 20) - 1 : 60_013); }
+        Assert.That(times[^1] - times[0], Is.GreaterThan(uint.MaxValue));
+        Assert.That(AssertRoundTrip(times, false, true).BitsPerValue, Is.EqualTo(20));
+    }
+
     private static long[] Bits(params double[] values) => Array.ConvertAll(values, BitConverter.DoubleToInt64Bits);
 
-    private static void AssertRoundTrip(long[] values, bool isDouble, bool packs)
+    private static PackedLongs AssertRoundTrip(long[] values, bool isDouble, bool packs)
     {
         var packed = PackedLongs.Pack(values, values.Length, isDouble);
         var back = new long[values.Length + 2];
@@ -97,6 +134,16 @@ public sealed class PackedLongsTests
         packed.UnpackTo(back);
         Assert.That(back.AsSpan(0, values.Length).ToArray(), Is.EqualTo(values));
         Assert.That(back[^1], Is.EqualTo(42), "writes past the values");
-        Assert.That(packed.Bytes, Is.EqualTo(values.Length * (packs ? 4L : 8L)));
+        if (packs)
+        {
+            Assert.That(packed.BitsPerValue, Is.LessThanOrEqualTo(32));
+            Assert.That(packed.Bytes, Is.LessThanOrEqualTo(((values.Length * (long)packed.BitsPerValue) + 63) / 64 * 8 + 16));
+        }
+        else
+        {
+            Assert.That(packed.BitsPerValue, Is.EqualTo(64));
+            Assert.That(packed.Bytes, Is.EqualTo(values.Length * 8L));
+        }
+        return packed;
     }
 }
