@@ -638,8 +638,26 @@ internal static class BatchComputation
     /// </summary>
     internal static int[]? EntityRooms(SortedDictionary<long, List<FiledEvents>> days, long longestWindowMicros, int entities, int chunkRows = MaxChunkRows)
     {
+        // The filed ids are bit-packed: unpacked once into one array, which the passes then read piece by piece.
+        long n = 0;
+        foreach (var list in days.Values)
+        {
+            foreach (var piece in list) { n += piece.Length; }
+        }
+        var ids = GC.AllocateUninitializedArray<int>(checked((int)n));
         var byDay = new SortedDictionary<long, List<ReadOnlyMemory<int>>>();
-        foreach (var (day, list) in days) { byDay[day] = list.ConvertAll(piece => piece.EntityIds); }
+        int at = 0;
+        foreach (var (day, list) in days)
+        {
+            var pieces = new List<ReadOnlyMemory<int>>(list.Count);
+            foreach (var piece in list)
+            {
+                piece.UnpackEntityIds(ids.AsSpan(at, piece.Length));
+                pieces.Add(ids.AsMemory(at, piece.Length));
+                at += piece.Length;
+            }
+            byDay[day] = pieces;
+        }
         return EntityRooms(byDay, longestWindowMicros, entities, chunkRows);
     }
 

@@ -72,5 +72,5 @@ public sealed class ArenaReserveTests
         return days;
     }
 
-    private static FiledEvents Piece(int events) => FiledEvents.Pack(new int[events], new long[events], [], 0, [], [], []);
+    private static FiledEvents Piece(int events) => FiledEvents.Pack(new int[events], PackedLongs.Pack(new long[events], events, false), [], 0, [], [], [], narrow: true);
 }

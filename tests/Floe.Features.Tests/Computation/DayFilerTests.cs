@@ -15,15 +15,19 @@ public sealed class DayFilerTests
 {
     private const long Jan2024 = 1_704_067_200_000_000L;
 
-    [TestCase(1, 1, false, 1)]
-    [TestCase(2, 3, false, 4)]
-    [TestCase(3, 3, true, 2)]
-    [TestCase(4, 1, true, 1)]
-    public void File_RandomBatches_EachDayUnpacksToItsRowsInOrder(int seed, int batches, bool withColumns, int parallelism)
+    // narrowFrom: events filed before the filer packs narrow (0: from the start; in between: from a later batch).
+    [TestCase(1, 1, false, 1, 0L)]
+    [TestCase(2, 3, false, 4, long.MaxValue)]
+    [TestCase(2, 3, false, 4, 1L)]
+    [TestCase(3, 3, true, 2, 1L)]
+    [TestCase(4, 1, true, 1, long.MaxValue)]
+    [TestCase(8, 4, false, 2, 0L)]
+    public void File_RandomBatches_EachDayUnpacksToItsRowsInOrder(int seed, int batches, bool withColumns, int parallelism, long narrowFrom)
     {
         var rnd = new Random(seed);
         var isFloat = new[] { true, false };
-        var filer = new DayFiler(isFloat, parallelism);
+        var filer = new DayFiler(isFloat, parallelism, narrowFrom);
+        Assert.That(filer.Narrow, Is.EqualTo(narrowFrom == 0));
         var days = new SortedDictionary<long, List<FiledEvents>>();
         var all = new List<EventChunk>();
         for (int b = 0; b < batches; b++)
@@ -36,6 +40,7 @@ public sealed class DayFilerTests
         var single = RandomChunk(rnd, 300, withColumns, wholeMillis: true, oneDay: true);
         all.Add(single);
         filer.File(single, days);
+        Assert.That(filer.Narrow, Is.EqualTo(narrowFrom != long.MaxValue));
 
         var expectedDays = all.SelectMany(c => Enumerable.Range(0, c.Length).Select(i => Durations.FloorDay(c.Time[i]))).Distinct().Order().ToList();
         Assert.That(days.Keys, Is.EqualTo(expectedDays));

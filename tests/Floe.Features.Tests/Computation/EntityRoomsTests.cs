@@ -69,5 +69,5 @@ public sealed class EntityRoomsTests
         return days;
     }
 
-    private static FiledEvents Piece(int[] entities) => FiledEvents.Pack(entities, new long[entities.Length], [], 0, [], [], []);
+    private static FiledEvents Piece(int[] entities) => FiledEvents.Pack(entities, PackedLongs.Pack(new long[entities.Length], entities.Length, false), [], 0, [], [], [], narrow: true);
 }

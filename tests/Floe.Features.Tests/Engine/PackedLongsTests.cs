@@ -126,14 +126,14 @@ public sealed class PackedLongsTests
 
     private static long[] Bits(params double[] values) => Array.ConvertAll(values, BitConverter.DoubleToInt64Bits);
 
+    // Packs narrow and wide: both give back every bit, wide in 32 bits a value where narrow packs at all.
     private static PackedLongs AssertRoundTrip(long[] values, bool isDouble, bool packs)
     {
+        var wide = PackedLongs.Pack(values, values.Length, isDouble, narrow: false);
+        Assert.That(Unpacked(wide, values.Length), Is.EqualTo(values), "wide");
+        Assert.That(wide.BitsPerValue, Is.EqualTo(packs ? 32 : 64));
         var packed = PackedLongs.Pack(values, values.Length, isDouble);
-        var back = new long[values.Length + 2];
-        back[^1] = 42;
-        packed.UnpackTo(back);
-        Assert.That(back.AsSpan(0, values.Length).ToArray(), Is.EqualTo(values));
-        Assert.That(back[^1], Is.EqualTo(42), "writes past the values");
+        Assert.That(Unpacked(packed, values.Length), Is.EqualTo(values), "narrow");
         if (packs)
         {
             Assert.That(packed.BitsPerValue, Is.LessThanOrEqualTo(32));
@@ -145,5 +145,14 @@ public sealed class PackedLongsTests
             Assert.That(packed.Bytes, Is.EqualTo(values.Length * 8L));
         }
         return packed;
+    }
+
+    private static long[] Unpacked(PackedLongs packed, int n)
+    {
+        var back = new long[n + 2];
+        back[^1] = 42;
+        packed.UnpackTo(back);
+        Assert.That(back[^1], Is.EqualTo(42), "writes past the values");
+        return back[..n];
     }
 }

@@ -1,0 +1,70 @@
+using System.Numerics.Tensors;
+
+namespace Floe.Features.Engine;
+
+/// <summary>
+/// Filed events' entity ids, each held as its distance from the smallest in 32 bits, or, packed narrow, in as few bits
+/// as the largest distance needs (<see cref="BitPacking"/>): 17 bits for 100k entities.
+/// </summary>
+internal sealed class PackedIds
+{
+    private readonly ulong[] _words;
+    private readonly int _width;
+    private readonly int _base;
+
+    private PackedIds(ulong[] words, int width, int @base, int length)
+    {
+        _words = words;
+        _width = width;
+        _base = @base;
+        Length = length;
+    }
+
+    /// <summary>Ids held.</summary>
+    public int Length { get; }
+
+    /// <summary>Bytes held.</summary>
+    public long Bytes => _words.Length * 8L;
+
+    /// <summary>Bits an id is held in.</summary>
+    public int BitsPerId => _width;
+
+    /// <summary>Packs <paramref name="ids"/>; <paramref name="narrow"/>: in the bits their range needs rather than 32.</summary>
+    public static PackedIds Pack(ReadOnlySpan<int> ids, bool narrow = true)
+    {
+        int min = ids.IsEmpty ? 0 : TensorPrimitives.Min(ids);
+        int max = ids.IsEmpty ? 0 : TensorPrimitives.Max(ids);
+        int width = narrow ? BitPacking.Width((ulong)((long)max - min)) : 32;
+        var words = BitPacking.Words(ids.Length, width);
+        if (width == 32)
+        {
+            // The distances' bits are those of the wrapped Int32 differences.
+            TensorPrimitives.Subtract(ids, min, System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, int>(words.AsSpan())[..ids.Length]);
+        }
+        else
+        {
+            var writer = new BitPacking.Writer(words, width);
+            foreach (int id in ids) { writer.Put((ulong)((long)id - min)); }
+            writer.Flush();
+        }
+        return new PackedIds(words, width, min, ids.Length);
+    }
+
+    /// <summary>Writes the ids back into <paramref name="destination"/>.</summary>
+    public void UnpackTo(Span<int> destination)
+    {
+        destination = destination[..Length];
+        if (_width == 32)
+        {
+            var halves = BitPacking.Halves(_words)[..destination.Length];
+            for (int i = 0; i < halves.Length; i++) { destination[i] = _base + (int)halves[i]; }
+            return;
+        }
+        ref byte bytes = ref BitPacking.Bytes(_words);
+        int width = _width;
+        ulong mask = BitPacking.Mask(width);
+        long bit = 0;
+        int b = _base;
+        for (int i = 0; i < destination.Length; i++, bit += width) { destination[i] = b + (int)BitPacking.Read(ref bytes, bit, mask); }
+    }
+}
