@@ -41,6 +41,21 @@ internal static class BatchComputation
     public const int DayPartRows = 131_072;
 
     /// <summary>
+    /// A day of at least this many events is cut into parts of <see cref="LargeDayPartRows"/> instead: such a day
+    /// comes with a large run, whose peak is the event arena, the filed days and a chunk's working memory together,
+    /// and smaller parts hold less of the last (10M events over 7 days, 1.43M a day: peak RSS 455-457 -> 437-444 MiB,
+    /// the file 363.7 -> 365.7 MB, still under DuckDB's 374.6, same rows). The 10M-event Zipf bench's 333k-event days
+    /// keep 2^17: parts of 2^16 cost it ~185 ms and 0.6% more file (bench/RESULTS.md, "Session 23 (lead)").
+    /// </summary>
+    public const int LargeDayRows = 1 << 20;
+
+    /// <summary>The part size of a day of at least <see cref="LargeDayRows"/> events.</summary>
+    public const int LargeDayPartRows = 1 << 16;
+
+    /// <summary>The events of each part a day's chunk of <paramref name="events"/> events is cut into.</summary>
+    internal static int PartRows(int events, int dayPartRows) => events >= LargeDayRows ? Math.Min(dayPartRows, LargeDayPartRows) : dayPartRows;
+
+    /// <summary>
     /// A run that reads its source day by day plans each entity's room in the event arena from a first pass over the
     /// entity and time columns when the arena reserved from the days' sizes alone would take at least this much: that
     /// pass saves the regions' growth (10M events over 7 days from a day-partitioned table: peak RSS 681 -> 571 MiB)
@@ -460,7 +475,8 @@ internal static class BatchComputation
             // Each part is gathered only when its turn comes, into the same few pooled arrays: the day is held once
             // with one part beside it, where splitting it whole held it twice (10M events over 7 days, 1.43M a day:
             // ~30 MB less, and no day's worth of fresh parts left as garbage).
-            var parts = chunk.Length > dayPartRows ? EntityRanges.Plan(chunk, engine.Entities.Count, dayPartRows) : null;
+            int partRows = PartRows(chunk.Length, dayPartRows);
+            var parts = chunk.Length > partRows ? EntityRanges.Plan(chunk, engine.Entities.Count, partRows) : null;
             StageTimes.Add(Stage.Encode, t0);
             if (parts is null)
             {

@@ -58,6 +58,18 @@ public sealed class DayPartsTests
         }
     }
 
+    // A day of a million events or more is cut finer (its run's peak holds the arena and the filed days too); smaller
+    // days, and runs that asked for parts smaller still, keep the part size asked for.
+    [TestCase(BatchComputation.LargeDayRows - 1, BatchComputation.DayPartRows, BatchComputation.DayPartRows)]
+    [TestCase(BatchComputation.LargeDayRows, BatchComputation.DayPartRows, BatchComputation.LargeDayPartRows)]
+    [TestCase(3_000_000, BatchComputation.DayPartRows, BatchComputation.LargeDayPartRows)]
+    [TestCase(3_000_000, 500, 500)]
+    [TestCase(1_500, 500, 500)]
+    public void PartRows_LargeDaysInSmallerParts(int events, int dayPartRows, int expected)
+    {
+        Assert.That(BatchComputation.PartRows(events, dayPartRows), Is.EqualTo(expected));
+    }
+
     [Test]
     public void Plan_EntityRanges_InIdOrderWithEachEntityWhole()
     {
