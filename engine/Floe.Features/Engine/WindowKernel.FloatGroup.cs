@@ -204,17 +204,34 @@ internal sealed partial class WindowKernel
         if (tg.Events is not null && tg.Count is { } second) { counts.CopyTo(second.AsSpan(rowBase, n)); }
         if (!tg.WantsTotal) { return; }
         var sums = tg.Sum is { } sumOut ? sumOut.AsSpan(rowBase, n) : scratch.Sums.AsSpan(0, n);
-        var ev = evicted.AsSpan(0, 2 * n);
-        var pf = prefix.AsSpan(2, 2 * n);
-        for (int k = 0; k < sums.Length; k++)
-        {
-            ulong eLo = ev[2 * k];
-            ulong tLo = pf[2 * k];
-            ulong lo = tLo - eLo;
-            ulong hi = pf[(2 * k) + 1] - ev[(2 * k) + 1] - (tLo < eLo ? 1UL : 0UL);
-            sums[k] = FixedPoint.Value(hi, lo);
-        }
+        WindowSums(evicted.AsSpan(0, 2 * n), prefix.AsSpan(2, 2 * n), sums);
         if (tg.Mean is { } means) { Divide(sums, counts, scratch, means.AsSpan(rowBase, n)); }
+    }
+
+    /// <summary>
+    /// sums[k] = the prefix through new event k less what its window evicted (both as (low, high) halves), as a double.
+    /// </summary>
+    /// <remarks>
+    /// A method of its own over refs (the slices' lengths checked by the caller's slicing, and here): inside
+    /// <see cref="FloatTotals"/> the loop kept its counters on the stack, its registers taken by the caller's values,
+    /// and checked bounds on every load (callgrind, 1M-event bench: ~90 instructions a sum; ~35 this way).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WindowSums(ReadOnlySpan<ulong> evicted, ReadOnlySpan<ulong> prefix, Span<double> sums)
+    {
+        int n = sums.Length;
+        if (evicted.Length < 2 * n || prefix.Length < 2 * n) { throw new IndexOutOfRangeException(); }
+        ref ulong ev = ref MemoryMarshal.GetReference(evicted);
+        ref ulong pf = ref MemoryMarshal.GetReference(prefix);
+        ref double sum = ref MemoryMarshal.GetReference(sums);
+        for (int k = 0; k < n; k++)
+        {
+            ulong eLo = Unsafe.Add(ref ev, 2 * k);
+            ulong tLo = Unsafe.Add(ref pf, 2 * k);
+            ulong lo = tLo - eLo;
+            ulong hi = Unsafe.Add(ref pf, (2 * k) + 1) - Unsafe.Add(ref ev, (2 * k) + 1) - (tLo < eLo ? 1UL : 0UL);
+            Unsafe.Add(ref sum, k) = FixedPoint.Value(hi, lo);
+        }
     }
 
     // quotients[k] = sums[k] / counts[k]: a short span as a plain loop, a long one through the kernel library's vector
