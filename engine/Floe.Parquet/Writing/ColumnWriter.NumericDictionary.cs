@@ -154,14 +154,7 @@ internal sealed partial class ColumnWriter
     {
         var index = _dictionaryCount++;
         _slots[slot] = new Slot(key, index + 1);
-        if (Descriptor.Width == 4)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(_dictionary.Reserve(4), (uint)key);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(_dictionary.Reserve(8), key);
-        }
+        _dictionary.AppendLittleEndian(key, Descriptor.Width);
         if (_dictionaryCount * 2 > _slots.Length) GrowSlots(_slots.Length * 2);
         return index;
     }
