@@ -40,20 +40,25 @@ internal sealed partial class WindowKernel
         var prefix = scratch.Prefix(2 * (added + 1));
         scratch.EnsureEdges(added, m);
         ulong runLo = 0, runHi = 0;
-        prefix[0] = 0;
-        prefix[1] = 0;
+        // The new events' values and the prefix's 2 (added + 1) halves, checked once: the loop below goes through refs
+        // (with a bounds check on each load and store it took ~7 instructions an event more; callgrind, 1M-event bench).
+        var time = _events.Time;
+        if (newStart < 0 || end > values.Length || prefix.Length < 2 * (added + 1)) { throw new IndexOutOfRangeException(); }
+        ref ulong pre = ref MemoryMarshal.GetArrayDataReference(prefix);
+        ref long value = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(values), newStart);
+        pre = 0;
+        Unsafe.Add(ref pre, 1) = 0;
         for (int i = 0; i < added; i++)
         {
-            if (!FixedPoint.TryTerm(values[newStart + i], out var term)) { return false; }
+            if (!FixedPoint.TryTerm(Unsafe.Add(ref value, i), out var term)) { return false; }
             ulong tLo = (ulong)term;
             runLo += tLo;
             runHi += FixedPoint.Upper(term) + (runLo < tLo ? 1UL : 0UL);
-            prefix[(2 * i) + 2] = runLo;
-            prefix[(2 * i) + 3] = runHi;
+            Unsafe.Add(ref pre, (2 * i) + 2) = runLo;
+            Unsafe.Add(ref pre, (2 * i) + 3) = runHi;
         }
         var running = new Int128(runHi, runLo);
         // Whether two new events share a time (see SpreadRuns).
-        var time = _events.Time;
         bool runs = false;
         for (int k = newStart + 1; k < end; k++) { runs |= time[k] == time[k - 1]; }
 
