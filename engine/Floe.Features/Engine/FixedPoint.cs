@@ -100,8 +100,32 @@ internal static class FixedPoint
     public static double Value(Int128 sum) => Value(Upper(sum), (ulong)sum);
 
     /// <summary>As <see cref="Value(Int128)"/> for the two's-complement halves of a sum, which the kernel keeps apart so they stay in registers.</summary>
+    /// <remarks>
+    /// The usual sum (magnitude from 1 to 2^62) is converted as it is, signed, with one branch and no call: shifted
+    /// right (a floor, in two's complement) so 63 bits remain with the sign, and whether any shifted-out bit was set
+    /// ORed into the lowest bit. The true value lies strictly between the floor and the next integer, so this bit
+    /// only breaks what would be a tie at the rounding position, the way it should, and the conversion rounds the
+    /// value to nearest, ties to even, for either sign (as rounding the magnitude and negating does). The rest (below
+    /// 1 or from 2^62 in magnitude) go through <see cref="ValueRare"/>. The kernels read a sum a window per event:
+    /// taking the magnitude first and putting the sign back cost another ~25 instructions a sum (callgrind, 1M events).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Value(ulong hi, ulong lo)
+    {
+        // The high half's bits below its run of sign bits: in [1, 2^62) for the usual sum.
+        ulong h = hi ^ (ulong)((long)hi >> 63);
+        if (h - 1 >= (1UL << 62) - 1) { return ValueRare(hi, lo); }
+        // lz ∈ [2, 63] copies of the sign lead hi: shift left by lz − 1 keeps one of them, and the shift right by
+        // 65 − lz ∈ [2, 63] of the 128-bit sum leaves 63 bits below it.
+        int lz = BitOperations.LeadingZeroCount(h);
+        ulong top = (hi << (lz - 1)) | (lo >> (65 - lz));
+        top |= (lo << (lz - 1)) != 0 ? 1UL : 0UL;
+        return (long)top * BitConverter.Int64BitsToDouble((long)(1024 - lz) << 52);
+    }
+
+    /// <summary><see cref="Value(ulong, ulong)"/> of any sum: from its magnitude, the sign put back after rounding.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double ValueRare(ulong hi, ulong lo)
     {
         ulong neg = (ulong)((long)hi >> 63);
         // The magnitude, as with Negate.

@@ -111,6 +111,19 @@ internal sealed class KernelScratch
         }
     }
 
+    private double[]?[] _extremeOutputs = [];
+
+    /// <summary>
+    /// The Max (or Min) output of each of <paramref name="targets"/>' windows, null where it has none, in a reused
+    /// array (see WindowKernel.FloatExtremes): read once per entity and chunk instead of once per event and window.
+    /// </summary>
+    public double[]?[] ExtremeOutputs(WindowTargets[] targets, bool max)
+    {
+        if (_extremeOutputs.Length < targets.Length) { _extremeOutputs = new double[]?[targets.Length]; }
+        for (int j = 0; j < targets.Length; j++) { _extremeOutputs[j] = max ? targets[j].Max : targets[j].Min; }
+        return _extremeOutputs;
+    }
+
     /// <summary>Holds the values of one <c>last_n</c> row while they are gathered newest first.</summary>
     public long[] LastValues { get; }
 

@@ -237,26 +237,36 @@ internal sealed partial class ColumnWriter
     }
 
     /// <summary>One bit-packed run; a partial last group is padded with zeros (only the page's last run may have one).</summary>
+    /// <remarks>
+    /// Bits gather in a 64-bit word written out 8 bytes at a time (a byte at a time, the rolling maxima's ~17-bit
+    /// indices cost ~29 instructions each; callgrind, 1M-event feature job). Index bits past the word go to the next.
+    /// </remarks>
     private void WriteBitPacked(ReadOnlySpan<int> indices, int width)
     {
         var groups = (indices.Length + 7) >> 3;
         WriteVarint(((uint)groups << 1) | 1);
         var dest = PageScratch.Reserve(groups * width);
-        dest.Clear();
         ulong accumulator = 0;
         var bits = 0;
         var pos = 0;
         foreach (var index in indices)
         {
-            accumulator |= (ulong)(uint)index << bits;
+            var value = (ulong)(uint)index;
+            accumulator |= value << bits;
             bits += width;
-            while (bits >= 8)
+            if (bits >= 64)
             {
-                dest[pos++] = (byte)accumulator;
-                accumulator >>= 8;
-                bits -= 8;
+                BinaryPrimitives.WriteUInt64LittleEndian(dest.Slice(pos, 8), accumulator);
+                pos += 8;
+                bits -= 64;
+                // The value's top `bits` bits did not fit (a shift by 64 would keep them all: none are left then).
+                accumulator = bits == 0 ? 0 : value >> (width - bits);
             }
         }
-        if (bits > 0) dest[pos] = (byte)accumulator;
+        // What is left (fewer than 64 bits), then the zero padding of the last group.
+        var rest = dest[pos..];
+        var tail = Math.Min(rest.Length, 8);
+        for (var b = 0; b < tail; b++) rest[b] = (byte)(accumulator >> (8 * b));
+        rest[tail..].Clear();
     }
 }

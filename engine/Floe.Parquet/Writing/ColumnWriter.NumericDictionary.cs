@@ -75,21 +75,21 @@ internal sealed partial class ColumnWriter
         _values.Length = start + n * 4;
     }
 
-    // Runs of one value (sorted or repeated columns) cost one lookup. Generic so the JIT specialises both widths.
+    // Runs of one value (sorted or repeated columns) cost one lookup. Generic so the JIT specialises both widths. The
+    // run is a loop of its own, with no call inside: with the lookup in the same loop, the loop's values lived on the
+    // stack across the call (~14 instructions a value, callgrind on the 1M feature job's maxima).
     private void EncodeBlock<T>(ReadOnlySpan<T> values, Span<int> indices)
         where T : unmanaged, IEquatable<T>
     {
-        var previous = values[0];
-        var previousIndex = IndexOfBits(RawBits(previous));
-        for (var i = 0; i < values.Length; i++)
+        var n = values.Length;
+        indices = indices[..n];
+        var i = 0;
+        while (i < n)
         {
             var v = values[i];
-            if (!v.Equals(previous))
-            {
-                previous = v;
-                previousIndex = IndexOfBits(RawBits(v));
-            }
-            indices[i] = previousIndex;
+            var index = IndexOfBits(RawBits(v));
+            indices[i++] = index;
+            while (i < n && values[i].Equals(v)) indices[i++] = index;
         }
     }
 
@@ -154,14 +154,7 @@ internal sealed partial class ColumnWriter
     {
         var index = _dictionaryCount++;
         _slots[slot] = new Slot(key, index + 1);
-        if (Descriptor.Width == 4)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(_dictionary.Reserve(4), (uint)key);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(_dictionary.Reserve(8), key);
-        }
+        _dictionary.AppendLittleEndian(key, Descriptor.Width);
         if (_dictionaryCount * 2 > _slots.Length) GrowSlots(_slots.Length * 2);
         return index;
     }

@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Floe.Parquet.Writing;
 
@@ -116,6 +119,13 @@ internal sealed partial class ColumnWriter
             return false;
         }
         min = max = T.Zero;
+        if (typeof(T) == typeof(double) && Avx2.IsSupported
+            && GatherRange(MemoryMarshal.Cast<T, double>(values), indices, out var lo, out var hi))
+        {
+            min = Unsafe.As<double, T>(ref lo);
+            max = Unsafe.As<double, T>(ref hi);
+            return true;
+        }
         var has = false;
         var n = indices.Length;
         for (var i = 0; i < n; i++)
@@ -132,5 +142,72 @@ internal sealed partial class ColumnWriter
             if (x > max) max = x;
         }
         return has;
+    }
+
+    /// <summary>
+    /// Min/max of <c>dictionary[indices[i]]</c>, four AVX2 gathers at a time, when no value met is NaN (false otherwise,
+    /// and for fewer than 16 indices: the scalar loop then decides). The feature job's rolling maxima take their page
+    /// bounds this way; the scalar loop, a NaN test and two compares a value, was 1% of its instructions (callgrind, 1M).
+    /// Which of -0 and +0 comes out does not matter: bounds of zero are written as -0 (min) and +0 (max).
+    /// </summary>
+    private static unsafe bool GatherRange(ReadOnlySpan<double> dictionary, ReadOnlySpan<int> indices, out double min, out double max)
+    {
+        min = max = 0;
+        var n = indices.Length;
+        if (n < 16 || dictionary.IsEmpty) return false;
+        // The gathers read unchecked: every index must be inside the dictionary first.
+        ref int first = ref MemoryMarshal.GetReference(indices);
+        var top = Vector256<int>.Zero;
+        var bottom = Vector256<int>.Zero;
+        var i = 0;
+        for (; i <= n - 8; i += 8)
+        {
+            var v = Vector256.LoadUnsafe(ref first, (nuint)i);
+            top = Avx2.Max(top, v);
+            bottom = Avx2.Min(bottom, v);
+        }
+        var highest = 0;
+        var lowest = 0;
+        for (var k = 0; k < 8; k++)
+        {
+            highest = Math.Max(highest, top[k]);
+            lowest = Math.Min(lowest, bottom[k]);
+        }
+        for (; i < n; i++)
+        {
+            highest = Math.Max(highest, indices[i]);
+            lowest = Math.Min(lowest, indices[i]);
+        }
+        if (lowest < 0 || highest >= dictionary.Length) return false;
+        fixed (double* d = dictionary)
+        {
+            var vlo = Vector256.Create(double.PositiveInfinity);
+            var vhi = Vector256.Create(double.NegativeInfinity);
+            var nan = Vector256<double>.Zero;
+            for (i = 0; i <= n - 4; i += 4)
+            {
+                var v = Avx2.GatherVector256(d, Vector128.LoadUnsafe(ref first, (nuint)i), 8);
+                // Without NaN, vminpd and vmaxpd are the compares of the scalar loop.
+                vlo = Avx.Min(vlo, v);
+                vhi = Avx.Max(vhi, v);
+                nan = Avx.Or(nan, Avx.CompareUnordered(v, v));
+            }
+            if (!Avx.TestZ(nan, nan)) return false;
+            min = double.PositiveInfinity;
+            max = double.NegativeInfinity;
+            for (var k = 0; k < 4; k++)
+            {
+                if (vlo[k] < min) min = vlo[k];
+                if (vhi[k] > max) max = vhi[k];
+            }
+            for (; i < n; i++)
+            {
+                var x = d[indices[i]];
+                if (double.IsNaN(x)) return false;
+                if (x < min) min = x;
+                if (x > max) max = x;
+            }
+        }
+        return true;
     }
 }
