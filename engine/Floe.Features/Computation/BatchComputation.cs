@@ -654,13 +654,15 @@ internal static class BatchComputation
     /// </summary>
     internal static int[]? EntityRooms(SortedDictionary<long, List<FiledEvents>> days, long longestWindowMicros, int entities, int chunkRows = MaxChunkRows)
     {
-        // The filed ids are bit-packed: unpacked once into one array, which the passes then read piece by piece.
+        // The filed ids are packed: unpacked once into one block outside the GC heap (see NativeInts), which the passes
+        // then read piece by piece.
         long n = 0;
         foreach (var list in days.Values)
         {
             foreach (var piece in list) { n += piece.Length; }
         }
-        var ids = GC.AllocateUninitializedArray<int>(checked((int)n));
+        using var ids = new NativeInts(checked((int)n));
+        var all = ids.Memory;
         var byDay = new SortedDictionary<long, List<ReadOnlyMemory<int>>>();
         int at = 0;
         foreach (var (day, list) in days)
@@ -668,8 +670,8 @@ internal static class BatchComputation
             var pieces = new List<ReadOnlyMemory<int>>(list.Count);
             foreach (var piece in list)
             {
-                piece.UnpackEntityIds(ids.AsSpan(at, piece.Length));
-                pieces.Add(ids.AsMemory(at, piece.Length));
+                piece.UnpackEntityIds(all.Span.Slice(at, piece.Length));
+                pieces.Add(all.Slice(at, piece.Length));
                 at += piece.Length;
             }
             byDay[day] = pieces;
