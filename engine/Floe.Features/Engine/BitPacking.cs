@@ -53,7 +53,7 @@ internal static class BitPacking
         {
             _words = words;
             _width = width;
-            _halves = width == 32 ? MemoryMarshal.Cast<ulong, uint>(words.AsSpan()) : default;
+            _halves = width == 32 ? Halves(words) : default;
         }
 
         /// <summary>Appends <paramref name="value"/>, which must fit the width.</summary>
@@ -83,6 +83,6 @@ internal static class BitPacking
         }
     }
 
-    /// <summary>Words of width-32 values as their 32-bit halves, value i at half i.</summary>
-    public static ReadOnlySpan<uint> Halves(ulong[] words) => MemoryMarshal.Cast<ulong, uint>(words.AsSpan());
+    /// <summary>Words of width-32 values as their 32-bit halves, value i at half i (the <see cref="Writer"/>'s layout).</summary>
+    public static Span<uint> Halves(ulong[] words) => MemoryMarshal.Cast<ulong, uint>(words.AsSpan());
 }

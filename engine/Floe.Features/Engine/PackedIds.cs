@@ -39,7 +39,7 @@ internal sealed class PackedIds
         if (width == 32)
         {
             // The distances' bits are those of the wrapped Int32 differences.
-            TensorPrimitives.Subtract(ids, min, System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, int>(words.AsSpan())[..ids.Length]);
+            TensorPrimitives.Subtract(ids, min, System.Runtime.InteropServices.MemoryMarshal.Cast<uint, int>(BitPacking.Halves(words))[..ids.Length]);
         }
         else
         {

@@ -150,7 +150,7 @@ internal sealed class PackedLongs
     private static PackedLongs? WideDoubles(ReadOnlySpan<long> span)
     {
         var words = BitPacking.Words(span.Length, 32);
-        var stored = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, uint>(words.AsSpan())[..span.Length];
+        var stored = BitPacking.Halves(words)[..span.Length];
         int d = 0;
         double p = 1;
         for (int i = 0; i < span.Length; i++)

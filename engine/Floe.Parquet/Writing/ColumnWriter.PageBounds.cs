@@ -157,34 +157,16 @@ internal sealed partial class ColumnWriter
         if (n < 16 || dictionary.IsEmpty) return false;
         // The gathers read unchecked: every index must be inside the dictionary first.
         ref int first = ref MemoryMarshal.GetReference(indices);
-        var top = Vector256<int>.Zero;
-        var bottom = Vector256<int>.Zero;
-        var i = 0;
-        for (; i <= n - 8; i += 8)
-        {
-            var v = Vector256.LoadUnsafe(ref first, (nuint)i);
-            top = Avx2.Max(top, v);
-            bottom = Avx2.Min(bottom, v);
-        }
-        var highest = 0;
-        var lowest = 0;
-        for (var k = 0; k < 8; k++)
-        {
-            highest = Math.Max(highest, top[k]);
-            lowest = Math.Min(lowest, bottom[k]);
-        }
-        for (; i < n; i++)
-        {
-            highest = Math.Max(highest, indices[i]);
-            lowest = Math.Min(lowest, indices[i]);
-        }
+        var lowest = System.Numerics.Tensors.TensorPrimitives.Min(indices);
+        var highest = System.Numerics.Tensors.TensorPrimitives.Max(indices);
         if (lowest < 0 || highest >= dictionary.Length) return false;
         fixed (double* d = dictionary)
         {
             var vlo = Vector256.Create(double.PositiveInfinity);
             var vhi = Vector256.Create(double.NegativeInfinity);
             var nan = Vector256<double>.Zero;
-            for (i = 0; i <= n - 4; i += 4)
+            var i = 0;
+            for (; i <= n - 4; i += 4)
             {
                 var v = Avx2.GatherVector256(d, Vector128.LoadUnsafe(ref first, (nuint)i), 8);
                 // Without NaN, vminpd and vmaxpd are the compares of the scalar loop.
