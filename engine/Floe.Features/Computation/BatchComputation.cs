@@ -657,10 +657,7 @@ internal static class BatchComputation
         // The filed ids are packed: unpacked once into one block outside the GC heap (see NativeInts), which the passes
         // then read piece by piece.
         long n = 0;
-        foreach (var list in days.Values)
-        {
-            foreach (var piece in list) { n += piece.Length; }
-        }
+        foreach (var list in days.Values) { n += DayRows(list); }
         using var ids = new NativeInts(checked((int)n));
         var all = ids.Memory;
         var byDay = new SortedDictionary<long, List<ReadOnlyMemory<int>>>();

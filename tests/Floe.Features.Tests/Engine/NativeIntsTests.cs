@@ -22,4 +22,10 @@ public sealed class NativeIntsTests
         Assert.Throws<ObjectDisposedException>(() => _ = ids.Memory.Span);
         ((IDisposable)ids).Dispose(); // twice is harmless
     }
+
+    [Test]
+    public void NegativeLength_IsRefused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new NativeInts(-1));
+    }
 }
