@@ -8,7 +8,7 @@ using SharpFuzz;
 // Fuzz targets for every Floe parser of outside input. See README.md in this folder.
 //   Floe.Fuzz list
 //   Floe.Fuzz seed CORPORA_DIR                 write generated seed corpora (corpora/<target>/)
-//   Floe.Fuzz run [--targets a,b] [--iterations N] [--seconds S] [--corpora DIR] [--artifacts DIR] [--seed K]
+//   Floe.Fuzz run [--targets a,b] [--iterations N] [--seconds S] [--corpora DIR] [--artifacts DIR] [--seed K] [--hang S]
 //   Floe.Fuzz replay TARGET FILE...            run single inputs (crash reproduction)
 //   Floe.Fuzz afl TARGET                       AFL persistent mode (SharpFuzz; instrument the Floe assemblies first)
 //   Floe.Fuzz libfuzzer TARGET                 libFuzzer mode (SharpFuzz libfuzzer-dotnet driver)
@@ -108,7 +108,7 @@ static int Main(string[] args, List<FuzzTarget> targets)
                     options.GetValueOrDefault("corpora", Path.Combine(AppContext.BaseDirectory, "corpora")),
                     options.GetValueOrDefault("artifacts", "fuzz-artifacts"),
                     int.Parse(options.GetValueOrDefault("seed", "1"), CultureInfo.InvariantCulture),
-                    TimeSpan.FromSeconds(10));
+                    TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("hang", "10"), CultureInfo.InvariantCulture)));
                 var failures = 0;
                 foreach (var t in selected) failures += runner.Run(t, iterations, TimeSpan.FromSeconds(seconds));
                 Console.WriteLine(failures == 0 ? "fuzz: no failures" : $"fuzz: {failures} failure(s)");
