@@ -159,7 +159,7 @@ internal sealed class FeatureEngine
         int groups = PlanGroups(chunk, order, groupStarts, sortedTime);
         for (int s = 0; s < chunk.SlotValid.Length; s++)
         {
-            if (chunk.SlotValid[s] is { } v && v.AsSpan(0, n).Contains(false)) { _arena.NullsSeen[s] = true; }
+            if (chunk.SlotValid[s] is { } v && v.AsSpan(0, n).Contains(false)) { _arena.SeeNulls(s); }
         }
         int[]? positions = rowAt is null ? null : DayPositions(chunk, order, sortedTime, rowAt, _arrays);
         // The kernels write sorted (entity, time) order; a chunk of several days is permuted into output order after.
@@ -335,6 +335,7 @@ internal sealed class FeatureEngine
         for (int s = 0; s < scratch.SortedBits.Length; s++)
         {
             Copy(scratch.SortedBits[s], row, arena.Bits[s], at, added);
+            if (!arena.NullsSeen[s]) { continue; }
             var present = arena.Valid[s].AsSpan(at, added);
             if (scratch.SortedValid[s] is { } v) { v.AsSpan(row, added).CopyTo(present); }
             else if (added <= SmallCopy) { foreach (ref bool p in present) { p = true; } }
@@ -384,11 +385,18 @@ internal sealed class FeatureEngine
         {
             int need = layout.KeepLast[s];
             if (need == 0) { continue; }
-            var valid = arena.Valid[s];
             int i = end - 1;
-            for (; i >= start && need > 0; i--)
+            if (!arena.NullsSeen[s])
             {
-                if (valid[i]) { need--; }
+                i = Math.Max(start, end - need) - 1;
+            }
+            else
+            {
+                var valid = arena.Valid[s];
+                for (; i >= start && need > 0; i--)
+                {
+                    if (valid[i]) { need--; }
+                }
             }
             from = Math.Min(from, i + 1);
         }

@@ -111,13 +111,8 @@ internal sealed partial class WindowKernel
     private void RestoreWindow(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int entity, int p, int left, int newStart)
     {
         int s = pass.Slot;
-        var valid = _events.Valid[s];
         st.FirstValid = left;
-        st.LastValid = -1;
-        for (int i = newStart - 1; i >= left; i--)
-        {
-            if (valid[i]) { st.LastValid = i; break; }
-        }
+        st.LastValid = LastWithValue(s, left, newStart);
         var needs = pass.Needs;
         if ((needs & SlotNeeds.Min) != 0)
         {
@@ -180,12 +175,7 @@ internal sealed partial class WindowKernel
         int s = pass.Slot;
         if (unbounded && s >= 0)
         {
-            st.LastValid = -1;
-            var valid = _events.Valid[s];
-            for (int i = newStart - 1; i >= first; i--)
-            {
-                if (valid[i]) { st.LastValid = i; break; }
-            }
+            st.LastValid = LastWithValue(s, first, newStart);
         }
         int right = newStart;
         for (int k = newStart; k < end;)
@@ -239,7 +229,9 @@ internal sealed partial class WindowKernel
         bool hasSlot = s >= 0;
         bool isFloat = group.IsFloat;
         var values = hasSlot ? _events.Bits[s] : [];
-        var present = hasSlot ? _events.Valid[s] : [];
+        // Flags are read only once the slot has seen a null (until then it has none: see EventArena.Valid).
+        bool anyNull = hasSlot && _events.NullsSeen[s];
+        var present = anyNull ? _events.Valid[s] : [];
         bool wantMin = (group.Needs & SlotNeeds.Min) != 0;
         bool wantMax = (group.Needs & SlotNeeds.Max) != 0;
         var minQ = wantMin ? scratch.MinQueues[s] : [];
@@ -301,7 +293,7 @@ internal sealed partial class WindowKernel
             {
                 for (; right < runEnd; right++)
                 {
-                    if (!present[right]) { continue; }
+                    if (anyNull && !present[right]) { continue; }
                     long bits = values[right];
                     added++;
                     if (isFloat)
@@ -364,7 +356,7 @@ internal sealed partial class WindowKernel
                         Int128 sum = evictedSum[j];
                         for (; time[l] <= limit; l++)
                         {
-                            if (!present[l]) { continue; }
+                            if (anyNull && !present[l]) { continue; }
                             long bits = values[l];
                             count++;
                             if (!isFloat) { sum += bits; }
@@ -557,10 +549,22 @@ internal sealed partial class WindowKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Before(long t, long length) => Math.Max(t, long.MinValue + length) - length;
 
+    // The newest event in [from, to) with a value in slot s, or -1.
+    private int LastWithValue(int s, int from, int to)
+    {
+        if (!_events.NullsSeen[s]) { return to > from ? to - 1 : -1; }
+        var valid = _events.Valid[s];
+        for (int i = to - 1; i >= from; i--)
+        {
+            if (valid[i]) { return i; }
+        }
+        return -1;
+    }
+
     private void Add(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int i)
     {
         int s = pass.Slot;
-        if (!_events.Valid[s][i]) { return; }
+        if (_events.NullsSeen[s] && !_events.Valid[s][i]) { return; }
         long bits = _events.Bits[s][i];
         var needs = pass.Needs;
         bool unbounded = pass.Unbounded;
@@ -610,6 +614,7 @@ internal sealed partial class WindowKernel
     private void Evict(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int from, int to)
     {
         int s = pass.Slot;
+        bool anyNull = _events.NullsSeen[s];
         var valid = _events.Valid[s];
         var values = _events.Bits[s];
         var needs = pass.Needs;
@@ -617,7 +622,7 @@ internal sealed partial class WindowKernel
         bool wantSquares = (needs & SlotNeeds.SumOfSquares) != 0;
         for (int i = from; i < to; i++)
         {
-            if (!valid[i]) { continue; }
+            if (anyNull && !valid[i]) { continue; }
             long bits = values[i];
             st.Count--;
             if (isFloat)
@@ -809,9 +814,12 @@ internal sealed partial class WindowKernel
                 else if (unbounded) { lv = st.Rare?.FirstBits ?? 0; }
                 else
                 {
-                    var present = _events.Valid[s];
                     int fv = Math.Max(st.FirstValid, left);
-                    while (!present[fv]) { fv++; }
+                    if (_events.NullsSeen[s])
+                    {
+                        var present = _events.Valid[s];
+                        while (!present[fv]) { fv++; }
+                    }
                     st.FirstValid = fv;
                     lv = values[fv];
                 }
@@ -860,12 +868,13 @@ internal sealed partial class WindowKernel
             return;
         }
         // The k newest values, gathered newest first and written oldest first.
+        bool anyNull = _events.NullsSeen[s];
         var valid = _events.Valid[s];
         var values = _events.Bits[s];
         var last = scratch.LastValues.AsSpan(0, k);
         for (int i = right - 1, j = k - 1; j >= 0; i--)
         {
-            if (valid[i]) { last[j--] = values[i]; }
+            if (!anyNull || valid[i]) { last[j--] = values[i]; }
         }
         for (int r = row; r < row + rows; r++)
         {

@@ -124,10 +124,39 @@ public sealed class EventArenaTests
         Assert.That(arena.Time.Length, Is.EqualTo(length));
     }
 
+    /// <summary>
+    /// Slots whose first nulls arrive at chunk 40, after regions have moved and the arena has grown and rebuilt without
+    /// flags: until then neither slot has a flag array; from then every live event appended before reads as present,
+    /// and the flags move with their events through the later rebuilds, as the plain lists say.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public void SeeNulls_MidRun_EarlierEventsPresentAndFlagsKeptThroughRebuilds(int seed)
+    {
+        var arena = new EventArena(2);
+        DriveWaves(arena, seed, nullsFrom: 40);
+        Assert.That(arena.NullsSeen, Is.EqualTo(new[] { true, true }));
+        Assert.That(arena.Valid[0].Length, Is.EqualTo(arena.Time.Length));
+        Assert.That(arena.Reallocations, Is.GreaterThan(1), "the arena never grew into fresh arrays");
+        Assert.That(arena.Compactions, Is.GreaterThan(0), "the arena never rebuilt in place");
+    }
+
+    /// <summary>A run without nulls never gives its slots flag arrays, and its events all read as present.</summary>
+    [Test]
+    public void NoNulls_NoFlagArrays()
+    {
+        var arena = new EventArena(2);
+        DriveWaves(arena, 1, nullsFrom: int.MaxValue);
+        Assert.That(arena.NullsSeen, Is.EqualTo(new[] { false, false }));
+        Assert.That(arena.Valid[0], Is.Empty);
+        Assert.That(arena.Valid[1], Is.Empty);
+    }
+
     private const int WaveEntities = 600;
 
-    // totals: when given, receives each entity's number of events appended.
-    private static void DriveWaves(EventArena arena, int seed, int chunks = 120, int[]? totals = null)
+    // totals: when given, receives each entity's number of events appended. nullsFrom: the chunk from which events may
+    // lack values (before it every event has both values, and the slots have seen no null).
+    private static void DriveWaves(EventArena arena, int seed, int chunks = 120, int[]? totals = null, int nullsFrom = 0)
     {
         var rnd = new Random(seed);
         const int entities = WaveEntities;
@@ -152,18 +181,31 @@ public sealed class EventArenaTests
             }
             arena.EnsureEntities(entities);
             arena.Plan([.. ids], [.. added], ids.Count);
+            bool nulls = chunk >= nullsFrom;
+            if (nulls)
+            {
+                arena.SeeNulls(0);
+                arena.SeeNulls(1);
+            }
+            else if (arena.Valid[0].Length + arena.Valid[1].Length != 0)
+            {
+                Assert.Fail($"chunk {chunk}: flag arrays before any null");
+            }
             for (int k = 0; k < ids.Count; k++)
             {
                 int e = ids[k];
                 int at = arena.MakeRoom(e, added[k]);
                 for (int i = 0; i < added[k]; i++)
                 {
-                    var ev = (++clock, rnd.NextInt64(), rnd.Next(4) != 0, rnd.NextInt64(), rnd.Next(4) != 0);
+                    var ev = (++clock, rnd.NextInt64(), !nulls || rnd.Next(4) != 0, rnd.NextInt64(), !nulls || rnd.Next(4) != 0);
                     arena.Time[at + i] = ev.Item1;
                     arena.Bits[0][at + i] = ev.Item2;
-                    arena.Valid[0][at + i] = ev.Item3;
                     arena.Bits[1][at + i] = ev.Item4;
-                    arena.Valid[1][at + i] = ev.Item5;
+                    if (nulls)
+                    {
+                        arena.Valid[0][at + i] = ev.Item3;
+                        arena.Valid[1][at + i] = ev.Item5;
+                    }
                     shadow[e].Add(ev);
                 }
                 arena.Bounds(e).End = at + added[k];
@@ -196,7 +238,7 @@ public sealed class EventArenaTests
                 for (int i = 0; i < expected.Count; i++)
                 {
                     var x = expected[i];
-                    var got = (arena.Time[start + i], arena.Bits[0][start + i], arena.Valid[0][start + i], arena.Bits[1][start + i], arena.Valid[1][start + i]);
+                    var got = (arena.Time[start + i], arena.Bits[0][start + i], Present(arena, 0, start + i), arena.Bits[1][start + i], Present(arena, 1, start + i));
                     if (got != x)
                     {
                         Assert.That(got, Is.EqualTo(x), $"chunk {chunk}, entity {e}, event {i}");
@@ -205,4 +247,6 @@ public sealed class EventArenaTests
             }
         }
     }
+
+    private static bool Present(EventArena arena, int slot, int at) => !arena.NullsSeen[slot] || arena.Valid[slot][at];
 }
