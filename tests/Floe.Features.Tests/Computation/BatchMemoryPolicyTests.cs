@@ -36,6 +36,18 @@ public sealed class BatchMemoryPolicyTests
         Assert.That(BatchComputation.PostReadCollection(heapMiB * MiB, arenaMiB * MiB), Is.EqualTo(expected));
 
     /// <summary>
+    /// Between chunks, beside the 7-day set's arena (~182 MiB) the garbage's freed memory is given back; beside the
+    /// Zipf benches' (~75 MiB at 10M, a few MiB at 1M) and up to the limit it is kept.
+    /// </summary>
+    [TestCase(4, GCCollectionMode.Forced)]
+    [TestCase(75, GCCollectionMode.Forced)]
+    [TestCase(128, GCCollectionMode.Forced)]
+    [TestCase(129, GCCollectionMode.Aggressive)]
+    [TestCase(182, GCCollectionMode.Aggressive)]
+    public void GarbageBetweenChunks_BesideALargeArena_IsGivenBack(long arenaMiB, GCCollectionMode expected) =>
+        Assert.That(BatchComputation.GarbageCollection(arenaMiB * MiB), Is.EqualTo(expected));
+
+    /// <summary>
     /// The 10M bench computes with ~350-400 MiB live after a collection: its budget stays within a MiB of the 16 MiB
     /// floor (a twelfth, ~30 MiB, let the kept heap's peak reach 507 MiB); a small heap gets the floor itself.
     /// </summary>
