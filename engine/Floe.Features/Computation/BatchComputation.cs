@@ -117,16 +117,16 @@ internal static class BatchComputation
         heapBytes <= KeepFreedBelowBytes && arenaBytes <= KeepFreedArenaBytes ? GCCollectionMode.Forced : GCCollectionMode.Aggressive;
 
     /// <summary>
-    /// The collection that bounds the garbage between chunks beside an arena of <paramref name="arenaBytes"/>: forced and
-    /// not compacting (freed memory kept for the next chunks) up to <see cref="KeepFreedArenaBytes"/>, else aggressive
-    /// (compacted, and the freed memory given back). Beside a large arena the freed space is mostly the large arrays
-    /// of decoded batches and day buffers, which the next ones, of other sizes, reuse only in part: a day-by-day run
-    /// over the 7-day table kept 80-126 MB of such free space committed and peaked at 540-552 MiB, 516-521 given back,
-    /// at no more CPU (three interleaved pairs). The Zipf benches' arenas are under the limit and keep their memory:
-    /// given back, the 1M run took 20-40 ms more (page faults) and the 10M run 3-10% more CPU.
+    /// Whether a day-by-day read beside an arena of <paramref name="arenaBytes"/> bounds its garbage after every batch
+    /// it decodes, with aggressive collections (compacted, the freed memory given back): above
+    /// <see cref="KeepFreedArenaBytes"/>. A day's decoded batches are garbage once encoded, large arrays that the next
+    /// day's, of other sizes, reuse only in part: the 7-day table's run (a 191 MB arena) kept 80-126 MB of such free
+    /// space committed and peaked at 536-552 MiB, 464-474 with the bound (three interleaved pairs; bounded between
+    /// chunks only, 507-508). Between chunks the collections stay forced and in place: aggressive there too gave no
+    /// lower peak for 0.2 s more of pauses. Beside a small arena the chunks' bound is enough: a collection every few
+    /// batches cost the 1M-event table (30 days of 33k events) ~40 ms.
     /// </summary>
-    internal static GCCollectionMode GarbageCollection(long arenaBytes) =>
-        arenaBytes <= KeepFreedArenaBytes ? GCCollectionMode.Forced : GCCollectionMode.Aggressive;
+    internal static bool BoundsReadGarbage(long arenaBytes) => arenaBytes > KeepFreedArenaBytes;
 
     /// <summary>
     /// Garbage allowed to build up between chunks after a collection left <paramref name="heapAfterCollect"/> bytes:
@@ -275,11 +275,12 @@ internal static class BatchComputation
                     foreach (var batch in Timed(source.Read(def.Timestamp, FromMicros(start), FromMicros(end))))
                     {
                         if (Encode(batch, start, end) is { } piece) { pieces.Add(piece); }
-                        // The decoded batch is garbage once encoded. Beside a large arena, where it is given back, it is
-                        // bounded here too: a day's read (two 1M-row batches and their encoding on the 7-day table)
-                        // otherwise piled ~100 MB on the chunks' memory. Beside a small one the chunks bound it: a
-                        // collection every few batches cost the 1M-event table (30 days of 33k events) ~40 ms.
-                        if (ArenaGarbageCollection() == GCCollectionMode.Aggressive) { BoundGarbage(); }
+                        // The decoded batch is garbage once encoded: beside a large arena a day's read (two 1M-row
+                        // batches and their encoding on the 7-day table) otherwise piled ~100 MB on the chunks' memory.
+                        if (BoundsReadGarbage(engine.Arena.Time.Length * EventArena.BytesPerEvent(isFloat.Length)))
+                        {
+                            BoundGarbage(GCCollectionMode.Aggressive);
+                        }
                     }
                     AddDay(pieces);
                 }
@@ -541,18 +542,17 @@ internal static class BatchComputation
 
         // Collects when the previous chunks' garbage passes the budget: the heap then holds the filed events, the
         // windows' state, and at most about a budget of garbage, rather than whatever the GC's budget grew to.
-        // (GarbageBudgetBytes, or a GarbageBudgetDivisor-th of the heap after the last collection.)
-        void BoundGarbage()
+        // (GarbageBudgetBytes, or a GarbageBudgetDivisor-th of the heap after the last collection.) Forced and in place
+        // between chunks, where the next chunk reuses the freed memory; aggressive after a read's batches (see
+        // BoundsReadGarbage).
+        void BoundGarbage(GCCollectionMode mode = GCCollectionMode.Forced)
         {
             if (GC.GetTotalMemory(false) - heapAfterCollect <= GarbageBudget(heapAfterCollect)) { return; }
             var collecting = StageTimes.Now;
-            var mode = ArenaGarbageCollection();
             GC.Collect(2, mode, blocking: true, compacting: mode == GCCollectionMode.Aggressive);
             heapAfterCollect = GC.GetTotalMemory(false);
             StageTimes.Add(Stage.Collect, collecting);
         }
-
-        GCCollectionMode ArenaGarbageCollection() => GarbageCollection(engine.Arena.Time.Length * EventArena.BytesPerEvent(isFloat.Length));
 
         // Rows come in (day, entity, time) order: each day is one block, found by comparing times with the day's end
         // (no division a row), and written whole, or only its rows in [from, to) when those cut the day.
