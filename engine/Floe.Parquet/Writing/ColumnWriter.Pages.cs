@@ -80,7 +80,10 @@ internal sealed partial class ColumnWriter
     private bool AnyTrial => SplitByTrial || FastByTrial;
 
     /// <summary>The zstd level of the next page not dictionary encoded: the fast one when the last trial chose it.</summary>
-    private int PageLevel => _fastChosen ? _options.FastZstdLevel : _options.ZstdLevel;
+    private ZstdEffort PageLevel => _fastChosen ? FastEffort : new ZstdEffort(_options.ZstdLevel);
+
+    /// <summary>The fast level, with <see cref="ParquetWriterOptions.FastZstdIntegerMinMatch"/> on delta-encoded pages.</summary>
+    private ZstdEffort FastEffort => new(_options.FastZstdLevel, ValueEncoding == EncodingDeltaBinaryPacked ? _options.FastZstdIntegerMinMatch : 0);
 
     /// <summary>
     /// The zstd level of a numeric column's RLE_DICTIONARY data page: the fast one outright where it is tried at all.
@@ -88,7 +91,7 @@ internal sealed partial class ColumnWriter
     /// fast level wrote index pages 0–3% larger for 10–20% less of the column's CPU (bench/RESULTS.md, "Session 22
     /// (lead)"), which made dictionary encoding cheaper than PLAIN there.
     /// </summary>
-    private int DictionaryPageLevel => FastByTrial ? _options.FastZstdLevel : _options.ZstdLevel;
+    private ZstdEffort DictionaryPageLevel => new(FastByTrial ? _options.FastZstdLevel : _options.ZstdLevel);
     private readonly ThriftCompactWriter _header = new();
 
     /// <summary>The footer facts of the last encoded chunk.</summary>
@@ -274,7 +277,7 @@ internal sealed partial class ColumnWriter
             EncodeDelta(sample, body);
             plain = body.WrittenSpan;
         }
-        var plainSize = CompressedSize(plain, output, _options.ZstdLevel);
+        var plainSize = CompressedSize(plain, output, new ZstdEffort(_options.ZstdLevel));
         var smallest = plainSize;
         var chosen = plain;
         _fastChosen = false;
@@ -282,7 +285,7 @@ internal sealed partial class ColumnWriter
         {
             body.Length = 0;
             ByteStreamSplit.Encode(sample, width, body.Reserve(sample.Length));
-            var splitSize = CompressedSize(body.WrittenSpan, output, _options.ZstdLevel);
+            var splitSize = CompressedSize(body.WrittenSpan, output, new ZstdEffort(_options.ZstdLevel));
             smallest = Math.Min(smallest, splitSize);
             _splitChosen = splitSize <= plainSize * (1 + _options.ByteStreamSplitSlack!.Value);
             if (_splitChosen) chosen = body.WrittenSpan;
@@ -291,14 +294,14 @@ internal sealed partial class ColumnWriter
         // split trial let be up to its slack larger than PLAIN gets no second slack on top.
         if (FastByTrial)
         {
-            _fastChosen = CompressedSize(chosen, output, _options.FastZstdLevel) <= smallest * (1 + _options.FastZstdSlack!.Value);
+            _fastChosen = CompressedSize(chosen, output, FastEffort) <= smallest * (1 + _options.FastZstdSlack!.Value);
         }
     }
 
-    private int CompressedSize(ReadOnlySpan<byte> source, GrowableBuffer scratch, int level)
+    private int CompressedSize(ReadOnlySpan<byte> source, GrowableBuffer scratch, ZstdEffort effort)
     {
         scratch.Length = 0;
-        return _compressor.Compress(source, scratch, level);
+        return _compressor.Compress(source, scratch, effort);
     }
 
     private int ValueBytes(int offset, int count)
