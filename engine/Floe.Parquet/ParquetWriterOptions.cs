@@ -81,6 +81,15 @@ public sealed record ParquetWriterOptions
     public int FastZstdLevel { get; init; } = -1;
 
     /// <summary>
+    /// The shortest match <see cref="FastZstdSlack"/>'s fast level looks for on DELTA_BINARY_PACKED pages (integer
+    /// columns under <see cref="DeltaIntegers"/>), default 0: the 5 bytes doubles take. Bit-packed deltas barely
+    /// compress (event times 0.95 on the feature bench), and most of zstd's work there is 5-byte matches worth little:
+    /// at 6 the feature job's delta pages took half the instructions (entity ids, event times, counts: 123 M -> 65 M
+    /// at 1M events) for 2.6% more bytes on them (bench/RESULTS.md, "1M feature job's CPU, round 25").
+    /// </summary>
+    public int FastZstdIntegerMinMatch { get; init; }
+
+    /// <summary>
     /// Most columns encoded and compressed at once (default 0: one per processor; 1: all on the calling thread). The
     /// calling thread takes every column no pool thread has started (<see cref="Floe.Core.Threading.SharedWork"/>), so
     /// a busy pool slows a write down to the calling thread, never below it. The file's bytes do not depend on it.

@@ -183,4 +183,32 @@ public sealed partial class ParquetDataWriterTests
         }
         Assert.That((count, bad), Is.EqualTo((93_334, 0)));
     }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Write_FastIntegerMinMatch_ChangesOnlyDeltaPages_SameValues(bool managedZstd)
+    {
+        // Every page at the fast level (slack 1000), with the delta pages' matches at 5 bytes (the doubles') or 6.
+        var options = EffortBase with { FastZstdSlack = 1000, ManagedZstd = managedZstd };
+        var five = ColumnBytes(WriteEffort("mm5.parquet", options));
+        var path = WriteEffort("mm6.parquet", options with { FastZstdIntegerMinMatch = 6 });
+        var six = ColumnBytes(path);
+        Assert.Multiple(() =>
+        {
+            Assert.That(six["small"], Is.Not.EqualTo(five["small"]), "the delta column's pages compressed otherwise");
+            Assert.That(six["noisy"], Is.EqualTo(five["noisy"]), "doubles untouched");
+            Assert.That(six["skewed"], Is.EqualTo(five["skewed"]), "doubles untouched");
+        });
+        var bad = 0;
+        var count = 0;
+        foreach (var row in DuckDb.Rows($"SELECT id, small FROM read_parquet({DuckDb.Quote(path)}) ORDER BY id"))
+        {
+            count++;
+            var id = checked((int)row.GetInt64(0));
+            long? small = id % 7 == 1 ? null : Small(id);
+            if (!DuckDb.Holds(row, 1, small)) bad++;
+        }
+        Assert.That((count, bad), Is.EqualTo((65_003, 0)));
+    }
 }
+

@@ -99,4 +99,51 @@ public sealed partial class ParquetDataWriterTests
         }
         Assert.That((seen, floeBad), Is.EqualTo((150_000, 0)), "rows Floe reads differently");
     }
+
+    // Noisy doubles (split pays, clearly) up to the file's 12th page (row 84,576: the 4th page of row group 2), then
+    // a few repeated values (PLAIN pays, clearly).
+    private static double Turn(int row) => row >= 84_576 ? Picked(row) : Noisy(row + 5_000_000);
+
+    [Test]
+    public void Write_SplitTrial_TwoClearTrialsAgreeing_SkipTheNext()
+    {
+        var path = Path.Combine(_dir, "turn.parquet");
+        const int rows = 180_000;
+        using (var writer = new ParquetDataWriter(new LocalFileIO(), path, BlipSchema, "{}", BlipOptions))
+        {
+            var id = new long?[rows];
+            var turn = new double?[rows];
+            for (var r = 0; r < rows; r++)
+            {
+                id[r] = r;
+                turn[r] = Turn(r);
+            }
+            using var batch = new RecordBatch(Floe.Core.Arrow.ArrowSchemas.ToArrow(BlipSchema), new[]
+            {
+                ArrowTestData.Primitive<long>(Int64Type.Default, id),
+                ArrowTestData.Primitive<double>(DoubleType.Default, turn),
+            }, rows);
+            writer.Write(batch);
+            writer.Close();
+        }
+        var chunks = ChunkEncodings(path).Where(c => c.Column == "blip").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(chunks, Has.Count.EqualTo(6));
+            // Pages 0 and 3 split the noisy rows clearly: the trial due on page 11 (the first few-value page) is
+            // skipped, and pages 11-18 stay split until the trial on page 19 turns the column PLAIN.
+            Assert.That(chunks[2].Encodings, Does.Contain("BYTE_STREAM_SPLIT").And.Not.Contain("PLAIN"), "rg 2: pages 8-11 split");
+            Assert.That(chunks[3].Encodings, Does.Contain("BYTE_STREAM_SPLIT").And.Not.Contain("PLAIN"), "rg 3: pages 12-15 split");
+            Assert.That(chunks[4].Encodings, Does.Contain("BYTE_STREAM_SPLIT").And.Contain("PLAIN"), "rg 4: pages 16-18 split, 19 PLAIN");
+            Assert.That(chunks[5].Encodings, Does.Contain("PLAIN").And.Not.Contain("BYTE_STREAM_SPLIT"), "rg 5 PLAIN");
+        });
+        var bad = 0;
+        var count = 0;
+        foreach (var row in DuckDb.Rows($"SELECT id, blip FROM read_parquet({DuckDb.Quote(path)}) ORDER BY id"))
+        {
+            count++;
+            if (!DuckDb.Holds<double>(row, 1, Turn(checked((int)row.GetInt64(0))))) bad++;
+        }
+        Assert.That((count, bad), Is.EqualTo((rows, 0)));
+    }
 }

@@ -44,7 +44,7 @@ public sealed class ZstdEncoderTests
     public void Compress_EitherEncoder_EitherDecoderReturnsTheBytes(bool native, int level)
     {
         if (native && !ZstdEncoder.IsNative) Assert.Ignore("no native libzstd loaded");
-        using var encoder = native ? ZstdEncoder.CreateNative(level) : ZstdEncoder.CreateManaged(level);
+        using var encoder = native ? ZstdEncoder.CreateNative(new ZstdEffort(level)) : ZstdEncoder.CreateManaged(new ZstdEffort(level));
         Assert.That(encoder.Native, Is.EqualTo(native));
         foreach (var (name, page) in Pages(level + (native ? 100 : 0)))
         {
@@ -69,8 +69,8 @@ public sealed class ZstdEncoderTests
     {
         // Both compress with ZSTD_compress2 and only the level set; different zstd versions may still differ a little.
         if (!ZstdEncoder.IsNative) Assert.Ignore("no native libzstd loaded");
-        using var native = ZstdEncoder.CreateNative(2);
-        using var managed = ZstdEncoder.CreateManaged(2);
+        using var native = ZstdEncoder.CreateNative(new ZstdEffort(2));
+        using var managed = ZstdEncoder.CreateManaged(new ZstdEffort(2));
         foreach (var (name, page) in Pages(7))
         {
             if (page.Length < 1000) continue;
@@ -100,7 +100,7 @@ public sealed class ZstdEncoderTests
             BitConverter.TryWriteBytes(page.AsSpan(8 * i), sum);
         }
         var frame = new byte[ZstdEncoder.Bound(page.Length)];
-        using var encoder = native ? ZstdEncoder.CreateNative(-1) : ZstdEncoder.CreateManaged(-1);
+        using var encoder = native ? ZstdEncoder.CreateNative(new ZstdEffort(-1)) : ZstdEncoder.CreateManaged(new ZstdEffort(-1));
         var ours = encoder.Compress(page, frame);
         int defaults;
         if (native)
@@ -125,7 +125,7 @@ public sealed class ZstdEncoderTests
         if (!ZstdEncoder.IsNative) Assert.Ignore("no native libzstd loaded");
         var page = new byte[10_000];
         new Random(3).NextBytes(page);
-        using var encoder = ZstdEncoder.CreateNative(2);
+        using var encoder = ZstdEncoder.CreateNative(new ZstdEffort(2));
         Assert.That(() => encoder.Compress(page, new byte[100]), Throws.TypeOf<InvalidOperationException>());
         // The context still works after a failed call.
         var frame = new byte[ZstdEncoder.Bound(page.Length)];
@@ -138,7 +138,7 @@ public sealed class ZstdEncoderTests
     [Test]
     public void Dispose_Twice_IsHarmless_AndADisposedNativeContextIsRefused()
     {
-        var encoder = ZstdEncoder.IsNative ? ZstdEncoder.CreateNative(3) : ZstdEncoder.CreateManaged(3);
+        var encoder = ZstdEncoder.IsNative ? ZstdEncoder.CreateNative(new ZstdEffort(3)) : ZstdEncoder.CreateManaged(new ZstdEffort(3));
         encoder.Dispose();
         Assert.That(encoder.Dispose, Throws.Nothing);
         if (!encoder.Native) return;

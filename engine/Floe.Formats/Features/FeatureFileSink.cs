@@ -28,6 +28,10 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
     // maxima pages, where Huffman coding earned little. With sampled trials every 8th page (bench/RESULTS.md, "Feature
     // output: sampled trials every 8th page"): 10M-event output 375.8 MB, 1M 39.2 MB (DuckDB's zstd files 384.0 and
     // 39.6-39.8 MB); libzstd's instructions -4.7% against the old trials at 5% (373.8 MB); 5% came to 372.0 MB for -2.1%.
+    // A split sample goes fast when within 8% of its own size at level 2 (and 20% of PLAIN's); a column whose trial came
+    // out clear of both bounds, choosing as the trial before, skips one trial; the fast level looks for 6-byte matches
+    // on delta-encoded integer pages (5 on doubles). 1M job's instructions -1.9% (zstd's -4.4%), file +0.5%
+    // (bench/RESULTS.md, "1M feature job's CPU, round 25").
     // 16 MiB row groups: the writer buffers a row group, and larger ones only held more memory.
     // 1 MiB dictionaries: a column of noisy doubles (means, long sums) still goes PLAIN after the writer's 32k-value
     // sample shows the dictionary would not pay, while maxima keep theirs: on the 7-day bench set (1.43M events a day)
@@ -43,6 +47,7 @@ public sealed class FeatureFileSink : IFeatureBatchSink, IDisposable
         DictionaryPageBytes = 1 << 20,
         ByteStreamSplitSlack = 0.2,
         FastZstdSlack = 0.08,
+        FastZstdIntegerMinMatch = 6,
     };
 
     // The file once it is open; until then, the worker opening it (see Open), or the already opened file (Create).

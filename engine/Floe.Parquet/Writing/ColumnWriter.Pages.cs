@@ -56,16 +56,19 @@ internal sealed partial class ColumnWriter
     }
 
     // The ByteStreamSplitSlack and FastZstdSlack trials: the column's non-dictionary pages of the file are counted,
-    // and pages 0, 3, 11, 19, ... (every TrialEvery-th after the first few) are sampled each way, each trial settling
-    // the encoding (and the zstd level) until the next. Not only the first: the first pages of a file can be unlike
-    // the rest (the feature engine's 7-day windows fill up over the first week), and so can any one page.
-    private const int FirstTrials = 3;
-    private const int TrialEvery = 8;
+    // and pages 0, 3, 11, 19, ... (every TrialRules.Every-th after the first few) are sampled each way, each trial
+    // settling the encoding (and the zstd level) until the next. Not only the first: the first pages of a file can be
+    // unlike the rest (the feature engine's 7-day windows fill up over the first week), and so can any one page. A
+    // trial clear of both bounds that chose as the one before it skips the next (TrialRules.NextTrial): a column
+    // settled that way is sampled half as often.
     // Over 256 KiB: zstd picks its parameters by input size, and at 256 KiB and below it takes smaller hash tables
     // than for a whole page, which found fewer of PLAIN's repeats and sent columns split that were smaller PLAIN.
     private const int TrialSampleBytes = 264 << 10;
     private bool _splitChosen;
     private bool _fastChosen;
+    // A trial has run, and its choice: the next one must agree with it to settle the column.
+    private bool _tried;
+    private bool _settled;
     private long _trialPages;
     private long _nextTrial;
     // Pages of the current chunk written BYTE_STREAM_SPLIT by the trial's choice (the others not dictionary encoded are PLAIN).
@@ -80,7 +83,10 @@ internal sealed partial class ColumnWriter
     private bool AnyTrial => SplitByTrial || FastByTrial;
 
     /// <summary>The zstd level of the next page not dictionary encoded: the fast one when the last trial chose it.</summary>
-    private int PageLevel => _fastChosen ? _options.FastZstdLevel : _options.ZstdLevel;
+    private ZstdEffort PageLevel => _fastChosen ? FastEffort : new ZstdEffort(_options.ZstdLevel);
+
+    /// <summary>The fast level, with <see cref="ParquetWriterOptions.FastZstdIntegerMinMatch"/> on delta-encoded pages.</summary>
+    private ZstdEffort FastEffort => new(_options.FastZstdLevel, ValueEncoding == EncodingDeltaBinaryPacked ? _options.FastZstdIntegerMinMatch : 0);
 
     /// <summary>
     /// The zstd level of a numeric column's RLE_DICTIONARY data page: the fast one outright where it is tried at all.
@@ -88,7 +94,7 @@ internal sealed partial class ColumnWriter
     /// fast level wrote index pages 0–3% larger for 10–20% less of the column's CPU (bench/RESULTS.md, "Session 22
     /// (lead)"), which made dictionary encoding cheaper than PLAIN there.
     /// </summary>
-    private int DictionaryPageLevel => FastByTrial ? _options.FastZstdLevel : _options.ZstdLevel;
+    private ZstdEffort DictionaryPageLevel => new(FastByTrial ? _options.FastZstdLevel : _options.ZstdLevel);
     private readonly ThriftCompactWriter _header = new();
 
     /// <summary>The footer facts of the last encoded chunk.</summary>
@@ -198,7 +204,7 @@ internal sealed partial class ColumnWriter
             if (!_dictionaryMode && nonNull > 0 && _trialPages >= _nextTrial && AnyTrial)
             {
                 Trial(valueOffset, valueBytes);
-                _nextTrial = _trialPages < FirstTrials ? FirstTrials : _trialPages + TrialEvery;
+                _nextTrial = TrialRules.NextTrial(_trialPages, _settled);
             }
             BuildPageBody(r0, n, nonNull, valueOffset, valueBytes);
             CompressedScratch.Length = 0;
@@ -253,9 +259,10 @@ internal sealed partial class ColumnWriter
     /// Settles the column's encoding (PLAIN or BYTE_STREAM_SPLIT, under <see cref="ParquetWriterOptions.ByteStreamSplitSlack"/>)
     /// and zstd level (under <see cref="ParquetWriterOptions.FastZstdSlack"/>) until the next trial, from a sample of
     /// the page's values (its first quarter, at least <see cref="TrialSampleBytes"/>): the sample is compressed PLAIN
-    /// (or delta) and split at the configured level, then in the chosen encoding at the fast level. The page itself
-    /// is then compressed once, as chosen. Sampling makes a trial cost about three quarters of a page's compression
-    /// instead of three whole pages, which pays for trials every <see cref="TrialEvery"/> pages: one unlike page no longer
+    /// (or delta) and split at the configured level, then in the chosen encoding at the fast level (the bounds are
+    /// <see cref="TrialRules"/>'). The page itself is then compressed once, as chosen. Sampling makes a trial cost
+    /// about three quarters of a page's compression instead of three whole pages, which pays for trials every
+    /// <see cref="TrialRules.Every"/> pages: one unlike page no longer
     /// settles a long stretch of the file (on the feature bench's output one trial page sent three mean columns
     /// PLAIN at the configured level for half the file, larger and four times the CPU of split pages at the fast level).
     /// </summary>
@@ -274,31 +281,45 @@ internal sealed partial class ColumnWriter
             EncodeDelta(sample, body);
             plain = body.WrittenSpan;
         }
-        var plainSize = CompressedSize(plain, output, _options.ZstdLevel);
+        var plainSize = CompressedSize(plain, output, new ZstdEffort(_options.ZstdLevel));
         var smallest = plainSize;
         var chosen = plain;
-        _fastChosen = false;
+        var chosenSize = plainSize;
+        var split = false;
+        var fast = false;
+        var clear = true;
         if (SplitByTrial)
         {
             body.Length = 0;
             ByteStreamSplit.Encode(sample, width, body.Reserve(sample.Length));
-            var splitSize = CompressedSize(body.WrittenSpan, output, _options.ZstdLevel);
+            var splitSize = CompressedSize(body.WrittenSpan, output, new ZstdEffort(_options.ZstdLevel));
             smallest = Math.Min(smallest, splitSize);
-            _splitChosen = splitSize <= plainSize * (1 + _options.ByteStreamSplitSlack!.Value);
-            if (_splitChosen) chosen = body.WrittenSpan;
+            var slack = _options.ByteStreamSplitSlack!.Value;
+            split = TrialRules.SplitChosen(plainSize, splitSize, slack);
+            clear = TrialRules.Clear(splitSize, plainSize * (1 + slack));
+            if (split)
+            {
+                chosen = body.WrittenSpan;
+                chosenSize = splitSize;
+            }
         }
-        // The fast sample is measured against the smallest of the trial, not the chosen encoding's: a split sample the
-        // split trial let be up to its slack larger than PLAIN gets no second slack on top.
         if (FastByTrial)
         {
-            _fastChosen = CompressedSize(chosen, output, _options.FastZstdLevel) <= smallest * (1 + _options.FastZstdSlack!.Value);
+            var bound = TrialRules.FastBound(smallest, chosenSize, split, _options.FastZstdSlack!.Value, _options.ByteStreamSplitSlack ?? 0);
+            var fastSize = CompressedSize(chosen, output, FastEffort);
+            fast = fastSize <= bound;
+            clear &= TrialRules.Clear(fastSize, bound);
         }
+        _settled = clear && _tried && split == _splitChosen && fast == _fastChosen;
+        _tried = true;
+        _splitChosen = split;
+        _fastChosen = fast;
     }
 
-    private int CompressedSize(ReadOnlySpan<byte> source, GrowableBuffer scratch, int level)
+    private int CompressedSize(ReadOnlySpan<byte> source, GrowableBuffer scratch, ZstdEffort effort)
     {
         scratch.Length = 0;
-        return _compressor.Compress(source, scratch, level);
+        return _compressor.Compress(source, scratch, effort);
     }
 
     private int ValueBytes(int offset, int count)

@@ -37,13 +37,13 @@ internal sealed class PageCompressor : IDisposable
     };
 
     /// <summary>Appends the compressed form of <paramref name="source"/> to <paramref name="destination"/>; returns its length.</summary>
-    public int Compress(ReadOnlySpan<byte> source, GrowableBuffer destination) => Compress(source, destination, _level);
+    public int Compress(ReadOnlySpan<byte> source, GrowableBuffer destination) => Compress(source, destination, new ZstdEffort(_level));
 
     /// <summary>
-    /// As <see cref="Compress(ReadOnlySpan{byte}, GrowableBuffer)"/>, at zstd level <paramref name="zstdLevel"/>
-    /// instead of the compressor's own (other codecs ignore it).
+    /// As <see cref="Compress(ReadOnlySpan{byte}, GrowableBuffer)"/>, at zstd effort <paramref name="effort"/> (level and
+    /// fast match length) instead of the compressor's own level (other codecs ignore it).
     /// </summary>
-    public int Compress(ReadOnlySpan<byte> source, GrowableBuffer destination, int zstdLevel)
+    public int Compress(ReadOnlySpan<byte> source, GrowableBuffer destination, ZstdEffort effort)
     {
         switch (_codec)
         {
@@ -70,7 +70,7 @@ internal sealed class PageCompressor : IDisposable
             default:
                 {
                     var span = destination.GetSpan(ZstdEncoder.Bound(source.Length));
-                    var encoder = ZstdContextPool.Rent(zstdLevel, _managed);
+                    var encoder = ZstdContextPool.Rent(effort, _managed);
                     int n;
                     try
                     {
@@ -78,7 +78,7 @@ internal sealed class PageCompressor : IDisposable
                     }
                     finally
                     {
-                        ZstdContextPool.Return(zstdLevel, _managed, encoder);
+                        ZstdContextPool.Return(effort, _managed, encoder);
                     }
                     destination.Length += n;
                     return n;

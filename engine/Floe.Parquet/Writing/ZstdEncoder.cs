@@ -26,15 +26,15 @@ internal sealed class ZstdEncoder : IDisposable
     public bool Native => _native is not null;
 
     /// <summary>ZstdSharp, whatever <see cref="IsNative"/> says.</summary>
-    public static ZstdEncoder CreateManaged(int level)
+    public static ZstdEncoder CreateManaged(ZstdEffort effort)
     {
-        var compressor = new ZstdSharp.Compressor(level);
-        if (level < 0) compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_minMatch, FastMinMatch);
+        var compressor = new ZstdSharp.Compressor(effort.Level);
+        if (effort.FastMinMatch != 0) compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_minMatch, effort.FastMinMatch);
         return new(null, compressor);
     }
 
     /// <summary>The system's libzstd; only when <see cref="IsNative"/>.</summary>
-    public static ZstdEncoder CreateNative(int level) => new(LibZstd.Context.ForCompression(level, level < 0 ? FastMinMatch : 0), null);
+    public static ZstdEncoder CreateNative(ZstdEffort effort) => new(LibZstd.Context.ForCompression(effort.Level, effort.FastMinMatch), null);
 
     /// <summary>
     /// The shortest match the fast (negative) levels look for: 5 bytes instead of their default 6. The feature output's
