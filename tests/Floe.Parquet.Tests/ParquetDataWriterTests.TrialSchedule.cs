@@ -35,17 +35,19 @@ public sealed partial class ParquetDataWriterTests
     // Noisy doubles (split pays) except the rows of the file's 4th page, which repeat a few values (PLAIN pays).
     private static double Blip(int row) => row is >= 24_576 and < 30_000 ? Picked(row) : Noisy(row + 5_000_000);
 
-    private string WriteBlip(string name, ParquetWriterOptions options)
+    private string WriteBlip(string name, ParquetWriterOptions options) => WriteValues(name, options, 150_000, Blip);
+
+    // Row ids and value(row) for rows [0, rows) in one batch, as the blip column.
+    private string WriteValues(string name, ParquetWriterOptions options, int rows, Func<int, double> value)
     {
         var path = Path.Combine(_dir, name);
         using var writer = new ParquetDataWriter(new LocalFileIO(), path, BlipSchema, "{}", options);
-        const int rows = 150_000;
         var id = new long?[rows];
         var blip = new double?[rows];
         for (var r = 0; r < rows; r++)
         {
             id[r] = r;
-            blip[r] = Blip(r);
+            blip[r] = value(r);
         }
         using var batch = new RecordBatch(Floe.Core.Arrow.ArrowSchemas.ToArrow(BlipSchema), new[]
         {
@@ -107,25 +109,8 @@ public sealed partial class ParquetDataWriterTests
     [Test]
     public void Write_SplitTrial_TwoClearTrialsAgreeing_SkipTheNext()
     {
-        var path = Path.Combine(_dir, "turn.parquet");
         const int rows = 180_000;
-        using (var writer = new ParquetDataWriter(new LocalFileIO(), path, BlipSchema, "{}", BlipOptions))
-        {
-            var id = new long?[rows];
-            var turn = new double?[rows];
-            for (var r = 0; r < rows; r++)
-            {
-                id[r] = r;
-                turn[r] = Turn(r);
-            }
-            using var batch = new RecordBatch(Floe.Core.Arrow.ArrowSchemas.ToArrow(BlipSchema), new[]
-            {
-                ArrowTestData.Primitive<long>(Int64Type.Default, id),
-                ArrowTestData.Primitive<double>(DoubleType.Default, turn),
-            }, rows);
-            writer.Write(batch);
-            writer.Close();
-        }
+        var path = WriteValues("turn.parquet", BlipOptions, rows, Turn);
         var chunks = ChunkEncodings(path).Where(c => c.Column == "blip").ToList();
         Assert.Multiple(() =>
         {
