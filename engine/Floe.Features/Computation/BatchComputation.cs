@@ -121,7 +121,7 @@ internal static class BatchComputation
     /// it decodes, with aggressive collections (compacted, the freed memory given back): above
     /// <see cref="KeepFreedArenaBytes"/>. A day's decoded batches are garbage once encoded, large arrays that the next
     /// day's, of other sizes, reuse only in part: the 7-day table's run (a 191 MB arena) kept 80-126 MB of such free
-    /// space committed and peaked at 536-552 MiB, 464-474 with the bound (three interleaved pairs; bounded between
+    /// space committed and peaked at 531-552 MiB, 461-479 with the bound (alternating pairs; bounded between
     /// chunks only, 507-508). Between chunks the collections stay forced and in place: aggressive there too gave no
     /// lower peak for 0.2 s more of pauses. Beside a small arena the chunks' bound is enough: a collection every few
     /// batches cost the 1M-event table (30 days of 33k events) ~40 ms.
