@@ -81,17 +81,7 @@ internal static class MinMax
                 nans += long.CreateTruncating(nanLanes[k]);
             }
         }
-        for (; i < values.Length; i++)
-        {
-            var x = values[i];
-            if (T.IsNaN(x))
-            {
-                nans++;
-                continue;
-            }
-            if (x < min) min = x;
-            if (x > max) max = x;
-        }
+        FoldScalar(values[i..], ref min, ref max, ref nans);
         return nans < values.Length;
     }
 
@@ -125,10 +115,17 @@ internal static class MinMax
             if (vhi[k] > max) max = vhi[k];
             nans += nanLanes[k];
         }
-        for (; i < values.Length; i++)
+        FoldScalar(values[i..], ref min, ref max, ref nans);
+        return nans < values.Length;
+    }
+
+    // The values past the vector loops, into its bounds and NaN count (a NaN never replaces a bound).
+    private static void FoldScalar<T>(ReadOnlySpan<T> values, ref T min, ref T max, ref long nans)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var x in values)
         {
-            var x = values[i];
-            if (double.IsNaN(x))
+            if (T.IsNaN(x))
             {
                 nans++;
                 continue;
@@ -136,6 +133,5 @@ internal static class MinMax
             if (x < min) min = x;
             if (x > max) max = x;
         }
-        return nans < values.Length;
     }
 }

@@ -141,6 +141,26 @@ public sealed class EventArenaTests
         Assert.That(arena.Compactions, Is.GreaterThan(0), "the arena never rebuilt in place");
     }
 
+    /// <summary>
+    /// Nulls seen before the arena has arrays: the arrays it then takes, grown or laid out by <see cref="EventArena.Presize"/>,
+    /// come with flag arrays of their size, and the flags written into them move with their events.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void SeeNulls_BeforeAnyArrays_TheArraysComeWithFlags(bool presized)
+    {
+        var totals = new int[WaveEntities];
+        DriveWaves(new EventArena(2), 1, totals: totals);
+        var arena = new EventArena(2);
+        arena.SeeNulls(0);
+        arena.SeeNulls(1);
+        Assert.That(arena.Valid[0], Is.Empty);
+        if (presized) { Assert.That(arena.Presize(totals), Is.True); }
+        DriveWaves(arena, 1);
+        Assert.That(arena.Valid[0].Length, Is.EqualTo(arena.Time.Length));
+        Assert.That(arena.Valid[1].Length, Is.EqualTo(arena.Time.Length));
+    }
+
     /// <summary>A run without nulls never gives its slots flag arrays, and its events all read as present.</summary>
     [Test]
     public void NoNulls_NoFlagArrays()
