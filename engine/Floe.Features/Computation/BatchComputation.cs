@@ -65,6 +65,17 @@ internal static class BatchComputation
     public const long PlanFromKeysArenaBytes = 128L << 20;
 
     /// <summary>
+    /// A run that files its source's events by day (one scan of a file) plans each entity's room in the event arena
+    /// from the filed days when the arena reserved from the days' sizes alone would take at least this much. Below it
+    /// the regions' growth by rebuilds costs little, and the plan is several passes over every event's entity id on
+    /// one thread, between the read and the first chunk, while the other cores wait: 1M events over 30 days (a 10 MiB
+    /// arena) spent 42.5M of its 4.58G instructions there, −5 ms wall paired without it, same peak RSS, same output
+    /// bytes (bench/RESULTS.md, "Session 26 (lead)"). The 10M-event bench's arena (87 MiB) and the 7-day set's (288 MiB)
+    /// are planned.
+    /// </summary>
+    public const long PlanFromFiledArenaBytes = 32L << 20;
+
+    /// <summary>
     /// Garbage a batch run lets build up between chunks before it collects it. Each chunk leaves ~25 MB of large
     /// per-chunk arrays behind, and with most of the heap being long-lived events the GC's own large-object budget
     /// grew to ~350 MB between collections, the largest part of the run's peak (10M-event bench: peak 770–854 MiB
@@ -146,9 +157,10 @@ internal static class BatchComputation
     /// <param name="dayPartRows">Events of a day's part: <see cref="DayPartRows"/>, smaller in tests; at least <paramref name="chunkRows"/>.</param>
     /// <param name="keysFirstArenaBytes">A day-by-day run's arena size from which it is planned from the keys: <see cref="PlanFromKeysArenaBytes"/>, smaller in tests.</param>
     /// <param name="arenaAfter">Given the run's event arena once the events are computed (tests read how it was laid out).</param>
+    /// <param name="filedPlanArenaBytes">A filed run's arena size from which it is planned from the filed days: <see cref="PlanFromFiledArenaBytes"/>, other sizes in tests.</param>
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
         CancellationToken cancellation = default, int chunkRows = MaxChunkRows, int dayPartRows = DayPartRows, long keysFirstArenaBytes = PlanFromKeysArenaBytes,
-        Action<EventArena>? arenaAfter = null)
+        Action<EventArena>? arenaAfter = null, long filedPlanArenaBytes = PlanFromFiledArenaBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dayPartRows, chunkRows);
@@ -158,7 +170,7 @@ internal static class BatchComputation
         if (latency == System.Runtime.GCLatencyMode.Interactive) { System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.Batch; }
         try
         {
-            return RunCore(def, source, from, to, sink, parallelism, cancellation, chunkRows, dayPartRows, keysFirstArenaBytes, arenaAfter);
+            return RunCore(def, source, from, to, sink, parallelism, cancellation, chunkRows, dayPartRows, keysFirstArenaBytes, arenaAfter, filedPlanArenaBytes);
         }
         finally
         {
@@ -167,7 +179,7 @@ internal static class BatchComputation
     }
 
     private static ComputeResult RunCore(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
-        CancellationToken cancellation, int chunkRows, int dayPartRows, long keysFirstArenaBytes, Action<EventArena>? arenaAfter)
+        CancellationToken cancellation, int chunkRows, int dayPartRows, long keysFirstArenaBytes, Action<EventArena>? arenaAfter, long filedPlanArenaBytes)
     {
         if (to <= from) { throw Errors.InvalidArgument($"--to ({to:O}) must be after --from ({from:O})"); }
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -301,9 +313,12 @@ internal static class BatchComputation
                 // start allocating their own buffers. A large heap gives the memory back to the OS; a small one keeps it
                 // for the chunks and the writer, which allocate more than that anyway, rather than have them fault the
                 // same pages in again (see KeepFreedBelowBytes).
-                // Every entity's events are known: each gets a region of the most it will hold, laid out once.
+                // Every entity's events are known: each gets a region of the most it will hold, laid out once, where the
+                // arena is large enough for that to matter (PlanFromFiledArenaBytes).
                 var planning = StageTimes.Now;
-                var rooms = engine.RetainsWindowsOnly ? EntityRooms(days, def.LongestWindowMicros, engine.Entities.Count, chunkRows) : null;
+                long reserve = ArenaReserve(days, def.LongestWindowMicros, engine.Entities.Count);
+                bool plan = engine.RetainsWindowsOnly && reserve * EventArena.BytesPerEvent(isFloat.Length) >= filedPlanArenaBytes;
+                var rooms = plan ? EntityRooms(days, def.LongestWindowMicros, engine.Entities.Count, chunkRows) : null;
                 StageTimes.Add(Stage.File, planning);
                 long arenaBytes = rooms is null ? 0 : EventArena.BytesFor(rooms, isFloat.Length);
                 var collecting = StageTimes.Now;
@@ -313,7 +328,7 @@ internal static class BatchComputation
                 StageTimes.Mark(JobMark.PostReadGcEnd);
                 if (rooms is null || !engine.Arena.Presize(rooms))
                 {
-                    engine.Arena.Reserve(ArenaReserve(days, def.LongestWindowMicros, engine.Entities.Count));
+                    engine.Arena.Reserve(reserve);
                 }
                 ComputeDays(days);
             }
