@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Floe.Core.Expressions.Evaluation;
 using Apache.Arrow;
 using Floe.Core.Errors;
@@ -858,9 +860,16 @@ internal static class BatchComputation
         // Validity read inline, and the range as one unsigned compare: a call per row was most of this pass.
         ulong span = end > start ? (ulong)(end - start) : 0;
         int inside = 0;
-        for (int i = 0; i < length; i++)
+        if (valid is null)
         {
-            inside += (ulong)(values[i] - start) < span && (valid is null || ((valid[i >> 6] >> (i & 63)) & 1UL) != 0) ? 1 : 0;
+            inside = CountInRange(values.AsSpan(0, length), start, span);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                inside += (ulong)(values[i] - start) < span && ((valid[i >> 6] >> (i & 63)) & 1UL) != 0 ? 1 : 0;
+            }
         }
         kept = inside;
         if (inside == length) { return columns; }
@@ -872,6 +881,31 @@ internal static class BatchComputation
         var result = new Dictionary<string, ValueVector>(columns.Count, StringComparer.Ordinal);
         foreach (var (name, c) in columns) { result[name] = c.Take(rows); }
         return result;
+    }
+
+    /// <summary>
+    /// How many of <paramref name="values"/> lie in [start, start + span), four at a time: a file's one batch is counted
+    /// on the main thread before anything else can start (1M-event bench: 13M instructions scalar).
+    /// </summary>
+    internal static int CountInRange(ReadOnlySpan<long> values, long start, ulong span)
+    {
+        int i = 0;
+        long count = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<long>.Count)
+        {
+            var from = Vector256.Create((ulong)start);
+            var limit = Vector256.Create(span);
+            var inside = Vector256<ulong>.Zero;
+            ref long first = ref MemoryMarshal.GetReference(values);
+            for (; i <= values.Length - Vector256<long>.Count; i += Vector256<long>.Count)
+            {
+                // A lane's mask is all ones (−1) when inside: subtracting it counts one.
+                inside -= Vector256.LessThan(Vector256.LoadUnsafe(ref first, (nuint)i).AsUInt64() - from, limit);
+            }
+            count = (long)Vector256.Sum(inside);
+        }
+        for (; i < values.Length; i++) { count += (ulong)(values[i] - start) < span ? 1 : 0; }
+        return (int)count;
     }
 
     private static long FloorDay(long micros) => Durations.FloorDay(micros);

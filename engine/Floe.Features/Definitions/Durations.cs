@@ -19,13 +19,10 @@ public static class Durations
     internal static (long First, long Last) DayRange(ReadOnlySpan<long> micros)
     {
         if (micros.IsEmpty) { return (long.MaxValue, long.MinValue); }
-        // FloorDay is monotonic: the days of the earliest and latest times, rather than a division per time.
-        long min = long.MaxValue, max = long.MinValue;
-        foreach (var t in micros)
-        {
-            min = Math.Min(min, t);
-            max = Math.Max(max, t);
-        }
+        // FloorDay is monotonic: the days of the earliest and latest times, rather than a division per time. The scan
+        // is the kernels' vector min/max: a scalar loop was 20 instructions an event of the 1M-event bench's 4.5G,
+        // partly on the main thread between the read and the first chunk.
+        Floe.Kernels.Aggregates.MaskedMinMax.Find(micros, ReadOnlySpan<ulong>.Empty, out long min, out long max, out _);
         return (FloorDay(min), FloorDay(max));
     }
 
