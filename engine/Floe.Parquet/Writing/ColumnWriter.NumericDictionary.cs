@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Floe.Parquet.Writing;
@@ -121,7 +122,26 @@ internal sealed partial class ColumnWriter
             if (r + RunsAhead < runs) PrefetchSlot(Unsafe.Add(ref keys, r + RunsAhead));
             Unsafe.Add(ref runIndices, r) = IndexOfBits(Unsafe.Add(ref keys, r));
         }
-        for (nint i = 0; i < n; i++) Unsafe.Add(ref target, i) = Unsafe.Add(ref runIndices, (uint)Unsafe.Add(ref target, i));
+        MapRunsToIndices(indices);
+    }
+
+    /// <summary>Replaces each run number in <paramref name="runNumbers"/> by its run's dictionary index (eight at a time by gather).</summary>
+    private unsafe void MapRunsToIndices(Span<int> runNumbers)
+    {
+        var n = runNumbers.Length;
+        ref var target = ref MemoryMarshal.GetReference(runNumbers);
+        var i = 0;
+        fixed (int* map = _runIndices)
+        {
+            if (Avx2.IsSupported)
+            {
+                for (; i + Vector256<int>.Count <= n; i += Vector256<int>.Count)
+                {
+                    Avx2.GatherVector256(map, Vector256.LoadUnsafe(ref target, (nuint)i), 4).StoreUnsafe(ref target, (nuint)i);
+                }
+            }
+            for (; i < n; i++) Unsafe.Add(ref target, i) = map[Unsafe.Add(ref target, i)];
+        }
     }
 
     /// <summary>Runs ahead of the one being looked up whose home slots are prefetched.</summary>
