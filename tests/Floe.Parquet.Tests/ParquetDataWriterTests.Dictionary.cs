@@ -243,6 +243,29 @@ public sealed partial class ParquetDataWriterTests
     }
 
     [Test]
+    public void Write_RunsAcrossBlocksWhileTheTableGrows_SameValuesAndDictionaryKept()
+    {
+        // Runs of 1-12 equal values, a third of them of a new key: the hash table grows inside the writer's 4096-value
+        // blocks (where runs are numbered, looked up ahead of use and mapped back to indices), and runs cross block,
+        // batch and row-group boundaries, at both widths.
+        var rnd = new Random(29);
+        var table = new long[100_000];
+        var distinct = 0;
+        for (var row = 0; row < table.Length;)
+        {
+            long k = distinct == 0 || rnd.Next(3) == 0 ? distinct++ : rnd.Next(distinct);
+            var length = rnd.Next(1, 13);
+            for (var r = 0; r < length && row < table.Length; r++) table[row++] = k;
+        }
+        var options = new ParquetWriterOptions { RowGroupRows = 60_000 };
+        var (path, _, keys) = WriteNumeric(options, row => table[row], (0, 5_000), (5_000, 70_000), (75_000, 25_000));
+        AssertRoundTrip(path, keys);
+        var chunks = ChunkEncodings(path).Where(c => c.Column != "id").ToList();
+        Assert.That(chunks, Has.Count.EqualTo(2 * NumericColumns.Length));
+        foreach (var chunk in chunks) Assert.That(chunk.Encodings, Does.Contain("RLE_DICTIONARY"), $"{chunk.Column} rg {chunk.Group}");
+    }
+
+    [Test]
     public void Write_HighCardinalityFixedWidth_FallsBackToPlain()
     {
         var options = new ParquetWriterOptions { RowGroupRows = 60_000 };

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Floe.Parquet.Writing;
@@ -139,31 +140,83 @@ internal static class DeltaBinaryPacked
     }
 
     /// <summary>Packs 32 values of <paramref name="width"/> bits, least significant bit first, into width × 4 bytes.</summary>
+    /// <remarks>
+    /// Values narrow enough go through the accumulator 8, 4 or 2 at a time, joined first into one chunk of at most 64
+    /// bits: the accumulator's spill test (a branch that mispredicts at most widths) and its bookkeeping ran once a value,
+    /// ~10 instructions each (callgrind, 1M-event feature job: Pack32 was 1.5% of the job's instructions). The chunks are
+    /// the same bits in the same order, so the bytes are too.
+    /// </remarks>
     private static void Pack32(ReadOnlySpan<ulong> values, int width, Span<byte> output)
     {
-        ulong acc = 0;
-        var bits = 0;
-        var o = 0;
-        for (var i = 0; i < MiniBlockSize; i++)
+        if (values.Length < MiniBlockSize) throw new ArgumentException("a miniblock holds 32 values", nameof(values));
+        ref var v = ref MemoryMarshal.GetReference(values);
+        var packer = new ChunkPacker(output);
+        if (width <= 8)
         {
-            var v = values[i];
-            acc |= v << bits;
-            var total = bits + width;
+            for (var i = 0; i < MiniBlockSize; i += 8)
+            {
+                var chunk = Unsafe.Add(ref v, i) | Unsafe.Add(ref v, i + 1) << width | Unsafe.Add(ref v, i + 2) << (2 * width)
+                    | Unsafe.Add(ref v, i + 3) << (3 * width) | Unsafe.Add(ref v, i + 4) << (4 * width)
+                    | Unsafe.Add(ref v, i + 5) << (5 * width) | Unsafe.Add(ref v, i + 6) << (6 * width)
+                    | Unsafe.Add(ref v, i + 7) << (7 * width);
+                packer.Add(chunk, 8 * width);
+            }
+        }
+        else if (width <= 16)
+        {
+            for (var i = 0; i < MiniBlockSize; i += 4)
+            {
+                var chunk = Unsafe.Add(ref v, i) | Unsafe.Add(ref v, i + 1) << width | Unsafe.Add(ref v, i + 2) << (2 * width)
+                    | Unsafe.Add(ref v, i + 3) << (3 * width);
+                packer.Add(chunk, 4 * width);
+            }
+        }
+        else if (width <= 32)
+        {
+            for (var i = 0; i < MiniBlockSize; i += 2) packer.Add(Unsafe.Add(ref v, i) | Unsafe.Add(ref v, i + 1) << width, 2 * width);
+        }
+        else
+        {
+            for (var i = 0; i < MiniBlockSize; i++) packer.Add(Unsafe.Add(ref v, i), width);
+        }
+        packer.Finish();
+    }
+
+    /// <summary>Writes chunks of up to 64 bits, least significant bit first, through a 64-bit accumulator.</summary>
+    private ref struct ChunkPacker
+    {
+        private readonly Span<byte> _output;
+        private ulong _acc;
+        private int _bits;
+        private int _o;
+
+        public ChunkPacker(Span<byte> output) => _output = output;
+
+        /// <summary>Appends the low <paramref name="count"/> bits of <paramref name="chunk"/> (1 to 64; the bits above are 0).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(ulong chunk, int count)
+        {
+            _acc |= chunk << _bits;
+            var total = _bits + count;
             if (total >= 64)
             {
-                BinaryPrimitives.WriteUInt64LittleEndian(output.Slice(o, 8), acc);
-                o += 8;
-                var consumed = 64 - bits;
-                acc = consumed >= width ? 0 : v >> consumed;
-                bits = total - 64;
+                BinaryPrimitives.WriteUInt64LittleEndian(_output.Slice(_o, 8), _acc);
+                _o += 8;
+                // The chunk's bits that did not fit: chunk >> (64 - bits), none when bits was 0 (a shift by 64 would keep all).
+                _acc = (chunk >> 1) >> (63 - _bits);
+                _bits = total - 64;
             }
             else
             {
-                bits = total;
+                _bits = total;
             }
         }
-        // 32 × width bits end on a 32-bit boundary: what is left is 0 or 4 bytes.
-        if (bits > 0) BinaryPrimitives.WriteUInt32LittleEndian(output.Slice(o, 4), (uint)acc);
+
+        /// <summary>Writes what is left: 32 × width bits end on a 32-bit boundary, so 0 or 4 bytes.</summary>
+        public readonly void Finish()
+        {
+            if (_bits > 0) BinaryPrimitives.WriteUInt32LittleEndian(_output.Slice(_o, 4), (uint)_acc);
+        }
     }
 
     /// <summary>

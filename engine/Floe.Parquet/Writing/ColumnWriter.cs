@@ -75,7 +75,8 @@ internal sealed partial class ColumnWriter : IDisposable
     /// pages, the dictionary and its hash table), used or not. Memory budgets count this.
     /// </summary>
     public long RetainedBytes => RawCapacity + _dictionary.Capacity + _pages.Capacity + _dictionaryPage.Capacity
-        + (_dictionaryOffsets.Length + _buckets.Length) * sizeof(int) + (long)_slots.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<Slot>();
+        + (_dictionaryOffsets.Length + _buckets.Length) * sizeof(int) + (long)_slots.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<Slot>()
+        + (long)_runKeys.Length * sizeof(ulong) + (long)_runIndices.Length * sizeof(int);
 
     /// <summary>Capacity of the raw page buffers (what <see cref="SealPages"/> with release gives back).</summary>
     public long RawCapacity => (long)_values.Capacity + _validity.Capacity + _definitions.Capacity + _repetitions.Capacity;
