@@ -127,14 +127,4 @@ public sealed class DayByDayRoomsTests
         public IEventSource Select(IReadOnlySet<string> columns) =>
             narrows && SourceColumns.Narrow(Schema, columns) is { } narrowed ? new DayPartitioned(inner, narrows, narrowed, DaysRead) : this;
     }
-
-    // Every row as text (each column's value or null), in the order written.
-    private sealed class RowsSink : IFeatureBatchSink
-    {
-        public List<string> Rows { get; } = [];
-
-        public bool KeepsBatches => false;
-
-        public void WriteDay(DateOnly day, RecordBatch rows) => RowText.AppendRows(rows, Rows);
-    }
 }

@@ -55,14 +55,4 @@ public sealed class FiledRoomsTests
         adapter.Complete();
         return (arena!, rows.Rows);
     }
-
-    // Every row as text (each column's value or null), in the order written.
-    private sealed class RowsSink : IFeatureBatchSink
-    {
-        public bool KeepsBatches => false;
-
-        public List<string> Rows { get; } = [];
-
-        public void WriteDay(DateOnly day, Apache.Arrow.RecordBatch rows) => RowText.AppendRows(rows, Rows);
-    }
 }
