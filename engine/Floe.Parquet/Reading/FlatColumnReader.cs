@@ -134,6 +134,7 @@ internal sealed partial class FlatColumnReader
     /// <param name="pages">Where the large-page buffer comes from and goes back to; null: a buffer of its own.</param>
     public static IArrowArray? TryRead(ReadOnlySpan<byte> chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, PageBuffers? pages = null)
     {
+        CheckPagesHoldRows(chunk, leaf.Name, rows);
         var reader = new FlatColumnReader(leaf, meta.Codec, target, rows) { _pages = pages };
         try
         {
@@ -160,6 +161,33 @@ internal sealed partial class FlatColumnReader
         if (buffer is null || buffer.Length < length) buffer = GC.AllocateUninitializedArray<byte>(Math.Max(length, 1));
         stream.Seek(start, SeekOrigin.Begin);
         stream.ReadExactly(buffer, 0, length);
+    }
+
+    /// <summary>
+    /// Walks the chunk's page headers (no page is decompressed) and throws unless its data pages claim at least
+    /// <paramref name="rows"/> values: the reader's arrays are sized by the row group before any page is decoded, and a
+    /// chunk claiming the rows its pages do not hold (the footer's row and value counts raised together) made it
+    /// allocate and clear gigabytes only to refuse the chunk at its end. Pages claiming more are refused by the decode.
+    /// </summary>
+    private static void CheckPagesHoldRows(ReadOnlySpan<byte> chunk, string column, int rows)
+    {
+        long values = 0;
+        var position = 0;
+        while (values < rows && position < chunk.Length)
+        {
+            var header = FallbackChunkReader.PageHeaderInfo.Parse(chunk.Slice(position), out var headerLength);
+            if (header.CompressedSize < 0 || header.CompressedSize > chunk.Length - position - headerLength)
+            {
+                throw new InvalidDataException($"column '{column}': page of {header.CompressedSize} bytes overruns its chunk");
+            }
+            if (header.Type is PageType.DATA_PAGE or PageType.DATA_PAGE_V2)
+            {
+                if (header.NumValues < 0) throw new InvalidDataException($"column '{column}': a page has {header.NumValues} values");
+                values += header.NumValues;
+            }
+            position += headerLength + header.CompressedSize;
+        }
+        if (values < rows) throw new InvalidDataException($"column '{column}': pages hold {values} values, the row group has {rows}");
     }
 
     private bool Decode(ReadOnlySpan<byte> chunk)
