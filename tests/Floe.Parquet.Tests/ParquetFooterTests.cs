@@ -73,6 +73,9 @@ public sealed class ParquetFooterTests
     // search for stop 35's fuzz_short hang found them (bench/RESULTS.md, "Fuzz hang hunt").
     [TestCase("regression-row-count-unbacked.parquet", "column 'id' has 1 values in a row group of 1073741824 rows")]
     [TestCase("regression-rows-past-pages.parquet", "pages hold 1 values, the row group has 1073741824")]
+    [TestCase("regression-page-size-overflow.parquet", "column 'id': a page of 17 bytes claims 2147483647 bytes uncompressed, more than ZSTD makes of it")]
+    [TestCase("regression-page-count-past-chunk.parquet", "column 'b': a page of 268435456 values runs past the chunk's 3")]
+    [TestCase("regression-dictionary-count-unbacked.parquet", "column 'b': dictionary page declares 268435456 values but holds 10 bytes")]
     [CancelAfter(60_000)]
     public void UnbackedCountOrSize_IsRefusedBeforeAnythingIsSizedByIt(string name, string problem)
     {

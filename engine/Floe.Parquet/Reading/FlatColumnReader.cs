@@ -201,6 +201,7 @@ internal sealed partial class FlatColumnReader
             {
                 throw new InvalidDataException($"column '{_leaf.Name}': page of {header.CompressedSize} bytes overruns its chunk");
             }
+            PageSizes.Check(_codec, header.CompressedSize, header.UncompressedSize, _leaf.Name);
             var body = chunk.Slice(position, header.CompressedSize);
             position += header.CompressedSize;
             // A dictionary page's count is the dictionary's size, which may exceed the rows of a page range.
@@ -608,7 +609,12 @@ internal sealed partial class FlatColumnReader
             if (_largePage is null || _largePage.Length < uncompressedSize)
             {
                 // A buffer too small goes back (a smaller page may use it) before a larger one is taken.
-                if (_largePage is not null) _pages?.Return(_largePage);
+                if (_largePage is not null)
+                {
+                    _pages?.Return(_largePage);
+                    // Not returned a second time by TryRead should the larger one fail to come.
+                    _largePage = null;
+                }
                 _largePage = _pages?.Rent(uncompressedSize) ?? GC.AllocateUninitializedArray<byte>(uncompressedSize);
             }
             output = _largePage;
