@@ -67,6 +67,26 @@ public sealed class ParquetFooterTests
         Assert.That(ex.Message, Does.StartWith(path + ": corrupt Parquet (row group 0: "));
     }
 
+    // Fuzz-corpus inputs (tests/Floe.Fuzz/corpora/parquet), each the seed file with one or two count or size fields
+    // raised: the readers sized arrays by those fields before any page backed them, so a 1 KB file cost gigabytes and
+    // seconds before its refusal, or an OutOfMemoryException (not an error naming the file). The branch fuzzhang's
+    // search for stop 35's fuzz_short hang found them (bench/RESULTS.md, "Fuzz hang hunt").
+    [TestCase("regression-row-count-unbacked.parquet", "column 'id' has 1 values in a row group of 1073741824 rows")]
+    [TestCase("regression-rows-past-pages.parquet", "pages hold 1 values, the row group has 1073741824")]
+    [TestCase("regression-page-size-overflow.parquet", "column 'id': a page of 17 bytes claims 2147483647 bytes uncompressed, more than ZSTD makes of it")]
+    [TestCase("regression-page-count-past-chunk.parquet", "column 'b': a page of 268435456 values runs past the chunk's 3")]
+    [TestCase("regression-dictionary-count-unbacked.parquet", "column 'b': dictionary page declares 268435456 values but holds 10 bytes")]
+    [CancelAfter(60_000)]
+    public void UnbackedCountOrSize_IsRefusedBeforeAnythingIsSizedByIt(string name, string problem)
+    {
+        var input = HangInputs(name).Single();
+        var path = Path.Combine(_dir, name);
+        System.IO.File.Copy(input, path);
+        var ex = Assert.Throws<FloeException>(() => ReadAll(path));
+        Assert.That(ex!.Code, Is.EqualTo(FloeErrorCode.InvalidData));
+        Assert.That(ex.Message, Does.StartWith(path + ": corrupt Parquet (").And.Contain(problem));
+    }
+
     [Test]
     [CancelAfter(30_000)]
     public void MistypedKnownField_IsRefusedBeforeAnyDecoderMisreadsIt()

@@ -134,6 +134,7 @@ internal sealed partial class FlatColumnReader
     /// <param name="pages">Where the large-page buffer comes from and goes back to; null: a buffer of its own.</param>
     public static IArrowArray? TryRead(ReadOnlySpan<byte> chunk, FileSchemaNode leaf, ColumnMetaData meta, PrimitiveType target, int rows, PageBuffers? pages = null)
     {
+        CheckPagesHoldRows(chunk, leaf.Name, rows);
         var reader = new FlatColumnReader(leaf, meta.Codec, target, rows) { _pages = pages };
         try
         {
@@ -162,6 +163,33 @@ internal sealed partial class FlatColumnReader
         stream.ReadExactly(buffer, 0, length);
     }
 
+    /// <summary>
+    /// Walks the chunk's page headers (no page is decompressed) and throws unless its data pages claim at least
+    /// <paramref name="rows"/> values: the reader's arrays are sized by the row group before any page is decoded, and a
+    /// chunk claiming the rows its pages do not hold (the footer's row and value counts raised together) made it
+    /// allocate and clear gigabytes only to refuse the chunk at its end. Pages claiming more are refused by the decode.
+    /// </summary>
+    private static void CheckPagesHoldRows(ReadOnlySpan<byte> chunk, string column, int rows)
+    {
+        long values = 0;
+        var position = 0;
+        while (values < rows && position < chunk.Length)
+        {
+            var header = FallbackChunkReader.PageHeaderInfo.Parse(chunk.Slice(position), out var headerLength);
+            if (header.CompressedSize < 0 || header.CompressedSize > chunk.Length - position - headerLength)
+            {
+                throw new InvalidDataException($"column '{column}': page of {header.CompressedSize} bytes overruns its chunk");
+            }
+            if (header.Type is PageType.DATA_PAGE or PageType.DATA_PAGE_V2)
+            {
+                if (header.NumValues < 0) throw new InvalidDataException($"column '{column}': a page has {header.NumValues} values");
+                values += header.NumValues;
+            }
+            position += headerLength + header.CompressedSize;
+        }
+        if (values < rows) throw new InvalidDataException($"column '{column}': pages hold {values} values, the row group has {rows}");
+    }
+
     private bool Decode(ReadOnlySpan<byte> chunk)
     {
         var position = 0;
@@ -173,6 +201,7 @@ internal sealed partial class FlatColumnReader
             {
                 throw new InvalidDataException($"column '{_leaf.Name}': page of {header.CompressedSize} bytes overruns its chunk");
             }
+            PageSizes.Check(_codec, header.CompressedSize, header.UncompressedSize, _leaf.Name);
             var body = chunk.Slice(position, header.CompressedSize);
             position += header.CompressedSize;
             // A dictionary page's count is the dictionary's size, which may exceed the rows of a page range.
@@ -580,7 +609,12 @@ internal sealed partial class FlatColumnReader
             if (_largePage is null || _largePage.Length < uncompressedSize)
             {
                 // A buffer too small goes back (a smaller page may use it) before a larger one is taken.
-                if (_largePage is not null) _pages?.Return(_largePage);
+                if (_largePage is not null)
+                {
+                    _pages?.Return(_largePage);
+                    // Not returned a second time by TryRead should the larger one fail to come.
+                    _largePage = null;
+                }
                 _largePage = _pages?.Rent(uncompressedSize) ?? GC.AllocateUninitializedArray<byte>(uncompressedSize);
             }
             output = _largePage;

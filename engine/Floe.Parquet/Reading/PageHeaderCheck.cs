@@ -1,5 +1,6 @@
 using Floe.Parquet.Thrift;
 using Parquet.Meta;
+using ParquetType = Parquet.Meta.Type;
 
 namespace Floe.Parquet.Reading;
 
@@ -73,14 +74,35 @@ internal static class PageHeaderCheck
             {
                 throw new InvalidDataException($"column '{leaf.Name}': a page of {header.CompressedSize} bytes runs past its column chunk");
             }
+            PageSizes.Check(meta.Codec, header.CompressedSize, header.UncompressedSize, leaf.Name);
             if (header.Type is PageType.DATA_PAGE or PageType.DATA_PAGE_V2)
             {
-                if (header.NumValues < 0) throw new InvalidDataException($"column '{leaf.Name}': a page has {header.NumValues} values");
+                // Parquet.Net sizes a page's buffers by its count: a count past the chunk's is refused before it does.
+                if (header.NumValues < 0 || header.NumValues > meta.NumValues - values)
+                {
+                    throw new InvalidDataException($"column '{leaf.Name}': a page of {header.NumValues} values runs past the chunk's {meta.NumValues}");
+                }
                 values += header.NumValues;
+            }
+            else if (header.Type == PageType.DICTIONARY_PAGE && header.NumValues > DictionaryCapacity(leaf, header.UncompressedSize))
+            {
+                // Parquet.Net sizes the dictionary by its count too: every PLAIN entry takes bytes of the page (a bit for a bool).
+                throw new InvalidDataException($"column '{leaf.Name}': dictionary page declares {header.NumValues} values but holds {header.UncompressedSize} bytes");
             }
             position += headerLength + header.CompressedSize;
         }
     }
+
+    // The most PLAIN entries a dictionary page of this many bytes can hold.
+    private static long DictionaryCapacity(FileSchemaNode leaf, int bytes) => leaf.Element.Type switch
+    {
+        ParquetType.BOOLEAN => 8L * bytes,
+        ParquetType.INT32 or ParquetType.FLOAT => bytes / 4,
+        ParquetType.INT64 or ParquetType.DOUBLE => bytes / 8,
+        ParquetType.INT96 => bytes / 12,
+        ParquetType.BYTE_ARRAY => bytes / 4,
+        _ => bytes / Math.Max(1, leaf.Element.TypeLength ?? 1),
+    };
 
     private static void CheckStruct(ref ThriftCompactReader r, Shape shape, int depth)
     {

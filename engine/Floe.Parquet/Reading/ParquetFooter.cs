@@ -64,28 +64,36 @@ internal sealed class ParquetFooter
     private static void Check(FileMetaData m, long dataLength)
     {
         if (m.NumRows < 0) throw new InvalidDataException($"the footer gives {m.NumRows} rows");
-        var leaves = CheckSchema(m.Schema);
+        var repeatedLeaves = CheckSchema(m.Schema);
         foreach (var group in m.RowGroups)
         {
             if (group.NumRows < 0) throw new InvalidDataException($"a row group has {group.NumRows} rows");
-            if (group.Columns.Count != leaves) throw new InvalidDataException($"a row group has {group.Columns.Count} column chunks for {leaves} leaf columns");
-            foreach (var chunk in group.Columns) CheckChunk(chunk, dataLength);
+            // A row group is read as one batch of arrays (and offsets one longer), so it cannot hold more rows than an array.
+            if (group.NumRows >= Array.MaxLength) throw new InvalidDataException($"a row group of {group.NumRows} rows is more than one batch can hold");
+            if (group.Columns.Count != repeatedLeaves.Count) throw new InvalidDataException($"a row group has {group.Columns.Count} column chunks for {repeatedLeaves.Count} leaf columns");
+            for (var c = 0; c < group.Columns.Count; c++) CheckChunk(group.Columns[c], group.NumRows, repeatedLeaves[c], dataLength);
         }
     }
 
     // Walks the flattened schema without recursion, so a hostile nesting depth is refused before anyone recurses on it.
-    private static int CheckSchema(List<SchemaElement> schema)
+    // Returns, per leaf column in order, whether it is repeated (it or a group above it, the root aside, is REPEATED:
+    // a repetition level above 0, as FileSchemaNode computes it).
+    private static List<bool> CheckSchema(List<SchemaElement> schema)
     {
         if (schema.Count == 0) throw new InvalidDataException("the footer has an empty schema");
-        var pending = new Stack<int>();
-        var leaves = 0;
+        // Per open group: children still to come, and whether the group is repeated or inside a repeated group.
+        var pending = new Stack<(int Children, bool Repeated)>();
+        var leaves = new List<bool>();
         for (var i = 0; i < schema.Count; i++)
         {
             var e = schema[i];
+            var repeated = false;
             if (i > 0)
             {
                 if (pending.Count == 0) throw new InvalidDataException($"schema element '{e.Name}' is not a child of any group");
-                pending.Push(pending.Pop() - 1);
+                var parent = pending.Pop();
+                pending.Push((parent.Children - 1, parent.Repeated));
+                repeated = parent.Repeated || e.RepetitionType == FieldRepetitionType.REPEATED;
             }
             var children = e.NumChildren ?? 0;
             if (children < 0) throw new InvalidDataException($"schema element '{e.Name}' has {children} children");
@@ -93,26 +101,35 @@ internal sealed class ParquetFooter
             {
                 if (children > schema.Count - i - 1) throw new InvalidDataException($"schema element '{e.Name}' claims {children} children but the list ends");
                 if (pending.Count >= MaxSchemaDepth) throw new InvalidDataException($"the schema nests groups deeper than {MaxSchemaDepth} levels");
-                pending.Push(children);
+                pending.Push((children, repeated));
             }
             else if (i > 0)
             {
                 if (e.Type is null) throw new InvalidDataException($"schema element '{e.Name}' has neither a type nor children");
                 if (e.TypeLength is < 0) throw new InvalidDataException($"schema element '{e.Name}' has type length {e.TypeLength}");
-                leaves++;
+                leaves.Add(repeated);
             }
-            while (pending.Count > 0 && pending.Peek() == 0) pending.Pop();
+            while (pending.Count > 0 && pending.Peek().Children == 0) pending.Pop();
         }
         if (pending.Count > 0) throw new InvalidDataException("the schema list ends before its groups' children");
         return leaves;
     }
 
-    private static void CheckChunk(ColumnChunk chunk, long dataLength)
+    // A chunk holds one level entry per value slot, nulls included: exactly one per row for a column that is not
+    // repeated, at least one per row (an empty or null list still has one) for a repeated one. The readers size their
+    // arrays by the row group's row count, so a count the chunks do not back (one field of a 1 KB file claiming 2^30
+    // rows) made them allocate and fill gigabytes before the first value was missed (4-13 s and 2-5 GB, or an
+    // OutOfMemoryException at 2^31 - 1): it is refused here, before any allocation.
+    private static void CheckChunk(ColumnChunk chunk, long rows, bool repeated, long dataLength)
     {
         if (chunk.FilePath is not null) throw new NotSupportedException("column chunks in other files are not supported");
         var meta = chunk.MetaData ?? throw new InvalidDataException("a column chunk has no metadata");
         var column = string.Join('.', meta.PathInSchema);
         if (meta.NumValues < 0) throw new InvalidDataException($"column '{column}' has {meta.NumValues} values");
+        if (repeated ? meta.NumValues < rows : meta.NumValues != rows)
+        {
+            throw new InvalidDataException($"column '{column}' has {meta.NumValues} values in a row group of {rows} rows");
+        }
         var start = meta.DictionaryPageOffset is > 0 && meta.DictionaryPageOffset < meta.DataPageOffset ? meta.DictionaryPageOffset.Value : meta.DataPageOffset;
         if (start < 4 || meta.TotalCompressedSize < 0 || meta.TotalCompressedSize > dataLength - start)
         {
