@@ -39,6 +39,18 @@ internal sealed class FooterSubstitutedStream : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    /// <summary>
+    /// One byte; past the end, an error rather than −1. Parquet.Net reads page headers a byte at a time and its thrift
+    /// varint reader takes −1 as a byte with the continuation bit set, so a header that runs off the end of what it is
+    /// given (a corrupt page count sending it past its chunk) looped forever instead of failing.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The position is at or past the end.</exception>
+    public override int ReadByte()
+    {
+        Span<byte> one = stackalloc byte[1];
+        return Read(one) == 1 ? one[0] : throw new InvalidDataException($"a read ran past the end of the file's {Length} bytes (a corrupt page header or count)");
+    }
+
     public override int Read(Span<byte> buffer)
     {
         if (buffer.IsEmpty || _position >= Length) return 0;
