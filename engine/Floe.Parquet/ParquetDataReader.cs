@@ -22,6 +22,8 @@ namespace Floe.Parquet;
 public sealed partial class ParquetDataReader : IDisposable
 {
     private readonly Stream _stream;
+    // What Parquet.Net reads: the file with Floe's canonical footer, narrowed to one chunk while it decodes that chunk.
+    private readonly FooterSubstitutedStream _view;
     private readonly ParquetReader _reader;
     private readonly FileMetaData _metadata;
     private readonly FileSchemaNode _root;
@@ -34,14 +36,15 @@ public sealed partial class ParquetDataReader : IDisposable
     private readonly PageBuffers _pages = new(8);
 
     private ParquetDataReader(ParquetDataReader other, Schema projection)
-        : this(other.Location, other._stream, other._reader, other._metadata, projection, other._constants)
+        : this(other.Location, other._stream, other._view, other._reader, other._metadata, projection, other._constants)
     {
     }
 
-    private ParquetDataReader(string location, Stream stream, ParquetReader reader, FileMetaData metadata, Schema projection, IReadOnlyDictionary<int, object?>? constants)
+    private ParquetDataReader(string location, Stream stream, FooterSubstitutedStream view, ParquetReader reader, FileMetaData metadata, Schema projection, IReadOnlyDictionary<int, object?>? constants)
     {
         Location = location;
         _stream = stream;
+        _view = view;
         _reader = reader;
         _metadata = metadata;
         Projection = projection;
@@ -122,10 +125,11 @@ public sealed partial class ParquetDataReader : IDisposable
             // Floe reads and checks the footer itself; Parquet.Net (still decoding some pages) only ever sees Floe's
             // canonical re-encoding of it, never the file's own footer bytes.
             var footer = ParquetFooter.Read(stream);
-            var reader = ParquetReader.CreateAsync(footer.CanonicalView(stream), leaveStreamOpen: true).GetAwaiter().GetResult();
+            var view = footer.CanonicalView(stream);
+            var reader = ParquetReader.CreateAsync(view, leaveStreamOpen: true).GetAwaiter().GetResult();
             try
             {
-                return new ParquetDataReader(location, stream, reader, footer.Metadata, projection, constants);
+                return new ParquetDataReader(location, stream, view, reader, footer.Metadata, projection, constants);
             }
             catch
             {
@@ -231,7 +235,7 @@ public sealed partial class ParquetDataReader : IDisposable
             {
                 var leafNode = _leaves[leafIndex];
                 var topLevel = _root.Children.Contains(leafNode);
-                leaves[leafIndex] = await LeafColumn.ReadAsync(rowGroup, leafNode, _dataFields[leafIndex], target, topLevel, _stream, cancellationToken).ConfigureAwait(false);
+                leaves[leafIndex] = await LeafColumn.ReadAsync(rowGroup, leafNode, _dataFields[leafIndex], target, topLevel, _stream, _view, cancellationToken).ConfigureAwait(false);
             }
             var assembler = new ColumnAssembler(leaves, _byId);
             var columns = new IArrowArray?[Projection.Fields.Count];

@@ -76,6 +76,8 @@ public sealed class ParquetFooterTests
     [TestCase("regression-page-size-overflow.parquet", "column 'id': a page of 17 bytes claims 2147483647 bytes uncompressed, more than ZSTD makes of it")]
     [TestCase("regression-page-count-past-chunk.parquet", "column 'b': a page of 268435456 values runs past the chunk's 3")]
     [TestCase("regression-dictionary-count-unbacked.parquet", "column 'b': dictionary page declares 268435456 values but holds 10 bytes")]
+    [TestCase("regression-read-past-chunk-eof.parquet", "a column chunk's pages end before its values do")]
+    [TestCase("regression-brotli-page-size.parquet", "column 'id': a page of 17 bytes claims 2147483647 bytes uncompressed, more than BROTLI makes of it")]
     [CancelAfter(60_000)]
     public void UnbackedCountOrSize_IsRefusedBeforeAnythingIsSizedByIt(string name, string problem)
     {
@@ -85,6 +87,25 @@ public sealed class ParquetFooterTests
         var ex = Assert.Throws<FloeException>(() => ReadAll(path));
         Assert.That(ex!.Code, Is.EqualTo(FloeErrorCode.InvalidData));
         Assert.That(ex.Message, Does.StartWith(path + ": corrupt Parquet (").And.Contain(problem));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public void CorruptPage_ParquetNetNeverReadsPastItsChunk()
+    {
+        // The dictionary-count input with one byte of column 's.a''s zstd page changed: Parquet.Net, counting the values
+        // it decoded rather than the page headers Floe checked, read on past the chunk into column 's.b''s dictionary
+        // page (268,435,456 entries in 10 bytes) and sized its dictionary by it: 4 GiB or an OutOfMemoryException. Read
+        // on this thread so that everything Parquet.Net allocates is counted; the file is 1.4 KB.
+        var input = HangInputs("regression-read-past-chunk.parquet").Single();
+        var path = Path.Combine(_dir, "regression-read-past-chunk.parquet");
+        System.IO.File.Copy(input, path);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<FloeException>(() => ReadAllNow(path));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(ex!.Code, Is.EqualTo(FloeErrorCode.InvalidData));
+        Assert.That(ex.Message, Does.StartWith(path + ": corrupt Parquet (row group 0: "));
+        Assert.That(allocated, Is.LessThan(64L << 20), "bytes allocated reading a 1.4 KB file");
     }
 
     [Test]

@@ -47,12 +47,15 @@ internal sealed partial class LeafColumn
     /// (a leaf read for the structure of its parent group).
     /// </summary>
     public static async Task<LeafColumn> ReadAsync(
-        ParquetRowGroupReader rowGroup, FileSchemaNode leaf, DataField fileField, PrimitiveType? target, bool topLevel, Stream stream, CancellationToken cancellationToken)
+        ParquetRowGroupReader rowGroup, FileSchemaNode leaf, DataField fileField, PrimitiveType? target, bool topLevel, Stream stream, FooterSubstitutedStream view, CancellationToken cancellationToken)
     {
-        // Parquet.Net loops forever on some mistyped page headers: it only gets chunks whose pages Floe has walked.
-        PageHeaderCheck.Check(stream, leaf, rowGroup.RowGroup.Columns[leaf.LeafIndex]);
+        // Parquet.Net loops forever on some mistyped page headers: it only gets chunks whose pages Floe has walked,
+        // and sees no byte outside the chunk (it reads page headers until it has decoded the chunk's value count,
+        // so a corrupt page sent it into the next chunk's pages, past everything Floe checked).
+        var (start, end) = PageHeaderCheck.Check(stream, leaf, rowGroup.RowGroup.Columns[leaf.LeafIndex]);
         try
         {
+            view.Window = (start, end);
             return await ReadWithParquetNetAsync(rowGroup, leaf, fileField, target, topLevel, cancellationToken).ConfigureAwait(false);
         }
         catch (NotImplementedException)
@@ -60,6 +63,10 @@ internal sealed partial class LeafColumn
             // Parquet.Net 6.1 lacks some page layouts (v2 pages of repeated columns); decode those ourselves.
             var chunk = FallbackChunkReader.Read(stream, leaf, rowGroup.RowGroup.Columns[leaf.LeafIndex]);
             return FromFallback(leaf, chunk, target);
+        }
+        finally
+        {
+            view.Window = null;
         }
     }
 

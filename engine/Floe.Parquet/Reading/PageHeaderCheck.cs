@@ -54,8 +54,8 @@ internal static class PageHeaderCheck
         })),
     });
 
-    /// <summary>Checks the pages of <paramref name="chunk"/> in <paramref name="stream"/>.</summary>
-    public static void Check(Stream stream, FileSchemaNode leaf, ColumnChunk chunk)
+    /// <summary>Checks the pages of <paramref name="chunk"/> in <paramref name="stream"/>; returns the chunk's byte range.</summary>
+    public static (long Start, long End) Check(Stream stream, FileSchemaNode leaf, ColumnChunk chunk)
     {
         var meta = chunk.MetaData ?? throw new InvalidDataException($"column '{leaf.Name}' has no metadata");
         var start = meta.DictionaryPageOffset is > 0 && meta.DictionaryPageOffset < meta.DataPageOffset ? meta.DictionaryPageOffset.Value : meta.DataPageOffset;
@@ -91,6 +91,7 @@ internal static class PageHeaderCheck
             }
             position += headerLength + header.CompressedSize;
         }
+        return (start, start + bytes.Length);
     }
 
     // The most PLAIN entries a dictionary page of this many bytes can hold.

@@ -16,7 +16,8 @@ internal static class PageSizes
     /// <summary>
     /// The most bytes one compressed byte can become: snappy copies at most 64 bytes per 3-byte element, deflate a
     /// 258-byte match per 2 bits (1032:1), LZ4 255 match bytes per length byte, zstd a 128 KiB block per 4-byte RLE
-    /// block; an uncompressed page is its own size. 0: not bounded here (brotli, and codecs no reader decodes).
+    /// block, brotli a 16 MiB meta-block per few bytes; an uncompressed page is its own size. 0: not bounded by a
+    /// ratio (codecs no reader decodes), only by the largest array.
     /// </summary>
     public static long MaxExpansion(CompressionCodec codec) => codec switch
     {
@@ -25,6 +26,7 @@ internal static class PageSizes
         CompressionCodec.GZIP => 1040,
         CompressionCodec.LZ4 or CompressionCodec.LZ4_RAW => 256,
         CompressionCodec.ZSTD => 32768,
+        CompressionCodec.BROTLI => 1 << 24,
         _ => 0,
     };
 
@@ -36,7 +38,7 @@ internal static class PageSizes
             throw new InvalidDataException($"column '{column}': a page of {compressedSize} bytes claims {uncompressedSize} bytes uncompressed");
         }
         var ratio = MaxExpansion(codec);
-        if (ratio > 0 && uncompressedSize > compressedSize * ratio + Slack)
+        if (uncompressedSize >= Array.MaxLength || (ratio > 0 && uncompressedSize > compressedSize * ratio + Slack))
         {
             throw new InvalidDataException($"column '{column}': a page of {compressedSize} bytes claims {uncompressedSize} bytes uncompressed, more than {codec} makes of it");
         }

@@ -59,7 +59,7 @@ internal sealed class ParquetFooter
     /// A view of <paramref name="stream"/> whose footer is Floe's canonical re-encoding of <see cref="Metadata"/>,
     /// for the decoder that still reads some pages; the file's own footer bytes never reach it.
     /// </summary>
-    public Stream CanonicalView(Stream stream) => new FooterSubstitutedStream(stream, DataLength, FooterEncoder.Encode(Metadata));
+    public FooterSubstitutedStream CanonicalView(Stream stream) => new FooterSubstitutedStream(stream, DataLength, FooterEncoder.Encode(Metadata));
 
     private static void Check(FileMetaData m, long dataLength)
     {
