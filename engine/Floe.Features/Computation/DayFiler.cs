@@ -193,13 +193,15 @@ internal sealed class DayFiler(bool[] isFloat, int parallelism, long narrowFromE
         {
             if (_bits[s] is null || _bits[s].Length < n) { _bits[s] = GC.AllocateUninitializedArray<long>(n); }
         }
+        // A day's flags wait with its packed values, and beside them on the pinned heap when those are (PackedLongs.Pack).
+        bool pinned = Narrow;
         var valid = new bool[]?[parts][];
         for (int d = 0; d < parts; d++)
         {
             valid[d] = new bool[]?[slots];
             for (int s = 0; s < slots; s++)
             {
-                if (piece.SlotValid[s] is not null) { valid[d][s] = GC.AllocateUninitializedArray<bool>(counts[d]); }
+                if (piece.SlotValid[s] is not null) { valid[d][s] = GC.AllocateUninitializedArray<bool>(counts[d], pinned && BitPacking.Pinned(counts[d])); }
             }
         }
         var timeBuffer = _time;

@@ -29,13 +29,16 @@ internal sealed class PackedIds
     /// <summary>Bits an id is held in.</summary>
     public int BitsPerId => _width;
 
-    /// <summary>Packs <paramref name="ids"/>; <paramref name="narrow"/>: in the bits their range needs rather than 32.</summary>
+    /// <summary>
+    /// Packs <paramref name="ids"/>; <paramref name="narrow"/>: in the bits their range needs rather than 32, on the
+    /// pinned object heap (why: <see cref="PackedLongs.Pack(long[], int, int, bool, bool)"/>).
+    /// </summary>
     public static PackedIds Pack(ReadOnlySpan<int> ids, bool narrow = true)
     {
         int min = ids.IsEmpty ? 0 : TensorPrimitives.Min(ids);
         int max = ids.IsEmpty ? 0 : TensorPrimitives.Max(ids);
         int width = narrow ? BitPacking.Width((ulong)((long)max - min)) : 32;
-        var words = BitPacking.Words(ids.Length, width);
+        var words = BitPacking.Words(ids.Length, width, narrow);
         if (width == 32)
         {
             // The distances' bits are those of the wrapped Int32 differences.

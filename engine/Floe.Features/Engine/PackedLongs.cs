@@ -61,7 +61,14 @@ internal sealed class PackedLongs
 
     /// <summary>
     /// Packs values [<paramref name="start"/>, + <paramref name="n"/>) (<paramref name="isDouble"/>: each is a
-    /// double's bits); <paramref name="narrow"/>: in the bits their range needs rather than 32.
+    /// double's bits); <paramref name="narrow"/>: in the bits their range needs rather than 32, and words under the
+    /// large-object size on the pinned object heap. Narrow packing is for a large source (<see cref="Computation.DayFiler.NarrowFromEvents"/>), whose filed
+    /// days wait through the first chunks' collections: a day's packed values are mostly under the large-object size
+    /// (~33k events a day from a 1M-row batch over 30 days), so on the small-object heap they filled generation 2
+    /// (~40-60 MB on the 10M-event bench), and as the days were computed and dropped the GC compacted it, copying the
+    /// days still waiting: ~60 ms the first time (the post-read collection), ~10-13 ms each later time, every thread
+    /// stopped. The pinned heap is swept, never compacted, as the large-object heap the larger filed arrays stay on
+    /// (<see cref="BitPacking.Pinned"/>).
     /// </summary>
     public static PackedLongs Pack(long[] values, int start, int n, bool isDouble, bool narrow = true)
     {
@@ -80,14 +87,14 @@ internal sealed class PackedLongs
         if (range <= uint.MaxValue)
         {
             int width = WidthOf(range, narrow);
-            var words = BitPacking.Words(span.Length, width);
+            var words = BitPacking.Words(span.Length, width, narrow);
             var writer = new BitPacking.Writer(words, width);
             foreach (long v in span) { writer.Put((ulong)(v - min)); }
             writer.Flush();
             return new PackedLongs(words, width, span.Length, min, 1, -1);
         }
-        if (range / 1_000_000 <= uint.MaxValue && Stepped(span, min, WidthOf(range / 1_000_000, narrow), 1_000_000) is { } millions) { return millions; }
-        if (range / 1000 <= uint.MaxValue && Stepped(span, min, WidthOf(range / 1000, narrow), 1000) is { } thousands) { return thousands; }
+        if (range / 1_000_000 <= uint.MaxValue && Stepped(span, min, WidthOf(range / 1_000_000, narrow), 1_000_000, narrow) is { } millions) { return millions; }
+        if (range / 1000 <= uint.MaxValue && Stepped(span, min, WidthOf(range / 1000, narrow), 1000, narrow) is { } thousands) { return thousands; }
         return Ascending(span, narrow);
     }
 
@@ -103,7 +110,7 @@ internal sealed class PackedLongs
             widest |= d;
         }
         int width = WidthOf(widest, narrow);
-        var words = BitPacking.Words(span.Length, width);
+        var words = BitPacking.Words(span.Length, width, narrow);
         var writer = new BitPacking.Writer(words, width);
         writer.Put(0);
         for (int i = 1; i < span.Length; i++) { writer.Put((ulong)(span[i] - span[i - 1])); }
@@ -113,9 +120,9 @@ internal sealed class PackedLongs
 
     // Distances from the minimum in whole steps of a million or a thousand (literal divisors, so each division
     // compiles to a multiply); null when one is not whole.
-    private static PackedLongs? Stepped(ReadOnlySpan<long> span, long min, int width, long step)
+    private static PackedLongs? Stepped(ReadOnlySpan<long> span, long min, int width, long step, bool pinned)
     {
-        var words = BitPacking.Words(span.Length, width);
+        var words = BitPacking.Words(span.Length, width, pinned);
         var writer = new BitPacking.Writer(words, width);
         if (step == 1_000_000)
         {
@@ -208,7 +215,7 @@ internal sealed class PackedLongs
         }
         ulong range = (ulong)(maxK - minK);
         int width = BitPacking.Width(range);
-        var words = BitPacking.Words(span.Length, width);
+        var words = BitPacking.Words(span.Length, width, pinned: true);
         var writer = new BitPacking.Writer(words, width);
         foreach (long bits in span)
         {
