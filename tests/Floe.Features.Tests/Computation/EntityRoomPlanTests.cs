@@ -10,7 +10,7 @@ namespace Floe.Features.Tests.Computation;
 /// <see cref="EntityRoomPlan"/> (days counted in parallel, the chunk recurrence over blocks of entities) gives every
 /// entity the room the one-thread plan gave (<see cref="EntityRoomsReference"/>), on random runs: gaps between days,
 /// empty days, windows shorter than a day and longer than the run, chunks of one day or many, skewed entity ids, the
-/// window's days kept or counted again, counts held a few days at a time.
+/// window's days kept or counted again, new days counted one or a few at a time.
 /// </summary>
 public sealed class EntityRoomPlanTests
 {
@@ -34,14 +34,14 @@ public sealed class EntityRoomPlanTests
         Assert.That(BatchComputation.EntityRooms(days, window, entities, chunkRows, parallelism), Is.EqualTo(expected), "ids in memory");
         Assert.That(BatchComputation.EntityRooms(Filed(days, narrow: random.Next(2) == 0), window, entities, chunkRows, parallelism), Is.EqualTo(expected), "filed ids");
 
-        // Counts held a few days at a time, the window's days kept or counted again when they leave it.
+        // New days counted one to five at a time, the window's days kept or counted again when they leave it.
         long windowDays = (window + Day - 1) / Day;
         var (dayList, rows, count) = Counted(days);
-        long countBytes = 4L * entities * random.Next(1, 6);
+        int stepDays = random.Next(1, 6);
         foreach (bool keep in new[] { true, false })
         {
-            var rooms = EntityRoomPlan.Rooms(dayList, rows, count, windowDays, entities, chunkRows, parallelism, countBytes, keep);
-            Assert.That(rooms, Is.EqualTo(expected), $"counts of {countBytes / (4L * entities)} days, keep {keep}");
+            var rooms = EntityRoomPlan.Rooms(dayList, rows, count, windowDays, entities, chunkRows, parallelism, stepDays, keep);
+            Assert.That(rooms, Is.EqualTo(expected), $"steps of {stepDays} days, keep {keep}");
         }
     }
 
