@@ -68,14 +68,15 @@ internal static class BatchComputation
 
     /// <summary>
     /// A run that files its source's events by day (one scan of a file) plans each entity's room in the event arena
-    /// from the filed days when the arena reserved from the days' sizes alone would take at least this much. Below it
-    /// the regions' growth by rebuilds costs little, and the plan is several passes over every event's entity id on
-    /// one thread, between the read and the first chunk, while the other cores wait: 1M events over 30 days (a 10 MiB
-    /// arena) spent 42.5M of its 4.58G instructions there, −5 ms wall paired without it, same peak RSS, same output
-    /// bytes (bench/RESULTS.md, "Session 26 (lead)"). The 10M-event bench's arena (87 MiB) and the 7-day set's (288 MiB)
-    /// are planned.
+    /// from the filed days when the arena reserved from the days' sizes alone would take at least this much: every
+    /// such run with bounded windows. The one-thread plan cost the 1M-event bench (30 days, a 10 MiB arena) more than
+    /// the regions' growth it saved (42.5M of 4.58G instructions, +5 ms wall paired: session 26 planned from 32 MiB);
+    /// counted in parallel (<see cref="EntityRoomPlan"/>) it is about even: 4.512 vs 4.518G instructions (three
+    /// callgrind runs each, every planned one lower), −0.5 ms paired median of 30 SCHED_FIFO rounds (faster in 15),
+    /// the same peak RSS (134 MiB) and output bytes (bench/RESULTS.md, "rooms27"). Kept as a knob for the tests that
+    /// compare planned and grown runs.
     /// </summary>
-    public const long PlanFromFiledArenaBytes = 32L << 20;
+    public const long PlanFromFiledArenaBytes = 0;
 
     /// <summary>
     /// Garbage a batch run lets build up between chunks before it collects it. Each chunk leaves ~25 MB of large
@@ -315,8 +316,8 @@ internal static class BatchComputation
                 // start allocating their own buffers. A large heap gives the memory back to the OS; a small one keeps it
                 // for the chunks and the writer, which allocate more than that anyway, rather than have them fault the
                 // same pages in again (see KeepFreedBelowBytes).
-                // Every entity's events are known: each gets a region of the most it will hold, laid out once, where the
-                // arena is large enough for that to matter (PlanFromFiledArenaBytes).
+                // Every entity's events are known: each gets a region of the most it will hold, laid out once
+                // (PlanFromFiledArenaBytes).
                 var planning = StageTimes.Now;
                 long reserve = ArenaReserve(days, def.LongestWindowMicros, engine.Entities.Count);
                 bool plan = engine.RetainsWindowsOnly && reserve * EventArena.BytesPerEvent(isFloat.Length) >= filedPlanArenaBytes;
