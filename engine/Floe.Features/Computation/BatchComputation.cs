@@ -36,7 +36,7 @@ internal static class BatchComputation
     /// <see cref="MaxChunkRows"/>, so only a chunk of one day is ever cut. (10M events over 7 days, 1.43M a day,
     /// 12 features: peak RSS ~1,010 MiB with whole days, ~800 with parts of 2^19, ~720 with 2^18, 700–740 with 2^17;
     /// the 10M-event Zipf bench's 333k-event days: ~490 whole, ~450–470 in two parts; same rows in every case.) Once
-    /// the event arena no longer dominated (<see cref="EntityRooms(SortedDictionary{long, List{FiledEvents}}, long, int, int)"/>), 2^17 gave ~30–45 MiB less than 2^18: the same
+    /// the event arena no longer dominated (<see cref="EntityRooms(SortedDictionary{long, List{FiledEvents}}, long, int, int, int)"/>), 2^17 gave ~30–45 MiB less than 2^18: the same
     /// 7-day set from the day-partitioned table 694 vs 738 MiB, Zipf 10M 450–474 vs 484–506; CPU within the noise of
     /// a loaded box (bench/RESULTS.md, "mem7day").
     /// </summary>
@@ -68,14 +68,15 @@ internal static class BatchComputation
 
     /// <summary>
     /// A run that files its source's events by day (one scan of a file) plans each entity's room in the event arena
-    /// from the filed days when the arena reserved from the days' sizes alone would take at least this much. Below it
-    /// the regions' growth by rebuilds costs little, and the plan is several passes over every event's entity id on
-    /// one thread, between the read and the first chunk, while the other cores wait: 1M events over 30 days (a 10 MiB
-    /// arena) spent 42.5M of its 4.58G instructions there, −5 ms wall paired without it, same peak RSS, same output
-    /// bytes (bench/RESULTS.md, "Session 26 (lead)"). The 10M-event bench's arena (87 MiB) and the 7-day set's (288 MiB)
-    /// are planned.
+    /// from the filed days when the arena reserved from the days' sizes alone would take at least this much: every
+    /// such run with bounded windows. The one-thread plan cost the 1M-event bench (30 days, a 10 MiB arena) more than
+    /// the regions' growth it saved (42.5M of 4.58G instructions, +5 ms wall paired: session 26 planned from 32 MiB);
+    /// counted in parallel (<see cref="EntityRoomPlan"/>) it is about even: 4.512 vs 4.518G instructions (three
+    /// callgrind runs each, every planned one lower), −0.5 ms paired median of 30 SCHED_FIFO rounds (faster in 15),
+    /// the same peak RSS (134 MiB) and output bytes (bench/RESULTS.md, "rooms27"). Kept as a knob for the tests that
+    /// compare planned and grown runs.
     /// </summary>
-    public const long PlanFromFiledArenaBytes = 32L << 20;
+    public const long PlanFromFiledArenaBytes = 0;
 
     /// <summary>
     /// Garbage a batch run lets build up between chunks before it collects it. Each chunk leaves ~25 MB of large
@@ -315,12 +316,12 @@ internal static class BatchComputation
                 // start allocating their own buffers. A large heap gives the memory back to the OS; a small one keeps it
                 // for the chunks and the writer, which allocate more than that anyway, rather than have them fault the
                 // same pages in again (see KeepFreedBelowBytes).
-                // Every entity's events are known: each gets a region of the most it will hold, laid out once, where the
-                // arena is large enough for that to matter (PlanFromFiledArenaBytes).
+                // Every entity's events are known: each gets a region of the most it will hold, laid out once
+                // (PlanFromFiledArenaBytes).
                 var planning = StageTimes.Now;
                 long reserve = ArenaReserve(days, def.LongestWindowMicros, engine.Entities.Count);
                 bool plan = engine.RetainsWindowsOnly && reserve * EventArena.BytesPerEvent(isFloat.Length) >= filedPlanArenaBytes;
-                var rooms = plan ? EntityRooms(days, def.LongestWindowMicros, engine.Entities.Count, chunkRows) : null;
+                var rooms = plan ? EntityRooms(days, def.LongestWindowMicros, engine.Entities.Count, chunkRows, engine.Parallelism) : null;
                 StageTimes.Add(Stage.File, planning);
                 long arenaBytes = rooms is null ? 0 : EventArena.BytesFor(rooms, isFloat.Length);
                 var collecting = StageTimes.Now;
@@ -395,7 +396,7 @@ internal static class BatchComputation
                 }
             }
             var planning = StageTimes.Now;
-            var rooms = EntityRooms(collected.Days, def.LongestWindowMicros, engine.Entities.Count, chunkRows);
+            var rooms = EntityRooms(collected.Days, def.LongestWindowMicros, engine.Entities.Count, chunkRows, engine.Parallelism);
             StageTimes.Add(Stage.File, planning);
             // The first pass's ids and decoded columns are garbage now: collected before the events are read.
             var collecting = StageTimes.Now;
@@ -687,122 +688,61 @@ internal static class BatchComputation
     /// never moves: a window as long as the run), else that most and a quarter, for the moves back to the region's
     /// start as its oldest events leave (a move every few chunks: the day-granular bound already counts a day more
     /// than the window keeps; with half again, the 10M-event Zipf bench's 30 days, 7-day window, planned 5.0M events'
-    /// room where growing regions touched 4.5M). Five passes over the filed entity ids.
+    /// room where growing regions touched 4.5M). An entity's room depends only on its event count on each day: the
+    /// days' counts are taken on up to <paramref name="parallelism"/> threads, straight from the packed ids
+    /// (<see cref="EntityRoomPlan"/>).
     /// </summary>
-    internal static int[]? EntityRooms(SortedDictionary<long, List<FiledEvents>> days, long longestWindowMicros, int entities, int chunkRows = MaxChunkRows)
+    internal static int[]? EntityRooms(SortedDictionary<long, List<FiledEvents>> days, long longestWindowMicros, int entities, int chunkRows = MaxChunkRows, int parallelism = 1)
     {
-        // The filed ids are packed: unpacked once into one block outside the GC heap (see NativeInts), which the passes
-        // then read piece by piece.
-        long n = 0;
-        foreach (var list in days.Values) { n += DayRows(list); }
-        using var ids = new NativeInts(checked((int)n));
-        var all = ids.Memory;
-        var byDay = new SortedDictionary<long, List<ReadOnlyMemory<int>>>();
-        int at = 0;
-        foreach (var (day, list) in days)
+        var filed = new List<FiledEvents>[days.Count];
+        days.Values.CopyTo(filed, 0);
+        return EntityRooms(days, longestWindowMicros, entities, chunkRows, parallelism, DayRows, (d, counts) =>
         {
-            var pieces = new List<ReadOnlyMemory<int>>(list.Count);
-            foreach (var piece in list)
-            {
-                piece.UnpackEntityIds(all.Span.Slice(at, piece.Length));
-                pieces.Add(all.Slice(at, piece.Length));
-                at += piece.Length;
-            }
-            byDay[day] = pieces;
-        }
-        return EntityRooms(byDay, longestWindowMicros, entities, chunkRows);
+            foreach (var piece in filed[d]) { piece.CountEntityIds(counts); }
+        });
     }
 
     /// <summary>
     /// As the overload above, from each day's events' entity ids alone, such as a first pass over a table's entity
     /// and time columns gathers them (<see cref="DayEntities"/>).
     /// </summary>
-    internal static int[]? EntityRooms(SortedDictionary<long, List<ReadOnlyMemory<int>>> days, long longestWindowMicros, int entities, int chunkRows = MaxChunkRows)
+    internal static int[]? EntityRooms(SortedDictionary<long, List<ReadOnlyMemory<int>>> days, long longestWindowMicros, int entities, int chunkRows = MaxChunkRows, int parallelism = 1)
+    {
+        var gathered = new List<ReadOnlyMemory<int>>[days.Count];
+        days.Values.CopyTo(gathered, 0);
+        return EntityRooms(days, longestWindowMicros, entities, chunkRows, parallelism, DayRows, (d, counts) =>
+        {
+            foreach (var piece in gathered[d])
+            {
+                foreach (int e in piece.Span) { counts[e]++; }
+            }
+        });
+    }
+
+    // The plan from any day's pieces: their days, event counts and a way to count their entity ids.
+    private static int[]? EntityRooms<TPieces>(SortedDictionary<long, TPieces> days, long longestWindowMicros, int entities, int chunkRows, int parallelism,
+        Func<TPieces, int> dayRows, EntityRoomPlan.DayCounter count)
     {
         if (days.Count == 0 || longestWindowMicros <= 0 || longestWindowMicros == long.MaxValue) { return null; }
-        long windowDays = (longestWindowMicros + Durations.MicrosPerDay - 1) / Durations.MicrosPerDay;
+        // Rounded up without the overflow of adding a day's micros to a very long window.
+        long windowDays = (longestWindowMicros / Durations.MicrosPerDay) + (longestWindowMicros % Durations.MicrosPerDay == 0 ? 0 : 1);
         var dayList = new long[days.Count];
-        var pieces = new List<ReadOnlyMemory<int>>[days.Count];
+        var rows = new int[days.Count];
         int n = 0;
-        foreach (var (day, list) in days)
+        foreach (var (day, pieces) in days)
         {
             dayList[n] = day;
-            pieces[n++] = list;
+            rows[n++] = dayRows(pieces);
         }
-        // Per entity: its events of the window's days back from the day being filed in (inWindow), what it can hold
-        // after its last event so far (kept), its new events in the chunk (added), the most it holds (most), all its
-        // events (total).
-        var inWindow = new int[entities];
-        var kept = new int[entities];
-        var added = new int[entities];
-        var most = new int[entities];
-        var total = new int[entities];
-        int dropped = 0;
-        for (int first = 0; first < n;)
-        {
-            // The chunk: days [first, last], as ComputeDays groups them.
-            int last = first;
-            long held = DayRows(pieces[first]);
-            while (last + 1 < n && !Overflows(held, DayRows(pieces[last + 1]), chunkRows))
-            {
-                held += DayRows(pieces[++last]);
-            }
-            for (int d = first; d <= last; d++)
-            {
-                foreach (var piece in pieces[d])
-                {
-                    foreach (int e in piece.Span) { added[e]++; }
-                }
-            }
-            for (int d = first; d <= last; d++)
-            {
-                foreach (var piece in pieces[d])
-                {
-                    foreach (int e in piece.Span)
-                    {
-                        if (added[e] == 0) { continue; }
-                        most[e] = Math.Max(most[e], kept[e] + added[e]);
-                        total[e] += added[e];
-                        added[e] = 0;
-                    }
-                }
-            }
-            // Then the chunk's days, one at a time, into the window: an entity with events on a day keeps at most its
-            // events of that day and the window's days before it.
-            for (int d = first; d <= last; d++)
-            {
-                for (; dayList[dropped] < dayList[d] - windowDays; dropped++)
-                {
-                    foreach (var piece in pieces[dropped])
-                    {
-                        foreach (int e in piece.Span) { inWindow[e]--; }
-                    }
-                }
-                foreach (var piece in pieces[d])
-                {
-                    foreach (int e in piece.Span) { inWindow[e]++; }
-                }
-                foreach (var piece in pieces[d])
-                {
-                    foreach (int e in piece.Span) { kept[e] = inWindow[e]; }
-                }
-            }
-            first = last + 1;
-        }
-        for (int e = 0; e < entities; e++)
-        {
-            long m = most[e];
-            most[e] = total[e] <= m + (m / 2) ? total[e] : (int)Math.Min(m + (m / 4), System.Array.MaxLength);
-        }
-        return most;
+        return EntityRoomPlan.Rooms(dayList, rows, count, windowDays, entities, chunkRows, parallelism);
     }
 
     /// <summary>
     /// Whether a day of <paramref name="adding"/> events starts a new chunk after <paramref name="held"/>: AddDay's
     /// rule, which ComputeDays applies ahead of it to know which filed days to unpack together, and
-    /// <see cref="EntityRooms(SortedDictionary{long, List{FiledEvents}}, long, int, int)"/> to know which days' events an entity's region holds at once.
+    /// <see cref="EntityRooms(SortedDictionary{long, List{FiledEvents}}, long, int, int, int)"/> to know which days' events an entity's region holds at once.
     /// </summary>
-    private static bool Overflows(long held, long adding, int chunkRows) => held > 0 && held + adding > chunkRows;
+    internal static bool Overflows(long held, long adding, int chunkRows) => held > 0 && held + adding > chunkRows;
 
     /// <summary>The events filed for one day.</summary>
     private static int DayRows(List<FiledEvents> pieces)

@@ -6,7 +6,7 @@ namespace Floe.Features.Computation;
 /// A source's events' entity ids by UTC day of event time, gathered by a first pass that reads only the entity, time
 /// and filter columns (4 bytes an event): from them a batch run over a source read day by day plans each entity's room
 /// in the event arena
-/// (<see cref="BatchComputation.EntityRooms(SortedDictionary{long, List{ReadOnlyMemory{int}}}, long, int, int)"/>)
+/// (<see cref="BatchComputation.EntityRooms(SortedDictionary{long, List{ReadOnlyMemory{int}}}, long, int, int, int)"/>)
 /// before the events are read.
 /// </summary>
 internal sealed class DayEntities

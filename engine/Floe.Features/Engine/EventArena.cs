@@ -114,7 +114,7 @@ internal sealed class EventArena
     /// Lays out, before any event is appended, a region of <paramref name="rooms"/>[e] events for every entity e, back
     /// to back, in arrays of that total and an eighth more (untouched unless an entity outgrows its room and moves
     /// there). A batch run over files knows how many events each entity will hold at most before it computes any
-    /// (<see cref="Floe.Features.Computation.BatchComputation.EntityRooms(SortedDictionary{long, List{FiledEvents}}, long, int, int)"/>): regions of that size never move, where
+    /// (<see cref="Floe.Features.Computation.BatchComputation.EntityRooms(SortedDictionary{long, List{FiledEvents}}, long, int, int, int)"/>): regions of that size never move, where
     /// growing by half again left the regions an entity outgrew behind as holes, so the arena's pages touched reached
     /// ~1.8 times its events (10M events over 7 days, a 7-day window: 17.8M events' room, ~300 MB, for 10M live). A
     /// rebuild keeps each entity's planned room where it still holds its events. Returns false, leaving the arena as

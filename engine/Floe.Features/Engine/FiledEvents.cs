@@ -29,8 +29,8 @@ internal sealed class FiledEvents
 
     public int Length { get; }
 
-    /// <summary>Writes the events' entity ids into <paramref name="destination"/>.</summary>
-    public void UnpackEntityIds(Span<int> destination) => _entity.UnpackTo(destination);
+    /// <summary>Adds one to <paramref name="counts"/>[id] for each event's entity id.</summary>
+    public void CountEntityIds(Span<int> counts) => _entity.CountInto(counts);
 
     /// <summary>
     /// Packs <paramref name="chunk"/>; <paramref name="isFloat"/>[s]: slot s holds doubles' bits;

@@ -53,6 +53,26 @@ internal sealed class PackedIds
         return new PackedIds(words, width, min, ids.Length);
     }
 
+    /// <summary>
+    /// Adds one to <paramref name="counts"/>[id] for each id held, read straight from the packed bits: an entity-room
+    /// plan needs each day's count per entity, not the ids (unpacking a whole run's ids first wrote 40 MB on the
+    /// 10M-event bench).
+    /// </summary>
+    public void CountInto(Span<int> counts)
+    {
+        var from = counts[_base..];
+        if (_width == 32)
+        {
+            foreach (uint distance in BitPacking.Halves(_words)[..Length]) { from[(int)distance]++; }
+            return;
+        }
+        ref byte bytes = ref BitPacking.Bytes(_words);
+        int width = _width;
+        ulong mask = BitPacking.Mask(width);
+        long bit = 0;
+        for (int i = 0; i < Length; i++, bit += width) { from[(int)BitPacking.Read(ref bytes, bit, mask)]++; }
+    }
+
     /// <summary>Writes the ids back into <paramref name="destination"/>.</summary>
     public void UnpackTo(Span<int> destination)
     {
