@@ -652,7 +652,7 @@ internal static class BatchComputation
     internal static long ArenaReserve(IReadOnlyDictionary<long, long> eventsPerDay, long longestWindowMicros, int entities)
     {
         if (eventsPerDay.Count == 0 || longestWindowMicros <= 0 || longestWindowMicros == long.MaxValue) { return 0; }
-        long windowDays = (longestWindowMicros + Durations.MicrosPerDay - 1) / Durations.MicrosPerDay;
+        long windowDays = Durations.CeilingDays(longestWindowMicros);
         var dayList = new long[eventsPerDay.Count];
         var counts = new long[eventsPerDay.Count];
         int n = 0;
@@ -724,8 +724,7 @@ internal static class BatchComputation
         Func<TPieces, int> dayRows, EntityRoomPlan.DayCounter count)
     {
         if (days.Count == 0 || longestWindowMicros <= 0 || longestWindowMicros == long.MaxValue) { return null; }
-        // Rounded up without the overflow of adding a day's micros to a very long window.
-        long windowDays = (longestWindowMicros / Durations.MicrosPerDay) + (longestWindowMicros % Durations.MicrosPerDay == 0 ? 0 : 1);
+        long windowDays = Durations.CeilingDays(longestWindowMicros);
         var dayList = new long[days.Count];
         var rows = new int[days.Count];
         int n = 0;

@@ -15,6 +15,13 @@ public static class Durations
     /// <summary>The UTC day (days since 1970-01-01) holding <paramref name="micros"/>, rounding down for times before 1970.</summary>
     public static long FloorDay(long micros) => Math.DivRem(micros, MicrosPerDay, out long rem) - (rem < 0 ? 1 : 0);
 
+    /// <summary>
+    /// Whole days that hold a span of <paramref name="micros"/> (at least zero), a part day counting as one: a window's
+    /// days. Rounded up by the remainder, not by adding a day's microseconds first, which overflows for windows within
+    /// a day of <see cref="long.MaxValue"/>.
+    /// </summary>
+    internal static long CeilingDays(long micros) => (micros / MicrosPerDay) + (micros % MicrosPerDay == 0 ? 0 : 1);
+
     /// <summary>The first and last UTC day (<see cref="FloorDay"/>) among <paramref name="micros"/>; (MaxValue, MinValue) when empty.</summary>
     internal static (long First, long Last) DayRange(ReadOnlySpan<long> micros)
     {

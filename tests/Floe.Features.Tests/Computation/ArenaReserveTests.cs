@@ -46,6 +46,15 @@ public sealed class ArenaReserveTests
         Assert.That(reserve, Is.GreaterThanOrEqualTo(350_010 + (350_010 / 2)));
     }
 
+    /// <summary>A window just short of unbounded (within a day of long.MaxValue) spans every day: all the events.</summary>
+    [Test]
+    public void WindowNearlyUnbounded_EveryDay()
+    {
+        long reserve = BatchComputation.ArenaReserve(Days(Filed), long.MaxValue - 1, 10);
+        Assert.That(reserve, Is.EqualTo(BatchComputation.ArenaReserve(Days(Filed), 10 * Day, 10)));
+        Assert.That(reserve, Is.GreaterThanOrEqualTo(490_010 + (490_010 / 2)));
+    }
+
     /// <summary>
     /// A source read day by day gives its days' counts instead (a day-partitioned table's record counts), in any
     /// order: the same reserve as the same days filed.

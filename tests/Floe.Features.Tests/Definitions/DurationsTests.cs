@@ -5,7 +5,7 @@ namespace Floe.Features.Tests.Definitions;
 /// <summary>
 /// <see cref="Durations.DayRange"/>: the UTC days of the earliest and latest of a span of microsecond times, in any
 /// order, of any length (the vector scan's whole blocks, its tail, and spans shorter than one vector), before and
-/// after the epoch.
+/// after the epoch. <see cref="Durations.CeilingDays"/>: a window's whole days, up to long.MaxValue without overflow.
 /// </summary>
 public sealed class DurationsTests
 {
@@ -51,4 +51,13 @@ public sealed class DurationsTests
         Assert.That(Durations.DayRange(times.AsSpan(1, 198)), Is.EqualTo((10L, 10L)));
         Assert.That(Durations.DayRange(ReadOnlySpan<long>.Empty), Is.EqualTo((long.MaxValue, long.MinValue)));
     }
+
+    [TestCase(0L, 0L)]
+    [TestCase(1L, 1L)]
+    [TestCase(Durations.MicrosPerDay, 1L)]
+    [TestCase(Durations.MicrosPerDay + 1, 2L)]
+    [TestCase(7 * Durations.MicrosPerDay, 7L)]
+    [TestCase(long.MaxValue - 1, (long.MaxValue / Durations.MicrosPerDay) + 1)]
+    [TestCase(long.MaxValue, (long.MaxValue / Durations.MicrosPerDay) + 1)]
+    public void CeilingDays_PartDaysCountWhole(long micros, long days) => Assert.That(Durations.CeilingDays(micros), Is.EqualTo(days));
 }
