@@ -318,33 +318,38 @@ public sealed class ParquetDataWriter : IDisposable
 
     private void FlushRowGroup(bool release = false)
     {
-        if (_columns.Length > 1 && _options.MaxParallelism != 1)
-        {
-            SharedWork.For(_columns.Length, ColumnWorkers, c => _columns[c].EncodeChunk());
-        }
-        else
-        {
-            foreach (var c in _columns) c.EncodeChunk();
-        }
         var start = _position;
         var offsets = new long[_columns.Length];
         var chunks = new ChunkInfo[_columns.Length];
-        long uncompressed = 0, compressed = 0;
         try
         {
-            for (var c = 0; c < _columns.Length; c++)
+            if (_columns.Length > 1 && _options.MaxParallelism != 1)
             {
-                offsets[c] = _position;
-                chunks[c] = _columns[c].LastChunk;
-                _columns[c].WriteChunk(_writeRaw);
-                uncompressed += chunks[c].UncompressedSize;
-                compressed += chunks[c].CompressedSize;
-                _columns[c].ResetRowGroup(release);
+                // Each chunk goes into the file once it and the chunks before it are encoded, by whichever column
+                // thread gets there: the write (page-cache copies, on one thread) runs beside the other columns'
+                // compression instead of alone after the last (bench/RESULTS.md, branch write28).
+                var writes = new InOrderWrites(_columns.Length, c => WriteColumnChunk(c, offsets, chunks, release));
+                SharedWork.For(_columns.Length, ColumnWorkers, c =>
+                {
+                    _columns[c].EncodeChunk();
+                    writes.Ready(c);
+                });
+            }
+            else
+            {
+                foreach (var c in _columns) c.EncodeChunk();
+                for (var c = 0; c < _columns.Length; c++) WriteColumnChunk(c, offsets, chunks, release);
             }
         }
         catch (IOException e)
         {
             throw Errors.Io(Location, e);
+        }
+        long uncompressed = 0, compressed = 0;
+        foreach (var chunk in chunks)
+        {
+            uncompressed += chunk.UncompressedSize;
+            compressed += chunk.CompressedSize;
         }
         // A caller bounding memory gets the blocks back now; otherwise the next row group reuses them.
         if (release) _blocks.Release();
@@ -352,6 +357,15 @@ public sealed class ParquetDataWriter : IDisposable
         _uncompressedSoFar += uncompressed;
         _compressedSoFar += compressed;
         _bufferedRows = 0;
+    }
+
+    /// <summary>Writes column <paramref name="c"/>'s encoded chunk at the file's end and forgets its row group.</summary>
+    private void WriteColumnChunk(int c, long[] offsets, ChunkInfo[] chunks, bool release)
+    {
+        offsets[c] = _position;
+        chunks[c] = _columns[c].LastChunk;
+        _columns[c].WriteChunk(_writeRaw);
+        _columns[c].ResetRowGroup(release);
     }
 
     private void WriteFooter()
