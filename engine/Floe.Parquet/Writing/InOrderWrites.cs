@@ -56,7 +56,9 @@ internal sealed class InOrderWrites
                 // held the writing turn is seen here, since its thread's own attempt found the turn taken.
                 Interlocked.Exchange(ref _writing, 0);
             }
-            if (_next >= _ready.Length || Volatile.Read(ref _ready[_next]) == 0 || Volatile.Read(ref _failed) != 0) { return; }
+            // Read once: another thread may take the turn and advance it meanwhile.
+            var next = Volatile.Read(ref _next);
+            if (next >= _ready.Length || Volatile.Read(ref _ready[next]) == 0 || Volatile.Read(ref _failed) != 0) { return; }
         }
     }
 }
