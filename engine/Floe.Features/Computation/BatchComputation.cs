@@ -139,8 +139,14 @@ internal static class BatchComputation
     /// chunks only, 507-508). Between chunks the collections stay forced and in place: aggressive there too gave no
     /// lower peak for 0.2 s more of pauses. Beside a small arena the chunks' bound is enough: a collection every few
     /// batches cost the 1M-event table (30 days of 33k events) ~40 ms.
+    /// Such a read also collects before each day's first batch, whatever the garbage: the parallel read decodes a
+    /// day's row groups at once (~45 MB on the 7-day table), which otherwise sat beside the previous day's chunk and
+    /// parts' garbage (~50 MB, under the between-chunk budget) at the run's peak: 468-475 MiB, 418-422 with the
+    /// collection, for one more aggressive collection a day.
     /// </summary>
-    internal static bool BoundsReadGarbage(long arenaBytes) => arenaBytes > KeepFreedArenaBytes;
+    /// <param name="arenaBytes">The arena's size.</param>
+    /// <param name="limit">The arena size above which the read is bounded: <see cref="KeepFreedArenaBytes"/>, smaller in tests.</param>
+    internal static bool BoundsReadGarbage(long arenaBytes, long limit = KeepFreedArenaBytes) => arenaBytes > limit;
 
     /// <summary>
     /// Garbage allowed to build up between chunks after a collection left <paramref name="heapAfterCollect"/> bytes:
@@ -161,9 +167,10 @@ internal static class BatchComputation
     /// <param name="keysFirstArenaBytes">A day-by-day run's arena size from which it is planned from the keys: <see cref="PlanFromKeysArenaBytes"/>, smaller in tests.</param>
     /// <param name="arenaAfter">Given the run's event arena once the events are computed (tests read how it was laid out).</param>
     /// <param name="filedPlanArenaBytes">A filed run's arena size from which it is planned from the filed days: <see cref="PlanFromFiledArenaBytes"/>, other sizes in tests.</param>
+    /// <param name="readGarbageArenaBytes">A day-by-day run's arena size above which its read bounds its garbage (<see cref="BoundsReadGarbage"/>): <see cref="KeepFreedArenaBytes"/>, smaller in tests.</param>
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
         CancellationToken cancellation = default, int chunkRows = MaxChunkRows, int dayPartRows = DayPartRows, long keysFirstArenaBytes = PlanFromKeysArenaBytes,
-        Action<EventArena>? arenaAfter = null, long filedPlanArenaBytes = PlanFromFiledArenaBytes)
+        Action<EventArena>? arenaAfter = null, long filedPlanArenaBytes = PlanFromFiledArenaBytes, long readGarbageArenaBytes = KeepFreedArenaBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dayPartRows, chunkRows);
@@ -173,7 +180,7 @@ internal static class BatchComputation
         if (latency == System.Runtime.GCLatencyMode.Interactive) { System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.Batch; }
         try
         {
-            return RunCore(def, source, from, to, sink, parallelism, cancellation, chunkRows, dayPartRows, keysFirstArenaBytes, arenaAfter, filedPlanArenaBytes);
+            return RunCore(def, source, from, to, sink, parallelism, cancellation, chunkRows, dayPartRows, keysFirstArenaBytes, arenaAfter, filedPlanArenaBytes, readGarbageArenaBytes);
         }
         finally
         {
@@ -182,7 +189,8 @@ internal static class BatchComputation
     }
 
     private static ComputeResult RunCore(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
-        CancellationToken cancellation, int chunkRows, int dayPartRows, long keysFirstArenaBytes, Action<EventArena>? arenaAfter, long filedPlanArenaBytes)
+        CancellationToken cancellation, int chunkRows, int dayPartRows, long keysFirstArenaBytes, Action<EventArena>? arenaAfter, long filedPlanArenaBytes,
+        long readGarbageArenaBytes)
     {
         if (to <= from) { throw Errors.InvalidArgument($"--to ({to:O}) must be after --from ({from:O})"); }
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -287,15 +295,16 @@ internal static class BatchComputation
                 foreach (var (start, end) in DaysToRead(day))
                 {
                     var pieces = new List<EventChunk>();
+                    bool bounds = BoundsReadGarbage(engine.Arena.Time.Length * EventArena.BytesPerEvent(isFloat.Length), readGarbageArenaBytes);
+                    // The previous day's chunk and parts are garbage now, which the day's batches, decoded together,
+                    // would otherwise be allocated beside.
+                    if (bounds) { Collect(GCCollectionMode.Aggressive); }
                     foreach (var batch in Timed(source.Read(def.Timestamp, FromMicros(start), FromMicros(end))))
                     {
                         if (Encode(batch, start, end) is { } piece) { pieces.Add(piece); }
                         // The decoded batch is garbage once encoded: beside a large arena a day's read (two 1M-row
                         // batches and their encoding on the 7-day table) otherwise piled ~100 MB on the chunks' memory.
-                        if (BoundsReadGarbage(engine.Arena.Time.Length * EventArena.BytesPerEvent(isFloat.Length)))
-                        {
-                            BoundGarbage(GCCollectionMode.Aggressive);
-                        }
+                        if (bounds) { BoundGarbage(GCCollectionMode.Aggressive); }
                     }
                     AddDay(pieces);
                 }
@@ -566,6 +575,11 @@ internal static class BatchComputation
         void BoundGarbage(GCCollectionMode mode = GCCollectionMode.Forced)
         {
             if (GC.GetTotalMemory(false) - heapAfterCollect <= GarbageBudget(heapAfterCollect)) { return; }
+            Collect(mode);
+        }
+
+        void Collect(GCCollectionMode mode)
+        {
             var collecting = StageTimes.Now;
             GC.Collect(2, mode, blocking: true, compacting: mode == GCCollectionMode.Aggressive);
             heapAfterCollect = GC.GetTotalMemory(false);
