@@ -508,24 +508,37 @@ internal static class BatchComputation
             if (pendingRows == 0) { return; }
             cancellation.ThrowIfCancellationRequested();
             var t0 = StageTimes.Now;
-            var chunk = EventChunk.Concat(pending, dayArrays);
-            if (dayArrays is not null && pending.Count > 1)
-            {
-                foreach (var piece in pending) { piece.Recycle(dayArrays); }
-            }
-            pending.Clear();
-            pendingRows = 0;
             // A chunk this large is one day (AddDay's rule): computed and written in parts by entity range, it holds a
             // part's outputs rather than the whole day's, and the parts' rows, one after the other, are the day's.
             // Each part is gathered only when its turn comes, into the same few pooled arrays: the day is held once
             // with one part beside it, where splitting it whole held it twice (10M events over 7 days, 1.43M a day:
             // ~30 MB less, and no day's worth of fresh parts left as garbage).
-            int partRows = PartRows(chunk.Length, dayPartRows);
-            var parts = chunk.Length > partRows ? EntityRanges.Plan(chunk, engine.Entities.Count, partRows) : null;
+            int partRows = PartRows(pendingRows, dayPartRows);
+            EntityParts? parts = null;
+            EventChunk? chunk = null;
+            // A day read as several batches (a table's row groups) is cut from its batches' pieces, not from their
+            // concatenation: made first, that held the day twice while it was copied, and left the pieces' ~30 MB
+            // free but committed through the day's parts (the 7-day table's peak). Pieces with source columns (kept
+            // for expression features) are concatenated.
+            if (dayArrays is null && pending.Count > 1 && pendingRows > partRows && pending.TrueForAll(p => p.Columns.Count == 0))
+            {
+                parts = EntityRanges.Plan(pending.ToArray(), engine.Entities.Count, partRows);
+            }
+            if (parts is null)
+            {
+                chunk = EventChunk.Concat(pending, dayArrays);
+                if (dayArrays is not null && pending.Count > 1)
+                {
+                    foreach (var piece in pending) { piece.Recycle(dayArrays); }
+                }
+                parts = chunk.Length > partRows ? EntityRanges.Plan(chunk, engine.Entities.Count, partRows) : null;
+            }
+            pending.Clear();
+            pendingRows = 0;
             StageTimes.Add(Stage.Encode, t0);
             if (parts is null)
             {
-                ComputeAndWrite(chunk, dayArrays);
+                ComputeAndWrite(chunk!, dayArrays);
                 return;
             }
             for (int p = 0; p < parts.Count; p++)
@@ -536,7 +549,7 @@ internal static class BatchComputation
                 StageTimes.Add(Stage.Encode, t1);
                 ComputeAndWrite(part, partArrays);
             }
-            if (dayArrays is not null) { chunk.Recycle(dayArrays); }
+            if (dayArrays is not null) { chunk?.Recycle(dayArrays); }
         }
 
         // Computes a chunk and hands its outputs to the writing task (owner: the pool the chunk's arrays came from,
