@@ -37,10 +37,10 @@ internal static class EntityRanges
         int n = offsets[^1];
         if (n <= partRows) { return null; }
         var perEntity = new int[entityCount];
-        foreach (var piece in pieces)
+        for (int k = 0; k < pieces.Count; k++)
         {
-            var entity = piece.Entity;
-            for (int i = 0; i < piece.Length; i++) { perEntity[entity[i]]++; }
+            var entity = pieces[k].Entity.AsSpan(0, offsets[k + 1] - offsets[k]);
+            for (int i = 0; i < entity.Length; i++) { perEntity[entity[i]]++; }
         }
         // Entity ids in order, a new part whenever the next entity would take the current one past the target.
         var partOfEntity = perEntity; // reused in place: an entity's count is read before its part is written
@@ -67,9 +67,9 @@ internal static class EntityRanges
         var rows = GC.AllocateUninitializedArray<int>(n);
         for (int k = 0; k < pieces.Count; k++)
         {
-            var entity = pieces[k].Entity;
             int at = offsets[k];
-            for (int i = 0; i < pieces[k].Length; i++) { rows[next[partOfEntity[entity[i]]]++] = at + i; }
+            var entity = pieces[k].Entity.AsSpan(0, offsets[k + 1] - at);
+            for (int i = 0; i < entity.Length; i++) { rows[next[partOfEntity[entity[i]]]++] = at + i; }
         }
         return new EntityParts(pieces, offsets, rows, start);
     }
