@@ -139,8 +139,14 @@ internal static class BatchComputation
     /// chunks only, 507-508). Between chunks the collections stay forced and in place: aggressive there too gave no
     /// lower peak for 0.2 s more of pauses. Beside a small arena the chunks' bound is enough: a collection every few
     /// batches cost the 1M-event table (30 days of 33k events) ~40 ms.
+    /// Such a read also collects before each day's first batch, whatever the garbage: the parallel read decodes a
+    /// day's row groups at once (~45 MB on the 7-day table), which otherwise sat beside the previous day's chunk and
+    /// parts' garbage (~50 MB, under the between-chunk budget) at the run's peak: 468-475 MiB, 418-422 with the
+    /// collection, for one more aggressive collection a day.
     /// </summary>
-    internal static bool BoundsReadGarbage(long arenaBytes) => arenaBytes > KeepFreedArenaBytes;
+    /// <param name="arenaBytes">The arena's size.</param>
+    /// <param name="limit">The arena size above which the read is bounded: <see cref="KeepFreedArenaBytes"/>, smaller in tests.</param>
+    internal static bool BoundsReadGarbage(long arenaBytes, long limit = KeepFreedArenaBytes) => arenaBytes > limit;
 
     /// <summary>
     /// Garbage allowed to build up between chunks after a collection left <paramref name="heapAfterCollect"/> bytes:
@@ -161,9 +167,10 @@ internal static class BatchComputation
     /// <param name="keysFirstArenaBytes">A day-by-day run's arena size from which it is planned from the keys: <see cref="PlanFromKeysArenaBytes"/>, smaller in tests.</param>
     /// <param name="arenaAfter">Given the run's event arena once the events are computed (tests read how it was laid out).</param>
     /// <param name="filedPlanArenaBytes">A filed run's arena size from which it is planned from the filed days: <see cref="PlanFromFiledArenaBytes"/>, other sizes in tests.</param>
+    /// <param name="readGarbageArenaBytes">A day-by-day run's arena size above which its read bounds its garbage (<see cref="BoundsReadGarbage"/>): <see cref="KeepFreedArenaBytes"/>, smaller in tests.</param>
     public static ComputeResult Run(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
         CancellationToken cancellation = default, int chunkRows = MaxChunkRows, int dayPartRows = DayPartRows, long keysFirstArenaBytes = PlanFromKeysArenaBytes,
-        Action<EventArena>? arenaAfter = null, long filedPlanArenaBytes = PlanFromFiledArenaBytes)
+        Action<EventArena>? arenaAfter = null, long filedPlanArenaBytes = PlanFromFiledArenaBytes, long readGarbageArenaBytes = KeepFreedArenaBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dayPartRows, chunkRows);
@@ -173,7 +180,7 @@ internal static class BatchComputation
         if (latency == System.Runtime.GCLatencyMode.Interactive) { System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.Batch; }
         try
         {
-            return RunCore(def, source, from, to, sink, parallelism, cancellation, chunkRows, dayPartRows, keysFirstArenaBytes, arenaAfter, filedPlanArenaBytes);
+            return RunCore(def, source, from, to, sink, parallelism, cancellation, chunkRows, dayPartRows, keysFirstArenaBytes, arenaAfter, filedPlanArenaBytes, readGarbageArenaBytes);
         }
         finally
         {
@@ -182,7 +189,8 @@ internal static class BatchComputation
     }
 
     private static ComputeResult RunCore(FeatureGroupDefinition def, IEventSource source, DateTimeOffset from, DateTimeOffset to, IFeatureSink sink, int parallelism,
-        CancellationToken cancellation, int chunkRows, int dayPartRows, long keysFirstArenaBytes, Action<EventArena>? arenaAfter, long filedPlanArenaBytes)
+        CancellationToken cancellation, int chunkRows, int dayPartRows, long keysFirstArenaBytes, Action<EventArena>? arenaAfter, long filedPlanArenaBytes,
+        long readGarbageArenaBytes)
     {
         if (to <= from) { throw Errors.InvalidArgument($"--to ({to:O}) must be after --from ({from:O})"); }
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -287,15 +295,16 @@ internal static class BatchComputation
                 foreach (var (start, end) in DaysToRead(day))
                 {
                     var pieces = new List<EventChunk>();
+                    bool bounds = BoundsReadGarbage(engine.Arena.Time.Length * EventArena.BytesPerEvent(isFloat.Length), readGarbageArenaBytes);
+                    // The previous day's chunk and parts are garbage now, which the day's batches, decoded together,
+                    // would otherwise be allocated beside.
+                    if (bounds) { Collect(GCCollectionMode.Aggressive); }
                     foreach (var batch in Timed(source.Read(def.Timestamp, FromMicros(start), FromMicros(end))))
                     {
                         if (Encode(batch, start, end) is { } piece) { pieces.Add(piece); }
                         // The decoded batch is garbage once encoded: beside a large arena a day's read (two 1M-row
                         // batches and their encoding on the 7-day table) otherwise piled ~100 MB on the chunks' memory.
-                        if (BoundsReadGarbage(engine.Arena.Time.Length * EventArena.BytesPerEvent(isFloat.Length)))
-                        {
-                            BoundGarbage(GCCollectionMode.Aggressive);
-                        }
+                        if (bounds) { BoundGarbage(GCCollectionMode.Aggressive); }
                     }
                     AddDay(pieces);
                 }
@@ -499,24 +508,37 @@ internal static class BatchComputation
             if (pendingRows == 0) { return; }
             cancellation.ThrowIfCancellationRequested();
             var t0 = StageTimes.Now;
-            var chunk = EventChunk.Concat(pending, dayArrays);
-            if (dayArrays is not null && pending.Count > 1)
-            {
-                foreach (var piece in pending) { piece.Recycle(dayArrays); }
-            }
-            pending.Clear();
-            pendingRows = 0;
             // A chunk this large is one day (AddDay's rule): computed and written in parts by entity range, it holds a
             // part's outputs rather than the whole day's, and the parts' rows, one after the other, are the day's.
             // Each part is gathered only when its turn comes, into the same few pooled arrays: the day is held once
             // with one part beside it, where splitting it whole held it twice (10M events over 7 days, 1.43M a day:
             // ~30 MB less, and no day's worth of fresh parts left as garbage).
-            int partRows = PartRows(chunk.Length, dayPartRows);
-            var parts = chunk.Length > partRows ? EntityRanges.Plan(chunk, engine.Entities.Count, partRows) : null;
+            int partRows = PartRows(pendingRows, dayPartRows);
+            EntityParts? parts = null;
+            EventChunk? chunk = null;
+            // A day read as several batches (a table's row groups) is cut from its batches' pieces, not from their
+            // concatenation: made first, that held the day twice while it was copied, and left the pieces' ~30 MB
+            // free but committed through the day's parts (the 7-day table's peak). Pieces with source columns (kept
+            // for expression features) are concatenated.
+            if (dayArrays is null && pending.Count > 1 && pendingRows > partRows && pending.TrueForAll(p => p.Columns.Count == 0))
+            {
+                parts = EntityRanges.Plan(pending.ToArray(), engine.Entities.Count, partRows);
+            }
+            if (parts is null)
+            {
+                chunk = EventChunk.Concat(pending, dayArrays);
+                if (dayArrays is not null && pending.Count > 1)
+                {
+                    foreach (var piece in pending) { piece.Recycle(dayArrays); }
+                }
+                parts = chunk.Length > partRows ? EntityRanges.Plan(chunk, engine.Entities.Count, partRows) : null;
+            }
+            pending.Clear();
+            pendingRows = 0;
             StageTimes.Add(Stage.Encode, t0);
             if (parts is null)
             {
-                ComputeAndWrite(chunk, dayArrays);
+                ComputeAndWrite(chunk!, dayArrays);
                 return;
             }
             for (int p = 0; p < parts.Count; p++)
@@ -527,7 +549,7 @@ internal static class BatchComputation
                 StageTimes.Add(Stage.Encode, t1);
                 ComputeAndWrite(part, partArrays);
             }
-            if (dayArrays is not null) { chunk.Recycle(dayArrays); }
+            if (dayArrays is not null) { chunk?.Recycle(dayArrays); }
         }
 
         // Computes a chunk and hands its outputs to the writing task (owner: the pool the chunk's arrays came from,
@@ -566,6 +588,11 @@ internal static class BatchComputation
         void BoundGarbage(GCCollectionMode mode = GCCollectionMode.Forced)
         {
             if (GC.GetTotalMemory(false) - heapAfterCollect <= GarbageBudget(heapAfterCollect)) { return; }
+            Collect(mode);
+        }
+
+        void Collect(GCCollectionMode mode)
+        {
             var collecting = StageTimes.Now;
             GC.Collect(2, mode, blocking: true, compacting: mode == GCCollectionMode.Aggressive);
             heapAfterCollect = GC.GetTotalMemory(false);

@@ -274,6 +274,68 @@ internal sealed class EventChunk
         for (int i = 0; i < rows.Length; i++) { destination[i] = source[rows[i]]; }
     }
 
+    /// <summary>
+    /// The events at rows <paramref name="rows"/>[<paramref name="start"/>, + <paramref name="count"/>) of
+    /// <paramref name="pieces"/> taken one after the other (piece k's rows from <paramref name="offsets"/>[k]), in that
+    /// order, which must be ascending, as a chunk (see <see cref="Gather(int[], int, int, ChunkArrays, int)"/>). The
+    /// pieces keep no source columns.
+    /// </summary>
+    public static EventChunk Gather(IReadOnlyList<EventChunk> pieces, int[] offsets, int[] rows, int start, int count, ChunkArrays arrays, int parallelism)
+    {
+        var first = pieces[0];
+        foreach (var piece in pieces)
+        {
+            if (piece.Columns.Count > 0) { throw new InvalidOperationException("pieces with source columns are concatenated, not gathered"); }
+        }
+        int slots = first.SlotBits.Length;
+        var at = rows.AsSpan(start, count);
+        // Where each piece's rows begin in the part (rows ascend, so each piece's are one run).
+        var from = new int[pieces.Count + 1];
+        for (int k = 0; k < pieces.Count; k++)
+        {
+            int f = from[k];
+            while (f < count && at[f] < offsets[k + 1]) { f++; }
+            from[k + 1] = f;
+        }
+        var entity = arrays.Ints.Rent(count);
+        var time = arrays.Longs.Rent(count);
+        var bits = new long[slots][];
+        var valid = new bool[]?[slots];
+        for (int s = 0; s < slots; s++)
+        {
+            bits[s] = arrays.Longs.Rent(count);
+            foreach (var piece in pieces)
+            {
+                if (piece.SlotValid[s] is not null) { valid[s] = GC.AllocateUninitializedArray<bool>(count); break; }
+            }
+        }
+        Parallel.For(0, 2 + (2 * slots), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, c =>
+        {
+            var part = rows.AsSpan(start, count);
+            for (int k = 0; k < pieces.Count; k++)
+            {
+                var p = pieces[k];
+                var taken = part[from[k]..from[k + 1]];
+                int to = from[k];
+                int at0 = offsets[k];
+                if (c == 0) { GatherInto(p.Entity, taken, at0, entity.AsSpan(to)); }
+                else if (c == 1) { GatherInto(p.Time, taken, at0, time.AsSpan(to)); }
+                else if ((c - 2) % 2 == 0) { GatherInto(p.SlotBits[(c - 2) / 2], taken, at0, bits[(c - 2) / 2].AsSpan(to)); }
+                else if (valid[(c - 2) / 2] is { } v)
+                {
+                    if (p.SlotValid[(c - 2) / 2] is { } present) { GatherInto(present, taken, at0, v.AsSpan(to)); }
+                    else { v.AsSpan(to, taken.Length).Fill(true); }
+                }
+            }
+        });
+        return new EventChunk(count, new Dictionary<string, ValueVector>(0, StringComparer.Ordinal), entity, time, bits, valid);
+    }
+
+    private static void GatherInto<T>(T[] source, ReadOnlySpan<int> rows, int firstRow, Span<T> destination)
+    {
+        for (int i = 0; i < rows.Length; i++) { destination[i] = source[rows[i] - firstRow]; }
+    }
+
     private void Scatter<T>(T[] source, int[] partOf, T[][] destination, int[] next)
     {
         for (int i = 0; i < Length; i++)

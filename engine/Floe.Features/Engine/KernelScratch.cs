@@ -26,6 +26,9 @@ internal sealed class KernelScratch
         for (int s = 0; s < ns; s++) { SortedBits[s] = []; }
     }
 
+    /// <summary>The bounded window the general path is going through (one at a time per worker).</summary>
+    public WindowCursors Cursors;
+
     // Kept while a chunk without nulls leaves SortedValid null.
     private readonly bool[]?[] _validBuffers;
 

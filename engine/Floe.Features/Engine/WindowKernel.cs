@@ -110,19 +110,20 @@ internal sealed partial class WindowKernel
     /// </summary>
     private void RestoreWindow(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int entity, int p, int left, int newStart)
     {
+        ref var c = ref scratch.Cursors;
         int s = pass.Slot;
-        st.FirstValid = left;
-        st.LastValid = LastWithValue(s, left, newStart);
+        c.FirstValid = left;
+        c.LastValid = LastWithValue(s, left, newStart);
         var needs = pass.Needs;
         if ((needs & SlotNeeds.Min) != 0)
         {
-            st.MinHead = 0;
-            st.MinTail = RestoreDeque(entity, p, false, st.MinSaved, scratch.MinQueues[s], left);
+            c.MinHead = 0;
+            c.MinTail = RestoreDeque(entity, p, false, st.MinSaved, scratch.MinQueues[s], left);
         }
         if ((needs & SlotNeeds.Max) != 0)
         {
-            st.MaxHead = 0;
-            st.MaxTail = RestoreDeque(entity, p, true, st.MaxSaved, scratch.MaxQueues[s], left);
+            c.MaxHead = 0;
+            c.MaxTail = RestoreDeque(entity, p, true, st.MaxSaved, scratch.MaxQueues[s], left);
         }
     }
 
@@ -136,8 +137,9 @@ internal sealed partial class WindowKernel
 
     private void SaveDeques(WindowPass pass, ref AggregatorState st, KernelScratch scratch, int entity, int p, int left)
     {
-        if ((pass.Needs & SlotNeeds.Min) != 0) { st.MinSaved = SaveDeque(entity, p, false, scratch.MinQueues[pass.Slot], st.MinHead, st.MinTail, left); }
-        if ((pass.Needs & SlotNeeds.Max) != 0) { st.MaxSaved = SaveDeque(entity, p, true, scratch.MaxQueues[pass.Slot], st.MaxHead, st.MaxTail, left); }
+        ref var c = ref scratch.Cursors;
+        if ((pass.Needs & SlotNeeds.Min) != 0) { st.MinSaved = SaveDeque(entity, p, false, scratch.MinQueues[pass.Slot], c.MinHead, c.MinTail, left); }
+        if ((pass.Needs & SlotNeeds.Max) != 0) { st.MaxSaved = SaveDeque(entity, p, true, scratch.MaxQueues[pass.Slot], c.MaxHead, c.MaxTail, left); }
     }
 
     /// <summary>
@@ -175,7 +177,7 @@ internal sealed partial class WindowKernel
         int s = pass.Slot;
         if (unbounded && s >= 0)
         {
-            st.LastValid = LastWithValue(s, first, newStart);
+            scratch.Cursors.LastValid = LastWithValue(s, first, newStart);
         }
         int right = newStart;
         for (int k = newStart; k < end;)
@@ -569,7 +571,7 @@ internal sealed partial class WindowKernel
         var needs = pass.Needs;
         bool unbounded = pass.Unbounded;
         st.Count++;
-        st.LastValid = i;
+        scratch.Cursors.LastValid = i;
         if (unbounded && st.Rare?.HasFirst != true)
         {
             var rare = st.Rare ??= new RareAggregates();
@@ -591,7 +593,7 @@ internal sealed partial class WindowKernel
             if (!double.IsNaN(d) && (needs & (SlotNeeds.Min | SlotNeeds.Max)) != 0)
             {
                 if (unbounded) { TrackDoubleExtremes(ref st, bits, d, needs); }
-                else { PushDouble(ref st, scratch, s, i, d, needs); }
+                else { PushDouble(scratch, s, i, d, needs); }
             }
             if ((needs & SlotNeeds.Distinct) != 0) { AddDistinct(ref st, CanonicalBits(d), unbounded); }
             return;
@@ -606,7 +608,7 @@ internal sealed partial class WindowKernel
         if ((needs & (SlotNeeds.Min | SlotNeeds.Max)) != 0)
         {
             if (unbounded) { TrackLongExtremes(ref st, bits, needs); }
-            else { PushLong(ref st, scratch, s, i, bits, needs); }
+            else { PushLong(scratch, s, i, bits, needs); }
         }
         if ((needs & SlotNeeds.Distinct) != 0) { AddDistinct(ref st, bits, unbounded); }
     }
@@ -648,50 +650,53 @@ internal sealed partial class WindowKernel
             }
             if ((needs & SlotNeeds.Distinct) != 0) { RemoveDistinct(st.Rare!.Distinct!, bits); }
         }
+        ref var c = ref scratch.Cursors;
         if ((needs & SlotNeeds.Min) != 0)
         {
             var q = scratch.MinQueues[s];
-            while (st.MinHead < st.MinTail && q[st.MinHead] < to) { st.MinHead++; }
+            while (c.MinHead < c.MinTail && q[c.MinHead] < to) { c.MinHead++; }
         }
         if ((needs & SlotNeeds.Max) != 0)
         {
             var q = scratch.MaxQueues[s];
-            while (st.MaxHead < st.MaxTail && q[st.MaxHead] < to) { st.MaxHead++; }
+            while (c.MaxHead < c.MaxTail && q[c.MaxHead] < to) { c.MaxHead++; }
         }
     }
 
     // Equal values are dominated too: the newer one lives at least as long (so ±0 ties resolve to the newest).
-    private void PushDouble(ref AggregatorState st, KernelScratch scratch, int s, int i, double d, SlotNeeds needs)
+    private void PushDouble(KernelScratch scratch, int s, int i, double d, SlotNeeds needs)
     {
+        ref var c = ref scratch.Cursors;
         var values = _events.Bits[s];
         if ((needs & SlotNeeds.Min) != 0)
         {
             var q = scratch.MinQueues[s];
-            while (st.MinTail > st.MinHead && BitConverter.Int64BitsToDouble(values[q[st.MinTail - 1]]) >= d) { st.MinTail--; }
-            q[st.MinTail++] = i;
+            while (c.MinTail > c.MinHead && BitConverter.Int64BitsToDouble(values[q[c.MinTail - 1]]) >= d) { c.MinTail--; }
+            q[c.MinTail++] = i;
         }
         if ((needs & SlotNeeds.Max) != 0)
         {
             var q = scratch.MaxQueues[s];
-            while (st.MaxTail > st.MaxHead && BitConverter.Int64BitsToDouble(values[q[st.MaxTail - 1]]) <= d) { st.MaxTail--; }
-            q[st.MaxTail++] = i;
+            while (c.MaxTail > c.MaxHead && BitConverter.Int64BitsToDouble(values[q[c.MaxTail - 1]]) <= d) { c.MaxTail--; }
+            q[c.MaxTail++] = i;
         }
     }
 
-    private void PushLong(ref AggregatorState st, KernelScratch scratch, int s, int i, long v, SlotNeeds needs)
+    private void PushLong(KernelScratch scratch, int s, int i, long v, SlotNeeds needs)
     {
+        ref var c = ref scratch.Cursors;
         var values = _events.Bits[s];
         if ((needs & SlotNeeds.Min) != 0)
         {
             var q = scratch.MinQueues[s];
-            while (st.MinTail > st.MinHead && values[q[st.MinTail - 1]] >= v) { st.MinTail--; }
-            q[st.MinTail++] = i;
+            while (c.MinTail > c.MinHead && values[q[c.MinTail - 1]] >= v) { c.MinTail--; }
+            q[c.MinTail++] = i;
         }
         if ((needs & SlotNeeds.Max) != 0)
         {
             var q = scratch.MaxQueues[s];
-            while (st.MaxTail > st.MaxHead && values[q[st.MaxTail - 1]] <= v) { st.MaxTail--; }
-            q[st.MaxTail++] = i;
+            while (c.MaxTail > c.MaxHead && values[q[c.MaxTail - 1]] <= v) { c.MaxTail--; }
+            q[c.MaxTail++] = i;
         }
     }
 
@@ -802,8 +807,9 @@ internal sealed partial class WindowKernel
                     }
                     else
                     {
-                        has = isMin ? st.MinHead < st.MinTail : st.MaxHead < st.MaxTail;
-                        bits = !has ? 0 : values[isMin ? scratch.MinQueues[s][st.MinHead] : scratch.MaxQueues[s][st.MaxHead]];
+                        ref var c = ref scratch.Cursors;
+                        has = isMin ? c.MinHead < c.MinTail : c.MaxHead < c.MaxTail;
+                        bits = !has ? 0 : values[isMin ? scratch.MinQueues[s][c.MinHead] : scratch.MaxQueues[s][c.MaxHead]];
                     }
                     if (isFloat) { dv = st.NaN > 0 || !has ? double.NaN : BitConverter.Int64BitsToDouble(bits); }
                     else { lv = bits; }
@@ -814,19 +820,19 @@ internal sealed partial class WindowKernel
                 else if (unbounded) { lv = st.Rare?.FirstBits ?? 0; }
                 else
                 {
-                    int fv = Math.Max(st.FirstValid, left);
+                    int fv = Math.Max(scratch.Cursors.FirstValid, left);
                     if (_events.NullsSeen[s])
                     {
                         var present = _events.Valid[s];
                         while (!present[fv]) { fv++; }
                     }
-                    st.FirstValid = fv;
+                    scratch.Cursors.FirstValid = fv;
                     lv = values[fv];
                 }
                 break;
             case AggregationKind.Last:
                 if (n == 0) { valid = false; }
-                else { lv = values[st.LastValid]; }
+                else { lv = values[scratch.Cursors.LastValid]; }
                 break;
             case AggregationKind.LastN:
                 WriteLastN(o, scratch, s, (int)Math.Min(n, spec.N), right, row, rows);
