@@ -9,8 +9,13 @@ namespace Floe.Formats.Csv;
 /// </summary>
 internal sealed class CsvChunkReader : IDisposable
 {
-    /// <summary>Default chunk size: big enough to amortise a task per chunk, small enough to keep a few in flight.</summary>
-    public const int DefaultChunkBytes = 8 << 20;
+    /// <summary>
+    /// Default chunk size: big enough to amortise a task per chunk (~45k rows of the ingest bench's events), small
+    /// enough to keep one per processor in flight. Each chunk in flight holds its text, its cell offsets and its
+    /// parsed arrays (all large-object heap, freed only by full collections); at 8 MiB the 10M-event CSV ingest
+    /// peaked at 235-257 MiB, at 2 MiB 130-134 MiB for the same CPU (bench/RESULTS.md, ingest28).
+    /// </summary>
+    public const int DefaultChunkBytes = 2 << 20;
 
     private readonly int _chunkBytes;
 

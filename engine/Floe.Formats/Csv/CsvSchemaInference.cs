@@ -18,7 +18,10 @@ public static class CsvSchemaInference
 {
     /// <summary>Infers the schema of <paramref name="path"/>.</summary>
     /// <exception cref="FloeException">NotFound for a missing file; InvalidData (no header, bad quoting) naming file and line.</exception>
-    public static Schema Infer(string path) => Infer(path, Csv.CsvChunkReader.DefaultChunkBytes);
+    public static Schema Infer(string path) => Infer(path, SampleBytes);
+
+    /// <summary>The text sampled for the types (the reader's own chunks are smaller, to bound memory in flight).</summary>
+    internal const int SampleBytes = 8 << 20;
 
     internal static Schema Infer(string path, int chunkBytes)
     {

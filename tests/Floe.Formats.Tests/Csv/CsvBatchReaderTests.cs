@@ -193,4 +193,24 @@ public sealed class CsvBatchReaderTests
 
         Assert.That(first, Has.Count.EqualTo(3));
     }
+
+    [Test]
+    public void Read_ParsesAtMostTwoMiBOfTextPerChunk()
+    {
+        // Every chunk in flight (one per processor, plus the one being consumed) holds its text, its cell offsets
+        // and its parsed arrays; 2 MiB chunks keep that a few MiB where 8 MiB ones doubled the CSV ingest's peak.
+        const string line = "1000000,2024-01-01T00:00:00Z,1.25,name,2024-01-01,true\n";
+        const int rows = 200_000;
+        var path = Path.Combine(_dir, "fixed.csv");
+        using (var writer = new StreamWriter(path, false, new UTF8Encoding(false)))
+        {
+            writer.Write("id,ts,amount,name,day,ok\n");
+            for (var i = 0; i < rows; i++) writer.Write(line);
+        }
+
+        var batches = CsvBatchReader.Read(path, EventSchema, parallelism: 2).Select(b => b.Length).ToList();
+
+        Assert.That(batches.Sum(), Is.EqualTo(rows));
+        Assert.That(batches.Max() * (long)line.Length, Is.LessThanOrEqualTo(2L << 20));
+    }
 }
